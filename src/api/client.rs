@@ -1,0 +1,347 @@
+//! The HTTP client: generations as JSON, edits as multipart, auth per provider, timeouts,
+//! retries with backoff, cancellation, and `url` results downloaded at once.
+
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::multipart::{Form, Part};
+use reqwest::{RequestBuilder, StatusCode};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::error::ApiError;
+use super::image_facts::ImageFormat;
+use super::models::ModelTable;
+use super::provider::{ApiKey, Provider};
+use super::request::{EditRequest, GenerateRequest};
+use super::response::{self, ImagesResponse};
+use super::retry::RetryPolicy;
+use base64::Engine as _;
+
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub provider: Provider,
+    /// E.g. `https://api.ttapi.io/v1`; the paths `/images/...` are appended.
+    pub base_url: String,
+    pub key: Option<ApiKey>,
+    /// Where the key came from (`$TTAPI_API_KEY`, a config file), named when it is refused.
+    pub key_source: Option<String>,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    pub fn new(provider: Provider, base_url: impl Into<String>, key: Option<ApiKey>) -> Self {
+        Self {
+            provider,
+            base_url: base_url.into(),
+            key,
+            key_source: None,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(300),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// What a running request reports, for progress displays.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Progress {
+    /// Attempt `number` (1-based) is being sent.
+    Attempt { number: u32 },
+    /// Attempt failed with `reason`; the next one starts after `wait`.
+    RetryScheduled { retry: u32, wait: Duration, reason: String },
+    /// Downloading a `url` result.
+    Downloading { index: usize, total: usize },
+}
+
+/// Cancellation and progress for one request.
+#[derive(Clone, Debug, Default)]
+pub struct RequestControl {
+    pub cancel: CancellationToken,
+    pub progress: Option<UnboundedSender<Progress>>,
+}
+
+impl RequestControl {
+    fn report(&self, progress: Progress) {
+        if let Some(tx) = &self.progress {
+            // A closed receiver means nobody watches any more; the request goes on.
+            let _ = tx.send(progress);
+        }
+    }
+}
+
+/// One image as received, with its bytes decoded from base64 or downloaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReceivedImage {
+    /// Position in the response's `data`.
+    pub index: usize,
+    pub bytes: Vec<u8>,
+    /// Sniffed from the bytes, not taken on trust from the request.
+    pub format: Option<ImageFormat>,
+    pub revised_prompt: Option<String>,
+}
+
+/// A successful answer. `response` keeps every echoed field and `usage`, with the (large)
+/// base64 strings dropped once decoded into `images`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImagesResult {
+    pub response: ImagesResponse,
+    pub images: Vec<ReceivedImage>,
+    /// Images of the answer that could not be received, each with the reason.
+    pub lost: Vec<String>,
+    /// How many retries it took.
+    pub retries: u32,
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    cfg: ClientConfig,
+    models: ModelTable,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("cfg", &self.cfg).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new(cfg: ClientConfig, models: ModelTable) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .user_agent(concat!("imgtui/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Input(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Self { http, cfg, models })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.cfg
+    }
+
+    pub fn models(&self) -> &ModelTable {
+        &self.models
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.cfg.base_url.trim_end_matches('/'), path)
+    }
+
+    fn authed(&self, builder: RequestBuilder) -> RequestBuilder {
+        let builder = builder.timeout(self.cfg.request_timeout);
+        match self.cfg.key.as_ref().and_then(|k| self.cfg.provider.auth_header(k)) {
+            Some((name, value)) => builder.header(name, value),
+            None => builder,
+        }
+    }
+
+    /// `POST /images/generations`. Validates first: nothing is sent for an invalid request.
+    pub async fn generate(&self, req: &GenerateRequest, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
+        req.validate(&self.models).map_err(ApiError::Invalid)?;
+        let url = self.url("images/generations");
+        let (body, retries) = self.send_with_retries(|| self.authed(self.http.post(&url).json(req)), ctl).await?;
+        self.receive(&body, retries, ctl).await
+    }
+
+    /// `POST /images/edits` as multipart. Validates first (reading the files' headers).
+    pub async fn edit(&self, req: &EditRequest, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
+        let (checked, models, limit) = (req.clone(), self.models.clone(), self.cfg.provider.upload_limit());
+        tokio::task::spawn_blocking(move || checked.validate(&models, limit))
+            .await
+            .map_err(|e| ApiError::Input(format!("validation stopped: {e}")))?
+            .map_err(ApiError::Invalid)?;
+        let images = read_parts(&req.images).await?;
+        let mask = match &req.mask {
+            Some(path) => read_parts(std::slice::from_ref(path)).await?.pop(),
+            None => None,
+        };
+        let url = self.url("images/edits");
+        let build = || {
+            let image_field = if images.len() == 1 { "image" } else { "image[]" };
+            let mut form = Form::new().text("prompt", req.prompt.clone()).text("model", req.model.clone());
+            for file in &images {
+                form = form.part(image_field, file.part());
+            }
+            if let Some(mask) = &mask {
+                form = form.part("mask", mask.part());
+            }
+            for (name, value) in req.options.form_fields() {
+                form = form.text(name, value);
+            }
+            self.authed(self.http.post(&url).multipart(form))
+        };
+        let (body, retries) = self.send_with_retries(build, ctl).await?;
+        self.receive(&body, retries, ctl).await
+    }
+
+    /// Sends until a 2xx answer, a final error, or the retries run out.
+    async fn send_with_retries(
+        &self,
+        build: impl Fn() -> RequestBuilder,
+        ctl: &RequestControl,
+    ) -> Result<(bytes::Bytes, u32), ApiError> {
+        let mut retries = 0;
+        loop {
+            ctl.report(Progress::Attempt { number: retries + 1 });
+            let attempt = self.send_once(build());
+            let outcome = tokio::select! {
+                _ = ctl.cancel.cancelled() => return Err(ApiError::Cancelled),
+                outcome = attempt => outcome,
+            };
+            let err = match outcome {
+                Ok(body) => return Ok((body, retries)),
+                Err(err) => err,
+            };
+            if !err.is_retryable() || retries >= self.cfg.retry.max_retries {
+                return Err(self.with_hint(err));
+            }
+            let wait = self.cfg.retry.delay(retries, err.retry_after());
+            retries += 1;
+            tracing::info!(retry = retries, wait_ms = wait.as_millis() as u64, reason = %err, "retrying");
+            ctl.report(Progress::RetryScheduled { retry: retries, wait, reason: err.to_string() });
+            tokio::select! {
+                _ = ctl.cancel.cancelled() => return Err(ApiError::Cancelled),
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    async fn send_once(&self, builder: RequestBuilder) -> Result<bytes::Bytes, ApiError> {
+        let response = builder.send().await.map_err(|e| self.transport_error(e))?;
+        let status = response.status();
+        let retry_after = response::retry_after(response.headers());
+        let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
+        tracing::debug!(status = status.as_u16(), bytes = body.len(), "answer");
+        if status.is_success() { Ok(body) } else { Err(response::parse_error(status.as_u16(), &body, retry_after)) }
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> ApiError {
+        let message = error_chain(&e);
+        if e.is_connect() {
+            ApiError::Connect { url: self.cfg.base_url.clone(), message }
+        } else if e.is_timeout() {
+            ApiError::Timeout { after: self.cfg.request_timeout }
+        } else {
+            ApiError::Connection(message)
+        }
+    }
+
+    /// Adds what the user can do about a refused key.
+    fn with_hint(&self, err: ApiError) -> ApiError {
+        match err {
+            ApiError::Http { status: 401, message, code, param, retry_after, .. } => {
+                let hint = match (&self.cfg.key, &self.cfg.key_source) {
+                    (Some(_), Some(source)) => format!("The API key from {source} was refused; check it"),
+                    (Some(_), None) => "The API key was refused; check it".to_string(),
+                    (None, _) => "No API key was sent; set TTAPI_API_KEY or OPENAI_API_KEY".to_string(),
+                };
+                ApiError::Http { status: 401, message, code, param, hint: Some(hint), retry_after }
+            }
+            other => other,
+        }
+    }
+
+    /// Parses a 2xx body and turns every datum into bytes: base64 decoded, URLs downloaded.
+    async fn receive(&self, body: &[u8], retries: u32, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
+        let mut response = response::parse_success(200, body)?;
+        let total = response.data.len();
+        let mut images = Vec::with_capacity(total);
+        let mut lost = Vec::new();
+        for (index, datum) in response.data.iter_mut().enumerate() {
+            let bytes = if let Some(b64) = datum.b64_json.take() {
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64.trim())
+                    .map_err(|e| format!("image {}: b64_json is not valid base64 ({e})", index + 1))
+            } else if let Some(url) = &datum.url {
+                ctl.report(Progress::Downloading { index, total });
+                self.download(url, ctl).await.map_err(|e| match e {
+                    ApiError::Cancelled => "cancelled".to_string(),
+                    e => format!("image {}: download failed: {e} (result links expire after 60 minutes)", index + 1),
+                })
+            } else {
+                Err(format!("image {}: the answer has neither b64_json nor url", index + 1))
+            };
+            match bytes {
+                Ok(bytes) => images.push(ReceivedImage {
+                    index,
+                    format: ImageFormat::sniff(&bytes),
+                    bytes,
+                    revised_prompt: datum.revised_prompt.clone(),
+                }),
+                Err(reason) => lost.push(reason),
+            }
+        }
+        if ctl.cancel.is_cancelled() {
+            return Err(ApiError::Cancelled);
+        }
+        if images.is_empty() {
+            return Err(ApiError::NoImages(lost));
+        }
+        Ok(ImagesResult { response, images, lost, retries })
+    }
+
+    /// Fetches a result URL. The key is never sent: the URL points at another host.
+    async fn download(&self, url: &str, ctl: &RequestControl) -> Result<Vec<u8>, ApiError> {
+        let build = || self.http.get(url).timeout(self.cfg.request_timeout);
+        let (body, _) = self.send_with_retries(build, ctl).await?;
+        Ok(body.to_vec())
+    }
+}
+
+/// An input file read into memory once, so each retry can rebuild its multipart part.
+struct UploadFile {
+    name: String,
+    mime: &'static str,
+    bytes: bytes::Bytes,
+}
+
+impl UploadFile {
+    fn part(&self) -> Part {
+        let body = reqwest::Body::from(self.bytes.clone());
+        let part = Part::stream_with_length(body, self.bytes.len() as u64).file_name(self.name.clone());
+        // A static, well-formed MIME type cannot fail to parse; keep the part without it if so.
+        match part.mime_str(self.mime) {
+            Ok(part) => part,
+            Err(_) => Part::bytes(self.bytes.to_vec()).file_name(self.name.clone()),
+        }
+    }
+}
+
+async fn read_parts(paths: &[impl AsRef<Path>]) -> Result<Vec<UploadFile>, ApiError> {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let path = path.as_ref();
+        let bytes =
+            tokio::fs::read(path).await.map_err(|e| ApiError::Input(format!("cannot read {}: {e}", path.display())))?;
+        let format = ImageFormat::sniff(&bytes);
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "image".into());
+        files.push(UploadFile {
+            name,
+            mime: format.map_or("application/octet-stream", ImageFormat::mime),
+            bytes: bytes.into(),
+        });
+    }
+    Ok(files)
+}
+
+/// The error and its causes in one line (reqwest's top message alone says little).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Whether an HTTP status is one the retry policy retries (for displays).
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}

@@ -1,0 +1,20 @@
+//! The Images API: model rules, requests and their validation, responses, and the client.
+//! Nothing here knows about the terminal UI.
+
+pub mod client;
+pub mod error;
+pub mod image_facts;
+pub mod models;
+pub mod provider;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod validate;
+
+pub use client::{Client, ClientConfig, ImagesResult, Progress, ReceivedImage, RequestControl};
+pub use error::ApiError;
+pub use image_facts::{ImageFacts, ImageFormat};
+pub use models::{ModelSpec, ModelTable};
+pub use provider::{ApiKey, Provider};
+pub use request::{EditRequest, GenerateRequest, ImageOptions};
+pub use validate::FieldError;

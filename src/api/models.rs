@@ -1,0 +1,322 @@
+//! The one table of per-model rules. The form's choices, `validate()` and the demo server all
+//! read it, so a rule changes in one place. It is plain data: users add or override models in
+//! the config file (`[models.NAME]`, optionally `like = "gpt-image-1"` to start from a builtin).
+
+use serde::{Deserialize, Serialize};
+
+const MB: u64 = 1024 * 1024;
+
+/// Everything the API accepts for one model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    pub name: String,
+    pub prompt_max_chars: usize,
+    pub n_max: u32,
+    /// Fixed sizes accepted (may include `auto`).
+    pub sizes: Vec<String>,
+    /// When set, any `WxH` within these limits is accepted too.
+    pub free_size: Option<FreeSize>,
+    pub default_size: String,
+    pub qualities: Vec<String>,
+    pub default_quality: String,
+    /// Empty: the parameter is not accepted (results always come as `b64_json`).
+    pub response_formats: Vec<String>,
+    pub default_response_format: String,
+    /// Empty: the parameter is not accepted (results are PNG).
+    pub output_formats: Vec<String>,
+    /// Output formats with which `output_compression` (0-100) is accepted.
+    pub compression_formats: Vec<String>,
+    pub backgrounds: Vec<String>,
+    /// Output formats that can carry a transparent background.
+    pub transparent_formats: Vec<String>,
+    pub moderations: Vec<String>,
+    pub styles: Vec<String>,
+    /// `Some(max)`: `stream` and `partial_images` 0..=max are accepted.
+    pub max_partial_images: Option<u32>,
+    pub input_fidelities: Vec<String>,
+    /// `None`: the model cannot edit.
+    pub edit: Option<EditLimits>,
+    /// Whether responses carry `usage` (token counts).
+    pub reports_usage: bool,
+    /// Whether responses carry a `revised_prompt`.
+    pub revises_prompt: bool,
+}
+
+/// Free `WxH` sizes (gpt-image-2): both sides multiples of `multiple_of`, aspect ratio at most
+/// `max_ratio`:1, long edge at most `max_long_edge`, short edge at most `max_short_edge`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FreeSize {
+    pub multiple_of: u32,
+    pub max_ratio: u32,
+    pub max_long_edge: u32,
+    pub max_short_edge: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditLimits {
+    pub max_images: usize,
+    /// Accepted input formats: `png`, `jpeg`, `webp`.
+    pub image_formats: Vec<String>,
+    pub max_image_bytes: u64,
+    pub square_only: bool,
+    pub mask_max_bytes: u64,
+}
+
+impl ModelSpec {
+    pub fn can_edit(&self) -> bool {
+        self.edit.is_some()
+    }
+
+    /// Whether `size` is accepted, by the fixed list or the free rule.
+    pub fn size_allowed(&self, size: &str) -> bool {
+        if self.sizes.iter().any(|s| s == size) {
+            return true;
+        }
+        match (&self.free_size, parse_size(size)) {
+            (Some(rule), Some((w, h))) => rule.allows(w, h),
+            _ => false,
+        }
+    }
+
+    /// Human list of the accepted sizes, for messages.
+    pub fn sizes_description(&self) -> String {
+        let mut text = self.sizes.join(", ");
+        if let Some(rule) = &self.free_size {
+            text.push_str(&format!(
+                ", or any WxH with both sides multiples of {}, aspect ratio at most {}:1, \
+                 at most {}x{}",
+                rule.multiple_of, rule.max_ratio, rule.max_long_edge, rule.max_short_edge
+            ));
+        }
+        text
+    }
+
+    /// Pixel size a request produces (`auto` and unparsable sizes fall back to 1024x1024).
+    pub fn resolve_size(&self, size: Option<&str>) -> (u32, u32) {
+        let size = size.unwrap_or(&self.default_size);
+        parse_size(size).unwrap_or((1024, 1024))
+    }
+}
+
+impl FreeSize {
+    pub fn allows(&self, w: u32, h: u32) -> bool {
+        let (long, short) = if w >= h { (w, h) } else { (h, w) };
+        w > 0
+            && h > 0
+            && w % self.multiple_of == 0
+            && h % self.multiple_of == 0
+            && long <= short.saturating_mul(self.max_ratio)
+            && long <= self.max_long_edge
+            && short <= self.max_short_edge
+    }
+}
+
+/// Parses `WxH` (e.g. `1536x1024`) into pixels.
+pub fn parse_size(size: &str) -> Option<(u32, u32)> {
+    let (w, h) = size.split_once('x')?;
+    Some((w.parse().ok()?, h.parse().ok()?))
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
+    ModelSpec {
+        name: name.to_string(),
+        prompt_max_chars: 32_000,
+        n_max: 10,
+        sizes: strings(&["1024x1024", "1536x1024", "1024x1536", "auto"]),
+        free_size: None,
+        default_size: "auto".into(),
+        qualities: strings(&["low", "medium", "high", "auto"]),
+        default_quality: "auto".into(),
+        response_formats: Vec::new(),
+        default_response_format: "b64_json".into(),
+        output_formats: strings(&["png", "jpeg", "webp"]),
+        compression_formats: strings(&["jpeg", "webp"]),
+        backgrounds: strings(&["transparent", "opaque", "auto"]),
+        transparent_formats: strings(&["png", "webp"]),
+        moderations: strings(&["low", "auto"]),
+        styles: Vec::new(),
+        max_partial_images: Some(3),
+        input_fidelities: if input_fidelity { strings(&["high", "low"]) } else { Vec::new() },
+        edit: Some(EditLimits {
+            max_images: 16,
+            image_formats: strings(&["png", "jpeg", "webp"]),
+            max_image_bytes: 50 * MB,
+            square_only: false,
+            mask_max_bytes: 4 * MB,
+        }),
+        reports_usage: true,
+        revises_prompt: false,
+    }
+}
+
+fn free_size_gpt_image(name: &str) -> ModelSpec {
+    ModelSpec {
+        free_size: Some(FreeSize { multiple_of: 16, max_ratio: 3, max_long_edge: 3840, max_short_edge: 2160 }),
+        ..gpt_image(name, true)
+    }
+}
+
+fn dall_e_2() -> ModelSpec {
+    ModelSpec {
+        name: "dall-e-2".into(),
+        prompt_max_chars: 1000,
+        n_max: 10,
+        sizes: strings(&["256x256", "512x512", "1024x1024"]),
+        free_size: None,
+        default_size: "1024x1024".into(),
+        qualities: strings(&["standard"]),
+        default_quality: "standard".into(),
+        response_formats: strings(&["url", "b64_json"]),
+        default_response_format: "url".into(),
+        output_formats: Vec::new(),
+        compression_formats: Vec::new(),
+        backgrounds: Vec::new(),
+        transparent_formats: Vec::new(),
+        moderations: Vec::new(),
+        styles: Vec::new(),
+        max_partial_images: None,
+        input_fidelities: Vec::new(),
+        edit: Some(EditLimits {
+            max_images: 1,
+            image_formats: strings(&["png"]),
+            max_image_bytes: 4 * MB,
+            square_only: true,
+            mask_max_bytes: 4 * MB,
+        }),
+        reports_usage: false,
+        revises_prompt: false,
+    }
+}
+
+fn dall_e_3() -> ModelSpec {
+    ModelSpec {
+        name: "dall-e-3".into(),
+        prompt_max_chars: 4000,
+        n_max: 1,
+        sizes: strings(&["1024x1024", "1792x1024", "1024x1792"]),
+        default_size: "1024x1024".into(),
+        qualities: strings(&["standard", "hd"]),
+        default_quality: "standard".into(),
+        styles: strings(&["vivid", "natural"]),
+        edit: None,
+        revises_prompt: true,
+        ..dall_e_2()
+    }
+}
+
+/// The models imgtui knows, builtins first, then the user's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelTable {
+    models: Vec<ModelSpec>,
+}
+
+impl Default for ModelTable {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+impl ModelTable {
+    pub fn builtin() -> Self {
+        Self {
+            models: vec![
+                gpt_image("gpt-image-1", true),
+                gpt_image("gpt-image-1-mini", false),
+                gpt_image("gpt-image-1.5", true),
+                free_size_gpt_image("gpt-image-2"),
+                free_size_gpt_image("chatgpt-image-latest"),
+                dall_e_2(),
+                dall_e_3(),
+            ],
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&ModelSpec> {
+        self.models.iter().find(|m| m.name == name)
+    }
+
+    pub fn all(&self) -> &[ModelSpec] {
+        &self.models
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.models.iter().map(|m| m.name.as_str()).collect()
+    }
+
+    /// Adds `spec`, replacing a model of the same name.
+    pub fn insert(&mut self, spec: ModelSpec) {
+        match self.models.iter_mut().find(|m| m.name == spec.name) {
+            Some(existing) => *existing = spec,
+            None => self.models.push(spec),
+        }
+    }
+
+    /// Applies a `[models.NAME]` config table: fields over `like` (or over the model of the same
+    /// name, when it exists), or a complete new spec.
+    pub fn apply_override(&mut self, name: &str, table: &toml::Table) -> Result<(), String> {
+        let mut fields = table.clone();
+        let base_name = match fields.remove("like") {
+            Some(toml::Value::String(like)) => Some(like),
+            Some(other) => return Err(format!("`like` must be a model name, not {other}")),
+            None => self.get(name).map(|m| m.name.clone()),
+        };
+        let mut merged = match &base_name {
+            Some(base) => {
+                let spec = self
+                    .get(base)
+                    .ok_or_else(|| format!("`like = \"{base}\"` names no known model ({})", self.names().join(", ")))?;
+                toml::Table::try_from(spec).map_err(|e| e.to_string())?
+            }
+            None => toml::Table::new(),
+        };
+        merged.extend(fields);
+        merged.insert("name".into(), toml::Value::String(name.to_string()));
+        let spec: ModelSpec = merged.try_into().map_err(|e: toml::de::Error| e.message().to_string())?;
+        self.insert(spec);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_size_rule_checks_multiple_ratio_and_bounds() {
+        let table = ModelTable::builtin();
+        let m = table.get("gpt-image-2").unwrap();
+        assert!(m.size_allowed("1536x864"));
+        assert!(m.size_allowed("3840x2160"));
+        assert!(m.size_allowed("auto"));
+        assert!(!m.size_allowed("1000x1000"), "not a multiple of 16");
+        assert!(!m.size_allowed("3200x1024"), "ratio above 3:1");
+        assert!(!m.size_allowed("4096x2160"), "wider than 3840");
+        assert!(!m.size_allowed("2400x2400"), "short edge above 2160");
+        assert!(!table.get("gpt-image-1").unwrap().size_allowed("1536x864"));
+    }
+
+    #[test]
+    fn override_starts_from_like_and_replaces_fields() {
+        let mut table = ModelTable::builtin();
+        let t: toml::Table = toml::from_str("like = \"dall-e-2\"\nprompt_max_chars = 10").unwrap();
+        table.apply_override("my-model", &t).unwrap();
+        let m = table.get("my-model").unwrap();
+        assert_eq!(m.prompt_max_chars, 10);
+        assert_eq!(m.sizes, table.get("dall-e-2").unwrap().sizes);
+    }
+
+    #[test]
+    fn override_rejects_unknown_keys_by_name() {
+        let mut table = ModelTable::builtin();
+        let t: toml::Table = toml::from_str("promt_max_chars = 10").unwrap();
+        let err = table.apply_override("dall-e-3", &t).unwrap_err();
+        assert!(err.contains("promt_max_chars"), "{err}");
+    }
+}

@@ -1,0 +1,161 @@
+//! The two requests of the Images API with every parameter of the spec. Values are kept as the
+//! strings the API takes; which ones a model accepts is the model table's business.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::models::ModelTable;
+use super::validate::{self, Endpoint, FieldError};
+
+/// Parameters shared by generations and edits. `None` means "not sent": the API's default.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_compression: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    /// Generations only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<String>,
+    /// Generations only (dall-e-3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    /// Edits only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_fidelity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_images: Option<u32>,
+}
+
+impl ImageOptions {
+    /// The options as multipart text fields, in the spec's names.
+    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
+        let mut fields = Vec::new();
+        let mut push = |name: &'static str, value: Option<String>| {
+            if let Some(v) = value {
+                fields.push((name, v));
+            }
+        };
+        push("n", self.n.map(|v| v.to_string()));
+        push("size", self.size.clone());
+        push("quality", self.quality.clone());
+        push("response_format", self.response_format.clone());
+        push("output_format", self.output_format.clone());
+        push("output_compression", self.output_compression.map(|v| v.to_string()));
+        push("background", self.background.clone());
+        push("moderation", self.moderation.clone());
+        push("style", self.style.clone());
+        push("input_fidelity", self.input_fidelity.clone());
+        push("user", self.user.clone());
+        push("stream", self.stream.map(|v| v.to_string()));
+        push("partial_images", self.partial_images.map(|v| v.to_string()));
+        fields
+    }
+
+    /// Sets one option from a multipart text field; the error names the field and the rule.
+    pub fn set_form_field(&mut self, name: &str, value: String) -> Result<(), FieldError> {
+        let number = |v: &str| {
+            v.trim()
+                .parse::<u32>()
+                .map_err(|_| FieldError::new(field_name(name), format!("\"{v}\" is not a whole number")))
+        };
+        match name {
+            "n" => self.n = Some(number(&value)?),
+            "size" => self.size = Some(value),
+            "quality" => self.quality = Some(value),
+            "response_format" => self.response_format = Some(value),
+            "output_format" => self.output_format = Some(value),
+            "output_compression" => self.output_compression = Some(number(&value)?),
+            "background" => self.background = Some(value),
+            "moderation" => self.moderation = Some(value),
+            "style" => self.style = Some(value),
+            "input_fidelity" => self.input_fidelity = Some(value),
+            "user" => self.user = Some(value),
+            "stream" => {
+                self.stream = Some(match value.as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(FieldError::new("stream", format!("\"{value}\" is not true or false"))),
+                })
+            }
+            "partial_images" => self.partial_images = Some(number(&value)?),
+            _ => {} // Unknown fields are ignored, as the API ignores what it does not use.
+        }
+        Ok(())
+    }
+}
+
+/// Maps a runtime field name to the static name errors carry.
+fn field_name(name: &str) -> &'static str {
+    match name {
+        "n" => "n",
+        "output_compression" => "output_compression",
+        "partial_images" => "partial_images",
+        _ => "field",
+    }
+}
+
+/// `POST /images/generations`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GenerateRequest {
+    pub prompt: String,
+    pub model: String,
+    #[serde(flatten)]
+    pub options: ImageOptions,
+}
+
+impl GenerateRequest {
+    pub fn new(model: impl Into<String>, prompt: impl Into<String>) -> Self {
+        Self { prompt: prompt.into(), model: model.into(), options: ImageOptions::default() }
+    }
+
+    /// Every problem at once; nothing is sent unless this is empty.
+    pub fn validate(&self, models: &ModelTable) -> Result<(), Vec<FieldError>> {
+        let errors = validate::check_params(Endpoint::Generate, &self.prompt, &self.model, &self.options, models);
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+/// `POST /images/edits`: input images and an optional mask, by path.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EditRequest {
+    pub prompt: String,
+    pub model: String,
+    pub images: Vec<PathBuf>,
+    pub mask: Option<PathBuf>,
+    #[serde(flatten)]
+    pub options: ImageOptions,
+}
+
+impl EditRequest {
+    pub fn new(model: impl Into<String>, prompt: impl Into<String>, images: Vec<PathBuf>) -> Self {
+        Self { prompt: prompt.into(), model: model.into(), images, mask: None, options: ImageOptions::default() }
+    }
+
+    /// Every problem at once, parameters and files. Reads the files' headers (and the mask's
+    /// pixels, to find a transparent one). `upload_limit` is the provider's cap on file size.
+    pub fn validate(&self, models: &ModelTable, upload_limit: Option<u64>) -> Result<(), Vec<FieldError>> {
+        let mut errors = validate::check_params(Endpoint::Edit, &self.prompt, &self.model, &self.options, models);
+        if let Some(spec) = models.get(&self.model).filter(|m| m.can_edit()) {
+            let images: Vec<_> = self.images.iter().map(|p| validate::InputFile::inspect(p, false)).collect();
+            let mask = self.mask.as_deref().map(|p| validate::InputFile::inspect(p, true));
+            errors.extend(validate::check_edit_inputs(spec, &images, mask.as_ref(), upload_limit));
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}

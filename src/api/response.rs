@@ -1,0 +1,223 @@
+//! The answers of the Images API: the bare OpenAI body, TTAPI's `{status,message,data}`
+//! envelope, and error bodies of either shape (or none: HTML from a proxy, an empty body).
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::error::ApiError;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImagesResponse {
+    #[serde(default)]
+    pub created: i64,
+    #[serde(default)]
+    pub data: Vec<ImageDatum>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageDatum {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub b64_json: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revised_prompt: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    #[serde(default)]
+    pub input_tokens: u64,
+    #[serde(default)]
+    pub output_tokens: u64,
+    #[serde(default)]
+    pub total_tokens: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens_details: Option<TokenDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens_details: Option<TokenDetails>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenDetails {
+    #[serde(default)]
+    pub image_tokens: u64,
+    #[serde(default)]
+    pub text_tokens: u64,
+}
+
+/// How many bytes of an unreadable body an error message quotes.
+const QUOTE_CHARS: usize = 200;
+
+/// Parses a 2xx body: the bare OpenAI shape or TTAPI's envelope.
+pub fn parse_success(status: u16, body: &[u8]) -> Result<ImagesResponse, ApiError> {
+    let invalid = |message: String| ApiError::InvalidResponse { status, message };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(invalid("the body is empty".into()));
+    }
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| invalid(format!("it is not JSON ({e}); it starts with: {}", quote(body))))?;
+    let payload = match unwrap_envelope(&value) {
+        Envelope::Success(data) => data,
+        Envelope::Failed(message) => {
+            return Err(ApiError::Http { status, message, code: None, param: None, hint: None, retry_after: None });
+        }
+        Envelope::None => &value,
+    };
+    if payload.get("data").is_none()
+        && let Some(err) = payload.get("error")
+    {
+        let (message, code, param) = openai_error_fields(err);
+        return Err(ApiError::Http { status, message, code, param, hint: None, retry_after: None });
+    }
+    let response: ImagesResponse =
+        serde_json::from_value(payload.clone()).map_err(|e| invalid(format!("unexpected shape: {e}")))?;
+    if response.data.is_empty() {
+        return Err(invalid("it holds no images (`data` is empty)".into()));
+    }
+    Ok(response)
+}
+
+enum Envelope<'a> {
+    Success(&'a Value),
+    Failed(String),
+    None,
+}
+
+/// TTAPI wraps the OpenAI body as `{"status":"SUCCESS","message":"success","data":{...}}`.
+fn unwrap_envelope(value: &Value) -> Envelope<'_> {
+    let Some(status) = value.get("status").and_then(Value::as_str) else { return Envelope::None };
+    let message = value.get("message").and_then(Value::as_str).unwrap_or("").to_string();
+    match value.get("data") {
+        Some(data) if status.eq_ignore_ascii_case("success") && data.is_object() => Envelope::Success(data),
+        _ if status.eq_ignore_ascii_case("success") => Envelope::None,
+        _ => Envelope::Failed(if message.is_empty() { format!("status {status}") } else { message }),
+    }
+}
+
+fn openai_error_fields(err: &Value) -> (String, Option<String>, Option<String>) {
+    let text = |key: &str| err.get(key).and_then(Value::as_str).map(str::to_string);
+    let message = match err {
+        Value::String(s) => s.clone(),
+        _ => text("message").unwrap_or_else(|| err.to_string()),
+    };
+    (message, text("code"), text("param"))
+}
+
+/// Turns a non-2xx answer into an error carrying its status and a readable message.
+pub fn parse_error(status: u16, body: &[u8], retry_after: Option<Duration>) -> ApiError {
+    let (message, code, param) = match serde_json::from_slice::<Value>(body) {
+        Ok(value) => {
+            if let Some(err) = value.get("error") {
+                openai_error_fields(err)
+            } else if let Some(message) =
+                ["message", "detail", "msg"].iter().find_map(|k| value.get(*k).and_then(Value::as_str))
+            {
+                (message.to_string(), None, None)
+            } else {
+                (format!("the body says: {}", quote(body)), None, None)
+            }
+        }
+        Err(_) if body.iter().all(u8::is_ascii_whitespace) => ("the body is empty".to_string(), None, None),
+        Err(_) => (format!("the body is not JSON; it starts with: {}", quote(body)), None, None),
+    };
+    ApiError::Http { status, message, code, param, hint: None, retry_after }
+}
+
+/// The first characters of a body, with HTML tags dropped and white space folded.
+fn quote(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::new();
+    let mut in_tag = false;
+    let mut last_space = true;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                if !last_space {
+                    out.push(' ');
+                    last_space = true;
+                }
+            }
+            _ if in_tag => {}
+            c if c.is_whitespace() => {
+                if !last_space {
+                    out.push(' ');
+                    last_space = true;
+                }
+            }
+            c => {
+                out.push(c);
+                last_space = false;
+            }
+        }
+        if out.chars().count() >= QUOTE_CHARS {
+            out.push('…');
+            break;
+        }
+    }
+    format!("\"{}\"", out.trim())
+}
+
+/// The wait a 429/503 asks for: `retry-after-ms` (milliseconds) first, then `retry-after`
+/// (whole seconds; the HTTP-date form is ignored and backoff applies).
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
+        && ms.is_finite()
+        && ms >= 0.0
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let secs = text("retry-after")?.parse::<f64>().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_body_and_envelope_parse_alike() {
+        let bare = br#"{"created":1,"data":[{"b64_json":"aGk="}],"usage":{"input_tokens":5,"output_tokens":7,"total_tokens":12,"input_tokens_details":{"image_tokens":0,"text_tokens":5}},"extra":true}"#;
+        let r = parse_success(200, bare).unwrap();
+        assert_eq!(r.usage.as_ref().unwrap().total_tokens, 12);
+        let wrapped = format!(r#"{{"status":"SUCCESS","message":"success","data":{}}}"#, String::from_utf8_lossy(bare));
+        assert_eq!(parse_success(200, wrapped.as_bytes()).unwrap(), r);
+    }
+
+    #[test]
+    fn failed_envelope_is_an_error_with_its_message() {
+        let err = parse_success(200, br#"{"status":"FAILED","message":"insufficient balance"}"#).unwrap_err();
+        assert!(err.to_string().contains("insufficient balance"), "{err}");
+    }
+
+    #[test]
+    fn empty_and_html_bodies_are_readable() {
+        assert!(parse_success(200, b"").unwrap_err().to_string().contains("empty"));
+        let html = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
+        let err = parse_error(502, html, None).to_string();
+        assert!(err.contains("HTTP 502 Bad Gateway") && err.contains("\"502 Bad Gateway 502 Bad Gateway\""), "{err}");
+    }
+
+    #[test]
+    fn openai_and_ttapi_error_bodies() {
+        let e = parse_error(400, br#"{"error":{"message":"Invalid size","type":"invalid_request_error","param":"size","code":"invalid_value"}}"#, None);
+        assert_eq!(e.to_string(), "HTTP 400 Bad Request: Invalid size (code invalid_value, param size)");
+        let e = parse_error(400, br#"{"status":"FAILED","message":"prompt rejected"}"#, None);
+        assert_eq!(e.to_string(), "HTTP 400 Bad Request: prompt rejected");
+    }
+}

@@ -1,0 +1,145 @@
+//! Command-line definitions: global flags and subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::api::Provider;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "imgtui",
+    version,
+    about = "Generate and edit images through the OpenAI-compatible Images API",
+    long_about = "Generate and edit images through the OpenAI-compatible Images API (TTAPI or OpenAI).\n\n\
+                  The key comes from TTAPI_API_KEY or OPENAI_API_KEY (or api_key in the config file), \
+                  never from a flag. Without a key, --demo uses the built-in demo server."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Config file (default: ~/.config/imgtui/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Directory for images, history and logs (default: the XDG data dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Which API to use; by default the one whose key is set.
+    #[arg(long, global = true, value_enum)]
+    pub provider: Option<Provider>,
+    /// Base URL of the API, e.g. https://api.ttapi.io/v1 or a gateway.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Seconds to wait for one answer (default 300).
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Retries for 408/409/429/5xx and broken connections (default 2).
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Use the built-in demo server instead of a real API (no key needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Simulated work per image on the demo server, in ms: `N` or `MIN-MAX` (default 1000-3000).
+    #[arg(long, global = true, value_name = "MS", hide = true)]
+    pub demo_latency_ms: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create images from a prompt (POST /images/generations).
+    Generate(GenerateArgs),
+    /// Edit input image(s), optionally inside a mask (POST /images/edits).
+    Edit(EditArgs),
+    /// Run the built-in demo server alone, for any OpenAI client to use.
+    ServeDemo(ServeDemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// What to draw; `-` reads it from standard input.
+    pub prompt: String,
+    #[command(flatten)]
+    pub image: ImageArgs,
+    /// Content moderation: low or auto (gpt-image models).
+    #[arg(long)]
+    pub moderation: Option<String>,
+    /// vivid or natural (dall-e-3).
+    #[arg(long)]
+    pub style: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// What to change; `-` reads it from standard input.
+    pub prompt: String,
+    /// Input image; repeat for several (gpt-image models take up to 16).
+    #[arg(long = "image", value_name = "FILE")]
+    pub images: Vec<PathBuf>,
+    /// PNG of the first image's size; fully transparent pixels mark where to edit.
+    #[arg(long, value_name = "FILE")]
+    pub mask: Option<PathBuf>,
+    #[command(flatten)]
+    pub image: ImageArgs,
+    /// How closely to keep the input's features: high or low.
+    #[arg(long)]
+    pub input_fidelity: Option<String>,
+}
+
+/// Options shared by generate and edit.
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// Model (default: default_model from the config, else gpt-image-1).
+    #[arg(long, short = 'm')]
+    pub model: Option<String>,
+    /// WxH such as 1024x1024, or auto.
+    #[arg(long, short = 's')]
+    pub size: Option<String>,
+    /// low, medium, high, auto (gpt-image); standard, hd (dall-e-3).
+    #[arg(long, short = 'q')]
+    pub quality: Option<String>,
+    /// Number of images.
+    #[arg(short = 'n', long = "n")]
+    pub n: Option<u32>,
+    /// Output format: png, jpeg or webp (gpt-image models).
+    #[arg(long = "format")]
+    pub output_format: Option<String>,
+    /// Output compression 0-100 (jpeg and webp).
+    #[arg(long = "compression")]
+    pub output_compression: Option<u32>,
+    /// transparent, opaque or auto (gpt-image models).
+    #[arg(long)]
+    pub background: Option<String>,
+    /// url or b64_json (dall-e models).
+    #[arg(long)]
+    pub response_format: Option<String>,
+    /// An end-user id passed to the API.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Directory for the images (default: out_dir from the config, else DATA_DIR/images).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print one JSON object (paths, sizes, usage) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeDemoArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
+
+/// Parses `N` or `MIN-MAX` milliseconds.
+pub fn parse_latency(text: &str) -> Option<(u64, u64)> {
+    match text.split_once('-') {
+        Some((low, high)) => Some((low.trim().parse().ok()?, high.trim().parse().ok()?)),
+        None => text.trim().parse().ok().map(|v| (v, v)),
+    }
+}

@@ -1,0 +1,129 @@
+//! The config file: one TOML file, every key optional, unknown keys refused by name. Errors say
+//! the file, the line and the key.
+
+pub mod endpoint;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::api::{ModelTable, Provider};
+
+/// The commented default config, shipped in the binary.
+pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub provider: Option<Provider>,
+    pub base_url: Option<String>,
+    pub api_key: Option<String>,
+    pub default_model: Option<String>,
+    pub request_timeout_secs: Option<u64>,
+    pub connect_timeout_secs: Option<u64>,
+    pub max_retries: Option<u32>,
+    pub out_dir: Option<PathBuf>,
+    #[serde(default)]
+    pub models: toml::Table,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {message}")]
+    Read { path: String, message: String },
+    #[error("config file {path}, line {line}: {message}")]
+    Parse { path: String, line: usize, message: String },
+    #[error("config file {path}, [models.\"{model}\"]: {message}")]
+    Model { path: String, model: String, message: String },
+}
+
+impl Config {
+    /// Reads `path`; a missing file is the empty config unless `required`.
+    pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(Self::default()),
+            Err(e) => return Err(ConfigError::Read { path: path.display().to_string(), message: e.to_string() }),
+        };
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            ConfigError::Parse { path: path.display().to_string(), line, message: e.message().trim().to_string() }
+        })
+    }
+
+    /// The built-in model table with this config's `[models]` applied.
+    pub fn model_table(&self, path: &Path) -> Result<ModelTable, ConfigError> {
+        let mut table = ModelTable::builtin();
+        for (name, value) in &self.models {
+            let model_error =
+                |message: String| ConfigError::Model { path: path.display().to_string(), model: name.clone(), message };
+            let toml::Value::Table(fields) = value else {
+                return Err(model_error("must be a table of model rules".into()));
+            };
+            table.apply_override(name, fields).map_err(model_error)?;
+        }
+        Ok(table)
+    }
+}
+
+/// Where imgtui keeps its files (XDG on Linux), with `--data-dir` overriding data and state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub data_dir: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn resolve(config_file: Option<PathBuf>, data_dir: Option<PathBuf>) -> Self {
+        let dirs = directories::ProjectDirs::from("", "", "imgtui");
+        let fallback = || std::env::temp_dir().join("imgtui");
+        let config_file = config_file.unwrap_or_else(|| {
+            dirs.as_ref().map_or_else(fallback, |d| d.config_dir().to_path_buf()).join("config.toml")
+        });
+        let (data_dir, state_dir) = match data_dir {
+            Some(dir) => (dir.clone(), dir.join("state")),
+            None => {
+                let data = dirs.as_ref().map_or_else(fallback, |d| d.data_dir().to_path_buf());
+                let state = dirs
+                    .as_ref()
+                    .and_then(|d| d.state_dir().map(Path::to_path_buf))
+                    .unwrap_or_else(|| data.join("state"));
+                (data, state)
+            }
+        };
+        Self { config_file, data_dir, state_dir }
+    }
+
+    pub fn images_dir(&self) -> PathBuf {
+        self.data_dir.join("images")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_parses() {
+        assert_eq!(Config::parse(DEFAULT_CONFIG, Path::new("default.toml")), Ok(Config::default()));
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let err = Config::parse("provider = \"openai\"\n\nrequest_timeout = 5\n", Path::new("/c.toml")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("config file /c.toml, line 3: unknown field `request_timeout`"), "{text}");
+    }
+
+    #[test]
+    fn bad_model_override_names_model() {
+        let config = Config::parse("[models.x]\nlike = \"dall-e-9\"\n", Path::new("c.toml")).unwrap();
+        let err = config.model_table(Path::new("c.toml")).unwrap_err().to_string();
+        assert!(err.contains("[models.\"x\"]") && err.contains("dall-e-9"), "{err}");
+    }
+}

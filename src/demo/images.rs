@@ -1,0 +1,302 @@
+//! The demo server's image endpoints: parse and validate like the API, simulate the work,
+//! draw, and answer in the spec's response shape.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use image::RgbaImage;
+use rand::Rng as _;
+use serde_json::{Value, json};
+
+use super::draw;
+use super::record::{AuthSeen, RecordedFile, RecordedRequest};
+use super::routes::{api_error, check_auth};
+use super::{DemoState, StoredFile};
+use crate::api::validate::{self, Endpoint, FieldError, InputFile};
+use crate::api::{GenerateRequest, ImageFormat, ImageOptions, ModelSpec};
+
+fn invalid(errors: &[FieldError]) -> Response {
+    let message = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    let param = errors.first().map(|e| e.field);
+    api_error(StatusCode::BAD_REQUEST, message, param, Some("invalid_value"))
+}
+
+fn missing(param: &str) -> Response {
+    api_error(StatusCode::BAD_REQUEST, format!("Missing required parameter: '{param}'."), Some(param), None)
+}
+
+fn content_type(headers: &HeaderMap) -> Option<String> {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+pub(super) async fn generations(State(state): State<Arc<DemoState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let json: Option<Value> = serde_json::from_slice(&body).ok();
+    state.lock_requests().push(RecordedRequest {
+        path: "/v1/images/generations".into(),
+        auth: AuthSeen::from_headers(&headers),
+        content_type: content_type(&headers),
+        json: json.clone(),
+        fields: Vec::new(),
+        files: Vec::new(),
+    });
+    if let Err(response) = check_auth(&state, &headers) {
+        return response;
+    }
+    let Some(Value::Object(mut fields)) = json else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "We could not parse the JSON body of your request. The body must be a JSON object.",
+            None,
+            None,
+        );
+    };
+    if !fields.contains_key("prompt") {
+        return missing("prompt");
+    }
+    // The spec's default model for generations.
+    fields.entry("model").or_insert_with(|| json!("dall-e-2"));
+    let request: GenerateRequest = match serde_json::from_value(Value::Object(fields)) {
+        Ok(request) => request,
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("Invalid request body: {e}"), None, None),
+    };
+    if let Err(errors) = request.validate(&state.config.models) {
+        return invalid(&errors);
+    }
+    let Some(spec) = state.config.models.get(&request.model).cloned() else { return missing("model") };
+    produce(&state, &spec, &request.prompt, &request.options, None).await
+}
+
+/// TTAPI's older endpoint: the same work, answered inside `{status,message,data}`.
+pub(super) async fn generations_enveloped(state: State<Arc<DemoState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let response = generations(state, headers, body).await;
+    let status = response.status();
+    let Ok(bytes) = axum::body::to_bytes(response.into_body(), usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let inner: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let wrapped = if status.is_success() {
+        json!({ "status": "SUCCESS", "message": "success", "data": inner })
+    } else {
+        let message = inner.pointer("/error/message").and_then(Value::as_str).unwrap_or("request failed");
+        json!({ "status": "FAILED", "message": message })
+    };
+    (status, Json(wrapped)).into_response()
+}
+
+pub(super) async fn edits(
+    State(state): State<Arc<DemoState>>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let mut record = RecordedRequest {
+        path: "/v1/images/edits".into(),
+        auth: AuthSeen::from_headers(&headers),
+        content_type: content_type(&headers),
+        json: None,
+        fields: Vec::new(),
+        files: Vec::new(),
+    };
+    let mut images: Vec<(String, Bytes)> = Vec::new();
+    let mut mask: Option<(String, Bytes)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("Malformed multipart body: {e}"), None, None),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let filename = field.file_name().map(str::to_string);
+        let part_type = field.content_type().map(str::to_string);
+        let data = match field.bytes().await {
+            Ok(data) => data,
+            Err(e) => {
+                return api_error(StatusCode::BAD_REQUEST, format!("Malformed multipart part {name}: {e}"), None, None);
+            }
+        };
+        if filename.is_some() || matches!(name.as_str(), "image" | "image[]" | "mask") {
+            record.files.push(RecordedFile {
+                field: name.clone(),
+                filename: filename.clone(),
+                content_type: part_type,
+                bytes: data.len(),
+            });
+            let label = filename.unwrap_or_else(|| name.clone());
+            match name.as_str() {
+                "image" | "image[]" => images.push((label, data)),
+                "mask" => mask = Some((label, data)),
+                _ => {}
+            }
+        } else {
+            record.fields.push((name, String::from_utf8_lossy(&data).into_owned()));
+        }
+    }
+    let fields = record.fields.clone();
+    state.lock_requests().push(record);
+    if let Err(response) = check_auth(&state, &headers) {
+        return response;
+    }
+
+    let mut options = ImageOptions::default();
+    let (mut prompt, mut model) = (None, "gpt-image-1.5".to_string());
+    for (name, value) in fields {
+        match name.as_str() {
+            "prompt" => prompt = Some(value),
+            "model" => model = value,
+            _ => {
+                if let Err(e) = options.set_form_field(&name, value) {
+                    return invalid(&[e]);
+                }
+            }
+        }
+    }
+    let Some(prompt) = prompt else { return missing("prompt") };
+    if images.is_empty() {
+        return missing("image");
+    }
+    let models = &state.config.models;
+    let mut errors = validate::check_params(Endpoint::Edit, &prompt, &model, &options, models);
+    let spec = models.get(&model).filter(|m| m.can_edit()).cloned();
+    if let Some(spec) = &spec {
+        let inputs: Vec<_> = images.iter().map(|(label, b)| InputFile::from_bytes(label, b, false)).collect();
+        let mask_input = mask.as_ref().map(|(label, b)| InputFile::from_bytes(label, b, true));
+        errors.extend(validate::check_edit_inputs(spec, &inputs, mask_input.as_ref(), None));
+    }
+    let Some(spec) = spec.filter(|_| errors.is_empty()) else { return invalid(&errors) };
+
+    let decode = |bytes: &Bytes| image::load_from_memory(bytes).map(|i| i.to_rgba8());
+    let base = match decode(&images[0].1) {
+        Ok(img) => img,
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("image: cannot decode: {e}"), Some("image"), None),
+    };
+    let mask = match mask.as_ref().map(|(_, b)| decode(b)).transpose() {
+        Ok(mask) => mask,
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("mask: cannot decode: {e}"), Some("mask"), None),
+    };
+    produce(&state, &spec, &prompt, &options, Some(EditInputs { base, mask, count: images.len() })).await
+}
+
+pub(super) struct EditInputs {
+    base: RgbaImage,
+    mask: Option<RgbaImage>,
+    count: usize,
+}
+
+/// Simulates the work, draws `n` images and answers in the spec's shape.
+async fn produce(
+    state: &DemoState,
+    spec: &ModelSpec,
+    prompt: &str,
+    options: &ImageOptions,
+    edit: Option<EditInputs>,
+) -> Response {
+    let n = options.n.unwrap_or(1);
+    let fixed_size = options.size.as_deref().and_then(crate::api::models::parse_size);
+    let (width, height) = match (&edit, fixed_size) {
+        (_, Some(size)) => size,
+        (Some(edit), None) => edit.base.dimensions(),
+        (None, None) => spec.resolve_size(options.size.as_deref()),
+    };
+    let format = match options.output_format.as_deref() {
+        Some("jpeg") => ImageFormat::Jpeg,
+        Some("webp") => ImageFormat::Webp,
+        _ => ImageFormat::Png,
+    };
+    let transparent = options.background.as_deref() == Some("transparent");
+    let quality = options.quality.clone().unwrap_or_else(|| spec.default_quality.clone());
+
+    tokio::time::sleep(simulated_latency(state, n)).await;
+
+    let (prompt_owned, model) = (prompt.to_string(), spec.name.clone());
+    let compression = options.output_compression.unwrap_or(100).min(100) as u8;
+    let input_count = edit.as_ref().map_or(0, |e| e.count);
+    let drawn = tokio::task::spawn_blocking(move || {
+        (0..n)
+            .map(|i| {
+                let seed = draw::seed(&[&prompt_owned, &model, &i.to_string()]);
+                let picture = draw::picture(&prompt_owned, seed, width, height, transparent);
+                let img = match &edit {
+                    Some(e) => draw::edit(&e.base, e.mask.as_ref(), &picture),
+                    None => picture,
+                };
+                draw::encode(&img, format, compression)
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await;
+    let encoded = match drawn {
+        Ok(Ok(encoded)) => encoded,
+        Ok(Err(e)) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, format!("drawing failed: {e}"), None, None),
+        Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, format!("drawing stopped: {e}"), None, None),
+    };
+
+    let as_url = options.response_format.as_deref().unwrap_or(&spec.default_response_format) == "url";
+    let data: Vec<Value> = encoded
+        .into_iter()
+        .map(|bytes| {
+            let mut datum = if as_url {
+                json!({ "url": store_file(state, bytes, format) })
+            } else {
+                json!({ "b64_json": base64::engine::general_purpose::STANDARD.encode(&bytes) })
+            };
+            if spec.revises_prompt {
+                datum["revised_prompt"] = json!(format!("A detailed, vivid rendering of: {prompt}"));
+            }
+            datum
+        })
+        .collect();
+    let created = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let mut body = json!({ "created": created, "data": data });
+    if spec.reports_usage {
+        body["background"] = json!(if transparent { "transparent" } else { "opaque" });
+        body["output_format"] = json!(format.api_name());
+        body["size"] = json!(format!("{width}x{height}"));
+        body["quality"] = json!(if quality == "auto" { "medium" } else { quality.as_str() });
+        body["usage"] = usage(prompt, &quality, width, height, n, input_count);
+    }
+    Json(body).into_response()
+}
+
+fn simulated_latency(state: &DemoState, n: u32) -> Duration {
+    let (low, high) = state.config.latency_per_image;
+    if high.is_zero() {
+        return Duration::ZERO;
+    }
+    let mut rng = rand::rng();
+    let total: Duration = (0..n).map(|_| rng.random_range(low..=high.max(low))).sum();
+    total.min(state.config.max_latency)
+}
+
+fn store_file(state: &DemoState, bytes: Vec<u8>, format: ImageFormat) -> String {
+    let id = state.next_file.fetch_add(1, Ordering::Relaxed);
+    let name = format!("img-{id}-{:08x}.{}", rand::random::<u32>(), format.extension());
+    let file = StoredFile { bytes: bytes.into(), mime: format.mime(), expires: Instant::now() + state.config.url_ttl };
+    state.lock_files().insert(name.clone(), file);
+    format!("{}/files/{name}", state.base_url)
+}
+
+/// Token counts in the spirit of OpenAI's pricing table: output tokens by quality and area.
+fn usage(prompt: &str, quality: &str, width: u32, height: u32, n: u32, input_images: usize) -> Value {
+    let text_tokens = (prompt.chars().count() as u64).div_ceil(4);
+    let image_in = input_images as u64 * 323;
+    let per_image_1024 = match quality {
+        "low" => 272,
+        "high" => 4160,
+        _ => 1056,
+    };
+    let area = f64::from(width) * f64::from(height) / (1024.0 * 1024.0);
+    let output = (per_image_1024 as f64 * area).round() as u64 * u64::from(n);
+    json!({
+        "input_tokens": text_tokens + image_in,
+        "output_tokens": output,
+        "total_tokens": text_tokens + image_in + output,
+        "input_tokens_details": { "image_tokens": image_in, "text_tokens": text_tokens },
+        "output_tokens_details": { "image_tokens": output, "text_tokens": 0 }
+    })
+}

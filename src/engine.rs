@@ -1,0 +1,85 @@
+//! Start-up shared by the headless commands and (later) the TUI: config, model table, endpoint,
+//! and the demo server when that is what runs.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::api::{Client, ClientConfig, ModelTable, Provider};
+use crate::cli::{GlobalArgs, parse_latency};
+use crate::config::endpoint::{self, EndpointFlags};
+use crate::config::{Config, Paths};
+use crate::demo::{DemoConfig, DemoServer};
+
+pub struct Engine {
+    pub client: Client,
+    pub paths: Paths,
+    pub config: Config,
+    /// The running demo server, when the client talks to it.
+    pub demo: Option<DemoServer>,
+}
+
+/// Why start-up failed; always bad input on the user's side (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartError(pub String);
+
+/// What to do when no key is found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoKey {
+    Fail,
+    UseDemo,
+}
+
+impl Engine {
+    pub async fn start(global: &GlobalArgs, no_key: NoKey) -> Result<Self, StartError> {
+        let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
+        let config =
+            Config::load(&paths.config_file, global.config.is_some()).map_err(|e| StartError(e.to_string()))?;
+        let models = config.model_table(&paths.config_file).map_err(|e| StartError(e.to_string()))?;
+        let flags = EndpointFlags {
+            provider: global.provider.filter(|p| *p != Provider::Demo),
+            base_url: global.base_url.clone(),
+            demo: global.demo || global.provider == Some(Provider::Demo),
+            timeout_secs: global.timeout,
+            retries: global.retries,
+        };
+        let resolved = match endpoint::resolve(&flags, &config, &paths.config_file, |v| std::env::var(v).ok()) {
+            Ok(resolved) => resolved,
+            Err(endpoint::EndpointError::NoKey { .. }) if no_key == NoKey::UseDemo => None,
+            Err(e) => return Err(StartError(e.to_string())),
+        };
+        let (client_config, demo) = match resolved {
+            Some(client_config) => (client_config, None),
+            None => {
+                let demo = start_demo(global, &models).await?;
+                let mut client_config = ClientConfig::new(Provider::Demo, demo.base_url(), None);
+                if let Some(secs) = global.timeout {
+                    client_config.request_timeout = Duration::from_secs(secs.max(1));
+                }
+                (client_config, Some(demo))
+            }
+        };
+        let client = Client::new(client_config, models).map_err(|e| StartError(e.to_string()))?;
+        Ok(Self { client, paths, config, demo })
+    }
+
+    /// The model for requests that name none.
+    pub fn default_model(&self) -> String {
+        self.config.default_model.clone().unwrap_or_else(|| "gpt-image-1".to_string())
+    }
+
+    /// Where images go unless the command names a directory.
+    pub fn out_dir(&self) -> PathBuf {
+        self.config.out_dir.clone().unwrap_or_else(|| self.paths.images_dir())
+    }
+}
+
+async fn start_demo(global: &GlobalArgs, models: &ModelTable) -> Result<DemoServer, StartError> {
+    let mut config = DemoConfig { models: models.clone(), ..DemoConfig::default() };
+    if let Some(text) = &global.demo_latency_ms {
+        let (low, high) = parse_latency(text)
+            .ok_or_else(|| StartError(format!("--demo-latency-ms \"{text}\" is not N or MIN-MAX milliseconds")))?;
+        config.latency_per_image = (Duration::from_millis(low), Duration::from_millis(high.max(low)));
+    }
+    DemoServer::start(config).await.map_err(|e| StartError(format!("cannot start the demo server: {e}")))
+}

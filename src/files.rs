@@ -1,0 +1,130 @@
+//! Image files on disk: names from the time and a prompt slug, written atomically so a crash
+//! never leaves half an image under a real name.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// `20261124-083816-a-red-fox-1.png`: UTC time, the prompt's first words, the image number.
+pub fn image_file_name(time: SystemTime, prompt: &str, number: usize, extension: &str) -> String {
+    format!("{}-{}-{number}.{extension}", utc_stamp(time), slug(prompt))
+}
+
+/// Lower-case ASCII words joined by dashes, at most 40 characters; `image` when none are left.
+pub fn slug(prompt: &str) -> String {
+    let mut slug = String::new();
+    for word in prompt.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        let word = word.to_ascii_lowercase();
+        if slug.len() + word.len() + 1 > 40 {
+            if slug.is_empty() {
+                slug.push_str(&word[..40]);
+            }
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word);
+    }
+    if slug.is_empty() { "image".into() } else { slug }
+}
+
+/// `YYYYMMDD-HHMMSS` in UTC.
+pub fn utc_stamp(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!("{y:04}{m:02}{d:02}-{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Days since 1970-01-01 to (year, month, day); Howard Hinnant's algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+}
+
+/// Writes `bytes` to `dir/name` without ever exposing a partial file: a temp file in the same
+/// directory, fsynced, then linked into place. An existing file is never replaced: the name
+/// gets `-2`, `-3`, ... instead. Returns the final path.
+pub fn write_new_file_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    fs::create_dir_all(dir)?;
+    let temp = dir.join(format!(".{name}.{}-{:08x}.tmp", std::process::id(), rand::random::<u32>()));
+    let result = write_and_link(&temp, dir, name, bytes);
+    // The temp name is gone after a successful link; after a failure it must not linger.
+    let _ = fs::remove_file(&temp);
+    result
+}
+
+fn write_and_link(temp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    let mut file = File::create_new(temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) => (stem.to_string(), format!(".{ext}")),
+        None => (name.to_string(), String::new()),
+    };
+    for attempt in 1..10_000 {
+        let candidate = if attempt == 1 { dir.join(name) } else { dir.join(format!("{stem}-{attempt}{ext}")) };
+        // hard_link fails if the target exists, so two writers can never clobber each other.
+        match fs::hard_link(temp, &candidate) {
+            Ok(()) => {
+                sync_dir(dir);
+                return Ok(candidate);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) if e.kind() == io::ErrorKind::Unsupported || e.raw_os_error() == Some(1) => {
+                // File systems without hard links: rename, after checking the name is free.
+                if candidate.exists() {
+                    continue;
+                }
+                fs::rename(temp, &candidate)?;
+                sync_dir(dir);
+                return Ok(candidate);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("no free file name for {name} in {}", dir.display())))
+}
+
+/// Makes the new directory entry durable; best effort (not every platform can open a dir).
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn names_and_stamps() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_795_509_496); // 2026-11-24 08:38:16 UTC
+        assert_eq!(utc_stamp(t), "20261124-083816");
+        assert_eq!(image_file_name(t, "A red fox, in snow!", 2, "png"), "20261124-083816-a-red-fox-in-snow-2.png");
+        assert_eq!(slug("日本"), "image");
+        assert_eq!(slug(&"x".repeat(100)).len(), 40);
+    }
+
+    #[test]
+    fn never_clobbers_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write_new_file_atomically(dir.path(), "a.png", b"one").unwrap();
+        let b = write_new_file_atomically(dir.path(), "a.png", b"two").unwrap();
+        assert_eq!(b.file_name().unwrap(), "a-2.png");
+        assert_eq!(fs::read(&a).unwrap(), b"one");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+}

@@ -1,0 +1,11 @@
+//! imgtui: generate and edit images through the OpenAI-compatible Images API from the terminal.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod engine;
+pub mod files;
+pub mod headless;
+pub mod logging;
+pub mod serve;

@@ -1,0 +1,22 @@
+//! Logs go to a file in the state dir, never to the terminal (it belongs to the UI or to the
+//! command's output). `IMGTUI_LOG` sets the filter (default `info`).
+
+use std::fs::OpenOptions;
+use std::sync::Mutex;
+
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::GlobalArgs;
+use crate::config::Paths;
+
+pub fn init(global: &GlobalArgs) {
+    let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
+    if std::fs::create_dir_all(&paths.state_dir).is_err() {
+        return; // No log is better than no app.
+    }
+    let Ok(file) = OpenOptions::new().create(true).append(true).open(paths.state_dir.join("imgtui.log")) else {
+        return;
+    };
+    let filter = EnvFilter::try_from_env("IMGTUI_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(Mutex::new(file)).try_init();
+}

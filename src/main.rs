@@ -1,0 +1,26 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use imgtui::cli::{Cli, Command};
+use imgtui::{headless, logging};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("imgtui: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        match cli.command {
+            Some(Command::Generate(args)) => headless::generate(&cli.global, args).await,
+            Some(Command::Edit(args)) => headless::edit(&cli.global, args).await,
+            Some(Command::ServeDemo(args)) => imgtui::serve::run(&cli.global, args).await,
+            None => imgtui::serve::no_interactive_app_yet(),
+        }
+    })
+}

@@ -1,0 +1,49 @@
+//! `imgtui serve-demo`: the demo server alone, for any OpenAI client to use.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::cli::{GlobalArgs, ServeDemoArgs, parse_latency};
+use crate::config::{Config, Paths};
+use crate::demo::{DemoConfig, DemoServer};
+
+pub async fn run(global: &GlobalArgs, args: ServeDemoArgs) -> ExitCode {
+    let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
+    let models = match Config::load(&paths.config_file, global.config.is_some())
+        .and_then(|c| c.model_table(&paths.config_file))
+    {
+        Ok(models) => models,
+        Err(e) => {
+            eprintln!("imgtui: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut config = DemoConfig { port: args.port, models, ..DemoConfig::default() };
+    if let Some((low, high)) = global.demo_latency_ms.as_deref().and_then(parse_latency) {
+        config.latency_per_image = (Duration::from_millis(low), Duration::from_millis(high.max(low)));
+    }
+    let server = match DemoServer::start(config).await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("imgtui: cannot start the demo server on 127.0.0.1:{}: {e}", args.port);
+            return ExitCode::from(1);
+        }
+    };
+    println!("imgtui demo server: {}  (any key works; Ctrl-C stops it)", server.base_url());
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+    server.stop().await;
+    ExitCode::SUCCESS
+}
+
+/// Until the interactive app lands, say so and show what works today.
+pub fn no_interactive_app_yet() -> ExitCode {
+    println!(
+        "imgtui: the interactive app is not built yet; the headless commands work today:\n\n  \
+         imgtui generate \"a red fox in the snow\" --demo -n 2\n  \
+         imgtui edit \"add a hat\" --image in.png --mask mask.png --demo\n  \
+         imgtui serve-demo --port 8080\n\nimgtui --help lists every option."
+    );
+    ExitCode::SUCCESS
+}
