@@ -285,7 +285,9 @@ impl Client {
     /// Fetches a result URL. The key is never sent: the URL points at another host.
     async fn download(&self, url: &str, ctl: &RequestControl) -> Result<Vec<u8>, ApiError> {
         let build = || self.http.get(url).timeout(self.cfg.request_timeout);
-        let (body, _) = self.send_with_retries(build, ctl).await?;
+        // `Downloading` was reported; the download's own attempts are not request attempts.
+        let quiet = RequestControl { cancel: ctl.cancel.clone(), progress: None };
+        let (body, _) = self.send_with_retries(build, &quiet).await?;
         Ok(body.to_vec())
     }
 }

@@ -1,0 +1,90 @@
+//! Helpers shared by the integration tests: a demo server, clients for it, test images.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use image::{Rgba, RgbaImage};
+use imgtui::api::retry::RetryPolicy;
+use imgtui::api::{ApiKey, Client, ClientConfig, ModelTable, Provider};
+use imgtui::demo::{DemoConfig, DemoServer};
+
+pub async fn demo() -> DemoServer {
+    DemoServer::start(DemoConfig::instant()).await.expect("demo server starts")
+}
+
+pub async fn demo_with(config: DemoConfig) -> DemoServer {
+    DemoServer::start(config).await.expect("demo server starts")
+}
+
+/// Retries fast, so retry tests take milliseconds, not seconds.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(40),
+        ..RetryPolicy::default()
+    }
+}
+
+pub fn config_for(server: &DemoServer, provider: Provider, key: Option<&str>) -> ClientConfig {
+    let mut cfg = ClientConfig::new(provider, server.base_url(), key.and_then(ApiKey::new));
+    cfg.retry = fast_retries();
+    cfg
+}
+
+pub fn client(server: &DemoServer) -> Client {
+    Client::new(config_for(server, Provider::Openai, Some("sk-test")), ModelTable::builtin()).expect("client")
+}
+
+pub fn client_with(cfg: ClientConfig) -> Client {
+    Client::new(cfg, ModelTable::builtin()).expect("client")
+}
+
+/// A PNG filled with `color`, with an optional fully transparent rectangle (x, y, w, h).
+pub fn write_png(
+    dir: &Path,
+    name: &str,
+    size: (u32, u32),
+    color: [u8; 4],
+    hole: Option<(u32, u32, u32, u32)>,
+) -> PathBuf {
+    let mut img = RgbaImage::from_pixel(size.0, size.1, Rgba(color));
+    if let Some((x0, y0, w, h)) = hole {
+        for y in y0..y0 + h {
+            for x in x0..x0 + w {
+                img.put_pixel(x, y, Rgba([0, 0, 0, 0]));
+            }
+        }
+    }
+    let path = dir.join(name);
+    img.save_with_format(&path, image::ImageFormat::Png).expect("write png");
+    path
+}
+
+/// A gradient PNG, so pixel comparisons catch shifted or resized content.
+pub fn write_gradient_png(dir: &Path, name: &str, size: (u32, u32)) -> PathBuf {
+    let img =
+        RgbaImage::from_fn(size.0, size.1, |x, y| Rgba([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8, 255]));
+    let path = dir.join(name);
+    img.save_with_format(&path, image::ImageFormat::Png).expect("write png");
+    path
+}
+
+pub fn write_jpeg(dir: &Path, name: &str, size: (u32, u32)) -> PathBuf {
+    let img = image::RgbImage::from_pixel(size.0, size.1, image::Rgb([10, 20, 30]));
+    let path = dir.join(name);
+    img.save_with_format(&path, image::ImageFormat::Jpeg).expect("write jpeg");
+    path
+}
+
+/// Polls `check` until it holds or `deadline` passes; returns whether it held.
+pub async fn wait_until(deadline: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + deadline;
+    while Instant::now() < end {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    check()
+}

@@ -1,0 +1,347 @@
+//! Every rule of the model table, through `validate()`, with the message the user sees.
+
+mod common;
+
+use std::fs::OpenOptions;
+use std::path::PathBuf;
+
+use imgtui::api::{EditRequest, FieldError, GenerateRequest, ModelTable};
+
+fn models() -> ModelTable {
+    ModelTable::builtin()
+}
+
+fn gen_errors(model: &str, prompt: &str, edit: impl FnOnce(&mut GenerateRequest)) -> Vec<String> {
+    let mut req = GenerateRequest::new(model, prompt);
+    edit(&mut req);
+    req.validate(&models()).err().unwrap_or_default().iter().map(FieldError::to_string).collect()
+}
+
+fn edit_errors(req: &EditRequest, upload_limit: Option<u64>) -> Vec<String> {
+    req.validate(&models(), upload_limit).err().unwrap_or_default().iter().map(FieldError::to_string).collect()
+}
+
+#[track_caller]
+fn assert_has(errors: &[String], expected: &str) {
+    assert!(errors.iter().any(|e| e == expected), "expected {expected:?} in {errors:#?}");
+}
+
+#[track_caller]
+fn assert_contains(errors: &[String], part: &str) {
+    assert!(errors.iter().any(|e| e.contains(part)), "expected an error containing {part:?} in {errors:#?}");
+}
+
+#[test]
+fn a_valid_request_of_each_seed_model_passes() {
+    for model in ["gpt-image-1", "dall-e-2", "dall-e-3"] {
+        assert_eq!(gen_errors(model, "a red fox", |_| {}), Vec::<String>::new(), "{model}");
+    }
+}
+
+#[test]
+fn prompt_empty_whitespace_and_too_long() {
+    assert_has(&gen_errors("gpt-image-1", "", |_| {}), "prompt: is empty; describe the image you want");
+    assert_has(&gen_errors("gpt-image-1", "  \n\t", |_| {}), "prompt: is empty; describe the image you want");
+    let long = "x".repeat(1001);
+    assert_has(
+        &gen_errors("dall-e-2", &long, |_| {}),
+        "prompt: 1001 characters is over the 1000-character limit of dall-e-2",
+    );
+    assert_has(
+        &gen_errors("dall-e-3", &"é".repeat(4001), |_| {}),
+        "prompt: 4001 characters is over the 4000-character limit of dall-e-3",
+    );
+    assert!(gen_errors("dall-e-3", &"é".repeat(4000), |_| {}).is_empty(), "limit counts characters, not bytes");
+    assert_has(
+        &gen_errors("gpt-image-1", &"x".repeat(32_001), |_| {}),
+        "prompt: 32001 characters is over the 32000-character limit of gpt-image-1",
+    );
+}
+
+#[test]
+fn n_out_of_range_and_more_than_one_for_dall_e_3() {
+    assert_has(
+        &gen_errors("gpt-image-1", "p", |r| r.options.n = Some(11)),
+        "n: 11 is not allowed for gpt-image-1 (allowed: 1-10)",
+    );
+    assert_has(
+        &gen_errors("dall-e-2", "p", |r| r.options.n = Some(0)),
+        "n: 0 is not allowed for dall-e-2 (allowed: 1-10)",
+    );
+    assert_has(
+        &gen_errors("dall-e-3", "p", |r| r.options.n = Some(2)),
+        "n: 2 is not allowed for dall-e-3 (allowed: 1 only)",
+    );
+}
+
+#[test]
+fn size_not_allowed_names_the_allowed_sizes() {
+    assert_has(
+        &gen_errors("dall-e-2", "p", |r| r.options.size = Some("1536x1024".into())),
+        "size: \"1536x1024\" is not allowed for dall-e-2 (allowed: 256x256, 512x512, 1024x1024)",
+    );
+    assert_has(
+        &gen_errors("dall-e-3", "p", |r| r.options.size = Some("auto".into())),
+        "size: \"auto\" is not allowed for dall-e-3 (allowed: 1024x1024, 1792x1024, 1024x1792)",
+    );
+    assert!(gen_errors("gpt-image-2", "p", |r| r.options.size = Some("1536x864".into())).is_empty());
+    assert_contains(
+        &gen_errors("gpt-image-2", "p", |r| r.options.size = Some("1000x1000".into())),
+        "any WxH with both sides multiples of 16, aspect ratio at most 3:1, at most 3840x2160",
+    );
+}
+
+#[test]
+fn quality_not_allowed() {
+    assert_has(
+        &gen_errors("dall-e-3", "p", |r| r.options.quality = Some("low".into())),
+        "quality: \"low\" is not allowed for dall-e-3 (allowed: standard, hd)",
+    );
+    assert_has(
+        &gen_errors("gpt-image-1", "p", |r| r.options.quality = Some("hd".into())),
+        "quality: \"hd\" is not allowed for gpt-image-1 (allowed: low, medium, high, auto)",
+    );
+}
+
+#[test]
+fn response_format_is_refused_for_gpt_image() {
+    assert_has(
+        &gen_errors("gpt-image-1", "p", |r| r.options.response_format = Some("url".into())),
+        "response_format: \"url\" is not accepted by gpt-image-1 (it always returns b64_json)",
+    );
+    assert_has(
+        &gen_errors("dall-e-2", "p", |r| r.options.response_format = Some("png".into())),
+        "response_format: \"png\" is not allowed for dall-e-2 (allowed: url, b64_json)",
+    );
+}
+
+#[test]
+fn output_compression_needs_jpeg_or_webp_and_0_to_100() {
+    assert_has(
+        &gen_errors("gpt-image-1", "p", |r| r.options.output_compression = Some(50)),
+        "output_compression: 50 needs output_format jpeg or webp (output_format is png)",
+    );
+    assert_has(
+        &gen_errors("gpt-image-1", "p", |r| {
+            r.options.output_format = Some("jpeg".into());
+            r.options.output_compression = Some(101);
+        }),
+        "output_compression: 101 is not in 0-100",
+    );
+    assert!(
+        gen_errors("gpt-image-1", "p", |r| {
+            r.options.output_format = Some("webp".into());
+            r.options.output_compression = Some(80);
+        })
+        .is_empty()
+    );
+}
+
+#[test]
+fn output_format_is_refused_for_dall_e() {
+    assert_has(
+        &gen_errors("dall-e-3", "p", |r| r.options.output_format = Some("webp".into())),
+        "output_format: \"webp\" is not accepted by dall-e-3 (accepted by: gpt-image-1, gpt-image-1-mini, gpt-image-1.5, gpt-image-2, chatgpt-image-latest)",
+    );
+}
+
+#[test]
+fn transparent_background_with_jpeg() {
+    assert_has(
+        &gen_errors("gpt-image-1", "p", |r| {
+            r.options.background = Some("transparent".into());
+            r.options.output_format = Some("jpeg".into());
+        }),
+        "background: transparent needs output_format png or webp (output_format is jpeg)",
+    );
+    assert!(gen_errors("gpt-image-1", "p", |r| r.options.background = Some("transparent".into())).is_empty());
+}
+
+#[test]
+fn style_only_on_dall_e_3() {
+    assert_has(
+        &gen_errors("gpt-image-1", "p", |r| r.options.style = Some("vivid".into())),
+        "style: \"vivid\" is not accepted by gpt-image-1 (accepted by: dall-e-3)",
+    );
+    assert_has(
+        &gen_errors("dall-e-3", "p", |r| r.options.style = Some("bold".into())),
+        "style: \"bold\" is not allowed for dall-e-3 (allowed: vivid, natural)",
+    );
+}
+
+#[test]
+fn moderation_stream_and_fidelity_follow_the_table() {
+    assert_has(
+        &gen_errors("dall-e-2", "p", |r| r.options.moderation = Some("low".into())),
+        "moderation: \"low\" is not accepted by dall-e-2 (accepted by: gpt-image-1, gpt-image-1-mini, gpt-image-1.5, gpt-image-2, chatgpt-image-latest)",
+    );
+    assert_has(
+        &gen_errors("gpt-image-1", "p", |r| r.options.partial_images = Some(4)),
+        "partial_images: 4 is not allowed for gpt-image-1 (allowed: 0-3)",
+    );
+    assert_contains(
+        &gen_errors("dall-e-3", "p", |r| r.options.stream = Some(true)),
+        "stream: \"true\" is not accepted by dall-e-3",
+    );
+    assert_has(
+        &gen_errors("gpt-image-1", "p", |r| r.options.input_fidelity = Some("high".into())),
+        "input_fidelity: applies to edits only",
+    );
+}
+
+#[test]
+fn unknown_model_lists_known_ones() {
+    let errors = gen_errors("dall-e-9", "p", |_| {});
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].starts_with("model: \"dall-e-9\" is not a known model (known: gpt-image-1, "), "{errors:?}");
+    assert!(errors[0].ends_with("add it under [models] in the config file"));
+}
+
+#[test]
+fn all_problems_come_back_at_once() {
+    let errors = gen_errors("dall-e-3", "", |r| {
+        r.options.n = Some(3);
+        r.options.size = Some("1x1".into());
+        r.options.quality = Some("ultra".into());
+        r.options.style = Some("x".into());
+    });
+    let fields: Vec<_> = errors.iter().map(|e| e.split(':').next().unwrap_or_default()).collect();
+    assert_eq!(fields, ["prompt", "n", "size", "quality", "style"], "{errors:#?}");
+}
+
+// ---- edits: files are checked from their headers ----
+
+fn edit(model: &str, images: Vec<PathBuf>) -> EditRequest {
+    EditRequest::new(model, "add a hat", images)
+}
+
+#[test]
+fn edits_with_dall_e_3_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = common::write_png(dir.path(), "a.png", (64, 64), [1, 2, 3, 255], None);
+    assert_has(
+        &edit_errors(&edit("dall-e-3", vec![img]), None),
+        "model: dall-e-3 cannot edit images (models that can: gpt-image-1, gpt-image-1-mini, gpt-image-1.5, gpt-image-2, chatgpt-image-latest, dall-e-2)",
+    );
+}
+
+#[test]
+fn dall_e_2_needs_one_square_png_under_4_mb() {
+    let dir = tempfile::tempdir().unwrap();
+    let wide = common::write_png(dir.path(), "wide.png", (300, 200), [1, 2, 3, 255], None);
+    let label = wide.display().to_string();
+    assert_has(
+        &edit_errors(&edit("dall-e-2", vec![wide]), None),
+        &format!("image: {label} is 300x200; dall-e-2 needs a square image"),
+    );
+
+    let jpeg = common::write_jpeg(dir.path(), "photo.jpg", (64, 64));
+    let label = jpeg.display().to_string();
+    assert_has(
+        &edit_errors(&edit("dall-e-2", vec![jpeg]), None),
+        &format!("image: {label} is jpeg; dall-e-2 accepts png"),
+    );
+
+    // A valid header followed by padding: the size check reads the file size, not the pixels.
+    let big = common::write_png(dir.path(), "big.png", (64, 64), [1, 2, 3, 255], None);
+    OpenOptions::new().write(true).open(&big).unwrap().set_len(4 * 1024 * 1024).unwrap();
+    let label = big.display().to_string();
+    assert_has(
+        &edit_errors(&edit("dall-e-2", vec![big]), None),
+        &format!("image: {label} is 4.0 MB; dall-e-2 accepts files under 4.0 MB"),
+    );
+
+    let a = common::write_png(dir.path(), "a.png", (64, 64), [1, 2, 3, 255], None);
+    let b = common::write_png(dir.path(), "b.png", (64, 64), [1, 2, 3, 255], None);
+    assert_has(&edit_errors(&edit("dall-e-2", vec![a, b]), None), "image: 2 images given; dall-e-2 accepts exactly 1");
+}
+
+#[test]
+fn at_most_16_images_for_gpt_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = common::write_png(dir.path(), "a.png", (32, 32), [1, 2, 3, 255], None);
+    assert!(edit_errors(&edit("gpt-image-1", vec![one.clone(); 16]), None).is_empty());
+    assert_has(
+        &edit_errors(&edit("gpt-image-1", vec![one; 17]), None),
+        "image: 17 images given; gpt-image-1 accepts at most 16",
+    );
+}
+
+#[test]
+fn provider_upload_cap_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = common::write_png(dir.path(), "big.png", (32, 32), [1, 2, 3, 255], None);
+    OpenOptions::new().write(true).open(&big).unwrap().set_len(26 * 1024 * 1024).unwrap();
+    let label = big.display().to_string();
+    assert!(edit_errors(&edit("gpt-image-1", vec![big.clone()]), None).is_empty(), "under OpenAI's 50 MB");
+    assert_has(
+        &edit_errors(&edit("gpt-image-1", vec![big]), Some(25 * 1024 * 1024)),
+        &format!("image: {label} is 26.0 MB; gpt-image-1 accepts files under 25.0 MB"),
+    );
+}
+
+#[test]
+fn files_that_are_not_images_missing_or_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "hello").unwrap();
+    let missing = dir.path().join("missing.png");
+    let errors = edit_errors(&edit("gpt-image-1", vec![text.clone(), missing.clone(), dir.path().to_path_buf()]), None);
+    assert_has(&errors, &format!("image: {}: not a PNG, JPEG or WebP image", text.display()));
+    assert_contains(&errors, &format!("image: {}: cannot read it:", missing.display()));
+    assert_has(&errors, &format!("image: {}: it is a directory, not an image file", dir.path().display()));
+}
+
+#[test]
+fn mask_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = common::write_png(dir.path(), "img.png", (64, 64), [9, 9, 9, 255], None);
+
+    let mut req = edit("gpt-image-1", vec![img.clone()]);
+    req.mask = Some(common::write_jpeg(dir.path(), "mask.jpg", (64, 64)));
+    assert_has(
+        &edit_errors(&req, None),
+        &format!("mask: {} is jpeg; the mask must be a PNG", req.mask.as_ref().unwrap().display()),
+    );
+
+    req.mask = Some(common::write_png(dir.path(), "small.png", (32, 32), [0, 0, 0, 255], Some((0, 0, 4, 4))));
+    assert_has(
+        &edit_errors(&req, None),
+        &format!(
+            "mask: {} is 32x32 but the first image is 64x64; they must be the same size",
+            req.mask.as_ref().unwrap().display()
+        ),
+    );
+
+    req.mask = Some(common::write_png(dir.path(), "opaque.png", (64, 64), [0, 0, 0, 255], None));
+    assert_has(
+        &edit_errors(&req, None),
+        &format!(
+            "mask: {} has no fully transparent pixel (alpha 0), so nothing would be edited",
+            req.mask.as_ref().unwrap().display()
+        ),
+    );
+
+    req.mask = Some(common::write_png(dir.path(), "good.png", (64, 64), [0, 0, 0, 255], Some((8, 8, 8, 8))));
+    assert_eq!(edit_errors(&req, None), Vec::<String>::new());
+
+    let mask_only = EditRequest { images: Vec::new(), ..req };
+    assert_has(
+        &edit_errors(&mask_only, None),
+        "image: an edit needs at least one input image (a mask alone is not enough)",
+    );
+}
+
+#[test]
+fn moderation_and_style_are_not_edit_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = common::write_png(dir.path(), "img.png", (64, 64), [9, 9, 9, 255], None);
+    let mut req = edit("gpt-image-1", vec![img]);
+    req.options.moderation = Some("low".into());
+    assert_has(&edit_errors(&req, None), "moderation: applies to generations only, not to edits");
+    req.options.moderation = None;
+    req.options.input_fidelity = Some("high".into());
+    assert!(edit_errors(&req, None).is_empty());
+    req.model = "gpt-image-1-mini".into();
+    assert_contains(&edit_errors(&req, None), "input_fidelity: \"high\" is not accepted by gpt-image-1-mini");
+}
