@@ -2,6 +2,8 @@
 //! model, the multipart wire format as the server saw it, auth styles, envelopes, errors,
 //! retries, timeouts and cancellation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::{Duration, Instant};

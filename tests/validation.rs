@@ -1,11 +1,13 @@
 //! Every rule of the model table, through `validate()`, with the message the user sees.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::fs::OpenOptions;
 use std::path::PathBuf;
 
-use imgtui::api::{EditRequest, FieldError, GenerateRequest, ModelTable};
+use imgtui::api::{EditRequest, FieldError, GenerateRequest, ModelTable, Provider};
 
 fn models() -> ModelTable {
     ModelTable::builtin()
@@ -17,8 +19,13 @@ fn gen_errors(model: &str, prompt: &str, edit: impl FnOnce(&mut GenerateRequest)
     req.validate(&models()).err().unwrap_or_default().iter().map(FieldError::to_string).collect()
 }
 
-fn edit_errors(req: &EditRequest, upload_limit: Option<u64>) -> Vec<String> {
-    req.validate(&models(), upload_limit).err().unwrap_or_default().iter().map(FieldError::to_string).collect()
+fn edit_errors(req: &EditRequest, provider: Option<Provider>) -> Vec<String> {
+    req.validate(&models(), provider.unwrap_or(Provider::Openai))
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(FieldError::to_string)
+        .collect()
 }
 
 #[track_caller]
@@ -275,9 +282,21 @@ fn provider_upload_cap_applies() {
     let label = big.display().to_string();
     assert!(edit_errors(&edit("gpt-image-1", vec![big.clone()]), None).is_empty(), "under OpenAI's 50 MB");
     assert_has(
-        &edit_errors(&edit("gpt-image-1", vec![big]), Some(25 * 1024 * 1024)),
+        &edit_errors(&edit("gpt-image-1", vec![big]), Some(Provider::Ttapi)),
         &format!("image: {label} is 26.0 MB; gpt-image-1 accepts files under 25.0 MB"),
     );
+}
+
+#[test]
+fn ttapi_edits_only_with_gpt_image_1_and_dall_e_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = common::write_png(dir.path(), "a.png", (64, 64), [1, 2, 3, 255], None);
+    assert!(edit_errors(&edit("gpt-image-1", vec![img.clone()]), Some(Provider::Ttapi)).is_empty());
+    assert_has(
+        &edit_errors(&edit("gpt-image-1.5", vec![img.clone()]), Some(Provider::Ttapi)),
+        "model: TTAPI edits only with gpt-image-1, dall-e-2 (gpt-image-1.5 is not offered there)",
+    );
+    assert!(edit_errors(&edit("gpt-image-1.5", vec![img]), Some(Provider::Openai)).is_empty());
 }
 
 #[test]

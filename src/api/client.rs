@@ -147,8 +147,8 @@ impl Client {
 
     /// `POST /images/edits` as multipart. Validates first (reading the files' headers).
     pub async fn edit(&self, req: &EditRequest, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
-        let (checked, models, limit) = (req.clone(), self.models.clone(), self.cfg.provider.upload_limit());
-        tokio::task::spawn_blocking(move || checked.validate(&models, limit))
+        let (checked, models, provider) = (req.clone(), self.models.clone(), self.cfg.provider);
+        tokio::task::spawn_blocking(move || checked.validate(&models, provider))
             .await
             .map_err(|e| ApiError::Input(format!("validation stopped: {e}")))?
             .map_err(ApiError::Invalid)?;

@@ -47,6 +47,14 @@ impl Provider {
         }
     }
 
+    /// Models this provider can edit with, when it serves fewer than the model table allows.
+    pub fn edit_models(self) -> Option<&'static [&'static str]> {
+        match self {
+            Self::Ttapi => Some(&["gpt-image-1", "dall-e-2"]),
+            Self::Openai | Self::Demo => None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Ttapi => "TTAPI",

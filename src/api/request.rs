@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::models::ModelTable;
+use super::provider::Provider;
 use super::validate::{self, Endpoint, FieldError};
 
 /// Parameters shared by generations and edits. `None` means "not sent": the API's default.
@@ -148,9 +149,19 @@ impl EditRequest {
     }
 
     /// Every problem at once, parameters and files. Reads the files' headers (and the mask's
-    /// pixels, to find a transparent one). `upload_limit` is the provider's cap on file size.
-    pub fn validate(&self, models: &ModelTable, upload_limit: Option<u64>) -> Result<(), Vec<FieldError>> {
+    /// pixels, to find a transparent one). `provider` adds its own caps (upload size, models).
+    pub fn validate(&self, models: &ModelTable, provider: Provider) -> Result<(), Vec<FieldError>> {
         let mut errors = validate::check_params(Endpoint::Edit, &self.prompt, &self.model, &self.options, models);
+        if let Some(allowed) = provider.edit_models()
+            && models.get(&self.model).is_some_and(|m| m.can_edit())
+            && !allowed.contains(&self.model.as_str())
+        {
+            errors.push(FieldError::new(
+                "model",
+                format!("{provider} edits only with {} ({} is not offered there)", allowed.join(", "), self.model),
+            ));
+        }
+        let upload_limit = provider.upload_limit();
         if let Some(spec) = models.get(&self.model).filter(|m| m.can_edit()) {
             let images: Vec<_> = self.images.iter().map(|p| validate::InputFile::inspect(p, false)).collect();
             let mask = self.mask.as_deref().map(|p| validate::InputFile::inspect(p, true));

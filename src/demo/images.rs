@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::draw;
 use super::record::{AuthSeen, RecordedFile, RecordedRequest};
-use super::routes::{api_error, check_auth};
+use super::routes::{api_error, auth_failure};
 use super::{DemoState, StoredFile};
 use crate::api::validate::{self, Endpoint, FieldError, InputFile};
 use crate::api::{GenerateRequest, ImageFormat, ImageOptions, ModelSpec};
@@ -46,7 +46,7 @@ pub(super) async fn generations(State(state): State<Arc<DemoState>>, headers: He
         fields: Vec::new(),
         files: Vec::new(),
     });
-    if let Err(response) = check_auth(&state, &headers) {
+    if let Some(response) = auth_failure(&state, &headers) {
         return response;
     }
     let Some(Value::Object(mut fields)) = json else {
@@ -139,7 +139,7 @@ pub(super) async fn edits(
     }
     let fields = record.fields.clone();
     state.lock_requests().push(record);
-    if let Err(response) = check_auth(&state, &headers) {
+    if let Some(response) = auth_failure(&state, &headers) {
         return response;
     }
 

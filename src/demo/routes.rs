@@ -49,21 +49,15 @@ pub(super) fn api_error(
     (status, Json(body)).into_response()
 }
 
-/// The 401 the real API gives; the key is not echoed.
-pub(super) fn check_auth(state: &DemoState, headers: &HeaderMap) -> Result<(), Response> {
-    let Some(expected) = &state.config.expected_key else { return Ok(()) };
-    match AuthSeen::from_headers(headers) {
-        Some(seen) if seen.carries(expected) => Ok(()),
-        Some(_) => {
-            Err(api_error(StatusCode::UNAUTHORIZED, "Incorrect API key provided.", None, Some("invalid_api_key")))
-        }
-        None => Err(api_error(
-            StatusCode::UNAUTHORIZED,
-            "You didn't provide an API key. Send it in an Authorization: Bearer header or a TT-API-KEY header.",
-            None,
-            None,
-        )),
-    }
+/// The 401 the real API gives when the key is wrong; the key is not echoed.
+pub(super) fn auth_failure(state: &DemoState, headers: &HeaderMap) -> Option<Response> {
+    let expected = state.config.expected_key.as_ref()?;
+    let message = match AuthSeen::from_headers(headers) {
+        Some(seen) if seen.carries(expected) => return None,
+        Some(_) => "Incorrect API key provided.",
+        None => "You didn't provide an API key. Send it in an Authorization: Bearer header or a TT-API-KEY header.",
+    };
+    Some(api_error(StatusCode::UNAUTHORIZED, message, None, Some("invalid_api_key")))
 }
 
 async fn not_found(request: Request) -> Response {

@@ -1,0 +1,206 @@
+//! The real binary, headless: what it writes, prints and exits with.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use imgtui::demo::{DemoConfig, FaultRule, faults::openai_error};
+use tokio::process::Command;
+
+/// The binary with a clean environment: no keys, no user config, data in `data`.
+fn imgtui(data: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.env_remove("TTAPI_API_KEY")
+        .env_remove("OPENAI_API_KEY")
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .env("HOME", data)
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--demo-latency-ms")
+        .arg("0");
+    cmd
+}
+
+async fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output { status, stdout, stderr } = cmd.output().await.expect("the binary runs");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+fn pngs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<_> =
+        std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn generate_demo_writes_two_real_pngs_of_the_requested_size() {
+    let data = tempfile::tempdir().unwrap();
+    let out = data.path().join("out");
+    let (code, stdout, stderr) = run(imgtui(data.path())
+        .args(["generate", "a red fox", "--demo", "-n", "2", "--size", "1024x1536", "--out"])
+        .arg(&out))
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let files = pngs_in(&out);
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy();
+        assert!(name.ends_with(".png") && name.contains("-a-red-fox-"), "{name}");
+        assert_eq!(image::open(file).unwrap().to_rgba8().dimensions(), (1024, 1536));
+        assert!(stdout.contains(&format!("saved {} (1024x1536 png,", file.display())), "{stdout}");
+    }
+    assert!(stdout.contains("tokens: "), "{stdout}");
+    let leftovers: Vec<_> = pngs_in(&out).into_iter().filter(|p| p.to_string_lossy().ends_with(".tmp")).collect();
+    assert!(leftovers.is_empty());
+}
+
+#[tokio::test]
+async fn edit_demo_with_a_mask_changes_only_the_masked_region() {
+    let data = tempfile::tempdir().unwrap();
+    let input = common::write_gradient_png(data.path(), "in.png", (128, 128));
+    let mask = common::write_png(data.path(), "mask.png", (128, 128), [0, 0, 0, 255], Some((32, 32, 64, 64)));
+    let out = data.path().join("out");
+    let (code, _, stderr) = run(imgtui(data.path())
+        .args(["edit", "add a hat", "--demo", "--model", "dall-e-2", "--response-format", "b64_json", "--image"])
+        .arg(&input)
+        .arg("--mask")
+        .arg(&mask)
+        .arg("--out")
+        .arg(&out))
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let files = pngs_in(&out);
+    assert_eq!(files.len(), 1);
+    let (before, after) = (image::open(&input).unwrap().to_rgba8(), image::open(&files[0]).unwrap().to_rgba8());
+    assert_eq!(after.dimensions(), (128, 128));
+    let mut changed_inside = 0;
+    for (x, y, pixel) in after.enumerate_pixels() {
+        if (32..96).contains(&x) && (32..96).contains(&y) {
+            changed_inside += usize::from(pixel != before.get_pixel(x, y));
+        } else {
+            assert_eq!(pixel, before.get_pixel(x, y), "({x},{y}) outside the mask changed");
+        }
+    }
+    assert!(changed_inside > 64 * 64 / 2, "{changed_inside}");
+}
+
+#[tokio::test]
+async fn json_output_has_paths_sizes_and_usage() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, stdout, _) =
+        run(imgtui(data.path()).args(["generate", "a boat", "--demo", "--json", "--quality", "low"])).await;
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    assert_eq!(v["ok"], true);
+    let image = &v["images"][0];
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64(), image["format"].as_str()),
+        (Some(1024), Some(1024), Some("png"))
+    );
+    assert!(Path::new(image["path"].as_str().unwrap()).starts_with(data.path().join("images")), "default out dir");
+    assert!(v["usage"]["total_tokens"].as_u64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn invalid_input_exits_2_names_every_field_and_sends_nothing() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run(imgtui(data.path()).env("OPENAI_API_KEY", "sk-test").args([
+        "--base-url",
+        server.base_url(),
+        "generate",
+        "a fox",
+        "-m",
+        "dall-e-3",
+        "-n",
+        "2",
+        "--quality",
+        "low",
+    ]))
+    .await;
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert_eq!(
+        stderr,
+        "imgtui: invalid request, nothing was sent:\n  n: 2 is not allowed for dall-e-3 (allowed: 1 only)\n  \
+         quality: \"low\" is not allowed for dall-e-3 (allowed: standard, hd)\n"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn no_key_and_no_demo_says_how_to_get_one() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(imgtui(data.path()).args(["generate", "a fox"])).await;
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no API key found") && stderr.contains("TTAPI_API_KEY") && stderr.contains("--demo"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn api_failure_exits_1_with_the_message_and_never_prints_the_key() {
+    let server = common::demo_with(DemoConfig { expected_key: Some("right".into()), ..DemoConfig::instant() }).await;
+    let data = tempfile::tempdir().unwrap();
+    let secret = "sk-imgtui-test-SECRET-0xC0FFEE";
+    let (code, stdout, stderr) = run(imgtui(data.path()).env("OPENAI_API_KEY", secret).args([
+        "--base-url",
+        server.base_url(),
+        "generate",
+        "a fox",
+    ]))
+    .await;
+    assert_eq!(code, 1);
+    assert!(stderr.contains("HTTP 401") && stderr.contains("The API key from $OPENAI_API_KEY was refused"), "{stderr}");
+    assert!(!stdout.contains(secret) && !stderr.contains(secret));
+    let log = std::fs::read_to_string(data.path().join("state/imgtui.log")).unwrap_or_default();
+    assert!(!log.contains(secret), "the key is not in the log");
+
+    server.faults().push(FaultRule::times(openai_error(500, "the model is overloaded"), 3));
+    let (code, _, stderr) = run(imgtui(data.path()).env("TTAPI_API_KEY", "right").args([
+        "--base-url",
+        server.base_url(),
+        "generate",
+        "a fox",
+    ]))
+    .await;
+    assert_eq!(code, 1);
+    assert!(stderr.contains("imgtui: retry 1 in") && stderr.contains("imgtui: retry 2 in"), "{stderr}");
+    assert!(stderr.ends_with("imgtui: HTTP 500 Internal Server Error: the model is overloaded\n"), "{stderr}");
+}
+
+#[tokio::test]
+async fn bad_config_exits_2_naming_file_and_line() {
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("bad.toml");
+    std::fs::write(&config, "provider = \"openai\"\nmax_retries = \"two\"\n").unwrap();
+    let (code, _, stderr) =
+        run(imgtui(data.path()).arg("--config").arg(&config).args(["generate", "x", "--demo"])).await;
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with(&format!("imgtui: config file {}, line 2: invalid type", config.display())), "{stderr}");
+}
+
+#[tokio::test]
+async fn prompt_can_come_from_stdin() {
+    use tokio::io::AsyncWriteExt;
+    let data = tempfile::tempdir().unwrap();
+    let mut child = imgtui(data.path())
+        .args(["generate", "-", "--demo", "--json", "-m", "dall-e-3", "--response-format", "b64_json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a lighthouse at dusk\n").await.unwrap();
+    let output = child.wait_with_output().await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(v["images"][0]["revised_prompt"].as_str().unwrap().ends_with("a lighthouse at dusk"), "{v}");
+}

@@ -1,0 +1,87 @@
+//! A client nobody here wrote: the official OpenAI Python SDK against `imgtui serve-demo`.
+//! CI installs the SDK (.ci/run sets IMGTUI_REQUIRE_PY_SDK=1, so there it must run); on a
+//! machine without it the test says so and checks nothing else.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+const SCRIPT: &str = r#"
+import base64, io, struct, sys, zlib
+from openai import OpenAI
+
+def png(w, h, rgba_at):
+    raw = b"".join(b"\x00" + b"".join(bytes(rgba_at(x, y)) for x in range(w)) for y in range(h))
+    chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+def size_of(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", data[:8]
+    return struct.unpack(">II", data[16:24])
+
+client = OpenAI(base_url=sys.argv[1], api_key="sk-anything", max_retries=0)
+
+r = client.images.generate(model="gpt-image-1", prompt="a red fox", n=2, size="1536x1024", quality="low")
+assert len(r.data) == 2
+assert size_of(base64.b64decode(r.data[0].b64_json)) == (1536, 1024)
+assert r.usage.total_tokens == r.usage.input_tokens + r.usage.output_tokens > 0
+assert r.size == "1536x1024" and r.quality == "low" and r.output_format == "png"
+
+r = client.images.generate(model="dall-e-3", prompt="a lighthouse")
+assert r.data[0].url and r.data[0].revised_prompt
+import urllib.request
+assert size_of(urllib.request.urlopen(r.data[0].url).read()) == (1024, 1024)
+
+image = png(64, 64, lambda x, y: (x * 4, y * 4, 100, 255))
+mask = png(64, 64, lambda x, y: (0, 0, 0, 0 if x < 32 else 255))
+r = client.images.edit(model="gpt-image-1", prompt="add a hat",
+                       image=[("a.png", image, "image/png"), ("b.png", image, "image/png")],
+                       mask=("mask.png", mask, "image/png"))
+assert size_of(base64.b64decode(r.data[0].b64_json)) == (64, 64)
+
+try:
+    client.images.generate(model="dall-e-3", prompt="x", n=2)
+    raise SystemExit("an invalid request was accepted")
+except Exception as e:
+    assert getattr(e, "status_code", None) == 400, e
+    assert "n: 2 is not allowed for dall-e-3" in str(e), e
+print("SDK-OK")
+"#;
+
+#[test]
+fn official_python_sdk_works_against_serve_demo() {
+    let required = std::env::var_os("IMGTUI_REQUIRE_PY_SDK").is_some();
+    let has_sdk = Command::new("python3").args(["-c", "import openai"]).status().is_ok_and(|s| s.success());
+    if !has_sdk {
+        assert!(!required, "IMGTUI_REQUIRE_PY_SDK is set but `import openai` fails: pip install openai");
+        eprintln!("skipped: the openai Python package is not installed (pip install openai)");
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let server = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .args(["--demo-latency-ms", "0", "--data-dir"])
+        .arg(data.path())
+        .args(["serve-demo", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server = KillOnDrop(server);
+    let mut line = String::new();
+    BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base_url =
+        line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("a URL on the first line");
+    let out = Command::new("python3").args(["-c", SCRIPT, base_url]).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && stdout.contains("SDK-OK"), "stdout: {stdout}\nstderr: {stderr}");
+}
