@@ -56,8 +56,53 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Edit input image(s), optionally inside a mask (POST /images/edits).
     Edit(EditArgs),
+    /// List, search, show and re-run past jobs.
+    History(HistoryArgs),
     /// Run the built-in demo server alone, for any OpenAI client to use.
     ServeDemo(ServeDemoArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+    /// Only jobs whose prompt contains all these words.
+    #[arg(long, short = 's')]
+    pub search: Option<String>,
+    /// Only jobs in this state: queued, running, done, failed, cancelled, interrupted.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// How many jobs, newest first.
+    #[arg(long, short = 'l', default_value_t = 20)]
+    pub limit: usize,
+    /// One JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Everything about one job.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a job again with the same parameters (a new job).
+    Rerun {
+        id: i64,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Tokens used per day.
+    Tokens {
+        /// How many days (with jobs) to show.
+        #[arg(long, default_value_t = 14)]
+        days: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +166,13 @@ pub struct ImageArgs {
     /// An end-user id passed to the API.
     #[arg(long)]
     pub user: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where results go and how they are reported.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Directory for the images (default: out_dir from the config, else DATA_DIR/images).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -9,11 +9,13 @@ use crate::cli::{GlobalArgs, parse_latency};
 use crate::config::endpoint::{self, EndpointFlags};
 use crate::config::{Config, Paths};
 use crate::demo::{DemoConfig, DemoServer};
+use crate::store::{SharedStore, Store, now_ms, sweep_temp_files};
 
 pub struct Engine {
     pub client: Client,
     pub paths: Paths,
     pub config: Config,
+    pub store: SharedStore,
     /// The running demo server, when the client talks to it.
     pub demo: Option<DemoServer>,
 }
@@ -60,7 +62,8 @@ impl Engine {
             }
         };
         let client = Client::new(client_config, models).map_err(|e| StartError(e.to_string()))?;
-        Ok(Self { client, paths, config, demo })
+        let store = open_history(&paths, &config)?;
+        Ok(Self { client, paths, config, store, demo })
     }
 
     /// The model for requests that name none.
@@ -72,6 +75,29 @@ impl Engine {
     pub fn out_dir(&self) -> PathBuf {
         self.config.out_dir.clone().unwrap_or_else(|| self.paths.images_dir())
     }
+}
+
+/// Opens the history, marks jobs a dead process left behind as interrupted, and removes the
+/// temp files such a process left in the image folders.
+pub fn open_history(paths: &Paths, config: &Config) -> Result<SharedStore, StartError> {
+    let mut store = Store::open(&paths.data_dir).map_err(|e| StartError(e.to_string()))?;
+    if let Some(notice) = &store.recovered {
+        eprintln!("imgtui: {notice}");
+    }
+    match store.mark_interrupted(now_ms()) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("{n} job(s) left running by a stopped imgtui are now interrupted"),
+        Err(e) => tracing::error!("history: {e}"),
+    }
+    let mut dirs = vec![paths.images_dir()];
+    dirs.extend(config.out_dir.clone());
+    for dir in dirs {
+        let removed = sweep_temp_files(&dir);
+        if removed > 0 {
+            tracing::info!(dir = %dir.display(), "removed {removed} temp file(s) of a stopped imgtui");
+        }
+    }
+    Ok(SharedStore::new(store))
 }
 
 async fn start_demo(global: &GlobalArgs, models: &ModelTable) -> Result<DemoServer, StartError> {

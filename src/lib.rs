@@ -7,5 +7,8 @@ pub mod demo;
 pub mod engine;
 pub mod files;
 pub mod headless;
+pub mod history_cli;
+pub mod jobs;
 pub mod logging;
 pub mod serve;
+pub mod store;

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         match cli.command {
             Some(Command::Generate(args)) => headless::generate(&cli.global, args).await,
             Some(Command::Edit(args)) => headless::edit(&cli.global, args).await,
+            Some(Command::History(args)) => imgtui::history_cli::run(&cli.global, args).await,
             Some(Command::ServeDemo(args)) => imgtui::serve::run(&cli.global, args).await,
             None => imgtui::serve::no_interactive_app_yet(),
         }

@@ -1,0 +1,54 @@
+//! History at scale: the newest page, a search, and a status filter over 10,000 jobs.
+//! Target (issue 3): the newest page in well under 50 ms.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use imgtui::api::GenerateRequest;
+use imgtui::store::{DoneOutcome, ImageRequest, JobQuery, JobStatus, Store};
+
+fn filled_store(jobs: i64) -> Store {
+    let dir = std::env::temp_dir().join(format!("imgtui-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut store = match Store::open(&dir) {
+        Ok(store) => store,
+        Err(e) => panic!("bench store: {e}"),
+    };
+    let words = ["fox", "lighthouse", "harbour", "forest", "city", "portrait", "robot", "garden"];
+    for i in 0..jobs {
+        let prompt = format!("a {} at dusk, number {i}, {}", words[i as usize % 8], "detailed ".repeat(20));
+        let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", prompt));
+        let id = store.insert_job(&request, "demo", "http://127.0.0.1/v1", None, &[], i * 1000).unwrap_or_default();
+        let outcome = DoneOutcome::default();
+        if i % 7 == 0 {
+            let _ = store.finish_failed(id, JobStatus::Failed, "HTTP 500", Some(500), 2, i * 1000 + 10);
+        } else {
+            let _ = store.finish_done(id, &outcome, i * 1000 + 10);
+        }
+    }
+    store
+}
+
+fn history(c: &mut Criterion) {
+    let store = filled_store(10_000);
+    c.bench_function("newest page of 100 (10k jobs)", |b| {
+        b.iter(|| black_box(store.page(&JobQuery { limit: 100, ..JobQuery::default() })))
+    });
+    c.bench_function("page 50 via cursor (10k jobs)", |b| {
+        let before = Some((5_000_000, 5_000));
+        b.iter(|| black_box(store.page(&JobQuery { limit: 100, before, ..JobQuery::default() })))
+    });
+    c.bench_function("search two words (10k jobs)", |b| {
+        let search = Some("lighthouse 99".to_string());
+        b.iter(|| black_box(store.page(&JobQuery { limit: 100, search: search.clone(), ..JobQuery::default() })))
+    });
+    c.bench_function("failed jobs (10k jobs)", |b| {
+        b.iter(|| {
+            black_box(store.page(&JobQuery { limit: 100, status: Some(JobStatus::Failed), ..JobQuery::default() }))
+        })
+    });
+    c.bench_function("tokens per day (10k jobs)", |b| b.iter(|| black_box(store.tokens_per_day(30))));
+}
+
+criterion_group!(benches, history);
+criterion_main!(benches);

@@ -1,0 +1,45 @@
+//! Progress of a headless job on stderr: retries always, and on a terminal a spinner with the
+//! elapsed time.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use crate::api::Progress;
+
+const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>) {
+    let tty = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let mut frame = 0;
+    let mut state = String::from("waiting for the server");
+    loop {
+        tokio::select! {
+            event = rx.recv() => match event {
+                Some(Progress::Attempt { number }) if number > 1 => state = format!("attempt {number}"),
+                Some(Progress::Attempt { .. }) => {}
+                Some(Progress::RetryScheduled { retry, wait, reason }) => {
+                    clear_line();
+                    eprintln!("imgtui: retry {retry} in {:.1} s after: {reason}", wait.as_secs_f64());
+                    state = format!("waiting to retry ({retry})");
+                }
+                Some(Progress::Downloading { index, total }) => state = format!("downloading {}/{total}", index + 1),
+                None => std::future::pending::<()>().await,
+            },
+            _ = tick.tick(), if tty => {
+                frame = (frame + 1) % SPINNER.len();
+                eprint!("\r\x1b[2K{} {state}, {:.1} s", SPINNER[frame], started.elapsed().as_secs_f64());
+                let _ = std::io::stderr().flush();
+            }
+        }
+    }
+}
+
+pub fn clear_line() {
+    if std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[2K");
+    }
+}

@@ -1,0 +1,195 @@
+//! `imgtui history`: list and search, show one job, re-run one, tokens per day.
+
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use crate::cli::{GlobalArgs, HistoryAction, HistoryArgs};
+use crate::config::{Config, Paths};
+use crate::engine::open_history;
+use crate::headless::{self, EXIT_FAILED, EXIT_INVALID};
+use crate::store::{JobQuery, JobRecord, JobStatus, JobSummary, StoreError};
+
+pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
+    if let Some(HistoryAction::Rerun { id, output }) = args.action {
+        // Only a re-run talks to a server, so only it needs a key (or --demo).
+        let engine = match headless::start(global).await {
+            Ok(engine) => engine,
+            Err(code) => return code,
+        };
+        return match engine.store.run(move |s| s.job(id)).await {
+            Ok(Some(record)) => headless::run_job(&engine, &output, record.request, None).await,
+            Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
+            Err(e) => failed(&e),
+        };
+    }
+    let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
+    let opened = Config::load(&paths.config_file, global.config.is_some())
+        .map_err(|e| e.to_string())
+        .and_then(|config| open_history(&paths, &config).map_err(|e| e.to_string()));
+    let store = match opened {
+        Ok(store) => store,
+        Err(message) => return invalid(&message),
+    };
+    match args.action {
+        None => {
+            let status = match args.status.as_deref().map(str::parse::<JobStatus>).transpose() {
+                Ok(status) => status,
+                Err(message) => return invalid(&format!("--status: {message}")),
+            };
+            let query = JobQuery { search: args.search, status, before: None, limit: args.limit };
+            match store.run(move |s| s.page(&query)).await {
+                Ok(rows) if args.json => print_json(&rows),
+                Ok(rows) => print_table(&rows),
+                Err(e) => failed(&e),
+            }
+        }
+        Some(HistoryAction::Show { id, json }) => match store.run(move |s| s.job(id)).await {
+            Ok(Some(record)) if json => print_json(&record),
+            Ok(Some(record)) => print_record(&record),
+            Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
+            Err(e) => failed(&e),
+        },
+        Some(HistoryAction::Rerun { .. }) => ExitCode::SUCCESS, // handled above
+        Some(HistoryAction::Tokens { days, json }) => match store.run(move |s| s.tokens_per_day(days)).await {
+            Ok(rows) if json => print_json(&rows),
+            Ok(rows) => {
+                println!("{:<10}  {:>5}  {:>10}  {:>10}  {:>10}", "DAY (UTC)", "JOBS", "INPUT", "OUTPUT", "TOTAL");
+                for r in rows {
+                    println!(
+                        "{:<10}  {:>5}  {:>10}  {:>10}  {:>10}",
+                        r.day, r.jobs, r.input_tokens, r.output_tokens, r.total_tokens
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => failed(&e),
+        },
+    }
+}
+
+fn invalid(message: &str) -> ExitCode {
+    eprintln!("imgtui: {message}");
+    ExitCode::from(EXIT_INVALID)
+}
+
+fn failed(e: &StoreError) -> ExitCode {
+    eprintln!("imgtui: {e}");
+    ExitCode::from(EXIT_FAILED)
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => invalid(&format!("cannot encode JSON: {e}")),
+    }
+}
+
+/// `2026-11-24 09:15:02` (UTC) from unix milliseconds.
+pub fn utc_time(ms: i64) -> String {
+    let stamp = crate::files::utc_stamp(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64));
+    format!(
+        "{}-{}-{} {}:{}:{}",
+        &stamp[0..4],
+        &stamp[4..6],
+        &stamp[6..8],
+        &stamp[9..11],
+        &stamp[11..13],
+        &stamp[13..15]
+    )
+}
+
+fn one_line(text: &str, width: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= width {
+        flat
+    } else {
+        let cut: String = flat.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+fn print_table(rows: &[JobSummary]) -> ExitCode {
+    if rows.is_empty() {
+        println!("no jobs yet (imgtui generate \"...\" makes one)");
+        return ExitCode::SUCCESS;
+    }
+    println!(
+        "{:>6}  {:<19}  {:<11}  {:<14}  {:>4}  {:>7}  PROMPT",
+        "ID", "CREATED (UTC)", "STATUS", "MODEL", "IMGS", "TOKENS"
+    );
+    for r in rows {
+        let tokens = r.total_tokens.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
+        println!(
+            "{:>6}  {:<19}  {:<11}  {:<14}  {:>4}  {:>7}  {}",
+            r.id,
+            utc_time(r.created_at),
+            r.status.as_str(),
+            one_line(&r.model, 14),
+            r.image_count,
+            tokens,
+            one_line(&r.prompt, 60)
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_record(r: &JobRecord) -> ExitCode {
+    println!("job {}  {} {}  {}", r.id, r.kind.as_str(), r.status, r.request.model());
+    println!("created   {}", utc_time(r.created_at));
+    if let Some(t) = r.started_at {
+        println!("started   {}", utc_time(t));
+    }
+    if let Some(t) = r.finished_at {
+        println!("finished  {}", utc_time(t));
+    }
+    println!("endpoint  {} {}", r.provider, r.base_url);
+    println!("prompt    {}", r.request.prompt());
+    if let Some(revised) = &r.revised_prompt {
+        println!("revised   {revised}");
+    }
+    let params = match &r.request {
+        crate::store::ImageRequest::Generate(g) => serde_json::to_value(&g.options),
+        crate::store::ImageRequest::Edit(e) => serde_json::to_value(&e.options),
+    }
+    .unwrap_or(json!({}));
+    println!("params    {params}");
+    for input in &r.inputs {
+        println!(
+            "{:<9} {} (sha256 {})",
+            input.role,
+            input.path.display(),
+            input.sha256.as_deref().unwrap_or("unreadable")
+        );
+    }
+    if r.retries > 0 {
+        println!("retries   {}", r.retries);
+    }
+    if let Some(usage) = &r.usage {
+        println!("tokens    {} in, {} out, {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
+    }
+    if let Some(error) = &r.error {
+        let status = r.http_status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+        println!("error     {error}{status}");
+    }
+    if let Some(parent) = r.parent_id {
+        println!("edit of   job {parent}");
+    }
+    for image in &r.images {
+        let size = match (image.width, image.height) {
+            (Some(w), Some(h)) => format!("{w}x{h} "),
+            _ => String::new(),
+        };
+        println!(
+            "image {}   {} ({size}{}, {} bytes)",
+            image.index + 1,
+            image.path.display(),
+            image.format,
+            image.bytes
+        );
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,183 @@
+//! One job's life: queued → running → done / failed / cancelled, every step in the history.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use tokio::sync::mpsc;
+
+use crate::api::{ApiError, Client, ImagesResult, Progress, ReceivedImage, RequestControl};
+use crate::store::{
+    DoneOutcome, ImageRecord, ImageRequest, InputRecord, JobId, JobStatus, SharedStore, StoreError, now_ms, save_images,
+};
+
+/// How a job ended.
+#[derive(Debug)]
+pub enum JobOutcome {
+    Done {
+        result: Box<ImagesResult>,
+        saved: Vec<ImageRecord>,
+        /// Images that could not be written anywhere; the bytes are here to save elsewhere.
+        unsaved: Vec<(ReceivedImage, String)>,
+        /// Images of the answer that could not be received.
+        lost: Vec<String>,
+        retries: u32,
+    },
+    Failed {
+        error: ApiError,
+        retries: u32,
+    },
+    Cancelled,
+}
+
+/// Hashes of an edit's input files, read now so the history says what was sent.
+pub fn input_records(request: &ImageRequest) -> Vec<InputRecord> {
+    request
+        .inputs()
+        .into_iter()
+        .map(|(role, path)| InputRecord {
+            role: role.to_string(),
+            sha256: std::fs::read(&path).ok().map(|bytes| crate::store::images_sha256(&bytes)),
+            path: std::path::absolute(&path).unwrap_or(path),
+        })
+        .collect()
+}
+
+/// Records a new job as queued and returns its id.
+pub async fn submit(
+    store: &SharedStore,
+    client: &Client,
+    request: &ImageRequest,
+    parent_id: Option<JobId>,
+) -> Result<JobId, StoreError> {
+    let (request, cfg) = (request.clone(), client.config().clone());
+    store
+        .run(move |s| {
+            let inputs = input_records(&request);
+            s.insert_job(&request, cfg.provider.name(), &cfg.base_url, parent_id, &inputs, now_ms())
+        })
+        .await
+}
+
+/// Runs job `id`: sends `request`, writes the images into `out_dir` (or, when that fails, a
+/// rescue folder in the temp dir), and records the outcome. Progress goes to `ctl.progress`.
+pub async fn execute(
+    client: &Client,
+    store: &SharedStore,
+    id: JobId,
+    request: &ImageRequest,
+    out_dir: &Path,
+    ctl: RequestControl,
+) -> JobOutcome {
+    log_store_error(store.run(move |s| s.mark_running(id, now_ms())).await);
+
+    // Count retries on the way through, so the history has them even for failures.
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let watcher = ctl.progress.clone();
+    let counter = tokio::spawn(async move {
+        let mut retries = 0;
+        while let Some(event) = rx.recv().await {
+            if let Progress::RetryScheduled { retry, .. } = &event {
+                retries = *retry;
+            }
+            if let Some(watcher) = &watcher {
+                let _ = watcher.send(event);
+            }
+        }
+        retries
+    });
+    let inner = RequestControl { cancel: ctl.cancel.clone(), progress: Some(tx) };
+    let sent = match request {
+        ImageRequest::Generate(r) => client.generate(r, &inner).await,
+        ImageRequest::Edit(r) => client.edit(r, &inner).await,
+    };
+    drop(inner);
+    let retries = counter.await.unwrap_or(0);
+
+    match sent {
+        Ok(result) => finish_done(store, id, request, out_dir, result, retries).await,
+        Err(ApiError::Cancelled) => {
+            let done =
+                store.run(move |s| s.finish_failed(id, JobStatus::Cancelled, "cancelled", None, retries, now_ms()));
+            log_store_error(done.await);
+            JobOutcome::Cancelled
+        }
+        Err(error) => {
+            let (message, status) = (error.to_string(), error.status());
+            let done = store.run(move |s| s.finish_failed(id, JobStatus::Failed, &message, status, retries, now_ms()));
+            log_store_error(done.await);
+            JobOutcome::Failed { error, retries }
+        }
+    }
+}
+
+async fn finish_done(
+    store: &SharedStore,
+    id: JobId,
+    request: &ImageRequest,
+    out_dir: &Path,
+    result: ImagesResult,
+    retries: u32,
+) -> JobOutcome {
+    let (dirs, req, res) = (vec![out_dir.to_path_buf(), rescue_dir()], request.clone(), result.clone());
+    // Writing is disk I/O: off the async workers. Files land before the job is marked done.
+    let written = tokio::task::spawn_blocking(move || write_with_fallback(&dirs, &req, &res)).await;
+    let (saved, unsaved) = written.unwrap_or_else(|e| (Vec::new(), unsaved_all(&result, &e.to_string())));
+    let mut lost = result.lost.clone();
+    lost.extend(unsaved.iter().map(|(image, why)| format!("image {} not written: {why}", image.index + 1)));
+    let outcome = DoneOutcome {
+        retries,
+        usage: result.response.usage.clone(),
+        revised_prompt: result.images.iter().find_map(|i| i.revised_prompt.clone()),
+        response_meta: Some(serde_json::json!({
+            "created": result.response.created,
+            "size": result.response.size,
+            "quality": result.response.quality,
+            "background": result.response.background,
+            "output_format": result.response.output_format,
+        })),
+        images: saved.clone(),
+        lost: lost.clone(),
+    };
+    log_store_error(store.run(move |s| s.finish_done(id, &outcome, now_ms())).await);
+    JobOutcome::Done { result: Box::new(result), saved, unsaved, lost, retries }
+}
+
+/// Where images go when the chosen folder cannot take them (full disk, no permission).
+pub fn rescue_dir() -> PathBuf {
+    std::env::temp_dir().join("imgtui-rescue")
+}
+
+fn write_with_fallback(
+    dirs: &[PathBuf],
+    request: &ImageRequest,
+    result: &ImagesResult,
+) -> (Vec<ImageRecord>, Vec<(ReceivedImage, String)>) {
+    let now = SystemTime::now();
+    let mut saved = Vec::new();
+    let mut pending = result.clone();
+    let mut reasons = Vec::new();
+    for dir in dirs {
+        if pending.images.is_empty() {
+            break;
+        }
+        let outcome = save_images(dir, request, &pending, now);
+        if !outcome.unsaved.is_empty() {
+            tracing::warn!(dir = %dir.display(), "could not write {} image(s)", outcome.unsaved.len());
+        }
+        saved.extend(outcome.saved);
+        reasons = outcome.unsaved.iter().map(|(_, why)| why.clone()).collect();
+        pending.images = outcome.unsaved.into_iter().map(|(image, _)| image).collect();
+    }
+    let unsaved = pending.images.into_iter().zip(reasons).collect();
+    (saved, unsaved)
+}
+
+fn unsaved_all(result: &ImagesResult, why: &str) -> Vec<(ReceivedImage, String)> {
+    result.images.iter().map(|i| (i.clone(), why.to_string())).collect()
+}
+
+fn log_store_error<T>(result: Result<T, StoreError>) {
+    if let Err(e) = result {
+        tracing::error!("history: {e}");
+    }
+}

@@ -1,0 +1,6 @@
+//! Running one job from start to history: record it, send it, save its images, record the
+//! outcome. The headless commands run one; the TUI's job runner runs several at once.
+
+mod execute;
+
+pub use execute::{JobOutcome, execute, input_records, submit};

@@ -1,0 +1,130 @@
+//! Writing a finished request's images: PNG text metadata added, hashed, written atomically.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use sha2::{Digest, Sha256};
+
+use super::model::{ImageRecord, ImageRequest};
+use super::png_text;
+use crate::api::{ImageFacts, ImageFormat, ImagesResult, ReceivedImage};
+use crate::files;
+
+/// What became of each image of an answer.
+#[derive(Debug, Default)]
+pub struct SaveOutcome {
+    /// Written and hashed.
+    pub saved: Vec<ImageRecord>,
+    /// Could not be written; the bytes are kept so they can be written elsewhere.
+    pub unsaved: Vec<(ReceivedImage, String)>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes every image of `result` into `dir`. PNGs carry the prompt and parameters.
+pub fn save_images(dir: &Path, request: &ImageRequest, result: &ImagesResult, now: SystemTime) -> SaveOutcome {
+    let mut outcome = SaveOutcome::default();
+    for image in &result.images {
+        let bytes = match image.format {
+            Some(ImageFormat::Png) => with_metadata(&image.bytes, request, result, image),
+            _ => image.bytes.clone(),
+        };
+        let extension = image.format.map_or("bin", ImageFormat::extension);
+        let name = files::image_file_name(now, request.prompt(), image.index + 1, extension);
+        match files::write_new_file_atomically(dir, &name, &bytes) {
+            Ok(path) => {
+                let facts = ImageFacts::from_header(&bytes).ok();
+                outcome.saved.push(ImageRecord {
+                    index: image.index,
+                    path: std::path::absolute(&path).unwrap_or(path),
+                    format: image.format.map_or("unknown", ImageFormat::api_name).to_string(),
+                    width: facts.map(|f| f.width),
+                    height: facts.map(|f| f.height),
+                    bytes: bytes.len() as u64,
+                    sha256: sha256_hex(&bytes),
+                });
+            }
+            Err(e) => outcome.unsaved.push((image.clone(), format!("cannot write {}: {e}", dir.join(&name).display()))),
+        }
+    }
+    outcome
+}
+
+fn with_metadata(png: &[u8], request: &ImageRequest, result: &ImagesResult, image: &ReceivedImage) -> Vec<u8> {
+    let r = &result.response;
+    let (size, quality, options) = match request {
+        ImageRequest::Generate(g) => (&g.options.size, &g.options.quality, &g.options),
+        ImageRequest::Edit(e) => (&e.options.size, &e.options.quality, &e.options),
+    };
+    let facts = ImageFacts::from_header(png).ok();
+    let pixel_size = facts.map(|f| format!("{}x{}", f.width, f.height)).unwrap_or_default();
+    let pairs = [
+        ("Size", r.size.clone().or_else(|| size.clone()).unwrap_or(pixel_size)),
+        ("Model", request.model().to_string()),
+        ("Quality", r.quality.clone().or_else(|| quality.clone()).unwrap_or_default()),
+        ("Background", r.background.clone().or_else(|| options.background.clone()).unwrap_or_default()),
+        ("Style", options.style.clone().unwrap_or_default()),
+        ("Image", format!("{} of {}", image.index + 1, result.response.data.len())),
+        ("Generator", concat!("imgtui ", env!("CARGO_PKG_VERSION")).to_string()),
+    ];
+    let prompt = image.revised_prompt.as_deref().unwrap_or(request.prompt());
+    let parameters = png_text::a1111_parameters(prompt, &pairs);
+    let json = serde_json::json!({
+        "request": request,
+        "index": image.index,
+        "revised_prompt": image.revised_prompt,
+        "created": r.created,
+        "usage": r.usage,
+        "size": r.size, "quality": r.quality, "background": r.background, "output_format": r.output_format,
+    });
+    png_text::with_text_chunks(png, &[("parameters", &parameters), ("imgtui", &json.to_string())])
+        .unwrap_or_else(|| png.to_vec())
+}
+
+/// Removes temp files that a killed imgtui left in `dir` (`.NAME.PID-RAND.tmp`). A file whose
+/// process still runs is left alone: it may be mid-write.
+pub fn sweep_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = temp_file_pid(&name) else { continue };
+        if process_alive(pid) {
+            continue;
+        }
+        if std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+fn temp_file_pid(name: &str) -> Option<u32> {
+    let stem = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, owner) = stem.rsplit_once('.')?;
+    owner.split_once('-')?.0.parse().ok()
+}
+
+/// Whether process `pid` runs (this process counts as running).
+pub(super) fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    // Without /proc we cannot tell; keep the file rather than risk a live writer's.
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_parse() {
+        assert_eq!(temp_file_pid(".a-red-fox-1.png.1234-0000beef.tmp"), Some(1234));
+        assert_eq!(temp_file_pid("a.png"), None);
+        assert_eq!(temp_file_pid(".x.tmp"), None);
+    }
+}

@@ -1,0 +1,385 @@
+//! Reading and writing jobs. Every statement binds its values; none is built from user text.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};
+use super::{Store, StoreError};
+use crate::api::response::Usage;
+
+/// A page of the history, newest first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobQuery {
+    /// Words that must all appear in the prompt (or revised prompt), case-insensitively.
+    pub search: Option<String>,
+    pub status: Option<JobStatus>,
+    /// Rows strictly older than this `(created_at, id)`: the last row of the previous page.
+    pub before: Option<(i64, JobId)>,
+    pub limit: usize,
+}
+
+/// Tokens used on one UTC day (`YYYY-MM-DD`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TokensPerDay {
+    pub day: String,
+    pub jobs: u64,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub total_tokens: u64,
+}
+
+/// What a finished request leaves in the history.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DoneOutcome {
+    pub retries: u32,
+    pub usage: Option<Usage>,
+    pub revised_prompt: Option<String>,
+    pub response_meta: Option<serde_json::Value>,
+    pub images: Vec<ImageRecord>,
+    /// Images of the answer that were lost (bad data, failed downloads), with reasons.
+    pub lost: Vec<String>,
+}
+
+fn like_pattern(word: &str) -> String {
+    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn enum_from_sql<T: serde::de::DeserializeOwned>(text: String) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("{text}: {e}").into())
+    })
+}
+
+fn json_from_sql<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqlite::Result<Option<T>> {
+    text.map(|t| {
+        serde_json::from_str(&t)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    })
+    .transpose()
+}
+
+const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
+     (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error";
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
+    Ok(JobSummary {
+        id: row.get(0)?,
+        created_at: row.get(1)?,
+        finished_at: row.get(2)?,
+        kind: enum_from_sql(row.get(3)?)?,
+        status: enum_from_sql(row.get(4)?)?,
+        model: row.get(5)?,
+        prompt: row.get(6)?,
+        image_count: row.get(7)?,
+        total_tokens: row.get::<_, Option<i64>>(8)?.map(|t| t.max(0) as u64),
+        error: row.get(9)?,
+    })
+}
+
+impl Store {
+    /// Records a new job as `queued`, with its inputs' content hashes. Returns its id.
+    pub fn insert_job(
+        &mut self,
+        request: &ImageRequest,
+        provider: &str,
+        base_url: &str,
+        parent_id: Option<JobId>,
+        inputs: &[InputRecord],
+        now: i64,
+    ) -> Result<JobId, StoreError> {
+        let request_json = serde_json::to_string(request).map_err(|e| StoreError::Db {
+            path: self.path.display().to_string(),
+            message: format!("cannot encode the request: {e}"),
+        })?;
+        let tx = self.conn.transaction().map_err(|e| super::db_error(&self.path, &e))?;
+        tx.execute(
+            "INSERT INTO jobs (created_at, kind, status, model, prompt, request, provider, base_url, parent_id, owner_pid)
+             VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                now,
+                request.kind().as_str(),
+                request.model(),
+                request.prompt(),
+                request_json,
+                provider,
+                base_url,
+                parent_id,
+                std::process::id()
+            ],
+        )
+        .map_err(|e| super::db_error(&self.path, &e))?;
+        let id = tx.last_insert_rowid();
+        for (position, input) in inputs.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO job_inputs (job_id, position, role, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, position, input.role, input.path.to_string_lossy(), input.sha256],
+            )
+            .map_err(|e| super::db_error(&self.path, &e))?;
+        }
+        tx.commit().map_err(|e| super::db_error(&self.path, &e))?;
+        Ok(id)
+    }
+
+    pub fn mark_running(&mut self, id: JobId, now: i64) -> Result<(), StoreError> {
+        self.update(id, "UPDATE jobs SET status = 'running', started_at = ?2 WHERE id = ?1", params![id, now])
+    }
+
+    pub fn record_retries(&mut self, id: JobId, retries: u32) -> Result<(), StoreError> {
+        self.update(id, "UPDATE jobs SET retries = ?2 WHERE id = ?1", params![id, retries])
+    }
+
+    /// Marks the job done with its images, in one transaction. The image files must already
+    /// be on disk: a `done` job always has its files.
+    pub fn finish_done(&mut self, id: JobId, outcome: &DoneOutcome, now: i64) -> Result<(), StoreError> {
+        let usage_json = outcome.usage.as_ref().and_then(|u| serde_json::to_string(u).ok());
+        let meta_json = outcome.response_meta.as_ref().map(|m| m.to_string());
+        let error = (!outcome.lost.is_empty()).then(|| format!("lost: {}", outcome.lost.join("; ")));
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| super::db_error(&path, &e);
+        let tx = self.conn.transaction().map_err(err)?;
+        for image in &outcome.images {
+            tx.execute(
+                "INSERT INTO images (job_id, idx, path, format, width, height, bytes, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    id,
+                    image.index,
+                    image.path.to_string_lossy(),
+                    image.format,
+                    image.width,
+                    image.height,
+                    image.bytes as i64,
+                    image.sha256
+                ],
+            )
+            .map_err(err)?;
+        }
+        let changed = tx
+            .execute(
+                "UPDATE jobs SET status = 'done', finished_at = ?2, retries = ?3, usage = ?4,
+                   input_tokens = ?5, output_tokens = ?6, total_tokens = ?7,
+                   revised_prompt = ?8, response_meta = ?9, error = ?10
+                 WHERE id = ?1",
+                params![
+                    id,
+                    now,
+                    outcome.retries,
+                    usage_json,
+                    outcome.usage.as_ref().map(|u| u.input_tokens as i64),
+                    outcome.usage.as_ref().map(|u| u.output_tokens as i64),
+                    outcome.usage.as_ref().map(|u| u.total_tokens as i64),
+                    outcome.revised_prompt,
+                    meta_json,
+                    error
+                ],
+            )
+            .map_err(err)?;
+        if changed == 0 {
+            return Err(StoreError::NoSuchJob(id));
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Marks the job failed (or cancelled), keeping the message and HTTP status.
+    pub fn finish_failed(
+        &mut self,
+        id: JobId,
+        status: JobStatus,
+        error: &str,
+        http_status: Option<u16>,
+        retries: u32,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.update(
+            id,
+            "UPDATE jobs SET status = ?2, error = ?3, http_status = ?4, retries = ?5, finished_at = ?6 WHERE id = ?1",
+            params![id, status.as_str(), error, http_status, retries, now],
+        )
+    }
+
+    /// Jobs that a dead process left queued or running become `interrupted`. Jobs of a live
+    /// imgtui (another terminal may run one) are left alone. Returns how many changed.
+    pub fn mark_interrupted(&mut self, now: i64) -> Result<usize, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, owner_pid FROM jobs WHERE status IN ('queued', 'running')")
+            .map_err(|e| super::db_error(&self.path, &e))?;
+        let orphans: Vec<JobId> = stmt
+            .query_map([], |row| Ok((row.get::<_, JobId>(0)?, row.get::<_, Option<u32>>(1)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| super::db_error(&self.path, &e))?
+            .into_iter()
+            .filter(|(_, pid)| !pid.is_some_and(super::images::process_alive))
+            .map(|(id, _)| id)
+            .collect();
+        drop(stmt);
+        for id in &orphans {
+            self.conn
+                .execute(
+                    "UPDATE jobs SET status = 'interrupted', finished_at = ?2,
+                       error = coalesce(error, 'imgtui stopped before the job finished; re-run it to try again')
+                     WHERE id = ?1",
+                    params![id, now],
+                )
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(orphans.len())
+    }
+
+    fn update(&mut self, id: JobId, sql: &str, values: impl rusqlite::Params) -> Result<(), StoreError> {
+        match self.conn.execute(sql, values).map_err(|e| self.err(e))? {
+            0 => Err(StoreError::NoSuchJob(id)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Deletes a job and returns its image paths, for the caller to delete the files.
+    pub fn delete_job(&mut self, id: JobId) -> Result<Vec<std::path::PathBuf>, StoreError> {
+        let record = self.job(id)?.ok_or(StoreError::NoSuchJob(id))?;
+        self.conn.execute("DELETE FROM jobs WHERE id = ?1", params![id]).map_err(|e| self.err(e))?;
+        Ok(record.images.into_iter().map(|i| i.path).collect())
+    }
+
+    /// Everything about one job.
+    pub fn job(&self, id: JobId) -> Result<Option<JobRecord>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, created_at, started_at, finished_at, kind, status, request, provider, base_url,
+                        error, http_status, retries, usage, revised_prompt, response_meta, parent_id
+                 FROM jobs WHERE id = ?1",
+                params![id],
+                |row| {
+                    Ok(JobRecord {
+                        id: row.get(0)?,
+                        created_at: row.get(1)?,
+                        started_at: row.get(2)?,
+                        finished_at: row.get(3)?,
+                        kind: enum_from_sql::<JobKind>(row.get(4)?)?,
+                        status: enum_from_sql::<JobStatus>(row.get(5)?)?,
+                        request: json_from_sql::<ImageRequest>(row.get(6)?)?.ok_or(rusqlite::Error::InvalidQuery)?,
+                        provider: row.get(7)?,
+                        base_url: row.get(8)?,
+                        error: row.get(9)?,
+                        http_status: row.get(10)?,
+                        retries: row.get(11)?,
+                        usage: json_from_sql(row.get(12)?)?,
+                        revised_prompt: row.get(13)?,
+                        response_meta: json_from_sql(row.get(14)?)?,
+                        parent_id: row.get(15)?,
+                        inputs: Vec::new(),
+                        images: Vec::new(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some(mut record) = row else { return Ok(None) };
+        record.inputs = self.inputs_of(id)?;
+        record.images = self.images_of(id)?;
+        Ok(Some(record))
+    }
+
+    fn inputs_of(&self, id: JobId) -> Result<Vec<InputRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT role, path, sha256 FROM job_inputs WHERE job_id = ?1 ORDER BY position")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![id], |row| {
+                Ok(InputRecord { role: row.get(0)?, path: row.get::<_, String>(1)?.into(), sha256: row.get(2)? })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+        rows.map_err(|e| self.err(e))
+    }
+
+    pub fn images_of(&self, id: JobId) -> Result<Vec<ImageRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT idx, path, format, width, height, bytes, sha256 FROM images WHERE job_id = ?1 ORDER BY idx",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![id], |row| {
+                Ok(ImageRecord {
+                    index: row.get(0)?,
+                    path: row.get::<_, String>(1)?.into(),
+                    format: row.get(2)?,
+                    width: row.get(3)?,
+                    height: row.get(4)?,
+                    bytes: row.get::<_, i64>(5)?.max(0) as u64,
+                    sha256: row.get(6)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+        rows.map_err(|e| self.err(e))
+    }
+
+    /// A page of job summaries, newest first, filtered by status and search words.
+    pub fn page(&self, query: &JobQuery) -> Result<Vec<JobSummary>, StoreError> {
+        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM jobs j WHERE 1 = 1");
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(status) = query.status {
+            values.push(status.as_str().to_string().into());
+            sql.push_str(&format!(" AND j.status = ?{}", values.len()));
+        }
+        if let Some((created_at, id)) = query.before {
+            values.push(created_at.into());
+            values.push(id.into());
+            let (a, b) = (values.len() - 1, values.len());
+            sql.push_str(&format!(" AND (j.created_at < ?{a} OR (j.created_at = ?{a} AND j.id < ?{b}))"));
+        }
+        for word in query.search.as_deref().unwrap_or_default().split_whitespace() {
+            values.push(like_pattern(word).into());
+            let n = values.len();
+            sql.push_str(&format!(
+                " AND (j.prompt LIKE ?{n} ESCAPE '\\' OR coalesce(j.revised_prompt, '') LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        values.push((query.limit.clamp(1, 10_000) as i64).into());
+        sql.push_str(&format!(" ORDER BY j.created_at DESC, j.id DESC LIMIT ?{}", values.len()));
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(values), summary_from_row)
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+        rows.map_err(|e| self.err(e))
+    }
+
+    /// How many jobs there are, by status.
+    pub fn count(&self, status: Option<JobStatus>) -> Result<u64, StoreError> {
+        let count: i64 = match status {
+            Some(s) => {
+                self.conn.query_row("SELECT count(*) FROM jobs WHERE status = ?1", params![s.as_str()], |r| r.get(0))
+            }
+            None => self.conn.query_row("SELECT count(*) FROM jobs", [], |r| r.get(0)),
+        }
+        .map_err(|e| self.err(e))?;
+        Ok(count.max(0) as u64)
+    }
+
+    /// Token totals per UTC day, newest day first, for the last `days` days that had jobs.
+    pub fn tokens_per_day(&self, days: usize) -> Result<Vec<TokensPerDay>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT date(created_at / 1000, 'unixepoch') AS day, count(*),
+                        coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(total_tokens), 0)
+                 FROM jobs WHERE total_tokens IS NOT NULL
+                 GROUP BY day ORDER BY day DESC LIMIT ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![days as i64], |row| {
+                Ok(TokensPerDay {
+                    day: row.get(0)?,
+                    jobs: row.get::<_, i64>(1)?.max(0) as u64,
+                    input_tokens: row.get::<_, i64>(2)?.max(0) as u64,
+                    output_tokens: row.get::<_, i64>(3)?.max(0) as u64,
+                    total_tokens: row.get::<_, i64>(4)?.max(0) as u64,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+        rows.map_err(|e| self.err(e))
+    }
+}

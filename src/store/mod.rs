@@ -1,0 +1,141 @@
+//! The history: every job, its parameters, outcome, usage and image files, in SQLite (WAL,
+//! versioned migrations, bound parameters only) beside the image files themselves.
+
+mod images;
+mod jobs;
+pub mod model;
+pub mod png_text;
+mod schema;
+mod shared;
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+pub use images::{SaveOutcome, save_images, sha256_hex as images_sha256, sweep_temp_files};
+pub use jobs::{DoneOutcome, JobQuery, TokensPerDay};
+pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};
+pub use shared::SharedStore;
+
+pub const DB_FILE: &str = "history.sqlite3";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("history database {path}: {message}")]
+    Db { path: String, message: String },
+    #[error("cannot create the data directory {path}: {message}")]
+    Dir { path: String, message: String },
+    #[error("job {0} is not in the history")]
+    NoSuchJob(JobId),
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Set when a damaged database was moved aside at open: what happened, for the user.
+    pub recovered: Option<String>,
+}
+
+/// Unix milliseconds now.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+impl Store {
+    /// Opens (or creates) `data_dir/history.sqlite3`. A file that is not a usable database is
+    /// never overwritten: it is renamed `history.sqlite3.corrupt-<time>` and a fresh one made.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StoreError::Dir { path: data_dir.display().to_string(), message: e.to_string() })?;
+        let path = data_dir.join(DB_FILE);
+        match Self::open_file(&path) {
+            Ok(store) => Ok(store),
+            Err(e) if is_damage(&e) => {
+                let aside = move_aside(&path)?;
+                let mut store = Self::open_file(&path).map_err(|e| db_error(&path, &e))?;
+                store.recovered = Some(format!(
+                    "the history database was damaged ({e}); it was moved to {} and a new one started",
+                    aside.display()
+                ));
+                tracing::warn!("{}", store.recovered.as_deref().unwrap_or_default());
+                Ok(store)
+            }
+            Err(e) => Err(db_error(&path, &e)),
+        }
+    }
+
+    /// A private in-memory history, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let mut conn = Connection::open_in_memory().map_err(|e| db_error(&path, &e))?;
+        Self::prepare(&mut conn, &path)?;
+        Ok(Self { conn, path, recovered: None })
+    }
+
+    fn open_file(path: &Path) -> Result<Self, rusqlite::Error> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Reading the schema is what fails on a file that is not a database.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let check: String = conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0))?;
+        if check != "ok" {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(check),
+            ));
+        }
+        match schema::migrate(&mut conn)? {
+            Ok(()) => Ok(Self { conn, path: path.to_path_buf(), recovered: None }),
+            Err(message) => Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
+                Some(message),
+            )),
+        }
+    }
+
+    fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| db_error(path, &e))?;
+        match schema::migrate(conn).map_err(|e| db_error(path, &e))? {
+            Ok(()) => Ok(()),
+            Err(message) => Err(StoreError::Db { path: path.display().to_string(), message }),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        db_error(&self.path, &e)
+    }
+}
+
+fn db_error(path: &Path, e: &rusqlite::Error) -> StoreError {
+    StoreError::Db { path: path.display().to_string(), message: e.to_string() }
+}
+
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt))
+}
+
+/// Renames the damaged file (and its WAL and shared-memory files) out of the way.
+fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
+    let stamp = crate::files::utc_stamp(SystemTime::now());
+    let aside = path.with_file_name(format!("{DB_FILE}.corrupt-{stamp}"));
+    std::fs::rename(path, &aside).map_err(|e| StoreError::Db {
+        path: path.display().to_string(),
+        message: format!("is damaged and cannot be moved aside: {e}"),
+    })?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            let _ = std::fs::rename(&side, PathBuf::from(format!("{}{suffix}", aside.display())));
+        }
+    }
+    Ok(aside)
+}

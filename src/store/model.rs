@@ -1,0 +1,181 @@
+//! What the history holds: jobs, their inputs and their images.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::response::Usage;
+use crate::api::{EditRequest, GenerateRequest};
+
+pub type JobId = i64;
+
+/// A request as the history keeps it: everything needed to run it again, never the key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImageRequest {
+    Generate(GenerateRequest),
+    Edit(EditRequest),
+}
+
+impl ImageRequest {
+    pub fn kind(&self) -> JobKind {
+        match self {
+            Self::Generate(_) => JobKind::Generate,
+            Self::Edit(_) => JobKind::Edit,
+        }
+    }
+
+    pub fn prompt(&self) -> &str {
+        match self {
+            Self::Generate(r) => &r.prompt,
+            Self::Edit(r) => &r.prompt,
+        }
+    }
+
+    pub fn model(&self) -> &str {
+        match self {
+            Self::Generate(r) => &r.model,
+            Self::Edit(r) => &r.model,
+        }
+    }
+
+    /// Input files with their role (`image` or `mask`), in order.
+    pub fn inputs(&self) -> Vec<(&'static str, PathBuf)> {
+        match self {
+            Self::Generate(_) => Vec::new(),
+            Self::Edit(r) => {
+                let images = r.images.iter().map(|p| ("image", p.clone()));
+                images.chain(r.mask.iter().map(|p| ("mask", p.clone()))).collect()
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    Generate,
+    Edit,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Generate => "generate",
+            Self::Edit => "edit",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+    /// Left queued or running by a process that died; can be re-run.
+    Interrupted,
+}
+
+impl JobStatus {
+    pub const ALL: [Self; 6] =
+        [Self::Queued, Self::Running, Self::Done, Self::Failed, Self::Cancelled, Self::Interrupted];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn is_finished(self) -> bool {
+        !matches!(self, Self::Queued | Self::Running)
+    }
+}
+
+impl fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for JobStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| {
+            let all: Vec<_> = Self::ALL.iter().map(|st| st.as_str()).collect();
+            format!("\"{s}\" is not a job status ({})", all.join(", "))
+        })
+    }
+}
+
+/// An input file of an edit, as it was when the job was created.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputRecord {
+    pub role: String,
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes; `None` when it could not be read.
+    pub sha256: Option<String>,
+}
+
+/// An image file the job produced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageRecord {
+    /// Position in the API's `data`.
+    pub index: usize,
+    pub path: PathBuf,
+    pub format: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// One row of the history with everything about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobRecord {
+    pub id: JobId,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub kind: JobKind,
+    pub status: JobStatus,
+    pub request: ImageRequest,
+    pub provider: String,
+    pub base_url: String,
+    pub error: Option<String>,
+    pub http_status: Option<u16>,
+    pub retries: u32,
+    pub usage: Option<Usage>,
+    pub revised_prompt: Option<String>,
+    /// The answer's echoed fields (size, quality, background, output_format).
+    pub response_meta: Option<serde_json::Value>,
+    pub parent_id: Option<JobId>,
+    pub inputs: Vec<InputRecord>,
+    pub images: Vec<ImageRecord>,
+}
+
+/// A history list row: enough to show and select, cheap to read by the thousand.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobSummary {
+    pub id: JobId,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+    pub kind: JobKind,
+    pub status: JobStatus,
+    pub model: String,
+    pub prompt: String,
+    pub image_count: u32,
+    pub total_tokens: Option<u64>,
+    pub error: Option<String>,
+}

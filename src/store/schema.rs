@@ -1,0 +1,77 @@
+//! Versioned migrations, applied in order inside a transaction each; `PRAGMA user_version`
+//! records how far a database has come.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: jobs, their inputs and images.
+    "CREATE TABLE jobs (
+        id             INTEGER PRIMARY KEY,
+        created_at     INTEGER NOT NULL,
+        started_at     INTEGER,
+        finished_at    INTEGER,
+        kind           TEXT NOT NULL CHECK (kind IN ('generate', 'edit')),
+        status         TEXT NOT NULL CHECK (status IN
+                         ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+        model          TEXT NOT NULL,
+        prompt         TEXT NOT NULL,
+        request        TEXT NOT NULL,
+        provider       TEXT NOT NULL,
+        base_url       TEXT NOT NULL,
+        error          TEXT,
+        http_status    INTEGER,
+        retries        INTEGER NOT NULL DEFAULT 0,
+        input_tokens   INTEGER,
+        output_tokens  INTEGER,
+        total_tokens   INTEGER,
+        usage          TEXT,
+        revised_prompt TEXT,
+        response_meta  TEXT,
+        parent_id      INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+        owner_pid      INTEGER
+    );
+    CREATE INDEX jobs_newest ON jobs(created_at DESC, id DESC);
+    CREATE INDEX jobs_by_status ON jobs(status, created_at DESC, id DESC);
+    CREATE TABLE job_inputs (
+        job_id   INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        role     TEXT NOT NULL CHECK (role IN ('image', 'mask')),
+        path     TEXT NOT NULL,
+        sha256   TEXT,
+        PRIMARY KEY (job_id, position)
+    );
+    CREATE TABLE images (
+        job_id  INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        idx     INTEGER NOT NULL,
+        path    TEXT NOT NULL,
+        format  TEXT NOT NULL,
+        width   INTEGER,
+        height  INTEGER,
+        bytes   INTEGER NOT NULL,
+        sha256  TEXT NOT NULL,
+        PRIMARY KEY (job_id, idx)
+    );",
+];
+
+/// The schema version this build writes.
+pub const VERSION: usize = MIGRATIONS.len();
+
+/// Brings the database up to `VERSION`. A database from a newer imgtui is refused, not changed.
+/// Each step takes the write lock first (`BEGIN IMMEDIATE`) and reads the version inside it,
+/// so two imgtui processes starting on a fresh file do not both migrate it.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), String>> {
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: usize = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if current > VERSION {
+            return Ok(Err(format!(
+                "the history database has schema version {current}, newer than this imgtui knows ({VERSION}); \
+                 update imgtui or use another --data-dir"
+            )));
+        }
+        let Some(sql) = MIGRATIONS.get(current) else { return Ok(Ok(())) };
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", current + 1)?;
+        tx.commit()?;
+    }
+}

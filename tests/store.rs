@@ -1,0 +1,359 @@
+//! The history store: every field round-trips, migrations, damaged files, paging and search,
+//! PNG metadata, crash safety with a real SIGKILL, and the key kept out of every file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use imgtui::api::response::{TokenDetails, Usage};
+use imgtui::api::{EditRequest, GenerateRequest};
+use imgtui::store::{DoneOutcome, ImageRecord, ImageRequest, InputRecord, JobQuery, JobStatus, Store};
+
+fn edit_request() -> ImageRequest {
+    let mut r =
+        EditRequest::new("gpt-image-1", "add a hat ☂", vec![PathBuf::from("/tmp/a.png"), PathBuf::from("/tmp/b.webp")]);
+    r.mask = Some(PathBuf::from("/tmp/mask.png"));
+    r.options.n = Some(2);
+    r.options.size = Some("1024x1536".into());
+    r.options.quality = Some("high".into());
+    r.options.output_format = Some("webp".into());
+    r.options.output_compression = Some(80);
+    r.options.background = Some("opaque".into());
+    r.options.input_fidelity = Some("high".into());
+    r.options.user = Some("user-7".into());
+    ImageRequest::Edit(r)
+}
+
+#[test]
+fn every_field_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let parent = store
+        .insert_job(&ImageRequest::Generate(GenerateRequest::new("dall-e-3", "p")), "demo", "u", None, &[], 1)
+        .unwrap();
+    let request = edit_request();
+    let inputs = vec![
+        InputRecord { role: "image".into(), path: "/tmp/a.png".into(), sha256: Some("aa".into()) },
+        InputRecord { role: "image".into(), path: "/tmp/b.webp".into(), sha256: None },
+        InputRecord { role: "mask".into(), path: "/tmp/mask.png".into(), sha256: Some("cc".into()) },
+    ];
+    let id = store.insert_job(&request, "TTAPI", "https://api.ttapi.io/v1", Some(parent), &inputs, 1000).unwrap();
+    assert_eq!(store.job(id).unwrap().unwrap().status, JobStatus::Queued);
+    store.mark_running(id, 1500).unwrap();
+    let usage = Usage {
+        input_tokens: 10,
+        output_tokens: 20,
+        total_tokens: 30,
+        input_tokens_details: Some(TokenDetails { image_tokens: 4, text_tokens: 6 }),
+        output_tokens_details: Some(TokenDetails { image_tokens: 20, text_tokens: 0 }),
+    };
+    let images = vec![ImageRecord {
+        index: 1,
+        path: "/data/x-2.webp".into(),
+        format: "webp".into(),
+        width: Some(1024),
+        height: Some(1536),
+        bytes: 12345,
+        sha256: "ff".into(),
+    }];
+    let outcome = DoneOutcome {
+        retries: 2,
+        usage: Some(usage.clone()),
+        revised_prompt: Some("revised".into()),
+        response_meta: Some(serde_json::json!({"size": "1024x1536"})),
+        images: images.clone(),
+        lost: vec!["image 1: b64_json is not valid base64".into()],
+    };
+    store.finish_done(id, &outcome, 2000).unwrap();
+    drop(store);
+
+    let store = Store::open(dir.path()).unwrap();
+    let job = store.job(id).unwrap().unwrap();
+    assert_eq!((job.created_at, job.started_at, job.finished_at), (1000, Some(1500), Some(2000)));
+    assert_eq!(job.status, JobStatus::Done);
+    assert_eq!(job.request, request);
+    assert_eq!((job.provider.as_str(), job.base_url.as_str()), ("TTAPI", "https://api.ttapi.io/v1"));
+    assert_eq!(job.parent_id, Some(parent));
+    assert_eq!(job.inputs, inputs);
+    assert_eq!(job.images, images);
+    assert_eq!(job.usage, Some(usage));
+    assert_eq!(job.retries, 2);
+    assert_eq!(job.revised_prompt.as_deref(), Some("revised"));
+    assert_eq!(job.response_meta, Some(serde_json::json!({"size": "1024x1536"})));
+    assert_eq!(job.error.as_deref(), Some("lost: image 1: b64_json is not valid base64"));
+}
+
+#[test]
+fn failures_keep_message_and_status() {
+    let mut store = Store::open_in_memory().unwrap();
+    let id = store
+        .insert_job(&ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "p")), "OpenAI", "u", None, &[], 5)
+        .unwrap();
+    store.finish_failed(id, JobStatus::Failed, "HTTP 429 Too Many Requests: slow down", Some(429), 2, 9).unwrap();
+    let job = store.job(id).unwrap().unwrap();
+    assert_eq!((job.status, job.http_status, job.retries), (JobStatus::Failed, Some(429), 2));
+    assert_eq!(job.error.as_deref(), Some("HTTP 429 Too Many Requests: slow down"));
+}
+
+#[test]
+fn migrations_run_from_an_empty_file_and_a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("history.sqlite3"), b"").unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.recovered.is_none());
+    assert_eq!(store.count(None).unwrap(), 0);
+    drop(store);
+    Store::open(dir.path()).unwrap(); // idempotent
+
+    let conn = rusqlite::Connection::open(dir.path().join("history.sqlite3")).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(dir.path()).err().unwrap().to_string();
+    assert!(err.contains("schema version 99, newer than this imgtui knows"), "{err}");
+    assert!(dir.path().join("history.sqlite3").exists(), "a newer database is not moved aside");
+}
+
+#[test]
+fn a_damaged_file_is_moved_aside_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = b"this is not a database, but it is somebody's file".repeat(100);
+    std::fs::write(dir.path().join("history.sqlite3"), &garbage).unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let notice = store.recovered.clone().expect("a notice for the user");
+    assert!(notice.contains("was damaged") && notice.contains("history.sqlite3.corrupt-"), "{notice}");
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), garbage);
+    store
+        .insert_job(&ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "p")), "demo", "u", None, &[], 1)
+        .unwrap();
+}
+
+#[test]
+fn pages_newest_first_with_cursor_status_and_search() {
+    let mut store = Store::open_in_memory().unwrap();
+    for i in 0..50 {
+        let prompt = if i % 10 == 0 { format!("a RED fox number {i} 100%") } else { format!("a blue bird {i}") };
+        let id = store
+            .insert_job(
+                &ImageRequest::Generate(GenerateRequest::new("gpt-image-1", prompt)),
+                "demo",
+                "u",
+                None,
+                &[],
+                i / 2,
+            )
+            .unwrap();
+        if i % 3 == 0 {
+            store.finish_failed(id, JobStatus::Failed, "boom", None, 0, i).unwrap();
+        }
+    }
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store.page(&JobQuery { before, limit: 20, ..JobQuery::default() }).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        before = page.last().map(|j| (j.created_at, j.id));
+        seen.extend(page.iter().map(|j| j.id));
+    }
+    assert_eq!(seen, (1..=50).rev().collect::<Vec<_>>(), "every job once, newest first, ties by id");
+
+    let fox = store.page(&JobQuery { search: Some("red FOX".into()), limit: 100, ..JobQuery::default() }).unwrap();
+    assert_eq!(fox.len(), 5);
+    let pct = store.page(&JobQuery { search: Some("0%".into()), limit: 100, ..JobQuery::default() }).unwrap();
+    assert_eq!(pct.len(), 5, "% is matched literally, not as a wildcard");
+    let failed = store.page(&JobQuery { status: Some(JobStatus::Failed), limit: 100, ..JobQuery::default() }).unwrap();
+    assert_eq!(failed.len(), 17);
+    assert!(failed.iter().all(|j| j.status == JobStatus::Failed && j.error.as_deref() == Some("boom")));
+}
+
+#[test]
+fn tokens_add_up_per_day() {
+    let mut store = Store::open_in_memory().unwrap();
+    let day = 86_400_000;
+    for (t, tokens) in [(0, 10), (1000, 20), (day + 5, 7)] {
+        let id = store
+            .insert_job(&ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "p")), "demo", "u", None, &[], t)
+            .unwrap();
+        let usage = Usage { input_tokens: 1, output_tokens: tokens - 1, total_tokens: tokens, ..Usage::default() };
+        store.finish_done(id, &DoneOutcome { usage: Some(usage), ..DoneOutcome::default() }, t).unwrap();
+    }
+    let days = store.tokens_per_day(10).unwrap();
+    let summary: Vec<_> = days.iter().map(|d| (d.day.as_str(), d.jobs, d.total_tokens)).collect();
+    assert_eq!(summary, [("1970-01-02", 1, 7), ("1970-01-01", 2, 30)]);
+}
+
+// ---- through the binary ----
+
+fn imgtui(data: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.env_remove("TTAPI_API_KEY")
+        .env_remove("OPENAI_API_KEY")
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .arg("--data-dir")
+        .arg(data);
+    cmd
+}
+
+#[test]
+fn generated_pngs_carry_the_prompt_in_text_chunks() {
+    let data = tempfile::tempdir().unwrap();
+    let out = imgtui(data.path())
+        .args(["--demo-latency-ms", "0", "generate", "a red fox in the snow", "--demo", "-q", "low", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let path = v["images"][0]["path"].as_str().unwrap();
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(
+        v["images"][0]["sha256"].as_str().unwrap(),
+        imgtui::store::images_sha256(&bytes),
+        "the hash is of the file"
+    );
+
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let reader = decoder.read_info().unwrap();
+    let texts: Vec<_> =
+        reader.info().uncompressed_latin1_text.iter().map(|t| (t.keyword.clone(), t.text.clone())).collect();
+    let parameters = &texts.iter().find(|(k, _)| k == "parameters").expect("parameters chunk").1;
+    let mut lines = parameters.lines();
+    assert_eq!(lines.next(), Some("a red fox in the snow"));
+    let pairs = lines.next().unwrap();
+    assert!(pairs.starts_with("Size: 1024x1024, Model: gpt-image-1, Quality: low"), "{pairs}");
+    let json = &texts.iter().find(|(k, _)| k == "imgtui").expect("imgtui chunk").1;
+    let meta: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(meta["request"]["prompt"], "a red fox in the snow");
+    assert_eq!(meta["request"]["kind"], "generate");
+    image::load_from_memory(&std::fs::read(path).unwrap()).expect("still a valid PNG");
+}
+
+#[test]
+fn non_latin_prompts_go_into_an_utf8_chunk() {
+    let data = tempfile::tempdir().unwrap();
+    let out = imgtui(data.path())
+        .args(["--demo-latency-ms", "0", "generate", "富士山と桜", "--demo", "-q", "low", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = std::fs::File::open(v["images"][0]["path"].as_str().unwrap()).unwrap();
+    let reader = png::Decoder::new(std::io::BufReader::new(file)).read_info().unwrap();
+    let utf8: Vec<_> = reader.info().utf8_text.iter().filter(|t| t.keyword == "parameters").collect();
+    assert_eq!(utf8.len(), 1);
+    assert!(utf8[0].get_text().unwrap().starts_with("富士山と桜\n"));
+}
+
+#[test]
+fn the_key_is_in_no_database_column_nor_any_file() {
+    let data = tempfile::tempdir().unwrap();
+    let key = "sk-imgtui-UNMISTAKABLE-key-4f2a9c";
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(common::demo_with(imgtui::demo::DemoConfig {
+        expected_key: Some(key.into()),
+        ..imgtui::demo::DemoConfig::instant()
+    }));
+    for (model, ok) in [("gpt-image-1", true), ("dall-e-2", true), ("dall-e-3", true)] {
+        let out = imgtui(data.path())
+            .env("OPENAI_API_KEY", key)
+            .args(["--base-url", server.base_url(), "generate", "a fox", "-m", model])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.success(), ok, "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains(key) && !String::from_utf8_lossy(&out.stderr).contains(key)
+        );
+    }
+    let bad = imgtui(data.path())
+        .env("OPENAI_API_KEY", format!("{key}-wrong"))
+        .args(["--base-url", server.base_url(), "generate", "a fox"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+
+    let store = Store::open(data.path()).unwrap();
+    assert_eq!(store.count(Some(JobStatus::Done)).unwrap(), 3);
+    assert_eq!(store.count(Some(JobStatus::Failed)).unwrap(), 1);
+    drop(store);
+    let conn = rusqlite::Connection::open(data.path().join("history.sqlite3")).unwrap();
+    let mut columns = 0;
+    for table in ["jobs", "job_inputs", "images"] {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..n {
+                let value: rusqlite::types::Value = row.get(i).unwrap();
+                columns += 1;
+                assert!(!format!("{value:?}").contains("UNMISTAKABLE"), "{table} column {i}: {value:?}");
+            }
+        }
+    }
+    assert!(columns > 50);
+    for file in walk(data.path()) {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(!bytes.windows(12).any(|w| w == b"UNMISTAKABLE"), "the key is in {}", file.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
+}
+
+#[test]
+fn sigkill_mid_job_leaves_an_openable_history_with_the_job_interrupted() {
+    let data = tempfile::tempdir().unwrap();
+    let out_dir = data.path().join("out");
+    let mut child = imgtui(data.path())
+        .args(["--demo-latency-ms", "20000", "generate", "a slow fox", "--demo", "-n", "2", "--out"])
+        .arg(&out_dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait (with a deadline) until the job is recorded as running.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let running = loop {
+        let state = Store::open(data.path())
+            .ok()
+            .and_then(|s| s.page(&JobQuery { limit: 1, ..JobQuery::default() }).ok())
+            .and_then(|page| page.first().map(|j| j.status));
+        if state == Some(JobStatus::Running) || std::time::Instant::now() > deadline {
+            break state;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(running, Some(JobStatus::Running));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    // A stray temp file like one a kill mid-write leaves; the next start must remove it.
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join(".a-slow-fox-1.png.999999999-0000abcd.tmp"), b"half an image").unwrap();
+
+    let listed = imgtui(data.path()).args(["history", "--json"]).output().unwrap();
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows[0]["status"], "interrupted");
+    let config_out = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config_out).unwrap();
+    std::fs::write(config_out.join("config.toml"), format!("out_dir = {:?}\n", out_dir.display().to_string())).unwrap();
+    let listed = imgtui(data.path()).args(["history"]).output().unwrap();
+    assert!(listed.status.success());
+    let leftovers: Vec<_> = std::fs::read_dir(&out_dir).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(leftovers.is_empty(), "no image and no temp file remain: {leftovers:?}");
+    let job = Store::open(data.path()).unwrap().job(1).unwrap().unwrap();
+    assert!(job.error.unwrap().contains("re-run it"));
+}
