@@ -132,14 +132,17 @@ pub(crate) async fn run_job(
     let _ = reporter.await;
     progress::clear_line();
     match outcome {
-        JobOutcome::Done { result, saved, unsaved, lost, retries } => {
+        JobOutcome::Done { result, saved, unsaved, lost, warnings, retries } => {
+            for warning in &warnings {
+                eprintln!("imgtui: {warning}");
+            }
             let r = &result.response;
             let ok = unsaved.is_empty() && lost.is_empty();
             if output.json {
                 let body = json!({
                     "ok": ok, "job": id, "created": r.created,
                     "images": saved.iter().map(|i| image_json(i, &result)).collect::<Vec<_>>(),
-                    "lost": lost, "usage": r.usage,
+                    "lost": lost, "warnings": warnings, "usage": r.usage,
                     "size": r.size, "quality": r.quality, "background": r.background, "output_format": r.output_format,
                     "retries": retries,
                 });

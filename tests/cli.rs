@@ -204,3 +204,23 @@ async fn prompt_can_come_from_stdin() {
     let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(v["images"][0]["revised_prompt"].as_str().unwrap().ends_with("a lighthouse at dusk"), "{v}");
 }
+
+#[tokio::test]
+async fn an_unwritable_out_dir_falls_back_and_says_where() {
+    let data = tempfile::tempdir().unwrap();
+    let blocker = data.path().join("a-file");
+    std::fs::write(&blocker, b"not a directory").unwrap();
+    let out = blocker.join("images");
+    let (code, stdout, stderr) =
+        run(imgtui(data.path()).args(["generate", "a kept fox", "--demo", "--json", "--out"]).arg(&out)).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot write {}", out.display())) && stderr.contains("imgtui-rescue instead"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let path = PathBuf::from(v["images"][0]["path"].as_str().unwrap());
+    assert!(path.starts_with(std::env::temp_dir().join("imgtui-rescue")), "{path:?}");
+    image::open(&path).expect("a whole image");
+    std::fs::remove_file(path).unwrap();
+}

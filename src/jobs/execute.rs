@@ -20,6 +20,8 @@ pub enum JobOutcome {
         unsaved: Vec<(ReceivedImage, String)>,
         /// Images of the answer that could not be received.
         lost: Vec<String>,
+        /// What went wrong on the way that did not lose anything (e.g. a fallback folder used).
+        warnings: Vec<String>,
         retries: u32,
     },
     Failed {
@@ -121,7 +123,8 @@ async fn finish_done(
     let (dirs, req, res) = (vec![out_dir.to_path_buf(), rescue_dir()], request.clone(), result.clone());
     // Writing is disk I/O: off the async workers. Files land before the job is marked done.
     let written = tokio::task::spawn_blocking(move || write_with_fallback(&dirs, &req, &res)).await;
-    let (saved, unsaved) = written.unwrap_or_else(|e| (Vec::new(), unsaved_all(&result, &e.to_string())));
+    let (saved, unsaved, warnings) =
+        written.unwrap_or_else(|e| (Vec::new(), unsaved_all(&result, &e.to_string()), Vec::new()));
     let mut lost = result.lost.clone();
     lost.extend(unsaved.iter().map(|(image, why)| format!("image {} not written: {why}", image.index + 1)));
     let outcome = DoneOutcome {
@@ -139,7 +142,7 @@ async fn finish_done(
         lost: lost.clone(),
     };
     log_store_error(store.run(move |s| s.finish_done(id, &outcome, now_ms())).await);
-    JobOutcome::Done { result: Box::new(result), saved, unsaved, lost, retries }
+    JobOutcome::Done { result: Box::new(result), saved, unsaved, lost, warnings, retries }
 }
 
 /// Where images go when the chosen folder cannot take them (full disk, no permission).
@@ -147,18 +150,21 @@ pub fn rescue_dir() -> PathBuf {
     std::env::temp_dir().join("imgtui-rescue")
 }
 
-fn write_with_fallback(
-    dirs: &[PathBuf],
-    request: &ImageRequest,
-    result: &ImagesResult,
-) -> (Vec<ImageRecord>, Vec<(ReceivedImage, String)>) {
+type Written = (Vec<ImageRecord>, Vec<(ReceivedImage, String)>, Vec<String>);
+
+/// Tries each folder in turn for the images the previous one could not take.
+fn write_with_fallback(dirs: &[PathBuf], request: &ImageRequest, result: &ImagesResult) -> Written {
     let now = SystemTime::now();
     let mut saved = Vec::new();
     let mut pending = result.clone();
     let mut reasons = Vec::new();
+    let mut warnings = Vec::new();
     for dir in dirs {
         if pending.images.is_empty() {
             break;
+        }
+        if !reasons.is_empty() {
+            warnings.push(format!("{}; writing to {} instead", reasons.join("; "), dir.display()));
         }
         let outcome = save_images(dir, request, &pending, now);
         if !outcome.unsaved.is_empty() {
@@ -169,7 +175,7 @@ fn write_with_fallback(
         pending.images = outcome.unsaved.into_iter().map(|(image, _)| image).collect();
     }
     let unsaved = pending.images.into_iter().zip(reasons).collect();
-    (saved, unsaved)
+    (saved, unsaved, warnings)
 }
 
 fn unsaved_all(result: &ImagesResult, why: &str) -> Vec<(ReceivedImage, String)> {
