@@ -42,6 +42,9 @@ pub struct GlobalArgs {
     /// Retries for 408/409/429/5xx and broken connections (default 2).
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
+    /// Colour theme: dark, light, a name in ~/.config/imgtui/themes/, or a path.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
     /// Use the built-in demo server instead of a real API (no key needed).
     #[arg(long, global = true)]
     pub demo: bool,

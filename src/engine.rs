@@ -18,6 +18,10 @@ pub struct Engine {
     pub store: SharedStore,
     /// The running demo server, when the client talks to it.
     pub demo: Option<DemoServer>,
+    /// Where images go unless a command names a directory.
+    pub out_dir: PathBuf,
+    /// Problems met on the way that did not stop start-up, for the user.
+    pub notices: Vec<String>,
 }
 
 /// Why start-up failed; always bad input on the user's side (exit code 2).
@@ -25,19 +29,29 @@ pub struct Engine {
 #[error("{0}")]
 pub struct StartError(pub String);
 
-/// What to do when no key is found.
+/// How forgiving start-up is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NoKey {
-    Fail,
-    UseDemo,
+pub enum Mode {
+    /// Scripts: a bad config or a missing key stops the command (exit 2).
+    Headless,
+    /// The TUI: a bad config leaves the defaults and a notice; no key means the demo server.
+    Interactive,
 }
 
 impl Engine {
-    pub async fn start(global: &GlobalArgs, no_key: NoKey) -> Result<Self, StartError> {
+    pub async fn start(global: &GlobalArgs, mode: Mode) -> Result<Self, StartError> {
         let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
-        let config =
-            Config::load(&paths.config_file, global.config.is_some()).map_err(|e| StartError(e.to_string()))?;
-        let models = config.model_table(&paths.config_file).map_err(|e| StartError(e.to_string()))?;
+        let mut notices = Vec::new();
+        let loaded = Config::load(&paths.config_file, global.config.is_some())
+            .and_then(|config| config.model_table(&paths.config_file).map(|models| (config, models)));
+        let (config, models) = match loaded {
+            Ok(loaded) => loaded,
+            Err(e) if mode == Mode::Interactive => {
+                notices.push(format!("{e}; using the default settings"));
+                (Config::default(), ModelTable::builtin())
+            }
+            Err(e) => return Err(StartError(e.to_string())),
+        };
         let flags = EndpointFlags {
             provider: global.provider.filter(|p| *p != Provider::Demo),
             base_url: global.base_url.clone(),
@@ -47,7 +61,7 @@ impl Engine {
         };
         let resolved = match endpoint::resolve(&flags, &config, &paths.config_file, |v| std::env::var(v).ok()) {
             Ok(resolved) => resolved,
-            Err(endpoint::EndpointError::NoKey { .. }) if no_key == NoKey::UseDemo => None,
+            Err(endpoint::EndpointError::NoKey { .. }) if mode == Mode::Interactive => None,
             Err(e) => return Err(StartError(e.to_string())),
         };
         let (client_config, demo) = match resolved {
@@ -62,28 +76,22 @@ impl Engine {
             }
         };
         let client = Client::new(client_config, models).map_err(|e| StartError(e.to_string()))?;
-        let store = open_history(&paths, &config)?;
-        Ok(Self { client, paths, config, store, demo })
+        let store = open_history(&paths, &config, &mut notices)?;
+        let out_dir = config.out_dir.clone().unwrap_or_else(|| paths.images_dir());
+        Ok(Self { client, paths, config, store, demo, out_dir, notices })
     }
 
     /// The model for requests that name none.
     pub fn default_model(&self) -> String {
         self.config.default_model.clone().unwrap_or_else(|| "gpt-image-1".to_string())
     }
-
-    /// Where images go unless the command names a directory.
-    pub fn out_dir(&self) -> PathBuf {
-        self.config.out_dir.clone().unwrap_or_else(|| self.paths.images_dir())
-    }
 }
 
 /// Opens the history, marks jobs a dead process left behind as interrupted, and removes the
 /// temp files such a process left in the image folders.
-pub fn open_history(paths: &Paths, config: &Config) -> Result<SharedStore, StartError> {
+pub fn open_history(paths: &Paths, config: &Config, notices: &mut Vec<String>) -> Result<SharedStore, StartError> {
     let mut store = Store::open(&paths.data_dir).map_err(|e| StartError(e.to_string()))?;
-    if let Some(notice) = &store.recovered {
-        eprintln!("imgtui: {notice}");
-    }
+    notices.extend(store.recovered.clone());
     match store.mark_interrupted(now_ms()) {
         Ok(0) => {}
         Ok(n) => tracing::info!("{n} job(s) left running by a stopped imgtui are now interrupted"),

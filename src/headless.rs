@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::api::{ApiError, EditRequest, GenerateRequest, ImageOptions, RequestControl};
 use crate::cli::{EditArgs, GenerateArgs, GlobalArgs, ImageArgs, OutputArgs};
-use crate::engine::{Engine, NoKey};
+use crate::engine::{Engine, Mode};
 use crate::jobs::{self, JobOutcome};
 use crate::store::{ImageRecord, ImageRequest, JobId};
 
@@ -53,10 +53,14 @@ pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
 }
 
 pub(crate) async fn start(global: &GlobalArgs) -> Result<Engine, ExitCode> {
-    Engine::start(global, NoKey::Fail).await.map_err(|e| {
+    let engine = Engine::start(global, Mode::Headless).await.map_err(|e| {
         eprintln!("imgtui: {e}");
         ExitCode::from(EXIT_INVALID)
-    })
+    })?;
+    for notice in &engine.notices {
+        eprintln!("imgtui: {notice}");
+    }
+    Ok(engine)
 }
 
 fn read_prompt(arg: &str) -> Result<String, ExitCode> {
@@ -117,7 +121,7 @@ pub(crate) async fn run_job(
     let ctl = RequestControl { progress: Some(tx), ..RequestControl::default() };
     let cancel = ctl.cancel.clone();
     let reporter = tokio::spawn(progress::report(rx));
-    let out_dir = output.out.clone().unwrap_or_else(|| engine.out_dir());
+    let out_dir = output.out.clone().unwrap_or_else(|| engine.out_dir.clone());
     let job = jobs::execute(client, &engine.store, id, &request, &out_dir, ctl);
     tokio::pin!(job);
     let outcome = tokio::select! {

@@ -24,9 +24,13 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
         };
     }
     let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
-    let opened = Config::load(&paths.config_file, global.config.is_some())
-        .map_err(|e| e.to_string())
-        .and_then(|config| open_history(&paths, &config).map_err(|e| e.to_string()));
+    let opened =
+        Config::load(&paths.config_file, global.config.is_some()).map_err(|e| e.to_string()).and_then(|config| {
+            let mut notices = Vec::new();
+            let store = open_history(&paths, &config, &mut notices).map_err(|e| e.to_string());
+            notices.iter().for_each(|n| eprintln!("imgtui: {n}"));
+            store
+        });
     let store = match opened {
         Ok(store) => store,
         Err(message) => return invalid(&message),

@@ -12,3 +12,4 @@ pub mod jobs;
 pub mod logging;
 pub mod serve;
 pub mod store;
+pub mod tui;

@@ -36,14 +36,3 @@ pub async fn run(global: &GlobalArgs, args: ServeDemoArgs) -> ExitCode {
     server.stop().await;
     ExitCode::SUCCESS
 }
-
-/// Until the interactive app lands, say so and show what works today.
-pub fn no_interactive_app_yet() -> ExitCode {
-    println!(
-        "imgtui: the interactive app is not built yet; the headless commands work today:\n\n  \
-         imgtui generate \"a red fox in the snow\" --demo -n 2\n  \
-         imgtui edit \"add a hat\" --image in.png --mask mask.png --demo\n  \
-         imgtui serve-demo --port 8080\n\nimgtui --help lists every option."
-    );
-    ExitCode::SUCCESS
-}

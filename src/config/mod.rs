@@ -2,6 +2,7 @@
 //! the file, the line and the key.
 
 pub mod endpoint;
+pub mod theme;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,10 @@ pub struct Config {
     pub connect_timeout_secs: Option<u64>,
     pub max_retries: Option<u32>,
     pub out_dir: Option<PathBuf>,
+    /// Theme name (dark, light, or a file in ~/.config/imgtui/themes/) or path.
+    pub theme: Option<String>,
+    /// Jobs the TUI runs at once.
+    pub concurrency: Option<usize>,
     #[serde(default)]
     pub models: toml::Table,
 }

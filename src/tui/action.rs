@@ -1,0 +1,101 @@
+//! Everything a key can do, by name: the keymap file names these (snake_case), and help and
+//! the footer describe them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Submit,
+    Quit,
+    Suspend,
+    Help,
+    FocusNext,
+    FocusPrev,
+    FocusPrompt,
+    Cancel,
+    Confirm,
+    // Lists and forms.
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    // Settings.
+    NextValue,
+    PrevValue,
+    ResetValue,
+    // History.
+    Search,
+    CancelJob,
+    RerunJob,
+    LoadJob,
+    DeleteJob,
+    // Preview.
+    NextImage,
+    PrevImage,
+}
+
+impl Action {
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Submit => "submit the request as a new job",
+            Self::Quit => "quit (asks first while jobs run)",
+            Self::Suspend => "suspend to the shell (fg resumes)",
+            Self::Help => "show or hide this help",
+            Self::FocusNext => "focus the next pane",
+            Self::FocusPrev => "focus the previous pane",
+            Self::FocusPrompt => "back to the prompt",
+            Self::Cancel => "close, or stop searching",
+            Self::Confirm => "confirm",
+            Self::Up => "move up",
+            Self::Down => "move down",
+            Self::PageUp => "page up",
+            Self::PageDown => "page down",
+            Self::First => "go to the first",
+            Self::Last => "go to the last",
+            Self::NextValue => "next value",
+            Self::PrevValue => "previous value",
+            Self::ResetValue => "back to the model's default",
+            Self::Search => "search prompts",
+            Self::CancelJob => "cancel the selected job",
+            Self::RerunJob => "run the selected job again",
+            Self::LoadJob => "load the job's parameters into the form",
+            Self::DeleteJob => "delete the job and its image files",
+            Self::NextImage => "next image of the job",
+            Self::PrevImage => "previous image of the job",
+        }
+    }
+
+    /// A short label for the footer.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Quit => "quit",
+            Self::Suspend => "suspend",
+            Self::Help => "help",
+            Self::FocusNext => "next pane",
+            Self::FocusPrev => "prev pane",
+            Self::FocusPrompt => "prompt",
+            Self::Cancel => "close",
+            Self::Confirm => "yes",
+            Self::Up => "up",
+            Self::Down => "down",
+            Self::PageUp => "page up",
+            Self::PageDown => "page down",
+            Self::First => "first",
+            Self::Last => "last",
+            Self::NextValue => "change",
+            Self::PrevValue => "change back",
+            Self::ResetValue => "default",
+            Self::Search => "search",
+            Self::CancelJob => "cancel job",
+            Self::RerunJob => "re-run",
+            Self::LoadJob => "load into form",
+            Self::DeleteJob => "delete",
+            Self::NextImage => "next image",
+            Self::PrevImage => "prev image",
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The event loop: terminal events, app events and (only while something animates) a tick go
+//! through `update`; all queued events are drained before one render; nothing is drawn when
+//! nothing changed.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use ratatui::style::{Modifier, Style};
+use tokio::sync::mpsc;
+
+use super::event::{AppEvent, Command, Msg};
+use super::runner::Runner;
+use super::state::{Focus, State};
+use super::{terminal, ui, update};
+use crate::config::theme::Theme;
+
+/// How long quitting waits for cancelled jobs to record their end in the history.
+const QUIT_GRACE: Duration = Duration::from_secs(3);
+
+pub async fn run(
+    mut state: State,
+    theme: Theme,
+    runner: Runner,
+    mut events_rx: mpsc::UnboundedReceiver<AppEvent>,
+) -> std::io::Result<()> {
+    let mut terminal = terminal::init()?;
+    let mut input = EventStream::new();
+    let mut ticker = tokio::time::interval(Duration::from_millis(100));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    for command in update::reload_history(&mut state) {
+        runner.execute(command);
+    }
+    let mut dirty = true;
+    loop {
+        if dirty {
+            sync_prompt_cursor(&mut state);
+            terminal.draw(|frame| ui::render(&state, &theme, frame))?;
+            dirty = false;
+        }
+        if state.quit {
+            break;
+        }
+        let animating = !state.live.is_empty();
+        let msg = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(Event::Key(key))) => Msg::Key(key),
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                Some(Ok(Event::Resize(..))) => Msg::Resize,
+                Some(Ok(_)) => continue,
+                // The terminal is gone (hang-up over SSH): leave as on quit.
+                Some(Err(_)) | None => break,
+            },
+            Some(event) = events_rx.recv() => Msg::App(event),
+            _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
+        };
+        let mut commands = update::update(&mut state, msg);
+        // Drain what else is waiting, so a burst costs one render.
+        while let Ok(event) = events_rx.try_recv() {
+            commands.extend(update::update(&mut state, Msg::App(event)));
+        }
+        for command in commands {
+            if command == Command::Suspend {
+                terminal::suspend(&mut terminal)?;
+            } else {
+                runner.execute(command);
+            }
+        }
+        dirty = true;
+    }
+    shut_down(&runner, &mut events_rx).await;
+    terminal::restore()
+}
+
+/// Cancels running jobs and waits (briefly, with a deadline) until each has recorded it.
+async fn shut_down(runner: &Runner, events_rx: &mut mpsc::UnboundedReceiver<AppEvent>) {
+    if runner.cancel_all() == 0 {
+        return;
+    }
+    let deadline = tokio::time::Instant::now() + QUIT_GRACE;
+    while runner.running() > 0 {
+        match tokio::time::timeout_at(deadline, events_rx.recv()).await {
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+}
+
+/// The prompt shows its cursor only while it has the keyboard.
+fn sync_prompt_cursor(state: &mut State) {
+    let style = if state.focus == Focus::Prompt && state.overlay.is_none() {
+        Style::new().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::new()
+    };
+    state.prompt.set_cursor_style(style);
+    state.prompt.set_cursor_line_style(Style::new());
+}

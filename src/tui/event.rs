@@ -1,0 +1,69 @@
+//! What flows into `update` (messages) and out of it (commands for the app to carry out).
+
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+
+use crate::api::Progress;
+use crate::store::{ImageRequest, JobId, JobQuery, JobRecord, JobStatus, JobSummary};
+
+/// Results of work done off the UI task.
+#[derive(Debug)]
+pub enum AppEvent {
+    /// A submitted job has its history row.
+    JobQueued {
+        id: JobId,
+    },
+    /// The job left the queue (a concurrency slot was free).
+    JobStarted {
+        id: JobId,
+    },
+    JobProgress {
+        id: JobId,
+        progress: Progress,
+    },
+    JobFinished {
+        id: JobId,
+        status: JobStatus,
+        message: String,
+    },
+    /// Submitting failed before the job existed (the history could not be written).
+    SubmitFailed {
+        message: String,
+    },
+    HistoryPage {
+        rows: Vec<JobSummary>,
+        append: bool,
+        generation: u64,
+    },
+    Details(Box<JobRecord>),
+    /// The job to re-run, loaded from the history.
+    Rerun(Box<JobRecord>),
+    Deleted {
+        id: JobId,
+        problems: Vec<String>,
+    },
+    StoreError(String),
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize,
+    /// Time passes (only while something animates).
+    Tick(Instant),
+    App(AppEvent),
+}
+
+/// Work for the app: everything with I/O.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Submit { request: Box<ImageRequest>, parent: Option<JobId> },
+    CancelJob(JobId),
+    Rerun(JobId),
+    LoadHistory { query: JobQuery, append: bool, generation: u64 },
+    LoadDetails(JobId),
+    DeleteJob(JobId),
+    Suspend,
+}

@@ -1,0 +1,180 @@
+//! Carries out `update`'s commands off the UI task: jobs (with a concurrency limit and
+//! cancellation), history queries, deletes. Results come back as `AppEvent`s on one channel.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use super::event::{AppEvent, Command};
+use crate::api::{Client, RequestControl};
+use crate::jobs::{self, JobOutcome};
+use crate::store::{ImageRequest, JobId, JobStatus, SharedStore, now_ms};
+
+#[derive(Clone)]
+pub struct Runner {
+    client: Arc<Client>,
+    store: SharedStore,
+    out_dir: PathBuf,
+    events: mpsc::UnboundedSender<AppEvent>,
+    slots: Arc<Semaphore>,
+    cancels: Arc<Mutex<HashMap<JobId, CancellationToken>>>,
+}
+
+impl Runner {
+    pub fn new(
+        client: Arc<Client>,
+        store: SharedStore,
+        out_dir: PathBuf,
+        concurrency: usize,
+        events: mpsc::UnboundedSender<AppEvent>,
+    ) -> Self {
+        Self {
+            client,
+            store,
+            out_dir,
+            events,
+            slots: Arc::new(Semaphore::new(concurrency.max(1))),
+            cancels: Arc::default(),
+        }
+    }
+
+    fn send(&self, event: AppEvent) {
+        // The receiver lives as long as the app; after quit nobody listens, which is fine.
+        let _ = self.events.send(event);
+    }
+
+    fn cancels(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, CancellationToken>> {
+        self.cancels.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts `command`; never blocks the caller (Suspend is the app's own business).
+    pub fn execute(&self, command: Command) {
+        let this = self.clone();
+        match command {
+            Command::Submit { request, parent } => {
+                tokio::spawn(async move { this.run_job(*request, parent).await });
+            }
+            Command::CancelJob(id) => {
+                if let Some(token) = self.cancels().get(&id) {
+                    token.cancel();
+                }
+            }
+            Command::Rerun(id) => {
+                tokio::spawn(async move {
+                    match this.store.run(move |s| s.job(id)).await {
+                        Ok(Some(record)) => this.send(AppEvent::Rerun(Box::new(record))),
+                        Ok(None) => this.send(AppEvent::StoreError(format!("job {id} is no longer in the history"))),
+                        Err(e) => this.send(AppEvent::StoreError(e.to_string())),
+                    }
+                });
+            }
+            Command::LoadHistory { query, append, generation } => {
+                tokio::spawn(async move {
+                    match this.store.run(move |s| s.page(&query)).await {
+                        Ok(rows) => this.send(AppEvent::HistoryPage { rows, append, generation }),
+                        Err(e) => this.send(AppEvent::StoreError(e.to_string())),
+                    }
+                });
+            }
+            Command::LoadDetails(id) => {
+                tokio::spawn(async move {
+                    match this.store.run(move |s| s.job(id)).await {
+                        Ok(Some(record)) => this.send(AppEvent::Details(Box::new(record))),
+                        Ok(None) => {}
+                        Err(e) => this.send(AppEvent::StoreError(e.to_string())),
+                    }
+                });
+            }
+            Command::DeleteJob(id) => {
+                tokio::spawn(async move {
+                    match this.store.run(move |s| s.delete_job(id)).await {
+                        Ok(paths) => {
+                            let problems = paths
+                                .iter()
+                                .filter_map(|p| match std::fs::remove_file(p) {
+                                    Ok(()) => None,
+                                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                                    Err(e) => Some(format!("{} stays: {e}", p.display())),
+                                })
+                                .collect();
+                            this.send(AppEvent::Deleted { id, problems });
+                        }
+                        Err(e) => this.send(AppEvent::StoreError(e.to_string())),
+                    }
+                });
+            }
+            Command::Suspend => {}
+        }
+    }
+
+    async fn run_job(&self, request: ImageRequest, parent: Option<JobId>) {
+        let id = match jobs::submit(&self.store, &self.client, &request, parent).await {
+            Ok(id) => id,
+            Err(e) => return self.send(AppEvent::SubmitFailed { message: format!("not submitted: {e}") }),
+        };
+        let cancel = CancellationToken::new();
+        self.cancels().insert(id, cancel.clone());
+        self.send(AppEvent::JobQueued { id });
+        let permit = tokio::select! {
+            permit = self.slots.clone().acquire_owned() => permit.ok(),
+            _ = cancel.cancelled() => None,
+        };
+        let (status, message) = match permit {
+            None => {
+                let recorded = self
+                    .store
+                    .run(move |s| s.finish_failed(id, JobStatus::Cancelled, "cancelled", None, 0, now_ms()))
+                    .await;
+                if let Err(e) = recorded {
+                    tracing::error!("history: {e}");
+                }
+                (JobStatus::Cancelled, "cancelled before it started".to_string())
+            }
+            Some(_permit) => {
+                self.send(AppEvent::JobStarted { id });
+                let (tx, mut rx) = mpsc::unbounded_channel();
+                let events = self.events.clone();
+                let forward = tokio::spawn(async move {
+                    while let Some(progress) = rx.recv().await {
+                        let _ = events.send(AppEvent::JobProgress { id, progress });
+                    }
+                });
+                let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx) };
+                let outcome = jobs::execute(&self.client, &self.store, id, &request, &self.out_dir, ctl).await;
+                let _ = forward.await;
+                describe(outcome)
+            }
+        };
+        self.cancels().remove(&id);
+        self.send(AppEvent::JobFinished { id, status, message });
+    }
+
+    /// Cancels every running job (on quit).
+    pub fn cancel_all(&self) -> usize {
+        let cancels = self.cancels();
+        cancels.values().for_each(CancellationToken::cancel);
+        cancels.len()
+    }
+
+    pub fn running(&self) -> usize {
+        self.cancels().len()
+    }
+}
+
+fn describe(outcome: JobOutcome) -> (JobStatus, String) {
+    match outcome {
+        JobOutcome::Done { saved, lost, warnings, .. } => {
+            let mut text = format!("{} image(s) saved", saved.len());
+            for note in lost.iter().chain(&warnings) {
+                text.push_str("; ");
+                text.push_str(note);
+            }
+            (JobStatus::Done, text)
+        }
+        JobOutcome::Failed { error, .. } => (JobStatus::Failed, error.to_string()),
+        JobOutcome::Cancelled => (JobStatus::Cancelled, String::new()),
+    }
+}

@@ -1,0 +1,276 @@
+//! The settings form: one row per parameter the selected model takes, each offering only the
+//! values the model table allows. `None` means "not sent": the model's default.
+
+use crate::api::{ImageOptions, ModelSpec, ModelTable};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    Model,
+    Size,
+    Quality,
+    N,
+    OutputFormat,
+    Compression,
+    Background,
+    Moderation,
+    Style,
+    ResponseFormat,
+}
+
+impl Field {
+    /// The API's name, as validation errors carry it.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Self::Model => "model",
+            Self::Size => "size",
+            Self::Quality => "quality",
+            Self::N => "n",
+            Self::OutputFormat => "output_format",
+            Self::Compression => "output_compression",
+            Self::Background => "background",
+            Self::Moderation => "moderation",
+            Self::Style => "style",
+            Self::ResponseFormat => "response_format",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Model => "Model",
+            Self::Size => "Size",
+            Self::Quality => "Quality",
+            Self::N => "Images (n)",
+            Self::OutputFormat => "Format",
+            Self::Compression => "Compression",
+            Self::Background => "Background",
+            Self::Moderation => "Moderation",
+            Self::Style => "Style",
+            Self::ResponseFormat => "Response",
+        }
+    }
+}
+
+const ALL_FIELDS: [Field; 10] = [
+    Field::Model,
+    Field::Size,
+    Field::Quality,
+    Field::N,
+    Field::OutputFormat,
+    Field::Compression,
+    Field::Background,
+    Field::Moderation,
+    Field::Style,
+    Field::ResponseFormat,
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingsForm {
+    pub model: String,
+    pub options: ImageOptions,
+    /// Index into `fields()`.
+    pub selected: usize,
+}
+
+impl SettingsForm {
+    pub fn new(model: String) -> Self {
+        Self { model, options: ImageOptions::default(), selected: 0 }
+    }
+
+    /// The rows shown for `spec`: every parameter it takes.
+    pub fn fields(&self, spec: Option<&ModelSpec>) -> Vec<Field> {
+        let Some(spec) = spec else { return vec![Field::Model] };
+        ALL_FIELDS
+            .into_iter()
+            .filter(|f| match f {
+                Field::Model | Field::Size | Field::Quality | Field::N => true,
+                Field::OutputFormat => !spec.output_formats.is_empty(),
+                Field::Compression => !spec.compression_formats.is_empty(),
+                Field::Background => !spec.backgrounds.is_empty(),
+                Field::Moderation => !spec.moderations.is_empty(),
+                Field::Style => !spec.styles.is_empty(),
+                Field::ResponseFormat => !spec.response_formats.is_empty(),
+            })
+            .collect()
+    }
+
+    pub fn selected_field(&self, spec: Option<&ModelSpec>) -> Field {
+        let fields = self.fields(spec);
+        fields.get(self.selected.min(fields.len().saturating_sub(1))).copied().unwrap_or(Field::Model)
+    }
+
+    /// Whether a row applies now (compression needs jpeg or webp): rows that do not are greyed.
+    pub fn applies(&self, field: Field, spec: &ModelSpec) -> bool {
+        match field {
+            Field::Compression => {
+                let format = self.options.output_format.as_deref().unwrap_or("png");
+                spec.compression_formats.iter().any(|f| f == format)
+            }
+            _ => true,
+        }
+    }
+
+    /// The values a row cycles through; `None` (the default) first.
+    pub fn choices(field: Field, spec: &ModelSpec, models: &ModelTable) -> Vec<Option<String>> {
+        let list = |values: &[String]| std::iter::once(None).chain(values.iter().cloned().map(Some)).collect();
+        match field {
+            Field::Model => models.names().into_iter().map(|n| Some(n.to_string())).collect(),
+            Field::Size => list(&spec.sizes),
+            Field::Quality => list(&spec.qualities),
+            Field::N => std::iter::once(None).chain((2..=spec.n_max).map(|n| Some(n.to_string()))).collect(),
+            Field::OutputFormat => list(&spec.output_formats),
+            Field::Compression => {
+                std::iter::once(None).chain((0..=10).rev().map(|v| Some((v * 10).to_string()))).collect()
+            }
+            Field::Background => list(&spec.backgrounds),
+            Field::Moderation => list(&spec.moderations),
+            Field::Style => list(&spec.styles),
+            Field::ResponseFormat => list(&spec.response_formats),
+        }
+    }
+
+    pub fn value(&self, field: Field) -> Option<String> {
+        let o = &self.options;
+        match field {
+            Field::Model => Some(self.model.clone()),
+            Field::Size => o.size.clone(),
+            Field::Quality => o.quality.clone(),
+            Field::N => o.n.map(|n| n.to_string()),
+            Field::OutputFormat => o.output_format.clone(),
+            Field::Compression => o.output_compression.map(|n| n.to_string()),
+            Field::Background => o.background.clone(),
+            Field::Moderation => o.moderation.clone(),
+            Field::Style => o.style.clone(),
+            Field::ResponseFormat => o.response_format.clone(),
+        }
+    }
+
+    fn set(&mut self, field: Field, value: Option<String>) {
+        let o = &mut self.options;
+        let number = |v: &Option<String>| v.as_deref().and_then(|v| v.parse().ok());
+        match field {
+            Field::Model => {
+                if let Some(v) = value {
+                    self.model = v;
+                }
+            }
+            Field::Size => o.size = value,
+            Field::Quality => o.quality = value,
+            Field::N => o.n = number(&value),
+            Field::OutputFormat => o.output_format = value,
+            Field::Compression => o.output_compression = number(&value),
+            Field::Background => o.background = value,
+            Field::Moderation => o.moderation = value,
+            Field::Style => o.style = value,
+            Field::ResponseFormat => o.response_format = value,
+        }
+    }
+
+    /// What a row shows: the value, or the model's default in words.
+    pub fn value_label(&self, field: Field, spec: &ModelSpec) -> String {
+        match (self.value(field), field) {
+            (Some(v), _) => v,
+            (None, Field::Size) => format!("default ({})", spec.default_size),
+            (None, Field::Quality) => format!("default ({})", spec.default_quality),
+            (None, Field::N) => "1".into(),
+            (None, Field::OutputFormat) => "default (png)".into(),
+            (None, Field::Compression) => "default (100)".into(),
+            (None, Field::ResponseFormat) => format!("default ({})", spec.default_response_format),
+            (None, Field::Style) => format!("default ({})", spec.styles.first().map_or("", String::as_str)),
+            (None, _) => "default (auto)".into(),
+        }
+    }
+
+    /// Moves the selected row's value by `delta` (wrapping). Returns notices about values that
+    /// a model switch had to reset.
+    pub fn cycle(&mut self, models: &ModelTable, delta: isize) -> Vec<String> {
+        let Some(spec) = models.get(&self.model) else {
+            // An unknown model (from an old job, say): offer the known ones.
+            if let Some(first) = models.names().first() {
+                return self.switch_model(first.to_string(), models);
+            }
+            return Vec::new();
+        };
+        let field = self.selected_field(Some(spec));
+        let choices = Self::choices(field, spec, models);
+        if choices.is_empty() {
+            return Vec::new();
+        }
+        let current = self.value(field);
+        let at = choices.iter().position(|c| *c == current).unwrap_or(0) as isize;
+        let next = choices[(at + delta).rem_euclid(choices.len() as isize) as usize].clone();
+        if field == Field::Model {
+            return self.switch_model(next.unwrap_or_default(), models);
+        }
+        self.set(field, next);
+        Vec::new()
+    }
+
+    /// Back to the model's default for the selected row.
+    pub fn reset_selected(&mut self, models: &ModelTable) {
+        let field = self.selected_field(models.get(&self.model));
+        if field != Field::Model {
+            self.set(field, None);
+        }
+    }
+
+    /// Switches model, keeping every choice the new model still allows.
+    pub fn switch_model(&mut self, model: String, models: &ModelTable) -> Vec<String> {
+        let selected_field = self.selected_field(models.get(&self.model));
+        self.model = model;
+        let Some(spec) = models.get(&self.model) else { return Vec::new() };
+        let fields = self.fields(Some(spec));
+        let mut notices = Vec::new();
+        for field in ALL_FIELDS.into_iter().filter(|f| *f != Field::Model) {
+            let Some(value) = self.value(field) else { continue };
+            let offered = fields.contains(&field) && Self::choices(field, spec, models).contains(&Some(value.clone()));
+            if !offered {
+                self.set(field, None);
+                notices.push(format!("{} {value}", field.api_name()));
+            }
+        }
+        self.selected = fields.iter().position(|f| *f == selected_field).unwrap_or(0);
+        if notices.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!("{} does not take {}: back to its defaults", self.model, notices.join(", "))]
+        }
+    }
+
+    pub fn move_selection(&mut self, models: &ModelTable, delta: isize) {
+        let count = self.fields(models.get(&self.model)).len().max(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, count - 1) as usize;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_follow_the_model_and_choices_come_from_the_table() {
+        let models = ModelTable::builtin();
+        let form = SettingsForm::new("dall-e-3".into());
+        let spec = models.get("dall-e-3").unwrap();
+        assert_eq!(
+            form.fields(Some(spec)),
+            [Field::Model, Field::Size, Field::Quality, Field::N, Field::Style, Field::ResponseFormat]
+        );
+        assert_eq!(SettingsForm::choices(Field::N, spec, &models), [None]);
+        let sizes = SettingsForm::choices(Field::Size, spec, &models);
+        assert_eq!(sizes[1..], [Some("1024x1024".into()), Some("1792x1024".into()), Some("1024x1792".into())]);
+    }
+
+    #[test]
+    fn switching_models_keeps_what_still_applies() {
+        let models = ModelTable::builtin();
+        let mut form = SettingsForm::new("gpt-image-1".into());
+        form.options.size = Some("1024x1024".into());
+        form.options.quality = Some("high".into());
+        form.options.n = Some(4);
+        let notices = form.switch_model("dall-e-2".into(), &models);
+        assert_eq!(form.options.size.as_deref(), Some("1024x1024"), "kept");
+        assert_eq!(form.options.n, Some(4), "kept");
+        assert_eq!(form.options.quality, None, "dall-e-2 has no high");
+        assert_eq!(notices, ["dall-e-2 does not take quality high: back to its defaults"]);
+    }
+}

@@ -1,0 +1,84 @@
+//! The history list: pages of job summaries loaded on demand, selection and search.
+
+use crate::store::{JobId, JobQuery, JobSummary};
+
+/// Rows per page fetched from the store.
+pub const PAGE: usize = 200;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HistoryView {
+    pub rows: Vec<JobSummary>,
+    pub selected: usize,
+    pub search: String,
+    /// The search line has the keyboard.
+    pub searching: bool,
+    /// No older rows remain for this search.
+    pub exhausted: bool,
+    /// A page is on its way; do not ask again.
+    pub loading: bool,
+    /// Bumped on every new query, so pages for an old query are dropped.
+    pub generation: u64,
+}
+
+impl HistoryView {
+    pub fn selected_row(&self) -> Option<&JobSummary> {
+        self.rows.get(self.selected)
+    }
+
+    /// The first page of the current search.
+    pub fn first_page(&mut self) -> (JobQuery, u64) {
+        self.generation += 1;
+        self.loading = true;
+        (self.query(None), self.generation)
+    }
+
+    /// The page after the loaded rows, when more may exist.
+    pub fn next_page(&mut self) -> Option<(JobQuery, u64)> {
+        if self.exhausted || self.loading {
+            return None;
+        }
+        let last = self.rows.last()?;
+        let before = Some((last.created_at, last.id));
+        self.loading = true;
+        Some((self.query(before), self.generation))
+    }
+
+    fn query(&self, before: Option<(i64, JobId)>) -> JobQuery {
+        let search = (!self.search.trim().is_empty()).then(|| self.search.clone());
+        JobQuery { search, status: None, before, limit: PAGE }
+    }
+
+    /// Takes a page. A first page keeps the selected job selected when it is still there
+    /// (or the top row selected when it was).
+    pub fn receive(&mut self, rows: Vec<JobSummary>, append: bool, generation: u64) -> bool {
+        if generation != self.generation {
+            return false;
+        }
+        self.loading = false;
+        self.exhausted = rows.len() < PAGE;
+        if append {
+            self.rows.extend(rows);
+        } else {
+            let keep = (self.selected > 0).then(|| self.selected_row().map(|r| r.id)).flatten();
+            self.rows = rows;
+            self.selected = keep.and_then(|id| self.rows.iter().position(|r| r.id == id)).unwrap_or(0);
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        true
+    }
+
+    /// Moves the selection; true when it changed.
+    pub fn move_by(&mut self, delta: isize) -> bool {
+        if self.rows.is_empty() {
+            return false;
+        }
+        let before = self.selected;
+        self.selected = (self.selected as isize + delta).clamp(0, self.rows.len() as isize - 1) as usize;
+        before != self.selected
+    }
+
+    /// Whether the selection is close enough to the end to fetch the next page.
+    pub fn wants_more(&self) -> bool {
+        !self.exhausted && !self.loading && self.selected + 50 >= self.rows.len()
+    }
+}

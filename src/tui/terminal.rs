@@ -1,0 +1,48 @@
+//! The terminal: raw mode, alternate screen and bracketed paste on the way in; all of it undone
+//! on quit, on panic, and around Ctrl-Z.
+
+use std::io::{self, Stdout, stdout};
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+pub fn init() -> io::Result<Tui> {
+    enter()?;
+    Terminal::new(CrosstermBackend::new(stdout()))
+}
+
+fn enter() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)
+}
+
+/// Gives the terminal back as it was. Safe to call more than once.
+pub fn restore() -> io::Result<()> {
+    let raw = disable_raw_mode();
+    execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show)?;
+    raw
+}
+
+/// Restores the terminal before the default panic message, so the message is readable and the
+/// shell usable.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = restore();
+        previous(info);
+    }));
+}
+
+/// Ctrl-Z: restore the terminal, stop like any job-controlled program, and come back on `fg`.
+pub fn suspend(terminal: &mut Tui) -> io::Result<()> {
+    restore()?;
+    // SIGTSTP stops the process here; execution continues after SIGCONT.
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    enter()?;
+    terminal.clear()
+}

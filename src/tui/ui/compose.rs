@@ -1,0 +1,81 @@
+//! The prompt editor and the settings form.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{pane, styled};
+use crate::config::theme::Theme;
+use crate::tui::state::{Focus, State};
+
+pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = state.focus == Focus::Prompt && state.overlay.is_none();
+    let chars = state.prompt.lines().iter().map(|l| l.chars().count()).sum::<usize>()
+        + state.prompt.lines().len().saturating_sub(1);
+    let limit = state.models.get(&state.form.model).map(|m| m.prompt_max_chars);
+    let counter = match limit {
+        Some(limit) => format!(" {chars}/{limit} "),
+        None => format!(" {chars} "),
+    };
+    let over = limit.is_some_and(|l| chars > l);
+    let block = pane(Line::from(" Prompt "), focused, theme).title_bottom(
+        Line::from(styled(counter, if over { theme.error() } else { theme.muted() })).alignment(Alignment::Right),
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(&state.prompt, inner);
+}
+
+pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = state.focus == Focus::Settings && state.overlay.is_none();
+    let block = pane(Line::from(" Settings "), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let spec = state.models.get(&state.form.model);
+    let mut lines: Vec<Line> = Vec::new();
+    let fields = state.form.fields(spec);
+    for (row, field) in fields.iter().enumerate() {
+        let selected = focused && row == state.form.selected.min(fields.len().saturating_sub(1));
+        let applies = spec.is_none_or(|s| state.form.applies(*field, s));
+        let value = match spec {
+            Some(spec) => state.form.value_label(*field, spec),
+            None => state.form.model.clone(),
+        };
+        let value_style = if selected {
+            theme.selection()
+        } else if !applies {
+            theme.muted().add_modifier(Modifier::DIM)
+        } else if state.form.value(*field).is_some() {
+            theme.accent()
+        } else {
+            theme.base()
+        };
+        let mut spans = vec![
+            styled(format!(" {:<12}", field.label()), if selected { theme.title(true) } else { theme.muted() }),
+            styled(format!("‹ {value} ›"), value_style),
+        ];
+        if !applies {
+            spans.push(styled("  needs jpeg or webp", theme.muted()));
+        }
+        lines.push(Line::from(spans));
+        for error in state.errors_for(field.api_name()) {
+            lines.push(Line::from(styled(format!("   ✗ {}", error.message), theme.error())));
+        }
+    }
+    for error in state.errors_for("prompt") {
+        lines.push(Line::from(styled(format!(" ✗ prompt {}", error.message), theme.error())));
+    }
+    if spec.is_none() {
+        lines.push(Line::from(styled(" unknown model: ←/→ picks a known one", theme.error())));
+    }
+    if focused {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(" ←/→ change · Backspace default · Ctrl-S submit", theme.muted())));
+    }
+    // Keep the selected row visible on short terminals.
+    let selected_line = state.form.selected as u16;
+    let scroll = selected_line.saturating_sub(inner.height.saturating_sub(2));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}

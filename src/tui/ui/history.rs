@@ -1,0 +1,106 @@
+//! The job list: newest first, a status glyph and colour per job, live jobs with a spinner,
+//! elapsed time and retries. Only the visible rows are built.
+
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{fit, pane, styled};
+use crate::config::theme::Theme;
+use crate::store::{JobStatus, JobSummary};
+use crate::tui::state::{Focus, LiveJob, State};
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = state.focus == Focus::History && state.overlay.is_none();
+    let h = &state.history;
+    let mut title = vec![Span::raw(format!(" History ({}{}) ", h.rows.len(), if h.exhausted { "" } else { "+" }))];
+    if h.searching || !h.search.is_empty() {
+        let cursor = if h.searching { "▏" } else { "" };
+        title.push(styled(format!("/{}{cursor} ", h.search), theme.accent()));
+    }
+    let block = pane(Line::from(title), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if h.rows.is_empty() {
+        let text = if h.loading {
+            "loading…"
+        } else if h.search.is_empty() {
+            "no jobs yet: write a prompt and press Ctrl-S"
+        } else {
+            "no job matches the search"
+        };
+        frame.render_widget(Paragraph::new(styled(format!(" {text}"), theme.muted())), inner);
+        return;
+    }
+    let height = inner.height as usize;
+    let offset = (h.selected + 1).saturating_sub(height);
+    let lines: Vec<Line> = h
+        .rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, row)| job_line(state, theme, row, i == h.selected, inner.width as usize))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, width: usize) -> Line<'static> {
+    let live = state.live.get(&row.id);
+    let (glyph, status) = match (live, row.status) {
+        (Some(_), _) | (None, JobStatus::Running | JobStatus::Queued) => {
+            (SPINNER[state.spinner % SPINNER.len()].to_string(), row.status)
+        }
+        (None, JobStatus::Done) => ("✓".into(), row.status),
+        (None, JobStatus::Failed) => ("✗".into(), row.status),
+        (None, JobStatus::Cancelled) => ("⊘".into(), row.status),
+        (None, JobStatus::Interrupted) => ("!".into(), row.status),
+    };
+    let detail = match live {
+        Some(job) => live_detail(state, job),
+        None => match row.status {
+            JobStatus::Done => {
+                let tokens = row.total_tokens.map(|t| format!(" {t} tok")).unwrap_or_default();
+                format!("{} img{tokens}", row.image_count)
+            }
+            JobStatus::Failed => row.error.as_deref().map(|e| fit(e, 24)).unwrap_or_else(|| "failed".into()),
+            other => other.as_str().to_string(),
+        },
+    };
+    let head = format!(" {glyph} #{:<4} ", row.id);
+    let model = format!("{:<12} ", fit(&row.model, 12));
+    let detail = format!("{:<18} ", fit(&detail, 18));
+    let used = head.chars().count() + model.chars().count() + detail.chars().count();
+    let prompt = fit(&row.prompt, width.saturating_sub(used));
+    if selected {
+        let text = format!("{head}{model}{detail}{prompt}");
+        let padded = format!("{text:<width$}");
+        return Line::from(styled(padded, theme.selection()));
+    }
+    Line::from(vec![
+        styled(head, theme.status(status)),
+        styled(model, theme.muted()),
+        styled(detail, theme.status(status)),
+        Span::styled(prompt, theme.base()),
+    ])
+}
+
+fn live_detail(state: &State, job: &LiveJob) -> String {
+    let elapsed = state.now.saturating_duration_since(job.started);
+    let retries = if job.retries > 0 { format!(" r{}", job.retries) } else { String::new() };
+    if job.phase == "queued" {
+        return "queued".into();
+    }
+    format!("{} {}{retries}", clock(elapsed), job.phase)
+}
+
+/// `4.2s`, `1m05s`.
+pub fn clock(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs < 60 { format!("{:.1}s", d.as_secs_f64()) } else { format!("{}m{:02}s", secs / 60, secs % 60) }
+}

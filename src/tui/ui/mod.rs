@@ -1,0 +1,88 @@
+//! Rendering: pure functions of `&State` and the theme. No I/O, no locks, no awaits.
+
+mod compose;
+mod history;
+mod overlay;
+mod preview;
+mod status;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+
+use super::state::{Focus, State};
+use crate::config::theme::Theme;
+
+/// Below this the layout cannot hold its panes.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+/// From this width the panes sit side by side.
+pub const WIDE: u16 = 110;
+
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    frame.render_widget(Block::new().style(theme.base()), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!("terminal too small: {}x{}, imgtui needs {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height);
+        frame.render_widget(Paragraph::new(text).style(theme.warning()).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let banner_height = status::banner_height(state, area.width).min(area.height / 4);
+    let [banner, body, status_area] =
+        Layout::vertical([Constraint::Length(banner_height), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    status::banner(state, theme, frame, banner);
+    if area.width >= WIDE {
+        let [left, right] = Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(body);
+        compose_column(state, theme, frame, left);
+        jobs_column(state, theme, frame, right);
+    } else {
+        // Narrow: one page at a time, following the focus, with tabs to say where you are.
+        let [tabs, page] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+        status::tabs(state, theme, frame, tabs);
+        match state.focus {
+            Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page),
+            Focus::History | Focus::Preview => jobs_column(state, theme, frame, page),
+        }
+    }
+    status::status_line(state, theme, frame, status_area);
+    overlay::render(state, theme, frame, area);
+}
+
+fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let prompt_height = (area.height / 3).clamp(5, 14);
+    let [prompt, settings] = Layout::vertical([Constraint::Length(prompt_height), Constraint::Min(0)]).areas(area);
+    compose::prompt(state, theme, frame, prompt);
+    compose::settings(state, theme, frame, settings);
+}
+
+fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [list, preview] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    history::render(state, theme, frame, list);
+    preview::render(state, theme, frame, preview);
+}
+
+/// A pane's frame: rounded, the title in the focus colour when focused.
+pub(super) fn pane<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+        .border_style(theme.border(focused))
+        .title(title.style(theme.title(focused)))
+}
+
+/// Truncates to `width` display columns with an ellipsis.
+pub(super) fn fit(text: &str, width: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= width {
+        flat
+    } else {
+        let mut cut: String = flat.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+pub(super) fn styled(text: impl Into<String>, style: Style) -> ratatui::text::Span<'static> {
+    ratatui::text::Span::styled(text.into(), style)
+}

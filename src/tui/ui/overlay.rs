@@ -1,0 +1,71 @@
+//! Popups: the help screen (generated from the keymap) and confirmations.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::{pane, styled};
+use crate::config::theme::Theme;
+use crate::tui::keymap::Context;
+use crate::tui::state::{Confirm, Overlay, State};
+
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    match &state.overlay {
+        None => {}
+        Some(Overlay::Help) => help(state, theme, frame, area),
+        Some(Overlay::Confirm(what)) => confirm(what, theme, frame, area),
+    }
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    cell
+}
+
+/// Every binding of every context, with what it does.
+pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for context in Context::ALL {
+        let bindings = state.keymap.bindings(context);
+        if bindings.is_empty() {
+            continue;
+        }
+        lines.push(Line::from(styled(context.name().to_string(), theme.title(true))));
+        for (key, action) in bindings {
+            lines.push(Line::from(vec![
+                styled(format!("  {:<12}", key.display()), theme.accent()),
+                styled(action.description().to_string(), theme.base()),
+            ]));
+        }
+        if context == Context::Prompt {
+            lines.push(Line::from(styled(
+                "  (other keys edit the text; Ctrl-U undo, Ctrl-R redo)".to_string(),
+                theme.muted(),
+            )));
+        }
+    }
+    lines
+}
+
+fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let popup = centered(area, 72, area.height.saturating_sub(2));
+    frame.render_widget(Clear, popup);
+    let block = pane(Line::from(" Keys (↑/↓ scroll, Esc closes) "), true, theme);
+    let text = Paragraph::new(help_lines(state, theme)).block(block).scroll((state.help_scroll, 0)).style(theme.base());
+    frame.render_widget(text, popup);
+}
+
+fn confirm(what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let question = match what {
+        Confirm::Quit { running } => format!("{running} job(s) still running. Quit and cancel them?"),
+        Confirm::CancelJob(id) => format!("Cancel running job #{id}? (It may already be billed.)"),
+        Confirm::DeleteJob(id) => format!("Delete job #{id} and its image files?"),
+    };
+    let popup = centered(area, 56, 5);
+    frame.render_widget(Clear, popup);
+    let lines = vec![Line::from(question), Line::from(styled("y / Enter: yes    n / Esc: no", theme.muted()))];
+    let block = pane(Line::from(" Confirm "), true, theme);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block).style(theme.base()), popup);
+}

@@ -1,0 +1,83 @@
+//! The banner (demo mode, problems at start), the narrow layout's tabs, and the status line:
+//! endpoint, running jobs, the last notice, and the focused pane's keys.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{fit, styled};
+use crate::config::theme::Theme;
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
+use crate::tui::state::{Focus, Severity, State};
+
+pub fn banner(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let lines: Vec<Line> = state.banner.iter().map(|b| Line::from(format!(" {b}"))).collect();
+    frame.render_widget(Paragraph::new(lines).style(theme.banner()).wrap(Wrap { trim: true }), area);
+}
+
+/// Rows the banner needs at `width`, its lines wrapped.
+pub fn banner_height(state: &State, width: u16) -> u16 {
+    let width = width.max(1) as usize;
+    state.banner.iter().map(|b| (b.chars().count() + 1).div_ceil(width) as u16).sum()
+}
+
+pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let compose = matches!(state.focus, Focus::Prompt | Focus::Settings);
+    let tab = |name: &str, on: bool| styled(format!(" {name} "), if on { theme.selection() } else { theme.muted() });
+    let running = if state.live.is_empty() { String::new() } else { format!(" ({} running)", state.live.len()) };
+    let line = Line::from(vec![
+        tab("Compose", compose),
+        Span::raw(" "),
+        tab(&format!("Jobs{running}"), !compose),
+        styled("  Tab switches", theme.muted()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let keys = footer_keys(state);
+    let keys_width = keys.chars().count().min(area.width as usize / 2) as u16;
+    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(keys_width)]).areas(area);
+    let mut spans = vec![styled(format!(" {} ", state.endpoint), theme.muted())];
+    if !state.live.is_empty() {
+        spans.push(styled(format!("· {} running ", state.live.len()), theme.status(crate::store::JobStatus::Running)));
+    }
+    if let Some((text, severity)) = &state.notice {
+        let style = match severity {
+            Severity::Info => theme.success(),
+            Severity::Warning => theme.warning(),
+            Severity::Error => theme.error(),
+        };
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        spans.push(styled(format!("· {}", fit(text, (left.width as usize).saturating_sub(used + 2))), style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(styled(keys, theme.muted())), right);
+}
+
+/// The keys of what has the keyboard, from the keymap.
+fn footer_keys(state: &State) -> String {
+    let context = state.context();
+    let wanted: &[Action] = match context {
+        Context::Prompt => &[Action::Submit, Action::FocusNext, Action::Help, Action::Quit],
+        Context::Settings => &[Action::NextValue, Action::Submit, Action::Help, Action::Quit],
+        Context::History => {
+            &[Action::Search, Action::LoadJob, Action::RerunJob, Action::CancelJob, Action::DeleteJob, Action::Help]
+        }
+        Context::Preview => &[Action::NextImage, Action::FocusNext, Action::Help, Action::Quit],
+        Context::Search => &[Action::Confirm, Action::Cancel],
+        Context::Help => &[Action::Cancel],
+        Context::Confirm => &[Action::Confirm, Action::Cancel],
+        Context::Global => &[],
+    };
+    let parts: Vec<String> = wanted
+        .iter()
+        .filter_map(|a| state.keymap.key_for(context, *a).map(|k| format!("{} {}", k.display(), a.label())))
+        .collect();
+    format!("{} ", parts.join(" · "))
+}

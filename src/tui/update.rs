@@ -1,0 +1,359 @@
+//! `update`: the one place state changes. No I/O here: work leaves as `Command`s and comes
+//! back as `AppEvent`s.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::Action;
+use super::event::{AppEvent, Command, Msg};
+use super::keymap::{Context, Key};
+use super::state::{Confirm, Focus, LiveJob, Overlay, Severity, State};
+use crate::api::Progress;
+use crate::store::{ImageRequest, JobRecord, JobStatus};
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(key) => on_key(state, key),
+        Msg::Paste(text) => on_paste(state, &text),
+        Msg::Resize => Vec::new(),
+        Msg::Tick(now) => {
+            state.now = now;
+            state.spinner = state.spinner.wrapping_add(1);
+            Vec::new()
+        }
+        Msg::App(event) => on_app_event(state, event),
+    }
+}
+
+fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
+    let context = state.context();
+    let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
+    match (action, context) {
+        (Some(action), _) => on_action(state, action),
+        (None, Context::Prompt) => {
+            if state.prompt.input(event) {
+                state.revalidate();
+            }
+            Vec::new()
+        }
+        (None, Context::Search) => edit_search(state, event),
+        _ => Vec::new(),
+    }
+}
+
+fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
+    match state.context() {
+        Context::Prompt => {
+            // Terminals send pasted newlines as \r.
+            state.prompt.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+            state.revalidate();
+            Vec::new()
+        }
+        Context::Search => {
+            state.history.search.push_str(&text.replace(['\r', '\n'], " "));
+            reload_history(state)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn edit_search(state: &mut State, event: KeyEvent) -> Vec<Command> {
+    match event.code {
+        KeyCode::Char(c) if !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            state.history.search.push(c);
+        }
+        KeyCode::Backspace => {
+            state.history.search.pop();
+        }
+        _ => return Vec::new(),
+    }
+    reload_history(state)
+}
+
+pub fn reload_history(state: &mut State) -> Vec<Command> {
+    let (query, generation) = state.history.first_page();
+    vec![Command::LoadHistory { query, append: false, generation }]
+}
+
+fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    match action {
+        Action::Submit => submit(state),
+        Action::Quit => {
+            let running = state.live.len();
+            if running > 0 {
+                state.overlay = Some(Overlay::Confirm(Confirm::Quit { running }));
+            } else {
+                state.quit = true;
+            }
+            Vec::new()
+        }
+        Action::Suspend => vec![Command::Suspend],
+        Action::Help => {
+            state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
+            state.help_scroll = 0;
+            Vec::new()
+        }
+        Action::FocusNext | Action::FocusPrev => {
+            let delta = if action == Action::FocusNext { 1 } else { Focus::ORDER.len() - 1 };
+            let at = Focus::ORDER.iter().position(|f| *f == state.focus).unwrap_or(0);
+            state.focus = Focus::ORDER[(at + delta) % Focus::ORDER.len()];
+            state.history.searching = false;
+            Vec::new()
+        }
+        Action::FocusPrompt => {
+            state.focus = Focus::Prompt;
+            Vec::new()
+        }
+        Action::Cancel => {
+            if state.overlay.take().is_none() && state.history.searching {
+                state.history.searching = false;
+                if !state.history.search.is_empty() {
+                    state.history.search.clear();
+                    return reload_history(state);
+                }
+            }
+            Vec::new()
+        }
+        Action::Confirm => confirm(state),
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
+            move_in_focus(state, action)
+        }
+        Action::NextValue | Action::PrevValue => {
+            let delta = if action == Action::NextValue { 1 } else { -1 };
+            for notice in state.form.cycle(&state.models, delta) {
+                state.set_notice(notice, Severity::Warning);
+            }
+            state.revalidate();
+            Vec::new()
+        }
+        Action::ResetValue => {
+            state.form.reset_selected(&state.models);
+            state.revalidate();
+            Vec::new()
+        }
+        Action::Search => {
+            state.focus = Focus::History;
+            state.history.searching = true;
+            Vec::new()
+        }
+        Action::CancelJob => match state.selected_job_id() {
+            Some(id) if state.live.contains_key(&id) => {
+                state.overlay = Some(Overlay::Confirm(Confirm::CancelJob(id)));
+                Vec::new()
+            }
+            Some(id) => {
+                state.set_notice(format!("job {id} is not running"), Severity::Info);
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        Action::RerunJob => state.selected_job_id().map(Command::Rerun).into_iter().collect(),
+        Action::LoadJob => match (state.selected_job_id(), &state.details) {
+            (Some(id), Some(details)) if details.id == id => {
+                let details = details.clone();
+                load_into_form(state, &details);
+                Vec::new()
+            }
+            (Some(id), _) => {
+                state.load_when_ready = Some(id);
+                vec![Command::LoadDetails(id)]
+            }
+            (None, _) => Vec::new(),
+        },
+        Action::DeleteJob => match state.selected_job_id() {
+            Some(id) if state.live.contains_key(&id) => {
+                state.set_notice(format!("job {id} is running: cancel it (c) before deleting"), Severity::Warning);
+                Vec::new()
+            }
+            Some(id) => {
+                state.overlay = Some(Overlay::Confirm(Confirm::DeleteJob(id)));
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        Action::NextImage | Action::PrevImage => {
+            let count = state.details.as_ref().map_or(0, |d| d.images.len());
+            if count > 1 {
+                let delta = if action == Action::NextImage { 1 } else { count - 1 };
+                state.image_index = (state.image_index + delta) % count;
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn submit(state: &mut State) -> Vec<Command> {
+    state.revalidate();
+    let empty_prompt = state.prompt_text().trim().is_empty();
+    if empty_prompt || !state.errors.is_empty() {
+        let mut problems = state.errors.len();
+        if empty_prompt && state.errors_for("prompt").next().is_none() {
+            problems += 1;
+            state.errors.push(crate::api::FieldError::new("prompt", "is empty; describe the image you want"));
+        }
+        state.set_notice(format!("not sent: fix the {problems} problem(s) shown in red first"), Severity::Error);
+        return Vec::new();
+    }
+    state.set_notice("submitted", Severity::Info);
+    vec![Command::Submit { request: Box::new(state.request()), parent: None }]
+}
+
+fn confirm(state: &mut State) -> Vec<Command> {
+    let Some(Overlay::Confirm(what)) = state.overlay.take() else { return Vec::new() };
+    match what {
+        Confirm::Quit { .. } => {
+            state.quit = true;
+            Vec::new()
+        }
+        Confirm::CancelJob(id) => vec![Command::CancelJob(id)],
+        Confirm::DeleteJob(id) => vec![Command::DeleteJob(id)],
+    }
+}
+
+fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
+    let delta: isize = match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -10,
+        Action::PageDown => 10,
+        Action::First => isize::MIN / 2,
+        _ => isize::MAX / 2,
+    };
+    match (state.overlay.as_ref(), state.focus) {
+        (Some(Overlay::Help), _) => {
+            state.help_scroll = (state.help_scroll as isize + delta).clamp(0, 500) as u16;
+            Vec::new()
+        }
+        (_, Focus::Settings) => {
+            state.form.move_selection(&state.models, delta);
+            Vec::new()
+        }
+        (_, Focus::History) => {
+            let mut commands = Vec::new();
+            if state.history.move_by(delta) {
+                commands.extend(selection_changed(state));
+            }
+            if state.history.wants_more()
+                && let Some((query, generation)) = state.history.next_page()
+            {
+                commands.push(Command::LoadHistory { query, append: true, generation });
+            }
+            commands
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn selection_changed(state: &mut State) -> Vec<Command> {
+    state.image_index = 0;
+    state.selected_job_id().map(Command::LoadDetails).into_iter().collect()
+}
+
+/// Puts a past job's prompt and parameters back into the form.
+fn load_into_form(state: &mut State, job: &JobRecord) {
+    let ImageRequest::Generate(request) = &job.request else {
+        state.set_notice(format!("job {} is an edit; edits come with the file browser", job.id), Severity::Warning);
+        return;
+    };
+    state.prompt = {
+        let mut prompt = ratatui_textarea::TextArea::new(request.prompt.lines().map(str::to_string).collect());
+        prompt.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+        prompt
+    };
+    state.form.switch_model(request.model.clone(), &state.models);
+    state.form.options = request.options.clone();
+    state.focus = Focus::Prompt;
+    state.revalidate();
+    state.set_notice(format!("loaded job {} into the form", job.id), Severity::Info);
+}
+
+fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
+    match event {
+        AppEvent::JobQueued { id } => {
+            state.live.insert(id, LiveJob { started: state.now, retries: 0, phase: "queued".into() });
+            reload_history(state)
+        }
+        AppEvent::JobStarted { id } => {
+            let now = Instant::now();
+            state.now = now;
+            if let Some(job) = state.live.get_mut(&id) {
+                job.started = now;
+                job.phase = "running".into();
+            }
+            reload_history(state)
+        }
+        AppEvent::JobProgress { id, progress } => {
+            if let Some(job) = state.live.get_mut(&id) {
+                match progress {
+                    Progress::Attempt { number } if number > 1 => job.phase = format!("attempt {number}"),
+                    Progress::Attempt { .. } => {}
+                    Progress::RetryScheduled { retry, wait, .. } => {
+                        job.retries = retry;
+                        job.phase = format!("retry {retry} in {:.1}s", wait.as_secs_f64());
+                    }
+                    Progress::Downloading { index, total } => job.phase = format!("downloading {}/{total}", index + 1),
+                }
+            }
+            Vec::new()
+        }
+        AppEvent::JobFinished { id, status, message } => {
+            state.live.remove(&id);
+            let severity = match status {
+                JobStatus::Done => Severity::Info,
+                JobStatus::Cancelled => Severity::Warning,
+                _ => Severity::Error,
+            };
+            state.set_notice(
+                format!("job {id} {status}{}", if message.is_empty() { String::new() } else { format!(": {message}") }),
+                severity,
+            );
+            let mut commands = reload_history(state);
+            if state.selected_job_id() == Some(id) {
+                commands.push(Command::LoadDetails(id));
+            }
+            commands
+        }
+        AppEvent::SubmitFailed { message } | AppEvent::StoreError(message) => {
+            state.set_notice(message, Severity::Error);
+            Vec::new()
+        }
+        AppEvent::HistoryPage { rows, append, generation } => {
+            let before = state.selected_job_id();
+            if state.history.receive(rows, append, generation) && state.selected_job_id() != before {
+                return selection_changed(state);
+            }
+            if state.details.is_none() {
+                return state.selected_job_id().map(Command::LoadDetails).into_iter().collect();
+            }
+            Vec::new()
+        }
+        AppEvent::Details(record) => {
+            // Only the selected job's details matter; an older answer is dropped.
+            if state.selected_job_id() == Some(record.id) {
+                if state.load_when_ready.take() == Some(record.id) {
+                    load_into_form(state, &record);
+                }
+                state.image_index = state.image_index.min(record.images.len().saturating_sub(1));
+                state.details = Some(*record);
+            }
+            Vec::new()
+        }
+        AppEvent::Rerun(record) => {
+            state.set_notice(format!("re-running job {}", record.id), Severity::Info);
+            vec![Command::Submit { request: Box::new(record.request), parent: None }]
+        }
+        AppEvent::Deleted { id, problems } => {
+            if problems.is_empty() {
+                state.set_notice(format!("deleted job {id} and its files"), Severity::Info);
+            } else {
+                state.set_notice(format!("deleted job {id}; {}", problems.join("; ")), Severity::Warning);
+            }
+            if state.details.as_ref().is_some_and(|d| d.id == id) {
+                state.details = None;
+            }
+            reload_history(state)
+        }
+    }
+}

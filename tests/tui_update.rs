@@ -1,0 +1,300 @@
+//! `update()` driven like a user would: keys in, state and commands out. No terminal, no I/O.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use imgtui::api::ModelTable;
+use imgtui::store::{ImageRequest, JobKind, JobRecord, JobStatus, JobSummary};
+use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::keymap::Keymap;
+use imgtui::tui::state::{Confirm, Field, Focus, Overlay, State};
+use imgtui::tui::update::update;
+
+fn state() -> State {
+    State::new(ModelTable::builtin(), Keymap::builtin(), "gpt-image-1".into(), "demo http://127.0.0.1:1/v1".into())
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn type_text(state: &mut State, text: &str) -> Vec<Command> {
+    text.chars().flat_map(|c| update(state, key(KeyCode::Char(c)))).collect()
+}
+
+fn summary(id: i64, status: JobStatus) -> JobSummary {
+    JobSummary {
+        id,
+        created_at: id * 1000,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status,
+        model: "gpt-image-1".into(),
+        prompt: format!("prompt {id}"),
+        image_count: 1,
+        total_tokens: Some(100),
+        error: None,
+    }
+}
+
+/// Selects the settings row for `field`.
+fn select_field(state: &mut State, field: Field) {
+    state.focus = Focus::Settings;
+    let fields = state.form.fields(state.models.get(&state.form.model));
+    state.form.selected = fields.iter().position(|f| *f == field).expect("row shown");
+}
+
+#[test]
+fn typing_goes_to_the_prompt_even_q_and_question_mark() {
+    let mut s = state();
+    assert!(type_text(&mut s, "a fox? q").is_empty());
+    assert_eq!(s.prompt_text(), "a fox? q");
+    assert!(!s.quit && s.overlay.is_none());
+}
+
+#[test]
+fn submit_sends_the_form_as_a_request() {
+    let mut s = state();
+    type_text(&mut s, "a red fox");
+    select_field(&mut s, Field::N);
+    update(&mut s, key(KeyCode::Right));
+    select_field(&mut s, Field::Quality);
+    update(&mut s, key(KeyCode::Right));
+    let commands = update(&mut s, ctrl('s'));
+    let [Command::Submit { request, parent: None }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    let ImageRequest::Generate(request) = request.as_ref() else {
+        panic!("{commands:?}");
+    };
+    assert_eq!((request.prompt.as_str(), request.model.as_str()), ("a red fox", "gpt-image-1"));
+    assert_eq!((request.options.n, request.options.quality.as_deref()), (Some(2), Some("low")));
+    assert_eq!(s.prompt_text(), "a red fox", "the prompt stays for the next iteration");
+    // Alt-Enter and F5 submit too.
+    assert_eq!(update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT))).len(), 1);
+    assert_eq!(update(&mut s, key(KeyCode::F(5))).len(), 1);
+}
+
+#[test]
+fn submit_is_refused_until_problems_are_fixed() {
+    let mut s = state();
+    assert!(update(&mut s, ctrl('s')).is_empty(), "empty prompt");
+    assert_eq!(s.errors_for("prompt").count(), 1);
+    assert!(s.notice.as_ref().unwrap().0.starts_with("not sent"));
+
+    type_text(&mut s, "a fox");
+    select_field(&mut s, Field::Compression);
+    update(&mut s, key(KeyCode::Right)); // 100 with png: compression needs jpeg/webp
+    let errors: Vec<_> = s.errors_for("output_compression").map(|e| e.message.clone()).collect();
+    assert_eq!(errors, ["100 needs output_format jpeg or webp (output_format is png)"]);
+    assert!(update(&mut s, ctrl('s')).is_empty());
+    update(&mut s, key(KeyCode::Backspace)); // back to the default
+    assert!(s.errors.is_empty());
+    assert_eq!(update(&mut s, ctrl('s')).len(), 1);
+}
+
+#[test]
+fn a_prompt_over_the_model_limit_is_an_error_after_switching_model() {
+    let mut s = state();
+    update(&mut s, Msg::Paste("x".repeat(1001)));
+    assert!(s.errors.is_empty(), "gpt-image-1 takes 32000");
+    select_field(&mut s, Field::Model);
+    while s.form.model != "dall-e-2" {
+        update(&mut s, key(KeyCode::Right));
+    }
+    let errors: Vec<_> = s.errors_for("prompt").map(|e| e.message.clone()).collect();
+    assert_eq!(errors, ["1001 characters is over the 1000-character limit of dall-e-2"]);
+}
+
+#[test]
+fn switching_model_keeps_valid_choices_and_says_what_was_reset() {
+    let mut s = state();
+    select_field(&mut s, Field::Quality);
+    update(&mut s, key(KeyCode::Right)); // low
+    select_field(&mut s, Field::N);
+    update(&mut s, key(KeyCode::Right)); // 2
+    select_field(&mut s, Field::Model);
+    while s.form.model != "dall-e-2" {
+        update(&mut s, key(KeyCode::Right));
+    }
+    assert_eq!(s.form.options.n, Some(2));
+    assert_eq!(s.form.options.quality, None);
+    assert!(s.notice.as_ref().unwrap().0.contains("quality low"), "{:?}", s.notice);
+    let fields = s.form.fields(s.models.get("dall-e-2"));
+    assert!(!fields.contains(&Field::OutputFormat) && fields.contains(&Field::ResponseFormat), "rows follow the model");
+}
+
+#[test]
+fn tab_and_shift_tab_cycle_focus() {
+    let mut s = state();
+    let mut seen = vec![s.focus];
+    for _ in 0..4 {
+        update(&mut s, key(KeyCode::Tab));
+        seen.push(s.focus);
+    }
+    assert_eq!(seen, [Focus::Prompt, Focus::Settings, Focus::History, Focus::Preview, Focus::Prompt]);
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.focus, Focus::Preview);
+}
+
+#[test]
+fn paste_keeps_newlines_in_the_prompt() {
+    let mut s = state();
+    update(&mut s, Msg::Paste("line one\r\nline two\rline three".into()));
+    assert_eq!(s.prompt_text(), "line one\nline two\nline three");
+}
+
+fn with_history(s: &mut State, rows: Vec<JobSummary>) {
+    let Command::LoadHistory { generation, .. } = imgtui::tui::update::reload_history(s).remove(0) else { panic!() };
+    update(s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+}
+
+#[test]
+fn history_moves_with_j_k_and_asks_for_details() {
+    let mut s = state();
+    with_history(&mut s, (1..=5).rev().map(|i| summary(i, JobStatus::Done)).collect());
+    s.focus = Focus::History;
+    assert_eq!(s.selected_job_id(), Some(5));
+    assert_eq!(update(&mut s, key(KeyCode::Char('j'))), [Command::LoadDetails(4)]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('G'))), [Command::LoadDetails(1)]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('k'))), [Command::LoadDetails(2)]);
+    assert!(update(&mut s, key(KeyCode::Char('q'))).is_empty());
+    assert!(s.quit, "q quits outside the prompt when nothing runs");
+}
+
+#[test]
+fn search_sends_queries_and_drops_stale_pages() {
+    let mut s = state();
+    with_history(&mut s, vec![summary(1, JobStatus::Done)]);
+    s.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('/')));
+    let commands = type_text(&mut s, "fox");
+    let Some(Command::LoadHistory { query, generation, append: false }) = commands.last() else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(query.search.as_deref(), Some("fox"));
+    // An answer to the query for "fo" arrives late: dropped.
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![], append: false, generation: generation - 1 }));
+    assert_eq!(s.history.rows.len(), 1);
+    update(
+        &mut s,
+        Msg::App(AppEvent::HistoryPage {
+            rows: vec![summary(9, JobStatus::Done)],
+            append: false,
+            generation: *generation,
+        }),
+    );
+    assert_eq!(s.selected_job_id(), Some(9));
+    let commands = update(&mut s, key(KeyCode::Esc));
+    assert!(matches!(commands.as_slice(), [Command::LoadHistory { query, .. }] if query.search.is_none()));
+    assert!(!s.history.searching && s.history.search.is_empty());
+}
+
+#[test]
+fn quitting_with_running_jobs_asks_first() {
+    let mut s = state();
+    update(&mut s, Msg::App(AppEvent::JobQueued { id: 7 }));
+    update(&mut s, ctrl('c'));
+    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::Quit { running: 1 })));
+    assert!(!s.quit);
+    update(&mut s, key(KeyCode::Char('n')));
+    assert_eq!((s.overlay.as_ref(), s.quit), (None, false));
+    update(&mut s, ctrl('c'));
+    update(&mut s, key(KeyCode::Char('y')));
+    assert!(s.quit);
+}
+
+#[test]
+fn cancel_and_delete_ask_and_then_command() {
+    let mut s = state();
+    with_history(&mut s, vec![summary(2, JobStatus::Running), summary(1, JobStatus::Done)]);
+    update(&mut s, Msg::App(AppEvent::JobQueued { id: 2 }));
+    s.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('d')));
+    assert!(s.overlay.is_none() && s.notice.as_ref().unwrap().0.contains("cancel it (c) before deleting"));
+    update(&mut s, key(KeyCode::Char('c')));
+    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::CancelJob(2))));
+    assert_eq!(update(&mut s, key(KeyCode::Enter)), [Command::CancelJob(2)]);
+    update(&mut s, key(KeyCode::Char('j')));
+    update(&mut s, key(KeyCode::Char('d')));
+    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(1)]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('r'))), [Command::Rerun(1)]);
+}
+
+#[test]
+fn job_events_drive_the_live_list() {
+    let mut s = state();
+    update(&mut s, Msg::App(AppEvent::JobQueued { id: 3 }));
+    update(&mut s, Msg::App(AppEvent::JobStarted { id: 3 }));
+    update(
+        &mut s,
+        Msg::App(AppEvent::JobProgress {
+            id: 3,
+            progress: imgtui::api::Progress::RetryScheduled {
+                retry: 1,
+                wait: std::time::Duration::from_millis(500),
+                reason: "HTTP 503".into(),
+            },
+        }),
+    );
+    assert_eq!(s.live[&3].retries, 1);
+    assert_eq!(s.live[&3].phase, "retry 1 in 0.5s");
+    let commands = update(
+        &mut s,
+        Msg::App(AppEvent::JobFinished { id: 3, status: JobStatus::Failed, message: "HTTP 400: bad".into() }),
+    );
+    assert!(s.live.is_empty());
+    assert_eq!(s.notice.as_ref().unwrap().0, "job 3 failed: HTTP 400: bad");
+    assert!(matches!(commands.as_slice(), [Command::LoadHistory { .. }]));
+}
+
+#[test]
+fn loading_a_job_puts_its_parameters_back_into_the_form() {
+    let mut s = state();
+    with_history(&mut s, vec![summary(4, JobStatus::Done)]);
+    s.focus = Focus::History;
+    let mut request = imgtui::api::GenerateRequest::new("dall-e-3", "a lighthouse\nat dusk");
+    request.options.style = Some("natural".into());
+    request.options.quality = Some("hd".into());
+    let record = JobRecord {
+        id: 4,
+        created_at: 4000,
+        started_at: None,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status: JobStatus::Done,
+        request: ImageRequest::Generate(request),
+        provider: "demo".into(),
+        base_url: "u".into(),
+        error: None,
+        http_status: None,
+        retries: 0,
+        usage: None,
+        revised_prompt: None,
+        response_meta: None,
+        parent_id: None,
+        inputs: vec![],
+        images: vec![],
+    };
+    assert_eq!(update(&mut s, key(KeyCode::Char('e'))), [Command::LoadDetails(4)]);
+    update(&mut s, Msg::App(AppEvent::Details(Box::new(record))));
+    assert_eq!(s.prompt_text(), "a lighthouse\nat dusk");
+    assert_eq!(s.form.model, "dall-e-3");
+    assert_eq!((s.form.options.style.as_deref(), s.form.options.quality.as_deref()), (Some("natural"), Some("hd")));
+    assert_eq!(s.focus, Focus::Prompt);
+}
+
+#[test]
+fn help_toggles_from_everywhere_with_f1() {
+    let mut s = state();
+    update(&mut s, key(KeyCode::F(1)));
+    assert_eq!(s.overlay, Some(Overlay::Help));
+    type_text(&mut s, "abc");
+    assert_eq!(s.prompt_text(), "", "keys do not reach the prompt under the help");
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.overlay, None);
+}
