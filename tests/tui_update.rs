@@ -281,7 +281,7 @@ fn loading_a_job_puts_its_parameters_back_into_the_form() {
         images: vec![],
     };
     assert_eq!(update(&mut s, key(KeyCode::Char('e'))), [Command::LoadDetails(4)]);
-    update(&mut s, Msg::App(AppEvent::Details(Box::new(record))));
+    update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     assert_eq!(s.prompt_text(), "a lighthouse\nat dusk");
     assert_eq!(s.form.model, "dall-e-3");
     assert_eq!((s.form.options.style.as_deref(), s.form.options.quality.as_deref()), (Some("natural"), Some("hd")));

@@ -36,7 +36,11 @@ pub enum AppEvent {
         append: bool,
         generation: u64,
     },
-    Details(Box<JobRecord>),
+    /// A job in full, with the image files that were missing from disk.
+    Details {
+        record: Box<JobRecord>,
+        missing_files: Vec<std::path::PathBuf>,
+    },
     /// The job to re-run, loaded from the history.
     Rerun(Box<JobRecord>),
     Deleted {

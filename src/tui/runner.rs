@@ -82,7 +82,11 @@ impl Runner {
             Command::LoadDetails(id) => {
                 tokio::spawn(async move {
                     match this.store.run(move |s| s.job(id)).await {
-                        Ok(Some(record)) => this.send(AppEvent::Details(Box::new(record))),
+                        Ok(Some(record)) => {
+                            let missing_files =
+                                record.images.iter().map(|i| i.path.clone()).filter(|p| !p.exists()).collect();
+                            this.send(AppEvent::Details { record: Box::new(record), missing_files });
+                        }
                         Ok(None) => {}
                         Err(e) => this.send(AppEvent::StoreError(e.to_string())),
                     }

@@ -329,7 +329,7 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             }
             Vec::new()
         }
-        AppEvent::Details(record) => {
+        AppEvent::Details { record, missing_files } => {
             // Only the selected job's details matter; an older answer is dropped.
             if state.selected_job_id() == Some(record.id) {
                 if state.load_when_ready.take() == Some(record.id) {
@@ -337,6 +337,7 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                 }
                 state.image_index = state.image_index.min(record.images.len().saturating_sub(1));
                 state.details = Some(*record);
+                state.missing_files = missing_files;
             }
             Vec::new()
         }

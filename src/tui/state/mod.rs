@@ -77,6 +77,8 @@ pub struct State {
     pub live: HashMap<JobId, LiveJob>,
     /// The selected job, in full, once loaded.
     pub details: Option<JobRecord>,
+    /// Image files of `details` that were not on disk when it was loaded.
+    pub missing_files: Vec<std::path::PathBuf>,
     /// Which of the selected job's images the preview shows.
     pub image_index: usize,
     /// Load the selected job into the form as soon as its details arrive.
@@ -108,6 +110,7 @@ impl State {
             history: HistoryView::default(),
             live: HashMap::new(),
             details: None,
+            missing_files: Vec::new(),
             image_index: 0,
             load_when_ready: None,
             notice: None,
@@ -135,19 +138,17 @@ impl State {
         })
     }
 
-    /// Re-checks the form; an empty prompt is not an error until submit.
+    /// Re-checks the form. An empty prompt is not shown as an error until a submit.
     pub fn revalidate(&mut self) {
         let ImageRequest::Generate(request) = self.request() else { return };
         self.errors = request.validate(&self.models).err().unwrap_or_default();
+        if request.prompt.trim().is_empty() {
+            self.errors.retain(|e| e.field != "prompt");
+        }
     }
 
     pub fn errors_for(&self, field: &str) -> impl Iterator<Item = &FieldError> {
         self.errors.iter().filter(move |e| e.field == field)
-    }
-
-    /// Problems that block a submit: every error, plus an empty prompt.
-    pub fn blocking_errors(&self) -> usize {
-        self.errors.len()
     }
 
     pub fn set_notice(&mut self, text: impl Into<String>, severity: Severity) {

@@ -33,9 +33,17 @@ pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
             continue;
         }
         lines.push(Line::from(styled(context.name().to_string(), theme.title(true))));
+        // One line per action, its keys together: "↑ k   move up".
+        let mut actions: Vec<(crate::tui::action::Action, Vec<String>)> = Vec::new();
         for (key, action) in bindings {
+            match actions.iter_mut().find(|(a, _)| a == action) {
+                Some((_, keys)) => keys.push(key.display()),
+                None => actions.push((*action, vec![key.display()])),
+            }
+        }
+        for (action, keys) in actions {
             lines.push(Line::from(vec![
-                styled(format!("  {:<12}", key.display()), theme.accent()),
+                styled(format!("  {:<20}", keys.join(" ")), theme.accent()),
                 styled(action.description().to_string(), theme.base()),
             ]));
         }

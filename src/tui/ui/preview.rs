@@ -36,7 +36,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             (Some(w), Some(h)) => format!("{w}x{h} "),
             _ => String::new(),
         };
-        let exists = image.path.exists();
+        let exists = !state.missing_files.contains(&image.path);
         let lines = vec![
             Line::from(styled(format!("{dims}{} · {}", image.format, human_bytes(image.bytes)), theme.accent())),
             Line::from(styled(image.path.display().to_string(), if exists { theme.base() } else { theme.error() })),

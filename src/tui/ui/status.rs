@@ -57,7 +57,7 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
         spans.push(styled(format!("· {}", fit(text, (left.width as usize).saturating_sub(used + 2))), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
-    frame.render_widget(Paragraph::new(styled(keys, theme.muted())), right);
+    frame.render_widget(Paragraph::new(styled(fit(&keys, right.width as usize), theme.muted())), right);
 }
 
 /// The keys of what has the keyboard, from the keymap.

@@ -1,0 +1,170 @@
+//! Each pane rendered on ratatui's TestBackend at 120x40 and 80x24, as insta snapshots, plus
+//! asserts on the cell styles that carry meaning (selection, errors, status colours).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use imgtui::api::response::Usage;
+use imgtui::api::{GenerateRequest, ModelTable};
+use imgtui::config::theme::Theme;
+use imgtui::store::{ImageRecord, ImageRequest, JobKind, JobRecord, JobStatus, JobSummary};
+use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::keymap::Keymap;
+use imgtui::tui::state::{Focus, LiveJob, State};
+use imgtui::tui::{ui, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+fn state() -> State {
+    let mut s = State::new(
+        ModelTable::builtin(),
+        Keymap::builtin(),
+        "gpt-image-1".into(),
+        "demo http://127.0.0.1:8080/v1".into(),
+    );
+    s.banner.push("Demo mode: no API key found, so imgtui runs on its built-in demo server.".into());
+    s
+}
+
+fn render(state: &State, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| ui::render(state, &Theme::dark(), frame)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn summary(id: i64, status: JobStatus, prompt: &str) -> JobSummary {
+    JobSummary {
+        id,
+        created_at: id * 1000,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status,
+        model: "gpt-image-1".into(),
+        prompt: prompt.into(),
+        image_count: if status == JobStatus::Done { 2 } else { 0 },
+        total_tokens: (status == JobStatus::Done).then_some(2118),
+        error: (status == JobStatus::Failed).then(|| "HTTP 429 Too Many Requests: slow down".into()),
+    }
+}
+
+fn with_jobs(s: &mut State) {
+    let Command::LoadHistory { generation, .. } = update::reload_history(s).remove(0) else { panic!() };
+    let rows = vec![
+        summary(4, JobStatus::Running, "a harbour at night, long exposure"),
+        summary(3, JobStatus::Done, "a red fox in the snow"),
+        summary(2, JobStatus::Failed, "a robot gardener"),
+        summary(1, JobStatus::Interrupted, "a lighthouse at dusk"),
+    ];
+    update::update(s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    s.live.insert(4, LiveJob { started: s.now - Duration::from_millis(4200), retries: 1, phase: "running".into() });
+    s.history.selected = 1;
+    let mut request = GenerateRequest::new("gpt-image-1", "a red fox in the snow");
+    request.options.n = Some(2);
+    request.options.quality = Some("low".into());
+    let image = |index: usize| ImageRecord {
+        index,
+        path: format!("/data/images/20261124-091502-a-red-fox-in-the-snow-{}.png", index + 1).into(),
+        format: "png".into(),
+        width: Some(1024),
+        height: Some(1024),
+        bytes: 412_310,
+        sha256: "ab".into(),
+    };
+    s.details = Some(JobRecord {
+        id: 3,
+        created_at: 3000,
+        started_at: Some(3100),
+        finished_at: Some(9000),
+        kind: JobKind::Generate,
+        status: JobStatus::Done,
+        request: ImageRequest::Generate(request),
+        provider: "demo".into(),
+        base_url: "http://127.0.0.1:8080/v1".into(),
+        error: None,
+        http_status: None,
+        retries: 0,
+        usage: Some(Usage { input_tokens: 6, output_tokens: 2112, total_tokens: 2118, ..Usage::default() }),
+        revised_prompt: None,
+        response_meta: None,
+        parent_id: None,
+        inputs: vec![],
+        images: vec![image(0), image(1)],
+    });
+}
+
+#[test]
+fn compose_wide_and_narrow() {
+    let mut s = state();
+    s.prompt.insert_str("a red fox in the snow");
+    insta::assert_snapshot!("compose_120x40", text(&render(&s, 120, 40)));
+    insta::assert_snapshot!("compose_80x24", text(&render(&s, 80, 24)));
+}
+
+#[test]
+fn jobs_wide_and_narrow() {
+    let mut s = state();
+    with_jobs(&mut s);
+    s.focus = Focus::History;
+    let wide = render(&s, 120, 40);
+    insta::assert_snapshot!("jobs_120x40", text(&wide));
+    insta::assert_snapshot!("jobs_80x24", text(&render(&s, 80, 24)));
+
+    // The selected row (job 3, the second row) wears the selection colours across the pane.
+    let row_y = (0..40).find(|y| text(&wide).lines().nth(*y as usize).is_some_and(|l| l.contains("#3 "))).unwrap();
+    let cell = &wide[(70, row_y)];
+    assert_eq!((cell.fg, cell.bg), (Color::Indexed(234), Color::Indexed(110)));
+    // The failed job's detail is in the error colour.
+    let fail_y = (0..40).find(|y| text(&wide).lines().nth(*y as usize).is_some_and(|l| l.contains("#2 "))).unwrap();
+    let line = text(&wide).lines().nth(fail_y as usize).unwrap().to_string();
+    let x = line.chars().position(|c| c == '✗').unwrap() as u16;
+    assert_eq!(wide[(x, fail_y)].fg, Color::Indexed(167));
+}
+
+#[test]
+fn inline_errors_are_red_and_beside_their_field() {
+    let mut s = state();
+    s.prompt.insert_str("a fox");
+    s.focus = Focus::Settings;
+    let fields = s.form.fields(s.models.get("gpt-image-1"));
+    s.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::Compression).unwrap();
+    update::update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE)));
+    let buffer = render(&s, 120, 40);
+    let screen = text(&buffer);
+    insta::assert_snapshot!("settings_error_120x40", screen);
+    let y = screen.lines().position(|l| l.contains("✗ 100 needs output_format jpeg or webp")).unwrap() as u16;
+    let x = screen.lines().nth(y as usize).unwrap().chars().position(|c| c == '✗').unwrap() as u16;
+    assert_eq!(buffer[(x, y)].fg, Color::Indexed(167));
+}
+
+#[test]
+fn help_and_confirm_overlays() {
+    let mut s = state();
+    update::update(&mut s, Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    insta::assert_snapshot!("help_80x24", text(&render(&s, 80, 24)));
+    update::update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    update::update(&mut s, Msg::App(AppEvent::JobQueued { id: 1 }));
+    update::update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    insta::assert_snapshot!("confirm_quit_80x24", text(&render(&s, 80, 24)));
+}
+
+#[test]
+fn tiny_terminals_get_a_notice_not_a_panic() {
+    let s = state();
+    for (w, h) in [(20, 5), (1, 1), (39, 40), (120, 11)] {
+        let screen = text(&render(&s, w, h));
+        assert!(screen.replace('\n', "").contains("terminal") || w < 10, "{w}x{h}: {screen}");
+    }
+    insta::assert_snapshot!("too_small_20x5", text(&render(&s, 20, 5)));
+}
