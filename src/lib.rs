@@ -1,6 +1,7 @@
 //! imgtui: generate and edit images through the OpenAI-compatible Images API from the terminal.
 
 pub mod api;
+pub mod browse;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -32,9 +32,16 @@ pub enum Action {
     RerunJob,
     LoadJob,
     DeleteJob,
+    EditResult,
     // Preview.
     NextImage,
     PrevImage,
+    // Edit inputs and the file browser.
+    MoveItemUp,
+    MoveItemDown,
+    ParentDir,
+    OpenPath,
+    Complete,
 }
 
 impl Action {
@@ -63,8 +70,14 @@ impl Action {
             Self::RerunJob => "run the selected job again",
             Self::LoadJob => "load the job's parameters into the form",
             Self::DeleteJob => "delete the job and its image files",
+            Self::EditResult => "edit this result: the shown image becomes the input of an edit",
             Self::NextImage => "next image of the job",
             Self::PrevImage => "previous image of the job",
+            Self::MoveItemUp => "move the input image up (the first one is masked)",
+            Self::MoveItemDown => "move the input image down",
+            Self::ParentDir => "go to the parent directory",
+            Self::OpenPath => "type a path to jump to",
+            Self::Complete => "complete the typed path",
         }
     }
 
@@ -94,8 +107,14 @@ impl Action {
             Self::RerunJob => "re-run",
             Self::LoadJob => "load into form",
             Self::DeleteJob => "delete",
+            Self::EditResult => "edit result",
             Self::NextImage => "next image",
             Self::PrevImage => "prev image",
+            Self::MoveItemUp => "move up",
+            Self::MoveItemDown => "move down",
+            Self::ParentDir => "up a dir",
+            Self::OpenPath => "path",
+            Self::Complete => "complete",
         }
     }
 }

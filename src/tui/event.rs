@@ -1,10 +1,12 @@
 //! What flows into `update` (messages) and out of it (commands for the app to carry out).
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use crossterm::event::KeyEvent;
 
 use crate::api::Progress;
+use crate::api::validate::InputFile;
 use crate::store::{ImageRequest, JobId, JobQuery, JobRecord, JobStatus, JobSummary};
 
 /// Results of work done off the UI task.
@@ -48,6 +50,23 @@ pub enum AppEvent {
         problems: Vec<String>,
     },
     StoreError(String),
+    /// A directory listing for the browser.
+    DirListed {
+        generation: u64,
+        listing: Result<Vec<crate::browse::Entry>, String>,
+    },
+    /// Header facts (and, for masks, transparency) of files.
+    FilesInspected(Vec<(PathBuf, InputFile)>),
+    /// The path line, completed.
+    Completed {
+        typed: String,
+        completed: String,
+    },
+    /// What a typed path is.
+    PathResolved {
+        path: PathBuf,
+        kind: Option<crate::browse::EntryKind>,
+    },
 }
 
 #[derive(Debug)]
@@ -70,4 +89,8 @@ pub enum Command {
     LoadDetails(JobId),
     DeleteJob(JobId),
     Suspend,
+    ListDir { dir: PathBuf, generation: u64 },
+    InspectFiles { paths: Vec<PathBuf>, masks: bool },
+    CompletePath(String),
+    ResolvePath(PathBuf),
 }

@@ -19,17 +19,21 @@ pub enum Context {
     History,
     Preview,
     Search,
+    Browser,
+    Path,
     Help,
     Confirm,
 }
 
 impl Context {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::Global,
         Self::Prompt,
         Self::Settings,
         Self::History,
         Self::Preview,
+        Self::Browser,
+        Self::Path,
         Self::Search,
         Self::Help,
         Self::Confirm,
@@ -43,6 +47,8 @@ impl Context {
             Self::History => "history",
             Self::Preview => "preview",
             Self::Search => "search",
+            Self::Browser => "browser",
+            Self::Path => "path",
             Self::Help => "help",
             Self::Confirm => "confirm",
         }
@@ -50,7 +56,7 @@ impl Context {
 
     /// Overlays and text inputs do not fall through to the global bindings for plain keys.
     pub fn falls_through(self) -> bool {
-        !matches!(self, Self::Help | Self::Confirm)
+        !matches!(self, Self::Help | Self::Confirm | Self::Browser | Self::Path)
     }
 }
 

@@ -9,6 +9,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use super::event::{AppEvent, Command};
+use crate::api::validate::InputFile;
 use crate::api::{Client, RequestControl};
 use crate::jobs::{self, JobOutcome};
 use crate::store::{ImageRequest, JobId, JobStatus, SharedStore, now_ms};
@@ -111,6 +112,32 @@ impl Runner {
                 });
             }
             Command::Suspend => {}
+            Command::ListDir { dir, generation } => {
+                tokio::task::spawn_blocking(move || {
+                    let listing = crate::browse::list_dir(&dir);
+                    this.send(AppEvent::DirListed { generation, listing });
+                });
+            }
+            Command::InspectFiles { paths, masks } => {
+                tokio::task::spawn_blocking(move || {
+                    let files = paths.into_iter().map(|p| (p.clone(), InputFile::inspect(&p, masks))).collect();
+                    this.send(AppEvent::FilesInspected(files));
+                });
+            }
+            Command::CompletePath(typed) => {
+                tokio::task::spawn_blocking(move || {
+                    let completed = crate::browse::complete(&typed, crate::browse::home_dir().as_deref());
+                    this.send(AppEvent::Completed { typed, completed });
+                });
+            }
+            Command::ResolvePath(path) => {
+                tokio::task::spawn_blocking(move || {
+                    let kind = std::fs::metadata(&path).ok().map(|m| {
+                        if m.is_dir() { crate::browse::EntryKind::Dir } else { crate::browse::EntryKind::File }
+                    });
+                    this.send(AppEvent::PathResolved { path, kind });
+                });
+            }
         }
     }
 

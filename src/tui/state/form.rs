@@ -1,11 +1,28 @@
 //! The settings form: one row per parameter the selected model takes, each offering only the
 //! values the model table allows. `None` means "not sent": the model's default.
 
+use std::path::PathBuf;
+
 use crate::api::{ImageOptions, ModelSpec, ModelTable};
+use crate::store::JobId;
+
+/// Generate from a prompt, or edit input images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobMode {
+    Generate,
+    Edit,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
+    Mode,
     Model,
+    /// Input image `i` of an edit.
+    Image(usize),
+    /// The row that adds another input image.
+    AddImage,
+    Mask,
+    InputFidelity,
     Size,
     Quality,
     N,
@@ -21,6 +38,10 @@ impl Field {
     /// The API's name, as validation errors carry it.
     pub fn api_name(self) -> &'static str {
         match self {
+            Self::Mode => "mode",
+            Self::Image(_) | Self::AddImage => "image",
+            Self::Mask => "mask",
+            Self::InputFidelity => "input_fidelity",
             Self::Model => "model",
             Self::Size => "size",
             Self::Quality => "quality",
@@ -34,24 +55,29 @@ impl Field {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Self::Model => "Model",
-            Self::Size => "Size",
-            Self::Quality => "Quality",
-            Self::N => "Images (n)",
-            Self::OutputFormat => "Format",
-            Self::Compression => "Compression",
-            Self::Background => "Background",
-            Self::Moderation => "Moderation",
-            Self::Style => "Style",
-            Self::ResponseFormat => "Response",
+            Self::Mode => "Mode".into(),
+            Self::Image(i) => format!("Image {}", i + 1),
+            Self::AddImage => "".into(),
+            Self::Mask => "Mask".into(),
+            Self::InputFidelity => "Fidelity".into(),
+            Self::Model => "Model".into(),
+            Self::Size => "Size".into(),
+            Self::Quality => "Quality".into(),
+            Self::N => "Images (n)".into(),
+            Self::OutputFormat => "Format".into(),
+            Self::Compression => "Compression".into(),
+            Self::Background => "Background".into(),
+            Self::Moderation => "Moderation".into(),
+            Self::Style => "Style".into(),
+            Self::ResponseFormat => "Response".into(),
         }
     }
 }
 
-const ALL_FIELDS: [Field; 10] = [
-    Field::Model,
+/// The parameter rows, in display order (edit-only and input rows are added by `fields`).
+const PARAMETER_FIELDS: [Field; 10] = [
     Field::Size,
     Field::Quality,
     Field::N,
@@ -60,37 +86,63 @@ const ALL_FIELDS: [Field; 10] = [
     Field::Background,
     Field::Moderation,
     Field::Style,
+    Field::InputFidelity,
     Field::ResponseFormat,
 ];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SettingsForm {
+    pub mode: JobMode,
     pub model: String,
     pub options: ImageOptions,
+    /// Input images of an edit, in order.
+    pub images: Vec<PathBuf>,
+    pub mask: Option<PathBuf>,
+    /// The job whose result is being edited ("edit this result").
+    pub parent: Option<JobId>,
     /// Index into `fields()`.
     pub selected: usize,
 }
 
 impl SettingsForm {
     pub fn new(model: String) -> Self {
-        Self { model, options: ImageOptions::default(), selected: 0 }
+        Self {
+            mode: JobMode::Generate,
+            model,
+            options: ImageOptions::default(),
+            images: Vec::new(),
+            mask: None,
+            parent: None,
+            selected: 0,
+        }
     }
 
-    /// The rows shown for `spec`: every parameter it takes.
+    /// The rows shown for `spec`: the mode, the model, an edit's inputs, and every parameter
+    /// the model takes in this mode.
     pub fn fields(&self, spec: Option<&ModelSpec>) -> Vec<Field> {
-        let Some(spec) = spec else { return vec![Field::Model] };
-        ALL_FIELDS
-            .into_iter()
-            .filter(|f| match f {
-                Field::Model | Field::Size | Field::Quality | Field::N => true,
-                Field::OutputFormat => !spec.output_formats.is_empty(),
-                Field::Compression => !spec.compression_formats.is_empty(),
-                Field::Background => !spec.backgrounds.is_empty(),
-                Field::Moderation => !spec.moderations.is_empty(),
-                Field::Style => !spec.styles.is_empty(),
-                Field::ResponseFormat => !spec.response_formats.is_empty(),
-            })
-            .collect()
+        let mut rows = vec![Field::Mode, Field::Model];
+        let Some(spec) = spec else { return rows };
+        let edit = self.mode == JobMode::Edit;
+        if edit {
+            rows.extend((0..self.images.len()).map(Field::Image));
+            let max = spec.edit.as_ref().map_or(0, |e| e.max_images);
+            if self.images.len() < max {
+                rows.push(Field::AddImage);
+            }
+            rows.push(Field::Mask);
+        }
+        rows.extend(PARAMETER_FIELDS.into_iter().filter(|f| match f {
+            Field::Size | Field::Quality | Field::N => true,
+            Field::OutputFormat => !spec.output_formats.is_empty(),
+            Field::Compression => !spec.compression_formats.is_empty(),
+            Field::Background => !spec.backgrounds.is_empty(),
+            Field::Moderation => !edit && !spec.moderations.is_empty(),
+            Field::Style => !edit && !spec.styles.is_empty(),
+            Field::InputFidelity => edit && !spec.input_fidelities.is_empty(),
+            Field::ResponseFormat => !spec.response_formats.is_empty(),
+            _ => false,
+        }));
+        rows
     }
 
     pub fn selected_field(&self, spec: Option<&ModelSpec>) -> Field {
@@ -110,10 +162,19 @@ impl SettingsForm {
     }
 
     /// The values a row cycles through; `None` (the default) first.
-    pub fn choices(field: Field, spec: &ModelSpec, models: &ModelTable) -> Vec<Option<String>> {
+    pub fn choices(&self, field: Field, spec: &ModelSpec, models: &ModelTable) -> Vec<Option<String>> {
         let list = |values: &[String]| std::iter::once(None).chain(values.iter().cloned().map(Some)).collect();
         match field {
-            Field::Model => models.names().into_iter().map(|n| Some(n.to_string())).collect(),
+            Field::Mode => vec![Some("generate".into()), Some("edit".into())],
+            // In edit mode only the models that can edit are offered.
+            Field::Model => models
+                .all()
+                .iter()
+                .filter(|m| self.mode == JobMode::Generate || m.can_edit())
+                .map(|m| Some(m.name.clone()))
+                .collect(),
+            Field::Image(_) | Field::AddImage | Field::Mask => Vec::new(),
+            Field::InputFidelity => list(&spec.input_fidelities),
             Field::Size => list(&spec.sizes),
             Field::Quality => list(&spec.qualities),
             Field::N => std::iter::once(None).chain((2..=spec.n_max).map(|n| Some(n.to_string()))).collect(),
@@ -130,7 +191,13 @@ impl SettingsForm {
 
     pub fn value(&self, field: Field) -> Option<String> {
         let o = &self.options;
+        let path = |p: &PathBuf| p.display().to_string();
         match field {
+            Field::Mode => Some(if self.mode == JobMode::Edit { "edit" } else { "generate" }.into()),
+            Field::Image(i) => self.images.get(i).map(path),
+            Field::AddImage => None,
+            Field::Mask => self.mask.as_ref().map(path),
+            Field::InputFidelity => o.input_fidelity.clone(),
             Field::Model => Some(self.model.clone()),
             Field::Size => o.size.clone(),
             Field::Quality => o.quality.clone(),
@@ -148,11 +215,9 @@ impl SettingsForm {
         let o = &mut self.options;
         let number = |v: &Option<String>| v.as_deref().and_then(|v| v.parse().ok());
         match field {
-            Field::Model => {
-                if let Some(v) = value {
-                    self.model = v;
-                }
-            }
+            Field::Model | Field::Mode | Field::Image(_) | Field::AddImage => {}
+            Field::Mask => self.mask = value.map(PathBuf::from),
+            Field::InputFidelity => o.input_fidelity = value,
             Field::Size => o.size = value,
             Field::Quality => o.quality = value,
             Field::N => o.n = number(&value),
@@ -167,6 +232,13 @@ impl SettingsForm {
 
     /// What a row shows: the value, or the model's default in words.
     pub fn value_label(&self, field: Field, spec: &ModelSpec) -> String {
+        let file_name =
+            |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
+        match field {
+            Field::Image(i) if i < self.images.len() => return file_name(&self.images[i]),
+            Field::Mask if self.mask.is_some() => return self.mask.as_ref().map(file_name).unwrap_or_default(),
+            _ => {}
+        }
         match (self.value(field), field) {
             (Some(v), _) => v,
             (None, Field::Size) => format!("default ({})", spec.default_size),
@@ -176,6 +248,9 @@ impl SettingsForm {
             (None, Field::Compression) => "default (100)".into(),
             (None, Field::ResponseFormat) => format!("default ({})", spec.default_response_format),
             (None, Field::Style) => format!("default ({})", spec.styles.first().map_or("", String::as_str)),
+            (None, Field::AddImage) => "+ add an image (Enter)".into(),
+            (None, Field::InputFidelity) => "default (low)".into(),
+            (None, Field::Mask) => "none (Enter picks one)".into(),
             (None, _) => "default (auto)".into(),
         }
     }
@@ -191,7 +266,7 @@ impl SettingsForm {
             return Vec::new();
         };
         let field = self.selected_field(Some(spec));
-        let choices = Self::choices(field, spec, models);
+        let choices = self.choices(field, spec, models);
         if choices.is_empty() {
             return Vec::new();
         }
@@ -201,16 +276,60 @@ impl SettingsForm {
         if field == Field::Model {
             return self.switch_model(next.unwrap_or_default(), models);
         }
+        if field == Field::Mode {
+            let mode = if next.as_deref() == Some("edit") { JobMode::Edit } else { JobMode::Generate };
+            return self.switch_mode(mode, models);
+        }
         self.set(field, next);
         Vec::new()
     }
 
-    /// Back to the model's default for the selected row.
+    /// Back to the model's default for the selected row; removes an input image or the mask.
     pub fn reset_selected(&mut self, models: &ModelTable) {
-        let field = self.selected_field(models.get(&self.model));
-        if field != Field::Model {
-            self.set(field, None);
+        match self.selected_field(models.get(&self.model)) {
+            Field::Model | Field::Mode | Field::AddImage => {}
+            Field::Image(i) => {
+                if i < self.images.len() {
+                    self.images.remove(i);
+                }
+            }
+            field => self.set(field, None),
         }
+    }
+
+    /// Moves input image `i` up or down the list (the first image is the one a mask applies to).
+    pub fn move_image(&mut self, models: &ModelTable, delta: isize) {
+        let Field::Image(i) = self.selected_field(models.get(&self.model)) else { return };
+        let j = i as isize + delta;
+        if j >= 0 && (j as usize) < self.images.len() {
+            self.images.swap(i, j as usize);
+            self.selected = (self.selected as isize + delta) as usize;
+        }
+    }
+
+    /// Switches between generating and editing. An edit needs a model that can edit; the
+    /// parameters of the other mode are dropped, not sent.
+    pub fn switch_mode(&mut self, mode: JobMode, models: &ModelTable) -> Vec<String> {
+        self.mode = mode;
+        let mut notices = Vec::new();
+        match mode {
+            JobMode::Edit => {
+                if !models.get(&self.model).is_some_and(ModelSpec::can_edit)
+                    && let Some(editor) = models.all().iter().find(|m| m.can_edit())
+                {
+                    notices.push(format!("{} cannot edit: switched to {}", self.model, editor.name));
+                    notices.extend(self.switch_model(editor.name.clone(), models));
+                }
+                self.options.moderation = None;
+                self.options.style = None;
+            }
+            JobMode::Generate => {
+                self.options.input_fidelity = None;
+                self.parent = None;
+            }
+        }
+        self.selected = 0;
+        notices
     }
 
     /// Switches model, keeping every choice the new model still allows.
@@ -220,9 +339,9 @@ impl SettingsForm {
         let Some(spec) = models.get(&self.model) else { return Vec::new() };
         let fields = self.fields(Some(spec));
         let mut notices = Vec::new();
-        for field in ALL_FIELDS.into_iter().filter(|f| *f != Field::Model) {
+        for field in PARAMETER_FIELDS {
             let Some(value) = self.value(field) else { continue };
-            let offered = fields.contains(&field) && Self::choices(field, spec, models).contains(&Some(value.clone()));
+            let offered = fields.contains(&field) && self.choices(field, spec, models).contains(&Some(value.clone()));
             if !offered {
                 self.set(field, None);
                 notices.push(format!("{} {value}", field.api_name()));

@@ -1,5 +1,6 @@
 //! Everything the screen shows, in one value. Only `update` changes it; rendering reads it.
 
+pub mod browser;
 pub mod form;
 pub mod history;
 
@@ -8,10 +9,14 @@ use std::time::Instant;
 
 use ratatui_textarea::{TextArea, WrapMode};
 
-use crate::api::{FieldError, GenerateRequest, ModelTable};
+use std::path::PathBuf;
+
+use crate::api::validate::{self, Endpoint, InputFile};
+use crate::api::{EditRequest, FieldError, GenerateRequest, ModelTable};
 use crate::store::{ImageRequest, JobId, JobRecord};
 use crate::tui::keymap::{Context, Keymap};
-pub use form::{Field, SettingsForm};
+pub use browser::{Browser, Target};
+pub use form::{Field, JobMode, SettingsForm};
 pub use history::HistoryView;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +97,14 @@ pub struct State {
     pub spinner: usize,
     pub help_scroll: u16,
     pub quit: bool,
+    /// The file browser, while it is open.
+    pub browser: Option<Browser>,
+    /// The last directory picked from, per field (`image`, `mask`).
+    pub browser_dirs: HashMap<&'static str, PathBuf>,
+    /// Where the browser starts the first time: the working directory.
+    pub start_dir: PathBuf,
+    /// Facts of the edit's input files, read off the UI task when they were picked.
+    pub input_facts: HashMap<PathBuf, InputFile>,
 }
 
 impl State {
@@ -120,6 +133,10 @@ impl State {
             spinner: 0,
             help_scroll: 0,
             quit: false,
+            browser: None,
+            browser_dirs: HashMap::new(),
+            start_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+            input_facts: HashMap::new(),
         };
         state.revalidate();
         state
@@ -131,18 +148,37 @@ impl State {
 
     /// The request the form describes now.
     pub fn request(&self) -> ImageRequest {
-        ImageRequest::Generate(GenerateRequest {
-            prompt: self.prompt_text(),
-            model: self.form.model.clone(),
-            options: self.form.options.clone(),
-        })
+        let (prompt, model, options) = (self.prompt_text(), self.form.model.clone(), self.form.options.clone());
+        match self.form.mode {
+            JobMode::Generate => ImageRequest::Generate(GenerateRequest { prompt, model, options }),
+            JobMode::Edit => ImageRequest::Edit(EditRequest {
+                prompt,
+                model,
+                images: self.form.images.clone(),
+                mask: self.form.mask.clone(),
+                options,
+            }),
+        }
     }
 
-    /// Re-checks the form. An empty prompt is not shown as an error until a submit.
+    /// Re-checks the form with the model table and the facts of the picked files (read when
+    /// they were picked; a file still being read is checked once its facts arrive). An empty
+    /// prompt is not shown as an error until a submit.
     pub fn revalidate(&mut self) {
-        let ImageRequest::Generate(request) = self.request() else { return };
-        self.errors = request.validate(&self.models).err().unwrap_or_default();
-        if request.prompt.trim().is_empty() {
+        let request = self.request();
+        let endpoint = if self.form.mode == JobMode::Edit { Endpoint::Edit } else { Endpoint::Generate };
+        let o = &self.form.options;
+        self.errors = validate::check_params(endpoint, request.prompt(), &self.form.model, o, &self.models);
+        if let (ImageRequest::Edit(edit), Some(spec)) = (&request, self.models.get(&self.form.model)) {
+            let known = |p: &PathBuf| self.input_facts.get(p).cloned();
+            let images: Vec<InputFile> = edit.images.iter().filter_map(known).collect();
+            let all_known = images.len() == edit.images.len();
+            let mask = edit.mask.as_ref().and_then(known);
+            if all_known && (edit.mask.is_none() || mask.is_some()) {
+                self.errors.extend(validate::check_edit_inputs(spec, &images, mask.as_ref(), None));
+            }
+        }
+        if request.prompt().trim().is_empty() {
             self.errors.retain(|e| e.field != "prompt");
         }
     }
@@ -160,6 +196,8 @@ impl State {
         match &self.overlay {
             Some(Overlay::Help) => Context::Help,
             Some(Overlay::Confirm(_)) => Context::Confirm,
+            None if self.browser.as_ref().is_some_and(|b| b.path_input.is_some()) => Context::Path,
+            None if self.browser.is_some() => Context::Browser,
             None if self.focus == Focus::History && self.history.searching => Context::Search,
             None => self.focus.context(),
         }

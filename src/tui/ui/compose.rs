@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{pane, styled};
 use crate::config::theme::Theme;
-use crate::tui::state::{Focus, State};
+use crate::tui::state::{Field, Focus, State};
 
 pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Prompt && state.overlay.is_none();
@@ -59,9 +59,12 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         if !applies {
             spans.push(styled("  needs jpeg or webp", theme.muted()));
         }
+        if let Some(facts) = input_facts(state, *field) {
+            spans.push(styled(format!("  {facts}"), theme.muted()));
+        }
         lines.push(Line::from(spans));
-        for error in state.errors_for(field.api_name()) {
-            lines.push(Line::from(styled(format!("   ✗ {}", error.message), theme.error())));
+        for error in errors_of_row(state, *field, &fields) {
+            lines.push(Line::from(styled(format!("   ✗ {error}"), theme.error())));
         }
     }
     for error in state.errors_for("prompt") {
@@ -78,4 +81,44 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let selected_line = state.form.selected as u16;
     let scroll = selected_line.saturating_sub(inner.height.saturating_sub(2));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+/// "1024x1024 png α" for a picked input file whose facts are known.
+fn input_facts(state: &State, field: Field) -> Option<String> {
+    let path = match field {
+        Field::Image(i) => state.form.images.get(i)?,
+        Field::Mask => state.form.mask.as_ref()?,
+        _ => return None,
+    };
+    match &state.input_facts.get(path)?.facts {
+        Ok(f) => {
+            Some(format!("{}x{} {}{}", f.width, f.height, f.format.api_name(), if f.has_alpha { " α" } else { "" }))
+        }
+        Err(_) => None,
+    }
+}
+
+/// The validation messages that belong under `field`. Messages about one input image go under
+/// its row; the others about images (count, none given) under the last image row.
+fn errors_of_row(state: &State, field: Field, fields: &[Field]) -> Vec<String> {
+    let image_label = |i: usize| state.form.images.get(i).map(|p| p.display().to_string());
+    let names_an_image =
+        |message: &str| (0..state.form.images.len()).any(|i| image_label(i).is_some_and(|l| message.contains(&l)));
+    let last_image_row = fields.iter().rev().find(|f| matches!(f, Field::Image(_) | Field::AddImage)).copied();
+    state
+        .errors_for(field.api_name())
+        .filter(|e| match field {
+            Field::Image(i) => image_label(i).is_some_and(|l| e.message.contains(&l)),
+            Field::AddImage => !names_an_image(&e.message),
+            _ if field.api_name() == "image" => false,
+            _ => true,
+        })
+        .chain(
+            // With no add row (the model's maximum reached), the last image row takes the rest.
+            state.errors_for("image").filter(|e| {
+                matches!(field, Field::Image(_)) && Some(field) == last_image_row && !names_an_image(&e.message)
+            }),
+        )
+        .map(|e| e.message.clone())
+        .collect()
 }

@@ -1,9 +1,10 @@
 //! Rendering: pure functions of `&State` and the theme. No I/O, no locks, no awaits.
 
+mod browser;
 mod compose;
 mod history;
 mod overlay;
-mod preview;
+pub(super) mod preview;
 mod status;
 
 use ratatui::Frame;
@@ -55,6 +56,8 @@ fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [prompt, settings] = Layout::vertical([Constraint::Length(prompt_height), Constraint::Min(0)]).areas(area);
     compose::prompt(state, theme, frame, prompt);
     compose::settings(state, theme, frame, settings);
+    // The browser covers the compose column; the preview beside it shows the highlighted file.
+    browser::render(state, theme, frame, area);
 }
 
 fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {

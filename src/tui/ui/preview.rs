@@ -12,6 +12,9 @@ use crate::store::{ImageRequest, JobRecord};
 use crate::tui::state::{Focus, State};
 
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if let Some(browser) = &state.browser {
+        return browser_file(browser, theme, frame, area);
+    }
     let focused = state.focus == Focus::Preview && state.overlay.is_none();
     let details = state.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id());
     let title = match details {
@@ -104,4 +107,30 @@ pub fn human_bytes(bytes: u64) -> String {
         b if b >= 1024 => format!("{:.0} KB", b as f64 / 1024.0),
         b => format!("{b} B"),
     }
+}
+
+/// While the browser is open, the preview shows the highlighted file.
+fn browser_file(browser: &crate::tui::state::Browser, theme: &Theme, frame: &mut Frame, area: Rect) {
+    use crate::tui::state::browser::Row;
+    let block = pane(Line::from(" Preview "), false, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(Row::Entry(entry)) = browser.selected_row() else { return };
+    let mut lines = vec![Line::from(styled(entry.path.display().to_string(), theme.base()))];
+    match browser.facts.get(&entry.path).map(|f| &f.facts) {
+        Some(Ok(f)) => lines.push(Line::from(styled(
+            format!(
+                "{} {}x{} · {} · {}",
+                f.format.api_name(),
+                f.width,
+                f.height,
+                human_bytes(f.bytes),
+                if f.has_alpha { "has alpha" } else { "no alpha" }
+            ),
+            theme.accent(),
+        ))),
+        Some(Err(e)) => lines.push(Line::from(styled(e.to_string(), theme.warning()))),
+        None => {}
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

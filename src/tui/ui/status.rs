@@ -71,6 +71,8 @@ fn footer_keys(state: &State) -> String {
         }
         Context::Preview => &[Action::NextImage, Action::FocusNext, Action::Help, Action::Quit],
         Context::Search => &[Action::Confirm, Action::Cancel],
+        Context::Browser => &[Action::Confirm, Action::ParentDir, Action::OpenPath, Action::Cancel],
+        Context::Path => &[Action::Confirm, Action::Complete, Action::Cancel],
         Context::Help => &[Action::Cancel],
         Context::Confirm => &[Action::Confirm, Action::Cancel],
         Context::Global => &[],

@@ -5,10 +5,12 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+mod browser;
+
 use super::action::Action;
 use super::event::{AppEvent, Command, Msg};
 use super::keymap::{Context, Key};
-use super::state::{Confirm, Focus, LiveJob, Overlay, Severity, State};
+use super::state::{Confirm, Field, Focus, JobMode, LiveJob, Overlay, Severity, State, Target};
 use crate::api::Progress;
 use crate::store::{ImageRequest, JobRecord, JobStatus};
 
@@ -31,6 +33,8 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
     let context = state.context();
     let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
     match (action, context) {
+        (Some(action), Context::Browser | Context::Path) => browser::on_action(state, action),
+        (None, Context::Browser | Context::Path) => browser::on_key(state, event),
         (Some(action), _) => on_action(state, action),
         (None, Context::Prompt) => {
             if state.prompt.input(event) {
@@ -120,6 +124,26 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
             move_in_focus(state, action)
         }
+        Action::NextValue | Action::PrevValue
+            if matches!(
+                state.form.selected_field(state.models.get(&state.form.model)),
+                Field::Image(_) | Field::AddImage | Field::Mask
+            ) =>
+        {
+            let target = match state.form.selected_field(state.models.get(&state.form.model)) {
+                Field::Image(i) => Target::Image(i),
+                Field::Mask => Target::Mask,
+                _ => Target::Image(state.form.images.len()),
+            };
+            browser::open(state, target)
+        }
+        Action::MoveItemUp | Action::MoveItemDown => {
+            state.form.move_image(&state.models, if action == Action::MoveItemUp { -1 } else { 1 });
+            state.revalidate();
+            Vec::new()
+        }
+        Action::EditResult => edit_result(state),
+        Action::ParentDir | Action::OpenPath | Action::Complete => Vec::new(),
         Action::NextValue | Action::PrevValue => {
             let delta = if action == Action::NextValue { 1 } else { -1 };
             for notice in state.form.cycle(&state.models, delta) {
@@ -154,7 +178,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             (Some(id), Some(details)) if details.id == id => {
                 let details = details.clone();
                 load_into_form(state, &details);
-                Vec::new()
+                inspect_inputs(state)
             }
             (Some(id), _) => {
                 state.load_when_ready = Some(id);
@@ -184,6 +208,31 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     }
 }
 
+/// "Edit this result": the selected job's shown image becomes the input of a new edit.
+fn edit_result(state: &mut State) -> Vec<Command> {
+    let Some(job) = state.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id()) else {
+        return Vec::new();
+    };
+    let Some(image) = job.images.get(state.image_index) else {
+        state.set_notice(format!("job {} has no image to edit", job.id), Severity::Warning);
+        return Vec::new();
+    };
+    let (id, path) = (job.id, image.path.clone());
+    for notice in state.form.switch_mode(JobMode::Edit, &state.models) {
+        state.set_notice(notice, Severity::Warning);
+    }
+    state.form.images = vec![path.clone()];
+    state.form.mask = None;
+    state.form.parent = Some(id);
+    state.focus = Focus::Prompt;
+    state.revalidate();
+    state.set_notice(
+        format!("editing job {id}'s image {}: describe the change, then Ctrl-S", state.image_index + 1),
+        Severity::Info,
+    );
+    vec![Command::InspectFiles { paths: vec![path], masks: false }]
+}
+
 fn submit(state: &mut State) -> Vec<Command> {
     state.revalidate();
     let empty_prompt = state.prompt_text().trim().is_empty();
@@ -197,7 +246,7 @@ fn submit(state: &mut State) -> Vec<Command> {
         return Vec::new();
     }
     state.set_notice("submitted", Severity::Info);
-    vec![Command::Submit { request: Box::new(state.request()), parent: None }]
+    vec![Command::Submit { request: Box::new(state.request()), parent: state.form.parent }]
 }
 
 fn confirm(state: &mut State) -> Vec<Command> {
@@ -253,20 +302,40 @@ fn selection_changed(state: &mut State) -> Vec<Command> {
 
 /// Puts a past job's prompt and parameters back into the form.
 fn load_into_form(state: &mut State, job: &JobRecord) {
-    let ImageRequest::Generate(request) = &job.request else {
-        state.set_notice(format!("job {} is an edit; edits come with the file browser", job.id), Severity::Warning);
-        return;
+    let (prompt, model, options) = match &job.request {
+        ImageRequest::Generate(r) => {
+            state.form.switch_mode(JobMode::Generate, &state.models);
+            (&r.prompt, &r.model, &r.options)
+        }
+        ImageRequest::Edit(r) => {
+            state.form.switch_mode(JobMode::Edit, &state.models);
+            state.form.images = r.images.clone();
+            state.form.mask = r.mask.clone();
+            (&r.prompt, &r.model, &r.options)
+        }
     };
     state.prompt = {
-        let mut prompt = ratatui_textarea::TextArea::new(request.prompt.lines().map(str::to_string).collect());
-        prompt.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
-        prompt
+        let mut text = ratatui_textarea::TextArea::new(prompt.lines().map(str::to_string).collect());
+        text.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+        text
     };
-    state.form.switch_model(request.model.clone(), &state.models);
-    state.form.options = request.options.clone();
+    state.form.switch_model(model.clone(), &state.models);
+    state.form.options = options.clone();
     state.focus = Focus::Prompt;
     state.revalidate();
     state.set_notice(format!("loaded job {} into the form", job.id), Severity::Info);
+}
+
+/// The inputs of an edit loaded from the history need their facts read again.
+fn inspect_inputs(state: &State) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if !state.form.images.is_empty() {
+        commands.push(Command::InspectFiles { paths: state.form.images.clone(), masks: false });
+    }
+    if let Some(mask) = &state.form.mask {
+        commands.push(Command::InspectFiles { paths: vec![mask.clone()], masks: true });
+    }
+    commands
 }
 
 fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
@@ -332,15 +401,22 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         AppEvent::Details { record, missing_files } => {
             // Only the selected job's details matter; an older answer is dropped.
             if state.selected_job_id() == Some(record.id) {
+                let mut commands = Vec::new();
                 if state.load_when_ready.take() == Some(record.id) {
                     load_into_form(state, &record);
+                    commands = inspect_inputs(state);
                 }
                 state.image_index = state.image_index.min(record.images.len().saturating_sub(1));
                 state.details = Some(*record);
                 state.missing_files = missing_files;
+                return commands;
             }
             Vec::new()
         }
+        event @ (AppEvent::DirListed { .. }
+        | AppEvent::FilesInspected(_)
+        | AppEvent::Completed { .. }
+        | AppEvent::PathResolved { .. }) => browser::on_event(state, event),
         AppEvent::Rerun(record) => {
             state.set_notice(format!("re-running job {}", record.id), Severity::Info);
             vec![Command::Submit { request: Box::new(record.request), parent: None }]

@@ -1,0 +1,137 @@
+//! The file browser, drawn over the compose column so the preview pane stays visible: the
+//! directory, the filter, one row per entry with image facts and the model's verdict, and a
+//! hint or path line at the bottom.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::{fit, pane, styled};
+use crate::api::validate::{self, InputFile};
+use crate::browse::EntryKind;
+use crate::config::theme::Theme;
+use crate::tui::state::browser::Row;
+use crate::tui::state::{Browser, State, Target};
+use crate::tui::ui::preview::human_bytes;
+
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(browser) = &state.browser else { return };
+    frame.render_widget(Clear, area);
+    let what = match browser.target {
+        Target::Image(i) => format!("input image {}", i + 1),
+        Target::Mask => "mask (PNG, fully transparent where to edit)".to_string(),
+    };
+    let block = pane(Line::from(format!(" Pick the {what} ")), true, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [dir_line, list_area, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+
+    let mut head = vec![styled(fit(&browser.dir.display().to_string(), inner.width as usize / 2 + 10), theme.accent())];
+    if !browser.filter.is_empty() {
+        head.push(styled(format!("  filter: {}▏", browser.filter), theme.warning()));
+    }
+    if browser.show_hidden {
+        head.push(styled("  (hidden shown)", theme.muted()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(head)), dir_line);
+
+    let rows = browser.visible();
+    let height = list_area.height as usize;
+    let offset = (browser.selected + 1).saturating_sub(height);
+    let width = list_area.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    if browser.entries.is_none() {
+        lines.push(Line::from(styled(" reading…", theme.muted())));
+    }
+    if let Some(error) = &browser.error {
+        lines.push(Line::from(styled(format!(" {error}"), theme.error())));
+    }
+    for (i, row) in rows.iter().enumerate().skip(offset).take(height.saturating_sub(lines.len())) {
+        lines.push(row_line(state, browser, theme, row, i == browser.selected, width));
+    }
+    if browser.entries.as_ref().is_some_and(|e| !e.is_empty())
+        && rows.len() <= usize::from(browser.dir.parent().is_some())
+    {
+        lines.push(Line::from(styled(" nothing matches the filter", theme.muted())));
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
+
+    let hint = match &browser.path_input {
+        Some(typed) => Line::from(vec![
+            styled("path: ", theme.accent()),
+            Span::raw(format!("{typed}▏")),
+            styled("  Tab completes", theme.muted()),
+        ]),
+        None => Line::from(styled(
+            fit("type to filter · . hidden · ~ home · / path · ← or Backspace up · Enter pick · Esc close", width),
+            theme.muted(),
+        )),
+    };
+    frame.render_widget(Paragraph::new(hint), bottom);
+}
+
+fn row_line(state: &State, browser: &Browser, theme: &Theme, row: &Row, selected: bool, width: usize) -> Line<'static> {
+    let (icon, name, detail, verdict) = match row {
+        Row::Parent => ("↰".to_string(), "..".to_string(), String::new(), None),
+        Row::Entry(entry) => {
+            let icon = match (entry.kind, entry.is_link) {
+                (EntryKind::Dir, false) => "▸",
+                (EntryKind::Dir, true) => "↪",
+                (EntryKind::BrokenLink, _) => "✗",
+                (EntryKind::File, true) => "↪",
+                _ => " ",
+            };
+            let name = if entry.kind == EntryKind::Dir { format!("{}/", entry.name) } else { entry.name.clone() };
+            let (detail, verdict) = match browser.facts.get(&entry.path) {
+                Some(file) => describe(state, browser, file),
+                None if entry.kind == EntryKind::File => (human_bytes(entry.bytes), None),
+                None if entry.kind == EntryKind::BrokenLink => ("broken link".into(), None),
+                None => (String::new(), None),
+            };
+            (icon.to_string(), name, detail, verdict)
+        }
+    };
+    let name_width = (width / 2).max(12);
+    let text = format!(" {icon} {:<name_width$} {detail}", fit(&name, name_width));
+    if selected {
+        let mut full = text;
+        if let Some(v) = &verdict {
+            full.push_str(&format!("  ✗ {v}"));
+        }
+        return Line::from(styled(format!("{:<width$}", fit(&full, width)), theme.selection()));
+    }
+    let mut spans = vec![styled(text, if row.is_dir() { theme.accent() } else { theme.base() })];
+    if let Some(v) = verdict {
+        spans.push(styled(format!("  ✗ {v}"), theme.warning()));
+    }
+    Line::from(spans)
+}
+
+/// "png 1024x1024 α 1.2 MB", and why the current model would refuse it, if it would.
+fn describe(state: &State, browser: &Browser, file: &InputFile) -> (String, Option<String>) {
+    let facts = match &file.facts {
+        Ok(facts) => facts,
+        Err(e) => return (String::new(), Some(e.to_string())),
+    };
+    let alpha = if facts.has_alpha { " α" } else { "" };
+    let detail =
+        format!("{} {}x{}{alpha} {}", facts.format.api_name(), facts.width, facts.height, human_bytes(facts.bytes));
+    let Some(spec) = state.models.get(&state.form.model) else { return (detail, None) };
+    let errors = match browser.target {
+        Target::Image(_) => validate::check_edit_inputs(spec, std::slice::from_ref(file), None, None),
+        Target::Mask => {
+            // Transparency is checked when the mask is picked; the list checks the rest.
+            let candidate = InputFile { has_transparent_pixel: Some(true), ..file.clone() };
+            let first = state.form.images.first().and_then(|p| state.input_facts.get(p)).cloned();
+            let images: Vec<InputFile> = first.into_iter().collect();
+            validate::check_edit_inputs(spec, &images, Some(&candidate), None)
+                .into_iter()
+                .filter(|e| e.field == "mask")
+                .collect()
+        }
+    };
+    let verdict = errors.first().map(|e| e.message.replace(&format!("{} ", file.label), "").replace(&file.label, "it"));
+    (detail, verdict)
+}

@@ -1,0 +1,209 @@
+//! The file browser's part of `update`: open it from the Image and Mask rows, move, filter,
+//! jump by path, pick. Listings and header reads leave as commands and come back as events.
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::browse::{self, EntryKind};
+use crate::tui::action::Action;
+use crate::tui::event::{AppEvent, Command};
+use crate::tui::state::browser::Row;
+use crate::tui::state::{Browser, Severity, State, Target};
+
+/// Rows whose facts are read ahead of the selection, so scrolling shows them at once.
+const FACTS_WINDOW: usize = 60;
+
+/// Opens the browser for `target`, in the directory last used for that field.
+pub fn open(state: &mut State, target: Target) -> Vec<Command> {
+    let current = match target {
+        Target::Image(i) => state.form.images.get(i).cloned(),
+        Target::Mask => state.form.mask.clone(),
+    };
+    let dir = current
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .or_else(|| state.browser_dirs.get(target.field()).cloned())
+        .unwrap_or_else(|| state.start_dir.clone());
+    let mut browser = Browser::new(target, dir.clone());
+    let generation = browser.go_to(dir.clone());
+    state.browser = Some(browser);
+    vec![Command::ListDir { dir, generation }]
+}
+
+fn go_to(state: &mut State, dir: PathBuf) -> Vec<Command> {
+    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    let generation = browser.go_to(dir.clone());
+    vec![Command::ListDir { dir, generation }]
+}
+
+/// Facts for the rows around the selection that are not known yet.
+fn want_facts(state: &mut State) -> Vec<Command> {
+    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    let from = browser.selected.saturating_sub(FACTS_WINDOW / 3);
+    let paths = browser.wanted_facts(from, FACTS_WINDOW);
+    if paths.is_empty() { Vec::new() } else { vec![Command::InspectFiles { paths, masks: false }] }
+}
+
+pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    match action {
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
+            let delta = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -15,
+                Action::PageDown => 15,
+                Action::First => isize::MIN / 2,
+                _ => isize::MAX / 2,
+            };
+            browser.move_by(delta);
+            want_facts(state)
+        }
+        Action::Cancel => {
+            if browser.path_input.take().is_none() {
+                state.browser = None;
+            }
+            Vec::new()
+        }
+        Action::ParentDir => match browser.parent_dir() {
+            Some(parent) => go_to(state, parent),
+            None => Vec::new(),
+        },
+        Action::OpenPath => {
+            browser.path_input = Some(format!("{}/", browser.dir.display()).replace("//", "/"));
+            Vec::new()
+        }
+        Action::Complete => match &browser.path_input {
+            Some(typed) => vec![Command::CompletePath(typed.clone())],
+            None => Vec::new(),
+        },
+        Action::Confirm => confirm(state),
+        _ => Vec::new(),
+    }
+}
+
+fn confirm(state: &mut State) -> Vec<Command> {
+    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    if let Some(typed) = browser.path_input.take() {
+        let home = browse::home_dir();
+        let path = PathBuf::from(browse::expand_home(typed.trim(), home.as_deref()));
+        let path = if path.is_relative() { browser.dir.join(path) } else { path };
+        return vec![Command::ResolvePath(path)];
+    }
+    let picked = match browser.selected_row() {
+        None => return Vec::new(),
+        Some(Row::Parent) => return browser.parent_dir().map(|p| go_to(state, p)).unwrap_or_default(),
+        Some(Row::Entry(entry)) => (entry.path.clone(), entry.kind, entry.name.clone()),
+    };
+    match picked {
+        (path, EntryKind::Dir, _) => go_to(state, path),
+        (path, EntryKind::File, _) => pick(state, path),
+        (_, EntryKind::BrokenLink, name) => {
+            state
+                .set_notice(format!("{name} is a broken link (its target is missing, or it loops)"), Severity::Warning);
+            Vec::new()
+        }
+        (_, EntryKind::Other, name) => {
+            state.set_notice(format!("{name} is not a regular file"), Severity::Warning);
+            Vec::new()
+        }
+    }
+}
+
+/// Uses `path` for the browser's target and closes it.
+fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
+    let Some(browser) = state.browser.take() else { return Vec::new() };
+    state.browser_dirs.insert(browser.target.field(), browser.dir.clone());
+    let masks = browser.target == Target::Mask;
+    match browser.target {
+        Target::Image(i) if i < state.form.images.len() => state.form.images[i] = path.clone(),
+        Target::Image(_) => state.form.images.push(path.clone()),
+        Target::Mask => state.form.mask = Some(path.clone()),
+    }
+    // A fresh read: the file may have changed since the listing.
+    state.input_facts.remove(&path);
+    state.revalidate();
+    vec![Command::InspectFiles { paths: vec![path], masks }]
+}
+
+/// Keys the keymap does not bind: they type into the filter or the path line.
+pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
+    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    let plain = !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if let Some(typed) = browser.path_input.as_mut() {
+        match event.code {
+            KeyCode::Char(c) if plain => typed.push(c),
+            KeyCode::Backspace => {
+                typed.pop();
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
+    match event.code {
+        KeyCode::Char('.') if plain && browser.filter.is_empty() => {
+            browser.show_hidden = !browser.show_hidden;
+            browser.selected = 0;
+            want_facts(state)
+        }
+        KeyCode::Char('~') if plain && browser.filter.is_empty() => match browse::home_dir() {
+            Some(home) => go_to(state, home),
+            None => Vec::new(),
+        },
+        KeyCode::Char('/') if plain && browser.filter.is_empty() => on_action(state, Action::OpenPath),
+        KeyCode::Char(c) if plain => {
+            browser.filter.push(c);
+            // Land on the first match.
+            browser.selected = 0;
+            want_facts(state)
+        }
+        KeyCode::Backspace if browser.filter.is_empty() => on_action(state, Action::ParentDir),
+        KeyCode::Backspace => {
+            browser.filter.pop();
+            browser.selected = 0;
+            want_facts(state)
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub fn on_event(state: &mut State, event: AppEvent) -> Vec<Command> {
+    match event {
+        AppEvent::DirListed { generation, listing } => {
+            let received = state.browser.as_mut().is_some_and(|b| b.receive(generation, listing));
+            if received { want_facts(state) } else { Vec::new() }
+        }
+        AppEvent::FilesInspected(files) => {
+            for (path, file) in files {
+                if let Some(browser) = state.browser.as_mut() {
+                    browser.pending.retain(|p| *p != path);
+                    browser.facts.insert(path.clone(), file.clone());
+                }
+                if state.form.images.contains(&path) || state.form.mask.as_ref() == Some(&path) {
+                    state.input_facts.insert(path, file);
+                }
+            }
+            state.revalidate();
+            Vec::new()
+        }
+        AppEvent::Completed { typed, completed } => {
+            if let Some(input) = state.browser.as_mut().and_then(|b| b.path_input.as_mut())
+                && *input == typed
+            {
+                *input = completed;
+            }
+            Vec::new()
+        }
+        AppEvent::PathResolved { path, kind } => match kind {
+            Some(EntryKind::Dir) => go_to(state, path),
+            Some(_) => pick(state, path),
+            None => {
+                state.set_notice(format!("{} does not exist", path.display()), Severity::Warning);
+                Vec::new()
+            }
+        },
+        _ => Vec::new(),
+    }
+}
