@@ -372,11 +372,34 @@ mod tests {
         let spec = models.get("dall-e-3").unwrap();
         assert_eq!(
             form.fields(Some(spec)),
-            [Field::Model, Field::Size, Field::Quality, Field::N, Field::Style, Field::ResponseFormat]
+            [Field::Mode, Field::Model, Field::Size, Field::Quality, Field::N, Field::Style, Field::ResponseFormat]
         );
-        assert_eq!(SettingsForm::choices(Field::N, spec, &models), [None]);
-        let sizes = SettingsForm::choices(Field::Size, spec, &models);
+        assert_eq!(form.choices(Field::N, spec, &models), [None]);
+        let sizes = form.choices(Field::Size, spec, &models);
         assert_eq!(sizes[1..], [Some("1024x1024".into()), Some("1792x1024".into()), Some("1024x1792".into())]);
+    }
+
+    #[test]
+    fn edit_mode_offers_editing_models_and_input_rows() {
+        let models = ModelTable::builtin();
+        let mut form = SettingsForm::new("dall-e-3".into());
+        let notices = form.switch_mode(JobMode::Edit, &models);
+        assert_eq!(form.model, "gpt-image-1", "{notices:?}");
+        let spec = models.get("gpt-image-1").unwrap();
+        let names: Vec<_> = form.choices(Field::Model, spec, &models).into_iter().flatten().collect();
+        assert!(!names.contains(&"dall-e-3".to_string()) && names.contains(&"dall-e-2".to_string()));
+        form.images = vec!["a.png".into(), "b.png".into()];
+        let rows = form.fields(Some(spec));
+        assert_eq!(
+            rows[..6],
+            [Field::Mode, Field::Model, Field::Image(0), Field::Image(1), Field::AddImage, Field::Mask]
+        );
+        assert!(rows.contains(&Field::InputFidelity) && !rows.contains(&Field::Moderation));
+        form.selected = 3;
+        form.move_image(&models, -1);
+        assert_eq!(form.images, [std::path::PathBuf::from("b.png"), "a.png".into()]);
+        form.reset_selected(&models);
+        assert_eq!(form.images, [std::path::PathBuf::from("a.png")], "Backspace on an image row removes it");
     }
 
     #[test]
