@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -14,10 +16,16 @@ struct Tmux {
 
 impl Tmux {
     fn start(width: u16, height: u16, command: &str) -> Self {
+        Self::start_in(width, height, command, &std::env::temp_dir())
+    }
+
+    fn start_in(width: u16, height: u16, command: &str, cwd: &Path) -> Self {
         let socket = format!("imgtui-e2e-{}-{}", std::process::id(), rand_suffix());
         let tmux = Self { socket };
+        let (w, h) = (width.to_string(), height.to_string());
+        let cwd = cwd.display().to_string();
         let status = tmux
-            .cmd(&["new-session", "-d", "-s", "e2e", "-x", &width.to_string(), "-y", &height.to_string(), command])
+            .cmd(&["new-session", "-d", "-s", "e2e", "-x", &w, "-y", &h, "-c", &cwd, command])
             .status()
             .expect("tmux runs (install it: apt-get install tmux)");
         assert!(status.success());
@@ -86,7 +94,7 @@ fn generate_two_images_from_the_keyboard_and_quit_cleanly() {
     tmux.wait_for("the demo banner", 20, |s| s.contains("Demo mode: no API key found"));
 
     tmux.type_text("a red fox in the snow");
-    tmux.keys(&["Tab", "Down", "Down", "Down", "Right"]); // settings → Images (n) → 2
+    tmux.keys(&["Tab", "Down", "Down", "Down", "Down", "Right"]); // settings → Images (n) → 2
     tmux.wait_for("n = 2", 5, |s| s.contains("Images (n)  ‹ 2 ›"));
     tmux.keys(&["C-s"]);
     let running = tmux.wait_for("the job running", 10, |s| s.contains("#1") && s.contains("running"));
@@ -120,4 +128,49 @@ fn a_tiny_terminal_shows_a_notice_and_80x24_stays_usable() {
     tmux.keys(&["q"]);
     let after = tmux.wait_for("the app to exit", 10, |s| s.contains("EXIT="));
     assert!(after.contains("EXIT=0"), "{after}");
+}
+
+#[test]
+fn edit_with_an_image_and_a_mask_picked_in_the_browser() {
+    let data = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let input = common::write_gradient_png(work.path(), "input.png", (128, 128));
+    common::write_png(work.path(), "mask.png", (128, 128), [0, 0, 0, 255], Some((32, 32, 64, 64)));
+    common::write_png(work.path(), "other.png", (128, 128), [9, 9, 9, 255], None);
+    let tmux = Tmux::start_in(120, 40, &app_command(data.path(), "--demo-latency-ms 300"), work.path());
+    tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
+
+    tmux.type_text("add a hat");
+    tmux.keys(&["Tab", "Right"]); // settings, Mode → edit
+    tmux.wait_for("edit mode", 5, |s| s.contains("‹ edit ›") && s.contains("+ add an image"));
+    tmux.keys(&["Down", "Down", "Enter"]); // the add-image row opens the browser
+    tmux.wait_for("the browser", 10, |s| s.contains("Pick the input image 1") && s.contains("other.png"));
+    tmux.type_text("inp");
+    let filtered = tmux.wait_for("the filter", 5, |s| s.contains("filter: inp") && !s.contains("other.png"));
+    assert!(filtered.contains("png 128x128"), "facts from the header: {filtered}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the image picked", 5, |s| s.contains("Image 1     ‹ input.png ›"));
+    tmux.keys(&["Down", "Down", "Enter"]); // the mask row
+    tmux.wait_for("the mask browser", 10, |s| s.contains("Pick the mask"));
+    tmux.type_text("mask");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the mask picked", 5, |s| s.contains("Mask        ‹ mask.png ›"));
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("the edit done", 30, |s| s.contains("✓ #1") && s.contains("1 img"));
+
+    let outputs: Vec<_> = std::fs::read_dir(data.path().join("images")).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(outputs.len(), 1, "{outputs:?}");
+    let (before, after) = (image::open(&input).unwrap().to_rgba8(), image::open(&outputs[0]).unwrap().to_rgba8());
+    assert_eq!(after.dimensions(), (128, 128));
+    let mut changed = 0;
+    for (x, y, pixel) in after.enumerate_pixels() {
+        if (32..96).contains(&x) && (32..96).contains(&y) {
+            changed += usize::from(pixel != before.get_pixel(x, y));
+        } else {
+            assert_eq!(pixel, before.get_pixel(x, y), "({x},{y}) outside the mask changed");
+        }
+    }
+    assert!(changed > 64 * 64 / 2, "the masked region was edited ({changed} pixels)");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("the app to exit", 10, |s| s.contains("EXIT=0"));
 }
