@@ -45,6 +45,9 @@ pub struct GlobalArgs {
     /// Colour theme: dark, light, a name in ~/.config/imgtui/themes/, or a path.
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
+    /// Inline previews: auto (ask the terminal), kitty, iterm, sixel, blocks, none.
+    #[arg(long, global = true, value_enum, value_name = "PROTOCOL")]
+    pub graphics: Option<crate::preview::Graphics>,
     /// Use the built-in demo server instead of a real API (no key needed).
     #[arg(long, global = true)]
     pub demo: bool,

@@ -11,6 +11,7 @@ pub mod headless;
 pub mod history_cli;
 pub mod jobs;
 pub mod logging;
+pub mod preview;
 pub mod serve;
 pub mod store;
 pub mod tui;

@@ -32,7 +32,11 @@ fn state() -> State {
 
 fn render(state: &State, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| ui::render(state, &Theme::dark(), frame)).unwrap();
+    terminal
+        .draw(|frame| {
+            ui::render(state, &Theme::dark(), frame);
+        })
+        .unwrap();
     terminal.backend().buffer().clone()
 }
 

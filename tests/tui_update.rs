@@ -298,3 +298,52 @@ fn help_toggles_from_everywhere_with_f1() {
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.overlay, None);
 }
+
+#[test]
+fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
+    let mut s = state();
+    with_history(&mut s, vec![summary(6, JobStatus::Done)]);
+    s.focus = Focus::History;
+    let image = |index: usize| imgtui::store::ImageRecord {
+        index,
+        path: format!("/data/fox-{index}.png").into(),
+        format: "png".into(),
+        width: Some(1024),
+        height: Some(1024),
+        bytes: 1,
+        sha256: "x".into(),
+    };
+    let mut record = JobRecord {
+        id: 6,
+        created_at: 6000,
+        started_at: None,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status: JobStatus::Done,
+        request: ImageRequest::Generate(imgtui::api::GenerateRequest::new("dall-e-3", "a fox")),
+        provider: "demo".into(),
+        base_url: "u".into(),
+        error: None,
+        http_status: None,
+        retries: 0,
+        usage: None,
+        revised_prompt: None,
+        response_meta: None,
+        parent_id: None,
+        inputs: vec![],
+        images: vec![image(0), image(1)],
+    };
+    record.images[1].index = 1;
+    update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
+    update(&mut s, key(KeyCode::Right)); // the second image
+    let commands = update(&mut s, key(KeyCode::Char('E')));
+    assert!(matches!(commands.as_slice(), [Command::InspectFiles { paths, .. }] if paths[0].ends_with("fox-1.png")));
+    assert_eq!(s.form.mode, imgtui::tui::state::JobMode::Edit);
+    assert_eq!(s.form.model, "gpt-image-1", "dall-e-3 cannot edit");
+    assert_eq!(s.form.images, [std::path::PathBuf::from("/data/fox-1.png")]);
+    type_text(&mut s, "add a scarf");
+    let commands = update(&mut s, ctrl('s'));
+    let [Command::Submit { request, parent }] = commands.as_slice() else { panic!("{commands:?}") };
+    assert_eq!(*parent, Some(6));
+    assert!(matches!(request.as_ref(), ImageRequest::Edit(e) if e.prompt == "add a scarf"));
+}

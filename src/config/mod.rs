@@ -28,6 +28,8 @@ pub struct Config {
     pub theme: Option<String>,
     /// Jobs the TUI runs at once.
     pub concurrency: Option<usize>,
+    /// Inline previews: auto, kitty, iterm, sixel, blocks, none.
+    pub graphics: Option<crate::preview::Graphics>,
     #[serde(default)]
     pub models: toml::Table,
 }

@@ -2,6 +2,8 @@
 //! through `update`; all queued events are drained before one render; nothing is drawn when
 //! nothing changed.
 
+use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
@@ -14,6 +16,8 @@ use super::runner::Runner;
 use super::state::{Focus, State};
 use super::{terminal, ui, update};
 use crate::config::theme::Theme;
+use crate::preview::placer::{Placer, Step};
+use crate::preview::{CellSize, PreviewKey, prepare};
 
 /// How long quitting waits for cancelled jobs to record their end in the history.
 const QUIT_GRACE: Duration = Duration::from_secs(3);
@@ -22,9 +26,13 @@ pub async fn run(
     mut state: State,
     theme: Theme,
     runner: Runner,
-    mut events_rx: mpsc::UnboundedReceiver<AppEvent>,
+    events: (mpsc::UnboundedSender<AppEvent>, mpsc::UnboundedReceiver<AppEvent>),
+    tmux: bool,
 ) -> std::io::Result<()> {
+    let (events_tx, mut events_rx) = events;
     let mut terminal = terminal::init()?;
+    let mut placer = Placer::new(state.graphics, tmux);
+    let mut cell = CellSize::from_terminal();
     let mut input = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -35,8 +43,28 @@ pub async fn run(
     loop {
         if dirty {
             sync_prompt_cursor(&mut state);
-            terminal.draw(|frame| ui::render(&state, &theme, frame))?;
+            let mut info = ui::RenderInfo::default();
+            terminal.draw(|frame| info = ui::render(&state, &theme, frame))?;
             dirty = false;
+            let ready = info.preview.as_ref().and_then(|w| state.preview_for(&w.key)).cloned();
+            for step in placer.sync(info.preview.as_ref(), ready.as_deref()) {
+                match step {
+                    Step::Write(bytes) => {
+                        let mut out = std::io::stdout();
+                        out.write_all(&bytes)?;
+                        out.flush()?;
+                    }
+                    Step::Repaint => {
+                        // Sixel and iTerm2 pixels go only when their cells are drawn again.
+                        terminal.clear()?;
+                        dirty = true;
+                    }
+                    Step::Prepare(key) => prepare_preview(key, cell, events_tx.clone()),
+                }
+            }
+            if dirty {
+                continue;
+            }
         }
         if state.quit {
             break;
@@ -46,12 +74,22 @@ pub async fn run(
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
-                Some(Ok(Event::Resize(..))) => Msg::Resize,
+                Some(Ok(Event::Resize(..))) => {
+                    cell = CellSize::from_terminal();
+                    Msg::Resize
+                }
                 Some(Ok(_)) => continue,
                 // The terminal is gone (hang-up over SSH): leave as on quit.
                 Some(Err(_)) | None => break,
             },
-            Some(event) = events_rx.recv() => Msg::App(event),
+            Some(event) = events_rx.recv() => {
+                if let AppEvent::PreviewReady(p) = &event {
+                    placer.prepared(&p.key);
+                } else if let AppEvent::PreviewFailed { key, .. } = &event {
+                    placer.prepared(key);
+                }
+                Msg::App(event)
+            }
             _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
         };
         let mut commands = update::update(&mut state, msg);
@@ -68,8 +106,22 @@ pub async fn run(
         }
         dirty = true;
     }
+    let mut out = std::io::stdout();
+    out.write_all(&placer.clear())?;
+    out.flush()?;
     shut_down(&runner, &mut events_rx).await;
     terminal::restore()
+}
+
+/// Decodes and fits an image off the UI task; the result comes back as an event.
+fn prepare_preview(key: PreviewKey, cell: CellSize, events: mpsc::UnboundedSender<AppEvent>) {
+    tokio::task::spawn_blocking(move || {
+        let event = match prepare::prepare(&key, cell) {
+            Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),
+            Err(message) => AppEvent::PreviewFailed { key, message },
+        };
+        let _ = events.send(event);
+    });
 }
 
 /// Cancels running jobs and waits (briefly, with a deadline) until each has recorded it.

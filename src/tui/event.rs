@@ -67,6 +67,12 @@ pub enum AppEvent {
         path: PathBuf,
         kind: Option<crate::browse::EntryKind>,
     },
+    /// A preview was decoded and fitted.
+    PreviewReady(std::sync::Arc<crate::preview::Prepared>),
+    PreviewFailed {
+        key: crate::preview::PreviewKey,
+        message: String,
+    },
 }
 
 #[derive(Debug)]

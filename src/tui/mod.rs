@@ -20,6 +20,8 @@ use crate::api::Provider;
 use crate::cli::GlobalArgs;
 use crate::config::theme::Theme;
 use crate::engine::{Engine, Mode};
+use crate::preview::graphics::{EnvHints, decide};
+use crate::preview::{Detection, Graphics, query};
 use keymap::Keymap;
 use state::State;
 
@@ -57,12 +59,21 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     state.banner.extend(keymap_problem);
     state.banner.extend(theme_problem);
 
+    let choice = global.graphics.or(engine.config.graphics).unwrap_or(Graphics::Auto);
+    let detection = detect_graphics(choice);
+    state.graphics = detection.graphics;
+    state.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
+    if let Some(note) = &detection.note {
+        state.set_notice(note.clone(), state::Severity::Warning);
+    }
+    tracing::info!(graphics = %detection.graphics, tmux = detection.tmux, "terminal graphics");
+
     let (tx, rx) = mpsc::unbounded_channel();
     let concurrency = engine.config.concurrency.unwrap_or(3);
-    let runner =
-        runner::Runner::new(Arc::new(engine.client), engine.store.clone(), engine.out_dir.clone(), concurrency, tx);
+    let client = Arc::new(engine.client);
+    let runner = runner::Runner::new(client, engine.store.clone(), engine.out_dir.clone(), concurrency, tx.clone());
     terminal::install_panic_hook();
-    let outcome = app::run(state, theme, runner, rx).await;
+    let outcome = app::run(state, theme, runner, (tx, rx), detection.tmux).await;
     drop(engine.demo);
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,4 +83,39 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Decides the graphics protocol. `auto` asks the terminal (in raw mode, before the event reader
+/// starts: both read stdin). Inside tmux, real pixels need `allow-passthrough`; without it the
+/// preview falls back to half-blocks and the status line says how to turn it on.
+fn detect_graphics(choice: Graphics) -> Detection {
+    let hints = EnvHints::from_env();
+    let tmux = hints.tmux;
+    let passthrough = !tmux || tmux_passthrough_on();
+    let mut graphics = choice;
+    if choice == Graphics::Auto {
+        let answers = crossterm::terminal::enable_raw_mode()
+            .and_then(|()| query::ask_terminal(std::time::Duration::from_millis(400), tmux && passthrough));
+        let _ = crossterm::terminal::disable_raw_mode();
+        graphics = decide(&answers.unwrap_or_default(), &hints);
+    }
+    let needs_passthrough = matches!(graphics, Graphics::Kitty | Graphics::Iterm | Graphics::Sixel);
+    if tmux && needs_passthrough && !passthrough {
+        return Detection {
+            graphics: Graphics::Blocks,
+            tmux,
+            note: Some(format!(
+                "tmux allow-passthrough is off, so previews use half-blocks instead of {graphics}; \
+                 `tmux set -g allow-passthrough on` gives real pixels"
+            )),
+        };
+    }
+    Detection { graphics, tmux, note: None }
+}
+
+fn tmux_passthrough_on() -> bool {
+    std::process::Command::new("tmux")
+        .args(["show", "-gv", "allow-passthrough"])
+        .output()
+        .is_ok_and(|out| matches!(String::from_utf8_lossy(&out.stdout).trim(), "on" | "all"))
 }

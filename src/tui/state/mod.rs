@@ -10,9 +10,11 @@ use std::time::Instant;
 use ratatui_textarea::{TextArea, WrapMode};
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::api::validate::{self, Endpoint, InputFile};
 use crate::api::{EditRequest, FieldError, GenerateRequest, ModelTable};
+use crate::preview::{Graphics, Prepared, PreviewKey};
 use crate::store::{ImageRequest, JobId, JobRecord};
 use crate::tui::keymap::{Context, Keymap};
 pub use browser::{Browser, Target};
@@ -105,6 +107,14 @@ pub struct State {
     pub start_dir: PathBuf,
     /// Facts of the edit's input files, read off the UI task when they were picked.
     pub input_facts: HashMap<PathBuf, InputFile>,
+    /// How images are shown, decided at start-up.
+    pub graphics: Graphics,
+    /// Whether the terminal takes 24-bit colour (half-blocks use the 256 palette otherwise).
+    pub truecolor: bool,
+    /// Prepared previews by (image, area, protocol), newest last; a few are kept.
+    pub previews: Vec<Arc<Prepared>>,
+    /// Previews that could not be made, with the reason.
+    pub preview_errors: HashMap<PreviewKey, String>,
 }
 
 impl State {
@@ -137,6 +147,10 @@ impl State {
             browser_dirs: HashMap::new(),
             start_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             input_facts: HashMap::new(),
+            graphics: Graphics::Blocks,
+            truecolor: false,
+            previews: Vec::new(),
+            preview_errors: HashMap::new(),
         };
         state.revalidate();
         state
@@ -205,5 +219,23 @@ impl State {
 
     pub fn selected_job_id(&self) -> Option<JobId> {
         self.history.selected_row().map(|r| r.id)
+    }
+
+    /// The image the preview pane should show: the browser's highlighted file while it is
+    /// open, else the selected job's current image.
+    pub fn preview_path(&self) -> Option<PathBuf> {
+        if let Some(browser) = &self.browser {
+            return match browser.selected_row() {
+                Some(browser::Row::Entry(e)) if e.looks_like_image() => Some(e.path.clone()),
+                _ => None,
+            };
+        }
+        let job = self.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
+        let image = job.images.get(self.image_index)?;
+        (!self.missing_files.contains(&image.path)).then(|| image.path.clone())
+    }
+
+    pub fn preview_for(&self, key: &PreviewKey) -> Option<&Arc<Prepared>> {
+        self.previews.iter().find(|p| p.key == *key)
     }
 }

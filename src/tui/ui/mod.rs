@@ -15,6 +15,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use super::state::{Focus, State};
 use crate::config::theme::Theme;
+use crate::preview::placer::Wanted;
 
 /// Below this the layout cannot hold its panes.
 pub const MIN_WIDTH: u16 = 40;
@@ -22,33 +23,42 @@ pub const MIN_HEIGHT: u16 = 12;
 /// From this width the panes sit side by side.
 pub const WIDE: u16 = 110;
 
-pub fn render(state: &State, theme: &Theme, frame: &mut Frame) {
+/// What a frame leaves for the app to do beside ratatui's cells.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RenderInfo {
+    /// The image the preview pane wants placed (kitty, iTerm2, sixel) or prepared (blocks).
+    pub preview: Option<Wanted>,
+}
+
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
     let area = frame.area();
     frame.render_widget(Block::new().style(theme.base()), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!("terminal too small: {}x{}, imgtui needs {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height);
         frame.render_widget(Paragraph::new(text).style(theme.warning()).wrap(Wrap { trim: true }), area);
-        return;
+        return RenderInfo::default();
     }
     let banner_height = status::banner_height(state, area.width).min(area.height / 4);
     let [banner, body, status_area] =
         Layout::vertical([Constraint::Length(banner_height), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     status::banner(state, theme, frame, banner);
+    let mut info = RenderInfo::default();
     if area.width >= WIDE {
         let [left, right] = Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(body);
         compose_column(state, theme, frame, left);
-        jobs_column(state, theme, frame, right);
+        info.preview = jobs_column(state, theme, frame, right);
     } else {
         // Narrow: one page at a time, following the focus, with tabs to say where you are.
         let [tabs, page] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
         status::tabs(state, theme, frame, tabs);
         match state.focus {
             Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page),
-            Focus::History | Focus::Preview => jobs_column(state, theme, frame, page),
+            Focus::History | Focus::Preview => info.preview = jobs_column(state, theme, frame, page),
         }
     }
     status::status_line(state, theme, frame, status_area);
     overlay::render(state, theme, frame, area);
+    info
 }
 
 fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -60,10 +70,10 @@ fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     browser::render(state, theme, frame, area);
 }
 
-fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let [list, preview] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Wanted> {
+    let [list, preview] = Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)]).areas(area);
     history::render(state, theme, frame, list);
-    preview::render(state, theme, frame, preview);
+    preview::render(state, theme, frame, preview)
 }
 
 /// A pane's frame: rounded, the title in the focus colour when focused.

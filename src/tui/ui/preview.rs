@@ -8,12 +8,16 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{pane, styled};
 use crate::config::theme::Theme;
+use crate::preview::blocks::HalfBlocks;
+use crate::preview::placer::Wanted;
+use crate::preview::{Graphics, PreviewKey};
 use crate::store::{ImageRequest, JobRecord};
 use crate::tui::state::{Focus, State};
 
-pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the pane; returns the image the placer should show in it, if any.
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Wanted> {
     if let Some(browser) = &state.browser {
-        return browser_file(browser, theme, frame, area);
+        return browser_file(state, browser, theme, frame, area);
     }
     let focused = state.focus == Focus::Preview && state.overlay.is_none();
     let details = state.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id());
@@ -30,28 +34,83 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(job) = details else {
         let text = if state.history.rows.is_empty() { "" } else { " loading…" };
         frame.render_widget(Paragraph::new(styled(text, theme.muted())), inner);
-        return;
+        return None;
     };
-    let image_height = if job.images.is_empty() { 0 } else { (inner.height / 2).max(4) };
+    let image_height = if job.images.is_empty() { 0 } else { (inner.height * 3 / 5).max(4) };
     let [image_area, text_area] = Layout::vertical([Constraint::Length(image_height), Constraint::Min(0)]).areas(inner);
+    let mut wanted = None;
     if let Some(image) = job.images.get(state.image_index) {
         let dims = match (image.width, image.height) {
             (Some(w), Some(h)) => format!("{w}x{h} "),
             _ => String::new(),
         };
         let exists = !state.missing_files.contains(&image.path);
-        let lines = vec![
-            Line::from(styled(format!("{dims}{} · {}", image.format, human_bytes(image.bytes)), theme.accent())),
-            Line::from(styled(image.path.display().to_string(), if exists { theme.base() } else { theme.error() })),
-            Line::from(styled(
-                if exists { "(inline preview comes with terminal graphics)" } else { "the file is gone" },
-                theme.muted(),
-            )),
-        ];
-        let frame_block = Block::bordered().border_style(theme.border(false));
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_block), image_area);
+        let caption = if exists {
+            let text = format!("{dims}{} · {} · {}", image.format, human_bytes(image.bytes), image.path.display());
+            styled(text, theme.muted())
+        } else {
+            styled(format!("the file is gone: {}", image.path.display()), theme.error())
+        };
+        wanted = image_box(state, theme, frame, image_area, exists.then_some(&image.path), Line::from(caption));
     }
     frame.render_widget(Paragraph::new(detail_lines(job, theme)).wrap(Wrap { trim: false }), text_area);
+    wanted
+}
+
+/// A framed image with a caption under it. Half-blocks are drawn here; for the escape-code
+/// protocols the image's cells are marked skip (ratatui never draws over the pixels) and the
+/// placer is told what to show.
+fn image_box(
+    state: &State,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    path: Option<&std::path::PathBuf>,
+    caption: Line<'static>,
+) -> Option<Wanted> {
+    let frame_block = Block::bordered().border_style(theme.border(false));
+    let inner = frame_block.inner(area);
+    frame.render_widget(frame_block, area);
+    let [pixels_area, caption_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(caption), caption_area);
+    let path = path?;
+    if state.graphics == Graphics::None || pixels_area.width < 2 || pixels_area.height < 1 || state.overlay.is_some() {
+        return None;
+    }
+    let key =
+        PreviewKey { path: path.clone(), cols: pixels_area.width, rows: pixels_area.height, graphics: state.graphics };
+    if let Some(error) = state.preview_errors.get(&key) {
+        frame.render_widget(
+            Paragraph::new(styled(error.clone(), theme.warning())).wrap(Wrap { trim: true }),
+            pixels_area,
+        );
+        return None;
+    }
+    match state.preview_for(&key) {
+        Some(prepared) => {
+            let fitted = Rect::new(
+                pixels_area.x + prepared.offset_x,
+                pixels_area.y + prepared.offset_y,
+                prepared.cols.min(pixels_area.width),
+                prepared.rows.min(pixels_area.height),
+            );
+            match &prepared.pixels {
+                Some(pixels) => frame.render_widget(HalfBlocks { pixels, truecolor: state.truecolor }, fitted),
+                None => {
+                    let buf = frame.buffer_mut();
+                    for y in fitted.top()..fitted.bottom() {
+                        for x in fitted.left()..fitted.right() {
+                            if let Some(cell) = buf.cell_mut((x, y)) {
+                                cell.set_diff_option(ratatui::buffer::CellDiffOption::Skip);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        None => frame.render_widget(Paragraph::new(styled("preparing preview…", theme.muted())), pixels_area),
+    }
+    Some(Wanted { key, area: pixels_area })
 }
 
 fn detail_lines(job: &JobRecord, theme: &Theme) -> Vec<Line<'static>> {
@@ -110,27 +169,34 @@ pub fn human_bytes(bytes: u64) -> String {
 }
 
 /// While the browser is open, the preview shows the highlighted file.
-fn browser_file(browser: &crate::tui::state::Browser, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn browser_file(
+    state: &State,
+    browser: &crate::tui::state::Browser,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Wanted> {
     use crate::tui::state::browser::Row;
     let block = pane(Line::from(" Preview "), false, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(Row::Entry(entry)) = browser.selected_row() else { return };
-    let mut lines = vec![Line::from(styled(entry.path.display().to_string(), theme.base()))];
-    match browser.facts.get(&entry.path).map(|f| &f.facts) {
-        Some(Ok(f)) => lines.push(Line::from(styled(
+    let Some(Row::Entry(entry)) = browser.selected_row() else { return None };
+    let caption = match browser.facts.get(&entry.path).map(|f| &f.facts) {
+        Some(Ok(f)) => styled(
             format!(
-                "{} {}x{} · {} · {}",
+                "{} {}x{} · {} · {} · {}",
                 f.format.api_name(),
                 f.width,
                 f.height,
                 human_bytes(f.bytes),
-                if f.has_alpha { "has alpha" } else { "no alpha" }
+                if f.has_alpha { "alpha" } else { "no alpha" },
+                entry.name
             ),
             theme.accent(),
-        ))),
-        Some(Err(e)) => lines.push(Line::from(styled(e.to_string(), theme.warning()))),
-        None => {}
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        ),
+        Some(Err(e)) => styled(format!("{}: {e}", entry.name), theme.warning()),
+        None => styled(entry.name.clone(), theme.muted()),
+    };
+    let path = state.preview_path();
+    image_box(state, theme, frame, inner, path.as_ref(), Line::from(caption))
 }

@@ -43,7 +43,7 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
     let keys = footer_keys(state);
     let keys_width = keys.chars().count().min(area.width as usize / 2) as u16;
     let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(keys_width)]).areas(area);
-    let mut spans = vec![styled(format!(" {} ", state.endpoint), theme.muted())];
+    let mut spans = vec![styled(format!(" {} · {} ", state.endpoint, state.graphics), theme.muted())];
     if !state.live.is_empty() {
         spans.push(styled(format!("· {} running ", state.live.len()), theme.status(crate::store::JobStatus::Running)));
     }

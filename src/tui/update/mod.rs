@@ -14,6 +14,9 @@ use super::state::{Confirm, Field, Focus, JobMode, LiveJob, Overlay, Severity, S
 use crate::api::Progress;
 use crate::store::{ImageRequest, JobRecord, JobStatus};
 
+/// Prepared previews kept for going back and forth between images.
+const PREVIEWS_KEPT: usize = 8;
+
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
@@ -417,6 +420,20 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         | AppEvent::FilesInspected(_)
         | AppEvent::Completed { .. }
         | AppEvent::PathResolved { .. }) => browser::on_event(state, event),
+        AppEvent::PreviewReady(prepared) => {
+            // A preview for an image no longer selected is dropped.
+            if state.preview_path().as_ref() == Some(&prepared.key.path) {
+                state.previews.retain(|p| p.key != prepared.key);
+                state.previews.push(prepared);
+                let excess = state.previews.len().saturating_sub(PREVIEWS_KEPT);
+                state.previews.drain(..excess);
+            }
+            Vec::new()
+        }
+        AppEvent::PreviewFailed { key, message } => {
+            state.preview_errors.insert(key, message);
+            Vec::new()
+        }
         AppEvent::Rerun(record) => {
             state.set_notice(format!("re-running job {}", record.id), Severity::Info);
             vec![Command::Submit { request: Box::new(record.request), parent: None }]

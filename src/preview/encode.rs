@@ -1,0 +1,99 @@
+//! The escape sequences that draw and erase images. Written here rather than through viuer's
+//! printers: those write straight to stdout with their own cursor moves and sizing, while the
+//! app needs the bytes to wrap them for tmux, send them once per (image, area), and erase one
+//! image by id (kitty). Sixel encoding is viuer's own encoder, icy_sixel.
+
+use base64::Engine as _;
+
+/// Kitty: transmit the PNG and show it at the cursor in `cols` x `rows` cells, under image id
+/// `id`, without moving the cursor (`C=1`) and without replies (`q=2`). Chunked as the
+/// protocol requires (4096 base64 bytes per chunk).
+pub fn kitty_show(id: u32, png: &[u8], cols: u16, rows: u16) -> Vec<Vec<u8>> {
+    let data = base64::engine::general_purpose::STANDARD.encode(png);
+    let chunks: Vec<&[u8]> = data.as_bytes().chunks(4096).collect();
+    let last = chunks.len().saturating_sub(1);
+    chunks
+        .iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let more = u8::from(i != last);
+            let head = if i == 0 {
+                format!("\x1b_Gf=100,a=T,t=d,i={id},q=2,C=1,c={cols},r={rows},m={more};")
+            } else {
+                format!("\x1b_Gm={more};")
+            };
+            let mut seq = head.into_bytes();
+            seq.extend_from_slice(chunk);
+            seq.extend_from_slice(b"\x1b\\");
+            seq
+        })
+        .collect()
+}
+
+/// Kitty: delete image `id` and free its data.
+pub fn kitty_delete(id: u32) -> Vec<u8> {
+    format!("\x1b_Ga=d,d=I,i={id},q=2\x1b\\").into_bytes()
+}
+
+/// iTerm2 (and WezTerm): an inline PNG sized in cells.
+pub fn iterm_show(png: &[u8], cols: u16, rows: u16) -> Vec<u8> {
+    let data = base64::engine::general_purpose::STANDARD.encode(png);
+    let mut seq =
+        format!("\x1b]1337;File=inline=1;size={};width={cols};height={rows};preserveAspectRatio=1:", png.len())
+            .into_bytes();
+    seq.extend_from_slice(data.as_bytes());
+    seq.push(0x07);
+    seq
+}
+
+/// Sixel from RGBA pixels.
+pub fn sixel(rgba: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+    icy_sixel::sixel_string(
+        rgba,
+        width as i32,
+        height as i32,
+        icy_sixel::PixelFormat::RGBA8888,
+        icy_sixel::DiffusionMethod::Auto,
+        icy_sixel::MethodForLargest::Auto,
+        icy_sixel::MethodForRep::Auto,
+        icy_sixel::Quality::AUTO,
+    )
+    .map(String::into_bytes)
+    .map_err(|e| format!("sixel encoding failed: {e}"))
+}
+
+/// tmux passes a sequence to the outer terminal when it is wrapped in `ESC P tmux; … ESC \`
+/// with every ESC inside doubled (and `allow-passthrough` is on).
+pub fn wrap_for_tmux(seq: &[u8]) -> Vec<u8> {
+    let mut out = b"\x1bPtmux;".to_vec();
+    for &byte in seq {
+        if byte == 0x1b {
+            out.push(0x1b);
+        }
+        out.push(byte);
+    }
+    out.extend_from_slice(b"\x1b\\");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kitty_chunks_and_tmux_wrapping() {
+        let png = vec![7u8; 5000];
+        let chunks = kitty_show(9, &png, 40, 20);
+        assert_eq!(chunks.len(), 2, "6668 base64 bytes in chunks of 4096");
+        assert!(chunks[0].starts_with(b"\x1b_Gf=100,a=T,t=d,i=9,q=2,C=1,c=40,r=20,m=1;"));
+        assert!(chunks[1].starts_with(b"\x1b_Gm=0;") && chunks[1].ends_with(b"\x1b\\"));
+        assert_eq!(wrap_for_tmux(b"\x1b_Ga=d\x1b\\"), b"\x1bPtmux;\x1b\x1b_Ga=d\x1b\x1b\\\x1b\\".to_vec());
+    }
+
+    #[test]
+    fn sixel_is_a_dcs_sequence() {
+        let rgba = vec![200u8; 4 * 6 * 12];
+        let seq = sixel(&rgba, 6, 12).unwrap();
+        assert!(seq.starts_with(b"\x1bP") && seq.ends_with(b"\x1b\\"), "{:?}", String::from_utf8_lossy(&seq[..20]));
+    }
+}

@@ -1,0 +1,13 @@
+//! Inline previews: which graphics protocol the terminal speaks (asked before the event reader
+//! starts), images decoded and fitted off the UI task, and the escape sequences that place and
+//! erase them. Half-blocks are a ratatui widget, so they diff like any other cell.
+
+pub mod blocks;
+pub mod encode;
+pub mod graphics;
+pub mod placer;
+pub mod prepare;
+pub mod query;
+
+pub use graphics::{Detection, Graphics};
+pub use prepare::{CellSize, Prepared, PreviewKey};

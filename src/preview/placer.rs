@@ -1,0 +1,178 @@
+//! What is on screen besides ratatui's cells: the one preview image placed with escape codes.
+//! After every frame the app tells the placer what should be shown; the placer answers with
+//! the bytes to write, and writes nothing when nothing changed (typing in the prompt does not
+//! resend an image). Kitty images are erased by id; sixel and iTerm2 images by repainting.
+
+use std::collections::HashSet;
+
+use ratatui::layout::Rect;
+
+use super::encode;
+use super::graphics::Graphics;
+use super::prepare::{Prepared, PreviewKey};
+
+/// What a frame wants shown: an image in a cell area.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wanted {
+    pub key: PreviewKey,
+    pub area: Rect,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Write these bytes to the terminal.
+    Write(Vec<u8>),
+    /// Repaint the whole screen (erases a sixel or iTerm2 image), then sync again.
+    Repaint,
+    /// Decode and fit this image off the UI task.
+    Prepare(PreviewKey),
+}
+
+#[derive(Debug)]
+struct Shown {
+    key: PreviewKey,
+    area: Rect,
+    id: u32,
+}
+
+#[derive(Debug)]
+pub struct Placer {
+    graphics: Graphics,
+    tmux: bool,
+    shown: Option<Shown>,
+    pending: HashSet<PreviewKey>,
+    next_id: u32,
+}
+
+impl Placer {
+    pub fn new(graphics: Graphics, tmux: bool) -> Self {
+        Self { graphics, tmux, shown: None, pending: HashSet::new(), next_id: 1 }
+    }
+
+    /// A preparation finished (or failed): it may be asked for again.
+    pub fn prepared(&mut self, key: &PreviewKey) {
+        self.pending.remove(key);
+    }
+
+    fn prepare(&mut self, key: &PreviewKey) -> Vec<Step> {
+        if self.pending.insert(key.clone()) { vec![Step::Prepare(key.clone())] } else { Vec::new() }
+    }
+
+    fn wrap(&self, seq: &[u8]) -> Vec<u8> {
+        if self.tmux { encode::wrap_for_tmux(seq) } else { seq.to_vec() }
+    }
+
+    /// The steps that make the screen show `wanted` (with `ready`, its prepared image if any).
+    pub fn sync(&mut self, wanted: Option<&Wanted>, ready: Option<&Prepared>) -> Vec<Step> {
+        match self.graphics {
+            Graphics::None | Graphics::Auto => return Vec::new(),
+            // Half-blocks are cells: ratatui draws them; only the preparation is ours.
+            Graphics::Blocks => {
+                return match (wanted, ready) {
+                    (Some(w), None) => self.prepare(&w.key),
+                    _ => Vec::new(),
+                };
+            }
+            Graphics::Kitty | Graphics::Iterm | Graphics::Sixel => {}
+        }
+        let unchanged = match (&self.shown, wanted) {
+            (Some(shown), Some(w)) => shown.key == w.key && shown.area == w.area,
+            (None, None) => true,
+            _ => false,
+        };
+        if unchanged {
+            return Vec::new();
+        }
+        let mut steps = Vec::new();
+        if let Some(shown) = self.shown.take() {
+            if self.graphics == Graphics::Kitty {
+                steps.push(Step::Write(self.wrap(&encode::kitty_delete(shown.id))));
+            } else {
+                // Sixel and iTerm2 pixels stay until their cells are drawn over.
+                return vec![Step::Repaint];
+            }
+        }
+        let Some(wanted) = wanted else { return steps };
+        let Some(prepared) = ready.filter(|p| p.key == wanted.key) else {
+            steps.extend(self.prepare(&wanted.key));
+            return steps;
+        };
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        let (x, y) = (wanted.area.x + prepared.offset_x, wanted.area.y + prepared.offset_y);
+        // Save the cursor, go to the image's top-left cell, draw, restore.
+        let mut bytes = format!("\x1b7\x1b[{};{}H", y + 1, x + 1).into_bytes();
+        match self.graphics {
+            Graphics::Kitty => {
+                for chunk in encode::kitty_show(id, &prepared.payload, prepared.cols, prepared.rows) {
+                    bytes.extend(self.wrap(&chunk));
+                }
+            }
+            Graphics::Iterm => {
+                bytes.extend(self.wrap(&encode::iterm_show(&prepared.payload, prepared.cols, prepared.rows)))
+            }
+            _ => bytes.extend(self.wrap(&prepared.payload)),
+        }
+        bytes.extend_from_slice(b"\x1b8");
+        self.shown = Some(Shown { key: wanted.key.clone(), area: wanted.area, id });
+        steps.push(Step::Write(bytes));
+        steps
+    }
+
+    /// Erases what is shown (on quit).
+    pub fn clear(&mut self) -> Vec<u8> {
+        match self.shown.take() {
+            Some(shown) if self.graphics == Graphics::Kitty => self.wrap(&encode::kitty_delete(shown.id)),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn graphics(&self) -> Graphics {
+        self.graphics
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preview::prepare::{CellSize, prepare_image};
+
+    fn wanted(path: &str, cols: u16) -> (Wanted, Prepared) {
+        let key = PreviewKey { path: path.into(), cols, rows: 10, graphics: Graphics::Kitty };
+        let img = image::RgbaImage::new(64, 64);
+        let prepared = prepare_image(&key, &img, CellSize::default()).unwrap();
+        (Wanted { key, area: Rect::new(5, 5, cols, 10) }, prepared)
+    }
+
+    #[test]
+    fn kitty_is_sent_once_replaced_by_delete_then_show() {
+        let mut placer = Placer::new(Graphics::Kitty, false);
+        let (a, pa) = wanted("a.png", 20);
+        assert_eq!(placer.sync(Some(&a), None), [Step::Prepare(a.key.clone())]);
+        assert!(placer.sync(Some(&a), None).is_empty(), "asked once");
+        placer.prepared(&a.key);
+        let steps = placer.sync(Some(&a), Some(&pa));
+        assert!(matches!(&steps[..], [Step::Write(b)] if b.windows(4).any(|w| w == b"a=T,")));
+        assert!(placer.sync(Some(&a), Some(&pa)).is_empty(), "unchanged: nothing written");
+        let (b, pb) = wanted("b.png", 20);
+        let steps = placer.sync(Some(&b), Some(&pb));
+        let Step::Write(delete) = &steps[0] else { panic!("{steps:?}") };
+        assert!(delete.starts_with(b"\x1b_Ga=d,d=I,i=1"), "the old image is erased first");
+        assert!(matches!(&steps[1], Step::Write(show) if show.windows(4).any(|w| w == b"i=2,")));
+        assert!(matches!(&placer.sync(None, None)[..], [Step::Write(d)] if d.starts_with(b"\x1b_Ga=d")));
+    }
+
+    #[test]
+    fn sixel_erases_by_repainting() {
+        let mut placer = Placer::new(Graphics::Sixel, true);
+        let (a, mut pa) = wanted("a.png", 20);
+        let a = Wanted { key: PreviewKey { graphics: Graphics::Sixel, ..a.key }, ..a };
+        pa.key = a.key.clone();
+        pa.payload = b"\x1bPq#0~\x1b\\".to_vec();
+        let steps = placer.sync(Some(&a), Some(&pa));
+        let Step::Write(bytes) = &steps[0] else { panic!() };
+        assert!(bytes.windows(7).any(|w| w == b"\x1bPtmux;"), "wrapped for tmux");
+        assert_eq!(placer.sync(None, None), [Step::Repaint]);
+        assert!(placer.sync(None, None).is_empty());
+    }
+}

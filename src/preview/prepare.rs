@@ -1,0 +1,137 @@
+//! Decoding and fitting an image for a pane, off the UI task: aspect kept, centred, scaled to
+//! the pane's pixel size (from the terminal's cell size), encoded for the protocol in use.
+
+use std::path::PathBuf;
+
+use image::{RgbaImage, imageops::FilterType};
+
+use super::encode;
+use super::graphics::Graphics;
+
+/// What a prepared preview is for: one image in one area, for one protocol.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PreviewKey {
+    pub path: PathBuf,
+    pub cols: u16,
+    pub rows: u16,
+    pub graphics: Graphics,
+}
+
+/// Pixels per terminal cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellSize {
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Default for CellSize {
+    /// A common size when the terminal does not report its pixels.
+    fn default() -> Self {
+        Self { width: 10, height: 20 }
+    }
+}
+
+impl CellSize {
+    /// From the terminal's reported window size, when it reports pixels.
+    pub fn from_terminal() -> Self {
+        match crossterm::terminal::window_size() {
+            Ok(w) if w.width > 0 && w.height > 0 && w.columns > 0 && w.rows > 0 => {
+                Self { width: (w.width / w.columns).max(1), height: (w.height / w.rows).max(1) }
+            }
+            _ => Self::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepared {
+    pub key: PreviewKey,
+    /// The fitted size in cells, and its offset inside the area (centred).
+    pub cols: u16,
+    pub rows: u16,
+    pub offset_x: u16,
+    pub offset_y: u16,
+    /// Half-blocks: one pixel per column, two per row.
+    pub pixels: Option<RgbaImage>,
+    /// Kitty and iTerm2: a PNG; sixel: the whole sequence.
+    pub payload: Vec<u8>,
+    /// The source image's own size.
+    pub source: (u32, u32),
+}
+
+/// Decodes `key.path` and fits it into `key.cols` x `key.rows` cells.
+pub fn prepare(key: &PreviewKey, cell: CellSize) -> Result<Prepared, String> {
+    let img = image::open(&key.path).map_err(|e| format!("cannot show {}: {e}", key.path.display()))?.to_rgba8();
+    prepare_image(key, &img, cell)
+}
+
+pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Result<Prepared, String> {
+    let (iw, ih) = img.dimensions();
+    if iw == 0 || ih == 0 || key.cols == 0 || key.rows == 0 {
+        return Err("nothing to show".into());
+    }
+    let (cw, ch) = (f64::from(cell.width), f64::from(cell.height));
+    let (area_w, area_h) = (f64::from(key.cols) * cw, f64::from(key.rows) * ch);
+    let scale = (area_w / f64::from(iw)).min(area_h / f64::from(ih));
+    let (fw, fh) = ((f64::from(iw) * scale).max(1.0), (f64::from(ih) * scale).max(1.0));
+    let cols = ((fw / cw).round() as u16).clamp(1, key.cols);
+    let rows = ((fh / ch).round() as u16).clamp(1, key.rows);
+    let (offset_x, offset_y) = ((key.cols - cols) / 2, (key.rows - rows) / 2);
+    let mut prepared = Prepared {
+        key: key.clone(),
+        cols,
+        rows,
+        offset_x,
+        offset_y,
+        pixels: None,
+        payload: Vec::new(),
+        source: (iw, ih),
+    };
+    match key.graphics {
+        Graphics::Blocks => {
+            prepared.pixels =
+                Some(image::imageops::resize(img, u32::from(cols), u32::from(rows) * 2, FilterType::Triangle));
+        }
+        Graphics::Kitty | Graphics::Iterm => {
+            let scaled = image::imageops::resize(img, fw as u32, fh as u32, FilterType::Triangle);
+            prepared.payload = png_fast(&scaled)?;
+        }
+        Graphics::Sixel => {
+            // Sixel rows come in bands of 6 pixels; a whole number of bands avoids a ragged edge.
+            let height = ((fh as u32) / 6).max(1) * 6;
+            let scaled = image::imageops::resize(img, fw as u32, height, FilterType::Triangle);
+            prepared.payload = encode::sixel(scaled.as_raw(), scaled.width(), scaled.height())?;
+        }
+        Graphics::Auto | Graphics::None => {}
+    }
+    Ok(prepared)
+}
+
+/// PNG with fast compression: the preview is re-made, not archived.
+fn png_fast(img: &RgbaImage) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
+    let mut out = Vec::new();
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, PngFilter::Adaptive)
+        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgba8)
+        .map_err(|e| format!("cannot encode the preview: {e}"))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_wide_images_centred_with_aspect_kept() {
+        let img = RgbaImage::new(1536, 1024);
+        let key = PreviewKey { path: "x".into(), cols: 60, rows: 20, graphics: Graphics::Blocks };
+        let p = prepare_image(&key, &img, CellSize { width: 10, height: 20 }).unwrap();
+        // 600x400 px of area: the 3:2 image fills the height (400 px = 20 rows) and 600 px wide.
+        assert_eq!((p.cols, p.rows, p.offset_x, p.offset_y), (60, 20, 0, 0));
+        let key = PreviewKey { cols: 100, ..key };
+        let p = prepare_image(&key, &img, CellSize { width: 10, height: 20 }).unwrap();
+        assert_eq!((p.cols, p.rows, p.offset_x), (60, 20, 20));
+        assert_eq!(p.pixels.unwrap().dimensions(), (60, 40));
+    }
+}

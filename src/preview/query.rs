@@ -1,0 +1,92 @@
+//! Asking the terminal what it can draw, before the event reader starts (both read stdin).
+//! Queries: kitty's graphics query, XTVERSION, then primary device attributes, which every
+//! terminal answers, so its answer ends the wait early. A silent terminal costs the timeout.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+
+use super::encode::wrap_for_tmux;
+use super::graphics::Answers;
+
+const KITTY_QUERY: &str = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\";
+const XTVERSION: &str = "\x1b[>0q";
+const DA1: &str = "\x1b[c";
+
+/// Sends the queries and reads the answers for up to `timeout`. Needs raw mode.
+pub fn ask_terminal(timeout: Duration, tmux: bool) -> std::io::Result<Answers> {
+    let kitty = if tmux { wrap_for_tmux(KITTY_QUERY.as_bytes()) } else { KITTY_QUERY.as_bytes().to_vec() };
+    let mut out = std::io::stdout();
+    out.write_all(&kitty)?;
+    out.write_all(XTVERSION.as_bytes())?;
+    out.write_all(DA1.as_bytes())?;
+    out.flush()?;
+    let bytes = read_until_da1(timeout)?;
+    Ok(parse_answers(&bytes))
+}
+
+fn read_until_da1(timeout: Duration) -> std::io::Result<Vec<u8>> {
+    let stdin = rustix::stdio::stdin();
+    let deadline = Instant::now() + timeout;
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || has_da1(&bytes) {
+            return Ok(bytes);
+        }
+        let wait = Timespec { tv_sec: left.as_secs() as _, tv_nsec: left.subsec_nanos() as _ };
+        let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+        if poll(&mut fds, Some(&wait))? == 0 {
+            return Ok(bytes);
+        }
+        // Read the fd directly: std's buffered stdin would keep bytes from crossterm later.
+        let n = rustix::io::read(stdin, &mut buf)?;
+        if n == 0 {
+            return Ok(bytes);
+        }
+        bytes.extend_from_slice(&buf[..n]);
+    }
+}
+
+fn has_da1(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.match_indices("\x1b[?").any(|(at, _)| {
+        let rest = &text[at + 3..];
+        let params = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ';').count();
+        params > 0 && rest[params..].starts_with('c')
+    })
+}
+
+/// Reads the three answers out of whatever came back.
+pub fn parse_answers(bytes: &[u8]) -> Answers {
+    let text = String::from_utf8_lossy(bytes);
+    let kitty = text.contains("\x1b_Gi=31;OK");
+    let sixel = text.match_indices("\x1b[?").any(|(at, _)| {
+        let params: String = text[at + 3..].chars().take_while(|c| c.is_ascii_digit() || *c == ';').collect();
+        text[at + 3 + params.len()..].starts_with('c') && params.split(';').any(|p| p == "4")
+    });
+    let name = text.find("\x1bP>|").map(|at| {
+        let rest = &text[at + 4..];
+        rest.split("\x1b\\").next().unwrap_or(rest).to_string()
+    });
+    Answers { kitty, sixel, name, answered: !bytes.is_empty() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_kitty_sixel_and_names() {
+        let a = parse_answers(b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.35.2)\x1b\\\x1b[?62;c");
+        assert!(a.kitty && !a.sixel);
+        assert_eq!(a.name.as_deref(), Some("kitty(0.35.2)"));
+        let xterm = parse_answers(b"\x1b[?63;1;2;4;6;9;15;16;22c");
+        assert!(xterm.sixel && !xterm.kitty);
+        assert!(has_da1(b"\x1b[?63;1;2;4c"));
+        assert!(!has_da1(b"\x1b[?63;1"));
+        assert!(!parse_answers(b"").answered);
+    }
+}
