@@ -56,7 +56,10 @@ pub async fn run(
                     }
                     Step::Repaint => {
                         // Sixel and iTerm2 pixels go only when their cells are drawn again.
-                        terminal.clear()?;
+                        // `resize` clears and forces a full redraw without `clear`'s cursor
+                        // query, a round trip over SSH.
+                        let size = terminal.size()?;
+                        terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
                         dirty = true;
                     }
                     Step::Prepare(key) => prepare_preview(key, cell, events_tx.clone()),
