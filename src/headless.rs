@@ -20,36 +20,36 @@ pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_FAILED: u8 = 1;
 
 pub async fn generate(global: &GlobalArgs, args: GenerateArgs) -> ExitCode {
-    let engine = match start(global).await {
-        Ok(engine) => engine,
+    let (engine, prompt, model, mut options) = match prepare(global, &args.prompt, &args.image).await {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
-    let prompt = match read_prompt(&args.prompt) {
-        Ok(prompt) => prompt,
-        Err(code) => return code,
-    };
-    let mut options = options_from(&args.image);
     options.moderation = args.moderation;
     options.style = args.style;
-    let model = args.image.model.clone().unwrap_or_else(|| engine.default_model());
     let request = ImageRequest::Generate(GenerateRequest { prompt, model, options });
     run_job(&engine, &args.image.output, request, None).await
 }
 
 pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
-    let engine = match start(global).await {
-        Ok(engine) => engine,
+    let (engine, prompt, model, mut options) = match prepare(global, &args.prompt, &args.image).await {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
-    let prompt = match read_prompt(&args.prompt) {
-        Ok(prompt) => prompt,
-        Err(code) => return code,
-    };
-    let mut options = options_from(&args.image);
     options.input_fidelity = args.input_fidelity;
-    let model = args.image.model.clone().unwrap_or_else(|| engine.default_model());
     let request = ImageRequest::Edit(EditRequest { prompt, model, images: args.images, mask: args.mask, options });
     run_job(&engine, &args.image.output, request, None).await
+}
+
+/// What both commands need first: the engine, the prompt, the model and the shared options.
+async fn prepare(
+    global: &GlobalArgs,
+    prompt_arg: &str,
+    args: &ImageArgs,
+) -> Result<(Engine, String, String, ImageOptions), ExitCode> {
+    let engine = start(global).await?;
+    let prompt = read_prompt(prompt_arg)?;
+    let model = args.model.clone().unwrap_or_else(|| engine.default_model());
+    Ok((engine, prompt, model, options_from(args)))
 }
 
 pub(crate) async fn start(global: &GlobalArgs) -> Result<Engine, ExitCode> {

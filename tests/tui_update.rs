@@ -41,6 +41,30 @@ fn summary(id: i64, status: JobStatus) -> JobSummary {
     }
 }
 
+/// A finished job with `request` and `images`.
+fn record(id: i64, request: imgtui::api::GenerateRequest, images: Vec<imgtui::store::ImageRecord>) -> JobRecord {
+    JobRecord {
+        id,
+        created_at: id * 1000,
+        started_at: None,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status: JobStatus::Done,
+        request: ImageRequest::Generate(request),
+        provider: "demo".into(),
+        base_url: "u".into(),
+        error: None,
+        http_status: None,
+        retries: 0,
+        usage: None,
+        revised_prompt: None,
+        response_meta: None,
+        parent_id: None,
+        inputs: vec![],
+        images,
+    }
+}
+
 /// Selects the settings row for `field`.
 fn select_field(state: &mut State, field: Field) {
     state.focus = Focus::Settings;
@@ -260,26 +284,7 @@ fn loading_a_job_puts_its_parameters_back_into_the_form() {
     let mut request = imgtui::api::GenerateRequest::new("dall-e-3", "a lighthouse\nat dusk");
     request.options.style = Some("natural".into());
     request.options.quality = Some("hd".into());
-    let record = JobRecord {
-        id: 4,
-        created_at: 4000,
-        started_at: None,
-        finished_at: None,
-        kind: JobKind::Generate,
-        status: JobStatus::Done,
-        request: ImageRequest::Generate(request),
-        provider: "demo".into(),
-        base_url: "u".into(),
-        error: None,
-        http_status: None,
-        retries: 0,
-        usage: None,
-        revised_prompt: None,
-        response_meta: None,
-        parent_id: None,
-        inputs: vec![],
-        images: vec![],
-    };
+    let record = record(4, request, vec![]);
     assert_eq!(update(&mut s, key(KeyCode::Char('e'))), [Command::LoadDetails(4)]);
     update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     assert_eq!(s.prompt_text(), "a lighthouse\nat dusk");
@@ -313,27 +318,7 @@ fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
         bytes: 1,
         sha256: "x".into(),
     };
-    let mut record = JobRecord {
-        id: 6,
-        created_at: 6000,
-        started_at: None,
-        finished_at: None,
-        kind: JobKind::Generate,
-        status: JobStatus::Done,
-        request: ImageRequest::Generate(imgtui::api::GenerateRequest::new("dall-e-3", "a fox")),
-        provider: "demo".into(),
-        base_url: "u".into(),
-        error: None,
-        http_status: None,
-        retries: 0,
-        usage: None,
-        revised_prompt: None,
-        response_meta: None,
-        parent_id: None,
-        inputs: vec![],
-        images: vec![image(0), image(1)],
-    };
-    record.images[1].index = 1;
+    let record = record(6, imgtui::api::GenerateRequest::new("dall-e-3", "a fox"), vec![image(0), image(1)]);
     update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     update(&mut s, key(KeyCode::Right)); // the second image
     let commands = update(&mut s, key(KeyCode::Char('E')));
