@@ -122,7 +122,8 @@ pub(crate) async fn run_job(
     let cancel = ctl.cancel.clone();
     let reporter = tokio::spawn(progress::report(rx));
     let out_dir = output.out.clone().unwrap_or_else(|| engine.out_dir.clone());
-    let job = jobs::execute(client, &engine.store, id, &request, &out_dir, ctl);
+    let dirs = [out_dir, jobs::rescue_dir()];
+    let job = jobs::execute(client, &engine.store, id, &request, &dirs, ctl);
     tokio::pin!(job);
     let outcome = tokio::select! {
         outcome = &mut job => outcome,

@@ -80,7 +80,7 @@ fn rand_suffix() -> u32 {
 fn app_command(data: &Path, extra: &str) -> String {
     format!(
         "env -u OPENAI_API_KEY -u TTAPI_API_KEY TERM=xterm-256color XDG_CONFIG_HOME='{cfg}' '{bin}' --data-dir '{data}' {extra}; \
-         echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 60",
+         echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo END-OF-RUN; sleep 60",
         cfg = data.join("config").display(),
         bin = env!("CARGO_BIN_EXE_imgtui"),
         data = data.display(),
@@ -109,7 +109,7 @@ fn generate_two_images_from_the_keyboard_and_quit_cleanly() {
     }
 
     tmux.keys(&["C-c"]);
-    let after = tmux.wait_for("the app to exit", 10, |s| s.contains("EXIT="));
+    let after = tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
     assert!(after.contains("EXIT=0"), "{after}");
     assert!(after.contains("icanon echo"), "raw mode was undone: {after}");
     assert!(!after.contains("Prompt") && !after.contains("History ("), "the alternate screen was left: {after}");
@@ -126,7 +126,7 @@ fn a_tiny_terminal_shows_a_notice_and_80x24_stays_usable() {
     tmux.keys(&["Tab", "Tab"]);
     tmux.wait_for("the jobs page", 10, |s| s.contains("no jobs yet"));
     tmux.keys(&["q"]);
-    let after = tmux.wait_for("the app to exit", 10, |s| s.contains("EXIT="));
+    let after = tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
     assert!(after.contains("EXIT=0"), "{after}");
 }
 
@@ -172,5 +172,6 @@ fn edit_with_an_image_and_a_mask_picked_in_the_browser() {
     }
     assert!(changed > 64 * 64 / 2, "the masked region was edited ({changed} pixels)");
     tmux.keys(&["C-c"]);
-    tmux.wait_for("the app to exit", 10, |s| s.contains("EXIT=0"));
+    let after = tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
+    assert!(after.contains("EXIT=0"), "{after}");
 }

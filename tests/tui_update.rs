@@ -223,7 +223,7 @@ fn quitting_with_running_jobs_asks_first() {
     let mut s = state();
     update(&mut s, Msg::App(AppEvent::JobQueued { id: 7 }));
     update(&mut s, ctrl('c'));
-    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::Quit { running: 1 })));
+    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::Quit { running: 1, unsaved: 0 })));
     assert!(!s.quit);
     update(&mut s, key(KeyCode::Char('n')));
     assert_eq!((s.overlay.as_ref(), s.quit), (None, false));
@@ -331,4 +331,20 @@ fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
     let [Command::Submit { request, parent }] = commands.as_slice() else { panic!("{commands:?}") };
     assert_eq!(*parent, Some(6));
     assert!(matches!(request.as_ref(), ImageRequest::Edit(e) if e.prompt == "add a scarf"));
+}
+
+#[test]
+fn waiting_images_are_announced_retried_and_guard_quit() {
+    let mut s = state();
+    update(&mut s, Msg::App(AppEvent::Unsaved { id: 3, count: 2, reason: "cannot write /x: No space left".into() }));
+    assert_eq!(s.unsaved, 2);
+    assert!(s.notice.as_ref().unwrap().0.contains("Ctrl-W writes them again"));
+    assert_eq!(update(&mut s, ctrl('w')), [Command::RetrySave]);
+    update(&mut s, ctrl('c'));
+    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::Quit { running: 0, unsaved: 2 })), "quitting would lose them");
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, Msg::App(AppEvent::SaveRetried { written: 2, waiting: 0, message: String::new() }));
+    assert_eq!(s.unsaved, 0);
+    update(&mut s, ctrl('c'));
+    assert!(s.quit);
 }

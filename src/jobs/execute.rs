@@ -1,6 +1,6 @@
 //! One job's life: queued → running → done / failed / cancelled, every step in the history.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 use tokio::sync::mpsc;
@@ -60,14 +60,15 @@ pub async fn submit(
         .await
 }
 
-/// Runs job `id`: sends `request`, writes the images into `out_dir` (or, when that fails, a
-/// rescue folder in the temp dir), and records the outcome. Progress goes to `ctl.progress`.
+/// Runs job `id`: sends `request`, writes the images into the first of `dirs` that takes them
+/// (the output folder, then a rescue folder), and records the outcome. Progress goes to
+/// `ctl.progress`.
 pub async fn execute(
     client: &Client,
     store: &SharedStore,
     id: JobId,
     request: &ImageRequest,
-    out_dir: &Path,
+    dirs: &[PathBuf],
     ctl: RequestControl,
 ) -> JobOutcome {
     log_store_error(store.run(move |s| s.mark_running(id, now_ms())).await);
@@ -96,7 +97,7 @@ pub async fn execute(
     let retries = counter.await.unwrap_or(0);
 
     match sent {
-        Ok(result) => finish_done(store, id, request, out_dir, result, retries).await,
+        Ok(result) => finish_done(store, id, request, dirs, result, retries).await,
         Err(ApiError::Cancelled) => {
             let done =
                 store.run(move |s| s.finish_failed(id, JobStatus::Cancelled, "cancelled", None, retries, now_ms()));
@@ -116,11 +117,11 @@ async fn finish_done(
     store: &SharedStore,
     id: JobId,
     request: &ImageRequest,
-    out_dir: &Path,
+    dirs: &[PathBuf],
     result: ImagesResult,
     retries: u32,
 ) -> JobOutcome {
-    let (dirs, req, res) = (vec![out_dir.to_path_buf(), rescue_dir()], request.clone(), result.clone());
+    let (dirs, req, res) = (dirs.to_vec(), request.clone(), result.clone());
     // Writing is disk I/O: off the async workers. Files land before the job is marked done.
     let written = tokio::task::spawn_blocking(move || write_with_fallback(&dirs, &req, &res)).await;
     let (saved, unsaved, warnings) =
@@ -150,10 +151,11 @@ pub fn rescue_dir() -> PathBuf {
     std::env::temp_dir().join("imgtui-rescue")
 }
 
-type Written = (Vec<ImageRecord>, Vec<(ReceivedImage, String)>, Vec<String>);
+/// Saved records, images that could not be written (with why), and warnings.
+pub type Written = (Vec<ImageRecord>, Vec<(ReceivedImage, String)>, Vec<String>);
 
 /// Tries each folder in turn for the images the previous one could not take.
-fn write_with_fallback(dirs: &[PathBuf], request: &ImageRequest, result: &ImagesResult) -> Written {
+pub fn write_with_fallback(dirs: &[PathBuf], request: &ImageRequest, result: &ImagesResult) -> Written {
     let now = SystemTime::now();
     let mut saved = Vec::new();
     let mut pending = result.clone();

@@ -3,4 +3,4 @@
 
 mod execute;
 
-pub use execute::{JobOutcome, execute, input_records, submit};
+pub use execute::{JobOutcome, execute, input_records, rescue_dir, submit, write_with_fallback};

@@ -180,6 +180,31 @@ impl Store {
         tx.commit().map_err(err)
     }
 
+    /// Adds images written after the job was finished (they waited in memory).
+    pub fn add_images(&mut self, id: JobId, images: &[ImageRecord]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| super::db_error(&path, &e);
+        let tx = self.conn.transaction().map_err(err)?;
+        for image in images {
+            tx.execute(
+                "INSERT OR REPLACE INTO images (job_id, idx, path, format, width, height, bytes, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    id,
+                    image.index,
+                    image.path.to_string_lossy(),
+                    image.format,
+                    image.width,
+                    image.height,
+                    image.bytes as i64,
+                    image.sha256
+                ],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
     /// Marks the job failed (or cancelled), keeping the message and HTTP status.
     pub fn finish_failed(
         &mut self,

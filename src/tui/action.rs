@@ -33,6 +33,7 @@ pub enum Action {
     LoadJob,
     DeleteJob,
     EditResult,
+    RetrySave,
     // Preview.
     NextImage,
     PrevImage,
@@ -71,6 +72,7 @@ impl Action {
             Self::LoadJob => "load the job's parameters into the form",
             Self::DeleteJob => "delete the job and its image files",
             Self::EditResult => "edit this result: the shown image becomes the input of an edit",
+            Self::RetrySave => "write again the images that are only in memory (disk was full)",
             Self::NextImage => "next image of the job",
             Self::PrevImage => "previous image of the job",
             Self::MoveItemUp => "move the input image up (the first one is masked)",
@@ -108,6 +110,7 @@ impl Action {
             Self::LoadJob => "load into form",
             Self::DeleteJob => "delete",
             Self::EditResult => "edit result",
+            Self::RetrySave => "save again",
             Self::NextImage => "next image",
             Self::PrevImage => "prev image",
             Self::MoveItemUp => "move up",

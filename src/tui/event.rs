@@ -67,6 +67,18 @@ pub enum AppEvent {
         path: PathBuf,
         kind: Option<crate::browse::EntryKind>,
     },
+    /// Images of a finished job that no folder could take: they wait in memory.
+    Unsaved {
+        id: JobId,
+        count: usize,
+        reason: String,
+    },
+    /// A retry to write waiting images: how many were written, how many still wait.
+    SaveRetried {
+        written: usize,
+        waiting: usize,
+        message: String,
+    },
     /// A preview was decoded and fitted.
     PreviewReady(std::sync::Arc<crate::preview::Prepared>),
     PreviewFailed {
@@ -88,15 +100,30 @@ pub enum Msg {
 /// Work for the app: everything with I/O.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    Submit { request: Box<ImageRequest>, parent: Option<JobId> },
+    Submit {
+        request: Box<ImageRequest>,
+        parent: Option<JobId>,
+    },
     CancelJob(JobId),
     Rerun(JobId),
-    LoadHistory { query: JobQuery, append: bool, generation: u64 },
+    LoadHistory {
+        query: JobQuery,
+        append: bool,
+        generation: u64,
+    },
     LoadDetails(JobId),
     DeleteJob(JobId),
     Suspend,
-    ListDir { dir: PathBuf, generation: u64 },
-    InspectFiles { paths: Vec<PathBuf>, masks: bool },
+    /// Try again to write the images that wait in memory.
+    RetrySave,
+    ListDir {
+        dir: PathBuf,
+        generation: u64,
+    },
+    InspectFiles {
+        paths: Vec<PathBuf>,
+        masks: bool,
+    },
     CompletePath(String),
     ResolvePath(PathBuf),
 }

@@ -71,7 +71,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let (tx, rx) = mpsc::unbounded_channel();
     let concurrency = engine.config.concurrency.unwrap_or(3);
     let client = Arc::new(engine.client);
-    let runner = runner::Runner::new(client, engine.store.clone(), engine.out_dir.clone(), concurrency, tx.clone());
+    let dirs = vec![engine.out_dir.clone(), crate::jobs::rescue_dir()];
+    let runner = runner::Runner::new(client, engine.store.clone(), dirs, concurrency, tx.clone());
     terminal::install_panic_hook();
     let outcome = app::run(state, theme, runner, (tx, rx), detection.tmux).await;
     drop(engine.demo);

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::event::{AppEvent, Command};
 use crate::api::validate::InputFile;
-use crate::api::{Client, RequestControl};
+use crate::api::{Client, ImagesResult, RequestControl};
 use crate::jobs::{self, JobOutcome};
 use crate::store::{ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 
@@ -18,27 +18,31 @@ use crate::store::{ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 pub struct Runner {
     client: Arc<Client>,
     store: SharedStore,
-    out_dir: PathBuf,
+    /// Where images go: the output folder, then the rescue folder.
+    dirs: Vec<PathBuf>,
     events: mpsc::UnboundedSender<AppEvent>,
     slots: Arc<Semaphore>,
     cancels: Arc<Mutex<HashMap<JobId, CancellationToken>>>,
+    /// Images no folder could take, per job, with the request (for their metadata).
+    unsaved: Arc<Mutex<Vec<(JobId, ImageRequest, ImagesResult)>>>,
 }
 
 impl Runner {
     pub fn new(
         client: Arc<Client>,
         store: SharedStore,
-        out_dir: PathBuf,
+        dirs: Vec<PathBuf>,
         concurrency: usize,
         events: mpsc::UnboundedSender<AppEvent>,
     ) -> Self {
         Self {
             client,
             store,
-            out_dir,
+            dirs,
             events,
             slots: Arc::new(Semaphore::new(concurrency.max(1))),
             cancels: Arc::default(),
+            unsaved: Arc::default(),
         }
     }
 
@@ -112,6 +116,9 @@ impl Runner {
                 });
             }
             Command::Suspend => {}
+            Command::RetrySave => {
+                tokio::spawn(async move { this.retry_save().await });
+            }
             Command::ListDir { dir, generation } => {
                 tokio::task::spawn_blocking(move || {
                     let listing = crate::browse::list_dir(&dir);
@@ -174,13 +181,54 @@ impl Runner {
                     }
                 });
                 let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx) };
-                let outcome = jobs::execute(&self.client, &self.store, id, &request, &self.out_dir, ctl).await;
+                let outcome = jobs::execute(&self.client, &self.store, id, &request, &self.dirs, ctl).await;
                 let _ = forward.await;
+                self.keep_unsaved(id, &request, &outcome);
                 describe(outcome)
             }
         };
         self.cancels().remove(&id);
         self.send(AppEvent::JobFinished { id, status, message });
+    }
+
+    /// Images that no folder took stay in memory, so nothing the API returned is lost.
+    fn keep_unsaved(&self, id: JobId, request: &ImageRequest, outcome: &JobOutcome) {
+        let JobOutcome::Done { result, unsaved, .. } = outcome else { return };
+        if unsaved.is_empty() {
+            return;
+        }
+        let reason = unsaved.first().map(|(_, why)| why.clone()).unwrap_or_default();
+        let waiting =
+            ImagesResult { images: unsaved.iter().map(|(image, _)| image.clone()).collect(), ..(**result).clone() };
+        self.unsaved.lock().unwrap_or_else(PoisonError::into_inner).push((id, request.clone(), waiting));
+        self.send(AppEvent::Unsaved { id, count: unsaved.len(), reason });
+    }
+
+    /// Writes the waiting images again: the output folder, else the rescue folder.
+    async fn retry_save(&self) {
+        let waiting = std::mem::take(&mut *self.unsaved.lock().unwrap_or_else(PoisonError::into_inner));
+        let dirs = self.dirs.clone();
+        let (mut written, mut problems) = (0, Vec::new());
+        for (id, request, result) in waiting {
+            let (dirs, req, res) = (dirs.clone(), request.clone(), result.clone());
+            let attempt = tokio::task::spawn_blocking(move || jobs::write_with_fallback(&dirs, &req, &res)).await;
+            let (saved, unsaved, _) = attempt.unwrap_or_else(|e| (Vec::new(), Vec::new(), vec![e.to_string()]));
+            written += saved.len();
+            if !saved.is_empty()
+                && let Err(e) = self.store.run(move |s| s.add_images(id, &saved)).await
+            {
+                problems.push(e.to_string());
+            }
+            if !unsaved.is_empty() {
+                problems.extend(unsaved.first().map(|(_, why)| why.clone()));
+                let left = ImagesResult { images: unsaved.into_iter().map(|(image, _)| image).collect(), ..result };
+                self.unsaved.lock().unwrap_or_else(PoisonError::into_inner).push((id, request, left));
+            }
+        }
+        let waiting =
+            self.unsaved.lock().unwrap_or_else(PoisonError::into_inner).iter().map(|(_, _, r)| r.images.len()).sum();
+        let message = if problems.is_empty() { String::new() } else { format!(": {}", problems.join("; ")) };
+        self.send(AppEvent::SaveRetried { written, waiting, message });
     }
 
     /// Cancels every running job (on quit).

@@ -45,7 +45,7 @@ impl Focus {
 /// What a confirmation is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Confirm {
-    Quit { running: usize },
+    Quit { running: usize, unsaved: usize },
     CancelJob(JobId),
     DeleteJob(JobId),
 }
@@ -115,6 +115,8 @@ pub struct State {
     pub previews: Vec<Arc<Prepared>>,
     /// Previews that could not be made, with the reason.
     pub preview_errors: HashMap<PreviewKey, String>,
+    /// Images received but not yet written anywhere (they wait in the runner's memory).
+    pub unsaved: usize,
 }
 
 impl State {
@@ -151,6 +153,7 @@ impl State {
             truecolor: false,
             previews: Vec::new(),
             preview_errors: HashMap::new(),
+            unsaved: 0,
         };
         state.revalidate();
         state

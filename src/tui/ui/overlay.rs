@@ -67,7 +67,11 @@ fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn confirm(what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let question = match what {
-        Confirm::Quit { running } => format!("{running} job(s) still running. Quit and cancel them?"),
+        Confirm::Quit { running, unsaved: 0 } => format!("{running} job(s) still running. Quit and cancel them?"),
+        Confirm::Quit { running, unsaved } => format!(
+            "{unsaved} image(s) are only in memory (no folder could take them) and {running} job(s) run. \
+             Quit and lose them? (Ctrl-W tries to write them again)"
+        ),
         Confirm::CancelJob(id) => format!("Cancel running job #{id}? (It may already be billed.)"),
         Confirm::DeleteJob(id) => format!("Delete job #{id} and its image files?"),
     };

@@ -47,6 +47,9 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
     if !state.live.is_empty() {
         spans.push(styled(format!("· {} running ", state.live.len()), theme.status(crate::store::JobStatus::Running)));
     }
+    if state.unsaved > 0 {
+        spans.push(styled(format!("· {} unsaved (Ctrl-W) ", state.unsaved), theme.error()));
+    }
     if let Some((text, severity)) = &state.notice {
         let style = match severity {
             Severity::Info => theme.success(),

@@ -88,9 +88,9 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::Submit => submit(state),
         Action::Quit => {
-            let running = state.live.len();
-            if running > 0 {
-                state.overlay = Some(Overlay::Confirm(Confirm::Quit { running }));
+            let (running, unsaved) = (state.live.len(), state.unsaved);
+            if running > 0 || unsaved > 0 {
+                state.overlay = Some(Overlay::Confirm(Confirm::Quit { running, unsaved }));
             } else {
                 state.quit = true;
             }
@@ -146,6 +146,11 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::EditResult => edit_result(state),
+        Action::RetrySave if state.unsaved > 0 => vec![Command::RetrySave],
+        Action::RetrySave => {
+            state.set_notice("no image is waiting to be written", Severity::Info);
+            Vec::new()
+        }
         Action::ParentDir | Action::OpenPath | Action::Complete => Vec::new(),
         Action::NextValue | Action::PrevValue => {
             let delta = if action == Action::NextValue { 1 } else { -1 };
@@ -420,6 +425,20 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         | AppEvent::FilesInspected(_)
         | AppEvent::Completed { .. }
         | AppEvent::PathResolved { .. }) => browser::on_event(state, event),
+        AppEvent::Unsaved { id, count, reason } => {
+            state.unsaved += count;
+            state.set_notice(
+                format!("job {id}: {count} image(s) could not be written ({reason}); they wait in memory: Ctrl-W writes them again"),
+                Severity::Error,
+            );
+            Vec::new()
+        }
+        AppEvent::SaveRetried { written, waiting, message } => {
+            state.unsaved = waiting;
+            let severity = if waiting == 0 { Severity::Info } else { Severity::Error };
+            state.set_notice(format!("wrote {written} waiting image(s); {waiting} still wait{message}"), severity);
+            reload_history(state)
+        }
         AppEvent::PreviewReady(prepared) => {
             // A preview for an image no longer selected is dropped.
             if state.preview_path().as_ref() == Some(&prepared.key.path) {

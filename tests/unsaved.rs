@@ -1,0 +1,69 @@
+//! Nothing the API returned is lost: when neither the output folder nor the rescue folder can
+//! take an image, it waits in memory, the app says so, and a retry writes it once a folder can.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use imgtui::api::GenerateRequest;
+use imgtui::store::{ImageRequest, JobStatus, SharedStore, Store};
+use imgtui::tui::event::{AppEvent, Command};
+use imgtui::tui::runner::Runner;
+use tokio::sync::mpsc;
+
+async fn next_event(
+    rx: &mut mpsc::UnboundedReceiver<AppEvent>,
+    what: &str,
+    pick: impl Fn(&AppEvent) -> bool,
+) -> AppEvent {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let event = tokio::time::timeout_at(deadline, rx.recv()).await.unwrap_or_else(|_| panic!("no {what} in time"));
+        let event = event.expect("the runner is alive");
+        if pick(&event) {
+            return event;
+        }
+    }
+}
+
+#[tokio::test]
+async fn images_no_folder_takes_wait_in_memory_until_a_retry_writes_them() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = SharedStore::new(Store::open(data.path()).unwrap());
+    // A file where the folders should be: nothing can be created below it.
+    let blocker = data.path().join("blocker");
+    std::fs::write(&blocker, b"in the way").unwrap();
+    let dirs = vec![blocker.join("out"), blocker.join("rescue")];
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let runner = Runner::new(Arc::new(common::client(&server)), store.clone(), dirs.clone(), 1, tx);
+
+    let request = ImageRequest::Generate(GenerateRequest::new("dall-e-2", "a kept fox"));
+    runner.execute(Command::Submit { request: Box::new(request), parent: None });
+    let unsaved = next_event(&mut rx, "Unsaved", |e| matches!(e, AppEvent::Unsaved { .. })).await;
+    let AppEvent::Unsaved { id, count, reason } = unsaved else { unreachable!() };
+    assert_eq!(count, 1);
+    assert!(reason.contains("cannot write"), "{reason}");
+    let finished = next_event(&mut rx, "JobFinished", |e| matches!(e, AppEvent::JobFinished { .. })).await;
+    assert!(matches!(finished, AppEvent::JobFinished { status: JobStatus::Done, .. }));
+    let job = store.run(move |s| s.job(id)).await.unwrap().unwrap();
+    assert!(job.images.is_empty() && job.error.unwrap().contains("not written"));
+
+    // A retry while the folders are still blocked keeps the image waiting.
+    runner.execute(Command::RetrySave);
+    let retried = next_event(&mut rx, "SaveRetried", |e| matches!(e, AppEvent::SaveRetried { .. })).await;
+    assert!(matches!(retried, AppEvent::SaveRetried { written: 0, waiting: 1, .. }), "{retried:?}");
+
+    // The disk has room again: the retry writes the image and records it.
+    std::fs::remove_file(&blocker).unwrap();
+    runner.execute(Command::RetrySave);
+    let retried = next_event(&mut rx, "SaveRetried", |e| matches!(e, AppEvent::SaveRetried { .. })).await;
+    assert!(matches!(retried, AppEvent::SaveRetried { written: 1, waiting: 0, .. }), "{retried:?}");
+    let job = store.run(move |s| s.job(id)).await.unwrap().unwrap();
+    assert_eq!(job.images.len(), 1);
+    assert!(job.images[0].path.starts_with(&dirs[0]));
+    assert_eq!(image::open(&job.images[0].path).unwrap().to_rgba8().dimensions(), (1024, 1024));
+}
