@@ -175,3 +175,38 @@ fn edit_with_an_image_and_a_mask_picked_in_the_browser() {
     let after = tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
     assert!(after.contains("EXIT=0"), "{after}");
 }
+
+#[test]
+fn a_resize_storm_down_to_1x1_leaves_the_app_working() {
+    let data = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(100, 30, &app_command(data.path(), ""));
+    tmux.wait_for("the app", 20, |s| s.contains("Prompt"));
+    for (w, h) in [(1, 1), (200, 60), (2, 1), (39, 11), (40, 12), (1, 50), (150, 2), (80, 24), (5, 5), (120, 40)] {
+        assert!(
+            tmux.cmd(&["resize-window", "-t", "e2e", "-x", &w.to_string(), "-y", &h.to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    assert!(tmux.cmd(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]).status().unwrap().success());
+    tmux.type_text("still alive");
+    tmux.wait_for("the app after the storm", 10, |s| s.contains("still alive") && s.contains("Settings"));
+    tmux.keys(&["C-c"]);
+    let after = tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
+    assert!(after.contains("EXIT=0") && after.contains("icanon echo"), "{after}");
+}
+
+#[test]
+fn a_panic_leaves_the_terminal_restored() {
+    let data = tempfile::tempdir().unwrap();
+    let tmux =
+        Tmux::start(100, 30, &format!("env IMGTUI_TEST_PANIC=1 RUST_BACKTRACE=0 {}", app_command(data.path(), "")));
+    tmux.wait_for("the app", 20, |s| s.contains("Prompt"));
+    tmux.keys(&["F12"]);
+    let after = tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
+    assert!(after.contains("EXIT=101"), "a panic exit: {after}");
+    assert!(after.contains("panic injected by IMGTUI_TEST_PANIC"), "the message is readable: {after}");
+    assert!(after.contains("icanon echo"), "raw mode was undone: {after}");
+    assert!(!after.contains("Settings"), "the alternate screen was left: {after}");
+}

@@ -95,6 +95,7 @@ pub async fn run(
             }
             _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
         };
+        panic_on_request(&msg);
         let mut commands = update::update(&mut state, msg);
         // Drain what else is waiting, so a burst costs one render.
         while let Ok(event) = events_rx.try_recv() {
@@ -150,4 +151,15 @@ fn sync_prompt_cursor(state: &mut State) {
     };
     state.prompt.set_cursor_style(style);
     state.prompt.set_cursor_line_style(Style::new());
+}
+
+/// Test builds only: F12 panics when IMGTUI_TEST_PANIC is set, so a test can check that a panic
+/// leaves the terminal restored.
+fn panic_on_request(msg: &Msg) {
+    if cfg!(debug_assertions)
+        && std::env::var_os("IMGTUI_TEST_PANIC").is_some()
+        && matches!(msg, Msg::Key(key) if key.code == crossterm::event::KeyCode::F(12))
+    {
+        panic!("panic injected by IMGTUI_TEST_PANIC");
+    }
 }
