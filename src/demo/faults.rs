@@ -22,6 +22,8 @@ pub enum Fault {
     Drop,
     /// Answer normally, but close the connection halfway through the body.
     Truncate,
+    /// Answer normally, sending the body in `chunk` bytes every `every_ms`.
+    SlowBody { chunk: usize, every_ms: u64 },
 }
 
 /// A fault for the next `times` requests whose path contains `path` (all paths when empty).

@@ -10,6 +10,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 use super::DemoState;
@@ -95,7 +96,23 @@ async fn inject_faults(
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
         Fault::Truncate => truncate(next.run(request).await).await,
+        Fault::SlowBody { chunk, every_ms } => slow(next.run(request).await, chunk.max(1), every_ms).await,
     }
+}
+
+/// Sends the body a little at a time, for read timeouts and progress through slow links.
+async fn slow(response: Response, chunk: usize, every_ms: u64) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let pieces: Vec<Bytes> = bytes.chunks(chunk).map(Bytes::copy_from_slice).collect();
+    let stream = futures::stream::iter(pieces).then(move |piece| async move {
+        tokio::time::sleep(Duration::from_millis(every_ms)).await;
+        Ok::<_, std::io::Error>(piece)
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
 }
 
 /// Sends the first half of the body under a Content-Length for all of it, then fails.
