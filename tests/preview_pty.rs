@@ -158,10 +158,13 @@ fn run_protocol(graphics: &str) {
         assert!(row > 14 && row < 40 && col > 58, "{graphics}: placed in the preview pane, at row {row} col {col}");
     }
 
+    // Output is ordered: once this key's echo is on screen, the frame with the image is complete.
+    pty.send(b">");
+    pty.wait_for_screen(">");
     let mark = pty.len();
     pty.send(b"abcdefghijklmnopqrst");
-    pty.wait_for_screen("abcdefghijklmnopqrst");
-    pty.wait_for_screen("20/32000");
+    pty.wait_for_screen(">abcdefghijklmnopqrst");
+    pty.wait_for_screen("21/32000");
     let typed = pty.since(mark);
     assert_eq!(count(&typed, sig), 0, "{graphics}: typing sent no image data");
     for other in ["kitty", "iterm", "sixel"] {

@@ -72,7 +72,7 @@ impl Action {
             Self::LoadJob => "load the job's parameters into the form",
             Self::DeleteJob => "delete the job and its image files",
             Self::EditResult => "edit this result: the shown image becomes the input of an edit",
-            Self::RetrySave => "write again the images that are only in memory (disk was full)",
+            Self::RetrySave => "write the images waiting in memory again",
             Self::NextImage => "next image of the job",
             Self::PrevImage => "previous image of the job",
             Self::MoveItemUp => "move the input image up (the first one is masked)",
