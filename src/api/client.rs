@@ -142,7 +142,7 @@ impl Client {
         req.validate(&self.models).map_err(ApiError::Invalid)?;
         let url = self.url("images/generations");
         let (body, retries) = self.send_with_retries(|| self.authed(self.http.post(&url).json(req)), ctl).await?;
-        self.receive(&body, retries, ctl).await
+        self.receive(body, retries, ctl).await
     }
 
     /// `POST /images/edits` as multipart. Validates first (reading the files' headers).
@@ -173,7 +173,7 @@ impl Client {
             self.authed(self.http.post(&url).multipart(form))
         };
         let (body, retries) = self.send_with_retries(build, ctl).await?;
-        self.receive(&body, retries, ctl).await
+        self.receive(body, retries, ctl).await
     }
 
     /// Sends until a 2xx answer, a final error, or the retries run out.
@@ -244,8 +244,10 @@ impl Client {
     }
 
     /// Parses a 2xx body and turns every datum into bytes: base64 decoded, URLs downloaded.
-    async fn receive(&self, body: &[u8], retries: u32, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
-        let mut response = response::parse_success(200, body)?;
+    async fn receive(&self, body: bytes::Bytes, retries: u32, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
+        let mut response = response::parse_success(200, &body)?;
+        // The raw text is not needed once parsed; each base64 string is freed once decoded.
+        drop(body);
         let total = response.data.len();
         let mut images = Vec::with_capacity(total);
         let mut lost = Vec::new();

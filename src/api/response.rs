@@ -67,44 +67,63 @@ pub fn parse_success(status: u16, body: &[u8]) -> Result<ImagesResponse, ApiErro
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(invalid("the body is empty".into()));
     }
-    let value: Value = serde_json::from_slice(body)
+    // One pass over the body, straight into the image list: a 30 MB base64 answer is held
+    // once as text and once as strings, never as a `Value` tree plus copies of it.
+    let wire: Wire = serde_json::from_slice(body)
         .map_err(|e| invalid(format!("it is not JSON ({e}); it starts with: {}", quote(body))))?;
-    let payload = match unwrap_envelope(&value) {
-        Envelope::Success(data) => data,
-        Envelope::Failed(message) => {
-            return Err(ApiError::Http { status, message, code: None, param: None, hint: None, retry_after: None });
+    let failed =
+        |message: String| ApiError::Http { status, message, code: None, param: None, hint: None, retry_after: None };
+    let response = match (wire.status.as_deref(), wire.data) {
+        // TTAPI's envelope: {"status":"SUCCESS","message":"success","data":{…the OpenAI body…}}.
+        (Some(s), Some(WireData::Envelope(inner))) if s.eq_ignore_ascii_case("success") => *inner,
+        (Some(s), data) if !s.eq_ignore_ascii_case("success") && !matches!(data, Some(WireData::List(_))) => {
+            let message = wire.message.filter(|m| !m.is_empty()).unwrap_or_else(|| format!("status {s}"));
+            return Err(failed(message));
         }
-        Envelope::None => &value,
+        (_, Some(WireData::List(data))) => ImagesResponse {
+            created: wire.created,
+            data,
+            background: wire.background,
+            output_format: wire.output_format,
+            size: wire.size,
+            quality: wire.quality,
+            usage: wire.usage,
+        },
+        (_, _) => match wire.error {
+            Some(err) => {
+                let (message, code, param) = openai_error_fields(&err);
+                return Err(ApiError::Http { status, message, code, param, hint: None, retry_after: None });
+            }
+            None => return Err(invalid("it has no `data`".into())),
+        },
     };
-    if payload.get("data").is_none()
-        && let Some(err) = payload.get("error")
-    {
-        let (message, code, param) = openai_error_fields(err);
-        return Err(ApiError::Http { status, message, code, param, hint: None, retry_after: None });
-    }
-    let response: ImagesResponse =
-        serde_json::from_value(payload.clone()).map_err(|e| invalid(format!("unexpected shape: {e}")))?;
     if response.data.is_empty() {
         return Err(invalid("it holds no images (`data` is empty)".into()));
     }
     Ok(response)
 }
 
-enum Envelope<'a> {
-    Success(&'a Value),
-    Failed(String),
-    None,
+/// Both shapes of a 2xx body at once; unknown fields are ignored.
+#[derive(Deserialize)]
+struct Wire {
+    #[serde(default)]
+    created: i64,
+    data: Option<WireData>,
+    background: Option<String>,
+    output_format: Option<String>,
+    size: Option<String>,
+    quality: Option<String>,
+    usage: Option<Usage>,
+    status: Option<String>,
+    message: Option<String>,
+    error: Option<Value>,
 }
 
-/// TTAPI wraps the OpenAI body as `{"status":"SUCCESS","message":"success","data":{...}}`.
-fn unwrap_envelope(value: &Value) -> Envelope<'_> {
-    let Some(status) = value.get("status").and_then(Value::as_str) else { return Envelope::None };
-    let message = value.get("message").and_then(Value::as_str).unwrap_or("").to_string();
-    match value.get("data") {
-        Some(data) if status.eq_ignore_ascii_case("success") && data.is_object() => Envelope::Success(data),
-        _ if status.eq_ignore_ascii_case("success") => Envelope::None,
-        _ => Envelope::Failed(if message.is_empty() { format!("status {status}") } else { message }),
-    }
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WireData {
+    List(Vec<ImageDatum>),
+    Envelope(Box<ImagesResponse>),
 }
 
 fn openai_error_fields(err: &Value) -> (String, Option<String>, Option<String>) {

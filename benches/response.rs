@@ -1,0 +1,87 @@
+//! A large answer: 10 images as base64 in one ~30 MB JSON body (what 10 photographic
+//! 1536x1024 PNGs come to), parsed and decoded as the client does. Reports the time and the
+//! peak memory growth against the payload (target: under 3x).
+
+use std::time::Instant;
+
+use base64::Engine as _;
+use imgtui::api::response::parse_success;
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| -> f64 {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    field("VmHWM:") / 1024.0
+}
+
+fn body(images: usize, bytes_each: usize) -> Vec<u8> {
+    // Incompressible bytes, like a photograph's PNG.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut image = vec![0u8; bytes_each];
+    for byte in &mut image {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        *byte = state as u8;
+    }
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&image);
+    let data: Vec<String> = (0..images).map(|_| format!("{{\"b64_json\":\"{b64}\"}}")).collect();
+    format!(
+        "{{\"created\":1,\"data\":[{}],\"usage\":{{\"input_tokens\":1,\"output_tokens\":2,\"total_tokens\":3}}}}",
+        data.join(",")
+    )
+    .into_bytes()
+}
+
+/// Reads the body from `path`, parses and decodes it, and reports: run in a fresh process so
+/// the memory high-water mark starts clean.
+fn measure(path: &str) {
+    let baseline = peak_rss_mb();
+    let started = Instant::now();
+    let payload = std::fs::read(path).unwrap_or_default();
+    let payload_mb = payload.len() as f64 / (1024.0 * 1024.0);
+    let mut response = match parse_success(200, &payload) {
+        Ok(response) => response,
+        Err(e) => panic!("{e}"),
+    };
+    drop(payload);
+    let mut decoded = Vec::new();
+    for datum in &mut response.data {
+        if let Some(b64) = datum.b64_json.take() {
+            decoded.push(base64::engine::general_purpose::STANDARD.decode(b64.trim()).unwrap_or_default());
+        }
+    }
+    let elapsed = started.elapsed();
+    let peak = peak_rss_mb() - baseline;
+    let ratio = peak / payload_mb;
+    println!(
+        "read + parse + decode of a {payload_mb:.1} MB answer with {} images: {:.0} ms",
+        decoded.len(),
+        elapsed.as_secs_f64() * 1000.0
+    );
+    println!(
+        "peak memory for it: {peak:.1} MB = {ratio:.2}x the payload (target < 3x) {}",
+        if ratio < 3.0 { "PASS" } else { "FAIL" }
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--measure") {
+        return measure(args.get(at + 1).map_or("", String::as_str));
+    }
+    let path = std::env::temp_dir().join(format!("imgtui-bench-response-{}.json", std::process::id()));
+    let _ = std::fs::write(&path, body(10, 2_250_000));
+    let exe = std::env::current_exe().unwrap_or_default();
+    match std::process::Command::new(exe).arg("--measure").arg(&path).status() {
+        Ok(status) if status.success() => {}
+        other => eprintln!("the measuring process failed: {other:?}"),
+    }
+    let _ = std::fs::remove_file(path);
+}
