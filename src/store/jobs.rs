@@ -39,6 +39,27 @@ pub struct DoneOutcome {
     pub lost: Vec<String>,
 }
 
+/// One row per image file of job `id`; a row for the same position is replaced.
+fn insert_images(tx: &rusqlite::Transaction<'_>, id: JobId, images: &[ImageRecord]) -> rusqlite::Result<()> {
+    for image in images {
+        tx.execute(
+            "INSERT OR REPLACE INTO images (job_id, idx, path, format, width, height, bytes, sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                image.index,
+                image.path.to_string_lossy(),
+                image.format,
+                image.width,
+                image.height,
+                image.bytes as i64,
+                image.sha256
+            ],
+        )?;
+    }
+    Ok(())
+}
+
 fn like_pattern(word: &str) -> String {
     let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
@@ -137,23 +158,7 @@ impl Store {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| super::db_error(&path, &e);
         let tx = self.conn.transaction().map_err(err)?;
-        for image in &outcome.images {
-            tx.execute(
-                "INSERT INTO images (job_id, idx, path, format, width, height, bytes, sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    id,
-                    image.index,
-                    image.path.to_string_lossy(),
-                    image.format,
-                    image.width,
-                    image.height,
-                    image.bytes as i64,
-                    image.sha256
-                ],
-            )
-            .map_err(err)?;
-        }
+        insert_images(&tx, id, &outcome.images).map_err(err)?;
         let changed = tx
             .execute(
                 "UPDATE jobs SET status = 'done', finished_at = ?2, retries = ?3, usage = ?4,
@@ -185,23 +190,7 @@ impl Store {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| super::db_error(&path, &e);
         let tx = self.conn.transaction().map_err(err)?;
-        for image in images {
-            tx.execute(
-                "INSERT OR REPLACE INTO images (job_id, idx, path, format, width, height, bytes, sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    id,
-                    image.index,
-                    image.path.to_string_lossy(),
-                    image.format,
-                    image.width,
-                    image.height,
-                    image.bytes as i64,
-                    image.sha256
-                ],
-            )
-            .map_err(err)?;
-        }
+        insert_images(&tx, id, images).map_err(err)?;
         tx.commit().map_err(err)
     }
 
