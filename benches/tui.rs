@@ -147,4 +147,121 @@ fn main() {
     let rss = rss_mb(pid);
     report("RSS with 10,000 jobs in the history", format!("{rss:.1} MB"), "< 80 MB", rss < 80.0);
     let _ = child.kill();
+    keys_while_a_large_answer_decodes();
+}
+
+/// A 28.6 MB answer (10 base64 images) served by `imgtui serve-demo`; while the app receives
+/// and decodes it, one key every 10 ms, each timed from send to its echo on screen.
+fn keys_while_a_large_answer_decodes() {
+    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .args(["--demo-latency-ms", "0", "--data-dir"])
+        .arg(data.path().join("server"))
+        .args(["serve-demo", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut line = String::new();
+    if let Some(out) = server.stdout.take() {
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut line);
+    }
+    let base_url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_default().to_string();
+    let host = base_url.trim_start_matches("http://").split('/').next().unwrap_or_default().to_string();
+    let body = large_answer();
+    let rule =
+        serde_json::json!([{ "kind": "status", "status": 200, "body": body, "path": "generations" }]).to_string();
+    let mut stream = std::net::TcpStream::connect(&host).unwrap_or_else(|e| panic!("{e}"));
+    let request = format!(
+        "POST /_demo/faults HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        rule.len()
+    );
+    let _ = stream.write_all(request.as_bytes());
+    let _ = stream.write_all(rule.as_bytes());
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+
+    let pair = native_pty_system()
+        .openpty(PtySize { rows: 40, cols: 120, pixel_width: 1200, pixel_height: 800 })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.args(["--graphics", "blocks", "--base-url", &base_url, "--data-dir"]);
+    cmd.arg(data.path());
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("XDG_CONFIG_HOME", data.path().join("config"));
+    cmd.env("OPENAI_API_KEY", "sk-bench");
+    cmd.env_remove("TTAPI_API_KEY");
+    let mut child = pair.slave.spawn_command(cmd).unwrap_or_else(|e| panic!("{e}"));
+    let mut reader = pair.master.try_clone_reader().unwrap_or_else(|e| panic!("{e}"));
+    let mut writer = pair.master.take_writer().unwrap_or_else(|e| panic!("{e}"));
+    let screen: Arc<Mutex<vt100::Parser>> = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
+    let sink = screen.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap_or_else(|e| e.into_inner()).process(&buf[..n]);
+        }
+    });
+    let shows = |text: &str| screen.lock().unwrap_or_else(|e| e.into_inner()).screen().contents().contains(text);
+    let wait = |what: &str, check: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !check() {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    };
+    wait("the app", &|| shows("Prompt"));
+    let _ = writer.write_all(b"big\x13"); // Ctrl-S
+    let _ = writer.flush();
+    wait("the job to start", &|| shows("running"));
+    let mut latencies = Vec::new();
+    let mut typed = String::from("big");
+    while !shows("✓ #1") && !shows("✗ #1") && latencies.len() < 2000 {
+        let c = (b'a' + (latencies.len() % 26) as u8) as char;
+        typed.push(c);
+        let sent = Instant::now();
+        let _ = writer.write_all(&[c as u8]);
+        let _ = writer.flush();
+        let tail: String = typed.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+        wait("a keystroke's echo", &|| shows(&tail));
+        latencies.push(sent.elapsed());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    latencies.sort();
+    let pick = |q: f64| latencies.get(((latencies.len() as f64 - 1.0) * q) as usize).copied().unwrap_or_default();
+    let (p50, p99) = (pick(0.5), pick(0.99));
+    println!(
+        "keystroke to echo while a 28.6 MB answer is received and decoded ({} keys): p50 {:.1} ms, p99 {:.1} ms",
+        latencies.len(),
+        p50.as_secs_f64() * 1000.0,
+        p99.as_secs_f64() * 1000.0
+    );
+    report(
+        "frame time p99 while decoding (keystroke to echo)",
+        format!("{:.1} ms", p99.as_secs_f64() * 1000.0),
+        "< 16 ms",
+        p99 < Duration::from_millis(16),
+    );
+    let _ = child.kill();
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+/// Ten incompressible 2.25 MB "images" as base64: what ten photographic 1536x1024 PNGs weigh.
+fn large_answer() -> String {
+    use base64::Engine as _;
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let image: Vec<u8> = (0..2_250_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&image);
+    let data: Vec<String> = (0..10).map(|_| format!("{{\"b64_json\":\"{b64}\"}}")).collect();
+    format!("{{\"created\":1,\"data\":[{}]}}", data.join(","))
 }
