@@ -126,10 +126,6 @@ impl Placer {
             _ => Vec::new(),
         }
     }
-
-    pub fn graphics(&self) -> Graphics {
-        self.graphics
-    }
 }
 
 #[cfg(test)]
