@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use reqwest::multipart::{Form, Part};
 use reqwest::RequestBuilder;
+use reqwest::multipart::{Form, Part};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 

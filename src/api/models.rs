@@ -25,6 +25,9 @@ pub struct ModelSpec {
     pub default_response_format: String,
     /// Empty: the parameter is not accepted (results are PNG).
     pub output_formats: Vec<String>,
+    /// The format when none is asked for; the compression and transparency rules test it.
+    #[serde(default = "png")]
+    pub default_output_format: String,
     /// Output formats with which `output_compression` (0-100) is accepted.
     pub compression_formats: Vec<String>,
     pub backgrounds: Vec<String>,
@@ -120,6 +123,10 @@ pub fn parse_size(size: &str) -> Option<(u32, u32)> {
     Some((w.parse().ok()?, h.parse().ok()?))
 }
 
+fn png() -> String {
+    "png".into()
+}
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
@@ -137,6 +144,7 @@ fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
         response_formats: Vec::new(),
         default_response_format: "b64_json".into(),
         output_formats: strings(&["png", "jpeg", "webp"]),
+        default_output_format: png(),
         compression_formats: strings(&["jpeg", "webp"]),
         backgrounds: strings(&["transparent", "opaque", "auto"]),
         transparent_formats: strings(&["png", "webp"]),
@@ -176,6 +184,7 @@ fn dall_e_2() -> ModelSpec {
         response_formats: strings(&["url", "b64_json"]),
         default_response_format: "url".into(),
         output_formats: Vec::new(),
+        default_output_format: png(),
         compression_formats: Vec::new(),
         backgrounds: Vec::new(),
         transparent_formats: Vec::new(),

@@ -94,7 +94,7 @@ pub fn check_params(
     check_choice(&mut errors, models, spec, "moderation", o.moderation.as_deref(), |s| &s.moderations);
     check_choice(&mut errors, models, spec, "style", o.style.as_deref(), |s| &s.styles);
 
-    let format = o.output_format.as_deref().unwrap_or("png");
+    let format = o.output_format.as_deref().unwrap_or(&spec.default_output_format);
     if let Some(level) = o.output_compression {
         if spec.compression_formats.is_empty() {
             errors.push(not_accepted(models, "output_compression", &level.to_string(), m, |s| {

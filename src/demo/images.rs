@@ -203,9 +203,9 @@ async fn produce(
         (Some(edit), None) => edit.base.dimensions(),
         (None, None) => spec.resolve_size(options.size.as_deref()),
     };
-    let format = match options.output_format.as_deref() {
-        Some("jpeg") => ImageFormat::Jpeg,
-        Some("webp") => ImageFormat::Webp,
+    let format = match options.output_format.as_deref().unwrap_or(&spec.default_output_format) {
+        "jpeg" => ImageFormat::Jpeg,
+        "webp" => ImageFormat::Webp,
         _ => ImageFormat::Png,
     };
     let transparent = options.background.as_deref() == Some("transparent");

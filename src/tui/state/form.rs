@@ -154,7 +154,7 @@ impl SettingsForm {
     pub fn applies(&self, field: Field, spec: &ModelSpec) -> bool {
         match field {
             Field::Compression => {
-                let format = self.options.output_format.as_deref().unwrap_or("png");
+                let format = self.options.output_format.as_deref().unwrap_or(&spec.default_output_format);
                 spec.compression_formats.iter().any(|f| f == format)
             }
             _ => true,
@@ -244,7 +244,7 @@ impl SettingsForm {
             (None, Field::Size) => format!("default ({})", spec.default_size),
             (None, Field::Quality) => format!("default ({})", spec.default_quality),
             (None, Field::N) => "1".into(),
-            (None, Field::OutputFormat) => "default (png)".into(),
+            (None, Field::OutputFormat) => format!("default ({})", spec.default_output_format),
             (None, Field::Compression) => "default (100)".into(),
             (None, Field::ResponseFormat) => format!("default ({})", spec.default_response_format),
             (None, Field::Style) => format!("default ({})", spec.styles.first().map_or("", String::as_str)),
