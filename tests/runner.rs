@@ -1,5 +1,7 @@
-//! Nothing the API returned is lost: when neither the output folder nor the rescue folder can
-//! take an image, it waits in memory, the app says so, and a retry writes it once a folder can.
+//! The app's job runner over real HTTP. Nothing the API returned is lost: when neither the
+//! output folder nor the rescue folder can take an image, it waits in memory, the app says so,
+//! and a retry writes it once a folder can. And a fresh answer's first image is decoded while it
+//! is written, so its preview does not decode the file again.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,7 +10,8 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use imgtui::api::GenerateRequest;
+use imgtui::api::{GenerateRequest, Progress};
+use imgtui::preview::WarmPixels;
 use imgtui::store::{ImageRequest, JobStatus, SharedStore, Store};
 use imgtui::tui::event::{AppEvent, Command};
 use imgtui::tui::runner::Runner;
@@ -66,4 +69,33 @@ async fn images_no_folder_takes_wait_in_memory_until_a_retry_writes_them() {
     assert_eq!(job.images.len(), 1);
     assert!(job.images[0].path.starts_with(&dirs[0]));
     assert_eq!(image::open(&job.images[0].path).unwrap().to_rgba8().dimensions(), (1024, 1024));
+}
+
+#[tokio::test]
+async fn the_first_image_is_decoded_while_it_is_written_and_handed_to_its_preview() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = SharedStore::new(Store::open(data.path()).unwrap());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let warm = WarmPixels::default();
+    let runner = Runner::new(Arc::new(common::client(&server)), store.clone(), vec![data.path().join("out")], 1, tx)
+        .with_warm_pixels(warm.clone());
+
+    let mut request = GenerateRequest::new("gpt-image-1", "a warm fox");
+    request.options.size = Some("1536x1024".into());
+    request.options.n = Some(2);
+    runner.execute(Command::Submit { request: Box::new(ImageRequest::Generate(request)), parent: None });
+    let received = next_event(&mut rx, "the answer", |e| {
+        matches!(e, AppEvent::JobProgress { progress: Progress::Received { .. }, .. } | AppEvent::JobFinished { .. })
+    })
+    .await;
+    assert!(matches!(received, AppEvent::JobProgress { .. }), "the answer is announced before the job ends");
+    let finished = next_event(&mut rx, "JobFinished", |e| matches!(e, AppEvent::JobFinished { .. })).await;
+    let AppEvent::JobFinished { id, status: JobStatus::Done, .. } = finished else { panic!("{finished:?}") };
+    let job = store.run(move |s| s.job(id)).await.unwrap().unwrap();
+    let first = job.images.iter().find(|i| i.index == 0).unwrap();
+    let pixels = warm.take(&first.path).expect("the first image's pixels wait for its preview");
+    assert_eq!(pixels, image::open(&first.path).unwrap().into_rgba8(), "the same pixels as the file's");
+    assert!(warm.take(&first.path).is_none(), "taken once");
+    assert!(warm.take(&job.images[1].path).is_none(), "only the first image is decoded ahead");
 }

@@ -2,6 +2,7 @@
 //! retries with backoff, cancellation, and `url` results downloaded at once.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::RequestBuilder;
@@ -54,6 +55,9 @@ pub enum Progress {
     RetryScheduled { retry: u32, wait: Duration, reason: String },
     /// Downloading a `url` result.
     Downloading { index: usize, total: usize },
+    /// The answer is in and its images are being written. Shared, not copied: a watcher may
+    /// start decoding the first image for its preview meanwhile.
+    Received { answer: Arc<ImagesResult> },
 }
 
 /// Cancellation and progress for one request.

@@ -27,6 +27,7 @@ pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>) {
                     state = format!("waiting to retry ({retry})");
                 }
                 Some(Progress::Downloading { index, total }) => state = format!("downloading {}/{total}", index + 1),
+                Some(Progress::Received { answer }) => state = format!("writing {} image(s)", answer.images.len()),
                 None => std::future::pending::<()>().await,
             },
             _ = tick.tick(), if tty => {

@@ -1,6 +1,7 @@
 //! One job's life: queued → running → done / failed / cancelled, every step in the history.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use tokio::sync::mpsc;
@@ -14,7 +15,7 @@ use crate::store::{
 #[derive(Debug)]
 pub enum JobOutcome {
     Done {
-        result: Box<ImagesResult>,
+        result: Arc<ImagesResult>,
         saved: Vec<ImageRecord>,
         /// Images that could not be written anywhere; the bytes are here to save elsewhere.
         unsaved: Vec<(ReceivedImage, String)>,
@@ -97,7 +98,13 @@ pub async fn execute(
     let retries = counter.await.unwrap_or(0);
 
     match sent {
-        Ok(result) => finish_done(store, id, request, dirs, result, retries).await,
+        Ok(result) => {
+            let result = Arc::new(result);
+            if let Some(watcher) = &ctl.progress {
+                let _ = watcher.send(Progress::Received { answer: result.clone() });
+            }
+            finish_done(store, id, request, dirs, result, retries).await
+        }
         Err(ApiError::Cancelled) => {
             let done =
                 store.run(move |s| s.finish_failed(id, JobStatus::Cancelled, "cancelled", None, retries, now_ms()));
@@ -118,12 +125,14 @@ async fn finish_done(
     id: JobId,
     request: &ImageRequest,
     dirs: &[PathBuf],
-    result: ImagesResult,
+    result: Arc<ImagesResult>,
     retries: u32,
 ) -> JobOutcome {
     let (dirs, req, res) = (dirs.to_vec(), request.clone(), result.clone());
     // Writing is disk I/O: off the async workers. Files land before the job is marked done.
+    tracing::debug!(job = id, "answer parsed");
     let written = tokio::task::spawn_blocking(move || write_with_fallback(&dirs, &req, &res)).await;
+    tracing::debug!(job = id, "images written");
     let (saved, unsaved, warnings) =
         written.unwrap_or_else(|e| (Vec::new(), unsaved_all(&result, &e.to_string()), Vec::new()));
     let mut lost = result.lost.clone();
@@ -143,7 +152,8 @@ async fn finish_done(
         lost: lost.clone(),
     };
     log_store_error(store.run(move |s| s.finish_done(id, &outcome, now_ms())).await);
-    JobOutcome::Done { result: Box::new(result), saved, unsaved, lost, warnings, retries }
+    tracing::debug!(job = id, "recorded done");
+    JobOutcome::Done { result, saved, unsaved, lost, warnings, retries }
 }
 
 /// Where images go when the chosen folder cannot take them (full disk, no permission).
@@ -158,25 +168,26 @@ pub type Written = (Vec<ImageRecord>, Vec<(ReceivedImage, String)>, Vec<String>)
 pub fn write_with_fallback(dirs: &[PathBuf], request: &ImageRequest, result: &ImagesResult) -> Written {
     let now = SystemTime::now();
     let mut saved = Vec::new();
-    let mut pending = result.clone();
+    // Positions in `result.images` still to write: the bytes are not copied per folder.
+    let mut pending: Vec<usize> = (0..result.images.len()).collect();
     let mut reasons = Vec::new();
     let mut warnings = Vec::new();
     for dir in dirs {
-        if pending.images.is_empty() {
+        if pending.is_empty() {
             break;
         }
         if !reasons.is_empty() {
             warnings.push(format!("{}; writing to {} instead", reasons.join("; "), dir.display()));
         }
-        let outcome = save_images(dir, request, &pending, now);
+        let outcome = save_images(dir, request, result, &pending, now);
         if !outcome.unsaved.is_empty() {
             tracing::warn!(dir = %dir.display(), "could not write {} image(s)", outcome.unsaved.len());
         }
         saved.extend(outcome.saved);
         reasons = outcome.unsaved.iter().map(|(_, why)| why.clone()).collect();
-        pending.images = outcome.unsaved.into_iter().map(|(image, _)| image).collect();
+        pending = outcome.unsaved.into_iter().map(|(position, _)| position).collect();
     }
-    let unsaved = pending.images.into_iter().zip(reasons).collect();
+    let unsaved = pending.iter().filter_map(|p| result.images.get(*p).cloned()).zip(reasons).collect();
     (saved, unsaved, warnings)
 }
 

@@ -8,6 +8,8 @@ pub mod graphics;
 pub mod placer;
 pub mod prepare;
 pub mod query;
+pub mod warm;
 
 pub use graphics::{Detection, Graphics};
 pub use prepare::{CellSize, Prepared, PreviewKey};
+pub use warm::WarmPixels;

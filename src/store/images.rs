@@ -15,18 +15,26 @@ use crate::files;
 pub struct SaveOutcome {
     /// Written and hashed.
     pub saved: Vec<ImageRecord>,
-    /// Could not be written; the bytes are kept so they can be written elsewhere.
-    pub unsaved: Vec<(ReceivedImage, String)>,
+    /// Positions (in the answer's images) that could not be written, with why; the caller
+    /// still holds their bytes and can write them elsewhere.
+    pub unsaved: Vec<(usize, String)>,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes every image of `result` into `dir`. PNGs carry the prompt and parameters.
-pub fn save_images(dir: &Path, request: &ImageRequest, result: &ImagesResult, now: SystemTime) -> SaveOutcome {
+/// Writes the images of `result` at positions `which` (in `result.images`) into `dir`. PNGs
+/// carry the prompt and parameters.
+pub fn save_images(
+    dir: &Path,
+    request: &ImageRequest,
+    result: &ImagesResult,
+    which: &[usize],
+    now: SystemTime,
+) -> SaveOutcome {
     let mut outcome = SaveOutcome::default();
-    for image in &result.images {
+    for (&position, image) in which.iter().filter_map(|p| Some(p).zip(result.images.get(*p))) {
         let bytes = match image.format {
             Some(ImageFormat::Png) => with_metadata(&image.bytes, request, result, image),
             _ => image.bytes.clone(),
@@ -46,7 +54,7 @@ pub fn save_images(dir: &Path, request: &ImageRequest, result: &ImagesResult, no
                     sha256: sha256_hex(&bytes),
                 });
             }
-            Err(e) => outcome.unsaved.push((image.clone(), format!("cannot write {}: {e}", dir.join(&name).display()))),
+            Err(e) => outcome.unsaved.push((position, format!("cannot write {}: {e}", dir.join(&name).display()))),
         }
     }
     outcome

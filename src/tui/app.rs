@@ -17,7 +17,7 @@ use super::state::{Focus, State};
 use super::{terminal, ui, update};
 use crate::config::theme::Theme;
 use crate::preview::placer::{Placer, Step};
-use crate::preview::{CellSize, PreviewKey, prepare};
+use crate::preview::{CellSize, PreviewKey, WarmPixels, prepare};
 
 /// How long quitting waits for cancelled jobs to record their end in the history.
 const QUIT_GRACE: Duration = Duration::from_secs(3);
@@ -50,6 +50,7 @@ pub async fn run(
             for step in placer.sync(info.preview.as_ref(), ready.as_deref()) {
                 match step {
                     Step::Write(bytes) => {
+                        tracing::debug!(bytes = bytes.len(), "image sequence written");
                         let mut out = std::io::stdout();
                         out.write_all(&bytes)?;
                         out.flush()?;
@@ -62,7 +63,7 @@ pub async fn run(
                         terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
                         dirty = true;
                     }
-                    Step::Prepare(key) => prepare_preview(key, cell, events_tx.clone()),
+                    Step::Prepare(key) => prepare_preview(key, cell, runner.warm_pixels(), events_tx.clone()),
                 }
             }
             if dirty {
@@ -118,12 +119,20 @@ pub async fn run(
 }
 
 /// Decodes and fits an image off the UI task; the result comes back as an event.
-fn prepare_preview(key: PreviewKey, cell: CellSize, events: mpsc::UnboundedSender<AppEvent>) {
+/// A fresh answer's first image is usually decoded already (`WarmPixels`).
+fn prepare_preview(key: PreviewKey, cell: CellSize, warm: Option<WarmPixels>, events: mpsc::UnboundedSender<AppEvent>) {
+    tracing::debug!(path = %key.path.display(), "preview wanted");
     tokio::task::spawn_blocking(move || {
-        let event = match prepare::prepare(&key, cell) {
+        let decoded = warm.and_then(|w| w.take(&key.path));
+        let prepared = match &decoded {
+            Some(pixels) => prepare::prepare_image(&key, pixels, cell),
+            None => prepare::prepare(&key, cell),
+        };
+        let event = match prepared {
             Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),
             Err(message) => AppEvent::PreviewFailed { key, message },
         };
+        tracing::debug!(from_memory = decoded.is_some(), "preview prepared");
         let _ = events.send(event);
     });
 }

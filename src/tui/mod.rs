@@ -72,7 +72,10 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let concurrency = engine.config.concurrency.unwrap_or(3);
     let client = Arc::new(engine.client);
     let dirs = vec![engine.out_dir.clone(), crate::jobs::rescue_dir()];
-    let runner = runner::Runner::new(client, engine.store.clone(), dirs, concurrency, tx.clone());
+    let mut runner = runner::Runner::new(client, engine.store.clone(), dirs, concurrency, tx.clone());
+    if state.graphics != Graphics::None {
+        runner = runner.with_warm_pixels(crate::preview::WarmPixels::default());
+    }
     terminal::install_panic_hook();
     let outcome = app::run(state, theme, runner, (tx, rx), detection.tmux).await;
     drop(engine.demo);

@@ -10,8 +10,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::event::{AppEvent, Command};
 use crate::api::validate::InputFile;
-use crate::api::{Client, ImagesResult, RequestControl};
+use crate::api::{Client, ImagesResult, Progress, RequestControl};
 use crate::jobs::{self, JobOutcome};
+use crate::preview::WarmPixels;
 use crate::store::{ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub struct Runner {
     cancels: Arc<Mutex<HashMap<JobId, CancellationToken>>>,
     /// Images no folder could take, per job, with the request (for their metadata).
     unsaved: Arc<Mutex<Vec<(JobId, ImageRequest, ImagesResult)>>>,
+    /// First images decoded while they are written, for their preview (none without previews).
+    warm: Option<WarmPixels>,
 }
 
 impl Runner {
@@ -43,7 +46,18 @@ impl Runner {
             slots: Arc::new(Semaphore::new(concurrency.max(1))),
             cancels: Arc::default(),
             unsaved: Arc::default(),
+            warm: None,
         }
+    }
+
+    /// Decodes each answer's first image while it is written, for `warm`'s previews.
+    pub fn with_warm_pixels(mut self, warm: WarmPixels) -> Self {
+        self.warm = Some(warm);
+        self
+    }
+
+    pub fn warm_pixels(&self) -> Option<WarmPixels> {
+        self.warm.clone()
     }
 
     fn send(&self, event: AppEvent) {
@@ -90,6 +104,7 @@ impl Runner {
                         Ok(Some(record)) => {
                             let missing_files =
                                 record.images.iter().map(|i| i.path.clone()).filter(|p| !p.exists()).collect();
+                            tracing::debug!(job = id, "details loaded");
                             this.send(AppEvent::Details { record: Box::new(record), missing_files });
                         }
                         Ok(None) => {}
@@ -175,20 +190,40 @@ impl Runner {
                 self.send(AppEvent::JobStarted { id });
                 let (tx, mut rx) = mpsc::unbounded_channel();
                 let events = self.events.clone();
+                let warm = self.warm.clone();
                 let forward = tokio::spawn(async move {
                     while let Some(progress) = rx.recv().await {
+                        if let (Some(warm), Progress::Received { answer }) = (&warm, &progress) {
+                            let answer = answer.clone();
+                            warm.start(id, move || {
+                                let first = answer.images.first()?;
+                                image::load_from_memory(&first.bytes).ok().map(image::DynamicImage::into_rgba8)
+                            });
+                        }
                         let _ = events.send(AppEvent::JobProgress { id, progress });
                     }
                 });
                 let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx) };
                 let outcome = jobs::execute(&self.client, &self.store, id, &request, &self.dirs, ctl).await;
                 let _ = forward.await;
+                self.warm_saved(id, &outcome);
                 self.keep_unsaved(id, &request, &outcome);
                 describe(outcome)
             }
         };
         self.cancels().remove(&id);
         self.send(AppEvent::JobFinished { id, status, message });
+    }
+
+    /// Tells the warm pixels where the first image went, before anyone hears the job is done.
+    fn warm_saved(&self, id: JobId, outcome: &JobOutcome) {
+        let Some(warm) = &self.warm else { return };
+        match outcome {
+            JobOutcome::Done { saved, .. } if let Some(first) = saved.iter().find(|i| i.index == 0) => {
+                warm.saved(id, &first.path);
+            }
+            _ => warm.drop_job(id),
+        }
     }
 
     /// Images that no folder took stay in memory, so nothing the API returned is lost.

@@ -371,6 +371,7 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                         job.phase = format!("retry {retry} in {:.1}s", wait.as_secs_f64());
                     }
                     Progress::Downloading { index, total } => job.phase = format!("downloading {}/{total}", index + 1),
+                    Progress::Received { .. } => job.phase = "writing".into(),
                 }
             }
             Vec::new()
