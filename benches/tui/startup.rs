@@ -1,0 +1,108 @@
+//! Start to first frame with 10,000 jobs in the history, CPU and bytes while idle with an
+//! image on screen, bytes per typed character, and memory.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use imgtui::api::GenerateRequest;
+use imgtui::store::{DoneOutcome, ImageRecord, ImageRequest, Store};
+
+use crate::report;
+use crate::session::{Session, app, find, screen_contains};
+
+const JOBS: i64 = 10_000;
+
+pub fn run() {
+    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    history(data.path());
+    let app = Session::spawn(app(data.path(), &["--graphics", "kitty"]), None);
+    app.wait("the first frame", Duration::from_secs(30), |out| find(&out.bytes, b"Prompt", 0).is_some());
+    let first_frame = {
+        let out = app.output();
+        find(&out.bytes, b"Prompt", 0).and_then(|at| out.arrival(at)).map(|t| t - app.started).unwrap_or_default()
+    };
+    report(
+        "start to first frame, 10,000 jobs",
+        format!("{:.1} ms", first_frame.as_secs_f64() * 1000.0),
+        "< 50 ms",
+        first_frame < Duration::from_millis(50),
+    );
+    app.wait("the preview", Duration::from_secs(30), |out| find(&out.bytes, b"\x1b_Gf=100,a=T", 0).is_some());
+    println!("start to preview on screen (1536x1024 PNG, kitty): {:.0} ms", ms(app.started.elapsed()));
+    // Let the last frame after the preview finish, then measure 10 s of idling.
+    std::thread::sleep(Duration::from_millis(500));
+    let (bytes_before, cpu_before) = (app.len(), cpu_time(app.pid));
+    std::thread::sleep(Duration::from_secs(10));
+    let idle_bytes = app.len() - bytes_before;
+    let idle_cpu = cpu_time(app.pid).saturating_sub(cpu_before);
+    report("idle 10 s with an image: bytes to the terminal", idle_bytes.to_string(), "0", idle_bytes == 0);
+    report(
+        "idle 10 s with an image: CPU",
+        format!("{} ms (10 ms resolution)", idle_cpu.as_millis()),
+        "< 5 ms",
+        idle_cpu < Duration::from_millis(5),
+    );
+    let before = app.len();
+    app.send(b"x");
+    app.wait("the keystroke's echo", Duration::from_secs(10), |out| screen_contains(&out.bytes, "1/32000"));
+    // Anything written after the echo counts too.
+    std::thread::sleep(Duration::from_millis(200));
+    let per_key = app.len() - before;
+    report("one prompt character with an image on screen", format!("{per_key} bytes"), "< 200 bytes", per_key < 200);
+    let rss = rss_mb(app.pid);
+    report("RSS with 10,000 jobs in the history", format!("{rss:.1} MB"), "< 80 MB", rss < 80.0);
+    let mut child = app.child;
+    let _ = child.kill();
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn history(dir: &Path) {
+    let mut store = Store::open(dir).unwrap_or_else(|e| panic!("{e}"));
+    let picture = imgtui::demo::draw::picture("a red fox", 7, 1536, 1024, false);
+    let png = imgtui::demo::draw::encode(&picture, imgtui::api::ImageFormat::Png, 100).unwrap_or_default();
+    let image_path = dir.join("newest.png");
+    let _ = std::fs::write(&image_path, &png);
+    let started = Instant::now();
+    for i in 0..JOBS {
+        let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", format!("job {i}: a fox at dusk")));
+        let id = store.insert_job(&request, "demo", "http://127.0.0.1/v1", None, &[], i).unwrap_or_default();
+        let images = if i == JOBS - 1 {
+            vec![ImageRecord {
+                index: 0,
+                path: image_path.clone(),
+                format: "png".into(),
+                width: Some(1536),
+                height: Some(1024),
+                bytes: png.len() as u64,
+                sha256: String::new(),
+            }]
+        } else {
+            Vec::new()
+        };
+        let _ = store.finish_done(id, &DoneOutcome { images, ..DoneOutcome::default() }, i + 1);
+    }
+    eprintln!("(10,000 jobs written in {:.1} s)", started.elapsed().as_secs_f64());
+}
+
+/// CPU time (user + system) of `pid`, from /proc.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0)
+        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
+    Duration::from_millis(ticks * 10) // USER_HZ is 100 on Linux
+}
+
+fn rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
