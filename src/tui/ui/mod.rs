@@ -61,6 +61,34 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
     info
 }
 
+/// One pane on its own, for benchmarks (`benches/render.rs`): what `render` draws of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Prompt,
+    Settings,
+    History,
+    Preview,
+    StatusLine,
+    Browser,
+    /// The help overlay, or whichever overlay is open.
+    Overlay,
+}
+
+pub fn render_pane(pane: Pane, state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
+    let area = frame.area();
+    let mut info = RenderInfo::default();
+    match pane {
+        Pane::Prompt => compose::prompt(state, theme, frame, area),
+        Pane::Settings => compose::settings(state, theme, frame, area),
+        Pane::History => history::render(state, theme, frame, area),
+        Pane::Preview => info.preview = preview::render(state, theme, frame, area),
+        Pane::StatusLine => status::status_line(state, theme, frame, area),
+        Pane::Browser => browser::render(state, theme, frame, area),
+        Pane::Overlay => overlay::render(state, theme, frame, area),
+    }
+    info
+}
+
 fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let prompt_height = (area.height / 3).clamp(5, 14);
     let [prompt, settings] = Layout::vertical([Constraint::Length(prompt_height), Constraint::Min(0)]).areas(area);
