@@ -7,7 +7,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use imgtui::api::ImageFormat;
 use imgtui::demo::draw;
 use imgtui::preview::encode;
-use imgtui::preview::prepare::{CellSize, PreviewKey, prepare};
+use imgtui::preview::prepare::{CellSize, PreviewKey, prepare, prepare_image};
 use imgtui::preview::{Graphics, placer};
 
 fn sample_png() -> std::path::PathBuf {
@@ -44,6 +44,12 @@ fn preview(c: &mut Criterion) {
             b.iter(|| black_box(prepare(&key, cell)))
         });
     }
+    // A fresh answer's first image arrives decoded (`WarmPixels`): only fit and encode remain.
+    let decoded = image::open(&path).map(image::DynamicImage::into_rgba8).unwrap_or_default();
+    let key = PreviewKey { path: path.clone(), cols: 60, rows: 20, graphics: Graphics::Kitty };
+    c.bench_function("fit+encode of pixels decoded while written, kitty", |b| {
+        b.iter(|| black_box(prepare_image(&key, &decoded, cell)))
+    });
     c.bench_function("kitty chunking of a 100 KB PNG", |b| {
         let png = vec![7u8; 100_000];
         b.iter(|| black_box(encode::kitty_show(1, &png, 60, 20)))
