@@ -10,6 +10,7 @@ use reqwest::multipart::{Form, Part};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
+use super::body::{BodySplitter, SplitBody};
 use super::error::ApiError;
 use super::image_facts::ImageFormat;
 use super::models::ModelTable;
@@ -17,7 +18,6 @@ use super::provider::{ApiKey, Provider};
 use super::request::{EditRequest, GenerateRequest};
 use super::response::{self, ImagesResponse};
 use super::retry::RetryPolicy;
-use base64::Engine as _;
 
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
@@ -145,7 +145,8 @@ impl Client {
     pub async fn generate(&self, req: &GenerateRequest, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
         req.validate(&self.models).map_err(ApiError::Invalid)?;
         let url = self.url("images/generations");
-        let (body, retries) = self.send_with_retries(|| self.authed(self.http.post(&url).json(req)), ctl).await?;
+        let build = || self.authed(self.http.post(&url).json(req));
+        let (body, retries) = self.send_with_retries(build, read_split, ctl).await?;
         self.receive(body, retries, ctl).await
     }
 
@@ -176,20 +177,26 @@ impl Client {
             }
             self.authed(self.http.post(&url).multipart(form))
         };
-        let (body, retries) = self.send_with_retries(build, ctl).await?;
+        let (body, retries) = self.send_with_retries(build, read_split, ctl).await?;
         self.receive(body, retries, ctl).await
     }
 
-    /// Sends until a 2xx answer, a final error, or the retries run out.
-    async fn send_with_retries(
+    /// Sends until a 2xx answer, a final error, or the retries run out. `read` takes a 2xx
+    /// answer's body; a failure while reading it is retried like any dropped connection.
+    async fn send_with_retries<T, Read, Reading>(
         &self,
         build: impl Fn() -> RequestBuilder,
+        read: Read,
         ctl: &RequestControl,
-    ) -> Result<(bytes::Bytes, u32), ApiError> {
+    ) -> Result<(T, u32), ApiError>
+    where
+        Read: Fn(reqwest::Response) -> Reading,
+        Reading: Future<Output = Result<T, reqwest::Error>>,
+    {
         let mut retries = 0;
         loop {
             ctl.report(Progress::Attempt { number: retries + 1 });
-            let attempt = self.send_once(build());
+            let attempt = self.send_once(build(), &read);
             let outcome = tokio::select! {
                 _ = ctl.cancel.cancelled() => return Err(ApiError::Cancelled),
                 outcome = attempt => outcome,
@@ -212,13 +219,22 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, builder: RequestBuilder) -> Result<bytes::Bytes, ApiError> {
+    async fn send_once<T, Reading: Future<Output = Result<T, reqwest::Error>>>(
+        &self,
+        builder: RequestBuilder,
+        read: impl Fn(reqwest::Response) -> Reading,
+    ) -> Result<T, ApiError> {
         let response = builder.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status();
+        if status.is_success() {
+            let body = read(response).await.map_err(|e| self.transport_error(e))?;
+            tracing::debug!(status = status.as_u16(), "answer");
+            return Ok(body);
+        }
         let retry_after = response::retry_after(response.headers());
         let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
-        tracing::debug!(status = status.as_u16(), bytes = body.len(), "answer");
-        if status.is_success() { Ok(body) } else { Err(response::parse_error(status.as_u16(), &body, retry_after)) }
+        tracing::debug!(status = status.as_u16(), bytes = body.len(), "error answer");
+        Err(response::parse_error(status.as_u16(), &body, retry_after))
     }
 
     fn transport_error(&self, e: reqwest::Error) -> ApiError {
@@ -247,19 +263,21 @@ impl Client {
         }
     }
 
-    /// Parses a 2xx body and turns every datum into bytes: base64 decoded, URLs downloaded.
-    async fn receive(&self, body: bytes::Bytes, retries: u32, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
-        let mut response = response::parse_success(200, &body)?;
-        // The raw text is not needed once parsed; each base64 string is freed once decoded.
-        drop(body);
+    /// Parses what is left of a 2xx body and gives every datum its bytes: decoded while the
+    /// body arrived (`b64_json`), or downloaded (`url`).
+    async fn receive(&self, body: SplitBody, retries: u32, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
+        let SplitBody { text, images: mut decoded } = body;
+        let mut response = response::parse_success(200, &text)?;
         let total = response.data.len();
         let mut images = Vec::with_capacity(total);
         let mut lost = Vec::new();
         for (index, datum) in response.data.iter_mut().enumerate() {
-            let bytes = if let Some(b64) = datum.b64_json.take() {
-                base64::engine::general_purpose::STANDARD
-                    .decode(b64.trim())
-                    .map_err(|e| format!("image {}: b64_json is not valid base64 ({e})", index + 1))
+            let bytes = if let Some(position) = datum.b64_json.take() {
+                let taken = position.parse::<usize>().ok().and_then(|p| decoded.get_mut(p));
+                let taken = taken.map(|slot| std::mem::replace(slot, Err("appears twice in the answer".into())));
+                taken
+                    .unwrap_or_else(|| Err("the answer's text and images do not match".into()))
+                    .map_err(|why| format!("image {}: b64_json {why}", index + 1))
             } else if let Some(url) = &datum.url {
                 ctl.report(Progress::Downloading { index, total });
                 self.download(url, ctl).await.map_err(|e| match e {
@@ -293,9 +311,19 @@ impl Client {
         let build = || self.http.get(url).timeout(self.cfg.request_timeout);
         // `Downloading` was reported; the download's own attempts are not request attempts.
         let quiet = RequestControl { cancel: ctl.cancel.clone(), progress: None };
-        let (body, _) = self.send_with_retries(build, &quiet).await?;
+        let (body, _) = self.send_with_retries(build, reqwest::Response::bytes, &quiet).await?;
         Ok(body.to_vec())
     }
+}
+
+/// Reads a 2xx answer chunk by chunk, decoding its images as they arrive.
+async fn read_split(mut response: reqwest::Response) -> Result<SplitBody, reqwest::Error> {
+    let mut splitter = BodySplitter::default();
+    while let Some(chunk) = response.chunk().await? {
+        splitter.feed(&chunk);
+    }
+    tracing::debug!(bytes = splitter.received(), "answer read");
+    Ok(splitter.finish())
 }
 
 /// An input file read into memory once, so each retry can rebuild its multipart part.

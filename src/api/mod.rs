@@ -1,6 +1,7 @@
 //! The Images API: model rules, requests and their validation, responses, and the client.
 //! Nothing here knows about the terminal UI.
 
+pub mod body;
 pub mod client;
 pub mod error;
 pub mod image_facts;
