@@ -53,7 +53,7 @@ fn state() -> State {
         .collect();
     update::update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     for id in 198..=200 {
-        s.live.insert(id, LiveJob { started: s.now - Duration::from_secs(3), retries: 0, phase: "running".into() });
+        s.live.insert(id, LiveJob::new(s.now - Duration::from_secs(3), "running"));
     }
     s.history.selected = 3;
     let mut request = GenerateRequest::new("gpt-image-1", PROMPT);

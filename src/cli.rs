@@ -172,6 +172,10 @@ pub struct ImageArgs {
     /// An end-user id passed to the API.
     #[arg(long)]
     pub user: Option<String>,
+    /// Stream the answer and receive N (0-3) partial images on the way (gpt-image models);
+    /// they are written to OUT/partials as they arrive.
+    #[arg(long, value_name = "N")]
+    pub partial_images: Option<u32>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -87,6 +87,8 @@ fn options_from(args: &ImageArgs) -> ImageOptions {
         output_compression: args.output_compression,
         background: args.background.clone(),
         user: args.user.clone(),
+        stream: args.partial_images.map(|_| true),
+        partial_images: args.partial_images,
         ..ImageOptions::default()
     }
 }
@@ -120,8 +122,8 @@ pub(crate) async fn run_job(
     let (tx, rx) = mpsc::unbounded_channel();
     let ctl = RequestControl { progress: Some(tx), ..RequestControl::default() };
     let cancel = ctl.cancel.clone();
-    let reporter = tokio::spawn(progress::report(rx));
     let out_dir = output.out.clone().unwrap_or_else(|| engine.out_dir.clone());
+    let reporter = tokio::spawn(progress::report(rx, id, out_dir.clone()));
     let dirs = [out_dir, jobs::rescue_dir()];
     let job = jobs::execute(client, &engine.store, id, &request, &dirs, ctl);
     tokio::pin!(job);
@@ -133,7 +135,6 @@ pub(crate) async fn run_job(
             job.await
         }
     };
-    reporter.abort();
     let _ = reporter.await;
     progress::clear_line();
     match outcome {

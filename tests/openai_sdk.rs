@@ -56,6 +56,13 @@ try:
 except Exception as e:
     assert getattr(e, "status_code", None) == 400, e
     assert "n: 2 is not allowed for dall-e-3" in str(e), e
+# Streaming: the SDK parses the demo's server-sent events into typed events.
+events = list(client.images.generate(model="gpt-image-1", prompt="a fox", size="1024x1024", stream=True, partial_images=2))
+kinds = [e.type for e in events]
+assert kinds == ["image_generation.partial_image"] * 2 + ["image_generation.completed"], kinds
+assert [e.partial_image_index for e in events[:2]] == [0, 1]
+assert size_of(base64.b64decode(events[-1].b64_json)) == (1024, 1024)
+assert events[-1].usage.total_tokens > 0
 print("SDK-OK")
 "#;
 

@@ -348,3 +348,30 @@ fn waiting_images_are_announced_retried_and_guard_quit() {
     update(&mut s, ctrl('c'));
     assert!(s.quit);
 }
+
+#[test]
+fn partials_turn_streaming_on_and_a_running_job_previews_its_newest_partial() {
+    let mut s = state();
+    select_field(&mut s, Field::Partials);
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
+    assert_eq!((s.form.options.stream, s.form.options.partial_images), (Some(true), Some(2)));
+    // dall-e-3 does not stream: switching resets it and says so.
+    s.form.switch_model("dall-e-3".into(), &s.models.clone());
+    assert_eq!((s.form.options.stream, s.form.options.partial_images), (None, None));
+
+    with_history(&mut s, vec![summary(5, JobStatus::Running)]);
+    update(&mut s, Msg::App(AppEvent::JobQueued { id: 5 }));
+    update(
+        &mut s,
+        Msg::App(AppEvent::Details {
+            record: Box::new(record(5, imgtui::api::GenerateRequest::new("gpt-image-1", "a fox"), vec![])),
+            missing_files: vec![],
+        }),
+    );
+    assert_eq!(s.preview_path(), None, "nothing to show before the first partial");
+    let path = std::path::PathBuf::from("/out/partials/job-5-partial-2.png");
+    update(&mut s, Msg::App(AppEvent::PartialImage { id: 5, index: 1, path: path.clone() }));
+    assert_eq!(s.live[&5].phase, "partial 2");
+    assert_eq!(s.preview_path(), Some(path));
+}

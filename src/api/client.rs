@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::body::{BodySplitter, SplitBody};
 use super::error::ApiError;
+use super::events::{EventReader, StreamedAnswer};
 use super::image_facts::ImageFormat;
 use super::models::ModelTable;
 use super::provider::{ApiKey, Provider};
@@ -55,6 +56,8 @@ pub enum Progress {
     RetryScheduled { retry: u32, wait: Duration, reason: String },
     /// Downloading a `url` result.
     Downloading { index: usize, total: usize },
+    /// A streamed answer sent partial image `index` (0-based) of the image being made.
+    Partial { index: u32, image: Arc<Vec<u8>> },
     /// The answer is in and its images are being written. Shared, not copied: a watcher may
     /// start decoding the first image for its preview meanwhile.
     Received { answer: Arc<ImagesResult> },
@@ -146,7 +149,7 @@ impl Client {
         req.validate(&self.models).map_err(ApiError::Invalid)?;
         let url = self.url("images/generations");
         let build = || self.authed(self.http.post(&url).json(req));
-        let (body, retries) = self.send_with_retries(build, read_split, ctl).await?;
+        let (body, retries) = self.send_with_retries(build, |r| read_answer(r, ctl.clone()), ctl).await?;
         self.receive(body, retries, ctl).await
     }
 
@@ -177,7 +180,7 @@ impl Client {
             }
             self.authed(self.http.post(&url).multipart(form))
         };
-        let (body, retries) = self.send_with_retries(build, read_split, ctl).await?;
+        let (body, retries) = self.send_with_retries(build, |r| read_answer(r, ctl.clone()), ctl).await?;
         self.receive(body, retries, ctl).await
     }
 
@@ -191,7 +194,7 @@ impl Client {
     ) -> Result<(T, u32), ApiError>
     where
         Read: Fn(reqwest::Response) -> Reading,
-        Reading: Future<Output = Result<T, reqwest::Error>>,
+        Reading: Future<Output = Result<T, BodyError>>,
     {
         let mut retries = 0;
         loop {
@@ -219,7 +222,7 @@ impl Client {
         }
     }
 
-    async fn send_once<T, Reading: Future<Output = Result<T, reqwest::Error>>>(
+    async fn send_once<T, Reading: Future<Output = Result<T, BodyError>>>(
         &self,
         builder: RequestBuilder,
         read: impl Fn(reqwest::Response) -> Reading,
@@ -227,7 +230,10 @@ impl Client {
         let response = builder.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status();
         if status.is_success() {
-            let body = read(response).await.map_err(|e| self.transport_error(e))?;
+            let body = read(response).await.map_err(|e| match e {
+                BodyError::Transport(e) => self.transport_error(e),
+                BodyError::Stream(message) => ApiError::InvalidResponse { status: status.as_u16(), message },
+            })?;
             tracing::debug!(status = status.as_u16(), "answer");
             return Ok(body);
         }
@@ -311,19 +317,58 @@ impl Client {
         let build = || self.http.get(url).timeout(self.cfg.request_timeout);
         // `Downloading` was reported; the download's own attempts are not request attempts.
         let quiet = RequestControl { cancel: ctl.cancel.clone(), progress: None };
-        let (body, _) = self.send_with_retries(build, reqwest::Response::bytes, &quiet).await?;
+        let read = |response: reqwest::Response| async move { Ok(response.bytes().await?) };
+        let (body, _) = self.send_with_retries(build, read, &quiet).await?;
         Ok(body.to_vec())
     }
 }
 
-/// Reads a 2xx answer chunk by chunk, decoding its images as they arrive.
-async fn read_split(mut response: reqwest::Response) -> Result<SplitBody, reqwest::Error> {
-    let mut splitter = BodySplitter::default();
-    while let Some(chunk) = response.chunk().await? {
-        splitter.feed(&chunk);
+/// Why a 2xx answer's body could not be read.
+pub enum BodyError {
+    Transport(reqwest::Error),
+    /// A streamed answer that reported an error or ended without an image.
+    Stream(String),
+}
+
+impl From<reqwest::Error> for BodyError {
+    fn from(e: reqwest::Error) -> Self {
+        Self::Transport(e)
     }
-    tracing::debug!(bytes = splitter.received(), "answer read");
-    Ok(splitter.finish())
+}
+
+/// Reads a 2xx answer chunk by chunk: a plain one has its images decoded as they arrive; a
+/// streamed one (server-sent events) hands its partial images to the watcher on the way.
+async fn read_answer(mut response: reqwest::Response, ctl: RequestControl) -> Result<SplitBody, BodyError> {
+    let streamed = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.trim_start().starts_with("text/event-stream"));
+    if !streamed {
+        let mut splitter = BodySplitter::default();
+        while let Some(chunk) = response.chunk().await? {
+            splitter.feed(&chunk);
+        }
+        tracing::debug!(bytes = splitter.received(), "answer read");
+        return Ok(splitter.finish());
+    }
+    let (mut reader, mut answer) = (EventReader::default(), StreamedAnswer::default());
+    let mut take = |data: Vec<u8>| -> Result<(), BodyError> {
+        if let Some((index, image)) = answer.take(&data).map_err(BodyError::Stream)? {
+            tracing::debug!(index, bytes = image.len(), "partial image");
+            ctl.report(Progress::Partial { index, image: Arc::new(image) });
+        }
+        Ok(())
+    };
+    while let Some(chunk) = response.chunk().await? {
+        for data in reader.feed(&chunk) {
+            take(data)?;
+        }
+    }
+    if let Some(data) = reader.finish() {
+        take(data)?;
+    }
+    answer.finish().map_err(BodyError::Stream)
 }
 
 /// An input file read into memory once, so each retry can rebuild its multipart part.

@@ -4,6 +4,7 @@
 pub mod body;
 pub mod client;
 pub mod error;
+pub mod events;
 pub mod image_facts;
 pub mod models;
 pub mod provider;

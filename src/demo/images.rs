@@ -188,7 +188,87 @@ pub(super) struct EditInputs {
     count: usize,
 }
 
-/// Simulates the work, draws `n` images and answers in the spec's shape.
+/// What one request asks the demo to draw.
+pub(super) struct Drawing {
+    pub prompt: String,
+    pub model: String,
+    pub n: u32,
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+    pub compression: u8,
+    pub transparent: bool,
+    pub quality: String,
+    pub revises_prompt: bool,
+    pub reports_usage: bool,
+    edit: Option<EditInputs>,
+}
+
+impl Drawing {
+    fn new(spec: &ModelSpec, prompt: &str, options: &ImageOptions, edit: Option<EditInputs>) -> Self {
+        let fixed_size = options.size.as_deref().and_then(crate::api::models::parse_size);
+        let (width, height) = match (&edit, fixed_size) {
+            (_, Some(size)) => size,
+            (Some(edit), None) => edit.base.dimensions(),
+            (None, None) => spec.resolve_size(options.size.as_deref()),
+        };
+        let format = match options.output_format.as_deref().unwrap_or(&spec.default_output_format) {
+            "jpeg" => ImageFormat::Jpeg,
+            "webp" => ImageFormat::Webp,
+            _ => ImageFormat::Png,
+        };
+        Self {
+            prompt: prompt.to_string(),
+            model: spec.name.clone(),
+            n: options.n.unwrap_or(1),
+            width,
+            height,
+            format,
+            compression: options.output_compression.unwrap_or(100).min(100) as u8,
+            transparent: options.background.as_deref() == Some("transparent"),
+            quality: options.quality.clone().unwrap_or_else(|| spec.default_quality.clone()),
+            revises_prompt: spec.revises_prompt,
+            reports_usage: spec.reports_usage,
+            edit,
+        }
+    }
+
+    pub fn is_edit(&self) -> bool {
+        self.edit.is_some()
+    }
+
+    /// Image `i`, drawn (deterministic for the prompt, model and index).
+    pub fn picture(&self, i: u32) -> RgbaImage {
+        let seed = draw::seed(&[&self.prompt, &self.model, &i.to_string()]);
+        let picture = draw::picture(&self.prompt, seed, self.width, self.height, self.transparent);
+        match &self.edit {
+            Some(e) => draw::edit(&e.base, e.mask.as_ref(), &picture),
+            None => picture,
+        }
+    }
+
+    pub fn encode(&self, img: &RgbaImage) -> Result<Vec<u8>, String> {
+        draw::encode(img, self.format, self.compression).map_err(|e| format!("drawing failed: {e}"))
+    }
+
+    /// The answer's fields beside `data`: what the GPT image models echo, and the usage.
+    pub fn echo(&self) -> Value {
+        if !self.reports_usage {
+            return json!({});
+        }
+        let input_count = self.edit.as_ref().map_or(0, |e| e.count);
+        json!({
+            "background": if self.transparent { "transparent" } else { "opaque" },
+            "output_format": self.format.api_name(),
+            "size": format!("{}x{}", self.width, self.height),
+            "quality": if self.quality == "auto" { "medium" } else { self.quality.as_str() },
+            "usage": usage(&self.prompt, &self.quality, self.width, self.height, self.n, input_count),
+        })
+    }
+}
+
+/// Simulates the work, draws `n` images and answers in the spec's shape (or as a stream of
+/// events when `stream` is set).
 async fn produce(
     state: &DemoState,
     spec: &ModelSpec,
@@ -196,43 +276,20 @@ async fn produce(
     options: &ImageOptions,
     edit: Option<EditInputs>,
 ) -> Response {
-    let n = options.n.unwrap_or(1);
-    let fixed_size = options.size.as_deref().and_then(crate::api::models::parse_size);
-    let (width, height) = match (&edit, fixed_size) {
-        (_, Some(size)) => size,
-        (Some(edit), None) => edit.base.dimensions(),
-        (None, None) => spec.resolve_size(options.size.as_deref()),
-    };
-    let format = match options.output_format.as_deref().unwrap_or(&spec.default_output_format) {
-        "jpeg" => ImageFormat::Jpeg,
-        "webp" => ImageFormat::Webp,
-        _ => ImageFormat::Png,
-    };
-    let transparent = options.background.as_deref() == Some("transparent");
-    let quality = options.quality.clone().unwrap_or_else(|| spec.default_quality.clone());
-
-    tokio::time::sleep(simulated_latency(state, n)).await;
-
-    let (prompt_owned, model) = (prompt.to_string(), spec.name.clone());
-    let compression = options.output_compression.unwrap_or(100).min(100) as u8;
-    let input_count = edit.as_ref().map_or(0, |e| e.count);
+    let drawing = Arc::new(Drawing::new(spec, prompt, options, edit));
+    let latency = simulated_latency(state, drawing.n);
+    if options.stream == Some(true) {
+        return super::stream::respond(drawing, options.partial_images.unwrap_or(0), latency);
+    }
+    tokio::time::sleep(latency).await;
+    let job = drawing.clone();
     let drawn = tokio::task::spawn_blocking(move || {
-        (0..n)
-            .map(|i| {
-                let seed = draw::seed(&[&prompt_owned, &model, &i.to_string()]);
-                let picture = draw::picture(&prompt_owned, seed, width, height, transparent);
-                let img = match &edit {
-                    Some(e) => draw::edit(&e.base, e.mask.as_ref(), &picture),
-                    None => picture,
-                };
-                draw::encode(&img, format, compression)
-            })
-            .collect::<Result<Vec<_>, _>>()
+        (0..job.n).map(|i| job.encode(&job.picture(i))).collect::<Result<Vec<_>, _>>()
     })
     .await;
     let encoded = match drawn {
         Ok(Ok(encoded)) => encoded,
-        Ok(Err(e)) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, format!("drawing failed: {e}"), None, None),
+        Ok(Err(e)) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, e, None, None),
         Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, format!("drawing stopped: {e}"), None, None),
     };
 
@@ -241,26 +298,25 @@ async fn produce(
         .into_iter()
         .map(|bytes| {
             let mut datum = if as_url {
-                json!({ "url": store_file(state, bytes, format) })
+                json!({ "url": store_file(state, bytes, drawing.format) })
             } else {
                 json!({ "b64_json": base64::engine::general_purpose::STANDARD.encode(&bytes) })
             };
-            if spec.revises_prompt {
+            if drawing.revises_prompt {
                 datum["revised_prompt"] = json!(format!("A detailed, vivid rendering of: {prompt}"));
             }
             datum
         })
         .collect();
-    let created = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let mut body = json!({ "created": created, "data": data });
-    if spec.reports_usage {
-        body["background"] = json!(if transparent { "transparent" } else { "opaque" });
-        body["output_format"] = json!(format.api_name());
-        body["size"] = json!(format!("{width}x{height}"));
-        body["quality"] = json!(if quality == "auto" { "medium" } else { quality.as_str() });
-        body["usage"] = usage(prompt, &quality, width, height, n, input_count);
+    let mut body = json!({ "created": unix_now(), "data": data });
+    if let (Some(body), Value::Object(echo)) = (body.as_object_mut(), drawing.echo()) {
+        body.extend(echo);
     }
     Json(body).into_response()
+}
+
+pub(super) fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 fn simulated_latency(state: &DemoState, n: u32) -> Duration {

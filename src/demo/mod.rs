@@ -9,6 +9,7 @@ mod font;
 mod images;
 mod record;
 mod routes;
+mod stream;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

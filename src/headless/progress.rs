@@ -2,15 +2,19 @@
 //! elapsed time.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
 use crate::api::Progress;
+use crate::jobs;
+use crate::store::JobId;
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>) {
+/// Also writes the partial images of a streamed answer (job `id`) into `out_dir/partials`.
+pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>, id: JobId, out_dir: PathBuf) {
     let tty = std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -27,8 +31,20 @@ pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>) {
                     state = format!("waiting to retry ({retry})");
                 }
                 Some(Progress::Downloading { index, total }) => state = format!("downloading {}/{total}", index + 1),
+                Some(Progress::Partial { index, image }) => {
+                    let dir = out_dir.clone();
+                    let written = tokio::task::spawn_blocking(move || jobs::write_partial(&dir, id, index, &image)).await;
+                    clear_line();
+                    match written {
+                        Ok(Ok(path)) => eprintln!("imgtui: partial image {} → {}", index + 1, path.display()),
+                        Ok(Err(e)) => eprintln!("imgtui: partial image {} not written: {e}", index + 1),
+                        Err(e) => eprintln!("imgtui: partial image {} not written: {e}", index + 1),
+                    }
+                    state = format!("partial image {} received", index + 1);
+                }
                 Some(Progress::Received { answer }) => state = format!("writing {} image(s)", answer.images.len()),
-                None => std::future::pending::<()>().await,
+                // The job is over (every sender is gone): partials already received are written.
+                None => return,
             },
             _ = tick.tick(), if tty => {
                 frame = (frame + 1) % SPINNER.len();

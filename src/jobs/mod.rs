@@ -2,5 +2,7 @@
 //! outcome. The headless commands run one; the TUI's job runner runs several at once.
 
 mod execute;
+mod partials;
 
 pub use execute::{JobOutcome, execute, input_records, rescue_dir, submit, write_with_fallback};
+pub use partials::write_partial;

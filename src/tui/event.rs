@@ -24,6 +24,12 @@ pub enum AppEvent {
         id: JobId,
         progress: Progress,
     },
+    /// Partial image `index` (0-based) of a streamed answer, written at `path`.
+    PartialImage {
+        id: JobId,
+        index: u32,
+        path: PathBuf,
+    },
     JobFinished {
         id: JobId,
         status: JobStatus,

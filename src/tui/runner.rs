@@ -191,8 +191,25 @@ impl Runner {
                 let (tx, mut rx) = mpsc::unbounded_channel();
                 let events = self.events.clone();
                 let warm = self.warm.clone();
+                let images_dir = self.dirs.first().cloned().unwrap_or_default();
                 let forward = tokio::spawn(async move {
                     while let Some(progress) = rx.recv().await {
+                        if let Progress::Partial { index, image } = &progress {
+                            // Written before it is shown; in order, since this task awaits it.
+                            let (dir, index, image) = (images_dir.clone(), *index, image.clone());
+                            let written =
+                                tokio::task::spawn_blocking(move || jobs::write_partial(&dir, id, index, &image)).await;
+                            match written {
+                                Ok(Ok(path)) => {
+                                    let _ = events.send(AppEvent::PartialImage { id, index, path });
+                                }
+                                Ok(Err(e)) => {
+                                    tracing::warn!("partial image {} of job {id} not written: {e}", index + 1)
+                                }
+                                Err(e) => tracing::warn!("partial image {} of job {id} not written: {e}", index + 1),
+                            }
+                            continue;
+                        }
                         if let (Some(warm), Progress::Received { answer }) = (&warm, &progress) {
                             let answer = answer.clone();
                             warm.start(id, move || {

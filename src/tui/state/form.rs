@@ -32,6 +32,8 @@ pub enum Field {
     Moderation,
     Style,
     ResponseFormat,
+    /// Streaming with N partial images (`stream` + `partial_images`), or off.
+    Partials,
 }
 
 impl Field {
@@ -52,6 +54,7 @@ impl Field {
             Self::Moderation => "moderation",
             Self::Style => "style",
             Self::ResponseFormat => "response_format",
+            Self::Partials => "partial_images",
         }
     }
 
@@ -72,15 +75,17 @@ impl Field {
             Self::Moderation => "Moderation".into(),
             Self::Style => "Style".into(),
             Self::ResponseFormat => "Response".into(),
+            Self::Partials => "Partials".into(),
         }
     }
 }
 
 /// The parameter rows, in display order (edit-only and input rows are added by `fields`).
-const PARAMETER_FIELDS: [Field; 10] = [
+const PARAMETER_FIELDS: [Field; 11] = [
     Field::Size,
     Field::Quality,
     Field::N,
+    Field::Partials,
     Field::OutputFormat,
     Field::Compression,
     Field::Background,
@@ -140,6 +145,7 @@ impl SettingsForm {
             Field::Style => !edit && !spec.styles.is_empty(),
             Field::InputFidelity => edit && !spec.input_fidelities.is_empty(),
             Field::ResponseFormat => !spec.response_formats.is_empty(),
+            Field::Partials => spec.max_partial_images.is_some(),
             _ => false,
         }));
         rows
@@ -186,6 +192,9 @@ impl SettingsForm {
             Field::Moderation => list(&spec.moderations),
             Field::Style => list(&spec.styles),
             Field::ResponseFormat => list(&spec.response_formats),
+            Field::Partials => std::iter::once(None)
+                .chain((1..=spec.max_partial_images.unwrap_or(0)).map(|n| Some(n.to_string())))
+                .collect(),
         }
     }
 
@@ -208,6 +217,7 @@ impl SettingsForm {
             Field::Moderation => o.moderation.clone(),
             Field::Style => o.style.clone(),
             Field::ResponseFormat => o.response_format.clone(),
+            Field::Partials => o.partial_images.filter(|_| o.stream == Some(true)).map(|n| n.to_string()),
         }
     }
 
@@ -227,6 +237,10 @@ impl SettingsForm {
             Field::Moderation => o.moderation = value,
             Field::Style => o.style = value,
             Field::ResponseFormat => o.response_format = value,
+            Field::Partials => {
+                o.partial_images = number(&value);
+                o.stream = o.partial_images.map(|_| true);
+            }
         }
     }
 
@@ -251,6 +265,7 @@ impl SettingsForm {
             (None, Field::AddImage) => "+ add an image (Enter)".into(),
             (None, Field::InputFidelity) => "default (low)".into(),
             (None, Field::Mask) => "none (Enter picks one)".into(),
+            (None, Field::Partials) => "off (the answer comes whole)".into(),
             (None, _) => "default (auto)".into(),
         }
     }

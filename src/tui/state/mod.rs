@@ -69,6 +69,14 @@ pub struct LiveJob {
     pub started: Instant,
     pub retries: u32,
     pub phase: String,
+    /// The newest partial image of a streamed answer, written to disk, with its number.
+    pub partial: Option<(u32, PathBuf)>,
+}
+
+impl LiveJob {
+    pub fn new(started: Instant, phase: &str) -> Self {
+        Self { started, retries: 0, phase: phase.into(), partial: None }
+    }
 }
 
 pub struct State {
@@ -234,8 +242,16 @@ impl State {
             };
         }
         let job = self.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
+        if job.images.is_empty() {
+            return self.live_partial(job.id).map(|(_, path)| path.clone());
+        }
         let image = job.images.get(self.image_index)?;
         (!self.missing_files.contains(&image.path)).then(|| image.path.clone())
+    }
+
+    /// A running job's newest partial image, if its answer streams.
+    pub fn live_partial(&self, id: JobId) -> Option<&(u32, PathBuf)> {
+        self.live.get(&id)?.partial.as_ref()
     }
 
     pub fn preview_for(&self, key: &PreviewKey) -> Option<&Arc<Prepared>> {

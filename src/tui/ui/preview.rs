@@ -36,7 +36,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
         frame.render_widget(Paragraph::new(styled(text, theme.muted())), inner);
         return None;
     };
-    let image_height = if job.images.is_empty() { 0 } else { (inner.height * 3 / 5).max(4) };
+    let partial = state.live_partial(job.id).filter(|_| job.images.is_empty());
+    let image_height = if job.images.is_empty() && partial.is_none() { 0 } else { (inner.height * 3 / 5).max(4) };
     let [image_area, text_area] = Layout::vertical([Constraint::Length(image_height), Constraint::Min(0)]).areas(inner);
     let mut wanted = None;
     if let Some(image) = job.images.get(state.image_index) {
@@ -52,6 +53,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
             styled(format!("the file is gone: {}", image.path.display()), theme.error())
         };
         wanted = image_box(state, theme, frame, image_area, exists.then_some(&image.path), Line::from(caption));
+    } else if let Some((index, path)) = partial {
+        let caption = styled(format!("partial image {} · the answer is still streaming", index + 1), theme.muted());
+        wanted = image_box(state, theme, frame, image_area, Some(path), Line::from(caption));
     }
     frame.render_widget(Paragraph::new(detail_lines(job, theme)).wrap(Wrap { trim: false }), text_area);
     wanted

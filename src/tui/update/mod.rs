@@ -349,7 +349,7 @@ fn inspect_inputs(state: &State) -> Vec<Command> {
 fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
     match event {
         AppEvent::JobQueued { id } => {
-            state.live.insert(id, LiveJob { started: state.now, retries: 0, phase: "queued".into() });
+            state.live.insert(id, LiveJob::new(state.now, "queued"));
             reload_history(state)
         }
         AppEvent::JobStarted { id } => {
@@ -372,7 +372,15 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                     }
                     Progress::Downloading { index, total } => job.phase = format!("downloading {}/{total}", index + 1),
                     Progress::Received { .. } => job.phase = "writing".into(),
+                    Progress::Partial { index, .. } => job.phase = format!("partial {}", index + 1),
                 }
+            }
+            Vec::new()
+        }
+        AppEvent::PartialImage { id, index, path } => {
+            if let Some(job) = state.live.get_mut(&id) {
+                job.phase = format!("partial {}", index + 1);
+                job.partial = Some((index, path));
             }
             Vec::new()
         }

@@ -1,0 +1,161 @@
+//! A streamed answer (`stream: true`): server-sent events, read as they arrive. Partial images
+//! go to the watcher at once; the completed images and the echoed fields become the same
+//! `SplitBody` a plain answer gives, so the rest of the client does not care how it came.
+
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::body::SplitBody;
+
+/// Splits a byte stream into events; yields each event's `data` (its lines joined).
+#[derive(Debug, Default)]
+pub struct EventReader {
+    pending: Vec<u8>,
+    data: Vec<u8>,
+}
+
+impl EventReader {
+    pub fn feed(&mut self, chunk: &[u8]) -> Vec<Vec<u8>> {
+        self.pending.extend_from_slice(chunk);
+        let mut events = Vec::new();
+        let mut start = 0;
+        while let Some(end) = memchr::memchr(b'\n', &self.pending[start..]).map(|at| start + at) {
+            let line = self.pending[start..end].strip_suffix(b"\r").unwrap_or(&self.pending[start..end]);
+            if line.is_empty() {
+                if !self.data.is_empty() {
+                    events.push(std::mem::take(&mut self.data));
+                }
+            } else if let Some(value) = line.strip_prefix(b"data:") {
+                if !self.data.is_empty() {
+                    self.data.push(b'\n');
+                }
+                self.data.extend_from_slice(value.strip_prefix(b" ").unwrap_or(value));
+            }
+            // `event:`, `id:`, `retry:` and `:` comments: the data's own `type` says what it is.
+            start = end + 1;
+        }
+        self.pending.drain(..start);
+        events
+    }
+
+    /// An event the stream ended without a blank line after.
+    pub fn finish(mut self) -> Option<Vec<u8>> {
+        let last = self.feed(b"\n\n").pop();
+        last.filter(|data| !data.is_empty())
+    }
+}
+
+#[derive(Deserialize)]
+struct StreamEvent {
+    #[serde(rename = "type", default)]
+    kind: String,
+    b64_json: Option<String>,
+    partial_image_index: Option<u32>,
+    created_at: Option<i64>,
+    error: Option<Value>,
+    #[serde(flatten)]
+    rest: Map<String, Value>,
+}
+
+/// The fields of a completed event that the plain answer carries too.
+const ECHOED: [&str; 5] = ["size", "quality", "background", "output_format", "usage"];
+
+/// What the events have said so far.
+#[derive(Debug, Default)]
+pub struct StreamedAnswer {
+    images: Vec<Result<Vec<u8>, String>>,
+    created: i64,
+    echoed: Map<String, Value>,
+}
+
+impl StreamedAnswer {
+    /// Takes one event. A partial image comes back (its index and bytes) for the watcher; an
+    /// error event ends the answer with its message.
+    pub fn take(&mut self, data: &[u8]) -> Result<Option<(u32, Vec<u8>)>, String> {
+        let event: StreamEvent = serde_json::from_slice(data).map_err(|e| {
+            let start = String::from_utf8_lossy(&data[..data.len().min(120)]).into_owned();
+            format!("an event is not JSON ({e}): {start}")
+        })?;
+        if let Some(error) = event.error.filter(|e| !e.is_null()) {
+            let message =
+                error.get("message").and_then(Value::as_str).map_or_else(|| error.to_string(), str::to_string);
+            return Err(format!("the stream reported an error: {message}"));
+        }
+        if event.kind == "error" {
+            return Err(format!("the stream reported an error: {}", Value::Object(event.rest)));
+        }
+        let decode = |b64: Option<String>| {
+            let b64 = b64.ok_or_else(|| "has no b64_json".to_string())?;
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|e| format!("is not valid base64 ({e})"))
+        };
+        if event.kind.ends_with(".partial_image") {
+            // A broken partial is only a preview lost; the answer goes on.
+            return Ok(decode(event.b64_json).ok().map(|bytes| (event.partial_image_index.unwrap_or(0), bytes)));
+        }
+        if event.kind.ends_with(".completed") {
+            self.images.push(decode(event.b64_json));
+            self.created = event.created_at.unwrap_or(self.created);
+            for key in ECHOED {
+                if let Some(value) = event.rest.get(key).filter(|v| !v.is_null()) {
+                    self.echoed.insert(key.to_string(), value.clone());
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The answer as a plain one would have been split: text with positions, and the images.
+    pub fn finish(self) -> Result<SplitBody, String> {
+        if self.images.is_empty() {
+            return Err("the stream ended before any image was completed".into());
+        }
+        let data: Vec<Value> = (0..self.images.len()).map(|i| json!({ "b64_json": i.to_string() })).collect();
+        let mut body = Map::new();
+        body.insert("created".into(), json!(self.created));
+        body.insert("data".into(), Value::Array(data));
+        body.extend(self.echoed);
+        Ok(SplitBody { text: Value::Object(body).to_string().into_bytes(), images: self.images })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_split_across_chunks_and_line_endings() {
+        let stream = b"event: x\r\ndata: {\"a\":\r\ndata: 1}\r\n\r\n: comment\n\ndata: {\"b\":2}\n\ndata: {\"c\":3}";
+        for size in [1, 2, 5, 100] {
+            let mut reader = EventReader::default();
+            let mut events: Vec<Vec<u8>> = stream.chunks(size).flat_map(|c| reader.feed(c)).collect();
+            events.extend(reader.finish());
+            let texts: Vec<String> = events.iter().map(|e| String::from_utf8_lossy(e).into_owned()).collect();
+            assert_eq!(texts, ["{\"a\":\n1}", "{\"b\":2}", "{\"c\":3}"], "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn partials_go_out_and_completed_images_make_the_answer() {
+        let mut answer = StreamedAnswer::default();
+        let partial = br#"{"type":"image_generation.partial_image","b64_json":"aGk=","partial_image_index":1}"#;
+        assert_eq!(answer.take(partial).unwrap(), Some((1, b"hi".to_vec())));
+        let done = br#"{"type":"image_generation.completed","b64_json":"aGk=","created_at":5,"size":"1024x1024","usage":{"total_tokens":9}}"#;
+        assert_eq!(answer.take(done).unwrap(), None);
+        let body = answer.finish().unwrap();
+        let response = super::super::response::parse_success(200, &body.text).unwrap();
+        assert_eq!((response.created, response.size.as_deref()), (5, Some("1024x1024")));
+        assert_eq!(response.usage.map(|u| u.total_tokens), Some(9));
+        assert_eq!(body.images[0].as_deref().ok(), Some(&b"hi"[..]));
+    }
+
+    #[test]
+    fn error_events_and_empty_streams_say_so() {
+        let mut answer = StreamedAnswer::default();
+        let err = answer.take(br#"{"type":"error","error":{"message":"moderation_blocked"}}"#).unwrap_err();
+        assert!(err.contains("moderation_blocked"), "{err}");
+        assert!(StreamedAnswer::default().finish().unwrap_err().contains("before any image"));
+    }
+}
