@@ -210,3 +210,35 @@ fn a_panic_leaves_the_terminal_restored() {
     assert!(after.contains("icanon echo"), "raw mode was undone: {after}");
     assert!(!after.contains("Settings"), "the alternate screen was left: {after}");
 }
+
+#[test]
+fn ctrl_z_gives_the_shell_back_and_fg_brings_the_app_back() {
+    let data = tempfile::tempdir().unwrap();
+    // A real shell with job control, as over SSH: Ctrl-Z must stop the app, not just the screen.
+    let tmux = Tmux::start(100, 30, "env PS1='$ ' bash --norc --noprofile -i");
+    let shell_prompt = |s: &str| s.lines().any(|l| l.starts_with('$'));
+    tmux.wait_for("the shell", 10, shell_prompt);
+    let command = format!(
+        "env -u OPENAI_API_KEY -u TTAPI_API_KEY TERM=xterm-256color XDG_CONFIG_HOME='{}' '{}' --data-dir '{}'",
+        data.path().join("config").display(),
+        env!("CARGO_BIN_EXE_imgtui"),
+        data.path().display()
+    );
+    tmux.type_text(&command);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the app", 20, |s| s.contains("Prompt") && s.contains("Settings"));
+    tmux.type_text("a fox");
+    tmux.keys(&["C-z"]);
+    let stopped = tmux.wait_for("the shell to say the app stopped", 10, |s| s.contains("Stopped"));
+    assert!(!stopped.contains("Settings"), "the alternate screen was left: {stopped}");
+    tmux.type_text("stty -a | tr ' ' '\\n' | grep -cE '^(icanon|echo)$'");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("a cooked terminal while stopped", 10, |s| s.lines().any(|l| l.trim() == "2"));
+    tmux.type_text("fg");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the app to come back as it was", 10, |s| s.contains("a fox") && s.contains("Settings"));
+    tmux.type_text("es");
+    tmux.wait_for("keys to work again", 10, |s| s.contains("a foxes") && s.contains("7/32000"));
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("the shell after quitting", 10, |s| !s.contains("Settings") && shell_prompt(s));
+}

@@ -7,9 +7,43 @@ use crate::api::ImageFormat;
 use crate::files;
 use crate::store::JobId;
 
+fn prefix(id: JobId) -> String {
+    format!("job-{id}-partial-")
+}
+
+/// The partial images of job `id` in `images_dir/partials` (deleting a job deletes them too).
+pub fn partials_of(images_dir: &Path, id: JobId) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(images_dir.join("partials")) else { return Vec::new() };
+    let prefix = prefix(id);
+    entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| file_name_starts(p, &prefix)).collect()
+}
+
+fn file_name_starts(path: &Path, prefix: &str) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix))
+}
+
 /// Writes partial image `index` (0-based) of job `id` into `images_dir/partials`.
 pub fn write_partial(images_dir: &Path, id: JobId, index: u32, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let extension = ImageFormat::sniff(bytes).map_or("bin", ImageFormat::extension);
-    let name = format!("job-{id}-partial-{}.{extension}", index + 1);
+    let name = format!("{}{}.{extension}", prefix(id), index + 1);
     files::write_new_file_atomically(&images_dir.join("partials"), &name, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jobs_partials_are_found_and_no_other_jobs() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let png = b"\x89PNG\r\n\x1a\n rest";
+        let mine = [write_partial(dir.path(), 1, 0, png), write_partial(dir.path(), 1, 1, png)];
+        let theirs = write_partial(dir.path(), 12, 0, png).unwrap_or_default();
+        let mut found = partials_of(dir.path(), 1);
+        found.sort();
+        let mine: Vec<PathBuf> = mine.into_iter().filter_map(Result::ok).collect();
+        assert_eq!(found, mine);
+        assert!(mine[0].ends_with("partials/job-1-partial-1.png"), "{}", mine[0].display());
+        assert!(!found.contains(&theirs));
+    }
 }

@@ -115,7 +115,10 @@ impl Runner {
             Command::DeleteJob(id) => {
                 tokio::spawn(async move {
                     match this.store.run(move |s| s.delete_job(id)).await {
-                        Ok(paths) => {
+                        Ok(mut paths) => {
+                            if let Some(images_dir) = this.dirs.first() {
+                                paths.extend(jobs::partials_of(images_dir, id));
+                            }
                             let problems = paths
                                 .iter()
                                 .filter_map(|p| match std::fs::remove_file(p) {

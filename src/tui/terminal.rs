@@ -28,13 +28,19 @@ pub fn restore() -> io::Result<()> {
     raw
 }
 
-/// Restores the terminal before the default panic message, so the message is readable and the
-/// shell usable.
+/// A panic of the UI (the main thread runs the event loop) restores the terminal before the
+/// default message, so the message is readable and the shell usable. A background thread's
+/// panic (a decoder on a bad image, say) is caught where it ran and the app goes on, so it is
+/// logged instead of printed over the screen.
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = restore();
-        previous(info);
+        if std::thread::current().name() == Some("main") {
+            let _ = restore();
+            previous(info);
+        } else {
+            tracing::error!("panic in a background thread: {info}");
+        }
     }));
 }
 
