@@ -135,7 +135,7 @@ pub(crate) async fn run_job(
             job.await
         }
     };
-    let _ = reporter.await;
+    let partials: Vec<String> = reporter.await.unwrap_or_default().iter().map(|p| p.display().to_string()).collect();
     progress::clear_line();
     match outcome {
         JobOutcome::Done { result, saved, unsaved, lost, warnings, retries } => {
@@ -150,7 +150,7 @@ pub(crate) async fn run_job(
                     "images": saved.iter().map(|i| image_json(i, &result)).collect::<Vec<_>>(),
                     "lost": lost, "warnings": warnings, "usage": r.usage,
                     "size": r.size, "quality": r.quality, "background": r.background, "output_format": r.output_format,
-                    "retries": retries,
+                    "retries": retries, "partials": partials,
                 });
                 println!("{body}");
             } else {

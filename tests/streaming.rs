@@ -84,7 +84,17 @@ async fn the_headless_command_writes_partials_beside_the_images() {
         .env("XDG_CONFIG_HOME", data.path().join("config"))
         .args(["--demo-latency-ms", "0", "--data-dir"])
         .arg(data.path())
-        .args(["generate", "a fox in parts", "--demo", "--size", "1024x1024", "--partial-images", "2", "--out"])
+        .args([
+            "generate",
+            "a fox in parts",
+            "--demo",
+            "--size",
+            "1024x1024",
+            "--partial-images",
+            "2",
+            "--json",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .await
@@ -98,6 +108,10 @@ async fn the_headless_command_writes_partials_beside_the_images() {
     written.sort();
     assert_eq!(written, ["job-1-partial-1.png", "job-1-partial-2.png"]);
     assert!(stderr.contains("partial image 2 → "), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let listed: Vec<&str> = json["partials"].as_array().unwrap().iter().filter_map(|p| p.as_str()).collect();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|p| std::path::Path::new(p).exists()), "{listed:?}");
     let images = std::fs::read_dir(&out).unwrap().filter(|e| e.as_ref().unwrap().path().is_file()).count();
     assert_eq!(images, 1, "the final image beside the partials folder");
 }

@@ -13,8 +13,10 @@ use crate::store::JobId;
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/// Also writes the partial images of a streamed answer (job `id`) into `out_dir/partials`.
-pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>, id: JobId, out_dir: PathBuf) {
+/// Also writes the partial images of a streamed answer (job `id`) into `out_dir/partials`;
+/// returns where they went once the job is over.
+pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>, id: JobId, out_dir: PathBuf) -> Vec<PathBuf> {
+    let mut partials = Vec::new();
     let tty = std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -36,7 +38,10 @@ pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>, id: JobId, out_di
                     let written = tokio::task::spawn_blocking(move || jobs::write_partial(&dir, id, index, &image)).await;
                     clear_line();
                     match written {
-                        Ok(Ok(path)) => eprintln!("imgtui: partial image {} → {}", index + 1, path.display()),
+                        Ok(Ok(path)) => {
+                            eprintln!("imgtui: partial image {} → {}", index + 1, path.display());
+                            partials.push(path);
+                        }
                         Ok(Err(e)) => eprintln!("imgtui: partial image {} not written: {e}", index + 1),
                         Err(e) => eprintln!("imgtui: partial image {} not written: {e}", index + 1),
                     }
@@ -44,7 +49,7 @@ pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>, id: JobId, out_di
                 }
                 Some(Progress::Received { answer }) => state = format!("writing {} image(s)", answer.images.len()),
                 // The job is over (every sender is gone): partials already received are written.
-                None => return,
+                None => return partials,
             },
             _ = tick.tick(), if tty => {
                 frame = (frame + 1) % SPINNER.len();
