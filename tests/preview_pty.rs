@@ -165,11 +165,15 @@ fn run_protocol(graphics: &str) {
     pty.send(b"abcdefghijklmnopqrst");
     pty.wait_for_screen(">abcdefghijklmnopqrst");
     pty.wait_for_screen("21/32000");
-    let typed = pty.since(mark);
+    // The frame's end comes in a write of its own, maybe after the screen shows the text.
+    let typed = pty.wait_for(mark, "the last frame to close", |out| out.ends_with(b"\x1b[?2026l"));
     assert_eq!(count(&typed, sig), 0, "{graphics}: typing sent no image data");
     for other in ["kitty", "iterm", "sixel"] {
         assert_eq!(count(&typed, signature(other)), 0, "{graphics}: typing sent no {other} data");
     }
+    // Each frame is one synchronized update: as many starts as ends, the last one closed.
+    let (begins, ends) = (count(&typed, b"\x1b[?2026h"), count(&typed, b"\x1b[?2026l"));
+    assert!(begins > 0 && begins == ends, "{graphics}: {begins} frame starts, {ends} ends");
 
     let mark = pty.len();
     pty.send(b"\t\tj"); // focus the history, select the other job

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures::StreamExt;
 use ratatui::style::{Modifier, Style};
 use tokio::sync::mpsc;
@@ -43,6 +44,9 @@ pub async fn run(
     loop {
         if dirty {
             sync_prompt_cursor(&mut state);
+            // The frame and its image sequences reach the screen at once (terminals without
+            // synchronized output ignore the two sequences): no half-drawn frames over SSH.
+            crossterm::queue!(std::io::stdout(), BeginSynchronizedUpdate)?;
             let mut info = ui::RenderInfo::default();
             terminal.draw(|frame| info = ui::render(&state, &theme, frame))?;
             dirty = false;
@@ -66,6 +70,7 @@ pub async fn run(
                     Step::Prepare(key) => prepare_preview(key, cell, runner.warm_pixels(), events_tx.clone()),
                 }
             }
+            crossterm::execute!(std::io::stdout(), EndSynchronizedUpdate)?;
             if dirty {
                 continue;
             }

@@ -24,7 +24,14 @@ fn enter() -> io::Result<()> {
 /// Gives the terminal back as it was. Safe to call more than once.
 pub fn restore() -> io::Result<()> {
     let raw = disable_raw_mode();
-    execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show)?;
+    // Ending a synchronized update first: a panic may come between its start and its end.
+    execute!(
+        stdout(),
+        crossterm::terminal::EndSynchronizedUpdate,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    )?;
     raw
 }
 
