@@ -29,10 +29,10 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
             let mut notices = Vec::new();
             let store = open_history(&paths, &config, &mut notices).map_err(|e| e.to_string());
             notices.iter().for_each(|n| eprintln!("imgtui: {n}"));
-            store
+            Ok((store?, config.out_dir.unwrap_or_else(|| paths.images_dir())))
         });
-    let store = match opened {
-        Ok(store) => store,
+    let (store, out_dir) = match opened {
+        Ok(opened) => opened,
         Err(message) => return invalid(&message),
     };
     match args.action {
@@ -50,7 +50,7 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
         }
         Some(HistoryAction::Show { id, json }) => match store.run(move |s| s.job(id)).await {
             Ok(Some(record)) if json => print_json(&record),
-            Ok(Some(record)) => print_record(&record),
+            Ok(Some(record)) => print_record(&record, &partials(&record, &out_dir)),
             Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
             Err(e) => failed(&e),
         },
@@ -141,7 +141,19 @@ fn print_table(rows: &[JobSummary]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn print_record(r: &JobRecord) -> ExitCode {
+/// A streamed job's partial images: beside its images, or in the output folder.
+fn partials(record: &JobRecord, out_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> =
+        record.images.iter().filter_map(|i| i.path.parent().map(std::path::Path::to_path_buf)).collect();
+    dirs.push(out_dir.to_path_buf());
+    dirs.dedup();
+    let mut found: Vec<_> = dirs.iter().flat_map(|d| crate::jobs::partials_of(d, record.id)).collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
     println!("job {}  {} {}  {}", r.id, r.kind.as_str(), r.status, r.request.model());
     println!("created   {}", utc_time(r.created_at));
     if let Some(t) = r.started_at {
@@ -194,6 +206,9 @@ fn print_record(r: &JobRecord) -> ExitCode {
             image.format,
             image.bytes
         );
+    }
+    for partial in partials {
+        println!("partial   {}", partial.display());
     }
     ExitCode::SUCCESS
 }

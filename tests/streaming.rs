@@ -114,6 +114,16 @@ async fn the_headless_command_writes_partials_beside_the_images() {
     assert!(listed.iter().all(|p| std::path::Path::new(p).exists()), "{listed:?}");
     let images = std::fs::read_dir(&out).unwrap().filter(|e| e.as_ref().unwrap().path().is_file()).count();
     assert_eq!(images, 1, "the final image beside the partials folder");
+    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["history", "show", "1"])
+        .output()
+        .await
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert_eq!(shown.lines().filter(|l| l.starts_with("partial ")).count(), 2, "history show lists them: {shown}");
 }
 
 #[tokio::test]
