@@ -24,17 +24,21 @@ fn peak_rss_mb() -> f64 {
     field("VmHWM:") / 1024.0
 }
 
-fn body(images: usize, bytes_each: usize) -> Vec<u8> {
-    // Incompressible bytes, like a photograph's PNG.
+/// Incompressible bytes, like a photograph's PNG.
+fn noise(len: usize) -> Vec<u8> {
     let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut image = vec![0u8; bytes_each];
+    let mut image = vec![0u8; len];
     for byte in &mut image {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
         *byte = state as u8;
     }
-    let b64 = base64::engine::general_purpose::STANDARD.encode(&image);
+    image
+}
+
+fn body(images: usize, bytes_each: usize) -> Vec<u8> {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(noise(bytes_each));
     let data: Vec<String> = (0..images).map(|_| format!("{{\"b64_json\":\"{b64}\"}}")).collect();
     format!(
         "{{\"created\":1,\"data\":[{}],\"usage\":{{\"input_tokens\":1,\"output_tokens\":2,\"total_tokens\":3}}}}",
@@ -97,4 +101,36 @@ fn main() {
         other => eprintln!("the measuring process failed: {other:?}"),
     }
     let _ = std::fs::remove_file(path);
+    streamed();
+}
+
+/// A streamed answer: three partial images and the finished one, 2.25 MB each, as server-sent
+/// events in 64 KB chunks; each event's `data:` line spans some 50 chunks.
+fn streamed() {
+    use imgtui::api::events::{EventReader, StreamedAnswer};
+    let image = base64::engine::general_purpose::STANDARD.encode(noise(2_250_000));
+    let mut stream = String::new();
+    for index in 0..3 {
+        let data = format!(
+            "{{\"type\":\"image_generation.partial_image\",\"b64_json\":\"{image}\",\"partial_image_index\":{index}}}"
+        );
+        stream.push_str(&format!("event: image_generation.partial_image\ndata: {data}\n\n"));
+    }
+    let done = format!(
+        "{{\"type\":\"image_generation.completed\",\"b64_json\":\"{image}\",\"usage\":{{\"total_tokens\":3}}}}"
+    );
+    stream.push_str(&format!("event: image_generation.completed\ndata: {done}\n\n"));
+    let started = Instant::now();
+    let (mut reader, mut answer, mut partials) = (EventReader::default(), StreamedAnswer::default(), 0);
+    for chunk in stream.as_bytes().chunks(64 * 1024) {
+        for data in reader.feed(chunk) {
+            partials += usize::from(matches!(answer.take(&data), Ok(Some(_))));
+        }
+    }
+    let images = answer.finish().map(|body| body.images.len()).unwrap_or(0);
+    println!(
+        "streamed answer of {:.1} MB ({partials} partials + {images} image) read and decoded: {:.0} ms",
+        stream.len() as f64 / (1024.0 * 1024.0),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
 }

@@ -11,32 +11,43 @@ use super::body::SplitBody;
 /// Splits a byte stream into events; yields each event's `data` (its lines joined).
 #[derive(Debug, Default)]
 pub struct EventReader {
+    /// The line being received.
     pending: Vec<u8>,
+    /// The current event's data lines, joined.
     data: Vec<u8>,
 }
 
 impl EventReader {
+    /// Linear in the bytes fed: each chunk is searched once, however long a line runs (a
+    /// partial image's `data:` line is megabytes, arriving in many chunks).
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<Vec<u8>> {
-        self.pending.extend_from_slice(chunk);
         let mut events = Vec::new();
-        let mut start = 0;
-        while let Some(end) = memchr::memchr(b'\n', &self.pending[start..]).map(|at| start + at) {
-            let line = self.pending[start..end].strip_suffix(b"\r").unwrap_or(&self.pending[start..end]);
-            if line.is_empty() {
-                if !self.data.is_empty() {
-                    events.push(std::mem::take(&mut self.data));
-                }
-            } else if let Some(value) = line.strip_prefix(b"data:") {
-                if !self.data.is_empty() {
-                    self.data.push(b'\n');
-                }
-                self.data.extend_from_slice(value.strip_prefix(b" ").unwrap_or(value));
-            }
-            // `event:`, `id:`, `retry:` and `:` comments: the data's own `type` says what it is.
-            start = end + 1;
+        let mut rest = chunk;
+        while let Some(at) = memchr::memchr(b'\n', rest) {
+            self.pending.extend_from_slice(&rest[..at]);
+            let line = std::mem::take(&mut self.pending);
+            self.end_line(&line, &mut events);
+            self.pending = line;
+            self.pending.clear();
+            rest = &rest[at + 1..];
         }
-        self.pending.drain(..start);
+        self.pending.extend_from_slice(rest);
         events
+    }
+
+    fn end_line(&mut self, line: &[u8], events: &mut Vec<Vec<u8>>) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            if !self.data.is_empty() {
+                events.push(std::mem::take(&mut self.data));
+            }
+        } else if let Some(value) = line.strip_prefix(b"data:") {
+            if !self.data.is_empty() {
+                self.data.push(b'\n');
+            }
+            self.data.extend_from_slice(value.strip_prefix(b" ").unwrap_or(value));
+        }
+        // `event:`, `id:`, `retry:` and `:` comments: the data's own `type` says what it is.
     }
 
     /// An event the stream ended without a blank line after.
