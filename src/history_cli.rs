@@ -49,7 +49,13 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
             }
         }
         Some(HistoryAction::Show { id, json }) => match store.run(move |s| s.job(id)).await {
-            Ok(Some(record)) if json => print_json(&record),
+            Ok(Some(record)) if json => {
+                let mut value = serde_json::to_value(&record).unwrap_or(json!({}));
+                let partials: Vec<String> =
+                    partials(&record, &out_dir).iter().map(|p| p.display().to_string()).collect();
+                value["partials"] = json!(partials);
+                print_json(&value)
+            }
             Ok(Some(record)) => print_record(&record, &partials(&record, &out_dir)),
             Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
             Err(e) => failed(&e),

@@ -124,6 +124,17 @@ async fn the_headless_command_writes_partials_beside_the_images() {
         .unwrap();
     let shown = String::from_utf8_lossy(&shown.stdout);
     assert_eq!(shown.lines().filter(|l| l.starts_with("partial ")).count(), 2, "history show lists them: {shown}");
+    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["history", "show", "1", "--json"])
+        .output()
+        .await
+        .unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown["partials"].as_array().map(Vec::len), Some(2), "{shown}");
+    assert_eq!(shown["id"], 1);
 }
 
 #[tokio::test]
