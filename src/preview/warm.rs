@@ -8,7 +8,8 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use image::RgbaImage;
@@ -28,46 +29,26 @@ pub struct WarmPixels {
 struct Entry {
     job: JobId,
     path: Option<PathBuf>,
-    slot: Arc<Slot>,
-}
-
-/// `None` while decoding; then the pixels, or `None` inside when decoding failed.
-#[derive(Default)]
-struct Slot {
-    pixels: Mutex<Option<Option<RgbaImage>>>,
-    done: Condvar,
-}
-
-impl Slot {
-    fn fill(&self, pixels: Option<RgbaImage>) {
-        *self.pixels.lock().unwrap_or_else(PoisonError::into_inner) = Some(pixels);
-        self.done.notify_all();
-    }
-}
-
-/// Fills the slot even if the decoder panics, so no preview waits for nothing.
-struct Filler(Arc<Slot>, Option<Option<RgbaImage>>);
-
-impl Drop for Filler {
-    fn drop(&mut self) {
-        self.0.fill(self.1.take().flatten());
-    }
+    /// The decoder's one message; a failed or panicking decoder drops its sender, so a
+    /// waiting preview hears "nothing" at once.
+    pixels: Receiver<RgbaImage>,
 }
 
 impl WarmPixels {
     /// Decodes job `job`'s first image on its own thread.
     pub fn start(&self, job: JobId, decode: impl FnOnce() -> Option<RgbaImage> + Send + 'static) {
-        let slot = Arc::new(Slot::default());
+        let (sender, pixels) = sync_channel(1);
         {
             let mut entries = self.lock();
-            entries.push_back(Entry { job, path: None, slot: slot.clone() });
+            entries.push_back(Entry { job, path: None, pixels });
             while entries.len() > KEPT {
                 entries.pop_front();
             }
         }
         std::thread::spawn(move || {
-            let mut filler = Filler(slot, None);
-            filler.1 = Some(decode());
+            if let Some(decoded) = decode() {
+                let _ = sender.send(decoded);
+            }
         });
     }
 
@@ -86,15 +67,12 @@ impl WarmPixels {
     /// The decoded pixels of the image at `path`, waiting for the decode if it still runs.
     /// Taken once: a later preview of the same file (another size) reads the file.
     pub fn take(&self, path: &Path) -> Option<RgbaImage> {
-        let slot = {
+        let pixels = {
             let mut entries = self.lock();
             let at = entries.iter().position(|e| e.path.as_deref() == Some(path))?;
-            entries.remove(at)?.slot
+            entries.remove(at)?.pixels
         };
-        let guard = slot.pixels.lock().unwrap_or_else(PoisonError::into_inner);
-        let (mut guard, _) =
-            slot.done.wait_timeout_while(guard, WAIT, |p| p.is_none()).unwrap_or_else(PoisonError::into_inner);
-        guard.take().flatten()
+        pixels.recv_timeout(WAIT).ok()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Entry>> {
