@@ -164,10 +164,10 @@ impl BodySplitter {
             if self.carry.len() < 4 {
                 return;
             }
-            let group = std::mem::take(&mut self.carry);
-            self.decode(&group);
-            self.carry = group;
+            let mut group = [0u8; 4];
+            group.copy_from_slice(&self.carry);
             self.carry.clear();
+            self.decode(&group);
         }
         let whole = bytes.len() / 4 * 4;
         self.decode(&bytes[..whole]);

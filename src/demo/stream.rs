@@ -41,7 +41,7 @@ async fn send_events(drawing: Arc<Drawing>, partials: u32, latency: Duration, tx
             let (job, picture) = (drawing.clone(), picture.clone());
             let coarse = tokio::task::spawn_blocking(move || job.encode(&coarse(&picture, partials - index))).await;
             let Ok(Ok(bytes)) = coarse else { return };
-            let mut event = fields(&drawing, &format!("{kind}.partial_image"), &bytes);
+            let mut event = fields(&drawing, &format!("{kind}.partial_image"), &bytes, false);
             event["partial_image_index"] = json!(index);
             if tx.send(sse(&format!("{kind}.partial_image"), &event)).await.is_err() {
                 return; // The client went away.
@@ -50,27 +50,22 @@ async fn send_events(drawing: Arc<Drawing>, partials: u32, latency: Duration, tx
         tokio::time::sleep(pause).await;
         let (job, full) = (drawing.clone(), picture.clone());
         let Ok(Ok(bytes)) = tokio::task::spawn_blocking(move || job.encode(&full)).await else { return };
-        let mut event = fields(&drawing, &format!("{kind}.completed"), &bytes);
-        if i + 1 < drawing.n {
-            // The whole request's usage comes once, with the last image.
-            if let Some(object) = event.as_object_mut() {
-                object.remove("usage");
-            }
-        }
+        // The whole request's usage comes once, with the last image.
+        let event = fields(&drawing, &format!("{kind}.completed"), &bytes, i + 1 == drawing.n);
         if tx.send(sse(&format!("{kind}.completed"), &event)).await.is_err() {
             return;
         }
     }
 }
 
-fn fields(drawing: &Drawing, kind: &str, bytes: &[u8]) -> Value {
+fn fields(drawing: &Drawing, kind: &str, bytes: &[u8], with_usage: bool) -> Value {
     let mut event = json!({
         "type": kind,
         "b64_json": base64::engine::general_purpose::STANDARD.encode(bytes),
         "created_at": unix_now(),
     });
     if let (Some(event), Value::Object(echo)) = (event.as_object_mut(), drawing.echo()) {
-        event.extend(echo.into_iter().filter(|(k, _)| kind.ends_with("completed") || k != "usage"));
+        event.extend(echo.into_iter().filter(|(k, _)| with_usage || k != "usage"));
     }
     event
 }
