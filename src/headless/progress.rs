@@ -34,16 +34,14 @@ pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>, id: JobId, out_di
                 }
                 Some(Progress::Downloading { index, total }) => state = format!("downloading {}/{total}", index + 1),
                 Some(Progress::Partial { index, image }) => {
-                    let dir = out_dir.clone();
-                    let written = tokio::task::spawn_blocking(move || jobs::write_partial(&dir, id, index, &image)).await;
+                    let written = jobs::save_partial(out_dir.clone(), id, index, image).await;
                     clear_line();
                     match written {
-                        Ok(Ok(path)) => {
+                        Ok(path) => {
                             eprintln!("imgtui: partial image {} → {}", index + 1, path.display());
                             partials.push(path);
                         }
-                        Ok(Err(e)) => eprintln!("imgtui: partial image {} not written: {e}", index + 1),
-                        Err(e) => eprintln!("imgtui: partial image {} not written: {e}", index + 1),
+                        Err(why) => eprintln!("imgtui: {why}"),
                     }
                     state = format!("partial image {} received", index + 1);
                 }

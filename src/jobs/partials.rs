@@ -2,6 +2,7 @@
 //! are kept (in `partials/` beside the images), and the app previews them from there.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::api::ImageFormat;
 use crate::files;
@@ -27,6 +28,16 @@ pub fn write_partial(images_dir: &Path, id: JobId, index: u32, bytes: &[u8]) -> 
     let extension = ImageFormat::sniff(bytes).map_or("bin", ImageFormat::extension);
     let name = format!("{}{}.{extension}", prefix(id), index + 1);
     files::write_new_file_atomically(&images_dir.join("partials"), &name, bytes)
+}
+
+/// `write_partial` off the async workers; the error says which partial was lost and why.
+pub async fn save_partial(images_dir: PathBuf, id: JobId, index: u32, bytes: Arc<Vec<u8>>) -> Result<PathBuf, String> {
+    let written = tokio::task::spawn_blocking(move || write_partial(&images_dir, id, index, &bytes)).await;
+    match written {
+        Ok(Ok(path)) => Ok(path),
+        Ok(Err(e)) => Err(format!("partial image {} not written: {e}", index + 1)),
+        Err(e) => Err(format!("partial image {} not written: {e}", index + 1)),
+    }
 }
 
 #[cfg(test)]

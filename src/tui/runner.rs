@@ -199,17 +199,11 @@ impl Runner {
                     while let Some(progress) = rx.recv().await {
                         if let Progress::Partial { index, image } = &progress {
                             // Written before it is shown; in order, since this task awaits it.
-                            let (dir, index, image) = (images_dir.clone(), *index, image.clone());
-                            let written =
-                                tokio::task::spawn_blocking(move || jobs::write_partial(&dir, id, index, &image)).await;
-                            match written {
-                                Ok(Ok(path)) => {
-                                    let _ = events.send(AppEvent::PartialImage { id, index, path });
+                            match jobs::save_partial(images_dir.clone(), id, *index, image.clone()).await {
+                                Ok(path) => {
+                                    let _ = events.send(AppEvent::PartialImage { id, index: *index, path });
                                 }
-                                Ok(Err(e)) => {
-                                    tracing::warn!("partial image {} of job {id} not written: {e}", index + 1)
-                                }
-                                Err(e) => tracing::warn!("partial image {} of job {id} not written: {e}", index + 1),
+                                Err(why) => tracing::warn!("job {id}: {why}"),
                             }
                             continue;
                         }
