@@ -46,6 +46,19 @@ pub enum Action {
 }
 
 impl Action {
+    /// How many rows a movement moves, `page` rows to a page; `None` for other actions.
+    pub fn rows(self, page: isize) -> Option<isize> {
+        match self {
+            Self::Up => Some(-1),
+            Self::Down => Some(1),
+            Self::PageUp => Some(-page),
+            Self::PageDown => Some(page),
+            Self::First => Some(isize::MIN / 2),
+            Self::Last => Some(isize::MAX / 2),
+            _ => None,
+        }
+    }
+
     pub fn description(self) -> &'static str {
         match self {
             Self::Submit => "submit the request as a new job",

@@ -50,15 +50,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let Some(browser) = state.browser.as_mut() else { return Vec::new() };
     match action {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
-            let delta = match action {
-                Action::Up => -1,
-                Action::Down => 1,
-                Action::PageUp => -15,
-                Action::PageDown => 15,
-                Action::First => isize::MIN / 2,
-                _ => isize::MAX / 2,
-            };
-            browser.move_by(delta);
+            browser.move_by(action.rows(15).unwrap_or(0));
             want_facts(state)
         }
         Action::Cancel => {

@@ -270,14 +270,7 @@ fn confirm(state: &mut State) -> Vec<Command> {
 }
 
 fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
-    let delta: isize = match action {
-        Action::Up => -1,
-        Action::Down => 1,
-        Action::PageUp => -10,
-        Action::PageDown => 10,
-        Action::First => isize::MIN / 2,
-        _ => isize::MAX / 2,
-    };
+    let Some(delta) = action.rows(10) else { return Vec::new() };
     match (state.overlay.as_ref(), state.focus) {
         (Some(Overlay::Help), _) => {
             state.help_scroll = (state.help_scroll as isize + delta).clamp(0, 500) as u16;
