@@ -83,7 +83,7 @@ impl Engine {
 
     /// The model for requests that name none.
     pub fn default_model(&self) -> String {
-        self.config.default_model.clone().unwrap_or_else(|| "gpt-image-1".to_string())
+        self.config.default_model.clone().unwrap_or_else(|| crate::api::models::APP_DEFAULT_MODEL.to_string())
     }
 }
 

@@ -226,6 +226,12 @@ pub struct ModelTable {
     models: Vec<ModelSpec>,
 }
 
+/// The model the API assumes when a request names none (the spec's defaults).
+pub const SPEC_DEFAULT_GENERATION_MODEL: &str = "dall-e-2";
+pub const SPEC_DEFAULT_EDIT_MODEL: &str = "gpt-image-1.5";
+/// What imgtui sends when neither the user nor the config picks a model.
+pub const APP_DEFAULT_MODEL: &str = "gpt-image-1";
+
 impl Default for ModelTable {
     fn default() -> Self {
         Self::builtin()

@@ -19,6 +19,7 @@ use super::draw;
 use super::record::{AuthSeen, RecordedFile, RecordedRequest};
 use super::routes::{api_error, auth_failure};
 use super::{DemoState, StoredFile};
+use crate::api::models::{SPEC_DEFAULT_EDIT_MODEL, SPEC_DEFAULT_GENERATION_MODEL};
 use crate::api::validate::{self, Endpoint, FieldError, InputFile};
 use crate::api::{GenerateRequest, ImageFormat, ImageOptions, ModelSpec};
 
@@ -60,8 +61,7 @@ pub(super) async fn generations(State(state): State<Arc<DemoState>>, headers: He
     if !fields.contains_key("prompt") {
         return missing("prompt");
     }
-    // The spec's default model for generations.
-    fields.entry("model").or_insert_with(|| json!("dall-e-2"));
+    fields.entry("model").or_insert_with(|| json!(SPEC_DEFAULT_GENERATION_MODEL));
     let request: GenerateRequest = match serde_json::from_value(Value::Object(fields)) {
         Ok(request) => request,
         Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("Invalid request body: {e}"), None, None),
@@ -144,7 +144,7 @@ pub(super) async fn edits(
     }
 
     let mut options = ImageOptions::default();
-    let (mut prompt, mut model) = (None, "gpt-image-1.5".to_string());
+    let (mut prompt, mut model) = (None, SPEC_DEFAULT_EDIT_MODEL.to_string());
     for (name, value) in fields {
         match name.as_str() {
             "prompt" => prompt = Some(value),
