@@ -167,4 +167,24 @@ async fn the_apps_runner_writes_each_partial_and_says_where() {
         }
     }
     assert_eq!(seen, [0, 1]);
+
+    // Deleting the job deletes its image and its partials.
+    runner.execute(Command::DeleteJob(1));
+    let deleted = loop {
+        let event = tokio::time::timeout_at(deadline, rx.recv()).await.expect("events in time").unwrap();
+        if let AppEvent::Deleted { problems, .. } = event {
+            break problems;
+        }
+    };
+    assert!(deleted.is_empty(), "{deleted:?}");
+    let left: Vec<_> = walk(&out);
+    assert!(left.is_empty(), "nothing of job 1 is left: {left:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] })
+        .collect()
 }

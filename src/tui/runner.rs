@@ -116,17 +116,13 @@ impl Runner {
                 tokio::spawn(async move {
                     match this.store.run(move |s| s.delete_job(id)).await {
                         Ok(mut paths) => {
-                            if let Some(images_dir) = this.dirs.first() {
-                                paths.extend(jobs::partials_of(images_dir, id));
-                            }
-                            let problems = paths
-                                .iter()
-                                .filter_map(|p| match std::fs::remove_file(p) {
-                                    Ok(()) => None,
-                                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                                    Err(e) => Some(format!("{} stays: {e}", p.display())),
-                                })
-                                .collect();
+                            let images_dir = this.dirs.first().cloned();
+                            // File system work: off the async workers.
+                            let removed = tokio::task::spawn_blocking(move || {
+                                paths.extend(images_dir.iter().flat_map(|dir| jobs::partials_of(dir, id)));
+                                remove_files(&paths)
+                            });
+                            let problems = removed.await.unwrap_or_else(|e| vec![e.to_string()]);
                             this.send(AppEvent::Deleted { id, problems });
                         }
                         Err(e) => this.send(AppEvent::StoreError(e.to_string())),
@@ -191,32 +187,8 @@ impl Runner {
             }
             Some(_permit) => {
                 self.send(AppEvent::JobStarted { id });
-                let (tx, mut rx) = mpsc::unbounded_channel();
-                let events = self.events.clone();
-                let warm = self.warm.clone();
-                let images_dir = self.dirs.first().cloned().unwrap_or_default();
-                let forward = tokio::spawn(async move {
-                    while let Some(progress) = rx.recv().await {
-                        if let Progress::Partial { index, image } = &progress {
-                            // Written before it is shown; in order, since this task awaits it.
-                            match jobs::save_partial(images_dir.clone(), id, *index, image.clone()).await {
-                                Ok(path) => {
-                                    let _ = events.send(AppEvent::PartialImage { id, index: *index, path });
-                                }
-                                Err(why) => tracing::warn!("job {id}: {why}"),
-                            }
-                            continue;
-                        }
-                        if let (Some(warm), Progress::Received { answer }) = (&warm, &progress) {
-                            let answer = answer.clone();
-                            warm.start(id, move || {
-                                let first = answer.images.first()?;
-                                image::load_from_memory(&first.bytes).ok().map(image::DynamicImage::into_rgba8)
-                            });
-                        }
-                        let _ = events.send(AppEvent::JobProgress { id, progress });
-                    }
-                });
+                let (tx, rx) = mpsc::unbounded_channel();
+                let forward = tokio::spawn(self.clone().forward_progress(id, rx));
                 let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx) };
                 let outcome = jobs::execute(&self.client, &self.store, id, &request, &self.dirs, ctl).await;
                 let _ = forward.await;
@@ -227,6 +199,32 @@ impl Runner {
         };
         self.cancels().remove(&id);
         self.send(AppEvent::JobFinished { id, status, message });
+    }
+
+    /// Passes job `id`'s progress on to the app, in order. A partial image is written first and
+    /// announced by its path; a finished answer starts the decode of its first image.
+    async fn forward_progress(self, id: JobId, mut progress: mpsc::UnboundedReceiver<Progress>) {
+        let images_dir = self.dirs.first().cloned().unwrap_or_default();
+        while let Some(progress) = progress.recv().await {
+            match &progress {
+                Progress::Partial { index, image } => {
+                    match jobs::save_partial(images_dir.clone(), id, *index, image.clone()).await {
+                        Ok(path) => self.send(AppEvent::PartialImage { id, index: *index, path }),
+                        Err(why) => tracing::warn!("job {id}: {why}"),
+                    }
+                    continue;
+                }
+                Progress::Received { answer } if let Some(warm) = &self.warm => {
+                    let answer = answer.clone();
+                    warm.start(id, move || {
+                        let first = answer.images.first()?;
+                        image::load_from_memory(&first.bytes).ok().map(image::DynamicImage::into_rgba8)
+                    });
+                }
+                _ => {}
+            }
+            self.send(AppEvent::JobProgress { id, progress });
+        }
     }
 
     /// Tells the warm pixels where the first image went, before anyone hears the job is done.
@@ -305,4 +303,16 @@ fn describe(outcome: JobOutcome) -> (JobStatus, String) {
         JobOutcome::Failed { error, .. } => (JobStatus::Failed, error.to_string()),
         JobOutcome::Cancelled => (JobStatus::Cancelled, String::new()),
     }
+}
+
+/// Removes `paths`; what stays (other than files already gone) is said, one line each.
+fn remove_files(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .filter_map(|p| match std::fs::remove_file(p) {
+            Ok(()) => None,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some(format!("{} stays: {e}", p.display())),
+        })
+        .collect()
 }

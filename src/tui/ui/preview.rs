@@ -37,7 +37,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
         return None;
     };
     let partial = state.live_partial(job.id).filter(|_| job.images.is_empty());
-    let image_height = if job.images.is_empty() && partial.is_none() { 0 } else { (inner.height * 3 / 5).max(4) };
+    let has_image = !job.images.is_empty() || partial.is_some();
+    let image_height = if has_image { (inner.height * 3 / 5).max(4) } else { 0 };
     let [image_area, text_area] = Layout::vertical([Constraint::Length(image_height), Constraint::Min(0)]).areas(inner);
     let mut wanted = None;
     if let Some(image) = job.images.get(state.image_index) {
