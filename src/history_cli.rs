@@ -147,15 +147,10 @@ fn print_table(rows: &[JobSummary]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// A streamed job's partial images: beside its images, or in the output folder.
 fn partials(record: &JobRecord, out_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut dirs: Vec<std::path::PathBuf> =
-        record.images.iter().filter_map(|i| i.path.parent().map(std::path::Path::to_path_buf)).collect();
-    dirs.push(out_dir.to_path_buf());
-    dirs.dedup();
-    let mut found: Vec<_> = dirs.iter().flat_map(|d| crate::jobs::partials_of(d, record.id)).collect();
+    let images: Vec<std::path::PathBuf> = record.images.iter().map(|i| i.path.clone()).collect();
+    let mut found = crate::jobs::partials_of_job(&images, out_dir, record.id);
     found.sort();
-    found.dedup();
     found
 }
 

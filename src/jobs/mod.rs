@@ -5,4 +5,4 @@ mod execute;
 mod partials;
 
 pub use execute::{JobOutcome, execute, input_records, rescue_dir, submit, write_with_fallback};
-pub use partials::{partials_of, save_partial, write_partial};
+pub use partials::{partials_of_job, save_partial, write_partial};

@@ -12,8 +12,17 @@ fn prefix(id: JobId) -> String {
     format!("job-{id}-partial-")
 }
 
-/// The partial images of job `id` in `images_dir/partials` (deleting a job deletes them too).
-pub fn partials_of(images_dir: &Path, id: JobId) -> Vec<PathBuf> {
+/// Job `id`'s partial images: in the folders of its `images`, and in `out_dir` (where they go
+/// when a job ends without images).
+pub fn partials_of_job(images: &[PathBuf], out_dir: &Path, id: JobId) -> Vec<PathBuf> {
+    let mut dirs: Vec<&Path> = images.iter().filter_map(|p| p.parent()).chain([out_dir]).collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs.into_iter().flat_map(|dir| partials_of(dir, id)).collect()
+}
+
+/// The partial images of job `id` in `images_dir/partials`.
+fn partials_of(images_dir: &Path, id: JobId) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(images_dir.join("partials")) else { return Vec::new() };
     let prefix = prefix(id);
     entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| file_name_starts(p, &prefix)).collect()

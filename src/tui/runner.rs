@@ -116,10 +116,10 @@ impl Runner {
                 tokio::spawn(async move {
                     match this.store.run(move |s| s.delete_job(id)).await {
                         Ok(mut paths) => {
-                            let images_dir = this.dirs.first().cloned();
+                            let out_dir = this.dirs.first().cloned().unwrap_or_default();
                             // File system work: off the async workers.
                             let removed = tokio::task::spawn_blocking(move || {
-                                paths.extend(images_dir.iter().flat_map(|dir| jobs::partials_of(dir, id)));
+                                paths.extend(jobs::partials_of_job(&paths, &out_dir, id));
                                 remove_files(&paths)
                             });
                             let problems = removed.await.unwrap_or_else(|e| vec![e.to_string()]);
