@@ -148,7 +148,7 @@ fn output_compression_needs_jpeg_or_webp_and_0_to_100() {
 fn output_format_is_refused_for_dall_e() {
     assert_has(
         &gen_errors("dall-e-3", "p", |r| r.options.output_format = Some("webp".into())),
-        "output_format: \"webp\" is not accepted by dall-e-3 (accepted by: gpt-image-1, gpt-image-1-mini, gpt-image-1.5, gpt-image-2, chatgpt-image-latest)",
+        "output_format: \"webp\" is not accepted by dall-e-3 (accepted by: gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2, chatgpt-image-latest, gpt-image-1.5, gpt-image-1-mini, gpt-image-1)",
     );
 }
 
@@ -180,7 +180,7 @@ fn style_only_on_dall_e_3() {
 fn moderation_stream_and_fidelity_follow_the_table() {
     assert_has(
         &gen_errors("dall-e-2", "p", |r| r.options.moderation = Some("low".into())),
-        "moderation: \"low\" is not accepted by dall-e-2 (accepted by: gpt-image-1, gpt-image-1-mini, gpt-image-1.5, gpt-image-2, chatgpt-image-latest)",
+        "moderation: \"low\" is not accepted by dall-e-2 (accepted by: gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2, chatgpt-image-latest, gpt-image-1.5, gpt-image-1-mini, gpt-image-1)",
     );
     assert_has(
         &gen_errors("gpt-image-1", "p", |r| r.options.partial_images = Some(4)),
@@ -197,11 +197,15 @@ fn moderation_stream_and_fidelity_follow_the_table() {
 }
 
 #[test]
-fn unknown_model_lists_known_ones() {
-    let errors = gen_errors("dall-e-9", "p", |_| {});
-    assert_eq!(errors.len(), 1);
-    assert!(errors[0].starts_with("model: \"dall-e-9\" is not a known model (known: gpt-image-1, "), "{errors:?}");
-    assert!(errors[0].ends_with("add it under [models] in the config file"));
+fn an_unknown_model_is_checked_with_its_familys_rules_and_only_warned() {
+    let mut req = GenerateRequest::new("dall-e-9", "p");
+    req.options.size = Some("2048x2048".into());
+    let warnings = req.validate(&models()).expect("a model the table does not know is sent");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let text = warnings[0].to_string();
+    assert!(text.starts_with("size: \"2048x2048\" is not allowed for dall-e-9"), "{text}");
+    assert!(text.ends_with("(rules guessed from dall-e-2; sent anyway, the server decides)"), "{text}");
+    assert!(GenerateRequest::new("dall-e-9", " ").validate(&models()).is_err(), "an empty prompt still stops it");
 }
 
 #[test]
@@ -228,7 +232,7 @@ fn edits_with_dall_e_3_are_refused() {
     let img = common::write_png(dir.path(), "a.png", (64, 64), [1, 2, 3, 255], None);
     assert_has(
         &edit_errors(&edit("dall-e-3", vec![img]), None),
-        "model: dall-e-3 cannot edit images (models that can: gpt-image-1, gpt-image-1-mini, gpt-image-1.5, gpt-image-2, chatgpt-image-latest, dall-e-2)",
+        "model: dall-e-3 cannot edit images (models that can: gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2, chatgpt-image-latest, gpt-image-1.5, gpt-image-1-mini, gpt-image-1, dall-e-2)",
     );
 }
 
@@ -288,15 +292,17 @@ fn provider_upload_cap_applies() {
 }
 
 #[test]
-fn ttapi_edits_only_with_gpt_image_1_and_dall_e_2() {
+fn ttapi_edits_only_with_the_models_its_documentation_lists() {
     let dir = tempfile::tempdir().unwrap();
     let img = common::write_png(dir.path(), "a.png", (64, 64), [1, 2, 3, 255], None);
-    assert!(edit_errors(&edit("gpt-image-1", vec![img.clone()]), Some(Provider::Ttapi)).is_empty());
+    assert!(edit_errors(&edit("gpt-image-2", vec![img.clone()]), Some(Provider::Ttapi)).is_empty());
+    assert!(edit_errors(&edit("gpt-image-2-2026-04-21", vec![img.clone()]), Some(Provider::Ttapi)).is_empty());
     assert_has(
-        &edit_errors(&edit("gpt-image-1.5", vec![img.clone()]), Some(Provider::Ttapi)),
-        "model: TTAPI edits only with gpt-image-1, dall-e-2 (gpt-image-1.5 is not offered there)",
+        &edit_errors(&edit("gpt-image-2.5-flare", vec![img.clone()]), Some(Provider::Ttapi)),
+        "model: TTAPI edits only with gpt-image-2, gpt-image-1.5, gpt-image-1, dall-e-2 \
+         (gpt-image-2.5-flare is not offered there)",
     );
-    assert!(edit_errors(&edit("gpt-image-1.5", vec![img]), Some(Provider::Openai)).is_empty());
+    assert!(edit_errors(&edit("gpt-image-2.5-flare", vec![img]), Some(Provider::Openai)).is_empty());
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! The one table of per-model rules. The form's choices, `validate()` and the demo server all
 //! read it, so a rule changes in one place. It is plain data: users add or override models in
-//! the config file (`[models.NAME]`, optionally `like = "gpt-image-1"` to start from a builtin).
+//! the config file (`[models.NAME]`, optionally `like = "gpt-image-2"` to start from a builtin).
+//! A name the table does not know gets the rules of its nearest family (`resolve`), marked as
+//! guessed, so a model released after this build can still be used.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +15,9 @@ const MB: u64 = 1024 * 1024;
 #[serde(deny_unknown_fields)]
 pub struct ModelSpec {
     pub name: String,
+    /// Other names of the same model (dated snapshots such as `gpt-image-2-2026-04-21`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     pub prompt_max_chars: usize,
     pub n_max: u32,
     /// Fixed sizes accepted (may include `auto`).
@@ -71,6 +78,11 @@ pub struct EditLimits {
 impl ModelSpec {
     pub fn can_edit(&self) -> bool {
         self.edit.is_some()
+    }
+
+    /// Whether `name` is this model's name or one of its aliases.
+    pub fn answers_to(&self, name: &str) -> bool {
+        self.name == name || self.aliases.iter().any(|a| a == name)
     }
 
     /// Whether `size` is accepted, by the fixed list or the free rule.
@@ -134,6 +146,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
     ModelSpec {
         name: name.to_string(),
+        aliases: Vec::new(),
         prompt_max_chars: 32_000,
         n_max: 10,
         sizes: strings(&["1024x1024", "1536x1024", "1024x1536", "auto"]),
@@ -164,16 +177,26 @@ fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
     }
 }
 
-fn free_size_gpt_image(name: &str) -> ModelSpec {
+fn free_size_gpt_image(name: &str, aliases: &[&str]) -> ModelSpec {
     ModelSpec {
+        aliases: strings(aliases),
         free_size: Some(FreeSize { multiple_of: 16, max_ratio: 3, max_long_edge: 3840, max_short_edge: 2160 }),
         ..gpt_image(name, true)
+    }
+}
+
+/// The 2.5 models: gpt-image-2's request shape, with two more quality levels.
+fn gpt_image_2_5(name: &str, snapshot: &str) -> ModelSpec {
+    ModelSpec {
+        qualities: strings(&["low", "medium", "high", "xhigh", "max", "auto"]),
+        ..free_size_gpt_image(name, &[snapshot])
     }
 }
 
 fn dall_e_2() -> ModelSpec {
     ModelSpec {
         name: "dall-e-2".into(),
+        aliases: Vec::new(),
         prompt_max_chars: 1000,
         n_max: 10,
         sizes: strings(&["256x256", "512x512", "1024x1024"]),
@@ -220,17 +243,66 @@ fn dall_e_3() -> ModelSpec {
     }
 }
 
-/// The models imgtui knows, builtins first, then the user's.
+/// The models imgtui knows, builtins first (newest first), then the user's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelTable {
     models: Vec<ModelSpec>,
+    /// Names the config file added or changed.
+    configured: Vec<String>,
 }
 
 /// The model the API assumes when a request names none (the spec's defaults).
 pub const SPEC_DEFAULT_GENERATION_MODEL: &str = "dall-e-2";
 pub const SPEC_DEFAULT_EDIT_MODEL: &str = "gpt-image-1.5";
-/// What imgtui sends when neither the user nor the config picks a model.
-pub const APP_DEFAULT_MODEL: &str = "gpt-image-1";
+/// What imgtui picks when neither the user nor the config names a model: the first of these
+/// that the provider serves and has not shut down.
+pub const DEFAULT_PREFERENCE: &[&str] = &["gpt-image-2.5-flare", "gpt-image-2"];
+
+/// Rules for names the table does not know, by prefix, most specific first: a model released
+/// after this build most likely takes the request shape of its family.
+const FAMILIES: &[(&str, &str)] = &[
+    ("gpt-image-2.5-", "gpt-image-2.5-flare"),
+    ("gpt-image-2", "gpt-image-2"),
+    ("gpt-image-1.5", "gpt-image-1.5"),
+    ("gpt-image-1-mini", "gpt-image-1-mini"),
+    ("gpt-image-1", "gpt-image-1"),
+    ("gpt-image-", "gpt-image-2"),
+    ("chatgpt-image-", "chatgpt-image-latest"),
+    ("dall-e-3", "dall-e-3"),
+    ("dall-e-", "dall-e-2"),
+];
+/// The rules for a name of no known family (a gateway's own name, say).
+const FALLBACK_FAMILY: &str = "gpt-image-2";
+
+/// Where a model's rules come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RulesOrigin {
+    Builtin,
+    /// The config file's `[models]` added or changed the model.
+    Config,
+    /// The table does not know the name: the rules of the model named here are assumed, and
+    /// breaking them warns instead of refusing (the server's answer decides).
+    Guessed {
+        from: String,
+    },
+}
+
+impl fmt::Display for RulesOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Builtin => f.write_str("built-in"),
+            Self::Config => f.write_str("config"),
+            Self::Guessed { from } => write!(f, "guessed from {from}"),
+        }
+    }
+}
+
+/// The rules a request for one model name is checked against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Resolved<'a> {
+    pub spec: &'a ModelSpec,
+    pub guessed: bool,
+}
 
 impl Default for ModelTable {
     fn default() -> Self {
@@ -242,19 +314,49 @@ impl ModelTable {
     pub fn builtin() -> Self {
         Self {
             models: vec![
-                gpt_image("gpt-image-1", true),
+                gpt_image_2_5("gpt-image-2.5-flare", "gpt-image-2.5-flare-2026-09-08"),
+                gpt_image_2_5("gpt-image-2.5-sunburst", "gpt-image-2.5-sunburst-2026-09-08"),
+                free_size_gpt_image("gpt-image-2", &["gpt-image-2-2026-04-21"]),
+                free_size_gpt_image("chatgpt-image-latest", &[]),
+                ModelSpec { aliases: strings(&["gpt-image-1.5-2025-12-16"]), ..gpt_image("gpt-image-1.5", true) },
                 gpt_image("gpt-image-1-mini", false),
-                gpt_image("gpt-image-1.5", true),
-                free_size_gpt_image("gpt-image-2"),
-                free_size_gpt_image("chatgpt-image-latest"),
+                gpt_image("gpt-image-1", true),
                 dall_e_2(),
                 dall_e_3(),
             ],
+            configured: Vec::new(),
         }
     }
 
+    /// The model called `name` (or one of its aliases), if the table knows it.
     pub fn get(&self, name: &str) -> Option<&ModelSpec> {
-        self.models.iter().find(|m| m.name == name)
+        self.models.iter().find(|m| m.name == name).or_else(|| self.models.iter().find(|m| m.answers_to(name)))
+    }
+
+    /// The rules for `name`: its own, or those of its nearest family, marked as guessed.
+    pub fn resolve(&self, name: &str) -> Resolved<'_> {
+        if let Some(spec) = self.get(name) {
+            return Resolved { spec, guessed: false };
+        }
+        let family = FAMILIES.iter().find(|(prefix, _)| name.starts_with(prefix)).map_or(FALLBACK_FAMILY, |f| f.1);
+        let spec = self.get(family).or_else(|| self.models.first());
+        match spec {
+            Some(spec) => Resolved { spec, guessed: true },
+            // A table emptied by hand cannot happen (builtins are never removed); keep a spec.
+            None => Resolved { spec: &FALLBACK_SPEC, guessed: true },
+        }
+    }
+
+    /// Where the rules for `name` come from.
+    pub fn origin(&self, name: &str) -> RulesOrigin {
+        let resolved = self.resolve(name);
+        if resolved.guessed {
+            RulesOrigin::Guessed { from: resolved.spec.name.clone() }
+        } else if self.configured.contains(&resolved.spec.name) {
+            RulesOrigin::Config
+        } else {
+            RulesOrigin::Builtin
+        }
     }
 
     pub fn all(&self) -> &[ModelSpec] {
@@ -267,6 +369,9 @@ impl ModelTable {
 
     /// Adds `spec`, replacing a model of the same name.
     pub fn insert(&mut self, spec: ModelSpec) {
+        if !self.configured.contains(&spec.name) {
+            self.configured.push(spec.name.clone());
+        }
         match self.models.iter_mut().find(|m| m.name == spec.name) {
             Some(existing) => *existing = spec,
             None => self.models.push(spec),
@@ -291,6 +396,10 @@ impl ModelTable {
             }
             None => toml::Table::new(),
         };
+        if base_name.as_deref() != Some(name) && !fields.contains_key("aliases") {
+            // A new model does not answer to the names of the one it starts from.
+            merged.remove("aliases");
+        }
         merged.extend(fields);
         merged.insert("name".into(), toml::Value::String(name.to_string()));
         let spec: ModelSpec = merged.try_into().map_err(|e: toml::de::Error| e.message().to_string())?;
@@ -298,6 +407,9 @@ impl ModelTable {
         Ok(())
     }
 }
+
+static FALLBACK_SPEC: std::sync::LazyLock<ModelSpec> =
+    std::sync::LazyLock::new(|| free_size_gpt_image(FALLBACK_FAMILY, &[]));
 
 #[cfg(test)]
 mod tests {
@@ -318,10 +430,32 @@ mod tests {
     }
 
     #[test]
+    fn snapshots_are_known_and_unknown_names_take_their_familys_rules() {
+        let table = ModelTable::builtin();
+        let flare = table.resolve("gpt-image-2.5-flare-2026-09-08");
+        assert_eq!((flare.spec.name.as_str(), flare.guessed), ("gpt-image-2.5-flare", false));
+        assert!(flare.spec.qualities.iter().any(|q| q == "max"));
+        assert!(!table.get("gpt-image-2").unwrap().qualities.iter().any(|q| q == "xhigh"));
+        for (name, family) in [
+            ("gpt-image-2.5-ember", "gpt-image-2.5-flare"),
+            ("gpt-image-2-2027-01-01", "gpt-image-2"),
+            ("gpt-image-9", "gpt-image-2"),
+            ("dall-e-4", "dall-e-2"),
+            ("flux-pro", "gpt-image-2"),
+        ] {
+            let resolved = table.resolve(name);
+            assert_eq!((resolved.spec.name.as_str(), resolved.guessed), (family, true), "{name}");
+        }
+        assert_eq!(table.origin("gpt-image-9"), RulesOrigin::Guessed { from: "gpt-image-2".into() });
+        assert_eq!(table.origin("gpt-image-2"), RulesOrigin::Builtin);
+    }
+
+    #[test]
     fn override_starts_from_like_and_replaces_fields() {
         let mut table = ModelTable::builtin();
         let t: toml::Table = toml::from_str("like = \"dall-e-2\"\nprompt_max_chars = 10").unwrap();
         table.apply_override("my-model", &t).unwrap();
+        assert_eq!(table.origin("my-model"), RulesOrigin::Config);
         let m = table.get("my-model").unwrap();
         assert_eq!(m.prompt_max_chars, 10);
         assert_eq!(m.sizes, table.get("dall-e-2").unwrap().sizes);

@@ -50,7 +50,8 @@ impl Provider {
     /// Models this provider can edit with, when it serves fewer than the model table allows.
     pub fn edit_models(self) -> Option<&'static [&'static str]> {
         match self {
-            Self::Ttapi => Some(&["gpt-image-1", "dall-e-2"]),
+            // TTAPI's documentation, late 2026 (../shared/api.md).
+            Self::Ttapi => Some(&["gpt-image-2", "gpt-image-1.5", "gpt-image-1", "dall-e-2"]),
             Self::Openai | Self::Demo => None,
         }
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::models::ModelTable;
 use super::provider::Provider;
-use super::validate::{self, Endpoint, FieldError};
+use super::validate::{self, Endpoint, FieldError, Verdict};
 
 /// Parameters shared by generations and edits. `None` means "not sent": the API's default.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -44,6 +44,11 @@ pub struct ImageOptions {
 }
 
 impl ImageOptions {
+    /// The same options asking for the whole answer at once (no `stream`, no partials).
+    pub fn without_stream(&self) -> Self {
+        Self { stream: None, partial_images: None, ..self.clone() }
+    }
+
     /// The options as multipart text fields, in the spec's names.
     pub fn form_fields(&self) -> Vec<(&'static str, String)> {
         let mut fields = Vec::new();
@@ -125,10 +130,11 @@ impl GenerateRequest {
         Self { prompt: prompt.into(), model: model.into(), options: ImageOptions::default() }
     }
 
-    /// Every problem at once; nothing is sent unless this is empty.
-    pub fn validate(&self, models: &ModelTable) -> Result<(), Vec<FieldError>> {
+    /// Every problem at once: `Err` stops the request; `Ok` holds the warnings of a model whose
+    /// rules were guessed.
+    pub fn validate(&self, models: &ModelTable) -> Verdict {
         let errors = validate::check_params(Endpoint::Generate, &self.prompt, &self.model, &self.options, models);
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        validate::verdict(models, &self.model, errors)
     }
 }
 
@@ -150,11 +156,13 @@ impl EditRequest {
 
     /// Every problem at once, parameters and files. Reads the files' headers (and the mask's
     /// pixels, to find a transparent one). `provider` adds its own caps (upload size, models).
-    pub fn validate(&self, models: &ModelTable, provider: Provider) -> Result<(), Vec<FieldError>> {
+    pub fn validate(&self, models: &ModelTable, provider: Provider) -> Verdict {
         let mut errors = validate::check_params(Endpoint::Edit, &self.prompt, &self.model, &self.options, models);
+        let resolved = models.resolve(&self.model);
         if let Some(allowed) = provider.edit_models()
-            && models.get(&self.model).is_some_and(|m| m.can_edit())
-            && !allowed.contains(&self.model.as_str())
+            && !resolved.guessed
+            && resolved.spec.can_edit()
+            && !allowed.contains(&resolved.spec.name.as_str())
         {
             errors.push(FieldError::new(
                 "model",
@@ -162,11 +170,11 @@ impl EditRequest {
             ));
         }
         let upload_limit = provider.upload_limit();
-        if let Some(spec) = models.get(&self.model).filter(|m| m.can_edit()) {
+        if resolved.spec.can_edit() {
             let images: Vec<_> = self.images.iter().map(|p| validate::InputFile::inspect(p, false)).collect();
             let mask = self.mask.as_deref().map(|p| validate::InputFile::inspect(p, true));
-            errors.extend(validate::check_edit_inputs(spec, &images, mask.as_ref(), upload_limit));
+            errors.extend(validate::check_edit_inputs(resolved.spec, &images, mask.as_ref(), upload_limit));
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        validate::verdict(models, &self.model, errors)
     }
 }

@@ -33,7 +33,27 @@ pub enum Endpoint {
     Edit,
 }
 
-/// Checks the prompt, model and options against the model's row of the table.
+/// What validation decided: `Ok(warnings)` lets the request go out (a model whose rules were
+/// guessed only warns); `Err(errors)` stops it, nothing sent.
+pub type Verdict = Result<Vec<FieldError>, Vec<FieldError>>;
+
+/// The verdict on `errors` found with `model`'s rules: refusals for a model the table knows,
+/// warnings (sent anyway) for one whose rules were guessed. An empty prompt always stops it.
+pub fn verdict(models: &ModelTable, model: &str, errors: Vec<FieldError>) -> Verdict {
+    let resolved = models.resolve(model);
+    if errors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hard = |e: &FieldError| matches!(e.field, "prompt" | "model") && e.message.starts_with("is empty");
+    if !resolved.guessed || errors.iter().any(hard) {
+        return Err(errors);
+    }
+    let note = format!(" (rules guessed from {}; sent anyway, the server decides)", resolved.spec.name);
+    Ok(errors.into_iter().map(|e| FieldError { message: format!("{}{note}", e.message), ..e }).collect())
+}
+
+/// Checks the prompt, model and options against the model's row of the table (or, for a name
+/// the table does not know, the row of its nearest family: see `ModelTable::resolve`).
 pub fn check_params(
     endpoint: Endpoint,
     prompt: &str,
@@ -42,17 +62,12 @@ pub fn check_params(
     models: &ModelTable,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let Some(spec) = models.get(model) else {
-        errors.push(FieldError::new(
-            "model",
-            format!(
-                "\"{model}\" is not a known model (known: {}); add it under [models] in the config file",
-                models.names().join(", ")
-            ),
-        ));
+    if model.trim().is_empty() {
+        errors.push(FieldError::new("model", "is empty; `imgtui models` lists the models"));
         return errors;
-    };
-    let m = spec.name.as_str();
+    }
+    let spec = models.resolve(model).spec;
+    let m = model;
 
     if prompt.trim().is_empty() {
         errors.push(FieldError::new("prompt", "is empty; describe the image you want"));
