@@ -66,6 +66,18 @@ pub enum Command {
     History(HistoryArgs),
     /// Run the built-in demo server alone, for any OpenAI client to use.
     ServeDemo(ServeDemoArgs),
+    /// The models: their state at the provider, what they take, where their rules come from.
+    Models(ModelsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// One JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Ask the provider now instead of using the list it gave in the last day.
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +112,9 @@ pub enum HistoryAction {
         id: i64,
         #[command(flatten)]
         output: OutputArgs,
+        /// Send it even if the provider has shut its model down (gateways differ).
+        #[arg(long)]
+        force_model: bool,
     },
     /// Tokens used per day.
     Tokens {
@@ -145,13 +160,17 @@ pub struct EditArgs {
 /// Options shared by generate and edit.
 #[derive(Debug, Args)]
 pub struct ImageArgs {
-    /// Model (default: default_model from the config, else gpt-image-1).
+    /// Model (default: default_model from the config, else the newest the provider serves;
+    /// `imgtui models` lists them). A name imgtui does not know is sent with its family's rules.
     #[arg(long, short = 'm')]
     pub model: Option<String>,
+    /// Send the model even if the provider has shut it down (gateways differ).
+    #[arg(long)]
+    pub force_model: bool,
     /// WxH such as 1024x1024, or auto.
     #[arg(long, short = 's')]
     pub size: Option<String>,
-    /// low, medium, high, auto (gpt-image); standard, hd (dall-e-3).
+    /// low, medium, high, auto (gpt-image); xhigh, max (gpt-image-2.5); standard, hd (dall-e-3).
     #[arg(long, short = 'q')]
     pub quality: Option<String>,
     /// Number of images.

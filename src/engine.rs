@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::api::{Client, ClientConfig, ModelTable, Provider};
+use crate::catalog::ModelCatalog;
+use crate::catalog::fetch::{self, Fetch};
 use crate::cli::{GlobalArgs, parse_latency};
 use crate::config::endpoint::{self, EndpointFlags};
 use crate::config::{Config, Paths};
@@ -22,6 +24,8 @@ pub struct Engine {
     pub out_dir: PathBuf,
     /// Problems met on the way that did not stop start-up, for the user.
     pub notices: Vec<String>,
+    /// The models and their state; built in until `load_catalog` asks the provider.
+    pub catalog: ModelCatalog,
 }
 
 /// Why start-up failed; always bad input on the user's side (exit code 2).
@@ -75,15 +79,22 @@ impl Engine {
                 (client_config, Some(demo))
             }
         };
+        let provider = client_config.provider;
         let client = Client::new(client_config, models).map_err(|e| StartError(e.to_string()))?;
         let store = open_history(&paths, &config, &mut notices)?;
         let out_dir = config.out_dir.clone().unwrap_or_else(|| paths.images_dir());
-        Ok(Self { client, paths, config, store, demo, out_dir, notices })
+        let catalog = ModelCatalog::builtin(client.models().clone(), provider, "the provider was not asked");
+        Ok(Self { client, paths, config, store, demo, out_dir, notices, catalog })
     }
 
-    /// The model for requests that name none.
-    pub fn default_model(&self) -> String {
-        self.config.default_model.clone().unwrap_or_else(|| crate::api::models::APP_DEFAULT_MODEL.to_string())
+    /// Asks the provider for its models as `fetch` allows (see `catalog::fetch`).
+    pub async fn load_catalog(&mut self, fetch: Fetch) {
+        self.catalog = fetch::load(&self.client, &self.paths.data_dir, fetch).await;
+    }
+
+    /// The model for requests that name none, and a notice when the configured one is gone.
+    pub fn default_model(&self) -> (String, Option<String>) {
+        self.catalog.default_model(self.config.default_model.as_deref())
     }
 }
 

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use crate::api::{ApiError, EditRequest, GenerateRequest, ImageOptions, RequestControl};
+use crate::api::{ApiError, EditRequest, FieldError, GenerateRequest, ImageOptions, RequestControl, RulesOrigin};
+use crate::catalog::fetch::Fetch;
 use crate::cli::{EditArgs, GenerateArgs, GlobalArgs, ImageArgs, OutputArgs};
 use crate::engine::{Engine, Mode};
 use crate::jobs::{self, JobOutcome};
@@ -27,7 +28,7 @@ pub async fn generate(global: &GlobalArgs, args: GenerateArgs) -> ExitCode {
     options.moderation = args.moderation;
     options.style = args.style;
     let request = ImageRequest::Generate(GenerateRequest { prompt, model, options });
-    run_job(&engine, &args.image.output, request, None).await
+    run_job(&engine, &args.image.output, request, None, args.image.force_model).await
 }
 
 pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
@@ -37,7 +38,7 @@ pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
     };
     options.input_fidelity = args.input_fidelity;
     let request = ImageRequest::Edit(EditRequest { prompt, model, images: args.images, mask: args.mask, options });
-    run_job(&engine, &args.image.output, request, None).await
+    run_job(&engine, &args.image.output, request, None, args.image.force_model).await
 }
 
 /// What both commands need first: the engine, the prompt, the model and the shared options.
@@ -46,9 +47,21 @@ async fn prepare(
     prompt_arg: &str,
     args: &ImageArgs,
 ) -> Result<(Engine, String, String, ImageOptions), ExitCode> {
-    let engine = start(global).await?;
+    let mut engine = start(global).await?;
     let prompt = read_prompt(prompt_arg)?;
-    let model = args.model.clone().unwrap_or_else(|| engine.default_model());
+    // The provider is asked for its models only when the default depends on them.
+    let picks_default = args.model.is_none() && engine.config.default_model.is_none();
+    engine.load_catalog(if picks_default { Fetch::IfStale } else { Fetch::CacheOnly }).await;
+    let model = match &args.model {
+        Some(model) => model.clone(),
+        None => {
+            let (model, notice) = engine.default_model();
+            if let Some(notice) = notice {
+                eprintln!("imgtui: {notice}");
+            }
+            model
+        }
+    };
     Ok((engine, prompt, model, options_from(args)))
 }
 
@@ -93,24 +106,42 @@ fn options_from(args: &ImageArgs) -> ImageOptions {
     }
 }
 
-/// Validates, records, sends and saves one job, then reports it.
+/// Validates, records, sends and saves one job, then reports it. A model the provider has
+/// shut down is refused unless `force_model`.
 pub(crate) async fn run_job(
     engine: &Engine,
     output: &OutputArgs,
     request: ImageRequest,
     parent_id: Option<JobId>,
+    force_model: bool,
 ) -> ExitCode {
     // Invalid requests are refused before they reach the history or the network.
     let client = &engine.client;
+    if let Some(why) = engine.catalog.refusal(request.model()).filter(|_| !force_model) {
+        let error = FieldError::new("model", format!("{why} (--force-model sends it anyway)"));
+        return report_failure(output.json, None, &ApiError::Invalid(vec![error]));
+    }
     let checked = match &request {
         ImageRequest::Generate(r) => r.validate(client.models()),
         ImageRequest::Edit(r) => {
             let (r, models, provider) = (r.clone(), client.models().clone(), client.config().provider);
-            tokio::task::spawn_blocking(move || r.validate(&models, provider)).await.unwrap_or(Ok(()))
+            tokio::task::spawn_blocking(move || r.validate(&models, provider)).await.unwrap_or_else(|e| {
+                Err(vec![FieldError::new("image", format!("the input files could not be checked: {e}"))])
+            })
         }
     };
-    if let Err(errors) = checked {
-        return report_failure(output.json, None, &ApiError::Invalid(errors));
+    let warnings = match checked {
+        Ok(warnings) => warnings,
+        Err(errors) => return report_failure(output.json, None, &ApiError::Invalid(errors)),
+    };
+    if let RulesOrigin::Guessed { from } = client.models().origin(request.model()) {
+        eprintln!(
+            "imgtui: {} is not in imgtui's model table: rules guessed from {from}; the server decides",
+            request.model()
+        );
+    }
+    for warning in &warnings {
+        eprintln!("imgtui: warning: {warning}");
     }
     let id = match jobs::submit(&engine.store, client, &request, parent_id).await {
         Ok(id) => id,

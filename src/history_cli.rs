@@ -11,14 +11,15 @@ use crate::headless::{self, EXIT_FAILED, EXIT_INVALID};
 use crate::store::{JobQuery, JobRecord, JobStatus, JobSummary, StoreError};
 
 pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
-    if let Some(HistoryAction::Rerun { id, output }) = args.action {
+    if let Some(HistoryAction::Rerun { id, output, force_model }) = args.action {
         // Only a re-run talks to a server, so only it needs a key (or --demo).
-        let engine = match headless::start(global).await {
+        let mut engine = match headless::start(global).await {
             Ok(engine) => engine,
             Err(code) => return code,
         };
+        engine.load_catalog(crate::catalog::fetch::Fetch::CacheOnly).await;
         return match engine.store.run(move |s| s.job(id)).await {
-            Ok(Some(record)) => headless::run_job(&engine, &output, record.request, None).await,
+            Ok(Some(record)) => headless::run_job(&engine, &output, record.request, None, force_model).await,
             Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
             Err(e) => failed(&e),
         };

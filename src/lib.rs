@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod browse;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -11,7 +12,9 @@ pub mod headless;
 pub mod history_cli;
 pub mod jobs;
 pub mod logging;
+pub mod models_cli;
 pub mod preview;
 pub mod serve;
 pub mod store;
+pub mod text;
 pub mod tui;

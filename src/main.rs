@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             Some(Command::Edit(args)) => headless::edit(&cli.global, args).await,
             Some(Command::History(args)) => imgtui::history_cli::run(&cli.global, args).await,
             Some(Command::ServeDemo(args)) => imgtui::serve::run(&cli.global, args).await,
+            Some(Command::Models(args)) => imgtui::models_cli::run(&cli.global, args).await,
             None => imgtui::tui::run(&cli.global).await,
         }
     })

@@ -119,19 +119,19 @@ async fn invalid_input_exits_2_names_every_field_and_sends_nothing() {
         "generate",
         "a fox",
         "-m",
-        "dall-e-3",
+        "gpt-image-2",
         "-n",
-        "2",
+        "12",
         "--quality",
-        "low",
+        "xhigh",
     ]))
     .await;
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
     assert_eq!(
         stderr,
-        "imgtui: invalid request, nothing was sent:\n  n: 2 is not allowed for dall-e-3 (allowed: 1 only)\n  \
-         quality: \"low\" is not allowed for dall-e-3 (allowed: standard, hd)\n"
+        "imgtui: invalid request, nothing was sent:\n  n: 12 is not allowed for gpt-image-2 (allowed: 1-10)\n  \
+         quality: \"xhigh\" is not allowed for gpt-image-2 (allowed: low, medium, high, auto)\n"
     );
     assert!(server.requests().is_empty());
 }

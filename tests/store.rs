@@ -229,7 +229,7 @@ fn generated_pngs_carry_the_prompt_in_text_chunks() {
     let mut lines = parameters.lines();
     assert_eq!(lines.next(), Some("a red fox in the snow"));
     let pairs = lines.next().unwrap();
-    assert!(pairs.starts_with("Size: 1024x1024, Model: gpt-image-1, Quality: low"), "{pairs}");
+    assert!(pairs.starts_with("Size: 1024x1024, Model: gpt-image-2.5-flare, Quality: low"), "{pairs}");
     let json = &texts.iter().find(|(k, _)| k == "imgtui").expect("imgtui chunk").1;
     let meta: serde_json::Value = serde_json::from_str(json).unwrap();
     assert_eq!(meta["request"]["prompt"], "a red fox in the snow");
@@ -264,6 +264,8 @@ fn the_key_is_in_no_database_column_nor_any_file() {
     for (model, ok) in [("gpt-image-1", true), ("dall-e-2", true), ("dall-e-3", true)] {
         let out = imgtui(data.path())
             .env("OPENAI_API_KEY", key)
+            // A day when OpenAI still served these models.
+            .env("IMGTUI_TODAY", "2026-01-01")
             .args(["--base-url", server.base_url(), "generate", "a fox", "-m", model])
             .output()
             .unwrap();

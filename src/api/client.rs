@@ -1,24 +1,25 @@
 //! The HTTP client: generations as JSON, edits as multipart, auth per provider, timeouts,
 //! retries with backoff, cancellation, and `url` results downloaded at once.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::RequestBuilder;
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::body::{BodySplitter, SplitBody};
-use super::error::ApiError;
-use super::events::{EventReader, StreamedAnswer};
+use super::answer::{BodyError, read_answer};
+use super::body::SplitBody;
+use super::error::{ApiError, error_chain};
+use super::hints;
 use super::image_facts::ImageFormat;
 use super::models::ModelTable;
 use super::provider::{ApiKey, Provider};
 use super::request::{EditRequest, GenerateRequest};
 use super::response::{self, ImagesResponse};
 use super::retry::RetryPolicy;
+use super::upload::read_parts;
 
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
@@ -71,7 +72,7 @@ pub struct RequestControl {
 }
 
 impl RequestControl {
-    fn report(&self, progress: Progress) {
+    pub(super) fn report(&self, progress: Progress) {
         if let Some(tx) = &self.progress {
             // A closed receiver means nobody watches any more; the request goes on.
             let _ = tx.send(progress);
@@ -100,6 +101,8 @@ pub struct ImagesResult {
     pub lost: Vec<String>,
     /// How many retries it took.
     pub retries: u32,
+    /// What the user should know about how the answer was had (streaming refused, say).
+    pub notes: Vec<String>,
 }
 
 pub struct Client {
@@ -144,17 +147,72 @@ impl Client {
         }
     }
 
+    /// `GET /models`: the provider's list of models, in one attempt with a short wait and a
+    /// bounded body (it only refines what imgtui knows; the caller falls back on failure).
+    pub async fn list_models(&self) -> Result<Vec<u8>, ApiError> {
+        const WAIT: Duration = Duration::from_secs(10);
+        const MAX_BYTES: usize = 4 * 1024 * 1024;
+        let builder = self.authed(self.http.get(self.url("models"))).timeout(WAIT.min(self.cfg.request_timeout));
+        let read = |mut response: reqwest::Response| async move {
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if body.len() + chunk.len() > MAX_BYTES {
+                    return Err(BodyError::Stream(format!("the list is over {} MB", MAX_BYTES >> 20)));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(body)
+        };
+        self.send_once(builder, read).await.map_err(|e| self.with_hint(e))
+    }
+
     /// `POST /images/generations`. Validates first: nothing is sent for an invalid request.
     pub async fn generate(&self, req: &GenerateRequest, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
+        let sent = self.generate_once(req, ctl).await;
+        let Some(refusal) = self.refused_stream(&sent, req.options.stream, ctl) else { return sent };
+        let plain = GenerateRequest { options: req.options.without_stream(), ..req.clone() };
+        let mut result = self.generate_once(&plain, ctl).await?;
+        result.notes.push(refusal);
+        result.retries += 1;
+        Ok(result)
+    }
+
+    async fn generate_once(&self, req: &GenerateRequest, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
         req.validate(&self.models).map_err(ApiError::Invalid)?;
         let url = self.url("images/generations");
         let build = || self.authed(self.http.post(&url).json(req));
-        let (body, retries) = self.send_with_retries(build, |r| read_answer(r, ctl.clone()), ctl).await?;
+        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone()), ctl).await;
+        let (body, retries) = sent.map_err(|e| hints::explain(e, self.cfg.provider, &req.model))?;
         self.receive(body, retries, ctl).await
     }
 
     /// `POST /images/edits` as multipart. Validates first (reading the files' headers).
     pub async fn edit(&self, req: &EditRequest, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
+        let sent = self.edit_once(req, ctl).await;
+        let Some(refusal) = self.refused_stream(&sent, req.options.stream, ctl) else { return sent };
+        let plain = EditRequest { options: req.options.without_stream(), ..req.clone() };
+        let mut result = self.edit_once(&plain, ctl).await?;
+        result.notes.push(refusal);
+        result.retries += 1;
+        Ok(result)
+    }
+
+    /// When a streamed request was refused for an unverified organization: the note to keep,
+    /// after telling the watcher that it goes again without streaming.
+    fn refused_stream(
+        &self,
+        sent: &Result<ImagesResult, ApiError>,
+        stream: Option<bool>,
+        ctl: &RequestControl,
+    ) -> Option<String> {
+        let err = sent.as_ref().err().filter(|e| stream == Some(true) && hints::is_stream_verification(e))?;
+        let reason = format!("streaming was refused ({err}); sent again without streaming");
+        tracing::info!("{reason}");
+        ctl.report(Progress::RetryScheduled { retry: 1, wait: Duration::ZERO, reason: reason.clone() });
+        Some(reason)
+    }
+
+    async fn edit_once(&self, req: &EditRequest, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
         let (checked, models, provider) = (req.clone(), self.models.clone(), self.cfg.provider);
         tokio::task::spawn_blocking(move || checked.validate(&models, provider))
             .await
@@ -180,7 +238,8 @@ impl Client {
             }
             self.authed(self.http.post(&url).multipart(form))
         };
-        let (body, retries) = self.send_with_retries(build, |r| read_answer(r, ctl.clone()), ctl).await?;
+        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone()), ctl).await;
+        let (body, retries) = sent.map_err(|e| hints::explain(e, self.cfg.provider, &req.model))?;
         self.receive(body, retries, ctl).await
     }
 
@@ -309,7 +368,7 @@ impl Client {
         if images.is_empty() {
             return Err(ApiError::NoImages(lost));
         }
-        Ok(ImagesResult { response, images, lost, retries })
+        Ok(ImagesResult { response, images, lost, retries, notes: Vec::new() })
     }
 
     /// Fetches a result URL. The key is never sent: the URL points at another host.
@@ -321,103 +380,4 @@ impl Client {
         let (body, _) = self.send_with_retries(build, read, &quiet).await?;
         Ok(body.to_vec())
     }
-}
-
-/// Why a 2xx answer's body could not be read.
-pub enum BodyError {
-    Transport(reqwest::Error),
-    /// A streamed answer that reported an error or ended without an image.
-    Stream(String),
-}
-
-impl From<reqwest::Error> for BodyError {
-    fn from(e: reqwest::Error) -> Self {
-        Self::Transport(e)
-    }
-}
-
-/// Reads a 2xx answer chunk by chunk: a plain one has its images decoded as they arrive; a
-/// streamed one (server-sent events) hands its partial images to the watcher on the way.
-async fn read_answer(mut response: reqwest::Response, ctl: RequestControl) -> Result<SplitBody, BodyError> {
-    let streamed = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.trim_start().starts_with("text/event-stream"));
-    if !streamed {
-        let mut splitter = BodySplitter::default();
-        while let Some(chunk) = response.chunk().await? {
-            splitter.feed(&chunk);
-        }
-        tracing::debug!(bytes = splitter.received(), "answer read");
-        return Ok(splitter.finish());
-    }
-    let (mut reader, mut answer) = (EventReader::default(), StreamedAnswer::default());
-    let mut take = |data: Vec<u8>| -> Result<(), BodyError> {
-        if let Some((index, image)) = answer.take(&data).map_err(BodyError::Stream)? {
-            tracing::debug!(index, bytes = image.len(), "partial image");
-            ctl.report(Progress::Partial { index, image: Arc::new(image) });
-        }
-        Ok(())
-    };
-    while let Some(chunk) = response.chunk().await? {
-        for data in reader.feed(&chunk) {
-            take(data)?;
-        }
-    }
-    if let Some(data) = reader.finish() {
-        take(data)?;
-    }
-    answer.finish().map_err(BodyError::Stream)
-}
-
-/// An input file read into memory once, so each retry can rebuild its multipart part.
-struct UploadFile {
-    name: String,
-    mime: &'static str,
-    bytes: bytes::Bytes,
-}
-
-impl UploadFile {
-    fn part(&self) -> Part {
-        let body = reqwest::Body::from(self.bytes.clone());
-        let part = Part::stream_with_length(body, self.bytes.len() as u64).file_name(self.name.clone());
-        // A static, well-formed MIME type cannot fail to parse; keep the part without it if so.
-        match part.mime_str(self.mime) {
-            Ok(part) => part,
-            Err(_) => Part::bytes(self.bytes.to_vec()).file_name(self.name.clone()),
-        }
-    }
-}
-
-async fn read_parts(paths: &[impl AsRef<Path>]) -> Result<Vec<UploadFile>, ApiError> {
-    let mut files = Vec::with_capacity(paths.len());
-    for path in paths {
-        let path = path.as_ref();
-        let bytes =
-            tokio::fs::read(path).await.map_err(|e| ApiError::Input(format!("cannot read {}: {e}", path.display())))?;
-        let format = ImageFormat::sniff(&bytes);
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "image".into());
-        files.push(UploadFile {
-            name,
-            mime: format.map_or("application/octet-stream", ImageFormat::mime),
-            bytes: bytes.into(),
-        });
-    }
-    Ok(files)
-}
-
-/// The error and its causes in one line (reqwest's top message alone says little).
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }

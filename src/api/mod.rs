@@ -1,22 +1,26 @@
 //! The Images API: model rules, requests and their validation, responses, and the client.
 //! Nothing here knows about the terminal UI.
 
+mod answer;
 pub mod body;
 pub mod client;
 pub mod error;
 pub mod events;
+pub mod hints;
 pub mod image_facts;
+pub mod lifecycle;
 pub mod models;
 pub mod provider;
 pub mod request;
 pub mod response;
 pub mod retry;
+mod upload;
 pub mod validate;
 
 pub use client::{Client, ClientConfig, ImagesResult, Progress, ReceivedImage, RequestControl};
 pub use error::ApiError;
 pub use image_facts::{ImageFacts, ImageFormat};
-pub use models::{ModelSpec, ModelTable};
+pub use models::{ModelSpec, ModelTable, RulesOrigin};
 pub use provider::{ApiKey, Provider};
 pub use request::{EditRequest, GenerateRequest, ImageOptions};
 pub use validate::FieldError;

@@ -1,0 +1,163 @@
+//! The provider's list of models: asked with `GET /models`, cached in the data dir for a day,
+//! and replaced by imgtui's built-in knowledge when it cannot be had (a 404, a refused key, a
+//! timeout, no network). Never on the UI task: the app asks from a task of its own.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::ModelCatalog;
+use super::listing::{self, ListedModel, Listing, ListingSource};
+use crate::api::lifecycle::Date;
+use crate::api::{Client, Provider};
+
+/// How long a fetched list is trusted before it is asked again.
+pub const MAX_AGE_SECS: i64 = 24 * 60 * 60;
+const CACHE_FILE: &str = "models-cache.json";
+/// A cache file is small; anything bigger is not ours.
+const CACHE_MAX_BYTES: u64 = 1024 * 1024;
+
+/// When to ask the provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fetch {
+    /// Use a cache younger than a day, else ask.
+    IfStale,
+    /// Ask now (`--refresh`).
+    Now,
+    /// Never ask: a fresh cache or the built-in list (headless runs that do not need more).
+    CacheOnly,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CacheFile {
+    provider: Provider,
+    /// The base URL asked, without any user:password part.
+    base_url: String,
+    fetched_unix: i64,
+    models: Vec<ListedModel>,
+}
+
+pub fn cache_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(CACHE_FILE)
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The base URL as it may be written down: no credentials in it.
+pub fn public_url(base_url: &str) -> String {
+    match reqwest::Url::parse(base_url) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string().trim_end_matches('/').to_string()
+        }
+        Err(_) => base_url.to_string(),
+    }
+}
+
+/// The cached list for this provider and URL, if one younger than a day is on disk.
+fn read_cache(path: &Path, provider: Provider, base_url: &str, now: i64) -> Option<CacheFile> {
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, CACHE_MAX_BYTES), &mut text).ok()?;
+    let cache: CacheFile = serde_json::from_slice(&text).ok()?;
+    let fresh = (0..MAX_AGE_SECS).contains(&(now - cache.fetched_unix));
+    (cache.provider == provider && cache.base_url == public_url(base_url) && fresh).then_some(cache)
+}
+
+/// Writes the cache through a temp file and a rename, so a reader never sees half of it.
+fn write_cache(path: &Path, cache: &CacheFile) -> std::io::Result<()> {
+    let text = serde_json::to_vec_pretty(cache).map_err(std::io::Error::other)?;
+    let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
+    std::fs::write(&temp, text)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
+
+fn from_cache(cache: CacheFile, cached: bool) -> Listing {
+    let source =
+        ListingSource::Provider { provider: cache.provider, fetched: Date::from_unix(cache.fetched_unix), cached };
+    Listing { source, models: cache.models }
+}
+
+/// The provider's list as `fetch` allows, or the built-in one with the reason (logged).
+pub async fn load_listing(client: &Client, data_dir: &Path, fetch: Fetch) -> Listing {
+    let (provider, base_url) = (client.config().provider, client.config().base_url.clone());
+    let path = cache_path(data_dir);
+    // The demo server answers at once from this process, on a new port each run: no cache.
+    let demo = provider == Provider::Demo;
+    if !demo && fetch != Fetch::Now {
+        let reading = (path.clone(), base_url.clone());
+        let cached =
+            tokio::task::spawn_blocking(move || read_cache(&reading.0, provider, &reading.1, now_unix())).await;
+        if let Ok(Some(cache)) = cached {
+            return from_cache(cache, true);
+        }
+    }
+    if fetch == Fetch::CacheOnly && !demo {
+        return Listing::builtin("no list from the provider in the last day (imgtui models --refresh asks)");
+    }
+    let answer = client.list_models().await;
+    let parsed = answer.map_err(|e| e.to_string()).and_then(|body| listing::parse_models(&body, client.models()));
+    match parsed {
+        Ok(models) => {
+            tracing::info!(%provider, count = models.len(), "model list fetched");
+            let cache = CacheFile { provider, base_url: public_url(&base_url), fetched_unix: now_unix(), models };
+            if !demo {
+                let write = tokio::task::spawn_blocking(move || write_cache(&path, &cache).map(|()| cache)).await;
+                match write {
+                    Ok(Ok(cache)) => return from_cache(cache, false),
+                    Ok(Err(e)) => tracing::warn!("cannot write the model list cache: {e}"),
+                    Err(e) => tracing::warn!("cannot write the model list cache: {e}"),
+                }
+                return Listing::builtin("the list could not be kept");
+            }
+            from_cache(cache, false)
+        }
+        Err(why) => {
+            tracing::warn!(%provider, "GET /models failed, using the built-in model list: {why}");
+            Listing::builtin(format!("GET /models failed: {why}"))
+        }
+    }
+}
+
+/// The catalog for this client: its table, its provider, and the listing `fetch` allows.
+pub async fn load(client: &Client, data_dir: &Path, fetch: Fetch) -> ModelCatalog {
+    let listing = load_listing(client, data_dir, fetch).await;
+    ModelCatalog { table: client.models().clone(), provider: client.config().provider, listing, today: Date::today() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_is_per_provider_and_url_and_ages_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = cache_path(dir.path());
+        let models = vec![ListedModel { id: "gpt-image-2".into(), shutdown_date: None }];
+        let cache = CacheFile {
+            provider: Provider::Openai,
+            base_url: public_url("https://u:pw@api.example/v1"),
+            fetched_unix: 1000,
+            models,
+        };
+        write_cache(&path, &cache).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("pw"), "no credentials on disk: {text}");
+        let url = "https://api.example/v1";
+        assert!(read_cache(&path, Provider::Openai, url, 1000 + MAX_AGE_SECS - 1).is_some());
+        assert!(read_cache(&path, Provider::Openai, url, 1000 + MAX_AGE_SECS).is_none(), "a day old");
+        assert!(read_cache(&path, Provider::Ttapi, url, 1001).is_none(), "another provider");
+        assert!(read_cache(&path, Provider::Openai, "https://other/v1", 1001).is_none(), "another URL");
+        std::fs::write(&path, "{").unwrap();
+        assert!(read_cache(&path, Provider::Openai, url, 1001).is_none(), "a broken file is no cache");
+    }
+}

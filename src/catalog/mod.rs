@@ -1,0 +1,233 @@
+//! Which models exist today, and with what rules: the model table (rules), the retirements
+//! imgtui knows (`api::lifecycle`), and what the provider itself lists (`GET /models`, cached
+//! in the data dir). The form's model selector, the default model, `imgtui models` and the
+//! refusal of a shut-down model all read this one value.
+
+pub mod fetch;
+pub mod listing;
+
+use serde::Serialize;
+
+use crate::api::lifecycle::{self, Date, Lifecycle};
+use crate::api::models::{DEFAULT_PREFERENCE, RulesOrigin};
+use crate::api::{ModelSpec, ModelTable, Provider};
+pub use listing::{ListedModel, Listing, ListingSource};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelCatalog {
+    pub table: ModelTable,
+    pub provider: Provider,
+    pub listing: Listing,
+    pub today: Date,
+}
+
+/// One model as the selector and `imgtui models` show it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub state: Lifecycle,
+    /// Whether the provider's own list has it; `None` when that list is not in use.
+    pub listed: Option<bool>,
+    #[serde(serialize_with = "as_text")]
+    pub origin: RulesOrigin,
+    /// What to use instead, for a model that is retiring or gone.
+    pub replacement: Option<String>,
+}
+
+fn as_text<S: serde::Serializer>(origin: &RulesOrigin, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(origin)
+}
+
+impl ModelCatalog {
+    /// What imgtui knows without asking the provider.
+    pub fn builtin(table: ModelTable, provider: Provider, reason: &str) -> Self {
+        Self { table, provider, listing: Listing::builtin(reason), today: Date::today() }
+    }
+
+    /// The rules a request for `name` is checked against (guessed for unknown names).
+    pub fn spec(&self, name: &str) -> &ModelSpec {
+        self.table.resolve(name).spec
+    }
+
+    /// The provider's entry for `name`, by its own name, its canonical name or an alias.
+    fn listed_entry(&self, name: &str) -> Option<&ListedModel> {
+        if let Some(entry) = self.listing.find(name) {
+            return Some(entry);
+        }
+        let spec = self.table.get(name)?;
+        std::iter::once(&spec.name).chain(&spec.aliases).find_map(|n| self.listing.find(n))
+    }
+
+    /// Whether the provider serves `name`, as far as imgtui can tell.
+    pub fn listed(&self, name: &str) -> Option<bool> {
+        self.listing.from_provider().then(|| self.listed_entry(name).is_some())
+    }
+
+    fn retirement(&self, name: &str) -> Option<lifecycle::Retirement> {
+        let canonical = self.table.get(name).map(|s| s.name.as_str());
+        lifecycle::retirement(self.provider, name).or_else(|| lifecycle::retirement(self.provider, canonical?))
+    }
+
+    /// Where `name` stands at this provider today: the provider's `shutdown_date` first, then
+    /// the retirements imgtui knows.
+    pub fn state(&self, name: &str) -> Lifecycle {
+        let known = self.retirement(name).map(|r| r.shutdown);
+        if let Some(entry) = self.listed_entry(name) {
+            let shutdown = match (entry.shutdown_date, known) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            return Lifecycle::on(self.today, shutdown);
+        }
+        if let Some(date) = known {
+            return Lifecycle::on(self.today, Some(date));
+        }
+        let canonical = self.table.get(name).map_or(name, |s| s.name.as_str());
+        match (self.listing.from_provider(), lifecycle::builtin_state(self.provider, canonical, self.today)) {
+            (false, Some(state)) => state,
+            _ => Lifecycle::Unknown,
+        }
+    }
+
+    /// Whether the provider is known to serve `name` (its list, or its documentation).
+    fn serves(&self, name: &str) -> bool {
+        match self.listed(name) {
+            Some(listed) => listed,
+            None => {
+                self.provider == Provider::Demo || lifecycle::builtin_state(self.provider, name, self.today).is_some()
+            }
+        }
+    }
+
+    /// What to use instead of `name`: the provider's named replacement, else the default.
+    pub fn replacement(&self, name: &str) -> String {
+        match self.retirement(name).map(|r| r.replacement).filter(|r| !self.state(r).is_shut_down()) {
+            Some(replacement) => replacement.to_string(),
+            None => self.preferred(),
+        }
+    }
+
+    /// Why `name` must not be sent, if the provider has shut it down.
+    pub fn refusal(&self, name: &str) -> Option<String> {
+        let Lifecycle::ShutDown { on } = self.state(name) else { return None };
+        Some(format!("{name} was shut down at {} on {on}; use {}", self.provider, self.replacement(name)))
+    }
+
+    /// The first model of the preference order the provider serves and has not shut down.
+    fn preferred(&self) -> String {
+        let usable = |name: &str| self.serves(name) && !self.state(name).is_shut_down();
+        let table_names = self.table.names();
+        let fallback = DEFAULT_PREFERENCE[DEFAULT_PREFERENCE.len() - 1];
+        let pick = DEFAULT_PREFERENCE.iter().copied().find(|n| usable(n));
+        pick.or_else(|| table_names.iter().copied().find(|n| usable(n)))
+            .or_else(|| table_names.iter().copied().find(|n| !self.state(n).is_shut_down()))
+            .unwrap_or(fallback)
+            .to_string()
+    }
+
+    /// The model for requests that name none: the configured one unless it is shut down (then
+    /// a notice says so), else the preferred one.
+    pub fn default_model(&self, configured: Option<&str>) -> (String, Option<String>) {
+        let preferred = self.preferred();
+        match configured {
+            Some(name) => match self.refusal(name) {
+                Some(why) => (preferred.clone(), Some(format!("default_model: {why}; using {preferred}"))),
+                None => (name.to_string(), None),
+            },
+            None => (preferred, None),
+        }
+    }
+
+    fn info(&self, name: &str) -> ModelInfo {
+        let state = self.state(name);
+        let replacement =
+            matches!(state, Lifecycle::Deprecated { .. } | Lifecycle::ShutDown { .. }).then(|| self.replacement(name));
+        ModelInfo {
+            name: name.to_string(),
+            state,
+            listed: self.listed(name),
+            origin: self.table.origin(name),
+            replacement,
+        }
+    }
+
+    /// Every model: the table's, then those only the provider lists (rules guessed).
+    pub fn models(&self) -> Vec<ModelInfo> {
+        let extras = self.listing.models.iter().filter(|m| self.table.get(&m.id).is_none()).map(|m| m.id.as_str());
+        self.table.names().into_iter().chain(extras).map(|name| self.info(name)).collect()
+    }
+
+    /// What the model selector offers: no shut-down model, only editors for an edit, the
+    /// provider's listed models before the ones it does not list.
+    pub fn offered(&self, editing: bool) -> Vec<ModelInfo> {
+        let mut offered: Vec<ModelInfo> = self
+            .models()
+            .into_iter()
+            .filter(|m| !m.state.is_shut_down() && (!editing || self.spec(&m.name).can_edit()))
+            .collect();
+        offered.sort_by_key(|m| m.listed == Some(false));
+        offered
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODAY: Date = Date::new(2026, 11, 26);
+
+    fn catalog(provider: Provider, listing: Listing) -> ModelCatalog {
+        ModelCatalog { table: ModelTable::builtin(), provider, listing, today: TODAY }
+    }
+
+    fn listed(ids: &[(&str, Option<Date>)]) -> Listing {
+        Listing {
+            source: ListingSource::Provider { provider: Provider::Openai, fetched: TODAY, cached: false },
+            models: ids.iter().map(|(id, d)| ListedModel { id: id.to_string(), shutdown_date: *d }).collect(),
+        }
+    }
+
+    #[test]
+    fn builtin_openai_knowledge_refuses_gpt_image_1_and_defaults_to_flare() {
+        let c = catalog(Provider::Openai, Listing::builtin("offline"));
+        assert_eq!(c.default_model(None).0, "gpt-image-2.5-flare");
+        assert_eq!(
+            c.refusal("gpt-image-1").as_deref(),
+            Some("gpt-image-1 was shut down at OpenAI on 2026-10-23; use gpt-image-2.5-sunburst")
+        );
+        assert!(c.refusal("gpt-image-1.5").is_none(), "deprecated is still served");
+        let offered: Vec<_> = c.offered(false).into_iter().map(|m| m.name).collect();
+        assert!(!offered.contains(&"gpt-image-1".into()) && !offered.contains(&"dall-e-3".into()));
+        assert!(offered.contains(&"gpt-image-1.5".into()));
+        let (model, notice) = c.default_model(Some("gpt-image-1"));
+        assert_eq!(model, "gpt-image-2.5-flare");
+        assert!(notice.unwrap().contains("shut down"));
+    }
+
+    #[test]
+    fn ttapi_without_its_list_defaults_to_gpt_image_2_and_knows_no_dates() {
+        let c = catalog(Provider::Ttapi, Listing::builtin("404"));
+        assert_eq!(c.default_model(None).0, "gpt-image-2");
+        assert_eq!(c.state("gpt-image-1"), Lifecycle::Unknown);
+        let c = catalog(Provider::Ttapi, listed(&[("gpt-image-2.5-flare", None), ("gpt-image-2", None)]));
+        assert_eq!(c.default_model(None).0, "gpt-image-2.5-flare", "listed by the provider");
+    }
+
+    #[test]
+    fn the_providers_list_adds_dates_and_new_models() {
+        let soon = Date::new(2026, 11, 27);
+        let c = catalog(
+            Provider::Openai,
+            listed(&[("gpt-image-2", Some(soon)), ("gpt-image-3", None), ("gpt-image-2.5-flare-2026-09-08", None)]),
+        );
+        assert_eq!(c.state("gpt-image-2"), Lifecycle::Deprecated { shutdown: soon });
+        assert_eq!(c.state("gpt-image-2.5-flare"), Lifecycle::Active, "listed by its snapshot");
+        let tomorrow = ModelCatalog { today: soon, ..c.clone() };
+        assert!(tomorrow.state("gpt-image-2").is_shut_down());
+        let new = c.models().into_iter().find(|m| m.name == "gpt-image-3").unwrap();
+        assert_eq!(new.origin, RulesOrigin::Guessed { from: "gpt-image-2".into() });
+        let offered = c.offered(false);
+        assert_eq!(offered.last().map(|m| m.listed), Some(Some(false)), "unlisted ones last");
+        assert_eq!(c.default_model(None).0, "gpt-image-2.5-flare");
+    }
+}
