@@ -234,7 +234,8 @@ async fn error_bodies_are_shown_verbatim_and_400_is_not_retried() {
     let err = client.generate(&req, &ctl).await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "HTTP 400 Bad Request: Your request was rejected by the safety system. (code moderation_blocked)"
+        "HTTP 400 Bad Request: Your request was rejected by the safety system. (code moderation_blocked). \
+         the provider's moderation refused this request; rephrase the prompt (it is not retried)"
     );
     assert_eq!(attempts(&mut rx), 1);
 

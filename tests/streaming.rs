@@ -188,3 +188,75 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] })
         .collect()
 }
+
+/// A server that answers every request with a stream holding one partial image and no
+/// completed event, then ends the body cleanly.
+async fn stream_without_completed_event() -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let partial = {
+        let mut png = Vec::new();
+        image::RgbaImage::from_pixel(8, 8, image::Rgba([9, 9, 9, 255]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(png)
+    };
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let event = format!(
+                "event: image_generation.partial_image\ndata: {{\"type\":\"image_generation.partial_image\",\
+                 \"b64_json\":\"{partial}\",\"partial_image_index\":0}}\n\n"
+            );
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut request).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    event.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(event.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_stream_that_ends_without_its_completed_event_fails_the_job_and_keeps_the_partial() {
+    let addr = stream_without_completed_event().await;
+    let data = tempfile::tempdir().unwrap();
+    let out = data.path().join("out");
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env_remove("TTAPI_API_KEY")
+        .env("OPENAI_API_KEY", "sk-test")
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--provider", "openai", "--base-url", &format!("http://{addr}/v1"), "--retries", "0"])
+        .args(["generate", "a fox", "-m", "gpt-image-2", "--partial-images", "1", "--out"])
+        .arg(&out)
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the stream ended before any image was completed"), "{stderr}");
+    let partials: Vec<_> = std::fs::read_dir(out.join("partials")).unwrap().flatten().collect();
+    assert_eq!(partials.len(), 1, "the partial is kept");
+    let finals = std::fs::read_dir(&out).unwrap().flatten().filter(|e| e.path().is_file()).count();
+    assert_eq!(finals, 0, "a partial is never saved as the final image");
+    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["history", "show", "1", "--json"])
+        .output()
+        .await
+        .unwrap();
+    let job: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(job["status"], "failed", "{job}");
+}

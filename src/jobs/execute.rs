@@ -133,8 +133,9 @@ async fn finish_done(
     tracing::debug!(job = id, "answer parsed");
     let written = tokio::task::spawn_blocking(move || write_with_fallback(&dirs, &req, &res)).await;
     tracing::debug!(job = id, "images written");
-    let (saved, unsaved, warnings) =
+    let (saved, unsaved, mut warnings) =
         written.unwrap_or_else(|e| (Vec::new(), unsaved_all(&result, &e.to_string()), Vec::new()));
+    warnings.extend(result.notes.iter().cloned());
     let mut lost = result.lost.clone();
     lost.extend(unsaved.iter().map(|(image, why)| format!("image {} not written: {why}", image.index + 1)));
     let outcome = DoneOutcome {
