@@ -66,10 +66,16 @@ pub(super) async fn generations(State(state): State<Arc<DemoState>>, headers: He
         Ok(request) => request,
         Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("Invalid request body: {e}"), None, None),
     };
-    if let Err(errors) = request.validate(&state.config.models) {
+    if let Some(refusal) = state.lock_catalog().refusal(&request.model) {
+        return refusal;
+    }
+    // The server knows its models: rules it had to guess are kept as strictly as its own.
+    if let Err(errors) | Ok(errors) = request.validate(&state.config.models)
+        && !errors.is_empty()
+    {
         return invalid(&errors);
     }
-    let Some(spec) = state.config.models.get(&request.model).cloned() else { return missing("model") };
+    let spec = state.config.models.resolve(&request.model).spec.clone();
     produce(&state, &spec, &request.prompt, &request.options, None).await
 }
 
@@ -160,9 +166,12 @@ pub(super) async fn edits(
     if images.is_empty() {
         return missing("image");
     }
+    if let Some(refusal) = state.lock_catalog().refusal(&model) {
+        return refusal;
+    }
     let models = &state.config.models;
     let mut errors = validate::check_params(Endpoint::Edit, &prompt, &model, &options, models);
-    let spec = models.get(&model).filter(|m| m.can_edit()).cloned();
+    let spec = Some(models.resolve(&model).spec).filter(|m| m.can_edit()).cloned();
     if let Some(spec) = &spec {
         let inputs: Vec<_> = images.iter().map(|(label, b)| InputFile::from_bytes(label, b, false)).collect();
         let mask_input = mask.as_ref().map(|(label, b)| InputFile::from_bytes(label, b, true));
@@ -344,6 +353,8 @@ fn usage(prompt: &str, quality: &str, width: u32, height: u32, n: u32, input_ima
     let per_image_1024 = match quality {
         "low" => 272,
         "high" => 4160,
+        "xhigh" => 6240,
+        "max" => 8320,
         _ => 1056,
     };
     let area = f64::from(width) * f64::from(height) / (1024.0 * 1024.0);

@@ -2,6 +2,7 @@
 //! validates with the same model table, draws images itself, and injects faults on request.
 //! With no API key the app runs against it; tests use it over real HTTP.
 
+mod catalog;
 mod conn;
 pub mod draw;
 pub mod faults;
@@ -21,6 +22,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::ModelTable;
+pub use catalog::DemoCatalog;
 pub use faults::{Fault, FaultQueue, FaultRule};
 pub use record::{AuthSeen, RecordedFile, RecordedRequest};
 
@@ -37,6 +39,8 @@ pub struct DemoConfig {
     /// When set, requests must carry this key (either auth style) or get a 401.
     pub expected_key: Option<String>,
     pub models: ModelTable,
+    /// The models served and their shutdown dates; `None`: every model of `models`.
+    pub catalog: Option<DemoCatalog>,
 }
 
 impl Default for DemoConfig {
@@ -48,6 +52,7 @@ impl Default for DemoConfig {
             url_ttl: Duration::from_secs(60 * 60),
             expected_key: None,
             models: ModelTable::builtin(),
+            catalog: None,
         }
     }
 }
@@ -72,11 +77,16 @@ pub(crate) struct DemoState {
     requests: Mutex<Vec<RecordedRequest>>,
     files: Mutex<HashMap<String, StoredFile>>,
     next_file: AtomicU64,
+    catalog: Mutex<DemoCatalog>,
 }
 
 impl DemoState {
     fn lock_requests(&self) -> std::sync::MutexGuard<'_, Vec<RecordedRequest>> {
         self.requests.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lock_catalog(&self) -> std::sync::MutexGuard<'_, DemoCatalog> {
+        self.catalog.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn lock_files(&self) -> std::sync::MutexGuard<'_, HashMap<String, StoredFile>> {
@@ -97,7 +107,9 @@ impl DemoServer {
     pub async fn start(config: DemoConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
+        let catalog = config.catalog.clone().unwrap_or_else(|| DemoCatalog::serving_all(&config.models));
         let state = Arc::new(DemoState {
+            catalog: Mutex::new(catalog),
             base_url: format!("http://{addr}/v1"),
             config,
             faults: FaultQueue::default(),

@@ -14,6 +14,7 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 
 use super::DemoState;
+use super::catalog;
 use super::conn::KillSwitch;
 use super::faults::{Fault, FaultRule};
 use super::images;
@@ -28,11 +29,13 @@ pub(super) fn router(state: Arc<DemoState>) -> Router {
         .route("/v1/images/edits", post(images::edits))
         .route("/openai/v1/images/generations", post(images::generations_enveloped))
         .route("/v1/files/{name}", get(file))
+        .route("/v1/models", get(catalog::list))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults));
     Router::new()
         .route("/_demo/faults", post(add_faults).delete(clear_faults))
         .route("/_demo/requests", get(list_requests))
+        .route("/_demo/catalog", post(catalog::replace))
         .merge(api)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
