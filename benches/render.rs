@@ -29,7 +29,12 @@ const PROMPT: &str = "A red fox standing in deep snow at the edge of a birch for
     shot on a 85mm lens, muted blue and orange palette, quiet and still, a few snowflakes falling";
 
 fn state() -> State {
-    let mut s = State::new(ModelTable::builtin(), Keymap::builtin(), "gpt-image-1".into(), "demo".into());
+    let mut s = State::new(
+        imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
+        Keymap::builtin(),
+        "gpt-image-1".into(),
+        "demo".into(),
+    );
     s.graphics = Graphics::Blocks;
     s.prompt.insert_str(PROMPT);
     let commands = update::reload_history(&mut s);

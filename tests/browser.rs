@@ -102,7 +102,12 @@ fn completion_extends_to_the_longest_common_prefix() {
 // ---- the browser in the app's state ----
 
 fn state_in(dir: &Path) -> State {
-    let mut s = State::new(ModelTable::builtin(), Keymap::builtin(), "gpt-image-1".into(), "demo".into());
+    let mut s = State::new(
+        imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
+        Keymap::builtin(),
+        "gpt-image-1".into(),
+        "demo".into(),
+    );
     s.start_dir = dir.to_path_buf();
     s
 }
@@ -113,9 +118,10 @@ fn key(code: KeyCode) -> Msg {
 
 /// Edit mode, focus on the settings' first image row, Enter: the browser opens.
 fn open_browser(s: &mut State) -> Vec<Command> {
-    s.form.switch_mode(JobMode::Edit, &s.models);
+    s.form.switch_mode(JobMode::Edit, &s.catalog);
     s.focus = Focus::Settings;
-    s.form.selected = s.form.fields(s.models.get(&s.form.model)).iter().position(|f| *f == Field::AddImage).unwrap();
+    s.form.selected =
+        s.form.fields(Some(s.catalog.spec(&s.form.model))).iter().position(|f| *f == Field::AddImage).unwrap();
     update(s, key(KeyCode::Enter))
 }
 
@@ -233,12 +239,12 @@ fn broken_links_are_refused_and_vanished_files_are_reported() {
 fn dall_e_2_refusals_show_in_the_list_and_the_mask_is_checked_against_the_image() {
     let dir = tree();
     let mut s = state_in(dir.path());
-    s.form.switch_mode(JobMode::Edit, &s.models);
-    s.form.switch_model("dall-e-2".into(), &s.models);
+    s.form.switch_mode(JobMode::Edit, &s.catalog);
+    s.form.switch_model("dall-e-2".into(), &s.catalog);
     let commands = open_browser(&mut s);
     deliver_listing(&mut s, &commands);
     let b = s.browser.as_ref().unwrap();
-    let spec = s.models.get("dall-e-2").unwrap();
+    let spec = s.catalog.spec("dall-e-2");
     let wide = b.facts.get(&dir.path().join("wide.png")).unwrap().clone();
     let verdict = imgtui::api::validate::check_edit_inputs(spec, &[wide], None, None);
     assert!(verdict[0].message.ends_with("is 300x200; dall-e-2 needs a square image"));

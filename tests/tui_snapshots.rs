@@ -21,7 +21,7 @@ use ratatui::style::Color;
 
 fn state() -> State {
     let mut s = State::new(
-        ModelTable::builtin(),
+        imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
         Keymap::builtin(),
         "gpt-image-1".into(),
         "demo http://127.0.0.1:8080/v1".into(),
@@ -141,7 +141,7 @@ fn inline_errors_are_red_and_beside_their_field() {
     let mut s = state();
     s.prompt.insert_str("a fox");
     s.focus = Focus::Settings;
-    let fields = s.form.fields(s.models.get("gpt-image-1"));
+    let fields = s.form.fields(Some(s.catalog.spec("gpt-image-1")));
     s.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::Compression).unwrap();
     update::update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE)));
     let buffer = render(&s, 120, 40);

@@ -11,7 +11,12 @@ use imgtui::tui::state::{Confirm, Field, Focus, Overlay, State};
 use imgtui::tui::update::update;
 
 fn state() -> State {
-    State::new(ModelTable::builtin(), Keymap::builtin(), "gpt-image-1".into(), "demo http://127.0.0.1:1/v1".into())
+    State::new(
+        imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
+        Keymap::builtin(),
+        "gpt-image-1".into(),
+        "demo http://127.0.0.1:1/v1".into(),
+    )
 }
 
 fn key(code: KeyCode) -> Msg {
@@ -68,7 +73,7 @@ fn record(id: i64, request: imgtui::api::GenerateRequest, images: Vec<imgtui::st
 /// Selects the settings row for `field`.
 fn select_field(state: &mut State, field: Field) {
     state.focus = Focus::Settings;
-    let fields = state.form.fields(state.models.get(&state.form.model));
+    let fields = state.form.fields(Some(state.catalog.spec(&state.form.model)));
     state.form.selected = fields.iter().position(|f| *f == field).expect("row shown");
 }
 
@@ -148,7 +153,7 @@ fn switching_model_keeps_valid_choices_and_says_what_was_reset() {
     assert_eq!(s.form.options.n, Some(2));
     assert_eq!(s.form.options.quality, None);
     assert!(s.notice.as_ref().unwrap().0.contains("quality low"), "{:?}", s.notice);
-    let fields = s.form.fields(s.models.get("dall-e-2"));
+    let fields = s.form.fields(Some(s.catalog.spec("dall-e-2")));
     assert!(!fields.contains(&Field::OutputFormat) && fields.contains(&Field::ResponseFormat), "rows follow the model");
 }
 
@@ -357,7 +362,7 @@ fn partials_turn_streaming_on_and_a_running_job_previews_its_newest_partial() {
     update(&mut s, key(KeyCode::Right));
     assert_eq!((s.form.options.stream, s.form.options.partial_images), (Some(true), Some(2)));
     // dall-e-3 does not stream: switching resets it and says so.
-    s.form.switch_model("dall-e-3".into(), &s.models.clone());
+    s.form.switch_model("dall-e-3".into(), &s.catalog.clone());
     assert_eq!((s.form.options.stream, s.form.options.partial_images), (None, None));
 
     with_history(&mut s, vec![summary(5, JobStatus::Running)]);

@@ -91,6 +91,8 @@ pub enum AppEvent {
         key: crate::preview::PreviewKey,
         message: String,
     },
+    /// The provider's list of models (or the built-in one, when it could not be had).
+    ModelsListed(crate::catalog::Listing),
 }
 
 #[derive(Debug)]

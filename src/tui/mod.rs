@@ -46,8 +46,15 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let (theme, theme_problem) = Theme::load(theme_choice.as_deref(), &config_dir.join("themes"), no_color);
 
     let cfg = engine.client.config();
-    let endpoint = format!("{} {}", cfg.provider, cfg.base_url);
-    let mut state = State::new(engine.client.models().clone(), keymap, engine.default_model(), endpoint);
+    // The provider alone when it is its usual address; a gateway or the demo shows where.
+    let endpoint = if cfg.base_url.trim_end_matches('/') == cfg.provider.default_base_url() {
+        cfg.provider.to_string()
+    } else {
+        format!("{} {}", cfg.provider, crate::catalog::fetch::public_url(&cfg.base_url))
+    };
+    let (default_model, default_notice) = engine.default_model();
+    let mut state = State::new(engine.catalog.clone(), keymap, default_model, endpoint);
+    state.configured_model = engine.config.default_model.clone();
     if cfg.provider == Provider::Demo {
         state.banner.push(
             "Demo mode: no API key found, so imgtui runs on its built-in demo server (images are drawn locally). \
@@ -56,6 +63,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         );
     }
     state.banner.extend(engine.notices.iter().cloned());
+    state.banner.extend(default_notice);
     state.banner.extend(keymap_problem);
     state.banner.extend(theme_problem);
 
@@ -71,6 +79,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let (tx, rx) = mpsc::unbounded_channel();
     let concurrency = engine.config.concurrency.unwrap_or(3);
     let client = Arc::new(engine.client);
+    ask_for_models(client.clone(), engine.paths.data_dir.clone(), tx.clone());
     let dirs = vec![engine.out_dir.clone(), crate::jobs::rescue_dir()];
     let mut runner = runner::Runner::new(client, engine.store.clone(), dirs, concurrency, tx.clone());
     if state.graphics != Graphics::None {
@@ -87,6 +96,21 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The provider's list of models, asked off the UI task: the first frame never waits for it,
+/// and the selector follows when it arrives.
+fn ask_for_models(
+    client: Arc<crate::api::Client>,
+    data_dir: std::path::PathBuf,
+    tx: mpsc::UnboundedSender<event::AppEvent>,
+) {
+    tokio::spawn(async move {
+        let listing =
+            crate::catalog::fetch::load_listing(&client, &data_dir, crate::catalog::fetch::Fetch::IfStale).await;
+        // The app may have quit meanwhile.
+        let _ = tx.send(event::AppEvent::ModelsListed(listing));
+    });
 }
 
 /// Decides the graphics protocol. `auto` asks the terminal (in raw mode, before the event reader

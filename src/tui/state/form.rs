@@ -3,8 +3,21 @@
 
 use std::path::PathBuf;
 
-use crate::api::{ImageOptions, ModelSpec, ModelTable};
+use crate::api::{ImageOptions, ModelSpec};
+use crate::catalog::ModelCatalog;
 use crate::store::JobId;
+
+/// The Model row's last entry: a name typed by the user (a model newer than imgtui's table).
+pub const OTHER_MODEL: &str = "other…";
+
+/// What moving a row's value did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cycled {
+    /// The value changed; notices about values a model switch had to reset.
+    Changed(Vec<String>),
+    /// The Model row reached "other…": the user types a name.
+    AskModelName,
+}
 
 /// Generate from a prompt, or edit input images.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,16 +181,16 @@ impl SettingsForm {
     }
 
     /// The values a row cycles through; `None` (the default) first.
-    pub fn choices(&self, field: Field, spec: &ModelSpec, models: &ModelTable) -> Vec<Option<String>> {
+    pub fn choices(&self, field: Field, spec: &ModelSpec, catalog: &ModelCatalog) -> Vec<Option<String>> {
         let list = |values: &[String]| std::iter::once(None).chain(values.iter().cloned().map(Some)).collect();
         match field {
             Field::Mode => vec![Some("generate".into()), Some("edit".into())],
-            // In edit mode only the models that can edit are offered.
-            Field::Model => models
-                .all()
-                .iter()
-                .filter(|m| self.mode == JobMode::Generate || m.can_edit())
-                .map(|m| Some(m.name.clone()))
+            // Models the provider has not shut down (editors only, in edit mode), then "other…".
+            Field::Model => catalog
+                .offered(self.mode == JobMode::Edit)
+                .into_iter()
+                .map(|m| Some(m.name))
+                .chain(std::iter::once(Some(OTHER_MODEL.to_string())))
                 .collect(),
             Field::Image(_) | Field::AddImage | Field::Mask => Vec::new(),
             Field::InputFidelity => list(&spec.input_fidelities),
@@ -270,38 +283,40 @@ impl SettingsForm {
         }
     }
 
-    /// Moves the selected row's value by `delta` (wrapping). Returns notices about values that
-    /// a model switch had to reset.
-    pub fn cycle(&mut self, models: &ModelTable, delta: isize) -> Vec<String> {
-        let Some(spec) = models.get(&self.model) else {
-            // An unknown model (from an old job, say): offer the known ones.
-            if let Some(first) = models.names().first() {
-                return self.switch_model(first.to_string(), models);
-            }
-            return Vec::new();
-        };
+    /// Moves the selected row's value by `delta` (wrapping).
+    pub fn cycle(&mut self, catalog: &ModelCatalog, delta: isize) -> Cycled {
+        let spec = catalog.spec(&self.model);
         let field = self.selected_field(Some(spec));
-        let choices = self.choices(field, spec, models);
+        let choices = self.choices(field, spec, catalog);
         if choices.is_empty() {
-            return Vec::new();
+            return Cycled::Changed(Vec::new());
         }
         let current = self.value(field);
-        let at = choices.iter().position(|c| *c == current).unwrap_or(0) as isize;
+        let at = match choices.iter().position(|c| *c == current) {
+            Some(at) => at as isize,
+            // A model not offered (typed, or loaded from an old job): → lands on the first
+            // offered one, ← on the last (not on "other…").
+            None if field == Field::Model => -1,
+            None => 0,
+        };
         let next = choices[(at + delta).rem_euclid(choices.len() as isize) as usize].clone();
         if field == Field::Model {
-            return self.switch_model(next.unwrap_or_default(), models);
+            if next.as_deref() == Some(OTHER_MODEL) {
+                return Cycled::AskModelName;
+            }
+            return Cycled::Changed(self.switch_model(next.unwrap_or_default(), catalog));
         }
         if field == Field::Mode {
             let mode = if next.as_deref() == Some("edit") { JobMode::Edit } else { JobMode::Generate };
-            return self.switch_mode(mode, models);
+            return Cycled::Changed(self.switch_mode(mode, catalog));
         }
         self.set(field, next);
-        Vec::new()
+        Cycled::Changed(Vec::new())
     }
 
     /// Back to the model's default for the selected row; removes an input image or the mask.
-    pub fn reset_selected(&mut self, models: &ModelTable) {
-        match self.selected_field(models.get(&self.model)) {
+    pub fn reset_selected(&mut self, catalog: &ModelCatalog) {
+        match self.selected_field(Some(catalog.spec(&self.model))) {
             Field::Model | Field::Mode | Field::AddImage => {}
             Field::Image(i) => {
                 if i < self.images.len() {
@@ -313,8 +328,8 @@ impl SettingsForm {
     }
 
     /// Moves input image `i` up or down the list (the first image is the one a mask applies to).
-    pub fn move_image(&mut self, models: &ModelTable, delta: isize) {
-        let Field::Image(i) = self.selected_field(models.get(&self.model)) else { return };
+    pub fn move_image(&mut self, catalog: &ModelCatalog, delta: isize) {
+        let Field::Image(i) = self.selected_field(Some(catalog.spec(&self.model))) else { return };
         let j = i as isize + delta;
         if j >= 0 && (j as usize) < self.images.len() {
             self.images.swap(i, j as usize);
@@ -324,16 +339,16 @@ impl SettingsForm {
 
     /// Switches between generating and editing. An edit needs a model that can edit; the
     /// parameters of the other mode are dropped, not sent.
-    pub fn switch_mode(&mut self, mode: JobMode, models: &ModelTable) -> Vec<String> {
+    pub fn switch_mode(&mut self, mode: JobMode, catalog: &ModelCatalog) -> Vec<String> {
         self.mode = mode;
         let mut notices = Vec::new();
         match mode {
             JobMode::Edit => {
-                if !models.get(&self.model).is_some_and(ModelSpec::can_edit)
-                    && let Some(editor) = models.all().iter().find(|m| m.can_edit())
+                if !catalog.spec(&self.model).can_edit()
+                    && let Some(editor) = catalog.offered(true).into_iter().next()
                 {
                     notices.push(format!("{} cannot edit: switched to {}", self.model, editor.name));
-                    notices.extend(self.switch_model(editor.name.clone(), models));
+                    notices.extend(self.switch_model(editor.name, catalog));
                 }
                 self.options.moderation = None;
                 self.options.style = None;
@@ -348,15 +363,15 @@ impl SettingsForm {
     }
 
     /// Switches model, keeping every choice the new model still allows.
-    pub fn switch_model(&mut self, model: String, models: &ModelTable) -> Vec<String> {
-        let selected_field = self.selected_field(models.get(&self.model));
+    pub fn switch_model(&mut self, model: String, catalog: &ModelCatalog) -> Vec<String> {
+        let selected_field = self.selected_field(Some(catalog.spec(&self.model)));
         self.model = model;
-        let Some(spec) = models.get(&self.model) else { return Vec::new() };
+        let spec = catalog.spec(&self.model);
         let fields = self.fields(Some(spec));
         let mut notices = Vec::new();
         for field in PARAMETER_FIELDS {
             let Some(value) = self.value(field) else { continue };
-            let offered = fields.contains(&field) && self.choices(field, spec, models).contains(&Some(value.clone()));
+            let offered = fields.contains(&field) && self.choices(field, spec, catalog).contains(&Some(value.clone()));
             if !offered {
                 self.set(field, None);
                 notices.push(format!("{} {value}", field.api_name()));
@@ -370,8 +385,8 @@ impl SettingsForm {
         }
     }
 
-    pub fn move_selection(&mut self, models: &ModelTable, delta: isize) {
-        let count = self.fields(models.get(&self.model)).len().max(1) as isize;
+    pub fn move_selection(&mut self, catalog: &ModelCatalog, delta: isize) {
+        let count = self.fields(Some(catalog.spec(&self.model))).len().max(1) as isize;
         self.selected = (self.selected as isize + delta).clamp(0, count - 1) as usize;
     }
 }
@@ -379,12 +394,17 @@ impl SettingsForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{ModelTable, Provider};
+
+    fn builtin() -> ModelCatalog {
+        ModelCatalog::builtin(ModelTable::builtin(), Provider::Demo, "test")
+    }
 
     #[test]
     fn rows_follow_the_model_and_choices_come_from_the_table() {
-        let models = ModelTable::builtin();
+        let models = builtin();
         let form = SettingsForm::new("dall-e-3".into());
-        let spec = models.get("dall-e-3").unwrap();
+        let spec = models.spec("dall-e-3");
         assert_eq!(
             form.fields(Some(spec)),
             [Field::Mode, Field::Model, Field::Size, Field::Quality, Field::N, Field::Style, Field::ResponseFormat]
@@ -396,11 +416,11 @@ mod tests {
 
     #[test]
     fn edit_mode_offers_editing_models_and_input_rows() {
-        let models = ModelTable::builtin();
+        let models = builtin();
         let mut form = SettingsForm::new("dall-e-3".into());
         let notices = form.switch_mode(JobMode::Edit, &models);
-        assert_eq!(form.model, "gpt-image-1", "{notices:?}");
-        let spec = models.get("gpt-image-1").unwrap();
+        assert_eq!(form.model, "gpt-image-2.5-flare", "{notices:?}");
+        let spec = models.spec("gpt-image-2.5-flare");
         let names: Vec<_> = form.choices(Field::Model, spec, &models).into_iter().flatten().collect();
         assert!(!names.contains(&"dall-e-3".to_string()) && names.contains(&"dall-e-2".to_string()));
         form.images = vec!["a.png".into(), "b.png".into()];
@@ -419,7 +439,7 @@ mod tests {
 
     #[test]
     fn switching_models_keeps_what_still_applies() {
-        let models = ModelTable::builtin();
+        let models = builtin();
         let mut form = SettingsForm::new("gpt-image-1".into());
         form.options.size = Some("1024x1024".into());
         form.options.quality = Some("high".into());

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::api::validate::{self, Endpoint, InputFile};
-use crate::api::{EditRequest, FieldError, GenerateRequest, ModelTable};
+use crate::api::{EditRequest, FieldError, GenerateRequest, ModelSpec};
+use crate::catalog::ModelCatalog;
 use crate::preview::{Graphics, Prepared, PreviewKey};
 use crate::store::{ImageRequest, JobId, JobRecord};
 use crate::tui::keymap::{Context, Keymap};
@@ -54,6 +55,8 @@ pub enum Confirm {
 pub enum Overlay {
     Help,
     Confirm(Confirm),
+    /// The Model row's "other…": a model name being typed.
+    ModelName(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,10 +87,15 @@ pub struct State {
     pub overlay: Option<Overlay>,
     pub prompt: TextArea<'static>,
     pub form: SettingsForm,
-    pub models: ModelTable,
+    /// The models: their rules, their state at the provider, and where the list came from.
+    pub catalog: ModelCatalog,
+    /// `default_model` from the config, which wins over the catalog's choice.
+    pub configured_model: Option<String>,
     pub keymap: Keymap,
     /// Validation problems of the form as it stands, shown beside their fields.
     pub errors: Vec<FieldError>,
+    /// Rules a model with guessed rules would break: shown, but the request may go out.
+    pub warnings: Vec<FieldError>,
     pub history: HistoryView,
     pub live: HashMap<JobId, LiveJob>,
     /// The selected job, in full, once loaded.
@@ -128,7 +136,7 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(models: ModelTable, keymap: Keymap, default_model: String, endpoint: String) -> Self {
+    pub fn new(catalog: ModelCatalog, keymap: Keymap, default_model: String, endpoint: String) -> Self {
         let mut prompt = TextArea::default();
         prompt.set_wrap_mode(WrapMode::WordOrGlyph);
         prompt.set_placeholder_text("Describe the image… (Ctrl-S submits)");
@@ -137,9 +145,11 @@ impl State {
             overlay: None,
             prompt,
             form: SettingsForm::new(default_model),
-            models,
+            catalog,
+            configured_model: None,
             keymap,
             errors: Vec::new(),
+            warnings: Vec::new(),
             history: HistoryView::default(),
             live: HashMap::new(),
             details: None,
@@ -192,24 +202,40 @@ impl State {
     pub fn revalidate(&mut self) {
         let request = self.request();
         let endpoint = if self.form.mode == JobMode::Edit { Endpoint::Edit } else { Endpoint::Generate };
-        let o = &self.form.options;
-        self.errors = validate::check_params(endpoint, request.prompt(), &self.form.model, o, &self.models);
-        if let (ImageRequest::Edit(edit), Some(spec)) = (&request, self.models.get(&self.form.model)) {
+        let (o, table) = (&self.form.options, &self.catalog.table);
+        let mut found = validate::check_params(endpoint, request.prompt(), &self.form.model, o, table);
+        if let ImageRequest::Edit(edit) = &request {
             let known = |p: &PathBuf| self.input_facts.get(p).cloned();
             let images: Vec<InputFile> = edit.images.iter().filter_map(known).collect();
             let all_known = images.len() == edit.images.len();
             let mask = edit.mask.as_ref().and_then(known);
             if all_known && (edit.mask.is_none() || mask.is_some()) {
-                self.errors.extend(validate::check_edit_inputs(spec, &images, mask.as_ref(), None));
+                found.extend(validate::check_edit_inputs(self.spec(), &images, mask.as_ref(), None));
             }
         }
         if request.prompt().trim().is_empty() {
-            self.errors.retain(|e| e.field != "prompt");
+            found.retain(|e| e.field != "prompt");
         }
+        (self.errors, self.warnings) = match validate::verdict(table, &self.form.model, found) {
+            Ok(warnings) => (Vec::new(), warnings),
+            Err(errors) => (errors, Vec::new()),
+        };
+        if let Some(why) = self.catalog.refusal(&self.form.model) {
+            self.errors.insert(0, FieldError::new("model", why));
+        }
+    }
+
+    /// The rules of the form's model (guessed for a name the table does not know).
+    pub fn spec(&self) -> &ModelSpec {
+        self.catalog.spec(&self.form.model)
     }
 
     pub fn errors_for(&self, field: &str) -> impl Iterator<Item = &FieldError> {
         self.errors.iter().filter(move |e| e.field == field)
+    }
+
+    pub fn warnings_for(&self, field: &str) -> impl Iterator<Item = &FieldError> {
+        self.warnings.iter().filter(move |e| e.field == field)
     }
 
     pub fn set_notice(&mut self, text: impl Into<String>, severity: Severity) {
@@ -221,6 +247,8 @@ impl State {
         match &self.overlay {
             Some(Overlay::Help) => Context::Help,
             Some(Overlay::Confirm(_)) => Context::Confirm,
+            // A one-line text input, with the search box's keys.
+            Some(Overlay::ModelName(_)) => Context::Search,
             None if self.browser.as_ref().is_some_and(|b| b.path_input.is_some()) => Context::Path,
             None if self.browser.is_some() => Context::Browser,
             None if self.focus == Focus::History && self.history.searching => Context::Search,

@@ -118,7 +118,7 @@ fn describe(state: &State, browser: &Browser, file: &InputFile) -> (String, Opti
     let alpha = if facts.has_alpha { " α" } else { "" };
     let detail =
         format!("{} {}x{}{alpha} {}", facts.format.api_name(), facts.width, facts.height, human_bytes(facts.bytes));
-    let Some(spec) = state.models.get(&state.form.model) else { return (detail, None) };
+    let spec = state.spec();
     let errors = match browser.target {
         Target::Image(_) => validate::check_edit_inputs(spec, std::slice::from_ref(file), None, None),
         Target::Mask => {

@@ -7,6 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{pane, styled};
+use crate::api::RulesOrigin;
+use crate::api::lifecycle::Lifecycle;
 use crate::config::theme::Theme;
 use crate::tui::state::{Field, Focus, State};
 
@@ -14,7 +16,7 @@ pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Prompt && state.overlay.is_none();
     let chars = state.prompt.lines().iter().map(|l| l.chars().count()).sum::<usize>()
         + state.prompt.lines().len().saturating_sub(1);
-    let limit = state.models.get(&state.form.model).map(|m| m.prompt_max_chars);
+    let limit = Some(state.spec().prompt_max_chars);
     let counter = match limit {
         Some(limit) => format!(" {chars}/{limit} "),
         None => format!(" {chars} "),
@@ -33,16 +35,15 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = pane(Line::from(" Settings "), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let spec = state.models.get(&state.form.model);
+    let spec = state.spec();
     let mut lines: Vec<Line> = Vec::new();
-    let fields = state.form.fields(spec);
+    // The selected row's line: notes and error lines sit between rows.
+    let mut selected_line = 0;
+    let fields = state.form.fields(Some(spec));
     for (row, field) in fields.iter().enumerate() {
         let selected = focused && row == state.form.selected.min(fields.len().saturating_sub(1));
-        let applies = spec.is_none_or(|s| state.form.applies(*field, s));
-        let value = match spec {
-            Some(spec) => state.form.value_label(*field, spec),
-            None => state.form.model.clone(),
-        };
+        let applies = state.form.applies(*field, spec);
+        let value = state.form.value_label(*field, spec);
         let value_style = if selected {
             theme.selection()
         } else if !applies {
@@ -62,25 +63,56 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         if let Some(facts) = input_facts(state, *field) {
             spans.push(styled(format!("  {facts}"), theme.muted()));
         }
+        if selected {
+            selected_line = lines.len();
+        }
         lines.push(Line::from(spans));
+        if *field == Field::Model {
+            let note = model_note(state, theme);
+            if !note.is_empty() {
+                lines.push(Line::from(note));
+            }
+        }
         for error in errors_of_row(state, *field, &fields) {
             lines.push(Line::from(styled(format!("   ✗ {error}"), theme.error())));
+        }
+        for warning in state.warnings_for(field.api_name()) {
+            lines.push(Line::from(styled(format!("   ! {}", warning.message), theme.warning())));
         }
     }
     for error in state.errors_for("prompt") {
         lines.push(Line::from(styled(format!(" ✗ prompt {}", error.message), theme.error())));
-    }
-    if spec.is_none() {
-        lines.push(Line::from(styled(" unknown model: ←/→ picks a known one", theme.error())));
     }
     if focused {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(" ←/→ change · Backspace default · Ctrl-S submit", theme.muted())));
     }
     // Keep the selected row visible on short terminals.
-    let selected_line = state.form.selected as u16;
-    let scroll = selected_line.saturating_sub(inner.height.saturating_sub(2));
+    let scroll = (selected_line as u16).saturating_sub(inner.height.saturating_sub(2));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+/// Beside the model: its state at the provider when it is not plainly active, and where its
+/// rules come from when imgtui had to guess them.
+fn model_note(state: &State, theme: &Theme) -> Vec<Span<'static>> {
+    let model = &state.form.model;
+    let mut spans = Vec::new();
+    match state.catalog.state(model) {
+        Lifecycle::Deprecated { shutdown } => {
+            spans.push(styled(format!("   shuts down {shutdown}"), theme.warning()));
+        }
+        Lifecycle::ShutDown { on } => spans.push(styled(format!("   shut down {on}"), theme.error())),
+        Lifecycle::Active | Lifecycle::Unknown => {}
+    }
+    if state.catalog.listed(model) == Some(false) {
+        let lead = if spans.is_empty() { "   " } else { " · " };
+        spans.push(styled(format!("{lead}not listed by {}", state.catalog.provider), theme.warning()));
+    }
+    if let RulesOrigin::Guessed { from } = state.catalog.table.origin(model) {
+        let lead = if spans.is_empty() { "   " } else { " · " };
+        spans.push(styled(format!("{lead}rules guessed from {from}"), theme.warning()));
+    }
+    spans
 }
 
 /// "1024x1024 png α" for a picked input file whose facts are known.

@@ -15,7 +15,23 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => {}
         Some(Overlay::Help) => help(state, theme, frame, area),
         Some(Overlay::Confirm(what)) => confirm(what, theme, frame, area),
+        Some(Overlay::ModelName(name)) => model_name(name, theme, frame, area),
     }
+}
+
+/// The Model row's "other…": a name the table may not know, checked with its family's rules.
+fn model_name(name: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let cell = centered(area, 64, 6);
+    frame.render_widget(Clear, cell);
+    let block = pane(Line::from(" Model name "), true, theme);
+    let inner = block.inner(cell);
+    frame.render_widget(block, cell);
+    let lines = vec![
+        Line::from(styled(format!("› {}▏", name), theme.base())),
+        Line::from(styled("A model imgtui does not know gets its family's rules.", theme.muted())),
+        Line::from(styled("Enter uses it · Esc keeps the current model", theme.muted())),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {

@@ -41,8 +41,7 @@ pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let keys = footer_keys(state);
-    let keys_width = keys.chars().count().min(area.width as usize / 2) as u16;
-    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(keys_width)]).areas(area);
+    let width = area.width as usize;
     let mut spans = vec![styled(format!(" {} · {} ", state.endpoint, state.graphics), theme.muted())];
     if !state.live.is_empty() {
         spans.push(styled(format!("· {} running ", state.live.len()), theme.status(crate::store::JobStatus::Running)));
@@ -50,14 +49,32 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
     if state.unsaved > 0 {
         spans.push(styled(format!("· {} unsaved (Ctrl-W) ", state.unsaved), theme.error()));
     }
-    if let Some((text, severity)) = &state.notice {
-        let style = match severity {
-            Severity::Info => theme.success(),
-            Severity::Warning => theme.warning(),
-            Severity::Error => theme.error(),
-        };
-        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-        spans.push(styled(format!("· {}", fit(text, (left.width as usize).saturating_sub(used + 2))), style));
+    let used = Line::from(spans.clone()).width();
+    let all_keys = Line::from(keys.as_str()).width();
+    // A message wins over the key hints; the hints win over where the model list came from,
+    // which takes what is left.
+    let (keys_width, message) = match &state.notice {
+        Some((text, severity)) => {
+            let style = match severity {
+                Severity::Info => theme.success(),
+                Severity::Warning => theme.warning(),
+                Severity::Error => theme.error(),
+            };
+            let wanted = used + 2 + Line::from(text.as_str()).width() + 2;
+            let room = width.saturating_sub(wanted).min(all_keys);
+            // A sliver of a key hint says nothing: all of them, a useful part, or none.
+            (if room < all_keys.min(12) { 0 } else { room }, Some((text.clone(), style)))
+        }
+        None => {
+            let source = state.catalog.listing.source.to_string();
+            let keys_width = all_keys.min(width / 2).min(width.saturating_sub(used + 1));
+            let room = width.saturating_sub(used + keys_width + 3);
+            (keys_width, (room >= 12).then(|| (source, theme.muted())))
+        }
+    };
+    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(keys_width as u16)]).areas(area);
+    if let Some((text, style)) = message {
+        spans.push(styled(format!("· {}", fit(&text, (left.width as usize).saturating_sub(used + 3))), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
     frame.render_widget(Paragraph::new(styled(fit(&keys, right.width as usize), theme.muted())), right);

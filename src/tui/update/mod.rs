@@ -6,6 +6,7 @@ use std::time::Instant;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod browser;
+mod models;
 
 use super::action::Action;
 use super::event::{AppEvent, Command, Msg};
@@ -45,6 +46,10 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
             }
             Vec::new()
         }
+        (None, Context::Search) if matches!(state.overlay, Some(Overlay::ModelName(_))) => {
+            models::edit_name(state, event);
+            Vec::new()
+        }
         (None, Context::Search) => edit_search(state, event),
         _ => Vec::new(),
     }
@@ -56,6 +61,12 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
             // Terminals send pasted newlines as \r.
             state.prompt.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
             state.revalidate();
+            Vec::new()
+        }
+        Context::Search if matches!(state.overlay, Some(Overlay::ModelName(_))) => {
+            if let Some(Overlay::ModelName(name)) = &mut state.overlay {
+                name.extend(text.chars().filter(|c| !c.is_control()));
+            }
             Vec::new()
         }
         Context::Search => {
@@ -129,11 +140,11 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::NextValue | Action::PrevValue
             if matches!(
-                state.form.selected_field(state.models.get(&state.form.model)),
+                state.form.selected_field(Some(state.spec())),
                 Field::Image(_) | Field::AddImage | Field::Mask
             ) =>
         {
-            let target = match state.form.selected_field(state.models.get(&state.form.model)) {
+            let target = match state.form.selected_field(Some(state.spec())) {
                 Field::Image(i) => Target::Image(i),
                 Field::Mask => Target::Mask,
                 _ => Target::Image(state.form.images.len()),
@@ -141,7 +152,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             browser::open(state, target)
         }
         Action::MoveItemUp | Action::MoveItemDown => {
-            state.form.move_image(&state.models, if action == Action::MoveItemUp { -1 } else { 1 });
+            state.form.move_image(&state.catalog, if action == Action::MoveItemUp { -1 } else { 1 });
             state.revalidate();
             Vec::new()
         }
@@ -154,14 +165,11 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::ParentDir | Action::OpenPath | Action::Complete => Vec::new(),
         Action::NextValue | Action::PrevValue => {
             let delta = if action == Action::NextValue { 1 } else { -1 };
-            for notice in state.form.cycle(&state.models, delta) {
-                state.set_notice(notice, Severity::Warning);
-            }
-            state.revalidate();
+            models::cycle(state, delta);
             Vec::new()
         }
         Action::ResetValue => {
-            state.form.reset_selected(&state.models);
+            state.form.reset_selected(&state.catalog);
             state.revalidate();
             Vec::new()
         }
@@ -226,7 +234,7 @@ fn edit_result(state: &mut State) -> Vec<Command> {
         return Vec::new();
     };
     let (id, path) = (job.id, image.path.clone());
-    for notice in state.form.switch_mode(JobMode::Edit, &state.models) {
+    for notice in state.form.switch_mode(JobMode::Edit, &state.catalog) {
         state.set_notice(notice, Severity::Warning);
     }
     state.form.images = vec![path.clone()];
@@ -258,7 +266,17 @@ fn submit(state: &mut State) -> Vec<Command> {
 }
 
 fn confirm(state: &mut State) -> Vec<Command> {
-    let Some(Overlay::Confirm(what)) = state.overlay.take() else { return Vec::new() };
+    let what = match state.overlay.take() {
+        Some(Overlay::Confirm(what)) => what,
+        Some(Overlay::ModelName(name)) => {
+            models::use_typed_name(state, &name);
+            return Vec::new();
+        }
+        other => {
+            state.overlay = other;
+            return Vec::new();
+        }
+    };
     match what {
         Confirm::Quit { .. } => {
             state.quit = true;
@@ -277,7 +295,7 @@ fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         (_, Focus::Settings) => {
-            state.form.move_selection(&state.models, delta);
+            state.form.move_selection(&state.catalog, delta);
             Vec::new()
         }
         (_, Focus::History) => {
@@ -305,11 +323,11 @@ fn selection_changed(state: &mut State) -> Vec<Command> {
 fn load_into_form(state: &mut State, job: &JobRecord) {
     let (prompt, model, options) = match &job.request {
         ImageRequest::Generate(r) => {
-            state.form.switch_mode(JobMode::Generate, &state.models);
+            state.form.switch_mode(JobMode::Generate, &state.catalog);
             (&r.prompt, &r.model, &r.options)
         }
         ImageRequest::Edit(r) => {
-            state.form.switch_mode(JobMode::Edit, &state.models);
+            state.form.switch_mode(JobMode::Edit, &state.catalog);
             state.form.images = r.images.clone();
             state.form.mask = r.mask.clone();
             (&r.prompt, &r.model, &r.options)
@@ -320,7 +338,7 @@ fn load_into_form(state: &mut State, job: &JobRecord) {
         text.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         text
     };
-    state.form.switch_model(model.clone(), &state.models);
+    state.form.switch_model(model.clone(), &state.catalog);
     state.form.options = options.clone();
     state.focus = Focus::Prompt;
     state.revalidate();
@@ -455,9 +473,10 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.preview_errors.insert(key, message);
             Vec::new()
         }
-        AppEvent::Rerun(record) => {
-            state.set_notice(format!("re-running job {}", record.id), Severity::Info);
-            vec![Command::Submit { request: Box::new(record.request), parent: None }]
+        AppEvent::Rerun(record) => models::rerun(state, *record),
+        AppEvent::ModelsListed(listing) => {
+            models::listed(state, listing);
+            Vec::new()
         }
         AppEvent::Deleted { id, problems } => {
             if problems.is_empty() {

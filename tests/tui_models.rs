@@ -1,0 +1,159 @@
+//! The model selector in the app, through `update()` and the renderer: states and dates from
+//! the catalog, the provider's list arriving after the first frame, a typed model name, and a
+//! re-run of a model the provider has shut down.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use imgtui::api::lifecycle::Date;
+use imgtui::api::{GenerateRequest, ModelTable, Provider};
+use imgtui::catalog::{ListedModel, Listing, ListingSource, ModelCatalog};
+use imgtui::config::theme::Theme;
+use imgtui::store::{ImageRequest, JobKind, JobRecord, JobStatus};
+use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::keymap::Keymap;
+use imgtui::tui::state::{Field, Focus, Overlay, Severity, State};
+use imgtui::tui::{ui, update::update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const TODAY: Date = Date::new(2026, 11, 26);
+
+fn catalog(provider: Provider, listing: Listing) -> ModelCatalog {
+    ModelCatalog { table: ModelTable::builtin(), provider, listing, today: TODAY }
+}
+
+fn app(catalog: ModelCatalog) -> State {
+    let (model, _) = catalog.default_model(None);
+    // The provider alone, as the app shows its usual address.
+    State::new(catalog, Keymap::builtin(), model, "OpenAI".into())
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn screen(state: &State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| {
+            ui::render(state, &Theme::dark(), frame);
+        })
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>().join("\n")
+}
+
+fn to_model_row(state: &mut State) {
+    state.focus = Focus::Settings;
+    state.form.selected = state.form.fields(Some(state.spec())).iter().position(|f| *f == Field::Model).unwrap();
+}
+
+fn provider_list(provider: Provider, ids: &[&str]) -> Listing {
+    Listing {
+        source: ListingSource::Provider { provider, fetched: TODAY, cached: false },
+        models: ids.iter().map(|id| ListedModel { id: id.to_string(), shutdown_date: None }).collect(),
+    }
+}
+
+#[test]
+fn a_deprecated_model_shows_its_date_and_a_shut_down_one_is_not_offered() {
+    let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
+    assert_eq!(s.form.model, "gpt-image-2.5-flare", "a fresh install defaults to a served model");
+    to_model_row(&mut s);
+    let mut seen = Vec::new();
+    for _ in 0..12 {
+        update(&mut s, key(KeyCode::Right));
+        if s.overlay.is_some() {
+            break;
+        }
+        seen.push(s.form.model.clone());
+    }
+    assert!(seen.contains(&"gpt-image-1.5".to_string()), "{seen:?}");
+    assert!(!seen.iter().any(|m| m == "gpt-image-1" || m.starts_with("dall-e")), "shut down: {seen:?}");
+    s.overlay = None;
+    s.form.switch_model("gpt-image-1.5".into(), &s.catalog);
+    s.revalidate();
+    let text = screen(&s, 120, 40);
+    assert!(text.contains("shuts down 2026-12-01"), "{text}");
+    assert!(text.contains("models: built-in list"), "the status line says where the list came from");
+}
+
+#[test]
+fn the_providers_list_arriving_late_updates_the_selector_and_the_default() {
+    let mut s = app(catalog(Provider::Ttapi, Listing::builtin("not asked yet")));
+    assert_eq!(s.form.model, "gpt-image-2", "TTAPI's documentation lists no 2.5 model");
+    let commands = update(
+        &mut s,
+        Msg::App(AppEvent::ModelsListed(provider_list(Provider::Ttapi, &["gpt-image-2.5-flare", "gpt-image-2"]))),
+    );
+    assert!(commands.is_empty());
+    assert_eq!(s.form.model, "gpt-image-2.5-flare", "the form was on the default: it follows");
+    let text = screen(&s, 120, 40);
+    assert!(text.contains("models: from TTAPI, 2026-11-26"), "{text}");
+    to_model_row(&mut s);
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
+    assert!(screen(&s, 120, 40).contains("not listed by TTAPI"), "an unlisted model says so");
+}
+
+#[test]
+fn other_takes_a_typed_name_with_its_familys_rules_as_warnings() {
+    let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
+    to_model_row(&mut s);
+    update(&mut s, key(KeyCode::Left));
+    assert_eq!(s.overlay, Some(Overlay::ModelName(String::new())), "← from the first model reaches other…");
+    for c in "gpt-image-9".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!((s.overlay.as_ref(), s.form.model.as_str()), (None, "gpt-image-9"));
+    let (notice, _) = s.notice.clone().unwrap();
+    assert!(notice.contains("rules guessed from gpt-image-2"), "{notice}");
+    s.form.options.quality = Some("max".into());
+    s.revalidate();
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert!(s.warnings[0].message.contains("max"), "{:?}", s.warnings);
+    s.prompt.insert_str("a fox");
+    let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    assert!(matches!(commands.as_slice(), [Command::Submit { .. }]), "a warning does not block: {commands:?}");
+    let text = screen(&s, 120, 40);
+    assert!(text.contains("rules guessed from gpt-image-2"), "{text}");
+}
+
+#[test]
+fn a_rerun_of_a_shut_down_model_offers_the_replacement() {
+    let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
+    let record = JobRecord {
+        id: 7,
+        created_at: 0,
+        started_at: None,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status: JobStatus::Done,
+        request: ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "a fox")),
+        provider: "openai".into(),
+        base_url: "u".into(),
+        error: None,
+        http_status: None,
+        retries: 0,
+        usage: None,
+        revised_prompt: None,
+        response_meta: None,
+        parent_id: None,
+        inputs: vec![],
+        images: vec![],
+    };
+    let commands = update(&mut s, Msg::App(AppEvent::Rerun(Box::new(record))));
+    assert!(commands.is_empty(), "not sent: {commands:?}");
+    let (notice, severity) = s.notice.clone().unwrap();
+    assert_eq!(severity, Severity::Error);
+    assert!(notice.contains("shut down at OpenAI on 2026-10-23; use gpt-image-2.5-sunburst"), "{notice}");
+    // Loaded into the form, the refusal stays beside the Model row and blocks the submit.
+    s.form.switch_model("gpt-image-1".into(), &s.catalog);
+    s.prompt.insert_str("a fox");
+    s.revalidate();
+    assert!(s.errors_for("model").next().unwrap().message.contains("use gpt-image-2.5-sunburst"));
+    let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    assert!(commands.is_empty());
+}
