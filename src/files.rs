@@ -30,6 +30,25 @@ pub fn slug(prompt: &str) -> String {
     if slug.is_empty() { "image".into() } else { slug }
 }
 
+/// The most a config, keymap or theme file may hold: they are a few KB; a bigger one is not ours.
+pub const SETTINGS_FILE_MAX: u64 = 4 * 1024 * 1024;
+
+/// Reads a small text file we expect to be written by hand, refusing what could block or never
+/// end: a FIFO, a device, a directory, or more than `max` bytes.
+pub fn read_text_bounded(path: &Path, max: u64) -> io::Result<String> {
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a directory" } else { "not a regular file (a pipe, socket or device)" };
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("it is {what}")));
+    }
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut io::Read::take(fs::File::open(path)?, max + 1), &mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("it is over {} MB", max >> 20)));
+    }
+    String::from_utf8(bytes).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
 /// `YYYYMMDD-HHMMSS` in UTC.
 pub fn utc_stamp(time: SystemTime) -> String {
     let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());

@@ -48,7 +48,8 @@ async fn prepare(
     args: &ImageArgs,
 ) -> Result<(Engine, String, String, ImageOptions), ExitCode> {
     let mut engine = start(global).await?;
-    let prompt = read_prompt(prompt_arg)?;
+    let longest = engine.client.models().all().iter().map(|m| m.prompt_max_chars).max().unwrap_or(32_000);
+    let prompt = read_prompt(prompt_arg, longest)?;
     // The provider is asked for its models only when the default depends on them.
     let picks_default = args.model.is_none() && engine.config.default_model.is_none();
     engine.load_catalog(if picks_default { Fetch::IfStale } else { Fetch::CacheOnly }).await;
@@ -76,13 +77,20 @@ pub(crate) async fn start(global: &GlobalArgs) -> Result<Engine, ExitCode> {
     Ok(engine)
 }
 
-fn read_prompt(arg: &str) -> Result<String, ExitCode> {
+/// The prompt, or standard input for `-`. Input is read up to one character past the longest
+/// prompt any model takes, so validation names the limit instead of memory running out.
+fn read_prompt(arg: &str, longest: usize) -> Result<String, ExitCode> {
     if arg != "-" {
         return Ok(arg.to_string());
     }
-    let mut prompt = String::new();
-    match std::io::stdin().read_to_string(&mut prompt) {
-        Ok(_) => Ok(prompt.trim_end_matches(['\n', '\r']).to_string()),
+    let mut bytes = Vec::new();
+    let cap = (longest as u64 + 1) * 4;
+    match std::io::stdin().lock().take(cap).read_to_end(&mut bytes) {
+        Ok(_) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let prompt: String = text.trim_end_matches(['\n', '\r']).chars().take(longest + 1).collect();
+            Ok(prompt)
+        }
         Err(e) => {
             eprintln!("imgtui: prompt: cannot read standard input: {e}");
             Err(ExitCode::from(EXIT_INVALID))

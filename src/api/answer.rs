@@ -7,6 +7,38 @@ use super::body::{BodySplitter, SplitBody};
 use super::client::{Progress, RequestControl};
 use super::events::{EventReader, StreamedAnswer};
 
+/// What one image can take as base64: a 3840x2160 RGBA PNG stored raw is 33 MB, 44 MB encoded.
+pub(super) const IMAGE_BYTES_MAX: u64 = 64 * 1024 * 1024;
+/// How much of an error answer is read: its message is at the start.
+pub(super) const ERROR_BODY_MAX: usize = 64 * 1024;
+
+/// The most an answer of `n` images (and `partials` partial images each) can hold.
+pub(super) fn answer_cap(n: u32, partials: u32) -> u64 {
+    u64::from(n.max(1)) * u64::from(1 + partials) * IMAGE_BYTES_MAX + 1024 * 1024
+}
+
+/// The body, up to `cap` bytes; more is an error naming the cap.
+pub(super) async fn read_capped(mut response: reqwest::Response, cap: u64, what: &str) -> Result<Vec<u8>, BodyError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > cap {
+            return Err(BodyError::Stream(format!("{what} is over {} MB; it was not read further", cap >> 20)));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The first `ERROR_BODY_MAX` bytes of an error answer (an endless one is cut, not read on).
+pub(super) async fn read_error_body(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+    let mut body = Vec::new();
+    while body.len() < ERROR_BODY_MAX {
+        let Some(chunk) = response.chunk().await? else { break };
+        body.extend_from_slice(&chunk[..chunk.len().min(ERROR_BODY_MAX - body.len())]);
+    }
+    Ok(body)
+}
+
 /// Why a 2xx answer's body could not be read.
 pub(super) enum BodyError {
     Transport(reqwest::Error),
@@ -22,7 +54,13 @@ impl From<reqwest::Error> for BodyError {
 
 /// Reads a 2xx answer chunk by chunk: a plain one has its images decoded as they arrive; a
 /// streamed one (server-sent events) hands its partial images to the watcher on the way.
-pub(super) async fn read_answer(mut response: reqwest::Response, ctl: RequestControl) -> Result<SplitBody, BodyError> {
+pub(super) async fn read_answer(
+    mut response: reqwest::Response,
+    ctl: RequestControl,
+    cap: u64,
+) -> Result<SplitBody, BodyError> {
+    let over = || BodyError::Stream(format!("the answer is over {} MB, more than its images can take", cap >> 20));
+    let mut received = 0u64;
     let streamed = response
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
@@ -31,6 +69,10 @@ pub(super) async fn read_answer(mut response: reqwest::Response, ctl: RequestCon
     if !streamed {
         let mut splitter = BodySplitter::default();
         while let Some(chunk) = response.chunk().await? {
+            received += chunk.len() as u64;
+            if received > cap {
+                return Err(over());
+            }
             splitter.feed(&chunk);
         }
         tracing::debug!(bytes = splitter.received(), "answer read");
@@ -45,6 +87,10 @@ pub(super) async fn read_answer(mut response: reqwest::Response, ctl: RequestCon
         Ok(())
     };
     while let Some(chunk) = response.chunk().await? {
+        received += chunk.len() as u64;
+        if received > cap {
+            return Err(over());
+        }
         for data in reader.feed(&chunk) {
             take(data)?;
         }

@@ -9,7 +9,7 @@ use reqwest::multipart::Form;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::answer::{BodyError, read_answer};
+use super::answer::{self, BodyError, read_answer};
 use super::body::SplitBody;
 use super::error::{ApiError, error_chain};
 use super::hints;
@@ -151,18 +151,9 @@ impl Client {
     /// bounded body (it only refines what imgtui knows; the caller falls back on failure).
     pub async fn list_models(&self) -> Result<Vec<u8>, ApiError> {
         const WAIT: Duration = Duration::from_secs(10);
-        const MAX_BYTES: usize = 4 * 1024 * 1024;
+        const MAX_BYTES: u64 = 4 * 1024 * 1024;
         let builder = self.authed(self.http.get(self.url("models"))).timeout(WAIT.min(self.cfg.request_timeout));
-        let read = |mut response: reqwest::Response| async move {
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await? {
-                if body.len() + chunk.len() > MAX_BYTES {
-                    return Err(BodyError::Stream(format!("the list is over {} MB", MAX_BYTES >> 20)));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(body)
-        };
+        let read = |response| answer::read_capped(response, MAX_BYTES, "the list");
         self.send_once(builder, read).await.map_err(|e| self.with_hint(e))
     }
 
@@ -181,7 +172,8 @@ impl Client {
         req.validate(&self.models).map_err(ApiError::Invalid)?;
         let url = self.url("images/generations");
         let build = || self.authed(self.http.post(&url).json(req));
-        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone()), ctl).await;
+        let cap = answer::answer_cap(req.options.n.unwrap_or(1), req.options.partial_images.unwrap_or(0));
+        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone(), cap), ctl).await;
         let (body, retries) = sent.map_err(|e| hints::explain(e, self.cfg.provider, &req.model))?;
         self.receive(body, retries, ctl).await
     }
@@ -238,7 +230,8 @@ impl Client {
             }
             self.authed(self.http.post(&url).multipart(form))
         };
-        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone()), ctl).await;
+        let cap = answer::answer_cap(req.options.n.unwrap_or(1), req.options.partial_images.unwrap_or(0));
+        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone(), cap), ctl).await;
         let (body, retries) = sent.map_err(|e| hints::explain(e, self.cfg.provider, &req.model))?;
         self.receive(body, retries, ctl).await
     }
@@ -297,7 +290,7 @@ impl Client {
             return Ok(body);
         }
         let retry_after = response::retry_after(response.headers());
-        let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
+        let body = answer::read_error_body(response).await.map_err(|e| self.transport_error(e))?;
         tracing::debug!(status = status.as_u16(), bytes = body.len(), "error answer");
         Err(response::parse_error(status.as_u16(), &body, retry_after))
     }
@@ -376,8 +369,8 @@ impl Client {
         let build = || self.http.get(url).timeout(self.cfg.request_timeout);
         // `Downloading` was reported; the download's own attempts are not request attempts.
         let quiet = RequestControl { cancel: ctl.cancel.clone(), progress: None };
-        let read = |response: reqwest::Response| async move { Ok(response.bytes().await?) };
+        let read = |response| answer::read_capped(response, answer::IMAGE_BYTES_MAX, "the image");
         let (body, _) = self.send_with_retries(build, read, &quiet).await?;
-        Ok(body.to_vec())
+        Ok(body)
     }
 }

@@ -72,6 +72,9 @@ pub enum FactsError {
     Io(String),
     #[error("it is a directory, not an image file")]
     Directory,
+    /// A FIFO, a socket or a device: reading it could block for ever or never end.
+    #[error("it is not a regular file (a pipe, socket or device)")]
+    NotRegular,
 }
 
 /// How much of a file the header readers look at. JPEG frame headers can sit behind large EXIF
@@ -85,6 +88,9 @@ impl ImageFacts {
         let meta = std::fs::metadata(path).map_err(|e| FactsError::Io(e.to_string()))?;
         if meta.is_dir() {
             return Err(FactsError::Directory);
+        }
+        if !meta.is_file() {
+            return Err(FactsError::NotRegular);
         }
         let file = std::fs::File::open(path).map_err(|e| FactsError::Io(e.to_string()))?;
         let mut head = Vec::new();

@@ -195,19 +195,46 @@ fn quote(body: &[u8]) -> String {
 /// (whole seconds; the HTTP-date form is ignored and backoff applies).
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
-        && ms.is_finite()
-        && ms >= 0.0
-    {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        return seconds(ms / 1000.0);
     }
-    let secs = text("retry-after")?.parse::<f64>().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    seconds(text("retry-after")?.parse::<f64>().ok()?)
+}
+
+/// A server's wait in seconds; one too large for a `Duration` (`1e30`) is `Duration::MAX`, which
+/// is over any cap, so the retry falls back to backoff. Negative or not a number: no wait asked.
+fn seconds(secs: f64) -> Option<Duration> {
+    if secs.is_nan() || secs < 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_retry_after_value_parses_without_panicking() {
+        let wait = |name: &str, value: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                reqwest::header::HeaderValue::from_str(value).unwrap(),
+            );
+            retry_after(&headers)
+        };
+        assert_eq!(wait("retry-after", "1e30"), Some(Duration::MAX));
+        assert_eq!(wait("retry-after", "99999999999999999999"), Some(Duration::MAX));
+        assert_eq!(wait("retry-after", "inf"), Some(Duration::MAX));
+        assert_eq!(wait("retry-after-ms", "1.8e22"), Some(Duration::MAX));
+        assert_eq!(wait("retry-after-ms", "1500"), Some(Duration::from_millis(1500)));
+        assert_eq!(wait("retry-after", "-3"), None);
+        assert_eq!(wait("retry-after", "NaN"), None);
+        assert_eq!(wait("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        let policy = super::super::retry::RetryPolicy::default();
+        assert!(policy.delay(0, Some(Duration::MAX)) <= Duration::from_millis(500), "over the cap: backoff");
+    }
 
     #[test]
     fn bare_body_and_envelope_parse_alike() {

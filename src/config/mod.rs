@@ -47,7 +47,7 @@ pub enum ConfigError {
 impl Config {
     /// Reads `path`; a missing file is the empty config unless `required`.
     pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::files::read_text_bounded(path, crate::files::SETTINGS_FILE_MAX) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(Self::default()),
             Err(e) => return Err(ConfigError::Read { path: path.display().to_string(), message: e.to_string() }),

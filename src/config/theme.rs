@@ -116,7 +116,7 @@ impl Theme {
                     } else {
                         themes_dir.join(format!("{name}.toml"))
                     };
-                    match std::fs::read_to_string(&path) {
+                    match crate::files::read_text_bounded(&path, crate::files::SETTINGS_FILE_MAX) {
                         Ok(text) => match Self::parse(name, &text, &path) {
                             Ok(theme) => (theme, None),
                             Err(e) => (Self::dark(), Some(format!("{e}; using the dark theme"))),

@@ -126,9 +126,13 @@ async fn truncate(response: Response) -> Response {
     };
     let half = bytes.slice(..bytes.len() / 2);
     parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-    let chunks: Vec<Result<Bytes, std::io::Error>> =
-        vec![Ok(half), Err(std::io::Error::other("body truncated by fault injection"))];
-    Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+    // The status, the headers and the first half go out on the wire before the connection is
+    // cut: an error in the same poll as the data would drop it all, like a plain `drop`.
+    let chunks = futures::stream::iter([Ok(half)]).chain(futures::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Err::<Bytes, _>(std::io::Error::other("body truncated by fault injection"))
+    }));
+    Response::from_parts(parts, Body::from_stream(chunks))
 }
 
 async fn file(State(state): State<Arc<DemoState>>, Path(name): Path<String>) -> Response {

@@ -126,11 +126,22 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 /// Renames the damaged file (and its WAL and shared-memory files) out of the way.
 fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
     let stamp = crate::files::utc_stamp(SystemTime::now());
-    let aside = path.with_file_name(format!("{DB_FILE}.corrupt-{stamp}"));
-    std::fs::rename(path, &aside).map_err(|e| StoreError::Db {
+    let cannot = |e: std::io::Error| StoreError::Db {
         path: path.display().to_string(),
         message: format!("is damaged and cannot be moved aside: {e}"),
-    })?;
+    };
+    // A link never replaces an existing file: two damaged files in one second get two names.
+    let mut aside = path.with_file_name(format!("{DB_FILE}.corrupt-{stamp}"));
+    for n in 2.. {
+        match std::fs::hard_link(path, &aside) {
+            Ok(()) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => {
+                aside = path.with_file_name(format!("{DB_FILE}.corrupt-{stamp}-{n}"));
+            }
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    std::fs::remove_file(path).map_err(cannot)?;
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", path.display()));
         if side.exists() {

@@ -224,7 +224,7 @@ impl Keymap {
     /// and says what is wrong, with the file, line and key.
     pub fn load(user_file: &Path) -> (Self, Option<String>) {
         let mut keymap = Self::builtin();
-        let text = match std::fs::read_to_string(user_file) {
+        let text = match crate::files::read_text_bounded(user_file, crate::files::SETTINGS_FILE_MAX) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (keymap, None),
             Err(e) => return (keymap, Some(format!("cannot read keymap {}: {e}", user_file.display()))),

@@ -1,0 +1,201 @@
+//! A hostile world (issue 13): headers that would overflow, bodies that never end, FIFOs,
+//! damaged databases, the demo's truncated bodies. Each case failed before its fix.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use imgtui::api::{ApiError, GenerateRequest, RequestControl};
+use imgtui::demo::{Fault, FaultRule};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[tokio::test]
+async fn a_retry_after_too_large_for_a_duration_falls_back_to_backoff() {
+    let server = common::demo().await;
+    for (name, value) in
+        [("retry-after", "1e30"), ("retry-after", "99999999999999999999"), ("retry-after-ms", "1.8e22")]
+    {
+        let fault = Fault::Status { status: 429, body: "{}".into(), headers: vec![(name.into(), value.into())] };
+        server.faults().push(FaultRule::once(fault).on("generations"));
+        let started = Instant::now();
+        let result = common::client(&server)
+            .generate(&GenerateRequest::new("gpt-image-2", "a fox"), &RequestControl::default())
+            .await;
+        assert!(result.is_ok(), "{name}: {value}: {result:?}");
+        assert_eq!(result.unwrap().retries, 1);
+        assert!(started.elapsed() < Duration::from_secs(5), "backoff, not the server's wait");
+    }
+}
+
+#[tokio::test]
+async fn the_truncate_fault_sends_the_status_the_headers_and_half_the_body() {
+    let server = common::demo().await;
+    server.faults().push(FaultRule::once(Fault::Truncate).on("generations"));
+    let mut socket = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let body = r#"{"prompt":"a fox","model":"gpt-image-2"}"#;
+    let request = format!(
+        "POST /v1/images/generations HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), socket.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 200"), "{}", &text[..text.len().min(200)]);
+    let (head, received) = text.split_once("\r\n\r\n").unwrap();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse().unwrap()))
+        .unwrap();
+    assert!(!received.is_empty() && received.len() < length, "{} of {length} bytes", received.len());
+}
+
+/// A server whose every answer is `status` with a body that never ends.
+async fn endless(status: u16, start: &'static [u8], filler: u8) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut request).await;
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let chunk = |bytes: &[u8]| {
+                    let mut c = format!("{:x}\r\n", bytes.len()).into_bytes();
+                    c.extend_from_slice(bytes);
+                    c.extend_from_slice(b"\r\n");
+                    c
+                };
+                let _ = socket.write_all(&chunk(start)).await;
+                let filler = chunk(&[filler; 256 * 1024]);
+                // Bounded, so a failing test still ends: 1 GB at most.
+                for _ in 0..4096 {
+                    if socket.write_all(&filler).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+fn client_for(addr: std::net::SocketAddr) -> imgtui::api::Client {
+    let mut cfg = imgtui::api::ClientConfig::new(imgtui::api::Provider::Openai, format!("http://{addr}/v1"), None);
+    cfg.retry.max_retries = 0;
+    common::client_with(cfg)
+}
+
+#[tokio::test]
+async fn an_endless_error_body_is_read_to_its_first_64_kb() {
+    let addr = endless(500, br#"{"error":{"message":"down"#, b'x').await;
+    let started = Instant::now();
+    let (client, request, ctl) =
+        (client_for(addr), GenerateRequest::new("gpt-image-2", "a fox"), RequestControl::default());
+    let err = client.generate(&request, &ctl);
+    let err = tokio::time::timeout(Duration::from_secs(20), err).await.expect("it ends").unwrap_err();
+    assert!(matches!(err, ApiError::Http { status: 500, .. }), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[tokio::test]
+async fn an_endless_image_is_cut_at_what_the_request_can_take() {
+    let addr = endless(200, br#"{"created":1,"data":[{"b64_json":""#, b'A').await;
+    let (client, request, ctl) =
+        (client_for(addr), GenerateRequest::new("gpt-image-2", "a fox"), RequestControl::default());
+    let err = client.generate(&request, &ctl);
+    let err = tokio::time::timeout(Duration::from_secs(60), err).await.expect("it ends").unwrap_err();
+    assert!(err.to_string().contains("MB"), "{err}");
+}
+
+fn imgtui(data: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.env_remove("TTAPI_API_KEY")
+        .env_remove("OPENAI_API_KEY")
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--demo", "--demo-latency-ms", "0"]);
+    cmd
+}
+
+/// Runs `cmd`, killing it after `deadline`; returns its exit code (None: it hung) and stderr.
+fn run_with_deadline(mut cmd: std::process::Command, deadline: Duration) -> (Option<i32>, String) {
+    let mut child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let end = Instant::now() + deadline;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+            return (status.code(), stderr);
+        }
+        if Instant::now() > end {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (None, String::new());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn fifos_as_image_mask_or_config_are_refused_not_waited_on() {
+    let data = tempfile::tempdir().unwrap();
+    let fifo = data.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let png = common::write_png(data.path(), "a.png", (64, 64), [1, 2, 3, 255], None);
+    let cases: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["edit".into(), "hat".into(), "--image".into(), fifo.clone().into()],
+        vec!["edit".into(), "hat".into(), "--image".into(), png.into(), "--mask".into(), fifo.clone().into()],
+        vec!["--config".into(), fifo.clone().into(), "generate".into(), "fox".into()],
+    ];
+    for args in cases {
+        let mut cmd = imgtui(data.path());
+        cmd.args(&args);
+        let (code, stderr) = run_with_deadline(cmd, Duration::from_secs(20));
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn an_endless_prompt_or_config_on_standard_input_is_bounded() {
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = imgtui(data.path());
+    cmd.args(["generate", "-"]).stdin(std::fs::File::open("/dev/zero").unwrap());
+    let (code, stderr) = run_with_deadline(cmd, Duration::from_secs(20));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("32001 characters is over the 32000-character limit"), "{stderr}");
+    let mut cmd = imgtui(data.path());
+    cmd.args(["--config", "/dev/zero", "generate", "fox"]);
+    let (code, stderr) = run_with_deadline(cmd, Duration::from_secs(20));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("/dev/zero") && stderr.contains("not a regular file"), "{stderr}");
+}
+
+#[test]
+fn two_damaged_databases_in_one_second_are_both_kept() {
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("history.sqlite3");
+    for junk in ["first damaged file", "second damaged file"] {
+        std::fs::write(&db, junk.repeat(300)).unwrap();
+        let store = imgtui::store::Store::open(data.path()).unwrap();
+        assert!(store.recovered.is_some());
+    }
+    let mut kept: Vec<String> = std::fs::read_dir(data.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".corrupt-"))
+        .map(|n| std::fs::read_to_string(data.path().join(n)).unwrap())
+        .collect();
+    kept.sort();
+    assert_eq!(kept.len(), 2, "neither replaced the other");
+    assert!(kept[0].starts_with("first") && kept[1].starts_with("second"));
+}
