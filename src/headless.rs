@@ -16,6 +16,7 @@ use crate::cli::{EditArgs, GenerateArgs, GlobalArgs, ImageArgs, OutputArgs};
 use crate::engine::{Engine, Mode};
 use crate::jobs::{self, JobOutcome};
 use crate::store::{ImageRecord, ImageRequest, JobId};
+use crate::text::escape_controls;
 
 pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_FAILED: u8 = 1;
@@ -58,7 +59,7 @@ async fn prepare(
         None => {
             let (model, notice) = engine.default_model();
             if let Some(notice) = notice {
-                eprintln!("imgtui: {notice}");
+                eprintln!("imgtui: {}", escape_controls(&notice));
             }
             model
         }
@@ -68,11 +69,11 @@ async fn prepare(
 
 pub(crate) async fn start(global: &GlobalArgs) -> Result<Engine, ExitCode> {
     let engine = Engine::start(global, Mode::Headless).await.map_err(|e| {
-        eprintln!("imgtui: {e}");
+        eprintln!("imgtui: {}", escape_controls(&e.to_string()));
         ExitCode::from(EXIT_INVALID)
     })?;
     for notice in &engine.notices {
-        eprintln!("imgtui: {notice}");
+        eprintln!("imgtui: {}", escape_controls(notice));
     }
     Ok(engine)
 }
@@ -145,16 +146,16 @@ pub(crate) async fn run_job(
     if let RulesOrigin::Guessed { from } = client.models().origin(request.model()) {
         eprintln!(
             "imgtui: {} is not in imgtui's model table: rules guessed from {from}; the server decides",
-            request.model()
+            escape_controls(request.model())
         );
     }
     for warning in &warnings {
-        eprintln!("imgtui: warning: {warning}");
+        eprintln!("imgtui: warning: {}", escape_controls(&warning.to_string()));
     }
     let id = match jobs::submit(&engine.store, client, &request, parent_id).await {
         Ok(id) => id,
         Err(e) => {
-            eprintln!("imgtui: {e}");
+            eprintln!("imgtui: {}", escape_controls(&e.to_string()));
             return ExitCode::from(EXIT_FAILED);
         }
     };
@@ -179,7 +180,7 @@ pub(crate) async fn run_job(
     match outcome {
         JobOutcome::Done { result, saved, unsaved, lost, warnings, retries } => {
             for warning in &warnings {
-                eprintln!("imgtui: {warning}");
+                eprintln!("imgtui: {}", escape_controls(warning));
             }
             let r = &result.response;
             let ok = unsaved.is_empty() && lost.is_empty();
@@ -195,7 +196,7 @@ pub(crate) async fn run_job(
             } else {
                 print_done(id, &saved, &result, retries);
                 for reason in &lost {
-                    eprintln!("imgtui: {reason}");
+                    eprintln!("imgtui: {}", escape_controls(reason));
                 }
             }
             if ok { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) }
@@ -227,10 +228,11 @@ fn print_done(id: JobId, saved: &[ImageRecord], result: &crate::api::ImagesResul
             (Some(w), Some(h)) => format!("{w}x{h} "),
             _ => String::new(),
         };
-        println!("saved {} ({size}{}, {} bytes)", image.path.display(), image.format, image.bytes);
+        let path = escape_controls(&image.path.display().to_string());
+        println!("saved {path} ({size}{}, {} bytes)", image.format, image.bytes);
     }
     if let Some(revised) = result.images.iter().find_map(|i| i.revised_prompt.as_deref()) {
-        println!("revised prompt: {revised}");
+        println!("revised prompt: {}", escape_controls(revised));
     }
     if let Some(usage) = &result.response.usage {
         println!("tokens: {} in, {} out, {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
@@ -257,10 +259,10 @@ fn report_failure(as_json: bool, id: Option<JobId>, err: &ApiError) -> ExitCode 
     } else if let ApiError::Invalid(errors) = err {
         eprintln!("imgtui: invalid request, nothing was sent:");
         for e in errors {
-            eprintln!("  {e}");
+            eprintln!("  {}", escape_controls(&e.to_string()));
         }
     } else {
-        eprintln!("imgtui: {err}");
+        eprintln!("imgtui: {}", escape_controls(&err.to_string()));
     }
     ExitCode::from(code)
 }

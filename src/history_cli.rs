@@ -9,6 +9,7 @@ use crate::config::{Config, Paths};
 use crate::engine::open_history;
 use crate::headless::{self, EXIT_FAILED, EXIT_INVALID};
 use crate::store::{JobQuery, JobRecord, JobStatus, JobSummary, StoreError};
+use crate::text::escape_controls;
 
 pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
     if let Some(HistoryAction::Rerun { id, output, force_model }) = args.action {
@@ -114,7 +115,7 @@ pub fn utc_time(ms: i64) -> String {
 }
 
 fn one_line(text: &str, width: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat: String = escape_controls(&text.split_whitespace().collect::<Vec<_>>().join(" "));
     if flat.chars().count() <= width {
         flat
     } else {
@@ -156,7 +157,7 @@ fn partials(record: &JobRecord, out_dir: &std::path::Path) -> Vec<std::path::Pat
 }
 
 fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
-    println!("job {}  {} {}  {}", r.id, r.kind.as_str(), r.status, r.request.model());
+    println!("job {}  {} {}  {}", r.id, r.kind.as_str(), r.status, escape_controls(r.request.model()));
     println!("created   {}", utc_time(r.created_at));
     if let Some(t) = r.started_at {
         println!("started   {}", utc_time(t));
@@ -164,22 +165,22 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
     if let Some(t) = r.finished_at {
         println!("finished  {}", utc_time(t));
     }
-    println!("endpoint  {} {}", r.provider, r.base_url);
-    println!("prompt    {}", r.request.prompt());
+    println!("endpoint  {} {}", r.provider, crate::catalog::fetch::public_url(&r.base_url));
+    println!("prompt    {}", escape_controls(r.request.prompt()));
     if let Some(revised) = &r.revised_prompt {
-        println!("revised   {revised}");
+        println!("revised   {}", escape_controls(revised));
     }
     let params = match &r.request {
         crate::store::ImageRequest::Generate(g) => serde_json::to_value(&g.options),
         crate::store::ImageRequest::Edit(e) => serde_json::to_value(&e.options),
     }
     .unwrap_or(json!({}));
-    println!("params    {params}");
+    println!("params    {}", escape_controls(&params.to_string()));
     for input in &r.inputs {
         println!(
             "{:<9} {} (sha256 {})",
             input.role,
-            input.path.display(),
+            escape_controls(&input.path.display().to_string()),
             input.sha256.as_deref().unwrap_or("unreadable")
         );
     }
@@ -191,7 +192,7 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
     }
     if let Some(error) = &r.error {
         let status = r.http_status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-        println!("error     {error}{status}");
+        println!("error     {}{status}", escape_controls(error));
     }
     if let Some(parent) = r.parent_id {
         println!("edit of   job {parent}");
@@ -204,13 +205,13 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
         println!(
             "image {}   {} ({size}{}, {} bytes)",
             image.index + 1,
-            image.path.display(),
+            escape_controls(&image.path.display().to_string()),
             image.format,
             image.bytes
         );
     }
     for partial in partials {
-        println!("partial   {}", partial.display());
+        println!("partial   {}", escape_controls(&partial.display().to_string()));
     }
     ExitCode::SUCCESS
 }

@@ -26,3 +26,48 @@ mod tests {
         assert_eq!(escape_controls("a\x1b]0;t\x07b\u{9b}2J ünï"), "a\\e]0;t\\u{7}b\\u{9b}2J ünï");
     }
 }
+
+/// `text` with `secret`, and any piece of it 8 characters or longer that starts where the
+/// secret starts (a server echoing part of a key), replaced by `****`.
+pub fn redact(text: &str, secret: &str) -> String {
+    const MIN: usize = 8;
+    let secret: Vec<char> = secret.chars().collect();
+    if secret.len() < MIN {
+        return if secret.is_empty() {
+            text.to_string()
+        } else {
+            text.replace(&secret.iter().collect::<String>(), "****")
+        };
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let matched = chars[i..].iter().zip(&secret).take_while(|(a, b)| a == b).count();
+        if matched >= MIN {
+            out.push_str("****");
+            i += matched;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact;
+
+    #[test]
+    fn the_key_and_its_long_prefixes_are_hidden() {
+        let key = "sk-proj-ABCDEFGH12345678";
+        assert_eq!(
+            redact("Incorrect API key provided: sk-proj-ABCDEFGH12345678.", key),
+            "Incorrect API key provided: ****."
+        );
+        assert_eq!(redact("key sk-proj-ABCD****5678 refused", key), "key ********5678 refused");
+        assert_eq!(redact("sk-proj is a prefix", key), "sk-proj is a prefix", "7 characters are not a secret");
+        assert_eq!(redact("user pw: hunter2", "hunter2"), "user pw: ****");
+    }
+}

@@ -199,3 +199,137 @@ fn two_damaged_databases_in_one_second_are_both_kept() {
     assert_eq!(kept.len(), 2, "neither replaced the other");
     assert!(kept[0].starts_with("first") && kept[1].starts_with("second"));
 }
+
+/// A server whose every answer is `status` with `body`.
+async fn fixed(status: u16, body: &'static str) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut request).await;
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                     connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn an_answer_whose_data_is_no_image_fails_the_job_and_keeps_the_bytes() {
+    // "hello", base64: a 200 with no image in it.
+    let addr = fixed(200, r#"{"created":1,"data":[{"b64_json":"aGVsbG8="}]}"#).await;
+    let data = tempfile::tempdir().unwrap();
+    let out = data.path().join("out");
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env_remove("TTAPI_API_KEY")
+        .env("OPENAI_API_KEY", "sk-test")
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--provider", "openai", "--base-url", &format!("http://{addr}/v1")])
+        .args(["generate", "a fox", "-m", "gpt-image-2", "--out"])
+        .arg(&out)
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no PNG, JPEG or WebP image") && stderr.contains("kept in"), "{stderr}");
+    let files: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].extension().is_some_and(|e| e == "bin"));
+    assert_eq!(std::fs::read(&files[0]).unwrap(), b"hello");
+    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["history", "show", "1", "--json"])
+        .output()
+        .await
+        .unwrap();
+    let job: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["images"].as_array().map(Vec::len), Some(0), "{job}");
+}
+
+#[tokio::test]
+async fn an_echoed_key_and_the_urls_password_are_never_shown_nor_stored() {
+    let key = "sk-proj-UNMISTAKABLE0123456789";
+    let server = common::demo().await;
+    let echo =
+        imgtui::demo::faults::openai_error(401, &format!("Incorrect API key provided: {key}. Also {}.", &key[..12]));
+    server.faults().push(FaultRule::once(echo).on("generations"));
+    let data = tempfile::tempdir().unwrap();
+    let base = server.base_url().replace("http://", "http://someone:hunter2secret@");
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env_remove("TTAPI_API_KEY")
+        .env("OPENAI_API_KEY", key)
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--provider", "openai", "--base-url", &base, "generate", "a fox", "-m", "gpt-image-2"])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Incorrect API key provided: ****"), "{stderr}");
+    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["history", "show", "1", "--json"])
+        .output()
+        .await
+        .unwrap();
+    let everything = format!(
+        "{stderr}{}{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&shown.stdout),
+        every_file(data.path()),
+    );
+    for secret in [&key[..12], "hunter2secret", "someone"] {
+        assert!(!everything.contains(secret), "{secret} leaked: {everything:.2000}");
+    }
+}
+
+#[test]
+fn prompts_and_server_messages_are_printed_with_control_characters_escaped() {
+    let data = tempfile::tempdir().unwrap();
+    let nasty = "a fox \x1b]0;pwned\x07 \x1b[2J";
+    let out = imgtui(data.path()).args(["generate", nasty]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for args in [vec!["history"], vec!["history", "show", "1"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{args:?}: {text:?}");
+        assert!(text.contains("\\e]0;pwned\\u{7}"), "{args:?}: {text}");
+    }
+}
+
+/// Every file under `dir` (history, its WAL, the log, images), as text.
+fn every_file(dir: &std::path::Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            text.push_str(&every_file(&path));
+        } else {
+            text.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()));
+        }
+    }
+    text
+}

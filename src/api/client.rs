@@ -11,42 +11,14 @@ use tokio_util::sync::CancellationToken;
 
 use super::answer::{self, BodyError, read_answer};
 use super::body::SplitBody;
+pub use super::client_config::ClientConfig;
 use super::error::{ApiError, error_chain};
 use super::hints;
 use super::image_facts::ImageFormat;
 use super::models::ModelTable;
-use super::provider::{ApiKey, Provider};
 use super::request::{EditRequest, GenerateRequest};
 use super::response::{self, ImagesResponse};
-use super::retry::RetryPolicy;
 use super::upload::read_parts;
-
-#[derive(Clone, Debug)]
-pub struct ClientConfig {
-    pub provider: Provider,
-    /// E.g. `https://api.ttapi.io/v1`; the paths `/images/...` are appended.
-    pub base_url: String,
-    pub key: Option<ApiKey>,
-    /// Where the key came from (`$TTAPI_API_KEY`, a config file), named when it is refused.
-    pub key_source: Option<String>,
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
-    pub retry: RetryPolicy,
-}
-
-impl ClientConfig {
-    pub fn new(provider: Provider, base_url: impl Into<String>, key: Option<ApiKey>) -> Self {
-        Self {
-            provider,
-            base_url: base_url.into(),
-            key,
-            key_source: None,
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(300),
-            retry: RetryPolicy::default(),
-        }
-    }
-}
 
 /// What a running request reports, for progress displays.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +75,9 @@ pub struct ImagesResult {
     pub retries: u32,
     /// What the user should know about how the answer was had (streaming refused, say).
     pub notes: Vec<String>,
+    /// Data of the answer whose bytes are not a PNG, JPEG or WebP image: kept for inspection,
+    /// never saved as a result.
+    pub rejected: Vec<ReceivedImage>,
 }
 
 pub struct Client {
@@ -274,7 +249,25 @@ impl Client {
         }
     }
 
+    /// Every error leaves without the secrets of this client: the key (or a long piece of it a
+    /// server echoed) and any user:password of the base URL.
+    fn scrub(&self, err: ApiError) -> ApiError {
+        let secrets = self.cfg.secrets();
+        if secrets.is_empty() {
+            return err;
+        }
+        err.map_text(|text| secrets.iter().fold(text.to_string(), |text, secret| crate::text::redact(&text, secret)))
+    }
+
     async fn send_once<T, Reading: Future<Output = Result<T, BodyError>>>(
+        &self,
+        builder: RequestBuilder,
+        read: impl Fn(reqwest::Response) -> Reading,
+    ) -> Result<T, ApiError> {
+        self.send_once_unscrubbed(builder, read).await.map_err(|e| self.scrub(e))
+    }
+
+    async fn send_once_unscrubbed<T, Reading: Future<Output = Result<T, BodyError>>>(
         &self,
         builder: RequestBuilder,
         read: impl Fn(reqwest::Response) -> Reading,
@@ -298,7 +291,7 @@ impl Client {
     fn transport_error(&self, e: reqwest::Error) -> ApiError {
         let message = error_chain(&e);
         if e.is_connect() {
-            ApiError::Connect { url: self.cfg.base_url.clone(), message }
+            ApiError::Connect { url: crate::catalog::fetch::public_url(&self.cfg.base_url), message }
         } else if e.is_timeout() {
             ApiError::Timeout { after: self.cfg.request_timeout }
         } else {
@@ -328,7 +321,7 @@ impl Client {
         let mut response = response::parse_success(200, &text)?;
         let total = response.data.len();
         let mut images = Vec::with_capacity(total);
-        let mut lost = Vec::new();
+        let (mut lost, mut rejected) = (Vec::new(), Vec::new());
         for (index, datum) in response.data.iter_mut().enumerate() {
             let bytes = if let Some(position) = datum.b64_json.take() {
                 let taken = position.parse::<usize>().ok().and_then(|p| decoded.get_mut(p));
@@ -346,22 +339,27 @@ impl Client {
                 Err(format!("image {}: the answer has neither b64_json nor url", index + 1))
             };
             match bytes {
-                Ok(bytes) => images.push(ReceivedImage {
-                    index,
-                    format: ImageFormat::sniff(&bytes),
-                    bytes,
-                    revised_prompt: datum.revised_prompt.clone(),
-                }),
+                Ok(bytes) => {
+                    // Bytes that are no image we can read are kept apart, never saved as one.
+                    let readable = super::image_facts::ImageFacts::from_header(&bytes).is_ok();
+                    let image = ReceivedImage {
+                        index,
+                        format: ImageFormat::sniff(&bytes),
+                        bytes,
+                        revised_prompt: datum.revised_prompt.clone(),
+                    };
+                    if readable { images.push(image) } else { rejected.push(image) }
+                }
                 Err(reason) => lost.push(reason),
             }
         }
         if ctl.cancel.is_cancelled() {
             return Err(ApiError::Cancelled);
         }
-        if images.is_empty() {
+        if images.is_empty() && rejected.is_empty() {
             return Err(ApiError::NoImages(lost));
         }
-        Ok(ImagesResult { response, images, lost, retries, notes: Vec::new() })
+        Ok(ImagesResult { response, images, lost, retries, notes: Vec::new(), rejected })
     }
 
     /// Fetches a result URL. The key is never sent: the URL points at another host.

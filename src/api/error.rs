@@ -95,6 +95,22 @@ fn http_reason(status: u16) -> Option<&'static str> {
 }
 
 impl ApiError {
+    /// The same error with `f` applied to every text that came from outside (server messages,
+    /// transport errors), e.g. to hide a key a server echoed.
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> Self {
+        match self {
+            Self::Http { status, message, code, param, hint, retry_after } => {
+                Self::Http { status, message: f(&message), code: code.map(|c| f(&c)), param, hint, retry_after }
+            }
+            Self::InvalidResponse { status, message } => Self::InvalidResponse { status, message: f(&message) },
+            Self::Connect { url, message } => Self::Connect { url: f(&url), message: f(&message) },
+            Self::Connection(message) => Self::Connection(f(&message)),
+            Self::NoImages(reasons) => Self::NoImages(reasons.iter().map(|r| f(r)).collect()),
+            Self::Input(message) => Self::Input(f(&message)),
+            other => other,
+        }
+    }
+
     /// The retry policy of the official clients: 408, 409, 429, 5xx and connection failures.
     /// Timeouts are not retried: the work may have been done and billed.
     pub fn is_retryable(&self) -> bool {

@@ -56,7 +56,8 @@ pub async fn submit(
     store
         .run(move |s| {
             let inputs = input_records(&request);
-            s.insert_job(&request, cfg.provider.name(), &cfg.base_url, parent_id, &inputs, now_ms())
+            let base_url = crate::catalog::fetch::public_url(&cfg.base_url);
+            s.insert_job(&request, cfg.provider.name(), &base_url, parent_id, &inputs, now_ms())
         })
         .await
 }
@@ -65,6 +66,36 @@ pub async fn submit(
 /// (the output folder, then a rescue folder), and records the outcome. Progress goes to
 /// `ctl.progress`.
 pub async fn execute(
+    client: &Client,
+    store: &SharedStore,
+    id: JobId,
+    request: &ImageRequest,
+    dirs: &[PathBuf],
+    ctl: RequestControl,
+) -> JobOutcome {
+    // A job that dies on the way (a bug, a panic in a library) still ends as failed, in the
+    // history and on screen, instead of spinning "running" for ever.
+    let run = std::panic::AssertUnwindSafe(execute_unguarded(client, store, id, request, dirs, ctl));
+    match futures::FutureExt::catch_unwind(run).await {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "an internal error".into());
+            tracing::error!(job = id, "the job stopped: {why}");
+            let message = format!("imgtui stopped this job after an internal error ({why}); see the log");
+            let recorded = message.clone();
+            log_store_error(
+                store.run(move |s| s.finish_failed(id, JobStatus::Failed, &recorded, None, 0, now_ms())).await,
+            );
+            JobOutcome::Failed { error: ApiError::Input(message), retries: 0 }
+        }
+    }
+}
+
+async fn execute_unguarded(
     client: &Client,
     store: &SharedStore,
     id: JobId,
@@ -98,7 +129,20 @@ pub async fn execute(
     let retries = counter.await.unwrap_or(0);
 
     match sent {
-        Ok(result) => {
+        Ok(mut result) => {
+            let kept = keep_rejected(dirs, request, &mut result).await;
+            if result.images.is_empty() {
+                let error = ApiError::InvalidResponse {
+                    status: 200,
+                    message: format!("its data is no PNG, JPEG or WebP image ({})", kept.join("; ")),
+                };
+                let message = error.to_string();
+                let done =
+                    store.run(move |s| s.finish_failed(id, JobStatus::Failed, &message, Some(200), retries, now_ms()));
+                log_store_error(done.await);
+                return JobOutcome::Failed { error, retries };
+            }
+            result.lost.extend(kept);
             let result = Arc::new(result);
             if let Some(watcher) = &ctl.progress {
                 let _ = watcher.send(Progress::Received { answer: result.clone() });
@@ -155,6 +199,34 @@ async fn finish_done(
     log_store_error(store.run(move |s| s.finish_done(id, &outcome, now_ms())).await);
     tracing::debug!(job = id, "recorded done");
     JobOutcome::Done { result, saved, unsaved, lost, warnings, retries }
+}
+
+/// Writes the answer's data that is no image as `.bin` files for inspection, and says where.
+async fn keep_rejected(dirs: &[PathBuf], request: &ImageRequest, result: &mut ImagesResult) -> Vec<String> {
+    let rejected = std::mem::take(&mut result.rejected);
+    if rejected.is_empty() {
+        return Vec::new();
+    }
+    let (dirs, prompt) = (dirs.to_vec(), request.prompt().to_string());
+    let kept = tokio::task::spawn_blocking(move || {
+        let now = SystemTime::now();
+        rejected
+            .iter()
+            .map(|data| {
+                let name = crate::files::image_file_name(now, &prompt, data.index + 1, "bin");
+                let written =
+                    dirs.iter().find_map(|dir| crate::files::write_new_file_atomically(dir, &name, &data.bytes).ok());
+                match written {
+                    Some(path) => {
+                        format!("image {} is not an image; its bytes are kept in {}", data.index + 1, path.display())
+                    }
+                    None => format!("image {} is not an image, and its bytes could not be kept", data.index + 1),
+                }
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    kept.unwrap_or_else(|e| vec![format!("data that is no image could not be kept: {e}")])
 }
 
 /// Where images go when the chosen folder cannot take them (full disk, no permission).

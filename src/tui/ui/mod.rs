@@ -113,8 +113,10 @@ pub(super) fn pane<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'
 }
 
 /// Truncates to `width` display columns with an ellipsis.
+/// `text` on one line of at most `width` characters, control characters shown escaped (text
+/// from a server or a prompt must not reach the terminal as escape sequences).
 pub(super) fn fit(text: &str, width: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = crate::text::escape_controls(&text.split_whitespace().collect::<Vec<_>>().join(" "));
     if flat.chars().count() <= width {
         flat
     } else {

@@ -125,11 +125,17 @@ fn detail_lines(job: &JobRecord, theme: &Theme) -> Vec<Line<'static>> {
     lines.push(Line::from(vec![label("status"), styled(status, theme.status(job.status))]));
     if let Some(error) = &job.error {
         let code = job.http_status.map(|s| format!(" [HTTP {s}]")).unwrap_or_default();
-        lines.push(Line::from(vec![label("error"), styled(format!("{error}{code}"), theme.error())]));
+        lines.push(Line::from(vec![
+            label("error"),
+            styled(format!("{}{code}", crate::text::escape_controls(error)), theme.error()),
+        ]));
     }
-    lines.push(Line::from(vec![label("prompt"), styled(job.request.prompt().to_string(), theme.base())]));
+    lines.push(Line::from(vec![
+        label("prompt"),
+        styled(crate::text::escape_controls(job.request.prompt()), theme.base()),
+    ]));
     if let Some(revised) = &job.revised_prompt {
-        lines.push(Line::from(vec![label("revised"), styled(revised.clone(), theme.base())]));
+        lines.push(Line::from(vec![label("revised"), styled(crate::text::escape_controls(revised), theme.base())]));
     }
     let options = match &job.request {
         ImageRequest::Generate(r) => serde_json::to_value(&r.options),

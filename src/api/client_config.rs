@@ -1,0 +1,42 @@
+//! Where a client sends its requests, with which key, and how patiently.
+
+use std::time::Duration;
+
+use super::provider::{ApiKey, Provider};
+use super::retry::RetryPolicy;
+
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub provider: Provider,
+    /// E.g. `https://api.ttapi.io/v1`; the paths `/images/...` are appended.
+    pub base_url: String,
+    pub key: Option<ApiKey>,
+    /// Where the key came from (`$TTAPI_API_KEY`, a config file), named when it is refused.
+    pub key_source: Option<String>,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    /// What must never be shown, logged or stored: the key, and any user:password in the URL.
+    pub fn secrets(&self) -> Vec<String> {
+        let url = reqwest::Url::parse(&self.base_url).ok();
+        let user = url.as_ref().map(|u| u.username().to_string()).filter(|u| !u.is_empty());
+        let password = url.as_ref().and_then(|u| u.password().map(str::to_string));
+        let key = self.key.as_ref().map(|k| k.expose().to_string());
+        [key, password, user].into_iter().flatten().collect()
+    }
+
+    pub fn new(provider: Provider, base_url: impl Into<String>, key: Option<ApiKey>) -> Self {
+        Self {
+            provider,
+            base_url: base_url.into(),
+            key,
+            key_source: None,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(300),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
