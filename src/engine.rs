@@ -28,10 +28,29 @@ pub struct Engine {
     pub catalog: ModelCatalog,
 }
 
-/// Why start-up failed; always bad input on the user's side (exit code 2).
+/// Why start-up failed: the user's input (a bad config, flag or URL: exit code 2), or the
+/// environment (the history or the data dir cannot be used: exit code 1).
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct StartError(pub String);
+#[error("{message}")]
+pub struct StartError {
+    pub message: String,
+    pub environment: bool,
+}
+
+impl StartError {
+    fn invalid(message: impl Into<String>) -> Self {
+        Self { message: message.into(), environment: false }
+    }
+
+    fn environment(message: impl Into<String>) -> Self {
+        Self { message: message.into(), environment: true }
+    }
+
+    /// 2 for bad input, 1 for a failing environment (as the README's exit codes say).
+    pub fn exit_code(&self) -> u8 {
+        if self.environment { 1 } else { 2 }
+    }
+}
 
 /// How forgiving start-up is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +73,7 @@ impl Engine {
                 notices.push(format!("{e}; using the default settings"));
                 (Config::default(), ModelTable::builtin())
             }
-            Err(e) => return Err(StartError(e.to_string())),
+            Err(e) => return Err(StartError::invalid(e.to_string())),
         };
         let flags = EndpointFlags {
             provider: global.provider.filter(|p| *p != Provider::Demo),
@@ -66,7 +85,7 @@ impl Engine {
         let resolved = match endpoint::resolve(&flags, &config, &paths.config_file, |v| std::env::var(v).ok()) {
             Ok(resolved) => resolved,
             Err(endpoint::EndpointError::NoKey { .. }) if mode == Mode::Interactive => None,
-            Err(e) => return Err(StartError(e.to_string())),
+            Err(e) => return Err(StartError::invalid(e.to_string())),
         };
         let (client_config, demo) = match resolved {
             Some(client_config) => (client_config, None),
@@ -80,7 +99,7 @@ impl Engine {
             }
         };
         let provider = client_config.provider;
-        let client = Client::new(client_config, models).map_err(|e| StartError(e.to_string()))?;
+        let client = Client::new(client_config, models).map_err(|e| StartError::environment(e.to_string()))?;
         let store = open_history(&paths, &config, &mut notices)?;
         let out_dir = config.out_dir.clone().unwrap_or_else(|| paths.images_dir());
         let catalog = ModelCatalog::builtin(client.models().clone(), provider, "the provider was not asked");
@@ -98,10 +117,26 @@ impl Engine {
     }
 }
 
+/// Opens the history, waiting (about half a minute) while another process holds it locked.
+fn open_patiently(data_dir: &std::path::Path) -> Result<Store, StartError> {
+    let mut wait = Duration::from_millis(200);
+    for _ in 0..6 {
+        match Store::open(data_dir) {
+            Err(crate::store::StoreError::Busy { message, .. }) => {
+                tracing::warn!("history busy at start ({message}); trying again in {} ms", wait.as_millis());
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(8));
+            }
+            other => return other.map_err(|e| StartError::environment(e.to_string())),
+        }
+    }
+    Store::open(data_dir).map_err(|e| StartError::environment(e.to_string()))
+}
+
 /// Opens the history, marks jobs a dead process left behind as interrupted, and removes the
 /// temp files such a process left in the image folders.
 pub fn open_history(paths: &Paths, config: &Config, notices: &mut Vec<String>) -> Result<SharedStore, StartError> {
-    let mut store = Store::open(&paths.data_dir).map_err(|e| StartError(e.to_string()))?;
+    let mut store = open_patiently(&paths.data_dir)?;
     notices.extend(store.recovered.clone());
     match store.mark_interrupted(now_ms()) {
         Ok(0) => {}
@@ -122,9 +157,10 @@ pub fn open_history(paths: &Paths, config: &Config, notices: &mut Vec<String>) -
 async fn start_demo(global: &GlobalArgs, models: &ModelTable) -> Result<DemoServer, StartError> {
     let mut config = DemoConfig { models: models.clone(), ..DemoConfig::default() };
     if let Some(text) = &global.demo_latency_ms {
-        let (low, high) = parse_latency(text)
-            .ok_or_else(|| StartError(format!("--demo-latency-ms \"{text}\" is not N or MIN-MAX milliseconds")))?;
+        let (low, high) = parse_latency(text).ok_or_else(|| {
+            StartError::invalid(format!("--demo-latency-ms \"{text}\" is not N or MIN-MAX milliseconds"))
+        })?;
         config.latency_per_image = (Duration::from_millis(low), Duration::from_millis(high.max(low)));
     }
-    DemoServer::start(config).await.map_err(|e| StartError(format!("cannot start the demo server: {e}")))
+    DemoServer::start(config).await.map_err(|e| StartError::environment(format!("cannot start the demo server: {e}")))
 }

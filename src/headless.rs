@@ -70,7 +70,7 @@ async fn prepare(
 pub(crate) async fn start(global: &GlobalArgs) -> Result<Engine, ExitCode> {
     let engine = Engine::start(global, Mode::Headless).await.map_err(|e| {
         eprintln!("imgtui: {}", escape_controls(&e.to_string()));
-        ExitCode::from(EXIT_INVALID)
+        ExitCode::from(e.exit_code())
     })?;
     for notice in &engine.notices {
         eprintln!("imgtui: {}", escape_controls(notice));
@@ -167,26 +167,44 @@ pub(crate) async fn run_job(
     let dirs = [out_dir, jobs::rescue_dir()];
     let job = jobs::execute(client, &engine.store, id, &request, &dirs, ctl);
     tokio::pin!(job);
+    let mut stops = crate::signals::Stops::new();
+    let mut stopped_by = None;
     let outcome = tokio::select! {
         outcome = &mut job => outcome,
-        _ = ctrl_c() => {
-            // Let the job record its cancellation before the process ends.
+        number = stops.next() => {
+            // Ctrl-C, a hang-up, a kill: what has arrived is written and the job records its
+            // end before the process ends.
+            stopped_by = Some(number);
             cancel.cancel();
             job.await
         }
     };
     let partials: Vec<String> = reporter.await.unwrap_or_default().iter().map(|p| p.display().to_string()).collect();
+    match stopped_by {
+        // After a hang-up the terminal is gone: nothing more is printed to it.
+        Some(1) => ExitCode::from(crate::signals::exit_code(1)),
+        Some(number) => {
+            report(outcome, output.json, id, partials);
+            ExitCode::from(crate::signals::exit_code(number))
+        }
+        None => report(outcome, output.json, id, partials),
+    }
+}
+
+/// Prints how job `id` ended (text, or one JSON object) and gives the exit code.
+fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) -> ExitCode {
     progress::clear_line();
     match outcome {
-        JobOutcome::Done { result, saved, unsaved, lost, warnings, retries } => {
+        JobOutcome::Done { result, saved, unsaved, lost, warnings, retries, recorded } => {
             for warning in &warnings {
                 eprintln!("imgtui: {}", escape_controls(warning));
             }
             let r = &result.response;
-            let ok = unsaved.is_empty() && lost.is_empty();
-            if output.json {
+            let ok = unsaved.is_empty() && lost.is_empty() && recorded.is_ok();
+            if as_json {
                 let body = json!({
-                    "ok": ok, "job": id, "created": r.created,
+                    "ok": ok, "job": id, "created": r.created, "recorded": recorded.is_ok(),
+                    "history_error": recorded.as_ref().err(),
                     "images": saved.iter().map(|i| image_json(i, &result)).collect::<Vec<_>>(),
                     "lost": lost, "warnings": warnings, "usage": r.usage,
                     "size": r.size, "quality": r.quality, "background": r.background, "output_format": r.output_format,
@@ -194,22 +212,29 @@ pub(crate) async fn run_job(
                 });
                 println!("{body}");
             } else {
-                print_done(id, &saved, &result, retries);
+                print_saved(&saved, &result);
                 for reason in &lost {
                     eprintln!("imgtui: {}", escape_controls(reason));
+                }
+                // "done" only once the history has it and every image was kept.
+                match (&recorded, ok) {
+                    (Err(e), _) => eprintln!(
+                        "imgtui: job {id} is not recorded in the history ({}); the files above are all there is",
+                        escape_controls(e)
+                    ),
+                    (Ok(()), false) => {
+                        eprintln!("imgtui: job {id}: {} of {} image(s) kept", saved.len(), saved.len() + unsaved.len())
+                    }
+                    (Ok(()), true) => {
+                        let retried = if retries > 0 { format!(" after {retries} retries") } else { String::new() };
+                        println!("job {id} done{retried}");
+                    }
                 }
             }
             if ok { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) }
         }
-        JobOutcome::Failed { error, .. } => report_failure(output.json, Some(id), &error),
-        JobOutcome::Cancelled => report_failure(output.json, Some(id), &ApiError::Cancelled),
-    }
-}
-
-async fn ctrl_c() {
-    // If the signal cannot be watched, Ctrl-C simply ends the process as usual.
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+        JobOutcome::Failed { error, .. } => report_failure(as_json, Some(id), &error),
+        JobOutcome::Cancelled => report_failure(as_json, Some(id), &ApiError::Cancelled),
     }
 }
 
@@ -222,7 +247,7 @@ fn image_json(image: &ImageRecord, result: &crate::api::ImagesResult) -> Value {
     })
 }
 
-fn print_done(id: JobId, saved: &[ImageRecord], result: &crate::api::ImagesResult, retries: u32) {
+fn print_saved(saved: &[ImageRecord], result: &crate::api::ImagesResult) {
     for image in saved {
         let size = match (image.width, image.height) {
             (Some(w), Some(h)) => format!("{w}x{h} "),
@@ -237,8 +262,6 @@ fn print_done(id: JobId, saved: &[ImageRecord], result: &crate::api::ImagesResul
     if let Some(usage) = &result.response.usage {
         println!("tokens: {} in, {} out, {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
     }
-    let retried = if retries > 0 { format!(" after {retries} retries") } else { String::new() };
-    println!("job {id} done{retried}");
 }
 
 fn report_failure(as_json: bool, id: Option<JobId>, err: &ApiError) -> ExitCode {

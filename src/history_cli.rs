@@ -26,17 +26,22 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
         };
     }
     let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
-    let opened =
-        Config::load(&paths.config_file, global.config.is_some()).map_err(|e| e.to_string()).and_then(|config| {
-            let mut notices = Vec::new();
-            let store = open_history(&paths, &config, &mut notices).map_err(|e| e.to_string());
-            notices.iter().for_each(|n| eprintln!("imgtui: {n}"));
-            Ok((store?, config.out_dir.unwrap_or_else(|| paths.images_dir())))
-        });
-    let (store, out_dir) = match opened {
-        Ok(opened) => opened,
-        Err(message) => return invalid(&message),
+    let config = match Config::load(&paths.config_file, global.config.is_some()) {
+        Ok(config) => config,
+        Err(e) => return invalid(&e.to_string()),
     };
+    let mut notices = Vec::new();
+    let opened = open_history(&paths, &config, &mut notices);
+    notices.iter().for_each(|n| eprintln!("imgtui: {}", escape_controls(n)));
+    let store = match opened {
+        Ok(store) => store,
+        // The history or its folder cannot be used: the environment failed, not the input.
+        Err(e) => {
+            eprintln!("imgtui: {}", escape_controls(&e.to_string()));
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    let out_dir = config.out_dir.unwrap_or_else(|| paths.images_dir());
     match args.action {
         None => {
             let status = match args.status.as_deref().map(str::parse::<JobStatus>).transpose() {

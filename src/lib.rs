@@ -15,6 +15,7 @@ pub mod logging;
 pub mod models_cli;
 pub mod preview;
 pub mod serve;
+pub mod signals;
 pub mod store;
 pub mod text;
 pub mod tui;

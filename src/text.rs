@@ -33,11 +33,9 @@ pub fn redact(text: &str, secret: &str) -> String {
     const MIN: usize = 8;
     let secret: Vec<char> = secret.chars().collect();
     if secret.len() < MIN {
-        return if secret.is_empty() {
-            text.to_string()
-        } else {
-            text.replace(&secret.iter().collect::<String>(), "****")
-        };
+        // A test key like "k" is no secret worth destroying every word that holds its letter.
+        let whole: String = secret.iter().collect();
+        return if secret.len() < 4 { text.to_string() } else { text.replace(&whole, "****") };
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -69,5 +67,6 @@ mod redact_tests {
         assert_eq!(redact("key sk-proj-ABCD****5678 refused", key), "key ********5678 refused");
         assert_eq!(redact("sk-proj is a prefix", key), "sk-proj is a prefix", "7 characters are not a secret");
         assert_eq!(redact("user pw: hunter2", "hunter2"), "user pw: ****");
+        assert_eq!(redact("moderation_blocked", "k"), "moderation_blocked", "too short to hide");
     }
 }

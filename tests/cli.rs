@@ -211,16 +211,77 @@ async fn an_unwritable_out_dir_falls_back_and_says_where() {
     let blocker = data.path().join("a-file");
     std::fs::write(&blocker, b"not a directory").unwrap();
     let out = blocker.join("images");
-    let (code, stdout, stderr) =
-        run(imgtui(data.path()).args(["generate", "a kept fox", "--demo", "--json", "--out"]).arg(&out)).await;
+    // A temp folder of the test's own, not the machine's shared /tmp.
+    let tmp = data.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let (code, stdout, stderr) = run(imgtui(data.path())
+        .env("TMPDIR", &tmp)
+        .args(["generate", "a kept fox", "--demo", "--json", "--out"])
+        .arg(&out))
+    .await;
     assert_eq!(code, 0, "{stderr}");
+    let uid = std::fs::metadata(data.path()).map(|m| std::os::unix::fs::MetadataExt::uid(&m)).unwrap();
+    let rescue = tmp.join(format!("imgtui-rescue-{uid}"));
     assert!(
-        stderr.contains(&format!("cannot write {}", out.display())) && stderr.contains("imgtui-rescue instead"),
+        stderr.contains(&format!("cannot write {}", out.display()))
+            && stderr.contains(&format!("{} instead", rescue.display())),
         "{stderr}"
     );
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     let path = PathBuf::from(v["images"][0]["path"].as_str().unwrap());
-    assert!(path.starts_with(std::env::temp_dir().join("imgtui-rescue")), "{path:?}");
+    assert!(path.starts_with(&rescue), "{path:?}");
     image::open(&path).expect("a whole image");
-    std::fs::remove_file(path).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&rescue).unwrap().permissions().mode() & 0o777, 0o700, "a private folder");
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "a private image");
+}
+
+#[tokio::test]
+async fn a_rescue_folder_planted_as_a_symlink_is_not_used() {
+    let data = tempfile::tempdir().unwrap();
+    let blocker = data.path().join("a-file");
+    std::fs::write(&blocker, b"not a directory").unwrap();
+    let tmp = data.path().join("tmp");
+    let planted = data.path().join("someone-elses");
+    std::fs::create_dir_all(&planted).unwrap();
+    std::fs::create_dir(&tmp).unwrap();
+    let uid = std::fs::metadata(data.path()).map(|m| std::os::unix::fs::MetadataExt::uid(&m)).unwrap();
+    std::os::unix::fs::symlink(&planted, tmp.join(format!("imgtui-rescue-{uid}"))).unwrap();
+    let (code, stdout, stderr) = run(imgtui(data.path())
+        .env("TMPDIR", &tmp)
+        .args(["generate", "a kept fox", "--demo", "--out"])
+        .arg(blocker.join("images")))
+    .await;
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("is a symlink; it was not used"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 0, "nothing landed in the planted folder");
+    assert!(!stdout.contains("done") && stderr.contains("job 1: 0 of 1 image(s) kept"), "{stdout}{stderr}");
+    let (_, shown, _) = run(imgtui(data.path()).args(["history", "show", "1", "--json"])).await;
+    let job: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(job["status"], "failed", "not one image kept is not done: {job}");
+}
+
+#[tokio::test]
+async fn a_history_locked_by_another_process_is_waited_for_and_done_means_recorded() {
+    let data = tempfile::tempdir().unwrap();
+    // The history exists, then another process holds it exclusively for 8 s.
+    let (code, _, stderr) = run(imgtui(data.path()).args(["history"])).await;
+    assert_eq!(code, 0, "{stderr}");
+    let db = data.path().join("history.sqlite3");
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        locked_tx.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(8));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    locked_rx.recv().unwrap();
+    let (code, stdout, stderr) = run(imgtui(data.path()).args(["generate", "a patient fox", "--demo"])).await;
+    holder.join().unwrap();
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("job 1 done"), "{stdout}{stderr}");
+    let (_, shown, _) = run(imgtui(data.path()).args(["history", "show", "1", "--json"])).await;
+    let job: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!((job["status"].as_str(), job["images"].as_array().map(Vec::len)), (Some("done"), Some(1)), "{job}");
 }

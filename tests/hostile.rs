@@ -333,3 +333,22 @@ fn every_file(dir: &std::path::Path) -> String {
     }
     text
 }
+
+#[test]
+fn an_unusable_data_dir_is_an_environment_failure_exit_1_not_invalid_input() {
+    let data = tempfile::tempdir().unwrap();
+    let not_a_dir = data.path().join("a-file");
+    std::fs::write(&not_a_dir, "x").unwrap();
+    for args in [vec!["generate", "a fox", "--demo"], vec!["history"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .arg("--data-dir")
+            .arg(&not_a_dir)
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("a-file"), "{args:?}: {stderr}");
+    }
+}

@@ -24,6 +24,8 @@ pub enum JobOutcome {
         /// What went wrong on the way that did not lose anything (e.g. a fallback folder used).
         warnings: Vec<String>,
         retries: u32,
+        /// Whether the history recorded the outcome (a job is only "done" once it has).
+        recorded: Result<(), String>,
     },
     Failed {
         error: ApiError,
@@ -52,14 +54,12 @@ pub async fn submit(
     request: &ImageRequest,
     parent_id: Option<JobId>,
 ) -> Result<JobId, StoreError> {
-    let (request, cfg) = (request.clone(), client.config().clone());
-    store
-        .run(move |s| {
-            let inputs = input_records(&request);
-            let base_url = crate::catalog::fetch::public_url(&cfg.base_url);
-            s.insert_job(&request, cfg.provider.name(), &base_url, parent_id, &inputs, now_ms())
-        })
-        .await
+    // Input files are hashed before the history is locked (they may be 16 files of 50 MB).
+    let hashing = request.clone();
+    let inputs = tokio::task::spawn_blocking(move || input_records(&hashing)).await.unwrap_or_default();
+    let (request, provider) = (request.clone(), client.config().provider.name());
+    let base_url = crate::catalog::fetch::public_url(&client.config().base_url);
+    store.run_patiently(move |s| s.insert_job(&request, provider, &base_url, parent_id, &inputs, now_ms())).await
 }
 
 /// Runs job `id`: sends `request`, writes the images into the first of `dirs` that takes them
@@ -88,7 +88,9 @@ pub async fn execute(
             let message = format!("imgtui stopped this job after an internal error ({why}); see the log");
             let recorded = message.clone();
             log_store_error(
-                store.run(move |s| s.finish_failed(id, JobStatus::Failed, &recorded, None, 0, now_ms())).await,
+                store
+                    .run_patiently(move |s| s.finish_failed(id, JobStatus::Failed, &recorded, None, 0, now_ms()))
+                    .await,
             );
             JobOutcome::Failed { error: ApiError::Input(message), retries: 0 }
         }
@@ -103,7 +105,7 @@ async fn execute_unguarded(
     dirs: &[PathBuf],
     ctl: RequestControl,
 ) -> JobOutcome {
-    log_store_error(store.run(move |s| s.mark_running(id, now_ms())).await);
+    log_store_error(store.run_patiently(move |s| s.mark_running(id, now_ms())).await);
 
     // Count retries on the way through, so the history has them even for failures.
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -137,8 +139,9 @@ async fn execute_unguarded(
                     message: format!("its data is no PNG, JPEG or WebP image ({})", kept.join("; ")),
                 };
                 let message = error.to_string();
-                let done =
-                    store.run(move |s| s.finish_failed(id, JobStatus::Failed, &message, Some(200), retries, now_ms()));
+                let done = store.run_patiently(move |s| {
+                    s.finish_failed(id, JobStatus::Failed, &message, Some(200), retries, now_ms())
+                });
                 log_store_error(done.await);
                 return JobOutcome::Failed { error, retries };
             }
@@ -150,14 +153,16 @@ async fn execute_unguarded(
             finish_done(store, id, request, dirs, result, retries).await
         }
         Err(ApiError::Cancelled) => {
-            let done =
-                store.run(move |s| s.finish_failed(id, JobStatus::Cancelled, "cancelled", None, retries, now_ms()));
+            let done = store.run_patiently(move |s| {
+                s.finish_failed(id, JobStatus::Cancelled, "cancelled", None, retries, now_ms())
+            });
             log_store_error(done.await);
             JobOutcome::Cancelled
         }
         Err(error) => {
             let (message, status) = (error.to_string(), error.status());
-            let done = store.run(move |s| s.finish_failed(id, JobStatus::Failed, &message, status, retries, now_ms()));
+            let done = store
+                .run_patiently(move |s| s.finish_failed(id, JobStatus::Failed, &message, status, retries, now_ms()));
             log_store_error(done.await);
             JobOutcome::Failed { error, retries }
         }
@@ -196,9 +201,12 @@ async fn finish_done(
         images: saved.clone(),
         lost: lost.clone(),
     };
-    log_store_error(store.run(move |s| s.finish_done(id, &outcome, now_ms())).await);
-    tracing::debug!(job = id, "recorded done");
-    JobOutcome::Done { result, saved, unsaved, lost, warnings, retries }
+    let recorded = store.run_patiently(move |s| s.finish_done(id, &outcome, now_ms())).await;
+    let recorded = recorded.map_err(|e| e.to_string());
+    if let Err(e) = &recorded {
+        tracing::error!(job = id, "history: {e}");
+    }
+    JobOutcome::Done { result, saved, unsaved, lost, warnings, retries, recorded }
 }
 
 /// Writes the answer's data that is no image as `.bin` files for inspection, and says where.
@@ -229,11 +237,6 @@ async fn keep_rejected(dirs: &[PathBuf], request: &ImageRequest, result: &mut Im
     kept.unwrap_or_else(|e| vec![format!("data that is no image could not be kept: {e}")])
 }
 
-/// Where images go when the chosen folder cannot take them (full disk, no permission).
-pub fn rescue_dir() -> PathBuf {
-    std::env::temp_dir().join("imgtui-rescue")
-}
-
 /// Saved records, images that could not be written (with why), and warnings.
 pub type Written = (Vec<ImageRecord>, Vec<(ReceivedImage, String)>, Vec<String>);
 
@@ -249,10 +252,20 @@ pub fn write_with_fallback(dirs: &[PathBuf], request: &ImageRequest, result: &Im
         if pending.is_empty() {
             break;
         }
+        // Every folder after the first is a rescue folder: it must be ours alone.
+        let rescue = Some(dir) != dirs.first();
+        if rescue && let Err(why) = super::rescue::ensure_private_dir(dir, rustix::process::getuid().as_raw()) {
+            tracing::warn!("{why}");
+            reasons = reasons.iter().map(|r| format!("{r}; {why}")).collect();
+            continue;
+        }
         if !reasons.is_empty() {
             warnings.push(format!("{}; writing to {} instead", reasons.join("; "), dir.display()));
         }
         let outcome = save_images(dir, request, result, &pending, now);
+        if rescue {
+            outcome.saved.iter().for_each(|image| super::rescue::make_private(&image.path));
+        }
         if !outcome.unsaved.is_empty() {
             tracing::warn!(dir = %dir.display(), "could not write {} image(s)", outcome.unsaved.len());
         }

@@ -3,6 +3,8 @@
 
 mod execute;
 mod partials;
+mod rescue;
 
-pub use execute::{JobOutcome, execute, input_records, rescue_dir, submit, write_with_fallback};
+pub use execute::{JobOutcome, execute, input_records, submit, write_with_fallback};
 pub use partials::{partials_of_job, save_partial, write_partial};
+pub use rescue::rescue_dir;

@@ -161,7 +161,7 @@ impl Store {
         insert_images(&tx, id, &outcome.images).map_err(err)?;
         let changed = tx
             .execute(
-                "UPDATE jobs SET status = 'done', finished_at = ?2, retries = ?3, usage = ?4,
+                "UPDATE jobs SET status = ?11, finished_at = ?2, retries = ?3, usage = ?4,
                    input_tokens = ?5, output_tokens = ?6, total_tokens = ?7,
                    revised_prompt = ?8, response_meta = ?9, error = ?10
                  WHERE id = ?1",
@@ -175,7 +175,9 @@ impl Store {
                     outcome.usage.as_ref().map(|u| u.total_tokens as i64),
                     outcome.revised_prompt,
                     meta_json,
-                    error
+                    error,
+                    // Received but not one image kept: not done (a later save makes it done).
+                    if outcome.images.is_empty() { JobStatus::Failed.as_str() } else { JobStatus::Done.as_str() }
                 ],
             )
             .map_err(err)?;
@@ -191,6 +193,10 @@ impl Store {
         let err = |e: rusqlite::Error| super::db_error(&path, &e);
         let tx = self.conn.transaction().map_err(err)?;
         insert_images(&tx, id, images).map_err(err)?;
+        if !images.is_empty() {
+            tx.execute("UPDATE jobs SET status = 'done' WHERE id = ?1 AND status = 'failed'", params![id])
+                .map_err(err)?;
+        }
         tx.commit().map_err(err)
     }
 
@@ -238,6 +244,18 @@ impl Store {
                 .map_err(|e| self.err(e))?;
         }
         Ok(orphans.len())
+    }
+
+    /// This process's own unfinished jobs become `interrupted` (it was stopped by a signal).
+    pub fn mark_own_interrupted(&mut self, pid: u32, now: i64) -> Result<usize, StoreError> {
+        self.conn
+            .execute(
+                "UPDATE jobs SET status = 'interrupted', finished_at = ?2,
+                   error = coalesce(error, 'imgtui was stopped before the job finished; re-run it to try again')
+                 WHERE owner_pid = ?1 AND status IN ('queued', 'running')",
+                params![pid, now],
+            )
+            .map_err(|e| self.err(e))
     }
 
     fn update(&mut self, id: JobId, sql: &str, values: impl rusqlite::Params) -> Result<(), StoreError> {

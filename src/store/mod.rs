@@ -28,6 +28,9 @@ pub enum StoreError {
     Dir { path: String, message: String },
     #[error("job {0} is not in the history")]
     NoSuchJob(JobId),
+    /// Another process holds the database: worth trying again after a while.
+    #[error("history database {path} is busy (another process holds it): {message}")]
+    Busy { path: String, message: String },
 }
 
 pub struct Store {
@@ -116,7 +119,11 @@ impl Store {
 }
 
 fn db_error(path: &Path, e: &rusqlite::Error) -> StoreError {
-    StoreError::Db { path: path.display().to_string(), message: e.to_string() }
+    let (path, message) = (path.display().to_string(), e.to_string());
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path, message },
+        _ => StoreError::Db { path, message },
+    }
 }
 
 fn is_damage(e: &rusqlite::Error) -> bool {

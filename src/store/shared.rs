@@ -30,6 +30,28 @@ impl SharedStore {
         .map_err(|e| StoreError::Db { path: "history".into(), message: format!("the store task failed: {e}") })?
     }
 
+    /// Runs `f` like `run`, trying again while another process holds the database, with
+    /// growing waits (about a minute in all, beside SQLite's own 5 s per try): a job's outcome
+    /// must reach the history even while a second imgtui or a backup holds a lock for a while.
+    pub async fn run_patiently<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: Fn(&mut Store) -> Result<R, StoreError> + Clone + Send + 'static,
+    {
+        let mut wait = std::time::Duration::from_millis(200);
+        for _ in 0..8 {
+            match self.run(f.clone()).await {
+                Err(StoreError::Busy { message, .. }) => {
+                    tracing::warn!("history busy ({message}); trying again in {} ms", wait.as_millis());
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(std::time::Duration::from_secs(10));
+                }
+                other => return other,
+            }
+        }
+        self.run(f).await
+    }
+
     /// Runs `f` on the calling thread: for synchronous callers only.
     pub fn blocking<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
         let mut store = self.0.lock().unwrap_or_else(PoisonError::into_inner);

@@ -29,8 +29,10 @@ pub async fn run(
     runner: Runner,
     events: (mpsc::UnboundedSender<AppEvent>, mpsc::UnboundedReceiver<AppEvent>),
     tmux: bool,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<i32>> {
     let (events_tx, mut events_rx) = events;
+    let mut stops = crate::signals::Stops::new();
+    let mut stopped_by = None;
     let mut terminal = terminal::init()?;
     let mut placer = Placer::new(state.graphics, tmux);
     let mut cell = CellSize::from_terminal();
@@ -100,6 +102,10 @@ pub async fn run(
                 Msg::App(event)
             }
             _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
+            number = stops.next() => {
+                stopped_by = Some(number);
+                break;
+            }
         };
         panic_on_request(&msg);
         let mut commands = update::update(&mut state, msg);
@@ -116,11 +122,35 @@ pub async fn run(
         }
         dirty = true;
     }
+    if let Some(number) = stopped_by {
+        // Killed or hung up: answers that arrived are written, the rest is left interrupted,
+        // and the terminal (if there still is one) is given back as it was.
+        finish_writing(&mut state, &runner, &mut events_rx).await;
+        let mut out = std::io::stdout();
+        let _ = out.write_all(&placer.clear()).and_then(|()| out.flush());
+        let _ = terminal::restore();
+        return Ok(Some(number));
+    }
     let mut out = std::io::stdout();
     out.write_all(&placer.clear())?;
     out.flush()?;
     shut_down(&runner, &mut events_rx).await;
-    terminal::restore()
+    terminal::restore().map(|()| None)
+}
+
+/// Lets jobs whose answer has arrived finish writing it (briefly, with a deadline), then marks
+/// this process's other jobs interrupted: nothing paid for that already arrived is lost.
+async fn finish_writing(state: &mut State, runner: &Runner, events_rx: &mut mpsc::UnboundedReceiver<AppEvent>) {
+    let deadline = tokio::time::Instant::now() + QUIT_GRACE;
+    while state.live.values().any(|job| job.phase == "writing") {
+        match tokio::time::timeout_at(deadline, events_rx.recv()).await {
+            Ok(Some(event)) => {
+                update::update(state, Msg::App(event));
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    runner.interrupt_own().await;
 }
 
 /// Decodes and fits an image off the UI task; the result comes back as an event.

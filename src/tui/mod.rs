@@ -35,8 +35,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let engine = match Engine::start(global, Mode::Interactive).await {
         Ok(engine) => engine,
         Err(e) => {
-            eprintln!("imgtui: {e}");
-            return ExitCode::from(2);
+            eprintln!("imgtui: {}", crate::text::escape_controls(&e.to_string()));
+            return ExitCode::from(e.exit_code());
         }
     };
     let config_dir = engine.paths.config_file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
@@ -89,7 +89,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let outcome = app::run(state, theme, runner, (tx, rx), detection.tmux).await;
     drop(engine.demo);
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None) => ExitCode::SUCCESS,
+        Ok(Some(signal)) => ExitCode::from(crate::signals::exit_code(signal)),
         Err(e) => {
             let _ = terminal::restore();
             eprintln!("imgtui: terminal error: {e}");

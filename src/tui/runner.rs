@@ -278,6 +278,17 @@ impl Runner {
         self.send(AppEvent::SaveRetried { written, waiting, message });
     }
 
+    /// Marks this process's unfinished jobs interrupted (stopped by a signal). They are not
+    /// cancelled: that would record them as cancelled by the user.
+    pub async fn interrupt_own(&self) {
+        let pid = std::process::id();
+        match self.store.run_patiently(move |s| s.mark_own_interrupted(pid, now_ms())).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("{n} unfinished job(s) marked interrupted"),
+            Err(e) => tracing::error!("history: {e}"),
+        }
+    }
+
     /// Cancels every running job (on quit).
     pub fn cancel_all(&self) -> usize {
         let cancels = self.cancels();
@@ -292,13 +303,16 @@ impl Runner {
 
 fn describe(outcome: JobOutcome) -> (JobStatus, String) {
     match outcome {
-        JobOutcome::Done { saved, lost, warnings, .. } => {
+        JobOutcome::Done { saved, lost, warnings, recorded, .. } => {
             let mut text = format!("{} image(s) saved", saved.len());
-            for note in lost.iter().chain(&warnings) {
+            let history = recorded.err().map(|e| format!("not recorded in the history: {e}"));
+            for note in lost.iter().chain(&warnings).chain(&history) {
                 text.push_str("; ");
                 text.push_str(note);
             }
-            (JobStatus::Done, text)
+            // Not one image kept (they wait in memory for Ctrl-W): not done.
+            let status = if saved.is_empty() { JobStatus::Failed } else { JobStatus::Done };
+            (status, text)
         }
         JobOutcome::Failed { error, .. } => (JobStatus::Failed, error.to_string()),
         JobOutcome::Cancelled => (JobStatus::Cancelled, String::new()),

@@ -1,0 +1,128 @@
+//! Signals from outside (issue 13): a dropped SSH session (SIGHUP), SIGTERM, SIGQUIT. Headless,
+//! the job records how it ended and the process exits 128+n; the app gives the terminal back,
+//! lets arrived answers be written, and leaves no job "running".
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+fn kill(pid: u32, signal: &str) {
+    assert!(Command::new("kill").args(["-s", signal, &pid.to_string()]).status().unwrap().success());
+}
+
+fn history_json(data: &Path) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["history", "--json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+}
+
+/// Waits (with a deadline) until job 1 is in the history with `status`.
+fn wait_for_status(data: &Path, status: &str) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let jobs = history_json(data);
+        if jobs[0]["status"] == status {
+            return jobs;
+        }
+        assert!(Instant::now() < deadline, "job 1 never became {status}: {jobs}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn headless_jobs_record_their_end_and_exit_128_plus_the_signal() {
+    for (signal, code) in [("HUP", 129), ("TERM", 143), ("QUIT", 131), ("INT", 130)] {
+        let data = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("TTAPI_API_KEY")
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["--demo", "--demo-latency-ms", "20000", "generate", "a slow fox"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for_status(data.path(), "running");
+        kill(child.id(), signal);
+        let status = child.wait().unwrap();
+        let mut stderr = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        assert_eq!(status.code(), Some(code), "SIG{signal}: {stderr}");
+        let jobs = history_json(data.path());
+        assert_eq!(jobs[0]["status"], "cancelled", "SIG{signal}: {jobs}");
+    }
+}
+
+#[test]
+fn the_app_gives_the_terminal_back_on_sigterm_and_leaves_no_job_running() {
+    let data = tempfile::tempdir().unwrap();
+    let pair = native_pty_system().openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.args(["--graphics", "none", "--demo-latency-ms", "20000", "--data-dir"]);
+    cmd.arg(data.path());
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("XDG_CONFIG_HOME", data.path().join("config"));
+    cmd.env_remove("OPENAI_API_KEY");
+    cmd.env_remove("TTAPI_API_KEY");
+    cmd.env_remove("TMUX");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let sink = output.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let mut writer = pair.master.take_writer().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !String::from_utf8_lossy(&output.lock().unwrap()).contains("Prompt") {
+        assert!(Instant::now() < deadline, "no first frame");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    writer.write_all(b"a fox that never finishes\x13").unwrap();
+    writer.flush().unwrap();
+    wait_for_status(data.path(), "running");
+    let mark = output.lock().unwrap().len();
+    kill(child.process_id().unwrap(), "TERM");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the app did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.exit_code(), 143);
+    // The reader thread may still be taking the last bytes: wait for them, with a deadline.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let restored = |text: &str| text.contains("\x1b[?1049l") && text.contains("\x1b[?25h");
+    loop {
+        let text = String::from_utf8_lossy(&output.lock().unwrap()[mark..]).into_owned();
+        if restored(&text) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the terminal was not given back (alternate screen, cursor): {text:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let jobs = history_json(data.path());
+    assert_eq!(jobs[0]["status"], "interrupted", "{jobs}");
+}
