@@ -54,6 +54,7 @@ fn state() -> State {
             image_count: 4,
             total_tokens: Some(4200),
             error: None,
+            running_elsewhere: None,
         })
         .collect();
     update::update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));

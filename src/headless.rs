@@ -51,11 +51,11 @@ async fn prepare(
     let mut engine = start(global).await?;
     let longest = engine.client.models().all().iter().map(|m| m.prompt_max_chars).max().unwrap_or(32_000);
     let prompt = read_prompt(prompt_arg, longest)?;
-    // The provider is asked for its models only when the default depends on them.
-    let picks_default = args.model.is_none() && engine.config.default_model.is_none();
-    engine.load_catalog(if picks_default { Fetch::IfStale } else { Fetch::CacheOnly }).await;
+    // What the provider serves decides the default and refuses retired models; it is asked at
+    // most once a day (a failure once an hour), so this costs nothing most runs.
+    engine.load_catalog(Fetch::IfStale).await;
     let model = match &args.model {
-        Some(model) => model.clone(),
+        Some(model) => model.trim().to_string(),
         None => {
             let (model, notice) = engine.default_model();
             if let Some(notice) = notice {
@@ -210,7 +210,7 @@ fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) 
                     "size": r.size, "quality": r.quality, "background": r.background, "output_format": r.output_format,
                     "retries": retries, "partials": partials,
                 });
-                println!("{body}");
+                crate::outln!("{body}");
             } else {
                 print_saved(&saved, &result);
                 for reason in &lost {
@@ -227,7 +227,7 @@ fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) 
                     }
                     (Ok(()), true) => {
                         let retried = if retries > 0 { format!(" after {retries} retries") } else { String::new() };
-                        println!("job {id} done{retried}");
+                        crate::outln!("job {id} done{retried}");
                     }
                 }
             }
@@ -254,13 +254,13 @@ fn print_saved(saved: &[ImageRecord], result: &crate::api::ImagesResult) {
             _ => String::new(),
         };
         let path = escape_controls(&image.path.display().to_string());
-        println!("saved {path} ({size}{}, {} bytes)", image.format, image.bytes);
+        crate::outln!("saved {path} ({size}{}, {} bytes)", image.format, image.bytes);
     }
     if let Some(revised) = result.images.iter().find_map(|i| i.revised_prompt.as_deref()) {
-        println!("revised prompt: {}", escape_controls(revised));
+        crate::outln!("revised prompt: {}", escape_controls(revised));
     }
     if let Some(usage) = &result.response.usage {
-        println!("tokens: {} in, {} out, {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
+        crate::outln!("tokens: {} in, {} out, {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
     }
 }
 
@@ -278,7 +278,7 @@ fn report_failure(as_json: bool, id: Option<JobId>, err: &ApiError) -> ExitCode 
         };
         let body =
             json!({ "ok": false, "job": id, "error": err.to_string(), "status": err.status(), "fields": fields });
-        println!("{body}");
+        crate::outln!("{body}");
     } else if let ApiError::Invalid(errors) = err {
         eprintln!("imgtui: invalid request, nothing was sent:");
         for e in errors {

@@ -18,7 +18,7 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
             Ok(engine) => engine,
             Err(code) => return code,
         };
-        engine.load_catalog(crate::catalog::fetch::Fetch::CacheOnly).await;
+        engine.load_catalog(crate::catalog::fetch::Fetch::IfStale).await;
         return match engine.store.run(move |s| s.job(id)).await {
             Ok(Some(record)) => headless::run_job(&engine, &output, record.request, None, force_model).await,
             Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
@@ -71,11 +71,15 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
         Some(HistoryAction::Tokens { days, json }) => match store.run(move |s| s.tokens_per_day(days)).await {
             Ok(rows) if json => print_json(&rows),
             Ok(rows) => {
-                println!("{:<10}  {:>5}  {:>10}  {:>10}  {:>10}", "DAY (UTC)", "JOBS", "INPUT", "OUTPUT", "TOTAL");
+                crate::outln!("{:<10}  {:>5}  {:>10}  {:>10}  {:>10}", "DAY (UTC)", "JOBS", "INPUT", "OUTPUT", "TOTAL");
                 for r in rows {
-                    println!(
+                    crate::outln!(
                         "{:<10}  {:>5}  {:>10}  {:>10}  {:>10}",
-                        r.day, r.jobs, r.input_tokens, r.output_tokens, r.total_tokens
+                        r.day,
+                        r.jobs,
+                        r.input_tokens,
+                        r.output_tokens,
+                        r.total_tokens
                     );
                 }
                 ExitCode::SUCCESS
@@ -98,7 +102,7 @@ fn failed(e: &StoreError) -> ExitCode {
 fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
     match serde_json::to_string_pretty(value) {
         Ok(text) => {
-            println!("{text}");
+            crate::outln!("{text}");
             ExitCode::SUCCESS
         }
         Err(e) => invalid(&format!("cannot encode JSON: {e}")),
@@ -131,21 +135,26 @@ fn one_line(text: &str, width: usize) -> String {
 
 fn print_table(rows: &[JobSummary]) -> ExitCode {
     if rows.is_empty() {
-        println!("no jobs yet (imgtui generate \"...\" makes one)");
+        crate::outln!("no jobs yet (imgtui generate \"...\" makes one)");
         return ExitCode::SUCCESS;
     }
-    println!(
-        "{:>6}  {:<19}  {:<11}  {:<14}  {:>4}  {:>7}  PROMPT",
-        "ID", "CREATED (UTC)", "STATUS", "MODEL", "IMGS", "TOKENS"
+    crate::outln!(
+        "{:>6}  {:<19}  {:<11}  {:<22}  {:>4}  {:>7}  PROMPT",
+        "ID",
+        "CREATED (UTC)",
+        "STATUS",
+        "MODEL",
+        "IMGS",
+        "TOKENS"
     );
     for r in rows {
         let tokens = r.total_tokens.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
-        println!(
-            "{:>6}  {:<19}  {:<11}  {:<14}  {:>4}  {:>7}  {}",
+        crate::outln!(
+            "{:>6}  {:<19}  {:<11}  {:<22}  {:>4}  {:>7}  {}",
             r.id,
             utc_time(r.created_at),
             r.status.as_str(),
-            one_line(&r.model, 14),
+            one_line(&r.model, 22),
             r.image_count,
             tokens,
             one_line(&r.prompt, 60)
@@ -162,27 +171,27 @@ fn partials(record: &JobRecord, out_dir: &std::path::Path) -> Vec<std::path::Pat
 }
 
 fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
-    println!("job {}  {} {}  {}", r.id, r.kind.as_str(), r.status, escape_controls(r.request.model()));
-    println!("created   {}", utc_time(r.created_at));
+    crate::outln!("job {}  {} {}  {}", r.id, r.kind.as_str(), r.status, escape_controls(r.request.model()));
+    crate::outln!("created   {}", utc_time(r.created_at));
     if let Some(t) = r.started_at {
-        println!("started   {}", utc_time(t));
+        crate::outln!("started   {}", utc_time(t));
     }
     if let Some(t) = r.finished_at {
-        println!("finished  {}", utc_time(t));
+        crate::outln!("finished  {}", utc_time(t));
     }
-    println!("endpoint  {} {}", r.provider, crate::catalog::fetch::public_url(&r.base_url));
-    println!("prompt    {}", escape_controls(r.request.prompt()));
+    crate::outln!("endpoint  {} {}", r.provider, crate::catalog::fetch::public_url(&r.base_url));
+    crate::outln!("prompt    {}", escape_controls(r.request.prompt()));
     if let Some(revised) = &r.revised_prompt {
-        println!("revised   {}", escape_controls(revised));
+        crate::outln!("revised   {}", escape_controls(revised));
     }
     let params = match &r.request {
         crate::store::ImageRequest::Generate(g) => serde_json::to_value(&g.options),
         crate::store::ImageRequest::Edit(e) => serde_json::to_value(&e.options),
     }
     .unwrap_or(json!({}));
-    println!("params    {}", escape_controls(&params.to_string()));
+    crate::outln!("params    {}", escape_controls(&params.to_string()));
     for input in &r.inputs {
-        println!(
+        crate::outln!(
             "{:<9} {} (sha256 {})",
             input.role,
             escape_controls(&input.path.display().to_string()),
@@ -190,24 +199,24 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
         );
     }
     if r.retries > 0 {
-        println!("retries   {}", r.retries);
+        crate::outln!("retries   {}", r.retries);
     }
     if let Some(usage) = &r.usage {
-        println!("tokens    {} in, {} out, {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
+        crate::outln!("tokens    {} in, {} out, {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
     }
     if let Some(error) = &r.error {
         let status = r.http_status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-        println!("error     {}{status}", escape_controls(error));
+        crate::outln!("error     {}{status}", escape_controls(error));
     }
     if let Some(parent) = r.parent_id {
-        println!("edit of   job {parent}");
+        crate::outln!("edit of   job {parent}");
     }
     for image in &r.images {
         let size = match (image.width, image.height) {
             (Some(w), Some(h)) => format!("{w}x{h} "),
             _ => String::new(),
         };
-        println!(
+        crate::outln!(
             "image {}   {} ({size}{}, {} bytes)",
             image.index + 1,
             escape_controls(&image.path.display().to_string()),
@@ -216,7 +225,7 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
         );
     }
     for partial in partials {
-        println!("partial   {}", escape_controls(&partial.display().to_string()));
+        crate::outln!("partial   {}", escape_controls(&partial.display().to_string()));
     }
     ExitCode::SUCCESS
 }

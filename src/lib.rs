@@ -13,6 +13,7 @@ pub mod history_cli;
 pub mod jobs;
 pub mod logging;
 pub mod models_cli;
+pub mod out;
 pub mod preview;
 pub mod serve;
 pub mod signals;

@@ -32,9 +32,9 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> ExitCode {
             "provider": catalog.provider, "base_url": base_url, "today": catalog.today,
             "source": catalog.listing.source, "default_model": default_model, "models": models,
         });
-        println!("{body}");
+        crate::outln!("{body}");
     } else {
-        println!("{} · {} {base_url} · default {default_model}", catalog.listing.source, catalog.provider);
+        crate::outln!("{} · {} {base_url} · default {default_model}", catalog.listing.source, catalog.provider);
         print_table(catalog);
     }
     ExitCode::SUCCESS
@@ -87,9 +87,9 @@ fn print_table(catalog: &ModelCatalog) {
         let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
         padded.join("  ").trim_end().to_string()
     };
-    println!("{}", line(&HEADER.map(str::to_string)));
+    crate::outln!("{}", line(&HEADER.map(str::to_string)));
     for r in &rows {
-        println!("{}", line(r));
+        crate::outln!("{}", line(r));
     }
 }
 

@@ -39,7 +39,7 @@ async fn the_list_is_cached_for_a_day_and_asked_again_on_demand() {
     assert!(fetch::cache_path(data.path()).is_file());
     // The server would now refuse the list: the cache answers instead.
     server.faults().push(FaultRule::times(openai_error(500, "down"), 5).on("/models"));
-    let cached = fetch::load_listing(&client, data.path(), Fetch::CacheOnly).await;
+    let cached = fetch::load_listing(&client, data.path(), Fetch::IfStale).await;
     assert!(matches!(cached.source, ListingSource::Provider { cached: true, .. }), "{:?}", cached.source);
     let cached = fetch::load_listing(&client, data.path(), Fetch::IfStale).await;
     assert!(matches!(cached.source, ListingSource::Provider { cached: true, .. }), "{:?}", cached.source);
@@ -155,4 +155,21 @@ fn the_readme_lists_the_models_of_the_table() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let table = imgtui::models_cli::markdown_table(&ModelTable::builtin());
     assert!(readme.contains(&table), "README.md's model table should be:\n{table}");
+}
+
+#[tokio::test]
+async fn a_failed_ask_is_remembered_for_an_hour_so_each_command_does_not_wait_again() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let client = common::client(&server);
+    server.faults().push(FaultRule::times(openai_error(404, "Invalid URL (GET /v1/models)"), 2).on("/models"));
+    let first = fetch::load_listing(&client, data.path(), Fetch::IfStale).await;
+    assert!(matches!(first.source, ListingSource::Builtin { .. }));
+    let second = fetch::load_listing(&client, data.path(), Fetch::IfStale).await;
+    let ListingSource::Builtin { reason } = &second.source else { panic!("{:?}", second.source) };
+    assert!(reason.contains("asked again after an hour"), "{reason}");
+    assert_eq!(server.faults().pending(), 1, "the second command did not ask");
+    let refreshed = fetch::load_listing(&client, data.path(), Fetch::Now).await;
+    assert!(matches!(refreshed.source, ListingSource::Builtin { .. }), "--refresh asks (and meets the 404)");
+    assert_eq!(server.faults().pending(), 0);
 }

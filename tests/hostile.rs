@@ -352,3 +352,44 @@ fn an_unusable_data_dir_is_an_environment_failure_exit_1_not_invalid_input() {
         assert!(stderr.contains("a-file"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let data = tempfile::tempdir().unwrap();
+    for n in 0..3 {
+        let out = imgtui(data.path()).args(["generate", &format!("fox {n}")]).output().unwrap();
+        assert!(out.status.success());
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("history")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // as `| head -0` would
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.code(), Some(141), "{stderr}");
+}
+
+#[test]
+fn a_model_name_that_is_no_name_is_refused_and_spaces_around_one_are_trimmed() {
+    let data = tempfile::tempdir().unwrap();
+    for (model, expected) in [
+        ("gpt-image-2\x1b]0;pwned\x07", "model: must be one word, without spaces or control characters"),
+        (&"x".repeat(300)[..], "model: is 300 characters long; a model name has at most 200"),
+    ] {
+        let out = imgtui(data.path()).args(["generate", "fox", "-m", model]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(!stderr.contains('\x1b'), "{stderr:?}");
+    }
+    let out = imgtui(data.path()).args(["generate", "fox", "-m", " gpt-image-2 "]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -359,3 +359,22 @@ fn sigkill_mid_job_leaves_an_openable_history_with_the_job_interrupted() {
     let job = Store::open(data.path()).unwrap().job(1).unwrap().unwrap();
     assert!(job.error.unwrap().contains("re-run it"));
 }
+
+#[test]
+fn a_job_another_live_imgtui_runs_is_shown_as_such_and_cannot_be_deleted_here() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a shared fox"));
+    let id = store.insert_job(&request, "demo", "u", None, &[], 1).unwrap();
+    store.mark_running(id, 2).unwrap();
+    // As if pid 1 (alive in every container and machine) had started it.
+    let raw = rusqlite::Connection::open(dir.path().join("history.sqlite3")).unwrap();
+    raw.execute("UPDATE jobs SET owner_pid = 1 WHERE id = ?1", [id]).unwrap();
+    let rows = store.page(&JobQuery { limit: 10, ..JobQuery::default() }).unwrap();
+    assert_eq!(rows[0].running_elsewhere, Some(1));
+    let err = store.delete_job(id).unwrap_err().to_string();
+    assert!(err.contains("running in another imgtui (pid 1)"), "{err}");
+    assert!(store.job(id).unwrap().is_some(), "still there");
+    raw.execute("UPDATE jobs SET owner_pid = ?1 WHERE id = ?2", [std::process::id() as i64, id]).unwrap();
+    assert_eq!(store.page(&JobQuery { limit: 10, ..JobQuery::default() }).unwrap()[0].running_elsewhere, None);
+}

@@ -148,7 +148,10 @@ fn a_rerun_of_a_shut_down_model_offers_the_replacement() {
     assert!(commands.is_empty(), "not sent: {commands:?}");
     let (notice, severity) = s.notice.clone().unwrap();
     assert_eq!(severity, Severity::Error);
-    assert!(notice.contains("shut down at OpenAI on 2026-10-23; use gpt-image-2.5-sunburst"), "{notice}");
+    assert!(
+        notice.contains("use gpt-image-2.5-sunburst; gpt-image-1 was shut down at OpenAI on 2026-10-23"),
+        "{notice}"
+    );
     // Loaded into the form, the refusal stays beside the Model row and blocks the submit.
     s.form.switch_model("gpt-image-1".into(), &s.catalog);
     s.prompt.insert_str("a fox");
@@ -156,4 +159,50 @@ fn a_rerun_of_a_shut_down_model_offers_the_replacement() {
     assert!(s.errors_for("model").next().unwrap().message.contains("use gpt-image-2.5-sunburst"));
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     assert!(commands.is_empty());
+}
+
+#[test]
+fn a_guessed_models_prompt_limit_is_a_warning_shown_in_the_form() {
+    let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
+    s.form.switch_model("gpt-image-9".into(), &s.catalog);
+    s.prompt.insert_str("x".repeat(33_000));
+    s.revalidate();
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert!(s.warnings_for("prompt").next().is_some(), "{:?}", s.warnings);
+    let text = screen(&s, 200, 60);
+    assert!(text.contains("! prompt 33000 characters is over the 32000-character limit"), "{text}");
+}
+
+#[test]
+fn a_job_another_imgtui_runs_is_refreshed_and_cannot_be_cancelled_or_deleted_here() {
+    use imgtui::store::JobSummary;
+    let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
+    let row = JobSummary {
+        id: 4,
+        created_at: 4000,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status: JobStatus::Running,
+        model: "gpt-image-2".into(),
+        prompt: "someone else's fox".into(),
+        image_count: 0,
+        total_tokens: None,
+        error: None,
+        running_elsewhere: Some(4242),
+    };
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
+    s.focus = Focus::History;
+    for key_char in ['d', 'c'] {
+        let commands = update(&mut s, key(KeyCode::Char(key_char)));
+        assert!(s.overlay.is_none(), "{key_char}: no confirmation");
+        assert!(commands.iter().all(|c| !matches!(c, Command::DeleteJob(_) | Command::CancelJob(_))));
+        let (notice, _) = s.notice.clone().unwrap();
+        assert!(notice.contains("running in another imgtui (pid 4242)"), "{notice}");
+    }
+    assert!(screen(&s, 120, 40).contains("running, pid 4242"));
+    let reloads = (0..20)
+        .flat_map(|_| update(&mut s, Msg::Tick(std::time::Instant::now())))
+        .filter(|c| matches!(c, Command::LoadHistory { .. }))
+        .count();
+    assert_eq!(reloads, 1, "looked at again every 2 s");
 }

@@ -60,6 +60,7 @@ fn summary(id: i64, status: JobStatus, prompt: &str) -> JobSummary {
         image_count: if status == JobStatus::Done { 2 } else { 0 },
         total_tokens: (status == JobStatus::Done).then_some(2118),
         error: (status == JobStatus::Failed).then(|| "HTTP 429 Too Many Requests: slow down".into()),
+        running_elsewhere: None,
     }
 }
 

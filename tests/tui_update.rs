@@ -43,6 +43,7 @@ fn summary(id: i64, status: JobStatus) -> JobSummary {
         image_count: 1,
         total_tokens: Some(100),
         error: None,
+        running_elsewhere: None,
     }
 }
 

@@ -125,11 +125,16 @@ impl Client {
     /// `GET /models`: the provider's list of models, in one attempt with a short wait and a
     /// bounded body (it only refines what imgtui knows; the caller falls back on failure).
     pub async fn list_models(&self) -> Result<Vec<u8>, ApiError> {
-        const WAIT: Duration = Duration::from_secs(10);
+        const WAIT: Duration = Duration::from_secs(5);
         const MAX_BYTES: u64 = 4 * 1024 * 1024;
-        let builder = self.authed(self.http.get(self.url("models"))).timeout(WAIT.min(self.cfg.request_timeout));
+        let wait = WAIT.min(self.cfg.request_timeout);
+        let builder = self.authed(self.http.get(self.url("models"))).timeout(wait);
         let read = |response| answer::read_capped(response, MAX_BYTES, "the list");
-        self.send_once(builder, read).await.map_err(|e| self.with_hint(e))
+        self.send_once(builder, read).await.map_err(|e| match e {
+            // A list costs nothing: no word about billed images here.
+            ApiError::Timeout { .. } => ApiError::Connection(format!("no answer within {} s", wait.as_secs())),
+            e => self.with_hint(e),
+        })
     }
 
     /// `POST /images/generations`. Validates first: nothing is sent for an invalid request.

@@ -27,6 +27,9 @@ pub fn explain(err: ApiError, provider: Provider, model: &str) -> ApiError {
                 "{model} was shut down at {provider} on {}; use {} (imgtui models lists what {provider} serves)",
                 r.shutdown, r.replacement
             ),
+            None if lower.contains("deprecated") => {
+                format!("{provider} has retired {model}; imgtui models --refresh lists what it serves and their dates")
+            }
             None => format!("{provider} does not serve {model}; imgtui models --refresh lists the models it does"),
         })
     } else if status == 403 && lower.contains("must be verified") {

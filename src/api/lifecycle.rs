@@ -73,8 +73,15 @@ impl FromStr for Date {
             month: month.parse().map_err(|_| bad())?,
             day: day.parse().map_err(|_| bad())?,
         };
-        let valid = (1..=12).contains(&date.month) && (1..=31).contains(&date.day);
-        if valid { Ok(date) } else { Err(bad()) }
+        let leap = date.year % 4 == 0 && (date.year % 100 != 0 || date.year % 400 == 0);
+        let days = match date.month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            1..=12 => 31,
+            _ => return Err(bad()),
+        };
+        if (1..=days).contains(&date.day) { Ok(date) } else { Err(bad()) }
     }
 }
 
@@ -232,7 +239,10 @@ mod tests {
         assert_eq!(d.to_string(), "2026-12-01");
         assert_eq!("2026-12-01T00:00:00Z".parse::<Date>().unwrap(), d);
         assert!(Date::new(2026, 11, 30) < d && d < Date::new(2027, 1, 1));
-        for bad in ["", "2026", "2026-13-01", "2026-12-00", "x-y-z", "2026-12-1x"] {
+        assert!("2028-02-29".parse::<Date>().is_ok(), "a leap day");
+        for bad in
+            ["", "2026", "2026-13-01", "2026-12-00", "x-y-z", "2026-12-1x", "2026-02-29", "2026-04-31", "2100-02-29"]
+        {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
     }

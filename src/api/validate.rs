@@ -37,15 +37,33 @@ pub enum Endpoint {
 /// guessed only warns); `Err(errors)` stops it, nothing sent.
 pub type Verdict = Result<Vec<FieldError>, Vec<FieldError>>;
 
+/// The longest model name accepted (the API's ids are far shorter).
+pub const MODEL_NAME_MAX: usize = 200;
+
+/// What is wrong with `model` as a name, whatever the model: empty, not one word, too long.
+pub fn model_name_problem(model: &str) -> Option<FieldError> {
+    let problem = if model.trim().is_empty() {
+        "is empty; `imgtui models` lists the models".to_string()
+    } else if model.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        "must be one word, without spaces or control characters".to_string()
+    } else if model.chars().count() > MODEL_NAME_MAX {
+        format!("is {} characters long; a model name has at most {MODEL_NAME_MAX}", model.chars().count())
+    } else {
+        return None;
+    };
+    Some(FieldError::new("model", problem))
+}
+
 /// The verdict on `errors` found with `model`'s rules: refusals for a model the table knows,
-/// warnings (sent anyway) for one whose rules were guessed. An empty prompt always stops it.
+/// warnings (sent anyway) for one whose rules were guessed. An empty prompt or a name that is
+/// no model name always stops it.
 pub fn verdict(models: &ModelTable, model: &str, errors: Vec<FieldError>) -> Verdict {
     let resolved = models.resolve(model);
     if errors.is_empty() {
         return Ok(Vec::new());
     }
-    let hard = |e: &FieldError| matches!(e.field, "prompt" | "model") && e.message.starts_with("is empty");
-    if !resolved.guessed || errors.iter().any(hard) {
+    let empty_prompt = |e: &FieldError| e.field == "prompt" && e.message.starts_with("is empty");
+    if !resolved.guessed || errors.iter().any(empty_prompt) || model_name_problem(model).is_some() {
         return Err(errors);
     }
     let note = format!(" (rules guessed from {}; sent anyway, the server decides)", resolved.spec.name);
@@ -62,8 +80,8 @@ pub fn check_params(
     models: &ModelTable,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if model.trim().is_empty() {
-        errors.push(FieldError::new("model", "is empty; `imgtui models` lists the models"));
+    if let Some(problem) = model_name_problem(model) {
+        errors.push(problem);
         return errors;
     }
     let spec = models.resolve(model).spec;

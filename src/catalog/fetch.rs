@@ -14,6 +14,9 @@ use crate::api::{Client, Provider};
 
 /// How long a fetched list is trusted before it is asked again.
 pub const MAX_AGE_SECS: i64 = 24 * 60 * 60;
+/// How long a failed ask is remembered (TTAPI answers 404 every time; a slow provider should
+/// not cost every command its wait).
+pub const FAILURE_MAX_AGE_SECS: i64 = 60 * 60;
 const CACHE_FILE: &str = "models-cache.json";
 /// A cache file is small; anything bigger is not ours.
 const CACHE_MAX_BYTES: u64 = 1024 * 1024;
@@ -21,12 +24,10 @@ const CACHE_MAX_BYTES: u64 = 1024 * 1024;
 /// When to ask the provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fetch {
-    /// Use a cache younger than a day, else ask.
+    /// Use what was learned in the last day (or a failure of the last hour), else ask.
     IfStale,
     /// Ask now (`--refresh`).
     Now,
-    /// Never ask: a fresh cache or the built-in list (headless runs that do not need more).
-    CacheOnly,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -36,6 +37,9 @@ struct CacheFile {
     base_url: String,
     fetched_unix: i64,
     models: Vec<ListedModel>,
+    /// Why the last ask failed; `models` is then empty.
+    #[serde(default)]
+    failure: Option<String>,
 }
 
 pub fn cache_path(data_dir: &Path) -> PathBuf {
@@ -58,16 +62,14 @@ pub fn public_url(base_url: &str) -> String {
     }
 }
 
-/// The cached list for this provider and URL, if one younger than a day is on disk.
+/// What was learned for this provider and URL, if it is still fresh: a list from the last
+/// day, or a failure from the last hour. Anything odd at the path (a FIFO, a device, a huge
+/// or broken file) is no cache.
 fn read_cache(path: &Path, provider: Provider, base_url: &str, now: i64) -> Option<CacheFile> {
-    let file = std::fs::File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut text = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, CACHE_MAX_BYTES), &mut text).ok()?;
-    let cache: CacheFile = serde_json::from_slice(&text).ok()?;
-    let fresh = (0..MAX_AGE_SECS).contains(&(now - cache.fetched_unix));
+    let text = crate::files::read_text_bounded(path, CACHE_MAX_BYTES).ok()?;
+    let cache: CacheFile = serde_json::from_str(&text).ok()?;
+    let max_age = if cache.failure.is_some() { FAILURE_MAX_AGE_SECS } else { MAX_AGE_SECS };
+    let fresh = (0..max_age).contains(&(now - cache.fetched_unix));
     (cache.provider == provider && cache.base_url == public_url(base_url) && fresh).then_some(cache)
 }
 
@@ -82,9 +84,21 @@ fn write_cache(path: &Path, cache: &CacheFile) -> std::io::Result<()> {
 }
 
 fn from_cache(cache: CacheFile, cached: bool) -> Listing {
+    if let Some(failure) = cache.failure {
+        return Listing::builtin(format!(
+            "{failure} (asked {}; asked again after an hour)",
+            asked_at(cache.fetched_unix)
+        ));
+    }
     let source =
         ListingSource::Provider { provider: cache.provider, fetched: Date::from_unix(cache.fetched_unix), cached };
     Listing { source, models: cache.models }
+}
+
+/// `2026-11-26 09:15 UTC`.
+fn asked_at(unix: i64) -> String {
+    let time = crate::history_cli::utc_time(unix.saturating_mul(1000));
+    format!("{} UTC", &time[..time.len().min(16)])
 }
 
 /// The provider's list as `fetch` allows, or the built-in one with the reason (logged).
@@ -93,7 +107,7 @@ pub async fn load_listing(client: &Client, data_dir: &Path, fetch: Fetch) -> Lis
     let path = cache_path(data_dir);
     // The demo server answers at once from this process, on a new port each run: no cache.
     let demo = provider == Provider::Demo;
-    if !demo && fetch != Fetch::Now {
+    if !demo && fetch == Fetch::IfStale {
         let reading = (path.clone(), base_url.clone());
         let cached =
             tokio::task::spawn_blocking(move || read_cache(&reading.0, provider, &reading.1, now_unix())).await;
@@ -101,30 +115,36 @@ pub async fn load_listing(client: &Client, data_dir: &Path, fetch: Fetch) -> Lis
             return from_cache(cache, true);
         }
     }
-    if fetch == Fetch::CacheOnly && !demo {
-        return Listing::builtin("no list from the provider in the last day (imgtui models --refresh asks)");
-    }
     let answer = client.list_models().await;
     let parsed = answer.map_err(|e| e.to_string()).and_then(|body| listing::parse_models(&body, client.models()));
-    match parsed {
+    let (models, failure) = match parsed {
         Ok(models) => {
             tracing::info!(%provider, count = models.len(), "model list fetched");
-            let cache = CacheFile { provider, base_url: public_url(&base_url), fetched_unix: now_unix(), models };
-            if !demo {
-                let write = tokio::task::spawn_blocking(move || write_cache(&path, &cache).map(|()| cache)).await;
-                match write {
-                    Ok(Ok(cache)) => return from_cache(cache, false),
-                    Ok(Err(e)) => tracing::warn!("cannot write the model list cache: {e}"),
-                    Err(e) => tracing::warn!("cannot write the model list cache: {e}"),
-                }
-                return Listing::builtin("the list could not be kept");
-            }
-            from_cache(cache, false)
+            (models, None)
         }
         Err(why) => {
             tracing::warn!(%provider, "GET /models failed, using the built-in model list: {why}");
-            Listing::builtin(format!("GET /models failed: {why}"))
+            (Vec::new(), Some(format!("GET /models failed: {why}")))
         }
+    };
+    let cache = CacheFile { provider, base_url: public_url(&base_url), fetched_unix: now_unix(), models, failure };
+    if demo {
+        return from_cache(cache, false);
+    }
+    // What was learned is used even when it cannot be kept for the next run.
+    let written = tokio::task::spawn_blocking(move || {
+        let written = write_cache(&path, &cache);
+        (cache, written)
+    })
+    .await;
+    match written {
+        Ok((cache, written)) => {
+            if let Err(e) = written {
+                tracing::warn!("cannot keep the model list in {}: {e}", cache_path(data_dir).display());
+            }
+            from_cache(cache, false)
+        }
+        Err(e) => Listing::builtin(format!("the model list was lost: {e}")),
     }
 }
 
@@ -148,6 +168,7 @@ mod tests {
             base_url: public_url("https://u:pw@api.example/v1"),
             fetched_unix: 1000,
             models,
+            failure: None,
         };
         write_cache(&path, &cache).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
@@ -159,5 +180,19 @@ mod tests {
         assert!(read_cache(&path, Provider::Openai, "https://other/v1", 1001).is_none(), "another URL");
         std::fs::write(&path, "{").unwrap();
         assert!(read_cache(&path, Provider::Openai, url, 1001).is_none(), "a broken file is no cache");
+        std::fs::remove_file(&path).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(&path).status().unwrap().success());
+        assert!(read_cache(&path, Provider::Openai, url, 1001).is_none(), "a FIFO is no cache, and no wait");
+        std::fs::remove_file(&path).unwrap();
+        let failed = CacheFile {
+            provider: Provider::Openai,
+            base_url: url.into(),
+            fetched_unix: 1000,
+            models: Vec::new(),
+            failure: Some("404".into()),
+        };
+        write_cache(&path, &failed).unwrap();
+        assert!(read_cache(&path, Provider::Openai, url, 1000 + FAILURE_MAX_AGE_SECS - 1).is_some());
+        assert!(read_cache(&path, Provider::Openai, url, 1000 + FAILURE_MAX_AGE_SECS).is_none(), "asked again");
     }
 }

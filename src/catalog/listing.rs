@@ -25,6 +25,8 @@ pub enum ListingSource {
     Provider { provider: Provider, fetched: Date, cached: bool },
     /// imgtui's own knowledge (`lifecycle.rs`), with why the provider's list is not in use.
     Builtin { reason: String },
+    /// The provider is being asked; imgtui's own knowledge serves meanwhile.
+    Asking { provider: Provider },
 }
 
 impl fmt::Display for ListingSource {
@@ -34,6 +36,7 @@ impl fmt::Display for ListingSource {
             Self::Provider { provider: Provider::Demo, .. } => f.write_str("models: from demo"),
             Self::Provider { provider, fetched, .. } => write!(f, "models: from {provider}, {fetched}"),
             Self::Builtin { .. } => f.write_str("models: built-in list"),
+            Self::Asking { provider } => write!(f, "models: asking {provider}…"),
         }
     }
 }

@@ -58,9 +58,17 @@ impl ModelCatalog {
         std::iter::once(&spec.name).chain(&spec.aliases).find_map(|n| self.listing.find(n))
     }
 
-    /// Whether the provider serves `name`, as far as imgtui can tell.
+    /// Whether the provider serves `name`, as far as imgtui can tell: its own list, else its
+    /// documentation (`None` for the demo without its list).
     pub fn listed(&self, name: &str) -> Option<bool> {
-        self.listing.from_provider().then(|| self.listed_entry(name).is_some())
+        if self.listing.from_provider() {
+            return Some(self.listed_entry(name).is_some());
+        }
+        if self.provider == Provider::Demo {
+            return None;
+        }
+        let canonical = self.table.get(name).map_or(name, |s| s.name.as_str());
+        Some(lifecycle::builtin_state(self.provider, canonical, self.today).is_some())
     }
 
     fn retirement(&self, name: &str) -> Option<lifecycle::Retirement> {
@@ -68,16 +76,12 @@ impl ModelCatalog {
         lifecycle::retirement(self.provider, name).or_else(|| lifecycle::retirement(self.provider, canonical?))
     }
 
-    /// Where `name` stands at this provider today: the provider's `shutdown_date` first, then
-    /// the retirements imgtui knows.
+    /// Where `name` stands at this provider today: the provider's own `shutdown_date` first,
+    /// then the retirements imgtui knows.
     pub fn state(&self, name: &str) -> Lifecycle {
         let known = self.retirement(name).map(|r| r.shutdown);
         if let Some(entry) = self.listed_entry(name) {
-            let shutdown = match (entry.shutdown_date, known) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            return Lifecycle::on(self.today, shutdown);
+            return Lifecycle::on(self.today, entry.shutdown_date.or(known));
         }
         if let Some(date) = known {
             return Lifecycle::on(self.today, Some(date));
@@ -89,22 +93,27 @@ impl ModelCatalog {
         }
     }
 
-    /// Whether the provider is known to serve `name` (its list, or its documentation).
-    fn serves(&self, name: &str) -> bool {
-        match self.listed(name) {
-            Some(listed) => listed,
-            None => {
-                self.provider == Provider::Demo || lifecycle::builtin_state(self.provider, name, self.today).is_some()
-            }
-        }
+    /// Whether `name` can be offered as a choice to move to: served, and not retiring.
+    fn usable(&self, name: &str) -> bool {
+        self.listed(name) != Some(false) && matches!(self.state(name), Lifecycle::Active | Lifecycle::Unknown)
     }
 
-    /// What to use instead of `name`: the provider's named replacement, else the default.
+    /// What to use instead of `name`: the provider's named replacement if it is usable, else
+    /// the first usable model of the preference order, then of the table; never `name` itself.
     pub fn replacement(&self, name: &str) -> String {
-        match self.retirement(name).map(|r| r.replacement).filter(|r| !self.state(r).is_shut_down()) {
-            Some(replacement) => replacement.to_string(),
-            None => self.preferred(),
-        }
+        let same = |other: &str| self.table.get(other).zip(self.table.get(name)).is_some_and(|(a, b)| a.name == b.name);
+        let fits = |other: &&str| *other != name && !same(other) && self.usable(other);
+        let named = self.retirement(name).map(|r| r.replacement);
+        let table = self.table.names();
+        let extras = self.listing.models.iter().map(|m| m.id.as_str());
+        named
+            .into_iter()
+            .chain(DEFAULT_PREFERENCE.iter().copied())
+            .chain(table.iter().copied())
+            .chain(extras)
+            .find(fits)
+            .unwrap_or(DEFAULT_PREFERENCE[DEFAULT_PREFERENCE.len() - 1])
+            .to_string()
     }
 
     /// Why `name` must not be sent, if the provider has shut it down.
@@ -115,26 +124,30 @@ impl ModelCatalog {
 
     /// The first model of the preference order the provider serves and has not shut down.
     fn preferred(&self) -> String {
-        let usable = |name: &str| self.serves(name) && !self.state(name).is_shut_down();
+        let serves = |name: &str| self.listed(name) != Some(false) && !self.state(name).is_shut_down();
         let table_names = self.table.names();
         let fallback = DEFAULT_PREFERENCE[DEFAULT_PREFERENCE.len() - 1];
-        let pick = DEFAULT_PREFERENCE.iter().copied().find(|n| usable(n));
-        pick.or_else(|| table_names.iter().copied().find(|n| usable(n)))
+        let pick = DEFAULT_PREFERENCE.iter().copied().find(|n| serves(n));
+        pick.or_else(|| table_names.iter().copied().find(|n| serves(n)))
             .or_else(|| table_names.iter().copied().find(|n| !self.state(n).is_shut_down()))
             .unwrap_or(fallback)
             .to_string()
     }
 
     /// The model for requests that name none: the configured one unless it is shut down (then
-    /// a notice says so), else the preferred one.
+    /// its replacement, and a notice saying so), else the preferred one.
     pub fn default_model(&self, configured: Option<&str>) -> (String, Option<String>) {
-        let preferred = self.preferred();
-        match configured {
-            Some(name) => match self.refusal(name) {
-                Some(why) => (preferred.clone(), Some(format!("default_model: {why}; using {preferred}"))),
-                None => (name.to_string(), None),
+        match configured.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(name) => match self.state(name) {
+                Lifecycle::ShutDown { on } => {
+                    let instead = self.replacement(name);
+                    let why =
+                        format!("default_model {name} was shut down at {} on {on}; using {instead}", self.provider);
+                    (instead, Some(why))
+                }
+                _ => (name.to_string(), None),
             },
-            None => (preferred, None),
+            None => (self.preferred(), None),
         }
     }
 
@@ -200,8 +213,11 @@ mod tests {
         assert!(!offered.contains(&"gpt-image-1".into()) && !offered.contains(&"dall-e-3".into()));
         assert!(offered.contains(&"gpt-image-1.5".into()));
         let (model, notice) = c.default_model(Some("gpt-image-1"));
-        assert_eq!(model, "gpt-image-2.5-flare");
-        assert!(notice.unwrap().contains("shut down"));
+        assert_eq!(model, "gpt-image-2.5-sunburst", "the retired default's replacement");
+        assert_eq!(
+            notice.as_deref(),
+            Some("default_model gpt-image-1 was shut down at OpenAI on 2026-10-23; using gpt-image-2.5-sunburst")
+        );
     }
 
     #[test]
@@ -229,5 +245,24 @@ mod tests {
         let offered = c.offered(false);
         assert_eq!(offered.last().map(|m| m.listed), Some(Some(false)), "unlisted ones last");
         assert_eq!(c.default_model(None).0, "gpt-image-2.5-flare");
+    }
+
+    #[test]
+    fn a_replacement_is_never_the_model_itself_nor_one_the_provider_lacks() {
+        let soon = Date::new(2026, 11, 27);
+        let c = catalog(Provider::Openai, listed(&[("gpt-image-2", Some(soon)), ("gpt-image-3", None)]));
+        assert_eq!(c.replacement("gpt-image-2"), "gpt-image-3", "the only usable model listed");
+        let c = catalog(Provider::Openai, listed(&[("gpt-image-2.5-flare", None), ("gpt-image-2", None)]));
+        assert_eq!(c.replacement("gpt-image-1"), "gpt-image-2.5-flare", "sunburst is not listed here");
+        assert_eq!(c.replacement("gpt-image-2.5-flare-2026-09-08"), "gpt-image-2", "not its own snapshot");
+    }
+
+    #[test]
+    fn the_providers_own_date_wins_over_the_built_in_one() {
+        let later = Date::new(2099, 1, 1);
+        let c = catalog(Provider::Openai, listed(&[("gpt-image-1", Some(later))]));
+        assert_eq!(c.state("gpt-image-1"), Lifecycle::Deprecated { shutdown: later });
+        let c = catalog(Provider::Openai, listed(&[("gpt-image-1", None)]));
+        assert!(c.state("gpt-image-1").is_shut_down(), "no date of its own: the known one");
     }
 }

@@ -70,9 +70,14 @@ pub(super) async fn generations(State(state): State<Arc<DemoState>>, headers: He
         return refusal;
     }
     // The server knows its models: rules it had to guess are kept as strictly as its own.
-    if let Err(errors) | Ok(errors) = request.validate(&state.config.models)
-        && !errors.is_empty()
-    {
+    let errors = validate::check_params(
+        Endpoint::Generate,
+        &request.prompt,
+        &request.model,
+        &request.options,
+        &state.config.models,
+    );
+    if !errors.is_empty() {
         return invalid(&errors);
     }
     let spec = state.config.models.resolve(&request.model).spec.clone();

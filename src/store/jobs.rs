@@ -80,7 +80,7 @@ fn json_from_sql<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqli
 }
 
 const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
-     (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error";
+     (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
     Ok(JobSummary {
@@ -94,7 +94,18 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         image_count: row.get(7)?,
         total_tokens: row.get::<_, Option<i64>>(8)?.map(|t| t.max(0) as u64),
         error: row.get(9)?,
+        running_elsewhere: None,
     })
+    .map(|mut summary| {
+        summary.running_elsewhere = running_elsewhere(summary.status, row.get(10).ok().flatten());
+        summary
+    })
+}
+
+/// The pid of another live imgtui running a job of `status` owned by `owner`.
+fn running_elsewhere(status: JobStatus, owner: Option<u32>) -> Option<u32> {
+    let unfinished = matches!(status, JobStatus::Queued | JobStatus::Running);
+    owner.filter(|pid| unfinished && *pid != std::process::id() && super::images::process_alive(*pid))
 }
 
 impl Store {
@@ -268,6 +279,13 @@ impl Store {
     /// Deletes a job and returns its image paths, for the caller to delete the files.
     pub fn delete_job(&mut self, id: JobId) -> Result<Vec<std::path::PathBuf>, StoreError> {
         let record = self.job(id)?.ok_or(StoreError::NoSuchJob(id))?;
+        let owner = self
+            .conn
+            .query_row("SELECT owner_pid FROM jobs WHERE id = ?1", params![id], |row| row.get::<_, Option<u32>>(0))
+            .map_err(|e| self.err(e))?;
+        if let Some(pid) = running_elsewhere(record.status, owner) {
+            return Err(StoreError::RunningElsewhere { id, pid });
+        }
         self.conn.execute("DELETE FROM jobs WHERE id = ?1", params![id]).map_err(|e| self.err(e))?;
         Ok(record.images.into_iter().map(|i| i.path).collect())
     }

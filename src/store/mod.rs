@@ -28,6 +28,9 @@ pub enum StoreError {
     Dir { path: String, message: String },
     #[error("job {0} is not in the history")]
     NoSuchJob(JobId),
+    /// Another live imgtui runs the job: only it may change it.
+    #[error("job {id} is running in another imgtui (pid {pid}); cancel or delete it there")]
+    RunningElsewhere { id: JobId, pid: u32 },
     /// Another process holds the database: worth trying again after a while.
     #[error("history database {path} is busy (another process holds it): {message}")]
     Busy { path: String, message: String },

@@ -178,4 +178,8 @@ pub struct JobSummary {
     pub image_count: u32,
     pub total_tokens: Option<u64>,
     pub error: Option<String>,
+    /// The pid of another live imgtui that is running this job (it cannot be cancelled or
+    /// deleted from here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_elsewhere: Option<u32>,
 }

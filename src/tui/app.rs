@@ -80,7 +80,7 @@ pub async fn run(
         if state.quit {
             break;
         }
-        let animating = !state.live.is_empty();
+        let animating = !state.live.is_empty() || state.history.rows.iter().any(|r| r.running_elsewhere.is_some());
         let msg = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) => Msg::Key(key),

@@ -54,6 +54,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     };
     let (default_model, default_notice) = engine.default_model();
     let mut state = State::new(engine.catalog.clone(), keymap, default_model, endpoint);
+    state.catalog.listing.source = crate::catalog::ListingSource::Asking { provider: cfg.provider };
     state.configured_model = engine.config.default_model.clone();
     if cfg.provider == Provider::Demo {
         state.banner.push(
@@ -63,7 +64,9 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         );
     }
     state.banner.extend(engine.notices.iter().cloned());
-    state.banner.extend(default_notice);
+    if let Some(notice) = default_notice {
+        state.set_notice(notice, state::Severity::Warning);
+    }
     state.banner.extend(keymap_problem);
     state.banner.extend(theme_problem);
 

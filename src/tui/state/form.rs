@@ -186,12 +186,13 @@ impl SettingsForm {
         match field {
             Field::Mode => vec![Some("generate".into()), Some("edit".into())],
             // Models the provider has not shut down (editors only, in edit mode), then "other…".
-            Field::Model => catalog
-                .offered(self.mode == JobMode::Edit)
-                .into_iter()
-                .map(|m| Some(m.name))
-                .chain(std::iter::once(Some(OTHER_MODEL.to_string())))
-                .collect(),
+            Field::Model => {
+                let offered: Vec<String> =
+                    catalog.offered(self.mode == JobMode::Edit).into_iter().map(|m| m.name).collect();
+                // A typed model (or one loaded from an old job) stays a choice while it is set.
+                let current = (!offered.contains(&self.model)).then(|| self.model.clone());
+                current.into_iter().chain(offered).chain([OTHER_MODEL.to_string()]).map(Some).collect()
+            }
             Field::Image(_) | Field::AddImage | Field::Mask => Vec::new(),
             Field::InputFidelity => list(&spec.input_fidelities),
             Field::Size => list(&spec.sizes),

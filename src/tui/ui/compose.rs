@@ -83,6 +83,9 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     for error in state.errors_for("prompt") {
         lines.push(Line::from(styled(format!(" ✗ prompt {}", error.message), theme.error())));
     }
+    for warning in state.warnings_for("prompt") {
+        lines.push(Line::from(styled(format!(" ! prompt {}", warning.message), theme.warning())));
+    }
     if focused {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(" ←/→ change · Backspace default · Ctrl-S submit", theme.muted())));

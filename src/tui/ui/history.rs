@@ -69,11 +69,14 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, widt
                 format!("{} img{tokens}", row.image_count)
             }
             JobStatus::Failed => row.error.as_deref().map(|e| fit(e, 24)).unwrap_or_else(|| "failed".into()),
-            other => other.as_str().to_string(),
+            other => match row.running_elsewhere {
+                Some(pid) => format!("{}, pid {pid}", other.as_str()),
+                None => other.as_str().to_string(),
+            },
         },
     };
     let head = format!(" {glyph} #{:<4} ", row.id);
-    let model = format!("{:<12} ", fit(&row.model, 12));
+    let model = format!("{:<16} ", model_name(&row.model, 16));
     let detail = format!("{:<18} ", fit(&detail, 18));
     let used = head.chars().count() + model.chars().count() + detail.chars().count();
     let prompt = fit(&row.prompt, width.saturating_sub(used));
@@ -103,4 +106,17 @@ fn live_detail(state: &State, job: &LiveJob) -> String {
 pub fn clock(d: Duration) -> String {
     let secs = d.as_secs();
     if secs < 60 { format!("{:.1}s", d.as_secs_f64()) } else { format!("{}m{:02}s", secs / 60, secs % 60) }
+}
+
+/// A model name in `width` characters, cut in the middle: the tail tells `gpt-image-2.5-flare`
+/// from `gpt-image-2.5-sunburst` and `gpt-image-1.5` from `gpt-image-1`.
+fn model_name(name: &str, width: usize) -> String {
+    let name = crate::text::escape_controls(name);
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= width {
+        return name;
+    }
+    let tail = width / 2;
+    let head = width - tail - 1;
+    chars[..head].iter().chain(['…'].iter()).chain(&chars[chars.len() - tail..]).collect()
 }

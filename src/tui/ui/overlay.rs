@@ -26,8 +26,12 @@ fn model_name(name: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = pane(Line::from(" Model name "), true, theme);
     let inner = block.inner(cell);
     frame.render_widget(block, cell);
+    // A long name shows its end, where the typing happens.
+    let room = (inner.width as usize).saturating_sub(3);
+    let skip = name.chars().count().saturating_sub(room);
+    let shown: String = name.chars().skip(skip).collect();
     let lines = vec![
-        Line::from(styled(format!("› {}▏", name), theme.base())),
+        Line::from(styled(format!("› {shown}▏"), theme.base())),
         Line::from(styled("A model imgtui does not know gets its family's rules.", theme.muted())),
         Line::from(styled("Enter uses it · Esc keeps the current model", theme.muted())),
     ];

@@ -27,6 +27,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Tick(now) => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
+            // Jobs another imgtui runs change only in the history: look again every 2 s.
+            if state.spinner % 20 == 0 && state.history.rows.iter().any(|r| r.running_elsewhere.is_some()) {
+                return reload_history(state);
+            }
             Vec::new()
         }
         Msg::App(event) => on_app_event(state, event),
@@ -64,9 +68,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
             Vec::new()
         }
         Context::Search if matches!(state.overlay, Some(Overlay::ModelName(_))) => {
-            if let Some(Overlay::ModelName(name)) = &mut state.overlay {
-                name.extend(text.chars().filter(|c| !c.is_control()));
-            }
+            models::paste_name(state, text);
             Vec::new()
         }
         Context::Search => {
@@ -176,6 +178,17 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Search => {
             state.focus = Focus::History;
             state.history.searching = true;
+            Vec::new()
+        }
+        Action::CancelJob | Action::DeleteJob
+            if state.history.selected_row().and_then(|r| r.running_elsewhere).is_some() =>
+        {
+            let (id, pid) = state.history.selected_row().map(|r| (r.id, r.running_elsewhere)).unwrap_or_default();
+            let pid = pid.unwrap_or_default();
+            state.set_notice(
+                format!("job {id} is running in another imgtui (pid {pid}): cancel or delete it there"),
+                Severity::Warning,
+            );
             Vec::new()
         }
         Action::CancelJob => match state.selected_job_id() {

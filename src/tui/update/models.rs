@@ -6,11 +6,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::super::event::Command;
 use super::super::state::form::Cycled;
 use super::super::state::{Overlay, Severity, State};
+use crate::api::lifecycle::Lifecycle;
 use crate::catalog::Listing;
 use crate::store::JobRecord;
 
-/// The longest model name the input takes (the API's ids are far shorter).
-const NAME_MAX: usize = 200;
+use crate::api::validate::MODEL_NAME_MAX as NAME_MAX;
 
 /// ←/→ on the selected row; on the Model row, "other…" opens the name input.
 pub(super) fn cycle(state: &mut State, delta: isize) {
@@ -23,6 +23,13 @@ pub(super) fn cycle(state: &mut State, delta: isize) {
         Cycled::AskModelName => state.overlay = Some(Overlay::ModelName(String::new())),
     }
     state.revalidate();
+}
+
+/// Text pasted into the model name input: control characters dropped, the length capped.
+pub(super) fn paste_name(state: &mut State, text: &str) {
+    let Some(Overlay::ModelName(name)) = &mut state.overlay else { return };
+    let room = NAME_MAX.saturating_sub(name.chars().count());
+    name.extend(text.chars().filter(|c| !c.is_control()).take(room));
 }
 
 /// A key typed into the model name input.
@@ -46,8 +53,8 @@ pub(super) fn edit_name(state: &mut State, event: KeyEvent) {
 /// Enter in the name input: the typed model, with its rules from the table or guessed.
 pub(super) fn use_typed_name(state: &mut State, name: &str) {
     let name = name.trim();
-    if name.is_empty() || name.chars().any(char::is_whitespace) {
-        state.set_notice("a model name is one word, such as gpt-image-2.5-flare: nothing changed", Severity::Warning);
+    if let Some(problem) = crate::api::validate::model_name_problem(name) {
+        state.set_notice(format!("model {}: nothing changed", problem.message), Severity::Warning);
         return;
     }
     let notices = state.form.switch_model(name.to_string(), &state.catalog);
@@ -81,8 +88,18 @@ pub(super) fn listed(state: &mut State, listing: Listing) {
 
 /// `r` on a job: sent again, unless its model has been shut down since.
 pub(super) fn rerun(state: &mut State, record: JobRecord) -> Vec<Command> {
-    if let Some(why) = state.catalog.refusal(record.request.model()) {
-        state.set_notice(format!("job {} not re-run: {why} (e loads it into the form)", record.id), Severity::Error);
+    let model = record.request.model();
+    if let Lifecycle::ShutDown { on } = state.catalog.state(model) {
+        // What to do first: a long message is cut at its end.
+        let instead = state.catalog.replacement(model);
+        let provider = state.catalog.provider;
+        state.set_notice(
+            format!(
+                "job {} not re-run: use {instead}; {model} was shut down at {provider} on {on} (e loads it)",
+                record.id
+            ),
+            Severity::Error,
+        );
         return Vec::new();
     }
     state.set_notice(format!("re-running job {}", record.id), Severity::Info);

@@ -1,0 +1,21 @@
+//! Standard output for the headless commands. A reader that goes away (`imgtui history | head
+//! -1`) ends the process quietly, as command-line tools do, instead of a panic and a backtrace.
+
+use std::io::Write;
+
+/// Prints a line to standard output (see `line`).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::out::line(format_args!($($arg)*)) };
+}
+
+/// Writes one line; a closed pipe exits with 141 (128 + SIGPIPE, what a shell expects).
+pub fn line(args: std::fmt::Arguments) {
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(141),
+        Err(e) => tracing::warn!("cannot write to standard output: {e}"),
+    }
+}
