@@ -143,6 +143,12 @@ pub fn open_history(paths: &Paths, config: &Config, notices: &mut Vec<String>) -
         Ok(n) => tracing::info!("{n} job(s) left running by a stopped imgtui are now interrupted"),
         Err(e) => tracing::error!("history: {e}"),
     }
+    // Before the sweep removes temp files: whole images of interrupted jobs are kept.
+    match store.recover_pending() {
+        Ok(0) => {}
+        Ok(n) => notices.push(format!("{n} image(s) a stopped imgtui had received were recovered into their jobs")),
+        Err(e) => tracing::error!("history: {e}"),
+    }
     let mut dirs = vec![paths.images_dir()];
     dirs.extend(config.out_dir.clone());
     for dir in dirs {

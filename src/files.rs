@@ -62,11 +62,21 @@ pub fn utc_stamp(time: SystemTime) -> String {
 /// directory, fsynced, then linked into place. An existing file is never replaced: the name
 /// gets `-2`, `-3`, ... instead. Returns the final path.
 pub fn write_new_file_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    write_new_file_via(&temp_path(dir, name), dir, name, bytes)
+}
+
+/// Where `write_new_file_atomically` puts `name`'s bytes before linking them into place: a
+/// hidden name with this process's id (so a sweep knows whose it is).
+pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.{}-{:08x}.tmp", std::process::id(), rand::random::<u32>()))
+}
+
+/// `write_new_file_atomically` through a temp path chosen (and recorded) by the caller.
+pub fn write_new_file_via(temp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     fs::create_dir_all(dir)?;
-    let temp = dir.join(format!(".{name}.{}-{:08x}.tmp", std::process::id(), rand::random::<u32>()));
-    let result = write_and_link(&temp, dir, name, bytes);
+    let result = write_and_link(temp, dir, name, bytes);
     // The temp name is gone after a successful link; after a failure it must not linger.
-    let _ = fs::remove_file(&temp);
+    let _ = fs::remove_file(temp);
     result
 }
 
@@ -75,6 +85,12 @@ fn write_and_link(temp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> io::Resu
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
+    link_into_place(temp, dir, name)
+}
+
+/// Gives the whole file at `temp` its name in `dir` (with `-2`, `-3`, ... when taken), never
+/// replacing a file. The temp name stays; the caller removes it.
+pub fn link_into_place(temp: &Path, dir: &Path, name: &str) -> io::Result<PathBuf> {
     let (stem, ext) = match name.rsplit_once('.') {
         Some((stem, ext)) => (stem.to_string(), format!(".{ext}")),
         None => (name.to_string(), String::new()),

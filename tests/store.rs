@@ -378,3 +378,59 @@ fn a_job_another_live_imgtui_runs_is_shown_as_such_and_cannot_be_deleted_here() 
     raw.execute("UPDATE jobs SET owner_pid = ?1 WHERE id = ?2", [std::process::id() as i64, id]).unwrap();
     assert_eq!(store.page(&JobQuery { limit: 10, ..JobQuery::default() }).unwrap()[0].running_elsewhere, None);
 }
+
+#[test]
+fn a_whole_image_a_killed_imgtui_left_as_a_temp_file_is_recovered_into_its_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let images = dir.path().join("images");
+    std::fs::create_dir_all(&images).unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a paid fox"));
+    let whole = store.insert_job(&request, "demo", "u", None, &[], 1).unwrap();
+    let cut = store.insert_job(&request, "demo", "u", None, &[], 2).unwrap();
+    let png = std::fs::read(write_test_png(dir.path())).unwrap();
+    // The jobs belong to a process that is gone by the next start.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    for (id, bytes) in [(whole, png.clone()), (cut, png[..png.len() / 2].to_vec())] {
+        store.mark_running(id, 3).unwrap();
+        let name = format!("fox-{id}.png");
+        let temp = images.join(format!(".{name}.{dead}-0000beef.tmp"));
+        let record = ImageRecord {
+            index: 0,
+            path: images.join(&name),
+            format: "png".into(),
+            width: Some(8),
+            height: Some(8),
+            bytes: png.len() as u64,
+            sha256: imgtui::store::images_sha256(&png),
+        };
+        store
+            .note_pending(id, &imgtui::store::PendingImage { temp: temp.clone(), dir: images.clone(), name, record })
+            .unwrap();
+        // Written (whole, or cut short), then the process was killed before linking it.
+        std::fs::write(&temp, &bytes).unwrap();
+    }
+    drop(store);
+    let raw = rusqlite::Connection::open(dir.path().join("history.sqlite3")).unwrap();
+    raw.execute("UPDATE jobs SET owner_pid = ?1", [dead]).unwrap();
+
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.mark_interrupted(10).unwrap(), 2);
+    assert_eq!(store.recover_pending().unwrap(), 1);
+    let job = store.job(whole).unwrap().unwrap();
+    assert_eq!((job.status, job.images.len()), (JobStatus::Done, 1));
+    let kept = std::fs::read(&job.images[0].path).unwrap();
+    assert_eq!(imgtui::store::images_sha256(&kept), job.images[0].sha256, "the recorded hash is the file's");
+    let job = store.job(cut).unwrap().unwrap();
+    assert_eq!((job.status, job.images.len()), (JobStatus::Interrupted, 0), "a cut-short file is not an image");
+    assert_eq!(imgtui::store::sweep_temp_files(&images), 1, "the cut-short temp file is swept");
+    assert_eq!(std::fs::read_dir(&images).unwrap().count(), 1, "only the recovered image is left");
+}
+
+fn write_test_png(dir: &Path) -> PathBuf {
+    let path = dir.join("source.png");
+    image::RgbaImage::from_pixel(8, 8, image::Rgba([1, 2, 3, 255])).save(&path).unwrap();
+    path
+}

@@ -8,7 +8,8 @@ use tokio::sync::mpsc;
 
 use crate::api::{ApiError, Client, ImagesResult, Progress, ReceivedImage, RequestControl};
 use crate::store::{
-    DoneOutcome, ImageRecord, ImageRequest, InputRecord, JobId, JobStatus, SharedStore, StoreError, now_ms, save_images,
+    DoneOutcome, ImageRecord, ImageRequest, InputRecord, JobId, JobStatus, PendingImage, SharedStore, StoreError,
+    now_ms, save_images,
 };
 
 /// How a job ended.
@@ -180,7 +181,15 @@ async fn finish_done(
     let (dirs, req, res) = (dirs.to_vec(), request.clone(), result.clone());
     // Writing is disk I/O: off the async workers. Files land before the job is marked done.
     tracing::debug!(job = id, "answer parsed");
-    let written = tokio::task::spawn_blocking(move || write_with_fallback(&dirs, &req, &res)).await;
+    // Each image is noted in the history before it is written: if imgtui is killed between
+    // the write and the record, the next start recovers the whole file into this job.
+    let noting = store.clone();
+    let note = move |image: &PendingImage| {
+        if let Err(e) = noting.blocking(|s| s.note_pending(id, image)) {
+            tracing::warn!(job = id, "history: cannot note an image before writing it: {e}");
+        }
+    };
+    let written = tokio::task::spawn_blocking(move || write_with_fallback(&dirs, &req, &res, &note)).await;
     tracing::debug!(job = id, "images written");
     let (saved, unsaved, mut warnings) =
         written.unwrap_or_else(|e| (Vec::new(), unsaved_all(&result, &e.to_string()), Vec::new()));
@@ -241,7 +250,12 @@ async fn keep_rejected(dirs: &[PathBuf], request: &ImageRequest, result: &mut Im
 pub type Written = (Vec<ImageRecord>, Vec<(ReceivedImage, String)>, Vec<String>);
 
 /// Tries each folder in turn for the images the previous one could not take.
-pub fn write_with_fallback(dirs: &[PathBuf], request: &ImageRequest, result: &ImagesResult) -> Written {
+pub fn write_with_fallback(
+    dirs: &[PathBuf],
+    request: &ImageRequest,
+    result: &ImagesResult,
+    before_write: &dyn Fn(&PendingImage),
+) -> Written {
     let now = SystemTime::now();
     let mut saved = Vec::new();
     // Positions in `result.images` still to write: the bytes are not copied per folder.
@@ -262,7 +276,7 @@ pub fn write_with_fallback(dirs: &[PathBuf], request: &ImageRequest, result: &Im
         if !reasons.is_empty() {
             warnings.push(format!("{}; writing to {} instead", reasons.join("; "), dir.display()));
         }
-        let outcome = save_images(dir, request, result, &pending, now);
+        let outcome = save_images(dir, request, result, &pending, now, before_write);
         if rescue {
             outcome.saved.iter().for_each(|image| super::rescue::make_private(&image.path));
         }

@@ -1,6 +1,6 @@
 //! Writing a finished request's images: PNG text metadata added, hashed, written atomically.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
@@ -24,14 +24,26 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// An image about to be written: where its bytes go first, and what they will be. Recorded
+/// in the history before the write, so a killed imgtui's whole temp file can be recovered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingImage {
+    pub temp: PathBuf,
+    pub dir: PathBuf,
+    pub name: String,
+    /// The record the image gets once in place (its `path` is the intended one).
+    pub record: ImageRecord,
+}
+
 /// Writes the images of `result` at positions `which` (in `result.images`) into `dir`. PNGs
-/// carry the prompt and parameters.
+/// carry the prompt and parameters. `before_write` learns each image before its bytes go out.
 pub fn save_images(
     dir: &Path,
     request: &ImageRequest,
     result: &ImagesResult,
     which: &[usize],
     now: SystemTime,
+    before_write: &dyn Fn(&PendingImage),
 ) -> SaveOutcome {
     let mut outcome = SaveOutcome::default();
     for (&position, image) in which.iter().filter_map(|p| Some(p).zip(result.images.get(*p))) {
@@ -41,20 +53,26 @@ pub fn save_images(
         };
         let extension = image.format.map_or("bin", ImageFormat::extension);
         let name = files::image_file_name(now, request.prompt(), image.index + 1, extension);
-        match files::write_new_file_atomically(dir, &name, &bytes) {
+        let facts = ImageFacts::from_header(&bytes).ok();
+        let intended = dir.join(&name);
+        let record = ImageRecord {
+            index: image.index,
+            path: std::path::absolute(&intended).unwrap_or(intended),
+            format: image.format.map_or("unknown", ImageFormat::api_name).to_string(),
+            width: facts.map(|f| f.width),
+            height: facts.map(|f| f.height),
+            bytes: bytes.len() as u64,
+            sha256: sha256_hex(&bytes),
+        };
+        let pending = PendingImage { temp: files::temp_path(dir, &name), dir: dir.to_path_buf(), name, record };
+        before_write(&pending);
+        match files::write_new_file_via(&pending.temp, dir, &pending.name, &bytes) {
             Ok(path) => {
-                let facts = ImageFacts::from_header(&bytes).ok();
-                outcome.saved.push(ImageRecord {
-                    index: image.index,
-                    path: std::path::absolute(&path).unwrap_or(path),
-                    format: image.format.map_or("unknown", ImageFormat::api_name).to_string(),
-                    width: facts.map(|f| f.width),
-                    height: facts.map(|f| f.height),
-                    bytes: bytes.len() as u64,
-                    sha256: sha256_hex(&bytes),
-                });
+                outcome.saved.push(ImageRecord { path: std::path::absolute(&path).unwrap_or(path), ..pending.record })
             }
-            Err(e) => outcome.unsaved.push((position, format!("cannot write {}: {e}", dir.join(&name).display()))),
+            Err(e) => {
+                outcome.unsaved.push((position, format!("cannot write {}: {e}", dir.join(&pending.name).display())))
+            }
         }
     }
     outcome

@@ -40,7 +40,11 @@ pub struct DoneOutcome {
 }
 
 /// One row per image file of job `id`; a row for the same position is replaced.
-fn insert_images(tx: &rusqlite::Transaction<'_>, id: JobId, images: &[ImageRecord]) -> rusqlite::Result<()> {
+pub(super) fn insert_image_rows(
+    tx: &rusqlite::Transaction<'_>,
+    id: JobId,
+    images: &[ImageRecord],
+) -> rusqlite::Result<()> {
     for image in images {
         tx.execute(
             "INSERT OR REPLACE INTO images (job_id, idx, path, format, width, height, bytes, sha256)
@@ -97,15 +101,9 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         running_elsewhere: None,
     })
     .map(|mut summary| {
-        summary.running_elsewhere = running_elsewhere(summary.status, row.get(10).ok().flatten());
+        summary.running_elsewhere = super::owners::running_elsewhere(summary.status, row.get(10).ok().flatten());
         summary
     })
-}
-
-/// The pid of another live imgtui running a job of `status` owned by `owner`.
-fn running_elsewhere(status: JobStatus, owner: Option<u32>) -> Option<u32> {
-    let unfinished = matches!(status, JobStatus::Queued | JobStatus::Running);
-    owner.filter(|pid| unfinished && *pid != std::process::id() && super::images::process_alive(*pid))
 }
 
 impl Store {
@@ -169,7 +167,8 @@ impl Store {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| super::db_error(&path, &e);
         let tx = self.conn.transaction().map_err(err)?;
-        insert_images(&tx, id, &outcome.images).map_err(err)?;
+        insert_image_rows(&tx, id, &outcome.images).map_err(err)?;
+        tx.execute("DELETE FROM pending_images WHERE job_id = ?1", params![id]).map_err(err)?;
         let changed = tx
             .execute(
                 "UPDATE jobs SET status = ?11, finished_at = ?2, retries = ?3, usage = ?4,
@@ -203,7 +202,7 @@ impl Store {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| super::db_error(&path, &e);
         let tx = self.conn.transaction().map_err(err)?;
-        insert_images(&tx, id, images).map_err(err)?;
+        insert_image_rows(&tx, id, images).map_err(err)?;
         if !images.is_empty() {
             tx.execute("UPDATE jobs SET status = 'done' WHERE id = ?1 AND status = 'failed'", params![id])
                 .map_err(err)?;
@@ -228,47 +227,6 @@ impl Store {
         )
     }
 
-    /// Jobs that a dead process left queued or running become `interrupted`. Jobs of a live
-    /// imgtui (another terminal may run one) are left alone. Returns how many changed.
-    pub fn mark_interrupted(&mut self, now: i64) -> Result<usize, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, owner_pid FROM jobs WHERE status IN ('queued', 'running')")
-            .map_err(|e| super::db_error(&self.path, &e))?;
-        let orphans: Vec<JobId> = stmt
-            .query_map([], |row| Ok((row.get::<_, JobId>(0)?, row.get::<_, Option<u32>>(1)?)))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| super::db_error(&self.path, &e))?
-            .into_iter()
-            .filter(|(_, pid)| !pid.is_some_and(super::images::process_alive))
-            .map(|(id, _)| id)
-            .collect();
-        drop(stmt);
-        for id in &orphans {
-            self.conn
-                .execute(
-                    "UPDATE jobs SET status = 'interrupted', finished_at = ?2,
-                       error = coalesce(error, 'imgtui stopped before the job finished; re-run it to try again')
-                     WHERE id = ?1",
-                    params![id, now],
-                )
-                .map_err(|e| self.err(e))?;
-        }
-        Ok(orphans.len())
-    }
-
-    /// This process's own unfinished jobs become `interrupted` (it was stopped by a signal).
-    pub fn mark_own_interrupted(&mut self, pid: u32, now: i64) -> Result<usize, StoreError> {
-        self.conn
-            .execute(
-                "UPDATE jobs SET status = 'interrupted', finished_at = ?2,
-                   error = coalesce(error, 'imgtui was stopped before the job finished; re-run it to try again')
-                 WHERE owner_pid = ?1 AND status IN ('queued', 'running')",
-                params![pid, now],
-            )
-            .map_err(|e| self.err(e))
-    }
-
     fn update(&mut self, id: JobId, sql: &str, values: impl rusqlite::Params) -> Result<(), StoreError> {
         match self.conn.execute(sql, values).map_err(|e| self.err(e))? {
             0 => Err(StoreError::NoSuchJob(id)),
@@ -283,7 +241,7 @@ impl Store {
             .conn
             .query_row("SELECT owner_pid FROM jobs WHERE id = ?1", params![id], |row| row.get::<_, Option<u32>>(0))
             .map_err(|e| self.err(e))?;
-        if let Some(pid) = running_elsewhere(record.status, owner) {
+        if let Some(pid) = super::owners::running_elsewhere(record.status, owner) {
             return Err(StoreError::RunningElsewhere { id, pid });
         }
         self.conn.execute("DELETE FROM jobs WHERE id = ?1", params![id]).map_err(|e| self.err(e))?;

@@ -4,6 +4,8 @@
 mod images;
 mod jobs;
 pub mod model;
+mod owners;
+mod pending;
 pub mod png_text;
 mod schema;
 mod shared;
@@ -13,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-pub use images::{SaveOutcome, save_images, sha256_hex as images_sha256, sweep_temp_files};
+pub use images::{PendingImage, SaveOutcome, save_images, sha256_hex as images_sha256, sweep_temp_files};
 pub use jobs::{DoneOutcome, JobQuery, TokensPerDay};
 pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};
 pub use shared::SharedStore;

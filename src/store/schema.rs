@@ -51,6 +51,21 @@ const MIGRATIONS: &[&str] = &[
         sha256  TEXT NOT NULL,
         PRIMARY KEY (job_id, idx)
     );",
+    // 2: images about to be written, recorded first, so a whole temp file left by a killed
+    // imgtui can be recognised (size and hash) and recovered into its job at the next start.
+    "CREATE TABLE pending_images (
+        job_id    INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        idx       INTEGER NOT NULL,
+        temp_path TEXT NOT NULL,
+        dir       TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        format    TEXT NOT NULL,
+        width     INTEGER,
+        height    INTEGER,
+        bytes     INTEGER NOT NULL,
+        sha256    TEXT NOT NULL,
+        PRIMARY KEY (job_id, idx)
+    );",
 ];
 
 /// The schema version this build writes.

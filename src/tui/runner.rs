@@ -258,7 +258,8 @@ impl Runner {
         let (mut written, mut problems) = (0, Vec::new());
         for (id, request, result) in waiting {
             let (dirs, req, res) = (dirs.clone(), request.clone(), result.clone());
-            let attempt = tokio::task::spawn_blocking(move || jobs::write_with_fallback(&dirs, &req, &res)).await;
+            let attempt =
+                tokio::task::spawn_blocking(move || jobs::write_with_fallback(&dirs, &req, &res, &|_| {})).await;
             let (saved, unsaved, _) = attempt.unwrap_or_else(|e| (Vec::new(), Vec::new(), vec![e.to_string()]));
             written += saved.len();
             if !saved.is_empty()
