@@ -35,6 +35,11 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
     notices.iter().for_each(|n| eprintln!("imgtui: {}", escape_controls(n)));
     let store = match opened {
         Ok(store) => store,
+        // A data dir this user cannot write (read-only, full): the history is still shown.
+        Err(e) if let Ok(store) = crate::store::Store::open_read_only(&paths.data_dir) => {
+            eprintln!("imgtui: showing the history read-only ({})", escape_controls(&e.to_string()));
+            crate::store::SharedStore::new(store)
+        }
         // The history or its folder cannot be used: the environment failed, not the input.
         Err(e) => {
             eprintln!("imgtui: {}", escape_controls(&e.to_string()));

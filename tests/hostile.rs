@@ -393,3 +393,33 @@ fn a_model_name_that_is_no_name_is_refused_and_spaces_around_one_are_trimmed() {
     let out = imgtui(data.path()).args(["generate", "fox", "-m", " gpt-image-2 "]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn history_can_be_read_from_a_data_dir_this_user_cannot_write() {
+    // Needs a second user: as root, `setpriv` runs the binary as nobody.
+    let root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    if !root || std::process::Command::new("setpriv").arg("--help").output().is_err() {
+        println!("skipped: needs root and setpriv to act as another user");
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let out = imgtui(data.path()).args(["generate", "a readable fox"]).output().unwrap();
+    assert!(out.status.success());
+    // Everyone may read it; only root may write.
+    assert!(std::process::Command::new("chmod").arg("-R").arg("a+rX").arg(data.path()).status().unwrap().success());
+    for args in [vec!["history"], vec!["history", "show", "1"]] {
+        let out = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_imgtui"))
+            .env("HOME", data.path())
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stdout.contains("a readable fox"), "{args:?}: {stdout}{stderr}");
+    }
+}

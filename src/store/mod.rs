@@ -73,6 +73,26 @@ impl Store {
         }
     }
 
+    /// Opens `data_dir/history.sqlite3` only to read it, for a data dir this user cannot write
+    /// (read-only, full, another user's): nothing is migrated, marked or swept.
+    pub fn open_read_only(data_dir: &Path) -> Result<Self, StoreError> {
+        let path = data_dir.join(DB_FILE);
+        if !path.is_file() {
+            return Err(StoreError::Db { path: path.display().to_string(), message: "there is no history yet".into() });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let uri = |mode: &str| format!("file:{}?{mode}", path.display()).replace('#', "%23");
+        // `mode=ro` still reads a WAL; where even that needs a write (no -shm file), the file
+        // is read as it stands.
+        let readable = |conn: &Connection| conn.query_row("SELECT count(*) FROM jobs", [], |row| row.get::<_, i64>(0));
+        let conn = Connection::open_with_flags(uri("mode=ro"), flags)
+            .and_then(|conn| readable(&conn).map(|_| conn))
+            .or_else(|_| Connection::open_with_flags(uri("immutable=1"), flags))
+            .map_err(|e| db_error(&path, &e))?;
+        readable(&conn).map_err(|e| db_error(&path, &e))?;
+        Ok(Self { conn, path, recovered: None })
+    }
+
     /// A private in-memory history, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Self, StoreError> {
         let path = PathBuf::from(":memory:");
