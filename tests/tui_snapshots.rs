@@ -24,7 +24,7 @@ fn state() -> State {
         imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
         Keymap::builtin(),
         "gpt-image-1".into(),
-        "demo http://127.0.0.1:8080/v1".into(),
+        "demo".into(),
     );
     s.banner.push("Demo mode: no API key found, so imgtui runs on its built-in demo server.".into());
     s

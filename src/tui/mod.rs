@@ -46,8 +46,10 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let (theme, theme_problem) = Theme::load(theme_choice.as_deref(), &config_dir.join("themes"), no_color);
 
     let cfg = engine.client.config();
-    // The provider alone when it is its usual address; a gateway or the demo shows where.
-    let endpoint = if cfg.base_url.trim_end_matches('/') == cfg.provider.default_base_url() {
+    // The provider alone at its usual address (the demo's is a random local port); a gateway
+    // shows where.
+    let usual = cfg.provider == Provider::Demo || cfg.base_url.trim_end_matches('/') == cfg.provider.default_base_url();
+    let endpoint = if usual {
         cfg.provider.to_string()
     } else {
         format!("{} {}", cfg.provider, crate::catalog::fetch::public_url(&cfg.base_url))
