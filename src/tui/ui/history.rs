@@ -76,7 +76,7 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, widt
         },
     };
     let head = format!(" {glyph} #{:<4} ", row.id);
-    let model = format!("{:<16} ", model_name(&row.model, 16));
+    let model = format!("{:<20} ", model_name(&row.model, 20));
     let detail = format!("{:<18} ", fit(&detail, 18));
     let used = head.chars().count() + model.chars().count() + detail.chars().count();
     let prompt = fit(&row.prompt, width.saturating_sub(used));
@@ -108,10 +108,14 @@ pub fn clock(d: Duration) -> String {
     if secs < 60 { format!("{:.1}s", d.as_secs_f64()) } else { format!("{}m{:02}s", secs / 60, secs % 60) }
 }
 
-/// A model name in `width` characters, cut in the middle: the tail tells `gpt-image-2.5-flare`
-/// from `gpt-image-2.5-sunburst` and `gpt-image-1.5` from `gpt-image-1`.
+/// A model name in `width` characters: whole when it fits, else with `gpt-image-` shortened to
+/// `gpt-img-`, else cut in the middle (the tail tells flare from sunburst, 1.5 from 1).
 fn model_name(name: &str, width: usize) -> String {
     let name = crate::text::escape_controls(name);
+    let name = match name.strip_prefix("gpt-image-") {
+        Some(rest) if name.chars().count() > width => format!("gpt-img-{rest}"),
+        _ => name,
+    };
     let chars: Vec<char> = name.chars().collect();
     if chars.len() <= width {
         return name;
