@@ -381,3 +381,19 @@ fn partials_turn_streaming_on_and_a_running_job_previews_its_newest_partial() {
     assert_eq!(s.live[&5].phase, "partial 2");
     assert_eq!(s.preview_path(), Some(path));
 }
+
+#[test]
+fn enter_closes_the_search_box_and_keeps_the_filter_so_the_results_can_be_used() {
+    let mut s = state();
+    with_history(&mut s, vec![summary(12, JobStatus::Done), summary(11, JobStatus::Done)]);
+    s.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('/')));
+    type_text(&mut s, "job 12");
+    update(&mut s, key(KeyCode::Enter));
+    assert!(!s.history.searching, "the box is closed");
+    assert_eq!(s.history.search, "job 12", "the filter stays");
+    let before = s.selected_job_id();
+    update(&mut s, key(KeyCode::Char('j')));
+    assert_eq!(s.history.search, "job 12", "j is no longer typed into the box");
+    assert_ne!(s.selected_job_id(), before, "j moves in the results");
+}

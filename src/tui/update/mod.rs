@@ -285,6 +285,11 @@ fn confirm(state: &mut State) -> Vec<Command> {
             models::use_typed_name(state, &name);
             return Vec::new();
         }
+        None if state.history.searching => {
+            // Enter in the search box: the box closes, the filter stays (Esc clears it).
+            state.history.searching = false;
+            return Vec::new();
+        }
         other => {
             state.overlay = other;
             return Vec::new();
