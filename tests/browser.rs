@@ -265,3 +265,30 @@ fn dall_e_2_refusals_show_in_the_list_and_the_mask_is_checked_against_the_image(
     );
     assert!(update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL))).is_empty());
 }
+
+#[test]
+fn a_checked_mask_stays_valid_when_the_browser_lists_its_folder_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = common::write_png(dir.path(), "red1024.png", (64, 64), [200, 0, 0, 255], None);
+    let mask = common::write_png(dir.path(), "mask1024.png", (64, 64), [0, 0, 0, 255], Some((0, 0, 8, 8)));
+    let mut s = state_in(dir.path());
+    s.prompt.insert_str("a hat");
+    s.form.switch_mode(JobMode::Edit, &s.catalog);
+    s.form.images = vec![image.clone()];
+    s.form.mask = Some(mask.clone());
+    // The picks' own checks: the image's header, the mask's pixels.
+    deliver_listing(
+        &mut s,
+        &[
+            Command::InspectFiles { paths: vec![image], masks: false },
+            Command::InspectFiles { paths: vec![mask.clone()], masks: true },
+        ],
+    );
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    // `+ add an image` opens the browser on the same folder: its listing reads headers only.
+    let commands = open_browser(&mut s);
+    deliver_listing(&mut s, &commands);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.errors.is_empty(), "the mask is still valid: {:?}", s.errors);
+    assert_eq!(s.input_facts[&mask].has_transparent_pixel, Some(true));
+}

@@ -238,6 +238,16 @@ pub struct InputFile {
     /// For masks: whether a pixel has alpha 0 (`None` when it could not be decoded or was not
     /// looked at).
     pub has_transparent_pixel: Option<bool>,
+    /// What was checked: the header only, or (for a mask) its pixels too. A header read never
+    /// stands in for a full check.
+    pub depth: Depth,
+}
+
+/// How far a file was looked at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Depth {
+    Header,
+    Pixels,
 }
 
 impl InputFile {
@@ -250,7 +260,8 @@ impl InputFile {
             }
             _ => None,
         };
-        Self { label: path.display().to_string(), facts, has_transparent_pixel }
+        let depth = if is_mask { Depth::Pixels } else { Depth::Header };
+        Self { label: path.display().to_string(), facts, has_transparent_pixel, depth }
     }
 
     /// The same facts for a file held in memory (the demo server's uploads).
@@ -260,7 +271,8 @@ impl InputFile {
             Ok(f) if is_mask && f.format == ImageFormat::Png => image_facts::has_transparent_pixel(bytes).ok(),
             _ => None,
         };
-        Self { label: label.into(), facts, has_transparent_pixel }
+        let depth = if is_mask { Depth::Pixels } else { Depth::Header };
+        Self { label: label.into(), facts, has_transparent_pixel, depth }
     }
 }
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::api::validate::Depth;
 use crate::browse::{self, EntryKind};
 use crate::tui::action::Action;
 use crate::tui::event::{AppEvent, Command};
@@ -173,7 +174,14 @@ pub fn on_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                     browser.pending.retain(|p| *p != path);
                     browser.facts.insert(path.clone(), file.clone());
                 }
-                if state.form.images.contains(&path) || state.form.mask.as_ref() == Some(&path) {
+                // The mask needs its pixels checked: the browser's header-only read of the same
+                // file (listing its folder) must not replace that check.
+                let needed = if state.form.mask.as_ref() == Some(&path) {
+                    Some(Depth::Pixels)
+                } else {
+                    state.form.images.contains(&path).then_some(Depth::Header)
+                };
+                if needed.is_some_and(|depth| file.depth >= depth) {
                     state.input_facts.insert(path, file);
                 }
             }
