@@ -38,7 +38,10 @@ pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
         Err(code) => return code,
     };
     options.input_fidelity = args.input_fidelity;
-    let request = ImageRequest::Edit(EditRequest { prompt, model, images: args.images, mask: args.mask, options });
+    // Kept absolute and canonical: a re-run from another folder must send the same files.
+    let images = args.images.iter().map(|p| jobs::canonical(p)).collect();
+    let mask = args.mask.as_deref().map(jobs::canonical);
+    let request = ImageRequest::Edit(EditRequest { prompt, model, images, mask, options });
     run_job(&engine, &args.image.output, request, None, args.image.force_model).await
 }
 

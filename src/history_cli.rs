@@ -20,7 +20,19 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
         };
         engine.load_catalog(crate::catalog::fetch::Fetch::IfStale).await;
         return match engine.store.run(move |s| s.job(id)).await {
-            Ok(Some(record)) => headless::run_job(&engine, &output, record.request, None, force_model).await,
+            Ok(Some(record)) => {
+                // The same pictures or none: a changed or missing input is refused, with hashes.
+                let inputs = record.inputs.clone();
+                let changed =
+                    tokio::task::spawn_blocking(move || crate::jobs::changed_inputs(&inputs)).await.unwrap_or_default();
+                if !changed.is_empty() {
+                    return invalid(&format!(
+                        "job {id} is not re-run: its inputs are not the files it sent: {}",
+                        changed.join("; ")
+                    ));
+                }
+                headless::run_job(&engine, &output, record.request, None, force_model).await
+            }
             Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
             Err(e) => failed(&e),
         };

@@ -285,3 +285,33 @@ async fn a_history_locked_by_another_process_is_waited_for_and_done_means_record
     let job: serde_json::Value = serde_json::from_str(&shown).unwrap();
     assert_eq!((job["status"].as_str(), job["images"].as_array().map(Vec::len)), (Some("done"), Some(1)), "{job}");
 }
+
+#[tokio::test]
+async fn a_rerun_from_another_folder_sends_the_same_file_and_refuses_a_changed_one() {
+    let data = tempfile::tempdir().unwrap();
+    let (imgs, other) = (data.path().join("imgs"), data.path().join("other"));
+    std::fs::create_dir_all(&imgs).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    common::write_png(&imgs, "tmpin3.png", (64, 64), [200, 0, 0, 255], None);
+    common::write_png(&other, "tmpin3.png", (64, 64), [0, 0, 200, 255], None);
+    let (code, _, stderr) =
+        run(imgtui(data.path()).current_dir(&imgs).args(["edit", "a hat", "--demo", "--image", "tmpin3.png"])).await;
+    assert_eq!(code, 0, "{stderr}");
+    let (_, shown, _) = run(imgtui(data.path()).args(["history", "show", "1", "--json"])).await;
+    let job: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let recorded = job["request"]["images"][0].as_str().unwrap().to_string();
+    assert_eq!(PathBuf::from(&recorded), std::fs::canonicalize(imgs.join("tmpin3.png")).unwrap(), "absolute");
+    let (code, _, stderr) =
+        run(imgtui(data.path()).current_dir(&other).args(["history", "rerun", "1", "--demo"])).await;
+    assert_eq!(code, 0, "the same file, from anywhere: {stderr}");
+    // The picture at that path changes: the re-run is refused, naming both hashes.
+    common::write_png(&imgs, "tmpin3.png", (64, 64), [0, 200, 0, 255], None);
+    let (code, _, stderr) =
+        run(imgtui(data.path()).current_dir(&other).args(["history", "rerun", "1", "--demo"])).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("changed since (sha256 was ") && stderr.contains(", now "), "{stderr}");
+    std::fs::remove_file(imgs.join("tmpin3.png")).unwrap();
+    let (code, _, stderr) = run(imgtui(data.path()).args(["history", "rerun", "1", "--demo"])).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is gone (it had sha256 "), "{stderr}");
+}

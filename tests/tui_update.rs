@@ -397,3 +397,25 @@ fn enter_closes_the_search_box_and_keeps_the_filter_so_the_results_can_be_used()
     assert_eq!(s.history.search, "job 12", "j is no longer typed into the box");
     assert_ne!(s.selected_job_id(), before, "j moves in the results");
 }
+
+#[test]
+fn loading_or_rerunning_an_edit_checks_its_inputs_and_warns_when_they_changed() {
+    let mut s = state();
+    let request = imgtui::api::EditRequest::new("gpt-image-2", "a hat", vec!["/imgs/in.png".into()]);
+    let mut job = record(5, imgtui::api::GenerateRequest::new("gpt-image-2", "x"), vec![]);
+    job.request = ImageRequest::Edit(request);
+    job.inputs = vec![imgtui::store::InputRecord {
+        role: "image".into(),
+        path: "/imgs/in.png".into(),
+        sha256: Some("aaaa".into()),
+    }];
+    let commands = update(&mut s, Msg::App(AppEvent::Rerun(Box::new(job.clone()))));
+    assert!(matches!(commands.first(), Some(Command::CheckInputs { id: 5, .. })), "{commands:?}");
+    assert!(commands.iter().any(|c| matches!(c, Command::Submit { .. })));
+    update(
+        &mut s,
+        Msg::App(AppEvent::InputsChecked { id: 5, changed: vec!["image /imgs/in.png changed since".into()] }),
+    );
+    let (notice, _) = s.notice.clone().unwrap();
+    assert!(notice.contains("job 5's inputs are not the files it sent"), "{notice}");
+}

@@ -93,6 +93,11 @@ pub enum AppEvent {
     },
     /// The provider's list of models (or the built-in one, when it could not be had).
     ModelsListed(crate::catalog::Listing),
+    /// How a job's recorded inputs differ from the files now at their paths (empty: the same).
+    InputsChecked {
+        id: JobId,
+        changed: Vec<String>,
+    },
 }
 
 #[derive(Debug)]
@@ -134,4 +139,9 @@ pub enum Command {
     },
     CompletePath(String),
     ResolvePath(PathBuf),
+    /// Compare a job's recorded inputs (hashes) with the files now at their paths.
+    CheckInputs {
+        id: JobId,
+        inputs: Vec<crate::store::InputRecord>,
+    },
 }

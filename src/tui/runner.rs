@@ -139,6 +139,12 @@ impl Runner {
                     this.send(AppEvent::DirListed { generation, listing });
                 });
             }
+            Command::CheckInputs { id, inputs } => {
+                tokio::task::spawn_blocking(move || {
+                    let changed = jobs::changed_inputs(&inputs);
+                    this.send(AppEvent::InputsChecked { id, changed });
+                });
+            }
             Command::InspectFiles { paths, masks } => {
                 tokio::task::spawn_blocking(move || {
                     let files = paths.into_iter().map(|p| (p.clone(), InputFile::inspect(&p, masks))).collect();

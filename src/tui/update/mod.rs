@@ -207,7 +207,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             (Some(id), Some(details)) if details.id == id => {
                 let details = details.clone();
                 load_into_form(state, &details);
-                inspect_inputs(state)
+                inspect_inputs(state, &details)
             }
             (Some(id), _) => {
                 state.load_when_ready = Some(id);
@@ -363,9 +363,13 @@ fn load_into_form(state: &mut State, job: &JobRecord) {
     state.set_notice(format!("loaded job {} into the form", job.id), Severity::Info);
 }
 
-/// The inputs of an edit loaded from the history need their facts read again.
-fn inspect_inputs(state: &State) -> Vec<Command> {
+/// The inputs of an edit loaded from the history need their facts read again, and a check
+/// that they are still the files the job sent.
+fn inspect_inputs(state: &State, job: &JobRecord) -> Vec<Command> {
     let mut commands = Vec::new();
+    if !job.inputs.is_empty() {
+        commands.push(Command::CheckInputs { id: job.id, inputs: job.inputs.clone() });
+    }
     if !state.form.images.is_empty() {
         commands.push(Command::InspectFiles { paths: state.form.images.clone(), masks: false });
     }
@@ -450,7 +454,7 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                 let mut commands = Vec::new();
                 if state.load_when_ready.take() == Some(record.id) {
                     load_into_form(state, &record);
-                    commands = inspect_inputs(state);
+                    commands = inspect_inputs(state, &record);
                 }
                 state.image_index = state.image_index.min(record.images.len().saturating_sub(1));
                 state.details = Some(*record);
@@ -494,6 +498,15 @@ fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         AppEvent::Rerun(record) => models::rerun(state, *record),
         AppEvent::ModelsListed(listing) => {
             models::listed(state, listing);
+            Vec::new()
+        }
+        AppEvent::InputsChecked { id, changed } => {
+            if !changed.is_empty() {
+                state.set_notice(
+                    format!("job {id}'s inputs are not the files it sent: {}", changed.join("; ")),
+                    Severity::Warning,
+                );
+            }
             Vec::new()
         }
         AppEvent::Deleted { id, problems } => {

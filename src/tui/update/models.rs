@@ -103,5 +103,7 @@ pub(super) fn rerun(state: &mut State, record: JobRecord) -> Vec<Command> {
         return Vec::new();
     }
     state.set_notice(format!("re-running job {}", record.id), Severity::Info);
-    vec![Command::Submit { request: Box::new(record.request), parent: None }]
+    let check =
+        (!record.inputs.is_empty()).then(|| Command::CheckInputs { id: record.id, inputs: record.inputs.clone() });
+    check.into_iter().chain([Command::Submit { request: Box::new(record.request), parent: None }]).collect()
 }
