@@ -419,3 +419,18 @@ fn loading_or_rerunning_an_edit_checks_its_inputs_and_warns_when_they_changed() 
     let (notice, _) = s.notice.clone().unwrap();
     assert!(notice.contains("job 5's inputs are not the files it sent"), "{notice}");
 }
+
+#[test]
+fn queued_jobs_are_counted_apart_and_cancelled_without_the_billing_question() {
+    let mut s = state();
+    for id in 1..=4 {
+        update(&mut s, Msg::App(AppEvent::JobQueued { id }));
+    }
+    update(&mut s, Msg::App(AppEvent::JobStarted { id: 1 }));
+    assert_eq!(s.running_and_queued(), (1, 3));
+    with_history(&mut s, vec![summary(4, JobStatus::Queued)]);
+    s.focus = Focus::History;
+    let commands = update(&mut s, key(KeyCode::Char('c')));
+    assert_eq!(commands, [Command::CancelJob(4)], "no confirmation for a job never sent");
+    assert!(s.overlay.is_none());
+}

@@ -282,6 +282,12 @@ impl State {
         self.live.get(&id)?.partial.as_ref()
     }
 
+    /// Jobs of this process that are running, and that wait for a free slot.
+    pub fn running_and_queued(&self) -> (usize, usize) {
+        let queued = self.live.values().filter(|job| job.phase == "queued").count();
+        (self.live.len() - queued, queued)
+    }
+
     pub fn preview_for(&self, key: &PreviewKey) -> Option<&Arc<Prepared>> {
         self.previews.iter().find(|p| p.key == *key)
     }

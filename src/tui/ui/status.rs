@@ -29,7 +29,11 @@ pub fn banner_height(state: &State, width: u16) -> u16 {
 pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let compose = matches!(state.focus, Focus::Prompt | Focus::Settings);
     let tab = |name: &str, on: bool| styled(format!(" {name} "), if on { theme.selection() } else { theme.muted() });
-    let running = if state.live.is_empty() { String::new() } else { format!(" ({} running)", state.live.len()) };
+    let running = match state.running_and_queued() {
+        (0, 0) => String::new(),
+        (running, 0) => format!(" ({running} running)"),
+        (running, queued) => format!(" ({running} running, {queued} queued)"),
+    };
     let line = Line::from(vec![
         tab("Compose", compose),
         Span::raw(" "),
@@ -44,7 +48,11 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
     let width = area.width as usize;
     let mut spans = vec![styled(format!(" {} · {} ", state.endpoint, state.graphics), theme.muted())];
     if !state.live.is_empty() {
-        spans.push(styled(format!("· {} running ", state.live.len()), theme.status(crate::store::JobStatus::Running)));
+        let text = match state.running_and_queued() {
+            (running, 0) => format!("· {running} running "),
+            (running, queued) => format!("· {running} running · {queued} queued "),
+        };
+        spans.push(styled(text, theme.status(crate::store::JobStatus::Running)));
     }
     if state.unsaved > 0 {
         spans.push(styled(format!("· {} unsaved (Ctrl-W) ", state.unsaved), theme.error()));

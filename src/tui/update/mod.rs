@@ -192,6 +192,11 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::CancelJob => match state.selected_job_id() {
+            // Nothing was sent for a queued job: it goes without a question.
+            Some(id) if state.live.get(&id).is_some_and(|job| job.phase == "queued") => {
+                state.set_notice(format!("job {id} cancelled before it started"), Severity::Info);
+                vec![Command::CancelJob(id)]
+            }
             Some(id) if state.live.contains_key(&id) => {
                 state.overlay = Some(Overlay::Confirm(Confirm::CancelJob(id)));
                 Vec::new()
