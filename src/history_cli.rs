@@ -66,8 +66,20 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
                 Err(message) => return invalid(&format!("--status: {message}")),
             };
             let query = JobQuery { search: args.search, status, before: None, limit: args.limit };
+            // What was asked for, to say so when nothing matches.
+            let filter: Vec<String> = [
+                query.search.as_ref().map(|s| format!("\"{}\"", escape_controls(s))),
+                query.status.map(|s| format!("status {}", s.as_str())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             match store.run(move |s| s.page(&query)).await {
                 Ok(rows) if args.json => print_json(&rows),
+                Ok(rows) if rows.is_empty() && !filter.is_empty() => {
+                    crate::outln!("no job matches {}", filter.join(" and "));
+                    ExitCode::SUCCESS
+                }
                 Ok(rows) => print_table(&rows),
                 Err(e) => failed(&e),
             }
@@ -81,6 +93,10 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
                 print_json(&value)
             }
             Ok(Some(record)) => print_record(&record, &partials(&record, &out_dir)),
+            Ok(None) if json => {
+                crate::outln!("{}", json!({ "ok": false, "error": format!("job {id} is not in the history") }));
+                ExitCode::from(EXIT_INVALID)
+            }
             Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
             Err(e) => failed(&e),
         },

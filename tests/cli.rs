@@ -315,3 +315,18 @@ async fn a_rerun_from_another_folder_sends_the_same_file_and_refuses_a_changed_o
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("is gone (it had sha256 "), "{stderr}");
 }
+
+#[tokio::test]
+async fn an_empty_search_says_nothing_matches_and_json_errors_stay_json() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(imgtui(data.path()).args(["generate", "a fox", "--demo"])).await;
+    assert_eq!(code, 0, "{stderr}");
+    let (_, stdout, _) = run(imgtui(data.path()).args(["history", "--search", "zzz"])).await;
+    assert_eq!(stdout.trim(), "no job matches \"zzz\"");
+    let (_, stdout, _) = run(imgtui(data.path()).args(["history", "--status", "failed"])).await;
+    assert_eq!(stdout.trim(), "no job matches status failed");
+    let (code, stdout, _) = run(imgtui(data.path()).args(["history", "show", "999", "--json"])).await;
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("JSON even for an error");
+    assert_eq!(v["ok"], false);
+}
