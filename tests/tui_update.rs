@@ -243,6 +243,7 @@ fn cancel_and_delete_ask_and_then_command() {
     let mut s = state();
     with_history(&mut s, vec![summary(2, JobStatus::Running), summary(1, JobStatus::Done)]);
     update(&mut s, Msg::App(AppEvent::JobQueued { id: 2 }));
+    update(&mut s, Msg::App(AppEvent::JobStarted { id: 2 }));
     s.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('d')));
     assert!(s.overlay.is_none() && s.notice.as_ref().unwrap().0.contains("cancel it (c) before deleting"));
