@@ -423,3 +423,11 @@ fn history_can_be_read_from_a_data_dir_this_user_cannot_write() {
         assert!(stdout.contains("a readable fox"), "{args:?}: {stdout}{stderr}");
     }
 }
+
+#[test]
+fn an_input_whose_name_has_a_newline_or_quotes_uploads_fine() {
+    let data = tempfile::tempdir().unwrap();
+    let odd = common::write_png(data.path(), "a\nb \"q\".png", (64, 64), [9, 9, 9, 255], None);
+    let out = imgtui(data.path()).arg("edit").arg("a hat").arg("--image").arg(&odd).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -33,7 +33,7 @@ pub(super) async fn read_parts(paths: &[impl AsRef<Path>]) -> Result<Vec<UploadF
         let bytes =
             tokio::fs::read(path).await.map_err(|e| ApiError::Input(format!("cannot read {}: {e}", path.display())))?;
         let format = ImageFormat::sniff(&bytes);
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "image".into());
+        let name = part_name(path, format);
         files.push(UploadFile {
             name,
             mime: format.map_or("application/octet-stream", ImageFormat::mime),
@@ -41,4 +41,29 @@ pub(super) async fn read_parts(paths: &[impl AsRef<Path>]) -> Result<Vec<UploadF
         });
     }
     Ok(files)
+}
+
+/// The part's filename: a label for the server, not the path. A name with quotes, newlines or
+/// other bytes a multipart header cannot carry becomes `image-N.ext`-like plain text.
+fn part_name(path: &Path, format: Option<ImageFormat>) -> String {
+    let ext = format.map_or("bin", ImageFormat::extension);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let safe = !name.is_empty()
+        && name.len() <= 200
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ' | '+' | ','));
+    if safe { name.to_string() } else { format!("image.{ext}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_names_are_labels_a_header_can_carry() {
+        let png = Some(ImageFormat::Png);
+        assert_eq!(part_name(Path::new("/x/red fox.png"), png), "red fox.png");
+        assert_eq!(part_name(Path::new("/x/a\nb.png"), png), "image.png");
+        assert_eq!(part_name(Path::new("/x/say \"hi\".png"), png), "image.png");
+        assert_eq!(part_name(Path::new("/x/日本.webp"), Some(ImageFormat::Webp)), "image.webp");
+    }
 }
