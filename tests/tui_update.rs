@@ -435,3 +435,23 @@ fn queued_jobs_are_counted_apart_and_cancelled_without_the_billing_question() {
     assert_eq!(commands, [Command::CancelJob(4)], "no confirmation for a job never sent");
     assert!(s.overlay.is_none());
 }
+
+#[test]
+fn deleting_a_job_keeps_the_selection_in_its_place() {
+    let mut s = state();
+    let rows = |ids: &[i64]| ids.iter().map(|id| summary(*id, JobStatus::Done)).collect::<Vec<_>>();
+    with_history(&mut s, rows(&[5, 4, 3, 2, 1]));
+    s.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('j')));
+    update(&mut s, key(KeyCode::Char('j')));
+    assert_eq!(s.selected_job_id(), Some(3));
+    update(&mut s, key(KeyCode::Char('d')));
+    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(3)]);
+    let commands = update(&mut s, Msg::App(AppEvent::Deleted { id: 3, problems: vec![] }));
+    let Some(Command::LoadHistory { generation, .. }) = commands.first() else { panic!("{commands:?}") };
+    update(
+        &mut s,
+        Msg::App(AppEvent::HistoryPage { rows: rows(&[5, 4, 2, 1]), append: false, generation: *generation }),
+    );
+    assert_eq!(s.selected_job_id(), Some(2), "the next older job, not the newest");
+}

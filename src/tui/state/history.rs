@@ -48,8 +48,9 @@ impl HistoryView {
         JobQuery { search, status: None, before, limit: PAGE }
     }
 
-    /// Takes a page. A first page keeps the selected job selected when it is still there
-    /// (or the top row selected when it was).
+    /// Takes a page. A first page keeps the selected job selected when it is still there, the
+    /// top row selected when it was, and the same place when the job is gone (deleted), so a
+    /// quick second `d` never lands on the newest job.
     pub fn receive(&mut self, rows: Vec<JobSummary>, append: bool, generation: u64) -> bool {
         if generation != self.generation {
             return false;
@@ -59,9 +60,13 @@ impl HistoryView {
         if append {
             self.rows.extend(rows);
         } else {
-            let keep = (self.selected > 0).then(|| self.selected_row().map(|r| r.id)).flatten();
+            let (at, kept) = (self.selected, self.selected_row().map(|r| r.id));
             self.rows = rows;
-            self.selected = keep.and_then(|id| self.rows.iter().position(|r| r.id == id)).unwrap_or(0);
+            self.selected = match kept {
+                _ if at == 0 => 0,
+                Some(id) => self.rows.iter().position(|r| r.id == id).unwrap_or(at),
+                None => at,
+            };
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         true
