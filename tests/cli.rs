@@ -330,3 +330,16 @@ async fn an_empty_search_says_nothing_matches_and_json_errors_stay_json() {
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("JSON even for an error");
     assert_eq!(v["ok"], false);
 }
+
+#[tokio::test]
+async fn the_log_says_what_each_job_did() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, _, stderr) =
+        run(imgtui(data.path()).env_remove("IMGTUI_LOG").args(["generate", "a fox", "--demo"])).await;
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, _) = run(imgtui(data.path()).args(["generate", "a fox", "--demo", "-m", "gpt-image-9"])).await;
+    assert_eq!(code, 1);
+    let log = std::fs::read_to_string(data.path().join("state/imgtui.log")).unwrap();
+    assert!(log.contains("job submitted") && log.contains("job=1") && log.contains("job done"), "{log}");
+    assert!(log.contains("job=2") && log.contains("job failed") && log.contains("model_not_found"), "{log}");
+}

@@ -60,7 +60,11 @@ pub async fn submit(
     let inputs = tokio::task::spawn_blocking(move || input_records(&hashing)).await.unwrap_or_default();
     let (request, provider) = (request.clone(), client.config().provider.name());
     let base_url = crate::catalog::fetch::public_url(&client.config().base_url);
-    store.run_patiently(move |s| s.insert_job(&request, provider, &base_url, parent_id, &inputs, now_ms())).await
+    let model = request.model().to_string();
+    let id =
+        store.run_patiently(move |s| s.insert_job(&request, provider, &base_url, parent_id, &inputs, now_ms())).await?;
+    tracing::info!(job = id, %model, provider, "job submitted");
+    Ok(id)
 }
 
 /// Runs job `id`: sends `request`, writes the images into the first of `dirs` that takes them
@@ -78,7 +82,18 @@ pub async fn execute(
     // history and on screen, instead of spinning "running" for ever.
     let run = std::panic::AssertUnwindSafe(execute_unguarded(client, store, id, request, dirs, ctl));
     match futures::FutureExt::catch_unwind(run).await {
-        Ok(outcome) => outcome,
+        Ok(outcome) => {
+            match &outcome {
+                JobOutcome::Done { saved, lost, retries, .. } => {
+                    tracing::info!(job = id, images = saved.len(), lost = lost.len(), retries, "job done");
+                }
+                JobOutcome::Failed { error, retries } => {
+                    tracing::info!(job = id, status = ?error.status(), retries, "job failed: {error}");
+                }
+                JobOutcome::Cancelled => tracing::info!(job = id, "job cancelled"),
+            }
+            outcome
+        }
         Err(panic) => {
             let why = panic
                 .downcast_ref::<&str>()

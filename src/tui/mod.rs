@@ -69,6 +69,9 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     if let Some(notice) = default_notice {
         state.set_notice(notice, state::Severity::Warning);
     }
+    for problem in engine.notices.iter().chain(&keymap_problem).chain(&theme_problem) {
+        tracing::warn!("{problem}");
+    }
     state.banner.extend(keymap_problem);
     state.banner.extend(theme_problem);
 
