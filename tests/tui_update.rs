@@ -455,3 +455,18 @@ fn deleting_a_job_keeps_the_selection_in_its_place() {
     );
     assert_eq!(s.selected_job_id(), Some(2), "the next older job, not the newest");
 }
+
+#[test]
+fn the_demo_line_goes_after_the_first_submit_and_a_stale_refusal_clears_once_fixed() {
+    let mut s = state();
+    s.demo_line = Some("Demo mode: no API key found".into());
+    let commands = update(&mut s, ctrl('s'));
+    assert!(commands.is_empty());
+    assert!(s.notice.as_ref().unwrap().0.starts_with("not sent"));
+    type_text(&mut s, "a fox");
+    assert!(s.notice.is_none(), "the refusal is stale once the prompt is there");
+    assert!(s.demo_line.is_some());
+    let commands = update(&mut s, ctrl('s'));
+    assert!(matches!(commands.as_slice(), [Command::Submit { .. }]));
+    assert!(s.demo_line.is_none(), "read, and its row given back");
+}

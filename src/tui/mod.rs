@@ -59,9 +59,9 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     state.catalog.listing.source = crate::catalog::ListingSource::Asking { provider: cfg.provider };
     state.configured_model = engine.config.default_model.clone();
     if cfg.provider == Provider::Demo {
-        state.banner.push(
-            "Demo mode: no API key found, so imgtui runs on its built-in demo server (images are drawn locally). \
-             Set TTAPI_API_KEY or OPENAI_API_KEY to use the real API."
+        state.demo_line = Some(
+            "Demo mode: no API key found; images are drawn locally. Set TTAPI_API_KEY or OPENAI_API_KEY for the \
+             real API."
                 .to_string(),
         );
     }

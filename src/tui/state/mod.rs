@@ -107,8 +107,12 @@ pub struct State {
     /// Load the selected job into the form as soon as its details arrive.
     pub load_when_ready: Option<JobId>,
     pub notice: Option<(String, Severity)>,
-    /// Shown at the top: demo mode, a damaged history moved aside, a bad config.
+    /// Shown at the top: a damaged history moved aside, a bad config.
     pub banner: Vec<String>,
+    /// The demo-mode line: one row at the top until the first submit.
+    pub demo_line: Option<String>,
+    /// The status line shows why a submit was refused; it clears once the form is valid.
+    pub refusal_shown: bool,
     /// "TTAPI https://api.ttapi.io/v1" or "demo http://127.0.0.1:…/v1".
     pub endpoint: String,
     pub now: Instant,
@@ -158,6 +162,8 @@ impl State {
             load_when_ready: None,
             notice: None,
             banner: Vec::new(),
+            demo_line: None,
+            refusal_shown: false,
             endpoint,
             now: Instant::now(),
             spinner: 0,
@@ -222,6 +228,11 @@ impl State {
         };
         if let Some(why) = self.catalog.refusal(&self.form.model) {
             self.errors.insert(0, FieldError::new("model", why));
+        }
+        // A "not sent" message is stale once its problems are fixed.
+        if self.refusal_shown && self.errors.is_empty() {
+            self.refusal_shown = false;
+            self.notice = None;
         }
     }
 

@@ -16,14 +16,21 @@ pub fn banner(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
+    let [demo, rest] =
+        Layout::vertical([Constraint::Length(u16::from(state.demo_line.is_some())), Constraint::Min(0)]).areas(area);
+    if let Some(line) = &state.demo_line {
+        let text = fit(line, (area.width as usize).saturating_sub(1));
+        frame.render_widget(Paragraph::new(format!(" {text}")).style(theme.banner()), demo);
+    }
     let lines: Vec<Line> = state.banner.iter().map(|b| Line::from(format!(" {b}"))).collect();
-    frame.render_widget(Paragraph::new(lines).style(theme.banner()).wrap(Wrap { trim: true }), area);
+    frame.render_widget(Paragraph::new(lines).style(theme.banner()).wrap(Wrap { trim: true }), rest);
 }
 
-/// Rows the banner needs at `width`, its lines wrapped.
+/// Rows the banner needs at `width`: one for the demo line, and the other lines wrapped.
 pub fn banner_height(state: &State, width: u16) -> u16 {
     let width = width.max(1) as usize;
-    state.banner.iter().map(|b| (b.chars().count() + 1).div_ceil(width) as u16).sum()
+    let rest: u16 = state.banner.iter().map(|b| (Line::from(b.as_str()).width() + 1).div_ceil(width) as u16).sum();
+    rest + u16::from(state.demo_line.is_some())
 }
 
 pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -277,9 +277,12 @@ fn submit(state: &mut State) -> Vec<Command> {
             state.errors.push(crate::api::FieldError::new("prompt", "is empty; describe the image you want"));
         }
         state.set_notice(format!("not sent: fix the {problems} problem(s) shown in red first"), Severity::Error);
+        state.refusal_shown = true;
         return Vec::new();
     }
     state.set_notice("submitted", Severity::Info);
+    // The demo line has been read by now: its row goes back to the panes.
+    state.demo_line = None;
     vec![Command::Submit { request: Box::new(state.request()), parent: state.form.parent }]
 }
 
