@@ -292,3 +292,30 @@ fn a_checked_mask_stays_valid_when_the_browser_lists_its_folder_again() {
     assert!(s.errors.is_empty(), "the mask is still valid: {:?}", s.errors);
     assert_eq!(s.input_facts[&mask].has_transparent_pixel, Some(true));
 }
+
+#[test]
+fn the_folder_line_keeps_its_end_and_one_match_is_not_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let deep =
+        root.path().join("a-rather-long-folder-name-to-push-things").join("another-long-one").join("current-folder");
+    std::fs::create_dir_all(&deep).unwrap();
+    common::write_png(&deep, "only-one.png", (8, 8), [1, 2, 3, 255], None);
+    common::write_png(&deep, "other.png", (8, 8), [1, 2, 3, 255], None);
+    let mut s = state_in(&deep);
+    let commands = open_browser(&mut s);
+    deliver_listing(&mut s, &commands);
+    for c in "only".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    assert_eq!(names(&s), ["only-one.png"]);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|frame| {
+            imgtui::tui::ui::render(&s, &imgtui::config::theme::Theme::dark(), frame);
+        })
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let text: String = (0..24).map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
+    assert!(text.contains("current-folder"), "the folder one is in: {text}");
+    assert!(!text.contains("nothing matches"), "{text}");
+}

@@ -28,9 +28,12 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [dir_line, list_area, bottom] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
 
-    let mut head = vec![styled(fit(&browser.dir.display().to_string(), inner.width as usize / 2 + 10), theme.accent())];
-    if !browser.filter.is_empty() {
-        head.push(styled(format!("  filter: {}▏", browser.filter), theme.warning()));
+    let filter = (!browser.filter.is_empty()).then(|| format!("  filter: {}▏", browser.filter));
+    let room = (inner.width as usize).saturating_sub(filter.as_ref().map_or(0, |f| f.chars().count()) + 16);
+    // The end of the path is where one is: cut from the front.
+    let mut head = vec![styled(fit_tail(&browser.dir.display().to_string(), room.max(12)), theme.accent())];
+    if let Some(filter) = filter {
+        head.push(styled(filter, theme.warning()));
     }
     if browser.show_hidden {
         head.push(styled("  (hidden shown)", theme.muted()));
@@ -51,9 +54,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     for (i, row) in rows.iter().enumerate().skip(offset).take(height.saturating_sub(lines.len())) {
         lines.push(row_line(state, browser, theme, row, i == browser.selected, width));
     }
-    if browser.entries.as_ref().is_some_and(|e| !e.is_empty())
-        && rows.len() <= usize::from(browser.dir.parent().is_some())
-    {
+    if browser.entries.as_ref().is_some_and(|e| !e.is_empty()) && !rows.iter().any(|r| matches!(r, Row::Entry(_))) {
         lines.push(Line::from(styled(" nothing matches the filter", theme.muted())));
     }
     frame.render_widget(Paragraph::new(lines), list_area);
@@ -134,4 +135,14 @@ fn describe(state: &State, browser: &Browser, file: &InputFile) -> (String, Opti
     };
     let verdict = errors.first().map(|e| e.message.replace(&format!("{} ", file.label), "").replace(&file.label, "it"));
     (detail, verdict)
+}
+
+/// `text` in `width` characters, cut at its start (`…/photos/2026`).
+fn fit_tail(text: &str, width: usize) -> String {
+    let text = crate::text::escape_controls(text);
+    let count = text.chars().count();
+    if count <= width {
+        return text;
+    }
+    std::iter::once('…').chain(text.chars().skip(count - width.saturating_sub(1))).collect()
 }
