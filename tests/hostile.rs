@@ -431,3 +431,16 @@ fn an_input_whose_name_has_a_newline_or_quotes_uploads_fine() {
     let out = imgtui(data.path()).arg("edit").arg("a hat").arg("--image").arg(&odd).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_refused_as_input_naming_the_rule() {
+    use std::os::unix::ffi::OsStrExt;
+    let data = tempfile::tempdir().unwrap();
+    let png = common::write_png(data.path(), "plain.png", (64, 64), [9, 9, 9, 255], None);
+    let odd = data.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.png"));
+    std::fs::copy(&png, &odd).unwrap();
+    let out = imgtui(data.path()).arg("edit").arg("a hat").arg("--image").arg(&odd).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("its name is not UTF-8 text; rename it"), "{stderr}");
+}

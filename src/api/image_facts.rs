@@ -75,6 +75,9 @@ pub enum FactsError {
     /// A FIFO, a socket or a device: reading it could block for ever or never end.
     #[error("it is not a regular file (a pipe, socket or device)")]
     NotRegular,
+    /// The history keeps paths as text: rename the file.
+    #[error("its name is not UTF-8 text; rename it")]
+    NameNotUtf8,
 }
 
 /// How much of a file the header readers look at. JPEG frame headers can sit behind large EXIF
@@ -85,6 +88,9 @@ const JPEG_HEADER_BYTES: u64 = 1024 * 1024;
 impl ImageFacts {
     /// Reads the facts of the file at `path`, reading only its header.
     pub fn read(path: &Path) -> Result<Self, FactsError> {
+        if path.to_str().is_none() {
+            return Err(FactsError::NameNotUtf8);
+        }
         let meta = std::fs::metadata(path).map_err(|e| FactsError::Io(e.to_string()))?;
         if meta.is_dir() {
             return Err(FactsError::Directory);
