@@ -36,10 +36,9 @@ pub fn banner_height(state: &State, width: u16) -> u16 {
 pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let compose = matches!(state.focus, Focus::Prompt | Focus::Settings);
     let tab = |name: &str, on: bool| styled(format!(" {name} "), if on { theme.selection() } else { theme.muted() });
-    let running = match state.running_and_queued() {
-        (0, 0) => String::new(),
-        (running, 0) => format!(" ({running} running)"),
-        (running, queued) => format!(" ({running} running, {queued} queued)"),
+    let running = match jobs_text(state) {
+        Some(text) => format!(" ({text})"),
+        None => String::new(),
     };
     let line = Line::from(vec![
         tab("Compose", compose),
@@ -55,10 +54,7 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
     let width = area.width as usize;
     let mut spans = vec![styled(format!(" {} · {} ", state.endpoint, state.graphics), theme.muted())];
     if !state.live.is_empty() {
-        let text = match state.running_and_queued() {
-            (running, 0) => format!("· {running} running "),
-            (running, queued) => format!("· {running} running · {queued} queued "),
-        };
+        let text = format!("· {} ", jobs_text(state).unwrap_or_default().replace(", ", " · "));
         spans.push(styled(text, theme.status(crate::store::JobStatus::Running)));
     }
     if state.unsaved > 0 {
@@ -117,4 +113,14 @@ fn footer_keys(state: &State) -> String {
         .filter_map(|a| state.keymap.key_for(context, *a).map(|k| format!("{} {}", k.display(), a.label())))
         .collect();
     format!("{} ", parts.join(" · "))
+}
+
+/// "2 running, 3 queued", "1 queued", or nothing when no job of this app is under way.
+fn jobs_text(state: &State) -> Option<String> {
+    match state.running_and_queued() {
+        (0, 0) => None,
+        (running, 0) => Some(format!("{running} running")),
+        (0, queued) => Some(format!("{queued} queued")),
+        (running, queued) => Some(format!("{running} running, {queued} queued")),
+    }
 }
