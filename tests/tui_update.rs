@@ -470,3 +470,33 @@ fn the_demo_line_goes_after_the_first_submit_and_a_stale_refusal_clears_once_fix
     assert!(matches!(commands.as_slice(), [Command::Submit { .. }]));
     assert!(s.demo_line.is_none(), "read, and its row given back");
 }
+
+#[test]
+fn the_help_scrolls_and_filters() {
+    let mut s = state();
+    s.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('?')));
+    assert_eq!(s.overlay, Some(Overlay::Help));
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::PageDown));
+    assert_eq!(s.help_scroll, 11, "↓ then PgDn");
+    update(&mut s, key(KeyCode::Char('g')));
+    assert_eq!(s.help_scroll, 0);
+    update(&mut s, key(KeyCode::Char('/')));
+    for c in "delete".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let lines = imgtui::tui::ui::overlay::help_text(&s);
+    assert!(!lines.is_empty());
+    assert!(
+        lines.iter().all(|l| match l {
+            imgtui::tui::ui::overlay::HelpLine::Binding { does, .. } => does.contains("delete"),
+            _ => true,
+        }),
+        "{lines:?}"
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!((s.overlay.clone(), s.help_filter.clone()), (Some(Overlay::Help), None), "Esc clears the filter first");
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.overlay, None);
+}

@@ -118,6 +118,8 @@ pub struct State {
     pub now: Instant,
     pub spinner: usize,
     pub help_scroll: u16,
+    /// The help's filter while "/" is typed into it: only bindings that mention it are shown.
+    pub help_filter: Option<String>,
     pub quit: bool,
     /// The file browser, while it is open.
     pub browser: Option<Browser>,
@@ -168,6 +170,7 @@ impl State {
             now: Instant::now(),
             spinner: 0,
             help_scroll: 0,
+            help_filter: None,
             quit: false,
             browser: None,
             browser_dirs: HashMap::new(),

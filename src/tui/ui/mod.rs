@@ -3,7 +3,7 @@
 mod browser;
 mod compose;
 mod history;
-mod overlay;
+pub mod overlay;
 pub(super) mod preview;
 mod status;
 

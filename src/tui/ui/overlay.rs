@@ -44,44 +44,82 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
-/// Every binding of every context, with what it does.
-pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+/// One line of the help, before it is styled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HelpLine {
+    Context(&'static str),
+    Binding { keys: String, does: &'static str },
+    Note(&'static str),
+}
+
+/// Every binding of every context, with what it does, narrowed by the help's filter (a context
+/// stays when one of its lines matches).
+pub fn help_text(state: &State) -> Vec<HelpLine> {
+    let filter = state.help_filter.as_deref().unwrap_or_default().to_lowercase();
     let mut lines = Vec::new();
     for context in Context::ALL {
-        let bindings = state.keymap.bindings(context);
-        if bindings.is_empty() {
-            continue;
-        }
-        lines.push(Line::from(styled(context.name().to_string(), theme.title(true))));
         // One line per action, its keys together: "↑ k   move up".
         let mut actions: Vec<(crate::tui::action::Action, Vec<String>)> = Vec::new();
-        for (key, action) in bindings {
+        for (key, action) in state.keymap.bindings(context) {
             match actions.iter_mut().find(|(a, _)| a == action) {
                 Some((_, keys)) => keys.push(key.display()),
                 None => actions.push((*action, vec![key.display()])),
             }
         }
-        for (action, keys) in actions {
-            lines.push(Line::from(vec![
-                styled(format!("  {:<20}", keys.join(" ")), theme.accent()),
-                styled(action.description().to_string(), theme.base()),
-            ]));
+        let mut section: Vec<HelpLine> = actions
+            .into_iter()
+            .map(|(action, keys)| HelpLine::Binding { keys: keys.join(" "), does: action.description() })
+            .filter(|line| match line {
+                HelpLine::Binding { keys, does } => {
+                    filter.is_empty() || does.to_lowercase().contains(&filter) || keys.to_lowercase().contains(&filter)
+                }
+                _ => true,
+            })
+            .collect();
+        if context == Context::Prompt && filter.is_empty() {
+            section.push(HelpLine::Note("(other keys edit the text; Ctrl-U undo, Ctrl-R redo)"));
         }
-        if context == Context::Prompt {
-            lines.push(Line::from(styled(
-                "  (other keys edit the text; Ctrl-U undo, Ctrl-R redo)".to_string(),
-                theme.muted(),
-            )));
+        if !section.is_empty() {
+            lines.push(HelpLine::Context(context.name()));
+            lines.extend(section);
         }
     }
     lines
 }
 
+/// The help, styled.
+pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    help_text(state)
+        .into_iter()
+        .map(|line| match line {
+            HelpLine::Context(name) => Line::from(styled(name.to_string(), theme.title(true))),
+            HelpLine::Binding { keys, does } => Line::from(vec![
+                styled(format!("  {keys:<20}"), theme.accent()),
+                styled(does.to_string(), theme.base()),
+            ]),
+            HelpLine::Note(text) => Line::from(styled(format!("  {text}"), theme.muted())),
+        })
+        .collect()
+}
+
 fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let popup = centered(area, 72, area.height.saturating_sub(2));
+    let popup = centered(area, 76, area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
-    let block = pane(Line::from(" Keys (↑/↓ scroll, Esc closes) "), true, theme);
-    let text = Paragraph::new(help_lines(state, theme)).block(block).scroll((state.help_scroll, 0)).style(theme.base());
+    let title = match &state.help_filter {
+        Some(filter) => format!(" Keys matching \"{filter}▏\" (Esc clears) "),
+        None => " Keys (↑/↓ PgUp/PgDn scroll, / filter, Esc closes) ".to_string(),
+    };
+    let block = pane(Line::from(title), true, theme);
+    let inner = block.inner(popup);
+    let lines = help_lines(state, theme);
+    // Long descriptions wrap; the last page stays full however far the offset went.
+    let wrapped: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner.width.max(1) as usize)).sum();
+    let last_page = wrapped.saturating_sub(inner.height as usize) as u16;
+    let text = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((state.help_scroll.min(last_page), 0))
+        .style(theme.base());
     frame.render_widget(text, popup);
 }
 

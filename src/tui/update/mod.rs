@@ -39,6 +39,25 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
 
 fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
     let context = state.context();
+    // While the help's filter is typed, plain characters are text, not its scroll keys.
+    if context == Context::Help
+        && let Some(filter) = state.help_filter.as_mut()
+        && !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        match event.code {
+            KeyCode::Char(c) => filter.push(c),
+            KeyCode::Backspace => {
+                filter.pop();
+            }
+            _ => return on_key_unfiltered(state, event, context),
+        }
+        state.help_scroll = 0;
+        return Vec::new();
+    }
+    on_key_unfiltered(state, event, context)
+}
+
+fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Vec<Command> {
     let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
     match (action, context) {
         (Some(action), Context::Browser | Context::Path) => browser::on_action(state, action),
@@ -55,6 +74,7 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
             Vec::new()
         }
         (None, Context::Search) => edit_search(state, event),
+
         _ => Vec::new(),
     }
 }
@@ -113,6 +133,16 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Help => {
             state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
             state.help_scroll = 0;
+            state.help_filter = None;
+            Vec::new()
+        }
+        Action::Search if state.overlay == Some(Overlay::Help) => {
+            state.help_filter = Some(String::new());
+            state.help_scroll = 0;
+            Vec::new()
+        }
+        Action::Cancel if state.overlay == Some(Overlay::Help) && state.help_filter.is_some() => {
+            state.help_filter = None;
             Vec::new()
         }
         Action::FocusNext | Action::FocusPrev => {
@@ -317,7 +347,9 @@ fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
     let Some(delta) = action.rows(10) else { return Vec::new() };
     match (state.overlay.as_ref(), state.focus) {
         (Some(Overlay::Help), _) => {
-            state.help_scroll = (state.help_scroll as isize + delta).clamp(0, 500) as u16;
+            // The render keeps the last page on screen; here the offset only stays in range.
+            let lines = crate::tui::ui::overlay::help_text(state).len() as isize;
+            state.help_scroll = (state.help_scroll as isize + delta).clamp(0, lines.max(0)) as u16;
             Vec::new()
         }
         (_, Focus::Settings) => {
