@@ -206,3 +206,16 @@ fn a_job_another_imgtui_runs_is_refreshed_and_cannot_be_cancelled_or_deleted_her
         .count();
     assert_eq!(reloads, 1, "looked at again every 2 s");
 }
+
+#[test]
+fn a_message_too_long_for_the_status_line_is_shown_whole_until_the_next_key() {
+    let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
+    let long =
+        "job 7 not re-run: use gpt-image-2.5-sunburst; gpt-image-1 was shut down at OpenAI on 2026-10-23 (e loads it)";
+    s.set_notice(long, Severity::Error);
+    let text = screen(&s, 80, 24).replace('\n', "");
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("shut down at OpenAI on 2026-10-23 (e loads it)"), "{text}");
+    update(&mut s, key(KeyCode::Down));
+    assert!(s.notice.is_none(), "gone with the next key");
+}

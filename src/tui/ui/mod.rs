@@ -39,9 +39,16 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
         return RenderInfo::default();
     }
     let banner_height = status::banner_height(state, area.width).min(area.height / 4);
-    let [banner, body, status_area] =
-        Layout::vertical([Constraint::Length(banner_height), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let message_height = status::message_height(state, area.width);
+    let [banner, body, message_area, status_area] = Layout::vertical([
+        Constraint::Length(banner_height),
+        Constraint::Min(0),
+        Constraint::Length(message_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     status::banner(state, theme, frame, banner);
+    status::long_message(state, theme, frame, message_area);
     let mut info = RenderInfo::default();
     if area.width >= WIDE {
         let [left, right] = Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(body);

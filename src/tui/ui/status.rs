@@ -64,7 +64,7 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
     let all_keys = Line::from(keys.as_str()).width();
     // A message wins over the key hints; the hints win over where the model list came from,
     // which takes what is left.
-    let (keys_width, message) = match &state.notice {
+    let (keys_width, message) = match state.notice.as_ref().filter(|_| message_height(state, area.width) == 0) {
         Some((text, severity)) => {
             let style = match severity {
                 Severity::Info => theme.success(),
@@ -89,6 +89,27 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
     frame.render_widget(Paragraph::new(styled(fit(&keys, right.width as usize), theme.muted())), right);
+}
+
+/// Room a message needs above the status line when it is too long for it: it is shown whole
+/// there (up to three rows) until the next key.
+pub fn message_height(state: &State, width: u16) -> u16 {
+    let Some((text, _)) = &state.notice else { return 0 };
+    let needed = Line::from(text.as_str()).width() + 3;
+    // The status line keeps its own part (endpoint, graphics, counts): about half of it.
+    if needed <= (width as usize) / 2 { 0 } else { (needed.div_ceil(width.max(1) as usize) as u16).min(3) }
+}
+
+/// A message too long for the status line, whole and wrapped.
+pub fn long_message(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some((text, severity)) = state.notice.as_ref().filter(|_| area.height > 0) else { return };
+    let style = match severity {
+        Severity::Info => theme.success(),
+        Severity::Warning => theme.warning(),
+        Severity::Error => theme.error(),
+    };
+    let text = crate::text::escape_controls(text);
+    frame.render_widget(Paragraph::new(format!(" {text}")).style(style).wrap(Wrap { trim: true }), area);
 }
 
 /// The keys of what has the keyboard, from the keymap.

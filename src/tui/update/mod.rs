@@ -15,6 +15,9 @@ use super::state::{Confirm, Field, Focus, JobMode, LiveJob, Overlay, Severity, S
 use crate::api::Progress;
 use crate::store::{ImageRequest, JobRecord, JobStatus};
 
+/// A message longer than this is shown on rows of its own until the next key.
+const LONG_MESSAGE: usize = 60;
+
 /// Prepared previews kept for going back and forth between images.
 const PREVIEWS_KEPT: usize = 8;
 
@@ -38,6 +41,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
 }
 
 fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
+    // A long message has its own rows above the status line: they go with the next key.
+    if state.notice.as_ref().is_some_and(|(text, _)| text.chars().count() > LONG_MESSAGE) {
+        state.notice = None;
+    }
     let context = state.context();
     // While the help's filter is typed, plain characters are text, not its scroll keys.
     if context == Context::Help
