@@ -500,3 +500,22 @@ fn the_help_scrolls_and_filters() {
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.overlay, None);
 }
+
+#[test]
+fn loading_a_job_can_be_undone_in_one_step() {
+    let mut s = state();
+    type_text(&mut s, "my own draft");
+    s.form.options.n = Some(3);
+    with_history(&mut s, vec![summary(8, JobStatus::Done)]);
+    let job = record(8, imgtui::api::GenerateRequest::new("gpt-image-2", "the old prompt"), vec![]);
+    update(&mut s, Msg::App(AppEvent::Details { record: Box::new(job), missing_files: vec![] }));
+    s.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('e')));
+    assert_eq!(s.prompt_text(), "the old prompt");
+    assert_eq!(s.form.options.n, None);
+    assert!(s.notice.as_ref().unwrap().0.contains("Ctrl-U brings your draft back"));
+    assert_eq!(s.prompt.placeholder_text(), "Describe the image… (Ctrl-S submits)", "kept after a load");
+    update(&mut s, ctrl('u'));
+    assert_eq!(s.prompt_text(), "my own draft", "the draft is back");
+    assert_eq!(s.form.options.n, Some(3), "with its settings");
+}

@@ -82,6 +82,14 @@ impl LiveJob {
     }
 }
 
+/// The prompt editor with `lines`: soft wrap, and the placeholder while it is empty.
+pub fn prompt_editor(lines: Vec<String>) -> TextArea<'static> {
+    let mut prompt = TextArea::new(lines);
+    prompt.set_wrap_mode(WrapMode::WordOrGlyph);
+    prompt.set_placeholder_text("Describe the image… (Ctrl-S submits)");
+    prompt
+}
+
 pub struct State {
     pub focus: Focus,
     pub overlay: Option<Overlay>,
@@ -113,6 +121,9 @@ pub struct State {
     pub demo_line: Option<String>,
     /// The status line shows why a submit was refused; it clears once the form is valid.
     pub refusal_shown: bool,
+    /// The draft a "load into form" replaced, and the prompt it loaded: Ctrl-U brings the draft
+    /// back while the loaded prompt is untouched.
+    pub draft_before_load: Option<(Vec<String>, SettingsForm, Vec<String>)>,
     /// "TTAPI https://api.ttapi.io/v1" or "demo http://127.0.0.1:…/v1".
     pub endpoint: String,
     pub now: Instant,
@@ -143,9 +154,7 @@ pub struct State {
 
 impl State {
     pub fn new(catalog: ModelCatalog, keymap: Keymap, default_model: String, endpoint: String) -> Self {
-        let mut prompt = TextArea::default();
-        prompt.set_wrap_mode(WrapMode::WordOrGlyph);
-        prompt.set_placeholder_text("Describe the image… (Ctrl-S submits)");
+        let prompt = prompt_editor(Vec::new());
         let mut state = Self {
             focus: Focus::Prompt,
             overlay: None,
@@ -166,6 +175,7 @@ impl State {
             banner: Vec::new(),
             demo_line: None,
             refusal_shown: false,
+            draft_before_load: None,
             endpoint,
             now: Instant::now(),
             spinner: 0,

@@ -70,6 +70,11 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
         (Some(action), Context::Browser | Context::Path) => browser::on_action(state, action),
         (None, Context::Browser | Context::Path) => browser::on_key(state, event),
         (Some(action), _) => on_action(state, action),
+        (None, Context::Prompt)
+            if event.code == KeyCode::Char('u') && event.modifiers == KeyModifiers::CONTROL && restore_draft(state) =>
+        {
+            Vec::new()
+        }
         (None, Context::Prompt) => {
             if state.prompt.input(event) {
                 state.revalidate();
@@ -386,6 +391,7 @@ fn selection_changed(state: &mut State) -> Vec<Command> {
 
 /// Puts a past job's prompt and parameters back into the form.
 fn load_into_form(state: &mut State, job: &JobRecord) {
+    let draft_form = state.form.clone();
     let (prompt, model, options) = match &job.request {
         ImageRequest::Generate(r) => {
             state.form.switch_mode(JobMode::Generate, &state.catalog);
@@ -398,16 +404,26 @@ fn load_into_form(state: &mut State, job: &JobRecord) {
             (&r.prompt, &r.model, &r.options)
         }
     };
-    state.prompt = {
-        let mut text = ratatui_textarea::TextArea::new(prompt.lines().map(str::to_string).collect());
-        text.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
-        text
-    };
+    let loaded: Vec<String> = prompt.lines().map(str::to_string).collect();
+    let replaced = std::mem::replace(&mut state.prompt, crate::tui::state::prompt_editor(loaded.clone()));
+    state.draft_before_load = Some((replaced.lines().to_vec(), draft_form, loaded));
     state.form.switch_model(model.clone(), &state.catalog);
     state.form.options = options.clone();
     state.focus = Focus::Prompt;
     state.revalidate();
-    state.set_notice(format!("loaded job {} into the form", job.id), Severity::Info);
+    state.set_notice(format!("loaded job {} into the form (Ctrl-U brings your draft back)", job.id), Severity::Info);
+}
+
+/// Ctrl-U right after a load: the draft it replaced comes back, prompt and settings.
+fn restore_draft(state: &mut State) -> bool {
+    let unchanged =
+        state.draft_before_load.as_ref().is_some_and(|(_, _, loaded)| state.prompt.lines() == loaded.as_slice());
+    let Some((lines, form, _)) = state.draft_before_load.take().filter(|_| unchanged) else { return false };
+    state.prompt = crate::tui::state::prompt_editor(lines);
+    state.form = form;
+    state.revalidate();
+    state.set_notice("your draft is back", Severity::Info);
+    true
 }
 
 /// The inputs of an edit loaded from the history need their facts read again, and a check
