@@ -219,3 +219,42 @@ fn a_message_too_long_for_the_status_line_is_shown_whole_until_the_next_key() {
     update(&mut s, key(KeyCode::Down));
     assert!(s.notice.is_none(), "gone with the next key");
 }
+
+#[test]
+fn free_sizes_offer_common_ones_and_a_custom_wxh_checked_as_typed() {
+    let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
+    assert_eq!(s.form.model, "gpt-image-2.5-flare");
+    s.focus = Focus::Settings;
+    s.form.selected = s.form.fields(Some(s.spec())).iter().position(|f| *f == Field::Size).unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        update(&mut s, key(KeyCode::Right));
+        if s.overlay.is_some() {
+            break;
+        }
+        seen.push(s.form.options.size.clone());
+    }
+    assert!(seen.contains(&Some("3840x2160".into())) && seen.contains(&Some("1536x864".into())), "{seen:?}");
+    assert_eq!(s.overlay, Some(Overlay::CustomSize(String::new())), "the last entry is custom…");
+    for c in "1000x1000".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let before = s.form.options.size.clone();
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.form.options.size, before, "refused as typed");
+    assert!(s.notice.as_ref().unwrap().0.contains("not allowed for gpt-image-2.5-flare"), "{:?}", s.notice);
+    update(&mut s, key(KeyCode::Left));
+    update(&mut s, key(KeyCode::Left));
+    while s.overlay.is_none() {
+        update(&mut s, key(KeyCode::Right));
+    }
+    for c in "1792x1008".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.form.options.size.as_deref(), Some("1792x1008"));
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Left));
+    assert_eq!(s.form.options.size.as_deref(), Some("1792x1008"), "a typed size stays a choice");
+}

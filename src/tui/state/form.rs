@@ -10,6 +10,13 @@ use crate::store::JobId;
 /// The Model row's last entry: a name typed by the user (a model newer than imgtui's table).
 pub const OTHER_MODEL: &str = "other…";
 
+/// The Size row's last entry, for models that take any `WxH` within their rules.
+pub const CUSTOM_SIZE: &str = "custom…";
+
+/// Common sizes offered for models that take free sizes (each checked by the model's rules).
+const COMMON_FREE_SIZES: [&str; 8] =
+    ["1536x864", "864x1536", "2048x2048", "2048x1152", "1152x2048", "2560x1440", "1440x2560", "3840x2160"];
+
 /// What moving a row's value did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cycled {
@@ -17,6 +24,8 @@ pub enum Cycled {
     Changed(Vec<String>),
     /// The Model row reached "other…": the user types a name.
     AskModelName,
+    /// The Size row reached "custom…": the user types `WxH`.
+    AskCustomSize,
 }
 
 /// Generate from a prompt, or edit input images.
@@ -195,7 +204,19 @@ impl SettingsForm {
             }
             Field::Image(_) | Field::AddImage | Field::Mask => Vec::new(),
             Field::InputFidelity => list(&spec.input_fidelities),
-            Field::Size => list(&spec.sizes),
+            Field::Size => {
+                let mut sizes: Vec<Option<String>> = list(&spec.sizes);
+                if spec.free_size.is_some() {
+                    sizes
+                        .extend(COMMON_FREE_SIZES.iter().filter(|s| spec.size_allowed(s)).map(|s| Some(s.to_string())));
+                    // A typed (or loaded) size stays a choice while it is set.
+                    if let Some(current) = self.options.size.clone().filter(|c| !sizes.contains(&Some(c.clone()))) {
+                        sizes.push(Some(current));
+                    }
+                    sizes.push(Some(CUSTOM_SIZE.to_string()));
+                }
+                sizes
+            }
             Field::Quality => list(&spec.qualities),
             Field::N => std::iter::once(None).chain((2..=spec.n_max).map(|n| Some(n.to_string()))).collect(),
             Field::OutputFormat => list(&spec.output_formats),
@@ -235,7 +256,7 @@ impl SettingsForm {
         }
     }
 
-    fn set(&mut self, field: Field, value: Option<String>) {
+    pub fn set(&mut self, field: Field, value: Option<String>) {
         let o = &mut self.options;
         let number = |v: &Option<String>| v.as_deref().and_then(|v| v.parse().ok());
         match field {
@@ -306,6 +327,9 @@ impl SettingsForm {
                 return Cycled::AskModelName;
             }
             return Cycled::Changed(self.switch_model(next.unwrap_or_default(), catalog));
+        }
+        if field == Field::Size && next.as_deref() == Some(CUSTOM_SIZE) {
+            return Cycled::AskCustomSize;
         }
         if field == Field::Mode {
             let mode = if next.as_deref() == Some("edit") { JobMode::Edit } else { JobMode::Generate };

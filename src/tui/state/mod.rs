@@ -57,6 +57,8 @@ pub enum Overlay {
     Confirm(Confirm),
     /// The Model row's "other…": a model name being typed.
     ModelName(String),
+    /// The Size row's "custom…": a `WxH` being typed (models that take free sizes).
+    CustomSize(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -272,7 +274,7 @@ impl State {
             Some(Overlay::Help) => Context::Help,
             Some(Overlay::Confirm(_)) => Context::Confirm,
             // A one-line text input, with the search box's keys.
-            Some(Overlay::ModelName(_)) => Context::Search,
+            Some(Overlay::ModelName(_) | Overlay::CustomSize(_)) => Context::Search,
             None if self.browser.as_ref().is_some_and(|b| b.path_input.is_some()) => Context::Path,
             None if self.browser.is_some() => Context::Browser,
             None if self.focus == Focus::History && self.history.searching => Context::Search,

@@ -15,26 +15,38 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => {}
         Some(Overlay::Help) => help(state, theme, frame, area),
         Some(Overlay::Confirm(what)) => confirm(what, theme, frame, area),
-        Some(Overlay::ModelName(name)) => model_name(name, theme, frame, area),
+        Some(Overlay::ModelName(name)) => one_line_input(
+            " Model name ",
+            name,
+            ["A model imgtui does not know gets its family's rules.", "Enter uses it · Esc keeps the current model"],
+            theme,
+            frame,
+            area,
+        ),
+        Some(Overlay::CustomSize(size)) => one_line_input(
+            " Size (WxH) ",
+            size,
+            ["Width x height, e.g. 1792x1008, checked by the model's rules.", "Enter uses it · Esc keeps the size"],
+            theme,
+            frame,
+            area,
+        ),
     }
 }
 
-/// The Model row's "other…": a name the table may not know, checked with its family's rules.
-fn model_name(name: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// A one-line text input in a popup: the Model row's "other…", the Size row's "custom…".
+fn one_line_input(title: &str, text: &str, notes: [&str; 2], theme: &Theme, frame: &mut Frame, area: Rect) {
     let cell = centered(area, 64, 6);
     frame.render_widget(Clear, cell);
-    let block = pane(Line::from(" Model name "), true, theme);
+    let block = pane(Line::from(title.to_string()), true, theme);
     let inner = block.inner(cell);
     frame.render_widget(block, cell);
-    // A long name shows its end, where the typing happens.
+    // A long text shows its end, where the typing happens.
     let room = (inner.width as usize).saturating_sub(3);
-    let skip = name.chars().count().saturating_sub(room);
-    let shown: String = name.chars().skip(skip).collect();
-    let lines = vec![
-        Line::from(styled(format!("› {shown}▏"), theme.base())),
-        Line::from(styled("A model imgtui does not know gets its family's rules.", theme.muted())),
-        Line::from(styled("Enter uses it · Esc keeps the current model", theme.muted())),
-    ];
+    let skip = text.chars().count().saturating_sub(room);
+    let shown: String = text.chars().skip(skip).collect();
+    let mut lines = vec![Line::from(styled(format!("› {shown}▏"), theme.base()))];
+    lines.extend(notes.iter().map(|note| Line::from(styled(note.to_string(), theme.muted()))));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

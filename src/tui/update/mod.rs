@@ -81,7 +81,7 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
             }
             Vec::new()
         }
-        (None, Context::Search) if matches!(state.overlay, Some(Overlay::ModelName(_))) => {
+        (None, Context::Search) if matches!(state.overlay, Some(Overlay::ModelName(_) | Overlay::CustomSize(_))) => {
             models::edit_name(state, event);
             Vec::new()
         }
@@ -99,7 +99,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
             state.revalidate();
             Vec::new()
         }
-        Context::Search if matches!(state.overlay, Some(Overlay::ModelName(_))) => {
+        Context::Search if matches!(state.overlay, Some(Overlay::ModelName(_) | Overlay::CustomSize(_))) => {
             models::paste_name(state, text);
             Vec::new()
         }
@@ -333,6 +333,10 @@ fn confirm(state: &mut State) -> Vec<Command> {
         Some(Overlay::Confirm(what)) => what,
         Some(Overlay::ModelName(name)) => {
             models::use_typed_name(state, &name);
+            return Vec::new();
+        }
+        Some(Overlay::CustomSize(size)) => {
+            models::use_typed_size(state, &size);
             return Vec::new();
         }
         None if state.history.searching => {

@@ -21,20 +21,29 @@ pub(super) fn cycle(state: &mut State, delta: isize) {
             }
         }
         Cycled::AskModelName => state.overlay = Some(Overlay::ModelName(String::new())),
+        Cycled::AskCustomSize => state.overlay = Some(Overlay::CustomSize(String::new())),
     }
     state.revalidate();
 }
 
-/// Text pasted into the model name input: control characters dropped, the length capped.
+/// The text of the open one-line input (a model name, a custom size).
+fn typed(state: &mut State) -> Option<&mut String> {
+    match &mut state.overlay {
+        Some(Overlay::ModelName(text) | Overlay::CustomSize(text)) => Some(text),
+        _ => None,
+    }
+}
+
+/// Text pasted into the one-line input: control characters dropped, the length capped.
 pub(super) fn paste_name(state: &mut State, text: &str) {
-    let Some(Overlay::ModelName(name)) = &mut state.overlay else { return };
+    let Some(name) = typed(state) else { return };
     let room = NAME_MAX.saturating_sub(name.chars().count());
     name.extend(text.chars().filter(|c| !c.is_control()).take(room));
 }
 
 /// A key typed into the model name input.
 pub(super) fn edit_name(state: &mut State, event: KeyEvent) {
-    let Some(Overlay::ModelName(name)) = &mut state.overlay else { return };
+    let Some(name) = typed(state) else { return };
     match event.code {
         KeyCode::Char(c)
             if !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
@@ -48,6 +57,21 @@ pub(super) fn edit_name(state: &mut State, event: KeyEvent) {
         }
         _ => {}
     }
+}
+
+/// Enter in the custom size input: the typed `WxH`, checked by the model's rules as typed.
+pub(super) fn use_typed_size(state: &mut State, size: &str) {
+    let size = size.trim().to_ascii_lowercase().replace(['×', 'X'], "x");
+    let spec = state.spec();
+    if !spec.size_allowed(&size) {
+        let why =
+            format!("size \"{size}\" is not allowed for {} (allowed: {})", state.form.model, spec.sizes_description());
+        state.set_notice(format!("{why}: nothing changed"), Severity::Warning);
+        return;
+    }
+    state.form.set(super::super::state::Field::Size, Some(size.clone()));
+    state.revalidate();
+    state.set_notice(format!("size {size}"), Severity::Info);
 }
 
 /// Enter in the name input: the typed model, with its rules from the table or guessed.
