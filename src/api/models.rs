@@ -8,7 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-const MB: u64 = 1024 * 1024;
+mod builtin;
+use builtin::{dall_e_2, dall_e_3, free_size_gpt_image, gpt_image, gpt_image_2_5, png, strings};
 
 /// Everything the API accepts for one model.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -133,114 +134,6 @@ impl FreeSize {
 pub fn parse_size(size: &str) -> Option<(u32, u32)> {
     let (w, h) = size.split_once('x')?;
     Some((w.parse().ok()?, h.parse().ok()?))
-}
-
-fn png() -> String {
-    "png".into()
-}
-
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
-    ModelSpec {
-        name: name.to_string(),
-        aliases: Vec::new(),
-        prompt_max_chars: 32_000,
-        n_max: 10,
-        sizes: strings(&["1024x1024", "1536x1024", "1024x1536", "auto"]),
-        free_size: None,
-        default_size: "auto".into(),
-        qualities: strings(&["low", "medium", "high", "auto"]),
-        default_quality: "auto".into(),
-        response_formats: Vec::new(),
-        default_response_format: "b64_json".into(),
-        output_formats: strings(&["png", "jpeg", "webp"]),
-        default_output_format: png(),
-        compression_formats: strings(&["jpeg", "webp"]),
-        backgrounds: strings(&["transparent", "opaque", "auto"]),
-        transparent_formats: strings(&["png", "webp"]),
-        moderations: strings(&["low", "auto"]),
-        styles: Vec::new(),
-        max_partial_images: Some(3),
-        input_fidelities: if input_fidelity { strings(&["high", "low"]) } else { Vec::new() },
-        edit: Some(EditLimits {
-            max_images: 16,
-            image_formats: strings(&["png", "jpeg", "webp"]),
-            max_image_bytes: 50 * MB,
-            square_only: false,
-            mask_max_bytes: 4 * MB,
-        }),
-        reports_usage: true,
-        revises_prompt: false,
-    }
-}
-
-fn free_size_gpt_image(name: &str, aliases: &[&str]) -> ModelSpec {
-    ModelSpec {
-        aliases: strings(aliases),
-        free_size: Some(FreeSize { multiple_of: 16, max_ratio: 3, max_long_edge: 3840, max_short_edge: 2160 }),
-        ..gpt_image(name, true)
-    }
-}
-
-/// The 2.5 models: gpt-image-2's request shape, with two more quality levels.
-fn gpt_image_2_5(name: &str, snapshot: &str) -> ModelSpec {
-    ModelSpec {
-        qualities: strings(&["low", "medium", "high", "xhigh", "max", "auto"]),
-        ..free_size_gpt_image(name, &[snapshot])
-    }
-}
-
-fn dall_e_2() -> ModelSpec {
-    ModelSpec {
-        name: "dall-e-2".into(),
-        aliases: Vec::new(),
-        prompt_max_chars: 1000,
-        n_max: 10,
-        sizes: strings(&["256x256", "512x512", "1024x1024"]),
-        free_size: None,
-        default_size: "1024x1024".into(),
-        qualities: strings(&["standard"]),
-        default_quality: "standard".into(),
-        response_formats: strings(&["url", "b64_json"]),
-        default_response_format: "url".into(),
-        output_formats: Vec::new(),
-        default_output_format: png(),
-        compression_formats: Vec::new(),
-        backgrounds: Vec::new(),
-        transparent_formats: Vec::new(),
-        moderations: Vec::new(),
-        styles: Vec::new(),
-        max_partial_images: None,
-        input_fidelities: Vec::new(),
-        edit: Some(EditLimits {
-            max_images: 1,
-            image_formats: strings(&["png"]),
-            max_image_bytes: 4 * MB,
-            square_only: true,
-            mask_max_bytes: 4 * MB,
-        }),
-        reports_usage: false,
-        revises_prompt: false,
-    }
-}
-
-fn dall_e_3() -> ModelSpec {
-    ModelSpec {
-        name: "dall-e-3".into(),
-        prompt_max_chars: 4000,
-        n_max: 1,
-        sizes: strings(&["1024x1024", "1792x1024", "1024x1792"]),
-        default_size: "1024x1024".into(),
-        qualities: strings(&["standard", "hd"]),
-        default_quality: "standard".into(),
-        styles: strings(&["vivid", "natural"]),
-        edit: None,
-        revises_prompt: true,
-        ..dall_e_2()
-    }
 }
 
 /// The models imgtui knows, builtins first (newest first), then the user's.
@@ -412,60 +305,5 @@ static FALLBACK_SPEC: std::sync::LazyLock<ModelSpec> =
     std::sync::LazyLock::new(|| free_size_gpt_image(FALLBACK_FAMILY, &[]));
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn free_size_rule_checks_multiple_ratio_and_bounds() {
-        let table = ModelTable::builtin();
-        let m = table.get("gpt-image-2").unwrap();
-        assert!(m.size_allowed("1536x864"));
-        assert!(m.size_allowed("3840x2160"));
-        assert!(m.size_allowed("auto"));
-        assert!(!m.size_allowed("1000x1000"), "not a multiple of 16");
-        assert!(!m.size_allowed("3200x1024"), "ratio above 3:1");
-        assert!(!m.size_allowed("4096x2160"), "wider than 3840");
-        assert!(!m.size_allowed("2400x2400"), "short edge above 2160");
-        assert!(!table.get("gpt-image-1").unwrap().size_allowed("1536x864"));
-    }
-
-    #[test]
-    fn snapshots_are_known_and_unknown_names_take_their_familys_rules() {
-        let table = ModelTable::builtin();
-        let flare = table.resolve("gpt-image-2.5-flare-2026-09-08");
-        assert_eq!((flare.spec.name.as_str(), flare.guessed), ("gpt-image-2.5-flare", false));
-        assert!(flare.spec.qualities.iter().any(|q| q == "max"));
-        assert!(!table.get("gpt-image-2").unwrap().qualities.iter().any(|q| q == "xhigh"));
-        for (name, family) in [
-            ("gpt-image-2.5-ember", "gpt-image-2.5-flare"),
-            ("gpt-image-2-2027-01-01", "gpt-image-2"),
-            ("gpt-image-9", "gpt-image-2"),
-            ("dall-e-4", "dall-e-2"),
-            ("flux-pro", "gpt-image-2"),
-        ] {
-            let resolved = table.resolve(name);
-            assert_eq!((resolved.spec.name.as_str(), resolved.guessed), (family, true), "{name}");
-        }
-        assert_eq!(table.origin("gpt-image-9"), RulesOrigin::Guessed { from: "gpt-image-2".into() });
-        assert_eq!(table.origin("gpt-image-2"), RulesOrigin::Builtin);
-    }
-
-    #[test]
-    fn override_starts_from_like_and_replaces_fields() {
-        let mut table = ModelTable::builtin();
-        let t: toml::Table = toml::from_str("like = \"dall-e-2\"\nprompt_max_chars = 10").unwrap();
-        table.apply_override("my-model", &t).unwrap();
-        assert_eq!(table.origin("my-model"), RulesOrigin::Config);
-        let m = table.get("my-model").unwrap();
-        assert_eq!(m.prompt_max_chars, 10);
-        assert_eq!(m.sizes, table.get("dall-e-2").unwrap().sizes);
-    }
-
-    #[test]
-    fn override_rejects_unknown_keys_by_name() {
-        let mut table = ModelTable::builtin();
-        let t: toml::Table = toml::from_str("promt_max_chars = 10").unwrap();
-        let err = table.apply_override("dall-e-3", &t).unwrap_err();
-        assert!(err.contains("promt_max_chars"), "{err}");
-    }
-}
+#[path = "models_tests.rs"]
+mod tests;

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+pub use super::field::Field;
 use crate::api::{ImageOptions, ModelSpec};
 use crate::catalog::ModelCatalog;
 use crate::store::JobId;
@@ -33,73 +34,6 @@ pub enum Cycled {
 pub enum JobMode {
     Generate,
     Edit,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    Mode,
-    Model,
-    /// Input image `i` of an edit.
-    Image(usize),
-    /// The row that adds another input image.
-    AddImage,
-    Mask,
-    InputFidelity,
-    Size,
-    Quality,
-    N,
-    OutputFormat,
-    Compression,
-    Background,
-    Moderation,
-    Style,
-    ResponseFormat,
-    /// Streaming with N partial images (`stream` + `partial_images`), or off.
-    Partials,
-}
-
-impl Field {
-    /// The API's name, as validation errors carry it.
-    pub fn api_name(self) -> &'static str {
-        match self {
-            Self::Mode => "mode",
-            Self::Image(_) | Self::AddImage => "image",
-            Self::Mask => "mask",
-            Self::InputFidelity => "input_fidelity",
-            Self::Model => "model",
-            Self::Size => "size",
-            Self::Quality => "quality",
-            Self::N => "n",
-            Self::OutputFormat => "output_format",
-            Self::Compression => "output_compression",
-            Self::Background => "background",
-            Self::Moderation => "moderation",
-            Self::Style => "style",
-            Self::ResponseFormat => "response_format",
-            Self::Partials => "partial_images",
-        }
-    }
-
-    pub fn label(self) -> String {
-        match self {
-            Self::Mode => "Mode".into(),
-            Self::Image(i) => format!("Image {}", i + 1),
-            Self::AddImage => "".into(),
-            Self::Mask => "Mask".into(),
-            Self::InputFidelity => "Fidelity".into(),
-            Self::Model => "Model".into(),
-            Self::Size => "Size".into(),
-            Self::Quality => "Quality".into(),
-            Self::N => "Images (n)".into(),
-            Self::OutputFormat => "Format".into(),
-            Self::Compression => "Compression".into(),
-            Self::Background => "Background".into(),
-            Self::Moderation => "Moderation".into(),
-            Self::Style => "Style".into(),
-            Self::ResponseFormat => "Response".into(),
-            Self::Partials => "Partials".into(),
-        }
-    }
 }
 
 /// The parameter rows, in display order (edit-only and input rows are added by `fields`).
@@ -417,62 +351,5 @@ impl SettingsForm {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::{ModelTable, Provider};
-
-    fn builtin() -> ModelCatalog {
-        ModelCatalog::builtin(ModelTable::builtin(), Provider::Demo, "test")
-    }
-
-    #[test]
-    fn rows_follow_the_model_and_choices_come_from_the_table() {
-        let models = builtin();
-        let form = SettingsForm::new("dall-e-3".into());
-        let spec = models.spec("dall-e-3");
-        assert_eq!(
-            form.fields(Some(spec)),
-            [Field::Mode, Field::Model, Field::Size, Field::Quality, Field::N, Field::Style, Field::ResponseFormat]
-        );
-        assert_eq!(form.choices(Field::N, spec, &models), [None]);
-        let sizes = form.choices(Field::Size, spec, &models);
-        assert_eq!(sizes[1..], [Some("1024x1024".into()), Some("1792x1024".into()), Some("1024x1792".into())]);
-    }
-
-    #[test]
-    fn edit_mode_offers_editing_models_and_input_rows() {
-        let models = builtin();
-        let mut form = SettingsForm::new("dall-e-3".into());
-        let notices = form.switch_mode(JobMode::Edit, &models);
-        assert_eq!(form.model, "gpt-image-2.5-flare", "{notices:?}");
-        let spec = models.spec("gpt-image-2.5-flare");
-        let names: Vec<_> = form.choices(Field::Model, spec, &models).into_iter().flatten().collect();
-        assert!(!names.contains(&"dall-e-3".to_string()) && names.contains(&"dall-e-2".to_string()));
-        form.images = vec!["a.png".into(), "b.png".into()];
-        let rows = form.fields(Some(spec));
-        assert_eq!(
-            rows[..6],
-            [Field::Mode, Field::Model, Field::Image(0), Field::Image(1), Field::AddImage, Field::Mask]
-        );
-        assert!(rows.contains(&Field::InputFidelity) && !rows.contains(&Field::Moderation));
-        form.selected = 3;
-        form.move_image(&models, -1);
-        assert_eq!(form.images, [std::path::PathBuf::from("b.png"), "a.png".into()]);
-        form.reset_selected(&models);
-        assert_eq!(form.images, [std::path::PathBuf::from("a.png")], "Backspace on an image row removes it");
-    }
-
-    #[test]
-    fn switching_models_keeps_what_still_applies() {
-        let models = builtin();
-        let mut form = SettingsForm::new("gpt-image-1".into());
-        form.options.size = Some("1024x1024".into());
-        form.options.quality = Some("high".into());
-        form.options.n = Some(4);
-        let notices = form.switch_model("dall-e-2".into(), &models);
-        assert_eq!(form.options.size.as_deref(), Some("1024x1024"), "kept");
-        assert_eq!(form.options.n, Some(4), "kept");
-        assert_eq!(form.options.quality, None, "dall-e-2 has no high");
-        assert_eq!(notices, ["dall-e-2 does not take quality high: back to its defaults"]);
-    }
-}
+#[path = "form_tests.rs"]
+mod tests;

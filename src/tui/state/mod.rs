@@ -1,6 +1,7 @@
 //! Everything the screen shows, in one value. Only `update` changes it; rendering reads it.
 
 pub mod browser;
+mod field;
 pub mod form;
 pub mod history;
 

@@ -1,25 +1,20 @@
 //! `update`: the one place state changes. No I/O here: work leaves as `Command`s and comes
 //! back as `AppEvent`s.
 
-use std::time::Instant;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod browser;
+mod events;
+mod load;
 mod models;
 
 use super::action::Action;
-use super::event::{AppEvent, Command, Msg};
+use super::event::{Command, Msg};
 use super::keymap::{Context, Key};
-use super::state::{Confirm, Field, Focus, JobMode, LiveJob, Overlay, Severity, State, Target};
-use crate::api::Progress;
-use crate::store::{ImageRequest, JobRecord, JobStatus};
+use super::state::{Confirm, Field, Focus, Overlay, Severity, State, Target};
 
 /// A message longer than this is shown on rows of its own until the next key.
 const LONG_MESSAGE: usize = 60;
-
-/// Prepared previews kept for going back and forth between images.
-const PREVIEWS_KEPT: usize = 8;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
@@ -36,7 +31,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
-        Msg::App(event) => on_app_event(state, event),
+        Msg::App(event) => events::on_app_event(state, event),
     }
 }
 
@@ -71,7 +66,9 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
         (None, Context::Browser | Context::Path) => browser::on_key(state, event),
         (Some(action), _) => on_action(state, action),
         (None, Context::Prompt)
-            if event.code == KeyCode::Char('u') && event.modifiers == KeyModifiers::CONTROL && restore_draft(state) =>
+            if event.code == KeyCode::Char('u')
+                && event.modifiers == KeyModifiers::CONTROL
+                && load::restore_draft(state) =>
         {
             Vec::new()
         }
@@ -200,7 +197,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.revalidate();
             Vec::new()
         }
-        Action::EditResult => edit_result(state),
+        Action::EditResult => load::edit_result(state),
         Action::RetrySave if state.unsaved > 0 => vec![Command::RetrySave],
         Action::RetrySave => {
             state.set_notice("no image is waiting to be written", Severity::Info);
@@ -253,8 +250,8 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::LoadJob => match (state.selected_job_id(), &state.details) {
             (Some(id), Some(details)) if details.id == id => {
                 let details = details.clone();
-                load_into_form(state, &details);
-                inspect_inputs(state, &details)
+                load::load_into_form(state, &details);
+                load::inspect_inputs(state, &details)
             }
             (Some(id), _) => {
                 state.load_when_ready = Some(id);
@@ -282,31 +279,6 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
     }
-}
-
-/// "Edit this result": the selected job's shown image becomes the input of a new edit.
-fn edit_result(state: &mut State) -> Vec<Command> {
-    let Some(job) = state.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id()) else {
-        return Vec::new();
-    };
-    let Some(image) = job.images.get(state.image_index) else {
-        state.set_notice(format!("job {} has no image to edit", job.id), Severity::Warning);
-        return Vec::new();
-    };
-    let (id, path) = (job.id, image.path.clone());
-    for notice in state.form.switch_mode(JobMode::Edit, &state.catalog) {
-        state.set_notice(notice, Severity::Warning);
-    }
-    state.form.images = vec![path.clone()];
-    state.form.mask = None;
-    state.form.parent = Some(id);
-    state.focus = Focus::Prompt;
-    state.revalidate();
-    state.set_notice(
-        format!("editing job {id}'s image {}: describe the change, then Ctrl-S", state.image_index + 1),
-        Severity::Info,
-    );
-    vec![Command::InspectFiles { paths: vec![path], masks: false }]
 }
 
 fn submit(state: &mut State) -> Vec<Command> {
@@ -388,204 +360,7 @@ fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
     }
 }
 
-fn selection_changed(state: &mut State) -> Vec<Command> {
+pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {
     state.image_index = 0;
     state.selected_job_id().map(Command::LoadDetails).into_iter().collect()
-}
-
-/// Puts a past job's prompt and parameters back into the form.
-fn load_into_form(state: &mut State, job: &JobRecord) {
-    let draft_form = state.form.clone();
-    let (prompt, model, options) = match &job.request {
-        ImageRequest::Generate(r) => {
-            state.form.switch_mode(JobMode::Generate, &state.catalog);
-            (&r.prompt, &r.model, &r.options)
-        }
-        ImageRequest::Edit(r) => {
-            state.form.switch_mode(JobMode::Edit, &state.catalog);
-            state.form.images = r.images.clone();
-            state.form.mask = r.mask.clone();
-            (&r.prompt, &r.model, &r.options)
-        }
-    };
-    let loaded: Vec<String> = prompt.lines().map(str::to_string).collect();
-    let replaced = std::mem::replace(&mut state.prompt, crate::tui::state::prompt_editor(loaded.clone()));
-    state.draft_before_load = Some((replaced.lines().to_vec(), draft_form, loaded));
-    state.form.switch_model(model.clone(), &state.catalog);
-    state.form.options = options.clone();
-    state.focus = Focus::Prompt;
-    state.revalidate();
-    state.set_notice(format!("loaded job {} into the form (Ctrl-U brings your draft back)", job.id), Severity::Info);
-}
-
-/// Ctrl-U right after a load: the draft it replaced comes back, prompt and settings.
-fn restore_draft(state: &mut State) -> bool {
-    let unchanged =
-        state.draft_before_load.as_ref().is_some_and(|(_, _, loaded)| state.prompt.lines() == loaded.as_slice());
-    let Some((lines, form, _)) = state.draft_before_load.take().filter(|_| unchanged) else { return false };
-    state.prompt = crate::tui::state::prompt_editor(lines);
-    state.form = form;
-    state.revalidate();
-    state.set_notice("your draft is back", Severity::Info);
-    true
-}
-
-/// The inputs of an edit loaded from the history need their facts read again, and a check
-/// that they are still the files the job sent.
-fn inspect_inputs(state: &State, job: &JobRecord) -> Vec<Command> {
-    let mut commands = Vec::new();
-    if !job.inputs.is_empty() {
-        commands.push(Command::CheckInputs { id: job.id, inputs: job.inputs.clone() });
-    }
-    if !state.form.images.is_empty() {
-        commands.push(Command::InspectFiles { paths: state.form.images.clone(), masks: false });
-    }
-    if let Some(mask) = &state.form.mask {
-        commands.push(Command::InspectFiles { paths: vec![mask.clone()], masks: true });
-    }
-    commands
-}
-
-fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
-    match event {
-        AppEvent::JobQueued { id } => {
-            state.live.insert(id, LiveJob::new(state.now, "queued"));
-            reload_history(state)
-        }
-        AppEvent::JobStarted { id } => {
-            let now = Instant::now();
-            state.now = now;
-            if let Some(job) = state.live.get_mut(&id) {
-                job.started = now;
-                job.phase = "running".into();
-            }
-            reload_history(state)
-        }
-        AppEvent::JobProgress { id, progress } => {
-            if let Some(job) = state.live.get_mut(&id) {
-                match progress {
-                    Progress::Attempt { number } if number > 1 => job.phase = format!("attempt {number}"),
-                    Progress::Attempt { .. } => {}
-                    Progress::RetryScheduled { retry, wait, .. } => {
-                        job.retries = retry;
-                        job.phase = format!("retry {retry} in {:.1}s", wait.as_secs_f64());
-                    }
-                    Progress::Downloading { index, total } => job.phase = format!("downloading {}/{total}", index + 1),
-                    Progress::Received { .. } => job.phase = "writing".into(),
-                    Progress::Partial { index, .. } => job.phase = format!("partial {}", index + 1),
-                }
-            }
-            Vec::new()
-        }
-        AppEvent::PartialImage { id, index, path } => {
-            if let Some(job) = state.live.get_mut(&id) {
-                job.phase = format!("partial {}", index + 1);
-                job.partial = Some((index, path));
-            }
-            Vec::new()
-        }
-        AppEvent::JobFinished { id, status, message } => {
-            state.live.remove(&id);
-            let severity = match status {
-                JobStatus::Done => Severity::Info,
-                JobStatus::Cancelled => Severity::Warning,
-                _ => Severity::Error,
-            };
-            state.set_notice(
-                format!("job {id} {status}{}", if message.is_empty() { String::new() } else { format!(": {message}") }),
-                severity,
-            );
-            let mut commands = reload_history(state);
-            if state.selected_job_id() == Some(id) {
-                commands.push(Command::LoadDetails(id));
-            }
-            commands
-        }
-        AppEvent::SubmitFailed { message } | AppEvent::StoreError(message) => {
-            state.set_notice(message, Severity::Error);
-            Vec::new()
-        }
-        AppEvent::HistoryPage { rows, append, generation } => {
-            let before = state.selected_job_id();
-            if state.history.receive(rows, append, generation) && state.selected_job_id() != before {
-                return selection_changed(state);
-            }
-            if state.details.is_none() {
-                return state.selected_job_id().map(Command::LoadDetails).into_iter().collect();
-            }
-            Vec::new()
-        }
-        AppEvent::Details { record, missing_files } => {
-            // Only the selected job's details matter; an older answer is dropped.
-            if state.selected_job_id() == Some(record.id) {
-                let mut commands = Vec::new();
-                if state.load_when_ready.take() == Some(record.id) {
-                    load_into_form(state, &record);
-                    commands = inspect_inputs(state, &record);
-                }
-                state.image_index = state.image_index.min(record.images.len().saturating_sub(1));
-                state.details = Some(*record);
-                state.missing_files = missing_files;
-                return commands;
-            }
-            Vec::new()
-        }
-        event @ (AppEvent::DirListed { .. }
-        | AppEvent::FilesInspected(_)
-        | AppEvent::Completed { .. }
-        | AppEvent::PathResolved { .. }) => browser::on_event(state, event),
-        AppEvent::Unsaved { id, count, reason } => {
-            state.unsaved += count;
-            state.set_notice(
-                format!("job {id}: {count} image(s) could not be written ({reason}); they wait in memory: Ctrl-W writes them again"),
-                Severity::Error,
-            );
-            Vec::new()
-        }
-        AppEvent::SaveRetried { written, waiting, message } => {
-            state.unsaved = waiting;
-            let severity = if waiting == 0 { Severity::Info } else { Severity::Error };
-            state.set_notice(format!("wrote {written} waiting image(s); {waiting} still wait{message}"), severity);
-            reload_history(state)
-        }
-        AppEvent::PreviewReady(prepared) => {
-            // A preview for an image no longer selected is dropped.
-            if state.preview_path().as_ref() == Some(&prepared.key.path) {
-                state.previews.retain(|p| p.key != prepared.key);
-                state.previews.push(prepared);
-                let excess = state.previews.len().saturating_sub(PREVIEWS_KEPT);
-                state.previews.drain(..excess);
-            }
-            Vec::new()
-        }
-        AppEvent::PreviewFailed { key, message } => {
-            state.preview_errors.insert(key, message);
-            Vec::new()
-        }
-        AppEvent::Rerun(record) => models::rerun(state, *record),
-        AppEvent::ModelsListed(listing) => {
-            models::listed(state, listing);
-            Vec::new()
-        }
-        AppEvent::InputsChecked { id, changed } => {
-            if !changed.is_empty() {
-                state.set_notice(
-                    format!("job {id}'s inputs are not the files it sent: {}", changed.join("; ")),
-                    Severity::Warning,
-                );
-            }
-            Vec::new()
-        }
-        AppEvent::Deleted { id, problems } => {
-            if problems.is_empty() {
-                state.set_notice(format!("deleted job {id} and its files"), Severity::Info);
-            } else {
-                state.set_notice(format!("deleted job {id}; {}", problems.join("; ")), Severity::Warning);
-            }
-            if state.details.as_ref().is_some_and(|d| d.id == id) {
-                state.details = None;
-            }
-            reload_history(state)
-        }
-    }
 }

@@ -1,0 +1,113 @@
+//! The built-in models' rules, as the providers document them (`../shared/api.md`).
+
+use super::{EditLimits, FreeSize, ModelSpec};
+
+const MB: u64 = 1024 * 1024;
+
+pub(super) fn png() -> String {
+    "png".into()
+}
+
+pub(super) fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+pub(super) fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
+    ModelSpec {
+        name: name.to_string(),
+        aliases: Vec::new(),
+        prompt_max_chars: 32_000,
+        n_max: 10,
+        sizes: strings(&["1024x1024", "1536x1024", "1024x1536", "auto"]),
+        free_size: None,
+        default_size: "auto".into(),
+        qualities: strings(&["low", "medium", "high", "auto"]),
+        default_quality: "auto".into(),
+        response_formats: Vec::new(),
+        default_response_format: "b64_json".into(),
+        output_formats: strings(&["png", "jpeg", "webp"]),
+        default_output_format: png(),
+        compression_formats: strings(&["jpeg", "webp"]),
+        backgrounds: strings(&["transparent", "opaque", "auto"]),
+        transparent_formats: strings(&["png", "webp"]),
+        moderations: strings(&["low", "auto"]),
+        styles: Vec::new(),
+        max_partial_images: Some(3),
+        input_fidelities: if input_fidelity { strings(&["high", "low"]) } else { Vec::new() },
+        edit: Some(EditLimits {
+            max_images: 16,
+            image_formats: strings(&["png", "jpeg", "webp"]),
+            max_image_bytes: 50 * MB,
+            square_only: false,
+            mask_max_bytes: 4 * MB,
+        }),
+        reports_usage: true,
+        revises_prompt: false,
+    }
+}
+
+pub(super) fn free_size_gpt_image(name: &str, aliases: &[&str]) -> ModelSpec {
+    ModelSpec {
+        aliases: strings(aliases),
+        free_size: Some(FreeSize { multiple_of: 16, max_ratio: 3, max_long_edge: 3840, max_short_edge: 2160 }),
+        ..gpt_image(name, true)
+    }
+}
+
+/// The 2.5 models: gpt-image-2's request shape, with two more quality levels.
+pub(super) fn gpt_image_2_5(name: &str, snapshot: &str) -> ModelSpec {
+    ModelSpec {
+        qualities: strings(&["low", "medium", "high", "xhigh", "max", "auto"]),
+        ..free_size_gpt_image(name, &[snapshot])
+    }
+}
+
+pub(super) fn dall_e_2() -> ModelSpec {
+    ModelSpec {
+        name: "dall-e-2".into(),
+        aliases: Vec::new(),
+        prompt_max_chars: 1000,
+        n_max: 10,
+        sizes: strings(&["256x256", "512x512", "1024x1024"]),
+        free_size: None,
+        default_size: "1024x1024".into(),
+        qualities: strings(&["standard"]),
+        default_quality: "standard".into(),
+        response_formats: strings(&["url", "b64_json"]),
+        default_response_format: "url".into(),
+        output_formats: Vec::new(),
+        default_output_format: png(),
+        compression_formats: Vec::new(),
+        backgrounds: Vec::new(),
+        transparent_formats: Vec::new(),
+        moderations: Vec::new(),
+        styles: Vec::new(),
+        max_partial_images: None,
+        input_fidelities: Vec::new(),
+        edit: Some(EditLimits {
+            max_images: 1,
+            image_formats: strings(&["png"]),
+            max_image_bytes: 4 * MB,
+            square_only: true,
+            mask_max_bytes: 4 * MB,
+        }),
+        reports_usage: false,
+        revises_prompt: false,
+    }
+}
+
+pub(super) fn dall_e_3() -> ModelSpec {
+    ModelSpec {
+        name: "dall-e-3".into(),
+        prompt_max_chars: 4000,
+        n_max: 1,
+        sizes: strings(&["1024x1024", "1792x1024", "1024x1792"]),
+        default_size: "1024x1024".into(),
+        qualities: strings(&["standard", "hd"]),
+        default_quality: "standard".into(),
+        styles: strings(&["vivid", "natural"]),
+        edit: None,
+        revises_prompt: true,
+        ..dall_e_2()
+    }
+}

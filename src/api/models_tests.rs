@@ -1,0 +1,56 @@
+//! Unit tests of models.rs.
+use super::*;
+
+#[test]
+fn free_size_rule_checks_multiple_ratio_and_bounds() {
+    let table = ModelTable::builtin();
+    let m = table.get("gpt-image-2").unwrap();
+    assert!(m.size_allowed("1536x864"));
+    assert!(m.size_allowed("3840x2160"));
+    assert!(m.size_allowed("auto"));
+    assert!(!m.size_allowed("1000x1000"), "not a multiple of 16");
+    assert!(!m.size_allowed("3200x1024"), "ratio above 3:1");
+    assert!(!m.size_allowed("4096x2160"), "wider than 3840");
+    assert!(!m.size_allowed("2400x2400"), "short edge above 2160");
+    assert!(!table.get("gpt-image-1").unwrap().size_allowed("1536x864"));
+}
+
+#[test]
+fn snapshots_are_known_and_unknown_names_take_their_familys_rules() {
+    let table = ModelTable::builtin();
+    let flare = table.resolve("gpt-image-2.5-flare-2026-09-08");
+    assert_eq!((flare.spec.name.as_str(), flare.guessed), ("gpt-image-2.5-flare", false));
+    assert!(flare.spec.qualities.iter().any(|q| q == "max"));
+    assert!(!table.get("gpt-image-2").unwrap().qualities.iter().any(|q| q == "xhigh"));
+    for (name, family) in [
+        ("gpt-image-2.5-ember", "gpt-image-2.5-flare"),
+        ("gpt-image-2-2027-01-01", "gpt-image-2"),
+        ("gpt-image-9", "gpt-image-2"),
+        ("dall-e-4", "dall-e-2"),
+        ("flux-pro", "gpt-image-2"),
+    ] {
+        let resolved = table.resolve(name);
+        assert_eq!((resolved.spec.name.as_str(), resolved.guessed), (family, true), "{name}");
+    }
+    assert_eq!(table.origin("gpt-image-9"), RulesOrigin::Guessed { from: "gpt-image-2".into() });
+    assert_eq!(table.origin("gpt-image-2"), RulesOrigin::Builtin);
+}
+
+#[test]
+fn override_starts_from_like_and_replaces_fields() {
+    let mut table = ModelTable::builtin();
+    let t: toml::Table = toml::from_str("like = \"dall-e-2\"\nprompt_max_chars = 10").unwrap();
+    table.apply_override("my-model", &t).unwrap();
+    assert_eq!(table.origin("my-model"), RulesOrigin::Config);
+    let m = table.get("my-model").unwrap();
+    assert_eq!(m.prompt_max_chars, 10);
+    assert_eq!(m.sizes, table.get("dall-e-2").unwrap().sizes);
+}
+
+#[test]
+fn override_rejects_unknown_keys_by_name() {
+    let mut table = ModelTable::builtin();
+    let t: toml::Table = toml::from_str("promt_max_chars = 10").unwrap();
+    let err = table.apply_override("dall-e-3", &t).unwrap_err();
+    assert!(err.contains("promt_max_chars"), "{err}");
+}

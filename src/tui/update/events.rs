@@ -1,0 +1,157 @@
+//! What comes back from work done off the UI task: jobs' progress and ends, history pages,
+//! details, previews, the model list.
+
+use std::time::Instant;
+
+use super::super::event::{AppEvent, Command};
+use super::super::state::{LiveJob, Severity, State};
+use super::{browser, load, models, reload_history, selection_changed};
+use crate::api::Progress;
+use crate::store::JobStatus;
+
+/// Prepared previews kept for going back and forth between images.
+const PREVIEWS_KEPT: usize = 8;
+
+pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
+    match event {
+        AppEvent::JobQueued { id } => {
+            state.live.insert(id, LiveJob::new(state.now, "queued"));
+            reload_history(state)
+        }
+        AppEvent::JobStarted { id } => {
+            let now = Instant::now();
+            state.now = now;
+            if let Some(job) = state.live.get_mut(&id) {
+                job.started = now;
+                job.phase = "running".into();
+            }
+            reload_history(state)
+        }
+        AppEvent::JobProgress { id, progress } => {
+            if let Some(job) = state.live.get_mut(&id) {
+                match progress {
+                    Progress::Attempt { number } if number > 1 => job.phase = format!("attempt {number}"),
+                    Progress::Attempt { .. } => {}
+                    Progress::RetryScheduled { retry, wait, .. } => {
+                        job.retries = retry;
+                        job.phase = format!("retry {retry} in {:.1}s", wait.as_secs_f64());
+                    }
+                    Progress::Downloading { index, total } => job.phase = format!("downloading {}/{total}", index + 1),
+                    Progress::Received { .. } => job.phase = "writing".into(),
+                    Progress::Partial { index, .. } => job.phase = format!("partial {}", index + 1),
+                }
+            }
+            Vec::new()
+        }
+        AppEvent::PartialImage { id, index, path } => {
+            if let Some(job) = state.live.get_mut(&id) {
+                job.phase = format!("partial {}", index + 1);
+                job.partial = Some((index, path));
+            }
+            Vec::new()
+        }
+        AppEvent::JobFinished { id, status, message } => {
+            state.live.remove(&id);
+            let severity = match status {
+                JobStatus::Done => Severity::Info,
+                JobStatus::Cancelled => Severity::Warning,
+                _ => Severity::Error,
+            };
+            state.set_notice(
+                format!("job {id} {status}{}", if message.is_empty() { String::new() } else { format!(": {message}") }),
+                severity,
+            );
+            let mut commands = reload_history(state);
+            if state.selected_job_id() == Some(id) {
+                commands.push(Command::LoadDetails(id));
+            }
+            commands
+        }
+        AppEvent::SubmitFailed { message } | AppEvent::StoreError(message) => {
+            state.set_notice(message, Severity::Error);
+            Vec::new()
+        }
+        AppEvent::HistoryPage { rows, append, generation } => {
+            let before = state.selected_job_id();
+            if state.history.receive(rows, append, generation) && state.selected_job_id() != before {
+                return selection_changed(state);
+            }
+            if state.details.is_none() {
+                return state.selected_job_id().map(Command::LoadDetails).into_iter().collect();
+            }
+            Vec::new()
+        }
+        AppEvent::Details { record, missing_files } => {
+            // Only the selected job's details matter; an older answer is dropped.
+            if state.selected_job_id() == Some(record.id) {
+                let mut commands = Vec::new();
+                if state.load_when_ready.take() == Some(record.id) {
+                    load::load_into_form(state, &record);
+                    commands = load::inspect_inputs(state, &record);
+                }
+                state.image_index = state.image_index.min(record.images.len().saturating_sub(1));
+                state.details = Some(*record);
+                state.missing_files = missing_files;
+                return commands;
+            }
+            Vec::new()
+        }
+        event @ (AppEvent::DirListed { .. }
+        | AppEvent::FilesInspected(_)
+        | AppEvent::Completed { .. }
+        | AppEvent::PathResolved { .. }) => browser::on_event(state, event),
+        AppEvent::Unsaved { id, count, reason } => {
+            state.unsaved += count;
+            state.set_notice(
+                format!("job {id}: {count} image(s) could not be written ({reason}); they wait in memory: Ctrl-W writes them again"),
+                Severity::Error,
+            );
+            Vec::new()
+        }
+        AppEvent::SaveRetried { written, waiting, message } => {
+            state.unsaved = waiting;
+            let severity = if waiting == 0 { Severity::Info } else { Severity::Error };
+            state.set_notice(format!("wrote {written} waiting image(s); {waiting} still wait{message}"), severity);
+            reload_history(state)
+        }
+        AppEvent::PreviewReady(prepared) => {
+            // A preview for an image no longer selected is dropped.
+            if state.preview_path().as_ref() == Some(&prepared.key.path) {
+                state.previews.retain(|p| p.key != prepared.key);
+                state.previews.push(prepared);
+                let excess = state.previews.len().saturating_sub(PREVIEWS_KEPT);
+                state.previews.drain(..excess);
+            }
+            Vec::new()
+        }
+        AppEvent::PreviewFailed { key, message } => {
+            state.preview_errors.insert(key, message);
+            Vec::new()
+        }
+        AppEvent::Rerun(record) => models::rerun(state, *record),
+        AppEvent::ModelsListed(listing) => {
+            models::listed(state, listing);
+            Vec::new()
+        }
+        AppEvent::InputsChecked { id, changed } => {
+            if !changed.is_empty() {
+                state.set_notice(
+                    format!("job {id}'s inputs are not the files it sent: {}", changed.join("; ")),
+                    Severity::Warning,
+                );
+            }
+            Vec::new()
+        }
+        AppEvent::Deleted { id, problems } => {
+            if problems.is_empty() {
+                state.set_notice(format!("deleted job {id} and its files"), Severity::Info);
+            } else {
+                state.set_notice(format!("deleted job {id}; {}", problems.join("; ")), Severity::Warning);
+            }
+            if state.details.as_ref().is_some_and(|d| d.id == id) {
+                state.details = None;
+            }
+            reload_history(state)
+        }
+    }
+}

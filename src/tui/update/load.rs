@@ -1,0 +1,84 @@
+//! A past job back into the form: "load into form" (undoable in one step), "edit this result",
+//! and the check that an edit's inputs are still the files it sent.
+
+use super::super::event::Command;
+use super::super::state::{Focus, JobMode, Severity, State};
+use crate::store::{ImageRequest, JobRecord};
+
+/// "Edit this result": the selected job's shown image becomes the input of a new edit.
+pub(super) fn edit_result(state: &mut State) -> Vec<Command> {
+    let Some(job) = state.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id()) else {
+        return Vec::new();
+    };
+    let Some(image) = job.images.get(state.image_index) else {
+        state.set_notice(format!("job {} has no image to edit", job.id), Severity::Warning);
+        return Vec::new();
+    };
+    let (id, path) = (job.id, image.path.clone());
+    for notice in state.form.switch_mode(JobMode::Edit, &state.catalog) {
+        state.set_notice(notice, Severity::Warning);
+    }
+    state.form.images = vec![path.clone()];
+    state.form.mask = None;
+    state.form.parent = Some(id);
+    state.focus = Focus::Prompt;
+    state.revalidate();
+    state.set_notice(
+        format!("editing job {id}'s image {}: describe the change, then Ctrl-S", state.image_index + 1),
+        Severity::Info,
+    );
+    vec![Command::InspectFiles { paths: vec![path], masks: false }]
+}
+
+/// Puts a past job's prompt and parameters back into the form.
+pub(super) fn load_into_form(state: &mut State, job: &JobRecord) {
+    let draft_form = state.form.clone();
+    let (prompt, model, options) = match &job.request {
+        ImageRequest::Generate(r) => {
+            state.form.switch_mode(JobMode::Generate, &state.catalog);
+            (&r.prompt, &r.model, &r.options)
+        }
+        ImageRequest::Edit(r) => {
+            state.form.switch_mode(JobMode::Edit, &state.catalog);
+            state.form.images = r.images.clone();
+            state.form.mask = r.mask.clone();
+            (&r.prompt, &r.model, &r.options)
+        }
+    };
+    let loaded: Vec<String> = prompt.lines().map(str::to_string).collect();
+    let replaced = std::mem::replace(&mut state.prompt, crate::tui::state::prompt_editor(loaded.clone()));
+    state.draft_before_load = Some((replaced.lines().to_vec(), draft_form, loaded));
+    state.form.switch_model(model.clone(), &state.catalog);
+    state.form.options = options.clone();
+    state.focus = Focus::Prompt;
+    state.revalidate();
+    state.set_notice(format!("loaded job {} into the form (Ctrl-U brings your draft back)", job.id), Severity::Info);
+}
+
+/// Ctrl-U right after a load: the draft it replaced comes back, prompt and settings.
+pub(super) fn restore_draft(state: &mut State) -> bool {
+    let unchanged =
+        state.draft_before_load.as_ref().is_some_and(|(_, _, loaded)| state.prompt.lines() == loaded.as_slice());
+    let Some((lines, form, _)) = state.draft_before_load.take().filter(|_| unchanged) else { return false };
+    state.prompt = crate::tui::state::prompt_editor(lines);
+    state.form = form;
+    state.revalidate();
+    state.set_notice("your draft is back", Severity::Info);
+    true
+}
+
+/// The inputs of an edit loaded from the history need their facts read again, and a check
+/// that they are still the files the job sent.
+pub(super) fn inspect_inputs(state: &State, job: &JobRecord) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if !job.inputs.is_empty() {
+        commands.push(Command::CheckInputs { id: job.id, inputs: job.inputs.clone() });
+    }
+    if !state.form.images.is_empty() {
+        commands.push(Command::InspectFiles { paths: state.form.images.clone(), masks: false });
+    }
+    if let Some(mask) = &state.form.mask {
+        commands.push(Command::InspectFiles { paths: vec![mask.clone()], masks: true });
+    }
+    commands
+}
