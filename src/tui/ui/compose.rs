@@ -73,18 +73,19 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 lines.push(Line::from(note));
             }
         }
+        let width = inner.width as usize;
         for error in errors_of_row(state, *field, &fields) {
-            lines.push(Line::from(styled(format!("   ✗ {error}"), theme.error())));
+            lines.extend(wrapped(&short_paths(state, &error), "   ✗ ", width, theme.error()));
         }
         for warning in state.warnings_for(field.api_name()) {
-            lines.push(Line::from(styled(format!("   ! {}", warning.message), theme.warning())));
+            lines.extend(wrapped(&short_paths(state, &warning.message), "   ! ", width, theme.warning()));
         }
     }
     for error in state.errors_for("prompt") {
-        lines.push(Line::from(styled(format!(" ✗ prompt {}", error.message), theme.error())));
+        lines.extend(wrapped(&format!("prompt {}", error.message), " ✗ ", inner.width as usize, theme.error()));
     }
     for warning in state.warnings_for("prompt") {
-        lines.push(Line::from(styled(format!(" ! prompt {}", warning.message), theme.warning())));
+        lines.extend(wrapped(&format!("prompt {}", warning.message), " ! ", inner.width as usize, theme.warning()));
     }
     if focused {
         lines.push(Line::default());
@@ -155,5 +156,40 @@ fn errors_of_row(state: &State, field: Field, fields: &[Field]) -> Vec<String> {
             }),
         )
         .map(|e| e.message.clone())
+        .collect()
+}
+
+/// A message about the form's files names them by file name: the row says which file it is.
+fn short_paths(state: &State, message: &str) -> String {
+    state.form.images.iter().chain(&state.form.mask).fold(message.to_string(), |text, path| {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        text.replace(&path.display().to_string(), &name)
+    })
+}
+
+/// `text` after `lead`, wrapped at words into lines of `width` (the lead's room kept on each).
+fn wrapped(text: &str, lead: &str, width: usize, style: ratatui::style::Style) -> Vec<Line<'static>> {
+    let text = crate::text::escape_controls(text);
+    let indent = lead.chars().count();
+    let room = width.saturating_sub(indent).max(10);
+    let mut rows: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let row = rows.last_mut().map(|r| r.chars().count()).unwrap_or(0);
+        if row > 0 && row + 1 + word.chars().count() > room {
+            rows.push(String::new());
+        }
+        if let Some(last) = rows.last_mut() {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let lead = if i == 0 { lead.to_string() } else { " ".repeat(indent) };
+            Line::from(styled(format!("{lead}{row}"), style))
+        })
         .collect()
 }
