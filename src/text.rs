@@ -10,7 +10,12 @@ pub fn escape_controls(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            // Controls, and the format characters that reorder what follows (bidi overrides).
+            c if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -24,11 +29,12 @@ mod tests {
     #[test]
     fn controls_are_escaped_and_the_rest_kept() {
         assert_eq!(escape_controls("a\x1b]0;t\x07b\u{9b}2J ünï"), "a\\e]0;t\\u{7}b\\u{9b}2J ünï");
+        assert_eq!(escape_controls("ab\u{202e}cd"), "ab\\u{202e}cd", "a bidi override");
     }
 }
 
-/// `text` with `secret`, and any piece of it 8 characters or longer that starts where the
-/// secret starts (a server echoing part of a key), replaced by `****`.
+/// `text` with `secret`, and any piece of it 8 characters or longer (a server echoing part of
+/// a key: its start, its middle, its end), replaced by `****`.
 pub fn redact(text: &str, secret: &str) -> String {
     const MIN: usize = 8;
     let secret: Vec<char> = secret.chars().collect();
@@ -41,10 +47,14 @@ pub fn redact(text: &str, secret: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        let matched = chars[i..].iter().zip(&secret).take_while(|(a, b)| a == b).count();
-        if matched >= MIN {
+        // The longest piece of the secret that starts here.
+        let longest = (0..secret.len())
+            .map(|start| chars[i..].iter().zip(&secret[start..]).take_while(|(a, b)| a == b).count())
+            .max()
+            .unwrap_or(0);
+        if longest >= MIN {
             out.push_str("****");
-            i += matched;
+            i += longest;
         } else {
             out.push(chars[i]);
             i += 1;
@@ -66,6 +76,7 @@ mod redact_tests {
         );
         assert_eq!(redact("key sk-proj-ABCD****5678 refused", key), "key ********5678 refused");
         assert_eq!(redact("sk-proj is a prefix", key), "sk-proj is a prefix", "7 characters are not a secret");
+        assert_eq!(redact("tail: EFGH12345678, mid: CDEFGH12", key), "tail: ****, mid: ****", "any piece of 8+");
         assert_eq!(redact("user pw: hunter2", "hunter2"), "user pw: ****");
         assert_eq!(redact("moderation_blocked", "k"), "moderation_blocked", "too short to hide");
     }

@@ -444,3 +444,87 @@ fn a_file_name_that_is_not_utf8_is_refused_as_input_naming_the_rule() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("its name is not UTF-8 text; rename it"), "{stderr}");
 }
+
+#[tokio::test]
+async fn the_key_never_follows_a_redirect_to_another_host() {
+    // B, on another loopback address, would record a key sent to it.
+    let b = tokio::net::TcpListener::bind("127.0.0.2:0").await.unwrap();
+    let b_addr = b.local_addr().unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let record = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = b.accept().await {
+            let mut request = vec![0u8; 64 * 1024];
+            let n = socket.read(&mut request).await.unwrap_or(0);
+            record.lock().unwrap().push_str(&String::from_utf8_lossy(&request[..n]));
+            let _ = socket.write_all(b"HTTP/1.1 500 X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+        }
+    });
+    // A answers every request with a redirect to B.
+    let a = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let a_addr = a.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = a.accept().await {
+            let mut request = vec![0u8; 64 * 1024];
+            let _ = socket.read(&mut request).await;
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nlocation: http://{b_addr}/v1/images/generations\r\n\
+                 content-length: 0\r\nconnection: close\r\n\r\n"
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    let mut cfg = imgtui::api::ClientConfig::new(
+        imgtui::api::Provider::Ttapi,
+        format!("http://{a_addr}/v1"),
+        imgtui::api::ApiKey::new("tt-SECRET-KEY-0123456789"),
+    );
+    cfg.retry.max_retries = 0;
+    let client = common::client_with(cfg);
+    let result = client.generate(&GenerateRequest::new("gpt-image-2", "a fox"), &RequestControl::default()).await;
+    assert!(result.is_err(), "a redirect elsewhere is not followed");
+    assert!(!seen.lock().unwrap().contains("SECRET"), "the key went to another host");
+}
+
+#[tokio::test]
+async fn a_key_echoed_in_a_successful_answer_is_scrubbed_too() {
+    let key = "sk-proj-ECHOEDINREVISED0123456789";
+    // A 1x1 PNG, and a revised prompt that repeats the key.
+    let body = Box::leak(
+        format!(
+            r#"{{"created":1,"data":[{{"b64_json":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==","revised_prompt":"your key is {key}, or {}"}}]}}"#,
+            &key[8..]
+        )
+        .into_boxed_str(),
+    );
+    let addr = fixed(200, body).await;
+    let data = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env_remove("TTAPI_API_KEY")
+        .env("OPENAI_API_KEY", key)
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args([
+            "--provider",
+            "openai",
+            "--base-url",
+            &format!("http://{addr}/v1"),
+            "generate",
+            "a fox",
+            "-m",
+            "gpt-image-2",
+        ])
+        .output()
+        .await
+        .unwrap();
+    let everything = format!(
+        "{}{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+        every_file(data.path())
+    );
+    assert!(output.status.success(), "{everything:.2000}");
+    assert!(everything.contains("your key is ****"), "{everything:.2000}");
+    assert!(!everything.contains(&key[8..]), "a piece of the key leaked");
+}

@@ -9,6 +9,8 @@ use super::events::{EventReader, StreamedAnswer};
 
 /// What one image can take as base64: a 3840x2160 RGBA PNG stored raw is 33 MB, 44 MB encoded.
 pub(super) const IMAGE_BYTES_MAX: u64 = 64 * 1024 * 1024;
+/// The most text (everything but image data) a 2xx answer may hold.
+const TEXT_MAX: usize = 8 * 1024 * 1024;
 /// How much of an error answer is read: its message is at the start.
 pub(super) const ERROR_BODY_MAX: usize = 64 * 1024;
 
@@ -74,6 +76,11 @@ pub(super) async fn read_answer(
                 return Err(over());
             }
             splitter.feed(&chunk);
+            // The JSON around the images is small; a huge one (an endless revised prompt) is not
+            // an Images answer, and it is held in memory.
+            if splitter.text_len() > TEXT_MAX {
+                return Err(BodyError::Stream(format!("the answer's text is over {} MB", TEXT_MAX >> 20)));
+            }
         }
         tracing::debug!(bytes = splitter.received(), "answer read");
         return Ok(splitter.finish());

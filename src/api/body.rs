@@ -67,6 +67,11 @@ impl BodySplitter {
         self.received
     }
 
+    /// Bytes of the answer that are not image data (the JSON around the images).
+    pub fn text_len(&self) -> usize {
+        self.body.text.len()
+    }
+
     pub fn feed(&mut self, mut chunk: &[u8]) {
         self.received += chunk.len();
         while !chunk.is_empty() {

@@ -16,6 +16,7 @@ use super::error::{ApiError, error_chain};
 use super::hints;
 use super::image_facts::ImageFormat;
 use super::models::ModelTable;
+use super::provider::Provider;
 use super::request::{EditRequest, GenerateRequest};
 use super::response::{self, ImagesResponse};
 use super::upload::read_parts;
@@ -81,7 +82,11 @@ pub struct ImagesResult {
 }
 
 pub struct Client {
+    /// For requests that carry the key: a redirect is followed only within the same origin
+    /// (a custom header like TT-API-KEY would go along to another host).
     http: reqwest::Client,
+    /// For `url` results, which carry no key: redirects to a CDN are fine.
+    download_http: reqwest::Client,
     cfg: ClientConfig,
     models: ModelTable,
 }
@@ -94,12 +99,26 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     pub fn new(cfg: ClientConfig, models: ModelTable) -> Result<Self, ApiError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(cfg.connect_timeout)
-            .user_agent(concat!("imgtui/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Input(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Self { http, cfg, models })
+        let same_origin = reqwest::redirect::Policy::custom(|attempt| {
+            let first = attempt.previous().first();
+            let origin = |u: &reqwest::Url| {
+                (u.scheme().to_string(), u.host_str().map(str::to_string), u.port_or_known_default())
+            };
+            match first {
+                Some(first) if origin(first) != origin(attempt.url()) => attempt.stop(),
+                _ if attempt.previous().len() > 5 => attempt.stop(),
+                _ => attempt.follow(),
+            }
+        });
+        let builder = || {
+            reqwest::Client::builder()
+                .connect_timeout(cfg.connect_timeout)
+                .user_agent(concat!("imgtui/", env!("CARGO_PKG_VERSION")))
+        };
+        let setup = |e: reqwest::Error| ApiError::Input(format!("cannot set up the HTTP client: {e}"));
+        let http = builder().redirect(same_origin).build().map_err(setup)?;
+        let download_http = builder().build().map_err(setup)?;
+        Ok(Self { http, download_http, cfg, models })
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -111,7 +130,12 @@ impl Client {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}/{}", self.cfg.base_url.trim_end_matches('/'), path)
+        // With OpenAI's Authorization header, user:password in the URL would be a second one.
+        let base = match self.cfg.provider {
+            Provider::Openai => crate::catalog::fetch::public_url(&self.cfg.base_url),
+            _ => self.cfg.base_url.clone(),
+        };
+        format!("{}/{}", base.trim_end_matches('/'), path)
     }
 
     fn authed(&self, builder: RequestBuilder) -> RequestBuilder {
@@ -264,6 +288,18 @@ impl Client {
         err.map_text(|text| secrets.iter().fold(text.to_string(), |text, secret| crate::text::redact(&text, secret)))
     }
 
+    /// Text from a successful answer as it may be shown and stored: without the client's
+    /// secrets, and at most 64 KB (a revised prompt is a few lines).
+    fn scrub_text(&self, text: &str) -> String {
+        const MAX: usize = 64 * 1024;
+        let mut end = text.len().min(MAX);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let cut = &text[..end];
+        self.cfg.secrets().iter().fold(cut.to_string(), |text, secret| crate::text::redact(&text, secret))
+    }
+
     async fn send_once<T, Reading: Future<Output = Result<T, BodyError>>>(
         &self,
         builder: RequestBuilder,
@@ -351,7 +387,7 @@ impl Client {
                         index,
                         format: ImageFormat::sniff(&bytes),
                         bytes,
-                        revised_prompt: datum.revised_prompt.clone(),
+                        revised_prompt: datum.revised_prompt.as_deref().map(|text| self.scrub_text(text)),
                     };
                     if readable { images.push(image) } else { rejected.push(image) }
                 }
@@ -369,7 +405,7 @@ impl Client {
 
     /// Fetches a result URL. The key is never sent: the URL points at another host.
     async fn download(&self, url: &str, ctl: &RequestControl) -> Result<Vec<u8>, ApiError> {
-        let build = || self.http.get(url).timeout(self.cfg.request_timeout);
+        let build = || self.download_http.get(url).timeout(self.cfg.request_timeout);
         // `Downloading` was reported; the download's own attempts are not request attempts.
         let quiet = RequestControl { cancel: ctl.cancel.clone(), progress: None };
         let read = |response| answer::read_capped(response, answer::IMAGE_BYTES_MAX, "the image");

@@ -31,7 +31,7 @@ pub enum EndpointError {
 
 /// Checks a base URL: absolute, http or https, no query.
 pub fn check_base_url(value: &str) -> Result<(), EndpointError> {
-    let bad = |reason: &str| EndpointError::BadBaseUrl { value: value.to_string(), reason: reason.to_string() };
+    let bad = |reason: &str| EndpointError::BadBaseUrl { value: without_userinfo(value), reason: reason.to_string() };
     let url = reqwest::Url::parse(value).map_err(|e| bad(&format!("is not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("must start with http:// or https://"));
@@ -40,6 +40,17 @@ pub fn check_base_url(value: &str) -> Result<(), EndpointError> {
         return Err(bad("must not have a query or fragment"));
     }
     Ok(())
+}
+
+/// `value` with any `user:password@` replaced by `****@`, even when it is no valid URL.
+fn without_userinfo(value: &str) -> String {
+    let Some(scheme_end) = value.find("://").map(|i| i + 3) else { return value.to_string() };
+    let rest = &value[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}****{}", &value[..scheme_end], &rest[at..]),
+        None => value.to_string(),
+    }
 }
 
 /// Resolves the endpoint. `None` means the demo server (asked for with `--demo`).
@@ -117,6 +128,14 @@ mod tests {
         let err = resolve(&EndpointFlags::default(), &Config::default(), Path::new("/c.toml"), env(&[])).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("TTAPI_API_KEY") && text.contains("OPENAI_API_KEY") && text.contains("--demo"));
+    }
+
+    #[test]
+    fn a_refused_base_url_is_shown_without_its_password() {
+        for url in ["htp://user:secretpw@127.0.0.1:1/v1", "http://user:secretpw@[::1/v1"] {
+            let err = check_base_url(url).unwrap_err().to_string();
+            assert!(!err.contains("secretpw") && err.contains("****@"), "{err}");
+        }
     }
 
     #[test]
