@@ -146,6 +146,13 @@ pub(crate) async fn run_job(
         Ok(warnings) => warnings,
         Err(errors) => return report_failure(output.json, None, &ApiError::Invalid(errors)),
     };
+    if engine.catalog.listed(request.model()) == Some(false) {
+        eprintln!(
+            "imgtui: warning: {} is not listed by {} (imgtui models lists what it serves); sent anyway",
+            escape_controls(request.model()),
+            engine.catalog.provider
+        );
+    }
     if let RulesOrigin::Guessed { from } = client.models().origin(request.model()) {
         eprintln!(
             "imgtui: {} is not in imgtui's model table: rules guessed from {from}; the server decides",
@@ -167,7 +174,11 @@ pub(crate) async fn run_job(
     let cancel = ctl.cancel.clone();
     let out_dir = output.out.clone().unwrap_or_else(|| engine.out_dir.clone());
     let reporter = tokio::spawn(progress::report(rx, id, out_dir.clone()));
-    let dirs = [out_dir, jobs::rescue_dir()];
+    // Where the images go: the folder asked for, else the usual images folder, else the
+    // private rescue folder.
+    let mut dirs = vec![out_dir.clone()];
+    dirs.extend(Some(engine.out_dir.clone()).filter(|d| *d != out_dir));
+    dirs.push(jobs::rescue_dir());
     let job = jobs::execute(client, &engine.store, id, &request, &dirs, ctl);
     tokio::pin!(job);
     let mut stops = crate::signals::Stops::new();
@@ -226,7 +237,8 @@ fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) 
                         escape_controls(e)
                     ),
                     (Ok(()), false) => {
-                        eprintln!("imgtui: job {id}: {} of {} image(s) kept", saved.len(), saved.len() + unsaved.len())
+                        let total = result.response.data.len().max(saved.len() + unsaved.len());
+                        eprintln!("imgtui: job {id}: {} of {total} image(s) kept", saved.len())
                     }
                     (Ok(()), true) => {
                         let retried = if retries > 0 { format!(" after {retries} retries") } else { String::new() };

@@ -211,6 +211,8 @@ async fn an_unwritable_out_dir_falls_back_and_says_where() {
     let blocker = data.path().join("a-file");
     std::fs::write(&blocker, b"not a directory").unwrap();
     let out = blocker.join("images");
+    // The usual images folder cannot take it either (a file is in the way).
+    std::fs::write(data.path().join("images"), b"not a folder").unwrap();
     // A temp folder of the test's own, not the machine's shared /tmp.
     let tmp = data.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
@@ -241,6 +243,7 @@ async fn a_rescue_folder_planted_as_a_symlink_is_not_used() {
     let data = tempfile::tempdir().unwrap();
     let blocker = data.path().join("a-file");
     std::fs::write(&blocker, b"not a directory").unwrap();
+    std::fs::write(data.path().join("images"), b"not a folder").unwrap();
     let tmp = data.path().join("tmp");
     let planted = data.path().join("someone-elses");
     std::fs::create_dir_all(&planted).unwrap();
@@ -342,4 +345,18 @@ async fn the_log_says_what_each_job_did() {
     let log = std::fs::read_to_string(data.path().join("state/imgtui.log")).unwrap();
     assert!(log.contains("job submitted") && log.contains("job=1") && log.contains("job done"), "{log}");
     assert!(log.contains("job=2") && log.contains("job failed") && log.contains("model_not_found"), "{log}");
+}
+
+#[tokio::test]
+async fn an_unwritable_out_dir_falls_back_to_the_usual_images_folder_first() {
+    let data = tempfile::tempdir().unwrap();
+    let blocker = data.path().join("a-file");
+    std::fs::write(&blocker, b"not a directory").unwrap();
+    let (code, stdout, stderr) =
+        run(imgtui(data.path()).args(["generate", "a kept fox", "--demo", "--json", "--out"]).arg(blocker.join("x")))
+            .await;
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let path = PathBuf::from(v["images"][0]["path"].as_str().unwrap());
+    assert!(path.starts_with(data.path().join("images")), "{path:?}");
 }

@@ -161,6 +161,8 @@ fn run_protocol(graphics: &str) {
     // Output is ordered: once this key's echo is on screen, the frame with the image is complete.
     pty.send(b">");
     pty.wait_for_screen(">");
+    // Counting starts between frames, not inside one (its end may still be on the way).
+    pty.wait_for(0, "the frame to close", |out| out.ends_with(b"\x1b[?2026l"));
     let mark = pty.len();
     pty.send(b"abcdefghijklmnopqrst");
     pty.wait_for_screen(">abcdefghijklmnopqrst");

@@ -119,6 +119,13 @@ fn other_takes_a_typed_name_with_its_familys_rules_as_warnings() {
     assert!(matches!(commands.as_slice(), [Command::Submit { .. }]), "a warning does not block: {commands:?}");
     let text = screen(&s, 120, 40);
     assert!(text.contains("rules guessed from gpt-image-2"), "{text}");
+    // Typed once, it stays a choice of the row: → leaves it, ← comes back to it.
+    s.overlay = None;
+    to_model_row(&mut s);
+    update(&mut s, key(KeyCode::Left));
+    assert_ne!(s.form.model, "gpt-image-9");
+    update(&mut s, key(KeyCode::Right));
+    assert_eq!(s.form.model, "gpt-image-9");
 }
 
 #[test]

@@ -519,3 +519,24 @@ fn loading_a_job_can_be_undone_in_one_step() {
     assert_eq!(s.prompt_text(), "my own draft", "the draft is back");
     assert_eq!(s.form.options.n, Some(3), "with its settings");
 }
+
+#[test]
+fn undo_in_the_prompt_goes_word_by_word_and_redo_comes_back() {
+    let mut s = state();
+    type_text(&mut s, "a red fox");
+    update(&mut s, ctrl('u'));
+    assert_eq!(s.prompt_text(), "a red ");
+    update(&mut s, ctrl('u'));
+    assert_eq!(s.prompt_text(), "a ");
+    update(&mut s, ctrl('r'));
+    assert_eq!(s.prompt_text(), "a red ");
+    update(&mut s, key(KeyCode::Backspace));
+    update(&mut s, key(KeyCode::Backspace));
+    update(&mut s, key(KeyCode::Backspace));
+    assert_eq!(s.prompt_text(), "a r");
+    update(&mut s, ctrl('u'));
+    assert_eq!(s.prompt_text(), "a red ", "a run of deletions is one step");
+    update(&mut s, Msg::Paste("big pasted text".into()));
+    update(&mut s, ctrl('u'));
+    assert_eq!(s.prompt_text(), "a red ", "a paste is one step");
+}

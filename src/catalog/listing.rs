@@ -81,7 +81,9 @@ pub fn parse_models(body: &[u8], table: &ModelTable) -> Result<Vec<ListedModel>,
     let mut models: Vec<ListedModel> = Vec::new();
     for entry in data {
         let Some(id) = entry.get("id").and_then(Value::as_str) else { continue };
-        if !is_image_model(id, table) || models.iter().any(|m| m.id == id) || id.len() > 200 {
+        // An id that could not be sent as -m (spaces, controls, too long) is not offered either.
+        let sendable = crate::api::validate::model_name_problem(id).is_none();
+        if !sendable || !is_image_model(id, table) || models.iter().any(|m| m.id == id) {
             continue;
         }
         let shutdown_date = entry.get("shutdown_date").and_then(Value::as_str).and_then(|d| d.parse().ok());
@@ -102,6 +104,8 @@ mod tests {
             {"id":"gpt-image-2.5-flare","shutdown_date":null},
             {"id":"dall-e-3","shutdown_date":"soon"},
             {"id":"chatgpt-image-latest"},
+            {"id":"gpt-image-\u001b[31mevil"},
+            {"id":"gpt-image-3 x"},
             {"object":"model"}
         ]}"#;
         let models = parse_models(body, &ModelTable::builtin()).unwrap();

@@ -99,8 +99,9 @@ impl ModelCatalog {
     }
 
     /// What to use instead of `name`: the provider's named replacement if it is usable, else
-    /// the first usable model of the preference order, then of the table; never `name` itself.
-    pub fn replacement(&self, name: &str) -> String {
+    /// the first usable model of the preference order, the table, then the provider's list;
+    /// never `name` itself, and none when nothing usable is known.
+    pub fn replacement(&self, name: &str) -> Option<String> {
         let same = |other: &str| self.table.get(other).zip(self.table.get(name)).is_some_and(|(a, b)| a.name == b.name);
         let fits = |other: &&str| *other != name && !same(other) && self.usable(other);
         let named = self.retirement(name).map(|r| r.replacement);
@@ -112,25 +113,36 @@ impl ModelCatalog {
             .chain(table.iter().copied())
             .chain(extras)
             .find(fits)
-            .unwrap_or(DEFAULT_PREFERENCE[DEFAULT_PREFERENCE.len() - 1])
-            .to_string()
+            .map(str::to_string)
+    }
+
+    /// "use X", or where to look when no replacement is known.
+    fn instead(&self, name: &str) -> String {
+        match self.replacement(name) {
+            Some(model) => format!("use {model}"),
+            None => format!("`imgtui models --refresh` lists what {} serves", self.provider),
+        }
     }
 
     /// Why `name` must not be sent, if the provider has shut it down.
     pub fn refusal(&self, name: &str) -> Option<String> {
         let Lifecycle::ShutDown { on } = self.state(name) else { return None };
-        Some(format!("{name} was shut down at {} on {on}; use {}", self.provider, self.replacement(name)))
+        Some(format!("{name} was shut down at {} on {on}; {}", self.provider, self.instead(name)))
     }
 
     /// The first model of the preference order the provider serves and has not shut down.
     fn preferred(&self) -> String {
-        let serves = |name: &str| self.listed(name) != Some(false) && !self.state(name).is_shut_down();
+        let serves = |name: &&str| self.listed(name) != Some(false) && !self.state(name).is_shut_down();
         let table_names = self.table.names();
-        let fallback = DEFAULT_PREFERENCE[DEFAULT_PREFERENCE.len() - 1];
-        let pick = DEFAULT_PREFERENCE.iter().copied().find(|n| serves(n));
-        pick.or_else(|| table_names.iter().copied().find(|n| serves(n)))
+        let extras = self.listing.models.iter().map(|m| m.id.as_str()).filter(|id| self.table.get(id).is_none());
+        DEFAULT_PREFERENCE
+            .iter()
+            .copied()
+            .chain(table_names.iter().copied())
+            .chain(extras)
+            .find(serves)
             .or_else(|| table_names.iter().copied().find(|n| !self.state(n).is_shut_down()))
-            .unwrap_or(fallback)
+            .unwrap_or(DEFAULT_PREFERENCE[0])
             .to_string()
     }
 
@@ -140,7 +152,7 @@ impl ModelCatalog {
         match configured.map(str::trim).filter(|c| !c.is_empty()) {
             Some(name) => match self.state(name) {
                 Lifecycle::ShutDown { on } => {
-                    let instead = self.replacement(name);
+                    let instead = self.replacement(name).unwrap_or_else(|| self.preferred());
                     let why =
                         format!("default_model {name} was shut down at {} on {on}; using {instead}", self.provider);
                     (instead, Some(why))
@@ -153,8 +165,9 @@ impl ModelCatalog {
 
     fn info(&self, name: &str) -> ModelInfo {
         let state = self.state(name);
-        let replacement =
-            matches!(state, Lifecycle::Deprecated { .. } | Lifecycle::ShutDown { .. }).then(|| self.replacement(name));
+        let replacement = matches!(state, Lifecycle::Deprecated { .. } | Lifecycle::ShutDown { .. })
+            .then(|| self.replacement(name))
+            .flatten();
         ModelInfo {
             name: name.to_string(),
             state,
@@ -251,10 +264,15 @@ mod tests {
     fn a_replacement_is_never_the_model_itself_nor_one_the_provider_lacks() {
         let soon = Date::new(2026, 11, 27);
         let c = catalog(Provider::Openai, listed(&[("gpt-image-2", Some(soon)), ("gpt-image-3", None)]));
-        assert_eq!(c.replacement("gpt-image-2"), "gpt-image-3", "the only usable model listed");
+        assert_eq!(c.replacement("gpt-image-2").as_deref(), Some("gpt-image-3"), "the only usable model listed");
         let c = catalog(Provider::Openai, listed(&[("gpt-image-2.5-flare", None), ("gpt-image-2", None)]));
-        assert_eq!(c.replacement("gpt-image-1"), "gpt-image-2.5-flare", "sunburst is not listed here");
-        assert_eq!(c.replacement("gpt-image-2.5-flare-2026-09-08"), "gpt-image-2", "not its own snapshot");
+        assert_eq!(c.replacement("gpt-image-1").as_deref(), Some("gpt-image-2.5-flare"), "sunburst is not listed here");
+        assert_eq!(c.replacement("gpt-image-2.5-flare-2026-09-08").as_deref(), Some("gpt-image-2"), "not its own");
+        let gone = Date::new(2026, 11, 1);
+        let c = catalog(Provider::Openai, listed(&[("gpt-image-2", Some(gone))]));
+        assert_eq!(c.replacement("gpt-image-2"), None, "nothing usable is listed");
+        let refusal = c.refusal("gpt-image-2").unwrap();
+        assert!(refusal.ends_with("`imgtui models --refresh` lists what OpenAI serves"), "{refusal}");
     }
 
     #[test]

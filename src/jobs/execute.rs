@@ -150,9 +150,11 @@ async fn execute_unguarded(
         Ok(mut result) => {
             let kept = keep_rejected(dirs, request, &mut result).await;
             if result.images.is_empty() {
+                // Every datum's fate: kept as bytes, or lost (bad base64, a failed download).
+                let fates: Vec<String> = kept.iter().chain(&result.lost).cloned().collect();
                 let error = ApiError::InvalidResponse {
                     status: 200,
-                    message: format!("its data is no PNG, JPEG or WebP image ({})", kept.join("; ")),
+                    message: format!("its data is no PNG, JPEG or WebP image ({})", fates.join("; ")),
                 };
                 let message = error.to_string();
                 let done = store.run_patiently(move |s| {
@@ -281,8 +283,8 @@ pub fn write_with_fallback(
         if pending.is_empty() {
             break;
         }
-        // Every folder after the first is a rescue folder: it must be ours alone.
-        let rescue = Some(dir) != dirs.first();
+        // The rescue folder sits in a shared temp dir: it must be ours alone.
+        let rescue = *dir == super::rescue::rescue_dir();
         if rescue && let Err(why) = super::rescue::ensure_private_dir(dir, rustix::process::getuid().as_raw()) {
             tracing::warn!("{why}");
             reasons = reasons.iter().map(|r| format!("{r}; {why}")).collect();

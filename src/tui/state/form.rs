@@ -63,6 +63,8 @@ pub struct SettingsForm {
     pub parent: Option<JobId>,
     /// Index into `fields()`.
     pub selected: usize,
+    /// Model names typed with "other…" this session: they stay choices of the Model row.
+    pub typed_models: Vec<String>,
 }
 
 impl SettingsForm {
@@ -75,6 +77,7 @@ impl SettingsForm {
             mask: None,
             parent: None,
             selected: 0,
+            typed_models: Vec::new(),
         }
     }
 
@@ -132,9 +135,18 @@ impl SettingsForm {
             Field::Model => {
                 let offered: Vec<String> =
                     catalog.offered(self.mode == JobMode::Edit).into_iter().map(|m| m.name).collect();
-                // A typed model (or one loaded from an old job) stays a choice while it is set.
-                let current = (!offered.contains(&self.model)).then(|| self.model.clone());
-                current.into_iter().chain(offered).chain([OTHER_MODEL.to_string()]).map(Some).collect()
+                // The offered models, then names typed this session; a model loaded from an old
+                // job (neither) stays first while it is set.
+                let mut names = offered;
+                for typed in &self.typed_models {
+                    if !names.contains(typed) {
+                        names.push(typed.clone());
+                    }
+                }
+                if !names.contains(&self.model) {
+                    names.insert(0, self.model.clone());
+                }
+                names.into_iter().chain([OTHER_MODEL.to_string()]).map(Some).collect()
             }
             Field::Image(_) | Field::AddImage | Field::Mask => Vec::new(),
             Field::InputFidelity => list(&spec.input_fidelities),

@@ -97,6 +97,8 @@ pub struct State {
     pub focus: Focus,
     pub overlay: Option<Overlay>,
     pub prompt: TextArea<'static>,
+    /// Undo and redo of the prompt by words.
+    pub prompt_undo: crate::tui::update::UndoLog,
     pub form: SettingsForm,
     /// The models: their rules, their state at the provider, and where the list came from.
     pub catalog: ModelCatalog,
@@ -162,6 +164,7 @@ impl State {
             focus: Focus::Prompt,
             overlay: None,
             prompt,
+            prompt_undo: Default::default(),
             form: SettingsForm::new(default_model),
             catalog,
             configured_model: None,

@@ -52,7 +52,12 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, width: usize) -> Line<'static> {
     let live = state.live.get(&row.id);
+    // Unfinished, but neither ours nor another live imgtui's: its process is gone.
+    let orphan = live.is_none()
+        && matches!(row.status, JobStatus::Running | JobStatus::Queued)
+        && row.running_elsewhere.is_none();
     let (glyph, status) = match (live, row.status) {
+        _ if orphan => ("!".into(), JobStatus::Interrupted),
         (Some(_), _) | (None, JobStatus::Running | JobStatus::Queued) => {
             (SPINNER[state.spinner % SPINNER.len()].to_string(), row.status)
         }
@@ -71,6 +76,7 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, widt
             JobStatus::Failed => row.error.as_deref().map(|e| fit(e, 24)).unwrap_or_else(|| "failed".into()),
             other => match row.running_elsewhere {
                 Some(pid) => format!("{}, pid {pid}", other.as_str()),
+                None if orphan => "stopped (imgtui gone)".to_string(),
                 None => other.as_str().to_string(),
             },
         },

@@ -7,6 +7,9 @@ mod browser;
 mod events;
 mod load;
 mod models;
+mod undo;
+
+pub use undo::UndoLog;
 
 use super::action::Action;
 use super::event::{Command, Msg};
@@ -73,7 +76,7 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
             Vec::new()
         }
         (None, Context::Prompt) => {
-            if state.prompt.input(event) {
+            if undo::edit_prompt(state, event) {
                 state.revalidate();
             }
             Vec::new()
@@ -92,6 +95,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
     match state.context() {
         Context::Prompt => {
             // Terminals send pasted newlines as \r.
+            undo::before_paste(state);
             state.prompt.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
             state.revalidate();
             Vec::new()

@@ -81,6 +81,9 @@ pub(super) fn use_typed_name(state: &mut State, name: &str) {
         state.set_notice(format!("model {}: nothing changed", problem.message), Severity::Warning);
         return;
     }
+    if !state.form.typed_models.iter().any(|m| m == name) {
+        state.form.typed_models.push(name.to_string());
+    }
     let notices = state.form.switch_model(name.to_string(), &state.catalog);
     state.revalidate();
     let origin = state.catalog.table.origin(name);
@@ -115,11 +118,12 @@ pub(super) fn rerun(state: &mut State, record: JobRecord) -> Vec<Command> {
     let model = record.request.model();
     if let Lifecycle::ShutDown { on } = state.catalog.state(model) {
         // What to do first: a long message is cut at its end.
-        let instead = state.catalog.replacement(model);
+        let instead =
+            state.catalog.replacement(model).map_or_else(|| "pick another model".to_string(), |m| format!("use {m}"));
         let provider = state.catalog.provider;
         state.set_notice(
             format!(
-                "job {} not re-run: use {instead}; {model} was shut down at {provider} on {on} (e loads it)",
+                "job {} not re-run: {instead}; {model} was shut down at {provider} on {on} (e loads it)",
                 record.id
             ),
             Severity::Error,

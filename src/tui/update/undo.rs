@@ -1,0 +1,94 @@
+//! Undo in the prompt by words, as editors do: one Ctrl-U takes back the last word typed (or
+//! the last deletion, paste or line break), not one character. The editor's own history is
+//! per keystroke; this keeps snapshots at word boundaries instead.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::CursorMove;
+
+use super::super::state::{State, prompt_editor};
+
+/// Snapshots kept; older ones go.
+const KEPT: usize = 200;
+
+/// The prompt's undo and redo snapshots, and what the last edit was.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UndoLog {
+    past: Vec<Vec<String>>,
+    future: Vec<Vec<String>>,
+    /// What the last edit was, to tell whether the next one continues its group.
+    last: Option<Edit>,
+}
+
+/// Kinds of edit, for grouping: a word and the spaces after it are one step; a run of
+/// deletions is one step; anything else is a step of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edit {
+    Word,
+    Space,
+    Delete,
+    Other,
+}
+
+fn kind(event: &KeyEvent) -> Edit {
+    let plain = !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match event.code {
+        KeyCode::Char(c) if plain && c.is_alphanumeric() => Edit::Word,
+        KeyCode::Char(_) if plain => Edit::Space,
+        KeyCode::Backspace | KeyCode::Delete => Edit::Delete,
+        _ => Edit::Other,
+    }
+}
+
+/// Handles Ctrl-U / Ctrl-R, or lets `event` edit the prompt, snapshotting at word boundaries.
+/// Returns whether the text changed.
+pub(super) fn edit_prompt(state: &mut State, event: KeyEvent) -> bool {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    match event.code {
+        KeyCode::Char('u') if ctrl => return step(state, true),
+        KeyCode::Char('r') if ctrl => return step(state, false),
+        _ => {}
+    }
+    let before = state.prompt.lines().to_vec();
+    if !state.prompt.input(event) {
+        return false;
+    }
+    let edit = kind(&event);
+    let log = &mut state.prompt_undo;
+    let continues = matches!(
+        (log.last, edit),
+        (Some(Edit::Word), Edit::Word | Edit::Space)
+            | (Some(Edit::Space), Edit::Space)
+            | (Some(Edit::Delete), Edit::Delete)
+    );
+    if !continues {
+        log.past.push(before);
+        if log.past.len() > KEPT {
+            log.past.remove(0);
+        }
+    }
+    log.future.clear();
+    log.last = Some(edit);
+    true
+}
+
+/// A paste is one group of its own.
+pub(super) fn before_paste(state: &mut State) {
+    let before = state.prompt.lines().to_vec();
+    let log = &mut state.prompt_undo;
+    log.past.push(before);
+    log.future.clear();
+    log.last = Some(Edit::Other);
+}
+
+/// One step back (`undo`) or forward.
+fn step(state: &mut State, undo: bool) -> bool {
+    let log = &mut state.prompt_undo;
+    let (from, to) = if undo { (&mut log.past, &mut log.future) } else { (&mut log.future, &mut log.past) };
+    let Some(lines) = from.pop() else { return false };
+    to.push(state.prompt.lines().to_vec());
+    log.last = None;
+    state.prompt = prompt_editor(lines);
+    state.prompt.move_cursor(CursorMove::Bottom);
+    state.prompt.move_cursor(CursorMove::End);
+    true
+}
