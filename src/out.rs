@@ -9,13 +9,18 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::out::line(format_args!($($arg)*)) };
 }
 
-/// Writes one line; a closed pipe exits with 141 (128 + SIGPIPE, what a shell expects).
+/// Writes one line; a closed pipe exits with 141 (128 + SIGPIPE, what a shell expects), any
+/// other failure (a full disk) with 1.
 pub fn line(args: std::fmt::Arguments) {
     let mut out = std::io::stdout().lock();
     let written = out.write_fmt(args).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush());
     match written {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(141),
-        Err(e) => tracing::warn!("cannot write to standard output: {e}"),
+        // A full disk or a closed file: the output is not what the caller asked for.
+        Err(e) => {
+            eprintln!("imgtui: cannot write to standard output: {e}");
+            std::process::exit(1)
+        }
     }
 }

@@ -242,3 +242,14 @@ fn ctrl_z_gives_the_shell_back_and_fg_brings_the_app_back() {
     tmux.keys(&["C-c"]);
     tmux.wait_for("the shell after quitting", 10, |s| !s.contains("Settings") && shell_prompt(s));
 }
+
+#[test]
+fn without_passthrough_no_graphics_query_reaches_tmux_as_a_pane_title() {
+    let data = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(100, 30, &app_command(data.path(), ""));
+    tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
+    let title = tmux.cmd(&["display", "-p", "-t", "e2e", "#{pane_title}"]).output().unwrap();
+    let title = String::from_utf8_lossy(&title.stdout);
+    assert!(!title.contains("a=q") && !title.contains("Gi="), "the kitty query became the pane title: {title}");
+    tmux.keys(&["C-c"]);
+}

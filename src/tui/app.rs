@@ -123,6 +123,13 @@ pub async fn run(
         dirty = true;
     }
     if let Some(number) = stopped_by {
+        if state.unsaved > 0 {
+            tracing::error!(
+                signal = number,
+                "{} received image(s) no folder could take were only in memory and are lost",
+                state.unsaved
+            );
+        }
         // Killed or hung up: answers that arrived are written, the rest is left interrupted,
         // and the terminal (if there still is one) is given back as it was.
         finish_writing(&mut state, &runner, &mut events_rx).await;

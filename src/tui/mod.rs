@@ -130,11 +130,15 @@ fn detect_graphics(choice: Graphics) -> Detection {
     let tmux = hints.tmux;
     let passthrough = !tmux || tmux_passthrough_on();
     let mut graphics = choice;
-    if choice == Graphics::Auto {
+    // Inside tmux without passthrough the queries cannot reach the terminal, and tmux would
+    // take the kitty query's text for a pane title: only the environment's hints are used.
+    if choice == Graphics::Auto && passthrough {
         let answers = crossterm::terminal::enable_raw_mode()
-            .and_then(|()| query::ask_terminal(std::time::Duration::from_millis(400), tmux && passthrough));
+            .and_then(|()| query::ask_terminal(std::time::Duration::from_millis(400), tmux));
         let _ = crossterm::terminal::disable_raw_mode();
         graphics = decide(&answers.unwrap_or_default(), &hints);
+    } else if choice == Graphics::Auto {
+        graphics = decide(&Default::default(), &hints);
     }
     let needs_passthrough = matches!(graphics, Graphics::Kitty | Graphics::Iterm | Graphics::Sixel);
     if tmux && needs_passthrough && !passthrough {
