@@ -1,6 +1,7 @@
 //! The real binary in tmux, as a user over SSH would drive it: type a prompt, pick n=2,
 //! submit, watch the job go running → done, find the files, quit, and check the terminal.
-//! CI installs tmux (.ci/run); without it this test fails and says so.
+//! Without tmux these tests say they are skipped and pass; CI installs it and sets
+//! IMGTUI_REQUIRE_TMUX=1 (.ci/run). The same flows without tmux: tests/e2e_pty.rs.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -89,6 +90,9 @@ fn app_command(data: &Path, extra: &str) -> String {
 
 #[test]
 fn generate_two_images_from_the_keyboard_and_quit_cleanly() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
     let data = tempfile::tempdir().unwrap();
     let tmux = Tmux::start(120, 40, &app_command(data.path(), "--demo-latency-ms 1500"));
     tmux.wait_for("the demo banner", 20, |s| s.contains("Demo mode: no API key found"));
@@ -117,6 +121,9 @@ fn generate_two_images_from_the_keyboard_and_quit_cleanly() {
 
 #[test]
 fn a_tiny_terminal_shows_a_notice_and_80x24_stays_usable() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
     let data = tempfile::tempdir().unwrap();
     let tmux = Tmux::start(30, 8, &app_command(data.path(), ""));
     tmux.wait_for("the too-small notice", 20, |s| s.contains("terminal too small"));
@@ -132,6 +139,9 @@ fn a_tiny_terminal_shows_a_notice_and_80x24_stays_usable() {
 
 #[test]
 fn edit_with_an_image_and_a_mask_picked_in_the_browser() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
     let data = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
     let input = common::write_gradient_png(work.path(), "input.png", (128, 128));
@@ -178,6 +188,9 @@ fn edit_with_an_image_and_a_mask_picked_in_the_browser() {
 
 #[test]
 fn a_resize_storm_down_to_1x1_leaves_the_app_working() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
     let data = tempfile::tempdir().unwrap();
     let tmux = Tmux::start(100, 30, &app_command(data.path(), ""));
     tmux.wait_for("the app", 20, |s| s.contains("Prompt"));
@@ -199,6 +212,9 @@ fn a_resize_storm_down_to_1x1_leaves_the_app_working() {
 
 #[test]
 fn a_panic_leaves_the_terminal_restored() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
     let data = tempfile::tempdir().unwrap();
     let tmux =
         Tmux::start(100, 30, &format!("env IMGTUI_TEST_PANIC=1 RUST_BACKTRACE=0 {}", app_command(data.path(), "")));
@@ -213,6 +229,9 @@ fn a_panic_leaves_the_terminal_restored() {
 
 #[test]
 fn ctrl_z_gives_the_shell_back_and_fg_brings_the_app_back() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
     let data = tempfile::tempdir().unwrap();
     // A real shell with job control, as over SSH: Ctrl-Z must stop the app, not just the screen.
     let tmux = Tmux::start(100, 30, "env PS1='$ ' bash --norc --noprofile -i");
@@ -245,6 +264,9 @@ fn ctrl_z_gives_the_shell_back_and_fg_brings_the_app_back() {
 
 #[test]
 fn without_passthrough_no_graphics_query_reaches_tmux_as_a_pane_title() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
     let data = tempfile::tempdir().unwrap();
     let tmux = Tmux::start(100, 30, &app_command(data.path(), ""));
     tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));

@@ -399,7 +399,10 @@ fn history_can_be_read_from_a_data_dir_this_user_cannot_write() {
     // Needs a second user: as root, `setpriv` runs the binary as nobody.
     let root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
     if !root || std::process::Command::new("setpriv").arg("--help").output().is_err() {
-        println!("skipped: needs root and setpriv to act as another user");
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped: reading a data dir this user cannot write needs root and setpriv\n",
+        );
         return;
     }
     let data = tempfile::tempdir().unwrap();

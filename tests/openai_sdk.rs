@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -68,11 +70,7 @@ print("SDK-OK")
 
 #[test]
 fn official_python_sdk_works_against_serve_demo() {
-    let required = std::env::var_os("IMGTUI_REQUIRE_PY_SDK").is_some();
-    let has_sdk = Command::new("python3").args(["-c", "import openai"]).status().is_ok_and(|s| s.success());
-    if !has_sdk {
-        assert!(!required, "IMGTUI_REQUIRE_PY_SDK is set but `import openai` fails: pip install openai");
-        eprintln!("skipped: the openai Python package is not installed (pip install openai)");
+    if !common::have(common::Tool::PySdk) {
         return;
     }
     let data = tempfile::tempdir().unwrap();

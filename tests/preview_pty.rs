@@ -4,98 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-struct Pty {
-    writer: Box<dyn Write + Send>,
-    output: Arc<Mutex<Vec<u8>>>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Pty {
-    fn spawn(data: &Path, graphics: &str) -> Self {
-        let pair =
-            native_pty_system().openpty(PtySize { rows: 40, cols: 120, pixel_width: 1200, pixel_height: 800 }).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_imgtui"));
-        cmd.args(["--graphics", graphics, "--data-dir"]);
-        cmd.arg(data);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("XDG_CONFIG_HOME", data.join("config"));
-        cmd.env_remove("OPENAI_API_KEY");
-        cmd.env_remove("TTAPI_API_KEY");
-        cmd.env_remove("TMUX");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        let writer = pair.master.take_writer().unwrap();
-        Self { writer, output, child, _master: pair.master }
-    }
-
-    fn len(&self) -> usize {
-        self.output.lock().unwrap().len()
-    }
-
-    fn since(&self, mark: usize) -> Vec<u8> {
-        self.output.lock().unwrap()[mark..].to_vec()
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    /// The screen as a terminal would show it, from all output so far.
-    fn screen(&self) -> String {
-        let mut parser = vt100::Parser::new(40, 120, 0);
-        parser.process(&self.output.lock().unwrap());
-        parser.screen().contents()
-    }
-
-    /// Waits (with a deadline) until the screen shows `text`.
-    fn wait_for_screen(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !self.screen().contains(text) {
-            assert!(Instant::now() < deadline, "timed out waiting for {text:?} on screen:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Waits (with a deadline) until the output since `mark` satisfies `check`.
-    fn wait_for(&self, mark: usize, what: &str, check: impl Fn(&[u8]) -> bool) -> Vec<u8> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let out = self.since(mark);
-            if check(&out) {
-                return out;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; got {} bytes", out.len());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
+use common::pty::Pty;
 
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
     haystack.windows(needle.len()).filter(|w| *w == needle).count()
@@ -146,7 +59,7 @@ fn placed_at(out: &[u8], sig: &[u8]) -> (u16, u16) {
 
 fn run_protocol(graphics: &str) {
     let data = history_with_two_jobs();
-    let mut pty = Pty::spawn(data.path(), graphics);
+    let mut pty = Pty::spawn(data.path(), &["--graphics", graphics], (40, 120));
     let sig = signature(graphics);
     pty.wait_for_screen("History (2)");
     pty.wait_for_screen(graphics_label(graphics));

@@ -57,5 +57,8 @@ pub fn suspend(terminal: &mut Tui) -> io::Result<()> {
     // SIGTSTP stops the process here; execution continues after SIGCONT.
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
     enter()?;
-    terminal.clear()
+    // A full redraw without `clear`'s cursor-position query: a terminal that does not answer
+    // it (or a slow SSH link) would end the app with "the cursor position could not be read".
+    let (width, height) = crossterm::terminal::size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, width, height))
 }

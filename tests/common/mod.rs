@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a demo server, clients for it, test images.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -87,4 +89,60 @@ pub async fn wait_until(deadline: Duration, mut check: impl FnMut() -> bool) -> 
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     check()
+}
+
+/// Tools a few tests need beyond Rust. On a newcomer's machine their tests say they are skipped
+/// and pass; CI sets the tool's switch (`.ci/run`), and there a missing tool fails the test.
+#[derive(Clone, Copy, Debug)]
+pub enum Tool {
+    /// tmux, for what only tmux itself can show (passthrough, a shell's job control).
+    Tmux,
+    /// The official OpenAI Python SDK, a client nobody here wrote.
+    PySdk,
+}
+
+impl Tool {
+    fn switch(self) -> &'static str {
+        match self {
+            Self::Tmux => "IMGTUI_REQUIRE_TMUX",
+            Self::PySdk => "IMGTUI_REQUIRE_PY_SDK",
+        }
+    }
+
+    fn present(self) -> bool {
+        let (program, args): (&str, &[&str]) = match self {
+            Self::Tmux => ("tmux", &["-V"]),
+            Self::PySdk => ("python3", &["-c", "import openai"]),
+        };
+        std::process::Command::new(program)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    fn install(self) -> &'static str {
+        match self {
+            Self::Tmux => "apt-get install tmux",
+            Self::PySdk => "pip install openai",
+        }
+    }
+}
+
+/// Whether `tool` is there; when it is not, says so ("skipped: …") or, with its switch set,
+/// fails the test.
+pub fn have(tool: Tool) -> bool {
+    if tool.present() {
+        return true;
+    }
+    let required = std::env::var(tool.switch()).is_ok_and(|v| v == "1");
+    assert!(!required, "{} is set but {tool:?} is missing: {}", tool.switch(), tool.install());
+    // Written past the test harness's capture, so a plain `cargo test` shows it.
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("skipped: {tool:?} not installed ({}); set {}=1 to require it\n", tool.install(), tool.switch())
+            .as_bytes(),
+    );
+    false
 }
