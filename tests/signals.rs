@@ -4,13 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
+mod common;
+
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 fn kill(pid: u32, signal: &str) {
     assert!(Command::new("kill").args(["-s", signal, &pid.to_string()]).status().unwrap().success());
@@ -69,43 +68,16 @@ fn headless_jobs_record_their_end_and_exit_128_plus_the_signal() {
 #[test]
 fn the_app_gives_the_terminal_back_on_sigterm_and_leaves_no_job_running() {
     let data = tempfile::tempdir().unwrap();
-    let pair = native_pty_system().openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 }).unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_imgtui"));
-    cmd.args(["--graphics", "none", "--demo-latency-ms", "20000", "--data-dir"]);
-    cmd.arg(data.path());
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("XDG_CONFIG_HOME", data.path().join("config"));
-    cmd.env_remove("OPENAI_API_KEY");
-    cmd.env_remove("TTAPI_API_KEY");
-    cmd.env_remove("TMUX");
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let output = Arc::new(Mutex::new(Vec::new()));
-    let sink = output.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let mut writer = pair.master.take_writer().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !String::from_utf8_lossy(&output.lock().unwrap()).contains("Prompt") {
-        assert!(Instant::now() < deadline, "no first frame");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    writer.write_all(b"a fox that never finishes\x13").unwrap();
-    writer.flush().unwrap();
+    let mut pty =
+        common::pty::Pty::spawn(data.path(), &["--graphics", "none", "--demo-latency-ms", "20000"], (30, 100));
+    pty.wait_for_screen("Prompt");
+    pty.send(b"a fox that never finishes\x13");
     wait_for_status(data.path(), "running");
-    let mark = output.lock().unwrap().len();
-    kill(child.process_id().unwrap(), "TERM");
+    let mark = pty.len();
+    kill(pty.child.process_id().unwrap(), "TERM");
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = pty.child.try_wait().unwrap() {
             break status;
         }
         assert!(Instant::now() < deadline, "the app did not stop on SIGTERM");
@@ -113,16 +85,10 @@ fn the_app_gives_the_terminal_back_on_sigterm_and_leaves_no_job_running() {
     };
     assert_eq!(status.exit_code(), 143);
     // The reader thread may still be taking the last bytes: wait for them, with a deadline.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let restored = |text: &str| text.contains("\x1b[?1049l") && text.contains("\x1b[?25h");
-    loop {
-        let text = String::from_utf8_lossy(&output.lock().unwrap()[mark..]).into_owned();
-        if restored(&text) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the terminal was not given back (alternate screen, cursor): {text:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    pty.wait_for(mark, "the terminal given back (alternate screen, cursor)", |out| {
+        let text = String::from_utf8_lossy(out);
+        text.contains("\x1b[?1049l") && text.contains("\x1b[?25h")
+    });
     let jobs = history_json(data.path());
     assert_eq!(jobs[0]["status"], "interrupted", "{jobs}");
 }
