@@ -1,6 +1,11 @@
 //! Text we did not write (prompts, server messages, file and model names) printed safely: control
 //! characters escaped, so an answer cannot retitle, clear or recolour the user's terminal.
 
+/// How many characters `s` holds (what the API's length limits count, not screen columns).
+pub fn char_count(s: &str) -> usize {
+    s.chars().count()
+}
+
 /// `s` with every control character shown as an escape (`\e`, `\n`, `\u{7}`).
 pub fn escape_controls(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -133,14 +133,17 @@ fn temp_file_pid(name: &str) -> Option<u32> {
     owner.split_once('-')?.0.parse().ok()
 }
 
-/// Whether process `pid` runs (this process counts as running).
+/// Whether process `pid` runs (this process counts as running): signal 0 asks the kernel, on
+/// every Unix (not only where /proc exists). A process of another user still counts.
 pub(super) fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
-    let proc = Path::new("/proc");
-    // Without /proc we cannot tell; keep the file rather than risk a live writer's.
-    !proc.is_dir() || proc.join(pid.to_string()).exists()
+    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else { return false };
+    match rustix::process::test_kill_process(pid) {
+        Ok(()) => true,
+        Err(e) => e == rustix::io::Errno::PERM,
+    }
 }
 
 #[cfg(test)]
@@ -152,5 +155,20 @@ mod tests {
         assert_eq!(temp_file_pid(".a-red-fox-1.png.1234-0000beef.tmp"), Some(1234));
         assert_eq!(temp_file_pid("a.png"), None);
         assert_eq!(temp_file_pid(".x.tmp"), None);
+    }
+}
+
+#[cfg(test)]
+mod liveness_tests {
+    use super::process_alive;
+
+    #[test]
+    fn a_finished_process_is_dead_and_a_running_one_alive() {
+        assert!(process_alive(std::process::id()));
+        assert!(process_alive(1), "pid 1 always runs (another user's process counts)");
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!process_alive(pid));
     }
 }

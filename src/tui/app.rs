@@ -94,11 +94,7 @@ pub async fn run(
                 Some(Err(_)) | None => break,
             },
             Some(event) = events_rx.recv() => {
-                if let AppEvent::PreviewReady(p) = &event {
-                    placer.prepared(&p.key);
-                } else if let AppEvent::PreviewFailed { key, .. } = &event {
-                    placer.prepared(key);
-                }
+                note_preview(&mut placer, &event);
                 Msg::App(event)
             }
             _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
@@ -111,6 +107,9 @@ pub async fn run(
         let mut commands = update::update(&mut state, msg);
         // Drain what else is waiting, so a burst costs one render.
         while let Ok(event) = events_rx.try_recv() {
+            // Every event of a burst, not only the one that woke the loop: a preview that
+            // arrives in a burst must not stay "preparing" for good.
+            note_preview(&mut placer, &event);
             commands.extend(update::update(&mut state, Msg::App(event)));
         }
         for command in commands {
@@ -158,6 +157,15 @@ async fn finish_writing(state: &mut State, runner: &Runner, events_rx: &mut mpsc
         }
     }
     runner.interrupt_own().await;
+}
+
+/// Tells the placer a preview it asked for is ready (or failed), so it may ask again later.
+fn note_preview(placer: &mut Placer, event: &AppEvent) {
+    match event {
+        AppEvent::PreviewReady(prepared) => placer.prepared(&prepared.key),
+        AppEvent::PreviewFailed { key, .. } => placer.prepared(key),
+        _ => {}
+    }
 }
 
 /// Decodes and fits an image off the UI task; the result comes back as an event.

@@ -246,14 +246,23 @@ impl Keymap {
         };
         let doc: toml::Spanned<toml::Table> = toml::from_str(text)
             .map_err(|e| format!("keymap {}, line {}: {}", path.display(), at_line(e.span()), e.message().trim()))?;
-        let located = |needle: &str| text.find(needle).map(|at| at..at + 1);
+        // Where each section and key was written, from the parser's spans (a key may appear in
+        // several sections: `q` in [settings] and in [history] are two places).
+        type Spans = std::collections::BTreeMap<toml::Spanned<String>, toml::Value>;
+        let spans: std::collections::BTreeMap<toml::Spanned<String>, toml::Spanned<Spans>> =
+            toml::from_str(text).unwrap_or_default();
+        let section_at = |section: &str| spans.keys().find(|k| k.get_ref() == section).map(toml::Spanned::span);
+        let key_at = |section: &str, key: &str| {
+            let (_, entries) = spans.iter().find(|(k, _)| k.get_ref() == section)?;
+            entries.get_ref().keys().find(|k| k.get_ref() == key).map(toml::Spanned::span)
+        };
         for (section, value) in doc.get_ref() {
             let context = Context::ALL.into_iter().find(|c| c.name() == section).ok_or_else(|| {
                 let names: Vec<_> = Context::ALL.iter().map(|c| c.name()).collect();
                 format!(
                     "keymap {}, line {}: [{section}] is not a section ({})",
                     path.display(),
-                    at_line(located(&format!("[{section}]"))),
+                    at_line(section_at(section)),
                     names.join(", ")
                 )
             })?;
@@ -261,7 +270,7 @@ impl Keymap {
                 return Err(format!("keymap {}: {section} must be a table of \"key\" = \"action\"", path.display()));
             };
             for (key_text, action_value) in entries {
-                let line = at_line(located(&format!("\"{key_text}\"")).or_else(|| located(key_text)));
+                let line = at_line(key_at(section, key_text));
                 let where_ = format!("keymap {}, line {line}, [{section}] \"{key_text}\"", path.display());
                 let key = Key::parse(key_text).map_err(|e| format!("{where_}: {e}"))?;
                 let action_name =
@@ -335,5 +344,9 @@ mod tests {
         assert!(err.starts_with("keymap /k.toml, line 1: [histroy] is not a section"), "{err}");
         let err = keymap.merge("[global]\n\"ctrl-\" = \"quit\"\n", Path::new("/k.toml")).unwrap_err();
         assert!(err.starts_with("keymap /k.toml, line 2, [global] \"ctrl-\": \"ctrl-\" is not a key"), "{err}");
+        // The same key in two sections: the bad one is named at its own line.
+        let text = "[settings]\nq = \"quit\"\n\n[history]\nj = \"down\"\nq = \"explode\"\n";
+        let err = keymap.merge(text, Path::new("/k.toml")).unwrap_err();
+        assert!(err.starts_with("keymap /k.toml, line 6, [history] \"q\""), "{err}");
     }
 }

@@ -29,7 +29,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
 
     let filter = (!browser.filter.is_empty()).then(|| format!("  filter: {}▏", browser.filter));
-    let room = (inner.width as usize).saturating_sub(filter.as_ref().map_or(0, |f| f.chars().count()) + 16);
+    let room = (inner.width as usize).saturating_sub(filter.as_ref().map_or(0, |f| super::width_of(f)) + 16);
     // The end of the path is where one is: cut from the front.
     let mut head = vec![styled(fit_tail(&browser.dir.display().to_string(), room.max(12)), theme.accent())];
     if let Some(filter) = filter {
@@ -137,12 +137,13 @@ fn describe(state: &State, browser: &Browser, file: &InputFile) -> (String, Opti
     (detail, verdict)
 }
 
-/// `text` in `width` characters, cut at its start (`…/photos/2026`).
+/// `text` in `width` columns, cut at its start (`…/photos/2026`).
 fn fit_tail(text: &str, width: usize) -> String {
     let text = crate::text::escape_controls(text);
-    let count = text.chars().count();
-    if count <= width {
+    if super::width_of(&text) <= width {
         return text;
     }
-    std::iter::once('…').chain(text.chars().skip(count - width.saturating_sub(1))).collect()
+    let reversed: String = text.chars().rev().collect();
+    let tail: String = super::take_width(&reversed, width.saturating_sub(1)).chars().rev().collect();
+    format!("…{tail}")
 }

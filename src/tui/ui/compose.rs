@@ -6,7 +6,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{pane, styled};
+use super::{pane, styled, width_of};
 use crate::api::RulesOrigin;
 use crate::api::lifecycle::Lifecycle;
 use crate::config::theme::Theme;
@@ -14,7 +14,8 @@ use crate::tui::state::{Field, Focus, State};
 
 pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Prompt && state.overlay.is_none();
-    let chars = state.prompt.lines().iter().map(|l| l.chars().count()).sum::<usize>()
+    // The API's limit is in characters, not columns.
+    let chars = state.prompt.lines().iter().map(|l| crate::text::char_count(l)).sum::<usize>()
         + state.prompt.lines().len().saturating_sub(1);
     let limit = Some(state.spec().prompt_max_chars);
     let counter = match limit {
@@ -170,12 +171,12 @@ fn short_paths(state: &State, message: &str) -> String {
 /// `text` after `lead`, wrapped at words into lines of `width` (the lead's room kept on each).
 fn wrapped(text: &str, lead: &str, width: usize, style: ratatui::style::Style) -> Vec<Line<'static>> {
     let text = crate::text::escape_controls(text);
-    let indent = lead.chars().count();
+    let indent = width_of(lead);
     let room = width.saturating_sub(indent).max(10);
     let mut rows: Vec<String> = vec![String::new()];
     for word in text.split_whitespace() {
-        let row = rows.last_mut().map(|r| r.chars().count()).unwrap_or(0);
-        if row > 0 && row + 1 + word.chars().count() > room {
+        let row = rows.last_mut().map(|r| width_of(r)).unwrap_or(0);
+        if row > 0 && row + 1 + width_of(word) > room {
             rows.push(String::new());
         }
         if let Some(last) = rows.last_mut() {

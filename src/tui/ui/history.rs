@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{fit, pane, styled};
+use super::{fit, pane, styled, width_of};
 use crate::config::theme::Theme;
 use crate::store::{JobStatus, JobSummary};
 use crate::tui::state::{Focus, LiveJob, State};
@@ -84,7 +84,7 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, widt
     let head = format!(" {glyph} #{:<4} ", row.id);
     let model = format!("{:<20} ", model_name(&row.model, 20));
     let detail = format!("{:<18} ", fit(&detail, 18));
-    let used = head.chars().count() + model.chars().count() + detail.chars().count();
+    let used = width_of(&head) + width_of(&model) + width_of(&detail);
     let prompt = fit(&row.prompt, width.saturating_sub(used));
     if selected {
         let text = format!("{head}{model}{detail}{prompt}");
@@ -119,7 +119,7 @@ pub fn clock(d: Duration) -> String {
 fn model_name(name: &str, width: usize) -> String {
     let name = crate::text::escape_controls(name);
     let name = match name.strip_prefix("gpt-image-") {
-        Some(rest) if name.chars().count() > width => format!("gpt-img-{rest}"),
+        Some(rest) if width_of(&name) > width => format!("gpt-img-{rest}"),
         _ => name,
     };
     let chars: Vec<char> = name.chars().collect();

@@ -119,15 +119,31 @@ pub(super) fn pane<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'
         .title(title.style(theme.title(focused)))
 }
 
-/// Truncates to `width` display columns with an ellipsis.
-/// `text` on one line of at most `width` characters, control characters shown escaped (text
-/// from a server or a prompt must not reach the terminal as escape sequences).
+/// Columns `text` takes on screen (CJK and emoji take two).
+pub(super) fn width_of(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// The longest start of `text` that fits `width` columns.
+pub(super) fn take_width(text: &str, width: usize) -> String {
+    let mut used = 0;
+    text.chars()
+        .take_while(|c| {
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used <= width
+        })
+        .collect()
+}
+
+/// `text` on one line of at most `width` display columns (cut with an ellipsis), control
+/// characters shown escaped (text from a server or a prompt must not reach the terminal as
+/// escape sequences).
 pub(super) fn fit(text: &str, width: usize) -> String {
     let flat = crate::text::escape_controls(&text.split_whitespace().collect::<Vec<_>>().join(" "));
-    if flat.chars().count() <= width {
+    if width_of(&flat) <= width {
         flat
     } else {
-        let mut cut: String = flat.chars().take(width.saturating_sub(1)).collect();
+        let mut cut = take_width(&flat, width.saturating_sub(1));
         cut.push('…');
         cut
     }

@@ -43,8 +43,10 @@ fn one_line_input(title: &str, text: &str, notes: [&str; 2], theme: &Theme, fram
     frame.render_widget(block, cell);
     // A long text shows its end, where the typing happens.
     let room = (inner.width as usize).saturating_sub(3);
-    let skip = text.chars().count().saturating_sub(room);
-    let shown: String = text.chars().skip(skip).collect();
+    let shown: String = {
+        let reversed: String = text.chars().rev().collect();
+        super::take_width(&reversed, room).chars().rev().collect()
+    };
     let mut lines = vec![Line::from(styled(format!("› {shown}▏"), theme.base()))];
     lines.extend(notes.iter().map(|note| Line::from(styled(note.to_string(), theme.muted()))));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

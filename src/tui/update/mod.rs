@@ -40,7 +40,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
 
 fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
     // A long message has its own rows above the status line: they go with the next key.
-    if state.notice.as_ref().is_some_and(|(text, _)| text.chars().count() > LONG_MESSAGE) {
+    if state.notice.as_ref().is_some_and(|(text, _)| crate::text::char_count(text) > LONG_MESSAGE) {
         state.notice = None;
     }
     let context = state.context();

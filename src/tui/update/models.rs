@@ -37,7 +37,7 @@ fn typed(state: &mut State) -> Option<&mut String> {
 /// Text pasted into the one-line input: control characters dropped, the length capped.
 pub(super) fn paste_name(state: &mut State, text: &str) {
     let Some(name) = typed(state) else { return };
-    let room = NAME_MAX.saturating_sub(name.chars().count());
+    let room = NAME_MAX.saturating_sub(crate::text::char_count(name));
     name.extend(text.chars().filter(|c| !c.is_control()).take(room));
 }
 
@@ -48,7 +48,7 @@ pub(super) fn edit_name(state: &mut State, event: KeyEvent) {
         KeyCode::Char(c)
             if !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                 && !c.is_control()
-                && name.chars().count() < NAME_MAX =>
+                && crate::text::char_count(name) < NAME_MAX =>
         {
             name.push(c);
         }
