@@ -265,3 +265,27 @@ fn free_sizes_offer_common_ones_and_a_custom_wxh_checked_as_typed() {
     update(&mut s, key(KeyCode::Left));
     assert_eq!(s.form.options.size.as_deref(), Some("1792x1008"), "a typed size stays a choice");
 }
+
+#[test]
+fn wide_characters_are_fitted_by_the_columns_they_take() {
+    use imgtui::store::JobSummary;
+    let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
+    let row = JobSummary {
+        id: 1,
+        created_at: 1,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status: JobStatus::Done,
+        model: "gpt-image-2".into(),
+        prompt: "富士山と桜".repeat(20),
+        image_count: 1,
+        total_tokens: Some(9),
+        error: None,
+        running_elsewhere: None,
+    };
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
+    s.focus = Focus::History;
+    let text = screen(&s, 80, 24);
+    let line = text.lines().find(|l| l.contains('富')).expect("the row");
+    assert!(line.contains('…'), "the prompt is cut with an ellipsis, not by the border: {line}");
+}
