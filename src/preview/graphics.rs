@@ -41,6 +41,8 @@ pub struct Detection {
     pub tmux: bool,
     /// Something the user should know (passthrough off, a fallback taken).
     pub note: Option<String>,
+    /// The terminal's background is light, when it said (for the `auto` theme).
+    pub light_background: Option<bool>,
 }
 
 /// Environment hints, used when the terminal does not answer (or to pick iTerm2, which has no
@@ -78,6 +80,8 @@ pub struct Answers {
     pub name: Option<String>,
     /// Any answer at all came back (a silent terminal means no graphics query got through).
     pub answered: bool,
+    /// The terminal's background is light (OSC 11), when it said.
+    pub light_background: Option<bool>,
 }
 
 /// Decides the protocol from the terminal's answers first, then the hints.

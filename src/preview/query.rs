@@ -13,6 +13,8 @@ use super::graphics::Answers;
 const KITTY_QUERY: &str = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\";
 const XTVERSION: &str = "\x1b[>0q";
 const DA1: &str = "\x1b[c";
+/// The background colour (OSC 11), to pick a light or dark theme.
+const OSC11: &str = "\x1b]11;?\x07";
 
 /// Sends the queries and reads the answers for up to `timeout`. Needs raw mode.
 pub fn ask_terminal(timeout: Duration, tmux: bool) -> std::io::Result<Answers> {
@@ -20,6 +22,7 @@ pub fn ask_terminal(timeout: Duration, tmux: bool) -> std::io::Result<Answers> {
     let mut out = std::io::stdout();
     out.write_all(&kitty)?;
     out.write_all(XTVERSION.as_bytes())?;
+    out.write_all(OSC11.as_bytes())?;
     out.write_all(DA1.as_bytes())?;
     out.flush()?;
     let bytes = read_until_da1(timeout)?;
@@ -71,7 +74,24 @@ pub fn parse_answers(bytes: &[u8]) -> Answers {
         let rest = &text[at + 4..];
         rest.split("\x1b\\").next().unwrap_or(rest).to_string()
     });
-    Answers { kitty, sixel, name, answered: !bytes.is_empty() }
+    Answers { kitty, sixel, name, answered: !bytes.is_empty(), light_background: light_background(&text) }
+}
+
+/// From `OSC 11 ; rgb:RRRR/GGGG/BBBB`: whether the background is light (luminance over half).
+fn light_background(text: &str) -> Option<bool> {
+    let at = text.find("\x1b]11;rgb:")?;
+    let rest = &text[at + 10..];
+    let end = rest.find(['\x07', '\x1b']).unwrap_or(rest.len());
+    let channels: Vec<f64> = rest[..end]
+        .split('/')
+        .filter_map(|hex| {
+            let value = u32::from_str_radix(hex.trim(), 16).ok()?;
+            let max = (1u64 << (4 * hex.trim().len().clamp(1, 4))) - 1;
+            Some(f64::from(value) / max as f64)
+        })
+        .collect();
+    let [r, g, b] = channels[..] else { return None };
+    Some(0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5)
 }
 
 #[cfg(test)]
@@ -88,5 +108,8 @@ mod tests {
         assert!(has_da1(b"\x1b[?63;1;2;4c"));
         assert!(!has_da1(b"\x1b[?63;1"));
         assert!(!parse_answers(b"").answered);
+        assert_eq!(parse_answers(b"\x1b]11;rgb:ffff/ffff/ffff\x07\x1b[?62;c").light_background, Some(true));
+        assert_eq!(parse_answers(b"\x1b]11;rgb:1e1e/1e1e/2e2e\x1b\\").light_background, Some(false));
+        assert_eq!(parse_answers(b"\x1b[?62;c").light_background, None, "no answer: no guess");
     }
 }

@@ -41,7 +41,17 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     };
     let config_dir = engine.paths.config_file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let (keymap, keymap_problem) = Keymap::load(&config_dir.join("keymap.toml"));
+    // The terminal is asked first (graphics and its background colour), before the event reader.
+    let choice = global.graphics.or(engine.config.graphics).unwrap_or(Graphics::Auto);
+    let detection = detect_graphics(choice);
     let theme_choice = global.theme.clone().or_else(|| engine.config.theme.clone());
+    // `auto` (the default): light on a light background the terminal told of, else dark.
+    let theme_choice = match theme_choice.as_deref() {
+        None | Some("auto") => {
+            Some(if detection.light_background == Some(true) { "light" } else { "dark" }.to_string())
+        }
+        Some(other) => Some(other.to_string()),
+    };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (theme, theme_problem) = Theme::load(theme_choice.as_deref(), &config_dir.join("themes"), no_color);
 
@@ -75,8 +85,6 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     state.banner.extend(keymap_problem);
     state.banner.extend(theme_problem);
 
-    let choice = global.graphics.or(engine.config.graphics).unwrap_or(Graphics::Auto);
-    let detection = detect_graphics(choice);
     state.graphics = detection.graphics;
     state.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
     if let Some(note) = &detection.note {
@@ -129,17 +137,18 @@ fn detect_graphics(choice: Graphics) -> Detection {
     let hints = EnvHints::from_env();
     let tmux = hints.tmux;
     let passthrough = !tmux || tmux_passthrough_on();
-    let mut graphics = choice;
     // Inside tmux without passthrough the queries cannot reach the terminal, and tmux would
     // take the kitty query's text for a pane title: only the environment's hints are used.
-    if choice == Graphics::Auto && passthrough {
-        let answers = crossterm::terminal::enable_raw_mode()
+    let answers = if passthrough {
+        let asked = crossterm::terminal::enable_raw_mode()
             .and_then(|()| query::ask_terminal(std::time::Duration::from_millis(400), tmux));
         let _ = crossterm::terminal::disable_raw_mode();
-        graphics = decide(&answers.unwrap_or_default(), &hints);
-    } else if choice == Graphics::Auto {
-        graphics = decide(&Default::default(), &hints);
-    }
+        asked.unwrap_or_default()
+    } else {
+        Default::default()
+    };
+    let light_background = answers.light_background;
+    let graphics = if choice == Graphics::Auto { decide(&answers, &hints) } else { choice };
     let needs_passthrough = matches!(graphics, Graphics::Kitty | Graphics::Iterm | Graphics::Sixel);
     if tmux && needs_passthrough && !passthrough {
         return Detection {
@@ -149,9 +158,10 @@ fn detect_graphics(choice: Graphics) -> Detection {
                 "tmux allow-passthrough is off, so previews use half-blocks instead of {graphics}; \
                  `tmux set -g allow-passthrough on` gives real pixels"
             )),
+            light_background,
         };
     }
-    Detection { graphics, tmux, note: None }
+    Detection { graphics, tmux, note: None, light_background }
 }
 
 fn tmux_passthrough_on() -> bool {
