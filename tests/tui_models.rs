@@ -289,3 +289,18 @@ fn wide_characters_are_fitted_by_the_columns_they_take() {
     let line = text.lines().find(|l| l.contains('富')).expect("the row");
     assert!(line.contains('…'), "the prompt is cut with an ellipsis, not by the border: {line}");
 }
+
+#[test]
+fn key_hints_name_the_keys_the_keymap_binds_now() {
+    let mut keymap = Keymap::builtin();
+    let text =
+        "[global]\n\"ctrl-s\" = \"none\"\n\"alt-enter\" = \"none\"\n\"f5\" = \"none\"\n\"ctrl-g\" = \"submit\"\n";
+    keymap.merge(text, std::path::Path::new("k.toml")).unwrap();
+    let catalog = catalog(Provider::Openai, Listing::builtin("test"));
+    let mut s = State::new(catalog, keymap, "gpt-image-2".into(), "OpenAI".into());
+    assert_eq!(s.prompt.placeholder_text(), "Describe the image… (Ctrl-G submits)");
+    s.focus = Focus::Settings;
+    let text = screen(&s, 120, 40);
+    assert!(text.contains("default · Ctrl-G submit"), "{text}");
+    assert!(!text.contains("Ctrl-S"), "no hint names an unbound key: {text}");
+}

@@ -305,6 +305,12 @@ impl Keymap {
         let find = |c: Context| self.bindings(c).iter().find(|(_, a)| *a == action).map(|(k, _)| *k);
         find(context).or_else(|| find(Context::Global))
     }
+
+    /// The key a hint should name for `action` in `context` (what the user's keymap binds), or
+    /// the action's description when nothing is bound to it.
+    pub fn hint(&self, context: Context, action: Action) -> String {
+        self.key_for(context, action).map_or_else(|| format!("({})", action.description()), |k| k.display())
+    }
 }
 
 #[cfg(test)]

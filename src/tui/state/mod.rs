@@ -159,7 +159,11 @@ pub struct State {
 
 impl State {
     pub fn new(catalog: ModelCatalog, keymap: Keymap, default_model: String, endpoint: String) -> Self {
-        let prompt = prompt_editor(Vec::new());
+        let mut prompt = prompt_editor(Vec::new());
+        prompt.set_placeholder_text(format!(
+            "Describe the image… ({} submits)",
+            keymap.hint(Context::Prompt, crate::tui::action::Action::Submit)
+        ));
         let mut state = Self {
             focus: Focus::Prompt,
             overlay: None,
@@ -200,6 +204,13 @@ impl State {
         };
         state.revalidate();
         state
+    }
+
+    /// Puts `lines` in the prompt editor (its placeholder kept); returns the editor it replaced.
+    pub fn replace_prompt(&mut self, lines: Vec<String>) -> TextArea<'static> {
+        let mut editor = prompt_editor(lines);
+        editor.set_placeholder_text(self.prompt.placeholder_text().to_string());
+        std::mem::replace(&mut self.prompt, editor)
     }
 
     pub fn prompt_text(&self) -> String {

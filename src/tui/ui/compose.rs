@@ -10,6 +10,8 @@ use super::{pane, styled, width_of};
 use crate::api::RulesOrigin;
 use crate::api::lifecycle::Lifecycle;
 use crate::config::theme::Theme;
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
 use crate::tui::state::{Field, Focus, State};
 
 pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -90,7 +92,16 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if focused {
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(" ←/→ change · Backspace default · Ctrl-S submit", theme.muted())));
+        // From the keymap: a remapped key is named as it is now.
+        let k = |action| state.keymap.hint(Context::Settings, action);
+        let hint = format!(
+            " {}/{} change · {} default · {} submit",
+            k(Action::PrevValue),
+            k(Action::NextValue),
+            k(Action::ResetValue),
+            k(Action::Submit)
+        );
+        lines.push(Line::from(Span::styled(hint, theme.muted())));
     }
     // Keep the selected row visible on short terminals.
     let scroll = (selected_line as u16).saturating_sub(inner.height.saturating_sub(2));

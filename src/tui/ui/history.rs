@@ -30,7 +30,10 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         let text = if h.loading {
             "loading…"
         } else if h.search.is_empty() {
-            "no jobs yet: write a prompt and press Ctrl-S"
+            &format!(
+                "no jobs yet: write a prompt and press {}",
+                state.keymap.hint(crate::tui::keymap::Context::Prompt, crate::tui::action::Action::Submit)
+            )
         } else {
             "no job matches the search"
         };

@@ -58,7 +58,8 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
         spans.push(styled(text, theme.status(crate::store::JobStatus::Running)));
     }
     if state.unsaved > 0 {
-        spans.push(styled(format!("· {} unsaved (Ctrl-W) ", state.unsaved), theme.error()));
+        let retry = state.keymap.hint(Context::Global, Action::RetrySave);
+        spans.push(styled(format!("· {} unsaved ({retry}) ", state.unsaved), theme.error()));
     }
     let used = Line::from(spans.clone()).width();
     let all_keys = Line::from(keys.as_str()).width();

@@ -103,7 +103,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         AppEvent::Unsaved { id, count, reason } => {
             state.unsaved += count;
             state.set_notice(
-                format!("job {id}: {count} image(s) could not be written ({reason}); they wait in memory: Ctrl-W writes them again"),
+                format!(
+                    "job {id}: {count} image(s) could not be written ({reason}); they wait in memory: {} writes them again",
+                    state.keymap.hint(crate::tui::keymap::Context::Global, crate::tui::action::Action::RetrySave)
+                ),
                 Severity::Error,
             );
             Vec::new()

@@ -24,7 +24,11 @@ pub(super) fn edit_result(state: &mut State) -> Vec<Command> {
     state.focus = Focus::Prompt;
     state.revalidate();
     state.set_notice(
-        format!("editing job {id}'s image {}: describe the change, then Ctrl-S", state.image_index + 1),
+        format!(
+            "editing job {id}'s image {}: describe the change, then {}",
+            state.image_index + 1,
+            state.keymap.hint(crate::tui::keymap::Context::Prompt, crate::tui::action::Action::Submit)
+        ),
         Severity::Info,
     );
     vec![Command::InspectFiles { paths: vec![path], masks: false }]
@@ -46,7 +50,7 @@ pub(super) fn load_into_form(state: &mut State, job: &JobRecord) {
         }
     };
     let loaded: Vec<String> = prompt.lines().map(str::to_string).collect();
-    let replaced = std::mem::replace(&mut state.prompt, crate::tui::state::prompt_editor(loaded.clone()));
+    let replaced = state.replace_prompt(loaded.clone());
     state.draft_before_load = Some((replaced.lines().to_vec(), draft_form, loaded));
     state.form.switch_model(model.clone(), &state.catalog);
     state.form.options = options.clone();
@@ -60,7 +64,7 @@ pub(super) fn restore_draft(state: &mut State) -> bool {
     let unchanged =
         state.draft_before_load.as_ref().is_some_and(|(_, _, loaded)| state.prompt.lines() == loaded.as_slice());
     let Some((lines, form, _)) = state.draft_before_load.take().filter(|_| unchanged) else { return false };
-    state.prompt = crate::tui::state::prompt_editor(lines);
+    state.replace_prompt(lines);
     state.form = form;
     state.revalidate();
     state.set_notice("your draft is back", Severity::Info);

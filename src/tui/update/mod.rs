@@ -265,7 +265,11 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         },
         Action::DeleteJob => match state.selected_job_id() {
             Some(id) if state.live.contains_key(&id) => {
-                state.set_notice(format!("job {id} is running: cancel it (c) before deleting"), Severity::Warning);
+                let cancel = state.keymap.hint(Context::History, Action::CancelJob);
+                state.set_notice(
+                    format!("job {id} is running: cancel it ({cancel}) before deleting"),
+                    Severity::Warning,
+                );
                 Vec::new()
             }
             Some(id) => {

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::CursorMove;
 
-use super::super::state::{State, prompt_editor};
+use super::super::state::State;
 
 /// Snapshots kept; older ones go.
 const KEPT: usize = 200;
@@ -87,7 +87,7 @@ fn step(state: &mut State, undo: bool) -> bool {
     let Some(lines) = from.pop() else { return false };
     to.push(state.prompt.lines().to_vec());
     log.last = None;
-    state.prompt = prompt_editor(lines);
+    state.replace_prompt(lines);
     state.prompt.move_cursor(CursorMove::Bottom);
     state.prompt.move_cursor(CursorMove::End);
     true
