@@ -59,7 +59,7 @@ fn state() -> State {
         .collect();
     update::update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     for id in 198..=200 {
-        s.live.insert(id, LiveJob::new(s.now - Duration::from_secs(3), "running"));
+        s.live.insert(id, LiveJob::new(s.now - Duration::from_secs(3), imgtui::tui::state::Phase::Running));
     }
     s.history.selected = 3;
     let mut request = GenerateRequest::new("gpt-image-1", PROMPT);

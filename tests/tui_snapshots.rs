@@ -73,7 +73,10 @@ fn with_jobs(s: &mut State) {
         summary(1, JobStatus::Interrupted, "a lighthouse at dusk"),
     ];
     update::update(s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
-    s.live.insert(4, LiveJob { retries: 1, ..LiveJob::new(s.now - Duration::from_millis(4200), "running") });
+    s.live.insert(
+        4,
+        LiveJob { retries: 1, ..LiveJob::new(s.now - Duration::from_millis(4200), imgtui::tui::state::Phase::Running) },
+    );
     s.history.selected = 1;
     let mut request = GenerateRequest::new("gpt-image-1", "a red fox in the snow");
     request.options.n = Some(2);

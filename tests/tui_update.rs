@@ -273,7 +273,7 @@ fn job_events_drive_the_live_list() {
         }),
     );
     assert_eq!(s.live[&3].retries, 1);
-    assert_eq!(s.live[&3].phase, "retry 1 in 0.5s");
+    assert_eq!(s.live[&3].phase.to_string(), "retry 1 in 0.5s");
     let commands = update(
         &mut s,
         Msg::App(AppEvent::JobFinished { id: 3, status: JobStatus::Failed, message: "HTTP 400: bad".into() }),
@@ -379,7 +379,7 @@ fn partials_turn_streaming_on_and_a_running_job_previews_its_newest_partial() {
     assert_eq!(s.preview_path(), None, "nothing to show before the first partial");
     let path = std::path::PathBuf::from("/out/partials/job-5-partial-2.png");
     update(&mut s, Msg::App(AppEvent::PartialImage { id: 5, index: 1, path: path.clone() }));
-    assert_eq!(s.live[&5].phase, "partial 2");
+    assert_eq!(s.live[&5].phase.to_string(), "partial 2");
     assert_eq!(s.preview_path(), Some(path));
 }
 

@@ -148,7 +148,7 @@ pub async fn run(
 /// this process's other jobs interrupted: nothing paid for that already arrived is lost.
 async fn finish_writing(state: &mut State, runner: &Runner, events_rx: &mut mpsc::UnboundedReceiver<AppEvent>) {
     let deadline = tokio::time::Instant::now() + QUIT_GRACE;
-    while state.live.values().any(|job| job.phase == "writing") {
+    while state.live.values().any(|job| job.phase == super::state::Phase::Writing) {
         match tokio::time::timeout_at(deadline, events_rx.recv()).await {
             Ok(Some(event)) => {
                 update::update(state, Msg::App(event));

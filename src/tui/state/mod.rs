@@ -4,6 +4,7 @@ pub mod browser;
 mod field;
 pub mod form;
 pub mod history;
+mod phase;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -22,6 +23,7 @@ use crate::tui::keymap::{Context, Keymap};
 pub use browser::{Browser, Target};
 pub use form::{Field, JobMode, SettingsForm};
 pub use history::HistoryView;
+pub use phase::Phase;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
@@ -74,14 +76,14 @@ pub enum Severity {
 pub struct LiveJob {
     pub started: Instant,
     pub retries: u32,
-    pub phase: String,
+    pub phase: Phase,
     /// The newest partial image of a streamed answer, written to disk, with its number.
     pub partial: Option<(u32, PathBuf)>,
 }
 
 impl LiveJob {
-    pub fn new(started: Instant, phase: &str) -> Self {
-        Self { started, retries: 0, phase: phase.into(), partial: None }
+    pub fn new(started: Instant, phase: Phase) -> Self {
+        Self { started, retries: 0, phase, partial: None }
     }
 }
 
@@ -325,7 +327,7 @@ impl State {
 
     /// Jobs of this process that are running, and that wait for a free slot.
     pub fn running_and_queued(&self) -> (usize, usize) {
-        let queued = self.live.values().filter(|job| job.phase == "queued").count();
+        let queued = self.live.values().filter(|job| job.phase == Phase::Queued).count();
         (self.live.len() - queued, queued)
     }
 

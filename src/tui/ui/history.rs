@@ -105,7 +105,7 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, widt
 fn live_detail(state: &State, job: &LiveJob) -> String {
     let elapsed = state.now.saturating_duration_since(job.started);
     let retries = if job.retries > 0 { format!(" r{}", job.retries) } else { String::new() };
-    if job.phase == "queued" {
+    if job.phase == crate::tui::state::Phase::Queued {
         return "queued".into();
     }
     format!("{} {}{retries}", clock(elapsed), job.phase)

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use super::super::event::{AppEvent, Command};
-use super::super::state::{LiveJob, Severity, State};
+use super::super::state::{LiveJob, Phase, Severity, State};
 use super::{browser, load, models, reload_history, selection_changed};
 use crate::api::Progress;
 use crate::store::JobStatus;
@@ -15,7 +15,7 @@ const PREVIEWS_KEPT: usize = 8;
 pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
     match event {
         AppEvent::JobQueued { id } => {
-            state.live.insert(id, LiveJob::new(state.now, "queued"));
+            state.live.insert(id, LiveJob::new(state.now, Phase::Queued));
             reload_history(state)
         }
         AppEvent::JobStarted { id } => {
@@ -23,29 +23,31 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.now = now;
             if let Some(job) = state.live.get_mut(&id) {
                 job.started = now;
-                job.phase = "running".into();
+                job.phase = Phase::Running;
             }
             reload_history(state)
         }
         AppEvent::JobProgress { id, progress } => {
             if let Some(job) = state.live.get_mut(&id) {
                 match progress {
-                    Progress::Attempt { number } if number > 1 => job.phase = format!("attempt {number}"),
+                    Progress::Attempt { number } if number > 1 => job.phase = Phase::Attempt(number),
                     Progress::Attempt { .. } => {}
                     Progress::RetryScheduled { retry, wait, .. } => {
                         job.retries = retry;
-                        job.phase = format!("retry {retry} in {:.1}s", wait.as_secs_f64());
+                        job.phase = Phase::RetryIn { retry, wait };
                     }
-                    Progress::Downloading { index, total } => job.phase = format!("downloading {}/{total}", index + 1),
-                    Progress::Received { .. } => job.phase = "writing".into(),
-                    Progress::Partial { index, .. } => job.phase = format!("partial {}", index + 1),
+                    Progress::Downloading { index, total } => {
+                        job.phase = Phase::Downloading { index: index + 1, total };
+                    }
+                    Progress::Received { .. } => job.phase = Phase::Writing,
+                    Progress::Partial { index, .. } => job.phase = Phase::Partial(index + 1),
                 }
             }
             Vec::new()
         }
         AppEvent::PartialImage { id, index, path } => {
             if let Some(job) = state.live.get_mut(&id) {
-                job.phase = format!("partial {}", index + 1);
+                job.phase = Phase::Partial(index + 1);
                 job.partial = Some((index, path));
             }
             Vec::new()

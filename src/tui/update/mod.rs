@@ -236,7 +236,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::CancelJob => match state.selected_job_id() {
             // Nothing was sent for a queued job: it goes without a question.
-            Some(id) if state.live.get(&id).is_some_and(|job| job.phase == "queued") => {
+            Some(id) if state.live.get(&id).is_some_and(|job| job.phase == super::state::Phase::Queued) => {
                 state.set_notice(format!("job {id} cancelled before it started"), Severity::Info);
                 vec![Command::CancelJob(id)]
             }
