@@ -26,10 +26,13 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
                 let changed =
                     tokio::task::spawn_blocking(move || crate::jobs::changed_inputs(&inputs)).await.unwrap_or_default();
                 if !changed.is_empty() {
-                    return invalid(&format!(
-                        "job {id} is not re-run: its inputs are not the files it sent: {}",
-                        changed.join("; ")
-                    ));
+                    let message =
+                        format!("job {id} is not re-run: its inputs are not the files it sent: {}", changed.join("; "));
+                    if output.json {
+                        crate::outln!("{}", json!({ "ok": false, "error": message }));
+                        return ExitCode::from(EXIT_INVALID);
+                    }
+                    return invalid(&message);
                 }
                 headless::run_job(&engine, &output, record.request, None, force_model).await
             }

@@ -252,8 +252,9 @@ fn cancel_and_delete_ask_and_then_command() {
     assert_eq!(update(&mut s, key(KeyCode::Enter)), [Command::CancelJob(2)]);
     update(&mut s, key(KeyCode::Char('j')));
     update(&mut s, key(KeyCode::Char('d')));
-    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(1)]);
-    assert_eq!(update(&mut s, key(KeyCode::Char('r'))), [Command::Rerun(1)]);
+    // The deleted row goes at once and the selection moves to the job left in its place.
+    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(1), Command::LoadDetails(2)]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('r'))), [Command::Rerun(2)]);
 }
 
 #[test]
@@ -410,15 +411,20 @@ fn loading_or_rerunning_an_edit_checks_its_inputs_and_warns_when_they_changed() 
         path: "/imgs/in.png".into(),
         sha256: Some("aaaa".into()),
     }];
+    // r: the files are checked first; changed ones stop the re-run, as headless does.
     let commands = update(&mut s, Msg::App(AppEvent::Rerun(Box::new(job.clone()))));
-    assert!(matches!(commands.first(), Some(Command::CheckInputs { id: 5, .. })), "{commands:?}");
-    assert!(commands.iter().any(|c| matches!(c, Command::Submit { .. })));
-    update(
-        &mut s,
-        Msg::App(AppEvent::InputsChecked { id: 5, changed: vec!["image /imgs/in.png changed since".into()] }),
-    );
-    let (notice, _) = s.notice.clone().unwrap();
-    assert!(notice.contains("job 5's inputs are not the files it sent"), "{notice}");
+    assert!(matches!(commands.as_slice(), [Command::CheckInputs { id: 5, .. }]), "{commands:?}");
+    let changed = vec!["image /imgs/in.png changed since".to_string()];
+    let commands = update(&mut s, Msg::App(AppEvent::InputsChecked { id: 5, changed: changed.clone() }));
+    assert!(commands.is_empty(), "not sent: {commands:?}");
+    assert!(s.notice.as_ref().unwrap().0.starts_with("job 5 not re-run: image /imgs/in.png changed"));
+    // The same files: it goes.
+    update(&mut s, Msg::App(AppEvent::Rerun(Box::new(job.clone()))));
+    let commands = update(&mut s, Msg::App(AppEvent::InputsChecked { id: 5, changed: vec![] }));
+    assert!(matches!(commands.as_slice(), [Command::Submit { .. }]), "{commands:?}");
+    // e (a load) only warns.
+    update(&mut s, Msg::App(AppEvent::InputsChecked { id: 5, changed }));
+    assert!(s.notice.as_ref().unwrap().0.contains("job 5's inputs are not the files it sent"));
 }
 
 #[test]
@@ -446,7 +452,7 @@ fn deleting_a_job_keeps_the_selection_in_its_place() {
     update(&mut s, key(KeyCode::Char('j')));
     assert_eq!(s.selected_job_id(), Some(3));
     update(&mut s, key(KeyCode::Char('d')));
-    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(3)]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(3), Command::LoadDetails(2)]);
     let commands = update(&mut s, Msg::App(AppEvent::Deleted { id: 3, problems: vec![] }));
     let Some(Command::LoadHistory { generation, .. }) = commands.first() else { panic!("{commands:?}") };
     update(
@@ -539,4 +545,31 @@ fn undo_in_the_prompt_goes_word_by_word_and_redo_comes_back() {
     update(&mut s, Msg::Paste("big pasted text".into()));
     update(&mut s, ctrl('u'));
     assert_eq!(s.prompt_text(), "a red ", "a paste is one step");
+}
+
+#[test]
+fn the_help_ends_at_its_last_page_so_the_first_up_after_g_moves() {
+    let mut s = state();
+    update(&mut s, Msg::Resize(200, 60));
+    s.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('?')));
+    update(&mut s, key(KeyCode::Char('G')));
+    let end = s.help_scroll;
+    assert!(end > 0 && end < 500, "{end}");
+    update(&mut s, key(KeyCode::Up));
+    assert_eq!(s.help_scroll, end - 1);
+}
+
+#[test]
+fn a_delete_typed_ahead_meets_the_next_job_not_the_deleted_one() {
+    let mut s = state();
+    with_history(&mut s, (1..=5).rev().map(|i| summary(i, JobStatus::Done)).collect());
+    s.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('j')));
+    update(&mut s, key(KeyCode::Char('d')));
+    let commands = update(&mut s, key(KeyCode::Char('y')));
+    assert_eq!(commands.first(), Some(&Command::DeleteJob(4)));
+    // The next `d` arrives before the history reloads.
+    update(&mut s, key(KeyCode::Char('d')));
+    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::DeleteJob(3))));
 }

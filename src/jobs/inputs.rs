@@ -24,11 +24,16 @@ pub fn changed_inputs(inputs: &[InputRecord]) -> Vec<String> {
                 .filter(std::fs::Metadata::is_file)
                 .and_then(|_| std::fs::read(&input.path).ok())
                 .map(|bytes| images_sha256(&bytes));
+            // Sixteen hex digits name a file well enough, and keep the line readable.
+            let short = |hash: &str| format!("{}…", &hash[..hash.len().min(16)]);
             match now {
-                None => Some(format!("{} {shown} is gone (it had sha256 {recorded})", input.role)),
-                Some(now) if now != recorded => {
-                    Some(format!("{} {shown} changed since (sha256 was {recorded}, now {now})", input.role))
-                }
+                None => Some(format!("{} {shown} is gone (it had sha256 {})", input.role, short(recorded))),
+                Some(now) if now != recorded => Some(format!(
+                    "{} {shown} changed since (sha256 was {}, now {})",
+                    input.role,
+                    short(recorded),
+                    short(&now)
+                )),
                 Some(_) => None,
             }
         })

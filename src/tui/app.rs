@@ -42,6 +42,9 @@ pub async fn run(
     for command in update::reload_history(&mut state) {
         runner.execute(command);
     }
+    if let Ok(size) = terminal.size() {
+        state.screen = (size.width, size.height);
+    }
     let mut dirty = true;
     loop {
         if dirty {
@@ -85,9 +88,9 @@ pub async fn run(
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
-                Some(Ok(Event::Resize(..))) => {
+                Some(Ok(Event::Resize(width, height))) => {
                     cell = CellSize::from_terminal();
-                    Msg::Resize
+                    Msg::Resize(width, height)
                 }
                 Some(Ok(_)) => continue,
                 // The terminal is gone (hang-up over SSH): leave as on quit.

@@ -104,7 +104,8 @@ pub enum AppEvent {
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
-    Resize,
+    /// The terminal's new size, in columns and rows.
+    Resize(u16, u16),
     /// Time passes (only while something animates).
     Tick(Instant),
     App(AppEvent),

@@ -189,6 +189,7 @@ impl Runner {
                 if let Err(e) = recorded {
                     tracing::error!("history: {e}");
                 }
+                tracing::info!(job = id, "job cancelled before it started");
                 (JobStatus::Cancelled, "cancelled before it started".to_string())
             }
             Some(_permit) => {

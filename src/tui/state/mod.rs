@@ -131,11 +131,15 @@ pub struct State {
     /// The draft a "load into form" replaced, and the prompt it loaded: Ctrl-U brings the draft
     /// back while the loaded prompt is untouched.
     pub draft_before_load: Option<(Vec<String>, SettingsForm, Vec<String>)>,
+    /// A re-run of an edit waiting for its input files to be checked.
+    pub rerun_after_check: Option<JobRecord>,
     /// "TTAPI https://api.ttapi.io/v1" or "demo http://127.0.0.1:…/v1".
     pub endpoint: String,
     pub now: Instant,
     pub spinner: usize,
     pub help_scroll: u16,
+    /// The terminal's size (columns, rows), for what update must fit to it (the help's end).
+    pub screen: (u16, u16),
     /// The help's filter while "/" is typed into it: only bindings that mention it are shown.
     pub help_filter: Option<String>,
     pub quit: bool,
@@ -188,10 +192,12 @@ impl State {
             demo_line: None,
             refusal_shown: false,
             draft_before_load: None,
+            rerun_after_check: None,
             endpoint,
             now: Instant::now(),
             spinner: 0,
             help_scroll: 0,
+            screen: (80, 24),
             help_filter: None,
             quit: false,
             browser: None,

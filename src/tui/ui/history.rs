@@ -61,6 +61,8 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, widt
         && row.running_elsewhere.is_none();
     let (glyph, status) = match (live, row.status) {
         _ if orphan => ("!".into(), JobStatus::Interrupted),
+        // Waiting for a slot: no spinner, nothing is happening yet.
+        (Some(job), _) if job.phase == crate::tui::state::Phase::Queued => ("·".into(), JobStatus::Queued),
         (Some(_), _) | (None, JobStatus::Running | JobStatus::Queued) => {
             (SPINNER[state.spinner % SPINNER.len()].to_string(), row.status)
         }

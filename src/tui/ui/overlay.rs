@@ -82,7 +82,15 @@ pub fn help_text(state: &State) -> Vec<HelpLine> {
         }
         let mut section: Vec<HelpLine> = actions
             .into_iter()
-            .map(|(action, keys)| HelpLine::Binding { keys: keys.join(" "), does: action.description() })
+            .map(|(action, keys)| {
+                // In the help itself, "/" filters these lines rather than searching prompts.
+                let does = if context == Context::Help && action == crate::tui::action::Action::Search {
+                    "filter these bindings"
+                } else {
+                    action.description()
+                };
+                HelpLine::Binding { keys: keys.join(" "), does }
+            })
             .filter(|line| match line {
                 HelpLine::Binding { keys, does } => {
                     filter.is_empty() || does.to_lowercase().contains(&filter) || keys.to_lowercase().contains(&filter)
@@ -101,39 +109,74 @@ pub fn help_text(state: &State) -> Vec<HelpLine> {
     lines
 }
 
-/// The help, styled.
-pub fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
-    help_text(state)
-        .into_iter()
-        .map(|line| match line {
-            HelpLine::Context(name) => Line::from(styled(name.to_string(), theme.title(true))),
-            HelpLine::Binding { keys, does } => Line::from(vec![
-                styled(format!("  {keys:<20}"), theme.accent()),
-                styled(does.to_string(), theme.base()),
-            ]),
-            HelpLine::Note(text) => Line::from(styled(format!("  {text}"), theme.muted())),
-        })
-        .collect()
+/// The help, styled, wrapped to `width` columns (a description's next lines keep its indent).
+pub fn help_lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    const KEYS: usize = 22;
+    let mut lines = Vec::new();
+    for line in help_text(state) {
+        match line {
+            HelpLine::Context(name) => lines.push(Line::from(styled(name.to_string(), theme.title(true)))),
+            HelpLine::Binding { keys, does } => {
+                let room = width.saturating_sub(KEYS).max(12);
+                for (i, row) in wrap_words(does, room).into_iter().enumerate() {
+                    let lead = if i == 0 { format!("  {keys:<20}") } else { " ".repeat(KEYS) };
+                    lines.push(Line::from(vec![styled(lead, theme.accent()), styled(row, theme.base())]));
+                }
+            }
+            HelpLine::Note(text) => lines.push(Line::from(styled(format!("  {text}"), theme.muted()))),
+        }
+    }
+    lines
+}
+
+/// Words of `text` in rows of at most `width` columns.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut rows = vec![String::new()];
+    for word in text.split_whitespace() {
+        let row = rows.last().map_or(0, |r| super::width_of(r));
+        if row > 0 && row + 1 + super::width_of(word) > width {
+            rows.push(String::new());
+        }
+        if let Some(last) = rows.last_mut() {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    rows
+}
+
+/// Where the help is drawn on a screen of `area`, and the area inside its border.
+fn help_area(area: Rect) -> (Rect, Rect) {
+    let popup = centered(area, 76, area.height.saturating_sub(2));
+    let inner = Rect {
+        x: popup.x + 1,
+        y: popup.y + 1,
+        width: popup.width.saturating_sub(2),
+        height: popup.height.saturating_sub(2),
+    };
+    (popup, inner)
+}
+
+/// The furthest the help can scroll on a screen of `area`: its last page, full.
+pub fn help_last_page(state: &State, area: Rect) -> u16 {
+    let (_, inner) = help_area(area);
+    let rows = help_lines(state, &Theme::dark(), inner.width as usize).len();
+    rows.saturating_sub(inner.height as usize) as u16
 }
 
 fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let popup = centered(area, 76, area.height.saturating_sub(2));
+    let (popup, inner) = help_area(area);
     frame.render_widget(Clear, popup);
     let title = match &state.help_filter {
         Some(filter) => format!(" Keys matching \"{filter}▏\" (Esc clears) "),
         None => " Keys (↑/↓ PgUp/PgDn scroll, / filter, Esc closes) ".to_string(),
     };
     let block = pane(Line::from(title), true, theme);
-    let inner = block.inner(popup);
-    let lines = help_lines(state, theme);
-    // Long descriptions wrap; the last page stays full however far the offset went.
-    let wrapped: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner.width.max(1) as usize)).sum();
-    let last_page = wrapped.saturating_sub(inner.height as usize) as u16;
-    let text = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((state.help_scroll.min(last_page), 0))
-        .style(theme.base());
+    let lines = help_lines(state, theme, inner.width as usize);
+    let last_page = lines.len().saturating_sub(inner.height as usize) as u16;
+    let text = Paragraph::new(lines).block(block).scroll((state.help_scroll.min(last_page), 0)).style(theme.base());
     frame.render_widget(text, popup);
 }
 

@@ -107,6 +107,10 @@ fn confirm(state: &mut State) -> Vec<Command> {
 
 /// Uses `path` for the browser's target and closes it.
 fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
+    if path.to_str().is_none() {
+        state.set_notice("this file's name is not UTF-8 text: rename it to use it", Severity::Warning);
+        return Vec::new();
+    }
     let Some(browser) = state.browser.take() else { return Vec::new() };
     state.browser_dirs.insert(browser.target.field(), browser.dir.clone());
     let masks = browser.target == Target::Mask;

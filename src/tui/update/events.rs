@@ -138,15 +138,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             models::listed(state, listing);
             Vec::new()
         }
-        AppEvent::InputsChecked { id, changed } => {
-            if !changed.is_empty() {
-                state.set_notice(
-                    format!("job {id}'s inputs are not the files it sent: {}", changed.join("; ")),
-                    Severity::Warning,
-                );
-            }
-            Vec::new()
-        }
+        AppEvent::InputsChecked { id, changed } => models::inputs_checked(state, id, changed),
         AppEvent::Deleted { id, problems } => {
             if problems.is_empty() {
                 state.set_notice(format!("deleted job {id} and its files"), Severity::Info);

@@ -24,7 +24,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key(key) => on_key(state, key),
         Msg::Paste(text) => on_paste(state, &text),
-        Msg::Resize => Vec::new(),
+        Msg::Resize(width, height) => {
+            state.screen = (width, height);
+            Vec::new()
+        }
         Msg::Tick(now) => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
@@ -335,7 +338,15 @@ fn confirm(state: &mut State) -> Vec<Command> {
             Vec::new()
         }
         Confirm::CancelJob(id) => vec![Command::CancelJob(id)],
-        Confirm::DeleteJob(id) => vec![Command::DeleteJob(id)],
+        Confirm::DeleteJob(id) => {
+            // Gone from the list at once: a `d` typed ahead (keys arrive in batches over SSH)
+            // meets the next job, never this one again.
+            state.history.rows.retain(|row| row.id != id);
+            state.history.selected = state.history.selected.min(state.history.rows.len().saturating_sub(1));
+            let mut commands = vec![Command::DeleteJob(id)];
+            commands.extend(selection_changed(state));
+            commands
+        }
     }
 }
 
@@ -343,9 +354,10 @@ fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
     let Some(delta) = action.rows(10) else { return Vec::new() };
     match (state.overlay.as_ref(), state.focus) {
         (Some(Overlay::Help), _) => {
-            // The render keeps the last page on screen; here the offset only stays in range.
-            let lines = crate::tui::ui::overlay::help_text(state).len() as isize;
-            state.help_scroll = (state.help_scroll as isize + delta).clamp(0, lines.max(0)) as u16;
+            // Never past the last page: the first ↑ after G moves.
+            let (width, height) = state.screen;
+            let last = crate::tui::ui::overlay::help_last_page(state, ratatui::layout::Rect::new(0, 0, width, height));
+            state.help_scroll = (state.help_scroll as isize + delta).clamp(0, last as isize) as u16;
             Vec::new()
         }
         (_, Focus::Settings) => {

@@ -67,6 +67,8 @@ pub(super) fn use_typed_size(state: &mut State, size: &str) {
         let why =
             format!("size \"{size}\" is not allowed for {} (allowed: {})", state.form.model, spec.sizes_description());
         state.set_notice(format!("{why}: nothing changed"), Severity::Warning);
+        // The box stays open with what was typed, to be corrected.
+        state.overlay = Some(Overlay::CustomSize(size));
         return;
     }
     state.form.set(super::super::state::Field::Size, Some(size.clone()));
@@ -79,6 +81,9 @@ pub(super) fn use_typed_name(state: &mut State, name: &str) {
     let name = name.trim();
     if let Some(problem) = crate::api::validate::model_name_problem(name) {
         state.set_notice(format!("model {}: nothing changed", problem.message), Severity::Warning);
+        if !name.is_empty() {
+            state.overlay = Some(Overlay::ModelName(name.to_string()));
+        }
         return;
     }
     if !state.form.typed_models.iter().any(|m| m == name) {
@@ -130,8 +135,41 @@ pub(super) fn rerun(state: &mut State, record: JobRecord) -> Vec<Command> {
         );
         return Vec::new();
     }
-    state.set_notice(format!("re-running job {}", record.id), Severity::Info);
-    let check =
-        (!record.inputs.is_empty()).then(|| Command::CheckInputs { id: record.id, inputs: record.inputs.clone() });
-    check.into_iter().chain([Command::Submit { request: Box::new(record.request), parent: None }]).collect()
+    if record.inputs.is_empty() {
+        state.set_notice(format!("re-running job {}", record.id), Severity::Info);
+        return vec![Command::Submit { request: Box::new(record.request), parent: None }];
+    }
+    // An edit goes again only with the files it sent: checked first (off the UI task).
+    state.set_notice(format!("checking job {}'s input files…", record.id), Severity::Info);
+    let check = Command::CheckInputs { id: record.id, inputs: record.inputs.clone() };
+    state.rerun_after_check = Some(record);
+    vec![check]
+}
+
+/// The inputs of job `id` were compared with the files at their paths: a re-run waiting on
+/// that goes (the same files) or is refused; a load only warns.
+pub(super) fn inputs_checked(state: &mut State, id: crate::store::JobId, changed: Vec<String>) -> Vec<Command> {
+    let rerun = state.rerun_after_check.take_if(|r| r.id == id);
+    match (rerun, changed.is_empty()) {
+        (Some(record), true) => {
+            state.set_notice(format!("re-running job {id}"), Severity::Info);
+            vec![Command::Submit { request: Box::new(record.request), parent: None }]
+        }
+        (Some(_), false) => {
+            let e = state.keymap.hint(crate::tui::keymap::Context::History, crate::tui::action::Action::LoadJob);
+            state.set_notice(
+                format!("job {id} not re-run: {} ({e} loads it into the form)", changed.join("; ")),
+                Severity::Error,
+            );
+            Vec::new()
+        }
+        (None, false) => {
+            state.set_notice(
+                format!("job {id}'s inputs are not the files it sent: {}", changed.join("; ")),
+                Severity::Warning,
+            );
+            Vec::new()
+        }
+        (None, true) => Vec::new(),
+    }
 }
