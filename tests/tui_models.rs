@@ -250,10 +250,9 @@ fn free_sizes_offer_common_ones_and_a_custom_wxh_checked_as_typed() {
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.form.options.size, before, "refused as typed");
     assert!(s.notice.as_ref().unwrap().0.contains("not allowed for gpt-image-2.5-flare"), "{:?}", s.notice);
-    update(&mut s, key(KeyCode::Left));
-    update(&mut s, key(KeyCode::Left));
-    while s.overlay.is_none() {
-        update(&mut s, key(KeyCode::Right));
+    assert_eq!(s.overlay, Some(Overlay::CustomSize("1000x1000".into())), "the box stays, with the text");
+    for _ in 0..9 {
+        update(&mut s, key(KeyCode::Backspace));
     }
     for c in "1792x1008".chars() {
         update(&mut s, key(KeyCode::Char(c)));
