@@ -278,34 +278,12 @@ impl Client {
         }
     }
 
-    /// Every error leaves without the secrets of this client: the key (or a long piece of it a
-    /// server echoed) and any user:password of the base URL.
-    fn scrub(&self, err: ApiError) -> ApiError {
-        let secrets = self.cfg.secrets();
-        if secrets.is_empty() {
-            return err;
-        }
-        err.map_text(|text| secrets.iter().fold(text.to_string(), |text, secret| crate::text::redact(&text, secret)))
-    }
-
-    /// Text from a successful answer as it may be shown and stored: without the client's
-    /// secrets, and at most 64 KB (a revised prompt is a few lines).
-    fn scrub_text(&self, text: &str) -> String {
-        const MAX: usize = 64 * 1024;
-        let mut end = text.len().min(MAX);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let cut = &text[..end];
-        self.cfg.secrets().iter().fold(cut.to_string(), |text, secret| crate::text::redact(&text, secret))
-    }
-
     async fn send_once<T, Reading: Future<Output = Result<T, BodyError>>>(
         &self,
         builder: RequestBuilder,
         read: impl Fn(reqwest::Response) -> Reading,
     ) -> Result<T, ApiError> {
-        self.send_once_unscrubbed(builder, read).await.map_err(|e| self.scrub(e))
+        self.send_once_unscrubbed(builder, read).await.map_err(|e| self.cfg.scrub(e))
     }
 
     async fn send_once_unscrubbed<T, Reading: Future<Output = Result<T, BodyError>>>(
@@ -387,7 +365,7 @@ impl Client {
                         index,
                         format: ImageFormat::sniff(&bytes),
                         bytes,
-                        revised_prompt: datum.revised_prompt.as_deref().map(|text| self.scrub_text(text)),
+                        revised_prompt: datum.revised_prompt.as_deref().map(|text| self.cfg.scrub_text(text)),
                     };
                     if readable { images.push(image) } else { rejected.push(image) }
                 }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::error::ApiError;
 use super::provider::{ApiKey, Provider};
 use super::retry::RetryPolicy;
 
@@ -38,5 +39,27 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(300),
             retry: RetryPolicy::default(),
         }
+    }
+
+    /// Every error leaves without the secrets of this client: the key (or a long piece of it a
+    /// server echoed) and any user:password of the base URL.
+    pub fn scrub(&self, err: ApiError) -> ApiError {
+        let secrets = self.secrets();
+        if secrets.is_empty() {
+            return err;
+        }
+        err.map_text(|text| secrets.iter().fold(text.to_string(), |text, secret| crate::text::redact(&text, secret)))
+    }
+
+    /// Text from a successful answer as it may be shown and stored: without the client's
+    /// secrets, and at most 64 KB (a revised prompt is a few lines).
+    pub fn scrub_text(&self, text: &str) -> String {
+        const MAX: usize = 64 * 1024;
+        let mut end = text.len().min(MAX);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let cut = &text[..end];
+        self.secrets().iter().fold(cut.to_string(), |text, secret| crate::text::redact(&text, secret))
     }
 }
