@@ -159,16 +159,6 @@ pub fn utc_time(ms: i64) -> String {
     )
 }
 
-fn one_line(text: &str, width: usize) -> String {
-    let flat: String = escape_controls(&text.split_whitespace().collect::<Vec<_>>().join(" "));
-    if flat.chars().count() <= width {
-        flat
-    } else {
-        let cut: String = flat.chars().take(width.saturating_sub(1)).collect();
-        format!("{cut}…")
-    }
-}
-
 fn print_table(rows: &[JobSummary]) -> ExitCode {
     if rows.is_empty() {
         crate::outln!("no jobs yet (imgtui generate \"...\" makes one)");
@@ -190,10 +180,10 @@ fn print_table(rows: &[JobSummary]) -> ExitCode {
             r.id,
             utc_time(r.created_at),
             r.status.as_str(),
-            one_line(&r.model, 22),
+            crate::text::fit_line(&r.model, 22),
             r.image_count,
             tokens,
-            one_line(&r.prompt, 60)
+            crate::text::fit_line(&r.prompt, 60)
         );
     }
     ExitCode::SUCCESS

@@ -1,6 +1,35 @@
 //! Text we did not write (prompts, server messages, file and model names) printed safely: control
 //! characters escaped, so an answer cannot retitle, clear or recolour the user's terminal.
 
+/// Columns `text` takes on screen (CJK and emoji take two).
+pub fn width_of(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// The longest start of `text` that fits `width` columns.
+pub fn take_width(text: &str, width: usize) -> String {
+    let mut used = 0;
+    text.chars()
+        .take_while(|c| {
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used <= width
+        })
+        .collect()
+}
+
+/// `text` on one line of at most `width` columns (cut with an ellipsis), white space folded and
+/// control characters shown escaped: for tables on a terminal and the app's rows alike.
+pub fn fit_line(text: &str, width: usize) -> String {
+    let flat = escape_controls(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    if width_of(&flat) <= width {
+        flat
+    } else {
+        let mut cut = take_width(&flat, width.saturating_sub(1));
+        cut.push('…');
+        cut
+    }
+}
+
 /// How many characters `s` holds (what the API's length limits count, not screen columns).
 pub fn char_count(s: &str) -> usize {
     s.chars().count()

@@ -119,35 +119,7 @@ pub(super) fn pane<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'
         .title(title.style(theme.title(focused)))
 }
 
-/// Columns `text` takes on screen (CJK and emoji take two).
-pub(super) fn width_of(text: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(text)
-}
-
-/// The longest start of `text` that fits `width` columns.
-pub(super) fn take_width(text: &str, width: usize) -> String {
-    let mut used = 0;
-    text.chars()
-        .take_while(|c| {
-            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
-            used <= width
-        })
-        .collect()
-}
-
-/// `text` on one line of at most `width` display columns (cut with an ellipsis), control
-/// characters shown escaped (text from a server or a prompt must not reach the terminal as
-/// escape sequences).
-pub(super) fn fit(text: &str, width: usize) -> String {
-    let flat = crate::text::escape_controls(&text.split_whitespace().collect::<Vec<_>>().join(" "));
-    if width_of(&flat) <= width {
-        flat
-    } else {
-        let mut cut = take_width(&flat, width.saturating_sub(1));
-        cut.push('…');
-        cut
-    }
-}
+pub(super) use crate::text::{fit_line as fit, take_width, width_of};
 
 pub(super) fn styled(text: impl Into<String>, style: Style) -> ratatui::text::Span<'static> {
     ratatui::text::Span::styled(text.into(), style)
