@@ -179,22 +179,8 @@ async fn a_model_the_provider_does_not_list_is_sent_with_a_warning() {
     let catalog = DemoCatalog { today: None, models: vec![listed("gpt-image-2", None)] };
     let server = common::demo_with(DemoConfig { catalog: Some(catalog), ..DemoConfig::instant() }).await;
     let data = tempfile::tempdir().unwrap();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
-        .env_remove("TTAPI_API_KEY")
-        .env("OPENAI_API_KEY", "sk-test")
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args([
-            "--provider",
-            "openai",
-            "--base-url",
-            server.base_url(),
-            "generate",
-            "a fox",
-            "-m",
-            "gpt-image-2.5-flare",
-        ])
+    let out = common::imgtui_at(data.path(), "sk-test", server.base_url())
+        .args(["generate", "a fox", "-m", "gpt-image-2.5-flare"])
         .output()
         .await
         .unwrap();
@@ -202,13 +188,8 @@ async fn a_model_the_provider_does_not_list_is_sent_with_a_warning() {
     assert!(stderr.contains("gpt-image-2.5-flare is not listed by OpenAI"), "{stderr}");
     assert_eq!(out.status.code(), Some(1), "sent, and the server refused it: {stderr}");
     // With no -m, the default is a model the provider lists.
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
-        .env_remove("TTAPI_API_KEY")
-        .env("OPENAI_API_KEY", "sk-test")
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["--provider", "openai", "--base-url", server.base_url(), "generate", "a fox", "--json"])
+    let out = common::imgtui_at(data.path(), "sk-test", server.base_url())
+        .args(["generate", "a fox", "--json"])
         .output()
         .await
         .unwrap();

@@ -227,13 +227,7 @@ async fn an_answer_whose_data_is_no_image_fails_the_job_and_keeps_the_bytes() {
     let addr = fixed(200, r#"{"created":1,"data":[{"b64_json":"aGVsbG8="}]}"#).await;
     let data = tempfile::tempdir().unwrap();
     let out = data.path().join("out");
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
-        .env_remove("TTAPI_API_KEY")
-        .env("OPENAI_API_KEY", "sk-test")
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["--provider", "openai", "--base-url", &format!("http://{addr}/v1")])
+    let output = common::imgtui_at(data.path(), "sk-test", &format!("http://{addr}/v1"))
         .args(["generate", "a fox", "-m", "gpt-image-2", "--out"])
         .arg(&out)
         .output()
@@ -246,15 +240,7 @@ async fn an_answer_whose_data_is_no_image_fails_the_job_and_keeps_the_bytes() {
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].extension().is_some_and(|e| e == "bin"));
     assert_eq!(std::fs::read(&files[0]).unwrap(), b"hello");
-    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["history", "show", "1", "--json"])
-        .output()
-        .await
-        .unwrap();
-    let job: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let job = common::job_json(data.path(), 1).await;
     assert_eq!(job["status"], "failed", "{job}");
     assert_eq!(job["images"].as_array().map(Vec::len), Some(0), "{job}");
 }
@@ -268,13 +254,8 @@ async fn an_echoed_key_and_the_urls_password_are_never_shown_nor_stored() {
     server.faults().push(FaultRule::once(echo).on("generations"));
     let data = tempfile::tempdir().unwrap();
     let base = server.base_url().replace("http://", "http://someone:hunter2secret@");
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
-        .env_remove("TTAPI_API_KEY")
-        .env("OPENAI_API_KEY", key)
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["--provider", "openai", "--base-url", &base, "generate", "a fox", "-m", "gpt-image-2"])
+    let output = common::imgtui_at(data.path(), key, &base)
+        .args(["generate", "a fox", "-m", "gpt-image-2"])
         .output()
         .await
         .unwrap();
@@ -502,22 +483,8 @@ async fn a_key_echoed_in_a_successful_answer_is_scrubbed_too() {
     );
     let addr = fixed(200, body).await;
     let data = tempfile::tempdir().unwrap();
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
-        .env_remove("TTAPI_API_KEY")
-        .env("OPENAI_API_KEY", key)
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args([
-            "--provider",
-            "openai",
-            "--base-url",
-            &format!("http://{addr}/v1"),
-            "generate",
-            "a fox",
-            "-m",
-            "gpt-image-2",
-        ])
+    let output = common::imgtui_at(data.path(), key, &format!("http://{addr}/v1"))
+        .args(["generate", "a fox", "-m", "gpt-image-2"])
         .output()
         .await
         .unwrap();

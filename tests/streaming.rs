@@ -230,13 +230,8 @@ async fn a_stream_that_ends_without_its_completed_event_fails_the_job_and_keeps_
     let addr = stream_without_completed_event().await;
     let data = tempfile::tempdir().unwrap();
     let out = data.path().join("out");
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
-        .env_remove("TTAPI_API_KEY")
-        .env("OPENAI_API_KEY", "sk-test")
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["--provider", "openai", "--base-url", &format!("http://{addr}/v1"), "--retries", "0"])
+    let output = common::imgtui_at(data.path(), "sk-test", &format!("http://{addr}/v1"))
+        .args(["--retries", "0"])
         .args(["generate", "a fox", "-m", "gpt-image-2", "--partial-images", "1", "--out"])
         .arg(&out)
         .output()
@@ -249,14 +244,6 @@ async fn a_stream_that_ends_without_its_completed_event_fails_the_job_and_keeps_
     assert_eq!(partials.len(), 1, "the partial is kept");
     let finals = std::fs::read_dir(&out).unwrap().flatten().filter(|e| e.path().is_file()).count();
     assert_eq!(finals, 0, "a partial is never saved as the final image");
-    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["history", "show", "1", "--json"])
-        .output()
-        .await
-        .unwrap();
-    let job: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let job = common::job_json(data.path(), 1).await;
     assert_eq!(job["status"], "failed", "{job}");
 }

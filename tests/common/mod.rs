@@ -146,3 +146,28 @@ pub fn have(tool: Tool) -> bool {
     );
     false
 }
+
+/// The binary as an OpenAI user with `key` would run it against `base_url`, its data in `data`.
+pub fn imgtui_at(data: &Path, key: &str, base_url: &str) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.env_remove("TTAPI_API_KEY")
+        .env("OPENAI_API_KEY", key)
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--provider", "openai", "--base-url", base_url]);
+    cmd
+}
+
+/// `imgtui history show ID --json` for the history in `data`.
+pub async fn job_json(data: &Path, id: i64) -> serde_json::Value {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["history", "show", &id.to_string(), "--json"])
+        .output()
+        .await
+        .expect("the binary runs");
+    serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+}
