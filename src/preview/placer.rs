@@ -3,8 +3,6 @@
 //! the bytes to write, and writes nothing when nothing changed (typing in the prompt does not
 //! resend an image). Kitty images are erased by id; sixel and iTerm2 images by repainting.
 
-use std::collections::HashSet;
-
 use ratatui::layout::Rect;
 
 use super::encode;
@@ -24,8 +22,6 @@ pub enum Step {
     Write(Vec<u8>),
     /// Repaint the whole screen (erases a sixel or iTerm2 image), then sync again.
     Repaint,
-    /// Decode and fit this image off the UI task.
-    Prepare(PreviewKey),
 }
 
 #[derive(Debug)]
@@ -40,22 +36,12 @@ pub struct Placer {
     graphics: Graphics,
     tmux: bool,
     shown: Option<Shown>,
-    pending: HashSet<PreviewKey>,
     next_id: u32,
 }
 
 impl Placer {
     pub fn new(graphics: Graphics, tmux: bool) -> Self {
-        Self { graphics, tmux, shown: None, pending: HashSet::new(), next_id: 1 }
-    }
-
-    /// A preparation finished (or failed): it may be asked for again.
-    pub fn prepared(&mut self, key: &PreviewKey) {
-        self.pending.remove(key);
-    }
-
-    fn prepare(&mut self, key: &PreviewKey) -> Vec<Step> {
-        if self.pending.insert(key.clone()) { vec![Step::Prepare(key.clone())] } else { Vec::new() }
+        Self { graphics, tmux, shown: None, next_id: 1 }
     }
 
     fn wrap(&self, seq: &[u8]) -> Vec<u8> {
@@ -65,14 +51,8 @@ impl Placer {
     /// The steps that make the screen show `wanted` (with `ready`, its prepared image if any).
     pub fn sync(&mut self, wanted: Option<&Wanted>, ready: Option<&Prepared>) -> Vec<Step> {
         match self.graphics {
-            Graphics::None | Graphics::Auto => return Vec::new(),
-            // Half-blocks are cells: ratatui draws them; only the preparation is ours.
-            Graphics::Blocks => {
-                return match (wanted, ready) {
-                    (Some(w), None) => self.prepare(&w.key),
-                    _ => Vec::new(),
-                };
-            }
+            // Half-blocks are cells: ratatui draws them.
+            Graphics::None | Graphics::Auto | Graphics::Blocks => return Vec::new(),
             Graphics::Kitty | Graphics::Iterm | Graphics::Sixel => {}
         }
         let unchanged = match (&self.shown, wanted) {
@@ -93,10 +73,8 @@ impl Placer {
             }
         }
         let Some(wanted) = wanted else { return steps };
-        let Some(prepared) = ready.filter(|p| p.key == wanted.key) else {
-            steps.extend(self.prepare(&wanted.key));
-            return steps;
-        };
+        // Not prepared yet: shown once it is (the app asks for it).
+        let Some(prepared) = ready.filter(|p| p.key == wanted.key) else { return steps };
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         let (x, y) = (wanted.area.x + prepared.offset_x, wanted.area.y + prepared.offset_y);
@@ -144,9 +122,7 @@ mod tests {
     fn kitty_is_sent_once_replaced_by_delete_then_show() {
         let mut placer = Placer::new(Graphics::Kitty, false);
         let (a, pa) = wanted("a.png", 20);
-        assert_eq!(placer.sync(Some(&a), None), [Step::Prepare(a.key.clone())]);
-        assert!(placer.sync(Some(&a), None).is_empty(), "asked once");
-        placer.prepared(&a.key);
+        assert!(placer.sync(Some(&a), None).is_empty(), "nothing to show before it is prepared");
         let steps = placer.sync(Some(&a), Some(&pa));
         assert!(matches!(&steps[..], [Step::Write(b)] if b.windows(4).any(|w| w == b"a=T,")));
         assert!(placer.sync(Some(&a), Some(&pa)).is_empty(), "unchanged: nothing written");

@@ -3,7 +3,6 @@
 //! nothing changed.
 
 use std::io::Write;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
@@ -17,8 +16,8 @@ use super::runner::Runner;
 use super::state::{Focus, State};
 use super::{terminal, ui, update};
 use crate::config::theme::Theme;
+use crate::preview::CellSize;
 use crate::preview::placer::{Placer, Step};
-use crate::preview::{CellSize, PreviewKey, WarmPixels, prepare};
 
 /// How long quitting waits for cancelled jobs to record their end in the history.
 const QUIT_GRACE: Duration = Duration::from_secs(3);
@@ -27,10 +26,9 @@ pub async fn run(
     mut state: State,
     theme: Theme,
     runner: Runner,
-    events: (mpsc::UnboundedSender<AppEvent>, mpsc::UnboundedReceiver<AppEvent>),
+    mut events_rx: mpsc::UnboundedReceiver<AppEvent>,
     tmux: bool,
 ) -> std::io::Result<Option<i32>> {
-    let (events_tx, mut events_rx) = events;
     let mut stops = crate::signals::Stops::new();
     let mut stopped_by = None;
     let mut terminal = terminal::init()?;
@@ -55,7 +53,14 @@ pub async fn run(
             let mut info = ui::RenderInfo::default();
             terminal.draw(|frame| info = ui::render(&state, &theme, frame))?;
             dirty = false;
-            let ready = info.preview.as_ref().and_then(|w| state.preview_for(&w.key)).cloned();
+            let ready = info.preview.as_ref().and_then(|w| state.previews.ready_for(&w.key)).cloned();
+            if let Some(wanted) = info.preview.as_ref().filter(|_| ready.is_none()) {
+                // Asking changes nothing on screen: no new frame for it.
+                let msg = Msg::PreviewWanted { key: wanted.key.clone(), cell };
+                for command in update::update(&mut state, msg) {
+                    runner.execute(command);
+                }
+            }
             for step in placer.sync(info.preview.as_ref(), ready.as_deref()) {
                 match step {
                     Step::Write(bytes) => {
@@ -72,7 +77,6 @@ pub async fn run(
                         terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
                         dirty = true;
                     }
-                    Step::Prepare(key) => prepare_preview(key, cell, runner.warm_pixels(), events_tx.clone()),
                 }
             }
             crossterm::execute!(std::io::stdout(), EndSynchronizedUpdate)?;
@@ -96,10 +100,7 @@ pub async fn run(
                 // The terminal is gone (hang-up over SSH): leave as on quit.
                 Some(Err(_)) | None => break,
             },
-            Some(event) = events_rx.recv() => {
-                note_preview(&mut placer, &event);
-                Msg::App(event)
-            }
+            Some(event) = events_rx.recv() => Msg::App(event),
             _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
             number = stops.next() => {
                 stopped_by = Some(number);
@@ -110,9 +111,6 @@ pub async fn run(
         let mut commands = update::update(&mut state, msg);
         // Drain what else is waiting, so a burst costs one render.
         while let Ok(event) = events_rx.try_recv() {
-            // Every event of a burst, not only the one that woke the loop: a preview that
-            // arrives in a burst must not stay "preparing" for good.
-            note_preview(&mut placer, &event);
             commands.extend(update::update(&mut state, Msg::App(event)));
         }
         for command in commands {
@@ -160,34 +158,6 @@ async fn finish_writing(state: &mut State, runner: &Runner, events_rx: &mut mpsc
         }
     }
     runner.interrupt_own().await;
-}
-
-/// Tells the placer a preview it asked for is ready (or failed), so it may ask again later.
-fn note_preview(placer: &mut Placer, event: &AppEvent) {
-    match event {
-        AppEvent::PreviewReady(prepared) => placer.prepared(&prepared.key),
-        AppEvent::PreviewFailed { key, .. } => placer.prepared(key),
-        _ => {}
-    }
-}
-
-/// Decodes and fits an image off the UI task; the result comes back as an event.
-/// A fresh answer's first image is usually decoded already (`WarmPixels`).
-fn prepare_preview(key: PreviewKey, cell: CellSize, warm: Option<WarmPixels>, events: mpsc::UnboundedSender<AppEvent>) {
-    tracing::debug!(path = %key.path.display(), "preview wanted");
-    tokio::task::spawn_blocking(move || {
-        let decoded = warm.and_then(|w| w.take(&key.path));
-        let prepared = match &decoded {
-            Some(pixels) => prepare::prepare_image(&key, pixels, cell),
-            None => prepare::prepare(&key, cell),
-        };
-        let event = match prepared {
-            Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),
-            Err(message) => AppEvent::PreviewFailed { key, message },
-        };
-        tracing::debug!(from_memory = decoded.is_some(), "preview prepared");
-        let _ = events.send(event);
-    });
 }
 
 /// Cancels running jobs and waits (briefly, with a deadline) until each has recorded it.

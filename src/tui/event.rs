@@ -108,6 +108,11 @@ pub enum Msg {
     Resize(u16, u16),
     /// Time passes (only while something animates).
     Tick(Instant),
+    /// The frame just drawn shows this preview, measured in cells of `cell`'s pixel size.
+    PreviewWanted {
+        key: crate::preview::PreviewKey,
+        cell: crate::preview::CellSize,
+    },
     App(AppEvent),
 }
 
@@ -140,6 +145,11 @@ pub enum Command {
     },
     CompletePath(String),
     ResolvePath(PathBuf),
+    /// Decode and fit an image for the preview, off the UI task.
+    PreparePreview {
+        key: crate::preview::PreviewKey,
+        cell: crate::preview::CellSize,
+    },
     /// Compare a job's recorded inputs (hashes) with the files now at their paths.
     CheckInputs {
         id: JobId,

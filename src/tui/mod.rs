@@ -102,7 +102,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         runner = runner.with_warm_pixels(crate::preview::WarmPixels::default());
     }
     terminal::install_panic_hook();
-    let outcome = app::run(state, theme, runner, (tx, rx), detection.tmux).await;
+    let outcome = app::run(state, theme, runner, rx, detection.tmux).await;
     drop(engine.demo);
     match outcome {
         Ok(None) => ExitCode::SUCCESS,

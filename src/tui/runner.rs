@@ -12,7 +12,7 @@ use super::event::{AppEvent, Command};
 use crate::api::validate::InputFile;
 use crate::api::{Client, ImagesResult, Progress, RequestControl};
 use crate::jobs::{self, JobOutcome};
-use crate::preview::WarmPixels;
+use crate::preview::{CellSize, PreviewKey, WarmPixels, prepare};
 use crate::store::{ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 
 #[derive(Clone)]
@@ -54,10 +54,6 @@ impl Runner {
     pub fn with_warm_pixels(mut self, warm: WarmPixels) -> Self {
         self.warm = Some(warm);
         self
-    }
-
-    pub fn warm_pixels(&self) -> Option<WarmPixels> {
-        self.warm.clone()
     }
 
     fn send(&self, event: AppEvent) {
@@ -139,6 +135,7 @@ impl Runner {
                     this.send(AppEvent::DirListed { generation, listing });
                 });
             }
+            Command::PreparePreview { key, cell } => self.prepare_preview(key, cell),
             Command::CheckInputs { id, inputs } => {
                 tokio::task::spawn_blocking(move || {
                     let changed = jobs::changed_inputs(&inputs);
@@ -166,6 +163,25 @@ impl Runner {
                 });
             }
         }
+    }
+
+    /// Decodes and fits an image off the UI task; the result comes back as an event.
+    /// A fresh answer's first image is usually decoded already (`WarmPixels`).
+    fn prepare_preview(&self, key: PreviewKey, cell: CellSize) {
+        tracing::debug!(path = %key.path.display(), "preview wanted");
+        let (warm, this) = (self.warm.clone(), self.clone());
+        tokio::task::spawn_blocking(move || {
+            let decoded = warm.and_then(|w| w.take(&key.path));
+            let prepared = match &decoded {
+                Some(pixels) => prepare::prepare_image(&key, pixels, cell),
+                None => prepare::prepare(&key, cell),
+            };
+            tracing::debug!(from_memory = decoded.is_some(), "preview prepared");
+            this.send(match prepared {
+                Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),
+                Err(message) => AppEvent::PreviewFailed { key, message },
+            });
+        });
     }
 
     async fn run_job(&self, request: ImageRequest, parent: Option<JobId>) {

@@ -5,6 +5,7 @@ mod field;
 pub mod form;
 pub mod history;
 mod phase;
+mod previews;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -12,18 +13,18 @@ use std::time::Instant;
 use ratatui_textarea::{TextArea, WrapMode};
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::api::validate::{self, Endpoint, InputFile};
 use crate::api::{EditRequest, FieldError, GenerateRequest, ModelSpec};
 use crate::catalog::ModelCatalog;
-use crate::preview::{Graphics, Prepared, PreviewKey};
+use crate::preview::Graphics;
 use crate::store::{ImageRequest, JobId, JobRecord};
 use crate::tui::keymap::{Context, Keymap};
 pub use browser::{Browser, Target};
 pub use form::{Field, JobMode, SettingsForm};
 pub use history::HistoryView;
 pub use phase::Phase;
+pub use previews::Previews;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
@@ -155,10 +156,8 @@ pub struct State {
     pub graphics: Graphics,
     /// Whether the terminal takes 24-bit colour (half-blocks use the 256 palette otherwise).
     pub truecolor: bool,
-    /// Prepared previews by (image, area, protocol), newest last; a few are kept.
-    pub previews: Vec<Arc<Prepared>>,
-    /// Previews that could not be made, with the reason.
-    pub preview_errors: HashMap<PreviewKey, String>,
+    /// Prepared previews, failed ones, and those being prepared.
+    pub previews: Previews,
     /// Images received but not yet written anywhere (they wait in the runner's memory).
     pub unsaved: usize,
 }
@@ -206,8 +205,7 @@ impl State {
             input_facts: HashMap::new(),
             graphics: Graphics::Blocks,
             truecolor: false,
-            previews: Vec::new(),
-            preview_errors: HashMap::new(),
+            previews: Previews::default(),
             unsaved: 0,
         };
         state.revalidate();
@@ -335,9 +333,5 @@ impl State {
     pub fn running_and_queued(&self) -> (usize, usize) {
         let queued = self.live.values().filter(|job| job.phase == Phase::Queued).count();
         (self.live.len() - queued, queued)
-    }
-
-    pub fn preview_for(&self, key: &PreviewKey) -> Option<&Arc<Prepared>> {
-        self.previews.iter().find(|p| p.key == *key)
     }
 }

@@ -84,14 +84,14 @@ fn image_box(
     }
     let key =
         PreviewKey { path: path.clone(), cols: pixels_area.width, rows: pixels_area.height, graphics: state.graphics };
-    if let Some(error) = state.preview_errors.get(&key) {
+    if let Some(error) = state.previews.error_for(&key) {
         frame.render_widget(
-            Paragraph::new(styled(error.clone(), theme.warning())).wrap(Wrap { trim: true }),
+            Paragraph::new(styled(error.to_string(), theme.warning())).wrap(Wrap { trim: true }),
             pixels_area,
         );
         return None;
     }
-    match state.preview_for(&key) {
+    match state.previews.ready_for(&key) {
         Some(prepared) => {
             let fitted = Rect::new(
                 pixels_area.x + prepared.offset_x,

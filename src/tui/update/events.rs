@@ -9,9 +9,6 @@ use super::{browser, load, models, reload_history, selection_changed};
 use crate::api::Progress;
 use crate::store::JobStatus;
 
-/// Prepared previews kept for going back and forth between images.
-const PREVIEWS_KEPT: usize = 8;
-
 pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
     match event {
         AppEvent::JobQueued { id } => {
@@ -121,16 +118,12 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         }
         AppEvent::PreviewReady(prepared) => {
             // A preview for an image no longer selected is dropped.
-            if state.preview_path().as_ref() == Some(&prepared.key.path) {
-                state.previews.retain(|p| p.key != prepared.key);
-                state.previews.push(prepared);
-                let excess = state.previews.len().saturating_sub(PREVIEWS_KEPT);
-                state.previews.drain(..excess);
-            }
+            let wanted = state.preview_path().as_ref() == Some(&prepared.key.path);
+            state.previews.arrived(prepared, wanted);
             Vec::new()
         }
         AppEvent::PreviewFailed { key, message } => {
-            state.preview_errors.insert(key, message);
+            state.previews.failed(key, message);
             Vec::new()
         }
         AppEvent::Rerun(record) => models::rerun(state, *record),

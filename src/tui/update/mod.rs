@@ -37,6 +37,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+        Msg::PreviewWanted { key, cell } => {
+            if state.previews.ask(&key) {
+                vec![Command::PreparePreview { key, cell }]
+            } else {
+                Vec::new()
+            }
+        }
         Msg::App(event) => events::on_app_event(state, event),
     }
 }

@@ -1,0 +1,61 @@
+//! The previews' one owner: which prepared images are at hand, which could not be made, and
+//! which are being prepared (so each is asked for once, and again after it was dropped).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::preview::{Prepared, PreviewKey};
+
+/// Prepared previews kept for going back and forth between images.
+const KEPT: usize = 8;
+
+#[derive(Debug, Default)]
+pub struct Previews {
+    /// Prepared previews by (image, area, protocol), newest last.
+    ready: Vec<Arc<Prepared>>,
+    /// Previews that could not be made, with the reason.
+    errors: HashMap<PreviewKey, String>,
+    /// Previews asked for whose answer has not come back.
+    asked: HashSet<PreviewKey>,
+}
+
+impl Previews {
+    pub fn ready_for(&self, key: &PreviewKey) -> Option<&Arc<Prepared>> {
+        self.ready.iter().find(|p| p.key == *key)
+    }
+
+    pub fn error_for(&self, key: &PreviewKey) -> Option<&str> {
+        self.errors.get(key).map(String::as_str)
+    }
+
+    /// Whether `key` should be prepared now: not at hand, not failed, not already asked for.
+    /// Asking marks it asked.
+    pub fn ask(&mut self, key: &PreviewKey) -> bool {
+        if self.ready_for(key).is_some() || self.errors.contains_key(key) {
+            return false;
+        }
+        self.asked.insert(key.clone())
+    }
+
+    /// A preparation came back; it is kept only if its image is still the one to show
+    /// (`wanted`). Either way it may be asked for again.
+    pub fn arrived(&mut self, prepared: Arc<Prepared>, wanted: bool) {
+        self.asked.remove(&prepared.key);
+        if wanted {
+            self.ready.retain(|p| p.key != prepared.key);
+            self.ready.push(prepared);
+            let excess = self.ready.len().saturating_sub(KEPT);
+            self.ready.drain(..excess);
+        }
+    }
+
+    pub fn failed(&mut self, key: PreviewKey, message: String) {
+        self.asked.remove(&key);
+        self.errors.insert(key, message);
+    }
+
+    /// Whether `key` is being prepared.
+    pub fn is_asked(&self, key: &PreviewKey) -> bool {
+        self.asked.contains(key)
+    }
+}
