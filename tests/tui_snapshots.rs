@@ -17,7 +17,6 @@ use imgtui::tui::{ui, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::style::Color;
 
 fn state() -> State {
     let mut s = State::new(
@@ -132,12 +131,13 @@ fn jobs_wide_and_narrow() {
     // The selected row (job 3, the second row) wears the selection colours across the pane.
     let row_y = (0..40).find(|y| text(&wide).lines().nth(*y as usize).is_some_and(|l| l.contains("#3 "))).unwrap();
     let cell = &wide[(70, row_y)];
-    assert_eq!((cell.fg, cell.bg), (Color::Indexed(234), Color::Indexed(110)));
+    let selection = Theme::dark().selection();
+    assert_eq!((Some(cell.fg), Some(cell.bg)), (selection.fg, selection.bg));
     // The failed job's detail is in the error colour.
     let fail_y = (0..40).find(|y| text(&wide).lines().nth(*y as usize).is_some_and(|l| l.contains("#2 "))).unwrap();
     let line = text(&wide).lines().nth(fail_y as usize).unwrap().to_string();
     let x = line.chars().position(|c| c == '✗').unwrap() as u16;
-    assert_eq!(wide[(x, fail_y)].fg, Color::Indexed(167));
+    assert_eq!(Some(wide[(x, fail_y)].fg), Theme::dark().error().fg);
 }
 
 #[test]
@@ -153,7 +153,31 @@ fn inline_errors_are_red_and_beside_their_field() {
     insta::assert_snapshot!("settings_error_120x40", screen);
     let y = screen.lines().position(|l| l.contains("✗ 100 needs output_format jpeg or webp")).unwrap() as u16;
     let x = screen.lines().nth(y as usize).unwrap().chars().position(|c| c == '✗').unwrap() as u16;
-    assert_eq!(buffer[(x, y)].fg, Color::Indexed(167));
+    assert_eq!(Some(buffer[(x, y)].fg), Theme::dark().error().fg);
+}
+
+#[test]
+fn an_input_image_problem_is_shown_under_its_own_row_only() {
+    // One path is the start of the other: the message about the second names the first too.
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("a.png");
+    image::RgbaImage::new(64, 64).save(&good).unwrap();
+    let broken = dir.path().join("a.png.png");
+    std::fs::write(&broken, b"not a picture").unwrap();
+    let mut s = state();
+    s.prompt.insert_str("a fox");
+    s.form.mode = imgtui::tui::state::JobMode::Edit;
+    s.form.images = vec![good.clone(), broken.clone()];
+    let files = [&good, &broken].map(|p| (p.to_path_buf(), imgtui::api::validate::InputFile::inspect(p, false)));
+    update::update(&mut s, Msg::App(AppEvent::FilesInspected(files.to_vec())));
+    assert_eq!(s.errors.iter().map(|e| e.input).collect::<Vec<_>>(), [Some(1)], "{:?}", s.errors);
+    s.focus = Focus::Settings;
+    let screen = text(&render(&s, 120, 40));
+    let lines: Vec<&str> = screen.lines().collect();
+    let row = |label: &str| lines.iter().position(|l| l.contains(label)).unwrap();
+    let error = lines.iter().position(|l| l.contains("✗")).unwrap();
+    assert!(row("Image 1") < row("Image 2") && row("Image 2") < error, "{screen}");
+    assert_eq!(lines.iter().filter(|l| l.contains("✗")).count(), 1, "once, under Image 2:\n{screen}");
 }
 
 #[test]

@@ -12,12 +12,19 @@ use super::request::ImageOptions;
 pub struct FieldError {
     /// The API's name for the field (`size`, `image`, `mask`, ...).
     pub field: &'static str,
+    /// Which of the edit's input images it is about (0-based), when it is about one.
+    pub input: Option<usize>,
     pub message: String,
 }
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self { field, input: None, message: message.into() }
+    }
+
+    /// A problem of input image `index` of an edit.
+    pub fn of_input(index: usize, message: impl Into<String>) -> Self {
+        Self { field: "image", input: Some(index), message: message.into() }
     }
 }
 
@@ -300,31 +307,31 @@ pub fn check_edit_inputs(
         errors.push(FieldError::new("image", format!("{} images given; {m} accepts {allowed}", images.len())));
     }
     let max_bytes = upload_limit.map_or(limits.max_image_bytes, |cap| cap.min(limits.max_image_bytes));
-    for file in images {
+    for (index, file) in images.iter().enumerate() {
         let label = &file.label;
         let facts = match &file.facts {
             Ok(facts) => facts,
             Err(e) => {
-                errors.push(FieldError::new("image", format!("{label}: {e}")));
+                errors.push(FieldError::of_input(index, format!("{label}: {e}")));
                 continue;
             }
         };
         let format = facts.format.api_name();
         if !limits.image_formats.iter().any(|f| f == format) {
-            errors.push(FieldError::new(
-                "image",
+            errors.push(FieldError::of_input(
+                index,
                 format!("{label} is {format}; {m} accepts {}", limits.image_formats.join(", ")),
             ));
         }
         if limits.square_only && facts.width != facts.height {
-            errors.push(FieldError::new(
-                "image",
+            errors.push(FieldError::of_input(
+                index,
                 format!("{label} is {}x{}; {m} needs a square image", facts.width, facts.height),
             ));
         }
         if facts.bytes >= max_bytes {
-            errors.push(FieldError::new(
-                "image",
+            errors.push(FieldError::of_input(
+                index,
                 format!("{label} is {}; {m} accepts files under {}", megabytes(facts.bytes), megabytes(max_bytes)),
             ));
         }

@@ -147,26 +147,17 @@ fn input_facts(state: &State, field: Field) -> Option<String> {
 }
 
 /// The validation messages that belong under `field`. Messages about one input image go under
-/// its row; the others about images (count, none given) under the last image row.
+/// its row; the others about images (count, none given) under the add row, or the last image
+/// row when the model's maximum leaves no add row.
 fn errors_of_row(state: &State, field: Field, fields: &[Field]) -> Vec<String> {
-    let image_label = |i: usize| state.form.images.get(i).map(|p| p.display().to_string());
-    let names_an_image =
-        |message: &str| (0..state.form.images.len()).any(|i| image_label(i).is_some_and(|l| message.contains(&l)));
     let last_image_row = fields.iter().rev().find(|f| matches!(f, Field::Image(_) | Field::AddImage)).copied();
     state
         .errors_for(field.api_name())
         .filter(|e| match field {
-            Field::Image(i) => image_label(i).is_some_and(|l| e.message.contains(&l)),
-            Field::AddImage => !names_an_image(&e.message),
-            _ if field.api_name() == "image" => false,
+            Field::Image(i) => e.input == Some(i) || (e.input.is_none() && Some(field) == last_image_row),
+            Field::AddImage => e.input.is_none(),
             _ => true,
         })
-        .chain(
-            // With no add row (the model's maximum reached), the last image row takes the rest.
-            state.errors_for("image").filter(|e| {
-                matches!(field, Field::Image(_)) && Some(field) == last_image_row && !names_an_image(&e.message)
-            }),
-        )
         .map(|e| e.message.clone())
         .collect()
 }
