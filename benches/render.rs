@@ -67,7 +67,7 @@ fn state() -> State {
     let image = |index: usize| ImageRecord {
         index,
         path: format!("/data/images/fox-{}.png", index + 1).into(),
-        format: "png".into(),
+        format: Some(imgtui::api::ImageFormat::Png),
         width: Some(1536),
         height: Some(1024),
         bytes: 2_412_310,

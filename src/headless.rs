@@ -176,10 +176,8 @@ pub(crate) async fn run_job(
     let reporter = tokio::spawn(progress::report(rx, id, out_dir.clone()));
     // Where the images go: the folder asked for, else the usual images folder, else the
     // private rescue folder.
-    let mut dirs = vec![out_dir.clone()];
-    dirs.extend(Some(engine.out_dir.clone()).filter(|d| *d != out_dir));
-    dirs.push(jobs::rescue_dir());
-    let job = jobs::execute(client, &engine.store, id, &request, &dirs, ctl);
+    let folders = jobs::Folders::new(out_dir.clone()).with_fallback(engine.out_dir.clone());
+    let job = jobs::execute(client, &engine.store, id, &request, &folders, ctl);
     tokio::pin!(job);
     let mut stops = crate::signals::Stops::new();
     let mut stopped_by = None;
@@ -269,7 +267,7 @@ fn print_saved(saved: &[ImageRecord], result: &crate::api::ImagesResult) {
             _ => String::new(),
         };
         let path = escape_controls(&image.path.display().to_string());
-        crate::outln!("saved {path} ({size}{}, {} bytes)", image.format, image.bytes);
+        crate::outln!("saved {path} ({size}{}, {} bytes)", image.format_name(), image.bytes);
     }
     if let Some(revised) = result.images.iter().find_map(|i| i.revised_prompt.as_deref()) {
         crate::outln!("revised prompt: {}", escape_controls(revised));

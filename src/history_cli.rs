@@ -246,7 +246,7 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
             "image {}   {} ({size}{}, {} bytes)",
             image.index + 1,
             escape_controls(&image.path.display().to_string()),
-            image.format,
+            image.format_name(),
             image.bytes
         );
     }

@@ -184,7 +184,11 @@ fn open_filter_toggle_hidden_and_pick() {
     assert_eq!(s.form.images, [dir.path().join("img10.png")]);
     deliver_listing(&mut s, &commands);
     assert!(s.input_facts.contains_key(&dir.path().join("img10.png")));
-    assert_eq!(s.browser_dirs.get("image"), Some(&dir.path().to_path_buf()), "the directory is remembered");
+    assert_eq!(
+        s.browser_dirs.get(&imgtui::tui::state::browser::InputKind::Image),
+        Some(&dir.path().to_path_buf()),
+        "the directory is remembered"
+    );
 }
 
 #[test]

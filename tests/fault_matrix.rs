@@ -33,8 +33,13 @@ async fn run(server: &DemoServer, model: &str, timeout: Duration, key: &str) -> 
     cfg.key_source = Some("$OPENAI_API_KEY".into());
     let out = data.path().join("out");
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let runner =
-        Runner::new(Arc::new(common::client_with(cfg)), store, vec![out.clone(), data.path().join("rescue")], 1, tx);
+    let runner = Runner::new(
+        Arc::new(common::client_with(cfg)),
+        store,
+        imgtui::jobs::Folders::new(out.clone()).with_rescue(data.path().join("rescue")),
+        1,
+        tx,
+    );
     let request = ImageRequest::Generate(GenerateRequest::new(model, "a fox in a storm"));
     runner.execute(Command::Submit { request: Box::new(request), parent: None });
     let mut retries_seen = 0;

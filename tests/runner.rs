@@ -40,7 +40,7 @@ async fn images_no_folder_takes_wait_in_memory_until_a_retry_writes_them() {
     // A file where the folders should be: nothing can be created below it.
     let blocker = data.path().join("blocker");
     std::fs::write(&blocker, b"in the way").unwrap();
-    let dirs = vec![blocker.join("out"), blocker.join("rescue")];
+    let dirs = imgtui::jobs::Folders::new(blocker.join("out")).with_rescue(blocker.join("rescue"));
     let (tx, mut rx) = mpsc::unbounded_channel();
     let runner = Runner::new(Arc::new(common::client(&server)), store.clone(), dirs.clone(), 1, tx);
 
@@ -70,7 +70,7 @@ async fn images_no_folder_takes_wait_in_memory_until_a_retry_writes_them() {
     let job = store.run(move |s| s.job(id)).await.unwrap().unwrap();
     assert_eq!(job.images.len(), 1);
     assert_eq!(job.status, JobStatus::Done, "kept at last: done");
-    assert!(job.images[0].path.starts_with(&dirs[0]));
+    assert!(job.images[0].path.starts_with(&dirs.out));
     assert_eq!(image::open(&job.images[0].path).unwrap().to_rgba8().dimensions(), (1024, 1024));
 }
 
@@ -81,8 +81,14 @@ async fn the_first_image_is_decoded_while_it_is_written_and_handed_to_its_previe
     let store = SharedStore::new(Store::open(data.path()).unwrap());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let warm = WarmPixels::default();
-    let runner = Runner::new(Arc::new(common::client(&server)), store.clone(), vec![data.path().join("out")], 1, tx)
-        .with_warm_pixels(warm.clone());
+    let runner = Runner::new(
+        Arc::new(common::client(&server)),
+        store.clone(),
+        imgtui::jobs::Folders::new(data.path().join("out")),
+        1,
+        tx,
+    )
+    .with_warm_pixels(warm.clone());
 
     let mut request = GenerateRequest::new("gpt-image-1", "a warm fox");
     request.options.size = Some("1536x1024".into());

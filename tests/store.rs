@@ -53,7 +53,7 @@ fn every_field_round_trips() {
     let images = vec![ImageRecord {
         index: 1,
         path: "/data/x-2.webp".into(),
-        format: "webp".into(),
+        format: Some(imgtui::api::ImageFormat::Webp),
         width: Some(1024),
         height: Some(1536),
         bytes: 12345,
@@ -400,7 +400,7 @@ fn a_whole_image_a_killed_imgtui_left_as_a_temp_file_is_recovered_into_its_job()
         let record = ImageRecord {
             index: 0,
             path: images.join(&name),
-            format: "png".into(),
+            format: Some(imgtui::api::ImageFormat::Png),
             width: Some(8),
             height: Some(8),
             bytes: png.len() as u64,

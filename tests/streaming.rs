@@ -144,7 +144,7 @@ async fn the_apps_runner_writes_each_partial_and_says_where() {
     let store = SharedStore::new(Store::open(data.path()).unwrap());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let out = data.path().join("out");
-    let runner = Runner::new(Arc::new(common::client(&server)), store, vec![out.clone()], 1, tx);
+    let runner = Runner::new(Arc::new(common::client(&server)), store, imgtui::jobs::Folders::new(out.clone()), 1, tx);
     let mut req = GenerateRequest::new("gpt-image-1", "a fox for the app");
     req.options.size = Some("1024x1024".into());
     streaming(&mut req.options, 2);

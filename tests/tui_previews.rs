@@ -63,7 +63,7 @@ fn with_job_selected(s: &mut State, selected: i64) {
     let image = ImageRecord {
         index: 0,
         path: PathBuf::from(format!("/out/job-{selected}.png")),
-        format: "png".into(),
+        format: Some(imgtui::api::ImageFormat::Png),
         width: Some(8),
         height: Some(8),
         bytes: 100,

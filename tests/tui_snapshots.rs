@@ -83,7 +83,7 @@ fn with_jobs(s: &mut State) {
     let image = |index: usize| ImageRecord {
         index,
         path: format!("/data/images/20261124-091502-a-red-fox-in-the-snow-{}.png", index + 1).into(),
-        format: "png".into(),
+        format: Some(imgtui::api::ImageFormat::Png),
         width: Some(1024),
         height: Some(1024),
         bytes: 412_310,

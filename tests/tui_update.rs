@@ -320,7 +320,7 @@ fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
     let image = |index: usize| imgtui::store::ImageRecord {
         index,
         path: format!("/data/fox-{index}.png").into(),
-        format: "png".into(),
+        format: Some(imgtui::api::ImageFormat::Png),
         width: Some(1024),
         height: Some(1024),
         bytes: 1,

@@ -73,7 +73,7 @@ fn history(dir: &Path) {
             vec![ImageRecord {
                 index: 0,
                 path: image_path.clone(),
-                format: "png".into(),
+                format: Some(imgtui::api::ImageFormat::Png),
                 width: Some(1536),
                 height: Some(1024),
                 bytes: png.len() as u64,

@@ -4,7 +4,8 @@
 use std::io::Read;
 use std::path::Path;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
     Png,
     Jpeg,
@@ -19,6 +20,11 @@ impl ImageFormat {
             Self::Jpeg => "jpeg",
             Self::Webp => "webp",
         }
+    }
+
+    /// The format an API name stands for (`png`, `jpeg`, `webp`).
+    pub fn from_api_name(name: &str) -> Option<Self> {
+        [Self::Png, Self::Jpeg, Self::Webp].into_iter().find(|f| f.api_name() == name)
     }
 
     pub fn extension(self) -> &'static str {

@@ -1,11 +1,11 @@
 //! One job's life: queued → running → done / failed / cancelled, every step in the history.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use tokio::sync::mpsc;
 
+use super::Folders;
 use crate::api::{ApiError, Client, ImagesResult, Progress, ReceivedImage, RequestControl};
 use crate::store::{
     DoneOutcome, ImageRecord, ImageRequest, InputRecord, JobId, JobStatus, PendingImage, SharedStore, StoreError,
@@ -67,7 +67,7 @@ pub async fn submit(
     Ok(id)
 }
 
-/// Runs job `id`: sends `request`, writes the images into the first of `dirs` that takes them
+/// Runs job `id`: sends `request`, writes the images into the first of `folders` that takes them
 /// (the output folder, then a rescue folder), and records the outcome. Progress goes to
 /// `ctl.progress`.
 pub async fn execute(
@@ -75,12 +75,12 @@ pub async fn execute(
     store: &SharedStore,
     id: JobId,
     request: &ImageRequest,
-    dirs: &[PathBuf],
+    folders: &Folders,
     ctl: RequestControl,
 ) -> JobOutcome {
     // A job that dies on the way (a bug, a panic in a library) still ends as failed, in the
     // history and on screen, instead of spinning "running" for ever.
-    let run = std::panic::AssertUnwindSafe(execute_unguarded(client, store, id, request, dirs, ctl));
+    let run = std::panic::AssertUnwindSafe(execute_unguarded(client, store, id, request, folders, ctl));
     match futures::FutureExt::catch_unwind(run).await {
         Ok(outcome) => {
             match &outcome {
@@ -118,7 +118,7 @@ async fn execute_unguarded(
     store: &SharedStore,
     id: JobId,
     request: &ImageRequest,
-    dirs: &[PathBuf],
+    folders: &Folders,
     ctl: RequestControl,
 ) -> JobOutcome {
     log_store_error(store.run_patiently(move |s| s.mark_running(id, now_ms())).await);
@@ -148,7 +148,7 @@ async fn execute_unguarded(
 
     match sent {
         Ok(mut result) => {
-            let kept = keep_rejected(dirs, request, &mut result).await;
+            let kept = keep_rejected(folders, request, &mut result).await;
             if result.images.is_empty() {
                 // Every datum's fate: kept as bytes, or lost (bad base64, a failed download).
                 let fates: Vec<String> = kept.iter().chain(&result.lost).cloned().collect();
@@ -168,7 +168,7 @@ async fn execute_unguarded(
             if let Some(watcher) = &ctl.progress {
                 let _ = watcher.send(Progress::Received { answer: result.clone() });
             }
-            finish_done(store, id, request, dirs, result, retries).await
+            finish_done(store, id, request, folders, result, retries).await
         }
         Err(ApiError::Cancelled) => {
             let done = store.run_patiently(move |s| {
@@ -191,11 +191,11 @@ async fn finish_done(
     store: &SharedStore,
     id: JobId,
     request: &ImageRequest,
-    dirs: &[PathBuf],
+    folders: &Folders,
     result: Arc<ImagesResult>,
     retries: u32,
 ) -> JobOutcome {
-    let (dirs, req, res) = (dirs.to_vec(), request.clone(), result.clone());
+    let (folders, req, res) = (folders.clone(), request.clone(), result.clone());
     // Writing is disk I/O: off the async workers. Files land before the job is marked done.
     tracing::debug!(job = id, "answer parsed");
     // Each image is noted in the history before it is written: if imgtui is killed between
@@ -206,7 +206,7 @@ async fn finish_done(
             tracing::warn!(job = id, "history: cannot note an image before writing it: {e}");
         }
     };
-    let written = tokio::task::spawn_blocking(move || write_with_fallback(&dirs, &req, &res, &note)).await;
+    let written = tokio::task::spawn_blocking(move || write_with_fallback(&folders, &req, &res, &note)).await;
     tracing::debug!(job = id, "images written");
     let (saved, unsaved, mut warnings) =
         written.unwrap_or_else(|e| (Vec::new(), unsaved_all(&result, &e.to_string()), Vec::new()));
@@ -236,20 +236,21 @@ async fn finish_done(
 }
 
 /// Writes the answer's data that is no image as `.bin` files for inspection, and says where.
-async fn keep_rejected(dirs: &[PathBuf], request: &ImageRequest, result: &mut ImagesResult) -> Vec<String> {
+async fn keep_rejected(folders: &Folders, request: &ImageRequest, result: &mut ImagesResult) -> Vec<String> {
     let rejected = std::mem::take(&mut result.rejected);
     if rejected.is_empty() {
         return Vec::new();
     }
-    let (dirs, prompt) = (dirs.to_vec(), request.prompt().to_string());
+    let (folders, prompt) = (folders.clone(), request.prompt().to_string());
     let kept = tokio::task::spawn_blocking(move || {
         let now = SystemTime::now();
         rejected
             .iter()
             .map(|data| {
                 let name = crate::files::image_file_name(now, &prompt, data.index + 1, "bin");
-                let written =
-                    dirs.iter().find_map(|dir| crate::files::write_new_file_atomically(dir, &name, &data.bytes).ok());
+                let written = folders
+                    .in_order()
+                    .find_map(|(dir, _)| crate::files::write_new_file_atomically(dir, &name, &data.bytes).ok());
                 match written {
                     Some(path) => {
                         format!("image {} is not an image; its bytes are kept in {}", data.index + 1, path.display())
@@ -268,7 +269,7 @@ pub type Written = (Vec<ImageRecord>, Vec<(ReceivedImage, String)>, Vec<String>)
 
 /// Tries each folder in turn for the images the previous one could not take.
 pub fn write_with_fallback(
-    dirs: &[PathBuf],
+    folders: &Folders,
     request: &ImageRequest,
     result: &ImagesResult,
     before_write: &dyn Fn(&PendingImage),
@@ -279,12 +280,11 @@ pub fn write_with_fallback(
     let mut pending: Vec<usize> = (0..result.images.len()).collect();
     let mut reasons = Vec::new();
     let mut warnings = Vec::new();
-    for dir in dirs {
+    for (dir, rescue) in folders.in_order() {
         if pending.is_empty() {
             break;
         }
         // The rescue folder sits in a shared temp dir: it must be ours alone.
-        let rescue = *dir == super::rescue::rescue_dir();
         if rescue && let Err(why) = super::rescue::ensure_private_dir(dir, rustix::process::getuid().as_raw()) {
             tracing::warn!("{why}");
             reasons = reasons.iter().map(|r| format!("{r}; {why}")).collect();

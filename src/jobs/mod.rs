@@ -2,11 +2,13 @@
 //! outcome. The headless commands run one; the TUI's job runner runs several at once.
 
 mod execute;
+mod folders;
 mod inputs;
 mod partials;
 mod rescue;
 
 pub use execute::{JobOutcome, execute, input_records, submit, write_with_fallback};
+pub use folders::Folders;
 pub use inputs::{canonical, changed_inputs};
 pub use partials::{partials_of_job, save_partial, write_partial};
 pub use rescue::rescue_dir;

@@ -58,7 +58,7 @@ pub fn save_images(
         let record = ImageRecord {
             index: image.index,
             path: std::path::absolute(&intended).unwrap_or(intended),
-            format: image.format.map_or("unknown", ImageFormat::api_name).to_string(),
+            format: image.format,
             width: facts.map(|f| f.width),
             height: facts.map(|f| f.height),
             bytes: bytes.len() as u64,

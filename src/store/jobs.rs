@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};
 use super::{Store, StoreError};
+use crate::api::ImageFormat;
 use crate::api::response::Usage;
 
 /// A page of the history, newest first.
@@ -53,7 +54,7 @@ pub(super) fn insert_image_rows(
                 id,
                 image.index,
                 image.path.to_string_lossy(),
-                image.format,
+                image.format_name(),
                 image.width,
                 image.height,
                 image.bytes as i64,
@@ -313,7 +314,7 @@ impl Store {
                 Ok(ImageRecord {
                     index: row.get(0)?,
                     path: row.get::<_, String>(1)?.into(),
-                    format: row.get(2)?,
+                    format: ImageFormat::from_api_name(&row.get::<_, String>(2)?),
                     width: row.get(3)?,
                     height: row.get(4)?,
                     bytes: row.get::<_, i64>(5)?.max(0) as u64,

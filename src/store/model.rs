@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::api::response::Usage;
-use crate::api::{EditRequest, GenerateRequest};
+use crate::api::{EditRequest, GenerateRequest, ImageFormat};
 
 pub type JobId = i64;
 
@@ -133,11 +133,19 @@ pub struct ImageRecord {
     /// Position in the API's `data`.
     pub index: usize,
     pub path: PathBuf,
-    pub format: String,
+    /// `None`: bytes no known format (kept as `.bin`).
+    pub format: Option<ImageFormat>,
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub bytes: u64,
     pub sha256: String,
+}
+
+impl ImageRecord {
+    /// The format's API name, or "unknown".
+    pub fn format_name(&self) -> &'static str {
+        self.format.map_or("unknown", ImageFormat::api_name)
+    }
 }
 
 /// One row of the history with everything about it.

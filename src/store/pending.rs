@@ -10,6 +10,7 @@ use rusqlite::params;
 use super::images::{PendingImage, sha256_hex};
 use super::model::{ImageRecord, JobId};
 use super::{Store, StoreError};
+use crate::api::ImageFormat;
 
 impl Store {
     /// Notes `image` of job `id` before its bytes are written.
@@ -26,7 +27,7 @@ impl Store {
                     image.temp.to_string_lossy(),
                     image.dir.to_string_lossy(),
                     image.name,
-                    r.format,
+                    r.format_name(),
                     r.width,
                     r.height,
                     r.bytes as i64,
@@ -61,7 +62,7 @@ impl Store {
                 let record = ImageRecord {
                     index: row.get(1)?,
                     path: PathBuf::new(),
-                    format: row.get(5)?,
+                    format: ImageFormat::from_api_name(&row.get::<_, String>(5)?),
                     width: row.get(6)?,
                     height: row.get(7)?,
                     bytes: row.get::<_, i64>(8)?.max(0) as u64,

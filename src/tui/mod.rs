@@ -96,8 +96,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let concurrency = engine.config.concurrency.unwrap_or(3);
     let client = Arc::new(engine.client);
     ask_for_models(client.clone(), engine.paths.data_dir.clone(), tx.clone());
-    let dirs = vec![engine.out_dir.clone(), crate::jobs::rescue_dir()];
-    let mut runner = runner::Runner::new(client, engine.store.clone(), dirs, concurrency, tx.clone());
+    let folders = crate::jobs::Folders::new(engine.out_dir.clone());
+    let mut runner = runner::Runner::new(client, engine.store.clone(), folders, concurrency, tx.clone());
     if state.graphics != Graphics::None {
         runner = runner.with_warm_pixels(crate::preview::WarmPixels::default());
     }

@@ -20,7 +20,7 @@ pub struct Runner {
     client: Arc<Client>,
     store: SharedStore,
     /// Where images go: the output folder, then the rescue folder.
-    dirs: Vec<PathBuf>,
+    folders: jobs::Folders,
     events: mpsc::UnboundedSender<AppEvent>,
     slots: Arc<Semaphore>,
     cancels: Arc<Mutex<HashMap<JobId, CancellationToken>>>,
@@ -34,14 +34,14 @@ impl Runner {
     pub fn new(
         client: Arc<Client>,
         store: SharedStore,
-        dirs: Vec<PathBuf>,
+        folders: jobs::Folders,
         concurrency: usize,
         events: mpsc::UnboundedSender<AppEvent>,
     ) -> Self {
         Self {
             client,
             store,
-            dirs,
+            folders,
             events,
             slots: Arc::new(Semaphore::new(concurrency.max(1))),
             cancels: Arc::default(),
@@ -112,7 +112,7 @@ impl Runner {
                 tokio::spawn(async move {
                     match this.store.run(move |s| s.delete_job(id)).await {
                         Ok(mut paths) => {
-                            let out_dir = this.dirs.first().cloned().unwrap_or_default();
+                            let out_dir = this.folders.out.clone();
                             // File system work: off the async workers.
                             let removed = tokio::task::spawn_blocking(move || {
                                 paths.extend(jobs::partials_of_job(&paths, &out_dir, id));
@@ -213,7 +213,7 @@ impl Runner {
                 let (tx, rx) = mpsc::unbounded_channel();
                 let forward = tokio::spawn(self.clone().forward_progress(id, rx));
                 let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx) };
-                let outcome = jobs::execute(&self.client, &self.store, id, &request, &self.dirs, ctl).await;
+                let outcome = jobs::execute(&self.client, &self.store, id, &request, &self.folders, ctl).await;
                 let _ = forward.await;
                 self.warm_saved(id, &outcome);
                 self.keep_unsaved(id, &request, &outcome);
@@ -227,7 +227,7 @@ impl Runner {
     /// Passes job `id`'s progress on to the app, in order. A partial image is written first and
     /// announced by its path; a finished answer starts the decode of its first image.
     async fn forward_progress(self, id: JobId, mut progress: mpsc::UnboundedReceiver<Progress>) {
-        let images_dir = self.dirs.first().cloned().unwrap_or_default();
+        let images_dir = self.folders.out.clone();
         while let Some(progress) = progress.recv().await {
             match &progress {
                 Progress::Partial { index, image } => {
@@ -277,12 +277,12 @@ impl Runner {
     /// Writes the waiting images again: the output folder, else the rescue folder.
     async fn retry_save(&self) {
         let waiting = std::mem::take(&mut *self.unsaved.lock().unwrap_or_else(PoisonError::into_inner));
-        let dirs = self.dirs.clone();
+        let folders = self.folders.clone();
         let (mut written, mut problems) = (0, Vec::new());
         for (id, request, result) in waiting {
-            let (dirs, req, res) = (dirs.clone(), request.clone(), result.clone());
+            let (folders, req, res) = (folders.clone(), request.clone(), result.clone());
             let attempt =
-                tokio::task::spawn_blocking(move || jobs::write_with_fallback(&dirs, &req, &res, &|_| {})).await;
+                tokio::task::spawn_blocking(move || jobs::write_with_fallback(&folders, &req, &res, &|_| {})).await;
             let (saved, unsaved, _) = attempt.unwrap_or_else(|e| (Vec::new(), Vec::new(), vec![e.to_string()]));
             written += saved.len();
             if !saved.is_empty()

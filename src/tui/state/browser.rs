@@ -15,12 +15,18 @@ pub enum Target {
     Mask,
 }
 
+/// What a file is picked for, whatever the slot: folders are remembered per kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InputKind {
+    Image,
+    Mask,
+}
+
 impl Target {
-    /// Remembered directories are per field, not per image slot.
-    pub fn field(self) -> &'static str {
+    pub fn kind(self) -> InputKind {
         match self {
-            Self::Image(_) => "image",
-            Self::Mask => "mask",
+            Self::Image(_) => InputKind::Image,
+            Self::Mask => InputKind::Mask,
         }
     }
 }

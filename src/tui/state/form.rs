@@ -36,6 +36,25 @@ pub enum JobMode {
     Edit,
 }
 
+impl JobMode {
+    pub const ALL: [Self; 2] = [Self::Generate, Self::Edit];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Generate => "generate",
+            Self::Edit => "edit",
+        }
+    }
+
+    /// The other mode: with two, a step either way.
+    pub fn other(self) -> Self {
+        match self {
+            Self::Generate => Self::Edit,
+            Self::Edit => Self::Generate,
+        }
+    }
+}
+
 /// The parameter rows, in display order (edit-only and input rows are added by `fields`).
 const PARAMETER_FIELDS: [Field; 11] = [
     Field::Size,
@@ -130,7 +149,7 @@ impl SettingsForm {
     pub fn choices(&self, field: Field, spec: &ModelSpec, catalog: &ModelCatalog) -> Vec<Option<String>> {
         let list = |values: &[String]| std::iter::once(None).chain(values.iter().cloned().map(Some)).collect();
         match field {
-            Field::Mode => vec![Some("generate".into()), Some("edit".into())],
+            Field::Mode => JobMode::ALL.iter().map(|mode| Some(mode.name().into())).collect(),
             // Models the provider has not shut down (editors only, in edit mode), then "other…".
             Field::Model => {
                 let offered: Vec<String> =
@@ -183,7 +202,7 @@ impl SettingsForm {
         let o = &self.options;
         let path = |p: &PathBuf| p.display().to_string();
         match field {
-            Field::Mode => Some(if self.mode == JobMode::Edit { "edit" } else { "generate" }.into()),
+            Field::Mode => Some(self.mode.name().into()),
             Field::Image(i) => self.images.get(i).map(path),
             Field::AddImage => None,
             Field::Mask => self.mask.as_ref().map(path),
@@ -255,6 +274,9 @@ impl SettingsForm {
     pub fn cycle(&mut self, catalog: &ModelCatalog, delta: isize) -> Cycled {
         let spec = catalog.spec(&self.model);
         let field = self.selected_field(Some(spec));
+        if field == Field::Mode {
+            return Cycled::Changed(self.switch_mode(self.mode.other(), catalog));
+        }
         let choices = self.choices(field, spec, catalog);
         if choices.is_empty() {
             return Cycled::Changed(Vec::new());
@@ -276,10 +298,6 @@ impl SettingsForm {
         }
         if field == Field::Size && next.as_deref() == Some(CUSTOM_SIZE) {
             return Cycled::AskCustomSize;
-        }
-        if field == Field::Mode {
-            let mode = if next.as_deref() == Some("edit") { JobMode::Edit } else { JobMode::Generate };
-            return Cycled::Changed(self.switch_mode(mode, catalog));
         }
         self.set(field, next);
         Cycled::Changed(Vec::new())

@@ -146,8 +146,8 @@ pub struct State {
     pub quit: bool,
     /// The file browser, while it is open.
     pub browser: Option<Browser>,
-    /// The last directory picked from, per field (`image`, `mask`).
-    pub browser_dirs: HashMap<&'static str, PathBuf>,
+    /// The last directory picked from, per kind of input.
+    pub browser_dirs: HashMap<browser::InputKind, PathBuf>,
     /// Where the browser starts the first time: the working directory.
     pub start_dir: PathBuf,
     /// Facts of the edit's input files, read off the UI task when they were picked.

@@ -48,7 +48,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
         };
         let exists = !state.missing_files.contains(&image.path);
         let caption = if exists {
-            let text = format!("{dims}{} · {} · {}", image.format, human_bytes(image.bytes), image.path.display());
+            let text =
+                format!("{dims}{} · {} · {}", image.format_name(), human_bytes(image.bytes), image.path.display());
             styled(text, theme.muted())
         } else {
             styled(format!("the file is gone: {}", image.path.display()), theme.error())

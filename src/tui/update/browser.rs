@@ -25,7 +25,7 @@ pub fn open(state: &mut State, target: Target) -> Vec<Command> {
         .as_deref()
         .and_then(Path::parent)
         .map(Path::to_path_buf)
-        .or_else(|| state.browser_dirs.get(target.field()).cloned())
+        .or_else(|| state.browser_dirs.get(&target.kind()).cloned())
         .unwrap_or_else(|| state.start_dir.clone());
     let mut browser = Browser::new(target, dir.clone());
     let generation = browser.go_to(dir.clone());
@@ -112,7 +112,7 @@ fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
         return Vec::new();
     }
     let Some(browser) = state.browser.take() else { return Vec::new() };
-    state.browser_dirs.insert(browser.target.field(), browser.dir.clone());
+    state.browser_dirs.insert(browser.target.kind(), browser.dir.clone());
     let masks = browser.target == Target::Mask;
     match browser.target {
         Target::Image(i) if i < state.form.images.len() => state.form.images[i] = path.clone(),
