@@ -1,5 +1,5 @@
-//! Start-up shared by the headless commands and (later) the TUI: config, model table, endpoint,
-//! and the demo server when that is what runs.
+//! Start-up shared by the headless commands and the TUI: config, model table, endpoint, and
+//! the demo server when that is what runs.
 
 use std::path::PathBuf;
 use std::time::Duration;

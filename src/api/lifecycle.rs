@@ -220,15 +220,6 @@ pub fn builtin_state(provider: Provider, model: &str, today: Date) -> Option<Lif
     }
 }
 
-/// The models a provider's documentation lists, for when its catalog cannot be had.
-pub fn builtin_listing(provider: Provider) -> Vec<&'static str> {
-    match provider {
-        Provider::Openai => OPENAI_ACTIVE.iter().copied().chain(OPENAI_RETIREMENTS.iter().map(|r| r.model)).collect(),
-        Provider::Ttapi => TTAPI_MODELS.to_vec(),
-        Provider::Demo => Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -155,10 +155,6 @@ impl Store {
         self.update(id, "UPDATE jobs SET status = 'running', started_at = ?2 WHERE id = ?1", params![id, now])
     }
 
-    pub fn record_retries(&mut self, id: JobId, retries: u32) -> Result<(), StoreError> {
-        self.update(id, "UPDATE jobs SET retries = ?2 WHERE id = ?1", params![id, retries])
-    }
-
     /// Marks the job done with its images, in one transaction. The image files must already
     /// be on disk: a `done` job always has its files.
     pub fn finish_done(&mut self, id: JobId, outcome: &DoneOutcome, now: i64) -> Result<(), StoreError> {

@@ -134,10 +134,6 @@ impl Store {
         }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn err(&self, e: rusqlite::Error) -> StoreError {
         db_error(&self.path, &e)
     }

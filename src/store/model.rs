@@ -95,10 +95,6 @@ impl JobStatus {
             Self::Interrupted => "interrupted",
         }
     }
-
-    pub fn is_finished(self) -> bool {
-        !matches!(self, Self::Queued | Self::Running)
-    }
 }
 
 impl fmt::Display for JobStatus {

@@ -38,14 +38,6 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Drops the notes of job `id` (its images are recorded, or it ended otherwise).
-    pub fn clear_pending(&mut self, id: JobId) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM pending_images WHERE job_id = ?1", params![id])
-            .map(|_| ())
-            .map_err(|e| self.err(e))
-    }
-
     /// Recovers the whole temp images of interrupted jobs: each whose size and hash match its
     /// note is linked into place and recorded (the job becomes done); the notes are dropped.
     /// Returns how many images were recovered.

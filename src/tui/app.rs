@@ -185,7 +185,7 @@ fn sync_prompt_cursor(state: &mut State) {
     state.prompt.set_cursor_line_style(Style::new());
 }
 
-/// Test builds only: F12 panics when IMGTUI_TEST_PANIC is set, so a test can check that a panic
+/// Debug builds only: F12 panics when IMGTUI_TEST_PANIC is set, so a test can check that a panic
 /// leaves the terminal restored.
 fn panic_on_request(msg: &Msg) {
     if cfg!(debug_assertions)

@@ -1,5 +1,5 @@
-//! The selected job: its image (a placeholder with path and size until inline graphics land),
-//! then the full prompt, revised prompt, parameters, error and files.
+//! The preview pane: the selected job's image (or the browser's highlighted file) in the
+//! terminal's graphics, with a caption, then the job's prompt, parameters, error and files.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
