@@ -52,8 +52,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub demo: bool,
     /// Simulated work per image on the demo server, in ms: `N` or `MIN-MAX` (default 1000-3000).
-    #[arg(long, global = true, value_name = "MS", hide = true)]
-    pub demo_latency_ms: Option<String>,
+    #[arg(long, global = true, value_name = "MS", hide = true, value_parser = parse_latency)]
+    pub demo_latency_ms: Option<DemoLatency>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,10 +217,22 @@ pub struct ServeDemoArgs {
     pub port: u16,
 }
 
-/// Parses `N` or `MIN-MAX` milliseconds.
-pub fn parse_latency(text: &str) -> Option<(u64, u64)> {
-    match text.split_once('-') {
-        Some((low, high)) => Some((low.trim().parse().ok()?, high.trim().parse().ok()?)),
-        None => text.trim().parse().ok().map(|v| (v, v)),
+/// The demo server's simulated work per image: somewhere between `low` and `high`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoLatency {
+    pub low: std::time::Duration,
+    pub high: std::time::Duration,
+}
+
+/// Parses `N` or `MIN-MAX` milliseconds (clap reports the error, naming the flag).
+pub fn parse_latency(text: &str) -> Result<DemoLatency, String> {
+    let ms = |t: &str| t.trim().parse::<u64>().map(std::time::Duration::from_millis);
+    let (low, high) = match text.split_once('-') {
+        Some((low, high)) => (ms(low), ms(high)),
+        None => (ms(text), ms(text)),
+    };
+    match (low, high) {
+        (Ok(low), Ok(high)) => Ok(DemoLatency { low, high: high.max(low) }),
+        _ => Err("expected N or MIN-MAX milliseconds, e.g. 0 or 1000-3000".into()),
     }
 }

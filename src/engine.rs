@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::api::{Client, ClientConfig, ModelTable, Provider};
 use crate::catalog::ModelCatalog;
 use crate::catalog::fetch::{self, Fetch};
-use crate::cli::{GlobalArgs, parse_latency};
+use crate::cli::GlobalArgs;
 use crate::config::endpoint::{self, EndpointFlags};
 use crate::config::{Config, Paths};
 use crate::demo::{DemoConfig, DemoServer};
@@ -162,11 +162,8 @@ pub fn open_history(paths: &Paths, config: &Config, notices: &mut Vec<String>) -
 
 async fn start_demo(global: &GlobalArgs, models: &ModelTable) -> Result<DemoServer, StartError> {
     let mut config = DemoConfig { models: models.clone(), ..DemoConfig::default() };
-    if let Some(text) = &global.demo_latency_ms {
-        let (low, high) = parse_latency(text).ok_or_else(|| {
-            StartError::invalid(format!("--demo-latency-ms \"{text}\" is not N or MIN-MAX milliseconds"))
-        })?;
-        config.latency_per_image = (Duration::from_millis(low), Duration::from_millis(high.max(low)));
+    if let Some(latency) = global.demo_latency_ms {
+        config.latency_per_image = (latency.low, latency.high);
     }
     DemoServer::start(config).await.map_err(|e| StartError::environment(format!("cannot start the demo server: {e}")))
 }

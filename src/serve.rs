@@ -1,9 +1,8 @@
 //! `imgtui serve-demo`: the demo server alone, for any OpenAI client to use.
 
 use std::process::ExitCode;
-use std::time::Duration;
 
-use crate::cli::{GlobalArgs, ServeDemoArgs, parse_latency};
+use crate::cli::{GlobalArgs, ServeDemoArgs};
 use crate::config::{Config, Paths};
 use crate::demo::{DemoConfig, DemoServer};
 
@@ -19,8 +18,8 @@ pub async fn run(global: &GlobalArgs, args: ServeDemoArgs) -> ExitCode {
         }
     };
     let mut config = DemoConfig { port: args.port, models, ..DemoConfig::default() };
-    if let Some((low, high)) = global.demo_latency_ms.as_deref().and_then(parse_latency) {
-        config.latency_per_image = (Duration::from_millis(low), Duration::from_millis(high.max(low)));
+    if let Some(latency) = global.demo_latency_ms {
+        config.latency_per_image = (latency.low, latency.high);
     }
     let server = match DemoServer::start(config).await {
         Ok(server) => server,
