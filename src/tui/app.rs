@@ -53,6 +53,10 @@ pub async fn run(
             let mut info = ui::RenderInfo::default();
             terminal.draw(|frame| info = ui::render(&state, &theme, frame))?;
             dirty = false;
+            if lists_resized(&state, &info) {
+                // The windows keep what this frame showed (`Scroll::offset_for`): no new frame.
+                update::update(&mut state, Msg::ListHeights { history: info.history_rows, browser: info.browser_rows });
+            }
             let ready = info.preview.as_ref().and_then(|w| state.previews.ready_for(&w.key)).cloned();
             if let Some(wanted) = info.preview.as_ref().filter(|_| ready.is_none()) {
                 // Asking changes nothing on screen: no new frame for it.
@@ -158,6 +162,13 @@ async fn finish_writing(state: &mut State, runner: &Runner, events_rx: &mut mpsc
         }
     }
     runner.interrupt_own().await;
+}
+
+/// Whether a list drawn in this frame had another height than its window knows.
+fn lists_resized(state: &State, info: &ui::RenderInfo) -> bool {
+    let differs = |rows: Option<u16>, known: usize| rows.is_some_and(|rows| usize::from(rows) != known);
+    differs(info.history_rows, state.history.scroll.height())
+        || state.browser.as_ref().is_some_and(|b| differs(info.browser_rows, b.scroll.height()))
 }
 
 /// Cancels running jobs and waits (briefly, with a deadline) until each has recorded it.

@@ -108,6 +108,11 @@ pub enum Msg {
     Resize(u16, u16),
     /// Time passes (only while something animates).
     Tick(Instant),
+    /// Rows the lists had in the frame just drawn (when they were on screen), for scrolling.
+    ListHeights {
+        history: Option<u16>,
+        browser: Option<u16>,
+    },
     /// The frame just drawn shows this preview, measured in cells of `cell`'s pixel size.
     PreviewWanted {
         key: crate::preview::PreviewKey,

@@ -50,6 +50,8 @@ pub struct Browser {
     pub facts: HashMap<PathBuf, InputFile>,
     /// Files whose facts were asked for and have not arrived.
     pub pending: Vec<PathBuf>,
+    /// The list's window.
+    pub scroll: super::Scroll,
 }
 
 impl Browser {
@@ -62,6 +64,7 @@ impl Browser {
             filter: String::new(),
             show_hidden: false,
             selected: 0,
+            scroll: super::Scroll::default(),
             path_input: None,
             generation: 0,
             facts: HashMap::new(),

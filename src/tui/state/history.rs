@@ -18,6 +18,8 @@ pub struct HistoryView {
     pub loading: bool,
     /// Bumped on every new query, so pages for an old query are dropped.
     pub generation: u64,
+    /// The list's window.
+    pub scroll: super::Scroll,
 }
 
 impl HistoryView {

@@ -6,6 +6,7 @@ pub mod form;
 pub mod history;
 mod phase;
 mod previews;
+mod scroll;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -25,6 +26,7 @@ pub use form::{Field, JobMode, SettingsForm};
 pub use history::HistoryView;
 pub use phase::Phase;
 pub use previews::Previews;
+pub use scroll::Scroll;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {

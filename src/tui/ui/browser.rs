@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::{Clear, List, ListItem, ListState, Paragraph};
 
 use super::{fit, pane, styled};
 use crate::api::validate::{self, InputFile};
@@ -15,8 +15,9 @@ use crate::tui::state::browser::Row;
 use crate::tui::state::{Browser, State, Target};
 use crate::tui::ui::preview::human_bytes;
 
-pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(browser) = &state.browser else { return };
+/// Draws the browser, when it is open; returns how many rows its list has room for.
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<u16> {
+    let browser = state.browser.as_ref()?;
     frame.render_widget(Clear, area);
     let what = match browser.target {
         Target::Image(i) => format!("input image {}", i + 1),
@@ -41,23 +42,36 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(head)), dir_line);
 
     let rows = browser.visible();
-    let height = list_area.height as usize;
-    let offset = (browser.selected + 1).saturating_sub(height);
     let width = list_area.width as usize;
-    let mut lines: Vec<Line> = Vec::new();
+    let mut above: Vec<Line> = Vec::new();
     if browser.entries.is_none() {
-        lines.push(Line::from(styled(" reading…", theme.muted())));
+        above.push(Line::from(styled(" reading…", theme.muted())));
     }
     if let Some(error) = &browser.error {
-        lines.push(Line::from(styled(format!(" {error}"), theme.error())));
+        above.push(Line::from(styled(format!(" {error}"), theme.error())));
     }
-    for (i, row) in rows.iter().enumerate().skip(offset).take(height.saturating_sub(lines.len())) {
-        lines.push(row_line(state, browser, theme, row, i == browser.selected, width));
+    let nothing_matches =
+        browser.entries.as_ref().is_some_and(|e| !e.is_empty()) && !rows.iter().any(|r| matches!(r, Row::Entry(_)));
+    let [above_area, rows_area] =
+        Layout::vertical([Constraint::Length(above.len() as u16), Constraint::Min(0)]).areas(list_area);
+    frame.render_widget(Paragraph::new(above), above_area);
+    // The window's height is the room the list has, not the rows it has now.
+    let height = rows_area.height.saturating_sub(u16::from(nothing_matches));
+    if nothing_matches {
+        let below = Rect { y: rows_area.y + (rows.len() as u16).min(height), height: 1, ..rows_area };
+        frame.render_widget(Paragraph::new(styled(" nothing matches the filter", theme.muted())), below);
     }
-    if browser.entries.as_ref().is_some_and(|e| !e.is_empty()) && !rows.iter().any(|r| matches!(r, Row::Entry(_))) {
-        lines.push(Line::from(styled(" nothing matches the filter", theme.muted())));
-    }
-    frame.render_widget(Paragraph::new(lines), list_area);
+    let offset = browser.scroll.offset_for(browser.selected, height.into());
+    let items: Vec<ListItem> = rows
+        .iter()
+        .skip(offset)
+        .take(height.into())
+        .map(|row| ListItem::new(row_line(state, browser, theme, row, width)))
+        .collect();
+    let selected = (browser.selected < rows.len()).then(|| browser.selected - offset);
+    let mut list_state = ListState::default().with_selected(selected);
+    let list_area = Rect { height, ..rows_area };
+    frame.render_stateful_widget(List::new(items).highlight_style(theme.selection()), list_area, &mut list_state);
 
     let hint = match &browser.path_input {
         Some(typed) => Line::from(vec![
@@ -71,9 +85,10 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         )),
     };
     frame.render_widget(Paragraph::new(hint), bottom);
+    Some(height)
 }
 
-fn row_line(state: &State, browser: &Browser, theme: &Theme, row: &Row, selected: bool, width: usize) -> Line<'static> {
+fn row_line(state: &State, browser: &Browser, theme: &Theme, row: &Row, width: usize) -> Line<'static> {
     let (icon, name, detail, verdict) = match row {
         Row::Parent => ("↰".to_string(), "..".to_string(), String::new(), None),
         Row::Entry(entry) => {
@@ -96,13 +111,6 @@ fn row_line(state: &State, browser: &Browser, theme: &Theme, row: &Row, selected
     };
     let name_width = (width / 2).max(12);
     let text = format!(" {icon} {:<name_width$} {detail}", fit(&name, name_width));
-    if selected {
-        let mut full = text;
-        if let Some(v) = &verdict {
-            full.push_str(&format!("  ✗ {v}"));
-        }
-        return Line::from(styled(format!("{:<width$}", fit(&full, width)), theme.selection()));
-    }
     let mut spans = vec![styled(text, if row.is_dir() { theme.accent() } else { theme.base() })];
     if let Some(v) = verdict {
         spans.push(styled(format!("  ✗ {v}"), theme.warning()));

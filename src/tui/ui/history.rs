@@ -6,7 +6,7 @@ use std::time::Duration;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use super::{fit, pane, styled, width_of};
 use crate::config::theme::Theme;
@@ -15,7 +15,8 @@ use crate::tui::state::{Focus, LiveJob, State};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the list; returns how many rows it has room for.
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<u16> {
     let focused = state.focus == Focus::History && state.overlay.is_none();
     let h = &state.history;
     let mut title = vec![Span::raw(format!(" History ({}{}) ", h.rows.len(), if h.exhausted { "" } else { "+" }))];
@@ -38,22 +39,21 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             "no job matches the search"
         };
         frame.render_widget(Paragraph::new(styled(format!(" {text}"), theme.muted())), inner);
-        return;
+        return Some(inner.height);
     }
+    // Only the rows in the window are built: the list may hold thousands.
     let height = inner.height as usize;
-    let offset = (h.selected + 1).saturating_sub(height);
-    let lines: Vec<Line> = h
-        .rows
+    let offset = h.scroll.offset_for(h.selected, height);
+    let items: Vec<ListItem> = h.rows[offset..(offset + height).min(h.rows.len())]
         .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
-        .map(|(i, row)| job_line(state, theme, row, i == h.selected, inner.width as usize))
+        .map(|row| ListItem::new(job_line(state, theme, row, inner.width as usize)))
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    let mut list_state = ListState::default().with_selected(Some(h.selected - offset));
+    frame.render_stateful_widget(List::new(items).highlight_style(theme.selection()), inner, &mut list_state);
+    Some(inner.height)
 }
 
-fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, width: usize) -> Line<'static> {
+fn job_line(state: &State, theme: &Theme, row: &JobSummary, width: usize) -> Line<'static> {
     let live = state.live.get(&row.id);
     // Unfinished, but neither ours nor another live imgtui's: its process is gone.
     let orphan = live.is_none()
@@ -91,11 +91,6 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, selected: bool, widt
     let detail = format!("{:<18} ", fit(&detail, 18));
     let used = width_of(&head) + width_of(&model) + width_of(&detail);
     let prompt = fit(&row.prompt, width.saturating_sub(used));
-    if selected {
-        let text = format!("{head}{model}{detail}{prompt}");
-        let padded = format!("{text:<width$}");
-        return Line::from(styled(padded, theme.selection()));
-    }
     Line::from(vec![
         styled(head, theme.status(status)),
         styled(model, theme.muted()),

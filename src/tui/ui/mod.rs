@@ -28,6 +28,9 @@ pub const WIDE: u16 = 110;
 pub struct RenderInfo {
     /// The image the preview pane wants placed (kitty, iTerm2, sixel) or prepared (blocks).
     pub preview: Option<Wanted>,
+    /// Rows of the history list and of the browser's list, when they were drawn.
+    pub history_rows: Option<u16>,
+    pub browser_rows: Option<u16>,
 }
 
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
@@ -52,15 +55,15 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
     let mut info = RenderInfo::default();
     if area.width >= WIDE {
         let [left, right] = Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(body);
-        compose_column(state, theme, frame, left);
-        info.preview = jobs_column(state, theme, frame, right);
+        compose_column(state, theme, frame, left, &mut info);
+        jobs_column(state, theme, frame, right, &mut info);
     } else {
         // Narrow: one page at a time, following the focus, with tabs to say where you are.
         let [tabs, page] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
         status::tabs(state, theme, frame, tabs);
         match state.focus {
-            Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page),
-            Focus::History | Focus::Preview => info.preview = jobs_column(state, theme, frame, page),
+            Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page, &mut info),
+            Focus::History | Focus::Preview => jobs_column(state, theme, frame, page, &mut info),
         }
     }
     status::status_line(state, theme, frame, status_area);
@@ -87,28 +90,28 @@ pub fn render_pane(pane: Pane, state: &State, theme: &Theme, frame: &mut Frame) 
     match pane {
         Pane::Prompt => compose::prompt(state, theme, frame, area),
         Pane::Settings => compose::settings(state, theme, frame, area),
-        Pane::History => history::render(state, theme, frame, area),
+        Pane::History => info.history_rows = history::render(state, theme, frame, area),
         Pane::Preview => info.preview = preview::render(state, theme, frame, area),
         Pane::StatusLine => status::status_line(state, theme, frame, area),
-        Pane::Browser => browser::render(state, theme, frame, area),
+        Pane::Browser => info.browser_rows = browser::render(state, theme, frame, area),
         Pane::Overlay => overlay::render(state, theme, frame, area),
     }
     info
 }
 
-fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut RenderInfo) {
     let prompt_height = (area.height / 3).clamp(5, 14);
     let [prompt, settings] = Layout::vertical([Constraint::Length(prompt_height), Constraint::Min(0)]).areas(area);
     compose::prompt(state, theme, frame, prompt);
     compose::settings(state, theme, frame, settings);
     // The browser covers the compose column; the preview beside it shows the highlighted file.
-    browser::render(state, theme, frame, area);
+    info.browser_rows = browser::render(state, theme, frame, area);
 }
 
-fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Wanted> {
+fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut RenderInfo) {
     let [list, preview] = Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)]).areas(area);
-    history::render(state, theme, frame, list);
-    preview::render(state, theme, frame, preview)
+    info.history_rows = history::render(state, theme, frame, list);
+    info.preview = preview::render(state, theme, frame, preview);
 }
 
 /// A pane's frame: rounded, the title in the focus colour when focused.

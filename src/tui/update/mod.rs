@@ -20,6 +20,16 @@ use super::state::{Confirm, Field, Focus, Overlay, Severity, State, Target};
 const LONG_MESSAGE: usize = 60;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    let commands = dispatch(state, msg);
+    // Whatever moved a selection, its list's window follows it.
+    state.history.scroll.follow(state.history.selected);
+    if let Some(browser) = state.browser.as_mut() {
+        browser.scroll.follow(browser.selected);
+    }
+    commands
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key(key) => on_key(state, key),
@@ -34,6 +44,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             // Jobs another imgtui runs change only in the history: look again every 2 s.
             if state.spinner % 20 == 0 && state.history.rows.iter().any(|r| r.running_elsewhere.is_some()) {
                 return reload_history(state);
+            }
+            Vec::new()
+        }
+        Msg::ListHeights { history, browser } => {
+            if let Some(rows) = history {
+                state.history.scroll.set_height(rows.into(), state.history.selected);
+            }
+            if let (Some(rows), Some(b)) = (browser, state.browser.as_mut()) {
+                b.scroll.set_height(rows.into(), b.selected);
             }
             Vec::new()
         }

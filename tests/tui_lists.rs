@@ -1,0 +1,105 @@
+//! The lists scroll as ratatui's do: the highlight moves inside the window and the window moves
+//! only when the highlight would leave it; the selected row keeps its layout.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use imgtui::api::ModelTable;
+use imgtui::config::theme::Theme;
+use imgtui::store::{JobKind, JobStatus, JobSummary};
+use imgtui::tui::event::{AppEvent, Msg};
+use imgtui::tui::keymap::Keymap;
+use imgtui::tui::state::{Focus, State};
+use imgtui::tui::ui::{self, RenderInfo};
+use imgtui::tui::update::update;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn state_with_jobs(count: i64) -> State {
+    let mut s = State::new(
+        imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
+        Keymap::builtin(),
+        "gpt-image-1".into(),
+        "demo".into(),
+    );
+    let rows = (1..=count)
+        .rev()
+        .map(|id| JobSummary {
+            id,
+            created_at: id,
+            finished_at: None,
+            kind: JobKind::Generate,
+            status: JobStatus::Done,
+            model: "gpt-image-1".into(),
+            prompt: format!("prompt {id}"),
+            image_count: 1,
+            total_tokens: None,
+            error: None,
+            running_elsewhere: None,
+        })
+        .collect();
+    let generation = s.history.first_page().1;
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    s.focus = Focus::History;
+    s
+}
+
+/// Renders as the app does: a frame, then the lists' heights back into `update`.
+fn frame(s: &mut State) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut info = RenderInfo::default();
+    terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
+    update(s, Msg::ListHeights { history: info.history_rows, browser: info.browser_rows });
+    let buffer = terminal.backend().buffer();
+    (0..40).map(|y| (0..120).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect()
+}
+
+fn key(s: &mut State, c: char) {
+    update(s, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+}
+
+/// The job ids shown in the history pane, top to bottom.
+fn shown_ids(screen: &str) -> Vec<i64> {
+    screen
+        .lines()
+        .filter_map(|l| l.split_once(" #").and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok()))
+        .collect()
+}
+
+#[test]
+fn going_up_moves_the_highlight_inside_the_window_before_the_window_moves() {
+    let mut s = state_with_jobs(60);
+    let first = frame(&mut s);
+    let rows = shown_ids(&first).len();
+    assert!(rows > 3 && rows < 60, "a window of the list: {rows} rows");
+    // Down past the window's end: the window follows, the highlight on its last row.
+    for _ in 0..rows + 4 {
+        key(&mut s, 'j');
+    }
+    let window = shown_ids(&frame(&mut s));
+    assert_eq!(window.last(), Some(&s.selected_job_id().unwrap()));
+    // Up three: the same window, the highlight three rows higher.
+    for _ in 0..3 {
+        key(&mut s, 'k');
+    }
+    assert_eq!(shown_ids(&frame(&mut s)), window, "the window stays while the highlight is inside it");
+    // Up to the window's top and one more: now it moves, by one row.
+    for _ in 0..rows - 3 {
+        key(&mut s, 'k');
+    }
+    let moved = shown_ids(&frame(&mut s));
+    assert_eq!(moved.first(), Some(&s.selected_job_id().unwrap()));
+    assert_eq!(moved[1], window[0], "one row at a time");
+}
+
+#[test]
+fn the_selected_row_wears_the_selection_colours_and_keeps_its_layout() {
+    let mut s = state_with_jobs(5);
+    key(&mut s, 'j');
+    let screen = frame(&mut s);
+    let line = |id: i64| screen.lines().find(|l| l.contains(&format!("#{id} "))).unwrap().to_string();
+    let (selected, other) = (line(4), line(3));
+    let column = |l: &str, needle: &str| l.find(needle).unwrap();
+    assert_eq!(column(&selected, "#4"), column(&other, "#3"), "same indent as the other rows");
+    assert_eq!(column(&selected, "prompt 4"), column(&other, "prompt 3"));
+}
