@@ -30,6 +30,30 @@ pub struct Runner {
     warm: Option<WarmPixels>,
 }
 
+/// File system work for the browser and the form, answered as an event.
+fn look_at_files(command: Command) -> AppEvent {
+    match command {
+        Command::ListDir { dir, generation } => {
+            AppEvent::DirListed { generation, listing: crate::browse::list_dir(&dir) }
+        }
+        Command::CheckInputs { id, inputs } => AppEvent::InputsChecked { id, changed: jobs::changed_inputs(&inputs) },
+        Command::InspectFiles { paths, masks } => {
+            AppEvent::FilesInspected(paths.into_iter().map(|p| (p.clone(), InputFile::inspect(&p, masks))).collect())
+        }
+        Command::CompletePath(typed) => {
+            let completed = crate::browse::complete(&typed, crate::browse::home_dir().as_deref());
+            AppEvent::Completed { typed, completed }
+        }
+        Command::ResolvePath(path) => {
+            let kind = std::fs::metadata(&path)
+                .ok()
+                .map(|m| if m.is_dir() { crate::browse::EntryKind::Dir } else { crate::browse::EntryKind::File });
+            AppEvent::PathResolved { path, kind }
+        }
+        other => AppEvent::StoreError(format!("not a file command: {other:?}")),
+    }
+}
+
 impl Runner {
     pub fn new(
         client: Arc<Client>,
@@ -77,92 +101,64 @@ impl Runner {
                     token.cancel();
                 }
             }
-            Command::Rerun(id) => {
-                tokio::spawn(async move {
-                    match this.store.run(move |s| s.job(id)).await {
-                        Ok(Some(record)) => this.send(AppEvent::Rerun(Box::new(record))),
-                        Ok(None) => this.send(AppEvent::StoreError(format!("job {id} is no longer in the history"))),
-                        Err(e) => this.send(AppEvent::StoreError(e.to_string())),
-                    }
-                });
-            }
-            Command::LoadHistory { query, append, generation } => {
-                tokio::spawn(async move {
-                    match this.store.run(move |s| s.page(&query)).await {
-                        Ok(rows) => this.send(AppEvent::HistoryPage { rows, append, generation }),
-                        Err(e) => this.send(AppEvent::StoreError(e.to_string())),
-                    }
-                });
-            }
-            Command::LoadDetails(id) => {
-                tokio::spawn(async move {
-                    match this.store.run(move |s| s.job(id)).await {
-                        Ok(Some(record)) => {
-                            let missing_files =
-                                record.images.iter().map(|i| i.path.clone()).filter(|p| !p.exists()).collect();
-                            tracing::debug!(job = id, "details loaded");
-                            this.send(AppEvent::Details { record: Box::new(record), missing_files });
-                        }
-                        Ok(None) => {}
-                        Err(e) => this.send(AppEvent::StoreError(e.to_string())),
-                    }
-                });
-            }
-            Command::DeleteJob(id) => {
-                tokio::spawn(async move {
-                    match this.store.run(move |s| s.delete_job(id)).await {
-                        Ok(mut paths) => {
-                            let out_dir = this.folders.out.clone();
-                            // File system work: off the async workers.
-                            let removed = tokio::task::spawn_blocking(move || {
-                                paths.extend(jobs::partials_of_job(&paths, &out_dir, id));
-                                remove_files(&paths)
-                            });
-                            let problems = removed.await.unwrap_or_else(|e| vec![e.to_string()]);
-                            this.send(AppEvent::Deleted { id, problems });
-                        }
-                        Err(e) => this.send(AppEvent::StoreError(e.to_string())),
-                    }
-                });
-            }
-            Command::Suspend => {}
             Command::RetrySave => {
                 tokio::spawn(async move { this.retry_save().await });
             }
-            Command::ListDir { dir, generation } => {
-                tokio::task::spawn_blocking(move || {
-                    let listing = crate::browse::list_dir(&dir);
-                    this.send(AppEvent::DirListed { generation, listing });
-                });
-            }
+            Command::Suspend => {}
             Command::PreparePreview { key, cell } => self.prepare_preview(key, cell),
-            Command::CheckInputs { id, inputs } => {
-                tokio::task::spawn_blocking(move || {
-                    let changed = jobs::changed_inputs(&inputs);
-                    this.send(AppEvent::InputsChecked { id, changed });
-                });
+            Command::Rerun(_) | Command::LoadHistory { .. } | Command::LoadDetails(_) | Command::DeleteJob(_) => {
+                tokio::spawn(async move { this.ask_store(command).await });
             }
-            Command::InspectFiles { paths, masks } => {
-                tokio::task::spawn_blocking(move || {
-                    let files = paths.into_iter().map(|p| (p.clone(), InputFile::inspect(&p, masks))).collect();
-                    this.send(AppEvent::FilesInspected(files));
-                });
-            }
-            Command::CompletePath(typed) => {
-                tokio::task::spawn_blocking(move || {
-                    let completed = crate::browse::complete(&typed, crate::browse::home_dir().as_deref());
-                    this.send(AppEvent::Completed { typed, completed });
-                });
-            }
-            Command::ResolvePath(path) => {
-                tokio::task::spawn_blocking(move || {
-                    let kind = std::fs::metadata(&path).ok().map(|m| {
-                        if m.is_dir() { crate::browse::EntryKind::Dir } else { crate::browse::EntryKind::File }
-                    });
-                    this.send(AppEvent::PathResolved { path, kind });
-                });
+            Command::ListDir { .. }
+            | Command::CheckInputs { .. }
+            | Command::InspectFiles { .. }
+            | Command::CompletePath(_)
+            | Command::ResolvePath(_) => {
+                // File system work: off the async workers.
+                tokio::task::spawn_blocking(move || this.send(look_at_files(command)));
             }
         }
+    }
+
+    /// History work: a query or a delete, answered as an event.
+    async fn ask_store(&self, command: Command) {
+        let answer = match command {
+            Command::Rerun(id) => match self.store.run(move |s| s.job(id)).await {
+                Ok(Some(record)) => AppEvent::Rerun(Box::new(record)),
+                Ok(None) => AppEvent::StoreError(format!("job {id} is no longer in the history")),
+                Err(e) => AppEvent::StoreError(e.to_string()),
+            },
+            Command::LoadHistory { query, append, generation } => match self.store.run(move |s| s.page(&query)).await {
+                Ok(rows) => AppEvent::HistoryPage { rows, append, generation },
+                Err(e) => AppEvent::StoreError(e.to_string()),
+            },
+            Command::LoadDetails(id) => match self.store.run(move |s| s.job(id)).await {
+                Ok(Some(record)) => {
+                    let paths: Vec<PathBuf> = record.images.iter().map(|i| i.path.clone()).collect();
+                    let missing =
+                        tokio::task::spawn_blocking(move || paths.into_iter().filter(|p| !p.exists()).collect());
+                    let missing_files = missing.await.unwrap_or_default();
+                    tracing::debug!(job = id, "details loaded");
+                    AppEvent::Details { record: Box::new(record), missing_files }
+                }
+                Ok(None) => return,
+                Err(e) => AppEvent::StoreError(e.to_string()),
+            },
+            Command::DeleteJob(id) => match self.store.run(move |s| s.delete_job(id)).await {
+                Ok(mut paths) => {
+                    let out_dir = self.folders.out.clone();
+                    let removed = tokio::task::spawn_blocking(move || {
+                        paths.extend(jobs::partials_of_job(&paths, &out_dir, id));
+                        remove_files(&paths)
+                    });
+                    let problems = removed.await.unwrap_or_else(|e| vec![e.to_string()]);
+                    AppEvent::Deleted { id, problems }
+                }
+                Err(e) => AppEvent::StoreError(e.to_string()),
+            },
+            _ => return,
+        };
+        self.send(answer);
     }
 
     /// Decodes and fits an image off the UI task; the result comes back as an event.

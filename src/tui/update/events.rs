@@ -15,33 +15,8 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.live.insert(id, LiveJob::new(state.now, Phase::Queued));
             reload_history(state)
         }
-        AppEvent::JobStarted { id } => {
-            let now = Instant::now();
-            state.now = now;
-            if let Some(job) = state.live.get_mut(&id) {
-                job.started = now;
-                job.phase = Phase::Running;
-            }
-            reload_history(state)
-        }
-        AppEvent::JobProgress { id, progress } => {
-            if let Some(job) = state.live.get_mut(&id) {
-                match progress {
-                    Progress::Attempt { number } if number > 1 => job.phase = Phase::Attempt(number),
-                    Progress::Attempt { .. } => {}
-                    Progress::RetryScheduled { retry, wait, .. } => {
-                        job.retries = retry;
-                        job.phase = Phase::RetryIn { retry, wait };
-                    }
-                    Progress::Downloading { index, total } => {
-                        job.phase = Phase::Downloading { index: index + 1, total };
-                    }
-                    Progress::Received { .. } => job.phase = Phase::Writing,
-                    Progress::Partial { index, .. } => job.phase = Phase::Partial(index + 1),
-                }
-            }
-            Vec::new()
-        }
+        AppEvent::JobStarted { id } => job_started(state, id),
+        AppEvent::JobProgress { id, progress } => job_progress(state, id, progress),
         AppEvent::PartialImage { id, index, path } => {
             if let Some(job) = state.live.get_mut(&id) {
                 job.phase = Phase::Partial(index + 1);
@@ -49,23 +24,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             }
             Vec::new()
         }
-        AppEvent::JobFinished { id, status, message } => {
-            state.live.remove(&id);
-            let severity = match status {
-                JobStatus::Done => Severity::Info,
-                JobStatus::Cancelled => Severity::Warning,
-                _ => Severity::Error,
-            };
-            state.set_notice(
-                format!("job {id} {status}{}", if message.is_empty() { String::new() } else { format!(": {message}") }),
-                severity,
-            );
-            let mut commands = reload_history(state);
-            if state.selected_job_id() == Some(id) {
-                commands.push(Command::LoadDetails(id));
-            }
-            commands
-        }
+        AppEvent::JobFinished { id, status, message } => job_finished(state, id, status, message),
         AppEvent::SubmitFailed { message } | AppEvent::StoreError(message) => {
             state.set_notice(message, Severity::Error);
             Vec::new()
@@ -80,21 +39,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             }
             Vec::new()
         }
-        AppEvent::Details { record, missing_files } => {
-            // Only the selected job's details matter; an older answer is dropped.
-            if state.selected_job_id() == Some(record.id) {
-                let mut commands = Vec::new();
-                if state.load_when_ready.take() == Some(record.id) {
-                    load::load_into_form(state, &record);
-                    commands = load::inspect_inputs(state, &record);
-                }
-                state.image_index = state.image_index.min(record.images.len().saturating_sub(1));
-                state.details = Some(*record);
-                state.missing_files = missing_files;
-                return commands;
-            }
-            Vec::new()
-        }
+        AppEvent::Details { record, missing_files } => details(state, record, missing_files),
         event @ (AppEvent::DirListed { .. }
         | AppEvent::FilesInspected(_)
         | AppEvent::Completed { .. }
@@ -132,16 +77,90 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::InputsChecked { id, changed } => models::inputs_checked(state, id, changed),
-        AppEvent::Deleted { id, problems } => {
-            if problems.is_empty() {
-                state.set_notice(format!("deleted job {id} and its files"), Severity::Info);
-            } else {
-                state.set_notice(format!("deleted job {id}; {}", problems.join("; ")), Severity::Warning);
+        AppEvent::Deleted { id, problems } => deleted(state, id, problems),
+    }
+}
+
+/// A running job's phase, from its progress.
+fn job_progress(state: &mut State, id: crate::store::JobId, progress: Progress) -> Vec<Command> {
+    if let Some(job) = state.live.get_mut(&id) {
+        match progress {
+            Progress::Attempt { number } if number > 1 => job.phase = Phase::Attempt(number),
+            Progress::Attempt { .. } => {}
+            Progress::RetryScheduled { retry, wait, .. } => {
+                job.retries = retry;
+                job.phase = Phase::RetryIn { retry, wait };
             }
-            if state.details.as_ref().is_some_and(|d| d.id == id) {
-                state.details = None;
+            Progress::Downloading { index, total } => {
+                job.phase = Phase::Downloading { index: index + 1, total };
             }
-            reload_history(state)
+            Progress::Received { .. } => job.phase = Phase::Writing,
+            Progress::Partial { index, .. } => job.phase = Phase::Partial(index + 1),
         }
     }
+    Vec::new()
+}
+
+/// A job ended: it leaves the live list, the notice says how, the history shows it.
+fn job_finished(state: &mut State, id: crate::store::JobId, status: JobStatus, message: String) -> Vec<Command> {
+    state.live.remove(&id);
+    let severity = match status {
+        JobStatus::Done => Severity::Info,
+        JobStatus::Cancelled => Severity::Warning,
+        _ => Severity::Error,
+    };
+    state.set_notice(
+        format!("job {id} {status}{}", if message.is_empty() { String::new() } else { format!(": {message}") }),
+        severity,
+    );
+    let mut commands = reload_history(state);
+    if state.selected_job_id() == Some(id) {
+        commands.push(Command::LoadDetails(id));
+    }
+    commands
+}
+
+/// The selected job in full; an answer for a job no longer selected is dropped.
+fn details(
+    state: &mut State,
+    record: Box<crate::store::JobRecord>,
+    missing_files: Vec<std::path::PathBuf>,
+) -> Vec<Command> {
+    // Only the selected job's details matter; an older answer is dropped.
+    if state.selected_job_id() == Some(record.id) {
+        let mut commands = Vec::new();
+        if state.load_when_ready.take() == Some(record.id) {
+            load::load_into_form(state, &record);
+            commands = load::inspect_inputs(state, &record);
+        }
+        state.image_index = state.image_index.min(record.images.len().saturating_sub(1));
+        state.details = Some(*record);
+        state.missing_files = missing_files;
+        return commands;
+    }
+    Vec::new()
+}
+
+/// A job and its files were deleted (with what could not be removed).
+fn deleted(state: &mut State, id: crate::store::JobId, problems: Vec<String>) -> Vec<Command> {
+    if problems.is_empty() {
+        state.set_notice(format!("deleted job {id} and its files"), Severity::Info);
+    } else {
+        state.set_notice(format!("deleted job {id}; {}", problems.join("; ")), Severity::Warning);
+    }
+    if state.details.as_ref().is_some_and(|d| d.id == id) {
+        state.details = None;
+    }
+    reload_history(state)
+}
+
+/// A job left the queue: its clock starts now.
+fn job_started(state: &mut State, id: crate::store::JobId) -> Vec<Command> {
+    let now = Instant::now();
+    state.now = now;
+    if let Some(job) = state.live.get_mut(&id) {
+        job.started = now;
+        job.phase = Phase::Running;
+    }
+    reload_history(state)
 }

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod browser;
 mod events;
+mod jobs;
 mod load;
 mod models;
 mod undo;
@@ -162,15 +163,7 @@ pub fn reload_history(state: &mut State) -> Vec<Command> {
 fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::Submit => submit(state),
-        Action::Quit => {
-            let (running, unsaved) = (state.live.len(), state.unsaved);
-            if running > 0 || unsaved > 0 {
-                state.overlay = Some(Overlay::Confirm(Confirm::Quit { running, unsaved }));
-            } else {
-                state.quit = true;
-            }
-            Vec::new()
-        }
+        Action::Quit => quit(state),
         Action::Suspend => vec![Command::Suspend],
         Action::Help => {
             state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
@@ -187,27 +180,12 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.help_filter = None;
             Vec::new()
         }
-        Action::FocusNext | Action::FocusPrev => {
-            let delta = if action == Action::FocusNext { 1 } else { Focus::ORDER.len() - 1 };
-            let at = Focus::ORDER.iter().position(|f| *f == state.focus).unwrap_or(0);
-            state.focus = Focus::ORDER[(at + delta) % Focus::ORDER.len()];
-            state.history.searching = false;
-            Vec::new()
-        }
+        Action::FocusNext | Action::FocusPrev => cycle_focus(state, action),
         Action::FocusPrompt => {
             state.focus = Focus::Prompt;
             Vec::new()
         }
-        Action::Cancel => {
-            if state.overlay.take().is_none() && state.history.searching {
-                state.history.searching = false;
-                if !state.history.search.is_empty() {
-                    state.history.search.clear();
-                    return reload_history(state);
-                }
-            }
-            Vec::new()
-        }
+        Action::Cancel => cancel(state),
         Action::Confirm => confirm(state),
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
             move_in_focus(state, action)
@@ -218,12 +196,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
                 Field::Image(_) | Field::AddImage | Field::Mask
             ) =>
         {
-            let target = match state.form.selected_field(Some(state.spec())) {
-                Field::Image(i) => Target::Image(i),
-                Field::Mask => Target::Mask,
-                _ => Target::Image(state.form.images.len()),
-            };
-            browser::open(state, target)
+            pick_file(state)
         }
         Action::MoveItemUp | Action::MoveItemDown => {
             state.form.move_image(&state.catalog, if action == Action::MoveItemUp { -1 } else { 1 });
@@ -252,69 +225,12 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.history.searching = true;
             Vec::new()
         }
-        Action::CancelJob | Action::DeleteJob
-            if state.history.selected_row().and_then(|r| r.running_elsewhere).is_some() =>
-        {
-            let (id, pid) = state.history.selected_row().map(|r| (r.id, r.running_elsewhere)).unwrap_or_default();
-            let pid = pid.unwrap_or_default();
-            state.set_notice(
-                format!("job {id} is running in another imgtui (pid {pid}): cancel or delete it there"),
-                Severity::Warning,
-            );
-            Vec::new()
-        }
-        Action::CancelJob => match state.selected_job_id() {
-            // Nothing was sent for a queued job: it goes without a question.
-            Some(id) if state.live.get(&id).is_some_and(|job| job.phase == super::state::Phase::Queued) => {
-                state.set_notice(format!("job {id} cancelled before it started"), Severity::Info);
-                vec![Command::CancelJob(id)]
-            }
-            Some(id) if state.live.contains_key(&id) => {
-                state.overlay = Some(Overlay::Confirm(Confirm::CancelJob(id)));
-                Vec::new()
-            }
-            Some(id) => {
-                state.set_notice(format!("job {id} is not running"), Severity::Info);
-                Vec::new()
-            }
-            None => Vec::new(),
-        },
-        Action::RerunJob => state.selected_job_id().map(Command::Rerun).into_iter().collect(),
-        Action::LoadJob => match (state.selected_job_id(), &state.details) {
-            (Some(id), Some(details)) if details.id == id => {
-                let details = details.clone();
-                load::load_into_form(state, &details);
-                load::inspect_inputs(state, &details)
-            }
-            (Some(id), _) => {
-                state.load_when_ready = Some(id);
-                vec![Command::LoadDetails(id)]
-            }
-            (None, _) => Vec::new(),
-        },
-        Action::DeleteJob => match state.selected_job_id() {
-            Some(id) if state.live.contains_key(&id) => {
-                let cancel = state.keymap.hint(Context::History, Action::CancelJob);
-                state.set_notice(
-                    format!("job {id} is running: cancel it ({cancel}) before deleting"),
-                    Severity::Warning,
-                );
-                Vec::new()
-            }
-            Some(id) => {
-                state.overlay = Some(Overlay::Confirm(Confirm::DeleteJob(id)));
-                Vec::new()
-            }
-            None => Vec::new(),
-        },
-        Action::NextImage | Action::PrevImage => {
-            let count = state.details.as_ref().map_or(0, |d| d.images.len());
-            if count > 1 {
-                let delta = if action == Action::NextImage { 1 } else { count - 1 };
-                state.image_index = (state.image_index + delta) % count;
-            }
-            Vec::new()
-        }
+        Action::CancelJob
+        | Action::DeleteJob
+        | Action::RerunJob
+        | Action::LoadJob
+        | Action::NextImage
+        | Action::PrevImage => jobs::on_action(state, action),
     }
 }
 
@@ -409,4 +325,46 @@ fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
 pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {
     state.image_index = 0;
     state.selected_job_id().map(Command::LoadDetails).into_iter().collect()
+}
+
+/// Quits, or asks first while jobs run or images wait to be written.
+fn quit(state: &mut State) -> Vec<Command> {
+    let (running, unsaved) = (state.live.len(), state.unsaved);
+    if running > 0 || unsaved > 0 {
+        state.overlay = Some(Overlay::Confirm(Confirm::Quit { running, unsaved }));
+    } else {
+        state.quit = true;
+    }
+    Vec::new()
+}
+
+/// Tab and Shift-Tab: the next or previous pane.
+fn cycle_focus(state: &mut State, action: Action) -> Vec<Command> {
+    let delta = if action == Action::FocusNext { 1 } else { Focus::ORDER.len() - 1 };
+    let at = Focus::ORDER.iter().position(|f| *f == state.focus).unwrap_or(0);
+    state.focus = Focus::ORDER[(at + delta) % Focus::ORDER.len()];
+    state.history.searching = false;
+    Vec::new()
+}
+
+/// Esc: closes an overlay, or leaves (and clears) the history search.
+fn cancel(state: &mut State) -> Vec<Command> {
+    if state.overlay.take().is_none() && state.history.searching {
+        state.history.searching = false;
+        if !state.history.search.is_empty() {
+            state.history.search.clear();
+            return reload_history(state);
+        }
+    }
+    Vec::new()
+}
+
+/// ←/→ on an input row: the browser opens for it.
+fn pick_file(state: &mut State) -> Vec<Command> {
+    let target = match state.form.selected_field(Some(state.spec())) {
+        Field::Image(i) => Target::Image(i),
+        Field::Mask => Target::Mask,
+        _ => Target::Image(state.form.images.len()),
+    };
+    browser::open(state, target)
 }
