@@ -46,44 +46,7 @@ pub async fn run(
     let mut dirty = true;
     loop {
         if dirty {
-            sync_prompt_cursor(&mut state);
-            // The frame and its image sequences reach the screen at once (terminals without
-            // synchronized output ignore the two sequences): no half-drawn frames over SSH.
-            crossterm::queue!(std::io::stdout(), BeginSynchronizedUpdate)?;
-            let mut info = ui::RenderInfo::default();
-            terminal.draw(|frame| info = ui::render(&state, &theme, frame))?;
-            dirty = false;
-            if lists_resized(&state, &info) {
-                // The windows keep what this frame showed (`Scroll::offset_for`): no new frame.
-                update::update(&mut state, Msg::ListHeights { history: info.history_rows, browser: info.browser_rows });
-            }
-            let ready = info.preview.as_ref().and_then(|w| state.previews.ready_for(&w.key)).cloned();
-            if let Some(wanted) = info.preview.as_ref().filter(|_| ready.is_none()) {
-                // Asking changes nothing on screen: no new frame for it.
-                let msg = Msg::PreviewWanted { key: wanted.key.clone(), cell };
-                for command in update::update(&mut state, msg) {
-                    runner.execute(command);
-                }
-            }
-            for step in placer.sync(info.preview.as_ref(), ready.as_deref()) {
-                match step {
-                    Step::Write(bytes) => {
-                        tracing::debug!(bytes = bytes.len(), "image sequence written");
-                        let mut out = std::io::stdout();
-                        out.write_all(&bytes)?;
-                        out.flush()?;
-                    }
-                    Step::Repaint => {
-                        // Sixel and iTerm2 pixels go only when their cells are drawn again.
-                        // `resize` clears and forces a full redraw without `clear`'s cursor
-                        // query, a round trip over SSH.
-                        let size = terminal.size()?;
-                        terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
-                        dirty = true;
-                    }
-                }
-            }
-            crossterm::execute!(std::io::stdout(), EndSynchronizedUpdate)?;
+            dirty = draw(&mut terminal, &mut state, &theme, &mut placer, &runner, cell)?;
             if dirty {
                 continue;
             }
@@ -126,6 +89,18 @@ pub async fn run(
         }
         dirty = true;
     }
+    leave(&mut state, &runner, &mut events_rx, &mut placer, stopped_by).await
+}
+
+/// Leaves the app: on quit, running jobs are cancelled; on a signal, answers that arrived are
+/// written first. The terminal is given back as it was (if there still is one).
+async fn leave(
+    state: &mut State,
+    runner: &Runner,
+    events_rx: &mut mpsc::UnboundedReceiver<AppEvent>,
+    placer: &mut Placer,
+    stopped_by: Option<i32>,
+) -> std::io::Result<Option<i32>> {
     if let Some(number) = stopped_by {
         if state.unsaved > 0 {
             tracing::error!(
@@ -136,7 +111,7 @@ pub async fn run(
         }
         // Killed or hung up: answers that arrived are written, the rest is left interrupted,
         // and the terminal (if there still is one) is given back as it was.
-        finish_writing(&mut state, &runner, &mut events_rx).await;
+        finish_writing(state, runner, events_rx).await;
         let mut out = std::io::stdout();
         let _ = out.write_all(&placer.clear()).and_then(|()| out.flush());
         let _ = terminal::restore();
@@ -145,8 +120,59 @@ pub async fn run(
     let mut out = std::io::stdout();
     out.write_all(&placer.clear())?;
     out.flush()?;
-    shut_down(&runner, &mut events_rx).await;
+    shut_down(runner, events_rx).await;
     terminal::restore().map(|()| None)
+}
+
+/// Draws a frame and places its image; true when another frame is needed at once (a sixel or
+/// iTerm2 image was erased by repainting).
+fn draw(
+    terminal: &mut terminal::Tui,
+    state: &mut State,
+    theme: &Theme,
+    placer: &mut Placer,
+    runner: &Runner,
+    cell: CellSize,
+) -> std::io::Result<bool> {
+    sync_prompt_cursor(state);
+    // The frame and its image sequences reach the screen at once (terminals without
+    // synchronized output ignore the two sequences): no half-drawn frames over SSH.
+    crossterm::queue!(std::io::stdout(), BeginSynchronizedUpdate)?;
+    let mut info = ui::RenderInfo::default();
+    terminal.draw(|frame| info = ui::render(state, theme, frame))?;
+    if lists_resized(state, &info) {
+        // The windows keep what this frame showed (`Scroll::offset_for`): no new frame.
+        update::update(state, Msg::ListHeights { history: info.history_rows, browser: info.browser_rows });
+    }
+    let ready = info.preview.as_ref().and_then(|w| state.previews.ready_for(&w.key)).cloned();
+    if let Some(wanted) = info.preview.as_ref().filter(|_| ready.is_none()) {
+        // Asking changes nothing on screen: no new frame for it.
+        let msg = Msg::PreviewWanted { key: wanted.key.clone(), cell };
+        for command in update::update(state, msg) {
+            runner.execute(command);
+        }
+    }
+    let mut again = false;
+    for step in placer.sync(info.preview.as_ref(), ready.as_deref()) {
+        match step {
+            Step::Write(bytes) => {
+                tracing::debug!(bytes = bytes.len(), "image sequence written");
+                let mut out = std::io::stdout();
+                out.write_all(&bytes)?;
+                out.flush()?;
+            }
+            Step::Repaint => {
+                // Sixel and iTerm2 pixels go only when their cells are drawn again. `resize`
+                // clears and forces a full redraw without `clear`'s cursor query, a round trip
+                // over SSH.
+                let size = terminal.size()?;
+                terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+                again = true;
+            }
+        }
+    }
+    crossterm::execute!(std::io::stdout(), EndSynchronizedUpdate)?;
+    Ok(again)
 }
 
 /// Lets jobs whose answer has arrived finish writing it (briefly, with a deadline), then marks
