@@ -134,6 +134,14 @@ pub fn check_params(
     check_choice(&mut errors, models, spec, "moderation", o.moderation.as_deref(), |s| &s.moderations);
     check_choice(&mut errors, models, spec, "style", o.style.as_deref(), |s| &s.styles);
 
+    check_formats(&mut errors, models, spec, m, o);
+    check_endpoint_and_stream(&mut errors, models, spec, m, endpoint, o);
+    errors
+}
+
+/// A choice from one of the table's lists; an empty list means the model does not take it.
+/// Compression and transparency, which depend on the output format.
+fn check_formats(errors: &mut Vec<FieldError>, models: &ModelTable, spec: &ModelSpec, m: &str, o: &ImageOptions) {
     let format = o.output_format.as_deref().unwrap_or(&spec.default_output_format);
     if let Some(level) = o.output_compression {
         if spec.compression_formats.is_empty() {
@@ -164,7 +172,17 @@ pub fn check_params(
             ),
         ));
     }
+}
 
+/// Options that belong to one endpoint, and streaming.
+fn check_endpoint_and_stream(
+    errors: &mut Vec<FieldError>,
+    models: &ModelTable,
+    spec: &ModelSpec,
+    m: &str,
+    endpoint: Endpoint,
+    o: &ImageOptions,
+) {
     match endpoint {
         Endpoint::Generate if o.input_fidelity.is_some() => {
             errors.push(FieldError::new("input_fidelity", "applies to edits only"));
@@ -195,10 +213,8 @@ pub fn check_params(
         }
         None => {}
     }
-    errors
 }
 
-/// A choice from one of the table's lists; an empty list means the model does not take it.
 fn check_choice(
     errors: &mut Vec<FieldError>,
     models: &ModelTable,
