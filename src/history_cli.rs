@@ -13,32 +13,7 @@ use crate::text::escape_controls;
 
 pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
     if let Some(HistoryAction::Rerun { id, output, force_model }) = args.action {
-        // Only a re-run talks to a server, so only it needs a key (or --demo).
-        let mut engine = match headless::start(global).await {
-            Ok(engine) => engine,
-            Err(code) => return code,
-        };
-        engine.load_catalog(crate::catalog::fetch::Fetch::IfStale).await;
-        return match engine.store.run(move |s| s.job(id)).await {
-            Ok(Some(record)) => {
-                // The same pictures or none: a changed or missing input is refused, with hashes.
-                let inputs = record.inputs.clone();
-                let changed =
-                    tokio::task::spawn_blocking(move || crate::jobs::changed_inputs(&inputs)).await.unwrap_or_default();
-                if !changed.is_empty() {
-                    let message =
-                        format!("job {id} is not re-run: its inputs are not the files it sent: {}", changed.join("; "));
-                    if output.json {
-                        crate::outln!("{}", json!({ "ok": false, "error": message }));
-                        return ExitCode::from(EXIT_INVALID);
-                    }
-                    return invalid(&message);
-                }
-                headless::run_job(&engine, &output, record.request, None, force_model).await
-            }
-            Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
-            Err(e) => failed(&e),
-        };
+        return rerun(global, id, output, force_model).await;
     }
     let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
     let config = match Config::load(&paths.config_file, global.config.is_some()) {
@@ -63,30 +38,7 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
     };
     let out_dir = config.out_dir.unwrap_or_else(|| paths.images_dir());
     match args.action {
-        None => {
-            let status = match args.status.as_deref().map(str::parse::<JobStatus>).transpose() {
-                Ok(status) => status,
-                Err(message) => return invalid(&format!("--status: {message}")),
-            };
-            let query = JobQuery { search: args.search, status, before: None, limit: args.limit };
-            // What was asked for, to say so when nothing matches.
-            let filter: Vec<String> = [
-                query.search.as_ref().map(|s| format!("\"{}\"", escape_controls(s))),
-                query.status.map(|s| format!("status {}", s.as_str())),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            match store.run(move |s| s.page(&query)).await {
-                Ok(rows) if args.json => print_json(&rows),
-                Ok(rows) if rows.is_empty() && !filter.is_empty() => {
-                    crate::outln!("no job matches {}", filter.join(" and "));
-                    ExitCode::SUCCESS
-                }
-                Ok(rows) => print_table(&rows),
-                Err(e) => failed(&e),
-            }
-        }
+        None => list(&store, args.search, args.status, args.limit, args.json).await,
         Some(HistoryAction::Show { id, json }) => match store.run(move |s| s.job(id)).await {
             Ok(Some(record)) if json => {
                 let mut value = serde_json::to_value(&record).unwrap_or(json!({}));
@@ -122,6 +74,73 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
             }
             Err(e) => failed(&e),
         },
+    }
+}
+
+/// `history rerun ID`: the job's request again, refused when its inputs changed.
+async fn rerun(
+    global: &GlobalArgs,
+    id: crate::store::JobId,
+    output: crate::cli::OutputArgs,
+    force_model: bool,
+) -> ExitCode {
+    // Only a re-run talks to a server, so only it needs a key (or --demo).
+    let mut engine = match headless::start(global).await {
+        Ok(engine) => engine,
+        Err(code) => return code,
+    };
+    engine.load_catalog(crate::catalog::fetch::Fetch::IfStale).await;
+    return match engine.store.run(move |s| s.job(id)).await {
+        Ok(Some(record)) => {
+            // The same pictures or none: a changed or missing input is refused, with hashes.
+            let inputs = record.inputs.clone();
+            let changed =
+                tokio::task::spawn_blocking(move || crate::jobs::changed_inputs(&inputs)).await.unwrap_or_default();
+            if !changed.is_empty() {
+                let message =
+                    format!("job {id} is not re-run: its inputs are not the files it sent: {}", changed.join("; "));
+                if output.json {
+                    crate::outln!("{}", json!({ "ok": false, "error": message }));
+                    return ExitCode::from(EXIT_INVALID);
+                }
+                return invalid(&message);
+            }
+            headless::run_job(&engine, &output, record.request, None, force_model).await
+        }
+        Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
+        Err(e) => failed(&e),
+    };
+}
+
+/// `history`: the newest jobs, filtered, as a table or JSON.
+async fn list(
+    store: &crate::store::SharedStore,
+    search: Option<String>,
+    status: Option<String>,
+    limit: usize,
+    json: bool,
+) -> ExitCode {
+    let status = match status.as_deref().map(str::parse::<JobStatus>).transpose() {
+        Ok(status) => status,
+        Err(message) => return invalid(&format!("--status: {message}")),
+    };
+    let query = JobQuery { search, status, before: None, limit };
+    // What was asked for, to say so when nothing matches.
+    let filter: Vec<String> = [
+        query.search.as_ref().map(|s| format!("\"{}\"", escape_controls(s))),
+        query.status.map(|s| format!("status {}", s.as_str())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    match store.run(move |s| s.page(&query)).await {
+        Ok(rows) if json => print_json(&rows),
+        Ok(rows) if rows.is_empty() && !filter.is_empty() => {
+            crate::outln!("no job matches {}", filter.join(" and "));
+            ExitCode::SUCCESS
+        }
+        Ok(rows) => print_table(&rows),
+        Err(e) => failed(&e),
     }
 }
 

@@ -44,26 +44,10 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     // The terminal is asked first (graphics and its background colour), before the event reader.
     let choice = global.graphics.or(engine.config.graphics).unwrap_or(Graphics::Auto);
     let detection = detect_graphics(choice);
-    let theme_choice = global.theme.clone().or_else(|| engine.config.theme.clone());
-    // `auto` (the default): light on a light background the terminal told of, else dark.
-    let theme_choice = match theme_choice.as_deref() {
-        None | Some("auto") => {
-            Some(if detection.light_background == Some(true) { "light" } else { "dark" }.to_string())
-        }
-        Some(other) => Some(other.to_string()),
-    };
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (theme, theme_problem) = Theme::load(theme_choice.as_deref(), &config_dir.join("themes"), no_color);
+    let (theme, theme_problem) = load_theme(global, &engine, &detection, &config_dir);
 
     let cfg = engine.client.config();
-    // The provider alone at its usual address (the demo's is a random local port); a gateway
-    // shows where.
-    let usual = cfg.provider == Provider::Demo || cfg.base_url.trim_end_matches('/') == cfg.provider.default_base_url();
-    let endpoint = if usual {
-        cfg.provider.to_string()
-    } else {
-        format!("{} {}", cfg.provider, crate::catalog::fetch::public_url(&cfg.base_url))
-    };
+    let endpoint = endpoint_label(cfg);
     let (default_model, default_notice) = engine.default_model();
     let mut state = State::new(engine.catalog.clone(), keymap, default_model, endpoint);
     state.catalog.listing.source = crate::catalog::ListingSource::Asking { provider: cfg.provider };
@@ -112,6 +96,34 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
             eprintln!("imgtui: terminal error: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// The theme the config or `--theme` names; `auto` (the default) is light on a background the
+/// terminal said is light, else dark.
+fn load_theme(
+    global: &GlobalArgs,
+    engine: &Engine,
+    detection: &crate::preview::Detection,
+    config_dir: &std::path::Path,
+) -> (Theme, Option<String>) {
+    let choice = global.theme.clone().or_else(|| engine.config.theme.clone());
+    let choice = match choice.as_deref() {
+        None | Some("auto") => if detection.light_background == Some(true) { "light" } else { "dark" }.to_string(),
+        Some(other) => other.to_string(),
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Theme::load(Some(&choice), &config_dir.join("themes"), no_color)
+}
+
+/// "TTAPI", or the provider and its address when it is not the usual one (a gateway).
+fn endpoint_label(cfg: &crate::api::ClientConfig) -> String {
+    // The demo's address is a random local port: not worth showing.
+    let usual = cfg.provider == Provider::Demo || cfg.base_url.trim_end_matches('/') == cfg.provider.default_base_url();
+    if usual {
+        cfg.provider.to_string()
+    } else {
+        format!("{} {}", cfg.provider, crate::catalog::fetch::public_url(&cfg.base_url))
     }
 }
 
