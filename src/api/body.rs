@@ -173,6 +173,10 @@ impl BodySplitter {
             group.copy_from_slice(&self.carry);
             self.carry.clear();
             self.decode(&group);
+            // The group just completed may have been the last one.
+            if self.padded && !bytes.is_empty() {
+                return self.fail("goes on after its padding".into());
+            }
         }
         let whole = bytes.len() / 4 * 4;
         self.decode(&bytes[..whole]);
@@ -247,5 +251,15 @@ mod tests {
         assert!(errors[1].contains("not valid base64"), "{errors:?}");
         assert!(errors[2].contains("after its padding"), "{errors:?}");
         assert_eq!(out.images[3].as_deref().ok(), Some(&b"hi"[..]));
+    }
+
+    #[test]
+    fn data_after_the_padding_is_refused_however_the_body_is_cut() {
+        // Cut inside the padded group: the rest used to be decoded as if nothing was wrong.
+        let body = br#"{"data":[{"b64_json":"aGk=QUJD"}]}"#;
+        for chunk in 1..body.len() {
+            let images = split(body, chunk).images;
+            assert!(matches!(&images[..], [Err(_)]), "chunks of {chunk}: {images:?}");
+        }
     }
 }

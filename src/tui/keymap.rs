@@ -162,7 +162,8 @@ impl Key {
                 let mut chars = rest.chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None) if shift => KeyCodeName::Char(c.to_ascii_uppercase()),
-                    (Some(c), None) if key.ctrl => KeyCodeName::Char(c.to_ascii_lowercase()),
+                    // As with Ctrl, "alt-G" is Alt and g; Alt and G is "alt-shift-g".
+                    (Some(c), None) if key.ctrl || key.alt => KeyCodeName::Char(c.to_ascii_lowercase()),
                     (Some(c), None) => KeyCodeName::Char(c),
                     _ => return Err(format!("\"{text}\" is not a key (e.g. \"ctrl-s\", \"G\", \"pagedown\", \"f5\")")),
                 }
@@ -179,6 +180,10 @@ impl Key {
         }
         if self.alt {
             text.push_str("Alt-");
+        }
+        // "Ctrl-S" is Ctrl and s, as users write it; a capital needs its Shift said.
+        if (self.ctrl || self.alt) && matches!(self.code, KeyCodeName::Char(c) if c.is_ascii_uppercase()) {
+            text.push_str("Shift-");
         }
         let name = match self.code {
             KeyCodeName::Char(' ') => "Space".to_string(),
