@@ -146,22 +146,7 @@ pub(crate) async fn run_job(
         Ok(warnings) => warnings,
         Err(errors) => return report_failure(output.json, None, &ApiError::Invalid(errors)),
     };
-    if engine.catalog.listed(request.model()) == Some(false) {
-        eprintln!(
-            "imgtui: warning: {} is not listed by {} (imgtui models lists what it serves); sent anyway",
-            escape_controls(request.model()),
-            engine.catalog.provider
-        );
-    }
-    if let RulesOrigin::Guessed { from } = client.models().origin(request.model()) {
-        eprintln!(
-            "imgtui: {} is not in imgtui's model table: rules guessed from {from}; the server decides",
-            escape_controls(request.model())
-        );
-    }
-    for warning in &warnings {
-        eprintln!("imgtui: warning: {}", escape_controls(&warning.to_string()));
-    }
+    warn_before_sending(engine, &request, &warnings);
     let id = match jobs::submit(&engine.store, client, &request, parent_id).await {
         Ok(id) => id,
         Err(e) => {
@@ -200,6 +185,27 @@ pub(crate) async fn run_job(
             ExitCode::from(crate::signals::exit_code(number))
         }
         None => report(outcome, output.json, id, partials),
+    }
+}
+
+/// What the user should know before a request goes out: a model the provider does not list,
+/// rules guessed for a model the table does not know, and the warnings of those rules.
+fn warn_before_sending(engine: &Engine, request: &ImageRequest, warnings: &[FieldError]) {
+    if engine.catalog.listed(request.model()) == Some(false) {
+        eprintln!(
+            "imgtui: warning: {} is not listed by {} (imgtui models lists what it serves); sent anyway",
+            escape_controls(request.model()),
+            engine.catalog.provider
+        );
+    }
+    if let RulesOrigin::Guessed { from } = engine.client.models().origin(request.model()) {
+        eprintln!(
+            "imgtui: {} is not in imgtui's model table: rules guessed from {from}; the server decides",
+            escape_controls(request.model())
+        );
+    }
+    for warning in warnings {
+        eprintln!("imgtui: warning: {}", escape_controls(&warning.to_string()));
     }
 }
 

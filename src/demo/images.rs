@@ -114,40 +114,10 @@ pub(super) async fn edits(
         fields: Vec::new(),
         files: Vec::new(),
     };
-    let mut images: Vec<(String, Bytes)> = Vec::new();
-    let mut mask: Option<(String, Bytes)> = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("Malformed multipart body: {e}"), None, None),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        let filename = field.file_name().map(str::to_string);
-        let part_type = field.content_type().map(str::to_string);
-        let data = match field.bytes().await {
-            Ok(data) => data,
-            Err(e) => {
-                return api_error(StatusCode::BAD_REQUEST, format!("Malformed multipart part {name}: {e}"), None, None);
-            }
-        };
-        if filename.is_some() || matches!(name.as_str(), "image" | "image[]" | "mask") {
-            record.files.push(RecordedFile {
-                field: name.clone(),
-                filename: filename.clone(),
-                content_type: part_type,
-                bytes: data.len(),
-            });
-            let label = filename.unwrap_or_else(|| name.clone());
-            match name.as_str() {
-                "image" | "image[]" => images.push((label, data)),
-                "mask" => mask = Some((label, data)),
-                _ => {}
-            }
-        } else {
-            record.fields.push((name, String::from_utf8_lossy(&data).into_owned()));
-        }
-    }
+    let (images, mask) = match read_parts(&mut multipart, &mut record).await {
+        Ok(parts) => parts,
+        Err(response) => return response,
+    };
     let fields = record.fields.clone();
     state.lock_requests().push(record);
     if let Some(response) = auth_failure(&state, &headers) {
@@ -194,6 +164,51 @@ pub(super) async fn edits(
         Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("mask: cannot decode: {e}"), Some("mask"), None),
     };
     produce(&state, &spec, &prompt, &options, Some(EditInputs { base, mask, count: images.len() })).await
+}
+
+/// Input images and mask of an edit: (label, bytes). Other fields go to `record`.
+type Parts = (Vec<(String, Bytes)>, Option<(String, Bytes)>);
+
+/// Reads the multipart body: files into images and mask, fields and files noted in `record`.
+async fn read_parts(multipart: &mut Multipart, record: &mut RecordedRequest) -> Result<Parts, Response> {
+    let mut images: Vec<(String, Bytes)> = Vec::new();
+    let mut mask: Option<(String, Bytes)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(api_error(StatusCode::BAD_REQUEST, format!("Malformed multipart body: {e}"), None, None));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let filename = field.file_name().map(str::to_string);
+        let part_type = field.content_type().map(str::to_string);
+        let data = match field.bytes().await {
+            Ok(data) => data,
+            Err(e) => {
+                let message = format!("Malformed multipart part {name}: {e}");
+                return Err(api_error(StatusCode::BAD_REQUEST, message, None, None));
+            }
+        };
+        if filename.is_some() || matches!(name.as_str(), "image" | "image[]" | "mask") {
+            record.files.push(RecordedFile {
+                field: name.clone(),
+                filename: filename.clone(),
+                content_type: part_type,
+                bytes: data.len(),
+            });
+            let label = filename.unwrap_or_else(|| name.clone());
+            match name.as_str() {
+                "image" | "image[]" => images.push((label, data)),
+                "mask" => mask = Some((label, data)),
+                _ => {}
+            }
+        } else {
+            record.fields.push((name, String::from_utf8_lossy(&data).into_owned()));
+        }
+    }
+    Ok((images, mask))
 }
 
 pub(super) struct EditInputs {
