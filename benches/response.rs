@@ -9,7 +9,6 @@ use std::io::Read;
 
 use base64::Engine as _;
 use imgtui::api::body::BodySplitter;
-use imgtui::api::response::parse_success;
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -62,17 +61,11 @@ fn measure(path: &str) {
         }
         splitter.feed(&chunk[..n]);
     }
-    let split = splitter.finish();
-    let response = match parse_success(200, &split.text) {
-        Ok(response) => response,
+    let answer = match splitter.finish().decode(200) {
+        Ok(answer) => answer,
         Err(e) => panic!("{e}"),
     };
-    let decoded: Vec<&Vec<u8>> = response
-        .data
-        .iter()
-        .filter_map(|d| d.b64_json.as_deref()?.parse::<usize>().ok())
-        .filter_map(|p| split.images.get(p)?.as_ref().ok())
-        .collect();
+    let decoded: Vec<&Vec<u8>> = answer.images.iter().filter_map(|i| i.as_ref()?.as_ref().ok()).collect();
     assert!(decoded.iter().all(|image| image.len() == 2_250_000), "every image decoded whole");
     let elapsed = started.elapsed();
     let peak = peak_rss_mb() - baseline;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::body::{BodySplitter, SplitBody};
+use super::body::{BodySplitter, Decoded};
 use super::client::{Progress, RequestControl};
 use super::events::{EventReader, StreamedAnswer};
 
@@ -46,6 +46,8 @@ pub(super) enum BodyError {
     Transport(reqwest::Error),
     /// A streamed answer that reported an error or ended without an image.
     Stream(String),
+    /// A whole answer that is not an Images answer.
+    Answer(super::error::ApiError),
 }
 
 impl From<reqwest::Error> for BodyError {
@@ -60,7 +62,7 @@ pub(super) async fn read_answer(
     mut response: reqwest::Response,
     ctl: RequestControl,
     cap: u64,
-) -> Result<SplitBody, BodyError> {
+) -> Result<Decoded, BodyError> {
     let over = || BodyError::Stream(format!("the answer is over {} MB, more than its images can take", cap >> 20));
     let mut received = 0u64;
     let streamed = response
@@ -83,7 +85,7 @@ pub(super) async fn read_answer(
             }
         }
         tracing::debug!(bytes = splitter.received(), "answer read");
-        return Ok(splitter.finish());
+        return splitter.finish().decode(response.status().as_u16()).map_err(BodyError::Answer);
     }
     let (mut reader, mut answer) = (EventReader::default(), StreamedAnswer::default());
     let mut take = |data: Vec<u8>| -> Result<(), BodyError> {

@@ -20,6 +20,34 @@ pub struct SplitBody {
     pub images: Vec<Result<Vec<u8>, String>>,
 }
 
+/// An answer with its images decoded: the parsed response and, per datum of `response.data`,
+/// its bytes when it carried `b64_json` (`None` for a `url`), or why they could not be had.
+#[derive(Debug, Default)]
+pub struct Decoded {
+    pub response: super::response::ImagesResponse,
+    pub images: Vec<Option<Result<Vec<u8>, String>>>,
+}
+
+impl SplitBody {
+    /// Parses the text left and gives each datum its decoded image. The only place the
+    /// positions written into the text are read back.
+    pub fn decode(self, status: u16) -> Result<Decoded, super::error::ApiError> {
+        let SplitBody { text, images: mut decoded } = self;
+        let mut response = super::response::parse_success(status, &text)?;
+        let images = response
+            .data
+            .iter_mut()
+            .map(|datum| {
+                let position = datum.b64_json.take()?;
+                let slot = position.parse::<usize>().ok().and_then(|p| decoded.get_mut(p));
+                let taken = slot.map(|slot| std::mem::replace(slot, Err("appears twice in the answer".into())));
+                Some(taken.unwrap_or_else(|| Err("the answer's text and images do not match".into())))
+            })
+            .collect();
+        Ok(Decoded { response, images })
+    }
+}
+
 #[derive(Debug)]
 enum Lex {
     /// Between tokens; `key` says how far `"b64_json" :` has been seen.

@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::answer::{self, BodyError, read_answer};
-use super::body::SplitBody;
+use super::body::Decoded;
 pub use super::client_config::ClientConfig;
 use super::error::{ApiError, error_chain};
 use super::hints;
@@ -297,6 +297,7 @@ impl Client {
             let body = read(response).await.map_err(|e| match e {
                 BodyError::Transport(e) => self.transport_error(e),
                 BodyError::Stream(message) => ApiError::InvalidResponse { status: status.as_u16(), message },
+                BodyError::Answer(error) => error,
             })?;
             tracing::debug!(status = status.as_u16(), "answer");
             return Ok(body);
@@ -335,19 +336,14 @@ impl Client {
 
     /// Parses what is left of a 2xx body and gives every datum its bytes: decoded while the
     /// body arrived (`b64_json`), or downloaded (`url`).
-    async fn receive(&self, body: SplitBody, retries: u32, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
-        let SplitBody { text, images: mut decoded } = body;
-        let mut response = response::parse_success(200, &text)?;
+    async fn receive(&self, answer: Decoded, retries: u32, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
+        let Decoded { response, images: decoded } = answer;
         let total = response.data.len();
         let mut images = Vec::with_capacity(total);
         let (mut lost, mut rejected) = (Vec::new(), Vec::new());
-        for (index, datum) in response.data.iter_mut().enumerate() {
-            let bytes = if let Some(position) = datum.b64_json.take() {
-                let taken = position.parse::<usize>().ok().and_then(|p| decoded.get_mut(p));
-                let taken = taken.map(|slot| std::mem::replace(slot, Err("appears twice in the answer".into())));
-                taken
-                    .unwrap_or_else(|| Err("the answer's text and images do not match".into()))
-                    .map_err(|why| format!("image {}: b64_json {why}", index + 1))
+        for ((index, datum), decoded) in response.data.iter().enumerate().zip(decoded) {
+            let bytes = if let Some(decoded) = decoded {
+                decoded.map_err(|why| format!("image {}: b64_json {why}", index + 1))
             } else if let Some(url) = &datum.url {
                 ctl.report(Progress::Downloading { index, total });
                 self.download(url, ctl).await.map_err(|e| match e {

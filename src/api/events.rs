@@ -1,12 +1,13 @@
 //! A streamed answer (`stream: true`): server-sent events, read as they arrive. Partial images
 //! go to the watcher at once; the completed images and the echoed fields become the same
-//! `SplitBody` a plain answer gives, so the rest of the client does not care how it came.
+//! `Decoded` answer a plain body gives, so the rest of the client does not care how it came.
 
 use base64::Engine as _;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::body::SplitBody;
+use super::body::Decoded;
+use super::response::{ImageDatum, Usage};
 
 /// Splits a byte stream into events; yields each event's `data` (its lines joined).
 #[derive(Debug, Default)]
@@ -69,15 +70,10 @@ struct StreamEvent {
     rest: Map<String, Value>,
 }
 
-/// The fields of a completed event that the plain answer carries too.
-const ECHOED: [&str; 5] = ["size", "quality", "background", "output_format", "usage"];
-
-/// What the events have said so far.
+/// What the events have said so far: the answer a plain body would have been.
 #[derive(Debug, Default)]
 pub struct StreamedAnswer {
-    images: Vec<Result<Vec<u8>, String>>,
-    created: i64,
-    echoed: Map<String, Value>,
+    answer: Decoded,
 }
 
 impl StreamedAnswer {
@@ -107,28 +103,29 @@ impl StreamedAnswer {
             return Ok(decode(event.b64_json).ok().map(|bytes| (event.partial_image_index.unwrap_or(0), bytes)));
         }
         if event.kind.ends_with(".completed") {
-            self.images.push(decode(event.b64_json));
-            self.created = event.created_at.unwrap_or(self.created);
-            for key in ECHOED {
-                if let Some(value) = event.rest.get(key).filter(|v| !v.is_null()) {
-                    self.echoed.insert(key.to_string(), value.clone());
-                }
-            }
+            let answer = &mut self.answer;
+            answer.images.push(Some(decode(event.b64_json)));
+            answer.response.data.push(ImageDatum::default());
+            let response = &mut answer.response;
+            response.created = event.created_at.unwrap_or(response.created);
+            // The fields the plain answer carries too; the last event's word wins.
+            let text = |key: &str| event.rest.get(key).and_then(Value::as_str).map(str::to_string);
+            response.size = text("size").or(response.size.take());
+            response.quality = text("quality").or(response.quality.take());
+            response.background = text("background").or(response.background.take());
+            response.output_format = text("output_format").or(response.output_format.take());
+            let usage = event.rest.get("usage").and_then(|u| Usage::deserialize(u).ok());
+            response.usage = usage.or(response.usage.take());
         }
         Ok(None)
     }
 
-    /// The answer as a plain one would have been split: text with positions, and the images.
-    pub fn finish(self) -> Result<SplitBody, String> {
-        if self.images.is_empty() {
+    /// The answer, as a plain one would have been.
+    pub fn finish(self) -> Result<Decoded, String> {
+        if self.answer.images.is_empty() {
             return Err("the stream ended before any image was completed".into());
         }
-        let data: Vec<Value> = (0..self.images.len()).map(|i| json!({ "b64_json": i.to_string() })).collect();
-        let mut body = Map::new();
-        body.insert("created".into(), json!(self.created));
-        body.insert("data".into(), Value::Array(data));
-        body.extend(self.echoed);
-        Ok(SplitBody { text: Value::Object(body).to_string().into_bytes(), images: self.images })
+        Ok(self.answer)
     }
 }
 
@@ -155,11 +152,10 @@ mod tests {
         assert_eq!(answer.take(partial).unwrap(), Some((1, b"hi".to_vec())));
         let done = br#"{"type":"image_generation.completed","b64_json":"aGk=","created_at":5,"size":"1024x1024","usage":{"total_tokens":9}}"#;
         assert_eq!(answer.take(done).unwrap(), None);
-        let body = answer.finish().unwrap();
-        let response = super::super::response::parse_success(200, &body.text).unwrap();
+        let Decoded { response, images } = answer.finish().unwrap();
         assert_eq!((response.created, response.size.as_deref()), (5, Some("1024x1024")));
         assert_eq!(response.usage.map(|u| u.total_tokens), Some(9));
-        assert_eq!(body.images[0].as_deref().ok(), Some(&b"hi"[..]));
+        assert_eq!(images[0].as_ref().and_then(|i| i.as_deref().ok()), Some(&b"hi"[..]));
     }
 
     #[test]
