@@ -2,6 +2,7 @@
 //! retries with backoff, cancellation, and `url` results downloaded at once.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use reqwest::RequestBuilder;
@@ -42,10 +43,20 @@ pub enum Progress {
 pub struct RequestControl {
     pub cancel: CancellationToken,
     pub progress: Option<UnboundedSender<Progress>>,
+    /// Retries scheduled so far, kept here so a failed request's count is known without
+    /// watching its progress.
+    pub retries: Arc<AtomicU32>,
 }
 
 impl RequestControl {
+    pub fn retries(&self) -> u32 {
+        self.retries.load(Ordering::Relaxed)
+    }
+
     pub(super) fn report(&self, progress: Progress) {
+        if let Progress::RetryScheduled { retry, .. } = &progress {
+            self.retries.store(*retry, Ordering::Relaxed);
+        }
         if let Some(tx) = &self.progress {
             // A closed receiver means nobody watches any more; the request goes on.
             let _ = tx.send(progress);
@@ -381,7 +392,7 @@ impl Client {
     async fn download(&self, url: &str, ctl: &RequestControl) -> Result<Vec<u8>, ApiError> {
         let build = || self.download_http.get(url).timeout(self.cfg.request_timeout);
         // `Downloading` was reported; the download's own attempts are not request attempts.
-        let quiet = RequestControl { cancel: ctl.cancel.clone(), progress: None };
+        let quiet = RequestControl { cancel: ctl.cancel.clone(), ..RequestControl::default() };
         let read = |response| answer::read_capped(response, answer::IMAGE_BYTES_MAX, "the image");
         let (body, _) = self.send_with_retries(build, read, &quiet).await?;
         Ok(body)

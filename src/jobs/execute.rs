@@ -3,8 +3,6 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use tokio::sync::mpsc;
-
 use super::Folders;
 use crate::api::{ApiError, Client, ImagesResult, Progress, ReceivedImage, RequestControl};
 use crate::store::{
@@ -123,28 +121,12 @@ async fn execute_unguarded(
 ) -> JobOutcome {
     log_store_error(store.run_patiently(move |s| s.mark_running(id, now_ms())).await);
 
-    // Count retries on the way through, so the history has them even for failures.
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let watcher = ctl.progress.clone();
-    let counter = tokio::spawn(async move {
-        let mut retries = 0;
-        while let Some(event) = rx.recv().await {
-            if let Progress::RetryScheduled { retry, .. } = &event {
-                retries = *retry;
-            }
-            if let Some(watcher) = &watcher {
-                let _ = watcher.send(event);
-            }
-        }
-        retries
-    });
-    let inner = RequestControl { cancel: ctl.cancel.clone(), progress: Some(tx) };
     let sent = match request {
-        ImageRequest::Generate(r) => client.generate(r, &inner).await,
-        ImageRequest::Edit(r) => client.edit(r, &inner).await,
+        ImageRequest::Generate(r) => client.generate(r, &ctl).await,
+        ImageRequest::Edit(r) => client.edit(r, &ctl).await,
     };
-    drop(inner);
-    let retries = counter.await.unwrap_or(0);
+    // The history has the retries even for failures.
+    let retries = ctl.retries();
 
     match sent {
         Ok(mut result) => {

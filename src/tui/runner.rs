@@ -208,7 +208,7 @@ impl Runner {
                 self.send(AppEvent::JobStarted { id });
                 let (tx, rx) = mpsc::unbounded_channel();
                 let forward = tokio::spawn(self.clone().forward_progress(id, rx));
-                let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx) };
+                let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx), ..RequestControl::default() };
                 let outcome = jobs::execute(&self.client, &self.store, id, &request, &self.folders, ctl).await;
                 let _ = forward.await;
                 self.warm_saved(id, &outcome);
