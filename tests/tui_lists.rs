@@ -3,41 +3,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use imgtui::api::ModelTable;
 use imgtui::config::theme::Theme;
-use imgtui::store::{JobKind, JobStatus, JobSummary};
+use imgtui::store::JobStatus;
 use imgtui::tui::event::{AppEvent, Msg};
-use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::{Focus, State};
 use imgtui::tui::ui::{self, RenderInfo};
 use imgtui::tui::update::update;
+
+use common::tui::{state, summary};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn state_with_jobs(count: i64) -> State {
-    let mut s = State::new(
-        imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
-        Keymap::builtin(),
-        "gpt-image-1".into(),
-        "demo".into(),
-    );
-    let rows = (1..=count)
-        .rev()
-        .map(|id| JobSummary {
-            id,
-            created_at: id,
-            finished_at: None,
-            kind: JobKind::Generate,
-            status: JobStatus::Done,
-            model: "gpt-image-1".into(),
-            prompt: format!("prompt {id}"),
-            image_count: 1,
-            total_tokens: None,
-            error: None,
-            running_elsewhere: None,
-        })
-        .collect();
+    let mut s = state();
+    let rows = (1..=count).rev().map(|id| summary(id, JobStatus::Done)).collect();
     let generation = s.history.first_page().1;
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     s.focus = Focus::History;

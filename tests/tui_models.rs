@@ -4,12 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::api::lifecycle::Date;
 use imgtui::api::{GenerateRequest, ModelTable, Provider};
 use imgtui::catalog::{ListedModel, Listing, ListingSource, ModelCatalog};
 use imgtui::config::theme::Theme;
-use imgtui::store::{ImageRequest, JobKind, JobRecord, JobStatus};
+use imgtui::store::{JobKind, JobStatus};
 use imgtui::tui::event::{AppEvent, Command, Msg};
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::{Field, Focus, Overlay, Severity, State};
@@ -131,26 +133,7 @@ fn other_takes_a_typed_name_with_its_familys_rules_as_warnings() {
 #[test]
 fn a_rerun_of_a_shut_down_model_offers_the_replacement() {
     let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
-    let record = JobRecord {
-        id: 7,
-        created_at: 0,
-        started_at: None,
-        finished_at: None,
-        kind: JobKind::Generate,
-        status: JobStatus::Done,
-        request: ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "a fox")),
-        provider: "openai".into(),
-        base_url: "u".into(),
-        error: None,
-        http_status: None,
-        retries: 0,
-        usage: None,
-        revised_prompt: None,
-        response_meta: None,
-        parent_id: None,
-        inputs: vec![],
-        images: vec![],
-    };
+    let record = common::tui::record(7, GenerateRequest::new("gpt-image-1", "a fox"), vec![]);
     let commands = update(&mut s, Msg::App(AppEvent::Rerun(Box::new(record))));
     assert!(commands.is_empty(), "not sent: {commands:?}");
     let (notice, severity) = s.notice.clone().unwrap();

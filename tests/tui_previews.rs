@@ -3,27 +3,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use imgtui::api::ModelTable;
 use imgtui::preview::prepare::prepare_image;
 use imgtui::preview::{CellSize, Graphics, PreviewKey};
-use imgtui::store::{ImageRecord, ImageRequest, JobKind, JobRecord, JobStatus, JobSummary};
+use imgtui::store::{ImageRecord, JobStatus};
 use imgtui::tui::event::{AppEvent, Command, Msg};
-use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::{Focus, State};
 use imgtui::tui::update::update;
 
-fn state() -> State {
-    State::new(
-        imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
-        Keymap::builtin(),
-        "gpt-image-1".into(),
-        "demo http://127.0.0.1:1/v1".into(),
-    )
-}
+use common::tui::{record, state, summary};
 
 fn key_of(path: &str) -> PreviewKey {
     PreviewKey { path: path.into(), cols: 20, rows: 10, graphics: Graphics::Kitty }
@@ -41,19 +34,7 @@ fn ready(key: &PreviewKey) -> Msg {
 /// The state with jobs 1 and 2 in the history, job `selected` selected and its details loaded
 /// (one image, `/out/job-N.png`).
 fn with_job_selected(s: &mut State, selected: i64) {
-    let rows = [2, 1].map(|id| JobSummary {
-        id,
-        created_at: id,
-        finished_at: None,
-        kind: JobKind::Generate,
-        status: JobStatus::Done,
-        model: "gpt-image-1".into(),
-        prompt: format!("prompt {id}"),
-        image_count: 1,
-        total_tokens: None,
-        error: None,
-        running_elsewhere: None,
-    });
+    let rows = [2, 1].map(|id| summary(id, JobStatus::Done));
     let generation = s.history.first_page().1;
     update(s, Msg::App(AppEvent::HistoryPage { rows: rows.to_vec(), append: false, generation }));
     s.focus = Focus::History;
@@ -69,26 +50,7 @@ fn with_job_selected(s: &mut State, selected: i64) {
         bytes: 100,
         sha256: String::new(),
     };
-    let record = JobRecord {
-        id: selected,
-        created_at: selected,
-        started_at: None,
-        finished_at: None,
-        kind: JobKind::Generate,
-        status: JobStatus::Done,
-        request: ImageRequest::Generate(imgtui::api::GenerateRequest::new("gpt-image-1", "a fox")),
-        provider: "demo".into(),
-        base_url: String::new(),
-        error: None,
-        http_status: None,
-        retries: 0,
-        usage: None,
-        revised_prompt: None,
-        response_meta: None,
-        parent_id: None,
-        inputs: vec![],
-        images: vec![image],
-    };
+    let record = record(selected, imgtui::api::GenerateRequest::new("gpt-image-1", "a fox"), vec![image]);
     update(s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
 }
 

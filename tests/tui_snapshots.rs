@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -49,17 +51,11 @@ fn text(buffer: &Buffer) -> String {
 
 fn summary(id: i64, status: JobStatus, prompt: &str) -> JobSummary {
     JobSummary {
-        id,
-        created_at: id * 1000,
-        finished_at: None,
-        kind: JobKind::Generate,
-        status,
-        model: "gpt-image-1".into(),
         prompt: prompt.into(),
         image_count: if status == JobStatus::Done { 2 } else { 0 },
         total_tokens: (status == JobStatus::Done).then_some(2118),
         error: (status == JobStatus::Failed).then(|| "HTTP 429 Too Many Requests: slow down".into()),
-        running_elsewhere: None,
+        ..common::tui::summary(id, status)
     }
 }
 

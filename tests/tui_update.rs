@@ -2,22 +2,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use imgtui::api::ModelTable;
-use imgtui::store::{ImageRequest, JobKind, JobRecord, JobStatus, JobSummary};
+use imgtui::store::{ImageRequest, JobStatus, JobSummary};
 use imgtui::tui::event::{AppEvent, Command, Msg};
-use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::{Confirm, Field, Focus, Overlay, State};
 use imgtui::tui::update::update;
 
-fn state() -> State {
-    State::new(
-        imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
-        Keymap::builtin(),
-        "gpt-image-1".into(),
-        "demo http://127.0.0.1:1/v1".into(),
-    )
-}
+use common::tui::{record, state, summary};
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -29,46 +22,6 @@ fn ctrl(c: char) -> Msg {
 
 fn type_text(state: &mut State, text: &str) -> Vec<Command> {
     text.chars().flat_map(|c| update(state, key(KeyCode::Char(c)))).collect()
-}
-
-fn summary(id: i64, status: JobStatus) -> JobSummary {
-    JobSummary {
-        id,
-        created_at: id * 1000,
-        finished_at: None,
-        kind: JobKind::Generate,
-        status,
-        model: "gpt-image-1".into(),
-        prompt: format!("prompt {id}"),
-        image_count: 1,
-        total_tokens: Some(100),
-        error: None,
-        running_elsewhere: None,
-    }
-}
-
-/// A finished job with `request` and `images`.
-fn record(id: i64, request: imgtui::api::GenerateRequest, images: Vec<imgtui::store::ImageRecord>) -> JobRecord {
-    JobRecord {
-        id,
-        created_at: id * 1000,
-        started_at: None,
-        finished_at: None,
-        kind: JobKind::Generate,
-        status: JobStatus::Done,
-        request: ImageRequest::Generate(request),
-        provider: "demo".into(),
-        base_url: "u".into(),
-        error: None,
-        http_status: None,
-        retries: 0,
-        usage: None,
-        revised_prompt: None,
-        response_meta: None,
-        parent_id: None,
-        inputs: vec![],
-        images,
-    }
 }
 
 /// Selects the settings row for `field`.

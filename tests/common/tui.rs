@@ -1,0 +1,58 @@
+//! The app's state for tests of `update` and `render`: a fresh one on the demo provider, and
+//! history rows and job records to feed it.
+
+use imgtui::api::{GenerateRequest, ModelTable};
+use imgtui::store::{ImageRecord, ImageRequest, JobKind, JobRecord, JobStatus, JobSummary};
+use imgtui::tui::keymap::Keymap;
+use imgtui::tui::state::State;
+
+/// A fresh state: the built-in models on the demo provider, the built-in keys, gpt-image-1.
+pub fn state() -> State {
+    State::new(
+        imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
+        Keymap::builtin(),
+        "gpt-image-1".into(),
+        "demo http://127.0.0.1:1/v1".into(),
+    )
+}
+
+/// A history row of job `id` ("prompt ID", one image, 100 tokens).
+pub fn summary(id: i64, status: JobStatus) -> JobSummary {
+    JobSummary {
+        id,
+        created_at: id * 1000,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status,
+        model: "gpt-image-1".into(),
+        prompt: format!("prompt {id}"),
+        image_count: 1,
+        total_tokens: Some(100),
+        error: None,
+        running_elsewhere: None,
+    }
+}
+
+/// A finished job with `request` and `images`.
+pub fn record(id: i64, request: GenerateRequest, images: Vec<ImageRecord>) -> JobRecord {
+    JobRecord {
+        id,
+        created_at: id * 1000,
+        started_at: None,
+        finished_at: None,
+        kind: JobKind::Generate,
+        status: JobStatus::Done,
+        request: ImageRequest::Generate(request),
+        provider: "demo".into(),
+        base_url: "u".into(),
+        error: None,
+        http_status: None,
+        retries: 0,
+        usage: None,
+        revised_prompt: None,
+        response_meta: None,
+        parent_id: None,
+        inputs: vec![],
+        images,
+    }
+}
