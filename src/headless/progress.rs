@@ -8,10 +8,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use crate::api::Progress;
-use crate::jobs;
+use crate::jobs::{self, Phase, SPINNER};
 use crate::store::JobId;
-
-const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /// Also writes the partial images of a streamed answer (job `id`) into `out_dir/partials`;
 /// returns where they went once the job is over.
@@ -21,38 +19,38 @@ pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>, id: JobId, out_di
     let started = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let mut frame = 0;
-    let mut state = String::from("waiting for the server");
+    let mut phase = Phase::Running;
     loop {
         tokio::select! {
-            event = rx.recv() => match event {
-                Some(Progress::Attempt { number }) if number > 1 => state = format!("attempt {number}"),
-                Some(Progress::Attempt { .. }) => {}
-                Some(Progress::RetryScheduled { retry, wait, reason }) => {
-                    clear_line();
-                    let reason = crate::text::escape_controls(&reason);
-                    eprintln!("imgtui: retry {retry} in {:.1} s after: {reason}", wait.as_secs_f64());
-                    state = format!("waiting to retry ({retry})");
-                }
-                Some(Progress::Downloading { index, total }) => state = format!("downloading {}/{total}", index + 1),
-                Some(Progress::Partial { index, image }) => {
-                    let written = jobs::save_partial(out_dir.clone(), id, index, image).await;
-                    clear_line();
-                    match written {
-                        Ok(path) => {
-                            eprintln!("imgtui: partial image {} → {}", index + 1, path.display());
-                            partials.push(path);
-                        }
-                        Err(why) => eprintln!("imgtui: {why}"),
-                    }
-                    state = format!("partial image {} received", index + 1);
-                }
-                Some(Progress::Received { answer }) => state = format!("writing {} image(s)", answer.images.len()),
+            event = rx.recv() => {
                 // The job is over (every sender is gone): partials already received are written.
-                None => return partials,
-            },
+                let Some(progress) = event else { return partials };
+                if let Some(next) = Phase::after(&progress) {
+                    phase = next;
+                }
+                match progress {
+                    Progress::RetryScheduled { retry, wait, reason } => {
+                        clear_line();
+                        let reason = crate::text::escape_controls(&reason);
+                        eprintln!("imgtui: retry {retry} in {:.1} s after: {reason}", wait.as_secs_f64());
+                    }
+                    Progress::Partial { index, image } => {
+                        let written = jobs::save_partial(out_dir.clone(), id, index, image).await;
+                        clear_line();
+                        match written {
+                            Ok(path) => {
+                                eprintln!("imgtui: partial image {} → {}", index + 1, path.display());
+                                partials.push(path);
+                            }
+                            Err(why) => eprintln!("imgtui: {why}"),
+                        }
+                    }
+                    _ => {}
+                }
+            }
             _ = tick.tick(), if tty => {
                 frame = (frame + 1) % SPINNER.len();
-                eprint!("\r\x1b[2K{} {state}, {:.1} s", SPINNER[frame], started.elapsed().as_secs_f64());
+                eprint!("\r\x1b[2K{} {phase}, {:.1} s", SPINNER[frame], started.elapsed().as_secs_f64());
                 let _ = std::io::stderr().flush();
             }
         }

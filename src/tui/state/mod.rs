@@ -4,7 +4,6 @@ pub mod browser;
 mod field;
 pub mod form;
 pub mod history;
-mod phase;
 mod previews;
 mod scroll;
 
@@ -18,13 +17,13 @@ use std::path::PathBuf;
 use crate::api::validate::{self, Endpoint, InputFile};
 use crate::api::{EditRequest, FieldError, GenerateRequest, ModelSpec};
 use crate::catalog::ModelCatalog;
+pub use crate::jobs::Phase;
 use crate::preview::Graphics;
 use crate::store::{ImageRequest, JobId, JobRecord};
 use crate::tui::keymap::{Context, Keymap};
 pub use browser::{Browser, Target};
 pub use form::{Field, JobMode, SettingsForm};
 pub use history::HistoryView;
-pub use phase::Phase;
 pub use previews::Previews;
 pub use scroll::Scroll;
 

@@ -10,10 +10,9 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use super::{fit, pane, styled, width_of};
 use crate::config::theme::Theme;
+use crate::jobs::SPINNER;
 use crate::store::{JobStatus, JobSummary};
 use crate::tui::state::{Focus, LiveJob, State};
-
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Draws the list; returns how many rows it has room for.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<u16> {

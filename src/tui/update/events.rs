@@ -84,18 +84,11 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
 /// A running job's phase, from its progress.
 fn job_progress(state: &mut State, id: crate::store::JobId, progress: Progress) -> Vec<Command> {
     if let Some(job) = state.live.get_mut(&id) {
-        match progress {
-            Progress::Attempt { number } if number > 1 => job.phase = Phase::Attempt(number),
-            Progress::Attempt { .. } => {}
-            Progress::RetryScheduled { retry, wait, .. } => {
-                job.retries = retry;
-                job.phase = Phase::RetryIn { retry, wait };
-            }
-            Progress::Downloading { index, total } => {
-                job.phase = Phase::Downloading { index: index + 1, total };
-            }
-            Progress::Received { .. } => job.phase = Phase::Writing,
-            Progress::Partial { index, .. } => job.phase = Phase::Partial(index + 1),
+        if let Progress::RetryScheduled { retry, .. } = progress {
+            job.retries = retry;
+        }
+        if let Some(phase) = Phase::after(&progress) {
+            job.phase = phase;
         }
     }
     Vec::new()
