@@ -268,12 +268,8 @@ fn image_json(image: &ImageRecord, result: &crate::api::ImagesResult) -> Value {
 
 fn print_saved(saved: &[ImageRecord], result: &crate::api::ImagesResult) {
     for image in saved {
-        let size = match (image.width, image.height) {
-            (Some(w), Some(h)) => format!("{w}x{h} "),
-            _ => String::new(),
-        };
         let path = escape_controls(&image.path.display().to_string());
-        crate::outln!("saved {path} ({size}{}, {} bytes)", image.format_name(), image.bytes);
+        crate::outln!("saved {path} ({}, {} bytes)", image.size_and_format(), image.bytes);
     }
     if let Some(revised) = result.images.iter().find_map(|i| i.revised_prompt.as_deref()) {
         crate::outln!("revised prompt: {}", escape_controls(revised));

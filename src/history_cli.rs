@@ -257,15 +257,11 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
         crate::outln!("edit of   job {parent}");
     }
     for image in &r.images {
-        let size = match (image.width, image.height) {
-            (Some(w), Some(h)) => format!("{w}x{h} "),
-            _ => String::new(),
-        };
         crate::outln!(
-            "image {}   {} ({size}{}, {} bytes)",
+            "image {}   {} ({}, {} bytes)",
             image.index + 1,
             escape_controls(&image.path.display().to_string()),
-            image.format_name(),
+            image.size_and_format(),
             image.bytes
         );
     }

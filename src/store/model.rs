@@ -142,6 +142,14 @@ impl ImageRecord {
     pub fn format_name(&self) -> &'static str {
         self.format.map_or("unknown", ImageFormat::api_name)
     }
+
+    /// "1024x1024 png", or the format alone when the size is not known.
+    pub fn size_and_format(&self) -> String {
+        match (self.width, self.height) {
+            (Some(w), Some(h)) => format!("{w}x{h} {}", self.format_name()),
+            _ => self.format_name().to_string(),
+        }
+    }
 }
 
 /// One row of the history with everything about it.

@@ -42,14 +42,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     let [image_area, text_area] = Layout::vertical([Constraint::Length(image_height), Constraint::Min(0)]).areas(inner);
     let mut wanted = None;
     if let Some(image) = job.images.get(state.image_index) {
-        let dims = match (image.width, image.height) {
-            (Some(w), Some(h)) => format!("{w}x{h} "),
-            _ => String::new(),
-        };
         let exists = !state.missing_files.contains(&image.path);
         let caption = if exists {
-            let text =
-                format!("{dims}{} · {} · {}", image.format_name(), human_bytes(image.bytes), image.path.display());
+            let text = format!("{} · {} · {}", image.size_and_format(), human_bytes(image.bytes), image.path.display());
             styled(text, theme.muted())
         } else {
             styled(format!("the file is gone: {}", image.path.display()), theme.error())
