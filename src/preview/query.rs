@@ -54,11 +54,15 @@ fn read_until_da1(timeout: Duration) -> std::io::Result<Vec<u8>> {
 }
 
 fn has_da1(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(bytes);
-    text.match_indices("\x1b[?").any(|(at, _)| {
+    da1_params(&String::from_utf8_lossy(bytes)).is_some()
+}
+
+/// The parameters of the terminal's DA1 answer (`CSI ? 62 ; 4 c` → "62;4"), if it is there.
+fn da1_params(text: &str) -> Option<&str> {
+    text.match_indices("\x1b[?").find_map(|(at, _)| {
         let rest = &text[at + 3..];
         let params = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ';').count();
-        params > 0 && rest[params..].starts_with('c')
+        (params > 0 && rest[params..].starts_with('c')).then(|| &rest[..params])
     })
 }
 
@@ -66,10 +70,7 @@ fn has_da1(bytes: &[u8]) -> bool {
 pub fn parse_answers(bytes: &[u8]) -> Answers {
     let text = String::from_utf8_lossy(bytes);
     let kitty = text.contains("\x1b_Gi=31;OK");
-    let sixel = text.match_indices("\x1b[?").any(|(at, _)| {
-        let params: String = text[at + 3..].chars().take_while(|c| c.is_ascii_digit() || *c == ';').collect();
-        text[at + 3 + params.len()..].starts_with('c') && params.split(';').any(|p| p == "4")
-    });
+    let sixel = da1_params(&text).is_some_and(|params| params.split(';').any(|p| p == "4"));
     let name = text.find("\x1bP>|").map(|at| {
         let rest = &text[at + 4..];
         rest.split("\x1b\\").next().unwrap_or(rest).to_string()
