@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use crate::report;
-use crate::session::{Session, app, screen_contains};
+use crate::session::{Session, app, screen_contains, terminal_answers};
 
 pub fn run() {
     let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -37,7 +37,7 @@ pub fn run() {
 
     let mut cmd = app(data.path(), &["--graphics", "blocks", "--base-url", &base_url]);
     cmd.env("OPENAI_API_KEY", "sk-bench");
-    let app = Session::spawn(cmd, None);
+    let app = Session::spawn(cmd, Some(terminal_answers()));
     let long = Duration::from_secs(60);
     app.wait("the app", long, |out| screen_contains(&out.bytes, "Prompt"));
     app.send(b"big\x13"); // Ctrl-S

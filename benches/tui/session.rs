@@ -27,6 +27,19 @@ impl Output {
 /// Answers a terminal query: given all output so far, the bytes to send back, if any.
 pub type Responder = Box<dyn FnMut(&[u8]) -> Option<Vec<u8>> + Send>;
 
+/// Answers the app's start-up question as a dark kitty over SSH would (its background colour
+/// and DA1), once: a silent pty would cost the app its whole wait for an answer.
+pub fn terminal_answers() -> Responder {
+    let mut answered = false;
+    Box::new(move |out: &[u8]| {
+        if answered || find(out, b"\x1b[c", 0).is_none() {
+            return None;
+        }
+        answered = true;
+        Some(b"\x1b_Gi=31;OK\x1b\\\x1b]11;rgb:0000/0000/0000\x1b\\\x1b[?62;4c".to_vec())
+    })
+}
+
 pub struct Session {
     pub child: Box<dyn Child + Send + Sync>,
     pub pid: u32,

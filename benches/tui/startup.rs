@@ -8,14 +8,14 @@ use imgtui::api::GenerateRequest;
 use imgtui::store::{DoneOutcome, ImageRecord, ImageRequest, Store};
 
 use crate::report;
-use crate::session::{Session, app, find, screen_contains};
+use crate::session::{Session, app, find, screen_contains, terminal_answers};
 
 const JOBS: i64 = 10_000;
 
 pub fn run() {
     let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     history(data.path());
-    let app = Session::spawn(app(data.path(), &["--graphics", "kitty"]), None);
+    let app = Session::spawn(app(data.path(), &["--graphics", "kitty"]), Some(terminal_answers()));
     app.wait("the first frame", Duration::from_secs(30), |out| find(&out.bytes, b"Prompt", 0).is_some());
     let first_frame = {
         let out = app.output();

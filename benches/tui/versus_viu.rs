@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use portable_pty::CommandBuilder;
 
 use crate::report;
-use crate::session::{Output, Session, app, find, screen_contains};
+use crate::session::{Output, Session, app, find, screen_contains, terminal_answers};
 
 const RUNS: usize = 5;
 
@@ -68,7 +68,7 @@ fn app_runs(data: &Path, answered: &Arc<Mutex<Answered>>) -> (Vec<f64>, (u16, u1
     if let Ok(filter) = std::env::var("IMGTUI_LOG") {
         cmd.env("IMGTUI_LOG", filter);
     }
-    let app = Session::spawn(cmd, None);
+    let app = Session::spawn(cmd, Some(terminal_answers()));
     let long = Duration::from_secs(60);
     app.wait("the app", long, |out| screen_contains(&out.bytes, "Prompt"));
     app.send(b"a fox");
