@@ -208,6 +208,9 @@ impl BodySplitter {
         }
         let whole = bytes.len() / 4 * 4;
         self.decode(&bytes[..whole]);
+        if self.padded && whole < bytes.len() {
+            return self.fail("goes on after its padding".into());
+        }
         self.carry.extend_from_slice(&bytes[whole..]);
     }
 
@@ -284,10 +287,11 @@ mod tests {
     #[test]
     fn data_after_the_padding_is_refused_however_the_body_is_cut() {
         // Cut inside the padded group: the rest used to be decoded as if nothing was wrong.
-        let body = br#"{"data":[{"b64_json":"aGk=QUJD"}]}"#;
-        for chunk in 1..body.len() {
-            let images = split(body, chunk).images;
-            assert!(matches!(&images[..], [Err(_)]), "chunks of {chunk}: {images:?}");
+        for body in [&br#"{"data":[{"b64_json":"aGk=QUJD"}]}"#[..], br#"{"data":[{"b64_json":"QUJDaGk=A"}]}"#] {
+            for chunk in 1..=body.len() {
+                let images = split(body, chunk).images;
+                assert!(matches!(&images[..], [Err(_)]), "chunks of {chunk}: {images:?}");
+            }
         }
     }
 }
