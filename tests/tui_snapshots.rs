@@ -85,7 +85,7 @@ fn with_jobs(s: &mut State) {
         bytes: 412_310,
         sha256: "ab".into(),
     };
-    s.details = Some(JobRecord {
+    s.job.details = Some(JobRecord {
         id: 3,
         created_at: 3000,
         started_at: Some(3100),

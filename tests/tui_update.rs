@@ -438,9 +438,9 @@ fn the_help_scrolls_and_filters() {
     assert_eq!(s.overlay, Some(Overlay::Help));
     update(&mut s, key(KeyCode::Down));
     update(&mut s, key(KeyCode::PageDown));
-    assert_eq!(s.help_scroll, 11, "↓ then PgDn");
+    assert_eq!(s.help.scroll, 11, "↓ then PgDn");
     update(&mut s, key(KeyCode::Char('g')));
-    assert_eq!(s.help_scroll, 0);
+    assert_eq!(s.help.scroll, 0);
     update(&mut s, key(KeyCode::Char('/')));
     for c in "delete".chars() {
         update(&mut s, key(KeyCode::Char(c)));
@@ -455,7 +455,7 @@ fn the_help_scrolls_and_filters() {
         "{lines:?}"
     );
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!((s.overlay.clone(), s.help_filter.clone()), (Some(Overlay::Help), None), "Esc clears the filter first");
+    assert_eq!((s.overlay.clone(), s.help.filter.clone()), (Some(Overlay::Help), None), "Esc clears the filter first");
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.overlay, None);
 }
@@ -507,10 +507,10 @@ fn the_help_ends_at_its_last_page_so_the_first_up_after_g_moves() {
     s.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('?')));
     update(&mut s, key(KeyCode::Char('G')));
-    let end = s.help_scroll;
+    let end = s.help.scroll;
     assert!(end > 0 && end < 500, "{end}");
     update(&mut s, key(KeyCode::Up));
-    assert_eq!(s.help_scroll, end - 1);
+    assert_eq!(s.help.scroll, end - 1);
 }
 
 #[test]

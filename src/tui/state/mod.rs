@@ -115,14 +115,8 @@ pub struct State {
     pub warnings: Vec<FieldError>,
     pub history: HistoryView,
     pub live: HashMap<JobId, LiveJob>,
-    /// The selected job, in full, once loaded.
-    pub details: Option<JobRecord>,
-    /// Image files of `details` that were not on disk when it was loaded.
-    pub missing_files: Vec<std::path::PathBuf>,
-    /// Which of the selected job's images the preview shows.
-    pub image_index: usize,
-    /// Load the selected job into the form as soon as its details arrive.
-    pub load_when_ready: Option<JobId>,
+    /// The selected job in full, once loaded, and which of its images is shown.
+    pub job: JobView,
     pub notice: Option<(String, Severity)>,
     /// Shown at the top: a damaged history moved aside, a bad config.
     pub banner: Vec<String>,
@@ -139,11 +133,10 @@ pub struct State {
     pub endpoint: String,
     pub now: Instant,
     pub spinner: usize,
-    pub help_scroll: u16,
+    /// The help overlay's scroll and filter.
+    pub help: HelpView,
     /// The terminal's size (columns, rows), for what update must fit to it (the help's end).
     pub screen: (u16, u16),
-    /// The help's filter while "/" is typed into it: only bindings that mention it are shown.
-    pub help_filter: Option<String>,
     pub quit: bool,
     /// The file browser, while it is open.
     pub browser: Option<Browser>,
@@ -161,6 +154,27 @@ pub struct State {
     pub previews: Previews,
     /// Images received but not yet written anywhere (they wait in the runner's memory).
     pub unsaved: usize,
+}
+
+/// The selected job as the preview pane shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobView {
+    /// The selected job, in full, once loaded.
+    pub details: Option<JobRecord>,
+    /// Image files of `details` that were not on disk when it was loaded.
+    pub missing_files: Vec<std::path::PathBuf>,
+    /// Which of its images the preview shows.
+    pub image_index: usize,
+    /// Load the selected job into the form as soon as its details arrive.
+    pub load_when_ready: Option<JobId>,
+}
+
+/// The help overlay's place and filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HelpView {
+    pub scroll: u16,
+    /// The filter while "/" is typed into it: only bindings that mention it are shown.
+    pub filter: Option<String>,
 }
 
 impl State {
@@ -183,10 +197,7 @@ impl State {
             warnings: Vec::new(),
             history: HistoryView::default(),
             live: HashMap::new(),
-            details: None,
-            missing_files: Vec::new(),
-            image_index: 0,
-            load_when_ready: None,
+            job: JobView::default(),
             notice: None,
             banner: Vec::new(),
             demo_line: None,
@@ -196,9 +207,8 @@ impl State {
             endpoint,
             now: Instant::now(),
             spinner: 0,
-            help_scroll: 0,
+            help: HelpView::default(),
             screen: (80, 24),
-            help_filter: None,
             quit: false,
             browser: None,
             browser_dirs: HashMap::new(),
@@ -317,12 +327,12 @@ impl State {
                 _ => None,
             };
         }
-        let job = self.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
+        let job = self.job.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
         if job.images.is_empty() {
             return self.live_partial(job.id).map(|(_, path)| path.clone());
         }
-        let image = job.images.get(self.image_index)?;
-        (!self.missing_files.contains(&image.path)).then(|| image.path.clone())
+        let image = job.images.get(self.job.image_index)?;
+        (!self.job.missing_files.contains(&image.path)).then(|| image.path.clone())
     }
 
     /// A running job's newest partial image, if its answer streams.

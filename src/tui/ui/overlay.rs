@@ -69,7 +69,7 @@ pub enum HelpLine {
 /// Every binding of every context, with what it does, narrowed by the help's filter (a context
 /// stays when one of its lines matches).
 pub fn help_text(state: &State) -> Vec<HelpLine> {
-    let filter = state.help_filter.as_deref().unwrap_or_default().to_lowercase();
+    let filter = state.help.filter.as_deref().unwrap_or_default().to_lowercase();
     let mut lines = Vec::new();
     for context in Context::ALL {
         // One line per action, its keys together: "↑ k   move up".
@@ -169,14 +169,14 @@ pub fn help_last_page(state: &State, area: Rect) -> u16 {
 fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (popup, inner) = help_area(area);
     frame.render_widget(Clear, popup);
-    let title = match &state.help_filter {
+    let title = match &state.help.filter {
         Some(filter) => format!(" Keys matching \"{filter}▏\" (Esc clears) "),
         None => " Keys (↑/↓ PgUp/PgDn scroll, / filter, Esc closes) ".to_string(),
     };
     let block = pane(Line::from(title), true, theme);
     let lines = help_lines(state, theme, inner.width as usize);
     let last_page = lines.len().saturating_sub(inner.height as usize) as u16;
-    let text = Paragraph::new(lines).block(block).scroll((state.help_scroll.min(last_page), 0)).style(theme.base());
+    let text = Paragraph::new(lines).block(block).scroll((state.help.scroll.min(last_page), 0)).style(theme.base());
     frame.render_widget(text, popup);
 }
 

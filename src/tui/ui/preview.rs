@@ -20,10 +20,10 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
         return browser_file(state, browser, theme, frame, area);
     }
     let focused = state.focus == Focus::Preview && state.overlay.is_none();
-    let details = state.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id());
+    let details = state.job.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id());
     let title = match details {
         Some(d) if d.images.len() > 1 => {
-            format!(" Job #{} · image {}/{} ", d.id, state.image_index + 1, d.images.len())
+            format!(" Job #{} · image {}/{} ", d.id, state.job.image_index + 1, d.images.len())
         }
         Some(d) => format!(" Job #{} ", d.id),
         None => " Preview ".to_string(),
@@ -41,8 +41,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     let image_height = if has_image { (inner.height * 3 / 5).max(4) } else { 0 };
     let [image_area, text_area] = Layout::vertical([Constraint::Length(image_height), Constraint::Min(0)]).areas(inner);
     let mut wanted = None;
-    if let Some(image) = job.images.get(state.image_index) {
-        let exists = !state.missing_files.contains(&image.path);
+    if let Some(image) = job.images.get(state.job.image_index) {
+        let exists = !state.job.missing_files.contains(&image.path);
         let caption = if exists {
             let text = format!("{} · {} · {}", image.size_and_format(), human_bytes(image.bytes), image.path.display());
             styled(text, theme.muted())

@@ -34,7 +34,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             if state.history.receive(rows, append, generation) && state.selected_job_id() != before {
                 return selection_changed(state);
             }
-            if state.details.is_none() {
+            if state.job.details.is_none() {
                 return state.selected_job_id().map(Command::LoadDetails).into_iter().collect();
             }
             Vec::new()
@@ -122,13 +122,13 @@ fn details(
     // Only the selected job's details matter; an older answer is dropped.
     if state.selected_job_id() == Some(record.id) {
         let mut commands = Vec::new();
-        if state.load_when_ready.take() == Some(record.id) {
+        if state.job.load_when_ready.take() == Some(record.id) {
             load::load_into_form(state, &record);
             commands = load::inspect_inputs(state, &record);
         }
-        state.image_index = state.image_index.min(record.images.len().saturating_sub(1));
-        state.details = Some(*record);
-        state.missing_files = missing_files;
+        state.job.image_index = state.job.image_index.min(record.images.len().saturating_sub(1));
+        state.job.details = Some(*record);
+        state.job.missing_files = missing_files;
         return commands;
     }
     Vec::new()
@@ -141,8 +141,8 @@ fn deleted(state: &mut State, id: crate::store::JobId, problems: Vec<String>) ->
     } else {
         state.set_notice(format!("deleted job {id}; {}", problems.join("; ")), Severity::Warning);
     }
-    if state.details.as_ref().is_some_and(|d| d.id == id) {
-        state.details = None;
+    if state.job.details.as_ref().is_some_and(|d| d.id == id) {
+        state.job.details = None;
     }
     reload_history(state)
 }

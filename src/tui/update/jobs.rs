@@ -37,14 +37,14 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             None => Vec::new(),
         },
         Action::RerunJob => state.selected_job_id().map(Command::Rerun).into_iter().collect(),
-        Action::LoadJob => match (state.selected_job_id(), &state.details) {
+        Action::LoadJob => match (state.selected_job_id(), &state.job.details) {
             (Some(id), Some(details)) if details.id == id => {
                 let details = details.clone();
                 load::load_into_form(state, &details);
                 load::inspect_inputs(state, &details)
             }
             (Some(id), _) => {
-                state.load_when_ready = Some(id);
+                state.job.load_when_ready = Some(id);
                 vec![Command::LoadDetails(id)]
             }
             (None, _) => Vec::new(),
@@ -65,10 +65,10 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             None => Vec::new(),
         },
         Action::NextImage | Action::PrevImage => {
-            let count = state.details.as_ref().map_or(0, |d| d.images.len());
+            let count = state.job.details.as_ref().map_or(0, |d| d.images.len());
             if count > 1 {
                 let delta = if action == Action::NextImage { 1 } else { count - 1 };
-                state.image_index = (state.image_index + delta) % count;
+                state.job.image_index = (state.job.image_index + delta) % count;
             }
             Vec::new()
         }

@@ -7,10 +7,10 @@ use crate::store::{ImageRequest, JobRecord};
 
 /// "Edit this result": the selected job's shown image becomes the input of a new edit.
 pub(super) fn edit_result(state: &mut State) -> Vec<Command> {
-    let Some(job) = state.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id()) else {
+    let Some(job) = state.job.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id()) else {
         return Vec::new();
     };
-    let Some(image) = job.images.get(state.image_index) else {
+    let Some(image) = job.images.get(state.job.image_index) else {
         state.set_notice(format!("job {} has no image to edit", job.id), Severity::Warning);
         return Vec::new();
     };
@@ -26,7 +26,7 @@ pub(super) fn edit_result(state: &mut State) -> Vec<Command> {
     state.set_notice(
         format!(
             "editing job {id}'s image {}: describe the change, then {}",
-            state.image_index + 1,
+            state.job.image_index + 1,
             state.keymap.hint(crate::tui::keymap::Context::Prompt, crate::tui::action::Action::Submit)
         ),
         Severity::Info,

@@ -76,7 +76,7 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
     let context = state.context();
     // While the help's filter is typed, plain characters are text, not its scroll keys.
     if context == Context::Help
-        && let Some(filter) = state.help_filter.as_mut()
+        && let Some(filter) = state.help.filter.as_mut()
         && !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     {
         match event.code {
@@ -86,7 +86,7 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
             }
             _ => return on_key_unfiltered(state, event, context),
         }
-        state.help_scroll = 0;
+        state.help.scroll = 0;
         return Vec::new();
     }
     on_key_unfiltered(state, event, context)
@@ -167,17 +167,17 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Suspend => vec![Command::Suspend],
         Action::Help => {
             state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
-            state.help_scroll = 0;
-            state.help_filter = None;
+            state.help.scroll = 0;
+            state.help.filter = None;
             Vec::new()
         }
         Action::Search if state.overlay == Some(Overlay::Help) => {
-            state.help_filter = Some(String::new());
-            state.help_scroll = 0;
+            state.help.filter = Some(String::new());
+            state.help.scroll = 0;
             Vec::new()
         }
-        Action::Cancel if state.overlay == Some(Overlay::Help) && state.help_filter.is_some() => {
-            state.help_filter = None;
+        Action::Cancel if state.overlay == Some(Overlay::Help) && state.help.filter.is_some() => {
+            state.help.filter = None;
             Vec::new()
         }
         Action::FocusNext | Action::FocusPrev => cycle_focus(state, action),
@@ -299,7 +299,7 @@ fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
             // Never past the last page: the first ↑ after G moves.
             let (width, height) = state.screen;
             let last = crate::tui::ui::overlay::help_last_page(state, ratatui::layout::Rect::new(0, 0, width, height));
-            state.help_scroll = (state.help_scroll as isize + delta).clamp(0, last as isize) as u16;
+            state.help.scroll = (state.help.scroll as isize + delta).clamp(0, last as isize) as u16;
             Vec::new()
         }
         (_, Focus::Settings) => {
@@ -323,7 +323,7 @@ fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
 }
 
 pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {
-    state.image_index = 0;
+    state.job.image_index = 0;
     state.selected_job_id().map(Command::LoadDetails).into_iter().collect()
 }
 
