@@ -232,7 +232,8 @@ pub fn parse_latency(text: &str) -> Result<DemoLatency, String> {
         None => (ms(text), ms(text)),
     };
     match (low, high) {
-        (Ok(low), Ok(high)) => Ok(DemoLatency { low, high: high.max(low) }),
+        (Ok(low), Ok(high)) if low <= high => Ok(DemoLatency { low, high }),
+        (Ok(_), Ok(_)) => Err("MIN-MAX needs MIN at most MAX, e.g. 1000-3000".into()),
         _ => Err("expected N or MIN-MAX milliseconds, e.g. 0 or 1000-3000".into()),
     }
 }

@@ -194,16 +194,19 @@ fn bad_config_and_base_url_exit_2() {
 fn a_bad_demo_latency_is_refused_by_every_command_that_starts_a_demo_server() {
     // `serve-demo` used to start with its default latency instead.
     let data = tempfile::tempdir().unwrap();
+    let cases = [("1000-soon", "expected N or MIN-MAX milliseconds"), ("3000-1000", "MIN-MAX needs MIN at most MAX")];
     for args in [&["serve-demo"][..], &["--demo", "generate", "a fox"], &["--demo", "models"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_imgtui"))
-            .arg("--data-dir")
-            .arg(data.path())
-            .args(["--demo-latency-ms", "1000-soon"])
-            .args(args)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains("'--demo-latency-ms <MS>': expected N or MIN-MAX milliseconds"), "{args:?}: {stderr}");
+        for (value, rule) in cases {
+            let out = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+                .arg("--data-dir")
+                .arg(data.path())
+                .args(["--demo-latency-ms", value])
+                .args(args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {value}: {stderr}");
+            assert!(stderr.contains(&format!("'--demo-latency-ms <MS>': {rule}")), "{args:?}: {stderr}");
+        }
     }
 }
