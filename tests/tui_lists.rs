@@ -85,3 +85,15 @@ fn the_selected_row_wears_the_selection_colours_and_keeps_its_layout() {
     assert_eq!(column(&selected, "#4"), column(&other, "#3"), "same indent as the other rows");
     assert_eq!(column(&selected, "prompt 4"), column(&other, "prompt 3"));
 }
+
+#[test]
+fn page_down_and_up_move_by_the_rows_the_window_shows() {
+    let mut s = state_with_jobs(60);
+    let rows = shown_ids(&frame(&mut s)).len();
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)));
+    let window = shown_ids(&frame(&mut s));
+    assert_eq!(s.selected_job_id(), Some(60 - rows as i64), "a page down: the row after the window");
+    assert_eq!(window.last(), s.selected_job_id().as_ref(), "every row was seen on the way");
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE)));
+    assert_eq!(s.selected_job_id(), Some(60), "and back");
+}

@@ -25,6 +25,11 @@ impl Scroll {
         self.height
     }
 
+    /// Rows PgUp and PgDn move: the window's height, 10 before the first frame.
+    pub fn page(&self) -> isize {
+        if self.height == 0 { 10 } else { self.height as isize }
+    }
+
     /// The first row to draw in a window of `height` rows with `selected` in it: the kept
     /// offset, moved only as far as needed (also when this frame's height is new).
     pub fn offset_for(&self, selected: usize, height: usize) -> usize {

@@ -51,7 +51,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let Some(browser) = state.browser.as_mut() else { return Vec::new() };
     match action {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
-            browser.move_by(action.rows(15).unwrap_or(0));
+            let page = browser.scroll.page();
+            browser.move_by(action.rows(page).unwrap_or(0));
             want_facts(state)
         }
         Action::Cancel => {

@@ -293,7 +293,8 @@ fn confirm(state: &mut State) -> Vec<Command> {
 }
 
 fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
-    let Some(delta) = action.rows(10) else { return Vec::new() };
+    let page = if state.focus == Focus::History { state.history.scroll.page() } else { 10 };
+    let Some(delta) = action.rows(page) else { return Vec::new() };
     match (state.overlay.as_ref(), state.focus) {
         (Some(Overlay::Help), _) => {
             // Never past the last page: the first ↑ after G moves.
