@@ -323,3 +323,38 @@ fn the_folder_line_keeps_its_end_and_one_match_is_not_nothing() {
     assert!(text.contains("current-folder"), "the folder one is in: {text}");
     assert!(!text.contains("nothing matches"), "{text}");
 }
+
+#[test]
+fn the_path_line_starts_over_at_a_typed_slash_or_tilde_and_a_stale_message_goes() {
+    let dir = tree();
+    let mut s = state_in(dir.path());
+    let commands = open_browser(&mut s);
+    deliver_listing(&mut s, &commands);
+    let typed = |s: &State| s.browser.as_ref().unwrap().path_input.clone();
+    let type_in = |s: &mut State, text: &str| {
+        for c in text.chars() {
+            update(s, key(KeyCode::Char(c)));
+        }
+    };
+    update(&mut s, key(KeyCode::Char('/')));
+    assert_eq!(typed(&s), Some(format!("{}/", dir.path().display())), "opens on the folder shown");
+    // An absolute path typed over the prefill starts over, as in shells and editors.
+    type_in(&mut s, "/nowhere/");
+    assert_eq!(typed(&s).as_deref(), Some("/nowhere/"));
+    let commands = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(commands, [Command::ResolvePath("/nowhere/".into())]);
+    update(&mut s, Msg::App(AppEvent::PathResolved { path: "/nowhere".into(), kind: None }));
+    assert!(s.notice.as_ref().unwrap().0.contains("/nowhere does not exist"));
+    // `~` after a `/` starts from home; Ctrl-U clears the line.
+    update(&mut s, key(KeyCode::Char('/')));
+    type_in(&mut s, "~");
+    assert_eq!(typed(&s).as_deref(), Some("~"));
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    assert_eq!(typed(&s).as_deref(), Some(""));
+    // The next folder the browser goes to takes the old message away.
+    update(&mut s, key(KeyCode::Esc));
+    let sub = names(&s).iter().position(|n| n == "photos").expect("tree() has a photos folder");
+    s.browser.as_mut().unwrap().selected = sub;
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.notice, None, "a message about another path does not stay");
+}

@@ -35,6 +35,8 @@ pub fn open(state: &mut State, target: Target) -> Vec<Command> {
 
 fn go_to(state: &mut State, dir: PathBuf) -> Vec<Command> {
     let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    // What was said about the last folder or file no longer applies.
+    state.notice = None;
     let generation = browser.go_to(dir.clone());
     vec![Command::ListDir { dir, generation }]
 }
@@ -113,6 +115,7 @@ fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
         return Vec::new();
     }
     let Some(browser) = state.browser.take() else { return Vec::new() };
+    state.notice = None;
     state.browser_dirs.insert(browser.target.kind(), browser.dir.clone());
     let masks = browser.target == Target::Mask;
     match browser.target {
@@ -132,7 +135,11 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
     let plain = !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     if let Some(typed) = browser.path_input.as_mut() {
         match event.code {
+            // As in shells and editors: `/` after a `/` (the prefilled folder ends in one) or `~`
+            // starts a new path there.
+            KeyCode::Char(c @ ('/' | '~')) if plain && typed.ends_with('/') => *typed = c.to_string(),
             KeyCode::Char(c) if plain => typed.push(c),
+            KeyCode::Char('u') if event.modifiers == KeyModifiers::CONTROL => typed.clear(),
             KeyCode::Backspace => {
                 typed.pop();
             }
