@@ -358,3 +358,22 @@ fn the_path_line_starts_over_at_a_typed_slash_or_tilde_and_a_stale_message_goes(
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.notice, None, "a message about another path does not stay");
 }
+
+#[test]
+fn odd_names_are_shown_escaped_and_a_fifo_says_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_png(dir.path(), "new\nline.png", (8, 8), [1, 2, 3, 255], None);
+    let fifo = dir.path().join("pipe.png");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let mut s = state_in(dir.path());
+    let commands = open_browser(&mut s);
+    deliver_listing(&mut s, &commands);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| drop(imgtui::tui::ui::render(&s, &imgtui::config::theme::Theme::dark(), f))).unwrap();
+    let buffer = terminal.backend().buffer();
+    let screen: String =
+        (0..40).map(|y| (0..120).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
+    assert!(screen.contains("new\\nline.png"), "the newline is shown as \\n:\n{screen}");
+    let pipe = screen.lines().find(|l| l.contains("pipe.png")).unwrap();
+    assert!(pipe.contains("not a regular file"), "{pipe}");
+}

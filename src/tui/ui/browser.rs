@@ -32,7 +32,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     let filter = (!browser.filter.is_empty()).then(|| format!("  filter: {}▏", browser.filter));
     let room = (inner.width as usize).saturating_sub(filter.as_ref().map_or(0, |f| super::width_of(f)) + 16);
     // The end of the path is where one is: cut from the front.
-    let mut head = vec![styled(fit_tail(&browser.dir.display().to_string(), room.max(12)), theme.accent())];
+    let dir = crate::text::escape_controls(&browser.dir.display().to_string());
+    let mut head = vec![styled(fit_tail(&dir, room.max(12)), theme.accent())];
     if let Some(filter) = filter {
         head.push(styled(filter, theme.warning()));
     }
@@ -99,11 +100,14 @@ fn row_line(state: &State, browser: &Browser, theme: &Theme, row: &Row, width: u
                 (EntryKind::File, true) => "↪",
                 _ => " ",
             };
-            let name = if entry.kind == EntryKind::Dir { format!("{}/", entry.name) } else { entry.name.clone() };
+            // A name is not ours: a newline or an escape in it is shown escaped, never obeyed.
+            let shown = crate::text::escape_controls(&entry.name);
+            let name = if entry.kind == EntryKind::Dir { format!("{shown}/") } else { shown };
             let (detail, verdict) = match browser.facts.get(&entry.path) {
                 Some(file) => describe(state, browser, file),
                 None if entry.kind == EntryKind::File => (human_bytes(entry.bytes), None),
                 None if entry.kind == EntryKind::BrokenLink => ("broken link".into(), None),
+                None if entry.kind == EntryKind::Other => ("not a regular file".into(), None),
                 None => (String::new(), None),
             };
             (icon.to_string(), name, detail, verdict)

@@ -56,8 +56,13 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             theme.base()
         };
+        // The add row under image rows needs no name; alone, it is the edit's images.
+        let label = match field {
+            Field::AddImage if state.form.images.is_empty() => "Images".to_string(),
+            _ => field.label(),
+        };
         let mut spans = vec![
-            styled(format!(" {:<12}", field.label()), if selected { theme.title(true) } else { theme.muted() }),
+            styled(format!(" {label:<12}"), if selected { theme.title(true) } else { theme.muted() }),
             styled(format!("‹ {value} ›"), value_style),
         ];
         if !applies {
