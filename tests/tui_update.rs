@@ -526,3 +526,14 @@ fn a_delete_typed_ahead_meets_the_next_job_not_the_deleted_one() {
     update(&mut s, key(KeyCode::Char('d')));
     assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::DeleteJob(3))));
 }
+
+#[test]
+fn backspace_on_the_model_row_goes_back_to_the_model_imgtui_started_with() {
+    let mut s = state();
+    select_field(&mut s, Field::Model);
+    update(&mut s, key(KeyCode::Right));
+    assert_ne!(s.form.model, "gpt-image-1", "→ changed the model");
+    update(&mut s, key(KeyCode::Backspace));
+    let (default, _) = s.catalog.default_model(None);
+    assert_eq!(s.form.model, default, "Backspace: the catalog's default again");
+}

@@ -216,8 +216,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::ResetValue => {
-            state.form.reset_selected(&state.catalog);
-            state.revalidate();
+            models::reset(state);
             Vec::new()
         }
         Action::Search => {

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::super::event::Command;
 use super::super::state::form::Cycled;
-use super::super::state::{Overlay, Severity, State};
+use super::super::state::{Field, Overlay, Severity, State};
 use crate::api::lifecycle::Lifecycle;
 use crate::catalog::Listing;
 use crate::store::JobRecord;
@@ -22,6 +22,22 @@ pub(super) fn cycle(state: &mut State, delta: isize) {
         }
         Cycled::AskModelName => state.overlay = Some(Overlay::ModelName(String::new())),
         Cycled::AskCustomSize => state.overlay = Some(Overlay::CustomSize(String::new())),
+    }
+    state.revalidate();
+}
+
+/// Backspace on a row: its default. The Model row's is the model imgtui starts with (the
+/// config's `default_model`, else the catalog's choice).
+pub(super) fn reset(state: &mut State) {
+    if state.form.selected_field(Some(state.spec())) == Field::Model {
+        let (model, _) = state.catalog.default_model(state.configured_model.as_deref());
+        if model != state.form.model {
+            for notice in state.form.switch_model(model, &state.catalog.clone()) {
+                state.set_notice(notice, Severity::Warning);
+            }
+        }
+    } else {
+        state.form.reset_selected(&state.catalog);
     }
     state.revalidate();
 }
