@@ -75,6 +75,8 @@ fn submit_is_refused_until_problems_are_fixed() {
     let errors: Vec<_> = s.errors_for("output_compression").map(|e| e.message.clone()).collect();
     assert_eq!(errors, ["100 needs output_format jpeg or webp (output_format is png)"]);
     assert!(update(&mut s, ctrl('s')).is_empty());
+    let notice = &s.notice.as_ref().unwrap().0;
+    assert!(notice.ends_with("(output_compression)"), "the rows are named, as they may be out of sight: {notice}");
     update(&mut s, key(KeyCode::Backspace)); // back to the default
     assert!(s.errors.is_empty());
     assert_eq!(update(&mut s, ctrl('s')).len(), 1);

@@ -242,7 +242,18 @@ fn submit(state: &mut State) -> Vec<Command> {
             problems += 1;
             state.errors.push(crate::api::FieldError::new("prompt", "is empty; describe the image you want"));
         }
-        state.set_notice(format!("not sent: fix the {problems} problem(s) shown in red first"), Severity::Error);
+        // Named, as a row may be out of sight on a small terminal.
+        let mut fields: Vec<&str> = Vec::new();
+        for error in &state.errors {
+            if !fields.contains(&error.field) {
+                fields.push(error.field);
+            }
+        }
+        let which = fields.join(", ");
+        state.set_notice(
+            format!("not sent: fix the {problems} problem(s) shown in red first ({which})"),
+            Severity::Error,
+        );
         state.refusal_shown = true;
         return Vec::new();
     }
