@@ -63,11 +63,9 @@ pub enum Mode {
 
 impl Engine {
     pub async fn start(global: &GlobalArgs, mode: Mode) -> Result<Self, StartError> {
-        let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
+        let paths = Paths::of(global);
         let mut notices = Vec::new();
-        let loaded = Config::load(&paths.config_file, global.config.is_some())
-            .and_then(|config| config.model_table(&paths.config_file).map(|models| (config, models)));
-        let (config, models) = match loaded {
+        let (config, models) = match Config::load_with_models(&paths, global.config.is_some()) {
             Ok(loaded) => loaded,
             Err(e) if mode == Mode::Interactive => {
                 notices.push(format!("{e}; using the default settings"));

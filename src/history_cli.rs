@@ -15,7 +15,7 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
     if let Some(HistoryAction::Rerun { id, output, force_model }) = args.action {
         return rerun(global, id, output, force_model).await;
     }
-    let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
+    let paths = Paths::of(global);
     let config = match Config::load(&paths.config_file, global.config.is_some()) {
         Ok(config) => config,
         Err(e) => return invalid(&e.to_string()),

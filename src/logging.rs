@@ -10,7 +10,7 @@ use crate::cli::GlobalArgs;
 use crate::config::Paths;
 
 pub fn init(global: &GlobalArgs) {
-    let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
+    let paths = Paths::of(global);
     if std::fs::create_dir_all(&paths.state_dir).is_err() {
         return; // No log is better than no app.
     }

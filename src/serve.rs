@@ -7,11 +7,9 @@ use crate::config::{Config, Paths};
 use crate::demo::{DemoConfig, DemoServer};
 
 pub async fn run(global: &GlobalArgs, args: ServeDemoArgs) -> ExitCode {
-    let paths = Paths::resolve(global.config.clone(), global.data_dir.clone());
-    let models = match Config::load(&paths.config_file, global.config.is_some())
-        .and_then(|c| c.model_table(&paths.config_file))
-    {
-        Ok(models) => models,
+    let paths = Paths::of(global);
+    let models = match Config::load_with_models(&paths, global.config.is_some()) {
+        Ok((_, models)) => models,
         Err(e) => {
             eprintln!("imgtui: {e}");
             return ExitCode::from(2);

@@ -59,6 +59,14 @@ impl Config {
         })
     }
 
+    /// The config file `paths` name (it must exist when `--config` named it) and the model
+    /// table with its `[models]` applied: what every command that sends requests starts from.
+    pub fn load_with_models(paths: &Paths, named: bool) -> Result<(Self, ModelTable), ConfigError> {
+        let config = Self::load(&paths.config_file, named)?;
+        let models = config.model_table(&paths.config_file)?;
+        Ok((config, models))
+    }
+
     /// The built-in model table with this config's `[models]` applied.
     pub fn model_table(&self, path: &Path) -> Result<ModelTable, ConfigError> {
         let mut table = ModelTable::builtin();
@@ -83,6 +91,11 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// From `--config` and `--data-dir`, else the platform's folders.
+    pub fn of(global: &crate::cli::GlobalArgs) -> Self {
+        Self::resolve(global.config.clone(), global.data_dir.clone())
+    }
+
     pub fn resolve(config_file: Option<PathBuf>, data_dir: Option<PathBuf>) -> Self {
         let dirs = directories::ProjectDirs::from("", "", "imgtui");
         let fallback = || std::env::temp_dir().join("imgtui");
