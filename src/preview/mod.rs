@@ -9,7 +9,9 @@ pub mod placer;
 pub mod prepare;
 pub mod query;
 pub mod warm;
+pub mod zoom;
 
 pub use graphics::{Detection, Graphics};
 pub use prepare::{CellSize, Prepared, PreviewKey};
 pub use warm::WarmPixels;
+pub use zoom::Zoom;

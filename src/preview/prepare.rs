@@ -15,6 +15,8 @@ pub struct PreviewKey {
     pub cols: u16,
     pub rows: u16,
     pub graphics: Graphics,
+    /// Fitted, or a zoomed crop.
+    pub zoom: super::Zoom,
 }
 
 /// Pixels per terminal cell.
@@ -67,12 +69,16 @@ pub fn prepare(key: &PreviewKey, cell: CellSize) -> Result<Prepared, String> {
 }
 
 pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Result<Prepared, String> {
-    let (iw, ih) = img.dimensions();
-    if iw == 0 || ih == 0 || key.cols == 0 || key.rows == 0 {
+    let source = img.dimensions();
+    if source.0 == 0 || source.1 == 0 || key.cols == 0 || key.rows == 0 {
         return Err("nothing to show".into());
     }
     let (cw, ch) = (f64::from(cell.width), f64::from(cell.height));
     let (area_w, area_h) = (f64::from(key.cols) * cw, f64::from(key.rows) * ch);
+    // Zoomed: the crop is what is fitted.
+    let cropped = key.zoom.crop(img, (area_w, area_h));
+    let img = cropped.as_ref().unwrap_or(img);
+    let (iw, ih) = img.dimensions();
     let scale = (area_w / f64::from(iw)).min(area_h / f64::from(ih));
     let (fw, fh) = ((f64::from(iw) * scale).max(1.0), (f64::from(ih) * scale).max(1.0));
     let cols = ((fw / cw).round() as u16).clamp(1, key.cols);
@@ -86,7 +92,7 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
         offset_y,
         pixels: None,
         payload: Vec::new(),
-        source: (iw, ih),
+        source,
     };
     match key.graphics {
         Graphics::Blocks => {
@@ -137,7 +143,7 @@ mod tests {
     #[test]
     fn fits_wide_images_centred_with_aspect_kept() {
         let img = RgbaImage::new(1536, 1024);
-        let key = PreviewKey { path: "x".into(), cols: 60, rows: 20, graphics: Graphics::Blocks };
+        let key = PreviewKey { path: "x".into(), cols: 60, rows: 20, graphics: Graphics::Blocks, zoom: Default::default() };
         let p = prepare_image(&key, &img, CellSize { width: 10, height: 20 }).unwrap();
         // 600x400 px of area: the 3:2 image fills the height (400 px = 20 rows) and 600 px wide.
         assert_eq!((p.cols, p.rows, p.offset_x, p.offset_y), (60, 20, 0, 0));

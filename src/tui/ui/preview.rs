@@ -79,7 +79,13 @@ fn image_box(
         return None;
     }
     let key =
-        PreviewKey { path: path.clone(), cols: pixels_area.width, rows: pixels_area.height, graphics: state.graphics };
+        PreviewKey {
+            path: path.clone(),
+            cols: pixels_area.width,
+            rows: pixels_area.height,
+            graphics: state.graphics,
+            zoom: Default::default(),
+        };
     if let Some(error) = state.previews.error_for(&key) {
         frame.render_widget(
             Paragraph::new(styled(error.to_string(), theme.warning())).wrap(Wrap { trim: true }),
