@@ -46,7 +46,8 @@ fn preview(c: &mut Criterion) {
     }
     // A fresh answer's first image arrives decoded (`WarmPixels`): only fit and encode remain.
     let decoded = image::open(&path).map(image::DynamicImage::into_rgba8).unwrap_or_default();
-    let key = PreviewKey { path: path.clone(), cols: 60, rows: 20, graphics: Graphics::Kitty, zoom: Default::default() };
+    let key =
+        PreviewKey { path: path.clone(), cols: 60, rows: 20, graphics: Graphics::Kitty, zoom: Default::default() };
     c.bench_function("fit+encode of pixels decoded while written, kitty", |b| {
         b.iter(|| black_box(prepare_image(&key, &decoded, cell)))
     });

@@ -84,16 +84,8 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
     let cols = ((fw / cw).round() as u16).clamp(1, key.cols);
     let rows = ((fh / ch).round() as u16).clamp(1, key.rows);
     let (offset_x, offset_y) = ((key.cols - cols) / 2, (key.rows - rows) / 2);
-    let mut prepared = Prepared {
-        key: key.clone(),
-        cols,
-        rows,
-        offset_x,
-        offset_y,
-        pixels: None,
-        payload: Vec::new(),
-        source,
-    };
+    let mut prepared =
+        Prepared { key: key.clone(), cols, rows, offset_x, offset_y, pixels: None, payload: Vec::new(), source };
     match key.graphics {
         Graphics::Blocks => {
             prepared.pixels = Some(fit_pixels(img, u32::from(cols), u32::from(rows) * 2));
@@ -143,7 +135,8 @@ mod tests {
     #[test]
     fn fits_wide_images_centred_with_aspect_kept() {
         let img = RgbaImage::new(1536, 1024);
-        let key = PreviewKey { path: "x".into(), cols: 60, rows: 20, graphics: Graphics::Blocks, zoom: Default::default() };
+        let key =
+            PreviewKey { path: "x".into(), cols: 60, rows: 20, graphics: Graphics::Blocks, zoom: Default::default() };
         let p = prepare_image(&key, &img, CellSize { width: 10, height: 20 }).unwrap();
         // 600x400 px of area: the 3:2 image fills the height (400 px = 20 rows) and 600 px wide.
         assert_eq!((p.cols, p.rows, p.offset_x, p.offset_y), (60, 20, 0, 0));

@@ -18,6 +18,7 @@ pub enum Context {
     Settings,
     History,
     Preview,
+    Viewer,
     Search,
     Browser,
     Path,
@@ -26,12 +27,13 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Global,
         Self::Prompt,
         Self::Settings,
         Self::History,
         Self::Preview,
+        Self::Viewer,
         Self::Browser,
         Self::Path,
         Self::Search,
@@ -46,6 +48,7 @@ impl Context {
             Self::Settings => "settings",
             Self::History => "history",
             Self::Preview => "preview",
+            Self::Viewer => "viewer",
             Self::Search => "search",
             Self::Browser => "browser",
             Self::Path => "path",

@@ -6,6 +6,7 @@ pub mod form;
 pub mod history;
 mod previews;
 mod scroll;
+mod viewer;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -26,6 +27,7 @@ pub use form::{Field, JobMode, SettingsForm};
 pub use history::HistoryView;
 pub use previews::Previews;
 pub use scroll::Scroll;
+pub use viewer::Viewer;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
@@ -138,6 +140,8 @@ pub struct State {
     /// The terminal's size (columns, rows), for what update must fit to it (the help's end).
     pub screen: (u16, u16),
     pub quit: bool,
+    /// The full-screen viewer, while it is open (over the panes and the browser).
+    pub viewer: Option<Viewer>,
     /// The file browser, while it is open.
     pub browser: Option<Browser>,
     /// The last directory picked from, per kind of input.
@@ -210,6 +214,7 @@ impl State {
             help: HelpView::default(),
             screen: (80, 24),
             quit: false,
+            viewer: None,
             browser: None,
             browser_dirs: HashMap::new(),
             start_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
@@ -307,6 +312,7 @@ impl State {
             Some(Overlay::Confirm(_)) => Context::Confirm,
             // A one-line text input, with the search box's keys.
             Some(Overlay::ModelName(_) | Overlay::CustomSize(_)) => Context::Search,
+            None if self.viewer.is_some() => Context::Viewer,
             None if self.browser.as_ref().is_some_and(|b| b.path_input.is_some()) => Context::Path,
             None if self.browser.is_some() => Context::Browser,
             None if self.focus == Focus::History && self.history.searching => Context::Search,

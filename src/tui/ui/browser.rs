@@ -150,7 +150,7 @@ fn describe(state: &State, browser: &Browser, file: &InputFile) -> (String, Opti
 }
 
 /// `text` in `width` columns, cut at its start (`…/photos/2026`).
-fn fit_tail(text: &str, width: usize) -> String {
+pub(super) fn fit_tail(text: &str, width: usize) -> String {
     let text = crate::text::escape_controls(text);
     if super::width_of(&text) <= width {
         return text;

@@ -6,6 +6,7 @@ mod history;
 pub mod overlay;
 pub(super) mod preview;
 mod status;
+mod viewer;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -40,6 +41,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
         let text = format!("terminal too small: {}x{}, imgtui needs {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height);
         frame.render_widget(Paragraph::new(text).style(theme.warning()).wrap(Wrap { trim: true }), area);
         return RenderInfo::default();
+    }
+    if let Some(viewer) = &state.viewer {
+        let preview = viewer::render(state, viewer, theme, frame, area);
+        overlay::render(state, theme, frame, area);
+        return RenderInfo { preview, ..RenderInfo::default() };
     }
     let banner_height = status::banner_height(state, area.width).min(area.height / 4);
     let message_height = status::message_height(state, area.width);

@@ -10,7 +10,7 @@ use super::{pane, styled};
 use crate::config::theme::Theme;
 use crate::preview::blocks::HalfBlocks;
 use crate::preview::placer::Wanted;
-use crate::preview::{Graphics, PreviewKey};
+use crate::preview::{Graphics, PreviewKey, Zoom};
 use crate::store::{ImageRequest, JobRecord};
 use crate::tui::state::{Focus, State};
 
@@ -58,9 +58,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     wanted
 }
 
-/// A framed image with a caption under it. Half-blocks are drawn here; for the escape-code
-/// protocols the image's cells are marked skip (ratatui never draws over the pixels) and the
-/// placer is told what to show.
+/// A framed image with a caption under it.
 fn image_box(
     state: &State,
     theme: &Theme,
@@ -74,18 +72,30 @@ fn image_box(
     frame.render_widget(frame_block, area);
     let [pixels_area, caption_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     frame.render_widget(Paragraph::new(caption), caption_area);
-    let path = path?;
+    picture(state, theme, frame, pixels_area, path?, Zoom::FIT)
+}
+
+/// The image at `path` in `pixels_area`, fitted or zoomed. Half-blocks are drawn here; for the
+/// escape-code protocols the cells are marked skip (ratatui never draws over the pixels) and
+/// the placer is told what to show.
+pub(super) fn picture(
+    state: &State,
+    theme: &Theme,
+    frame: &mut Frame,
+    pixels_area: Rect,
+    path: &std::path::Path,
+    zoom: Zoom,
+) -> Option<Wanted> {
     if state.graphics == Graphics::None || pixels_area.width < 2 || pixels_area.height < 1 || state.overlay.is_some() {
         return None;
     }
-    let key =
-        PreviewKey {
-            path: path.clone(),
-            cols: pixels_area.width,
-            rows: pixels_area.height,
-            graphics: state.graphics,
-            zoom: Default::default(),
-        };
+    let key = PreviewKey {
+        path: path.to_path_buf(),
+        cols: pixels_area.width,
+        rows: pixels_area.height,
+        graphics: state.graphics,
+        zoom,
+    };
     if let Some(error) = state.previews.error_for(&key) {
         frame.render_widget(
             Paragraph::new(styled(error.to_string(), theme.warning())).wrap(Wrap { trim: true }),
@@ -120,7 +130,7 @@ fn image_box(
     Some(Wanted { key, area: pixels_area })
 }
 
-fn detail_lines(job: &JobRecord, theme: &Theme) -> Vec<Line<'static>> {
+pub(super) fn detail_lines(job: &JobRecord, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let label = |name: &str| styled(format!("{name:<9}"), theme.muted());
     let status = format!("{} {}", job.kind.as_str(), job.status);

@@ -122,7 +122,8 @@ fn footer_keys(state: &State) -> String {
         Context::History => {
             &[Action::Search, Action::LoadJob, Action::RerunJob, Action::CancelJob, Action::DeleteJob, Action::Help]
         }
-        Context::Preview => &[Action::NextImage, Action::FocusNext, Action::Help, Action::Quit],
+        Context::Preview => &[Action::NextImage, Action::View, Action::FocusNext, Action::Help],
+        Context::Viewer => &[Action::NextImage, Action::Down, Action::ToggleInfo, Action::ZoomIn, Action::Cancel],
         Context::Search => &[Action::Confirm, Action::Cancel],
         Context::Browser => &[Action::Confirm, Action::ParentDir, Action::OpenPath, Action::Cancel],
         Context::Path => &[Action::Confirm, Action::Complete, Action::Cancel],

@@ -42,7 +42,7 @@ fn go_to(state: &mut State, dir: PathBuf) -> Vec<Command> {
 }
 
 /// Facts for the rows around the selection that are not known yet.
-fn want_facts(state: &mut State) -> Vec<Command> {
+pub(super) fn want_facts(state: &mut State) -> Vec<Command> {
     let Some(browser) = state.browser.as_mut() else { return Vec::new() };
     let from = browser.selected.saturating_sub(FACTS_WINDOW / 3);
     let paths = browser.wanted_facts(from, FACTS_WINDOW);
@@ -158,6 +158,8 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
             None => Vec::new(),
         },
         KeyCode::Char('/') if plain && browser.filter.is_empty() => on_action(state, Action::OpenPath),
+        // With an empty filter, as `.`, `~` and `/`: the highlighted image, full screen.
+        KeyCode::Char('v') if plain && browser.filter.is_empty() => super::viewer::open(state),
         KeyCode::Char(c) if plain => {
             browser.filter.push(c);
             // Land on the first match.

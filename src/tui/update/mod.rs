@@ -9,7 +9,9 @@ mod jobs;
 mod load;
 mod models;
 mod undo;
+mod viewer;
 
+use browser::want_facts as want_browser_facts;
 pub use undo::UndoLog;
 
 use super::action::Action;
@@ -95,6 +97,7 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
 fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Vec<Command> {
     let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
     match (action, context) {
+        (Some(action), Context::Viewer) => viewer::on_action(state, action),
         (Some(action), Context::Browser | Context::Path) => browser::on_action(state, action),
         (None, Context::Browser | Context::Path) => browser::on_key(state, event),
         (Some(action), _) => on_action(state, action),
@@ -160,7 +163,7 @@ pub fn reload_history(state: &mut State) -> Vec<Command> {
     vec![Command::LoadHistory { query, append: false, generation }]
 }
 
-fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::Submit => submit(state),
         Action::Quit => quit(state),
@@ -210,6 +213,8 @@ fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::ParentDir | Action::OpenPath | Action::Complete => Vec::new(),
+        Action::View => viewer::open(state),
+        Action::ToggleInfo | Action::ZoomIn | Action::ZoomOut | Action::ZoomFit => Vec::new(),
         Action::NextValue | Action::PrevValue => {
             let delta = if action == Action::NextValue { 1 } else { -1 };
             models::cycle(state, delta);
@@ -302,7 +307,7 @@ fn confirm(state: &mut State) -> Vec<Command> {
     }
 }
 
-fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
+pub(super) fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
     let page = if state.focus == Focus::History { state.history.scroll.page() } else { 10 };
     let Some(delta) = action.rows(page) else { return Vec::new() };
     match (state.overlay.as_ref(), state.focus) {

@@ -1,0 +1,96 @@
+//! The full-screen viewer: the picture on the whole terminal but one row (what it is, where
+//! it is, the keys), with the job's prompt, parameters and tokens under it on `i`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::{fit, preview, styled, width_of};
+use crate::config::theme::Theme;
+use crate::preview::placer::Wanted;
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
+use crate::tui::state::{State, Viewer};
+
+/// Draws the viewer over everything; returns the picture for the placer.
+pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Wanted> {
+    frame.render_widget(Block::new().style(theme.base()), area);
+    let job = state.job.details.as_ref().filter(|d| state.browser.is_none() && Some(d.id) == state.selected_job_id());
+    let info_lines = match (viewer.info, job) {
+        (true, Some(job)) => preview::detail_lines(job, theme),
+        _ => Vec::new(),
+    };
+    // The info panel takes what it needs, up to a third of the screen.
+    let info_height = if info_lines.is_empty() { 0 } else { (info_lines.len() as u16 + 1).min(area.height / 3) };
+    let [picture_area, info_area, status_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(info_height), Constraint::Length(1)]).areas(area);
+    if info_height > 0 {
+        let panel = Paragraph::new(info_lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::TOP).border_style(theme.border(false)));
+        frame.render_widget(panel, info_area);
+    }
+    status_row(state, viewer, theme, frame, status_area);
+    let path = state.preview_path()?;
+    preview::picture(state, theme, frame, picture_area, &path, viewer.zoom)
+}
+
+/// "#12 · gpt-image-1 · 1536x1024 png · 2/4 · zoom 2x · file" and the keys, or a notice.
+fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut parts: Vec<String> = Vec::new();
+    match state.job.details.as_ref().filter(|_| state.browser.is_none()) {
+        Some(job) => {
+            parts.push(format!("#{}", job.id));
+            parts.push(job.request.model().to_string());
+            if let Some(image) = job.images.get(state.job.image_index) {
+                parts.push(image.size_and_format());
+                if job.images.len() > 1 {
+                    parts.push(format!("{}/{}", state.job.image_index + 1, job.images.len()));
+                }
+            }
+        }
+        None => parts.push("file".to_string()),
+    }
+    if !viewer.zoom.is_fit() {
+        parts.push(format!("zoom {}x", viewer.zoom.factor()));
+    }
+    let k = |action| state.keymap.hint(Context::Viewer, action);
+    let move_keys = if viewer.zoom.is_fit() { "image" } else { "move" };
+    let keys = format!(
+        "{}/{} {move_keys} · {} info · {}/{} zoom · {} back ",
+        k(Action::PrevImage),
+        k(Action::NextImage),
+        k(Action::ToggleInfo),
+        k(Action::ZoomIn),
+        k(Action::ZoomOut),
+        k(Action::Cancel)
+    );
+    // What is shown comes first; then a notice or the keys, then the file, as room allows.
+    let width = area.width as usize;
+    let left = fit(&format!(" {}", parts.join(" · ")), width);
+    let right = match &state.notice {
+        Some((text, _)) => crate::text::escape_controls(text),
+        None => keys,
+    };
+    let room = width.saturating_sub(width_of(&left) + 2);
+    let right = if state.notice.is_some() {
+        fit(&right, room)
+    } else if width_of(&right) <= room {
+        right
+    } else {
+        String::new()
+    };
+    let file = state.preview_path().map(|p| crate::text::escape_controls(&p.display().to_string())).unwrap_or_default();
+    let file_room = width.saturating_sub(width_of(&left) + width_of(&right) + 5);
+    let file =
+        if file_room >= 12 { format!(" · {}", super::browser::fit_tail(&file, file_room)) } else { String::new() };
+    let gap = width.saturating_sub(width_of(&left) + width_of(&file) + width_of(&right));
+    let line = Line::from(vec![
+        styled(left, theme.accent()),
+        styled(file, theme.muted()),
+        Span::raw(" ".repeat(gap)),
+        styled(right, if state.notice.is_some() { theme.warning() } else { theme.muted() }),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}

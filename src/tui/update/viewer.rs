@@ -1,0 +1,86 @@
+//! The full-screen viewer's keys: images and jobs go by with the arrows, and, zoomed in, the
+//! arrows move the view instead; e/r/E act on the job as in History.
+
+use super::super::action::Action;
+use super::super::event::Command;
+use super::super::state::{Focus, State, Viewer};
+use super::{jobs, load, move_in_focus, want_browser_facts};
+
+/// `v`: the viewer opens on what the preview shows, if it shows an image.
+pub(super) fn open(state: &mut State) -> Vec<Command> {
+    if state.preview_path().is_some() {
+        state.viewer = Some(Viewer::default());
+    } else {
+        state.set_notice("no image to view here", crate::tui::state::Severity::Info);
+    }
+    Vec::new()
+}
+
+pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    let Some(viewer) = state.viewer.as_mut() else { return Vec::new() };
+    let zoomed = !viewer.zoom.is_fit();
+    match action {
+        Action::Cancel | Action::View => {
+            state.viewer = None;
+            Vec::new()
+        }
+        Action::ToggleInfo => {
+            viewer.info = !viewer.info;
+            Vec::new()
+        }
+        Action::ZoomIn => {
+            viewer.zoom.zoom_in();
+            Vec::new()
+        }
+        Action::ZoomOut => {
+            viewer.zoom.zoom_out();
+            Vec::new()
+        }
+        Action::ZoomFit => {
+            viewer.zoom = Default::default();
+            Vec::new()
+        }
+        Action::PrevImage | Action::NextImage | Action::Up | Action::Down if zoomed => {
+            let (dx, dy) = match action {
+                Action::PrevImage => (-1, 0),
+                Action::NextImage => (1, 0),
+                Action::Up => (0, -1),
+                _ => (0, 1),
+            };
+            viewer.zoom.pan(dx, dy);
+            Vec::new()
+        }
+        // Another picture: seen whole first.
+        Action::PrevImage | Action::NextImage => {
+            viewer.zoom = Default::default();
+            if state.browser.is_some() { Vec::new() } else { jobs::on_action(state, action) }
+        }
+        Action::Up | Action::Down => {
+            viewer.zoom = Default::default();
+            match state.browser.as_mut() {
+                Some(browser) => {
+                    browser.move_by(if action == Action::Up { -1 } else { 1 });
+                    want_browser_facts(state)
+                }
+                None => {
+                    // ↑/↓ go through jobs as in History, whatever had the focus.
+                    state.focus = Focus::History;
+                    move_in_focus(state, action)
+                }
+            }
+        }
+        Action::RerunJob if state.browser.is_none() => jobs::on_action(state, action),
+        // These change the form: it is shown.
+        Action::LoadJob if state.browser.is_none() => {
+            state.viewer = None;
+            jobs::on_action(state, action)
+        }
+        Action::EditResult if state.browser.is_none() => {
+            state.viewer = None;
+            load::edit_result(state)
+        }
+        Action::RerunJob | Action::LoadJob | Action::EditResult => Vec::new(),
+        // Quit, help, submit: as anywhere.
+        _ => super::on_action(state, action),
+    }
+}

@@ -1,0 +1,175 @@
+//! The full-screen viewer through `update()` and the renderer: opened with `v`, images and jobs
+//! with the arrows, the info panel, zoom and pan, back with Esc; at 80x24 with half-blocks the
+//! picture fills the screen.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use imgtui::api::GenerateRequest;
+use imgtui::config::theme::Theme;
+use imgtui::preview::{CellSize, Graphics};
+use imgtui::store::{ImageRecord, JobStatus};
+use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::state::{Focus, State};
+use imgtui::tui::ui::{self, RenderInfo};
+use imgtui::tui::update::update;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use common::tui::{record, state, summary};
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Command> {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn image(dir: &Path, index: usize) -> ImageRecord {
+    let path = common::write_gradient_png(dir, &format!("img-{index}.png"), (1536, 1024));
+    ImageRecord {
+        index,
+        path,
+        format: Some(imgtui::api::ImageFormat::Png),
+        width: Some(1536),
+        height: Some(1024),
+        bytes: 1000,
+        sha256: String::new(),
+    }
+}
+
+/// Jobs 2 (two images) and 1 in the history, job 2 selected with its details, History focused.
+fn with_jobs(dir: &Path) -> State {
+    let mut s = state();
+    s.graphics = Graphics::Blocks;
+    let generation = s.history.first_page().1;
+    let rows = vec![summary(2, JobStatus::Done), summary(1, JobStatus::Done)];
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    let job = record(2, GenerateRequest::new("gpt-image-1", "a fox in the snow"), vec![image(dir, 0), image(dir, 1)]);
+    update(&mut s, Msg::App(AppEvent::Details { record: Box::new(job), missing_files: vec![] }));
+    s.focus = Focus::History;
+    s
+}
+
+/// A frame as the app draws it: the wanted preview is prepared (as the runner would) and the
+/// frame drawn again with it.
+fn frame(s: &mut State, width: u16, height: u16) -> (String, RenderInfo) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut info = RenderInfo::default();
+    terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
+    if let Some(wanted) = &info.preview
+        && s.previews.ready_for(&wanted.key).is_none()
+    {
+        let prepared = imgtui::preview::prepare::prepare(&wanted.key, CellSize::default()).unwrap();
+        update(s, Msg::App(AppEvent::PreviewReady(Arc::new(prepared))));
+        terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
+    }
+    let buffer = terminal.backend().buffer();
+    let text = (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
+    (text, info)
+}
+
+/// Rows that are mostly half-block pixels.
+fn picture_rows(screen: &str) -> usize {
+    screen.lines().filter(|l| l.chars().filter(|c| matches!(c, '▀' | '▄' | '█')).count() > 20).count()
+}
+
+#[test]
+fn v_opens_the_picture_on_the_whole_screen_at_80x24_and_esc_goes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    let (panes, _) = frame(&mut s, 80, 24);
+    assert!(picture_rows(&panes) < 22, "the pane's preview is smaller:\n{panes}");
+    key(&mut s, KeyCode::Char('v'));
+    let (screen, info) = frame(&mut s, 80, 24);
+    assert!(picture_rows(&screen) >= 22, "at least 22 rows of picture:\n{screen}");
+    let wanted = info.preview.unwrap();
+    assert_eq!((wanted.area.width, wanted.area.height), (80, 23), "all but the status row");
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains("#2") && status.contains("1536x1024 png") && status.contains("1/2"), "{status}");
+    key(&mut s, KeyCode::Esc);
+    assert!(s.viewer.is_none());
+    assert_eq!(s.focus, Focus::History, "back where it was");
+}
+
+#[test]
+fn arrows_go_through_images_and_jobs_and_zoomed_in_they_move_the_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    key(&mut s, KeyCode::Char('v'));
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.job.image_index, 1, "→: the next image");
+    let fitted = frame(&mut s, 80, 24).1.preview.unwrap().key;
+    key(&mut s, KeyCode::Char('+'));
+    key(&mut s, KeyCode::Right);
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.job.image_index, 1, "zoomed: → moves the view, not the image");
+    assert_eq!(s.selected_job_id(), Some(2), "zoomed: ↓ moves the view, not the job");
+    let zoomed = frame(&mut s, 80, 24);
+    assert!(zoomed.0.lines().last().unwrap().contains("zoom 2x"));
+    let key_zoomed = zoomed.1.preview.unwrap().key;
+    assert_eq!(key_zoomed.path, fitted.path);
+    assert!(key_zoomed.zoom.level == 1 && key_zoomed.zoom.center.0 > 500, "{:?}", key_zoomed.zoom);
+    key(&mut s, KeyCode::Char('0'));
+    assert_eq!(frame(&mut s, 80, 24).1.preview.unwrap().key, fitted, "0 fits again");
+    // ↓ goes to the next job, whose details are asked for.
+    let commands = key(&mut s, KeyCode::Down);
+    assert_eq!(s.selected_job_id(), Some(1));
+    assert!(commands.contains(&Command::LoadDetails(1)), "{commands:?}");
+    assert!(s.viewer.is_some(), "still in the viewer");
+}
+
+#[test]
+fn i_shows_the_prompt_and_parameters_under_the_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    key(&mut s, KeyCode::Char('v'));
+    key(&mut s, KeyCode::Char('i'));
+    let (screen, info) = frame(&mut s, 80, 24);
+    assert!(screen.contains("a fox in the snow") && screen.contains("gpt-image-1"), "{screen}");
+    assert!(info.preview.unwrap().area.height < 23, "the picture gives the panel room");
+    key(&mut s, KeyCode::Char('i'));
+    assert!(!frame(&mut s, 80, 24).0.contains("a fox in the snow"));
+}
+
+#[test]
+fn e_loads_the_job_into_the_form_and_leaves_the_viewer_and_quit_still_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    key(&mut s, KeyCode::Char('v'));
+    key(&mut s, KeyCode::Char('e'));
+    assert!(s.viewer.is_none(), "the form is shown");
+    assert_eq!(s.prompt_text(), "a fox in the snow");
+    key(&mut s, KeyCode::Char('v'));
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(s.quit, "Ctrl-C quits from the viewer too");
+}
+
+#[test]
+fn v_in_the_browser_views_the_highlighted_file_and_arrows_go_through_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = (0..2).map(|i| image(dir.path(), i).path).collect();
+    let mut s = state();
+    s.graphics = Graphics::Blocks;
+    s.start_dir = dir.path().to_path_buf();
+    s.form.switch_mode(imgtui::tui::state::JobMode::Edit, &s.catalog.clone());
+    s.focus = Focus::Settings;
+    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
+    s.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::AddImage).unwrap();
+    for command in key(&mut s, KeyCode::Enter) {
+        if let Command::ListDir { dir, generation } = command {
+            let listing = imgtui::browse::list_dir(&dir);
+            update(&mut s, Msg::App(AppEvent::DirListed { generation, listing }));
+        }
+    }
+    key(&mut s, KeyCode::Char('v'));
+    assert_eq!(s.preview_path().as_ref(), Some(&files[0]));
+    let (screen, _) = frame(&mut s, 80, 24);
+    assert!(picture_rows(&screen) >= 22, "{screen}");
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.preview_path().as_ref(), Some(&files[1]), "↓: the next file");
+    key(&mut s, KeyCode::Esc);
+    assert!(s.viewer.is_none() && s.browser.is_some(), "back in the browser");
+}
