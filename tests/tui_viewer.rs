@@ -173,3 +173,16 @@ fn v_in_the_browser_views_the_highlighted_file_and_arrows_go_through_the_folder(
     key(&mut s, KeyCode::Esc);
     assert!(s.viewer.is_none() && s.browser.is_some(), "back in the browser");
 }
+
+#[test]
+fn the_status_row_keeps_the_way_back_in_sight_at_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    key(&mut s, KeyCode::Char('v'));
+    let (screen, _) = frame(&mut s, 80, 24);
+    let status = screen.lines().last().unwrap().to_string();
+    assert!(status.contains("back") && status.contains("help"), "{status}");
+    let (wide, _) = frame(&mut s, 160, 40);
+    let status = wide.lines().last().unwrap().to_string();
+    assert!(status.contains("image") && status.contains("zoom") && status.contains("info"), "{status}");
+}

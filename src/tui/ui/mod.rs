@@ -62,14 +62,14 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
     if area.width >= WIDE {
         let [left, right] = Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(body);
         compose_column(state, theme, frame, left, &mut info);
-        jobs_column(state, theme, frame, right, &mut info);
+        jobs_column(state, theme, frame, right, false, &mut info);
     } else {
         // Narrow: one page at a time, following the focus, with tabs to say where you are.
         let [tabs, page] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
         status::tabs(state, theme, frame, tabs);
         match state.focus {
             Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page, &mut info),
-            Focus::History | Focus::Preview => jobs_column(state, theme, frame, page, &mut info),
+            Focus::History | Focus::Preview => jobs_column(state, theme, frame, page, true, &mut info),
         }
     }
     status::status_line(state, theme, frame, status_area);
@@ -114,8 +114,12 @@ fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, i
     info.browser_rows = browser::render(state, theme, frame, area);
 }
 
-fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut RenderInfo) {
-    let [list, preview] = Layout::vertical([Constraint::Percentage(35), Constraint::Percentage(65)]).areas(area);
+fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, page: bool, info: &mut RenderInfo) {
+    // The picture gets the room: the list a third beside the compose column, a quarter on a
+    // page of its own (80x24: three jobs, twelve rows of picture), at least three jobs.
+    let share = if page { 4 } else { 3 };
+    let list_rows = (area.height / share).clamp(5, 14);
+    let [list, preview] = Layout::vertical([Constraint::Length(list_rows), Constraint::Min(0)]).areas(area);
     info.history_rows = history::render(state, theme, frame, list);
     info.preview = preview::render(state, theme, frame, preview);
 }

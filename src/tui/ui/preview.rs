@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{pane, styled};
 use crate::config::theme::Theme;
@@ -38,7 +38,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     };
     let partial = state.live_partial(job.id).filter(|_| job.images.is_empty());
     let has_image = !job.images.is_empty() || partial.is_some();
-    let image_height = if has_image { (inner.height * 3 / 5).max(4) } else { 0 };
+    let details = detail_lines(job, theme);
+    // The picture has the room: the details take what is left of a third of a tall pane, one
+    // row (the status) of a short one; all of them are a `v` and an `i` away.
+    let detail_rows = if inner.height >= 24 { (details.len() as u16).min(inner.height / 3) } else { 1 };
+    let image_height = if has_image { inner.height.saturating_sub(detail_rows) } else { 0 };
     let [image_area, text_area] = Layout::vertical([Constraint::Length(image_height), Constraint::Min(0)]).areas(inner);
     let mut wanted = None;
     if let Some(image) = job.images.get(state.job.image_index) {
@@ -54,11 +58,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
         let caption = styled(format!("partial image {} · the answer is still streaming", index + 1), theme.muted());
         wanted = image_box(state, theme, frame, image_area, Some(path), Line::from(caption));
     }
-    frame.render_widget(Paragraph::new(detail_lines(job, theme)).wrap(Wrap { trim: false }), text_area);
+    frame.render_widget(Paragraph::new(details).wrap(Wrap { trim: false }), text_area);
     wanted
 }
 
-/// A framed image with a caption under it.
+/// An image with a caption under it (no frame of its own: the pane's is enough).
 fn image_box(
     state: &State,
     theme: &Theme,
@@ -67,10 +71,7 @@ fn image_box(
     path: Option<&std::path::PathBuf>,
     caption: Line<'static>,
 ) -> Option<Wanted> {
-    let frame_block = Block::bordered().border_style(theme.border(false));
-    let inner = frame_block.inner(area);
-    frame.render_widget(frame_block, area);
-    let [pixels_area, caption_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let [pixels_area, caption_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     frame.render_widget(Paragraph::new(caption), caption_area);
     picture(state, theme, frame, pixels_area, path?, Zoom::FIT)
 }

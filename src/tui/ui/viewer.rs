@@ -32,7 +32,15 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         frame.render_widget(panel, info_area);
     }
     status_row(state, viewer, theme, frame, status_area);
-    let path = state.preview_path()?;
+    let Some(path) = state.preview_path() else {
+        let why = match job {
+            Some(job) if job.images.is_empty() => "this job has no image",
+            Some(_) => "the image file is gone",
+            None => "loading…",
+        };
+        frame.render_widget(Paragraph::new(styled(format!(" {why}"), theme.muted())), picture_area);
+        return None;
+    };
     preview::picture(state, theme, frame, picture_area, &path, viewer.zoom)
 }
 
@@ -58,13 +66,14 @@ fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
     let k = |action| state.keymap.hint(Context::Viewer, action);
     let move_keys = if viewer.zoom.is_fit() { "image" } else { "move" };
     let keys = format!(
-        "{}/{} {move_keys} · {} info · {}/{} zoom · {} back ",
+        "{}/{} {move_keys} · {} info · {}/{} zoom · {} back · {} help ",
         k(Action::PrevImage),
         k(Action::NextImage),
         k(Action::ToggleInfo),
         k(Action::ZoomIn),
         k(Action::ZoomOut),
-        k(Action::Cancel)
+        k(Action::Cancel),
+        k(Action::Help)
     );
     // What is shown comes first; then a notice or the keys, then the file, as room allows.
     let width = area.width as usize;
@@ -74,10 +83,14 @@ fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         None => keys,
     };
     let room = width.saturating_sub(width_of(&left) + 2);
+    // Short of room: the way back and the help, which lists the rest.
+    let short = format!("{} back · {} help ", k(Action::Cancel), k(Action::Help));
     let right = if state.notice.is_some() {
         fit(&right, room)
     } else if width_of(&right) <= room {
         right
+    } else if width_of(&short) <= room {
+        short
     } else {
         String::new()
     };

@@ -6,9 +6,10 @@ use super::super::event::Command;
 use super::super::state::{Focus, State, Viewer};
 use super::{jobs, load, move_in_focus, want_browser_facts};
 
-/// `v`: the viewer opens on what the preview shows, if it shows an image.
+/// `v`: the viewer opens on what the preview shows (or will, once the job's details are in).
 pub(super) fn open(state: &mut State) -> Vec<Command> {
-    if state.preview_path().is_some() {
+    let job_selected = state.browser.is_none() && state.selected_job_id().is_some();
+    if job_selected || state.preview_path().is_some() {
         state.viewer = Some(Viewer::default());
     } else {
         state.set_notice("no image to view here", crate::tui::state::Severity::Info);
