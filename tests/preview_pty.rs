@@ -143,3 +143,49 @@ fn iterm() {
 fn blocks() {
     run_protocol("blocks");
 }
+
+/// The viewer in a pty: `v` erases the pane's image and places the picture at the top-left of
+/// the screen; a key that changes nothing sends no image data; zooming sends one new picture.
+fn run_viewer(graphics: &str) {
+    let data = history_with_two_jobs();
+    let mut pty = Pty::spawn(data.path(), &["--graphics", graphics], (40, 120));
+    let sig = signature(graphics);
+    pty.wait_for_screen("History (2)");
+    pty.wait_for(0, "the pane's image", |out| find(out, sig).is_some());
+    let mark = pty.len();
+    pty.send(b"\t\tv");
+    let viewed = pty.wait_for(mark, "the viewer's picture", |out| find(out, sig).is_some());
+    let (row, col) = placed_at(&viewed, sig);
+    // 256x256 in 119 of 120 columns and 39 rows (10x20-pixel cells): centred, from the top row.
+    assert!(row == 1 && col > 20 && col < 60, "{graphics}: the picture starts at the top: row {row} col {col}");
+    pty.wait_for(0, "the frame to close", |out| out.ends_with(b"\x1b[?2026l"));
+    let mark = pty.len();
+    pty.send(b"x");
+    pty.wait_for(mark, "a frame", |out| out.ends_with(b"\x1b[?2026l"));
+    assert_eq!(
+        count(&pty.output.lock().unwrap()[mark..], sig),
+        0,
+        "{graphics}: a key that changes nothing sends nothing"
+    );
+    let mark = pty.len();
+    pty.send(b"+");
+    pty.wait_for_screen("zoom 2x");
+    let zoomed = pty.wait_for(mark, "the zoomed picture", |out| find(out, sig).is_some());
+    assert_eq!(count(&zoomed, sig), 1, "{graphics}: one picture for one step of zoom");
+    pty.send(b"\x03");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while pty.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the app did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn viewer_kitty() {
+    run_viewer("kitty");
+}
+
+#[test]
+fn viewer_sixel() {
+    run_viewer("sixel");
+}
