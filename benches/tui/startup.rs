@@ -51,8 +51,33 @@ pub fn run() {
     report("one prompt character with an image on screen", format!("{per_key} bytes"), "< 200 bytes", per_key < 200);
     let rss = rss_mb(app.pid);
     report("RSS with 10,000 jobs in the history", format!("{rss:.1} MB"), "< 80 MB", rss < 80.0);
+    viewer(&app);
     let mut child = app.child;
     let _ = child.kill();
+}
+
+/// `v` on the newest job (1536x1024 PNG): key sent to the last byte of the full-screen picture.
+/// The viewer's size is new, so the file is decoded, fitted and encoded again (cold).
+fn viewer(app: &Session) {
+    app.send(b"\t\t");
+    app.wait("the history focused", Duration::from_secs(10), |out| screen_contains(&out.bytes, "load into form"));
+    std::thread::sleep(Duration::from_millis(300));
+    let mark = app.len();
+    let sent = Instant::now();
+    app.send(b"v");
+    let shown = |out: &crate::session::Output| {
+        find(&out.bytes, b"\x1b_Gf=100,a=T", mark)
+            .and_then(|at| find(&out.bytes, b"\x1b\\\x1b8", at))
+            .and_then(|end| out.arrival(end))
+    };
+    app.wait("the viewer's picture", Duration::from_secs(10), |out| shown(out).is_some());
+    let took = shown(&app.output()).map(|t| t - sent).unwrap_or_default();
+    report(
+        "viewer open to picture on screen (1536x1024 PNG, kitty, cold: decode + fit + encode)",
+        format!("{:.0} ms", ms(took)),
+        "< 80 ms",
+        took < Duration::from_millis(80),
+    );
 }
 
 fn ms(d: Duration) -> f64 {
