@@ -97,15 +97,16 @@ fn state() -> State {
     s
 }
 
-/// The preview pane asks for its image; this hands it the prepared half-blocks.
+/// The preview pane asks for its images; this hands them the prepared half-blocks.
 fn with_preview(s: &mut State, width: u16, height: u16) {
     let mut terminal = test_terminal(width, height);
     let mut info = ui::RenderInfo::default();
     let _ = terminal.draw(|f| info = ui::render(s, &Theme::dark(), f));
-    let Some(wanted) = info.preview else { return };
     let picture = imgtui::demo::draw::picture("a red fox", 7, 1536, 1024, false);
-    if let Ok(prepared) = prepare_image(&wanted.key, &picture, CellSize::default()) {
-        update::update(s, Msg::App(AppEvent::PreviewReady(std::sync::Arc::new(prepared))));
+    for wanted in info.pictures {
+        if let Ok(prepared) = prepare_image(&wanted.key, &picture, CellSize::default()) {
+            update::update(s, Msg::App(AppEvent::PreviewReady(std::sync::Arc::new(prepared))));
+        }
     }
 }
 

@@ -59,16 +59,23 @@ fn frame(s: &mut State, width: u16, height: u16) -> (String, RenderInfo) {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut info = RenderInfo::default();
     terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-    if let Some(wanted) = &info.preview
-        && s.previews.ready_for(&wanted.key).is_none()
-    {
+    let missing: Vec<_> = info.pictures.iter().filter(|w| s.previews.ready_for(&w.key).is_none()).cloned().collect();
+    for wanted in &missing {
         let prepared = imgtui::preview::prepare::prepare(&wanted.key, CellSize::default()).unwrap();
         update(s, Msg::App(AppEvent::PreviewReady(Arc::new(prepared))));
+    }
+    if !missing.is_empty() {
         terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
     }
     let buffer = terminal.backend().buffer();
     let text = (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
     (text, info)
+}
+
+/// The one picture of a frame.
+fn one(info: &RenderInfo) -> imgtui::preview::placer::Wanted {
+    assert_eq!(info.pictures.len(), 1, "one picture: {:?}", info.pictures);
+    info.pictures[0].clone()
 }
 
 /// Rows that are mostly half-block pixels.
@@ -85,7 +92,7 @@ fn v_opens_the_picture_on_the_whole_screen_at_80x24_and_esc_goes_back() {
     key(&mut s, KeyCode::Char('v'));
     let (screen, info) = frame(&mut s, 80, 24);
     assert!(picture_rows(&screen) >= 22, "at least 22 rows of picture:\n{screen}");
-    let wanted = info.preview.unwrap();
+    let wanted = one(&info);
     assert_eq!((wanted.area.width, wanted.area.height), (80, 23), "all but the status row");
     let status = screen.lines().last().unwrap();
     assert!(status.contains("#2") && status.contains("1536x1024 png") && status.contains("1/2"), "{status}");
@@ -101,7 +108,7 @@ fn arrows_go_through_images_and_jobs_and_zoomed_in_they_move_the_view() {
     key(&mut s, KeyCode::Char('v'));
     key(&mut s, KeyCode::Right);
     assert_eq!(s.job.image_index, 1, "→: the next image");
-    let fitted = frame(&mut s, 80, 24).1.preview.unwrap().key;
+    let fitted = frame(&mut s, 80, 24).1.pictures[0].clone().key;
     key(&mut s, KeyCode::Char('+'));
     key(&mut s, KeyCode::Right);
     key(&mut s, KeyCode::Down);
@@ -109,11 +116,11 @@ fn arrows_go_through_images_and_jobs_and_zoomed_in_they_move_the_view() {
     assert_eq!(s.selected_job_id(), Some(2), "zoomed: ↓ moves the view, not the job");
     let zoomed = frame(&mut s, 80, 24);
     assert!(zoomed.0.lines().last().unwrap().contains("zoom 2x"));
-    let key_zoomed = zoomed.1.preview.unwrap().key;
+    let key_zoomed = zoomed.1.pictures[0].clone().key;
     assert_eq!(key_zoomed.path, fitted.path);
     assert!(key_zoomed.zoom.level == 1 && key_zoomed.zoom.center.0 > 500, "{:?}", key_zoomed.zoom);
     key(&mut s, KeyCode::Char('0'));
-    assert_eq!(frame(&mut s, 80, 24).1.preview.unwrap().key, fitted, "0 fits again");
+    assert_eq!(frame(&mut s, 80, 24).1.pictures[0].clone().key, fitted, "0 fits again");
     // ↓ goes to the next job, whose details are asked for.
     let commands = key(&mut s, KeyCode::Down);
     assert_eq!(s.selected_job_id(), Some(1));
@@ -129,7 +136,7 @@ fn i_shows_the_prompt_and_parameters_under_the_picture() {
     key(&mut s, KeyCode::Char('i'));
     let (screen, info) = frame(&mut s, 80, 24);
     assert!(screen.contains("a fox in the snow") && screen.contains("gpt-image-1"), "{screen}");
-    assert!(info.preview.unwrap().area.height < 23, "the picture gives the panel room");
+    assert!(one(&info).area.height < 23, "the picture gives the panel room");
     key(&mut s, KeyCode::Char('i'));
     assert!(!frame(&mut s, 80, 24).0.contains("a fox in the snow"));
 }
@@ -185,4 +192,28 @@ fn the_status_row_keeps_the_way_back_in_sight_at_80_columns() {
     let (wide, _) = frame(&mut s, 160, 40);
     let status = wide.lines().last().unwrap().to_string();
     assert!(status.contains("image") && status.contains("zoom") && status.contains("info"), "{status}");
+}
+
+#[test]
+fn a_job_of_several_images_shows_them_side_by_side_and_g_toggles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    let (pane, info) = frame(&mut s, 120, 40);
+    assert_eq!(info.pictures.len(), 2, "the Job pane shows both images");
+    assert!(pane.contains("━ 1 ") || pane.contains(" 1 "), "each with its number:\n{pane}");
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.job.image_index, 1, "→ picks the second");
+    key(&mut s, KeyCode::Char('v'));
+    assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "the viewer shows the chosen one");
+    key(&mut s, KeyCode::Char('g'));
+    let (_, info) = frame(&mut s, 120, 40);
+    assert_eq!(info.pictures.len(), 2, "g: side by side in the viewer");
+    let (a, b) = (info.pictures[0].area, info.pictures[1].area);
+    assert_eq!((a.width, a.height, a.y), (b.width, b.height, b.y), "same size, aligned");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "Enter: the chosen one alone");
+    key(&mut s, KeyCode::Esc);
+    s.focus = Focus::Preview;
+    key(&mut s, KeyCode::Char('g'));
+    assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "g in the Job pane: one image");
 }

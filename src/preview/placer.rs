@@ -35,46 +35,62 @@ struct Shown {
 pub struct Placer {
     graphics: Graphics,
     tmux: bool,
-    shown: Option<Shown>,
+    /// What is on screen now, in the order it was placed.
+    shown: Vec<Shown>,
     next_id: u32,
 }
 
 impl Placer {
     pub fn new(graphics: Graphics, tmux: bool) -> Self {
-        Self { graphics, tmux, shown: None, next_id: 1 }
+        Self { graphics, tmux, shown: Vec::new(), next_id: 1 }
     }
 
     fn wrap(&self, seq: &[u8]) -> Vec<u8> {
         if self.tmux { encode::wrap_for_tmux(seq) } else { seq.to_vec() }
     }
 
-    /// The steps that make the screen show `wanted` (with `ready`, its prepared image if any).
+    /// The steps that make the screen show one wanted image (see `sync_all`).
     pub fn sync(&mut self, wanted: Option<&Wanted>, ready: Option<&Prepared>) -> Vec<Step> {
+        let wanted: Vec<(&Wanted, Option<&Prepared>)> = wanted.map(|w| (w, ready)).into_iter().collect();
+        self.sync_all(&wanted)
+    }
+
+    /// The steps that make the screen show `wanted`, each with its prepared image if there is
+    /// one yet (not prepared: nothing is placed there for now). Images that stay where they are
+    /// are left alone: moving a selection in a grid sends only what changed.
+    pub fn sync_all(&mut self, wanted: &[(&Wanted, Option<&Prepared>)]) -> Vec<Step> {
         match self.graphics {
             // Half-blocks are cells: ratatui draws them.
             Graphics::None | Graphics::Auto | Graphics::Blocks => return Vec::new(),
             Graphics::Kitty | Graphics::Iterm | Graphics::Sixel => {}
         }
-        let unchanged = match (&self.shown, wanted) {
-            (Some(shown), Some(w)) => shown.key == w.key && shown.area == w.area,
-            (None, None) => true,
-            _ => false,
-        };
-        if unchanged {
-            return Vec::new();
-        }
+        let placeable: Vec<(&Wanted, &Prepared)> =
+            wanted.iter().filter_map(|(w, p)| p.filter(|p| p.key == w.key).map(|p| (*w, p))).collect();
+        let stays = |shown: &Shown| placeable.iter().any(|(w, _)| w.key == shown.key && w.area == shown.area);
         let mut steps = Vec::new();
-        if let Some(shown) = self.shown.take() {
-            if self.graphics == Graphics::Kitty {
-                steps.push(Step::Write(self.wrap(&encode::kitty_delete(shown.id))));
-            } else {
+        if self.shown.iter().any(|shown| !stays(shown)) {
+            if self.graphics != Graphics::Kitty {
                 // Sixel and iTerm2 pixels stay until their cells are drawn over.
+                self.shown.clear();
                 return vec![Step::Repaint];
             }
+            let (kept, gone): (Vec<Shown>, Vec<Shown>) = std::mem::take(&mut self.shown).into_iter().partition(stays);
+            for shown in gone {
+                steps.push(Step::Write(self.wrap(&encode::kitty_delete(shown.id))));
+            }
+            self.shown = kept;
         }
-        let Some(wanted) = wanted else { return steps };
-        // Not prepared yet: shown once it is (the app asks for it).
-        let Some(prepared) = ready.filter(|p| p.key == wanted.key) else { return steps };
+        for (wanted, prepared) in placeable {
+            if self.shown.iter().any(|s| s.key == wanted.key && s.area == wanted.area) {
+                continue;
+            }
+            steps.push(Step::Write(self.place(wanted, prepared)));
+        }
+        steps
+    }
+
+    /// The bytes that draw `prepared` in `wanted.area`; it is then on screen.
+    fn place(&mut self, wanted: &Wanted, prepared: &Prepared) -> Vec<u8> {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         let (x, y) = (wanted.area.x + prepared.offset_x, wanted.area.y + prepared.offset_y);
@@ -92,17 +108,17 @@ impl Placer {
             _ => bytes.extend(self.wrap(&prepared.payload)),
         }
         bytes.extend_from_slice(b"\x1b8");
-        self.shown = Some(Shown { key: wanted.key.clone(), area: wanted.area, id });
-        steps.push(Step::Write(bytes));
-        steps
+        self.shown.push(Shown { key: wanted.key.clone(), area: wanted.area, id });
+        bytes
     }
 
     /// Erases what is shown (on quit).
     pub fn clear(&mut self) -> Vec<u8> {
-        match self.shown.take() {
-            Some(shown) if self.graphics == Graphics::Kitty => self.wrap(&encode::kitty_delete(shown.id)),
-            _ => Vec::new(),
+        let shown = std::mem::take(&mut self.shown);
+        if self.graphics != Graphics::Kitty {
+            return Vec::new();
         }
+        shown.iter().flat_map(|s| self.wrap(&encode::kitty_delete(s.id))).collect()
     }
 }
 
@@ -146,5 +162,22 @@ mod tests {
         assert!(bytes.windows(7).any(|w| w == b"\x1bPtmux;"), "wrapped for tmux");
         assert_eq!(placer.sync(None, None), [Step::Repaint]);
         assert!(placer.sync(None, None).is_empty());
+    }
+
+    #[test]
+    fn kitty_grid_sends_only_the_images_that_change() {
+        let mut placer = Placer::new(Graphics::Kitty, false);
+        let (a, pa) = wanted("a.png", 20);
+        let (b, pb) = wanted("b.png", 20);
+        let b = Wanted { area: Rect::new(30, 5, 20, 10), ..b };
+        let steps = placer.sync_all(&[(&a, Some(&pa)), (&b, Some(&pb))]);
+        assert_eq!(steps.len(), 2, "two images placed");
+        assert!(placer.sync_all(&[(&a, Some(&pa)), (&b, Some(&pb))]).is_empty(), "unchanged: nothing");
+        let (c, pc) = wanted("c.png", 20);
+        let c = Wanted { area: b.area, ..c };
+        let steps = placer.sync_all(&[(&a, Some(&pa)), (&c, Some(&pc))]);
+        let Step::Write(delete) = &steps[0] else { panic!("{steps:?}") };
+        assert!(delete.starts_with(b"\x1b_Ga=d,d=I,i=2"), "only b is erased");
+        assert_eq!(steps.len(), 2, "and only c is sent: a stays");
     }
 }

@@ -144,16 +144,17 @@ fn draw(
         // The windows keep what this frame showed (`Scroll::offset_for`): no new frame.
         update::update(state, Msg::ListHeights { history: info.history_rows, browser: info.browser_rows });
     }
-    let ready = info.preview.as_ref().and_then(|w| state.previews.ready_for(&w.key)).cloned();
-    if let Some(wanted) = info.preview.as_ref().filter(|_| ready.is_none()) {
+    let ready: Vec<_> = info.pictures.iter().map(|w| state.previews.ready_for(&w.key).cloned()).collect();
+    for (wanted, _) in info.pictures.iter().zip(&ready).filter(|(_, ready)| ready.is_none()) {
         // Asking changes nothing on screen: no new frame for it.
         let msg = Msg::PreviewWanted { key: wanted.key.clone(), cell };
         for command in update::update(state, msg) {
             runner.execute(command);
         }
     }
+    let pairs: Vec<_> = info.pictures.iter().zip(&ready).map(|(w, r)| (w, r.as_deref())).collect();
     let mut again = false;
-    for step in placer.sync(info.preview.as_ref(), ready.as_deref()) {
+    for step in placer.sync_all(&pairs) {
         match step {
             Step::Write(bytes) => {
                 tracing::debug!(bytes = bytes.len(), "image sequence written");

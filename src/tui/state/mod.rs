@@ -161,7 +161,7 @@ pub struct State {
 }
 
 /// The selected job as the preview pane shows it.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct JobView {
     /// The selected job, in full, once loaded.
     pub details: Option<JobRecord>,
@@ -171,6 +171,14 @@ pub struct JobView {
     pub image_index: usize,
     /// Load the selected job into the form as soon as its details arrive.
     pub load_when_ready: Option<JobId>,
+    /// A job of several images shows them side by side (`g` toggles).
+    pub grid: bool,
+}
+
+impl Default for JobView {
+    fn default() -> Self {
+        Self { details: None, missing_files: Vec::new(), image_index: 0, load_when_ready: None, grid: true }
+    }
 }
 
 /// The help overlay's place and filter.

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::preview::{Prepared, PreviewKey};
 
-/// Prepared previews kept for going back and forth between images.
-const KEPT: usize = 8;
+/// Prepared previews kept for going back and forth between images (a grid holds several).
+const KEPT: usize = 24;
 
 #[derive(Debug, Default)]
 pub struct Previews {

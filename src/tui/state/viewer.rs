@@ -8,4 +8,6 @@ pub struct Viewer {
     /// The prompt, parameters and tokens are shown under the picture.
     pub info: bool,
     pub zoom: Zoom,
+    /// All of a job's images side by side instead of the chosen one (`g`).
+    pub grid: bool,
 }

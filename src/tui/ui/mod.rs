@@ -2,6 +2,7 @@
 
 mod browser;
 mod compose;
+mod grid;
 mod history;
 pub mod overlay;
 pub(super) mod preview;
@@ -27,8 +28,9 @@ pub const WIDE: u16 = 110;
 /// What a frame leaves for the app to do beside ratatui's cells.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RenderInfo {
-    /// The image the preview pane wants placed (kitty, iTerm2, sixel) or prepared (blocks).
-    pub preview: Option<Wanted>,
+    /// The images the frame wants placed (kitty, iTerm2, sixel) or prepared (blocks): the
+    /// preview's, or a grid's.
+    pub pictures: Vec<Wanted>,
     /// Rows of the history list and of the browser's list, when they were drawn.
     pub history_rows: Option<u16>,
     pub browser_rows: Option<u16>,
@@ -43,9 +45,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
         return RenderInfo::default();
     }
     if let Some(viewer) = &state.viewer {
-        let preview = viewer::render(state, viewer, theme, frame, area);
+        let pictures = viewer::render(state, viewer, theme, frame, area);
         overlay::render(state, theme, frame, area);
-        return RenderInfo { preview, ..RenderInfo::default() };
+        return RenderInfo { pictures, ..RenderInfo::default() };
     }
     let banner_height = status::banner_height(state, area.width).min(area.height / 4);
     let message_height = status::message_height(state, area.width);
@@ -97,7 +99,7 @@ pub fn render_pane(pane: Pane, state: &State, theme: &Theme, frame: &mut Frame) 
         Pane::Prompt => compose::prompt(state, theme, frame, area),
         Pane::Settings => compose::settings(state, theme, frame, area),
         Pane::History => info.history_rows = history::render(state, theme, frame, area),
-        Pane::Preview => info.preview = preview::render(state, theme, frame, area),
+        Pane::Preview => info.pictures = preview::render(state, theme, frame, area),
         Pane::StatusLine => status::status_line(state, theme, frame, area),
         Pane::Browser => info.browser_rows = browser::render(state, theme, frame, area),
         Pane::Overlay => overlay::render(state, theme, frame, area),
@@ -121,7 +123,7 @@ fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, page
     let list_rows = (area.height / share).clamp(5, 14);
     let [list, preview] = Layout::vertical([Constraint::Length(list_rows), Constraint::Min(0)]).areas(area);
     info.history_rows = history::render(state, theme, frame, list);
-    info.preview = preview::render(state, theme, frame, preview);
+    info.pictures = preview::render(state, theme, frame, preview);
 }
 
 /// A pane's frame: rounded, the title in the focus colour when focused.

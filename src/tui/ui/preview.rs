@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{pane, styled};
+use super::{grid, pane, styled};
 use crate::config::theme::Theme;
 use crate::preview::blocks::HalfBlocks;
 use crate::preview::placer::Wanted;
@@ -14,10 +14,10 @@ use crate::preview::{Graphics, PreviewKey, Zoom};
 use crate::store::{ImageRequest, JobRecord};
 use crate::tui::state::{Focus, State};
 
-/// Draws the pane; returns the image the placer should show in it, if any.
-pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Wanted> {
+/// Draws the pane; returns the images the placer should show in it.
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Vec<Wanted> {
     if let Some(browser) = &state.browser {
-        return browser_file(state, browser, theme, frame, area);
+        return browser_file(state, browser, theme, frame, area).into_iter().collect();
     }
     let focused = state.focus == Focus::Preview && state.overlay.is_none();
     let details = state.job.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id());
@@ -34,7 +34,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     let Some(job) = details else {
         let text = if state.history.rows.is_empty() { "" } else { " loading…" };
         frame.render_widget(Paragraph::new(styled(text, theme.muted())), inner);
-        return None;
+        return Vec::new();
     };
     let partial = state.live_partial(job.id).filter(|_| job.images.is_empty());
     let has_image = !job.images.is_empty() || partial.is_some();
@@ -44,22 +44,37 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     let detail_rows = if inner.height >= 24 { (details.len() as u16).min(inner.height / 3) } else { 1 };
     let image_height = if has_image { inner.height.saturating_sub(detail_rows) } else { 0 };
     let [image_area, text_area] = Layout::vertical([Constraint::Length(image_height), Constraint::Min(0)]).areas(inner);
-    let mut wanted = None;
-    if let Some(image) = job.images.get(state.job.image_index) {
+    let mut wanted = Vec::new();
+    if job.images.len() > 1 && state.job.grid {
+        let [grid_area, caption_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(image_area);
+        wanted = grid::render(state, theme, frame, grid_area, &image_files(state, job), state.job.image_index);
+        if let Some(image) = job.images.get(state.job.image_index) {
+            frame.render_widget(Paragraph::new(caption(state, image, theme)), caption_area);
+        }
+    } else if let Some(image) = job.images.get(state.job.image_index) {
         let exists = !state.job.missing_files.contains(&image.path);
-        let caption = if exists {
-            let text = format!("{} · {} · {}", image.size_and_format(), human_bytes(image.bytes), image.path.display());
-            styled(text, theme.muted())
-        } else {
-            styled(format!("the file is gone: {}", image.path.display()), theme.error())
-        };
-        wanted = image_box(state, theme, frame, image_area, exists.then_some(&image.path), Line::from(caption));
+        let caption = caption(state, image, theme);
+        wanted.extend(image_box(state, theme, frame, image_area, exists.then_some(&image.path), caption));
     } else if let Some((index, path)) = partial {
         let caption = styled(format!("partial image {} · the answer is still streaming", index + 1), theme.muted());
-        wanted = image_box(state, theme, frame, image_area, Some(path), Line::from(caption));
+        wanted.extend(image_box(state, theme, frame, image_area, Some(path), Line::from(caption)));
     }
     frame.render_widget(Paragraph::new(details).wrap(Wrap { trim: false }), text_area);
     wanted
+}
+
+/// The job's image files in order, `None` for those gone from disk.
+pub(super) fn image_files(state: &State, job: &JobRecord) -> Vec<Option<std::path::PathBuf>> {
+    job.images.iter().map(|i| (!state.job.missing_files.contains(&i.path)).then(|| i.path.clone())).collect()
+}
+
+/// "1024x1024 png · 403 KB · path" of the chosen image, or that its file is gone.
+fn caption(state: &State, image: &crate::store::ImageRecord, theme: &Theme) -> Line<'static> {
+    if state.job.missing_files.contains(&image.path) {
+        return Line::from(styled(format!("the file is gone: {}", image.path.display()), theme.error()));
+    }
+    let text = format!("{} · {} · {}", image.size_and_format(), human_bytes(image.bytes), image.path.display());
+    Line::from(styled(text, theme.muted()))
 }
 
 /// An image with a caption under it (no frame of its own: the pane's is enough).

@@ -13,8 +13,8 @@ use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::state::{State, Viewer};
 
-/// Draws the viewer over everything; returns the picture for the placer.
-pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Wanted> {
+/// Draws the viewer over everything; returns the pictures for the placer.
+pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, area: Rect) -> Vec<Wanted> {
     frame.render_widget(Block::new().style(theme.base()), area);
     let job = state.job.details.as_ref().filter(|d| state.browser.is_none() && Some(d.id) == state.selected_job_id());
     let info_lines = match (viewer.info, job) {
@@ -32,6 +32,10 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         frame.render_widget(panel, info_area);
     }
     status_row(state, viewer, theme, frame, status_area);
+    if let Some(job) = job.filter(|j| viewer.grid && j.images.len() > 1) {
+        let files = preview::image_files(state, job);
+        return super::grid::render(state, theme, frame, picture_area, &files, state.job.image_index);
+    }
     let Some(path) = state.preview_path() else {
         let why = match job {
             Some(job) if job.images.is_empty() => "this job has no image",
@@ -39,9 +43,9 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
             None => "loading…",
         };
         frame.render_widget(Paragraph::new(styled(format!(" {why}"), theme.muted())), picture_area);
-        return None;
+        return Vec::new();
     };
-    preview::picture(state, theme, frame, picture_area, &path, viewer.zoom)
+    preview::picture(state, theme, frame, picture_area, &path, viewer.zoom).into_iter().collect()
 }
 
 /// "#12 · gpt-image-1 · 1536x1024 png · 2/4 · zoom 2x · file" and the keys, or a notice.

@@ -63,7 +63,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         }
         AppEvent::PreviewReady(prepared) => {
             // A preview for an image no longer selected is dropped.
-            let wanted = state.preview_path().as_ref() == Some(&prepared.key.path);
+            // (A grid shows all of the selected job's images.)
+            let path = &prepared.key.path;
+            let of_job = state.job.details.as_ref().is_some_and(|d| d.images.iter().any(|i| i.path == *path));
+            let wanted = of_job || state.preview_path().as_ref() == Some(path);
             state.previews.arrived(prepared, wanted);
             Vec::new()
         }

@@ -214,6 +214,10 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::ParentDir | Action::OpenPath | Action::Complete => Vec::new(),
         Action::View => viewer::open(state),
+        Action::ToggleGrid => {
+            state.job.grid = !state.job.grid;
+            Vec::new()
+        }
         Action::ToggleInfo | Action::ZoomIn | Action::ZoomOut | Action::ZoomFit => Vec::new(),
         Action::NextValue | Action::PrevValue => {
             let delta = if action == Action::NextValue { 1 } else { -1 };

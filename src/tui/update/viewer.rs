@@ -29,7 +29,19 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             viewer.info = !viewer.info;
             Vec::new()
         }
+        Action::ToggleGrid => {
+            viewer.grid = !viewer.grid;
+            viewer.zoom = Default::default();
+            Vec::new()
+        }
+        // Enter on the grid: the chosen image alone.
+        Action::Confirm => {
+            viewer.grid = false;
+            Vec::new()
+        }
         Action::ZoomIn => {
+            // Zooming is into one image.
+            viewer.grid = false;
             viewer.zoom.zoom_in();
             Vec::new()
         }
