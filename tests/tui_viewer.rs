@@ -217,3 +217,53 @@ fn a_job_of_several_images_shows_them_side_by_side_and_g_toggles() {
     key(&mut s, KeyCode::Char('g'));
     assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "g in the Job pane: one image");
 }
+
+#[test]
+fn without_a_picture_zoom_and_edit_are_refused_in_place_and_the_arrows_still_go_through_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    // Job 2's second image is gone from disk.
+    let gone = s.job.details.as_ref().unwrap().images[1].path.clone();
+    s.job.missing_files.push(gone);
+    key(&mut s, KeyCode::Char('v'));
+    key(&mut s, KeyCode::Right);
+    let (screen, _) = frame(&mut s, 80, 24);
+    assert!(screen.contains("the image file is gone"), "{screen}");
+    key(&mut s, KeyCode::Char('+'));
+    assert!(s.viewer.as_ref().unwrap().zoom.is_fit(), "nothing to zoom into");
+    key(&mut s, KeyCode::Char('E'));
+    assert!(s.viewer.is_some(), "the refusal is said in the viewer");
+    assert!(s.notice.as_ref().unwrap().0.contains("image file is gone"), "{:?}", s.notice);
+    assert_ne!(s.form.mode, imgtui::tui::state::JobMode::Edit, "the form is left alone");
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.selected_job_id(), Some(1), "↓ still goes to the next job");
+    assert_eq!(s.notice, None, "the message went with the next key");
+}
+
+#[test]
+fn in_the_browser_the_viewer_goes_from_image_to_image_past_folders_and_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    image(dir.path(), 0);
+    std::fs::create_dir(dir.path().join("img-0b-folder")).unwrap();
+    std::fs::write(dir.path().join("img-0c-notes.txt"), "text").unwrap();
+    let second = image(dir.path(), 1).path;
+    let mut s = state();
+    s.graphics = Graphics::Blocks;
+    s.start_dir = dir.path().to_path_buf();
+    s.form.switch_mode(imgtui::tui::state::JobMode::Edit, &s.catalog.clone());
+    s.focus = Focus::Settings;
+    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
+    s.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::AddImage).unwrap();
+    for command in key(&mut s, KeyCode::Enter) {
+        if let Command::ListDir { dir, generation } = command {
+            let listing = imgtui::browse::list_dir(&dir);
+            update(&mut s, Msg::App(AppEvent::DirListed { generation, listing }));
+        }
+    }
+    let names: Vec<String> = s.browser.as_ref().unwrap().visible().iter().map(|r| format!("{r:?}")).collect();
+    let first_image = names.iter().position(|n| n.contains("img-0.png")).unwrap();
+    s.browser.as_mut().unwrap().selected = first_image;
+    key(&mut s, KeyCode::Char('v'));
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.preview_path(), Some(second), "past the folder and the text file: {names:?}");
+}

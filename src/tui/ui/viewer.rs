@@ -37,15 +37,31 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         return super::grid::render(state, theme, frame, picture_area, &files, state.job.image_index);
     }
     let Some(path) = state.preview_path() else {
-        let why = match job {
-            Some(job) if job.images.is_empty() => "this job has no image",
-            Some(_) => "the image file is gone",
-            None => "loading…",
-        };
-        frame.render_widget(Paragraph::new(styled(format!(" {why}"), theme.muted())), picture_area);
+        frame
+            .render_widget(Paragraph::new(styled(format!(" {}", no_picture(state, job)), theme.muted())), picture_area);
         return Vec::new();
     };
     preview::picture(state, theme, frame, picture_area, &path, viewer.zoom).into_iter().collect()
+}
+
+/// Why there is no picture to show.
+fn no_picture(state: &State, job: Option<&crate::store::JobRecord>) -> String {
+    use crate::store::JobStatus;
+    if state.browser.is_some() {
+        return "not an image: ↑/↓ go to the next one".into();
+    }
+    let Some(job) = job else { return "loading…".into() };
+    if let Some(live) = state.live.get(&job.id) {
+        return format!("running: {}", live.phase);
+    }
+    match job.status {
+        JobStatus::Failed => {
+            format!("failed: {}", job.error.as_deref().map(crate::text::escape_controls).unwrap_or_default())
+        }
+        JobStatus::Done if !job.images.is_empty() => "the image file is gone".into(),
+        status if job.images.is_empty() => format!("{status}: this job has no image"),
+        _ => "the image file is gone".into(),
+    }
 }
 
 /// "#12 · gpt-image-1 · 1536x1024 png · 2/4 · zoom 2x · file" and the keys, or a notice.
@@ -68,17 +84,36 @@ fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         parts.push(format!("zoom {}x", viewer.zoom.factor()));
     }
     let k = |action| state.keymap.hint(Context::Viewer, action);
-    let move_keys = if viewer.zoom.is_fit() { "image" } else { "move" };
-    let keys = format!(
-        "{}/{} {move_keys} · {} info · {}/{} zoom · {} back · {} help ",
-        k(Action::PrevImage),
-        k(Action::NextImage),
-        k(Action::ToggleInfo),
-        k(Action::ZoomIn),
-        k(Action::ZoomOut),
-        k(Action::Cancel),
-        k(Action::Help)
-    );
+    let keys = if !viewer.zoom.is_fit() {
+        format!(
+            "arrows move · {}/{} zoom · {} fit · {} back ",
+            k(Action::ZoomIn),
+            k(Action::ZoomOut),
+            k(Action::ZoomFit),
+            k(Action::Cancel)
+        )
+    } else if state.browser.is_some() {
+        format!(
+            "{}/{} file · {}/{} zoom · {} back ",
+            k(Action::Up),
+            k(Action::Down),
+            k(Action::ZoomIn),
+            k(Action::ZoomOut),
+            k(Action::Cancel)
+        )
+    } else {
+        format!(
+            "{}/{} image · {}/{} job · {} info · {} zoom · {} back · {} help ",
+            k(Action::PrevImage),
+            k(Action::NextImage),
+            k(Action::Up),
+            k(Action::Down),
+            k(Action::ToggleInfo),
+            k(Action::ZoomIn),
+            k(Action::Cancel),
+            k(Action::Help)
+        )
+    };
     // What is shown comes first; then a notice or the keys, then the file, as room allows.
     let width = area.width as usize;
     let left = fit(&format!(" {}", parts.join(" · ")), width);
@@ -100,8 +135,11 @@ fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
     };
     let file = state.preview_path().map(|p| crate::text::escape_controls(&p.display().to_string())).unwrap_or_default();
     let file_room = width.saturating_sub(width_of(&left) + width_of(&right) + 5);
-    let file =
-        if file_room >= 12 { format!(" · {}", super::browser::fit_tail(&file, file_room)) } else { String::new() };
+    let file = if file_room >= 12 && !file.is_empty() {
+        format!(" · {}", super::browser::fit_tail(&file, file_room))
+    } else {
+        String::new()
+    };
     let gap = width.saturating_sub(width_of(&left) + width_of(&file) + width_of(&right));
     let line = Line::from(vec![
         styled(left, theme.accent()),

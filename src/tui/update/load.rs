@@ -15,6 +15,10 @@ pub(super) fn edit_result(state: &mut State) -> Vec<Command> {
         return Vec::new();
     };
     let (id, path) = (job.id, image.path.clone());
+    if state.job.missing_files.contains(&path) {
+        state.set_notice(format!("job {id}'s image file is gone: {}", path.display()), Severity::Warning);
+        return Vec::new();
+    }
     for notice in state.form.switch_mode(JobMode::Edit, &state.catalog) {
         state.set_notice(notice, Severity::Warning);
     }

@@ -76,6 +76,11 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
         state.notice = None;
     }
     let context = state.context();
+    // Moving about, a message has been seen: it goes with the next key (as in vi), so an old
+    // one never stands for the present. While text is typed it stays.
+    if matches!(context, Context::History | Context::Preview | Context::Viewer | Context::Settings | Context::Browser) {
+        state.notice = None;
+    }
     // While the help's filter is typed, plain characters are text, not its scroll keys.
     if context == Context::Help
         && let Some(filter) = state.help.filter.as_mut()

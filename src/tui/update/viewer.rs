@@ -18,6 +18,7 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
 }
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    let has_picture = state.preview_path().is_some();
     let Some(viewer) = state.viewer.as_mut() else { return Vec::new() };
     let zoomed = !viewer.zoom.is_fit();
     match action {
@@ -39,12 +40,13 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             viewer.grid = false;
             Vec::new()
         }
-        Action::ZoomIn => {
-            // Zooming is into one image.
+        // Zooming is into one image, when there is one.
+        Action::ZoomIn if has_picture => {
             viewer.grid = false;
             viewer.zoom.zoom_in();
             Vec::new()
         }
+        Action::ZoomIn => Vec::new(),
         Action::ZoomOut => {
             viewer.zoom.zoom_out();
             Vec::new()
@@ -72,7 +74,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             viewer.zoom = Default::default();
             match state.browser.as_mut() {
                 Some(browser) => {
-                    browser.move_by(if action == Action::Up { -1 } else { 1 });
+                    next_image_file(browser, if action == Action::Up { -1 } else { 1 });
                     want_browser_facts(state)
                 }
                 None => {
@@ -88,12 +90,29 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.viewer = None;
             jobs::on_action(state, action)
         }
-        Action::EditResult if state.browser.is_none() => {
+        // Only with an image to edit; a refusal is said here, in the viewer.
+        Action::EditResult if state.browser.is_none() && has_picture => {
             state.viewer = None;
             load::edit_result(state)
         }
+        Action::EditResult if state.browser.is_none() => load::edit_result(state),
         Action::RerunJob | Action::LoadJob | Action::EditResult => Vec::new(),
         // Quit, help, submit: as anywhere.
         _ => super::on_action(state, action),
+    }
+}
+
+/// Moves the browser's highlight to the next (or previous) image file, past folders and other
+/// files; it stays where it is when there is none that way.
+fn next_image_file(browser: &mut crate::tui::state::Browser, step: isize) {
+    use crate::tui::state::browser::Row;
+    let rows = browser.visible();
+    let mut at = browser.selected as isize + step;
+    while at >= 0 && (at as usize) < rows.len() {
+        if matches!(&rows[at as usize], Row::Entry(e) if e.looks_like_image()) {
+            browser.selected = at as usize;
+            return;
+        }
+        at += step;
     }
 }
