@@ -1,6 +1,7 @@
 //! The history: every job, its parameters, outcome, usage and image files, in SQLite (WAL,
 //! versioned migrations, bound parameters only) beside the image files themselves.
 
+mod gallery;
 mod images;
 mod jobs;
 pub mod model;

@@ -91,6 +91,8 @@ pub enum AppEvent {
         key: crate::preview::PreviewKey,
         message: String,
     },
+    /// The first image file of each job asked for that has one.
+    FirstImages(Vec<(JobId, PathBuf)>),
     /// The provider's list of models (or the built-in one, when it could not be had).
     ModelsListed(crate::catalog::Listing),
     /// How a job's recorded inputs differ from the files now at their paths (empty: the same).
@@ -150,6 +152,8 @@ pub enum Command {
     },
     CompletePath(String),
     ResolvePath(PathBuf),
+    /// The first image file of each of these jobs, for the gallery.
+    LoadFirstImages(Vec<JobId>),
     /// Decode and fit an image for the preview, off the UI task.
     PreparePreview {
         key: crate::preview::PreviewKey,

@@ -19,6 +19,7 @@ pub enum Context {
     History,
     Preview,
     Viewer,
+    Gallery,
     Search,
     Browser,
     Path,
@@ -27,13 +28,14 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Global,
         Self::Prompt,
         Self::Settings,
         Self::History,
         Self::Preview,
         Self::Viewer,
+        Self::Gallery,
         Self::Browser,
         Self::Path,
         Self::Search,
@@ -49,6 +51,7 @@ impl Context {
             Self::History => "history",
             Self::Preview => "preview",
             Self::Viewer => "viewer",
+            Self::Gallery => "gallery",
             Self::Search => "search",
             Self::Browser => "browser",
             Self::Path => "path",

@@ -106,7 +106,11 @@ impl Runner {
             }
             Command::Suspend => {}
             Command::PreparePreview { key, cell } => self.prepare_preview(key, cell),
-            Command::Rerun(_) | Command::LoadHistory { .. } | Command::LoadDetails(_) | Command::DeleteJob(_) => {
+            Command::Rerun(_)
+            | Command::LoadHistory { .. }
+            | Command::LoadDetails(_)
+            | Command::DeleteJob(_)
+            | Command::LoadFirstImages(_) => {
                 tokio::spawn(async move { this.ask_store(command).await });
             }
             Command::ListDir { .. }
@@ -154,6 +158,10 @@ impl Runner {
                     let problems = removed.await.unwrap_or_else(|e| vec![e.to_string()]);
                     AppEvent::Deleted { id, problems }
                 }
+                Err(e) => AppEvent::StoreError(e.to_string()),
+            },
+            Command::LoadFirstImages(ids) => match self.store.run(move |s| s.first_images(&ids)).await {
+                Ok(found) => AppEvent::FirstImages(found),
                 Err(e) => AppEvent::StoreError(e.to_string()),
             },
             _ => return,

@@ -3,6 +3,7 @@
 pub mod browser;
 mod field;
 pub mod form;
+pub mod gallery;
 pub mod history;
 mod previews;
 mod scroll;
@@ -24,6 +25,7 @@ use crate::store::{ImageRequest, JobId, JobRecord};
 use crate::tui::keymap::{Context, Keymap};
 pub use browser::{Browser, Target};
 pub use form::{Field, JobMode, SettingsForm};
+pub use gallery::Gallery;
 pub use history::HistoryView;
 pub use previews::Previews;
 pub use scroll::Scroll;
@@ -140,8 +142,10 @@ pub struct State {
     /// The terminal's size (columns, rows), for what update must fit to it (the help's end).
     pub screen: (u16, u16),
     pub quit: bool,
-    /// The full-screen viewer, while it is open (over the panes and the browser).
+    /// The full-screen viewer, while it is open (over the panes, the browser, the gallery).
     pub viewer: Option<Viewer>,
+    /// The gallery of results, while it is open.
+    pub gallery: Option<Gallery>,
     /// The file browser, while it is open.
     pub browser: Option<Browser>,
     /// The last directory picked from, per kind of input.
@@ -223,6 +227,7 @@ impl State {
             screen: (80, 24),
             quit: false,
             viewer: None,
+            gallery: None,
             browser: None,
             browser_dirs: HashMap::new(),
             start_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
@@ -321,6 +326,7 @@ impl State {
             // A one-line text input, with the search box's keys.
             Some(Overlay::ModelName(_) | Overlay::CustomSize(_)) => Context::Search,
             None if self.viewer.is_some() => Context::Viewer,
+            None if self.gallery.is_some() => Context::Gallery,
             None if self.browser.as_ref().is_some_and(|b| b.path_input.is_some()) => Context::Path,
             None if self.browser.is_some() => Context::Browser,
             None if self.focus == Focus::History && self.history.searching => Context::Search,
@@ -347,6 +353,15 @@ impl State {
         }
         let image = job.images.get(self.job.image_index)?;
         (!self.job.missing_files.contains(&image.path)).then(|| image.path.clone())
+    }
+
+    /// Whether `path` is on screen now: the preview's, one of the selected job's images (a
+    /// grid), or a gallery thumbnail.
+    pub fn shows(&self, path: &std::path::Path) -> bool {
+        let of_job = self.job.details.as_ref().is_some_and(|d| d.images.iter().any(|i| i.path == path));
+        let in_gallery =
+            self.gallery.as_ref().is_some_and(|g| g.first_images.values().any(|p| p.as_deref() == Some(path)));
+        of_job || in_gallery || self.preview_path().as_deref() == Some(path)
     }
 
     /// A running job's newest partial image, if its answer streams.

@@ -2,6 +2,7 @@
 
 mod browser;
 mod compose;
+mod gallery;
 mod grid;
 mod history;
 pub mod overlay;
@@ -46,6 +47,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
     }
     if let Some(viewer) = &state.viewer {
         let pictures = viewer::render(state, viewer, theme, frame, area);
+        overlay::render(state, theme, frame, area);
+        return RenderInfo { pictures, ..RenderInfo::default() };
+    }
+    if let Some(gallery) = &state.gallery {
+        let pictures = gallery::render(state, gallery, theme, frame, area);
         overlay::render(state, theme, frame, area);
         return RenderInfo { pictures, ..RenderInfo::default() };
     }

@@ -123,6 +123,7 @@ fn footer_keys(state: &State) -> String {
             &[Action::Search, Action::LoadJob, Action::RerunJob, Action::CancelJob, Action::DeleteJob, Action::Help]
         }
         Context::Preview => &[Action::NextImage, Action::View, Action::FocusNext, Action::Help],
+        Context::Gallery => &[Action::View, Action::LoadJob, Action::RerunJob, Action::EditResult, Action::Cancel],
         Context::Viewer => &[Action::NextImage, Action::Down, Action::ToggleInfo, Action::ZoomIn, Action::Cancel],
         Context::Search => &[Action::Confirm, Action::Cancel],
         Context::Browser => &[Action::Confirm, Action::ParentDir, Action::OpenPath, Action::Cancel],

@@ -44,6 +44,41 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
     preview::picture(state, theme, frame, picture_area, &path, viewer.zoom).into_iter().collect()
 }
 
+/// The keys that matter now: zoomed, in the browser, or on a job.
+fn keys(state: &State, viewer: &Viewer) -> String {
+    let k = |action| state.keymap.hint(Context::Viewer, action);
+    if !viewer.zoom.is_fit() {
+        format!(
+            "arrows move · {}/{} zoom · {} fit · {} back ",
+            k(Action::ZoomIn),
+            k(Action::ZoomOut),
+            k(Action::ZoomFit),
+            k(Action::Cancel)
+        )
+    } else if state.browser.is_some() {
+        format!(
+            "{}/{} file · {}/{} zoom · {} back ",
+            k(Action::Up),
+            k(Action::Down),
+            k(Action::ZoomIn),
+            k(Action::ZoomOut),
+            k(Action::Cancel)
+        )
+    } else {
+        format!(
+            "{}/{} image · {}/{} job · {} info · {} zoom · {} back · {} help ",
+            k(Action::PrevImage),
+            k(Action::NextImage),
+            k(Action::Up),
+            k(Action::Down),
+            k(Action::ToggleInfo),
+            k(Action::ZoomIn),
+            k(Action::Cancel),
+            k(Action::Help)
+        )
+    }
+}
+
 /// Why there is no picture to show.
 fn no_picture(state: &State, job: Option<&crate::store::JobRecord>) -> String {
     use crate::store::JobStatus;
@@ -84,36 +119,7 @@ fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         parts.push(format!("zoom {}x", viewer.zoom.factor()));
     }
     let k = |action| state.keymap.hint(Context::Viewer, action);
-    let keys = if !viewer.zoom.is_fit() {
-        format!(
-            "arrows move · {}/{} zoom · {} fit · {} back ",
-            k(Action::ZoomIn),
-            k(Action::ZoomOut),
-            k(Action::ZoomFit),
-            k(Action::Cancel)
-        )
-    } else if state.browser.is_some() {
-        format!(
-            "{}/{} file · {}/{} zoom · {} back ",
-            k(Action::Up),
-            k(Action::Down),
-            k(Action::ZoomIn),
-            k(Action::ZoomOut),
-            k(Action::Cancel)
-        )
-    } else {
-        format!(
-            "{}/{} image · {}/{} job · {} info · {} zoom · {} back · {} help ",
-            k(Action::PrevImage),
-            k(Action::NextImage),
-            k(Action::Up),
-            k(Action::Down),
-            k(Action::ToggleInfo),
-            k(Action::ZoomIn),
-            k(Action::Cancel),
-            k(Action::Help)
-        )
-    };
+    let keys = keys(state, viewer);
     // What is shown comes first; then a notice or the keys, then the file, as room allows.
     let width = area.width as usize;
     let left = fit(&format!(" {}", parts.join(" · ")), width);

@@ -63,10 +63,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         }
         AppEvent::PreviewReady(prepared) => {
             // A preview for an image no longer selected is dropped.
-            // (A grid shows all of the selected job's images.)
-            let path = &prepared.key.path;
-            let of_job = state.job.details.as_ref().is_some_and(|d| d.images.iter().any(|i| i.path == *path));
-            let wanted = of_job || state.preview_path().as_ref() == Some(path);
+            let wanted = state.shows(&prepared.key.path);
             state.previews.arrived(prepared, wanted);
             Vec::new()
         }
@@ -80,6 +77,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::InputsChecked { id, changed } => models::inputs_checked(state, id, changed),
+        AppEvent::FirstImages(found) => {
+            super::gallery::first_images(state, found);
+            Vec::new()
+        }
         AppEvent::Deleted { id, problems } => deleted(state, id, problems),
     }
 }

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod browser;
 mod events;
+mod gallery;
 mod jobs;
 mod load;
 mod models;
@@ -103,6 +104,7 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
     let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
     match (action, context) {
         (Some(action), Context::Viewer) => viewer::on_action(state, action),
+        (Some(action), Context::Gallery) => gallery::on_action(state, action),
         (Some(action), Context::Browser | Context::Path) => browser::on_action(state, action),
         (None, Context::Browser | Context::Path) => browser::on_key(state, event),
         (Some(action), _) => on_action(state, action),
@@ -219,6 +221,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::ParentDir | Action::OpenPath | Action::Complete => Vec::new(),
         Action::View => viewer::open(state),
+        Action::Gallery => gallery::open(state),
         Action::ToggleGrid => {
             state.job.grid = !state.job.grid;
             Vec::new()

@@ -26,43 +26,17 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.viewer = None;
             Vec::new()
         }
-        Action::ToggleInfo => {
-            viewer.info = !viewer.info;
-            Vec::new()
-        }
-        Action::ToggleGrid => {
-            viewer.grid = !viewer.grid;
-            viewer.zoom = Default::default();
-            Vec::new()
-        }
-        // Enter on the grid: the chosen image alone.
-        Action::Confirm => {
-            viewer.grid = false;
-            Vec::new()
-        }
-        // Zooming is into one image, when there is one.
-        Action::ZoomIn if has_picture => {
-            viewer.grid = false;
-            viewer.zoom.zoom_in();
-            Vec::new()
-        }
-        Action::ZoomIn => Vec::new(),
-        Action::ZoomOut => {
-            viewer.zoom.zoom_out();
-            Vec::new()
-        }
-        Action::ZoomFit => {
-            viewer.zoom = Default::default();
+        Action::ToggleInfo
+        | Action::ToggleGrid
+        | Action::Confirm
+        | Action::ZoomIn
+        | Action::ZoomOut
+        | Action::ZoomFit => {
+            change_view(viewer, action, has_picture);
             Vec::new()
         }
         Action::PrevImage | Action::NextImage | Action::Up | Action::Down if zoomed => {
-            let (dx, dy) = match action {
-                Action::PrevImage => (-1, 0),
-                Action::NextImage => (1, 0),
-                Action::Up => (0, -1),
-                _ => (0, 1),
-            };
-            viewer.zoom.pan(dx, dy);
+            change_view(viewer, action, has_picture);
             Vec::new()
         }
         // Another picture: seen whole first.
@@ -99,6 +73,37 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::RerunJob | Action::LoadJob | Action::EditResult => Vec::new(),
         // Quit, help, submit: as anywhere.
         _ => super::on_action(state, action),
+    }
+}
+
+/// How the picture is shown: info panel, grid, zoom, and (zoomed) where the view is.
+fn change_view(viewer: &mut Viewer, action: Action, has_picture: bool) {
+    match action {
+        Action::ToggleInfo => viewer.info = !viewer.info,
+        Action::ToggleGrid => {
+            viewer.grid = !viewer.grid;
+            viewer.zoom = Default::default();
+        }
+        // Enter on the grid: the chosen image alone.
+        Action::Confirm => viewer.grid = false,
+        // Zooming is into one image, when there is one.
+        Action::ZoomIn if has_picture => {
+            viewer.grid = false;
+            viewer.zoom.zoom_in();
+        }
+        Action::ZoomIn => {}
+        Action::ZoomOut => viewer.zoom.zoom_out(),
+        Action::ZoomFit => viewer.zoom = Default::default(),
+        Action::PrevImage | Action::NextImage | Action::Up | Action::Down if !viewer.zoom.is_fit() => {
+            let (dx, dy) = match action {
+                Action::PrevImage => (-1, 0),
+                Action::NextImage => (1, 0),
+                Action::Up => (0, -1),
+                _ => (0, 1),
+            };
+            viewer.zoom.pan(dx, dy);
+        }
+        _ => {}
     }
 }
 

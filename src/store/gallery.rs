@@ -1,0 +1,27 @@
+//! What the gallery needs of many jobs at once: each one's first image file.
+
+use std::path::PathBuf;
+
+use rusqlite::params_from_iter;
+
+use super::model::JobId;
+use super::{Store, StoreError};
+
+impl Store {
+    /// The first image file of each of `ids` that has one (one query for a gallery page).
+    pub fn first_images(&self, ids: &[JobId]) -> Result<Vec<(JobId, PathBuf)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        let sql = format!(
+            "SELECT job_id, path FROM images WHERE job_id IN ({marks}) \
+             AND idx = (SELECT min(idx) FROM images i WHERE i.job_id = images.job_id)"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params_from_iter(ids.iter()), |row| Ok((row.get(0)?, PathBuf::from(row.get::<_, String>(1)?))))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+}

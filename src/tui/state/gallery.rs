@@ -1,0 +1,21 @@
+//! The gallery: the history's jobs as thumbnails, a page at a time. Its selection is the
+//! history's, so e/r/E/d act on the same job as there.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::store::JobId;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Gallery {
+    /// Each job's first image file, once asked for (`None`: it has none).
+    pub first_images: HashMap<JobId, Option<PathBuf>>,
+}
+
+/// Thumbnails across and down on a screen of `width` x `height` (one row is the status row):
+/// 4x3 at 120x40, 4x2 at 80x24.
+pub fn layout(width: u16, height: u16) -> (u16, u16) {
+    let tile_width = if width >= 100 { 28 } else { 20 };
+    let tile_height = if height >= 30 { 13 } else { 11 };
+    ((width / tile_width).max(1), (height.saturating_sub(1) / tile_height).max(1))
+}

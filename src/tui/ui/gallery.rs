@@ -1,0 +1,69 @@
+//! The gallery: a page of the history as thumbnails, the selected one framed in the focus
+//! colour, each titled with its job and captioned with its prompt; one status row.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Paragraph};
+
+use super::{fit, preview, styled};
+use crate::config::theme::Theme;
+use crate::preview::Zoom;
+use crate::preview::placer::Wanted;
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
+use crate::tui::state::gallery::layout;
+use crate::tui::state::{Gallery, State};
+
+/// Draws the gallery over everything; returns the thumbnails for the placer.
+pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame, area: Rect) -> Vec<Wanted> {
+    frame.render_widget(Block::new().style(theme.base()), area);
+    let [tiles_area, status_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let (cols, rows) = layout(area.width, area.height);
+    let per_page = usize::from(cols * rows);
+    let page = state.history.selected / per_page;
+    let (tile_w, tile_h) = (tiles_area.width / cols, tiles_area.height / rows);
+    let mut pictures = Vec::new();
+    let on_page = state.history.rows.iter().enumerate().skip(page * per_page).take(per_page);
+    for (slot, (index, row)) in on_page.enumerate() {
+        let (col, line) = (slot as u16 % cols, slot as u16 / cols);
+        let tile = Rect::new(tiles_area.x + col * tile_w, tiles_area.y + line * tile_h, tile_w, tile_h);
+        let chosen = index == state.history.selected;
+        let prompt = crate::text::escape_controls(&row.prompt);
+        let block = Block::bordered()
+            .border_type(if chosen { BorderType::Thick } else { BorderType::Rounded })
+            .border_style(theme.border(chosen))
+            .title(Line::from(format!(" #{} ", row.id)).style(theme.title(chosen)))
+            .title_bottom(Line::from(fit(&prompt, usize::from(tile_w.saturating_sub(2)))).style(theme.muted()));
+        let inner = block.inner(tile);
+        frame.render_widget(block, tile);
+        match gallery.first_images.get(&row.id) {
+            Some(Some(path)) => pictures.extend(preview::picture(state, theme, frame, inner, path, Zoom::FIT)),
+            Some(None) if row.image_count == 0 => {
+                frame.render_widget(Paragraph::new(styled(row.status.as_str(), theme.status(row.status))), inner)
+            }
+            _ => frame.render_widget(Paragraph::new(styled("…", theme.muted())), inner),
+        }
+    }
+    let pages = state.history.rows.len().div_ceil(per_page).max(1);
+    let more = if state.history.exhausted { "" } else { "+" };
+    let k = |action| state.keymap.hint(Context::Gallery, action);
+    let text = format!(
+        " Gallery · page {}/{pages}{more} · {} jobs   {} view · {} load · {} re-run · {} edit · {} back",
+        page + 1,
+        state.history.rows.len(),
+        k(Action::View),
+        k(Action::LoadJob),
+        k(Action::RerunJob),
+        k(Action::EditResult),
+        k(Action::Cancel)
+    );
+    let status = match &state.notice {
+        Some((notice, _)) => {
+            styled(fit(&format!(" {}", crate::text::escape_controls(notice)), area.width.into()), theme.warning())
+        }
+        None => styled(fit(&text, area.width.into()), theme.muted()),
+    };
+    frame.render_widget(Paragraph::new(status), status_area);
+    pictures
+}

@@ -1,0 +1,94 @@
+//! The gallery's keys. Its selection is the history's: moving here moves there (and loads the
+//! job's details), so the viewer, e/r/E/d work on the same job.
+
+use super::super::action::Action;
+use super::super::event::Command;
+use super::super::state::gallery::layout;
+use super::super::state::{Gallery, State};
+use super::{jobs, load, selection_changed, viewer};
+use crate::store::JobId;
+
+/// `V`: the gallery opens on the selected job's page.
+pub(super) fn open(state: &mut State) -> Vec<Command> {
+    state.gallery = Some(Gallery::default());
+    state.history.searching = false;
+    let mut commands = ask_for_page(state);
+    commands.extend(state.selected_job_id().map(Command::LoadDetails));
+    commands
+}
+
+pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    let (cols, rows) = layout(state.screen.0, state.screen.1);
+    let (cols, page) = (cols as isize, (cols * rows) as isize);
+    let delta = match action {
+        Action::PrevImage => -1,
+        Action::NextImage => 1,
+        Action::Up => -cols,
+        Action::Down => cols,
+        Action::PageUp => -page,
+        Action::PageDown => page,
+        Action::First => isize::MIN / 2,
+        Action::Last => isize::MAX / 2,
+        Action::Cancel | Action::Gallery => {
+            state.gallery = None;
+            return Vec::new();
+        }
+        Action::View => return viewer::open(state),
+        Action::LoadJob => {
+            state.gallery = None;
+            return jobs::on_action(state, action);
+        }
+        Action::EditResult => {
+            let commands = load::edit_result(state);
+            if state.form.parent.is_some() && !commands.is_empty() {
+                state.gallery = None;
+            }
+            return commands;
+        }
+        Action::RerunJob | Action::DeleteJob => return jobs::on_action(state, action),
+        _ => return super::on_action(state, action),
+    };
+    let mut commands = Vec::new();
+    if state.history.move_by(delta) {
+        commands.extend(selection_changed(state));
+    }
+    if state.history.wants_more()
+        && let Some((query, generation)) = state.history.next_page()
+    {
+        commands.push(Command::LoadHistory { query, append: true, generation });
+    }
+    commands.extend(ask_for_page(state));
+    commands
+}
+
+/// The jobs on the selected job's page.
+pub fn page_jobs(state: &State) -> Vec<JobId> {
+    let (cols, rows) = layout(state.screen.0, state.screen.1);
+    let per_page = usize::from(cols * rows);
+    let start = state.history.selected / per_page * per_page;
+    state.history.rows.iter().skip(start).take(per_page).map(|r| r.id).collect()
+}
+
+/// Asks for the first images of the page's jobs not asked for yet.
+pub(super) fn ask_for_page(state: &mut State) -> Vec<Command> {
+    let wanted = page_jobs(state);
+    let Some(gallery) = state.gallery.as_mut() else { return Vec::new() };
+    let missing: Vec<JobId> = wanted.into_iter().filter(|id| !gallery.first_images.contains_key(id)).collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    // Asked: not asked again while the answer is on its way.
+    for id in &missing {
+        gallery.first_images.insert(*id, None);
+    }
+    vec![Command::LoadFirstImages(missing)]
+}
+
+/// The store's answer: each job's first image file.
+pub(super) fn first_images(state: &mut State, found: Vec<(JobId, std::path::PathBuf)>) {
+    if let Some(gallery) = state.gallery.as_mut() {
+        for (id, path) in found {
+            gallery.first_images.insert(id, Some(path));
+        }
+    }
+}
