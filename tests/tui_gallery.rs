@@ -41,7 +41,7 @@ fn store_with_jobs(dir: &Path, count: i64) -> Store {
             width: Some(96),
             height: Some(64),
             bytes: 1,
-            sha256: String::new(),
+            sha256: format!("{id:064x}"),
         };
         let outcome = DoneOutcome { images: vec![image], ..Default::default() };
         store.finish_done(id, &outcome, i).unwrap();
@@ -79,7 +79,8 @@ fn the_store_gives_each_jobs_first_image_in_one_query() {
     let store = store_with_jobs(dir.path(), 3);
     let mut found = store.first_images(&[3, 1, 99]).unwrap();
     found.sort();
-    assert_eq!(found, [(1, dir.path().join("job-1.png")), (3, dir.path().join("job-3.png"))]);
+    let expected = [1, 3].map(|id| (id, dir.path().join(format!("job-{id}.png")), format!("{id:064x}")));
+    assert_eq!(found, expected);
     assert!(store.first_images(&[]).unwrap().is_empty());
 }
 
@@ -103,6 +104,14 @@ fn v_shows_a_page_of_thumbnails_and_the_keys_move_through_the_history() {
     run(&mut s, &store, commands);
     let (screen, info) = frame(&mut s, 120, 40);
     assert_eq!(info.pictures.len(), 12, "twelve thumbnails:\n{screen}");
+    // A tile is made from its thumbnail, found by the image's hash.
+    let tile = info.pictures[0].key.clone();
+    s.previews = Default::default();
+    let commands = update(&mut s, Msg::PreviewWanted { key: tile, cell: CellSize::default() });
+    assert!(
+        matches!(&commands[..], [Command::PreparePreview { thumb: Some(sha), .. }] if *sha == format!("{:064x}", 20)),
+        "{commands:?}"
+    );
     assert!(screen.contains("#20") && screen.contains("#9") && screen.contains("page 1/2"), "{screen}");
     // ↓ moves a row (four jobs), PgDn a page (and asks for its images).
     key(&mut s, KeyCode::Down);

@@ -59,7 +59,10 @@ fn a_preview_is_asked_for_once_until_its_answer_comes() {
     let mut s = state();
     with_job_selected(&mut s, 2);
     let key = key_of("/out/job-2.png");
-    assert_eq!(wanted(&mut s, &key), [Command::PreparePreview { key: key.clone(), cell: CellSize::default() }]);
+    assert_eq!(
+        wanted(&mut s, &key),
+        [Command::PreparePreview { key: key.clone(), cell: CellSize::default(), thumb: None }]
+    );
     assert!(wanted(&mut s, &key).is_empty(), "asked once while it is prepared");
     update(&mut s, ready(&key));
     assert!(s.previews.ready_for(&key).is_some(), "kept: it is the selected image");
@@ -83,7 +86,10 @@ fn a_preview_that_arrives_after_its_image_was_left_is_asked_again_when_it_is_bac
     assert!(s.previews.ready_for(&second).is_some());
     // Back on job 2: its preview is asked for again, not left "preparing" for good.
     with_job_selected(&mut s, 2);
-    assert_eq!(wanted(&mut s, &first), [Command::PreparePreview { key: first.clone(), cell: CellSize::default() }]);
+    assert_eq!(
+        wanted(&mut s, &first),
+        [Command::PreparePreview { key: first.clone(), cell: CellSize::default(), thumb: None }]
+    );
 }
 
 #[test]

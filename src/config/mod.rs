@@ -88,6 +88,8 @@ pub struct Paths {
     pub config_file: PathBuf,
     pub data_dir: PathBuf,
     pub state_dir: PathBuf,
+    /// What can be made again (gallery thumbnails).
+    pub cache_dir: PathBuf,
 }
 
 impl Paths {
@@ -102,6 +104,7 @@ impl Paths {
         let config_file = config_file.unwrap_or_else(|| {
             dirs.as_ref().map_or_else(fallback, |d| d.config_dir().to_path_buf()).join("config.toml")
         });
+        let data_dir_given = data_dir.is_some();
         let (data_dir, state_dir) = match data_dir {
             Some(dir) => (dir.clone(), dir.join("state")),
             None => {
@@ -113,7 +116,11 @@ impl Paths {
                 (data, state)
             }
         };
-        Self { config_file, data_dir, state_dir }
+        let cache_dir = match (&data_dir_given, dirs.as_ref()) {
+            (false, Some(d)) => d.cache_dir().to_path_buf(),
+            _ => data_dir.join("cache"),
+        };
+        Self { config_file, data_dir, state_dir, cache_dir }
     }
 
     pub fn images_dir(&self) -> PathBuf {

@@ -8,6 +8,7 @@ pub mod graphics;
 pub mod placer;
 pub mod prepare;
 pub mod query;
+pub mod thumbs;
 pub mod warm;
 pub mod zoom;
 

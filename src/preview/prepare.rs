@@ -108,6 +108,24 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
 /// Shrinking averages each output pixel's whole source box (`thumbnail`): as sharp as a
 /// triangle filter at these ratios and three times faster (4 ms against 13 ms for 1536x1024 to
 /// 300x200). Growing a small image interpolates.
+/// A gallery tile: from the cached thumbnail of the image with `sha256` when there is one,
+/// else from the full image, whose thumbnail is then cached.
+pub fn prepare_thumbnail(
+    key: &PreviewKey,
+    cell: CellSize,
+    cache: &super::thumbs::ThumbCache,
+    sha256: &str,
+) -> Result<Prepared, String> {
+    let area = (u32::from(key.cols) * u32::from(cell.width), u32::from(key.rows) * u32::from(cell.height));
+    if let Some(thumb) = cache.get(sha256, area) {
+        return prepare_image(key, &thumb, cell);
+    }
+    let full = image::open(&key.path).map_err(|e| format!("cannot show {}: {e}", key.path.display()))?.into_rgba8();
+    let thumb = super::thumbs::ThumbCache::shrink(&full, area);
+    cache.put(sha256, area, &thumb);
+    prepare_image(key, &thumb, cell)
+}
+
 fn fit_pixels(img: &RgbaImage, width: u32, height: u32) -> RgbaImage {
     let (width, height) = (width.max(1), height.max(1));
     if width <= img.width() && height <= img.height() {
@@ -144,5 +162,22 @@ mod tests {
         let p = prepare_image(&key, &img, CellSize { width: 10, height: 20 }).unwrap();
         assert_eq!((p.cols, p.rows, p.offset_x), (60, 20, 20));
         assert_eq!(p.pixels.unwrap().dimensions(), (60, 40));
+    }
+
+    #[test]
+    fn a_gallery_tile_is_made_once_from_the_image_then_from_its_cached_thumbnail() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.png");
+        RgbaImage::from_pixel(1536, 1024, image::Rgba([200, 10, 10, 255])).save(&path).unwrap();
+        let cache = super::super::thumbs::ThumbCache::new(dir.path().join("thumbs"));
+        let key =
+            PreviewKey { path: path.clone(), cols: 20, rows: 8, graphics: Graphics::Kitty, zoom: Default::default() };
+        let sha = "cd".repeat(32);
+        let cold = prepare_thumbnail(&key, CellSize::default(), &cache, &sha).unwrap();
+        // The full image is gone: the tile still comes, from the cache.
+        std::fs::remove_file(&path).unwrap();
+        let warm = prepare_thumbnail(&key, CellSize::default(), &cache, &sha).unwrap();
+        assert_eq!((warm.cols, warm.rows), (cold.cols, cold.rows));
+        assert!(!warm.payload.is_empty());
     }
 }

@@ -91,8 +91,8 @@ pub enum AppEvent {
         key: crate::preview::PreviewKey,
         message: String,
     },
-    /// The first image file of each job asked for that has one.
-    FirstImages(Vec<(JobId, PathBuf)>),
+    /// The first image file (and its SHA-256) of each job asked for that has one.
+    FirstImages(Vec<(JobId, PathBuf, String)>),
     /// The provider's list of models (or the built-in one, when it could not be had).
     ModelsListed(crate::catalog::Listing),
     /// How a job's recorded inputs differ from the files now at their paths (empty: the same).
@@ -154,10 +154,12 @@ pub enum Command {
     ResolvePath(PathBuf),
     /// The first image file of each of these jobs, for the gallery.
     LoadFirstImages(Vec<JobId>),
-    /// Decode and fit an image for the preview, off the UI task.
+    /// Decode and fit an image for the preview, off the UI task; a gallery tile names its
+    /// image's SHA-256, the key of its cached thumbnail.
     PreparePreview {
         key: crate::preview::PreviewKey,
         cell: crate::preview::CellSize,
+        thumb: Option<String>,
     },
     /// Compare a job's recorded inputs (hashes) with the files now at their paths.
     CheckInputs {

@@ -83,7 +83,9 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let folders = crate::jobs::Folders::new(engine.out_dir.clone());
     let mut runner = runner::Runner::new(client, engine.store.clone(), folders, concurrency, tx.clone());
     if state.graphics != Graphics::None {
-        runner = runner.with_warm_pixels(crate::preview::WarmPixels::default());
+        runner = runner
+            .with_warm_pixels(crate::preview::WarmPixels::default())
+            .with_thumbnails(crate::preview::thumbs::ThumbCache::new(engine.paths.cache_dir.join("thumbnails")));
     }
     terminal::install_panic_hook();
     let outcome = app::run(state, theme, runner, rx, detection.tmux).await;

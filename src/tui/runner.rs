@@ -12,6 +12,7 @@ use super::event::{AppEvent, Command};
 use crate::api::validate::InputFile;
 use crate::api::{Client, ImagesResult, Progress, RequestControl};
 use crate::jobs::{self, JobOutcome};
+use crate::preview::thumbs::ThumbCache;
 use crate::preview::{CellSize, PreviewKey, WarmPixels, prepare};
 use crate::store::{ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 
@@ -28,6 +29,8 @@ pub struct Runner {
     unsaved: Arc<Mutex<Vec<(JobId, ImageRequest, ImagesResult)>>>,
     /// First images decoded while they are written, for their preview (none without previews).
     warm: Option<WarmPixels>,
+    /// Gallery thumbnails on disk.
+    thumbs: Option<ThumbCache>,
 }
 
 /// File system work for the browser and the form, answered as an event.
@@ -71,7 +74,14 @@ impl Runner {
             cancels: Arc::default(),
             unsaved: Arc::default(),
             warm: None,
+            thumbs: None,
         }
+    }
+
+    /// Keeps gallery thumbnails in `cache`.
+    pub fn with_thumbnails(mut self, cache: ThumbCache) -> Self {
+        self.thumbs = Some(cache);
+        self
     }
 
     /// Decodes each answer's first image while it is written, for `warm`'s previews.
@@ -105,7 +115,7 @@ impl Runner {
                 tokio::spawn(async move { this.retry_save().await });
             }
             Command::Suspend => {}
-            Command::PreparePreview { key, cell } => self.prepare_preview(key, cell),
+            Command::PreparePreview { key, cell, thumb } => self.prepare_preview(key, cell, thumb),
             Command::Rerun(_)
             | Command::LoadHistory { .. }
             | Command::LoadDetails(_)
@@ -171,10 +181,17 @@ impl Runner {
 
     /// Decodes and fits an image off the UI task; the result comes back as an event.
     /// A fresh answer's first image is usually decoded already (`WarmPixels`).
-    fn prepare_preview(&self, key: PreviewKey, cell: CellSize) {
+    fn prepare_preview(&self, key: PreviewKey, cell: CellSize, thumb: Option<String>) {
         tracing::debug!(path = %key.path.display(), "preview wanted");
         let (warm, this) = (self.warm.clone(), self.clone());
         tokio::task::spawn_blocking(move || {
+            if let (Some(sha256), Some(cache)) = (thumb, &this.thumbs) {
+                let prepared = prepare::prepare_thumbnail(&key, cell, cache, &sha256);
+                return this.send(match prepared {
+                    Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),
+                    Err(message) => AppEvent::PreviewFailed { key, message },
+                });
+            }
             let decoded = warm.and_then(|w| w.take(&key.path));
             let prepared = match &decoded {
                 Some(pixels) => prepare::prepare_image(&key, pixels, cell),

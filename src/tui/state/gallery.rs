@@ -8,8 +8,22 @@ use crate::store::JobId;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Gallery {
-    /// Each job's first image file, once asked for (`None`: it has none).
-    pub first_images: HashMap<JobId, Option<PathBuf>>,
+    /// Each job's first image, once asked for (`None`: it has none, or the answer is coming).
+    pub first_images: HashMap<JobId, Option<Thumb>>,
+}
+
+/// A job's first image: its file, and its SHA-256 (the thumbnail cache's key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Thumb {
+    pub path: PathBuf,
+    pub sha256: String,
+}
+
+impl Gallery {
+    /// The SHA-256 of the tile image at `path`, if the gallery shows it.
+    pub fn sha256_of(&self, path: &std::path::Path) -> Option<&str> {
+        self.first_images.values().flatten().find(|t| t.path == path).map(|t| t.sha256.as_str())
+    }
 }
 
 /// Thumbnails across and down on a screen of `width` x `height` (one row is the status row):

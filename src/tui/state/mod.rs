@@ -359,8 +359,7 @@ impl State {
     /// grid), or a gallery thumbnail.
     pub fn shows(&self, path: &std::path::Path) -> bool {
         let of_job = self.job.details.as_ref().is_some_and(|d| d.images.iter().any(|i| i.path == path));
-        let in_gallery =
-            self.gallery.as_ref().is_some_and(|g| g.first_images.values().any(|p| p.as_deref() == Some(path)));
+        let in_gallery = self.gallery.as_ref().is_some_and(|g| g.sha256_of(path).is_some());
         of_job || in_gallery || self.preview_path().as_deref() == Some(path)
     }
 

@@ -38,7 +38,7 @@ pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame
         let inner = block.inner(tile);
         frame.render_widget(block, tile);
         match gallery.first_images.get(&row.id) {
-            Some(Some(path)) => pictures.extend(preview::picture(state, theme, frame, inner, path, Zoom::FIT)),
+            Some(Some(thumb)) => pictures.extend(preview::picture(state, theme, frame, inner, &thumb.path, Zoom::FIT)),
             Some(None) if row.image_count == 0 => {
                 frame.render_widget(Paragraph::new(styled(row.status.as_str(), theme.status(row.status))), inner)
             }

@@ -3,6 +3,7 @@
 
 use super::super::action::Action;
 use super::super::event::Command;
+use super::super::state::gallery::Thumb;
 use super::super::state::gallery::layout;
 use super::super::state::{Gallery, State};
 use super::{jobs, load, selection_changed, viewer};
@@ -85,10 +86,10 @@ pub(super) fn ask_for_page(state: &mut State) -> Vec<Command> {
 }
 
 /// The store's answer: each job's first image file.
-pub(super) fn first_images(state: &mut State, found: Vec<(JobId, std::path::PathBuf)>) {
+pub(super) fn first_images(state: &mut State, found: Vec<(JobId, std::path::PathBuf, String)>) {
     if let Some(gallery) = state.gallery.as_mut() {
-        for (id, path) in found {
-            gallery.first_images.insert(id, Some(path));
+        for (id, path, sha256) in found {
+            gallery.first_images.insert(id, Some(Thumb { path, sha256 }));
         }
     }
 }

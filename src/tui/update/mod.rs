@@ -61,11 +61,12 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::PreviewWanted { key, cell } => {
-            if state.previews.ask(&key) {
-                vec![Command::PreparePreview { key, cell }]
-            } else {
-                Vec::new()
+            if !state.previews.ask(&key) {
+                return Vec::new();
             }
+            // A gallery tile is made from its cached thumbnail, found by the image's hash.
+            let thumb = state.gallery.as_ref().and_then(|g| g.sha256_of(&key.path)).map(str::to_string);
+            vec![Command::PreparePreview { key, cell, thumb }]
         }
         Msg::App(event) => events::on_app_event(state, event),
     }
