@@ -267,3 +267,30 @@ fn in_the_browser_the_viewer_goes_from_image_to_image_past_folders_and_other_fil
     key(&mut s, KeyCode::Down);
     assert_eq!(s.preview_path(), Some(second), "past the folder and the text file: {names:?}");
 }
+
+#[test]
+fn c_puts_the_shown_image_beside_the_marked_one_or_an_edits_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    key(&mut s, KeyCode::Char('v'));
+    key(&mut s, KeyCode::Char('c'));
+    assert!(!s.viewer.as_ref().unwrap().compare, "nothing marked, not an edit");
+    assert!(s.notice.as_ref().unwrap().0.contains("mark an image with m"));
+    key(&mut s, KeyCode::Char('m'));
+    key(&mut s, KeyCode::Right);
+    key(&mut s, KeyCode::Char('c'));
+    let (_, info) = frame(&mut s, 120, 40);
+    assert_eq!(info.pictures.len(), 2, "side by side");
+    let (left, right) = (&info.pictures[0], &info.pictures[1]);
+    assert!(left.key.path.ends_with("img-0.png") && right.key.path.ends_with("img-1.png"));
+    assert_eq!((left.area.width, left.area.height, left.area.y), (right.area.width, right.area.height, right.area.y));
+    key(&mut s, KeyCode::Char('c'));
+    assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "c again: the one image");
+    // An edit is compared with its input without marking.
+    let input = image(dir.path(), 7).path;
+    s.job.details.as_mut().unwrap().inputs =
+        vec![imgtui::store::InputRecord { role: "image".into(), path: input.clone(), sha256: None }];
+    s.viewer.as_mut().unwrap().marked = None;
+    key(&mut s, KeyCode::Char('c'));
+    assert_eq!(frame(&mut s, 120, 40).1.pictures[0].key.path, input);
+}

@@ -10,4 +10,21 @@ pub struct Viewer {
     pub zoom: Zoom,
     /// All of a job's images side by side instead of the chosen one (`g`).
     pub grid: bool,
+    /// The shown image beside another (`c`): the marked one, else the edit's input.
+    pub compare: bool,
+    /// An image marked with `m`, to compare with.
+    pub marked: Option<std::path::PathBuf>,
+}
+
+impl super::State {
+    /// What the shown image is compared with: the marked image, else (for an edit) its input.
+    pub fn compare_with(&self) -> Option<std::path::PathBuf> {
+        let shown = self.preview_path();
+        let viewer = self.viewer.as_ref()?;
+        if let Some(marked) = viewer.marked.clone().filter(|m| Some(m) != shown.as_ref()) {
+            return Some(marked);
+        }
+        let job = self.job.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
+        job.inputs.iter().find(|i| i.role.starts_with("image")).map(|i| i.path.clone())
+    }
 }

@@ -32,6 +32,12 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         frame.render_widget(panel, info_area);
     }
     status_row(state, viewer, theme, frame, status_area);
+    if viewer.compare
+        && let (Some(other), Some(shown)) = (state.compare_with(), state.preview_path())
+    {
+        // Side by side, the same size, aligned: the other on the left, the shown one chosen.
+        return super::grid::render(state, theme, frame, picture_area, &[Some(other), Some(shown)], 1);
+    }
     if let Some(job) = job.filter(|j| viewer.grid && j.images.len() > 1) {
         let files = preview::image_files(state, job);
         return super::grid::render(state, theme, frame, picture_area, &files, state.job.image_index);

@@ -227,7 +227,9 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.job.grid = !state.job.grid;
             Vec::new()
         }
-        Action::ToggleInfo | Action::ZoomIn | Action::ZoomOut | Action::ZoomFit => Vec::new(),
+        Action::ToggleInfo | Action::ZoomIn | Action::ZoomOut | Action::ZoomFit | Action::Compare | Action::Mark => {
+            Vec::new()
+        }
         Action::NextValue | Action::PrevValue => {
             let delta = if action == Action::NextValue { 1 } else { -1 };
             models::cycle(state, delta);

@@ -3,7 +3,7 @@
 
 use super::super::action::Action;
 use super::super::event::Command;
-use super::super::state::{Focus, State, Viewer};
+use super::super::state::{Focus, Severity, State, Viewer};
 use super::{jobs, load, move_in_focus, want_browser_facts};
 
 /// `v`: the viewer opens on what the preview shows (or will, once the job's details are in).
@@ -57,6 +57,28 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
                     move_in_focus(state, action)
                 }
             }
+        }
+        Action::Mark => {
+            let marked = state.preview_path();
+            if let Some(path) = &marked {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                state.set_notice(format!("marked {name}: c compares another image with it"), Severity::Info);
+            }
+            if let Some(viewer) = state.viewer.as_mut() {
+                viewer.marked = marked;
+            }
+            Vec::new()
+        }
+        Action::Compare => {
+            let other = state.compare_with();
+            if let Some(viewer) = state.viewer.as_mut() {
+                viewer.compare = !viewer.compare && other.is_some();
+                viewer.zoom = Default::default();
+            }
+            if other.is_none() {
+                state.set_notice("nothing to compare with: mark an image with m, or view an edit", Severity::Info);
+            }
+            Vec::new()
         }
         Action::RerunJob if state.browser.is_none() => jobs::on_action(state, action),
         // These change the form: it is shown.
