@@ -275,3 +275,41 @@ fn without_passthrough_no_graphics_query_reaches_tmux_as_a_pane_title() {
     assert!(!title.contains("a=q") && !title.contains("Gi="), "the kitty query became the pane title: {title}");
     tmux.keys(&["C-c"]);
 }
+
+#[test]
+fn at_80x24_the_viewer_fills_the_screen_and_the_gallery_shows_the_results() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    for prompt in ["a fox", "an owl"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("TTAPI_API_KEY")
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["--demo-latency-ms", "0", "--demo", "generate", prompt, "-n", "2", "-q", "low"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let tmux = Tmux::start(80, 24, &app_command(data.path(), "--graphics blocks"));
+    tmux.wait_for("the history", 20, |s| s.contains("Demo mode"));
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.wait_for("the jobs page", 10, |s| s.contains("History (2)") && s.contains("Job #2"));
+    tmux.keys(&["v"]);
+    let pixels = |s: &str| s.lines().filter(|l| l.chars().filter(|c| matches!(c, '▀' | '▄')).count() > 20).count();
+    let viewer = tmux.wait_for("the picture on the whole screen", 15, |s| pixels(s) >= 22);
+    assert!(viewer.lines().last().is_some_and(|l| l.contains("#2") && l.contains("1/2")), "{viewer}");
+    // Esc and V sent together would read as Alt-V: the viewer closes first.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the jobs page again", 10, |s| s.contains("History (2)"));
+    tmux.keys(&["V"]);
+    let gallery = tmux.wait_for("the gallery", 15, |s| s.contains("Gallery · page 1/1") && pixels(s) >= 6);
+    assert!(gallery.contains("#1") && gallery.contains("#2"), "{gallery}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the gallery closed", 10, |s| s.contains("History (2)"));
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("a clean exit", 10, |s| s.contains("EXIT=0"));
+}

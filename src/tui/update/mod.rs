@@ -178,8 +178,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Suspend => vec![Command::Suspend],
         Action::Help => {
             state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
-            state.help.scroll = 0;
-            state.help.filter = None;
+            state.help = Default::default();
             Vec::new()
         }
         Action::Search if state.overlay == Some(Overlay::Help) => {
