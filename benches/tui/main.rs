@@ -4,6 +4,7 @@
 //! response to the preview on screen beside `viu`. One line per measure with its target and
 //! PASS/FAIL. Run: `cargo bench --bench tui`.
 
+mod gallery;
 mod large_answer;
 mod session;
 mod startup;
@@ -19,6 +20,9 @@ fn main() {
     let wanted = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
     if wanted("startup") {
         startup::run();
+    }
+    if wanted("gallery") {
+        gallery::run();
     }
     if wanted("large_answer") {
         large_answer::run();
