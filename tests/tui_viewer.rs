@@ -292,5 +292,13 @@ fn c_puts_the_shown_image_beside_the_marked_one_or_an_edits_input() {
         vec![imgtui::store::InputRecord { role: "image".into(), path: input.clone(), sha256: None }];
     s.viewer.as_mut().unwrap().marked = None;
     key(&mut s, KeyCode::Char('c'));
-    assert_eq!(frame(&mut s, 120, 40).1.pictures[0].key.path, input);
+    let (screen, info) = frame(&mut s, 120, 40);
+    assert_eq!(info.pictures[0].key.path, input);
+    assert!(s.previews.ready_for(&info.pictures[0].key).is_some(), "the input's picture is kept, not dropped");
+    assert!(screen.contains("input · img-7.png") && screen.contains("result · img-1.png"), "{screen}");
+    // Zoomed, both halves show the same part of their image.
+    key(&mut s, KeyCode::Char('+'));
+    key(&mut s, KeyCode::Right);
+    let (_, info) = frame(&mut s, 120, 40);
+    assert!(info.pictures.iter().all(|p| p.key.zoom.level == 1 && p.key.zoom.center.0 > 500), "{:?}", info.pictures);
 }

@@ -117,6 +117,10 @@ pub fn prepare_thumbnail(
     sha256: &str,
 ) -> Result<Prepared, String> {
     let area = (u32::from(key.cols) * u32::from(cell.width), u32::from(key.rows) * u32::from(cell.height));
+    // The cache stands for the file only while there is one.
+    if !key.path.is_file() {
+        return Err(format!("the image file is gone: {}", key.path.display()));
+    }
     if let Some(thumb) = cache.get(sha256, area) {
         return prepare_image(key, &thumb, cell);
     }
@@ -174,10 +178,13 @@ mod tests {
             PreviewKey { path: path.clone(), cols: 20, rows: 8, graphics: Graphics::Kitty, zoom: Default::default() };
         let sha = "cd".repeat(32);
         let cold = prepare_thumbnail(&key, CellSize::default(), &cache, &sha).unwrap();
-        // The full image is gone: the tile still comes, from the cache.
-        std::fs::remove_file(&path).unwrap();
+        // Made again from the cache, not the image: a damaged image file does not matter.
+        std::fs::write(&path, b"not a png any more").unwrap();
         let warm = prepare_thumbnail(&key, CellSize::default(), &cache, &sha).unwrap();
         assert_eq!((warm.cols, warm.rows), (cold.cols, cold.rows));
         assert!(!warm.payload.is_empty());
+        // A file deleted since is no longer shown from the cache.
+        std::fs::remove_file(&path).unwrap();
+        assert!(prepare_thumbnail(&key, CellSize::default(), &cache, &sha).unwrap_err().contains("gone"));
     }
 }

@@ -360,7 +360,8 @@ impl State {
     pub fn shows(&self, path: &std::path::Path) -> bool {
         let of_job = self.job.details.as_ref().is_some_and(|d| d.images.iter().any(|i| i.path == path));
         let in_gallery = self.gallery.as_ref().is_some_and(|g| g.sha256_of(path).is_some());
-        of_job || in_gallery || self.preview_path().as_deref() == Some(path)
+        let compared = self.viewer.as_ref().is_some_and(|v| v.compare) && self.compare_with().as_deref() == Some(path);
+        of_job || in_gallery || compared || self.preview_path().as_deref() == Some(path)
     }
 
     /// A running job's newest partial image, if its answer streams.

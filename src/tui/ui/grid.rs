@@ -14,31 +14,46 @@ use crate::preview::Zoom;
 use crate::preview::placer::Wanted;
 use crate::tui::state::State;
 
-/// Draws `images` (their files, `None` when gone) in a grid over `area`, `selected` marked;
+/// One picture of a grid: its file (`None` when gone) and its frame's title.
+pub struct Cell {
+    pub path: Option<PathBuf>,
+    pub title: String,
+}
+
+impl Cell {
+    /// The numbered cells of a job's images.
+    pub fn numbered(files: Vec<Option<PathBuf>>) -> Vec<Self> {
+        files.into_iter().enumerate().map(|(i, path)| Self { path, title: (i + 1).to_string() }).collect()
+    }
+}
+
+/// Draws `cells` in a grid over `area`, `selected` marked, each fitted or all zoomed alike;
 /// returns the pictures to place.
 pub fn render(
     state: &State,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-    images: &[Option<PathBuf>],
+    cells: &[Cell],
     selected: usize,
+    zoom: Zoom,
 ) -> Vec<Wanted> {
+    let images = cells;
     let (cols, rows) = layout(images.len(), area);
     let (cell_w, cell_h) = (area.width / cols.max(1), area.height / rows.max(1));
     let mut pictures = Vec::new();
-    for (i, path) in images.iter().enumerate() {
+    for (i, Cell { path, title }) in images.iter().enumerate() {
         let (col, row) = (i as u16 % cols, i as u16 / cols);
         let cell = Rect::new(area.x + col * cell_w, area.y + row * cell_h, cell_w, cell_h);
         let chosen = i == selected;
         let block = Block::bordered()
             .border_type(if chosen { BorderType::Thick } else { BorderType::Rounded })
             .border_style(theme.border(chosen))
-            .title(Line::from(format!(" {} ", i + 1)).style(theme.title(chosen)));
+            .title(Line::from(format!(" {title} ")).style(theme.title(chosen)));
         let inner = block.inner(cell);
         frame.render_widget(block, cell);
         if let Some(path) = path {
-            pictures.extend(preview::picture(state, theme, frame, inner, path, Zoom::FIT));
+            pictures.extend(preview::picture(state, theme, frame, inner, path, zoom));
         }
     }
     pictures

@@ -47,7 +47,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Ve
     let mut wanted = Vec::new();
     if job.images.len() > 1 && state.job.grid {
         let [grid_area, caption_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(image_area);
-        wanted = grid::render(state, theme, frame, grid_area, &image_files(state, job), state.job.image_index);
+        let cells = grid::Cell::numbered(image_files(state, job));
+        wanted = grid::render(state, theme, frame, grid_area, &cells, state.job.image_index, Zoom::FIT);
         if let Some(image) = job.images.get(state.job.image_index) {
             frame.render_widget(Paragraph::new(caption(state, image, theme)), caption_area);
         }

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{fit, preview, styled, width_of};
 use crate::config::theme::Theme;
+use crate::preview::Zoom;
 use crate::preview::placer::Wanted;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
@@ -36,11 +37,20 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         && let (Some(other), Some(shown)) = (state.compare_with(), state.preview_path())
     {
         // Side by side, the same size, aligned: the other on the left, the shown one chosen.
-        return super::grid::render(state, theme, frame, picture_area, &[Some(other), Some(shown)], 1);
+        let edit_input = viewer.marked.is_none();
+        let titles = if edit_input { ["input", "result"] } else { ["marked", "shown"] };
+        let name = |p: &std::path::Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let cells = [(other, titles[0]), (shown, titles[1])].map(|(path, what)| super::grid::Cell {
+            title: crate::text::escape_controls(&format!("{what} · {}", name(&path))),
+            path: Some(path),
+        });
+        // Zoomed, both halves show the same part.
+        return super::grid::render(state, theme, frame, picture_area, &cells, 1, viewer.zoom);
     }
     if let Some(job) = job.filter(|j| viewer.grid && j.images.len() > 1) {
         let files = preview::image_files(state, job);
-        return super::grid::render(state, theme, frame, picture_area, &files, state.job.image_index);
+        let cells = super::grid::Cell::numbered(files);
+        return super::grid::render(state, theme, frame, picture_area, &cells, state.job.image_index, Zoom::FIT);
     }
     let Some(path) = state.preview_path() else {
         frame

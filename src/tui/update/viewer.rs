@@ -59,25 +59,11 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             }
         }
         Action::Mark => {
-            let marked = state.preview_path();
-            if let Some(path) = &marked {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                state.set_notice(format!("marked {name}: c compares another image with it"), Severity::Info);
-            }
-            if let Some(viewer) = state.viewer.as_mut() {
-                viewer.marked = marked;
-            }
+            mark(state);
             Vec::new()
         }
         Action::Compare => {
-            let other = state.compare_with();
-            if let Some(viewer) = state.viewer.as_mut() {
-                viewer.compare = !viewer.compare && other.is_some();
-                viewer.zoom = Default::default();
-            }
-            if other.is_none() {
-                state.set_notice("nothing to compare with: mark an image with m, or view an edit", Severity::Info);
-            }
+            compare(state);
             Vec::new()
         }
         Action::RerunJob if state.browser.is_none() => jobs::on_action(state, action),
@@ -95,6 +81,36 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::RerunJob | Action::LoadJob | Action::EditResult => Vec::new(),
         // Quit, help, submit: as anywhere.
         _ => super::on_action(state, action),
+    }
+}
+
+/// `m`: the shown image is the one others are compared with.
+fn mark(state: &mut State) {
+    let marked = state.preview_path();
+    if let Some(path) = &marked {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        state.set_notice(format!("marked {name}: c compares another image with it"), Severity::Info);
+    }
+    if let Some(viewer) = state.viewer.as_mut() {
+        viewer.marked = marked;
+    }
+}
+
+/// `c`: the shown image beside the marked one (or an edit's input), or alone again.
+fn compare(state: &mut State) {
+    let other = state.compare_with();
+    if let Some(viewer) = state.viewer.as_mut() {
+        viewer.compare = !viewer.compare && other.is_some();
+        viewer.zoom = Default::default();
+    }
+    if other.is_none() {
+        let marked_shown = state.viewer.as_ref().is_some_and(|v| v.marked.is_some());
+        let why = if marked_shown {
+            "this is the marked image: go to another, then c"
+        } else {
+            "nothing to compare with: mark an image with m, or view an edit"
+        };
+        state.set_notice(why, Severity::Info);
     }
 }
 
