@@ -48,8 +48,11 @@ pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame
     let pages = state.history.rows.len().div_ceil(per_page).max(1);
     let more = if state.history.exhausted { "" } else { "+" };
     let k = |action| state.keymap.hint(Context::Gallery, action);
+    let search = &state.history.search;
+    let filter =
+        if search.is_empty() { String::new() } else { format!(" matching /{}", crate::text::escape_controls(search)) };
     let text = format!(
-        " Gallery · page {}/{pages}{more} · {} jobs   {} view · {} load · {} re-run · {} edit · {} back",
+        " Gallery · page {}/{pages}{more} · {} jobs{filter}   {} view · {} load · {} re-run · {} edit · {} back",
         page + 1,
         state.history.rows.len(),
         k(Action::View),
