@@ -72,6 +72,24 @@ fn frame(s: &mut State, width: u16, height: u16) -> (String, RenderInfo) {
     (text, info)
 }
 
+/// Edit mode with the browser open on `dir`, listed.
+fn browser_in(dir: &Path) -> State {
+    let mut s = state();
+    s.graphics = Graphics::Blocks;
+    s.start_dir = dir.to_path_buf();
+    s.form.switch_mode(imgtui::tui::state::JobMode::Edit, &s.catalog.clone());
+    s.focus = Focus::Settings;
+    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
+    s.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::AddImage).unwrap();
+    for command in key(&mut s, KeyCode::Enter) {
+        if let Command::ListDir { dir, generation } = command {
+            let listing = imgtui::browse::list_dir(&dir);
+            update(&mut s, Msg::App(AppEvent::DirListed { generation, listing }));
+        }
+    }
+    s
+}
+
 /// The one picture of a frame.
 fn one(info: &RenderInfo) -> imgtui::preview::placer::Wanted {
     assert_eq!(info.pictures.len(), 1, "one picture: {:?}", info.pictures);
@@ -158,19 +176,7 @@ fn e_loads_the_job_into_the_form_and_leaves_the_viewer_and_quit_still_asks() {
 fn v_in_the_browser_views_the_highlighted_file_and_arrows_go_through_the_folder() {
     let dir = tempfile::tempdir().unwrap();
     let files: Vec<PathBuf> = (0..2).map(|i| image(dir.path(), i).path).collect();
-    let mut s = state();
-    s.graphics = Graphics::Blocks;
-    s.start_dir = dir.path().to_path_buf();
-    s.form.switch_mode(imgtui::tui::state::JobMode::Edit, &s.catalog.clone());
-    s.focus = Focus::Settings;
-    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
-    s.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::AddImage).unwrap();
-    for command in key(&mut s, KeyCode::Enter) {
-        if let Command::ListDir { dir, generation } = command {
-            let listing = imgtui::browse::list_dir(&dir);
-            update(&mut s, Msg::App(AppEvent::DirListed { generation, listing }));
-        }
-    }
+    let mut s = browser_in(dir.path());
     key(&mut s, KeyCode::Char('v'));
     assert_eq!(s.preview_path().as_ref(), Some(&files[0]));
     let (screen, _) = frame(&mut s, 80, 24);
@@ -247,19 +253,7 @@ fn in_the_browser_the_viewer_goes_from_image_to_image_past_folders_and_other_fil
     std::fs::create_dir(dir.path().join("img-0b-folder")).unwrap();
     std::fs::write(dir.path().join("img-0c-notes.txt"), "text").unwrap();
     let second = image(dir.path(), 1).path;
-    let mut s = state();
-    s.graphics = Graphics::Blocks;
-    s.start_dir = dir.path().to_path_buf();
-    s.form.switch_mode(imgtui::tui::state::JobMode::Edit, &s.catalog.clone());
-    s.focus = Focus::Settings;
-    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
-    s.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::AddImage).unwrap();
-    for command in key(&mut s, KeyCode::Enter) {
-        if let Command::ListDir { dir, generation } = command {
-            let listing = imgtui::browse::list_dir(&dir);
-            update(&mut s, Msg::App(AppEvent::DirListed { generation, listing }));
-        }
-    }
+    let mut s = browser_in(dir.path());
     let names: Vec<String> = s.browser.as_ref().unwrap().visible().iter().map(|r| format!("{r:?}")).collect();
     let first_image = names.iter().position(|n| n.contains("img-0.png")).unwrap();
     s.browser.as_mut().unwrap().selected = first_image;

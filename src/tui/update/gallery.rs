@@ -6,7 +6,7 @@ use super::super::event::Command;
 use super::super::state::gallery::Thumb;
 use super::super::state::gallery::layout;
 use super::super::state::{Gallery, State};
-use super::{jobs, load, selection_changed, viewer};
+use super::{jobs, load, viewer};
 use crate::store::JobId;
 
 /// `V`: the gallery opens on the selected job's page.
@@ -49,15 +49,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::RerunJob | Action::DeleteJob => return jobs::on_action(state, action),
         _ => return super::on_action(state, action),
     };
-    let mut commands = Vec::new();
-    if state.history.move_by(delta) {
-        commands.extend(selection_changed(state));
-    }
-    if state.history.wants_more()
-        && let Some((query, generation)) = state.history.next_page()
-    {
-        commands.push(Command::LoadHistory { query, append: true, generation });
-    }
+    let mut commands = super::move_history(state, delta);
     commands.extend(ask_for_page(state));
     commands
 }

@@ -336,20 +336,24 @@ pub(super) fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
             state.form.move_selection(&state.catalog, delta);
             Vec::new()
         }
-        (_, Focus::History) => {
-            let mut commands = Vec::new();
-            if state.history.move_by(delta) {
-                commands.extend(selection_changed(state));
-            }
-            if state.history.wants_more()
-                && let Some((query, generation)) = state.history.next_page()
-            {
-                commands.push(Command::LoadHistory { query, append: true, generation });
-            }
-            commands
-        }
+        (_, Focus::History) => move_history(state, delta),
         _ => Vec::new(),
     }
+}
+
+/// Moves the history's selection by `delta`: the new job's details, and the next page when the
+/// end is near.
+pub(super) fn move_history(state: &mut State, delta: isize) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if state.history.move_by(delta) {
+        commands.extend(selection_changed(state));
+    }
+    if state.history.wants_more()
+        && let Some((query, generation)) = state.history.next_page()
+    {
+        commands.push(Command::LoadHistory { query, append: true, generation });
+    }
+    commands
 }
 
 pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {
