@@ -7,12 +7,14 @@ mod browser;
 mod events;
 mod gallery;
 mod jobs;
+mod lists;
 mod load;
 mod models;
 mod undo;
 mod viewer;
 
 use browser::want_facts as want_browser_facts;
+use lists::{move_history, move_in_focus};
 pub use undo::UndoLog;
 
 use super::action::Action;
@@ -319,41 +321,6 @@ fn confirm(state: &mut State) -> Vec<Command> {
             commands
         }
     }
-}
-
-pub(super) fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
-    let page = if state.focus == Focus::History { state.history.scroll.page() } else { 10 };
-    let Some(delta) = action.rows(page) else { return Vec::new() };
-    match (state.overlay.as_ref(), state.focus) {
-        (Some(Overlay::Help), _) => {
-            // Never past the last page: the first ↑ after G moves.
-            let (width, height) = state.screen;
-            let last = crate::tui::ui::overlay::help_last_page(state, ratatui::layout::Rect::new(0, 0, width, height));
-            state.help.scroll = (state.help.scroll as isize + delta).clamp(0, last as isize) as u16;
-            Vec::new()
-        }
-        (_, Focus::Settings) => {
-            state.form.move_selection(&state.catalog, delta);
-            Vec::new()
-        }
-        (_, Focus::History) => move_history(state, delta),
-        _ => Vec::new(),
-    }
-}
-
-/// Moves the history's selection by `delta`: the new job's details, and the next page when the
-/// end is near.
-pub(super) fn move_history(state: &mut State, delta: isize) -> Vec<Command> {
-    let mut commands = Vec::new();
-    if state.history.move_by(delta) {
-        commands.extend(selection_changed(state));
-    }
-    if state.history.wants_more()
-        && let Some((query, generation)) = state.history.next_page()
-    {
-        commands.push(Command::LoadHistory { query, append: true, generation });
-    }
-    commands
 }
 
 pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {
