@@ -296,3 +296,16 @@ fn c_puts_the_shown_image_beside_the_marked_one_or_an_edits_input() {
     let (_, info) = frame(&mut s, 120, 40);
     assert!(info.pictures.iter().all(|p| p.key.zoom.level == 1 && p.key.zoom.center.0 > 500), "{:?}", info.pictures);
 }
+
+#[test]
+fn the_help_names_the_viewer_keys_and_the_browsers_own() {
+    let mut s = state();
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)));
+    for c in "view".chars() {
+        update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    }
+    let text = format!("{:?}", imgtui::tui::ui::overlay::help_text(&s));
+    assert!(text.contains("view the image full screen"), "{text}");
+    assert!(text.contains("v view"), "the browser's v, which is not in the keymap: {text}");
+}

@@ -101,6 +101,14 @@ pub fn help_text(state: &State) -> Vec<HelpLine> {
         if context == Context::Prompt && filter.is_empty() {
             section.push(HelpLine::Note("(other keys edit the text; Ctrl-U undo, Ctrl-R redo)"));
         }
+        // The browser's own keys, which are not in the keymap: typing filters.
+        let browser_note = "(typing filters; with an empty filter: . hidden files, ~ home, / path line, v view)";
+        if context == Context::Browser && (filter.is_empty() || browser_note.contains(filter.as_str())) {
+            section.push(HelpLine::Note(browser_note));
+        }
+        if context == Context::Viewer && filter.is_empty() {
+            section.push(HelpLine::Note("(zoomed in, the arrows and h j k l move the view)"));
+        }
         if !section.is_empty() {
             lines.push(HelpLine::Context(context.name()));
             lines.extend(section);
