@@ -309,3 +309,15 @@ fn the_help_names_the_viewer_keys_and_the_browsers_own() {
     assert!(text.contains("view the image full screen"), "{text}");
     assert!(text.contains("v view"), "the browser's v, which is not in the keymap: {text}");
 }
+
+#[test]
+fn going_through_jobs_in_the_viewer_leaves_the_focus_where_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    s.focus = Focus::Preview;
+    key(&mut s, KeyCode::Char('v'));
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.selected_job_id(), Some(1));
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.focus, Focus::Preview, "back in the Job pane, not moved to History");
+}

@@ -3,8 +3,8 @@
 
 use super::super::action::Action;
 use super::super::event::Command;
-use super::super::state::{Focus, Severity, State, Viewer};
-use super::{jobs, load, move_in_focus, want_browser_facts};
+use super::super::state::{Severity, State, Viewer};
+use super::{jobs, load, move_history, want_browser_facts};
 
 /// `v`: the viewer opens on what the preview shows (or will, once the job's details are in).
 pub(super) fn open(state: &mut State) -> Vec<Command> {
@@ -12,7 +12,7 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
     if job_selected || state.preview_path().is_some() {
         state.viewer = Some(Viewer::default());
     } else {
-        state.set_notice("no image to view here", crate::tui::state::Severity::Info);
+        state.set_notice("no image to view here", Severity::Info);
     }
     Vec::new()
 }
@@ -51,11 +51,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
                     next_image_file(browser, if action == Action::Up { -1 } else { 1 });
                     want_browser_facts(state)
                 }
-                None => {
-                    // ↑/↓ go through jobs as in History, whatever had the focus.
-                    state.focus = Focus::History;
-                    move_in_focus(state, action)
-                }
+                // ↑/↓ go through jobs as in History; the focus stays where the viewer left it.
+                None => move_history(state, if action == Action::Up { -1 } else { 1 }),
             }
         }
         Action::Mark => {
