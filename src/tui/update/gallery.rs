@@ -41,7 +41,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::EditResult => {
             let commands = load::edit_result(state);
-            if state.form.parent.is_some() && !commands.is_empty() {
+            // Started (the form shows the edit): the gallery gives way; refused: it stays.
+            if !commands.is_empty() {
                 state.gallery = None;
             }
             return commands;
