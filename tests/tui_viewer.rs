@@ -147,6 +147,30 @@ fn arrows_go_through_images_and_jobs_and_zoomed_in_they_move_the_view() {
 }
 
 #[test]
+fn zoomed_against_an_edge_the_first_press_back_moves_the_view() {
+    // 60x40 cells: the 3:2 image fills the width; at 2x nearly all its height still shows.
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    key(&mut s, KeyCode::Char('v'));
+    frame(&mut s, 60, 40);
+    key(&mut s, KeyCode::Char('+'));
+    let mut view = |s: &mut State| {
+        let wanted = frame(s, 60, 40).1.pictures[0].clone();
+        let prepared = s.previews.ready_for(&wanted.key).unwrap().clone();
+        (wanted.key.zoom.center, prepared.pixels.clone())
+    };
+    for _ in 0..12 {
+        key(&mut s, KeyCode::Down);
+    }
+    let (at_bottom, pixels_at_bottom) = view(&mut s);
+    assert!(at_bottom.1 < 550, "the centre is not stored past what the crop shows: {at_bottom:?}");
+    key(&mut s, KeyCode::Up);
+    let (after_up, pixels_after_up) = view(&mut s);
+    assert!(after_up.1 < at_bottom.1, "{at_bottom:?} then {after_up:?}");
+    assert!(pixels_after_up != pixels_at_bottom, "one press back shows another part at once");
+}
+
+#[test]
 fn i_shows_the_prompt_and_parameters_under_the_picture() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = with_jobs(dir.path());

@@ -59,6 +59,15 @@ pub struct Prepared {
     pub payload: Vec<u8>,
     /// The source image's own size.
     pub source: (u32, u32),
+    /// The area it was fitted into, in pixels.
+    pub area_px: (f64, f64),
+}
+
+impl Prepared {
+    /// The image and the area it fills: what a zoom of this picture can show.
+    pub fn frame(&self) -> super::zoom::Frame {
+        super::zoom::Frame { image: self.source, area: self.area_px }
+    }
 }
 
 /// Decodes `key.path` and fits it into `key.cols` x `key.rows` cells.
@@ -84,8 +93,17 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
     let cols = ((fw / cw).round() as u16).clamp(1, key.cols);
     let rows = ((fh / ch).round() as u16).clamp(1, key.rows);
     let (offset_x, offset_y) = ((key.cols - cols) / 2, (key.rows - rows) / 2);
-    let mut prepared =
-        Prepared { key: key.clone(), cols, rows, offset_x, offset_y, pixels: None, payload: Vec::new(), source };
+    let mut prepared = Prepared {
+        key: key.clone(),
+        cols,
+        rows,
+        offset_x,
+        offset_y,
+        pixels: None,
+        payload: Vec::new(),
+        source,
+        area_px: (area_w, area_h),
+    };
     match key.graphics {
         Graphics::Blocks => {
             prepared.pixels = Some(fit_pixels(img, u32::from(cols), u32::from(rows) * 2));

@@ -28,6 +28,13 @@ impl Previews {
         self.errors.get(key).map(String::as_str)
     }
 
+    /// How `path` fills the largest area it was prepared for (the viewer's): what zooming it
+    /// can show.
+    pub fn frame_of(&self, path: &std::path::Path) -> Option<crate::preview::zoom::Frame> {
+        let of_path = self.ready.iter().filter(|p| p.key.path == path);
+        of_path.max_by_key(|p| u32::from(p.key.cols) * u32::from(p.key.rows)).map(|p| p.frame())
+    }
+
     /// Whether `key` should be prepared now: not at hand, not failed, not already asked for.
     /// Asking marks it asked.
     pub fn ask(&mut self, key: &PreviewKey) -> bool {

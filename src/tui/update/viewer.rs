@@ -5,6 +5,7 @@ use super::super::action::Action;
 use super::super::event::Command;
 use super::super::state::{Severity, State, Viewer};
 use super::{jobs, load, move_history, want_browser_facts};
+use crate::preview::zoom::Frame;
 
 /// `v`: the viewer opens on what the preview shows (or will, once the job's details are in).
 pub(super) fn open(state: &mut State) -> Vec<Command> {
@@ -18,7 +19,9 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
 }
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
-    let has_picture = state.preview_path().is_some();
+    let shown = state.preview_path();
+    let has_picture = shown.is_some();
+    let frame = shown.and_then(|path| state.previews.frame_of(&path));
     let Some(viewer) = state.viewer.as_mut() else { return Vec::new() };
     let zoomed = !viewer.zoom.is_fit();
     match action {
@@ -32,11 +35,11 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         | Action::ZoomIn
         | Action::ZoomOut
         | Action::ZoomFit => {
-            change_view(viewer, action, has_picture);
+            change_view(viewer, action, has_picture, frame);
             Vec::new()
         }
         Action::PrevImage | Action::NextImage | Action::Up | Action::Down if zoomed => {
-            change_view(viewer, action, has_picture);
+            change_view(viewer, action, has_picture, frame);
             Vec::new()
         }
         // Another picture: seen whole first.
@@ -112,7 +115,7 @@ fn compare(state: &mut State) {
 }
 
 /// How the picture is shown: info panel, grid, zoom, and (zoomed) where the view is.
-fn change_view(viewer: &mut Viewer, action: Action, has_picture: bool) {
+fn change_view(viewer: &mut Viewer, action: Action, has_picture: bool, frame: Option<Frame>) {
     match action {
         Action::ToggleInfo => viewer.info = !viewer.info,
         Action::ToggleGrid => {
@@ -124,10 +127,10 @@ fn change_view(viewer: &mut Viewer, action: Action, has_picture: bool) {
         // Zooming is into one image, when there is one.
         Action::ZoomIn if has_picture => {
             viewer.grid = false;
-            viewer.zoom.zoom_in();
+            viewer.zoom.zoom_in(frame);
         }
         Action::ZoomIn => {}
-        Action::ZoomOut => viewer.zoom.zoom_out(),
+        Action::ZoomOut => viewer.zoom.zoom_out(frame),
         Action::ZoomFit => viewer.zoom = Default::default(),
         Action::PrevImage | Action::NextImage | Action::Up | Action::Down if !viewer.zoom.is_fit() => {
             let (dx, dy) = match action {
@@ -136,7 +139,7 @@ fn change_view(viewer: &mut Viewer, action: Action, has_picture: bool) {
                 Action::Up => (0, -1),
                 _ => (0, 1),
             };
-            viewer.zoom.pan(dx, dy);
+            viewer.zoom.pan(dx, dy, frame);
         }
         _ => {}
     }
