@@ -154,7 +154,7 @@ fn zoomed_against_an_edge_the_first_press_back_moves_the_view() {
     key(&mut s, KeyCode::Char('v'));
     frame(&mut s, 60, 40);
     key(&mut s, KeyCode::Char('+'));
-    let mut view = |s: &mut State| {
+    let view = |s: &mut State| {
         let wanted = frame(s, 60, 40).1.pictures[0].clone();
         let prepared = s.previews.ready_for(&wanted.key).unwrap().clone();
         (wanted.key.zoom.center, prepared.pixels.clone())

@@ -131,7 +131,8 @@ mod tests {
         // A wide image in a tall area: at 2x the whole height is still shown.
         // Each pixel says where it is, so two crops differ when they show different parts.
         let img = RgbaImage::from_fn(1536, 512, |x, y| image::Rgba([(x % 256) as u8, (x / 256) as u8, y as u8, 255]));
-        let frame = Some(Frame { image: img.dimensions(), area: (400.0, 800.0) });
+        let area = (400.0, 800.0);
+        let frame = Some(Frame { image: img.dimensions(), area });
         let mut zoom = Zoom::FIT;
         zoom.zoom_in(frame);
         assert_eq!(zoom.shown(frame).1, 1.0);
@@ -142,11 +143,11 @@ mod tests {
         for _ in 0..10 {
             zoom.pan(1, 0, frame);
         }
-        let at_edge = zoom.crop(&img, frame.unwrap().area).unwrap();
+        let at_edge = zoom.crop(&img, area).unwrap();
         let right_edge = zoom.center.0;
         zoom.pan(-1, 0, frame);
         assert!(zoom.center.0 < right_edge);
-        let moved = zoom.crop(&img, frame.unwrap().area).unwrap();
+        let moved = zoom.crop(&img, area).unwrap();
         assert!(moved.get_pixel(0, 0) != at_edge.get_pixel(0, 0), "the first press back shows something else");
     }
 }
