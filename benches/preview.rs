@@ -53,7 +53,7 @@ fn preview(c: &mut Criterion) {
     });
     c.bench_function("kitty chunking of a 100 KB PNG", |b| {
         let png = vec![7u8; 100_000];
-        b.iter(|| black_box(encode::kitty_show(1, &png, 60, 20)))
+        b.iter(|| black_box(encode::kitty_transmit(1, &png)))
     });
     let _ = std::fs::remove_file(path);
 }

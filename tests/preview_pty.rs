@@ -36,19 +36,27 @@ fn history_with_two_jobs() -> tempfile::TempDir {
     data
 }
 
-/// The bytes that start an image in each protocol.
+/// The bytes that start an image's data in each protocol.
 fn signature(graphics: &str) -> &'static [u8] {
     match graphics {
-        "kitty" => b"\x1b_Gf=100,a=T",
+        "kitty" => b"\x1b_Ga=t,f=100",
         "iterm" => b"\x1b]1337;File=",
         "sixel" => b"\x1bPq\"",
         _ => "▀".as_bytes(),
     }
 }
 
-/// The cell (row, column) of the cursor move right before the image sequence.
-fn placed_at(out: &[u8], sig: &[u8]) -> (u16, u16) {
-    let at = find(out, sig).unwrap();
+/// The bytes that put an image on screen: kitty places an image it holds by id; the others
+/// send it there.
+fn placement(graphics: &str) -> &'static [u8] {
+    if graphics == "kitty" { KITTY_PLACE } else { signature(graphics) }
+}
+
+const KITTY_PLACE: &[u8] = b"\x1b_Ga=p,";
+
+/// The cell (row, column) of the cursor move right before the image is put on screen.
+fn placed_at(out: &[u8], graphics: &str) -> (u16, u16) {
+    let at = find(out, placement(graphics)).unwrap();
     let before = String::from_utf8_lossy(&out[..at]);
     let cup = before.rfind("\x1b7\x1b[").unwrap();
     let coords = &before[cup + 4..];
@@ -67,7 +75,7 @@ fn run_protocol(graphics: &str) {
     let settled = first.clone();
     if graphics != "blocks" {
         assert_eq!(count(&settled, sig), 1, "{graphics}: the image is sent once");
-        let (row, col) = placed_at(&first, sig);
+        let (row, col) = placed_at(&first, graphics);
         assert!(row > 14 && row < 40 && col > 58, "{graphics}: placed in the preview pane, at row {row} col {col}");
     }
 
@@ -97,8 +105,15 @@ fn run_protocol(graphics: &str) {
     let shown = find(&switched, sig).unwrap();
     match graphics {
         "kitty" => {
-            let erased = find(&switched, b"\x1b_Ga=d,d=I,i=1").expect("the old image is deleted");
-            assert!(erased < shown, "deleted before the new one is drawn");
+            let erased = find(&switched, b"\x1b_Ga=d,d=i,i=1").expect("the old image is taken off the screen");
+            assert!(erased < shown, "taken off before the new one is drawn");
+            // Back to the first job: kitty still holds its image, which is placed again by id.
+            pty.wait_for(0, "the frame to close", |out| out.ends_with(b"\x1b[?2026l"));
+            let mark = pty.len();
+            pty.send(b"k");
+            pty.wait_for_screen("Job #2");
+            let back = pty.wait_for(mark, "the first image placed again", |out| find(out, b"\x1b_Ga=p,i=1,").is_some());
+            assert_eq!(count(&back, sig), 0, "kitty: an image seen before is not sent again");
         }
         "sixel" | "iterm" => {
             let erased = find(&switched, b"\x1b[2J").expect("the screen is repainted over the old image");
@@ -155,7 +170,7 @@ fn run_viewer(graphics: &str) {
     let mark = pty.len();
     pty.send(b"\t\tv");
     let viewed = pty.wait_for(mark, "the viewer's picture", |out| find(out, sig).is_some());
-    let (row, col) = placed_at(&viewed, sig);
+    let (row, col) = placed_at(&viewed, graphics);
     // 256x256 in 119 of 120 columns and 39 rows (10x20-pixel cells): centred, from the top row.
     assert!(row == 1 && col > 20 && col < 60, "{graphics}: the picture starts at the top: row {row} col {col}");
     pty.wait_for(0, "the frame to close", |out| out.ends_with(b"\x1b[?2026l"));
@@ -172,6 +187,14 @@ fn run_viewer(graphics: &str) {
     pty.wait_for_screen("zoom 2x");
     let zoomed = pty.wait_for(mark, "the zoomed picture", |out| find(out, sig).is_some());
     assert_eq!(count(&zoomed, sig), 1, "{graphics}: one picture for one step of zoom");
+    if graphics == "kitty" {
+        // Fitted again: the viewer's picture from before, placed by id, not sent.
+        pty.wait_for(0, "the frame to close", |out| out.ends_with(b"\x1b[?2026l"));
+        let mark = pty.len();
+        pty.send(b"0");
+        pty.wait_for(mark, "the fitted picture placed again", |out| find(out, KITTY_PLACE).is_some());
+        assert_eq!(count(&pty.output.lock().unwrap()[mark..], sig), 0, "kitty: no image data for a picture it holds");
+    }
     pty.send(b"\x03");
     let deadline = Instant::now() + Duration::from_secs(10);
     while pty.child.try_wait().unwrap().is_none() {

@@ -91,9 +91,10 @@ fn app_runs(data: &Path, answered: &Arc<Mutex<Answered>>) -> (Vec<f64>, (u16, u1
     (times, cells)
 }
 
-/// Where the first complete kitty image after `from` starts and ends.
+/// Where the first complete kitty image after `from` starts (its data) and ends (its
+/// placement).
 fn kitty_image_end(out: &Output, from: usize) -> Option<(usize, usize)> {
-    let start = find(&out.bytes, b"\x1b_Gf=100,a=T", from)?;
+    let start = find(&out.bytes, b"\x1b_Ga=t,f=100", from)?;
     let head_end = find(&out.bytes, b"\x1b\\", start)?;
     // A one-chunk image carries m=0 in its head; otherwise the last chunk starts ESC _G m=0.
     let last = if find(&out.bytes[..head_end], b"m=0;", start).is_some() {
@@ -101,12 +102,15 @@ fn kitty_image_end(out: &Output, from: usize) -> Option<(usize, usize)> {
     } else {
         find(&out.bytes, b"\x1b_Gm=0;", start)?
     };
-    let end = find(&out.bytes, b"\x1b\\", last)? + 2;
-    Some((start, end))
+    let sent = find(&out.bytes, b"\x1b\\", last)? + 2;
+    let placed = find(&out.bytes, b"\x1b_Ga=p,", sent)?;
+    Some((start, find(&out.bytes, b"\x1b\\", placed)? + 2))
 }
 
+/// The cells a kitty placement in `seq` covers.
 fn cells_of(seq: &[u8]) -> (u16, u16) {
-    let head = String::from_utf8_lossy(&seq[..seq.len().min(200)]).into_owned();
+    let placement = find(seq, b"\x1b_Ga=p,", 0).unwrap_or(0);
+    let head = String::from_utf8_lossy(&seq[placement..seq.len().min(placement + 200)]).into_owned();
     let value = |key: &str| {
         head.split([',', ';']).find_map(|kv| kv.strip_prefix(key)).and_then(|v| v.parse().ok()).unwrap_or(0)
     };

@@ -5,10 +5,10 @@
 
 use base64::Engine as _;
 
-/// Kitty: transmit the PNG and show it at the cursor in `cols` x `rows` cells, under image id
-/// `id`, without moving the cursor (`C=1`) and without replies (`q=2`). Chunked as the
-/// protocol requires (4096 base64 bytes per chunk).
-pub fn kitty_show(id: u32, png: &[u8], cols: u16, rows: u16) -> Vec<Vec<u8>> {
+/// Kitty: transmit the PNG as image `id` and keep it without showing it (`a=t`), without
+/// replies (`q=2`). Chunked as the protocol requires (4096 base64 bytes per chunk). It is then
+/// shown, and shown again after scrolling, by `kitty_place` without sending it again.
+pub fn kitty_transmit(id: u32, png: &[u8]) -> Vec<Vec<u8>> {
     let data = base64::engine::general_purpose::STANDARD.encode(png);
     let chunks: Vec<&[u8]> = data.as_bytes().chunks(4096).collect();
     let last = chunks.len().saturating_sub(1);
@@ -17,17 +17,26 @@ pub fn kitty_show(id: u32, png: &[u8], cols: u16, rows: u16) -> Vec<Vec<u8>> {
         .enumerate()
         .map(|(i, chunk)| {
             let more = u8::from(i != last);
-            let head = if i == 0 {
-                format!("\x1b_Gf=100,a=T,t=d,i={id},q=2,C=1,c={cols},r={rows},m={more};")
-            } else {
-                format!("\x1b_Gm={more};")
-            };
+            let head =
+                if i == 0 { format!("\x1b_Ga=t,f=100,t=d,i={id},q=2,m={more};") } else { format!("\x1b_Gm={more};") };
             let mut seq = head.into_bytes();
             seq.extend_from_slice(chunk);
             seq.extend_from_slice(b"\x1b\\");
             seq
         })
         .collect()
+}
+
+/// Kitty: show image `id` at the cursor in `cols` x `rows` cells as placement `placement`,
+/// without moving the cursor (`C=1`).
+pub fn kitty_place(id: u32, placement: u32, cols: u16, rows: u16) -> Vec<u8> {
+    format!("\x1b_Ga=p,i={id},p={placement},q=2,C=1,c={cols},r={rows}\x1b\\").into_bytes()
+}
+
+/// Kitty: take placement `placement` of image `id` off the screen; the image stays with the
+/// terminal, to be placed again.
+pub fn kitty_unplace(id: u32, placement: u32) -> Vec<u8> {
+    format!("\x1b_Ga=d,d=i,i={id},p={placement},q=2\x1b\\").into_bytes()
 }
 
 /// Kitty: delete image `id` and free its data.
@@ -83,9 +92,9 @@ mod tests {
     #[test]
     fn kitty_chunks_and_tmux_wrapping() {
         let png = vec![7u8; 5000];
-        let chunks = kitty_show(9, &png, 40, 20);
+        let chunks = kitty_transmit(9, &png);
         assert_eq!(chunks.len(), 2, "6668 base64 bytes in chunks of 4096");
-        assert!(chunks[0].starts_with(b"\x1b_Gf=100,a=T,t=d,i=9,q=2,C=1,c=40,r=20,m=1;"));
+        assert!(chunks[0].starts_with(b"\x1b_Ga=t,f=100,t=d,i=9,q=2,m=1;"));
         assert!(chunks[1].starts_with(b"\x1b_Gm=0;") && chunks[1].ends_with(b"\x1b\\"));
         assert_eq!(wrap_for_tmux(b"\x1b_Ga=d\x1b\\"), b"\x1bPtmux;\x1b\x1b_Ga=d\x1b\x1b\\\x1b\\".to_vec());
     }

@@ -3,6 +3,7 @@
 //! erase them. Half-blocks are a ratatui widget, so they diff like any other cell.
 
 pub mod blocks;
+pub mod decoded;
 pub mod encode;
 pub mod graphics;
 pub mod placer;
@@ -12,6 +13,7 @@ pub mod thumbs;
 pub mod warm;
 pub mod zoom;
 
+pub use decoded::DecodedImages;
 pub use graphics::{Detection, Graphics};
 pub use prepare::{CellSize, Prepared, PreviewKey};
 pub use warm::WarmPixels;

@@ -1,13 +1,20 @@
-//! What is on screen besides ratatui's cells: the one preview image placed with escape codes.
+//! What is on screen besides ratatui's cells: the preview images placed with escape codes.
 //! After every frame the app tells the placer what should be shown; the placer answers with
 //! the bytes to write, and writes nothing when nothing changed (typing in the prompt does not
-//! resend an image). Kitty images are erased by id; sixel and iTerm2 images by repainting.
+//! resend an image). Kitty images are sent once per (image, size) and kept by the terminal:
+//! taken off the screen and placed again by id (a gallery page seen before costs a few dozen
+//! bytes per tile). Sixel and iTerm2 images have no id: they are erased by repainting and sent
+//! again.
 
 use ratatui::layout::Rect;
 
 use super::encode;
 use super::graphics::Graphics;
 use super::prepare::{Prepared, PreviewKey};
+
+/// What kitty may hold for us at once, in decoded pixels (its own limit is 320 MB): past it,
+/// the images used longest ago are freed.
+const HELD_BYTES: u64 = 64 << 20;
 
 /// What a frame wants shown: an image in a cell area.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,11 +31,23 @@ pub enum Step {
     Repaint,
 }
 
+/// An image on screen: kitty's image and placement ids.
 #[derive(Debug)]
 struct Shown {
     key: PreviewKey,
     area: Rect,
     id: u32,
+    placement: u32,
+}
+
+/// A kitty image the terminal keeps for us, with its size in decoded pixels and when it was
+/// last placed.
+#[derive(Debug)]
+struct Held {
+    key: PreviewKey,
+    id: u32,
+    bytes: u64,
+    used: u64,
 }
 
 #[derive(Debug)]
@@ -37,12 +56,16 @@ pub struct Placer {
     tmux: bool,
     /// What is on screen now, in the order it was placed.
     shown: Vec<Shown>,
+    /// Kitty: the images the terminal has, shown or not.
+    held: Vec<Held>,
     next_id: u32,
+    /// Counts placements, for `Held::used` and placement ids.
+    placements: u32,
 }
 
 impl Placer {
     pub fn new(graphics: Graphics, tmux: bool) -> Self {
-        Self { graphics, tmux, shown: Vec::new(), next_id: 1 }
+        Self { graphics, tmux, shown: Vec::new(), held: Vec::new(), next_id: 1, placements: 0 }
     }
 
     fn wrap(&self, seq: &[u8]) -> Vec<u8> {
@@ -76,7 +99,7 @@ impl Placer {
             }
             let (kept, gone): (Vec<Shown>, Vec<Shown>) = std::mem::take(&mut self.shown).into_iter().partition(stays);
             for shown in gone {
-                steps.push(Step::Write(self.wrap(&encode::kitty_delete(shown.id))));
+                steps.push(Step::Write(self.wrap(&encode::kitty_unplace(shown.id, shown.placement))));
             }
             self.shown = kept;
         }
@@ -86,21 +109,27 @@ impl Placer {
             }
             steps.push(Step::Write(self.place(wanted, prepared)));
         }
+        if let Some(freed) = self.free_unused() {
+            steps.push(Step::Write(freed));
+        }
         steps
     }
 
     /// The bytes that draw `prepared` in `wanted.area`; it is then on screen.
     fn place(&mut self, wanted: &Wanted, prepared: &Prepared) -> Vec<u8> {
-        let id = self.next_id;
-        self.next_id = self.next_id.wrapping_add(1).max(1);
+        self.placements = self.placements.wrapping_add(1).max(1);
+        let placement = self.placements;
+        let mut bytes = Vec::new();
+        let id = match self.graphics {
+            Graphics::Kitty => self.hold(prepared, &mut bytes),
+            _ => 0,
+        };
         let (x, y) = (wanted.area.x + prepared.offset_x, wanted.area.y + prepared.offset_y);
         // Save the cursor, go to the image's top-left cell, draw, restore.
-        let mut bytes = format!("\x1b7\x1b[{};{}H", y + 1, x + 1).into_bytes();
+        bytes.extend(format!("\x1b7\x1b[{};{}H", y + 1, x + 1).into_bytes());
         match self.graphics {
             Graphics::Kitty => {
-                for chunk in encode::kitty_show(id, &prepared.payload, prepared.cols, prepared.rows) {
-                    bytes.extend(self.wrap(&chunk));
-                }
+                bytes.extend(self.wrap(&encode::kitty_place(id, placement, prepared.cols, prepared.rows)))
             }
             Graphics::Iterm => {
                 bytes.extend(self.wrap(&encode::iterm_show(&prepared.payload, prepared.cols, prepared.rows)))
@@ -108,17 +137,52 @@ impl Placer {
             _ => bytes.extend(self.wrap(&prepared.payload)),
         }
         bytes.extend_from_slice(b"\x1b8");
-        self.shown.push(Shown { key: wanted.key.clone(), area: wanted.area, id });
+        self.shown.push(Shown { key: wanted.key.clone(), area: wanted.area, id, placement });
         bytes
     }
 
-    /// Erases what is shown (on quit).
-    pub fn clear(&mut self) -> Vec<u8> {
-        let shown = std::mem::take(&mut self.shown);
-        if self.graphics != Graphics::Kitty {
-            return Vec::new();
+    /// Kitty's id for `prepared`: the one it holds already, or a new one it is sent under
+    /// (the transmission goes to `bytes`).
+    fn hold(&mut self, prepared: &Prepared, bytes: &mut Vec<u8>) -> u32 {
+        let used = u64::from(self.placements);
+        if let Some(held) = self.held.iter_mut().find(|h| h.key == prepared.key) {
+            held.used = used;
+            return held.id;
         }
-        shown.iter().flat_map(|s| self.wrap(&encode::kitty_delete(s.id))).collect()
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        for chunk in encode::kitty_transmit(id, &prepared.payload) {
+            bytes.extend(self.wrap(&chunk));
+        }
+        let (width, height) = prepared.area_px;
+        self.held.push(Held { key: prepared.key.clone(), id, bytes: (width * height * 4.0) as u64, used });
+        id
+    }
+
+    /// Frees the images used longest ago while kitty holds more than `HELD_BYTES` (never one
+    /// on screen).
+    fn free_unused(&mut self) -> Option<Vec<u8>> {
+        let mut freed = Vec::new();
+        while self.held.iter().map(|h| h.bytes).sum::<u64>() > HELD_BYTES {
+            let on_screen = |held: &Held| self.shown.iter().any(|s| s.id == held.id);
+            let Some(oldest) =
+                self.held.iter().enumerate().filter(|(_, h)| !on_screen(h)).min_by_key(|(_, h)| h.used).map(|(i, _)| i)
+            else {
+                break;
+            };
+            let held = self.held.remove(oldest);
+            freed.extend(self.wrap(&encode::kitty_delete(held.id)));
+        }
+        (!freed.is_empty()).then_some(freed)
+    }
+
+    /// Erases what is shown and frees what kitty holds: on quit, and before the screen is
+    /// cleared (a resize, back from a suspend), which takes kitty's images with it, so that
+    /// the placer's idea of what the terminal holds stays true either way.
+    pub fn clear(&mut self) -> Vec<u8> {
+        self.shown.clear();
+        let held = std::mem::take(&mut self.held);
+        held.iter().flat_map(|h| self.wrap(&encode::kitty_delete(h.id))).collect()
     }
 }
 
@@ -134,20 +198,63 @@ mod tests {
         (Wanted { key, area: Rect::new(5, 5, cols, 10) }, prepared)
     }
 
+    fn written(steps: &[Step]) -> Vec<u8> {
+        steps.iter().flat_map(|s| if let Step::Write(b) = s { b.clone() } else { Vec::new() }).collect()
+    }
+
+    fn has(bytes: &[u8], needle: &[u8]) -> bool {
+        bytes.windows(needle.len()).any(|w| w == needle)
+    }
+
     #[test]
-    fn kitty_is_sent_once_replaced_by_delete_then_show() {
+    fn kitty_sends_an_image_once_and_places_it_again_by_id() {
         let mut placer = Placer::new(Graphics::Kitty, false);
         let (a, pa) = wanted("a.png", 20);
         assert!(placer.sync(Some(&a), None).is_empty(), "nothing to show before it is prepared");
-        let steps = placer.sync(Some(&a), Some(&pa));
-        assert!(matches!(&steps[..], [Step::Write(b)] if b.windows(4).any(|w| w == b"a=T,")));
+        let first = written(&placer.sync(Some(&a), Some(&pa)));
+        assert!(has(&first, b"\x1b_Ga=t,f=100,t=d,i=1,") && has(&first, b"\x1b_Ga=p,i=1,p=1,"));
         assert!(placer.sync(Some(&a), Some(&pa)).is_empty(), "unchanged: nothing written");
         let (b, pb) = wanted("b.png", 20);
-        let steps = placer.sync(Some(&b), Some(&pb));
-        let Step::Write(delete) = &steps[0] else { panic!("{steps:?}") };
-        assert!(delete.starts_with(b"\x1b_Ga=d,d=I,i=1"), "the old image is erased first");
-        assert!(matches!(&steps[1], Step::Write(show) if show.windows(4).any(|w| w == b"i=2,")));
-        assert!(matches!(&placer.sync(None, None)[..], [Step::Write(d)] if d.starts_with(b"\x1b_Ga=d")));
+        let to_b = written(&placer.sync(Some(&b), Some(&pb)));
+        assert!(to_b.starts_with(b"\x1b_Ga=d,d=i,i=1,p=1"), "a is taken off the screen, its data kept");
+        assert!(has(&to_b, b"a=t,f=100,t=d,i=2,"), "b is new: sent");
+        let back = written(&placer.sync(Some(&a), Some(&pa)));
+        assert!(!has(&back, b"a=t"), "a again: no image data");
+        assert!(has(&back, b"\x1b_Ga=p,i=1,p=3,") && back.len() < 100, "{}", String::from_utf8_lossy(&back));
+        // Moved (another area, same size): placed again, not sent.
+        let moved = Wanted { area: Rect::new(40, 5, 20, 10), ..a.clone() };
+        let moved_bytes = written(&placer.sync(Some(&moved), Some(&pa)));
+        assert!(!has(&moved_bytes, b"a=t") && has(&moved_bytes, b"a=p,i=1,"));
+        assert!(has(&placer.clear(), b"\x1b_Ga=d,d=I,i=1,"), "on quit the terminal frees them");
+    }
+
+    #[test]
+    fn after_a_clear_kitty_images_are_sent_again() {
+        let mut placer = Placer::new(Graphics::Kitty, false);
+        let (a, pa) = wanted("a.png", 20);
+        placer.sync(Some(&a), Some(&pa));
+        placer.clear();
+        let again = written(&placer.sync(Some(&a), Some(&pa)));
+        assert!(has(&again, b"a=t,f=100") && !has(&again, b"a=d"), "sent again, nothing to take off");
+    }
+
+    #[test]
+    fn kitty_frees_the_images_used_longest_ago_past_its_budget_never_one_shown() {
+        let mut placer = Placer::new(Graphics::Kitty, false);
+        let big = |path: &str| {
+            let (w, mut p) = wanted(path, 20);
+            p.area_px = (2000.0, 1000.0); // 8 MB decoded: 8 fit in 64 MB
+            (w, p)
+        };
+        let images: Vec<_> = (0..10).map(|i| big(&format!("{i}.png"))).collect();
+        let mut freed = Vec::new();
+        for (w, p) in &images {
+            freed.extend(written(&placer.sync(Some(w), Some(p))));
+        }
+        assert!(has(&freed, b"a=d,d=I,i=1,") && has(&freed, b"a=d,d=I,i=2,"), "the two oldest freed");
+        assert!(!has(&freed, b"a=d,d=I,i=3,") && !has(&freed, b"d=I,i=10,"));
+        // The oldest is sent again when wanted again.
+        assert!(has(&written(&placer.sync(Some(&images[0].0), Some(&images[0].1))), b"a=t,"));
     }
 
     #[test]
@@ -172,12 +279,13 @@ mod tests {
         let b = Wanted { area: Rect::new(30, 5, 20, 10), ..b };
         let steps = placer.sync_all(&[(&a, Some(&pa)), (&b, Some(&pb))]);
         assert_eq!(steps.len(), 2, "two images placed");
+        let placements = |steps: &[Step]| written(steps).windows(6).filter(|w| w == b"\x1b_Ga=p").count();
         assert!(placer.sync_all(&[(&a, Some(&pa)), (&b, Some(&pb))]).is_empty(), "unchanged: nothing");
         let (c, pc) = wanted("c.png", 20);
         let c = Wanted { area: b.area, ..c };
         let steps = placer.sync_all(&[(&a, Some(&pa)), (&c, Some(&pc))]);
         let Step::Write(delete) = &steps[0] else { panic!("{steps:?}") };
-        assert!(delete.starts_with(b"\x1b_Ga=d,d=I,i=2"), "only b is erased");
-        assert_eq!(steps.len(), 2, "and only c is sent: a stays");
+        assert!(delete.starts_with(b"\x1b_Ga=d,d=i,i=2"), "only b is taken off");
+        assert_eq!(placements(&steps), 1, "and only c is placed: a stays");
     }
 }

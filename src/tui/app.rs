@@ -61,6 +61,8 @@ pub async fn run(
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(Event::Resize(width, height))) => {
                     cell = CellSize::from_terminal();
+                    // The next frame clears the screen, and kitty's images with it.
+                    write_now(&placer.clear())?;
                     Msg::Resize(width, height)
                 }
                 Some(Ok(_)) => continue,
@@ -82,6 +84,7 @@ pub async fn run(
         }
         for command in commands {
             if command == Command::Suspend {
+                write_now(&placer.clear())?;
                 terminal::suspend(&mut terminal)?;
             } else {
                 runner.execute(command);
@@ -112,14 +115,11 @@ async fn leave(
         // Killed or hung up: answers that arrived are written, the rest is left interrupted,
         // and the terminal (if there still is one) is given back as it was.
         finish_writing(state, runner, events_rx).await;
-        let mut out = std::io::stdout();
-        let _ = out.write_all(&placer.clear()).and_then(|()| out.flush());
+        let _ = write_now(&placer.clear());
         let _ = terminal::restore();
         return Ok(Some(number));
     }
-    let mut out = std::io::stdout();
-    out.write_all(&placer.clear())?;
-    out.flush()?;
+    write_now(&placer.clear())?;
     shut_down(runner, events_rx).await;
     terminal::restore().map(|()| None)
 }
@@ -158,9 +158,7 @@ fn draw(
         match step {
             Step::Write(bytes) => {
                 tracing::debug!(bytes = bytes.len(), "image sequence written");
-                let mut out = std::io::stdout();
-                out.write_all(&bytes)?;
-                out.flush()?;
+                write_now(&bytes)?;
             }
             Step::Repaint => {
                 // Sixel and iTerm2 pixels go only when their cells are drawn again. `resize`
@@ -174,6 +172,16 @@ fn draw(
     }
     crossterm::execute!(std::io::stdout(), EndSynchronizedUpdate)?;
     Ok(again)
+}
+
+/// Writes `bytes` to the terminal at once (nothing when empty).
+fn write_now(bytes: &[u8]) -> std::io::Result<()> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let mut out = std::io::stdout();
+    out.write_all(bytes)?;
+    out.flush()
 }
 
 /// Lets jobs whose answer has arrived finish writing it (briefly, with a deadline), then marks

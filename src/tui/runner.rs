@@ -13,7 +13,7 @@ use crate::api::validate::InputFile;
 use crate::api::{Client, ImagesResult, Progress, RequestControl};
 use crate::jobs::{self, JobOutcome};
 use crate::preview::thumbs::ThumbCache;
-use crate::preview::{CellSize, PreviewKey, WarmPixels, prepare};
+use crate::preview::{CellSize, DecodedImages, PreviewKey, WarmPixels, prepare};
 use crate::store::{ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 
 #[derive(Clone)]
@@ -29,6 +29,8 @@ pub struct Runner {
     unsaved: Arc<Mutex<Vec<(JobId, ImageRequest, ImagesResult)>>>,
     /// First images decoded while they are written, for their preview (none without previews).
     warm: Option<WarmPixels>,
+    /// The last images shown, decoded: the viewer, zoom and pan do not decode again.
+    decoded: DecodedImages,
     /// Gallery thumbnails on disk.
     thumbs: Option<ThumbCache>,
 }
@@ -74,6 +76,7 @@ impl Runner {
             cancels: Arc::default(),
             unsaved: Arc::default(),
             warm: None,
+            decoded: DecodedImages::default(),
             thumbs: None,
         }
     }
@@ -192,12 +195,8 @@ impl Runner {
                     Err(message) => AppEvent::PreviewFailed { key, message },
                 });
             }
-            let decoded = warm.and_then(|w| w.take(&key.path));
-            let prepared = match &decoded {
-                Some(pixels) => prepare::prepare_image(&key, pixels, cell),
-                None => prepare::prepare(&key, cell),
-            };
-            tracing::debug!(from_memory = decoded.is_some(), "preview prepared");
+            let pixels = this.decoded.pixels(&key.path, warm.as_ref());
+            let prepared = pixels.and_then(|pixels| prepare::prepare_image(&key, &pixels, cell));
             this.send(match prepared {
                 Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),
                 Err(message) => AppEvent::PreviewFailed { key, message },
