@@ -68,6 +68,41 @@ pub enum Command {
     ServeDemo(ServeDemoArgs),
     /// The models: their state at the provider, what they take, where their rules come from.
     Models(ModelsArgs),
+    /// Make a mask for IMAGE from rectangles and ellipses (the same file the app's painter
+    /// saves): transparent where the edit may change the image, opaque elsewhere.
+    Mask(MaskArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MaskArgs {
+    /// The image the mask is for (the edit's first input): the mask gets its size.
+    pub image: PathBuf,
+    /// Paint a rectangle: X,Y,W,H in the image's pixels (repeatable).
+    #[arg(long = "rect", value_name = "X,Y,W,H", value_parser = parse_area)]
+    pub rects: Vec<crate::mask::PixelRect>,
+    /// Paint the ellipse inside a rectangle: X,Y,W,H in the image's pixels (repeatable).
+    #[arg(long = "ellipse", value_name = "X,Y,W,H", value_parser = parse_area)]
+    pub ellipses: Vec<crate::mask::PixelRect>,
+    /// Swap painted and protected, after the shapes.
+    #[arg(long)]
+    pub invert: bool,
+    /// Where the mask PNG goes (replaced if it exists).
+    #[arg(long, value_name = "MASK.png")]
+    pub out: PathBuf,
+}
+
+/// `X,Y,W,H` in pixels, width and height at least 1 (clap names the flag in its message).
+pub fn parse_area(text: &str) -> Result<crate::mask::PixelRect, String> {
+    let numbers: Vec<Result<u32, _>> = text.split(',').map(|n| n.trim().parse::<u32>()).collect();
+    let [Ok(x), Ok(y), Ok(w), Ok(h)] = numbers[..] else {
+        return Err("expected X,Y,W,H: four whole numbers of pixels, e.g. 100,50,300,200".into());
+    };
+    if w == 0 || h == 0 {
+        return Err("the width and height must be at least 1 pixel".into());
+    }
+    let (x1, y1) = (x.checked_add(w), y.checked_add(h));
+    let (Some(x1), Some(y1)) = (x1, y1) else { return Err("the area reaches past 4294967295 pixels".into()) };
+    Ok(crate::mask::PixelRect { x0: x, y0: y, x1, y1 })
 }
 
 #[derive(Debug, Args)]

@@ -65,6 +65,26 @@ pub fn write_new_file_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Re
     write_new_file_via(&temp_path(dir, name), dir, name, bytes)
 }
 
+/// Writes `bytes` to `path`, replacing what is there, without ever exposing a partial file (a
+/// temp file beside it, fsynced, then renamed over it).
+pub fn replace_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = temp_path(dir, &name);
+    let written = File::create_new(&temp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    let renamed = written.and_then(|()| fs::rename(&temp, path));
+    if renamed.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    renamed
+}
+
 /// Where `write_new_file_atomically` puts `name`'s bytes before linking them into place: a
 /// hidden name with this process's id (so a sweep knows whose it is).
 pub fn temp_path(dir: &Path, name: &str) -> PathBuf {

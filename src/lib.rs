@@ -12,6 +12,8 @@ pub mod headless;
 pub mod history_cli;
 pub mod jobs;
 pub mod logging;
+pub mod mask;
+pub mod mask_cli;
 pub mod models_cli;
 pub mod out;
 pub mod preview;

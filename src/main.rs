@@ -22,6 +22,7 @@ fn main() -> ExitCode {
             Some(Command::History(args)) => imgtui::history_cli::run(&cli.global, args).await,
             Some(Command::ServeDemo(args)) => imgtui::serve::run(&cli.global, args).await,
             Some(Command::Models(args)) => imgtui::models_cli::run(&cli.global, args).await,
+            Some(Command::Mask(args)) => imgtui::mask_cli::run(&args),
             None => imgtui::tui::run(&cli.global).await,
         }
     })

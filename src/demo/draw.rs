@@ -118,21 +118,64 @@ fn draw_glyph(img: &mut RgbaImage, c: char, x0: u32, y0: u32, scale: u32, color:
 
 /// An edit: `base` resized to `width`x`height`, with the picture painted where the mask (or,
 /// with no mask, the base itself) is fully transparent. With neither, the whole image is
-/// blended half and half, as an edit of everything.
-pub fn edit(base: &RgbaImage, mask: Option<&RgbaImage>, picture: &RgbaImage) -> RgbaImage {
+/// blended half and half, as an edit of everything. With `spill`, the hole grows by that many
+/// pixels and the colours outside it shift a little, as the GPT image models' edits do.
+pub fn edit(base: &RgbaImage, mask: Option<&RgbaImage>, picture: &RgbaImage, spill: u32) -> RgbaImage {
     let (w, h) = picture.dimensions();
     let base = fit(base, w, h);
     let mask = mask.map(|m| fit(m, w, h));
     let selector = mask.as_ref().unwrap_or(&base);
     let has_hole = selector.pixels().any(|p| p[3] == 0);
+    let in_hole = grown_hole(selector, spill);
+    let shift =
+        |p: Rgba<u8>| if spill == 0 { p } else { Rgba([p[0].saturating_add(6), p[1], p[2].saturating_sub(6), p[3]]) };
     ImageBuffer::from_fn(w, h, |x, y| {
         let (orig, new) = (*base.get_pixel(x, y), *picture.get_pixel(x, y));
         if has_hole {
-            if selector.get_pixel(x, y)[3] == 0 { new } else { orig }
+            if in_hole[(y * w + x) as usize] { new } else { shift(orig) }
         } else {
             Rgba(std::array::from_fn(|i| ((u16::from(orig[i]) + u16::from(new[i])) / 2) as u8))
         }
     })
+}
+
+/// The transparent pixels of `selector`, grown by `by` pixels (a square neighbourhood).
+fn grown_hole(selector: &RgbaImage, by: u32) -> Vec<bool> {
+    let (w, h) = selector.dimensions();
+    let hole: Vec<bool> = selector.pixels().map(|p| p[3] == 0).collect();
+    if by == 0 {
+        return hole;
+    }
+    let grow = |src: &[bool], horizontal: bool| -> Vec<bool> {
+        let mut out = src.to_vec();
+        for y in 0..h {
+            for x in 0..w {
+                if !src[(y * w + x) as usize] {
+                    continue;
+                }
+                for d in 1..=by {
+                    let mut mark = |x: u32, y: u32| out[(y * w + x) as usize] = true;
+                    if horizontal {
+                        if x >= d {
+                            mark(x - d, y)
+                        }
+                        if x + d < w {
+                            mark(x + d, y)
+                        }
+                    } else {
+                        if y >= d {
+                            mark(x, y - d)
+                        }
+                        if y + d < h {
+                            mark(x, y + d)
+                        }
+                    }
+                }
+            }
+        }
+        out
+    };
+    grow(&grow(&hole, true), false)
 }
 
 fn fit(img: &RgbaImage, w: u32, h: u32) -> RgbaImage {
@@ -158,6 +201,10 @@ pub fn encode(img: &RgbaImage, format: ImageFormat, quality: u8) -> Result<Vec<u
 mod tests {
     use super::*;
 
+    fn shifted(p: Rgba<u8>) -> [u8; 4] {
+        [p[0].saturating_add(6), p[1], p[2].saturating_sub(6), p[3]]
+    }
+
     #[test]
     fn same_prompt_same_pixels_and_edit_keeps_unmasked() {
         let a = picture("a red fox", seed(&["a red fox"]), 64, 48, false);
@@ -166,8 +213,12 @@ mod tests {
         let mut mask = RgbaImage::from_pixel(64, 48, Rgba([0, 0, 0, 255]));
         mask.put_pixel(3, 4, Rgba([0, 0, 0, 0]));
         let other = picture("x", seed(&["x"]), 64, 48, false);
-        let edited = edit(&a, Some(&mask), &other);
+        let edited = edit(&a, Some(&mask), &other, 0);
         assert_eq!(edited.get_pixel(3, 4), other.get_pixel(3, 4));
         assert_eq!(edited.get_pixel(10, 10), a.get_pixel(10, 10));
+        // As the real models do: a little beyond the hole, colours shifted outside.
+        let spilled = edit(&a, Some(&mask), &other, 2);
+        assert_eq!(spilled.get_pixel(5, 6), other.get_pixel(5, 6), "two pixels beyond the hole repainted");
+        assert_eq!(spilled.get_pixel(6, 4), &Rgba(shifted(*a.get_pixel(6, 4))), "further out: shifted colours");
     }
 }

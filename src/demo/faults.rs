@@ -24,7 +24,14 @@ pub enum Fault {
     Truncate,
     /// Answer normally, sending the body in `chunk` bytes every `every_ms`.
     SlowBody { chunk: usize, every_ms: u64 },
+    /// An edit behaves as the GPT image models do with a mask: it repaints `px` pixels beyond
+    /// the mask's hole and shifts the colours outside it slightly.
+    Spill { px: u32 },
 }
+
+/// The `Spill` an edit request was given, handed from the fault layer to the edit handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spill(pub u32);
 
 /// A fault for the next `times` requests whose path contains `path` (all paths when empty).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -103,6 +103,7 @@ pub(super) async fn generations_enveloped(state: State<Arc<DemoState>>, headers:
 
 pub(super) async fn edits(
     State(state): State<Arc<DemoState>>,
+    spill: Option<axum::Extension<super::faults::Spill>>,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
@@ -163,7 +164,8 @@ pub(super) async fn edits(
         Ok(mask) => mask,
         Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("mask: cannot decode: {e}"), Some("mask"), None),
     };
-    produce(&state, &spec, &prompt, &options, Some(EditInputs { base, mask, count: images.len() })).await
+    let spill = spill.map_or(0, |axum::Extension(spill)| spill.0);
+    produce(&state, &spec, &prompt, &options, Some(EditInputs { base, mask, count: images.len(), spill })).await
 }
 
 /// Input images and mask of an edit: (label, bytes). Other fields go to `record`.
@@ -215,6 +217,8 @@ pub(super) struct EditInputs {
     base: RgbaImage,
     mask: Option<RgbaImage>,
     count: usize,
+    /// Pixels repainted beyond the mask (`Fault::Spill`), 0 for a faithful edit.
+    spill: u32,
 }
 
 /// What one request asks the demo to draw.
@@ -271,7 +275,7 @@ impl Drawing {
         let seed = draw::seed(&[&self.prompt, &self.model, &i.to_string()]);
         let picture = draw::picture(&self.prompt, seed, self.width, self.height, self.transparent);
         match &self.edit {
-            Some(e) => draw::edit(&e.base, e.mask.as_ref(), &picture),
+            Some(e) => draw::edit(&e.base, e.mask.as_ref(), &picture, e.spill),
             None => picture,
         }
     }

@@ -72,7 +72,7 @@ async fn not_found(request: Request) -> Response {
 async fn inject_faults(
     State(state): State<Arc<DemoState>>,
     ConnectInfo(kill): ConnectInfo<KillSwitch>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let Some(fault) = state.faults.take(request.uri().path()) else { return next.run(request).await };
@@ -100,6 +100,10 @@ async fn inject_faults(
         }
         Fault::Truncate => truncate(next.run(request).await).await,
         Fault::SlowBody { chunk, every_ms } => slow(next.run(request).await, chunk.max(1), every_ms).await,
+        Fault::Spill { px } => {
+            request.extensions_mut().insert(super::faults::Spill(px));
+            next.run(request).await
+        }
     }
 }
 
