@@ -80,3 +80,134 @@ fn bad_shapes_and_files_are_refused_naming_the_flag_and_the_rule() {
     let ran = imgtui(&["mask", &image, "--rect", "0,0,1,1", "--out", "/nonexistent-dir/m.png"]);
     assert!(String::from_utf8_lossy(&ran.stderr).contains("--out"), "names the argument");
 }
+
+mod painter {
+    use imgtui::mask::{Grid, Painter, Tool};
+    use imgtui::preview::CellSize;
+
+    /// The cell a pixel is shown in: the one its centre falls in, the picture being stretched
+    /// over exactly the grid's cells.
+    fn cell_of(pixel: u32, pixels: u32, cells: u16) -> u16 {
+        ((2 * u64::from(pixel) + 1) * u64::from(cells) / (2 * u64::from(pixels))) as u16
+    }
+
+    /// For every pixel: painted exactly when `painted_cell` says its cell is.
+    fn assert_cells(painter: &Painter, painted_cell: impl Fn(u16, u16) -> bool, what: &str) {
+        let grid = painter.grid;
+        let mask = painter.plan().to_image();
+        assert_eq!(mask.dimensions(), grid.image, "{what}: the image's size");
+        for (x, y, pixel) in mask.enumerate_pixels() {
+            let cell = (cell_of(x, grid.image.0, grid.cols), cell_of(y, grid.image.1, grid.rows));
+            let expected = painted_cell(cell.0, cell.1);
+            assert_eq!(pixel[3] == 0, expected, "{what}: pixel ({x}, {y}) in cell {cell:?} of {grid:?}");
+        }
+    }
+
+    const SIZES: [((u32, u32), (u16, u16)); 5] = [
+        ((1536, 1024), (80, 23)),
+        ((1024, 1536), (120, 39)),
+        ((1001, 777), (61, 17)),
+        ((7, 5), (40, 20)),
+        ((257, 1031), (33, 9)),
+    ];
+
+    #[test]
+    fn a_rectangle_covers_exactly_the_pixels_under_its_cells_at_several_sizes() {
+        for (image, area) in SIZES {
+            let grid = Grid::fit(image, area, CellSize::default());
+            let mut painter = Painter::new(grid);
+            painter.point_at((0, 0), false);
+            painter.move_by(grid.cols as i32 / 4, grid.rows as i32 / 4);
+            let from = painter.cursor;
+            painter.start_shape(Tool::Rect);
+            painter.move_by(grid.cols as i32 / 3, grid.rows as i32 / 2);
+            let to = painter.cursor;
+            assert!(painter.confirm(), "Enter fixes the rectangle");
+            let inside = |x: u16, y: u16| (from.0..=to.0).contains(&x) && (from.1..=to.1).contains(&y);
+            assert_cells(&painter, inside, &format!("rect {from:?}-{to:?} on {image:?} in {area:?}"));
+        }
+    }
+
+    #[test]
+    fn brush_strokes_paint_the_cells_passed_and_erase_takes_them_back() {
+        let grid = Grid::fit((1001, 777), (61, 17), CellSize::default());
+        let mut painter = Painter::new(grid);
+        painter.point_at((2, 3), false);
+        painter.resize_brush(2); // 3x3 cells, centred on the cursor
+        painter.toggle_pen();
+        painter.move_by(5, 0);
+        painter.toggle_pen();
+        let stroke = |x: u16, y: u16| (1..=8).contains(&x) && (2..=4).contains(&y);
+        assert_cells(&painter, stroke, "a 3-cell brush moved 5 cells right");
+        painter.resize_brush(-2);
+        painter.toggle_erase();
+        painter.point_at((4, 3), true);
+        painter.end_stroke();
+        assert_cells(&painter, |x, y| stroke(x, y) && (x, y) != (4, 3), "one cell erased");
+        painter.undo();
+        assert_cells(&painter, stroke, "undo: the erase is gone");
+        painter.redo();
+        assert_cells(&painter, |x, y| stroke(x, y) && (x, y) != (4, 3), "redo: back");
+        painter.undo();
+        painter.undo();
+        assert!(!painter.changed(), "both steps undone");
+        painter.redo();
+        assert_cells(&painter, stroke, "one redo: the stroke again");
+    }
+
+    #[test]
+    fn an_ellipse_stays_inside_its_cells_and_invert_and_clear_are_steps() {
+        let grid = Grid::fit((1536, 1024), (80, 23), CellSize::default());
+        let mut painter = Painter::new(grid);
+        painter.point_at((10, 4), false);
+        painter.start_shape(Tool::Ellipse);
+        painter.point_at((20, 9), false);
+        assert!(painter.shown_plan().coverage() > 0.0, "the ellipse shows while it is drawn");
+        assert!(!painter.changed(), "not painted until Enter");
+        assert!(painter.confirm());
+        let mask = painter.plan().to_image();
+        let cell = |x: u32, y: u32| (cell_of(x, grid.image.0, grid.cols), cell_of(y, grid.image.1, grid.rows));
+        for (x, y, pixel) in mask.enumerate_pixels() {
+            let (cx, cy) = cell(x, y);
+            if pixel[3] == 0 {
+                assert!((10..=20).contains(&cx) && (4..=9).contains(&cy), "pixel ({x}, {y}) outside the cells");
+            }
+        }
+        let centre = painter.grid.pixels_of((15, 6), (15, 6));
+        assert_eq!(mask.get_pixel(centre.x0, centre.y0)[3], 0, "the middle is painted");
+        let painted = painter.plan().coverage();
+        painter.invert();
+        assert!((painter.plan().coverage() - (1.0 - painted)).abs() < 1e-9);
+        painter.clear();
+        assert_eq!(painter.plan().coverage(), 0.0);
+        painter.undo();
+        painter.undo();
+        assert!((painter.plan().coverage() - painted).abs() < 1e-9, "clear and invert undone");
+        assert!(!painter.confirm(), "Enter with no shape under way: the caller saves");
+    }
+}
+
+#[test]
+fn the_command_and_the_painter_write_the_same_file_for_the_same_shapes() {
+    use imgtui::mask::{Grid, Painter, Tool};
+    let dir = tempfile::tempdir().unwrap();
+    let image = picture(dir.path(), "photo.png", (1536, 1024));
+    let grid = Grid::fit((1536, 1024), (80, 23), imgtui::preview::CellSize::default());
+    let mut painter = Painter::new(grid);
+    painter.point_at((10, 4), false);
+    painter.start_shape(Tool::Rect);
+    painter.point_at((20, 9), false);
+    painter.confirm();
+    painter.point_at((40, 12), false);
+    painter.start_shape(Tool::Ellipse);
+    painter.point_at((55, 20), false);
+    painter.confirm();
+    let rect = grid.pixels_of((10, 4), (20, 9));
+    let ellipse = grid.pixels_of((40, 12), (55, 20));
+    let area = |r: PixelRect| format!("{},{},{},{}", r.x0, r.y0, r.width(), r.height());
+    let out = dir.path().join("cli.png");
+    let ran =
+        imgtui(&["mask", &image, "--rect", &area(rect), "--ellipse", &area(ellipse), "--out", out.to_str().unwrap()]);
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    assert!(std::fs::read(&out).unwrap() == painter.plan().to_png().unwrap(), "byte-identical");
+}

@@ -3,6 +3,8 @@
 //! API takes; and, after a masked edit, the protected pixels put back (`keep`).
 
 pub mod keep;
+pub mod painter;
 pub mod shapes;
 
+pub use painter::{Grid, Painter, Tool};
 pub use shapes::{MaskPlan, Op, PixelRect, Shape};

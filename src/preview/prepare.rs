@@ -87,11 +87,8 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
     // Zoomed: the crop is what is fitted.
     let cropped = key.zoom.crop(img, (area_w, area_h));
     let img = cropped.as_ref().unwrap_or(img);
-    let (iw, ih) = img.dimensions();
-    let scale = (area_w / f64::from(iw)).min(area_h / f64::from(ih));
-    let (fw, fh) = ((f64::from(iw) * scale).max(1.0), (f64::from(ih) * scale).max(1.0));
-    let cols = ((fw / cw).round() as u16).clamp(1, key.cols);
-    let rows = ((fh / ch).round() as u16).clamp(1, key.rows);
+    let (fw, fh) = fitted_pixels(img.dimensions(), (area_w, area_h));
+    let (cols, rows) = fit_cells(img.dimensions(), (key.cols, key.rows), cell);
     let (offset_x, offset_y) = ((key.cols - cols) / 2, (key.rows - rows) / 2);
     let mut prepared = Prepared {
         key: key.clone(),
@@ -121,6 +118,21 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
         Graphics::Auto | Graphics::None => {}
     }
     Ok(prepared)
+}
+
+/// The size in pixels an image of `image` pixels takes fitted into `area` pixels, aspect kept.
+fn fitted_pixels(image: (u32, u32), area: (f64, f64)) -> (f64, f64) {
+    let (iw, ih) = (f64::from(image.0.max(1)), f64::from(image.1.max(1)));
+    let scale = (area.0 / iw).min(area.1 / ih);
+    ((iw * scale).max(1.0), (ih * scale).max(1.0))
+}
+
+/// The cells an image of `image` pixels covers, fitted into `area` cells of `cell` pixels: the
+/// picture the terminal shows is stretched over exactly these cells.
+pub fn fit_cells(image: (u32, u32), area: (u16, u16), cell: CellSize) -> (u16, u16) {
+    let (cw, ch) = (f64::from(cell.width), f64::from(cell.height));
+    let (fw, fh) = fitted_pixels(image, (f64::from(area.0) * cw, f64::from(area.1) * ch));
+    (((fw / cw).round() as u16).clamp(1, area.0.max(1)), ((fh / ch).round() as u16).clamp(1, area.1.max(1)))
 }
 
 /// Shrinking averages each output pixel's whole source box (`thumbnail`): as sharp as a

@@ -1,0 +1,259 @@
+//! The mask painter's model, apart from any terminal: a cell cursor over the picture, shapes
+//! and brush dabs turned into geometry in the image's pixels, undo and redo. A cell covers the
+//! image pixels the terminal shows in it: the picture is stretched over exactly `Grid` cells, and
+//! a pixel is under the cell its centre falls in (pixel `x` under column `(2x + 1) * cols / 2w`).
+
+use super::shapes::{MaskPlan, Op, PixelRect, Shape};
+use crate::preview::CellSize;
+
+/// The cells the picture covers, and the image's pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Grid {
+    pub cols: u16,
+    pub rows: u16,
+    pub image: (u32, u32),
+}
+
+impl Grid {
+    /// The picture fitted into `area` cells, as the previews fit it.
+    pub fn fit(image: (u32, u32), area: (u16, u16), cell: CellSize) -> Self {
+        let (cols, rows) = crate::preview::prepare::fit_cells(image, area, cell);
+        Self { cols, rows, image }
+    }
+
+    /// The pixels under cells `a` to `b` (corners, both included).
+    pub fn pixels_of(&self, a: (u16, u16), b: (u16, u16)) -> PixelRect {
+        // The first pixel whose centre is at or past the cell's left (top) side.
+        let edge = |cell: u16, cells: u16, pixels: u32| {
+            let (cell, cells) = (u64::from(cell.min(cells)), u64::from(cells.max(1)));
+            ((2 * cell * u64::from(pixels) + cells - 1) / (2 * cells)) as u32
+        };
+        let (x0, x1) = (a.0.min(b.0), a.0.max(b.0) + 1);
+        let (y0, y1) = (a.1.min(b.1), a.1.max(b.1) + 1);
+        PixelRect {
+            x0: edge(x0, self.cols, self.image.0),
+            y0: edge(y0, self.rows, self.image.1),
+            x1: edge(x1, self.cols, self.image.0),
+            y1: edge(y1, self.rows, self.image.1),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tool {
+    Brush,
+    Rect,
+    Ellipse,
+}
+
+/// Largest brush, in cells.
+pub const MAX_BRUSH: u16 = 15;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Painter {
+    pub grid: Grid,
+    pub cursor: (u16, u16),
+    pub tool: Tool,
+    /// The brush's side, in cells (odd sizes centre on the cursor).
+    pub brush: u16,
+    /// Painting protects again instead of marking for edit.
+    pub erase: bool,
+    /// The brush paints every cell the cursor passes (Space toggles).
+    pub pen_down: bool,
+    /// Where the rectangle or ellipse being drawn started.
+    pub anchor: Option<(u16, u16)>,
+    done: Vec<Vec<Op>>,
+    undone: Vec<Vec<Op>>,
+    /// The brush stroke under way: one step for undo when the pen lifts.
+    stroke: Vec<Op>,
+}
+
+impl Painter {
+    pub fn new(grid: Grid) -> Self {
+        Self {
+            grid,
+            cursor: (grid.cols / 2, grid.rows / 2),
+            tool: Tool::Brush,
+            brush: 1,
+            erase: false,
+            pen_down: false,
+            anchor: None,
+            done: Vec::new(),
+            undone: Vec::new(),
+            stroke: Vec::new(),
+        }
+    }
+
+    /// A new grid (the terminal was resized): the cursor stays on the same part of the image.
+    /// Shapes are in pixels, so they do not move.
+    pub fn regrid(&mut self, grid: Grid) {
+        let scale = |at: u16, from: u16, to: u16| (u32::from(at) * u32::from(to) / u32::from(from.max(1))) as u16;
+        self.cursor = (
+            scale(self.cursor.0, self.grid.cols, grid.cols).min(grid.cols.saturating_sub(1)),
+            scale(self.cursor.1, self.grid.rows, grid.rows).min(grid.rows.saturating_sub(1)),
+        );
+        self.anchor = None;
+        self.grid = grid;
+    }
+
+    /// Moves the cursor by (dx, dy) cells, staying on the picture; with the pen down, every
+    /// cell on the way is painted.
+    pub fn move_by(&mut self, dx: i32, dy: i32) {
+        let steps = dx.abs().max(dy.abs());
+        for _ in 0..steps {
+            let step = |at: u16, d: i32, cells: u16| (i32::from(at) + d.signum()).clamp(0, i32::from(cells) - 1) as u16;
+            self.cursor = (step(self.cursor.0, dx, self.grid.cols), step(self.cursor.1, dy, self.grid.rows));
+            if self.pen_down {
+                self.dab();
+            }
+        }
+    }
+
+    /// Puts the cursor on `cell` (a mouse press or drag), painting there when `paint`.
+    pub fn point_at(&mut self, cell: (u16, u16), paint: bool) {
+        self.cursor = (cell.0.min(self.grid.cols.saturating_sub(1)), cell.1.min(self.grid.rows.saturating_sub(1)));
+        if paint {
+            self.tool = Tool::Brush;
+            self.dab();
+        }
+    }
+
+    /// Space: the brush goes down (painting here) or up (the stroke becomes one step).
+    pub fn toggle_pen(&mut self) {
+        self.tool = Tool::Brush;
+        self.anchor = None;
+        self.pen_down = !self.pen_down;
+        if self.pen_down {
+            self.dab();
+        } else {
+            self.end_stroke();
+        }
+    }
+
+    /// Ends a mouse drag or a pen stroke: one step for undo.
+    pub fn end_stroke(&mut self) {
+        self.pen_down = false;
+        if !self.stroke.is_empty() {
+            let stroke = std::mem::take(&mut self.stroke);
+            self.push(stroke);
+        }
+    }
+
+    /// `r` or `o`: a rectangle or ellipse starts at the cursor (again: it is dropped).
+    pub fn start_shape(&mut self, tool: Tool) {
+        self.end_stroke();
+        if self.anchor.is_some() && self.tool == tool {
+            self.anchor = None;
+            self.tool = Tool::Brush;
+            return;
+        }
+        self.tool = tool;
+        self.anchor = Some(self.cursor);
+    }
+
+    /// Enter: fixes the shape being drawn and says true; with none, false (the caller saves).
+    pub fn confirm(&mut self) -> bool {
+        let Some(op) = self.pending_shape() else { return false };
+        self.anchor = None;
+        self.tool = Tool::Brush;
+        self.push(vec![op]);
+        true
+    }
+
+    /// `[`/`]`: the brush one cell smaller or larger.
+    pub fn resize_brush(&mut self, by: i16) {
+        self.brush = self.brush.saturating_add_signed(by).clamp(1, MAX_BRUSH);
+    }
+
+    pub fn toggle_erase(&mut self) {
+        self.erase = !self.erase;
+    }
+
+    pub fn invert(&mut self) {
+        self.end_stroke();
+        self.push(vec![Op::Invert]);
+    }
+
+    pub fn clear(&mut self) {
+        self.end_stroke();
+        self.anchor = None;
+        if self.done.iter().flatten().any(|op| *op != Op::Clear) {
+            self.push(vec![Op::Clear]);
+        }
+    }
+
+    pub fn undo(&mut self) {
+        self.end_stroke();
+        if let Some(step) = self.done.pop() {
+            self.undone.push(step);
+        }
+    }
+
+    pub fn redo(&mut self) {
+        self.end_stroke();
+        if let Some(step) = self.undone.pop() {
+            self.done.push(step);
+        }
+    }
+
+    /// Whether there is anything painted to save or lose.
+    pub fn changed(&self) -> bool {
+        !self.done.is_empty() || !self.stroke.is_empty()
+    }
+
+    /// The mask as painted (with the stroke under way), for saving.
+    pub fn plan(&self) -> MaskPlan {
+        let (width, height) = self.grid.image;
+        MaskPlan { width, height, ops: self.done.iter().flatten().chain(&self.stroke).copied().collect() }
+    }
+
+    /// What the screen shows: the plan and the shape being drawn.
+    pub fn shown_plan(&self) -> MaskPlan {
+        let mut plan = self.plan();
+        plan.ops.extend(self.pending_shape());
+        plan
+    }
+
+    /// The cells the cursor (a brush shows its size) covers: corners.
+    pub fn cursor_cells(&self) -> ((u16, u16), (u16, u16)) {
+        match (self.tool, self.anchor) {
+            (Tool::Brush, _) | (_, None) => self.brush_cells(),
+            (_, Some(anchor)) => (anchor, self.cursor),
+        }
+    }
+
+    fn pending_shape(&self) -> Option<Op> {
+        let anchor = self.anchor?;
+        let rect = self.grid.pixels_of(anchor, self.cursor);
+        let shape = match self.tool {
+            Tool::Ellipse => Shape::Ellipse(rect),
+            Tool::Rect | Tool::Brush => Shape::Rect(rect),
+        };
+        Some(self.op(shape))
+    }
+
+    fn brush_cells(&self) -> ((u16, u16), (u16, u16)) {
+        let before = (self.brush - 1) / 2;
+        let after = self.brush - 1 - before;
+        let (x, y) = self.cursor;
+        let last = (self.grid.cols.saturating_sub(1), self.grid.rows.saturating_sub(1));
+        ((x.saturating_sub(before), y.saturating_sub(before)), ((x + after).min(last.0), (y + after).min(last.1)))
+    }
+
+    fn dab(&mut self) {
+        let (a, b) = self.brush_cells();
+        let op = self.op(Shape::Rect(self.grid.pixels_of(a, b)));
+        if self.stroke.last() != Some(&op) {
+            self.stroke.push(op);
+        }
+    }
+
+    fn op(&self, shape: Shape) -> Op {
+        if self.erase { Op::Erase(shape) } else { Op::Paint(shape) }
+    }
+
+    fn push(&mut self, step: Vec<Op>) {
+        self.done.push(step);
+        self.undone.clear();
+    }
+}
