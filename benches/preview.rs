@@ -22,7 +22,7 @@ fn preview(c: &mut Criterion) {
     let path = sample_png();
     let cell = CellSize { width: 10, height: 20 };
     for graphics in [Graphics::Kitty, Graphics::Iterm, Graphics::Sixel, Graphics::Blocks] {
-        let key = PreviewKey { path: path.clone(), cols: 60, rows: 20, graphics, zoom: Default::default() };
+        let key = PreviewKey::fitted(path.clone(), 60, 20, graphics);
         // Bytes on the wire: what the placer writes (blocks: the cells' characters and colours).
         if let Ok(prepared) = prepare(&key, cell) {
             let wire = match graphics {
@@ -46,8 +46,7 @@ fn preview(c: &mut Criterion) {
     }
     // A fresh answer's first image arrives decoded (`WarmPixels`): only fit and encode remain.
     let decoded = image::open(&path).map(image::DynamicImage::into_rgba8).unwrap_or_default();
-    let key =
-        PreviewKey { path: path.clone(), cols: 60, rows: 20, graphics: Graphics::Kitty, zoom: Default::default() };
+    let key = PreviewKey::fitted(path.clone(), 60, 20, Graphics::Kitty);
     c.bench_function("fit+encode of pixels decoded while written, kitty", |b| {
         b.iter(|| black_box(prepare_image(&key, &decoded, cell)))
     });

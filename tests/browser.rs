@@ -294,7 +294,7 @@ fn a_checked_mask_stays_valid_when_the_browser_lists_its_folder_again() {
     deliver_listing(&mut s, &commands);
     update(&mut s, key(KeyCode::Esc));
     assert!(s.errors.is_empty(), "the mask is still valid: {:?}", s.errors);
-    assert_eq!(s.input_facts[&mask].has_transparent_pixel, Some(true));
+    assert_eq!(s.input_facts[&mask].has_transparent_pixel(), Some(true));
 }
 
 #[test]

@@ -19,7 +19,7 @@ use imgtui::tui::update::update;
 use common::tui::{record, state, summary};
 
 fn key_of(path: &str) -> PreviewKey {
-    PreviewKey { path: path.into(), cols: 20, rows: 10, graphics: Graphics::Kitty, zoom: Default::default() }
+    PreviewKey::fitted(path, 20, 10, Graphics::Kitty)
 }
 
 fn wanted(s: &mut State, key: &PreviewKey) -> Vec<Command> {

@@ -236,14 +236,14 @@ fn webp_header(b: &[u8]) -> Option<(u32, u32, bool)> {
     }
 }
 
-/// Whether a PNG mask has at least one fully transparent pixel (alpha 0): the API edits only
+/// The share of a PNG mask's pixels that are fully transparent (alpha 0): the API edits only
 /// there, so a mask without one edits nothing. Needs a full decode.
-pub fn has_transparent_pixel(png_bytes: &[u8]) -> Result<bool, String> {
+pub fn transparent_share(png_bytes: &[u8]) -> Result<f64, String> {
     let img = image::load_from_memory_with_format(png_bytes, image::ImageFormat::Png).map_err(|e| e.to_string())?;
     if !img.color().has_alpha() {
-        return Ok(false);
+        return Ok(0.0);
     }
-    Ok(img.to_rgba8().pixels().any(|p| p[3] == 0))
+    Ok(crate::mask::shapes::coverage_of(&img.to_rgba8()))
 }
 
 #[cfg(test)]

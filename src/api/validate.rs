@@ -258,9 +258,9 @@ fn not_accepted(
 pub struct InputFile {
     pub label: String,
     pub facts: Result<ImageFacts, FactsError>,
-    /// For masks: whether a pixel has alpha 0 (`None` when it could not be decoded or was not
-    /// looked at).
-    pub has_transparent_pixel: Option<bool>,
+    /// For masks: the share of pixels with alpha 0, the area to edit (`None` when it could not
+    /// be decoded or was not looked at).
+    pub transparent_share: Option<f64>,
     /// What was checked: the header only, or (for a mask) its pixels too. A header read never
     /// stands in for a full check.
     pub depth: Depth,
@@ -277,25 +277,30 @@ impl InputFile {
     /// Reads the header of `path` (and, for a PNG mask, its pixels).
     pub fn inspect(path: &Path, is_mask: bool) -> Self {
         let facts = ImageFacts::read(path);
-        let has_transparent_pixel = match &facts {
+        let transparent_share = match &facts {
             Ok(f) if is_mask && f.format == ImageFormat::Png => {
-                std::fs::read(path).ok().and_then(|bytes| image_facts::has_transparent_pixel(&bytes).ok())
+                std::fs::read(path).ok().and_then(|bytes| image_facts::transparent_share(&bytes).ok())
             }
             _ => None,
         };
         let depth = if is_mask { Depth::Pixels } else { Depth::Header };
-        Self { label: path.display().to_string(), facts, has_transparent_pixel, depth }
+        Self { label: path.display().to_string(), facts, transparent_share, depth }
     }
 
     /// The same facts for a file held in memory (the demo server's uploads).
     pub fn from_bytes(label: impl Into<String>, bytes: &[u8], is_mask: bool) -> Self {
         let facts = ImageFacts::from_header(bytes);
-        let has_transparent_pixel = match &facts {
-            Ok(f) if is_mask && f.format == ImageFormat::Png => image_facts::has_transparent_pixel(bytes).ok(),
+        let transparent_share = match &facts {
+            Ok(f) if is_mask && f.format == ImageFormat::Png => image_facts::transparent_share(bytes).ok(),
             _ => None,
         };
         let depth = if is_mask { Depth::Pixels } else { Depth::Header };
-        Self { label: label.into(), facts, has_transparent_pixel, depth }
+        Self { label: label.into(), facts, transparent_share, depth }
+    }
+
+    /// For masks: whether a pixel has alpha 0 (the API edits only there).
+    pub fn has_transparent_pixel(&self) -> Option<bool> {
+        self.transparent_share.map(|share| share > 0.0)
     }
 }
 
@@ -386,7 +391,7 @@ fn check_mask(mask: &InputFile, first_image: Option<&InputFile>, max_bytes: u64)
             ),
         ));
     }
-    match mask.has_transparent_pixel {
+    match mask.has_transparent_pixel() {
         Some(false) => errors.push(FieldError::new(
             "mask",
             format!("{label} has no fully transparent pixel (alpha 0), so nothing would be edited"),

@@ -6,6 +6,7 @@ pub mod blocks;
 pub mod decoded;
 pub mod encode;
 pub mod graphics;
+pub mod overlay;
 pub mod placer;
 pub mod prepare;
 pub mod query;

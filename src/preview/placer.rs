@@ -192,7 +192,7 @@ mod tests {
     use crate::preview::prepare::{CellSize, prepare_image};
 
     fn wanted(path: &str, cols: u16) -> (Wanted, Prepared) {
-        let key = PreviewKey { path: path.into(), cols, rows: 10, graphics: Graphics::Kitty, zoom: Default::default() };
+        let key = PreviewKey::fitted(path, cols, 10, Graphics::Kitty);
         let img = image::RgbaImage::new(64, 64);
         let prepared = prepare_image(&key, &img, CellSize::default()).unwrap();
         (Wanted { key, area: Rect::new(5, 5, cols, 10) }, prepared)

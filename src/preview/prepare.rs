@@ -17,6 +17,15 @@ pub struct PreviewKey {
     pub graphics: Graphics,
     /// Fitted, or a zoomed crop.
     pub zoom: super::Zoom,
+    /// The mask painter's marks, drawn into the pixels.
+    pub overlay: Option<std::sync::Arc<super::overlay::MaskOverlay>>,
+}
+
+impl PreviewKey {
+    /// `path` fitted into `cols` x `rows` cells, whole and unmarked.
+    pub fn fitted(path: impl Into<PathBuf>, cols: u16, rows: u16, graphics: Graphics) -> Self {
+        Self { path: path.into(), cols, rows, graphics, zoom: super::Zoom::FIT, overlay: None }
+    }
 }
 
 /// Pixels per terminal cell.
@@ -103,21 +112,29 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
     };
     match key.graphics {
         Graphics::Blocks => {
-            prepared.pixels = Some(fit_pixels(img, u32::from(cols), u32::from(rows) * 2));
+            prepared.pixels = Some(marked(key, fit_pixels(img, u32::from(cols), u32::from(rows) * 2)));
         }
         Graphics::Kitty | Graphics::Iterm => {
-            let scaled = fit_pixels(img, fw as u32, fh as u32);
+            let scaled = marked(key, fit_pixels(img, fw as u32, fh as u32));
             prepared.payload = png_fast(&scaled)?;
         }
         Graphics::Sixel => {
             // Sixel rows come in bands of 6 pixels; a whole number of bands avoids a ragged edge.
             let height = ((fh as u32) / 6).max(1) * 6;
-            let scaled = fit_pixels(img, fw as u32, height);
+            let scaled = marked(key, fit_pixels(img, fw as u32, height));
             prepared.payload = encode::sixel(scaled.as_raw(), scaled.width(), scaled.height())?;
         }
         Graphics::Auto | Graphics::None => {}
     }
     Ok(prepared)
+}
+
+/// The fitted pixels with the painter's marks, when the key has them.
+fn marked(key: &PreviewKey, mut fitted: RgbaImage) -> RgbaImage {
+    if let Some(overlay) = &key.overlay {
+        overlay.draw_on(&mut fitted);
+    }
+    fitted
 }
 
 /// The size in pixels an image of `image` pixels takes fitted into `area` pixels, aspect kept.
@@ -187,8 +204,7 @@ mod tests {
     #[test]
     fn fits_wide_images_centred_with_aspect_kept() {
         let img = RgbaImage::new(1536, 1024);
-        let key =
-            PreviewKey { path: "x".into(), cols: 60, rows: 20, graphics: Graphics::Blocks, zoom: Default::default() };
+        let key = PreviewKey::fitted("x", 60, 20, Graphics::Blocks);
         let p = prepare_image(&key, &img, CellSize { width: 10, height: 20 }).unwrap();
         // 600x400 px of area: the 3:2 image fills the height (400 px = 20 rows) and 600 px wide.
         assert_eq!((p.cols, p.rows, p.offset_x, p.offset_y), (60, 20, 0, 0));
@@ -204,8 +220,7 @@ mod tests {
         let path = dir.path().join("big.png");
         RgbaImage::from_pixel(1536, 1024, image::Rgba([200, 10, 10, 255])).save(&path).unwrap();
         let cache = super::super::thumbs::ThumbCache::new(dir.path().join("thumbs"));
-        let key =
-            PreviewKey { path: path.clone(), cols: 20, rows: 8, graphics: Graphics::Kitty, zoom: Default::default() };
+        let key = PreviewKey::fitted(path.clone(), 20, 8, Graphics::Kitty);
         let sha = "cd".repeat(32);
         let cold = prepare_thumbnail(&key, CellSize::default(), &cache, &sha).unwrap();
         // Made again from the cache, not the image: a damaged image file does not matter.

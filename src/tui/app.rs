@@ -41,8 +41,12 @@ pub async fn run(
         runner.execute(command);
     }
     if let Ok(size) = terminal.size() {
-        state.screen = (size.width, size.height);
+        update::update(&mut state, Msg::Resize(size.width, size.height));
     }
+    update::update(&mut state, Msg::CellSize(cell));
+    // Mouse reports are asked for only while the mask painter is open: elsewhere the
+    // terminal's own selection keeps working.
+    let mut mouse_reported = false;
     let mut dirty = true;
     loop {
         if dirty {
@@ -63,7 +67,12 @@ pub async fn run(
                     cell = CellSize::from_terminal();
                     // The next frame clears the screen, and kitty's images with it.
                     write_now(&placer.clear())?;
+                    update::update(&mut state, Msg::CellSize(cell));
                     Msg::Resize(width, height)
+                }
+                // Pointer moves without a button change nothing: no frame for them.
+                Some(Ok(Event::Mouse(mouse))) if mouse.kind != crossterm::event::MouseEventKind::Moved => {
+                    Msg::Mouse(mouse)
                 }
                 Some(Ok(_)) => continue,
                 // The terminal is gone (hang-up over SSH): leave as on quit.
@@ -86,8 +95,18 @@ pub async fn run(
             if command == Command::Suspend {
                 write_now(&placer.clear())?;
                 terminal::suspend(&mut terminal)?;
+                // Restoring the terminal turned mouse reports off.
+                mouse_reported = false;
             } else {
                 runner.execute(command);
+            }
+        }
+        if state.painter.is_some() != mouse_reported {
+            mouse_reported = state.painter.is_some();
+            if mouse_reported {
+                crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+            } else {
+                crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture)?;
             }
         }
         dirty = true;

@@ -12,6 +12,13 @@ use crate::store::{ImageRequest, JobId, JobQuery, JobRecord, JobStatus, JobSumma
 /// Results of work done off the UI task.
 #[derive(Debug)]
 pub enum AppEvent {
+    /// The painted mask was written at `path`; `share` of the image is to edit.
+    MaskSaved {
+        path: PathBuf,
+        share: f64,
+    },
+    /// The painted mask could not be written (the painter stays open).
+    MaskNotSaved(String),
     /// A submitted job has its history row.
     JobQueued {
         id: JobId,
@@ -115,6 +122,10 @@ pub enum Msg {
         history: Option<u16>,
         browser: Option<u16>,
     },
+    /// A mouse button or drag (only reported while the mask painter is open).
+    Mouse(crossterm::event::MouseEvent),
+    /// Pixels per terminal cell, at start and after a resize.
+    CellSize(crate::preview::CellSize),
     /// The frame just drawn shows this preview, measured in cells of `cell`'s pixel size.
     PreviewWanted {
         key: crate::preview::PreviewKey,
@@ -165,5 +176,10 @@ pub enum Command {
     CheckInputs {
         id: JobId,
         inputs: Vec<crate::store::InputRecord>,
+    },
+    /// Write the painted mask (for `image`) under the data dir's `masks/`.
+    SaveMask {
+        plan: crate::mask::MaskPlan,
+        image: PathBuf,
     },
 }

@@ -20,6 +20,7 @@ pub enum Context {
     Preview,
     Viewer,
     Gallery,
+    Painter,
     Search,
     Browser,
     Path,
@@ -28,7 +29,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::Global,
         Self::Prompt,
         Self::Settings,
@@ -36,6 +37,7 @@ impl Context {
         Self::Preview,
         Self::Viewer,
         Self::Gallery,
+        Self::Painter,
         Self::Browser,
         Self::Path,
         Self::Search,
@@ -52,6 +54,7 @@ impl Context {
             Self::Preview => "preview",
             Self::Viewer => "viewer",
             Self::Gallery => "gallery",
+            Self::Painter => "painter",
             Self::Search => "search",
             Self::Browser => "browser",
             Self::Path => "path",

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod event;
+mod file_work;
 pub mod keymap;
 pub mod runner;
 pub mod state;
@@ -81,7 +82,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let client = Arc::new(engine.client);
     ask_for_models(client.clone(), engine.paths.data_dir.clone(), tx.clone());
     let folders = crate::jobs::Folders::new(engine.out_dir.clone());
-    let mut runner = runner::Runner::new(client, engine.store.clone(), folders, concurrency, tx.clone());
+    let mut runner = runner::Runner::new(client, engine.store.clone(), folders, concurrency, tx.clone())
+        .with_masks_dir(engine.paths.data_dir.join("masks"));
     if state.graphics != Graphics::None {
         runner = runner
             .with_warm_pixels(crate::preview::WarmPixels::default())

@@ -9,7 +9,6 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use super::event::{AppEvent, Command};
-use crate::api::validate::InputFile;
 use crate::api::{Client, ImagesResult, Progress, RequestControl};
 use crate::jobs::{self, JobOutcome};
 use crate::preview::thumbs::ThumbCache;
@@ -33,30 +32,8 @@ pub struct Runner {
     decoded: DecodedImages,
     /// Gallery thumbnails on disk.
     thumbs: Option<ThumbCache>,
-}
-
-/// File system work for the browser and the form, answered as an event.
-fn look_at_files(command: Command) -> AppEvent {
-    match command {
-        Command::ListDir { dir, generation } => {
-            AppEvent::DirListed { generation, listing: crate::browse::list_dir(&dir) }
-        }
-        Command::CheckInputs { id, inputs } => AppEvent::InputsChecked { id, changed: jobs::changed_inputs(&inputs) },
-        Command::InspectFiles { paths, masks } => {
-            AppEvent::FilesInspected(paths.into_iter().map(|p| (p.clone(), InputFile::inspect(&p, masks))).collect())
-        }
-        Command::CompletePath(typed) => {
-            let completed = crate::browse::complete(&typed, crate::browse::home_dir().as_deref());
-            AppEvent::Completed { typed, completed }
-        }
-        Command::ResolvePath(path) => {
-            let kind = std::fs::metadata(&path)
-                .ok()
-                .map(|m| if m.is_dir() { crate::browse::EntryKind::Dir } else { crate::browse::EntryKind::File });
-            AppEvent::PathResolved { path, kind }
-        }
-        other => AppEvent::StoreError(format!("not a file command: {other:?}")),
-    }
+    /// Where painted masks are written (the data dir's `masks/`).
+    masks: Option<PathBuf>,
 }
 
 impl Runner {
@@ -78,12 +55,19 @@ impl Runner {
             warm: None,
             decoded: DecodedImages::default(),
             thumbs: None,
+            masks: None,
         }
     }
 
     /// Keeps gallery thumbnails in `cache`.
     pub fn with_thumbnails(mut self, cache: ThumbCache) -> Self {
         self.thumbs = Some(cache);
+        self
+    }
+
+    /// Writes painted masks into `dir`.
+    pub fn with_masks_dir(mut self, dir: PathBuf) -> Self {
+        self.masks = Some(dir);
         self
     }
 
@@ -119,6 +103,11 @@ impl Runner {
             }
             Command::Suspend => {}
             Command::PreparePreview { key, cell, thumb } => self.prepare_preview(key, cell, thumb),
+            Command::SaveMask { plan, image } => {
+                tokio::task::spawn_blocking(move || {
+                    this.send(super::file_work::save_mask(this.masks.as_deref(), &plan, &image))
+                });
+            }
             Command::Rerun(_)
             | Command::LoadHistory { .. }
             | Command::LoadDetails(_)
@@ -132,7 +121,7 @@ impl Runner {
             | Command::CompletePath(_)
             | Command::ResolvePath(_) => {
                 // File system work: off the async workers.
-                tokio::task::spawn_blocking(move || this.send(look_at_files(command)));
+                tokio::task::spawn_blocking(move || this.send(super::file_work::look_at_files(command)));
             }
         }
     }

@@ -28,6 +28,7 @@ pub fn restore() -> io::Result<()> {
     execute!(
         stdout(),
         crossterm::terminal::EndSynchronizedUpdate,
+        crossterm::event::DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         crossterm::cursor::Show

@@ -5,6 +5,7 @@ mod field;
 pub mod form;
 pub mod gallery;
 pub mod history;
+pub mod painter;
 mod previews;
 mod scroll;
 mod viewer;
@@ -27,6 +28,7 @@ pub use browser::{Browser, Target};
 pub use form::{Field, JobMode, SettingsForm};
 pub use gallery::Gallery;
 pub use history::HistoryView;
+pub use painter::PainterView;
 pub use previews::Previews;
 pub use scroll::Scroll;
 pub use viewer::Viewer;
@@ -55,9 +57,14 @@ impl Focus {
 /// What a confirmation is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Confirm {
-    Quit { running: usize, unsaved: usize },
+    Quit {
+        running: usize,
+        unsaved: usize,
+    },
     CancelJob(JobId),
     DeleteJob(JobId),
+    /// Leave the mask painter, dropping what was painted.
+    DropMask,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +151,11 @@ pub struct State {
     pub quit: bool,
     /// The full-screen viewer, while it is open (over the panes, the browser, the gallery).
     pub viewer: Option<Viewer>,
+    /// The mask painter, over everything but the help.
+    pub painter: Option<PainterView>,
+    /// Pixels per terminal cell, for fitting pictures where the state needs to know (the
+    /// painter's cells).
+    pub cell: crate::preview::CellSize,
     /// The gallery of results, while it is open.
     pub gallery: Option<Gallery>,
     /// The file browser, while it is open.
@@ -227,6 +239,8 @@ impl State {
             screen: (80, 24),
             quit: false,
             viewer: None,
+            painter: None,
+            cell: crate::preview::CellSize::default(),
             gallery: None,
             browser: None,
             browser_dirs: HashMap::new(),
@@ -325,6 +339,7 @@ impl State {
             Some(Overlay::Confirm(_)) => Context::Confirm,
             // A one-line text input, with the search box's keys.
             Some(Overlay::ModelName(_) | Overlay::CustomSize(_)) => Context::Search,
+            None if self.painter.is_some() => Context::Painter,
             None if self.viewer.is_some() => Context::Viewer,
             None if self.gallery.is_some() => Context::Gallery,
             None if self.browser.as_ref().is_some_and(|b| b.path_input.is_some()) => Context::Path,
@@ -361,7 +376,8 @@ impl State {
         let of_job = self.job.details.as_ref().is_some_and(|d| d.images.iter().any(|i| i.path == path));
         let in_gallery = self.gallery.as_ref().is_some_and(|g| g.sha256_of(path).is_some());
         let compared = self.viewer.as_ref().is_some_and(|v| v.compare) && self.compare_with().as_deref() == Some(path);
-        of_job || in_gallery || compared || self.preview_path().as_deref() == Some(path)
+        let painted_over = self.painter.as_ref().is_some_and(|p| p.image == path);
+        of_job || in_gallery || compared || painted_over || self.preview_path().as_deref() == Some(path)
     }
 
     /// A running job's newest partial image, if its answer streams.

@@ -136,7 +136,7 @@ fn describe(state: &State, browser: &Browser, file: &InputFile) -> (String, Opti
         Target::Image(_) => validate::check_edit_inputs(spec, std::slice::from_ref(file), None, None),
         Target::Mask => {
             // Transparency is checked when the mask is picked; the list checks the rest.
-            let candidate = InputFile { has_transparent_pixel: Some(true), ..file.clone() };
+            let candidate = InputFile { transparent_share: Some(1.0), ..file.clone() };
             let first = state.form.images.first().and_then(|p| state.input_facts.get(p)).cloned();
             let images: Vec<InputFile> = first.into_iter().collect();
             validate::check_edit_inputs(spec, &images, Some(&candidate), None)

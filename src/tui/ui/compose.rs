@@ -143,11 +143,20 @@ fn input_facts(state: &State, field: Field) -> Option<String> {
         Field::Mask => state.form.mask.as_ref()?,
         _ => return None,
     };
-    match &state.input_facts.get(path)?.facts {
-        Ok(f) => {
-            Some(format!("{}x{} {}{}", f.width, f.height, f.format.api_name(), if f.has_alpha { " α" } else { "" }))
-        }
-        Err(_) => None,
+    let file = state.input_facts.get(path)?;
+    let Ok(f) = &file.facts else { return None };
+    let facts = format!("{}x{} {}{}", f.width, f.height, f.format.api_name(), if f.has_alpha { " α" } else { "" });
+    match file.transparent_share {
+        Some(share) if field == Field::Mask => Some(format!("{} of the image · {facts}", percent(share))),
+        _ => Some(facts),
+    }
+}
+
+/// A share as a whole percentage, with "<1%" rather than "0%" for a few pixels.
+fn percent(share: f64) -> String {
+    match share * 100.0 {
+        p if p > 0.0 && p < 1.0 => "<1%".into(),
+        p => format!("{:.0}%", p.min(100.0)),
     }
 }
 

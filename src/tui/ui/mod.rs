@@ -6,6 +6,7 @@ mod gallery;
 mod grid;
 mod history;
 pub mod overlay;
+mod painter;
 pub(super) mod preview;
 mod status;
 mod viewer;
@@ -44,6 +45,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
         let text = format!("terminal too small: {}x{}, imgtui needs {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height);
         frame.render_widget(Paragraph::new(text).style(theme.warning()).wrap(Wrap { trim: true }), area);
         return RenderInfo::default();
+    }
+    if let Some(view) = &state.painter {
+        let pictures = painter::render(state, view, theme, frame, area);
+        overlay::render(state, theme, frame, area);
+        return RenderInfo { pictures, ..RenderInfo::default() };
     }
     if let Some(viewer) = &state.viewer {
         let pictures = viewer::render(state, viewer, theme, frame, area);

@@ -103,16 +103,21 @@ pub(super) fn picture(
     path: &std::path::Path,
     zoom: Zoom,
 ) -> Option<Wanted> {
+    let key = PreviewKey { zoom, ..PreviewKey::fitted(path, pixels_area.width, pixels_area.height, state.graphics) };
+    picture_of(state, theme, frame, pixels_area, key)
+}
+
+/// The picture `key` describes, in `pixels_area` (its size is the key's cells).
+pub(super) fn picture_of(
+    state: &State,
+    theme: &Theme,
+    frame: &mut Frame,
+    pixels_area: Rect,
+    key: PreviewKey,
+) -> Option<Wanted> {
     if state.graphics == Graphics::None || pixels_area.width < 2 || pixels_area.height < 1 || state.overlay.is_some() {
         return None;
     }
-    let key = PreviewKey {
-        path: path.to_path_buf(),
-        cols: pixels_area.width,
-        rows: pixels_area.height,
-        graphics: state.graphics,
-        zoom,
-    };
     if let Some(error) = state.previews.error_for(&key) {
         frame.render_widget(
             Paragraph::new(styled(error.to_string(), theme.warning())).wrap(Wrap { trim: true }),

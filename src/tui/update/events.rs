@@ -40,6 +40,11 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::Details { record, missing_files } => details(state, record, missing_files),
+        AppEvent::MaskSaved { path, share } => super::painter::saved(state, path, share),
+        AppEvent::MaskNotSaved(message) => {
+            state.set_notice(format!("the mask was not saved: {message}"), Severity::Error);
+            Vec::new()
+        }
         event @ (AppEvent::DirListed { .. }
         | AppEvent::FilesInspected(_)
         | AppEvent::Completed { .. }

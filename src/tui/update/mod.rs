@@ -4,23 +4,26 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod browser;
+mod confirm;
 mod events;
 mod gallery;
 mod jobs;
 mod lists;
 mod load;
 mod models;
+mod painter;
 mod undo;
 mod viewer;
 
 use browser::want_facts as want_browser_facts;
+use confirm::{confirm, quit};
 use lists::{move_history, move_in_focus};
 pub use undo::UndoLog;
 
 use super::action::Action;
 use super::event::{Command, Msg};
 use super::keymap::{Context, Key};
-use super::state::{Confirm, Field, Focus, Overlay, Severity, State, Target};
+use super::state::{Field, Focus, Overlay, Severity, State, Target};
 
 /// A message longer than this is shown on rows of its own until the next key.
 const LONG_MESSAGE: usize = 60;
@@ -42,8 +45,19 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Resize(width, height) => {
             state.screen = (width, height);
+            if let Some(view) = state.painter.as_mut() {
+                view.refit(state.screen, state.cell);
+            }
             Vec::new()
         }
+        Msg::CellSize(cell) => {
+            state.cell = cell;
+            if let Some(view) = state.painter.as_mut() {
+                view.refit(state.screen, state.cell);
+            }
+            Vec::new()
+        }
+        Msg::Mouse(event) => painter::on_mouse(state, event),
         Msg::Tick(now) => {
             state.now = now;
             state.spinner = state.spinner.wrapping_add(1);
@@ -104,8 +118,12 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
 }
 
 fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Vec<Command> {
+    if context == Context::Painter && painter::on_shifted_arrow(state, &event) {
+        return Vec::new();
+    }
     let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
     match (action, context) {
+        (Some(action), Context::Painter) => painter::on_action(state, action),
         (Some(action), Context::Viewer) => viewer::on_action(state, action),
         (Some(action), Context::Gallery) => gallery::on_action(state, action),
         (Some(action), Context::Browser | Context::Path) => browser::on_action(state, action),
@@ -228,9 +246,24 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.job.grid = !state.job.grid;
             Vec::new()
         }
-        Action::ToggleInfo | Action::ZoomIn | Action::ZoomOut | Action::ZoomFit | Action::Compare | Action::Mark => {
-            Vec::new()
-        }
+        Action::PaintMask => painter::open(state),
+        Action::ToggleInfo
+        | Action::ZoomIn
+        | Action::ZoomOut
+        | Action::ZoomFit
+        | Action::Compare
+        | Action::Mark
+        | Action::PaintToggle
+        | Action::RectStart
+        | Action::EllipseStart
+        | Action::BrushTool
+        | Action::BrushSmaller
+        | Action::BrushLarger
+        | Action::EraseMode
+        | Action::InvertMask
+        | Action::ClearMask
+        | Action::Undo
+        | Action::Redo => Vec::new(),
         Action::NextValue | Action::PrevValue => {
             let delta = if action == Action::NextValue { 1 } else { -1 };
             models::cycle(state, delta);
@@ -284,59 +317,9 @@ fn submit(state: &mut State) -> Vec<Command> {
     vec![Command::Submit { request: Box::new(state.request()), parent: state.form.parent }]
 }
 
-fn confirm(state: &mut State) -> Vec<Command> {
-    let what = match state.overlay.take() {
-        Some(Overlay::Confirm(what)) => what,
-        Some(Overlay::ModelName(name)) => {
-            models::use_typed_name(state, &name);
-            return Vec::new();
-        }
-        Some(Overlay::CustomSize(size)) => {
-            models::use_typed_size(state, &size);
-            return Vec::new();
-        }
-        None if state.history.searching => {
-            // Enter in the search box: the box closes, the filter stays (Esc clears it).
-            state.history.searching = false;
-            return Vec::new();
-        }
-        other => {
-            state.overlay = other;
-            return Vec::new();
-        }
-    };
-    match what {
-        Confirm::Quit { .. } => {
-            state.quit = true;
-            Vec::new()
-        }
-        Confirm::CancelJob(id) => vec![Command::CancelJob(id)],
-        Confirm::DeleteJob(id) => {
-            // Gone from the list at once: a `d` typed ahead (keys arrive in batches over SSH)
-            // meets the next job, never this one again.
-            state.history.rows.retain(|row| row.id != id);
-            state.history.selected = state.history.selected.min(state.history.rows.len().saturating_sub(1));
-            let mut commands = vec![Command::DeleteJob(id)];
-            commands.extend(selection_changed(state));
-            commands
-        }
-    }
-}
-
 pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {
     state.job.image_index = 0;
     state.selected_job_id().map(Command::LoadDetails).into_iter().collect()
-}
-
-/// Quits, or asks first while jobs run or images wait to be written.
-fn quit(state: &mut State) -> Vec<Command> {
-    let (running, unsaved) = (state.live.len(), state.unsaved);
-    if running > 0 || unsaved > 0 {
-        state.overlay = Some(Overlay::Confirm(Confirm::Quit { running, unsaved }));
-    } else {
-        state.quit = true;
-    }
-    Vec::new()
 }
 
 /// Tab and Shift-Tab: the next or previous pane.

@@ -1,0 +1,45 @@
+//! The runner's file system work for the browser, the form and the painter, answered as an
+//! event (run off the async workers).
+
+use super::event::{AppEvent, Command};
+use crate::api::validate::InputFile;
+use crate::jobs;
+
+/// File system work for the browser and the form, answered as an event.
+pub fn look_at_files(command: Command) -> AppEvent {
+    match command {
+        Command::ListDir { dir, generation } => {
+            AppEvent::DirListed { generation, listing: crate::browse::list_dir(&dir) }
+        }
+        Command::CheckInputs { id, inputs } => AppEvent::InputsChecked { id, changed: jobs::changed_inputs(&inputs) },
+        Command::InspectFiles { paths, masks } => {
+            AppEvent::FilesInspected(paths.into_iter().map(|p| (p.clone(), InputFile::inspect(&p, masks))).collect())
+        }
+        Command::CompletePath(typed) => {
+            let completed = crate::browse::complete(&typed, crate::browse::home_dir().as_deref());
+            AppEvent::Completed { typed, completed }
+        }
+        Command::ResolvePath(path) => {
+            let kind = std::fs::metadata(&path)
+                .ok()
+                .map(|m| if m.is_dir() { crate::browse::EntryKind::Dir } else { crate::browse::EntryKind::File });
+            AppEvent::PathResolved { path, kind }
+        }
+        other => AppEvent::StoreError(format!("not a file command: {other:?}")),
+    }
+}
+
+/// Writes a painted mask as a new file under the masks folder, named after its image.
+pub fn save_mask(dir: Option<&std::path::Path>, plan: &crate::mask::MaskPlan, image: &std::path::Path) -> AppEvent {
+    let Some(dir) = dir else { return AppEvent::MaskNotSaved("no folder for masks".into()) };
+    let stem = image.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = crate::files::image_file_name(std::time::SystemTime::now(), &format!("mask {stem}"), 1, "png");
+    let written = plan.to_png().and_then(|png| {
+        crate::files::write_new_file_atomically(dir, &name, &png)
+            .map_err(|e| format!("cannot write the mask in {}: {e}", dir.display()))
+    });
+    match written {
+        Ok(path) => AppEvent::MaskSaved { path, share: plan.coverage() },
+        Err(message) => AppEvent::MaskNotSaved(message),
+    }
+}

@@ -1,0 +1,139 @@
+//! The mask painter's keys and mouse: the cursor moves over the picture's cells, Space, `r`,
+//! `o`, the brush keys, erase, invert, undo and redo change the mask; Enter fixes a shape or
+//! saves; Esc asks before dropping what was painted.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use super::super::action::Action;
+use super::super::event::Command;
+use super::super::state::{Confirm, JobMode, Overlay, PainterView, Severity, State};
+use crate::mask::Tool;
+
+/// Shift and an arrow move this many cells.
+const FAST: i32 = 8;
+
+/// `m` on the Mask row or an input image: the painter opens over the first input image.
+pub(super) fn open(state: &mut State) -> Vec<Command> {
+    if state.form.mode != JobMode::Edit {
+        state.set_notice("masks are for edits: switch the mode to edit first", Severity::Info);
+        return Vec::new();
+    }
+    let Some(first) = state.form.images.first().cloned() else {
+        state.set_notice("add an input image first: the mask is painted over the first one", Severity::Info);
+        return Vec::new();
+    };
+    let size = match state.input_facts.get(&first).map(|f| &f.facts) {
+        Some(Ok(facts)) => (facts.width, facts.height),
+        Some(Err(e)) => {
+            let name = crate::text::escape_controls(&first.display().to_string());
+            state.set_notice(format!("cannot paint over {name}: {e}"), Severity::Warning);
+            return Vec::new();
+        }
+        None => {
+            state.set_notice("the first image is still being read: try again in a moment", Severity::Info);
+            return vec![Command::InspectFiles { paths: vec![first], masks: false }];
+        }
+    };
+    state.painter = Some(PainterView::new(first, size, state.screen, state.cell));
+    if state.form.mask.is_some() {
+        state.set_notice("the mask painted here replaces the one picked when you save it", Severity::Info);
+    }
+    Vec::new()
+}
+
+pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    let Some(view) = state.painter.as_mut() else { return Vec::new() };
+    let painter = &mut view.painter;
+    match action {
+        Action::Up => painter.move_by(0, -1),
+        Action::Down => painter.move_by(0, 1),
+        Action::PrevImage => painter.move_by(-1, 0),
+        Action::NextImage => painter.move_by(1, 0),
+        Action::PaintToggle => painter.toggle_pen(),
+        Action::RectStart => painter.start_shape(Tool::Rect),
+        Action::EllipseStart => painter.start_shape(Tool::Ellipse),
+        Action::BrushTool => {
+            painter.end_stroke();
+            painter.anchor = None;
+            painter.tool = Tool::Brush;
+        }
+        Action::BrushSmaller => painter.resize_brush(-1),
+        Action::BrushLarger => painter.resize_brush(1),
+        Action::EraseMode => painter.toggle_erase(),
+        Action::InvertMask => painter.invert(),
+        Action::ClearMask => painter.clear(),
+        Action::Undo => painter.undo(),
+        Action::Redo => painter.redo(),
+        Action::Confirm if painter.confirm() => {}
+        Action::Confirm => return save(state),
+        Action::Cancel if painter.anchor.is_some() => {
+            painter.anchor = None;
+            painter.tool = Tool::Brush;
+        }
+        Action::Cancel if painter.changed() => state.overlay = Some(Overlay::Confirm(Confirm::DropMask)),
+        Action::Cancel => state.painter = None,
+        Action::Submit => state.set_notice("save the mask first (Enter), or leave the painter (Esc)", Severity::Info),
+        Action::Help | Action::Quit | Action::Suspend | Action::RetrySave => return super::on_action(state, action),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Shift and an arrow: 8 cells at a time (the keymap does not tell Shift-arrows apart).
+pub(super) fn on_shifted_arrow(state: &mut State, event: &KeyEvent) -> bool {
+    let Some(view) = state.painter.as_mut() else { return false };
+    if !event.modifiers.contains(KeyModifiers::SHIFT)
+        || event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return false;
+    }
+    let (dx, dy) = match event.code {
+        KeyCode::Left => (-FAST, 0),
+        KeyCode::Right => (FAST, 0),
+        KeyCode::Up => (0, -FAST),
+        KeyCode::Down => (0, FAST),
+        _ => return false,
+    };
+    view.painter.move_by(dx, dy);
+    true
+}
+
+/// The left button paints where it is pressed and dragged; releasing it ends the stroke.
+pub(super) fn on_mouse(state: &mut State, event: MouseEvent) -> Vec<Command> {
+    let screen = state.screen;
+    let Some(view) = state.painter.as_mut() else { return Vec::new() };
+    if state.overlay.is_some() {
+        return Vec::new();
+    }
+    let cell = view.cell_at(screen, event.column, event.row);
+    match (event.kind, cell) {
+        (MouseEventKind::Down(MouseButton::Left) | MouseEventKind::Drag(MouseButton::Left), Some(cell)) => {
+            view.painter.point_at(cell, true);
+        }
+        (MouseEventKind::Up(MouseButton::Left), _) => view.painter.end_stroke(),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Enter with no shape under way: the mask is written (the painter closes once it is).
+fn save(state: &mut State) -> Vec<Command> {
+    let Some(view) = state.painter.as_mut() else { return Vec::new() };
+    view.painter.end_stroke();
+    let plan = view.painter.plan();
+    if plan.coverage() == 0.0 {
+        state.set_notice("nothing painted: Space paints, r and o draw shapes, then Enter saves", Severity::Info);
+        return Vec::new();
+    }
+    vec![Command::SaveMask { plan, image: view.image.clone() }]
+}
+
+/// The mask is on disk: it becomes the form's mask.
+pub(super) fn saved(state: &mut State, path: std::path::PathBuf, share: f64) -> Vec<Command> {
+    state.painter = None;
+    state.form.mask = Some(path.clone());
+    state.revalidate();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    state.set_notice(format!("mask saved: {name}, {:.0}% of the image to edit", share * 100.0), Severity::Info);
+    vec![Command::InspectFiles { paths: vec![path], masks: true }]
+}

@@ -1,0 +1,190 @@
+//! The mask painter through `update()` and the renderer: `m` on the Mask row opens it over the
+//! first input image; keys paint; Enter saves (the runner's answer makes it the form's mask);
+//! Esc asks before dropping; at 80x24 with half-blocks the picture fills the screen, tinted
+//! where painted.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use imgtui::api::validate::InputFile;
+use imgtui::config::theme::Theme;
+use imgtui::preview::{CellSize, Graphics};
+use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::state::{Field, Focus, JobMode, Overlay, State};
+use imgtui::tui::ui::{self, RenderInfo};
+use imgtui::tui::update::update;
+use ratatui::{Terminal, backend::TestBackend};
+
+use common::tui::state;
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Command> {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+/// Edit mode with `image` as the first input (its facts read), the Mask row selected, an
+/// 80x24 screen of 10x20-pixel cells.
+fn editing(image: &Path) -> State {
+    let mut s = state();
+    s.graphics = Graphics::Blocks;
+    update(&mut s, Msg::Resize(80, 24));
+    update(&mut s, Msg::CellSize(CellSize::default()));
+    s.form.switch_mode(JobMode::Edit, &s.catalog);
+    s.form.images = vec![image.to_path_buf()];
+    let facts = vec![(image.to_path_buf(), InputFile::inspect(image, false))];
+    update(&mut s, Msg::App(AppEvent::FilesInspected(facts)));
+    s.focus = Focus::Settings;
+    s.form.selected =
+        s.form.fields(Some(s.catalog.spec(&s.form.model))).iter().position(|f| *f == Field::Mask).unwrap();
+    s
+}
+
+fn photo(dir: &Path) -> PathBuf {
+    common::write_gradient_png(dir, "photo.png", (1536, 1024))
+}
+
+/// A frame as the app draws it, with the wanted pictures prepared as the runner would.
+fn frame(s: &mut State) -> (String, RenderInfo) {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut info = RenderInfo::default();
+    terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
+    let missing: Vec<_> = info.pictures.iter().filter(|w| s.previews.ready_for(&w.key).is_none()).cloned().collect();
+    for wanted in &missing {
+        let prepared = imgtui::preview::prepare::prepare(&wanted.key, CellSize::default()).unwrap();
+        update(s, Msg::App(AppEvent::PreviewReady(Arc::new(prepared))));
+    }
+    terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let text = (0..24).map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
+    (text, info)
+}
+
+#[test]
+fn m_opens_the_painter_over_the_first_image_and_a_rectangle_is_saved_as_the_mask() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = photo(dir.path());
+    let mut s = editing(&image);
+    key(&mut s, KeyCode::Char('m'));
+    let view = s.painter.as_ref().expect("the painter is open");
+    assert_eq!(view.image, image);
+    let grid = view.painter.grid;
+    assert!(grid.rows >= 22, "the picture gets the screen but the status row: {grid:?}");
+    let (screen, info) = frame(&mut s);
+    let picture_rows = screen.lines().filter(|l| l.matches('▀').count() > 20).count();
+    assert!(picture_rows >= 22, "half-blocks fill the screen:\n{screen}");
+    assert!(screen.lines().last().unwrap().contains("Mask"), "{screen}");
+    assert_eq!(info.pictures[0].key.path, image);
+
+    // A rectangle from the cursor, 10 right and 4 down, fixed with Enter.
+    let start = s.painter.as_ref().unwrap().painter.cursor;
+    key(&mut s, KeyCode::Char('r'));
+    for _ in 0..10 {
+        key(&mut s, KeyCode::Right);
+    }
+    for _ in 0..4 {
+        key(&mut s, KeyCode::Down);
+    }
+    key(&mut s, KeyCode::Enter);
+    let painter = &s.painter.as_ref().unwrap().painter;
+    let expected = painter.grid.pixels_of(start, (start.0 + 10, start.1 + 4));
+    let plan = painter.plan();
+    assert_eq!(plan.ops.len(), 1);
+    let tinted = frame(&mut s).1.pictures[0].key.overlay.clone().unwrap();
+    assert_eq!(tinted.plan, plan, "the picture shows what is painted");
+
+    // Enter again saves: the runner is asked to write the plan.
+    let commands = key(&mut s, KeyCode::Enter);
+    let Some(Command::SaveMask { plan: saved, image: for_image }) = commands.first() else { panic!("{commands:?}") };
+    assert_eq!((saved, for_image), (&plan, &image));
+    let mask = saved.to_image();
+    assert_eq!(mask.dimensions(), (1536, 1024));
+    assert_eq!(mask.get_pixel(expected.x0, expected.y0)[3], 0);
+    assert_eq!(mask.get_pixel(expected.x1, expected.y1)[3], 255);
+    assert!(s.painter.is_some(), "open until the file is written");
+    let path = dir.path().join("masks/m.png");
+    let commands = update(&mut s, Msg::App(AppEvent::MaskSaved { path: path.clone(), share: saved.coverage() }));
+    assert!(s.painter.is_none());
+    assert_eq!(s.form.mask.as_ref(), Some(&path));
+    assert!(commands.contains(&Command::InspectFiles { paths: vec![path], masks: true }), "{commands:?}");
+}
+
+#[test]
+fn esc_asks_before_dropping_paint_and_a_failed_save_keeps_the_painter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = editing(&photo(dir.path()));
+    key(&mut s, KeyCode::Char('m'));
+    key(&mut s, KeyCode::Esc);
+    assert!(s.painter.is_none(), "nothing painted: Esc leaves at once");
+    key(&mut s, KeyCode::Char('m'));
+    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Right);
+    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Esc);
+    assert!(matches!(s.overlay, Some(Overlay::Confirm(_))), "painted: Esc asks");
+    key(&mut s, KeyCode::Char('n'));
+    assert!(s.painter.is_some(), "no: still painting");
+    update(&mut s, Msg::App(AppEvent::MaskNotSaved("disk full".into())));
+    assert!(s.painter.is_some() && s.notice.as_ref().unwrap().0.contains("disk full"));
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('y'));
+    assert!(s.painter.is_none(), "yes: dropped");
+}
+
+#[test]
+fn undo_redo_shift_moves_mouse_drags_and_the_keys_that_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = editing(&photo(dir.path()));
+    key(&mut s, KeyCode::Char('m'));
+    let before = s.painter.as_ref().unwrap().painter.cursor;
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::SHIFT)));
+    assert_eq!(s.painter.as_ref().unwrap().painter.cursor.0, before.0 + 8, "Shift-→ moves 8 cells");
+    // A mouse drag paints the cells under it; releasing ends one stroke.
+    let rect = s.painter.as_ref().unwrap().picture_rect(s.screen);
+    let at = |kind, x: u16| MouseEvent { kind, column: rect.x + x, row: rect.y + 2, modifiers: KeyModifiers::NONE };
+    update(&mut s, Msg::Mouse(at(MouseEventKind::Down(MouseButton::Left), 3)));
+    update(&mut s, Msg::Mouse(at(MouseEventKind::Drag(MouseButton::Left), 9)));
+    update(&mut s, Msg::Mouse(at(MouseEventKind::Up(MouseButton::Left), 9)));
+    let painted = s.painter.as_ref().unwrap().painter.plan().coverage();
+    assert!(painted > 0.0);
+    key(&mut s, KeyCode::Char('u'));
+    assert_eq!(s.painter.as_ref().unwrap().painter.plan().coverage(), 0.0, "u undoes the stroke");
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+    assert_eq!(s.painter.as_ref().unwrap().painter.plan().coverage(), painted, "Ctrl-R redoes it");
+    key(&mut s, KeyCode::Char('i'));
+    assert!((s.painter.as_ref().unwrap().painter.plan().coverage() - (1.0 - painted)).abs() < 1e-9);
+    key(&mut s, KeyCode::Char('c'));
+    assert!(key(&mut s, KeyCode::Enter).is_empty(), "nothing painted: nothing saved");
+    assert!(s.notice.as_ref().unwrap().0.contains("nothing painted"));
+    // A click outside the picture paints nothing.
+    update(
+        &mut s,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 0,
+            row: 23,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(s.painter.as_ref().unwrap().painter.plan().coverage(), 0.0);
+}
+
+#[test]
+fn m_refuses_with_a_reason_without_an_image_or_outside_edit_mode() {
+    let mut s = state();
+    s.focus = Focus::Settings;
+    key(&mut s, KeyCode::Char('m'));
+    assert!(s.painter.is_none() && s.notice.as_ref().unwrap().0.contains("edit"));
+    s.form.switch_mode(JobMode::Edit, &s.catalog);
+    key(&mut s, KeyCode::Char('m'));
+    assert!(s.painter.is_none() && s.notice.as_ref().unwrap().0.contains("add an input image"));
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.png");
+    std::fs::write(&broken, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let mut s = editing(&broken);
+    key(&mut s, KeyCode::Char('m'));
+    assert!(s.painter.is_none() && s.notice.as_ref().unwrap().0.contains("cannot paint over"), "{:?}", s.notice);
+}
