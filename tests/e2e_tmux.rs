@@ -187,6 +187,52 @@ fn edit_with_an_image_and_a_mask_picked_in_the_browser() {
 }
 
 #[test]
+fn at_80x24_a_mask_painted_over_the_image_is_saved_used_and_recorded() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let input = common::write_gradient_png(work.path(), "input.png", (300, 200));
+    let tmux = Tmux::start_in(80, 24, &app_command(data.path(), "--demo-latency-ms 300"), work.path());
+    tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
+    tmux.type_text("a hat");
+    tmux.keys(&["Tab", "Right"]); // settings, Mode → edit
+    tmux.wait_for("edit mode", 5, |s| s.contains("‹ edit ›") && s.contains("+ add an image"));
+    tmux.keys(&["Down", "Down", "Enter"]);
+    tmux.wait_for("the browser", 10, |s| s.contains("input.png"));
+    tmux.type_text("input");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the image picked", 5, |s| s.contains("‹ input.png ›") && s.contains("300x200"));
+    tmux.keys(&["Down", "Down", "m"]); // the Mask row: paint
+    let picture_rows = |s: &str| s.lines().filter(|l| l.matches('▀').count() > 20).count();
+    // The picture fills the screen but the status row (a 3:2 image at 80x24: 69x23 cells).
+    tmux.wait_for("the painter's picture", 10, |s| s.contains("Mask · brush") && picture_rows(s) >= 22);
+    tmux.keys(&["r", "Right", "Right", "Right", "Right", "Right", "Down", "Down", "Down", "Enter"]);
+    tmux.wait_for("the rectangle painted", 5, |s| s.lines().last().is_some_and(|l| !l.contains("· 0%")));
+    tmux.keys(&["Enter"]);
+    let saved = tmux.wait_for("the mask on the Mask row", 10, |s| s.contains("of the image") && s.contains("-mask-"));
+    assert!(!saved.contains("Mask · brush"), "the painter closed:\n{saved}");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("the edit done", 30, |s| s.contains("job 1 done"));
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
+
+    let masks: Vec<_> = std::fs::read_dir(data.path().join("masks")).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(masks.len(), 1, "{masks:?}");
+    let mask = image::open(&masks[0]).unwrap().to_rgba8();
+    assert_eq!(mask.dimensions(), (300, 200), "the first image's size");
+    let painted = mask.pixels().filter(|p| p[3] == 0).count();
+    assert!(painted > 0 && painted < 300 * 200 / 2, "a rectangle: {painted} pixels");
+    let store = imgtui::store::Store::open(data.path()).unwrap();
+    let job = store.job(1).unwrap().unwrap();
+    assert_eq!(job.status, imgtui::store::JobStatus::Done);
+    let recorded: Vec<_> = job.inputs.iter().map(|i| (i.role.as_str(), i.path.clone())).collect();
+    assert!(recorded.contains(&("mask", masks[0].clone())), "{recorded:?}");
+    assert!(recorded.contains(&("image", input)), "{recorded:?}");
+}
+
+#[test]
 fn a_resize_storm_down_to_1x1_leaves_the_app_working() {
     if !common::have(common::Tool::Tmux) {
         return;
