@@ -73,6 +73,12 @@ fn run_protocol(graphics: &str) {
     pty.wait_for_screen(graphics_label(graphics));
     let first = pty.wait_for(0, "the first image", |out| find(out, sig).is_some());
     let settled = first.clone();
+    // Whatever an imgtui killed earlier left is cleared first, kitty's images too.
+    let cleared = find(&first, b"\x1b[2J").expect("the screen is cleared at start");
+    assert!(cleared < find(&first, b"Prompt").unwrap(), "before the first frame");
+    if graphics == "kitty" {
+        assert!(find(&first, b"\x1b_Ga=d,d=A").unwrap() < find(&first, sig).unwrap(), "earlier images deleted");
+    }
     if graphics != "blocks" {
         assert_eq!(count(&settled, sig), 1, "{graphics}: the image is sent once");
         let (row, col) = placed_at(&first, graphics);

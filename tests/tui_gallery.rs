@@ -132,3 +132,35 @@ fn v_shows_a_page_of_thumbnails_and_the_keys_move_through_the_history() {
     assert!(s.gallery.is_none());
     assert_eq!(s.focus, Focus::History);
 }
+
+#[test]
+fn a_tile_of_a_job_that_finishes_while_the_gallery_is_open_gets_its_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_jobs(dir.path(), 3);
+    let mut s = state();
+    s.graphics = Graphics::Blocks;
+    s.screen = (120, 40);
+    let generation = s.history.first_page().1;
+    // Job 4 runs: the store has no image for it yet.
+    let rows = [summary(4, JobStatus::Running)].into_iter().chain((1..=3).rev().map(|id| summary(id, JobStatus::Done)));
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: rows.collect(), append: false, generation }));
+    s.focus = Focus::History;
+    let commands = key(&mut s, KeyCode::Char('V'));
+    run(&mut s, &store, commands);
+    assert_eq!(s.gallery.as_ref().unwrap().first_images.get(&4), Some(&None), "asked, nothing yet");
+    let commands =
+        update(&mut s, Msg::App(AppEvent::JobFinished { id: 4, status: JobStatus::Done, message: String::new() }));
+    assert!(commands.contains(&Command::LoadFirstImages(vec![4])), "asked again: {commands:?}");
+}
+
+#[test]
+fn an_empty_gallery_says_why() {
+    let mut s = state();
+    s.graphics = Graphics::Blocks;
+    s.screen = (80, 24);
+    s.focus = Focus::History;
+    key(&mut s, KeyCode::Char('V'));
+    assert!(frame(&mut s, 80, 24).0.contains("no jobs yet"));
+    s.history.search = "zebra".into();
+    assert!(frame(&mut s, 80, 24).0.contains("no job matches the search"));
+}

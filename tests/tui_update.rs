@@ -539,3 +539,11 @@ fn backspace_on_the_model_row_goes_back_to_the_model_imgtui_started_with() {
     let (default, _) = s.catalog.default_model(None);
     assert_eq!(s.form.model, default, "Backspace: the catalog's default again");
 }
+
+#[test]
+fn a_job_deleted_by_another_imgtui_reloads_the_history_with_a_word_why() {
+    let mut s = common::tui::state();
+    let commands = update(&mut s, Msg::App(AppEvent::JobGone(49)));
+    assert!(commands.iter().any(|c| matches!(c, Command::LoadHistory { .. })), "{commands:?}");
+    assert!(s.notice.as_ref().unwrap().0.contains("job 49 is no longer in the history"));
+}

@@ -345,3 +345,20 @@ fn going_through_jobs_in_the_viewer_leaves_the_focus_where_it_was() {
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.focus, Focus::Preview, "back in the Job pane, not moved to History");
 }
+
+#[test]
+fn m_on_an_image_whose_file_is_gone_keeps_the_mark_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    key(&mut s, KeyCode::Char('v'));
+    key(&mut s, KeyCode::Char('m'));
+    let marked = s.viewer.as_ref().unwrap().marked.clone();
+    assert!(marked.is_some());
+    // The second image's file is missing.
+    let second = s.job.details.as_ref().unwrap().images[1].path.clone();
+    s.job.missing_files = vec![second];
+    key(&mut s, KeyCode::Right);
+    key(&mut s, KeyCode::Char('m'));
+    assert_eq!(s.viewer.as_ref().unwrap().marked, marked, "the mark stays");
+    assert!(s.notice.as_ref().unwrap().0.contains("missing"), "{:?}", s.notice);
+}

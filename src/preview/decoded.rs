@@ -14,6 +14,9 @@ use super::WarmPixels;
 /// Decoded images kept at once (6 MB each at 1536x1024): the shown one, the one compared with
 /// it, and the one before.
 const KEPT: usize = 3;
+/// And no more than this in pixels (three 3072x1024 images would be 36 MB); the newest is kept
+/// whatever its size.
+const KEPT_BYTES: usize = 40 << 20;
 
 #[derive(Clone, Default)]
 pub struct DecodedImages {
@@ -56,7 +59,8 @@ impl DecodedImages {
         let mut entries = self.lock();
         entries.retain(|(kept, _)| kept.path != version.path);
         entries.push_back((version, pixels.clone()));
-        while entries.len() > KEPT {
+        let bytes = |entries: &VecDeque<Kept>| entries.iter().map(|(_, p)| p.as_raw().len()).sum::<usize>();
+        while entries.len() > KEPT || (entries.len() > 1 && bytes(&entries) > KEPT_BYTES) {
             entries.pop_front();
         }
         Ok(pixels)

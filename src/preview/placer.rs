@@ -176,6 +176,12 @@ impl Placer {
         (!freed.is_empty()).then_some(freed)
     }
 
+    /// At start: kitty forgets every image an earlier imgtui left (one killed before it could
+    /// clean up), so ids are not confused with ours.
+    pub fn forget_earlier(&self) -> Vec<u8> {
+        if self.graphics == Graphics::Kitty { self.wrap(b"\x1b_Ga=d,d=A,q=2\x1b\\") } else { Vec::new() }
+    }
+
     /// Erases what is shown and frees what kitty holds: on quit, and before the screen is
     /// cleared (a resize, back from a suspend), which takes kitty's images with it, so that
     /// the placer's idea of what the terminal holds stays true either way.

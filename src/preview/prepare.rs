@@ -129,12 +129,33 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
     Ok(prepared)
 }
 
-/// The fitted pixels with the painter's marks, when the key has them.
+/// The fitted pixels as the terminal gets them: see-through pixels over a checkerboard (kitty
+/// would show the cells' old text through them, sixel their hidden colours), and the
+/// painter's marks when the key has them. Half-blocks leave see-through pixels to the
+/// terminal's background.
 fn marked(key: &PreviewKey, mut fitted: RgbaImage) -> RgbaImage {
+    if key.graphics != Graphics::Blocks {
+        over_checkerboard(&mut fitted);
+    }
     if let Some(overlay) = &key.overlay {
         overlay.draw_on(&mut fitted);
     }
     fitted
+}
+
+/// Blends every pixel that is not opaque over grey squares of 8 pixels, as image viewers do.
+fn over_checkerboard(img: &mut RgbaImage) {
+    if img.pixels().all(|p| p[3] == 255) {
+        return;
+    }
+    for (x, y, pixel) in img.enumerate_pixels_mut() {
+        let alpha = u16::from(pixel[3]);
+        let square: u16 = if (x / 8 + y / 8) % 2 == 0 { 72 } else { 104 };
+        for channel in &mut pixel.0[..3] {
+            *channel = ((u16::from(*channel) * alpha + square * (255 - alpha)) / 255) as u8;
+        }
+        pixel[3] = 255;
+    }
 }
 
 /// The size in pixels an image of `image` pixels takes fitted into `area` pixels, aspect kept.
@@ -168,7 +189,7 @@ pub fn prepare_thumbnail(
     if !key.path.is_file() {
         return Err(format!("the image file is gone: {}", key.path.display()));
     }
-    if let Some(thumb) = cache.get(sha256, area) {
+    if let Some(thumb) = cache.get(sha256, area, &key.path) {
         return prepare_image(key, &thumb, cell);
     }
     let full = image::open(&key.path).map_err(|e| format!("cannot show {}: {e}", key.path.display()))?.into_rgba8();
@@ -215,6 +236,16 @@ mod tests {
     }
 
     #[test]
+    fn see_through_pixels_are_shown_over_a_checkerboard_except_in_half_blocks() {
+        let img = RgbaImage::from_pixel(64, 64, image::Rgba([187, 238, 32, 0]));
+        let kitty = marked(&PreviewKey::fitted("x", 8, 4, Graphics::Kitty), img.clone());
+        assert!(kitty.pixels().all(|p| p[3] == 255 && p[0] == p[1] && p[1] == p[2]), "grey squares, no hidden colour");
+        assert_ne!(kitty.get_pixel(0, 0), kitty.get_pixel(8, 0), "a checkerboard");
+        let blocks = marked(&PreviewKey::fitted("x", 8, 4, Graphics::Blocks), img.clone());
+        assert_eq!(blocks, img, "half-blocks: left to the terminal's background");
+    }
+
+    #[test]
     fn a_gallery_tile_is_made_once_from_the_image_then_from_its_cached_thumbnail() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.png");
@@ -223,8 +254,11 @@ mod tests {
         let key = PreviewKey::fitted(path.clone(), 20, 8, Graphics::Kitty);
         let sha = "cd".repeat(32);
         let cold = prepare_thumbnail(&key, CellSize::default(), &cache, &sha).unwrap();
-        // Made again from the cache, not the image: a damaged image file does not matter.
+        // Made again from the cache, not the image: the image's bytes are not read (its time
+        // says it did not change since the thumbnail was made).
+        let made = std::fs::metadata(&path).unwrap().modified().unwrap();
         std::fs::write(&path, b"not a png any more").unwrap();
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(made).unwrap();
         let warm = prepare_thumbnail(&key, CellSize::default(), &cache, &sha).unwrap();
         assert_eq!((warm.cols, warm.rows), (cold.cols, cold.rows));
         assert!(!warm.payload.is_empty());

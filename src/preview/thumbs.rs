@@ -26,10 +26,17 @@ impl ThumbCache {
         hex.then(|| self.dir.join(format!("{sha256}-{}x{}.png", size.0, size.1)))
     }
 
-    pub fn get(&self, sha256: &str, size: (u32, u32)) -> Option<RgbaImage> {
+    /// The thumbnail of `sha256` at `size`, unless `image` (the file it stands for) changed
+    /// after it was made: a file replaced under the same name has a new picture.
+    pub fn get(&self, sha256: &str, size: (u32, u32), image: &std::path::Path) -> Option<RgbaImage> {
         let path = self.path(sha256, size)?;
+        let file = std::fs::File::open(&path).ok()?;
+        let modified = |meta: std::io::Result<std::fs::Metadata>| meta.ok().and_then(|m| m.modified().ok());
+        if modified(std::fs::metadata(image)) > modified(file.metadata()) {
+            return None;
+        }
         let mut bytes = Vec::new();
-        std::fs::File::open(&path).ok()?.take(THUMB_MAX_BYTES).read_to_end(&mut bytes).ok()?;
+        file.take(THUMB_MAX_BYTES).read_to_end(&mut bytes).ok()?;
         image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).ok().map(|i| i.into_rgba8())
     }
 
@@ -66,11 +73,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = ThumbCache::new(dir.path().join("thumbs"));
         let sha = "ab".repeat(32);
+        let image = dir.path().join("image.png");
+        RgbaImage::new(1536, 1024).save(&image).unwrap();
         let thumb = ThumbCache::shrink(&RgbaImage::new(1536, 1024), (200, 200));
         assert_eq!(thumb.dimensions(), (200, 133));
         cache.put(&sha, (200, 200), &thumb);
-        assert_eq!(cache.get(&sha, (200, 200)).map(|t| t.dimensions()), Some((200, 133)));
-        assert!(cache.get(&sha, (100, 100)).is_none(), "another size is another thumbnail");
+        assert_eq!(cache.get(&sha, (200, 200), &image).map(|t| t.dimensions()), Some((200, 133)));
+        assert!(cache.get(&sha, (100, 100), &image).is_none(), "another size is another thumbnail");
         assert!(cache.path("../../etc/passwd", (1, 1)).is_none());
+        // The image replaced after its thumbnail was made: the thumbnail no longer stands for it.
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options().write(true).open(&image).unwrap().set_modified(later).unwrap();
+        assert!(cache.get(&sha, (200, 200), &image).is_none());
     }
 }

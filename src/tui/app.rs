@@ -33,6 +33,7 @@ pub async fn run(
     let mut stopped_by = None;
     let mut terminal = terminal::init()?;
     let mut placer = Placer::new(state.graphics, tmux);
+    write_now(&placer.forget_earlier())?;
     let mut cell = CellSize::from_terminal();
     let mut input = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(100));

@@ -17,6 +17,8 @@ pub enum AppEvent {
         path: PathBuf,
         share: f64,
     },
+    /// Job `id` is no longer in the history (another imgtui deleted it).
+    JobGone(JobId),
     /// The painted mask could not be written (the painter stays open).
     MaskNotSaved(String),
     /// A submitted job has its history row.

@@ -147,7 +147,8 @@ impl Runner {
                     tracing::debug!(job = id, "details loaded");
                     AppEvent::Details { record: Box::new(record), missing_files }
                 }
-                Ok(None) => return,
+                // Deleted by another imgtui: the list is out of date.
+                Ok(None) => AppEvent::JobGone(id),
                 Err(e) => AppEvent::StoreError(e.to_string()),
             },
             Command::DeleteJob(id) => match self.store.run(move |s| s.delete_job(id)).await {

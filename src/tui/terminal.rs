@@ -18,7 +18,13 @@ pub fn init() -> io::Result<Tui> {
 
 fn enter() -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)
+    // Cleared: an imgtui killed earlier may have left its screen in the alternate buffer.
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        EnableBracketedPaste
+    )
 }
 
 /// Gives the terminal back as it was. Safe to call more than once.

@@ -8,6 +8,8 @@ use crate::preview::{Prepared, PreviewKey};
 
 /// Prepared previews kept for going back and forth between images (a grid holds several).
 const KEPT: usize = 24;
+/// And no more than this in encoded bytes (viewer-sized sixel or PNG payloads are large).
+const KEPT_BYTES: usize = 32 << 20;
 
 #[derive(Debug, Default)]
 pub struct Previews {
@@ -53,6 +55,10 @@ impl Previews {
             self.ready.push(prepared);
             let excess = self.ready.len().saturating_sub(KEPT);
             self.ready.drain(..excess);
+            let size = |p: &Arc<Prepared>| p.payload.len() + p.pixels.as_ref().map_or(0, |px| px.as_raw().len());
+            while self.ready.len() > 1 && self.ready.iter().map(size).sum::<usize>() > KEPT_BYTES {
+                self.ready.remove(0);
+            }
         }
     }
 

@@ -24,6 +24,10 @@ pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame
     let page = state.history.selected / per_page;
     let (tile_w, tile_h) = (tiles_area.width / cols, tiles_area.height / rows);
     let mut pictures = Vec::new();
+    if state.history.rows.is_empty() {
+        let why = if state.history.search.is_empty() { " no jobs yet" } else { " no job matches the search" };
+        frame.render_widget(Paragraph::new(styled(why, theme.muted())), tiles_area);
+    }
     let on_page = state.history.rows.iter().enumerate().skip(page * per_page).take(per_page);
     for (slot, (index, row)) in on_page.enumerate() {
         let (col, line) = (slot as u16 % cols, slot as u16 / cols);

@@ -40,6 +40,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::Details { record, missing_files } => details(state, record, missing_files),
+        AppEvent::JobGone(id) => {
+            state.set_notice(format!("job {id} is no longer in the history (deleted elsewhere)"), Severity::Info);
+            reload_history(state)
+        }
         AppEvent::MaskSaved { path, share } => super::painter::saved(state, path, share),
         AppEvent::MaskNotSaved(message) => {
             state.set_notice(format!("the mask was not saved: {message}"), Severity::Error);
@@ -118,6 +122,11 @@ fn job_finished(state: &mut State, id: crate::store::JobId, status: JobStatus, m
     let mut commands = reload_history(state);
     if state.selected_job_id() == Some(id) {
         commands.push(Command::LoadDetails(id));
+    }
+    // A gallery tile asked for while the job ran has no image: asked again now.
+    if let Some(gallery) = state.gallery.as_mut() {
+        gallery.first_images.remove(&id);
+        commands.extend(super::gallery::ask_for_page(state));
     }
     commands
 }

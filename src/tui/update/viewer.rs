@@ -86,13 +86,15 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
 
 /// `m`: the shown image is the one others are compared with.
 fn mark(state: &mut State) {
-    let marked = state.preview_path();
-    if let Some(path) = &marked {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        state.set_notice(format!("marked {name}: c compares another image with it"), Severity::Info);
-    }
+    let Some(path) = state.preview_path() else {
+        // The mark there was stays.
+        state.set_notice("nothing to mark here: this image's file is missing", Severity::Info);
+        return;
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    state.set_notice(format!("marked {name}: c compares another image with it"), Severity::Info);
     if let Some(viewer) = state.viewer.as_mut() {
-        viewer.marked = marked;
+        viewer.marked = Some(path);
     }
 }
 
