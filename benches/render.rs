@@ -92,6 +92,7 @@ fn state() -> State {
         parent_id: None,
         inputs: vec![],
         images: (0..4).map(image).collect(),
+        raw_images: Vec::new(),
     };
     update::update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     s

@@ -185,6 +185,10 @@ pub struct EditArgs {
     /// PNG of the first image's size; fully transparent pixels mark where to edit.
     #[arg(long, value_name = "FILE")]
     pub mask: Option<PathBuf>,
+    /// Outside the mask, keep the first image's pixels (the models repaint beyond the mask).
+    /// The API's own image is kept too, as NAME-raw.EXT.
+    #[arg(long, requires = "mask")]
+    pub keep_unmasked: bool,
     #[command(flatten)]
     pub image: ImageArgs,
     /// How closely to keep the input's features: high or low.

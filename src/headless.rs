@@ -41,7 +41,8 @@ pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
     // Kept absolute and canonical: a re-run from another folder must send the same files.
     let images = args.images.iter().map(|p| jobs::canonical(p)).collect();
     let mask = args.mask.as_deref().map(jobs::canonical);
-    let request = ImageRequest::Edit(EditRequest { prompt, model, images, mask, options });
+    let keep_unmasked = args.keep_unmasked;
+    let request = ImageRequest::Edit(EditRequest { prompt, model, images, mask, keep_unmasked, options });
     run_job(&engine, &args.image.output, request, None, args.image.force_model).await
 }
 
@@ -213,7 +214,7 @@ fn warn_before_sending(engine: &Engine, request: &ImageRequest, warnings: &[Fiel
 fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) -> ExitCode {
     progress::clear_line();
     match outcome {
-        JobOutcome::Done { result, saved, unsaved, lost, warnings, retries, recorded } => {
+        JobOutcome::Done { result, saved, raw, unsaved, lost, warnings, retries, recorded } => {
             for warning in &warnings {
                 eprintln!("imgtui: {}", escape_controls(warning));
             }
@@ -224,6 +225,7 @@ fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) 
                     "ok": ok, "job": id, "created": r.created, "recorded": recorded.is_ok(),
                     "history_error": recorded.as_ref().err(),
                     "images": saved.iter().map(|i| image_json(i, &result)).collect::<Vec<_>>(),
+                    "raw_images": raw.iter().map(|i| image_json(i, &result)).collect::<Vec<_>>(),
                     "lost": lost, "warnings": warnings, "usage": r.usage,
                     "size": r.size, "quality": r.quality, "background": r.background, "output_format": r.output_format,
                     "retries": retries, "partials": partials,
@@ -231,6 +233,12 @@ fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) 
                 crate::outln!("{body}");
             } else {
                 print_saved(&saved, &result);
+                for image in &raw {
+                    let path = escape_controls(&image.path.display().to_string());
+                    crate::outln!(
+                        "kept the API's own image as {path} (the saved one has the original outside the mask)"
+                    );
+                }
                 for reason in &lost {
                     eprintln!("imgtui: {}", escape_controls(reason));
                 }

@@ -265,6 +265,14 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
             image.bytes
         );
     }
+    for image in &r.raw_images {
+        let path = escape_controls(&image.path.display().to_string());
+        crate::outln!(
+            "raw {}     {path} (the API's own; image {} has the original outside the mask)",
+            image.index + 1,
+            image.index + 1
+        );
+    }
     for partial in partials {
         crate::outln!("partial   {}", escape_controls(&partial.display().to_string()));
     }

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -210,4 +212,57 @@ fn the_command_and_the_painter_write_the_same_file_for_the_same_shapes() {
         imgtui(&["mask", &image, "--rect", &area(rect), "--ellipse", &area(ellipse), "--out", out.to_str().unwrap()]);
     assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
     assert!(std::fs::read(&out).unwrap() == painter.plan().to_png().unwrap(), "byte-identical");
+}
+
+/// The demo's spill behaviour edits past the mask and shifts the colours outside it, as the
+/// GPT image models do; with --keep-unmasked every pixel outside the mask (past the feather) is
+/// the input's again, and the API's own image is kept beside it, each saying which it is.
+#[tokio::test]
+async fn keep_unmasked_puts_the_original_back_where_the_demo_spilled() {
+    use imgtui::demo::faults::{Fault, FaultRule};
+    let server = common::demo().await;
+    server.faults().push(FaultRule::once(Fault::Spill { px: 6 }).on("edits"));
+    let data = tempfile::tempdir().unwrap();
+    let input = common::write_gradient_png(data.path(), "input.png", (256, 256));
+    let mut plan = MaskPlan::new(256, 256);
+    plan.ops.push(Op::Paint(Shape::Rect(PixelRect { x0: 64, y0: 64, x1: 192, y1: 160 })));
+    let mask_path = data.path().join("mask.png");
+    std::fs::write(&mask_path, plan.to_png().unwrap()).unwrap();
+    let out = common::imgtui_at(data.path(), "sk-test", server.base_url())
+        .args(["edit", "a hat", "-m", "gpt-image-2", "--keep-unmasked", "--image"])
+        .arg(&input)
+        .arg("--mask")
+        .arg(&mask_path)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(server.faults().pending(), 0, "the edit met the spill");
+    let job = common::job_json(data.path(), 1).await;
+    let result_path = job["images"][0]["path"].as_str().unwrap().to_string();
+    let raw_path = job["raw_images"][0]["path"].as_str().expect("the raw image is in the history").to_string();
+    assert!(raw_path.ends_with("-raw.png"), "{raw_path}");
+    let (original, kept, raw) = (
+        image::open(&input).unwrap().to_rgba8(),
+        image::open(&result_path).unwrap().to_rgba8(),
+        image::open(&raw_path).unwrap().to_rgba8(),
+    );
+    let feather = imgtui::mask::keep::feather_for(256, 256);
+    let near_hole = |x: u32, y: u32| {
+        (64u32.saturating_sub(feather)..192 + feather).contains(&x)
+            && (64u32.saturating_sub(feather)..160 + feather).contains(&y)
+    };
+    let mut raw_differs_outside = 0;
+    for (x, y, pixel) in kept.enumerate_pixels() {
+        if !near_hole(x, y) {
+            assert_eq!(pixel, original.get_pixel(x, y), "({x}, {y}) outside the mask is the input's");
+            raw_differs_outside += usize::from(raw.get_pixel(x, y) != original.get_pixel(x, y));
+        }
+    }
+    assert!(raw_differs_outside > 1000, "the API's own image changed outside the mask ({raw_differs_outside} px)");
+    assert!(kept.get_pixel(128, 110) != original.get_pixel(128, 110), "the hole was edited");
+    let text = |path: &str| String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+    assert!(text(&result_path).contains("kept outside the mask"), "the PNG says which it is");
+    assert!(text(&raw_path).contains("as the API returned it"));
 }

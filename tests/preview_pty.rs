@@ -71,7 +71,8 @@ fn run_protocol(graphics: &str) {
     let sig = signature(graphics);
     pty.wait_for_screen("History (2)");
     pty.wait_for_screen(graphics_label(graphics));
-    let first = pty.wait_for(0, "the first image", |out| find(out, sig).is_some());
+    let placed = placement(graphics);
+    let first = pty.wait_for(0, "the first image", |out| find(out, sig).is_some() && find(out, placed).is_some());
     let settled = first.clone();
     // Whatever an imgtui killed earlier left is cleared first, kitty's images too.
     let cleared = find(&first, b"\x1b[2J").expect("the screen is cleared at start");
@@ -175,7 +176,9 @@ fn run_viewer(graphics: &str) {
     pty.wait_for(0, "the pane's image", |out| find(out, sig).is_some());
     let mark = pty.len();
     pty.send(b"\t\tv");
-    let viewed = pty.wait_for(mark, "the viewer's picture", |out| find(out, sig).is_some());
+    let placed = placement(graphics);
+    let viewed =
+        pty.wait_for(mark, "the viewer's picture", |out| find(out, sig).is_some() && find(out, placed).is_some());
     let (row, col) = placed_at(&viewed, graphics);
     // 256x256 in 119 of 120 columns and 39 rows (10x20-pixel cells): centred, from the top row.
     assert!(row == 1 && col > 20 && col < 60, "{graphics}: the picture starts at the top: row {row} col {col}");

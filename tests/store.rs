@@ -65,6 +65,7 @@ fn every_field_round_trips() {
         revised_prompt: Some("revised".into()),
         response_meta: Some(serde_json::json!({"size": "1024x1536"})),
         images: images.clone(),
+        raw_images: vec![ImageRecord { path: "/out/a-1-raw.png".into(), sha256: "ee".into(), ..images[0].clone() }],
         lost: vec!["image 1: b64_json is not valid base64".into()],
     };
     store.finish_done(id, &outcome, 2000).unwrap();
@@ -72,6 +73,7 @@ fn every_field_round_trips() {
 
     let store = Store::open(dir.path()).unwrap();
     let job = store.job(id).unwrap().unwrap();
+    assert_eq!(job.raw_images, outcome.raw_images, "the API's own image, beside the kept one");
     assert_eq!((job.created_at, job.started_at, job.finished_at), (1000, Some(1500), Some(2000)));
     assert_eq!(job.status, JobStatus::Done);
     assert_eq!(job.request, request);

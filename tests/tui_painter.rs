@@ -188,3 +188,24 @@ fn m_refuses_with_a_reason_without_an_image_or_outside_edit_mode() {
     key(&mut s, KeyCode::Char('m'));
     assert!(s.painter.is_none() && s.notice.as_ref().unwrap().0.contains("cannot paint over"), "{:?}", s.notice);
 }
+
+#[test]
+fn with_a_mask_the_outside_row_chooses_to_keep_the_original_and_the_request_carries_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = editing(&photo(dir.path()));
+    let fields = |s: &State| s.form.fields(Some(s.catalog.spec(&s.form.model)));
+    assert!(!fields(&s).contains(&Field::KeepUnmasked), "no mask: no row");
+    let mask = dir.path().join("mask.png");
+    update(&mut s, Msg::App(AppEvent::MaskSaved { path: mask.clone(), share: 0.2 }));
+    s.form.selected = fields(&s).iter().position(|f| *f == Field::KeepUnmasked).expect("the Outside row");
+    let request = |s: &State| match s.request() {
+        imgtui::store::ImageRequest::Edit(e) => e,
+        other => panic!("{other:?}"),
+    };
+    assert!(!request(&s).keep_unmasked, "as returned by default");
+    key(&mut s, KeyCode::Right);
+    assert!(request(&s).keep_unmasked, "→: keep the original");
+    // Without the mask, nothing to keep: the request does not ask for it.
+    s.form.mask = None;
+    assert!(!request(&s).keep_unmasked);
+}

@@ -104,6 +104,7 @@ fn with_jobs(s: &mut State) {
         parent_id: None,
         inputs: vec![],
         images: vec![image(0), image(1)],
+        raw_images: vec![],
     });
 }
 

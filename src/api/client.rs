@@ -73,6 +73,9 @@ pub struct ReceivedImage {
     /// Sniffed from the bytes, not taken on trust from the request.
     pub format: Option<ImageFormat>,
     pub revised_prompt: Option<String>,
+    /// The API's own bytes, when imgtui changed `bytes` afterwards (the original kept outside
+    /// a mask): saved beside the result as `NAME-raw.EXT`.
+    pub raw: Option<Vec<u8>>,
 }
 
 /// A successful answer. `response` keeps every echoed field and `usage`, with the (large)
@@ -373,6 +376,7 @@ impl Client {
                         format: ImageFormat::sniff(&bytes),
                         bytes,
                         revised_prompt: datum.revised_prompt.as_deref().map(|text| self.cfg.scrub_text(text)),
+                        raw: None,
                     };
                     if readable { images.push(image) } else { rejected.push(image) }
                 }

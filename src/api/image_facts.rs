@@ -43,6 +43,21 @@ impl ImageFormat {
         }
     }
 
+    /// `img` encoded in this format; `quality` (1-100) applies to JPEG.
+    pub fn encode(self, img: &image::RgbaImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        match self {
+            Self::Png => img.write_to(&mut out, image::ImageFormat::Png)?,
+            Self::Webp => img.write_to(&mut out, image::ImageFormat::WebP)?,
+            Self::Jpeg => {
+                let rgb = image::DynamicImage::ImageRgba8(img.clone()).to_rgb8();
+                let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
+                rgb.write_with_encoder(encoder)?;
+            }
+        }
+        Ok(out.into_inner())
+    }
+
     /// Recognises the format by its magic bytes.
     pub fn sniff(bytes: &[u8]) -> Option<Self> {
         if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {

@@ -145,13 +145,24 @@ pub struct EditRequest {
     pub model: String,
     pub images: Vec<PathBuf>,
     pub mask: Option<PathBuf>,
+    /// imgtui's own step, not sent: after the edit, the pixels the mask protects are put back
+    /// from the first input (the models repaint beyond the mask).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_unmasked: bool,
     #[serde(flatten)]
     pub options: ImageOptions,
 }
 
 impl EditRequest {
     pub fn new(model: impl Into<String>, prompt: impl Into<String>, images: Vec<PathBuf>) -> Self {
-        Self { prompt: prompt.into(), model: model.into(), images, mask: None, options: ImageOptions::default() }
+        Self {
+            prompt: prompt.into(),
+            model: model.into(),
+            images,
+            mask: None,
+            keep_unmasked: false,
+            options: ImageOptions::default(),
+        }
     }
 
     /// Every problem at once, parameters and files. Reads the files' headers (and the mask's
@@ -174,6 +185,12 @@ impl EditRequest {
             let images: Vec<_> = self.images.iter().map(|p| validate::InputFile::inspect(p, false)).collect();
             let mask = self.mask.as_deref().map(|p| validate::InputFile::inspect(p, true));
             errors.extend(validate::check_edit_inputs(resolved.spec, &images, mask.as_ref(), upload_limit));
+        }
+        if self.keep_unmasked && self.mask.is_none() {
+            errors.push(FieldError::new(
+                "keep_unmasked",
+                "keeping the original outside the mask needs a mask: pick or paint one, or return the image as it comes",
+            ));
         }
         validate::verdict(models, &self.model, errors)
     }

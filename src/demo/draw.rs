@@ -1,8 +1,6 @@
 //! Deterministic pictures for the demo server: the same prompt always draws the same image,
 //! a seeded pattern with the prompt's words on it. Edits repaint only the masked region.
 
-use std::io::Cursor;
-
 use image::{ImageBuffer, Rgba, RgbaImage, imageops};
 
 use super::font;
@@ -184,17 +182,7 @@ fn fit(img: &RgbaImage, w: u32, h: u32) -> RgbaImage {
 
 /// Encodes in the requested format; `quality` (1-100) applies to JPEG.
 pub fn encode(img: &RgbaImage, format: ImageFormat, quality: u8) -> Result<Vec<u8>, image::ImageError> {
-    let mut out = Cursor::new(Vec::new());
-    match format {
-        ImageFormat::Png => img.write_to(&mut out, image::ImageFormat::Png)?,
-        ImageFormat::Webp => img.write_to(&mut out, image::ImageFormat::WebP)?,
-        ImageFormat::Jpeg => {
-            let rgb = image::DynamicImage::ImageRgba8(img.clone()).to_rgb8();
-            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
-            rgb.write_with_encoder(encoder)?;
-        }
-    }
-    Ok(out.into_inner())
+    format.encode(img, quality)
 }
 
 #[cfg(test)]

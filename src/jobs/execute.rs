@@ -16,6 +16,8 @@ pub enum JobOutcome {
     Done {
         result: Arc<ImagesResult>,
         saved: Vec<ImageRecord>,
+        /// The API's own images, kept beside results imgtui changed (outside the mask).
+        raw: Vec<ImageRecord>,
         /// Images that could not be written anywhere; the bytes are here to save elsewhere.
         unsaved: Vec<(ReceivedImage, String)>,
         /// Images of the answer that could not be received.
@@ -146,6 +148,11 @@ async fn execute_unguarded(
                 return JobOutcome::Failed { error, retries };
             }
             result.lost.extend(kept);
+            if let ImageRequest::Edit(edit) = request
+                && edit.keep_unmasked
+            {
+                result = keep_original_outside_mask(edit, result).await;
+            }
             let result = Arc::new(result);
             if let Some(watcher) = &ctl.progress {
                 let _ = watcher.send(Progress::Received { answer: result.clone() });
@@ -190,8 +197,8 @@ async fn finish_done(
     };
     let written = tokio::task::spawn_blocking(move || write_with_fallback(&folders, &req, &res, &note)).await;
     tracing::debug!(job = id, "images written");
-    let (saved, unsaved, mut warnings) =
-        written.unwrap_or_else(|e| (Vec::new(), unsaved_all(&result, &e.to_string()), Vec::new()));
+    let Written { saved, raw, unsaved, mut warnings } =
+        written.unwrap_or_else(|e| Written { unsaved: unsaved_all(&result, &e.to_string()), ..Written::default() });
     warnings.extend(result.notes.iter().cloned());
     let mut lost = result.lost.clone();
     lost.extend(unsaved.iter().map(|(image, why)| format!("image {} not written: {why}", image.index + 1)));
@@ -207,6 +214,7 @@ async fn finish_done(
             "output_format": result.response.output_format,
         })),
         images: saved.clone(),
+        raw_images: raw.clone(),
         lost: lost.clone(),
     };
     let recorded = store.run_patiently(move |s| s.finish_done(id, &outcome, now_ms())).await;
@@ -214,7 +222,21 @@ async fn finish_done(
     if let Err(e) = &recorded {
         tracing::error!(job = id, "history: {e}");
     }
-    JobOutcome::Done { result, saved, unsaved, lost, warnings, retries, recorded }
+    JobOutcome::Done { result, saved, raw, unsaved, lost, warnings, retries, recorded }
+}
+
+/// The result with the first input's pixels put back outside the mask, composed off the async
+/// workers from a shared copy: whatever happens there, the answer stays as it came.
+async fn keep_original_outside_mask(edit: &crate::api::EditRequest, result: ImagesResult) -> ImagesResult {
+    let (edit, shared) = (edit.clone(), Arc::new(result));
+    let reading = shared.clone();
+    let composed = tokio::task::spawn_blocking(move || super::keep::compose(&edit, &reading)).await;
+    let mut result = Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
+    match composed {
+        Ok((composed, notes)) => super::keep::apply(&mut result, composed, notes),
+        Err(e) => result.notes.push(format!("the original was not kept outside the mask: {e}")),
+    }
+    result
 }
 
 /// Writes the answer's data that is no image as `.bin` files for inspection, and says where.
@@ -246,8 +268,16 @@ async fn keep_rejected(folders: &Folders, request: &ImageRequest, result: &mut I
     kept.unwrap_or_else(|e| vec![format!("data that is no image could not be kept: {e}")])
 }
 
-/// Saved records, images that could not be written (with why), and warnings.
-pub type Written = (Vec<ImageRecord>, Vec<(ReceivedImage, String)>, Vec<String>);
+/// What writing an answer's images came to.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub saved: Vec<ImageRecord>,
+    /// The API's own images kept beside results imgtui changed.
+    pub raw: Vec<ImageRecord>,
+    /// Images that could not be written anywhere, with why.
+    pub unsaved: Vec<(ReceivedImage, String)>,
+    pub warnings: Vec<String>,
+}
 
 /// Tries each folder in turn for the images the previous one could not take.
 pub fn write_with_fallback(
@@ -257,7 +287,7 @@ pub fn write_with_fallback(
     before_write: &dyn Fn(&PendingImage),
 ) -> Written {
     let now = SystemTime::now();
-    let mut saved = Vec::new();
+    let (mut saved, mut raw) = (Vec::new(), Vec::new());
     // Positions in `result.images` still to write: the bytes are not copied per folder.
     let mut pending: Vec<usize> = (0..result.images.len()).collect();
     let mut reasons = Vec::new();
@@ -283,11 +313,13 @@ pub fn write_with_fallback(
             tracing::warn!(dir = %dir.display(), "could not write {} image(s)", outcome.unsaved.len());
         }
         saved.extend(outcome.saved);
+        raw.extend(outcome.raw);
+        warnings.extend(outcome.raw_lost);
         reasons = outcome.unsaved.iter().map(|(_, why)| why.clone()).collect();
         pending = outcome.unsaved.into_iter().map(|(position, _)| position).collect();
     }
     let unsaved = pending.iter().filter_map(|p| result.images.get(*p).cloned()).zip(reasons).collect();
-    (saved, unsaved, warnings)
+    Written { saved, raw, unsaved, warnings }
 }
 
 fn unsaved_all(result: &ImagesResult, why: &str) -> Vec<(ReceivedImage, String)> {

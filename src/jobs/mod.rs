@@ -4,11 +4,12 @@
 mod execute;
 mod folders;
 mod inputs;
+pub mod keep;
 mod partials;
 mod phase;
 mod rescue;
 
-pub use execute::{JobOutcome, execute, input_records, submit, write_with_fallback};
+pub use execute::{JobOutcome, Written, execute, input_records, submit, write_with_fallback};
 pub use folders::Folders;
 pub use inputs::{canonical, changed_inputs};
 pub use partials::{partials_of_job, save_partial, write_partial};

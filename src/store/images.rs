@@ -18,6 +18,10 @@ pub struct SaveOutcome {
     /// Positions (in the answer's images) that could not be written, with why; the caller
     /// still holds their bytes and can write them elsewhere.
     pub unsaved: Vec<(usize, String)>,
+    /// The API's own images, saved beside results imgtui changed (`ReceivedImage::raw`).
+    pub raw: Vec<ImageRecord>,
+    /// Raw images that could not be written, with why (their result was).
+    pub raw_lost: Vec<String>,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -47,8 +51,9 @@ pub fn save_images(
 ) -> SaveOutcome {
     let mut outcome = SaveOutcome::default();
     for (&position, image) in which.iter().filter_map(|p| Some(p).zip(result.images.get(*p))) {
+        let kind = image.raw.is_some().then(|| crate::jobs::keep::kind_note(false));
         let bytes = match image.format {
-            Some(ImageFormat::Png) => with_metadata(&image.bytes, request, result, image),
+            Some(ImageFormat::Png) => with_metadata(&image.bytes, request, result, image, kind),
             _ => image.bytes.clone(),
         };
         let extension = image.format.map_or("bin", ImageFormat::extension);
@@ -68,6 +73,9 @@ pub fn save_images(
         before_write(&pending);
         match files::write_new_file_via(&pending.temp, dir, &pending.name, &bytes) {
             Ok(path) => {
+                if let Some(raw) = &image.raw {
+                    save_raw(dir, &path, request, result, image, raw, &mut outcome);
+                }
                 outcome.saved.push(ImageRecord { path: std::path::absolute(&path).unwrap_or(path), ..pending.record })
             }
             Err(e) => {
@@ -78,7 +86,45 @@ pub fn save_images(
     outcome
 }
 
-fn with_metadata(png: &[u8], request: &ImageRequest, result: &ImagesResult, image: &ReceivedImage) -> Vec<u8> {
+/// Writes the API's own image beside the result `saved_as` was made from.
+fn save_raw(
+    dir: &Path,
+    saved_as: &Path,
+    request: &ImageRequest,
+    result: &ImagesResult,
+    image: &ReceivedImage,
+    raw: &[u8],
+    outcome: &mut SaveOutcome,
+) {
+    let name = crate::jobs::keep::raw_name(&saved_as.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+    let bytes = match image.format {
+        Some(ImageFormat::Png) => with_metadata(raw, request, result, image, Some(crate::jobs::keep::kind_note(true))),
+        _ => raw.to_vec(),
+    };
+    match files::write_new_file_atomically(dir, &name, &bytes) {
+        Ok(path) => {
+            let facts = ImageFacts::from_header(&bytes).ok();
+            outcome.raw.push(ImageRecord {
+                index: image.index,
+                path: std::path::absolute(&path).unwrap_or(path),
+                format: image.format,
+                width: facts.map(|f| f.width),
+                height: facts.map(|f| f.height),
+                bytes: bytes.len() as u64,
+                sha256: sha256_hex(&bytes),
+            });
+        }
+        Err(e) => outcome.raw_lost.push(format!("image {}: the API's own image not written: {e}", image.index + 1)),
+    }
+}
+
+fn with_metadata(
+    png: &[u8],
+    request: &ImageRequest,
+    result: &ImagesResult,
+    image: &ReceivedImage,
+    kind: Option<&str>,
+) -> Vec<u8> {
     let r = &result.response;
     let (size, quality, options) = match request {
         ImageRequest::Generate(g) => (&g.options.size, &g.options.quality, &g.options),
@@ -104,9 +150,13 @@ fn with_metadata(png: &[u8], request: &ImageRequest, result: &ImagesResult, imag
         "created": r.created,
         "usage": r.usage,
         "size": r.size, "quality": r.quality, "background": r.background, "output_format": r.output_format,
+        "kind": kind,
     });
-    png_text::with_text_chunks(png, &[("parameters", &parameters), ("imgtui", &json.to_string())])
-        .unwrap_or_else(|| png.to_vec())
+    let json = json.to_string();
+    let mut chunks = vec![("parameters", parameters.as_str()), ("imgtui", json.as_str())];
+    // Readable as is by exiftool: which of the two files this is.
+    chunks.extend(kind.map(|kind| ("imgtui-kind", kind)));
+    png_text::with_text_chunks(png, &chunks).unwrap_or_else(|| png.to_vec())
 }
 
 /// Removes temp files that a killed imgtui left in `dir` (`.NAME.PID-RAND.tmp`). A file whose

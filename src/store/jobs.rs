@@ -2,9 +2,9 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::image_rows::{ImageTable, insert_image_rows, insert_rows};
 use super::model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};
 use super::{Store, StoreError};
-use crate::api::ImageFormat;
 use crate::api::response::Usage;
 
 /// A page of the history, newest first.
@@ -36,33 +36,10 @@ pub struct DoneOutcome {
     pub revised_prompt: Option<String>,
     pub response_meta: Option<serde_json::Value>,
     pub images: Vec<ImageRecord>,
+    /// The API's own images beside results imgtui changed (kept outside the mask).
+    pub raw_images: Vec<ImageRecord>,
     /// Images of the answer that were lost (bad data, failed downloads), with reasons.
     pub lost: Vec<String>,
-}
-
-/// One row per image file of job `id`; a row for the same position is replaced.
-pub(super) fn insert_image_rows(
-    tx: &rusqlite::Transaction<'_>,
-    id: JobId,
-    images: &[ImageRecord],
-) -> rusqlite::Result<()> {
-    for image in images {
-        tx.execute(
-            "INSERT OR REPLACE INTO images (job_id, idx, path, format, width, height, bytes, sha256)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                id,
-                image.index,
-                image.path.to_string_lossy(),
-                image.format_name(),
-                image.width,
-                image.height,
-                image.bytes as i64,
-                image.sha256
-            ],
-        )?;
-    }
-    Ok(())
 }
 
 fn like_pattern(word: &str) -> String {
@@ -165,6 +142,7 @@ impl Store {
         let err = |e: rusqlite::Error| super::db_error(&path, &e);
         let tx = self.conn.transaction().map_err(err)?;
         insert_image_rows(&tx, id, &outcome.images).map_err(err)?;
+        insert_rows(&tx, ImageTable::Raw, id, &outcome.raw_images).map_err(err)?;
         tx.execute("DELETE FROM pending_images WHERE job_id = ?1", params![id]).map_err(err)?;
         let changed = tx
             .execute(
@@ -242,7 +220,7 @@ impl Store {
             return Err(StoreError::RunningElsewhere { id, pid });
         }
         self.conn.execute("DELETE FROM jobs WHERE id = ?1", params![id]).map_err(|e| self.err(e))?;
-        Ok(record.images.into_iter().map(|i| i.path).collect())
+        Ok(record.images.into_iter().chain(record.raw_images).map(|i| i.path).collect())
     }
 
     /// Everything about one job.
@@ -274,6 +252,7 @@ impl Store {
                         parent_id: row.get(15)?,
                         inputs: Vec::new(),
                         images: Vec::new(),
+                        raw_images: Vec::new(),
                     })
                 },
             )
@@ -282,6 +261,7 @@ impl Store {
         let Some(mut record) = row else { return Ok(None) };
         record.inputs = self.inputs_of(id)?;
         record.images = self.images_of(id)?;
+        record.raw_images = self.rows_of(ImageTable::Raw, id)?;
         Ok(Some(record))
     }
 
@@ -293,29 +273,6 @@ impl Store {
         let rows = stmt
             .query_map(params![id], |row| {
                 Ok(InputRecord { role: row.get(0)?, path: row.get::<_, String>(1)?.into(), sha256: row.get(2)? })
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
-        rows.map_err(|e| self.err(e))
-    }
-
-    pub fn images_of(&self, id: JobId) -> Result<Vec<ImageRecord>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT idx, path, format, width, height, bytes, sha256 FROM images WHERE job_id = ?1 ORDER BY idx",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![id], |row| {
-                Ok(ImageRecord {
-                    index: row.get(0)?,
-                    path: row.get::<_, String>(1)?.into(),
-                    format: ImageFormat::from_api_name(&row.get::<_, String>(2)?),
-                    width: row.get(3)?,
-                    height: row.get(4)?,
-                    bytes: row.get::<_, i64>(5)?.max(0) as u64,
-                    sha256: row.get(6)?,
-                })
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
         rows.map_err(|e| self.err(e))

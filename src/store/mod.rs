@@ -2,6 +2,7 @@
 //! versioned migrations, bound parameters only) beside the image files themselves.
 
 mod gallery;
+mod image_rows;
 mod images;
 mod jobs;
 pub mod model;

@@ -175,6 +175,8 @@ pub struct JobRecord {
     pub parent_id: Option<JobId>,
     pub inputs: Vec<InputRecord>,
     pub images: Vec<ImageRecord>,
+    /// The API's own images beside results imgtui changed (the original kept outside the mask).
+    pub raw_images: Vec<ImageRecord>,
 }
 
 /// A history list row: enough to show and select, cheap to read by the thousand.

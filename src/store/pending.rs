@@ -71,7 +71,7 @@ impl Store {
         for (id, note) in notes {
             let Some(record) = recover_one(&note) else { continue };
             let tx = self.conn.transaction().map_err(|e| super::db_error(&self.path, &e))?;
-            super::jobs::insert_image_rows(&tx, id, std::slice::from_ref(&record))
+            super::image_rows::insert_image_rows(&tx, id, std::slice::from_ref(&record))
                 .and_then(|()| {
                     tx.execute(
                         "UPDATE jobs SET status = 'done',

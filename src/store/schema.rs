@@ -66,6 +66,19 @@ const MIGRATIONS: &[&str] = &[
         sha256    TEXT NOT NULL,
         PRIMARY KEY (job_id, idx)
     );",
+    // 3: the API's own images, kept beside results imgtui changed (the original put back
+    // outside the mask); same columns as `images`.
+    "CREATE TABLE raw_images (
+        job_id  INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        idx     INTEGER NOT NULL,
+        path    TEXT NOT NULL,
+        format  TEXT NOT NULL,
+        width   INTEGER,
+        height  INTEGER,
+        bytes   INTEGER NOT NULL,
+        sha256  TEXT NOT NULL,
+        PRIMARY KEY (job_id, idx)
+    );",
 ];
 
 /// The schema version this build writes.

@@ -293,7 +293,7 @@ impl Runner {
             let (folders, req, res) = (folders.clone(), request.clone(), result.clone());
             let attempt =
                 tokio::task::spawn_blocking(move || jobs::write_with_fallback(&folders, &req, &res, &|_| {})).await;
-            let (saved, unsaved, _) = attempt.unwrap_or_else(|e| (Vec::new(), Vec::new(), vec![e.to_string()]));
+            let jobs::Written { saved, unsaved, .. } = attempt.unwrap_or_default();
             written += saved.len();
             if !saved.is_empty()
                 && let Err(e) = self.store.run(move |s| s.add_images(id, &saved)).await

@@ -54,5 +54,6 @@ pub fn record(id: i64, request: GenerateRequest, images: Vec<ImageRecord>) -> Jo
         parent_id: None,
         inputs: vec![],
         images,
+        raw_images: vec![],
     }
 }

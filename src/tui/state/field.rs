@@ -9,6 +9,8 @@ pub enum Field {
     /// The row that adds another input image.
     AddImage,
     Mask,
+    /// Outside the mask: the first input's pixels put back, or the API's image as it comes.
+    KeepUnmasked,
     InputFidelity,
     Size,
     Quality,
@@ -30,6 +32,7 @@ impl Field {
             Self::Mode => "mode",
             Self::Image(_) | Self::AddImage => "image",
             Self::Mask => "mask",
+            Self::KeepUnmasked => "keep_unmasked",
             Self::InputFidelity => "input_fidelity",
             Self::Model => "model",
             Self::Size => "size",
@@ -51,6 +54,7 @@ impl Field {
             Self::Image(i) => format!("Image {}", i + 1),
             Self::AddImage => "".into(),
             Self::Mask => "Mask".into(),
+            Self::KeepUnmasked => "Outside".into(),
             Self::InputFidelity => "Fidelity".into(),
             Self::Model => "Model".into(),
             Self::Size => "Size".into(),

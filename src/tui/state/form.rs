@@ -13,6 +13,8 @@ pub const OTHER_MODEL: &str = "other…";
 
 /// The Size row's last entry, for models that take any `WxH` within their rules.
 pub const CUSTOM_SIZE: &str = "custom…";
+/// The Outside row's other value: the original kept outside the mask.
+const KEEP: &str = "keep the original (the API's image kept as -raw)";
 
 /// Common sizes offered for models that take free sizes (each checked by the model's rules).
 const COMMON_FREE_SIZES: [&str; 8] =
@@ -78,6 +80,8 @@ pub struct SettingsForm {
     /// Input images of an edit, in order.
     pub images: Vec<PathBuf>,
     pub mask: Option<PathBuf>,
+    /// Outside the mask, the first input's pixels are put back after the edit.
+    pub keep_unmasked: bool,
     /// The job whose result is being edited ("edit this result").
     pub parent: Option<JobId>,
     /// Index into `fields()`.
@@ -94,6 +98,7 @@ impl SettingsForm {
             options: ImageOptions::default(),
             images: Vec::new(),
             mask: None,
+            keep_unmasked: false,
             parent: None,
             selected: 0,
             typed_models: Vec::new(),
@@ -113,6 +118,9 @@ impl SettingsForm {
                 rows.push(Field::AddImage);
             }
             rows.push(Field::Mask);
+            if self.mask.is_some() {
+                rows.push(Field::KeepUnmasked);
+            }
         }
         rows.extend(PARAMETER_FIELDS.into_iter().filter(|f| match f {
             Field::Size | Field::Quality | Field::N => true,
@@ -168,6 +176,7 @@ impl SettingsForm {
                 names.into_iter().chain([OTHER_MODEL.to_string()]).map(Some).collect()
             }
             Field::Image(_) | Field::AddImage | Field::Mask => Vec::new(),
+            Field::KeepUnmasked => vec![None, Some(KEEP.to_string())],
             Field::InputFidelity => list(&spec.input_fidelities),
             Field::Size => {
                 let mut sizes: Vec<Option<String>> = list(&spec.sizes);
@@ -206,6 +215,7 @@ impl SettingsForm {
             Field::Image(i) => self.images.get(i).map(path),
             Field::AddImage => None,
             Field::Mask => self.mask.as_ref().map(path),
+            Field::KeepUnmasked => self.keep_unmasked.then(|| KEEP.to_string()),
             Field::InputFidelity => o.input_fidelity.clone(),
             Field::Model => Some(self.model.clone()),
             Field::Size => o.size.clone(),
@@ -227,6 +237,7 @@ impl SettingsForm {
         match field {
             Field::Model | Field::Mode | Field::Image(_) | Field::AddImage => {}
             Field::Mask => self.mask = value.map(PathBuf::from),
+            Field::KeepUnmasked => self.keep_unmasked = value.is_some(),
             Field::InputFidelity => o.input_fidelity = value,
             Field::Size => o.size = value,
             Field::Quality => o.quality = value,
@@ -264,7 +275,8 @@ impl SettingsForm {
             (None, Field::Style) => format!("default ({})", spec.styles.first().map_or("", String::as_str)),
             (None, Field::AddImage) => "+ add an image (Enter)".into(),
             (None, Field::InputFidelity) => "default (low)".into(),
-            (None, Field::Mask) => "none (Enter picks one)".into(),
+            (None, Field::Mask) => "none (Enter picks one, m paints one)".into(),
+            (None, Field::KeepUnmasked) => "as returned (the models repaint a little beyond)".into(),
             (None, Field::Partials) => "off (the answer comes whole)".into(),
             (None, _) => "default (auto)".into(),
         }

@@ -276,6 +276,7 @@ impl State {
                 model,
                 images: self.form.images.clone(),
                 mask: self.form.mask.clone(),
+                keep_unmasked: self.form.keep_unmasked && self.form.mask.is_some(),
                 options,
             }),
         }

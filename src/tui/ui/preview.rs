@@ -193,13 +193,24 @@ pub(super) fn detail_lines(job: &JobRecord, theme: &Theme) -> Vec<Line<'static>>
     if job.retries > 0 {
         lines.push(Line::from(vec![label("retries"), styled(job.retries.to_string(), theme.warning())]));
     }
+    let path = |p: &std::path::Path| crate::text::escape_controls(&p.display().to_string());
     for input in &job.inputs {
-        lines.push(Line::from(vec![label(&input.role), styled(input.path.display().to_string(), theme.base())]));
+        lines.push(Line::from(vec![label(&input.role), styled(path(&input.path), theme.base())]));
+    }
+    if matches!(&job.request, ImageRequest::Edit(e) if e.keep_unmasked) {
+        let text = "outside the mask: the original kept (the API's own images: raw)";
+        lines.push(Line::from(vec![label("outside"), styled(text, theme.base())]));
     }
     for image in &job.images {
         lines.push(Line::from(vec![
             label(&format!("file {}", image.index + 1)),
-            styled(image.path.display().to_string(), theme.base()),
+            styled(path(&image.path), theme.base()),
+        ]));
+    }
+    for image in &job.raw_images {
+        lines.push(Line::from(vec![
+            label(&format!("raw {}", image.index + 1)),
+            styled(path(&image.path), theme.muted()),
         ]));
     }
     lines

@@ -50,6 +50,7 @@ pub(super) fn load_into_form(state: &mut State, job: &JobRecord) {
             state.form.switch_mode(JobMode::Edit, &state.catalog);
             state.form.images = r.images.clone();
             state.form.mask = r.mask.clone();
+            state.form.keep_unmasked = r.keep_unmasked;
             (&r.prompt, &r.model, &r.options)
         }
     };
