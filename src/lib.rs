@@ -5,6 +5,7 @@ pub mod browse;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod cost;
 pub mod demo;
 pub mod engine;
 pub mod files;

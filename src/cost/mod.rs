@@ -1,0 +1,8 @@
+//! What images cost: prices as data (`prices`), a finished job's cost from what the API
+//! reported and an estimate before sending (`compute`).
+
+pub mod compute;
+pub mod prices;
+
+pub use compute::{Billed, cost, formula_tokens, per_image};
+pub use prices::{ModelPrice, PriceSource, PriceTable};

@@ -1,0 +1,189 @@
+//! Prices as data: the built-in table (OpenAI's list prices, `config/prices.toml`) and the
+//! config's `[prices.PROVIDER."MODEL"]` over it. TTAPI has no built-in prices (it bills its own
+//! quota); demo jobs are priced from the list, and say so.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+
+use crate::api::{ModelTable, Provider};
+
+const BUILTIN: &str = include_str!("../../config/prices.toml");
+
+/// One model's price: token rates in USD per 1M tokens, per-image prices keyed
+/// `WxH/quality` (or `WxH`), and the output-token bases of OpenAI's calculator.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelPrice {
+    pub text_in: Option<f64>,
+    pub text_in_cached: Option<f64>,
+    pub image_in: Option<f64>,
+    pub image_in_cached: Option<f64>,
+    pub image_out: Option<f64>,
+    pub text_out: Option<f64>,
+    #[serde(default)]
+    pub per_image: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub output_token_base: BTreeMap<String, u32>,
+}
+
+/// Where a price comes from, as shown beside a cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PriceSource {
+    /// The built-in list, with its version.
+    List(String),
+    /// The user's config.
+    Configured,
+}
+
+impl PriceSource {
+    /// "OpenAI list price" / "your configured price", for messages.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::List(_) => "OpenAI list price",
+            Self::Configured => "your configured price",
+        }
+    }
+
+    /// What is stored with a job, so a later price change does not rewrite its cost.
+    pub fn version(&self) -> String {
+        match self {
+            Self::List(version) => version.clone(),
+            Self::Configured => "configured".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriceTable {
+    version: String,
+    list: HashMap<String, ModelPrice>,
+    /// The config's prices, by `configured_key`.
+    configured: HashMap<String, ModelPrice>,
+}
+
+/// `openai/MODEL` or `ttapi/MODEL`.
+fn configured_key(provider: Provider, model: &str) -> String {
+    let provider = if provider == Provider::Ttapi { "ttapi" } else { "openai" };
+    format!("{provider}/{model}")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BuiltinFile {
+    version: String,
+    openai: HashMap<String, ModelPrice>,
+}
+
+impl PriceTable {
+    pub fn builtin() -> Self {
+        // The embedded file is checked by a test; a mistake there cannot reach a user.
+        let file: BuiltinFile =
+            toml::from_str(BUILTIN).unwrap_or_else(|_| BuiltinFile { version: String::new(), openai: HashMap::new() });
+        Self { version: file.version, list: file.openai, configured: HashMap::new() }
+    }
+
+    /// The built-in table with the config's `[prices]` over it; a wrong entry is refused,
+    /// naming it and the rule.
+    pub fn with_config(prices: &toml::Table) -> Result<Self, String> {
+        let mut table = Self::builtin();
+        for (provider_name, models) in prices {
+            let provider = match provider_name.as_str() {
+                "openai" => Provider::Openai,
+                "ttapi" => Provider::Ttapi,
+                other => return Err(format!("[prices.{other}]: the providers are openai and ttapi")),
+            };
+            let toml::Value::Table(models) = models else {
+                return Err(format!("[prices.{provider_name}] must be a table of models"));
+            };
+            for (model, value) in models {
+                let at = format!("[prices.{provider_name}.\"{model}\"]");
+                let price: ModelPrice = value.clone().try_into().map_err(|e: toml::de::Error| {
+                    format!("{at}: {}", e.message().trim())
+                })?;
+                check(&price).map_err(|why| format!("{at}: {why}"))?;
+                table.configured.insert(configured_key(provider, model), price);
+            }
+        }
+        Ok(table)
+    }
+
+    /// The price of `model` at `provider`: the config's, else (OpenAI and the demo) the list's,
+    /// by the model's own name or the known model it is a snapshot of.
+    pub fn lookup(&self, provider: Provider, model: &str, models: &ModelTable) -> Option<(&ModelPrice, PriceSource)> {
+        let resolved = models.resolve(model);
+        let canonical = (!resolved.guessed).then(|| resolved.spec.name.as_str());
+        let names = std::iter::once(model).chain(canonical);
+        let billed_as = if provider == Provider::Demo { Provider::Openai } else { provider };
+        for name in names.clone() {
+            if let Some(price) = self.configured.get(&configured_key(billed_as, name)) {
+                return Some((price, PriceSource::Configured));
+            }
+        }
+        if billed_as != Provider::Openai {
+            return None;
+        }
+        names.into_iter().find_map(|name| self.list.get(name)).map(|price| (price, PriceSource::List(self.version.clone())))
+    }
+}
+
+/// Prices are finite and not negative.
+fn check(price: &ModelPrice) -> Result<(), String> {
+    let rates = [
+        ("text_in", price.text_in),
+        ("text_in_cached", price.text_in_cached),
+        ("image_in", price.image_in),
+        ("image_in_cached", price.image_in_cached),
+        ("image_out", price.image_out),
+        ("text_out", price.text_out),
+    ];
+    let per_image = price.per_image.iter().map(|(k, v)| (k.as_str(), Some(*v)));
+    for (name, value) in rates.into_iter().chain(per_image) {
+        if let Some(v) = value
+            && !(v.is_finite() && v >= 0.0)
+        {
+            return Err(format!("{name} = {v}: a price is a number of dollars, 0 or more"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_table_parses_and_holds_every_openai_image_model() {
+        let file: BuiltinFile = toml::from_str(BUILTIN).expect("config/prices.toml parses");
+        for model in ["gpt-image-2", "gpt-image-2.5-flare", "gpt-image-1.5", "gpt-image-1", "dall-e-2", "dall-e-3"] {
+            assert!(file.openai.contains_key(model), "{model}");
+        }
+        for price in file.openai.values() {
+            check(price).unwrap();
+        }
+    }
+
+    #[test]
+    fn ttapi_has_no_price_until_configured_and_the_config_wins() {
+        let models = ModelTable::builtin();
+        let table = PriceTable::builtin();
+        assert!(table.lookup(Provider::Ttapi, "gpt-image-2", &models).is_none());
+        let (price, source) = table.lookup(Provider::Demo, "gpt-image-2", &models).unwrap();
+        assert_eq!((price.image_out, source.label()), (Some(30.0), "OpenAI list price"));
+        let config: toml::Table =
+            toml::from_str("[ttapi.\"gpt-image-2\"]\nimage_out = 12.0\n[openai.\"gpt-image-2\"]\nimage_out = 31.0\n")
+                .unwrap();
+        let table = PriceTable::with_config(&config).unwrap();
+        let (price, source) = table.lookup(Provider::Ttapi, "gpt-image-2", &models).unwrap();
+        assert_eq!((price.image_out, source), (Some(12.0), PriceSource::Configured));
+        assert_eq!(table.lookup(Provider::Openai, "gpt-image-2", &models).unwrap().0.image_out, Some(31.0));
+    }
+
+    #[test]
+    fn a_wrong_price_is_refused_naming_it() {
+        let bad = |text: &str| PriceTable::with_config(&toml::from_str(text).unwrap()).unwrap_err();
+        assert!(bad("[openai.\"gpt-image-2\"]\nimage_out = -1.0\n").contains("image_out = -1"));
+        assert!(bad("[openai.\"gpt-image-2\"]\nimage_outt = 1.0\n").contains("[prices.openai.\"gpt-image-2\"]"));
+        assert!(bad("[azure.\"x\"]\nimage_out = 1.0\n").contains("openai and ttapi"));
+    }
+}
