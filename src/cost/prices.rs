@@ -112,7 +112,7 @@ impl PriceTable {
     /// by the model's own name or the known model it is a snapshot of.
     pub fn lookup(&self, provider: Provider, model: &str, models: &ModelTable) -> Option<(&ModelPrice, PriceSource)> {
         let resolved = models.resolve(model);
-        let canonical = (!resolved.guessed).then(|| resolved.spec.name.as_str());
+        let canonical = (!resolved.guessed).then_some(resolved.spec.name.as_str());
         let names = std::iter::once(model).chain(canonical);
         let billed_as = if provider == Provider::Demo { Provider::Openai } else { provider };
         for name in names.clone() {
