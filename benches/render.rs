@@ -55,6 +55,7 @@ fn state() -> State {
             total_tokens: Some(4200),
             error: None,
             running_elsewhere: None,
+            cost_usd: None,
         })
         .collect();
     update::update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
@@ -93,6 +94,7 @@ fn state() -> State {
         inputs: vec![],
         images: (0..4).map(image).collect(),
         raw_images: Vec::new(),
+        cost: None,
     };
     update::update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     s

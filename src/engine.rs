@@ -97,7 +97,9 @@ impl Engine {
             }
         };
         let provider = client_config.provider;
-        let client = Client::new(client_config, models).map_err(|e| StartError::environment(e.to_string()))?;
+        let prices = config.price_table(&paths.config_file).map_err(|e| StartError::invalid(e.to_string()))?;
+        let client =
+            Client::new(client_config, models).map_err(|e| StartError::environment(e.to_string()))?.with_prices(prices);
         let store = open_history(&paths, &config, &mut notices)?;
         let out_dir = config.out_dir.clone().unwrap_or_else(|| paths.images_dir());
         let catalog = ModelCatalog::builtin(client.models().clone(), provider, "the provider was not asked");

@@ -214,7 +214,7 @@ fn warn_before_sending(engine: &Engine, request: &ImageRequest, warnings: &[Fiel
 fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) -> ExitCode {
     progress::clear_line();
     match outcome {
-        JobOutcome::Done { result, saved, raw, unsaved, lost, warnings, retries, recorded } => {
+        JobOutcome::Done { result, saved, raw, unsaved, lost, warnings, retries, recorded, cost } => {
             for warning in &warnings {
                 eprintln!("imgtui: {}", escape_controls(warning));
             }
@@ -229,10 +229,11 @@ fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) 
                     "lost": lost, "warnings": warnings, "usage": r.usage,
                     "size": r.size, "quality": r.quality, "background": r.background, "output_format": r.output_format,
                     "retries": retries, "partials": partials,
+                    "cost_usd": cost.as_ref().map(|c| c.usd), "cost_basis": cost.as_ref().map(|c| c.basis.clone()),
                 });
                 crate::outln!("{body}");
             } else {
-                print_saved(&saved, &result);
+                print_saved(&saved, &result, cost.as_ref());
                 for image in &raw {
                     let path = escape_controls(&image.path.display().to_string());
                     crate::outln!(
@@ -274,7 +275,7 @@ fn image_json(image: &ImageRecord, result: &crate::api::ImagesResult) -> Value {
     })
 }
 
-fn print_saved(saved: &[ImageRecord], result: &crate::api::ImagesResult) {
+fn print_saved(saved: &[ImageRecord], result: &crate::api::ImagesResult, cost: Option<&crate::cost::JobCost>) {
     for image in saved {
         let path = escape_controls(&image.path.display().to_string());
         crate::outln!("saved {path} ({}, {} bytes)", image.size_and_format(), image.bytes);
@@ -282,8 +283,15 @@ fn print_saved(saved: &[ImageRecord], result: &crate::api::ImagesResult) {
     if let Some(revised) = result.images.iter().find_map(|i| i.revised_prompt.as_deref()) {
         crate::outln!("revised prompt: {}", escape_controls(revised));
     }
-    if let Some(usage) = &result.response.usage {
-        crate::outln!("tokens: {} in, {} out, {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
+    let cost = cost.map_or_else(|| "price unknown (see [prices] in the config)".to_string(), |c| c.describe());
+    match &result.response.usage {
+        Some(usage) => crate::outln!(
+            "tokens: {} in, {} out, {} total · {cost}",
+            usage.input_tokens,
+            usage.output_tokens,
+            usage.total_tokens
+        ),
+        None => crate::outln!("cost: {cost}"),
     }
 }
 

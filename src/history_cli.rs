@@ -184,24 +184,27 @@ fn print_table(rows: &[JobSummary]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     crate::outln!(
-        "{:>6}  {:<19}  {:<11}  {:<22}  {:>4}  {:>7}  PROMPT",
+        "{:>6}  {:<19}  {:<11}  {:<22}  {:>4}  {:>7}  {:>8}  PROMPT",
         "ID",
         "CREATED (UTC)",
         "STATUS",
         "MODEL",
         "IMGS",
-        "TOKENS"
+        "TOKENS",
+        "COST"
     );
     for r in rows {
         let tokens = r.total_tokens.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
+        let cost = r.cost_usd.map_or_else(|| "-".into(), crate::cost::dollars);
         crate::outln!(
-            "{:>6}  {:<19}  {:<11}  {:<22}  {:>4}  {:>7}  {}",
+            "{:>6}  {:<19}  {:<11}  {:<22}  {:>4}  {:>7}  {:>8}  {}",
             r.id,
             utc_time(r.created_at),
             r.status.as_str(),
             crate::text::fit_line(&r.model, 22),
             r.image_count,
             tokens,
+            cost,
             crate::text::fit_line(&r.prompt, 60)
         );
     }
@@ -248,6 +251,11 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
     }
     if let Some(usage) = &r.usage {
         crate::outln!("tokens    {} in, {} out, {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
+    }
+    match &r.cost {
+        Some(cost) => crate::outln!("cost      {} ({})", cost.describe(), escape_controls(&cost.basis)),
+        None if r.status == crate::store::JobStatus::Done => crate::outln!("cost      price unknown"),
+        None => {}
     }
     if let Some(error) = &r.error {
         let status = r.http_status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();

@@ -67,6 +67,7 @@ fn every_field_round_trips() {
         images: images.clone(),
         raw_images: vec![ImageRecord { path: "/out/a-1-raw.png".into(), sha256: "ee".into(), ..images[0].clone() }],
         lost: vec!["image 1: b64_json is not valid base64".into()],
+        cost: Some(imgtui::cost::JobCost { usd: 0.0423, basis: "OpenAI list prices 2026-11".into() }),
     };
     store.finish_done(id, &outcome, 2000).unwrap();
     drop(store);
@@ -74,6 +75,7 @@ fn every_field_round_trips() {
     let store = Store::open(dir.path()).unwrap();
     let job = store.job(id).unwrap().unwrap();
     assert_eq!(job.raw_images, outcome.raw_images, "the API's own image, beside the kept one");
+    assert_eq!(job.cost, outcome.cost, "the cost and the prices it came from");
     assert_eq!((job.created_at, job.started_at, job.finished_at), (1000, Some(1500), Some(2000)));
     assert_eq!(job.status, JobStatus::Done);
     assert_eq!(job.request, request);

@@ -105,6 +105,7 @@ fn with_jobs(s: &mut State) {
         inputs: vec![],
         images: vec![image(0), image(1)],
         raw_images: vec![],
+        cost: None,
     });
 }
 

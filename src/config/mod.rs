@@ -29,6 +29,10 @@ pub struct Config {
     pub graphics: Option<crate::preview::Graphics>,
     #[serde(default)]
     pub models: toml::Table,
+    /// `[prices.openai."MODEL"]`, `[prices.ttapi."MODEL"]`: token rates per 1M tokens
+    /// (text_in, image_in, image_out, …) or `per_image` prices, over the built-in list.
+    #[serde(default)]
+    pub prices: toml::Table,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -39,6 +43,8 @@ pub enum ConfigError {
     Parse { path: String, line: usize, message: String },
     #[error("config file {path}, [models.\"{model}\"]: {message}")]
     Model { path: String, model: String, message: String },
+    #[error("config file {path}, {message}")]
+    Prices { path: String, message: String },
 }
 
 impl Config {
@@ -65,6 +71,12 @@ impl Config {
         let config = Self::load(&paths.config_file, named)?;
         let models = config.model_table(&paths.config_file)?;
         Ok((config, models))
+    }
+
+    /// The built-in prices with this config's `[prices]` over them.
+    pub fn price_table(&self, path: &Path) -> Result<crate::cost::PriceTable, ConfigError> {
+        crate::cost::PriceTable::with_config(&self.prices)
+            .map_err(|message| ConfigError::Prices { path: path.display().to_string(), message })
     }
 
     /// The built-in model table with this config's `[models]` applied.

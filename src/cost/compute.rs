@@ -51,10 +51,7 @@ fn token_cost(usage: &Usage, price: &ModelPrice) -> Option<f64> {
 /// qualities).
 pub fn per_image(price: &ModelPrice, size: (u32, u32), quality: Option<&str>) -> Option<f64> {
     let size = format!("{}x{}", size.0, size.1);
-    quality
-        .and_then(|q| price.per_image.get(&format!("{size}/{q}")))
-        .or_else(|| price.per_image.get(&size))
-        .copied()
+    quality.and_then(|q| price.per_image.get(&format!("{size}/{q}"))).or_else(|| price.per_image.get(&size)).copied()
 }
 
 /// Output tokens per image by OpenAI's calculator: a base per quality, `u` = base over the

@@ -2,7 +2,9 @@
 //! reported and an estimate before sending (`compute`).
 
 pub mod compute;
+pub mod job;
 pub mod prices;
 
 pub use compute::{Billed, cost, formula_tokens, per_image};
+pub use job::{JobCost, dollars};
 pub use prices::{ModelPrice, PriceSource, PriceTable};

@@ -98,9 +98,8 @@ impl PriceTable {
             };
             for (model, value) in models {
                 let at = format!("[prices.{provider_name}.\"{model}\"]");
-                let price: ModelPrice = value.clone().try_into().map_err(|e: toml::de::Error| {
-                    format!("{at}: {}", e.message().trim())
-                })?;
+                let price: ModelPrice =
+                    value.clone().try_into().map_err(|e: toml::de::Error| format!("{at}: {}", e.message().trim()))?;
                 check(&price).map_err(|why| format!("{at}: {why}"))?;
                 table.configured.insert(configured_key(provider, model), price);
             }
@@ -123,7 +122,10 @@ impl PriceTable {
         if billed_as != Provider::Openai {
             return None;
         }
-        names.into_iter().find_map(|name| self.list.get(name)).map(|price| (price, PriceSource::List(self.version.clone())))
+        names
+            .into_iter()
+            .find_map(|name| self.list.get(name))
+            .map(|price| (price, PriceSource::List(self.version.clone())))
     }
 }
 

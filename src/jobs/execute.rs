@@ -27,6 +27,8 @@ pub enum JobOutcome {
         retries: u32,
         /// Whether the history recorded the outcome (a job is only "done" once it has).
         recorded: Result<(), String>,
+        /// What it cost, when a price is known.
+        cost: Option<crate::cost::JobCost>,
     },
     Failed {
         error: ApiError,
@@ -157,7 +159,10 @@ async fn execute_unguarded(
             if let Some(watcher) = &ctl.progress {
                 let _ = watcher.send(Progress::Received { answer: result.clone() });
             }
-            finish_done(store, id, request, folders, result, retries).await
+            let cost = client.price_of(request.model()).and_then(|(price, source)| {
+                crate::cost::job::of_answer(request, &result, price, &source, client.models())
+            });
+            finish_done(store, id, request, folders, result, retries, cost).await
         }
         Err(ApiError::Cancelled) => {
             let done = store.run_patiently(move |s| {
@@ -183,6 +188,7 @@ async fn finish_done(
     folders: &Folders,
     result: Arc<ImagesResult>,
     retries: u32,
+    cost: Option<crate::cost::JobCost>,
 ) -> JobOutcome {
     let (folders, req, res) = (folders.clone(), request.clone(), result.clone());
     // Writing is disk I/O: off the async workers. Files land before the job is marked done.
@@ -216,13 +222,14 @@ async fn finish_done(
         images: saved.clone(),
         raw_images: raw.clone(),
         lost: lost.clone(),
+        cost: cost.clone(),
     };
     let recorded = store.run_patiently(move |s| s.finish_done(id, &outcome, now_ms())).await;
     let recorded = recorded.map_err(|e| e.to_string());
     if let Err(e) = &recorded {
         tracing::error!(job = id, "history: {e}");
     }
-    JobOutcome::Done { result, saved, raw, unsaved, lost, warnings, retries, recorded }
+    JobOutcome::Done { result, saved, raw, unsaved, lost, warnings, retries, recorded, cost }
 }
 
 /// The result with the first input's pixels put back outside the mask, composed off the async

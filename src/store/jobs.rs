@@ -40,6 +40,8 @@ pub struct DoneOutcome {
     pub raw_images: Vec<ImageRecord>,
     /// Images of the answer that were lost (bad data, failed downloads), with reasons.
     pub lost: Vec<String>,
+    /// What it cost, when a price is known.
+    pub cost: Option<crate::cost::JobCost>,
 }
 
 fn like_pattern(word: &str) -> String {
@@ -62,7 +64,7 @@ fn json_from_sql<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqli
 }
 
 const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
-     (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid";
+     (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
     Ok(JobSummary {
@@ -77,6 +79,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         total_tokens: row.get::<_, Option<i64>>(8)?.map(|t| t.max(0) as u64),
         error: row.get(9)?,
         running_elsewhere: None,
+        cost_usd: row.get(11)?,
     })
     .map(|mut summary| {
         summary.running_elsewhere = super::owners::running_elsewhere(summary.status, row.get(10).ok().flatten());
@@ -148,7 +151,8 @@ impl Store {
             .execute(
                 "UPDATE jobs SET status = ?11, finished_at = ?2, retries = ?3, usage = ?4,
                    input_tokens = ?5, output_tokens = ?6, total_tokens = ?7,
-                   revised_prompt = ?8, response_meta = ?9, error = ?10
+                   revised_prompt = ?8, response_meta = ?9, error = ?10,
+                   cost_usd = ?12, cost_basis = ?13
                  WHERE id = ?1",
                 params![
                     id,
@@ -162,7 +166,9 @@ impl Store {
                     meta_json,
                     error,
                     // Received but not one image kept: not done (a later save makes it done).
-                    if outcome.images.is_empty() { JobStatus::Failed.as_str() } else { JobStatus::Done.as_str() }
+                    if outcome.images.is_empty() { JobStatus::Failed.as_str() } else { JobStatus::Done.as_str() },
+                    outcome.cost.as_ref().map(|c| c.usd),
+                    outcome.cost.as_ref().map(|c| c.basis.clone()),
                 ],
             )
             .map_err(err)?;
@@ -229,7 +235,8 @@ impl Store {
             .conn
             .query_row(
                 "SELECT id, created_at, started_at, finished_at, kind, status, request, provider, base_url,
-                        error, http_status, retries, usage, revised_prompt, response_meta, parent_id
+                        error, http_status, retries, usage, revised_prompt, response_meta, parent_id,
+                        cost_usd, cost_basis
                  FROM jobs WHERE id = ?1",
                 params![id],
                 |row| {
@@ -250,6 +257,10 @@ impl Store {
                         revised_prompt: row.get(13)?,
                         response_meta: json_from_sql(row.get(14)?)?,
                         parent_id: row.get(15)?,
+                        cost: match (row.get::<_, Option<f64>>(16)?, row.get::<_, Option<String>>(17)?) {
+                            (Some(usd), Some(basis)) => Some(crate::cost::JobCost { usd, basis }),
+                            _ => None,
+                        },
                         inputs: Vec::new(),
                         images: Vec::new(),
                         raw_images: Vec::new(),

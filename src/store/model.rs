@@ -177,6 +177,8 @@ pub struct JobRecord {
     pub images: Vec<ImageRecord>,
     /// The API's own images beside results imgtui changed (the original kept outside the mask).
     pub raw_images: Vec<ImageRecord>,
+    /// What it cost, and the prices that said so.
+    pub cost: Option<crate::cost::JobCost>,
 }
 
 /// A history list row: enough to show and select, cheap to read by the thousand.
@@ -196,4 +198,7 @@ pub struct JobSummary {
     /// deleted from here).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running_elsewhere: Option<u32>,
+    /// What it cost, when a price was known.
+    #[serde(default)]
+    pub cost_usd: Option<f64>,
 }

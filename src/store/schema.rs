@@ -79,6 +79,10 @@ const MIGRATIONS: &[&str] = &[
         sha256  TEXT NOT NULL,
         PRIMARY KEY (job_id, idx)
     );",
+    // 4: what a job cost, and the price list it was priced from (a later price change does not
+    // rewrite it). NULL: no price known (TTAPI without configured prices, an unknown model).
+    "ALTER TABLE jobs ADD COLUMN cost_usd REAL;
+     ALTER TABLE jobs ADD COLUMN cost_basis TEXT;",
 ];
 
 /// The schema version this build writes.

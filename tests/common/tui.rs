@@ -30,6 +30,7 @@ pub fn summary(id: i64, status: JobStatus) -> JobSummary {
         total_tokens: Some(100),
         error: None,
         running_elsewhere: None,
+        cost_usd: None,
     }
 }
 
@@ -55,5 +56,6 @@ pub fn record(id: i64, request: GenerateRequest, images: Vec<ImageRecord>) -> Jo
         inputs: vec![],
         images,
         raw_images: vec![],
+        cost: None,
     }
 }

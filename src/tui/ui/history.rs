@@ -73,10 +73,12 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, width: usize) -> Lin
     let detail = match live {
         Some(job) => live_detail(state, job),
         None => match row.status {
-            JobStatus::Done => {
-                let tokens = row.total_tokens.map(|t| format!(" {t} tok")).unwrap_or_default();
-                format!("{} img{tokens}", row.image_count)
-            }
+            // What it cost says more than tokens; tokens when no price is known.
+            JobStatus::Done => match (row.cost_usd, row.total_tokens) {
+                (Some(usd), _) => format!("{} img {}", row.image_count, crate::cost::dollars(usd)),
+                (None, Some(tokens)) => format!("{} img {tokens} tok", row.image_count),
+                (None, None) => format!("{} img", row.image_count),
+            },
             JobStatus::Failed => row.error.as_deref().map(|e| fit(e, 24)).unwrap_or_else(|| "failed".into()),
             other => match row.running_elsewhere {
                 Some(pid) => format!("{}, pid {pid}", other.as_str()),

@@ -190,6 +190,13 @@ pub(super) fn detail_lines(job: &JobRecord, theme: &Theme) -> Vec<Line<'static>>
         let text = format!("{} in · {} out · {} total", usage.input_tokens, usage.output_tokens, usage.total_tokens);
         lines.push(Line::from(vec![label("tokens"), styled(text, theme.base())]));
     }
+    match &job.cost {
+        Some(cost) => lines.push(Line::from(vec![label("cost"), styled(cost.describe(), theme.base())])),
+        None if job.status == crate::store::JobStatus::Done => {
+            lines.push(Line::from(vec![label("cost"), styled("price unknown ([prices] in the config)", theme.muted())]))
+        }
+        None => {}
+    }
     if job.retries > 0 {
         lines.push(Line::from(vec![label("retries"), styled(job.retries.to_string(), theme.warning())]));
     }

@@ -1,0 +1,82 @@
+//! A finished job's cost, as stored with it: the dollars and the price list they came from,
+//! so a later price change does not rewrite the history.
+
+use serde::{Deserialize, Serialize};
+
+use super::compute::{Billed, cost};
+use super::prices::{ModelPrice, PriceSource};
+use crate::api::{ImagesResult, ModelTable};
+use crate::store::ImageRequest;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobCost {
+    pub usd: f64,
+    /// The price list's version ("OpenAI list prices 2026-11"), or "configured".
+    pub basis: String,
+}
+
+impl JobCost {
+    /// "OpenAI list price" or "your configured price".
+    pub fn label(&self) -> &'static str {
+        if self.basis == "configured" { "your configured price" } else { "OpenAI list price" }
+    }
+
+    /// "$0.0423 at OpenAI list price".
+    pub fn describe(&self) -> String {
+        format!("{} at {}", dollars(self.usd), self.label())
+    }
+}
+
+/// Dollars with the precision a cost needs: "$0.0059", "$0.17", "$12.40".
+pub fn dollars(usd: f64) -> String {
+    match usd {
+        u if u >= 10.0 => format!("${u:.2}"),
+        u if u >= 0.1 => format!("${u:.3}").trim_end_matches('0').to_string(),
+        u => format!("${u:.4}"),
+    }
+}
+
+/// The cost of `result`, the answer to `request`, at `price`: by its usage, or per image at
+/// the size and quality it was made at.
+pub fn of_answer(
+    request: &ImageRequest,
+    result: &ImagesResult,
+    price: &ModelPrice,
+    source: &PriceSource,
+    models: &ModelTable,
+) -> Option<JobCost> {
+    let response = &result.response;
+    let (asked_size, asked_quality) = match request {
+        ImageRequest::Generate(r) => (r.options.size.as_deref(), r.options.quality.as_deref()),
+        ImageRequest::Edit(r) => (r.options.size.as_deref(), r.options.quality.as_deref()),
+    };
+    let spec = models.resolve(request.model()).spec;
+    let size = response
+        .size
+        .as_deref()
+        .or(asked_size)
+        .and_then(crate::api::models::parse_size)
+        .unwrap_or_else(|| spec.resolve_size(None));
+    let quality = response.quality.as_deref().or(asked_quality).unwrap_or(spec.default_quality.as_str());
+    let billed = Billed {
+        usage: response.usage.as_ref(),
+        images: response.data.len().max(result.images.len()) as u32,
+        size,
+        quality: Some(quality),
+    };
+    cost(&billed, price).map(|usd| JobCost { usd, basis: source.version() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dollars_keep_the_digits_that_matter() {
+        assert_eq!(dollars(0.00588), "$0.0059");
+        assert_eq!(dollars(0.17), "$0.17");
+        assert_eq!(dollars(0.125), "$0.125");
+        assert_eq!(dollars(12.4), "$12.40");
+        assert_eq!(dollars(0.0), "$0.0000");
+    }
+}
