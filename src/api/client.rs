@@ -143,6 +143,10 @@ impl Client {
         self
     }
 
+    pub fn prices(&self) -> &crate::cost::PriceTable {
+        &self.prices
+    }
+
     /// The price of `model` at this client's provider, and where it comes from.
     pub fn price_of(&self, model: &str) -> Option<(&crate::cost::ModelPrice, crate::cost::PriceSource)> {
         self.prices.lookup(self.cfg.provider, model, &self.models)

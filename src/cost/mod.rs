@@ -2,9 +2,11 @@
 //! reported and an estimate before sending (`compute`).
 
 pub mod compute;
+pub mod estimate;
 pub mod job;
 pub mod prices;
 
 pub use compute::{Billed, cost, formula_tokens, per_image};
+pub use estimate::{Asked, Estimate, estimate};
 pub use job::{JobCost, dollars};
 pub use prices::{ModelPrice, PriceSource, PriceTable};

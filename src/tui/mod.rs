@@ -51,6 +51,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let endpoint = endpoint_label(cfg);
     let (default_model, default_notice) = engine.default_model();
     let mut state = State::new(engine.catalog.clone(), keymap, default_model, endpoint);
+    state.prices = engine.client.prices().clone();
     state.catalog.listing.source = crate::catalog::ListingSource::Asking { provider: cfg.provider };
     state.configured_model = engine.config.default_model.clone();
     if cfg.provider == Provider::Demo {

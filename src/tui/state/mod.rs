@@ -1,6 +1,7 @@
 //! Everything the screen shows, in one value. Only `update` changes it; rendering reads it.
 
 pub mod browser;
+mod estimate;
 mod field;
 pub mod form;
 pub mod gallery;
@@ -151,6 +152,8 @@ pub struct State {
     pub quit: bool,
     /// The full-screen viewer, while it is open (over the panes, the browser, the gallery).
     pub viewer: Option<Viewer>,
+    /// What the provider charges (the config's prices over the built-in list), for estimates.
+    pub prices: crate::cost::PriceTable,
     /// The mask painter, over everything but the help.
     pub painter: Option<PainterView>,
     /// Pixels per terminal cell, for fitting pictures where the state needs to know (the
@@ -250,6 +253,7 @@ impl State {
             truecolor: false,
             previews: Previews::default(),
             unsaved: 0,
+            prices: crate::cost::PriceTable::builtin(),
         };
         state.revalidate();
         state

@@ -35,7 +35,9 @@ pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Settings && state.overlay.is_none();
-    let block = pane(Line::from(" Settings "), focused, theme);
+    let price = format!(" {} ", state.price_note().describe());
+    let block = pane(Line::from(" Settings "), focused, theme)
+        .title_bottom(Line::from(styled(price, theme.muted())).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let spec = state.spec();

@@ -1,0 +1,103 @@
+//! What a request will cost, before it is sent: from the per-image price where one is
+//! published, else from OpenAI's output-token formula; saying which, and what it leaves out.
+
+use super::compute::{formula_tokens, per_image};
+use super::prices::{ModelPrice, PriceSource};
+
+/// What is about to be asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Asked<'a> {
+    pub n: u32,
+    pub size: (u32, u32),
+    pub quality: &'a str,
+    pub prompt_chars: usize,
+    /// Input images of an edit, and whether `input_fidelity` is high.
+    pub inputs: usize,
+    pub high_fidelity: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Basis {
+    /// The published per-image price.
+    PerImage,
+    /// OpenAI's calculator formula for the output tokens, plus the prompt.
+    Formula,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Estimate {
+    pub usd: f64,
+    pub basis: Basis,
+    pub source: PriceSource,
+    pub n: u32,
+}
+
+impl Estimate {
+    /// "≈ $0.17 for 4 images (OpenAI list price)".
+    pub fn describe(&self) -> String {
+        let images = if self.n == 1 { "1 image".to_string() } else { format!("{} images", self.n) };
+        let how = match self.basis {
+            Basis::PerImage => "",
+            Basis::Formula => ", output by OpenAI's formula",
+        };
+        format!("≈ {} for {images} ({}{how})", super::dollars(self.usd), self.source.label())
+    }
+}
+
+/// Image input tokens `input_fidelity: high` adds per input image (gpt-image-1's figures).
+fn high_fidelity_tokens(size: (u32, u32)) -> u64 {
+    if size.0 == size.1 { 4_096 } else { 6_144 }
+}
+
+pub fn estimate(asked: &Asked<'_>, price: &ModelPrice, source: PriceSource) -> Option<Estimate> {
+    let n = asked.n.max(1);
+    if let Some(each) = per_image(price, asked.size, Some(asked.quality)) {
+        return Some(Estimate { usd: each * f64::from(n), basis: Basis::PerImage, source, n });
+    }
+    let base = *price.output_token_base.get(asked.quality)?;
+    let rate = |r: Option<f64>, tokens: u64| r.unwrap_or(0.0) * tokens as f64 / 1_000_000.0;
+    let output = formula_tokens(base, asked.size) * u64::from(n);
+    let prompt = (asked.prompt_chars as u64).div_ceil(4);
+    let fidelity = if asked.high_fidelity { asked.inputs as u64 * high_fidelity_tokens(asked.size) } else { 0 };
+    let usd = rate(price.image_out, output) + rate(price.text_in, prompt) + rate(price.image_in, fidelity);
+    Some(Estimate { usd, basis: Basis::Formula, source, n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ModelTable, Provider};
+    use crate::cost::PriceTable;
+
+    fn price(model: &str) -> (ModelPrice, PriceSource) {
+        let table = PriceTable::builtin();
+        let (price, source) = table.lookup(Provider::Openai, model, &ModelTable::builtin()).unwrap();
+        (price.clone(), source)
+    }
+
+    fn asked(n: u32, size: (u32, u32), quality: &str) -> Asked<'_> {
+        Asked { n, size, quality, prompt_chars: 0, inputs: 0, high_fidelity: false }
+    }
+
+    #[test]
+    fn per_image_prices_come_first_then_the_formula() {
+        let (p, s) = price("gpt-image-1");
+        let e = estimate(&asked(4, (1024, 1024), "high"), &p, s).unwrap();
+        assert!((e.usd - 0.668).abs() < 1e-9 && e.basis == Basis::PerImage);
+        assert_eq!(e.describe(), "≈ $0.668 for 4 images (OpenAI list price)");
+        let (p, s) = price("gpt-image-2.5-flare");
+        let e = estimate(&asked(1, (1024, 1024), "low"), &p, s.clone()).unwrap();
+        assert!((e.usd - 0.00588).abs() < 1e-12 && e.basis == Basis::Formula);
+        assert!(estimate(&asked(1, (1024, 1024), "auto"), &p, s).is_none(), "auto has no base: no estimate");
+    }
+
+    #[test]
+    fn the_prompt_and_high_fidelity_inputs_count() {
+        let (p, s) = price("gpt-image-2");
+        let plain = estimate(&asked(1, (1024, 1024), "medium"), &p, s.clone()).unwrap().usd;
+        let with = Asked { prompt_chars: 400, inputs: 2, high_fidelity: true, ..asked(1, (1024, 1024), "medium") };
+        let more = estimate(&with, &p, s).unwrap().usd;
+        let expected = 100.0 * 5.0 / 1e6 + 2.0 * 4096.0 * 8.0 / 1e6;
+        assert!((more - plain - expected).abs() < 1e-12);
+    }
+}
