@@ -27,13 +27,17 @@ impl JobCost {
     }
 }
 
-/// Dollars with the precision a cost needs: "$0.0059", "$0.17", "$12.40".
+/// Dollars with the precision a cost needs: "$0.0059", "$0.044", "$0.17", "$12.40".
 pub fn dollars(usd: f64) -> String {
-    match usd {
-        u if u >= 10.0 => format!("${u:.2}"),
-        u if u >= 0.1 => format!("${u:.3}").trim_end_matches('0').to_string(),
-        u => format!("${u:.4}"),
+    if usd >= 10.0 {
+        return format!("${usd:.2}");
     }
+    let digits = if usd >= 0.1 { 3 } else { 4 };
+    let text = format!("{usd:.digits$}");
+    // Trailing zeros go, but cents stay: "$0.17", "$0.044", "$0.00".
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let fraction = fraction.trim_end_matches('0');
+    format!("${whole}.{fraction:0<2}")
 }
 
 /// The cost of `result`, the answer to `request`, at `price`: by its usage, or per image at
@@ -77,6 +81,8 @@ mod tests {
         assert_eq!(dollars(0.17), "$0.17");
         assert_eq!(dollars(0.125), "$0.125");
         assert_eq!(dollars(12.4), "$12.40");
-        assert_eq!(dollars(0.0), "$0.0000");
+        assert_eq!(dollars(0.0), "$0.00");
+        assert_eq!(dollars(0.044), "$0.044");
+        assert_eq!(dollars(0.1), "$0.10");
     }
 }

@@ -1,0 +1,79 @@
+//! What jobs cost: the demo's usage gives a known cost, stored with the job and shown by
+//! `history show`; the form's estimate follows n and quality; the config's prices win.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use imgtui::tui::event::Msg;
+use imgtui::tui::state::State;
+use imgtui::tui::update::update;
+
+#[tokio::test]
+async fn a_demo_job_costs_its_usage_at_openai_list_price_and_the_history_keeps_it() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let out = common::imgtui_at(data.path(), "sk-test", server.base_url())
+        .args(["generate", "abcd", "-m", "gpt-image-2.5-flare", "-q", "low", "-s", "1024x1024"])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    // By hand: the formula's 196 output tokens × $30/M + 1 prompt token × $5/M.
+    let expected = 196.0 * 30.0 / 1e6 + 5.0 / 1e6;
+    assert!(stdout.contains("· $0.0059 at OpenAI list price"), "{stdout}");
+    let job = common::job_json(data.path(), 1).await;
+    assert!((job["cost"]["usd"].as_f64().unwrap() - expected).abs() < 1e-12, "{job}");
+    assert_eq!(job["cost"]["basis"], "OpenAI list prices 2026-11");
+}
+
+#[tokio::test]
+async fn a_price_in_the_config_prices_new_jobs_and_leaves_old_ones_alone() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let run = |data: std::path::PathBuf| {
+        let base = server.base_url().to_string();
+        async move {
+            let out = common::imgtui_at(&data, "sk-test", &base)
+                .args(["generate", "abcd", "-m", "gpt-image-2", "-q", "low", "-s", "1024x1024"])
+                .output()
+                .await
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+    };
+    run(data.path().to_path_buf()).await;
+    let config = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[prices.openai.\"gpt-image-2\"]\nimage_out = 60.0\ntext_in = 0.0\n")
+        .unwrap();
+    run(data.path().to_path_buf()).await;
+    let (first, second) = (common::job_json(data.path(), 1).await, common::job_json(data.path(), 2).await);
+    let tokens = imgtui::cost::formula_tokens(16, (1024, 1024)) as f64;
+    assert!((first["cost"]["usd"].as_f64().unwrap() - (tokens * 30.0 + 5.0) / 1e6).abs() < 1e-12, "{first}");
+    assert!((second["cost"]["usd"].as_f64().unwrap() - tokens * 60.0 / 1e6).abs() < 1e-12, "{second}");
+    assert_eq!(second["cost"]["basis"], "configured");
+}
+
+fn with_model(model: &str) -> State {
+    let mut s = common::tui::state();
+    s.form.switch_model(model.into(), &s.catalog);
+    update(&mut s, Msg::Resize(120, 40));
+    s
+}
+
+#[test]
+fn the_forms_estimate_follows_n_and_quality() {
+    let mut s = with_model("gpt-image-1");
+    assert!(s.price_note().describe().contains("no estimate"), "quality auto: no per-image price");
+    s.form.options.quality = Some("high".into());
+    assert_eq!(s.price_note().describe(), "≈ $0.167 for 1 image (OpenAI list price)");
+    s.form.options.n = Some(4);
+    assert_eq!(s.price_note().describe(), "≈ $0.668 for 4 images (OpenAI list price)");
+    s.form.options.quality = Some("low".into());
+    assert_eq!(s.price_note().describe(), "≈ $0.044 for 4 images (OpenAI list price)");
+    let mut s = with_model("gpt-image-2.5-flare");
+    s.form.options.quality = Some("low".into());
+    assert!(s.price_note().describe().contains("OpenAI's formula"), "{}", s.price_note().describe());
+}
