@@ -206,6 +206,9 @@ pub struct ImageArgs {
     /// Send the model even if the provider has shut it down (gateways differ).
     #[arg(long)]
     pub force_model: bool,
+    /// Check the request and print it with its estimated cost; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// WxH such as 1024x1024, or auto.
     #[arg(long, short = 's')]
     pub size: Option<String>,

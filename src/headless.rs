@@ -29,7 +29,29 @@ pub async fn generate(global: &GlobalArgs, args: GenerateArgs) -> ExitCode {
     options.moderation = args.moderation;
     options.style = args.style;
     let request = ImageRequest::Generate(GenerateRequest { prompt, model, options });
-    run_job(&engine, &args.image.output, request, None, args.image.force_model).await
+    run_or_dry_run(&engine, &args.image, request).await
+}
+
+/// Runs the request, or with `--dry-run` only shows it and what it would cost.
+async fn run_or_dry_run(engine: &Engine, args: &ImageArgs, request: ImageRequest) -> ExitCode {
+    if !args.dry_run {
+        return run_job(engine, &args.output, request, None, args.force_model).await;
+    }
+    if let Some(code) = check_request(engine, &args.output, &request, args.force_model).await {
+        return code;
+    }
+    let client = &engine.client;
+    let note = crate::cost::for_request(&request, client.prices(), client.config().provider, client.models());
+    if args.output.json {
+        let body =
+            json!({ "dry_run": true, "request": request, "estimate_usd": note.usd(), "estimate": note.describe() });
+        crate::outln!("{body}");
+    } else {
+        let shown = serde_json::to_string_pretty(&request).unwrap_or_default();
+        crate::outln!("{}", escape_controls(&shown).replace("\\n", "\n"));
+        crate::outln!("{} · nothing was sent (--dry-run)", note.describe());
+    }
+    ExitCode::SUCCESS
 }
 
 pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
@@ -43,7 +65,7 @@ pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
     let mask = args.mask.as_deref().map(jobs::canonical);
     let keep_unmasked = args.keep_unmasked;
     let request = ImageRequest::Edit(EditRequest { prompt, model, images, mask, keep_unmasked, options });
-    run_job(&engine, &args.image.output, request, None, args.image.force_model).await
+    run_or_dry_run(&engine, &args.image, request).await
 }
 
 /// What both commands need first: the engine, the prompt, the model and the shared options.
@@ -119,6 +141,37 @@ fn options_from(args: &ImageArgs) -> ImageOptions {
     }
 }
 
+/// Refuses a request the model table or the provider would refuse, before it reaches the
+/// history or the network; says its warnings. `Some(code)` when refused.
+async fn check_request(
+    engine: &Engine,
+    output: &OutputArgs,
+    request: &ImageRequest,
+    force_model: bool,
+) -> Option<ExitCode> {
+    let client = &engine.client;
+    if let Some(why) = engine.catalog.refusal(request.model()).filter(|_| !force_model) {
+        let error = FieldError::new("model", format!("{why} (--force-model sends it anyway)"));
+        return Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])));
+    }
+    let checked = match request {
+        ImageRequest::Generate(r) => r.validate(client.models()),
+        ImageRequest::Edit(r) => {
+            let (r, models, provider) = (r.clone(), client.models().clone(), client.config().provider);
+            tokio::task::spawn_blocking(move || r.validate(&models, provider)).await.unwrap_or_else(|e| {
+                Err(vec![FieldError::new("image", format!("the input files could not be checked: {e}"))])
+            })
+        }
+    };
+    match checked {
+        Ok(warnings) => {
+            warn_before_sending(engine, request, &warnings);
+            None
+        }
+        Err(errors) => Some(report_failure(output.json, None, &ApiError::Invalid(errors))),
+    }
+}
+
 /// Validates, records, sends and saves one job, then reports it. A model the provider has
 /// shut down is refused unless `force_model`.
 pub(crate) async fn run_job(
@@ -128,26 +181,10 @@ pub(crate) async fn run_job(
     parent_id: Option<JobId>,
     force_model: bool,
 ) -> ExitCode {
-    // Invalid requests are refused before they reach the history or the network.
-    let client = &engine.client;
-    if let Some(why) = engine.catalog.refusal(request.model()).filter(|_| !force_model) {
-        let error = FieldError::new("model", format!("{why} (--force-model sends it anyway)"));
-        return report_failure(output.json, None, &ApiError::Invalid(vec![error]));
+    if let Some(code) = check_request(engine, output, &request, force_model).await {
+        return code;
     }
-    let checked = match &request {
-        ImageRequest::Generate(r) => r.validate(client.models()),
-        ImageRequest::Edit(r) => {
-            let (r, models, provider) = (r.clone(), client.models().clone(), client.config().provider);
-            tokio::task::spawn_blocking(move || r.validate(&models, provider)).await.unwrap_or_else(|e| {
-                Err(vec![FieldError::new("image", format!("the input files could not be checked: {e}"))])
-            })
-        }
-    };
-    let warnings = match checked {
-        Ok(warnings) => warnings,
-        Err(errors) => return report_failure(output.json, None, &ApiError::Invalid(errors)),
-    };
-    warn_before_sending(engine, &request, &warnings);
+    let client = &engine.client;
     let id = match jobs::submit(&engine.store, client, &request, parent_id).await {
         Ok(id) => id,
         Err(e) => {

@@ -44,6 +44,60 @@ impl Estimate {
     }
 }
 
+/// What can be said about a request's price before it is sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PriceNote {
+    Estimate(Estimate),
+    /// A price is known, but not for these settings (`auto` quality on a token-billed model).
+    NoEstimate,
+    /// No price for this provider and model (TTAPI until the config says).
+    Unknown,
+}
+
+impl PriceNote {
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Estimate(e) => e.describe(),
+            Self::NoEstimate => "no estimate for these settings yet".into(),
+            Self::Unknown => "price unknown: set [prices] in the config".into(),
+        }
+    }
+
+    pub fn usd(&self) -> Option<f64> {
+        match self {
+            Self::Estimate(e) => Some(e.usd),
+            _ => None,
+        }
+    }
+}
+
+/// The estimate for `request` at `provider`, with `prices` and the model rules in `models`.
+pub fn for_request(
+    request: &crate::store::ImageRequest,
+    prices: &super::PriceTable,
+    provider: crate::api::Provider,
+    models: &crate::api::ModelTable,
+) -> PriceNote {
+    use crate::store::ImageRequest;
+    let Some((price, source)) = prices.lookup(provider, request.model(), models) else { return PriceNote::Unknown };
+    let spec = models.resolve(request.model()).spec;
+    let (options, inputs) = match request {
+        ImageRequest::Generate(r) => (&r.options, 0),
+        ImageRequest::Edit(r) => (&r.options, r.images.len()),
+    };
+    let size =
+        options.size.as_deref().and_then(crate::api::models::parse_size).unwrap_or_else(|| spec.resolve_size(None));
+    let asked = Asked {
+        n: options.n.unwrap_or(1),
+        size,
+        quality: options.quality.as_deref().unwrap_or(spec.default_quality.as_str()),
+        prompt_chars: crate::text::char_count(request.prompt()),
+        inputs,
+        high_fidelity: inputs > 0 && options.input_fidelity.as_deref() == Some("high"),
+    };
+    estimate(&asked, price, source).map_or(PriceNote::NoEstimate, PriceNote::Estimate)
+}
+
 /// Image input tokens `input_fidelity: high` adds per input image (gpt-image-1's figures).
 fn high_fidelity_tokens(size: (u32, u32)) -> u64 {
     if size.0 == size.1 { 4_096 } else { 6_144 }

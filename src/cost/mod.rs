@@ -7,6 +7,6 @@ pub mod job;
 pub mod prices;
 
 pub use compute::{Billed, cost, formula_tokens, per_image};
-pub use estimate::{Asked, Estimate, estimate};
+pub use estimate::{Asked, Estimate, PriceNote, estimate, for_request};
 pub use job::{JobCost, dollars};
 pub use prices::{ModelPrice, PriceSource, PriceTable};
