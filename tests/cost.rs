@@ -83,14 +83,14 @@ async fn dry_run_prints_the_request_and_its_estimate_and_sends_nothing() {
     let server = common::demo().await;
     let data = tempfile::tempdir().unwrap();
     let out = common::imgtui_at(data.path(), "sk-test", server.base_url())
-        .args(["generate", "a fox", "-m", "gpt-image-1", "-q", "high", "-n", "4", "--dry-run", "--json"])
+        .args(["generate", "a fox", "-m", "gpt-image-1.5", "-q", "high", "-n", "4", "--dry-run", "--json"])
         .output()
         .await
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(body["request"]["n"], 4);
-    assert!((body["estimate_usd"].as_f64().unwrap() - 0.668).abs() < 1e-9, "{body}");
+    assert!((body["estimate_usd"].as_f64().unwrap() - 0.532).abs() < 1e-9, "{body}");
     let sent = server.requests().iter().filter(|r| r.path.contains("images")).count();
     assert_eq!(sent, 0, "nothing was sent");
     assert!(common::job_json(data.path(), 1).await.is_null(), "nothing in the history");
