@@ -93,5 +93,6 @@ async fn dry_run_prints_the_request_and_its_estimate_and_sends_nothing() {
     assert!((body["estimate_usd"].as_f64().unwrap() - 0.532).abs() < 1e-9, "{body}");
     let sent = server.requests().iter().filter(|r| r.path.contains("images")).count();
     assert_eq!(sent, 0, "nothing was sent");
-    assert!(common::job_json(data.path(), 1).await.is_null(), "nothing in the history");
+    let job = common::job_json(data.path(), 1).await;
+    assert!(job["id"].is_null(), "nothing in the history: {job}");
 }
