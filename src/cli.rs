@@ -150,6 +150,9 @@ pub enum HistoryAction {
         /// Send it even if the provider has shut its model down (gateways differ).
         #[arg(long)]
         force_model: bool,
+        /// Send it even if its estimate would pass budget_daily_usd or budget_monthly_usd.
+        #[arg(long)]
+        over_budget: bool,
     },
     /// Tokens used per day.
     Tokens {
@@ -209,6 +212,9 @@ pub struct ImageArgs {
     /// Check the request and print it with its estimated cost; send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send it even if its estimate would pass budget_daily_usd or budget_monthly_usd.
+    #[arg(long)]
+    pub over_budget: bool,
     /// WxH such as 1024x1024, or auto.
     #[arg(long, short = 's')]
     pub size: Option<String>,

@@ -98,6 +98,7 @@ impl Engine {
         };
         let provider = client_config.provider;
         let prices = config.price_table(&paths.config_file).map_err(|e| StartError::invalid(e.to_string()))?;
+        config.budgets(&paths.config_file).map_err(|e| StartError::invalid(e.to_string()))?;
         let client =
             Client::new(client_config, models).map_err(|e| StartError::environment(e.to_string()))?.with_prices(prices);
         let store = open_history(&paths, &config, &mut notices)?;

@@ -35,7 +35,8 @@ pub async fn generate(global: &GlobalArgs, args: GenerateArgs) -> ExitCode {
 /// Runs the request, or with `--dry-run` only shows it and what it would cost.
 async fn run_or_dry_run(engine: &Engine, args: &ImageArgs, request: ImageRequest) -> ExitCode {
     if !args.dry_run {
-        return run_job(engine, &args.output, request, None, args.force_model).await;
+        let allow = Allow { shut_down_model: args.force_model, over_budget: args.over_budget };
+        return run_job(engine, &args.output, request, None, allow).await;
     }
     if let Some(code) = check_request(engine, &args.output, &request, args.force_model).await {
         return code;
@@ -141,6 +142,22 @@ fn options_from(args: &ImageArgs) -> ImageOptions {
     }
 }
 
+/// Refuses (exit 2) a request whose estimate would pass a budget; `None` when within them, or
+/// when no budget or estimate applies.
+async fn check_budget(engine: &Engine, output: &OutputArgs, request: &ImageRequest) -> Option<ExitCode> {
+    let budgets = engine.config.budgets(&engine.paths.config_file).ok()?;
+    if budgets == crate::cost::Budgets::default() {
+        return None;
+    }
+    let client = &engine.client;
+    let estimate =
+        crate::cost::for_request(request, client.prices(), client.config().provider, client.models()).usd()?;
+    let spent = engine.store.run(|s| s.spent()).await.ok()?;
+    let overrun = budgets.overrun(spent, estimate)?;
+    let error = FieldError::new("budget", format!("{} (--over-budget sends it anyway)", overrun.describe()));
+    Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])))
+}
+
 /// Refuses a request the model table or the provider would refuse, before it reaches the
 /// history or the network; says its warnings. `Some(code)` when refused.
 async fn check_request(
@@ -174,14 +191,28 @@ async fn check_request(
 
 /// Validates, records, sends and saves one job, then reports it. A model the provider has
 /// shut down is refused unless `force_model`.
+/// What a command may send that would otherwise be refused.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Allow {
+    /// A model the provider has shut down (`--force-model`).
+    pub shut_down_model: bool,
+    /// A request whose estimate passes a budget (`--over-budget`).
+    pub over_budget: bool,
+}
+
 pub(crate) async fn run_job(
     engine: &Engine,
     output: &OutputArgs,
     request: ImageRequest,
     parent_id: Option<JobId>,
-    force_model: bool,
+    allow: Allow,
 ) -> ExitCode {
-    if let Some(code) = check_request(engine, output, &request, force_model).await {
+    if let Some(code) = check_request(engine, output, &request, allow.shut_down_model).await {
+        return code;
+    }
+    if !allow.over_budget
+        && let Some(code) = check_budget(engine, output, &request).await
+    {
         return code;
     }
     let client = &engine.client;

@@ -12,8 +12,9 @@ use crate::store::{JobQuery, JobRecord, JobStatus, JobSummary, StoreError};
 use crate::text::escape_controls;
 
 pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
-    if let Some(HistoryAction::Rerun { id, output, force_model }) = args.action {
-        return rerun(global, id, output, force_model).await;
+    if let Some(HistoryAction::Rerun { id, output, force_model, over_budget }) = args.action {
+        let allow = headless::Allow { shut_down_model: force_model, over_budget };
+        return rerun(global, id, output, allow).await;
     }
     let paths = Paths::of(global);
     let config = match Config::load(&paths.config_file, global.config.is_some()) {
@@ -82,7 +83,7 @@ async fn rerun(
     global: &GlobalArgs,
     id: crate::store::JobId,
     output: crate::cli::OutputArgs,
-    force_model: bool,
+    allow: headless::Allow,
 ) -> ExitCode {
     // Only a re-run talks to a server, so only it needs a key (or --demo).
     let mut engine = match headless::start(global).await {
@@ -105,7 +106,7 @@ async fn rerun(
                 }
                 return invalid(&message);
             }
-            headless::run_job(&engine, &output, record.request, None, force_model).await
+            headless::run_job(&engine, &output, record.request, None, allow).await
         }
         Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
         Err(e) => failed(&e),

@@ -96,3 +96,36 @@ async fn dry_run_prints_the_request_and_its_estimate_and_sends_nothing() {
     let job = common::job_json(data.path(), 1).await;
     assert!(job["id"].is_null(), "nothing in the history: {job}");
 }
+
+#[tokio::test]
+async fn a_request_past_the_daily_budget_is_refused_headless_unless_over_budget() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.3\n").unwrap();
+    let run = |extra: &'static [&'static str]| {
+        let (data, base) = (data.path().to_path_buf(), server.base_url().to_string());
+        async move {
+            common::imgtui_at(&data, "sk-test", &base)
+                .args(["generate", "a fox", "-m", "gpt-image-1.5", "-q", "high", "-n", "2"])
+                .args(extra)
+                .output()
+                .await
+                .unwrap()
+        }
+    };
+    // ≈ $0.266: within $0.30.
+    let first = run(&[]).await;
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let second = run(&[]).await;
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("would pass the daily budget of $0.30") && stderr.contains("--over-budget"), "{stderr}");
+    let forced = run(&["--over-budget"]).await;
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    std::fs::write(config.join("config.toml"), "budget_daily_usd = -2\n").unwrap();
+    let bad = run(&[]).await;
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("budget_daily_usd = -2"));
+}

@@ -29,6 +29,9 @@ pub struct Config {
     pub graphics: Option<crate::preview::Graphics>,
     #[serde(default)]
     pub models: toml::Table,
+    /// Dollars a local day (month) may cost: a request that would pass it is asked about.
+    pub budget_daily_usd: Option<f64>,
+    pub budget_monthly_usd: Option<f64>,
     /// `[prices.openai."MODEL"]`, `[prices.ttapi."MODEL"]`: token rates per 1M tokens
     /// (text_in, image_in, image_out, …) or `per_image` prices, over the built-in list.
     #[serde(default)]
@@ -71,6 +74,13 @@ impl Config {
         let config = Self::load(&paths.config_file, named)?;
         let models = config.model_table(&paths.config_file)?;
         Ok((config, models))
+    }
+
+    /// The budgets, checked.
+    pub fn budgets(&self, path: &Path) -> Result<crate::cost::Budgets, ConfigError> {
+        let budgets = crate::cost::Budgets { daily: self.budget_daily_usd, monthly: self.budget_monthly_usd };
+        budgets.check().map_err(|message| ConfigError::Prices { path: path.display().to_string(), message })?;
+        Ok(budgets)
     }
 
     /// The built-in prices with this config's `[prices]` over them.

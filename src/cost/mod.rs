@@ -1,11 +1,13 @@
 //! What images cost: prices as data (`prices`), a finished job's cost from what the API
 //! reported and an estimate before sending (`compute`).
 
+pub mod budget;
 pub mod compute;
 pub mod estimate;
 pub mod job;
 pub mod prices;
 
+pub use budget::{Budgets, Overrun, Spent};
 pub use compute::{Billed, cost, formula_tokens, per_image};
 pub use estimate::{Asked, Estimate, PriceNote, estimate, for_request};
 pub use job::{JobCost, dollars};

@@ -332,6 +332,22 @@ impl Store {
     }
 
     /// Token totals per UTC day, newest day first, for the last `days` days that had jobs.
+    /// What priced jobs cost today and this month, by the local clock.
+    pub fn spent(&self) -> Result<crate::cost::Spent, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT
+                   coalesce(sum(CASE WHEN date(created_at / 1000, 'unixepoch', 'localtime') = date('now', 'localtime')
+                                THEN cost_usd END), 0),
+                   coalesce(sum(CASE WHEN strftime('%Y-%m', created_at / 1000, 'unixepoch', 'localtime')
+                                     = strftime('%Y-%m', 'now', 'localtime') THEN cost_usd END), 0)
+                 FROM jobs WHERE cost_usd IS NOT NULL",
+                [],
+                |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     pub fn tokens_per_day(&self, days: usize) -> Result<Vec<TokensPerDay>, StoreError> {
         let mut stmt = self
             .conn
