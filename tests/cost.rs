@@ -129,3 +129,26 @@ async fn a_request_past_the_daily_budget_is_refused_headless_unless_over_budget(
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("budget_daily_usd = -2"));
 }
+
+#[test]
+fn in_the_app_a_submit_past_a_budget_asks_first_saying_spent_estimate_and_budget() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use imgtui::tui::event::{AppEvent, Command};
+    use imgtui::tui::state::{Confirm, Overlay};
+    let mut s = with_model("gpt-image-1.5");
+    s.budgets = imgtui::cost::Budgets { daily: Some(0.1), monthly: None };
+    s.form.options.quality = Some("high".into());
+    s.replace_prompt(vec!["a fox".into()]);
+    update(&mut s, Msg::App(AppEvent::Spent(imgtui::cost::Spent { today: 0.05, month: 0.05 })));
+    let ctrl_s = || Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(update(&mut s, ctrl_s()).is_empty(), "not sent yet");
+    let Some(Overlay::Confirm(Confirm::OverBudget(why))) = &s.overlay else { panic!("{:?}", s.overlay) };
+    assert_eq!(why, "today $0.05 spent + ≈ $0.133 would pass the daily budget of $0.10");
+    let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)));
+    assert!(matches!(commands.first(), Some(Command::Submit { .. })), "yes: sent {commands:?}");
+    // Within the budget: sent at once.
+    s.budgets.daily = Some(5.0);
+    assert!(matches!(update(&mut s, ctrl_s()).first(), Some(Command::Submit { .. })));
+    // The history's spend is asked for with the history when budgets are kept.
+    assert!(imgtui::tui::update::reload_history(&mut s).contains(&Command::LoadSpent));
+}

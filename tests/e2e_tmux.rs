@@ -233,6 +233,43 @@ fn at_80x24_a_mask_painted_over_the_image_is_saved_used_and_recorded() {
 }
 
 #[test]
+fn the_estimate_follows_n_and_quality_and_a_tiny_budget_asks_before_sending() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.001\n").unwrap();
+    let tmux = Tmux::start(120, 40, &app_command(data.path(), "--demo-latency-ms 0"));
+    tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
+    tmux.wait_for("no estimate for quality auto", 5, |s| s.contains("no estimate for these settings yet"));
+    assert!(tmux.screen().contains("today $0.00 of $0.001"), "the day's spend on the status line");
+    tmux.type_text("a red fox");
+    tmux.keys(&["Tab", "Down", "Down", "Down", "Right"]); // Quality → low
+    let low = tmux.wait_for("an estimate", 5, |s| s.contains("≈ $") && s.contains("for 1 image"));
+    let price = |screen: &str| {
+        let at = screen.find("≈ $").unwrap() + "≈ $".len();
+        screen[at..].split_whitespace().next().unwrap().parse::<f64>().unwrap()
+    };
+    let one = price(&low);
+    tmux.keys(&["Right"]); // Quality → medium
+    let medium = tmux.wait_for("a dearer estimate", 5, |s| s.contains("≈ $") && price(s) > one);
+    tmux.keys(&["Down", "Right"]); // Images (n) → 2
+    let two = tmux.wait_for("2 images", 5, |s| s.contains("for 2 images"));
+    assert!((price(&two) - 2.0 * price(&medium)).abs() < 0.0002, "twice the price:\n{two}");
+    tmux.keys(&["C-s"]);
+    // The dialog wraps its words: each part is looked for on its own.
+    let asked = tmux.wait_for("the budget question", 5, |s| s.contains("budget of $0.001. Send it?"));
+    assert!(asked.contains("today $0.00 spent") && asked.contains("would pass the daily"), "{asked}");
+    tmux.keys(&["n"]);
+    tmux.wait_for("not sent", 5, |s| !s.contains("Send it?"));
+    assert!(!data.path().join("images").exists(), "nothing was sent");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
+}
+
+#[test]
 fn a_resize_storm_down_to_1x1_leaves_the_app_working() {
     if !common::have(common::Tool::Tmux) {
         return;

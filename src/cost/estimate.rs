@@ -33,6 +33,12 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// "≈ $0.17 for 4 images", where there is no room for more.
+    pub fn short(&self) -> String {
+        let images = if self.n == 1 { "1 image".to_string() } else { format!("{} images", self.n) };
+        format!("≈ {} for {images}", super::dollars(self.usd))
+    }
+
     /// "≈ $0.17 for 4 images (OpenAI list price)".
     pub fn describe(&self) -> String {
         let images = if self.n == 1 { "1 image".to_string() } else { format!("{} images", self.n) };
@@ -60,6 +66,15 @@ impl PriceNote {
             Self::Estimate(e) => e.describe(),
             Self::NoEstimate => "no estimate for these settings yet".into(),
             Self::Unknown => "price unknown: set [prices] in the config".into(),
+        }
+    }
+
+    /// As `describe`, shorter when it would not fit in `width` columns.
+    pub fn fitted(&self, width: usize) -> String {
+        let full = self.describe();
+        match self {
+            Self::Estimate(e) if crate::text::char_count(&full) > width => e.short(),
+            _ => full,
         }
     }
 

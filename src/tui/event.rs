@@ -17,6 +17,8 @@ pub enum AppEvent {
         path: PathBuf,
         share: f64,
     },
+    /// What the history says was spent today and this month.
+    Spent(crate::cost::Spent),
     /// Job `id` is no longer in the history (another imgtui deleted it).
     JobGone(JobId),
     /// The painted mask could not be written (the painter stays open).
@@ -179,6 +181,8 @@ pub enum Command {
         id: JobId,
         inputs: Vec<crate::store::InputRecord>,
     },
+    /// What priced jobs cost today and this month.
+    LoadSpent,
     /// Write the painted mask (for `image`) under the data dir's `masks/`.
     SaveMask {
         plan: crate::mask::MaskPlan,

@@ -52,6 +52,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let (default_model, default_notice) = engine.default_model();
     let mut state = State::new(engine.catalog.clone(), keymap, default_model, endpoint);
     state.prices = engine.client.prices().clone();
+    // Checked when the engine started.
+    state.budgets = engine.config.budgets(&engine.paths.config_file).unwrap_or_default();
     state.catalog.listing.source = crate::catalog::ListingSource::Asking { provider: cfg.provider };
     state.configured_model = engine.config.default_model.clone();
     if cfg.provider == Provider::Demo {

@@ -112,7 +112,8 @@ impl Runner {
             | Command::LoadHistory { .. }
             | Command::LoadDetails(_)
             | Command::DeleteJob(_)
-            | Command::LoadFirstImages(_) => {
+            | Command::LoadFirstImages(_)
+            | Command::LoadSpent => {
                 tokio::spawn(async move { this.ask_store(command).await });
             }
             Command::ListDir { .. }
@@ -165,6 +166,10 @@ impl Runner {
             },
             Command::LoadFirstImages(ids) => match self.store.run(move |s| s.first_images(&ids)).await {
                 Ok(found) => AppEvent::FirstImages(found),
+                Err(e) => AppEvent::StoreError(e.to_string()),
+            },
+            Command::LoadSpent => match self.store.run(|s| s.spent()).await {
+                Ok(spent) => AppEvent::Spent(spent),
                 Err(e) => AppEvent::StoreError(e.to_string()),
             },
             _ => return,

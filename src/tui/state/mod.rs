@@ -7,6 +7,7 @@ pub mod form;
 pub mod gallery;
 pub mod history;
 pub mod painter;
+mod pictures;
 mod previews;
 mod scroll;
 mod viewer;
@@ -66,6 +67,8 @@ pub enum Confirm {
     DeleteJob(JobId),
     /// Leave the mask painter, dropping what was painted.
     DropMask,
+    /// Send a request whose estimate would pass a budget (what it would pass, said).
+    OverBudget(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,6 +157,9 @@ pub struct State {
     pub viewer: Option<Viewer>,
     /// What the provider charges (the config's prices over the built-in list), for estimates.
     pub prices: crate::cost::PriceTable,
+    /// The config's budgets, and what the history says was spent (once it has said).
+    pub budgets: crate::cost::Budgets,
+    pub spent: Option<crate::cost::Spent>,
     /// The mask painter, over everything but the help.
     pub painter: Option<PainterView>,
     /// Pixels per terminal cell, for fitting pictures where the state needs to know (the
@@ -254,6 +260,8 @@ impl State {
             previews: Previews::default(),
             unsaved: 0,
             prices: crate::cost::PriceTable::builtin(),
+            budgets: crate::cost::Budgets::default(),
+            spent: None,
         };
         state.revalidate();
         state
@@ -356,33 +364,6 @@ impl State {
 
     pub fn selected_job_id(&self) -> Option<JobId> {
         self.history.selected_row().map(|r| r.id)
-    }
-
-    /// The image the preview pane should show: the browser's highlighted file while it is
-    /// open, else the selected job's current image.
-    pub fn preview_path(&self) -> Option<PathBuf> {
-        if let Some(browser) = &self.browser {
-            return match browser.selected_row() {
-                Some(browser::Row::Entry(e)) if e.looks_like_image() => Some(e.path.clone()),
-                _ => None,
-            };
-        }
-        let job = self.job.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
-        if job.images.is_empty() {
-            return self.live_partial(job.id).map(|(_, path)| path.clone());
-        }
-        let image = job.images.get(self.job.image_index)?;
-        (!self.job.missing_files.contains(&image.path)).then(|| image.path.clone())
-    }
-
-    /// Whether `path` is on screen now: the preview's, one of the selected job's images (a
-    /// grid), or a gallery thumbnail.
-    pub fn shows(&self, path: &std::path::Path) -> bool {
-        let of_job = self.job.details.as_ref().is_some_and(|d| d.images.iter().any(|i| i.path == path));
-        let in_gallery = self.gallery.as_ref().is_some_and(|g| g.sha256_of(path).is_some());
-        let compared = self.viewer.as_ref().is_some_and(|v| v.compare) && self.compare_with().as_deref() == Some(path);
-        let painted_over = self.painter.as_ref().is_some_and(|p| p.image == path);
-        of_job || in_gallery || compared || painted_over || self.preview_path().as_deref() == Some(path)
     }
 
     /// A running job's newest partial image, if its answer streams.

@@ -35,7 +35,7 @@ pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Settings && state.overlay.is_none();
-    let price = format!(" {} ", state.price_note().describe());
+    let price = format!(" {} ", state.price_note().fitted(usize::from(area.width.saturating_sub(6))));
     let block = pane(Line::from(" Settings "), focused, theme)
         .title_bottom(Line::from(styled(price, theme.muted())).right_aligned());
     let inner = block.inner(area);

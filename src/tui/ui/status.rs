@@ -57,6 +57,10 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
         let text = format!("· {} ", jobs_text(state).unwrap_or_default().replace(", ", " · "));
         spans.push(styled(text, theme.status(crate::store::JobStatus::Running)));
     }
+    if let Some(spend) = state.spent.and_then(|spent| state.budgets.status(spent)) {
+        let passed = state.spent.is_some_and(|spent| state.budgets.overrun(spent, 0.0).is_some());
+        spans.push(styled(format!("· {spend} "), if passed { theme.error() } else { theme.muted() }));
+    }
     if state.unsaved > 0 {
         let retry = state.keymap.hint(Context::Global, Action::RetrySave);
         spans.push(styled(format!("· {} unsaved ({retry}) ", state.unsaved), theme.error()));

@@ -40,6 +40,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::Details { record, missing_files } => details(state, record, missing_files),
+        AppEvent::Spent(spent) => {
+            state.spent = Some(spent);
+            Vec::new()
+        }
         AppEvent::JobGone(id) => {
             state.set_notice(format!("job {id} is no longer in the history (deleted elsewhere)"), Severity::Info);
             reload_history(state)

@@ -23,7 +23,7 @@ pub use undo::UndoLog;
 use super::action::Action;
 use super::event::{Command, Msg};
 use super::keymap::{Context, Key};
-use super::state::{Field, Focus, Overlay, Severity, State, Target};
+use super::state::{Confirm, Field, Focus, Overlay, Severity, State, Target};
 
 /// A message longer than this is shown on rows of its own until the next key.
 const LONG_MESSAGE: usize = 60;
@@ -188,7 +188,12 @@ fn edit_search(state: &mut State, event: KeyEvent) -> Vec<Command> {
 
 pub fn reload_history(state: &mut State) -> Vec<Command> {
     let (query, generation) = state.history.first_page();
-    vec![Command::LoadHistory { query, append: false, generation }]
+    let mut commands = vec![Command::LoadHistory { query, append: false, generation }];
+    // What was spent changes with the history: asked again when budgets are kept.
+    if state.budgets != crate::cost::Budgets::default() {
+        commands.push(Command::LoadSpent);
+    }
+    commands
 }
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
@@ -311,6 +316,18 @@ fn submit(state: &mut State) -> Vec<Command> {
         state.refusal_shown = true;
         return Vec::new();
     }
+    let estimate = state.price_note().usd();
+    if let (Some(spent), Some(estimate)) = (state.spent, estimate)
+        && let Some(overrun) = state.budgets.overrun(spent, estimate)
+    {
+        state.overlay = Some(Overlay::Confirm(Confirm::OverBudget(overrun.describe())));
+        return Vec::new();
+    }
+    send(state)
+}
+
+/// Sends the form's request as a new job.
+pub(super) fn send(state: &mut State) -> Vec<Command> {
     state.set_notice("submitted", Severity::Info);
     // The demo line has been read by now: its row goes back to the panes.
     state.demo_line = None;

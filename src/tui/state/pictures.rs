@@ -1,0 +1,35 @@
+//! Which pictures the state shows: the preview's image, and whether a prepared picture is
+//! still wanted on screen.
+
+use std::path::PathBuf;
+
+use super::browser;
+
+impl super::State {
+    /// The image the preview pane should show: the browser's highlighted file while it is
+    /// open, else the selected job's current image.
+    pub fn preview_path(&self) -> Option<PathBuf> {
+        if let Some(browser) = &self.browser {
+            return match browser.selected_row() {
+                Some(browser::Row::Entry(e)) if e.looks_like_image() => Some(e.path.clone()),
+                _ => None,
+            };
+        }
+        let job = self.job.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
+        if job.images.is_empty() {
+            return self.live_partial(job.id).map(|(_, path)| path.clone());
+        }
+        let image = job.images.get(self.job.image_index)?;
+        (!self.job.missing_files.contains(&image.path)).then(|| image.path.clone())
+    }
+
+    /// Whether `path` is on screen now: the preview's, one of the selected job's images (a
+    /// grid), or a gallery thumbnail.
+    pub fn shows(&self, path: &std::path::Path) -> bool {
+        let of_job = self.job.details.as_ref().is_some_and(|d| d.images.iter().any(|i| i.path == path));
+        let in_gallery = self.gallery.as_ref().is_some_and(|g| g.sha256_of(path).is_some());
+        let compared = self.viewer.as_ref().is_some_and(|v| v.compare) && self.compare_with().as_deref() == Some(path);
+        let painted_over = self.painter.as_ref().is_some_and(|p| p.image == path);
+        of_job || in_gallery || compared || painted_over || self.preview_path().as_deref() == Some(path)
+    }
+}
