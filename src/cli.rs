@@ -162,6 +162,16 @@ pub enum HistoryAction {
         #[arg(long)]
         json: bool,
     },
+    /// What jobs cost, by day, model or provider (jobs without a price counted apart).
+    Cost {
+        /// The last N days, today included (local time).
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, value_enum, default_value_t = crate::store::spend::SpendBy::Day)]
+        by: crate::store::spend::SpendBy,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

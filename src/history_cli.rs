@@ -75,7 +75,38 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
             }
             Err(e) => failed(&e),
         },
+        Some(HistoryAction::Cost { days, by, json }) => {
+            match store.run(move |s| s.spend(by, days, crate::store::now_ms())).await {
+                Ok(rows) => print_cost(&rows, by, json),
+                Err(e) => failed(&e),
+            }
+        }
     }
+}
+
+/// The cost report: a row per group and the total, unpriced jobs counted apart.
+fn print_cost(rows: &[crate::store::spend::SpendRow], by: crate::store::spend::SpendBy, json: bool) -> ExitCode {
+    let total = crate::store::spend::total(rows);
+    if json {
+        crate::outln!("{}", serde_json::json!({ "by": by, "rows": rows, "total": total }));
+        return ExitCode::SUCCESS;
+    }
+    let heading = by.heading();
+    crate::outln!("{heading:<24}  {:>5}  {:>8}  {:>10}  {:>10}", "JOBS", "NO PRICE", "COST", "TOKENS");
+    for r in rows.iter().chain(std::iter::once(&total)) {
+        crate::outln!(
+            "{:<24}  {:>5}  {:>8}  {:>10}  {:>10}",
+            escape_controls(&crate::text::fit_line(&r.key, 24)),
+            r.jobs,
+            r.unpriced(),
+            crate::cost::dollars(r.cost_usd),
+            r.tokens
+        );
+    }
+    if total.unpriced() > 0 {
+        crate::outln!("{} job(s) had no price: set [prices] in the config for their provider", total.unpriced());
+    }
+    ExitCode::SUCCESS
 }
 
 /// `history rerun ID`: the job's request again, refused when its inputs changed.

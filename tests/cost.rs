@@ -152,3 +152,49 @@ fn in_the_app_a_submit_past_a_budget_asks_first_saying_spent_estimate_and_budget
     // The history's spend is asked for with the history when budgets are kept.
     assert!(imgtui::tui::update::reload_history(&mut s).contains(&Command::LoadSpent));
 }
+
+#[tokio::test]
+async fn history_cost_adds_up_the_jobs_costs_and_counts_the_unpriced_apart() {
+    use imgtui::api::GenerateRequest;
+    use imgtui::store::{DoneOutcome, ImageRequest, Store};
+    let data = tempfile::tempdir().unwrap();
+    let now = imgtui::store::now_ms();
+    let mut store = Store::open(data.path()).unwrap();
+    let costs = [Some(0.0423), Some(0.17), None, Some(0.005)];
+    for (i, cost) in costs.iter().enumerate() {
+        let model = if i % 2 == 0 { "gpt-image-2" } else { "gpt-image-1.5" };
+        let request = ImageRequest::Generate(GenerateRequest::new(model, format!("job {i}")));
+        let id = store.insert_job(&request, "openai", "u", None, &[], now - i as i64 * 1000).unwrap();
+        let cost = cost.map(|usd| imgtui::cost::JobCost { usd, basis: "OpenAI list prices 2026-11".into() });
+        let image = imgtui::store::ImageRecord {
+            index: 0,
+            path: data.path().join(format!("{i}.png")),
+            format: Some(imgtui::api::ImageFormat::Png),
+            width: Some(1),
+            height: Some(1),
+            bytes: 1,
+            sha256: String::new(),
+        };
+        store.finish_done(id, &DoneOutcome { cost, images: vec![image], ..DoneOutcome::default() }, now).unwrap();
+    }
+    drop(store);
+    let report = |by: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["history", "cost", "--json", "--by", by])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let by_day = report("day");
+    let sum: f64 = costs.iter().flatten().sum();
+    assert!((by_day["total"]["cost_usd"].as_f64().unwrap() - sum).abs() < 1e-12, "{by_day}");
+    assert_eq!((by_day["total"]["jobs"].as_u64(), by_day["total"]["priced"].as_u64()), (Some(4), Some(3)));
+    let by_model = report("model");
+    let rows = by_model["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["key"], "gpt-image-1.5", "the dearest first: {by_model}");
+    assert!((rows[0]["cost_usd"].as_f64().unwrap() - 0.175).abs() < 1e-12, "jobs 1 and 3");
+}

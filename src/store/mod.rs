@@ -11,6 +11,7 @@ mod pending;
 pub mod png_text;
 mod schema;
 mod shared;
+pub mod spend;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};

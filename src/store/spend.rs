@@ -1,0 +1,90 @@
+//! What the history's jobs cost, grouped by local day, model or provider: the numbers behind
+//! `imgtui history cost` and the app's Spend view. Jobs without a price are counted apart.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use super::{Store, StoreError};
+
+/// How costs are grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpendBy {
+    Day,
+    Model,
+    Provider,
+}
+
+impl SpendBy {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Day => "date(created_at / 1000, 'unixepoch', 'localtime')",
+            Self::Model => "model",
+            Self::Provider => "provider",
+        }
+    }
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Day => "DAY",
+            Self::Model => "MODEL",
+            Self::Provider => "PROVIDER",
+        }
+    }
+}
+
+/// One group's spend: done jobs, how many of them had a price, their cost and tokens.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SpendRow {
+    pub key: String,
+    pub jobs: u64,
+    pub priced: u64,
+    pub cost_usd: f64,
+    pub tokens: u64,
+}
+
+impl SpendRow {
+    pub fn unpriced(&self) -> u64 {
+        self.jobs - self.priced
+    }
+}
+
+impl Store {
+    /// Done jobs of the last `days` days (local time, today included), grouped `by`; newest
+    /// day first, else the dearest first.
+    pub fn spend(&self, by: SpendBy, days: u32, now_ms: i64) -> Result<Vec<SpendRow>, StoreError> {
+        let since = now_ms - i64::from(days.max(1)) * 86_400_000;
+        let order = if by == SpendBy::Day { "key DESC" } else { "cost DESC, key" };
+        let sql = format!(
+            "SELECT {} AS key, count(*), count(cost_usd), coalesce(sum(cost_usd), 0) AS cost,
+                    coalesce(sum(total_tokens), 0)
+             FROM jobs WHERE status = 'done' AND created_at >= ?1
+             GROUP BY key ORDER BY {order}",
+            by.column()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![since], |row| {
+                Ok(SpendRow {
+                    key: row.get(0)?,
+                    jobs: row.get::<_, i64>(1)?.max(0) as u64,
+                    priced: row.get::<_, i64>(2)?.max(0) as u64,
+                    cost_usd: row.get(3)?,
+                    tokens: row.get::<_, i64>(4)?.max(0) as u64,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+        rows.map_err(|e| self.err(e))
+    }
+}
+
+/// The rows added up.
+pub fn total(rows: &[SpendRow]) -> SpendRow {
+    rows.iter().fold(SpendRow { key: "total".into(), ..SpendRow::default() }, |mut sum, row| {
+        sum.jobs += row.jobs;
+        sum.priced += row.priced;
+        sum.cost_usd += row.cost_usd;
+        sum.tokens += row.tokens;
+        sum
+    })
+}
