@@ -42,7 +42,8 @@ async fn run_or_dry_run(engine: &Engine, args: &ImageArgs, request: ImageRequest
         return code;
     }
     let client = &engine.client;
-    let note = crate::cost::for_request(&request, client.prices(), client.config().provider, client.models());
+    let history = output_history(engine).await;
+    let note = crate::cost::for_request(&request, client.prices(), client.config().provider, client.models(), &history);
     if args.output.json {
         let body =
             json!({ "dry_run": true, "request": request, "estimate_usd": note.usd(), "estimate": note.describe() });
@@ -142,6 +143,15 @@ fn options_from(args: &ImageArgs) -> ImageOptions {
     }
 }
 
+/// What earlier jobs really reported, for estimates where no price table or formula applies.
+async fn output_history(engine: &Engine) -> crate::cost::OutputHistory {
+    let samples = engine.store.run(|s| s.output_samples(ESTIMATE_SAMPLES)).await.unwrap_or_default();
+    crate::cost::OutputHistory::from_samples(samples)
+}
+
+/// Jobs looked at for estimates from history.
+pub const ESTIMATE_SAMPLES: u32 = 2000;
+
 /// Refuses (exit 2) a request whose estimate would pass a budget; `None` when within them, or
 /// when no budget or estimate applies.
 async fn check_budget(engine: &Engine, output: &OutputArgs, request: &ImageRequest) -> Option<ExitCode> {
@@ -150,8 +160,10 @@ async fn check_budget(engine: &Engine, output: &OutputArgs, request: &ImageReque
         return None;
     }
     let client = &engine.client;
+    let history = output_history(engine).await;
     let estimate =
-        crate::cost::for_request(request, client.prices(), client.config().provider, client.models()).usd()?;
+        crate::cost::for_request(request, client.prices(), client.config().provider, client.models(), &history)
+            .usd()?;
     let spent = engine.store.run(|s| s.spent()).await.ok()?;
     let overrun = budgets.overrun(spent, estimate)?;
     let error = FieldError::new("budget", format!("{} (--over-budget sends it anyway)", overrun.describe()));

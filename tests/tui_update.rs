@@ -236,7 +236,7 @@ fn job_events_drive_the_live_list() {
     );
     assert!(s.live.is_empty());
     assert_eq!(s.notice.as_ref().unwrap().0, "job 3 failed: HTTP 400: bad");
-    assert!(matches!(commands.as_slice(), [Command::LoadHistory { .. }]));
+    assert!(matches!(commands.as_slice(), [Command::LoadHistory { .. }, Command::LoadOutputHistory]), "{commands:?}");
 }
 
 #[test]

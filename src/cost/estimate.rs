@@ -22,6 +22,8 @@ pub enum Basis {
     PerImage,
     /// OpenAI's calculator formula for the output tokens, plus the prompt.
     Formula,
+    /// The median output tokens of this many earlier jobs that asked the same.
+    History(usize),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -43,8 +45,10 @@ impl Estimate {
     pub fn describe(&self) -> String {
         let images = if self.n == 1 { "1 image".to_string() } else { format!("{} images", self.n) };
         let how = match self.basis {
-            Basis::PerImage => "",
-            Basis::Formula => ", output by OpenAI's formula",
+            Basis::PerImage => String::new(),
+            Basis::Formula => ", output by OpenAI's formula".into(),
+            Basis::History(1) => ", from 1 earlier job".into(),
+            Basis::History(jobs) => format!(", from {jobs} earlier jobs"),
         };
         format!("≈ {} for {images} ({}{how})", super::dollars(self.usd), self.source.label())
     }
@@ -92,6 +96,7 @@ pub fn for_request(
     prices: &super::PriceTable,
     provider: crate::api::Provider,
     models: &crate::api::ModelTable,
+    history: &super::OutputHistory,
 ) -> PriceNote {
     use crate::store::ImageRequest;
     let Some((price, source)) = prices.lookup(provider, request.model(), models) else { return PriceNote::Unknown };
@@ -110,7 +115,8 @@ pub fn for_request(
         inputs,
         high_fidelity: inputs > 0 && options.input_fidelity.as_deref() == Some("high"),
     };
-    estimate(&asked, price, source).map_or(PriceNote::NoEstimate, PriceNote::Estimate)
+    let earlier = history.median(request.model(), options.size.as_deref(), options.quality.as_deref());
+    estimate(&asked, price, source, earlier).map_or(PriceNote::NoEstimate, PriceNote::Estimate)
 }
 
 /// Image input tokens `input_fidelity: high` adds per input image (gpt-image-1's figures).
@@ -118,18 +124,31 @@ fn high_fidelity_tokens(size: (u32, u32)) -> u64 {
     if size.0 == size.1 { 4_096 } else { 6_144 }
 }
 
-pub fn estimate(asked: &Asked<'_>, price: &ModelPrice, source: PriceSource) -> Option<Estimate> {
+/// The estimate: the per-image price, else the formula, else `earlier` (the median output
+/// tokens per image of earlier jobs that asked the same, and how many).
+pub fn estimate(
+    asked: &Asked<'_>,
+    price: &ModelPrice,
+    source: PriceSource,
+    earlier: Option<(u64, usize)>,
+) -> Option<Estimate> {
     let n = asked.n.max(1);
     if let Some(each) = per_image(price, asked.size, Some(asked.quality)) {
         return Some(Estimate { usd: each * f64::from(n), basis: Basis::PerImage, source, n });
     }
-    let base = *price.output_token_base.get(asked.quality)?;
     let rate = |r: Option<f64>, tokens: u64| r.unwrap_or(0.0) * tokens as f64 / 1_000_000.0;
-    let output = formula_tokens(base, asked.size) * u64::from(n);
+    let (per_image_tokens, basis) = match price.output_token_base.get(asked.quality) {
+        Some(base) => (formula_tokens(*base, asked.size), Basis::Formula),
+        None => {
+            let (median, jobs) = earlier.filter(|_| price.image_out.is_some())?;
+            (median, Basis::History(jobs))
+        }
+    };
+    let output = per_image_tokens * u64::from(n);
     let prompt = (asked.prompt_chars as u64).div_ceil(4);
     let fidelity = if asked.high_fidelity { asked.inputs as u64 * high_fidelity_tokens(asked.size) } else { 0 };
     let usd = rate(price.image_out, output) + rate(price.text_in, prompt) + rate(price.image_in, fidelity);
-    Some(Estimate { usd, basis: Basis::Formula, source, n })
+    Some(Estimate { usd, basis, source, n })
 }
 
 #[cfg(test)]
@@ -151,21 +170,24 @@ mod tests {
     #[test]
     fn per_image_prices_come_first_then_the_formula() {
         let (p, s) = price("gpt-image-1");
-        let e = estimate(&asked(4, (1024, 1024), "high"), &p, s).unwrap();
+        let e = estimate(&asked(4, (1024, 1024), "high"), &p, s, None).unwrap();
         assert!((e.usd - 0.668).abs() < 1e-9 && e.basis == Basis::PerImage);
         assert_eq!(e.describe(), "≈ $0.668 for 4 images (OpenAI list price)");
         let (p, s) = price("gpt-image-2.5-flare");
-        let e = estimate(&asked(1, (1024, 1024), "low"), &p, s.clone()).unwrap();
+        let e = estimate(&asked(1, (1024, 1024), "low"), &p, s.clone(), None).unwrap();
         assert!((e.usd - 0.00588).abs() < 1e-12 && e.basis == Basis::Formula);
-        assert!(estimate(&asked(1, (1024, 1024), "auto"), &p, s).is_none(), "auto has no base: no estimate");
+        assert!(estimate(&asked(1, (1024, 1024), "auto"), &p, s.clone(), None).is_none(), "auto: no base");
+        let e = estimate(&asked(2, (1024, 1024), "auto"), &p, s, Some((1000, 7))).unwrap();
+        assert!((e.usd - 2.0 * 1000.0 * 30.0 / 1e6).abs() < 1e-12);
+        assert_eq!(e.describe(), "≈ $0.06 for 2 images (OpenAI list price, from 7 earlier jobs)");
     }
 
     #[test]
     fn the_prompt_and_high_fidelity_inputs_count() {
         let (p, s) = price("gpt-image-2");
-        let plain = estimate(&asked(1, (1024, 1024), "medium"), &p, s.clone()).unwrap().usd;
+        let plain = estimate(&asked(1, (1024, 1024), "medium"), &p, s.clone(), None).unwrap().usd;
         let with = Asked { prompt_chars: 400, inputs: 2, high_fidelity: true, ..asked(1, (1024, 1024), "medium") };
-        let more = estimate(&with, &p, s).unwrap().usd;
+        let more = estimate(&with, &p, s, None).unwrap().usd;
         let expected = 100.0 * 5.0 / 1e6 + 2.0 * 4096.0 * 8.0 / 1e6;
         assert!((more - plain - expected).abs() < 1e-12);
     }

@@ -4,11 +4,13 @@
 pub mod budget;
 pub mod compute;
 pub mod estimate;
+pub mod history;
 pub mod job;
 pub mod prices;
 
 pub use budget::{Budgets, Overrun, Spent};
 pub use compute::{Billed, cost, formula_tokens, per_image};
 pub use estimate::{Asked, Estimate, PriceNote, estimate, for_request};
+pub use history::{OutputHistory, OutputSample};
 pub use job::{JobCost, dollars};
 pub use prices::{ModelPrice, PriceSource, PriceTable};

@@ -78,6 +78,34 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Output tokens per image of the newest `limit` done jobs that reported them, with the
+    /// size and quality they asked (for estimates from history).
+    pub fn output_samples(&self, limit: u32) -> Result<Vec<crate::cost::OutputSample>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT model, json_extract(request, '$.size'), json_extract(request, '$.quality'),
+                        output_tokens, coalesce(json_extract(request, '$.n'), 1)
+                 FROM jobs WHERE status = 'done' AND output_tokens IS NOT NULL
+                 ORDER BY created_at DESC LIMIT ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![limit], |row| {
+                let (tokens, n) = (row.get::<_, i64>(3)?.max(0) as u64, row.get::<_, i64>(4)?.max(1) as u64);
+                Ok(crate::cost::OutputSample {
+                    model: row.get(0)?,
+                    size: row.get(1)?,
+                    quality: row.get(2)?,
+                    tokens_per_image: tokens / n,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+        rows.map_err(|e| self.err(e))
+    }
+}
+
 /// The rows added up.
 pub fn total(rows: &[SpendRow]) -> SpendRow {
     rows.iter().fold(SpendRow { key: "total".into(), ..SpendRow::default() }, |mut sum, row| {

@@ -41,6 +41,7 @@ pub async fn run(
     for command in update::reload_history(&mut state) {
         runner.execute(command);
     }
+    runner.execute(Command::LoadOutputHistory);
     if let Ok(size) = terminal.size() {
         update::update(&mut state, Msg::Resize(size.width, size.height));
     }

@@ -19,6 +19,7 @@ pub enum AppEvent {
     },
     /// What the history says was spent today and this month.
     Spent(crate::cost::Spent),
+    OutputHistory(crate::cost::OutputHistory),
     /// Job `id` is no longer in the history (another imgtui deleted it).
     JobGone(JobId),
     /// The painted mask could not be written (the painter stays open).
@@ -183,6 +184,8 @@ pub enum Command {
     },
     /// What priced jobs cost today and this month.
     LoadSpent,
+    /// The output tokens earlier jobs reported, for estimates.
+    LoadOutputHistory,
     /// Write the painted mask (for `image`) under the data dir's `masks/`.
     SaveMask {
         plan: crate::mask::MaskPlan,

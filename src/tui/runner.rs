@@ -113,7 +113,8 @@ impl Runner {
             | Command::LoadDetails(_)
             | Command::DeleteJob(_)
             | Command::LoadFirstImages(_)
-            | Command::LoadSpent => {
+            | Command::LoadSpent
+            | Command::LoadOutputHistory => {
                 tokio::spawn(async move { this.ask_store(command).await });
             }
             Command::ListDir { .. }
@@ -172,6 +173,12 @@ impl Runner {
                 Ok(spent) => AppEvent::Spent(spent),
                 Err(e) => AppEvent::StoreError(e.to_string()),
             },
+            Command::LoadOutputHistory => {
+                match self.store.run(|s| s.output_samples(crate::headless::ESTIMATE_SAMPLES)).await {
+                    Ok(samples) => AppEvent::OutputHistory(crate::cost::OutputHistory::from_samples(samples)),
+                    Err(e) => AppEvent::StoreError(e.to_string()),
+                }
+            }
             _ => return,
         };
         self.send(answer);

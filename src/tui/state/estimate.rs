@@ -5,6 +5,7 @@ use crate::cost::PriceNote;
 impl super::State {
     /// The estimate for the form as it is now.
     pub fn price_note(&self) -> PriceNote {
-        crate::cost::for_request(&self.request(), &self.prices, self.catalog.provider, &self.catalog.table)
+        let (prices, provider, models) = (&self.prices, self.catalog.provider, &self.catalog.table);
+        crate::cost::for_request(&self.request(), prices, provider, models, &self.output_history)
     }
 }

@@ -160,6 +160,8 @@ pub struct State {
     /// The config's budgets, and what the history says was spent (once it has said).
     pub budgets: crate::cost::Budgets,
     pub spent: Option<crate::cost::Spent>,
+    /// What earlier jobs reported, for estimates without a price table or formula.
+    pub output_history: crate::cost::OutputHistory,
     /// The mask painter, over everything but the help.
     pub painter: Option<PainterView>,
     /// Pixels per terminal cell, for fitting pictures where the state needs to know (the
@@ -262,6 +264,7 @@ impl State {
             prices: crate::cost::PriceTable::builtin(),
             budgets: crate::cost::Budgets::default(),
             spent: None,
+            output_history: crate::cost::OutputHistory::default(),
         };
         state.revalidate();
         state

@@ -44,6 +44,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.spent = Some(spent);
             Vec::new()
         }
+        AppEvent::OutputHistory(history) => {
+            state.output_history = history;
+            Vec::new()
+        }
         AppEvent::JobGone(id) => {
             state.set_notice(format!("job {id} is no longer in the history (deleted elsewhere)"), Severity::Info);
             reload_history(state)
@@ -127,6 +131,8 @@ fn job_finished(state: &mut State, id: crate::store::JobId, status: JobStatus, m
     if state.selected_job_id() == Some(id) {
         commands.push(Command::LoadDetails(id));
     }
+    // Its tokens are a basis for the next estimates.
+    commands.push(Command::LoadOutputHistory);
     // A gallery tile asked for while the job ran has no image: asked again now.
     if let Some(gallery) = state.gallery.as_mut() {
         gallery.first_images.remove(&id);

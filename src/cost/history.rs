@@ -1,0 +1,68 @@
+//! The output tokens earlier jobs really reported, per model, size and quality as asked: the
+//! basis of an estimate where no per-image price or formula applies (`auto` quality, say).
+
+use std::collections::HashMap;
+
+/// One done job: what it asked (size and quality as given, `None` for the default) and its
+/// output tokens per image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputSample {
+    pub model: String,
+    pub size: Option<String>,
+    pub quality: Option<String>,
+    pub tokens_per_image: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OutputHistory {
+    tokens: HashMap<(String, String, String), Vec<u64>>,
+}
+
+fn key(model: &str, size: Option<&str>, quality: Option<&str>) -> (String, String, String) {
+    (model.to_string(), size.unwrap_or("default").to_string(), quality.unwrap_or("default").to_string())
+}
+
+impl OutputHistory {
+    pub fn from_samples(samples: impl IntoIterator<Item = OutputSample>) -> Self {
+        let mut tokens: HashMap<_, Vec<u64>> = HashMap::new();
+        for s in samples {
+            tokens.entry(key(&s.model, s.size.as_deref(), s.quality.as_deref())).or_default().push(s.tokens_per_image);
+        }
+        tokens.values_mut().for_each(|t| t.sort_unstable());
+        Self { tokens }
+    }
+
+    /// The median output tokens per image of earlier jobs that asked the same, and how many
+    /// jobs that is.
+    pub fn median(&self, model: &str, size: Option<&str>, quality: Option<&str>) -> Option<(u64, usize)> {
+        let tokens = self.tokens.get(&key(model, size, quality)).filter(|t| !t.is_empty())?;
+        let middle = tokens.len() / 2;
+        let median =
+            if tokens.len() % 2 == 1 { tokens[middle] } else { (tokens[middle - 1] + tokens[middle]).div_ceil(2) };
+        Some((median, tokens.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_of_jobs_that_asked_the_same() {
+        let sample = |quality: Option<&str>, tokens| OutputSample {
+            model: "gpt-image-2".into(),
+            size: None,
+            quality: quality.map(str::to_string),
+            tokens_per_image: tokens,
+        };
+        let history = OutputHistory::from_samples([
+            sample(None, 1000),
+            sample(None, 4000),
+            sample(None, 1200),
+            sample(Some("high"), 9000),
+        ]);
+        assert_eq!(history.median("gpt-image-2", None, None), Some((1200, 3)));
+        assert_eq!(history.median("gpt-image-2", None, Some("high")), Some((9000, 1)));
+        assert_eq!(history.median("gpt-image-2", Some("1024x1024"), None), None);
+    }
+}
