@@ -97,6 +97,16 @@ pub fn redact(text: &str, secret: &str) -> String {
     out
 }
 
+/// A share as a whole percentage, never rounded to a wrong "0%" or "100%": "<1%" for a few
+/// pixels, ">99%" for all but a few.
+pub fn percent(share: f64) -> String {
+    match share * 100.0 {
+        p if p > 0.0 && p < 1.0 => "<1%".into(),
+        p if p > 99.0 && p < 100.0 => ">99%".into(),
+        p => format!("{:.0}%", p.clamp(0.0, 100.0)),
+    }
+}
+
 #[cfg(test)]
 mod redact_tests {
     use super::redact;

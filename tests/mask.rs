@@ -81,6 +81,26 @@ fn bad_shapes_and_files_are_refused_naming_the_flag_and_the_rule() {
     assert!(String::from_utf8_lossy(&ran.stderr).contains("IMAGE"), "names the argument");
     let ran = imgtui(&["mask", &image, "--rect", "0,0,1,1", "--out", "/nonexistent-dir/m.png"]);
     assert!(String::from_utf8_lossy(&ran.stderr).contains("--out"), "names the argument");
+    assert_eq!(ran.status.code(), Some(1), "the machine failed, not the input");
+    // All of it protected: the API would refuse the mask.
+    let ran = imgtui(&["mask", &image, "--rect", "0,0,64,32", "--invert", "--out", out]);
+    assert_eq!(ran.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&ran.stderr).contains("nothing to edit"));
+    // The input is never overwritten by its own mask.
+    let ran = imgtui(&["mask", &image, "--rect", "0,0,4,4", "--out", &image]);
+    assert!(String::from_utf8_lossy(&ran.stderr).contains("is IMAGE itself"));
+    assert!(image::open(&image).is_ok(), "the image is still there");
+    // A header that claims 60000x60000 pixels is refused before anything is allocated.
+    let bomb = dir.path().join("bomb.png");
+    let mut header = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    header.extend_from_slice(&60000u32.to_be_bytes());
+    header.extend_from_slice(&60000u32.to_be_bytes());
+    header.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    std::fs::write(&bomb, header).unwrap();
+    let ran = imgtui(&["mask", bomb.to_str().unwrap(), "--rect", "0,0,10,10", "--out", out]);
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert_eq!(ran.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("too large"), "{stderr}");
 }
 
 mod painter {

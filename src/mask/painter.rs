@@ -3,6 +3,7 @@
 //! image pixels the terminal shows in it: the picture is stretched over exactly `Grid` cells, and
 //! a pixel is under the cell its centre falls in (pixel `x` under column `(2x + 1) * cols / 2w`).
 
+use super::canvas::Canvas;
 use super::shapes::{MaskPlan, Op, PixelRect, Shape};
 use crate::preview::CellSize;
 
@@ -66,6 +67,8 @@ pub struct Painter {
     undone: Vec<Vec<Op>>,
     /// The brush stroke under way: one step for undo when the pen lifts.
     stroke: Vec<Op>,
+    /// The mask as pixels: `done` and `stroke` applied.
+    canvas: Canvas,
 }
 
 impl Painter {
@@ -81,7 +84,18 @@ impl Painter {
             done: Vec::new(),
             undone: Vec::new(),
             stroke: Vec::new(),
+            canvas: Canvas::new(grid.image.0, grid.image.1),
         }
+    }
+
+    /// The mask as pixels, for drawing it over the picture.
+    pub fn canvas(&self) -> &Canvas {
+        &self.canvas
+    }
+
+    /// The rectangle or ellipse being drawn, not yet fixed.
+    pub fn pending(&self) -> Option<Op> {
+        self.pending_shape()
     }
 
     /// A new grid (the terminal was resized): the cursor stays on the same part of the image.
@@ -118,6 +132,23 @@ impl Painter {
         }
     }
 
+    /// A mouse drag to `cell`: every cell on the way from the cursor is painted, so a fast
+    /// drag (the terminal reports only some of the cells it crossed) leaves no gaps.
+    pub fn drag_to(&mut self, cell: (u16, u16)) {
+        let last = (self.grid.cols.saturating_sub(1), self.grid.rows.saturating_sub(1));
+        let target = (cell.0.min(last.0), cell.1.min(last.1));
+        self.tool = Tool::Brush;
+        while self.cursor != target {
+            let step = |at: u16, to: u16| match at.cmp(&to) {
+                std::cmp::Ordering::Less => at + 1,
+                std::cmp::Ordering::Greater => at - 1,
+                std::cmp::Ordering::Equal => at,
+            };
+            self.cursor = (step(self.cursor.0, target.0), step(self.cursor.1, target.1));
+            self.dab();
+        }
+    }
+
     /// Space: the brush goes down (painting here) or up (the stroke becomes one step).
     pub fn toggle_pen(&mut self) {
         self.tool = Tool::Brush;
@@ -134,8 +165,10 @@ impl Painter {
     pub fn end_stroke(&mut self) {
         self.pen_down = false;
         if !self.stroke.is_empty() {
+            // Its dabs are on the canvas already.
             let stroke = std::mem::take(&mut self.stroke);
-            self.push(stroke);
+            self.done.push(stroke);
+            self.undone.clear();
         }
     }
 
@@ -186,12 +219,14 @@ impl Painter {
         self.end_stroke();
         if let Some(step) = self.done.pop() {
             self.undone.push(step);
+            self.canvas.rebuild(self.done.iter().flatten());
         }
     }
 
     pub fn redo(&mut self) {
         self.end_stroke();
         if let Some(step) = self.undone.pop() {
+            step.iter().for_each(|op| self.canvas.apply(op));
             self.done.push(step);
         }
     }
@@ -244,6 +279,7 @@ impl Painter {
         let (a, b) = self.brush_cells();
         let op = self.op(Shape::Rect(self.grid.pixels_of(a, b)));
         if self.stroke.last() != Some(&op) {
+            self.canvas.apply(&op);
             self.stroke.push(op);
         }
     }
@@ -252,7 +288,9 @@ impl Painter {
         if self.erase { Op::Erase(shape) } else { Op::Paint(shape) }
     }
 
+    /// A new step, applied to the canvas; what was undone cannot be redone after it.
     fn push(&mut self, step: Vec<Op>) {
+        step.iter().for_each(|op| self.canvas.apply(op));
         self.done.push(step);
         self.undone.clear();
     }

@@ -47,6 +47,12 @@ impl Shape {
         }
     }
 
+    /// Whether the pixel at (x, y) is in the shape.
+    pub fn contains(&self, x: u32, y: u32) -> bool {
+        let r = self.bounds();
+        (r.x0..r.x1).contains(&x) && (r.y0..r.y1).contains(&y) && self.covers(x, y)
+    }
+
     /// Whether the pixel at (x, y), inside `bounds()`, is in the shape.
     fn covers(&self, x: u32, y: u32) -> bool {
         match self {
@@ -89,24 +95,9 @@ impl MaskPlan {
 
     /// Which pixels are painted, row by row (true: to edit).
     pub fn painted(&self) -> Vec<bool> {
-        let (w, h) = (self.width as usize, self.height as usize);
-        let mut painted = vec![false; w * h];
+        let mut painted = vec![false; self.width as usize * self.height as usize];
         for op in &self.ops {
-            match op {
-                Op::Paint(shape) | Op::Erase(shape) => {
-                    let to = matches!(op, Op::Paint(_));
-                    let r = shape.bounds().clipped(self.width, self.height);
-                    for y in r.y0..r.y1 {
-                        for x in r.x0..r.x1 {
-                            if shape.covers(x, y) {
-                                painted[y as usize * w + x as usize] = to;
-                            }
-                        }
-                    }
-                }
-                Op::Invert => painted.iter_mut().for_each(|p| *p = !*p),
-                Op::Clear => painted.iter_mut().for_each(|p| *p = false),
-            }
+            apply(op, &mut painted, self.width, self.height);
         }
         painted
     }
@@ -137,6 +128,27 @@ impl MaskPlan {
             .write_image(self.to_image().as_raw(), self.width, self.height, image::ExtendedColorType::Rgba8)
             .map_err(|e| format!("cannot encode the mask: {e}"))?;
         Ok(out)
+    }
+}
+
+/// Applies one change to `painted` (row by row, `width` x `height`): the one rasteriser, for
+/// saving and for the painter's canvas alike.
+pub fn apply(op: &Op, painted: &mut [bool], width: u32, height: u32) {
+    let w = width as usize;
+    match op {
+        Op::Paint(shape) | Op::Erase(shape) => {
+            let to = matches!(op, Op::Paint(_));
+            let r = shape.bounds().clipped(width, height);
+            for y in r.y0..r.y1 {
+                for x in r.x0..r.x1 {
+                    if shape.covers(x, y) {
+                        painted[y as usize * w + x as usize] = to;
+                    }
+                }
+            }
+        }
+        Op::Invert => painted.iter_mut().for_each(|p| *p = !*p),
+        Op::Clear => painted.iter_mut().for_each(|p| *p = false),
     }
 }
 

@@ -1,60 +1,103 @@
 //! The mask painter's marks, drawn into the picture's pixels before it is encoded: the painted
 //! area tinted (the image shows through) and the cursor outlined. Being pixels, they look the
 //! same in every protocol, half-blocks included, and nothing is drawn over a kitty or sixel
-//! image with text.
+//! image with text. A fitted pixel shows the image pixel under its centre: the tint, the
+//! cursor and the saved mask all follow that one rule.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use image::{Rgba, RgbaImage};
 
-use crate::mask::{MaskPlan, PixelRect};
+use crate::mask::{Op, PixelRect};
 
-/// What the painter shows over the image: the mask as painted so far and the cursor, both in
-/// the image's pixels.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// What the painter shows over the image, in the image's pixels. Two overlays are the same
+/// when their canvas version, shape under way and cursor are (the pixels are not compared).
+#[derive(Clone, Debug)]
 pub struct MaskOverlay {
-    pub plan: MaskPlan,
+    /// The canvas's version (unique in the process) and its pixels, row by row.
+    pub version: u64,
+    pub painted: Arc<Vec<bool>>,
+    pub size: (u32, u32),
+    /// The rectangle or ellipse being drawn.
+    pub pending: Option<Op>,
     pub cursor: PixelRect,
     /// Erasing: the cursor is drawn in another colour.
     pub erasing: bool,
 }
 
+impl PartialEq for MaskOverlay {
+    fn eq(&self, other: &Self) -> bool {
+        (self.version, self.size, self.pending, self.cursor, self.erasing)
+            == (other.version, other.size, other.pending, other.cursor, other.erasing)
+    }
+}
+
+impl Eq for MaskOverlay {}
+
+impl Hash for MaskOverlay {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.version, self.size, self.pending, self.cursor, self.erasing).hash(state);
+    }
+}
+
 const TINT: [f32; 3] = [255.0, 0.0, 170.0];
 const TINT_SHARE: f32 = 0.5;
 const CURSOR: Rgba<u8> = Rgba([255, 230, 0, 255]);
+const CURSOR_ON_LIGHT: Rgba<u8> = Rgba([40, 0, 140, 255]);
 const ERASER: Rgba<u8> = Rgba([0, 230, 255, 255]);
 
 impl MaskOverlay {
+    /// Whether image pixel (x, y) shows as painted: the shape under way, else the canvas.
+    fn painted_at(&self, x: u32, y: u32) -> bool {
+        match &self.pending {
+            Some(Op::Paint(shape)) if shape.contains(x, y) => true,
+            Some(Op::Erase(shape)) if shape.contains(x, y) => false,
+            _ => self.painted.get(y as usize * self.size.0 as usize + x as usize).copied().unwrap_or(false),
+        }
+    }
+
     /// Draws the overlay on `fitted`, the whole image scaled to its size.
     pub fn draw_on(&self, fitted: &mut RgbaImage) {
-        let (iw, ih) = (self.plan.width.max(1), self.plan.height.max(1));
+        let (iw, ih) = (self.size.0.max(1), self.size.1.max(1));
         let (fw, fh) = fitted.dimensions();
         if fw == 0 || fh == 0 {
             return;
         }
-        let painted = self.plan.painted();
         // The image pixel under each fitted pixel's centre, per column and per row.
-        let source_x: Vec<u32> =
-            (0..fw).map(|x| ((2 * u64::from(x) + 1) * u64::from(iw) / (2 * u64::from(fw))) as u32).collect();
-        let source_y: Vec<u32> =
-            (0..fh).map(|y| ((2 * u64::from(y) + 1) * u64::from(ih) / (2 * u64::from(fh))) as u32).collect();
-        let scaled = |at: u32, pixels: u32, fitted: u32| (u64::from(at) * u64::from(fitted) / u64::from(pixels)) as u32;
-        let outline = (
-            scaled(self.cursor.x0, iw, fw),
-            scaled(self.cursor.y0, ih, fh),
-            scaled(self.cursor.x1, iw, fw).max(scaled(self.cursor.x0, iw, fw) + 1),
-            scaled(self.cursor.y1, ih, fh).max(scaled(self.cursor.y0, ih, fh) + 1),
-        );
-        let cursor = if self.erasing { ERASER } else { CURSOR };
+        let under = |at: u32, fitted: u32, pixels: u32| {
+            (((2 * u64::from(at) + 1) * u64::from(pixels) / (2 * u64::from(fitted))) as u32).min(pixels - 1)
+        };
+        let source_x: Vec<u32> = (0..fw).map(|x| under(x, fw, iw)).collect();
+        let source_y: Vec<u32> = (0..fh).map(|y| under(y, fh, ih)).collect();
+        let c = self.cursor;
+        let in_cursor = |x: u32, y: u32| {
+            x < fw
+                && y < fh
+                && (c.x0..c.x1).contains(&source_x[x as usize])
+                && (c.y0..c.y1).contains(&source_y[y as usize])
+        };
         for (x, y, pixel) in fitted.enumerate_pixels_mut() {
-            let (sx, sy) = (source_x[x as usize].min(iw - 1), source_y[y as usize].min(ih - 1));
-            if painted.get((sy * iw + sx) as usize).copied().unwrap_or(false) {
+            let (sx, sy) = (source_x[x as usize], source_y[y as usize]);
+            if self.painted_at(sx, sy) {
                 for (channel, tint) in pixel.0.iter_mut().zip(TINT) {
                     *channel = (f32::from(*channel) * (1.0 - TINT_SHARE) + tint * TINT_SHARE).round() as u8;
                 }
             }
-            let (x0, y0, x1, y1) = outline;
-            let inside = x >= x0 && x < x1 && y >= y0 && y < y1;
-            if inside && (x == x0 || x + 1 == x1 || y == y0 || y + 1 == y1) {
-                *pixel = cursor;
+            // The cursor's border: its pixels next to one outside it (or the picture's edge).
+            let edge = x == 0
+                || y == 0
+                || !in_cursor(x - 1, y)
+                || !in_cursor(x + 1, y)
+                || !in_cursor(x, y - 1)
+                || !in_cursor(x, y + 1);
+            if in_cursor(x, y) && edge {
+                let light = u32::from(pixel[0]) + u32::from(pixel[1]) + u32::from(pixel[2]) > 3 * 150;
+                *pixel = match (self.erasing, light) {
+                    (true, _) => ERASER,
+                    (false, true) => CURSOR_ON_LIGHT,
+                    (false, false) => CURSOR,
+                };
             }
         }
     }
@@ -63,13 +106,24 @@ impl MaskOverlay {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mask::{Op, Shape};
+    use crate::mask::{MaskPlan, Shape};
+
+    fn overlay(plan: &MaskPlan, cursor: PixelRect, pending: Option<Op>) -> MaskOverlay {
+        MaskOverlay {
+            version: 1,
+            painted: Arc::new(plan.painted()),
+            size: (plan.width, plan.height),
+            pending,
+            cursor,
+            erasing: false,
+        }
+    }
 
     #[test]
     fn the_painted_area_is_tinted_with_the_image_showing_and_the_cursor_outlined() {
         let mut plan = MaskPlan::new(100, 50);
         plan.ops.push(Op::Paint(Shape::Rect(PixelRect { x0: 0, y0: 0, x1: 50, y1: 50 })));
-        let overlay = MaskOverlay { plan, cursor: PixelRect { x0: 60, y0: 10, x1: 80, y1: 30 }, erasing: false };
+        let overlay = overlay(&plan, PixelRect { x0: 60, y0: 10, x1: 80, y1: 30 }, None);
         let mut fitted = RgbaImage::from_pixel(20, 10, Rgba([0, 100, 0, 255]));
         overlay.draw_on(&mut fitted);
         let tinted = fitted.get_pixel(2, 5);
@@ -77,5 +131,28 @@ mod tests {
         assert_eq!(*fitted.get_pixel(18, 5), Rgba([0, 100, 0, 255]), "outside: untouched");
         assert_eq!(*fitted.get_pixel(12, 2), CURSOR, "the cursor's corner");
         assert_eq!(*fitted.get_pixel(14, 4), Rgba([0, 100, 0, 255]), "inside the cursor: the image");
+    }
+
+    #[test]
+    fn in_half_blocks_the_cursor_is_on_the_cells_the_paint_goes_to() {
+        // 1536 pixels over 69 columns: the cursor on column 7 covers exactly fitted column 7.
+        let grid = crate::mask::Grid { cols: 69, rows: 23, image: (1536, 1024) };
+        let plan = MaskPlan::new(1536, 1024);
+        for col in 0..69 {
+            let cursor = grid.pixels_of((col, 5), (col, 5));
+            let mut fitted = RgbaImage::from_pixel(69, 46, Rgba([0, 0, 0, 255]));
+            overlay(&plan, cursor, None).draw_on(&mut fitted);
+            let marked: Vec<u32> = (0..69).filter(|x| fitted.get_pixel(*x, 10) != &Rgba([0, 0, 0, 255])).collect();
+            assert_eq!(marked, vec![u32::from(col)], "column {col}");
+        }
+    }
+
+    #[test]
+    fn overlays_are_equal_by_version_not_by_their_pixels() {
+        let plan = MaskPlan::new(4, 4);
+        let a = overlay(&plan, PixelRect::spanning((0, 0), (1, 1)), None);
+        let b = MaskOverlay { painted: Arc::new(vec![true; 16]), ..a.clone() };
+        assert_eq!(a, b);
+        assert_ne!(a, MaskOverlay { version: 2, ..a.clone() });
     }
 }

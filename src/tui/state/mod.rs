@@ -67,6 +67,8 @@ pub enum Confirm {
     DeleteJob(JobId),
     /// Leave the mask painter, dropping what was painted.
     DropMask,
+    /// Quit with a painted mask not saved.
+    QuitDroppingMask,
     /// Send a request whose estimate would pass a budget (what it would pass, said).
     OverBudget(String),
 }

@@ -149,16 +149,8 @@ fn input_facts(state: &State, field: Field) -> Option<String> {
     let Ok(f) = &file.facts else { return None };
     let facts = format!("{}x{} {}{}", f.width, f.height, f.format.api_name(), if f.has_alpha { " α" } else { "" });
     match file.transparent_share {
-        Some(share) if field == Field::Mask => Some(format!("{} of the image · {facts}", percent(share))),
+        Some(share) if field == Field::Mask => Some(format!("{} of the image · {facts}", crate::text::percent(share))),
         _ => Some(facts),
-    }
-}
-
-/// A share as a whole percentage, with "<1%" rather than "0%" for a few pixels.
-fn percent(share: f64) -> String {
-    match share * 100.0 {
-        p if p > 0.0 && p < 1.0 => "<1%".into(),
-        p => format!("{:.0}%", p.min(100.0)),
     }
 }
 

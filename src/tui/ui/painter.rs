@@ -24,8 +24,15 @@ pub fn render(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     status_row(state, view, theme, frame, status_area);
     let painter = &view.painter;
     let (a, b) = painter.cursor_cells();
-    let overlay =
-        MaskOverlay { plan: painter.shown_plan(), cursor: painter.grid.pixels_of(a, b), erasing: painter.erase };
+    let canvas = painter.canvas();
+    let overlay = MaskOverlay {
+        version: canvas.version(),
+        painted: canvas.pixels(),
+        size: (canvas.width, canvas.height),
+        pending: painter.pending(),
+        cursor: painter.grid.pixels_of(a, b),
+        erasing: painter.erase,
+    };
     let key = PreviewKey {
         overlay: Some(Arc::new(overlay)),
         ..PreviewKey::fitted(&view.image, picture_area.width, picture_area.height, state.graphics)
@@ -48,10 +55,10 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
         _ => "brush",
     };
     let mode = if painter.erase { "erase" } else { "paint" };
-    let share = painter.plan().coverage() * 100.0;
+    let share = crate::text::percent(painter.canvas().coverage());
     let k = |action| state.keymap.hint(Context::Painter, action);
     let text = format!(
-        " Mask · {tool} · size {} · {mode} · {share:.0}%   {} paint · {} rect · {} ellipse · {} erase · {} undo · {} save · {} back",
+        " Mask · {tool} · size {} · {mode} · {share}   {} paint · {} rect · {} ellipse · {} erase · {} undo · {} save · {} back",
         painter.brush,
         k(Action::PaintToggle),
         k(Action::RectStart),

@@ -27,7 +27,7 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
         }
     };
     match what {
-        Confirm::Quit { .. } => {
+        Confirm::Quit { .. } | Confirm::QuitDroppingMask => {
             state.quit = true;
             Vec::new()
         }
@@ -52,8 +52,11 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
 /// Quits, or asks first while jobs run or images wait to be written.
 pub(super) fn quit(state: &mut State) -> Vec<Command> {
     let (running, unsaved) = (state.live.len(), state.unsaved);
+    let painted = state.painter.as_ref().is_some_and(|view| view.painter.changed());
     if running > 0 || unsaved > 0 {
         state.overlay = Some(Overlay::Confirm(Confirm::Quit { running, unsaved }));
+    } else if painted {
+        state.overlay = Some(Overlay::Confirm(Confirm::QuitDroppingMask));
     } else {
         state.quit = true;
     }

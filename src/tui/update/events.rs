@@ -85,6 +85,9 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::PreviewFailed { key, message } => {
+            if key.overlay.is_some() {
+                super::painter::picture_failed(state, &key.path, &message);
+            }
             state.previews.failed(key, message);
             Vec::new()
         }

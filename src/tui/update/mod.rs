@@ -89,6 +89,17 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
 }
 
 fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
+    // While the screen says it is too small, keys would act on what cannot be seen: only text
+    // typed into the prompt (a resize may be reported after the keys that follow it: nothing
+    // typed is lost), quitting and suspending work.
+    let too_small = state.screen.0 < super::ui::MIN_WIDTH || state.screen.1 < super::ui::MIN_HEIGHT;
+    if too_small && state.context() != Context::Prompt {
+        let action = Key::from_event(&event).and_then(|key| state.keymap.action(Context::Global, &key));
+        return match action {
+            Some(action @ (Action::Quit | Action::Suspend)) => on_action(state, action),
+            _ => Vec::new(),
+        };
+    }
     // A long message has its own rows above the status line: they go with the next key.
     if state.notice.as_ref().is_some_and(|(text, _)| crate::text::char_count(text) > LONG_MESSAGE) {
         state.notice = None;

@@ -23,6 +23,15 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
         return Vec::new();
     };
     let size = match state.input_facts.get(&first).map(|f| &f.facts) {
+        Some(Ok(facts)) if u64::from(facts.width) * u64::from(facts.height) > crate::mask::MAX_PIXELS => {
+            let (w, h) = (facts.width, facts.height);
+            let most = crate::mask::MAX_PIXELS / 1_000_000;
+            state.set_notice(
+                format!("the first image is {w}x{h}: too large to paint a mask over (at most {most} megapixels)"),
+                Severity::Warning,
+            );
+            return Vec::new();
+        }
         Some(Ok(facts)) => (facts.width, facts.height),
         Some(Err(e)) => {
             let name = crate::text::escape_controls(&first.display().to_string());
@@ -107,9 +116,9 @@ pub(super) fn on_mouse(state: &mut State, event: MouseEvent) -> Vec<Command> {
     }
     let cell = view.cell_at(screen, event.column, event.row);
     match (event.kind, cell) {
-        (MouseEventKind::Down(MouseButton::Left) | MouseEventKind::Drag(MouseButton::Left), Some(cell)) => {
-            view.painter.point_at(cell, true);
-        }
+        (MouseEventKind::Down(MouseButton::Left), Some(cell)) => view.painter.point_at(cell, true),
+        // The cells between two reports are painted too.
+        (MouseEventKind::Drag(MouseButton::Left), Some(cell)) => view.painter.drag_to(cell),
         (MouseEventKind::Up(MouseButton::Left), _) => view.painter.end_stroke(),
         _ => {}
     }
@@ -128,12 +137,21 @@ fn save(state: &mut State) -> Vec<Command> {
     vec![Command::SaveMask { plan, image: view.image.clone() }]
 }
 
+/// The painter's picture could not be made (the file is gone or damaged): it closes, saying why.
+pub(super) fn picture_failed(state: &mut State, path: &std::path::Path, message: &str) {
+    if state.painter.as_ref().is_some_and(|view| view.image == path) {
+        state.painter = None;
+        state.set_notice(format!("the painter closed: {}", crate::text::escape_controls(message)), Severity::Error);
+    }
+}
+
 /// The mask is on disk: it becomes the form's mask.
 pub(super) fn saved(state: &mut State, path: std::path::PathBuf, share: f64) -> Vec<Command> {
     state.painter = None;
     state.form.mask = Some(path.clone());
     state.revalidate();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    state.set_notice(format!("mask saved: {name}, {:.0}% of the image to edit", share * 100.0), Severity::Info);
+    let share = crate::text::percent(share);
+    state.set_notice(format!("mask saved: {name}, {share} of the image to edit"), Severity::Info);
     vec![Command::InspectFiles { paths: vec![path], masks: true }]
 }
