@@ -198,3 +198,29 @@ async fn history_cost_adds_up_the_jobs_costs_and_counts_the_unpriced_apart() {
     assert_eq!(rows[0]["key"], "gpt-image-1.5", "the dearest first: {by_model}");
     assert!((rows[0]["cost_usd"].as_f64().unwrap() - 0.175).abs() < 1e-12, "jobs 1 and 3");
 }
+
+#[test]
+fn dollar_opens_the_spend_view_with_a_bar_per_day_and_the_models_totals() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use imgtui::store::spend::SpendRow;
+    use imgtui::tui::event::{AppEvent, Command};
+    use imgtui::tui::state::Focus;
+    let mut s = with_model("gpt-image-2");
+    s.focus = Focus::History;
+    let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('$'), KeyModifiers::NONE)));
+    assert!(commands.contains(&Command::LoadSpend), "{commands:?}");
+    let row = |key: &str, jobs, priced, cost_usd| SpendRow { key: key.into(), jobs, priced, cost_usd, tokens: 0 };
+    let days = vec![row("2026-11-26", 3, 3, 0.8), row("2026-11-25", 2, 1, 0.2)];
+    let models = vec![row("gpt-image-2", 4, 4, 0.9), row("gpt-image-1.5", 1, 0, 0.0)];
+    update(&mut s, Msg::App(AppEvent::SpendLoaded { days, models }));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| drop(imgtui::tui::ui::render(&s, &imgtui::config::theme::Theme::dark(), f))).unwrap();
+    let buffer = terminal.backend().buffer();
+    let screen: String = (0..24).map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
+    assert!(screen.contains("2026-11-26") && screen.contains("$0.80") && screen.contains("+1 no price"), "{screen}");
+    let bar = |day: &str| screen.lines().find(|l| l.contains(day)).unwrap().matches('█').count();
+    assert_eq!(bar("2026-11-26"), 4 * bar("2026-11-25"), "bars in proportion:\n{screen}");
+    assert!(screen.contains("$0.90") && screen.contains("1 job(s) without a price"), "the total:\n{screen}");
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    assert!(s.spend.is_none());
+}

@@ -20,6 +20,10 @@ pub enum AppEvent {
     /// What the history says was spent today and this month.
     Spent(crate::cost::Spent),
     OutputHistory(crate::cost::OutputHistory),
+    SpendLoaded {
+        days: Vec<crate::store::spend::SpendRow>,
+        models: Vec<crate::store::spend::SpendRow>,
+    },
     /// Job `id` is no longer in the history (another imgtui deleted it).
     JobGone(JobId),
     /// The painted mask could not be written (the painter stays open).
@@ -186,6 +190,8 @@ pub enum Command {
     LoadSpent,
     /// The output tokens earlier jobs reported, for estimates.
     LoadOutputHistory,
+    /// What done jobs cost per day and per model, for the Spend view.
+    LoadSpend,
     /// Write the painted mask (for `image`) under the data dir's `masks/`.
     SaveMask {
         plan: crate::mask::MaskPlan,

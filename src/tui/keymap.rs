@@ -21,6 +21,7 @@ pub enum Context {
     Viewer,
     Gallery,
     Painter,
+    Spend,
     Search,
     Browser,
     Path,
@@ -29,7 +30,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::Global,
         Self::Prompt,
         Self::Settings,
@@ -38,6 +39,7 @@ impl Context {
         Self::Viewer,
         Self::Gallery,
         Self::Painter,
+        Self::Spend,
         Self::Browser,
         Self::Path,
         Self::Search,
@@ -55,6 +57,7 @@ impl Context {
             Self::Viewer => "viewer",
             Self::Gallery => "gallery",
             Self::Painter => "painter",
+            Self::Spend => "spend",
             Self::Search => "search",
             Self::Browser => "browser",
             Self::Path => "path",

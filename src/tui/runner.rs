@@ -114,7 +114,8 @@ impl Runner {
             | Command::DeleteJob(_)
             | Command::LoadFirstImages(_)
             | Command::LoadSpent
-            | Command::LoadOutputHistory => {
+            | Command::LoadOutputHistory
+            | Command::LoadSpend => {
                 tokio::spawn(async move { this.ask_store(command).await });
             }
             Command::ListDir { .. }
@@ -173,6 +174,21 @@ impl Runner {
                 Ok(spent) => AppEvent::Spent(spent),
                 Err(e) => AppEvent::StoreError(e.to_string()),
             },
+            Command::LoadSpend => {
+                use crate::store::spend::SpendBy;
+                use crate::tui::state::spend::{MODEL_DAYS, SPEND_DAYS};
+                let now = crate::store::now_ms();
+                let asked = self
+                    .store
+                    .run(move |s| {
+                        Ok((s.spend(SpendBy::Day, SPEND_DAYS, now)?, s.spend(SpendBy::Model, MODEL_DAYS, now)?))
+                    })
+                    .await;
+                match asked {
+                    Ok((days, models)) => AppEvent::SpendLoaded { days, models },
+                    Err(e) => AppEvent::StoreError(e.to_string()),
+                }
+            }
             Command::LoadOutputHistory => {
                 match self.store.run(|s| s.output_samples(crate::headless::ESTIMATE_SAMPLES)).await {
                     Ok(samples) => AppEvent::OutputHistory(crate::cost::OutputHistory::from_samples(samples)),

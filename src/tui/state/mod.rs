@@ -10,6 +10,7 @@ pub mod painter;
 mod pictures;
 mod previews;
 mod scroll;
+pub mod spend;
 mod viewer;
 
 use std::collections::HashMap;
@@ -162,6 +163,8 @@ pub struct State {
     /// The config's budgets, and what the history says was spent (once it has said).
     pub budgets: crate::cost::Budgets,
     pub spent: Option<crate::cost::Spent>,
+    /// The Spend view, while it is open.
+    pub spend: Option<spend::SpendView>,
     /// What earlier jobs reported, for estimates without a price table or formula.
     pub output_history: crate::cost::OutputHistory,
     /// The mask painter, over everything but the help.
@@ -267,6 +270,7 @@ impl State {
             budgets: crate::cost::Budgets::default(),
             spent: None,
             output_history: crate::cost::OutputHistory::default(),
+            spend: None,
         };
         state.revalidate();
         state
@@ -357,6 +361,7 @@ impl State {
             Some(Overlay::Confirm(_)) => Context::Confirm,
             // A one-line text input, with the search box's keys.
             Some(Overlay::ModelName(_) | Overlay::CustomSize(_)) => Context::Search,
+            None if self.spend.is_some() => Context::Spend,
             None if self.painter.is_some() => Context::Painter,
             None if self.viewer.is_some() => Context::Viewer,
             None if self.gallery.is_some() => Context::Gallery,

@@ -8,6 +8,7 @@ mod history;
 pub mod overlay;
 mod painter;
 pub(super) mod preview;
+mod spend;
 mod status;
 mod viewer;
 
@@ -44,6 +45,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!("terminal too small: {}x{}, imgtui needs {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height);
         frame.render_widget(Paragraph::new(text).style(theme.warning()).wrap(Wrap { trim: true }), area);
+        return RenderInfo::default();
+    }
+    if let Some(view) = &state.spend {
+        spend::render(state, view, theme, frame, area);
+        overlay::render(state, theme, frame, area);
         return RenderInfo::default();
     }
     if let Some(view) = &state.painter {

@@ -130,6 +130,7 @@ fn footer_keys(state: &State) -> String {
         Context::Gallery => &[Action::View, Action::LoadJob, Action::RerunJob, Action::EditResult, Action::Cancel],
         Context::Viewer => &[Action::NextImage, Action::Down, Action::ToggleInfo, Action::ZoomIn, Action::Cancel],
         Context::Painter => &[Action::PaintToggle, Action::RectStart, Action::Confirm, Action::Cancel],
+        Context::Spend => &[Action::Cancel, Action::Help],
         Context::Search => &[Action::Confirm, Action::Cancel],
         Context::Browser => &[Action::Confirm, Action::ParentDir, Action::OpenPath, Action::Cancel],
         Context::Path => &[Action::Confirm, Action::Complete, Action::Cancel],

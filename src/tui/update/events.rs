@@ -44,6 +44,13 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.spent = Some(spent);
             Vec::new()
         }
+        AppEvent::SpendLoaded { days, models } => {
+            if let Some(view) = state.spend.as_mut() {
+                view.days = Some(days);
+                view.models = models;
+            }
+            Vec::new()
+        }
         AppEvent::OutputHistory(history) => {
             state.output_history = history;
             Vec::new()

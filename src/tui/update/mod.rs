@@ -134,6 +134,12 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
     }
     let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
     match (action, context) {
+        (Some(Action::Cancel | Action::Spend), Context::Spend) => {
+            state.spend = None;
+            Vec::new()
+        }
+        (Some(action @ (Action::Help | Action::Quit | Action::Suspend)), Context::Spend) => on_action(state, action),
+        (_, Context::Spend) => Vec::new(),
         (Some(action), Context::Painter) => painter::on_action(state, action),
         (Some(action), Context::Viewer) => viewer::on_action(state, action),
         (Some(action), Context::Gallery) => gallery::on_action(state, action),
@@ -258,6 +264,12 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::ParentDir | Action::OpenPath | Action::Complete => Vec::new(),
         Action::View => viewer::open(state),
         Action::Gallery => gallery::open(state),
+        Action::Spend => {
+            state.spend = Some(Default::default());
+            let mut commands = vec![Command::LoadSpend];
+            commands.extend((state.budgets != crate::cost::Budgets::default()).then_some(Command::LoadSpent));
+            commands
+        }
         Action::ToggleGrid => {
             state.job.grid = !state.job.grid;
             Vec::new()
