@@ -2,7 +2,11 @@
 //! history, images saved, a line (or one JSON object) per outcome.
 //! Exit codes: 0 success, 2 invalid input (nothing sent), 1 API/network failure.
 
+mod checks;
 mod progress;
+
+pub use checks::ESTIMATE_SAMPLES;
+use checks::{check_budget, check_request, output_history};
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -143,66 +147,6 @@ fn options_from(args: &ImageArgs) -> ImageOptions {
     }
 }
 
-/// What earlier jobs really reported, for estimates where no price table or formula applies.
-async fn output_history(engine: &Engine) -> crate::cost::OutputHistory {
-    let samples = engine.store.run(|s| s.output_samples(ESTIMATE_SAMPLES)).await.unwrap_or_default();
-    crate::cost::OutputHistory::from_samples(samples)
-}
-
-/// Jobs looked at for estimates from history.
-pub const ESTIMATE_SAMPLES: u32 = 2000;
-
-/// Refuses (exit 2) a request whose estimate would pass a budget; `None` when within them, or
-/// when no budget or estimate applies.
-async fn check_budget(engine: &Engine, output: &OutputArgs, request: &ImageRequest) -> Option<ExitCode> {
-    let budgets = engine.config.budgets(&engine.paths.config_file).ok()?;
-    if budgets == crate::cost::Budgets::default() {
-        return None;
-    }
-    let client = &engine.client;
-    let history = output_history(engine).await;
-    let estimate =
-        crate::cost::for_request(request, client.prices(), client.config().provider, client.models(), &history)
-            .usd()?;
-    let spent = engine.store.run(|s| s.spent()).await.ok()?;
-    let overrun = budgets.overrun(spent, estimate)?;
-    let error = FieldError::new("budget", format!("{} (--over-budget sends it anyway)", overrun.describe()));
-    Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])))
-}
-
-/// Refuses a request the model table or the provider would refuse, before it reaches the
-/// history or the network; says its warnings. `Some(code)` when refused.
-async fn check_request(
-    engine: &Engine,
-    output: &OutputArgs,
-    request: &ImageRequest,
-    force_model: bool,
-) -> Option<ExitCode> {
-    let client = &engine.client;
-    if let Some(why) = engine.catalog.refusal(request.model()).filter(|_| !force_model) {
-        let error = FieldError::new("model", format!("{why} (--force-model sends it anyway)"));
-        return Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])));
-    }
-    let checked = match request {
-        ImageRequest::Generate(r) => r.validate(client.models()),
-        ImageRequest::Edit(r) => {
-            let (r, models, provider) = (r.clone(), client.models().clone(), client.config().provider);
-            tokio::task::spawn_blocking(move || r.validate(&models, provider)).await.unwrap_or_else(|e| {
-                Err(vec![FieldError::new("image", format!("the input files could not be checked: {e}"))])
-            })
-        }
-    };
-    match checked {
-        Ok(warnings) => {
-            warn_before_sending(engine, request, &warnings);
-            None
-        }
-        Err(errors) => Some(report_failure(output.json, None, &ApiError::Invalid(errors))),
-    }
-}
-
-/// Validates, records, sends and saves one job, then reports it. A model the provider has
-/// shut down is refused unless `force_model`.
 /// What a command may send that would otherwise be refused.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Allow {
@@ -212,6 +156,8 @@ pub struct Allow {
     pub over_budget: bool,
 }
 
+/// Validates, records, sends and saves one job, then reports it. A model the provider has
+/// shut down is refused unless `allow` says so, as is a request past a budget.
 pub(crate) async fn run_job(
     engine: &Engine,
     output: &OutputArgs,

@@ -11,6 +11,7 @@ mod images;
 mod record;
 mod routes;
 mod stream;
+mod usage;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -1,0 +1,68 @@
+//! What a headless command checks before it sends: the model table's and the provider's
+//! rules, and the budgets (with the estimate they need).
+
+use std::process::ExitCode;
+
+use super::{report_failure, warn_before_sending};
+use crate::api::{ApiError, FieldError};
+use crate::cli::OutputArgs;
+use crate::engine::Engine;
+use crate::store::ImageRequest;
+
+/// What earlier jobs really reported, for estimates where no price table or formula applies.
+pub(super) async fn output_history(engine: &Engine) -> crate::cost::OutputHistory {
+    let samples = engine.store.run(|s| s.output_samples(ESTIMATE_SAMPLES)).await.unwrap_or_default();
+    crate::cost::OutputHistory::from_samples(samples)
+}
+
+/// Jobs looked at for estimates from history.
+pub const ESTIMATE_SAMPLES: u32 = 2000;
+
+/// Refuses (exit 2) a request whose estimate would pass a budget; `None` when within them, or
+/// when no budget or estimate applies.
+pub(super) async fn check_budget(engine: &Engine, output: &OutputArgs, request: &ImageRequest) -> Option<ExitCode> {
+    let budgets = engine.config.budgets(&engine.paths.config_file).ok()?;
+    if budgets == crate::cost::Budgets::default() {
+        return None;
+    }
+    let client = &engine.client;
+    let history = output_history(engine).await;
+    let estimate =
+        crate::cost::for_request(request, client.prices(), client.config().provider, client.models(), &history)
+            .usd()?;
+    let spent = engine.store.run(|s| s.spent()).await.ok()?;
+    let overrun = budgets.overrun(spent, estimate)?;
+    let error = FieldError::new("budget", format!("{} (--over-budget sends it anyway)", overrun.describe()));
+    Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])))
+}
+
+/// Refuses a request the model table or the provider would refuse, before it reaches the
+/// history or the network; says its warnings. `Some(code)` when refused.
+pub(super) async fn check_request(
+    engine: &Engine,
+    output: &OutputArgs,
+    request: &ImageRequest,
+    force_model: bool,
+) -> Option<ExitCode> {
+    let client = &engine.client;
+    if let Some(why) = engine.catalog.refusal(request.model()).filter(|_| !force_model) {
+        let error = FieldError::new("model", format!("{why} (--force-model sends it anyway)"));
+        return Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])));
+    }
+    let checked = match request {
+        ImageRequest::Generate(r) => r.validate(client.models()),
+        ImageRequest::Edit(r) => {
+            let (r, models, provider) = (r.clone(), client.models().clone(), client.config().provider);
+            tokio::task::spawn_blocking(move || r.validate(&models, provider)).await.unwrap_or_else(|e| {
+                Err(vec![FieldError::new("image", format!("the input files could not be checked: {e}"))])
+            })
+        }
+    };
+    match checked {
+        Ok(warnings) => {
+            warn_before_sending(engine, request, &warnings);
+            None
+        }
+        Err(errors) => Some(report_failure(output.json, None, &ApiError::Invalid(errors))),
+    }
+}
