@@ -131,7 +131,7 @@ async fn a_request_past_the_daily_budget_is_refused_headless_unless_over_budget(
 }
 
 #[test]
-fn in_the_app_a_submit_past_a_budget_asks_first_saying_spent_estimate_and_budget() {
+fn in_the_app_a_submit_carries_its_budget_check_and_a_held_request_is_asked_about() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use imgtui::tui::event::{AppEvent, Command};
     use imgtui::tui::state::{Confirm, Overlay};
@@ -139,18 +139,22 @@ fn in_the_app_a_submit_past_a_budget_asks_first_saying_spent_estimate_and_budget
     s.budgets = imgtui::cost::Budgets { daily: Some(0.1), monthly: None };
     s.form.options.quality = Some("high".into());
     s.replace_prompt(vec!["a fox".into()]);
-    update(&mut s, Msg::App(AppEvent::Spent(imgtui::cost::Spent { today: 0.05, month: 0.05 })));
     let ctrl_s = || Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
-    assert!(update(&mut s, ctrl_s()).is_empty(), "not sent yet");
-    let Some(Overlay::Confirm(Confirm::OverBudget(why))) = &s.overlay else { panic!("{:?}", s.overlay) };
-    assert_eq!(why, "today $0.05 spent + ≈ $0.133 would pass the daily budget of $0.10");
+    let commands = update(&mut s, ctrl_s());
+    let Some(Command::Submit { request, budget: Some(check), .. }) = commands.first() else { panic!("{commands:?}") };
+    assert_eq!(check.estimate, Some(0.133), "the runner checks the estimate against the spend of the moment");
+    // The runner held it back: the app asks, and yes sends it without checking again.
+    let message = "today $0.05 spent + ≈ $0.133 would pass the daily budget of $0.10".to_string();
+    update(&mut s, Msg::App(AppEvent::OverBudget { request: request.clone(), parent: None, message: message.clone() }));
+    let Some(Overlay::Confirm(Confirm::OverBudget { message: asked, .. })) = &s.overlay else {
+        panic!("{:?}", s.overlay)
+    };
+    assert_eq!(asked, &message);
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)));
-    assert!(matches!(commands.first(), Some(Command::Submit { .. })), "yes: sent {commands:?}");
-    // Within the budget: sent at once.
-    s.budgets.daily = Some(5.0);
-    assert!(matches!(update(&mut s, ctrl_s()).first(), Some(Command::Submit { .. })));
-    // The history's spend is asked for with the history when budgets are kept.
-    assert!(imgtui::tui::update::reload_history(&mut s).contains(&Command::LoadSpent));
+    assert!(matches!(commands.first(), Some(Command::Submit { budget: None, .. })), "yes: sent {commands:?}");
+    // No budgets: no check.
+    s.budgets = imgtui::cost::Budgets::default();
+    assert!(matches!(update(&mut s, ctrl_s()).first(), Some(Command::Submit { budget: None, .. })));
 }
 
 #[tokio::test]

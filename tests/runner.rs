@@ -45,7 +45,7 @@ async fn images_no_folder_takes_wait_in_memory_until_a_retry_writes_them() {
     let runner = Runner::new(Arc::new(common::client(&server)), store.clone(), dirs.clone(), 1, tx);
 
     let request = ImageRequest::Generate(GenerateRequest::new("dall-e-2", "a kept fox"));
-    runner.execute(Command::Submit { request: Box::new(request), parent: None });
+    runner.execute(Command::Submit { request: Box::new(request), parent: None, budget: None });
     let unsaved = next_event(&mut rx, "Unsaved", |e| matches!(e, AppEvent::Unsaved { .. })).await;
     let AppEvent::Unsaved { id, count, reason } = unsaved else { unreachable!() };
     assert_eq!(count, 1);
@@ -93,7 +93,7 @@ async fn the_first_image_is_decoded_while_it_is_written_and_handed_to_its_previe
     let mut request = GenerateRequest::new("gpt-image-1", "a warm fox");
     request.options.size = Some("1536x1024".into());
     request.options.n = Some(2);
-    runner.execute(Command::Submit { request: Box::new(ImageRequest::Generate(request)), parent: None });
+    runner.execute(Command::Submit { request: Box::new(ImageRequest::Generate(request)), parent: None, budget: None });
     let received = next_event(&mut rx, "the answer", |e| {
         matches!(e, AppEvent::JobProgress { progress: Progress::Received { .. }, .. } | AppEvent::JobFinished { .. })
     })
@@ -107,4 +107,40 @@ async fn the_first_image_is_decoded_while_it_is_written_and_handed_to_its_previe
     assert_eq!(pixels, image::open(&first.path).unwrap().into_rgba8(), "the same pixels as the file's");
     assert!(warm.take(&first.path).is_none(), "taken once");
     assert!(warm.take(&job.images[1].path).is_none(), "only the first image is decoded ahead");
+}
+
+/// The runner checks a budget with the history's spend of the moment, a running job counting
+/// by its estimate: the second of two quick submits is held back and the app is asked.
+#[tokio::test]
+async fn a_request_past_a_budget_is_held_back_counting_the_jobs_still_running() {
+    let slow = (Duration::from_millis(1500), Duration::from_millis(1500));
+    let server =
+        common::demo_with(imgtui::demo::DemoConfig { latency_per_image: slow, ..imgtui::demo::DemoConfig::instant() })
+            .await;
+    let data = tempfile::tempdir().unwrap();
+    let store = SharedStore::new(Store::open(data.path()).unwrap());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let folders = imgtui::jobs::Folders::new(data.path().join("images"));
+    let runner = Runner::new(Arc::new(common::client(&server)), store.clone(), folders, 2, tx);
+    // dall-e-2 at 256x256: $0.016 an image; a budget of three cents a day.
+    let mut request = GenerateRequest::new("dall-e-2", "a fox");
+    request.options.size = Some("256x256".into());
+    let check = imgtui::cost::BudgetCheck {
+        budgets: imgtui::cost::Budgets { daily: Some(0.03), monthly: None },
+        estimate: Some(0.016),
+    };
+    let submit = || Command::Submit {
+        request: Box::new(ImageRequest::Generate(request.clone())),
+        parent: None,
+        budget: Some(check),
+    };
+    runner.execute(submit());
+    next_event(&mut rx, "the first job queued", |e| matches!(e, AppEvent::JobQueued { .. })).await;
+    runner.execute(submit());
+    let held = next_event(&mut rx, "the second held back", |e| matches!(e, AppEvent::OverBudget { .. })).await;
+    let AppEvent::OverBudget { message, .. } = held else { unreachable!() };
+    assert!(message.contains("would pass the daily budget of $0.03"), "{message}");
+    assert!(message.contains("$0.016 spent"), "the running job counted by its estimate: {message}");
+    let spent = store.run(|s| s.spent()).await.unwrap();
+    assert!((spent.today - 0.016).abs() < 1e-12, "one job in the history: {spent:?}");
 }

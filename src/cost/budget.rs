@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::dollars;
 
+/// The largest budget or price taken, in dollars: past it, a number is a typo.
+pub const MAX_USD: f64 = 1_000_000.0;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Budgets {
     pub daily: Option<f64>,
@@ -17,6 +20,14 @@ pub struct Budgets {
 pub struct Spent {
     pub today: f64,
     pub month: f64,
+}
+
+/// What the runner checks, with the history's numbers of the moment, before a request goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BudgetCheck {
+    pub budgets: Budgets,
+    /// `None`: the request's cost cannot be estimated.
+    pub estimate: Option<f64>,
 }
 
 /// A budget a request would pass.
@@ -46,9 +57,9 @@ impl Budgets {
     pub fn check(&self) -> Result<(), String> {
         for (name, value) in [("budget_daily_usd", self.daily), ("budget_monthly_usd", self.monthly)] {
             if let Some(v) = value
-                && !(v.is_finite() && v >= 0.0)
+                && !(v.is_finite() && (0.0..=MAX_USD).contains(&v))
             {
-                return Err(format!("{name} = {v}: a budget is a number of dollars, 0 or more"));
+                return Err(format!("{name} = {v}: a budget is a number of dollars from 0 to {MAX_USD}"));
             }
         }
         Ok(())
@@ -61,12 +72,37 @@ impl Budgets {
         [day, month].into_iter().flatten().find(|o| o.spent + o.estimate > o.budget + 1e-12)
     }
 
+    /// Whether any budget is kept.
+    pub fn any(&self) -> bool {
+        self.daily.is_some() || self.monthly.is_some()
+    }
+
+    /// Why a request of `estimate` (`None`: it cannot be estimated) should not go without a
+    /// question: it would pass a budget, or, unestimated, a budget is spent already.
+    pub fn refusal(&self, spent: Spent, estimate: Option<f64>) -> Option<String> {
+        match estimate {
+            Some(estimate) => self.overrun(spent, estimate).map(|o| o.describe()),
+            None => {
+                let day = self.daily.filter(|b| spent.today >= *b).map(|b| ("daily", spent.today, b));
+                let month = self.monthly.filter(|b| spent.month >= *b).map(|b| ("monthly", spent.month, b));
+                day.or(month).map(|(which, spent, budget)| {
+                    format!(
+                        "{} of the {which} budget of {} is spent, and this request's cost cannot be estimated",
+                        dollars(spent),
+                        dollars(budget)
+                    )
+                })
+            }
+        }
+    }
+
     /// "today $1.84 of $5.00" for the status line, when a daily budget is set.
     pub fn status(&self, spent: Spent) -> Option<String> {
-        match (self.daily, self.monthly) {
-            (Some(daily), _) => Some(format!("today {} of {}", dollars(spent.today), dollars(daily))),
-            (None, Some(monthly)) => Some(format!("month {} of {}", dollars(spent.month), dollars(monthly))),
-            (None, None) => None,
+        let day = self.daily.map(|daily| format!("today {} of {}", dollars(spent.today), dollars(daily)));
+        let month = self.monthly.map(|monthly| format!("month {} of {}", dollars(spent.month), dollars(monthly)));
+        match (day, month) {
+            (Some(day), Some(month)) => Some(format!("{day} · {month}")),
+            (day, month) => day.or(month),
         }
     }
 }
@@ -85,7 +121,11 @@ mod tests {
         let hit = budgets.overrun(Spent { today: 0.0, month: 19.9 }, 0.5).unwrap();
         assert_eq!(hit.period, "month");
         assert!(Budgets::default().overrun(spent, 1e9).is_none(), "no budget, no limit");
-        assert_eq!(budgets.status(spent).unwrap(), "today $4.90 of $5.00");
+        assert_eq!(budgets.status(spent).unwrap(), "today $4.90 of $5.00 · month $12.00 of $20.00");
+        // Unestimated: asked about only once a budget is spent.
+        assert!(budgets.refusal(spent, None).is_none());
+        let spent_up = Spent { today: 5.0, month: 12.0 };
+        assert!(budgets.refusal(spent_up, None).unwrap().contains("cannot be estimated"));
         assert!(Budgets { daily: Some(-1.0), monthly: None }.check().unwrap_err().contains("budget_daily_usd"));
     }
 }

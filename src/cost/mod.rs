@@ -8,7 +8,7 @@ pub mod history;
 pub mod job;
 pub mod prices;
 
-pub use budget::{Budgets, Overrun, Spent};
+pub use budget::{BudgetCheck, Budgets, Overrun, Spent};
 pub use compute::{Billed, cost, formula_tokens, per_image};
 pub use estimate::{Asked, Estimate, PriceNote, estimate, for_request};
 pub use history::{OutputHistory, OutputSample};

@@ -27,6 +27,26 @@ pub struct ModelPrice {
     pub output_token_base: BTreeMap<String, u32>,
 }
 
+impl ModelPrice {
+    /// `over`'s rates and prices, with this price's where `over` has none.
+    fn merged(&self, over: &ModelPrice) -> ModelPrice {
+        let mut per_image = self.per_image.clone();
+        per_image.extend(over.per_image.clone());
+        let mut output_token_base = self.output_token_base.clone();
+        output_token_base.extend(over.output_token_base.clone());
+        ModelPrice {
+            text_in: over.text_in.or(self.text_in),
+            text_in_cached: over.text_in_cached.or(self.text_in_cached),
+            image_in: over.image_in.or(self.image_in),
+            image_in_cached: over.image_in_cached.or(self.image_in_cached),
+            image_out: over.image_out.or(self.image_out),
+            text_out: over.text_out.or(self.text_out),
+            per_image,
+            output_token_base,
+        }
+    }
+}
+
 /// Where a price comes from, as shown beside a cost.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PriceSource {
@@ -101,7 +121,11 @@ impl PriceTable {
                 let price: ModelPrice =
                     value.clone().try_into().map_err(|e: toml::de::Error| format!("{at}: {}", e.message().trim()))?;
                 check(&price).map_err(|why| format!("{at}: {why}"))?;
-                table.configured.insert(configured_key(provider, model), price);
+                // Key by key over the list's price for the model: an override of one rate
+                // keeps the others.
+                let listed = (provider == Provider::Openai).then(|| table.list.get(model)).flatten();
+                let merged = listed.map_or_else(|| price.clone(), |listed| listed.merged(&price));
+                table.configured.insert(configured_key(provider, model), merged);
             }
         }
         Ok(table)
@@ -139,12 +163,22 @@ fn check(price: &ModelPrice) -> Result<(), String> {
         ("image_out", price.image_out),
         ("text_out", price.text_out),
     ];
+    for key in price.per_image.keys() {
+        let (size, quality) = key.split_once('/').unwrap_or((key, ""));
+        let size_ok = crate::api::models::parse_size(size).is_some_and(|(w, h)| w > 0 && h > 0);
+        let quality_ok = quality.chars().all(|c| c.is_ascii_lowercase());
+        if !size_ok || !quality_ok || key.trim() != key {
+            return Err(format!(
+                "per_image \"{key}\": the keys are \"WIDTHxHEIGHT\" or \"WIDTHxHEIGHT/quality\" (e.g. \"1024x1024/high\")"
+            ));
+        }
+    }
     let per_image = price.per_image.iter().map(|(k, v)| (k.as_str(), Some(*v)));
     for (name, value) in rates.into_iter().chain(per_image) {
         if let Some(v) = value
-            && !(v.is_finite() && v >= 0.0)
+            && !(v.is_finite() && (0.0..=super::budget::MAX_USD).contains(&v))
         {
-            return Err(format!("{name} = {v}: a price is a number of dollars, 0 or more"));
+            return Err(format!("{name} = {v}: a price is a number of dollars from 0 to {}", super::budget::MAX_USD));
         }
     }
     Ok(())

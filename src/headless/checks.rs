@@ -18,8 +18,8 @@ pub(super) async fn output_history(engine: &Engine) -> crate::cost::OutputHistor
 /// Jobs looked at for estimates from history.
 pub const ESTIMATE_SAMPLES: u32 = 2000;
 
-/// Refuses (exit 2) a request whose estimate would pass a budget; `None` when within them, or
-/// when no budget or estimate applies.
+/// Refuses (exit 2) a request whose estimate would pass a budget, or that cannot be estimated
+/// once a budget is spent (jobs still running count by their estimate); `None` otherwise.
 pub(super) async fn check_budget(engine: &Engine, output: &OutputArgs, request: &ImageRequest) -> Option<ExitCode> {
     let budgets = engine.config.budgets(&engine.paths.config_file).ok()?;
     if budgets == crate::cost::Budgets::default() {
@@ -28,11 +28,10 @@ pub(super) async fn check_budget(engine: &Engine, output: &OutputArgs, request: 
     let client = &engine.client;
     let history = output_history(engine).await;
     let estimate =
-        crate::cost::for_request(request, client.prices(), client.config().provider, client.models(), &history)
-            .usd()?;
+        crate::cost::for_request(request, client.prices(), client.config().provider, client.models(), &history).usd();
     let spent = engine.store.run(|s| s.spent()).await.ok()?;
-    let overrun = budgets.overrun(spent, estimate)?;
-    let error = FieldError::new("budget", format!("{} (--over-budget sends it anyway)", overrun.describe()));
+    let why = budgets.refusal(spent, estimate)?;
+    let error = FieldError::new("budget", format!("{why} (--over-budget sends it anyway)"));
     Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])))
 }
 

@@ -63,8 +63,23 @@ pub async fn submit(
     let (request, provider) = (request.clone(), client.config().provider.name());
     let base_url = crate::catalog::fetch::public_url(&client.config().base_url);
     let model = request.model().to_string();
-    let id =
-        store.run_patiently(move |s| s.insert_job(&request, provider, &base_url, parent_id, &inputs, now_ms())).await?;
+    let estimate = crate::cost::for_request(
+        &request,
+        client.prices(),
+        client.config().provider,
+        client.models(),
+        &crate::cost::OutputHistory::default(),
+    )
+    .usd();
+    let id = store
+        .run_patiently(move |s| {
+            let id = s.insert_job(&request, provider, &base_url, parent_id, &inputs, now_ms())?;
+            if let Some(usd) = estimate {
+                s.set_estimate(id, usd)?;
+            }
+            Ok(id)
+        })
+        .await?;
     tracing::info!(job = id, %model, provider, "job submitted");
     Ok(id)
 }

@@ -332,16 +332,28 @@ impl Store {
     }
 
     /// Token totals per UTC day, newest day first, for the last `days` days that had jobs.
-    /// What priced jobs cost today and this month, by the local clock.
+    /// Notes what job `id` was estimated to cost when it was sent.
+    pub fn set_estimate(&mut self, id: JobId, usd: f64) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE jobs SET estimate_usd = ?2 WHERE id = ?1", params![id, usd])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// What priced jobs cost today and this month, by the local clock; jobs still queued or
+    /// running count by their estimate.
     pub fn spent(&self) -> Result<crate::cost::Spent, StoreError> {
         self.conn
             .query_row(
                 "SELECT
                    coalesce(sum(CASE WHEN date(created_at / 1000, 'unixepoch', 'localtime') = date('now', 'localtime')
-                                THEN cost_usd END), 0),
+                                THEN spend END), 0),
                    coalesce(sum(CASE WHEN strftime('%Y-%m', created_at / 1000, 'unixepoch', 'localtime')
-                                     = strftime('%Y-%m', 'now', 'localtime') THEN cost_usd END), 0)
-                 FROM jobs WHERE cost_usd IS NOT NULL",
+                                     = strftime('%Y-%m', 'now', 'localtime') THEN spend END), 0)
+                 FROM (SELECT created_at,
+                              CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend
+                       FROM jobs)
+                 WHERE spend IS NOT NULL",
                 [],
                 |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
             )

@@ -83,6 +83,9 @@ const MIGRATIONS: &[&str] = &[
     // rewrite it). NULL: no price known (TTAPI without configured prices, an unknown model).
     "ALTER TABLE jobs ADD COLUMN cost_usd REAL;
      ALTER TABLE jobs ADD COLUMN cost_basis TEXT;",
+    // 5: what a job was estimated to cost when it was sent: a job still running counts
+    // against the budgets by it (this imgtui's jobs and another's alike).
+    "ALTER TABLE jobs ADD COLUMN estimate_usd REAL;",
 ];
 
 /// The schema version this build writes.

@@ -24,6 +24,13 @@ pub enum AppEvent {
         days: Vec<crate::store::spend::SpendRow>,
         models: Vec<crate::store::spend::SpendRow>,
     },
+    /// A request was held back: it would pass a budget (what to ask, and the request to send
+    /// if the answer is yes).
+    OverBudget {
+        request: Box<ImageRequest>,
+        parent: Option<JobId>,
+        message: String,
+    },
     /// Job `id` is no longer in the history (another imgtui deleted it).
     JobGone(JobId),
     /// The painted mask could not be written (the painter stays open).
@@ -149,6 +156,8 @@ pub enum Command {
     Submit {
         request: Box<ImageRequest>,
         parent: Option<JobId>,
+        /// Checked against the budgets first (with the history's spend of the moment).
+        budget: Option<crate::cost::BudgetCheck>,
     },
     CancelJob(JobId),
     Rerun(JobId),

@@ -90,8 +90,8 @@ impl Runner {
     pub fn execute(&self, command: Command) {
         let this = self.clone();
         match command {
-            Command::Submit { request, parent } => {
-                tokio::spawn(async move { this.run_job(*request, parent).await });
+            Command::Submit { request, parent, budget } => {
+                tokio::spawn(async move { this.check_then_run(*request, parent, budget).await });
             }
             Command::CancelJob(id) => {
                 if let Some(token) = self.cancels().get(&id) {
@@ -220,6 +220,23 @@ impl Runner {
                 Err(message) => AppEvent::PreviewFailed { key, message },
             });
         });
+    }
+
+    /// Runs the job, unless it would pass a budget by the history's spend of this moment (this
+    /// imgtui's and another's jobs, the running ones by their estimate): then the app asks.
+    async fn check_then_run(
+        &self,
+        request: ImageRequest,
+        parent: Option<JobId>,
+        budget: Option<crate::cost::BudgetCheck>,
+    ) {
+        if let Some(check) = budget
+            && let Ok(spent) = self.store.run(|s| s.spent()).await
+            && let Some(message) = check.budgets.refusal(spent, check.estimate)
+        {
+            return self.send(AppEvent::OverBudget { request: Box::new(request), parent, message });
+        }
+        self.run_job(request, parent).await;
     }
 
     async fn run_job(&self, request: ImageRequest, parent: Option<JobId>) {

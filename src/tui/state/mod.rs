@@ -58,7 +58,7 @@ impl Focus {
 }
 
 /// What a confirmation is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Confirm {
     Quit {
         running: usize,
@@ -70,11 +70,15 @@ pub enum Confirm {
     DropMask,
     /// Quit with a painted mask not saved.
     QuitDroppingMask,
-    /// Send a request whose estimate would pass a budget (what it would pass, said).
-    OverBudget(String),
+    /// Send a request that would pass a budget (why, and the request).
+    OverBudget {
+        message: String,
+        request: Box<ImageRequest>,
+        parent: Option<JobId>,
+    },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Overlay {
     Help,
     Confirm(Confirm),

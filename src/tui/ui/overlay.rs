@@ -197,7 +197,7 @@ fn confirm(what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
         Confirm::CancelJob(id) => format!("Cancel running job #{id}? (It may already be billed.)"),
         Confirm::DeleteJob(id) => format!("Delete job #{id} and its image files?"),
-        Confirm::OverBudget(overrun) => format!("{overrun}. Send it?"),
+        Confirm::OverBudget { message, .. } => format!("{message}. Send it?"),
         Confirm::QuitDroppingMask => "Quit and drop the mask painted here?".to_string(),
         Confirm::DropMask => "Leave the painter and drop the mask painted here?".to_string(),
     };

@@ -32,7 +32,7 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
             Vec::new()
         }
         Confirm::CancelJob(id) => vec![Command::CancelJob(id)],
-        Confirm::OverBudget(_) => super::send(state),
+        Confirm::OverBudget { request, parent, .. } => vec![Command::Submit { request, parent, budget: None }],
         Confirm::DropMask => {
             state.painter = None;
             Vec::new()

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use super::super::event::{AppEvent, Command};
-use super::super::state::{LiveJob, Phase, Severity, State};
+use super::super::state::{Confirm, LiveJob, Overlay, Phase, Severity, State};
 use super::{browser, load, models, reload_history, selection_changed};
 use crate::api::Progress;
 use crate::store::JobStatus;
@@ -53,6 +53,11 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         }
         AppEvent::OutputHistory(history) => {
             state.output_history = history;
+            Vec::new()
+        }
+        AppEvent::OverBudget { request, parent, message } => {
+            state.set_notice("not sent yet: over a budget", Severity::Warning);
+            state.overlay = Some(Overlay::Confirm(Confirm::OverBudget { message, request, parent }));
             Vec::new()
         }
         AppEvent::JobGone(id) => {

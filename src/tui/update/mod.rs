@@ -23,7 +23,7 @@ pub use undo::UndoLog;
 use super::action::Action;
 use super::event::{Command, Msg};
 use super::keymap::{Context, Key};
-use super::state::{Confirm, Field, Focus, Overlay, Severity, State, Target};
+use super::state::{Field, Focus, Overlay, Severity, State, Target};
 
 /// A message longer than this is shown on rows of its own until the next key.
 const LONG_MESSAGE: usize = 60;
@@ -339,22 +339,19 @@ fn submit(state: &mut State) -> Vec<Command> {
         state.refusal_shown = true;
         return Vec::new();
     }
-    let estimate = state.price_note().usd();
-    if let (Some(spent), Some(estimate)) = (state.spent, estimate)
-        && let Some(overrun) = state.budgets.overrun(spent, estimate)
-    {
-        state.overlay = Some(Overlay::Confirm(Confirm::OverBudget(overrun.describe())));
-        return Vec::new();
-    }
-    send(state)
-}
-
-/// Sends the form's request as a new job.
-pub(super) fn send(state: &mut State) -> Vec<Command> {
     state.set_notice("submitted", Severity::Info);
     // The demo line has been read by now: its row goes back to the panes.
     state.demo_line = None;
-    vec![Command::Submit { request: Box::new(state.request()), parent: state.form.parent }]
+    let request = state.request();
+    let budget = budget_check(state, &request);
+    vec![Command::Submit { request: Box::new(request), parent: state.form.parent, budget }]
+}
+
+/// What the runner checks before sending `request`, when budgets are kept.
+pub(super) fn budget_check(state: &State, request: &crate::store::ImageRequest) -> Option<crate::cost::BudgetCheck> {
+    let (prices, provider, models) = (&state.prices, state.catalog.provider, &state.catalog.table);
+    let estimate = crate::cost::for_request(request, prices, provider, models, &state.output_history).usd();
+    state.budgets.any().then_some(crate::cost::BudgetCheck { budgets: state.budgets, estimate })
 }
 
 pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {
