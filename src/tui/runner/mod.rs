@@ -1,6 +1,8 @@
 //! Carries out `update`'s commands off the UI task: jobs (with a concurrency limit and
 //! cancellation), history queries, deletes. Results come back as `AppEvent`s on one channel.
 
+mod history;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -127,77 +129,6 @@ impl Runner {
                 tokio::task::spawn_blocking(move || this.send(super::file_work::look_at_files(command)));
             }
         }
-    }
-
-    /// History work: a query or a delete, answered as an event.
-    async fn ask_store(&self, command: Command) {
-        let answer = match command {
-            Command::Rerun(id) => match self.store.run(move |s| s.job(id)).await {
-                Ok(Some(record)) => AppEvent::Rerun(Box::new(record)),
-                Ok(None) => AppEvent::StoreError(format!("job {id} is no longer in the history")),
-                Err(e) => AppEvent::StoreError(e.to_string()),
-            },
-            Command::LoadHistory { query, append, generation } => match self.store.run(move |s| s.page(&query)).await {
-                Ok(rows) => AppEvent::HistoryPage { rows, append, generation },
-                Err(e) => AppEvent::StoreError(e.to_string()),
-            },
-            Command::LoadDetails(id) => match self.store.run(move |s| s.job(id)).await {
-                Ok(Some(record)) => {
-                    let paths: Vec<PathBuf> = record.images.iter().map(|i| i.path.clone()).collect();
-                    let missing =
-                        tokio::task::spawn_blocking(move || paths.into_iter().filter(|p| !p.exists()).collect());
-                    let missing_files = missing.await.unwrap_or_default();
-                    tracing::debug!(job = id, "details loaded");
-                    AppEvent::Details { record: Box::new(record), missing_files }
-                }
-                // Deleted by another imgtui: the list is out of date.
-                Ok(None) => AppEvent::JobGone(id),
-                Err(e) => AppEvent::StoreError(e.to_string()),
-            },
-            Command::DeleteJob(id) => match self.store.run(move |s| s.delete_job(id)).await {
-                Ok(mut paths) => {
-                    let out_dir = self.folders.out.clone();
-                    let removed = tokio::task::spawn_blocking(move || {
-                        paths.extend(jobs::partials_of_job(&paths, &out_dir, id));
-                        remove_files(&paths)
-                    });
-                    let problems = removed.await.unwrap_or_else(|e| vec![e.to_string()]);
-                    AppEvent::Deleted { id, problems }
-                }
-                Err(e) => AppEvent::StoreError(e.to_string()),
-            },
-            Command::LoadFirstImages(ids) => match self.store.run(move |s| s.first_images(&ids)).await {
-                Ok(found) => AppEvent::FirstImages(found),
-                Err(e) => AppEvent::StoreError(e.to_string()),
-            },
-            Command::LoadSpent => match self.store.run(|s| s.spent()).await {
-                Ok(spent) => AppEvent::Spent(spent),
-                Err(e) => AppEvent::StoreError(e.to_string()),
-            },
-            Command::LoadSpend => {
-                use crate::store::spend::SpendBy;
-                use crate::tui::state::spend::{MODEL_DAYS, SPEND_DAYS};
-                let now = crate::store::now_ms();
-                let asked = self
-                    .store
-                    .run(move |s| {
-                        Ok((s.spend(SpendBy::Day, SPEND_DAYS, now)?, s.spend(SpendBy::Model, MODEL_DAYS, now)?))
-                    })
-                    .await;
-                match asked {
-                    Ok((days, models)) => AppEvent::SpendLoaded { days, models },
-                    Err(e) => AppEvent::StoreError(e.to_string()),
-                }
-            }
-            Command::LoadOutputHistory => {
-                match self.store.run(|s| s.output_samples(crate::headless::ESTIMATE_SAMPLES)).await {
-                    Ok(samples) => AppEvent::OutputHistory(crate::cost::OutputHistory::from_samples(samples)),
-                    Err(e) => AppEvent::StoreError(e.to_string()),
-                }
-            }
-            _ => return,
-        };
-        self.send(answer);
     }
 
     /// Decodes and fits an image off the UI task; the result comes back as an event.
