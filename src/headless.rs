@@ -48,14 +48,20 @@ async fn run_or_dry_run(engine: &Engine, args: &ImageArgs, request: ImageRequest
     let client = &engine.client;
     let history = output_history(engine).await;
     let note = crate::cost::for_request(&request, client.prices(), client.config().provider, client.models(), &history);
+    let held_back = checks::budget_refusal(engine, &request).await;
     if args.output.json {
-        let body =
-            json!({ "dry_run": true, "request": request, "estimate_usd": note.usd(), "estimate": note.describe() });
+        let body = json!({
+            "dry_run": true, "request": request, "estimate_usd": note.usd(), "estimate": note.describe(),
+            "over_budget": held_back,
+        });
         crate::outln!("{body}");
     } else {
         let shown = serde_json::to_string_pretty(&request).unwrap_or_default();
         crate::outln!("{}", escape_controls(&shown).replace("\\n", "\n"));
         crate::outln!("{} · nothing was sent (--dry-run)", note.describe());
+        if let Some(why) = held_back {
+            crate::outln!("sending it would be refused: {why} (--over-budget sends it anyway)");
+        }
     }
     ExitCode::SUCCESS
 }

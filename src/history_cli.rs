@@ -75,12 +75,10 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
             }
             Err(e) => failed(&e),
         },
-        Some(HistoryAction::Cost { days, by, json }) => {
-            match store.run(move |s| s.spend(by, days, crate::store::now_ms())).await {
-                Ok(rows) => print_cost(&rows, by, json),
-                Err(e) => failed(&e),
-            }
-        }
+        Some(HistoryAction::Cost { days, by, json }) => match store.run(move |s| s.spend(by, days)).await {
+            Ok(rows) => print_cost(&rows, by, json),
+            Err(e) => failed(&e),
+        },
     }
 }
 

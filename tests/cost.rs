@@ -164,11 +164,13 @@ async fn history_cost_adds_up_the_jobs_costs_and_counts_the_unpriced_apart() {
     let data = tempfile::tempdir().unwrap();
     let now = imgtui::store::now_ms();
     let mut store = Store::open(data.path()).unwrap();
-    let costs = [Some(0.0423), Some(0.17), None, Some(0.005)];
+    let costs = [Some(0.0423), Some(0.17), None, Some(0.005), Some(9.0)];
     for (i, cost) in costs.iter().enumerate() {
         let model = if i % 2 == 0 { "gpt-image-2" } else { "gpt-image-1.5" };
         let request = ImageRequest::Generate(GenerateRequest::new(model, format!("job {i}")));
-        let id = store.insert_job(&request, "openai", "u", None, &[], now - i as i64 * 1000).unwrap();
+        // The last one three days ago: outside a window of today alone.
+        let created = if i == 4 { now - 3 * 86_400_000 } else { now - i as i64 * 1000 };
+        let id = store.insert_job(&request, "openai", "u", None, &[], created).unwrap();
         let cost = cost.map(|usd| imgtui::cost::JobCost { usd, basis: "OpenAI list prices 2026-11".into() });
         let image = imgtui::store::ImageRecord {
             index: 0,
@@ -187,14 +189,14 @@ async fn history_cost_adds_up_the_jobs_costs_and_counts_the_unpriced_apart() {
             .env("XDG_CONFIG_HOME", data.path().join("config"))
             .arg("--data-dir")
             .arg(data.path())
-            .args(["history", "cost", "--json", "--by", by])
+            .args(["history", "cost", "--json", "--days", "1", "--by", by])
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
     let by_day = report("day");
-    let sum: f64 = costs.iter().flatten().sum();
+    let sum: f64 = costs[..4].iter().flatten().sum();
     assert!((by_day["total"]["cost_usd"].as_f64().unwrap() - sum).abs() < 1e-12, "{by_day}");
     assert_eq!((by_day["total"]["jobs"].as_u64(), by_day["total"]["priced"].as_u64()), (Some(4), Some(3)));
     let by_model = report("model");

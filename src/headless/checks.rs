@@ -21,8 +21,15 @@ pub const ESTIMATE_SAMPLES: u32 = 2000;
 /// Refuses (exit 2) a request whose estimate would pass a budget, or that cannot be estimated
 /// once a budget is spent (jobs still running count by their estimate); `None` otherwise.
 pub(super) async fn check_budget(engine: &Engine, output: &OutputArgs, request: &ImageRequest) -> Option<ExitCode> {
+    let why = budget_refusal(engine, request).await?;
+    let error = FieldError::new("budget", format!("{why} (--over-budget sends it anyway)"));
+    Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])))
+}
+
+/// Why `request` would be held back by a budget now, if it would.
+pub(super) async fn budget_refusal(engine: &Engine, request: &ImageRequest) -> Option<String> {
     let budgets = engine.config.budgets(&engine.paths.config_file).ok()?;
-    if budgets == crate::cost::Budgets::default() {
+    if !budgets.any() {
         return None;
     }
     let client = &engine.client;
@@ -30,9 +37,7 @@ pub(super) async fn check_budget(engine: &Engine, output: &OutputArgs, request: 
     let estimate =
         crate::cost::for_request(request, client.prices(), client.config().provider, client.models(), &history).usd();
     let spent = engine.store.run(|s| s.spent()).await.ok()?;
-    let why = budgets.refusal(spent, estimate)?;
-    let error = FieldError::new("budget", format!("{why} (--over-budget sends it anyway)"));
-    Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])))
+    budgets.refusal(spent, estimate)
 }
 
 /// Refuses a request the model table or the provider would refuse, before it reaches the

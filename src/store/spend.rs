@@ -50,21 +50,25 @@ impl SpendRow {
 }
 
 impl Store {
-    /// Done jobs of the last `days` days (local time, today included), grouped `by`; newest
-    /// day first, else the dearest first.
-    pub fn spend(&self, by: SpendBy, days: u32, now_ms: i64) -> Result<Vec<SpendRow>, StoreError> {
-        let since = now_ms - i64::from(days.max(1)) * 86_400_000;
+    /// Done jobs of the last `days` local days (today included), grouped `by`; newest day
+    /// first, else the dearest first.
+    pub fn spend(&self, by: SpendBy, days: u32) -> Result<Vec<SpendRow>, StoreError> {
+        // Local calendar days, today and the `days - 1` before it; a job dated in the future
+        // (a clock put back) belongs to no window.
+        let first_day = format!("-{} days", days.max(1) - 1);
         let order = if by == SpendBy::Day { "key DESC" } else { "cost DESC, key" };
         let sql = format!(
             "SELECT {} AS key, count(*), count(cost_usd), coalesce(sum(cost_usd), 0) AS cost,
                     coalesce(sum(total_tokens), 0)
-             FROM jobs WHERE status = 'done' AND created_at >= ?1
+             FROM jobs WHERE status = 'done'
+               AND date(created_at / 1000, 'unixepoch', 'localtime')
+                   BETWEEN date('now', 'localtime', ?1) AND date('now', 'localtime')
              GROUP BY key ORDER BY {order}",
             by.column()
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![since], |row| {
+            .query_map(params![first_day], |row| {
                 Ok(SpendRow {
                     key: row.get(0)?,
                     jobs: row.get::<_, i64>(1)?.max(0) as u64,

@@ -55,12 +55,9 @@ impl Runner {
             Command::LoadSpend => {
                 use crate::store::spend::SpendBy;
                 use crate::tui::state::spend::{MODEL_DAYS, SPEND_DAYS};
-                let now = crate::store::now_ms();
                 let asked = self
                     .store
-                    .run(move |s| {
-                        Ok((s.spend(SpendBy::Day, SPEND_DAYS, now)?, s.spend(SpendBy::Model, MODEL_DAYS, now)?))
-                    })
+                    .run(|s| Ok((s.spend(SpendBy::Day, SPEND_DAYS)?, s.spend(SpendBy::Model, MODEL_DAYS)?)))
                     .await;
                 match asked {
                     Ok((days, models)) => AppEvent::SpendLoaded { days, models },
