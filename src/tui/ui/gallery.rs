@@ -56,7 +56,7 @@ pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame
     let filter =
         if search.is_empty() { String::new() } else { format!(" matching /{}", crate::text::escape_controls(search)) };
     let text = format!(
-        " Gallery · page {}/{pages}{more} · {} jobs{filter}   {} view · {} load · {} re-run · {} edit · {} back",
+        " Gallery · page {}/{pages}{more} · {} jobs{filter} · {} view · {} load · {} re-run · {} edit · {} back",
         page + 1,
         state.history.rows.len(),
         k(Action::View),

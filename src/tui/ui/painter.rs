@@ -58,7 +58,7 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     let share = crate::text::percent(painter.canvas().coverage());
     let k = |action| state.keymap.hint(Context::Painter, action);
     let text = format!(
-        " Mask · {tool} · size {} · {mode} · {share}   {} paint · {} rect · {} ellipse · {} erase · {} undo · {} save · {} back",
+        " Mask · {tool} · size {} · {mode} · {share} · {} paint · {} rect · {} ellipse · {} erase · {} undo · {} save · {} back",
         painter.brush,
         k(Action::PaintToggle),
         k(Action::RectStart),
