@@ -230,3 +230,21 @@ fn dollar_opens_the_spend_view_with_a_bar_per_day_and_the_models_totals() {
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
     assert!(s.spend.is_none());
 }
+
+#[test]
+fn at_80x24_a_busy_spend_view_keeps_the_totals_in_sight() {
+    use imgtui::store::spend::SpendRow;
+    use imgtui::tui::event::AppEvent;
+    let mut s = with_model("gpt-image-2");
+    s.spend = Some(Default::default());
+    let row = |key: String| SpendRow { key, jobs: 2, priced: 2, cost_usd: 0.5, tokens: 0 };
+    let days = (1..=14).map(|d| row(format!("2026-11-{d:02}"))).collect();
+    let models = (1..=7).map(|m| row(format!("model-{m}"))).collect();
+    update(&mut s, Msg::App(AppEvent::SpendLoaded { days, models }));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| drop(imgtui::tui::ui::render(&s, &imgtui::config::theme::Theme::dark(), f))).unwrap();
+    let buffer = terminal.backend().buffer();
+    let screen: String = (0..24).map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
+    assert!(screen.contains(" total ") && screen.contains("$3.50"), "the total in sight:\n{screen}");
+    assert!(screen.contains("3 more"), "the models that do not fit are counted:\n{screen}");
+}

@@ -31,11 +31,18 @@ pub fn render(state: &State, view: &SpendView, theme: &Theme, frame: &mut Frame,
             if days.is_empty() {
                 lines.push(Line::from(styled(" no done jobs in these days", theme.muted())));
             }
-            lines.extend(bars(days, width, theme));
+            // What fits: the newest days and the dearest models, the totals always.
+            let models_shown = view.models.len().min(4);
+            let room = usize::from(body.height).saturating_sub(10 + models_shown).max(3);
+            lines.extend(bars(&days[..days.len().min(room)], width, theme));
             lines.push(Line::default());
             lines.push(Line::from(styled(format!(" By model · {MODEL_DAYS} days"), theme.title(true))));
-            for row in &view.models {
+            for row in &view.models[..models_shown] {
                 lines.push(Line::from(styled(row_text(row, 28), theme.base())));
+            }
+            if view.models.len() > models_shown {
+                let more = format!(" … {} more (imgtui history cost --by model)", view.models.len() - models_shown);
+                lines.push(Line::from(styled(more, theme.muted())));
             }
             let sum = total(&view.models);
             lines.push(Line::from(styled(row_text(&sum, 28), theme.accent())));
