@@ -261,7 +261,7 @@ fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) 
                     "lost": lost, "warnings": warnings, "usage": r.usage,
                     "size": r.size, "quality": r.quality, "background": r.background, "output_format": r.output_format,
                     "retries": retries, "partials": partials,
-                    "cost_usd": cost.as_ref().map(|c| c.usd), "cost_basis": cost.as_ref().map(|c| c.basis.clone()),
+                    "cost": cost,
                 });
                 crate::outln!("{body}");
             } else {
