@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use imgtui::api::validate::InputFile;
@@ -49,18 +48,7 @@ fn photo(dir: &Path) -> PathBuf {
 
 /// A frame as the app draws it, with the wanted pictures prepared as the runner would.
 fn frame(s: &mut State) -> (String, RenderInfo) {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    let mut info = RenderInfo::default();
-    terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-    let missing: Vec<_> = info.pictures.iter().filter(|w| s.previews.ready_for(&w.key).is_none()).cloned().collect();
-    for wanted in &missing {
-        let prepared = imgtui::preview::prepare::prepare(&wanted.key, CellSize::default()).unwrap();
-        update(s, Msg::App(AppEvent::PreviewReady(Arc::new(prepared))));
-    }
-    terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let text = (0..24).map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
-    (text, info)
+    common::tui::drawn(s, 80, 24)
 }
 
 #[test]

@@ -7,19 +7,15 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::api::GenerateRequest;
-use imgtui::config::theme::Theme;
-use imgtui::preview::{CellSize, Graphics};
+use imgtui::preview::Graphics;
 use imgtui::store::{ImageRecord, JobStatus};
 use imgtui::tui::event::{AppEvent, Command, Msg};
 use imgtui::tui::state::{Focus, State};
-use imgtui::tui::ui::{self, RenderInfo};
+use imgtui::tui::ui::RenderInfo;
 use imgtui::tui::update::update;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use common::tui::{record, state, summary};
 
@@ -56,20 +52,7 @@ fn with_jobs(dir: &Path) -> State {
 /// A frame as the app draws it: the wanted preview is prepared (as the runner would) and the
 /// frame drawn again with it.
 fn frame(s: &mut State, width: u16, height: u16) -> (String, RenderInfo) {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let mut info = RenderInfo::default();
-    terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-    let missing: Vec<_> = info.pictures.iter().filter(|w| s.previews.ready_for(&w.key).is_none()).cloned().collect();
-    for wanted in &missing {
-        let prepared = imgtui::preview::prepare::prepare(&wanted.key, CellSize::default()).unwrap();
-        update(s, Msg::App(AppEvent::PreviewReady(Arc::new(prepared))));
-    }
-    if !missing.is_empty() {
-        terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-    }
-    let buffer = terminal.backend().buffer();
-    let text = (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
-    (text, info)
+    common::tui::drawn(s, width, height)
 }
 
 /// Edit mode with the browser open on `dir`, listed.

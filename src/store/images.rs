@@ -58,17 +58,7 @@ pub fn save_images(
         };
         let extension = image.format.map_or("bin", ImageFormat::extension);
         let name = files::image_file_name(now, request.prompt(), image.index + 1, extension);
-        let facts = ImageFacts::from_header(&bytes).ok();
-        let intended = dir.join(&name);
-        let record = ImageRecord {
-            index: image.index,
-            path: std::path::absolute(&intended).unwrap_or(intended),
-            format: image.format,
-            width: facts.map(|f| f.width),
-            height: facts.map(|f| f.height),
-            bytes: bytes.len() as u64,
-            sha256: sha256_hex(&bytes),
-        };
+        let record = record_of(image, dir.join(&name), &bytes);
         let pending = PendingImage { temp: files::temp_path(dir, &name), dir: dir.to_path_buf(), name, record };
         before_write(&pending);
         match files::write_new_file_via(&pending.temp, dir, &pending.name, &bytes) {
@@ -102,19 +92,22 @@ fn save_raw(
         _ => raw.to_vec(),
     };
     match files::write_new_file_atomically(dir, &name, &bytes) {
-        Ok(path) => {
-            let facts = ImageFacts::from_header(&bytes).ok();
-            outcome.raw.push(ImageRecord {
-                index: image.index,
-                path: std::path::absolute(&path).unwrap_or(path),
-                format: image.format,
-                width: facts.map(|f| f.width),
-                height: facts.map(|f| f.height),
-                bytes: bytes.len() as u64,
-                sha256: sha256_hex(&bytes),
-            });
-        }
+        Ok(path) => outcome.raw.push(record_of(image, path, &bytes)),
         Err(e) => outcome.raw_lost.push(format!("image {}: the API's own image not written: {e}", image.index + 1)),
+    }
+}
+
+/// The history's record of `image` written as `bytes` at `path`.
+fn record_of(image: &ReceivedImage, path: PathBuf, bytes: &[u8]) -> ImageRecord {
+    let facts = ImageFacts::from_header(bytes).ok();
+    ImageRecord {
+        index: image.index,
+        path: std::path::absolute(&path).unwrap_or(path),
+        format: image.format,
+        width: facts.map(|f| f.width),
+        height: facts.map(|f| f.height),
+        bytes: bytes.len() as u64,
+        sha256: sha256_hex(bytes),
     }
 }
 

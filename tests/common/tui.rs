@@ -1,5 +1,5 @@
-//! The app's state for tests of `update` and `render`: a fresh one on the demo provider, and
-//! history rows and job records to feed it.
+//! The app's state for tests of `update` and `render`: a fresh one on the demo provider,
+//! history rows and job records to feed it, and frames drawn as the app draws them.
 
 use imgtui::api::{GenerateRequest, ModelTable};
 use imgtui::store::{ImageRecord, ImageRequest, JobKind, JobRecord, JobStatus, JobSummary};
@@ -58,4 +58,29 @@ pub fn record(id: i64, request: GenerateRequest, images: Vec<ImageRecord>) -> Jo
         raw_images: vec![],
         cost: None,
     }
+}
+
+/// A frame as the app draws it: the pictures it wants are prepared (as the runner would, with
+/// 10x20-pixel cells) and the frame drawn again with them. The screen's text and what the
+/// frame reported.
+pub fn drawn(s: &mut State, width: u16, height: u16) -> (String, imgtui::tui::ui::RenderInfo) {
+    use imgtui::tui::event::{AppEvent, Msg};
+    let render = |s: &State, t: &mut ratatui::Terminal<ratatui::backend::TestBackend>| {
+        let mut info = imgtui::tui::ui::RenderInfo::default();
+        t.draw(|f| info = imgtui::tui::ui::render(s, &imgtui::config::theme::Theme::dark(), f)).unwrap();
+        info
+    };
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    let mut info = render(s, &mut terminal);
+    let missing: Vec<_> = info.pictures.iter().filter(|w| s.previews.ready_for(&w.key).is_none()).cloned().collect();
+    for wanted in &missing {
+        let prepared = imgtui::preview::prepare::prepare(&wanted.key, imgtui::preview::CellSize::default()).unwrap();
+        imgtui::tui::update::update(s, Msg::App(AppEvent::PreviewReady(std::sync::Arc::new(prepared))));
+    }
+    if !missing.is_empty() {
+        info = render(s, &mut terminal);
+    }
+    let buffer = terminal.backend().buffer();
+    let text = (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
+    (text, info)
 }
