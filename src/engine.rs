@@ -9,7 +9,7 @@ use crate::catalog::ModelCatalog;
 use crate::catalog::fetch::{self, Fetch};
 use crate::cli::GlobalArgs;
 use crate::config::endpoint::{self, EndpointFlags};
-use crate::config::{Config, Paths};
+use crate::config::{Config, ConfigError, Paths};
 use crate::demo::{DemoConfig, DemoServer};
 use crate::store::{SharedStore, Store, now_ms, sweep_temp_files};
 
@@ -65,9 +65,18 @@ impl Engine {
     pub async fn start(global: &GlobalArgs, mode: Mode) -> Result<Self, StartError> {
         let paths = Paths::of(global);
         let mut notices = Vec::new();
-        let (config, models) = match Config::load_with_models(&paths, global.config.is_some()) {
-            Ok(loaded) => loaded,
-            Err(e) if mode == Mode::Interactive => {
+        let loaded = match mode {
+            Mode::Headless => {
+                Config::load_with_models(&paths, global.config.is_some()).map(|(c, m)| (c, m, Vec::new()))
+            }
+            Mode::Interactive => Config::load_forgiving(&paths, global.config.is_some()),
+        };
+        let (config, models) = match loaded {
+            Ok((config, models, problems)) => {
+                notices.extend(problems);
+                (config, models)
+            }
+            Err(e @ ConfigError::Read { .. }) if mode == Mode::Interactive => {
                 notices.push(format!("{e}; using the default settings"));
                 (Config::default(), ModelTable::builtin())
             }

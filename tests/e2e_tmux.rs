@@ -240,9 +240,11 @@ fn the_estimate_follows_n_and_quality_and_a_tiny_budget_asks_before_sending() {
     let data = tempfile::tempdir().unwrap();
     let config = data.path().join("config/imgtui");
     std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.001\n").unwrap();
+    // An unrelated bad key is dropped with a notice; the budget beside it still holds.
+    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.001\ncolour = \"red\"\n").unwrap();
     let tmux = Tmux::start(120, 40, &app_command(data.path(), "--demo-latency-ms 0"));
     tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
+    tmux.wait_for("the dropped key named", 5, |s| s.contains("ignored: `colour`"));
     tmux.wait_for("no estimate for quality auto", 5, |s| s.contains("no estimate for these settings yet"));
     assert!(tmux.screen().contains("today $0.00 of $0.001"), "the day's spend on the status line");
     tmux.type_text("a red fox");

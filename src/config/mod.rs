@@ -2,6 +2,7 @@
 //! the file, the line and the key.
 
 pub mod endpoint;
+mod salvage;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -38,7 +39,7 @@ pub struct Config {
     pub prices: toml::Table,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {message}")]
     Read { path: String, message: String },
@@ -48,6 +49,8 @@ pub enum ConfigError {
     Model { path: String, model: String, message: String },
     #[error("config file {path}, {message}")]
     Prices { path: String, message: String },
+    #[error("config file {path}: a budget cannot be read ({message}); imgtui will not spend without it")]
+    Budget { path: String, message: String },
 }
 
 impl Config {
@@ -59,6 +62,44 @@ impl Config {
             Err(e) => return Err(ConfigError::Read { path: path.display().to_string(), message: e.to_string() }),
         };
         Self::parse(&text, path)
+    }
+
+    /// The app's reading: what parses whole, or else every key that is good on its own, with a
+    /// notice per key dropped (see `salvage`); `[models]` and `[prices]` that do not apply are
+    /// dropped with a notice too. Errors only when the file cannot be read or a budget is lost.
+    pub fn load_forgiving(paths: &Paths, required: bool) -> Result<(Self, ModelTable, Vec<String>), ConfigError> {
+        let path = &paths.config_file;
+        let text = match crate::files::read_text_bounded(path, crate::files::SETTINGS_FILE_MAX) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok((Self::default(), ModelTable::builtin(), Vec::new()));
+            }
+            Err(e) => return Err(ConfigError::Read { path: path.display().to_string(), message: e.to_string() }),
+        };
+        let mut notices = Vec::new();
+        let mut config = match Self::parse(&text, path) {
+            Ok(config) => config,
+            Err(whole) => {
+                let salvaged = salvage::salvage(&text, path, &whole)?;
+                notices.push(format!("{whole}; ignored: {}", salvaged.dropped.join(", ")));
+                salvaged.config
+            }
+        };
+        let models = config.model_table(path).unwrap_or_else(|e| {
+            notices.push(format!("{e}; the built-in model rules are used"));
+            config.models.clear();
+            ModelTable::builtin()
+        });
+        if let Err(e) = config.price_table(path) {
+            notices.push(format!("{e}; the built-in prices are used"));
+            config.prices.clear();
+        }
+        Ok((config, models, notices))
+    }
+
+    /// One table as a config, or why not (serde's words).
+    fn deserialize_table(table: toml::Table) -> Result<Self, String> {
+        Self::deserialize(toml::Value::Table(table)).map_err(|e| e.message().trim().to_string())
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
