@@ -6,7 +6,7 @@ mod checks;
 mod progress;
 
 pub use checks::ESTIMATE_SAMPLES;
-use checks::{check_budget, check_request, output_history};
+use checks::{budget_check, check_request, output_history};
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -19,7 +19,7 @@ use crate::catalog::fetch::Fetch;
 use crate::cli::{EditArgs, GenerateArgs, GlobalArgs, ImageArgs, OutputArgs};
 use crate::engine::{Engine, Mode};
 use crate::jobs::{self, JobOutcome};
-use crate::store::{ImageRecord, ImageRequest, JobId};
+use crate::store::{Admitted, ImageRecord, ImageRequest, JobId};
 use crate::text::escape_controls;
 
 pub const EXIT_INVALID: u8 = 2;
@@ -174,14 +174,17 @@ pub(crate) async fn run_job(
     if let Some(code) = check_request(engine, output, &request, allow.shut_down_model).await {
         return code;
     }
-    if !allow.over_budget
-        && let Some(code) = check_budget(engine, output, &request).await
-    {
-        return code;
-    }
+    let budget = match allow.over_budget {
+        true => None,
+        false => budget_check(engine, &request).await,
+    };
     let client = &engine.client;
-    let id = match jobs::submit(&engine.store, client, &request, parent_id).await {
-        Ok(id) => id,
+    let id = match jobs::submit(&engine.store, client, &request, parent_id, budget).await {
+        Ok(Admitted::Queued(id)) => id,
+        Ok(Admitted::OverBudget(why)) => {
+            let error = FieldError::new("budget", format!("{why} (--over-budget sends it anyway)"));
+            return report_failure(output.json, None, &ApiError::Invalid(vec![error]));
+        }
         Err(e) => {
             eprintln!("imgtui: {}", escape_controls(&e.to_string()));
             return ExitCode::from(EXIT_FAILED);

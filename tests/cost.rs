@@ -248,3 +248,52 @@ fn at_80x24_a_busy_spend_view_keeps_the_totals_in_sight() {
     assert!(screen.contains(" total ") && screen.contains("$3.50"), "the total in sight:\n{screen}");
     assert!(screen.contains("3 more"), "the models that do not fit are counted:\n{screen}");
 }
+
+#[test]
+fn two_processes_submitting_at_the_same_instant_are_checked_one_after_the_other() {
+    use imgtui::api::GenerateRequest;
+    use imgtui::store::{Admitted, ImageRequest, NewJob, Store};
+    let data = tempfile::tempdir().unwrap();
+    Store::open(data.path()).unwrap();
+    let budgets = imgtui::cost::Budgets { daily: Some(1.0), monthly: None };
+    // Each alone would fit (0.6 of 1.0); both would not. Eight rounds, each with a fresh pair.
+    for round in 0..8 {
+        let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let racers: Vec<_> = (0..2)
+            .map(|_| {
+                let (dir, start) = (data.path().to_path_buf(), start.clone());
+                std::thread::spawn(move || {
+                    let mut store = Store::open(&dir).unwrap();
+                    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a fox"));
+                    let now = imgtui::store::now_ms();
+                    let new = NewJob {
+                        request: &request,
+                        provider: "openai",
+                        base_url: "u",
+                        parent_id: None,
+                        inputs: &[],
+                        now,
+                        estimate_usd: Some(0.6),
+                    };
+                    start.wait();
+                    store.admit_job(&new, Some(&budgets)).unwrap()
+                })
+            })
+            .collect();
+        let results: Vec<Admitted> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+        let queued = results.iter().filter(|r| matches!(r, Admitted::Queued(_))).count();
+        assert_eq!(queued, 1, "round {round}: {results:?}");
+        let held = results.iter().find_map(|r| match r {
+            Admitted::OverBudget(why) => Some(why),
+            _ => None,
+        });
+        assert!(held.unwrap().contains("$0.60 spent"), "the second saw the first's estimate: {held:?}");
+        // Clear the day for the next round: the queued job is cancelled (no cost, no estimate).
+        let mut store = Store::open(data.path()).unwrap();
+        for r in &results {
+            if let Admitted::Queued(id) = r {
+                store.finish_failed(*id, imgtui::store::JobStatus::Cancelled, "test", None, 0, 0).unwrap();
+            }
+        }
+    }
+}

@@ -18,26 +18,22 @@ pub(super) async fn output_history(engine: &Engine) -> crate::cost::OutputHistor
 /// Jobs looked at for estimates from history.
 pub const ESTIMATE_SAMPLES: u32 = 2000;
 
-/// Refuses (exit 2) a request whose estimate would pass a budget, or that cannot be estimated
-/// once a budget is spent (jobs still running count by their estimate); `None` otherwise.
-pub(super) async fn check_budget(engine: &Engine, output: &OutputArgs, request: &ImageRequest) -> Option<ExitCode> {
-    let why = budget_refusal(engine, request).await?;
-    let error = FieldError::new("budget", format!("{why} (--over-budget sends it anyway)"));
-    Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])))
-}
-
-/// Why `request` would be held back by a budget now, if it would.
-pub(super) async fn budget_refusal(engine: &Engine, request: &ImageRequest) -> Option<String> {
-    let budgets = engine.config.budgets(&engine.paths.config_file).ok()?;
-    if !budgets.any() {
-        return None;
-    }
+/// The budgets and `request`'s estimate (from the price table, else the history), when budgets
+/// are kept: what the job's admission is checked against.
+pub(super) async fn budget_check(engine: &Engine, request: &ImageRequest) -> Option<crate::cost::BudgetCheck> {
+    let budgets = engine.config.budgets(&engine.paths.config_file).ok().filter(|b| b.any())?;
     let client = &engine.client;
     let history = output_history(engine).await;
     let estimate =
         crate::cost::for_request(request, client.prices(), client.config().provider, client.models(), &history).usd();
+    Some(crate::cost::BudgetCheck { budgets, estimate })
+}
+
+/// Why `request` would be held back by a budget now, if it would (for `--dry-run`).
+pub(super) async fn budget_refusal(engine: &Engine, request: &ImageRequest) -> Option<String> {
+    let check = budget_check(engine, request).await?;
     let spent = engine.store.run(|s| s.spent()).await.ok()?;
-    budgets.refusal(spent, estimate)
+    check.budgets.refusal(spent, check.estimate)
 }
 
 /// Refuses a request the model table or the provider would refuse, before it reaches the

@@ -6,8 +6,8 @@ use std::time::SystemTime;
 use super::Folders;
 use crate::api::{ApiError, Client, ImagesResult, Progress, ReceivedImage, RequestControl};
 use crate::store::{
-    DoneOutcome, ImageRecord, ImageRequest, InputRecord, JobId, JobStatus, PendingImage, SharedStore, StoreError,
-    now_ms, save_images,
+    Admitted, DoneOutcome, ImageRecord, ImageRequest, InputRecord, JobId, JobStatus, NewJob, PendingImage, SharedStore,
+    StoreError, now_ms, save_images,
 };
 
 /// How a job ended.
@@ -50,38 +50,50 @@ pub fn input_records(request: &ImageRequest) -> Vec<InputRecord> {
         .collect()
 }
 
-/// Records a new job as queued and returns its id.
+/// Records a new job as queued, unless `budget` holds it back by the history's spend of this
+/// moment (checked and recorded in one transaction: see `Store::admit_job`).
 pub async fn submit(
     store: &SharedStore,
     client: &Client,
     request: &ImageRequest,
     parent_id: Option<JobId>,
-) -> Result<JobId, StoreError> {
+    budget: Option<crate::cost::BudgetCheck>,
+) -> Result<Admitted, StoreError> {
     // Input files are hashed before the history is locked (they may be 16 files of 50 MB).
     let hashing = request.clone();
     let inputs = tokio::task::spawn_blocking(move || input_records(&hashing)).await.unwrap_or_default();
     let (request, provider) = (request.clone(), client.config().provider.name());
     let base_url = crate::catalog::fetch::public_url(&client.config().base_url);
     let model = request.model().to_string();
-    let estimate = crate::cost::for_request(
-        &request,
-        client.prices(),
-        client.config().provider,
-        client.models(),
-        &crate::cost::OutputHistory::default(),
-    )
-    .usd();
-    let id = store
+    let estimate_usd = match budget {
+        Some(check) => check.estimate,
+        None => crate::cost::for_request(
+            &request,
+            client.prices(),
+            client.config().provider,
+            client.models(),
+            &crate::cost::OutputHistory::default(),
+        )
+        .usd(),
+    };
+    let admitted = store
         .run_patiently(move |s| {
-            let id = s.insert_job(&request, provider, &base_url, parent_id, &inputs, now_ms())?;
-            if let Some(usd) = estimate {
-                s.set_estimate(id, usd)?;
-            }
-            Ok(id)
+            let new = NewJob {
+                request: &request,
+                provider,
+                base_url: &base_url,
+                parent_id,
+                inputs: &inputs,
+                now: now_ms(),
+                estimate_usd,
+            };
+            s.admit_job(&new, budget.as_ref().map(|b| &b.budgets))
         })
         .await?;
-    tracing::info!(job = id, %model, provider, "job submitted");
-    Ok(id)
+    if let Admitted::Queued(id) = admitted {
+        tracing::info!(job = id, %model, provider, "job submitted");
+    }
+    Ok(admitted)
 }
 
 /// Runs job `id`: sends `request`, writes the images into the first of `folders` that takes them

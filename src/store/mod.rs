@@ -19,7 +19,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use images::{PendingImage, SaveOutcome, save_images, sha256_hex as images_sha256, sweep_temp_files};
-pub use jobs::{DoneOutcome, JobQuery, TokensPerDay};
+pub use jobs::{Admitted, DoneOutcome, JobQuery, NewJob, TokensPerDay};
 pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};
 pub use shared::SharedStore;
 

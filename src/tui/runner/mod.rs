@@ -15,7 +15,7 @@ use crate::api::{Client, ImagesResult, Progress, RequestControl};
 use crate::jobs::{self, JobOutcome};
 use crate::preview::thumbs::ThumbCache;
 use crate::preview::{CellSize, DecodedImages, PreviewKey, WarmPixels, prepare};
-use crate::store::{ImageRequest, JobId, JobStatus, SharedStore, now_ms};
+use crate::store::{Admitted, ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 
 #[derive(Clone)]
 pub struct Runner {
@@ -161,20 +161,17 @@ impl Runner {
         parent: Option<JobId>,
         budget: Option<crate::cost::BudgetCheck>,
     ) {
-        if let Some(check) = budget
-            && let Ok(spent) = self.store.run(|s| s.spent()).await
-            && let Some(message) = check.budgets.refusal(spent, check.estimate)
-        {
-            return self.send(AppEvent::OverBudget { request: Box::new(request), parent, message });
-        }
-        self.run_job(request, parent).await;
-    }
-
-    async fn run_job(&self, request: ImageRequest, parent: Option<JobId>) {
-        let id = match jobs::submit(&self.store, &self.client, &request, parent).await {
-            Ok(id) => id,
+        let id = match jobs::submit(&self.store, &self.client, &request, parent, budget).await {
+            Ok(Admitted::Queued(id)) => id,
+            Ok(Admitted::OverBudget(message)) => {
+                return self.send(AppEvent::OverBudget { request: Box::new(request), parent, message });
+            }
             Err(e) => return self.send(AppEvent::SubmitFailed { message: format!("not submitted: {e}") }),
         };
+        self.run_job(id, request).await;
+    }
+
+    async fn run_job(&self, id: JobId, request: ImageRequest) {
         let cancel = CancellationToken::new();
         self.cancels().insert(id, cancel.clone());
         self.send(AppEvent::JobQueued { id });
