@@ -55,7 +55,7 @@ fn state() -> State {
             total_tokens: Some(4200),
             error: None,
             running_elsewhere: None,
-            cost_usd: None,
+            cost: None,
         })
         .collect();
     update::update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));

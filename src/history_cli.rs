@@ -60,7 +60,7 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
         Some(HistoryAction::Tokens { days, json }) => match store.run(move |s| s.tokens_per_day(days)).await {
             Ok(rows) if json => print_json(&rows),
             Ok(rows) => {
-                crate::outln!("{:<10}  {:>5}  {:>10}  {:>10}  {:>10}", "DAY (UTC)", "JOBS", "INPUT", "OUTPUT", "TOTAL");
+                crate::outln!("{:<10}  {:>5}  {:>10}  {:>10}  {:>10}", "DAY", "JOBS", "INPUT", "OUTPUT", "TOTAL");
                 for r in rows {
                     crate::outln!(
                         "{:<10}  {:>5}  {:>10}  {:>10}  {:>10}",
@@ -225,7 +225,7 @@ fn print_table(rows: &[JobSummary]) -> ExitCode {
     );
     for r in rows {
         let tokens = r.total_tokens.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
-        let cost = r.cost_usd.map_or_else(|| "-".into(), crate::cost::dollars);
+        let cost = r.cost.as_ref().map(|c| c.usd).map_or_else(|| "-".into(), crate::cost::dollars);
         crate::outln!(
             "{:>6}  {:<19}  {:<11}  {:<22}  {:>4}  {:>7}  {:>8}  {}",
             r.id,

@@ -179,7 +179,7 @@ fn a_job_another_imgtui_runs_is_refreshed_and_cannot_be_cancelled_or_deleted_her
         total_tokens: None,
         error: None,
         running_elsewhere: Some(4242),
-        cost_usd: None,
+        cost: None,
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
     s.focus = Focus::History;
@@ -265,7 +265,7 @@ fn wide_characters_are_fitted_by_the_columns_they_take() {
         total_tokens: Some(9),
         error: None,
         running_elsewhere: None,
-        cost_usd: None,
+        cost: None,
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
     s.focus = Focus::History;

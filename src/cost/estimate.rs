@@ -32,6 +32,8 @@ pub struct Estimate {
     pub basis: Basis,
     pub source: PriceSource,
     pub n: u32,
+    /// Input images whose own tokens are not in the figure (no published number for them).
+    pub inputs_left_out: usize,
 }
 
 impl Estimate {
@@ -50,7 +52,12 @@ impl Estimate {
             Basis::History(1) => ", from 1 earlier job".into(),
             Basis::History(jobs) => format!(", from {jobs} earlier jobs"),
         };
-        format!("≈ {} for {images} ({}{how})", super::dollars(self.usd), self.source.label())
+        let left_out = match self.inputs_left_out {
+            0 => "",
+            1 => "; the input image's own tokens not counted",
+            _ => "; the input images' own tokens not counted",
+        };
+        format!("≈ {} for {images} ({}{how}{left_out})", super::dollars(self.usd), self.source.label())
     }
 }
 
@@ -120,7 +127,7 @@ pub fn for_request(
 }
 
 /// Image input tokens `input_fidelity: high` adds per input image (gpt-image-1's figures).
-fn high_fidelity_tokens(size: (u32, u32)) -> u64 {
+pub fn high_fidelity_tokens(size: (u32, u32)) -> u64 {
     if size.0 == size.1 { 4_096 } else { 6_144 }
 }
 
@@ -134,7 +141,8 @@ pub fn estimate(
 ) -> Option<Estimate> {
     let n = asked.n.max(1);
     if let Some(each) = per_image(price, asked.size, Some(asked.quality)) {
-        return Some(Estimate { usd: each * f64::from(n), basis: Basis::PerImage, source, n });
+        let usd = each * f64::from(n);
+        return Some(Estimate { usd, basis: Basis::PerImage, source, n, inputs_left_out: 0 });
     }
     let rate = |r: Option<f64>, tokens: u64| r.unwrap_or(0.0) * tokens as f64 / 1_000_000.0;
     let (per_image_tokens, basis) = match price.output_token_base.get(asked.quality) {
@@ -148,7 +156,7 @@ pub fn estimate(
     let prompt = (asked.prompt_chars as u64).div_ceil(4);
     let fidelity = if asked.high_fidelity { asked.inputs as u64 * high_fidelity_tokens(asked.size) } else { 0 };
     let usd = rate(price.image_out, output) + rate(price.text_in, prompt) + rate(price.image_in, fidelity);
-    Some(Estimate { usd, basis, source, n })
+    Some(Estimate { usd, basis, source, n, inputs_left_out: asked.inputs })
 }
 
 #[cfg(test)]
@@ -187,8 +195,9 @@ mod tests {
         let (p, s) = price("gpt-image-2");
         let plain = estimate(&asked(1, (1024, 1024), "medium"), &p, s.clone(), None).unwrap().usd;
         let with = Asked { prompt_chars: 400, inputs: 2, high_fidelity: true, ..asked(1, (1024, 1024), "medium") };
-        let more = estimate(&with, &p, s, None).unwrap().usd;
+        let more = estimate(&with, &p, s, None).unwrap();
         let expected = 100.0 * 5.0 / 1e6 + 2.0 * 4096.0 * 8.0 / 1e6;
-        assert!((more - plain - expected).abs() < 1e-12);
+        assert!((more.usd - plain - expected).abs() < 1e-12);
+        assert!(more.describe().ends_with("; the input images' own tokens not counted)"), "{}", more.describe());
     }
 }

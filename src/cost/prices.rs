@@ -167,7 +167,8 @@ fn check(price: &ModelPrice) -> Result<(), String> {
         let (size, quality) = key.split_once('/').unwrap_or((key, ""));
         let size_ok = crate::api::models::parse_size(size).is_some_and(|(w, h)| w > 0 && h > 0);
         let quality_ok = quality.chars().all(|c| c.is_ascii_lowercase());
-        if !size_ok || !quality_ok || key.trim() != key {
+        // Sizes are written as the API writes them: "1024x1024", never "1024X1024".
+        if !size_ok || !quality_ok || key.trim() != key || key.chars().any(|c| c.is_ascii_uppercase()) {
             return Err(format!(
                 "per_image \"{key}\": the keys are \"WIDTHxHEIGHT\" or \"WIDTHxHEIGHT/quality\" (e.g. \"1024x1024/high\")"
             ));
@@ -221,5 +222,6 @@ mod tests {
         assert!(bad("[openai.\"gpt-image-2\"]\nimage_out = -1.0\n").contains("image_out = -1"));
         assert!(bad("[openai.\"gpt-image-2\"]\nimage_outt = 1.0\n").contains("[prices.openai.\"gpt-image-2\"]"));
         assert!(bad("[azure.\"x\"]\nimage_out = 1.0\n").contains("openai and ttapi"));
+        assert!(bad("[openai.x]\nper_image = { \"1024X1024\" = 0.04 }\n").contains("WIDTHxHEIGHT"));
     }
 }

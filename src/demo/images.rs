@@ -165,7 +165,20 @@ pub(super) async fn edits(
         Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("mask: cannot decode: {e}"), Some("mask"), None),
     };
     let spill = spill.map_or(0, |axum::Extension(spill)| spill.0);
-    produce(&state, &spec, &prompt, &options, Some(EditInputs { base, mask, count: images.len(), spill })).await
+    produce(
+        &state,
+        &spec,
+        &prompt,
+        &options,
+        Some(EditInputs {
+            base,
+            mask,
+            count: images.len(),
+            high_fidelity: options.input_fidelity.as_deref() == Some("high"),
+            spill,
+        }),
+    )
+    .await
 }
 
 /// Input images and mask of an edit: (label, bytes). Other fields go to `record`.
@@ -217,6 +230,8 @@ pub(super) struct EditInputs {
     base: RgbaImage,
     mask: Option<RgbaImage>,
     count: usize,
+    /// `input_fidelity: high`: the inputs cost more image tokens, as on the real models.
+    high_fidelity: bool,
     /// Pixels repainted beyond the mask (`Fault::Spill`), 0 for a faithful edit.
     spill: u32,
 }
@@ -289,13 +304,13 @@ impl Drawing {
         if !self.reports_usage {
             return json!({});
         }
-        let input_count = self.edit.as_ref().map_or(0, |e| e.count);
+        let inputs = self.edit.as_ref().map_or((0, false), |e| (e.count, e.high_fidelity));
         json!({
             "background": if self.transparent { "transparent" } else { "opaque" },
             "output_format": self.format.api_name(),
             "size": format!("{}x{}", self.width, self.height),
             "quality": if self.quality == "auto" { "medium" } else { self.quality.as_str() },
-            "usage": super::usage::usage(&self.model, &self.prompt, &self.quality, (self.width, self.height), self.n, input_count),
+            "usage": super::usage::usage(&self.model, &self.prompt, &self.quality, (self.width, self.height), self.n, inputs),
         })
     }
 }

@@ -4,10 +4,20 @@ use serde_json::{Value, json};
 
 /// The usage a real answer would report: for the models OpenAI's calculator covers, its
 /// output tokens (so an estimate and the bill that follows agree); for the others, tokens in
-/// proportion to the image's area.
-pub(super) fn usage(model: &str, prompt: &str, quality: &str, size: (u32, u32), n: u32, input_images: usize) -> Value {
+/// proportion to the image's area. `inputs`: an edit's input images, and whether
+/// `input_fidelity` is high (which adds the tokens the estimates count).
+pub(super) fn usage(
+    model: &str,
+    prompt: &str,
+    quality: &str,
+    size: (u32, u32),
+    n: u32,
+    inputs: (usize, bool),
+) -> Value {
     let text_tokens = (prompt.chars().count() as u64).div_ceil(4);
-    let image_in = input_images as u64 * 323;
+    let (input_images, high_fidelity) = inputs;
+    let fidelity = if high_fidelity { crate::cost::high_fidelity_tokens(size) } else { 0 };
+    let image_in = input_images as u64 * (323 + fidelity);
     let quality = if quality == "auto" { "medium" } else { quality };
     let models = crate::api::ModelTable::builtin();
     let prices = crate::cost::PriceTable::builtin();
@@ -36,4 +46,17 @@ pub(super) fn usage(model: &str, prompt: &str, quality: &str, size: (u32, u32), 
         "input_tokens_details": { "image_tokens": image_in, "text_tokens": text_tokens },
         "output_tokens_details": { "image_tokens": output, "text_tokens": 0 }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn high_fidelity_inputs_cost_the_tokens_the_estimates_count() {
+        let image_in = |high| {
+            super::usage("gpt-image-2", "p", "low", (1024, 1536), 1, (2, high))["input_tokens_details"]["image_tokens"]
+                .as_u64()
+                .unwrap_or(0)
+        };
+        assert_eq!(image_in(true) - image_in(false), 2 * 6144);
+    }
 }

@@ -18,7 +18,7 @@ pub struct JobQuery {
     pub limit: usize,
 }
 
-/// Tokens used on one UTC day (`YYYY-MM-DD`).
+/// Tokens used on one local calendar day (`YYYY-MM-DD`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct TokensPerDay {
     pub day: String,
@@ -64,7 +64,13 @@ fn json_from_sql<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqli
 }
 
 const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
-     (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd";
+     (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd, \
+     j.cost_basis";
+
+/// A recorded cost: both its columns, or none.
+fn cost_from(usd: Option<f64>, basis: Option<String>) -> Option<crate::cost::JobCost> {
+    Some(crate::cost::JobCost { usd: usd?, basis: basis? })
+}
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
     Ok(JobSummary {
@@ -79,7 +85,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         total_tokens: row.get::<_, Option<i64>>(8)?.map(|t| t.max(0) as u64),
         error: row.get(9)?,
         running_elsewhere: None,
-        cost_usd: row.get(11)?,
+        cost: cost_from(row.get(11)?, row.get(12)?),
     })
     .map(|mut summary| {
         summary.running_elsewhere = super::owners::running_elsewhere(summary.status, row.get(10).ok().flatten());
@@ -285,10 +291,7 @@ impl Store {
                         revised_prompt: row.get(13)?,
                         response_meta: json_from_sql(row.get(14)?)?,
                         parent_id: row.get(15)?,
-                        cost: match (row.get::<_, Option<f64>>(16)?, row.get::<_, Option<String>>(17)?) {
-                            (Some(usd), Some(basis)) => Some(crate::cost::JobCost { usd, basis }),
-                            _ => None,
-                        },
+                        cost: cost_from(row.get(16)?, row.get(17)?),
                         inputs: Vec::new(),
                         images: Vec::new(),
                         raw_images: Vec::new(),
@@ -359,7 +362,8 @@ impl Store {
         Ok(count.max(0) as u64)
     }
 
-    /// Token totals per UTC day, newest day first, for the last `days` days that had jobs.
+    /// Token totals per local calendar day, newest day first, for the last `days` days that had
+    /// jobs (the days `history cost` and the budgets count).
     /// What priced jobs cost today and this month, by the local clock; jobs still queued or
     /// running count by their estimate.
     pub fn spent(&self) -> Result<crate::cost::Spent, StoreError> {
@@ -370,7 +374,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT date(created_at / 1000, 'unixepoch') AS day, count(*),
+                "SELECT date(created_at / 1000, 'unixepoch', 'localtime') AS day, count(*),
                         coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(total_tokens), 0)
                  FROM jobs WHERE total_tokens IS NOT NULL
                  GROUP BY day ORDER BY day DESC LIMIT ?1",

@@ -198,7 +198,7 @@ pub struct JobSummary {
     /// deleted from here).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running_elsewhere: Option<u32>,
-    /// What it cost, when a price was known.
+    /// What it cost, when a price was known, and the prices that said so.
     #[serde(default)]
-    pub cost_usd: Option<f64>,
+    pub cost: Option<crate::cost::JobCost>,
 }

@@ -30,7 +30,7 @@ pub fn summary(id: i64, status: JobStatus) -> JobSummary {
         total_tokens: Some(100),
         error: None,
         running_elsewhere: None,
-        cost_usd: None,
+        cost: None,
     }
 }
 

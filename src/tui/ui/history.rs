@@ -74,7 +74,7 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, width: usize) -> Lin
         Some(job) => live_detail(state, job),
         None => match row.status {
             // What it cost says more than tokens; tokens when no price is known.
-            JobStatus::Done => match (row.cost_usd, row.total_tokens) {
+            JobStatus::Done => match (row.cost.as_ref().map(|c| c.usd), row.total_tokens) {
                 (Some(usd), _) => format!("{} img {}", row.image_count, crate::cost::dollars(usd)),
                 (None, Some(tokens)) => format!("{} img {tokens} tok", row.image_count),
                 (None, None) => format!("{} img", row.image_count),
