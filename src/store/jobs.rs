@@ -7,17 +7,6 @@ use super::model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRe
 use super::{Store, StoreError};
 use crate::api::response::Usage;
 
-/// A page of the history, newest first.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct JobQuery {
-    /// Words that must all appear in the prompt (or revised prompt), case-insensitively.
-    pub search: Option<String>,
-    pub status: Option<JobStatus>,
-    /// Rows strictly older than this `(created_at, id)`: the last row of the previous page.
-    pub before: Option<(i64, JobId)>,
-    pub limit: usize,
-}
-
 /// Tokens used on one local calendar day (`YYYY-MM-DD`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct TokensPerDay {
@@ -44,11 +33,6 @@ pub struct DoneOutcome {
     pub cost: Option<crate::cost::JobCost>,
 }
 
-fn like_pattern(word: &str) -> String {
-    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 fn enum_from_sql<T: serde::de::DeserializeOwned>(text: String) -> rusqlite::Result<T> {
     serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("{text}: {e}").into())
@@ -63,7 +47,7 @@ fn json_from_sql<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqli
     .transpose()
 }
 
-const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
+pub(super) const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
      (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd, \
      j.cost_basis";
 
@@ -72,7 +56,7 @@ fn cost_from(usd: Option<f64>, basis: Option<String>) -> Option<crate::cost::Job
     Some(crate::cost::JobCost { usd: usd?, basis: basis? })
 }
 
-fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
+pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
     Ok(JobSummary {
         id: row.get(0)?,
         created_at: row.get(1)?,
@@ -94,77 +78,6 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
 }
 
 impl Store {
-    /// Records a new job as `queued`, with its inputs' content hashes. Returns its id.
-    pub fn insert_job(
-        &mut self,
-        request: &ImageRequest,
-        provider: &str,
-        base_url: &str,
-        parent_id: Option<JobId>,
-        inputs: &[InputRecord],
-        now: i64,
-    ) -> Result<JobId, StoreError> {
-        let new = NewJob { request, provider, base_url, parent_id, inputs, now, estimate_usd: None };
-        match self.admit_job(&new, None)? {
-            Admitted::Queued(id) => Ok(id),
-            // Without budgets nothing is held back.
-            Admitted::OverBudget(why) => Err(StoreError::Db { path: self.path.display().to_string(), message: why }),
-        }
-    }
-
-    /// Records `new` as `queued` unless, by what the history says was spent at this moment
-    /// (every imgtui's jobs, the running ones by their estimate), it would pass `budgets`. The
-    /// check and the insert are one write transaction: two processes that submit at the same
-    /// instant are checked one after the other, the second seeing the first's estimate.
-    pub fn admit_job(
-        &mut self,
-        new: &NewJob<'_>,
-        budgets: Option<&crate::cost::Budgets>,
-    ) -> Result<Admitted, StoreError> {
-        let request_json = serde_json::to_string(new.request).map_err(|e| StoreError::Db {
-            path: self.path.display().to_string(),
-            message: format!("cannot encode the request: {e}"),
-        })?;
-        let path = self.path.clone();
-        let db = |e: rusqlite::Error| super::db_error(&path, &e);
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
-        if let Some(budgets) = budgets.filter(|b| b.any()) {
-            let spent = spent_on(&tx).map_err(db)?;
-            if let Some(why) = budgets.refusal(spent, new.estimate_usd) {
-                return Ok(Admitted::OverBudget(why));
-            }
-        }
-        let request = new.request;
-        tx.execute(
-            "INSERT INTO jobs (created_at, kind, status, model, prompt, request, provider, base_url, parent_id, owner_pid,
-                               estimate_usd)
-             VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                new.now,
-                request.kind().as_str(),
-                request.model(),
-                request.prompt(),
-                request_json,
-                new.provider,
-                new.base_url,
-                new.parent_id,
-                std::process::id(),
-                new.estimate_usd
-            ],
-        )
-        .map_err(db)?;
-        let id = tx.last_insert_rowid();
-        for (position, input) in new.inputs.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO job_inputs (job_id, position, role, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, position, input.role, input.path.to_string_lossy(), input.sha256],
-            )
-            .map_err(db)?;
-        }
-        tx.commit().map_err(db)?;
-        Ok(Admitted::Queued(id))
-    }
-
     pub fn mark_running(&mut self, id: JobId, now: i64) -> Result<(), StoreError> {
         self.update(id, "UPDATE jobs SET status = 'running', started_at = ?2 WHERE id = ?1", params![id, now])
     }
@@ -320,36 +233,6 @@ impl Store {
         rows.map_err(|e| self.err(e))
     }
 
-    /// A page of job summaries, newest first, filtered by status and search words.
-    pub fn page(&self, query: &JobQuery) -> Result<Vec<JobSummary>, StoreError> {
-        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM jobs j WHERE 1 = 1");
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(status) = query.status {
-            values.push(status.as_str().to_string().into());
-            sql.push_str(&format!(" AND j.status = ?{}", values.len()));
-        }
-        if let Some((created_at, id)) = query.before {
-            values.push(created_at.into());
-            values.push(id.into());
-            let (a, b) = (values.len() - 1, values.len());
-            sql.push_str(&format!(" AND (j.created_at < ?{a} OR (j.created_at = ?{a} AND j.id < ?{b}))"));
-        }
-        for word in query.search.as_deref().unwrap_or_default().split_whitespace() {
-            values.push(like_pattern(word).into());
-            let n = values.len();
-            sql.push_str(&format!(
-                " AND (j.prompt LIKE ?{n} ESCAPE '\\' OR coalesce(j.revised_prompt, '') LIKE ?{n} ESCAPE '\\')"
-            ));
-        }
-        values.push((query.limit.clamp(1, 10_000) as i64).into());
-        sql.push_str(&format!(" ORDER BY j.created_at DESC, j.id DESC LIMIT ?{}", values.len()));
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(values), summary_from_row)
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
-        rows.map_err(|e| self.err(e))
-    }
-
     /// How many jobs there are, by status.
     pub fn count(&self, status: Option<JobStatus>) -> Result<u64, StoreError> {
         let count: i64 = match status {
@@ -364,12 +247,6 @@ impl Store {
 
     /// Token totals per local calendar day, newest day first, for the last `days` days that had
     /// jobs (the days `history cost` and the budgets count).
-    /// What priced jobs cost today and this month, by the local clock; jobs still queued or
-    /// running count by their estimate.
-    pub fn spent(&self) -> Result<crate::cost::Spent, StoreError> {
-        spent_on(&self.conn).map_err(|e| self.err(e))
-    }
-
     pub fn tokens_per_day(&self, days: usize) -> Result<Vec<TokensPerDay>, StoreError> {
         let mut stmt = self
             .conn
@@ -393,40 +270,4 @@ impl Store {
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
         rows.map_err(|e| self.err(e))
     }
-}
-
-/// A job about to be recorded.
-pub struct NewJob<'a> {
-    pub request: &'a ImageRequest,
-    pub provider: &'a str,
-    pub base_url: &'a str,
-    pub parent_id: Option<JobId>,
-    pub inputs: &'a [InputRecord],
-    pub now: i64,
-    /// What it is expected to cost, counted against the budgets while it runs.
-    pub estimate_usd: Option<f64>,
-}
-
-/// Whether a job was recorded, or held back by a budget (and why).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Admitted {
-    Queued(JobId),
-    OverBudget(String),
-}
-
-/// What priced jobs cost today and this month by the local clock (see `Store::spent`).
-fn spent_on(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent> {
-    conn.query_row(
-        "SELECT
-           coalesce(sum(CASE WHEN date(created_at / 1000, 'unixepoch', 'localtime') = date('now', 'localtime')
-                        THEN spend END), 0),
-           coalesce(sum(CASE WHEN strftime('%Y-%m', created_at / 1000, 'unixepoch', 'localtime')
-                             = strftime('%Y-%m', 'now', 'localtime') THEN spend END), 0)
-         FROM (SELECT created_at,
-                      CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend
-               FROM jobs)
-         WHERE spend IS NOT NULL",
-        [],
-        |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
-    )
 }

@@ -1,6 +1,7 @@
 //! The history: every job, its parameters, outcome, usage and image files, in SQLite (WAL,
 //! versioned migrations, bound parameters only) beside the image files themselves.
 
+mod admit;
 mod gallery;
 mod image_rows;
 mod images;
@@ -10,6 +11,7 @@ mod owners;
 mod pending;
 pub mod png_text;
 mod schema;
+mod search;
 mod shared;
 pub mod spend;
 
@@ -18,9 +20,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+pub use admit::{Admitted, NewJob};
 pub use images::{PendingImage, SaveOutcome, save_images, sha256_hex as images_sha256, sweep_temp_files};
-pub use jobs::{Admitted, DoneOutcome, JobQuery, NewJob, TokensPerDay};
+pub use jobs::{DoneOutcome, TokensPerDay};
 pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};
+pub use search::JobQuery;
 pub use shared::SharedStore;
 
 pub const DB_FILE: &str = "history.sqlite3";

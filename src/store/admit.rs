@@ -1,0 +1,123 @@
+//! Recording a new job: one write transaction that checks the budgets by what the history says
+//! was spent at that moment (every imgtui's jobs, the running ones by their estimate) and
+//! inserts the job with its estimate.
+
+use rusqlite::params;
+
+use super::model::{ImageRequest, InputRecord, JobId};
+use super::{Store, StoreError};
+
+impl Store {
+    /// Records a new job as `queued`, with its inputs' content hashes. Returns its id.
+    pub fn insert_job(
+        &mut self,
+        request: &ImageRequest,
+        provider: &str,
+        base_url: &str,
+        parent_id: Option<JobId>,
+        inputs: &[InputRecord],
+        now: i64,
+    ) -> Result<JobId, StoreError> {
+        let new = NewJob { request, provider, base_url, parent_id, inputs, now, estimate_usd: None };
+        match self.admit_job(&new, None)? {
+            Admitted::Queued(id) => Ok(id),
+            // Without budgets nothing is held back.
+            Admitted::OverBudget(why) => Err(StoreError::Db { path: self.path.display().to_string(), message: why }),
+        }
+    }
+
+    /// Records `new` as `queued` unless, by what the history says was spent at this moment
+    /// (every imgtui's jobs, the running ones by their estimate), it would pass `budgets`. The
+    /// check and the insert are one write transaction: two processes that submit at the same
+    /// instant are checked one after the other, the second seeing the first's estimate.
+    pub fn admit_job(
+        &mut self,
+        new: &NewJob<'_>,
+        budgets: Option<&crate::cost::Budgets>,
+    ) -> Result<Admitted, StoreError> {
+        let request_json = serde_json::to_string(new.request).map_err(|e| StoreError::Db {
+            path: self.path.display().to_string(),
+            message: format!("cannot encode the request: {e}"),
+        })?;
+        let path = self.path.clone();
+        let db = |e: rusqlite::Error| super::db_error(&path, &e);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+        if let Some(budgets) = budgets.filter(|b| b.any()) {
+            let spent = spent_on(&tx).map_err(db)?;
+            if let Some(why) = budgets.refusal(spent, new.estimate_usd) {
+                return Ok(Admitted::OverBudget(why));
+            }
+        }
+        let request = new.request;
+        tx.execute(
+            "INSERT INTO jobs (created_at, kind, status, model, prompt, request, provider, base_url, parent_id, owner_pid,
+                               estimate_usd)
+             VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                new.now,
+                request.kind().as_str(),
+                request.model(),
+                request.prompt(),
+                request_json,
+                new.provider,
+                new.base_url,
+                new.parent_id,
+                std::process::id(),
+                new.estimate_usd
+            ],
+        )
+        .map_err(db)?;
+        let id = tx.last_insert_rowid();
+        for (position, input) in new.inputs.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO job_inputs (job_id, position, role, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, position, input.role, input.path.to_string_lossy(), input.sha256],
+            )
+            .map_err(db)?;
+        }
+        tx.commit().map_err(db)?;
+        Ok(Admitted::Queued(id))
+    }
+
+    /// What priced jobs cost today and this month, by the local clock; jobs still queued or
+    /// running count by their estimate.
+    pub fn spent(&self) -> Result<crate::cost::Spent, StoreError> {
+        spent_on(&self.conn).map_err(|e| self.err(e))
+    }
+}
+
+/// A job about to be recorded.
+pub struct NewJob<'a> {
+    pub request: &'a ImageRequest,
+    pub provider: &'a str,
+    pub base_url: &'a str,
+    pub parent_id: Option<JobId>,
+    pub inputs: &'a [InputRecord],
+    pub now: i64,
+    /// What it is expected to cost, counted against the budgets while it runs.
+    pub estimate_usd: Option<f64>,
+}
+
+/// Whether a job was recorded, or held back by a budget (and why).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Admitted {
+    Queued(JobId),
+    OverBudget(String),
+}
+
+/// What priced jobs cost today and this month by the local clock (see `Store::spent`).
+fn spent_on(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent> {
+    conn.query_row(
+        "SELECT
+           coalesce(sum(CASE WHEN date(created_at / 1000, 'unixepoch', 'localtime') = date('now', 'localtime')
+                        THEN spend END), 0),
+           coalesce(sum(CASE WHEN strftime('%Y-%m', created_at / 1000, 'unixepoch', 'localtime')
+                             = strftime('%Y-%m', 'now', 'localtime') THEN spend END), 0)
+         FROM (SELECT created_at,
+                      CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend
+               FROM jobs)
+         WHERE spend IS NOT NULL",
+        [],
+        |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
+    )
+}
