@@ -56,6 +56,9 @@ fn state() -> State {
             error: None,
             running_elsewhere: None,
             cost: None,
+            starred: false,
+            group_id: None,
+            parent_id: None,
         })
         .collect();
     update::update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
@@ -95,6 +98,8 @@ fn state() -> State {
         images: (0..4).map(image).collect(),
         raw_images: Vec::new(),
         cost: None,
+        starred: false,
+        group_id: None,
     };
     update::update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     s

@@ -180,6 +180,9 @@ fn a_job_another_imgtui_runs_is_refreshed_and_cannot_be_cancelled_or_deleted_her
         error: None,
         running_elsewhere: Some(4242),
         cost: None,
+        starred: false,
+        group_id: None,
+        parent_id: None,
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
     s.focus = Focus::History;
@@ -266,6 +269,9 @@ fn wide_characters_are_fitted_by_the_columns_they_take() {
         error: None,
         running_elsewhere: None,
         cost: None,
+        starred: false,
+        group_id: None,
+        parent_id: None,
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
     s.focus = Focus::History;

@@ -106,6 +106,8 @@ fn with_jobs(s: &mut State) {
         images: vec![image(0), image(1)],
         raw_images: vec![],
         cost: None,
+        starred: false,
+        group_id: None,
     });
 }
 

@@ -49,7 +49,7 @@ fn json_from_sql<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqli
 
 pub(super) const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
      (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd, \
-     j.cost_basis";
+     j.cost_basis, j.starred, j.group_id, j.parent_id";
 
 /// A recorded cost: both its columns, or none.
 fn cost_from(usd: Option<f64>, basis: Option<String>) -> Option<crate::cost::JobCost> {
@@ -70,6 +70,9 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         error: row.get(9)?,
         running_elsewhere: None,
         cost: cost_from(row.get(11)?, row.get(12)?),
+        starred: row.get(13)?,
+        group_id: row.get(14)?,
+        parent_id: row.get(15)?,
     })
     .map(|mut summary| {
         summary.running_elsewhere = super::owners::running_elsewhere(summary.status, row.get(10).ok().flatten());
@@ -183,7 +186,7 @@ impl Store {
             .query_row(
                 "SELECT id, created_at, started_at, finished_at, kind, status, request, provider, base_url,
                         error, http_status, retries, usage, revised_prompt, response_meta, parent_id,
-                        cost_usd, cost_basis
+                        cost_usd, cost_basis, starred, group_id
                  FROM jobs WHERE id = ?1",
                 params![id],
                 |row| {
@@ -205,6 +208,8 @@ impl Store {
                         response_meta: json_from_sql(row.get(14)?)?,
                         parent_id: row.get(15)?,
                         cost: cost_from(row.get(16)?, row.get(17)?),
+                        starred: row.get(18)?,
+                        group_id: row.get(19)?,
                         inputs: Vec::new(),
                         images: Vec::new(),
                         raw_images: Vec::new(),

@@ -179,6 +179,11 @@ pub struct JobRecord {
     pub raw_images: Vec<ImageRecord>,
     /// What it cost, and the prices that said so.
     pub cost: Option<crate::cost::JobCost>,
+    #[serde(default)]
+    pub starred: bool,
+    /// The first job of the submit this one came from (variants, a varied setting, a batch).
+    #[serde(default)]
+    pub group_id: Option<JobId>,
 }
 
 /// A history list row: enough to show and select, cheap to read by the thousand.
@@ -201,4 +206,12 @@ pub struct JobSummary {
     /// What it cost, when a price was known, and the prices that said so.
     #[serde(default)]
     pub cost: Option<crate::cost::JobCost>,
+    #[serde(default)]
+    pub starred: bool,
+    /// The first job of the submit this one came from (variants, a varied setting, a batch).
+    #[serde(default)]
+    pub group_id: Option<JobId>,
+    /// The job whose image this one edited.
+    #[serde(default)]
+    pub parent_id: Option<JobId>,
 }

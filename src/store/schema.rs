@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: jobs, their inputs and images.
     "CREATE TABLE jobs (
         id             INTEGER PRIMARY KEY,
@@ -86,6 +86,35 @@ const MIGRATIONS: &[&str] = &[
     // 5: what a job was estimated to cost when it was sent: a job still running counts
     // against the budgets by it (this imgtui's jobs and another's alike).
     "ALTER TABLE jobs ADD COLUMN estimate_usd REAL;",
+    // 6: iteration. Stars; the jobs of one submit (variants, a setting varied) share a group
+    // (its first job's id); a batch entry's hash, so `batch --resume` skips what is done; edit
+    // trees walked by parent. Search through FTS5 with the trigram tokenizer (substrings, any
+    // script, case folded), kept in step by triggers and filled here from the rows there are.
+    "ALTER TABLE jobs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE jobs ADD COLUMN group_id INTEGER;
+     ALTER TABLE jobs ADD COLUMN batch_key TEXT;
+     CREATE INDEX jobs_by_parent ON jobs(parent_id) WHERE parent_id IS NOT NULL;
+     CREATE INDEX jobs_by_group ON jobs(group_id) WHERE group_id IS NOT NULL;
+     CREATE INDEX jobs_by_batch_key ON jobs(batch_key) WHERE batch_key IS NOT NULL;
+     CREATE INDEX jobs_starred ON jobs(created_at DESC, id DESC) WHERE starred = 1;
+     CREATE VIRTUAL TABLE jobs_fts USING fts5(
+         prompt, revised_prompt, model, content = 'jobs', content_rowid = 'id', tokenize = 'trigram'
+     );
+     INSERT INTO jobs_fts (rowid, prompt, revised_prompt, model) SELECT id, prompt, revised_prompt, model FROM jobs;
+     CREATE TRIGGER jobs_fts_insert AFTER INSERT ON jobs BEGIN
+         INSERT INTO jobs_fts (rowid, prompt, revised_prompt, model)
+         VALUES (new.id, new.prompt, new.revised_prompt, new.model);
+     END;
+     CREATE TRIGGER jobs_fts_delete AFTER DELETE ON jobs BEGIN
+         INSERT INTO jobs_fts (jobs_fts, rowid, prompt, revised_prompt, model)
+         VALUES ('delete', old.id, old.prompt, old.revised_prompt, old.model);
+     END;
+     CREATE TRIGGER jobs_fts_update AFTER UPDATE OF prompt, revised_prompt, model ON jobs BEGIN
+         INSERT INTO jobs_fts (jobs_fts, rowid, prompt, revised_prompt, model)
+         VALUES ('delete', old.id, old.prompt, old.revised_prompt, old.model);
+         INSERT INTO jobs_fts (rowid, prompt, revised_prompt, model)
+         VALUES (new.id, new.prompt, new.revised_prompt, new.model);
+     END;",
 ];
 
 /// The schema version this build writes.

@@ -7,12 +7,24 @@ use super::{Store, StoreError};
 /// A page of the history, newest first.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobQuery {
-    /// Words that must all appear in the prompt (or revised prompt), case-insensitively.
+    /// Words that must all appear in the prompt, the revised prompt or the model, as
+    /// substrings, case folded.
     pub search: Option<String>,
+    /// Starred jobs only.
+    pub starred: bool,
     pub status: Option<JobStatus>,
     /// Rows strictly older than this `(created_at, id)`: the last row of the previous page.
     pub before: Option<(i64, JobId)>,
     pub limit: usize,
+}
+
+/// Words of three characters or more are found through the trigram index; shorter ones (which
+/// have no trigram) by a scan of what the index already narrowed down.
+const TRIGRAM: usize = 3;
+
+/// `word` as an FTS5 string: the whole word, a substring to find, nothing in it an operator.
+fn fts_phrase(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
 }
 
 fn like_pattern(word: &str) -> String {
@@ -22,32 +34,124 @@ fn like_pattern(word: &str) -> String {
 
 impl Store {
     /// A page of job summaries, newest first, filtered by status and search words.
+    ///
+    /// With words of three characters or more the trigram index drives the query, newest
+    /// (highest id) first, and stops at the page's end: a two-word search over 100,000 jobs
+    /// reads a page's worth of rows, not every match (see benches/history.rs).
     pub fn page(&self, query: &JobQuery) -> Result<Vec<JobSummary>, StoreError> {
-        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM jobs j WHERE 1 = 1");
+        let words: Vec<&str> = query.search.as_deref().unwrap_or_default().split_whitespace().collect();
+        let (long, short): (Vec<&str>, Vec<&str>) =
+            words.into_iter().partition(|w| crate::text::char_count(w) >= TRIGRAM);
+        let indexed = !long.is_empty();
         let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        let mut sql = if indexed {
+            let all: Vec<String> = long.iter().map(|w| fts_phrase(w)).collect();
+            values.push(all.join(" AND ").into());
+            format!("SELECT {SUMMARY_COLUMNS} FROM jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ?1")
+        } else {
+            format!("SELECT {SUMMARY_COLUMNS} FROM jobs j WHERE 1 = 1")
+        };
         if let Some(status) = query.status {
             values.push(status.as_str().to_string().into());
             sql.push_str(&format!(" AND j.status = ?{}", values.len()));
         }
-        if let Some((created_at, id)) = query.before {
-            values.push(created_at.into());
-            values.push(id.into());
-            let (a, b) = (values.len() - 1, values.len());
-            sql.push_str(&format!(" AND (j.created_at < ?{a} OR (j.created_at = ?{a} AND j.id < ?{b}))"));
+        match query.before {
+            // Ids follow the order jobs were sent in; the index knows no other order.
+            Some((_, id)) if indexed => {
+                values.push(id.into());
+                sql.push_str(&format!(" AND j.id < ?{}", values.len()));
+            }
+            Some((created_at, id)) => {
+                values.push(created_at.into());
+                values.push(id.into());
+                let (a, b) = (values.len() - 1, values.len());
+                sql.push_str(&format!(" AND (j.created_at < ?{a} OR (j.created_at = ?{a} AND j.id < ?{b}))"));
+            }
+            None => {}
         }
-        for word in query.search.as_deref().unwrap_or_default().split_whitespace() {
+        if query.starred {
+            sql.push_str(" AND j.starred = 1");
+        }
+        for word in short {
             values.push(like_pattern(word).into());
             let n = values.len();
             sql.push_str(&format!(
-                " AND (j.prompt LIKE ?{n} ESCAPE '\\' OR coalesce(j.revised_prompt, '') LIKE ?{n} ESCAPE '\\')"
+                " AND (j.prompt LIKE ?{n} ESCAPE '\\' OR coalesce(j.revised_prompt, '') LIKE ?{n} ESCAPE '\\' \
+                   OR j.model LIKE ?{n} ESCAPE '\\')"
             ));
         }
         values.push((query.limit.clamp(1, 10_000) as i64).into());
-        sql.push_str(&format!(" ORDER BY j.created_at DESC, j.id DESC LIMIT ?{}", values.len()));
+        let order = if indexed { "f.rowid DESC" } else { "j.created_at DESC, j.id DESC" };
+        sql.push_str(&format!(" ORDER BY {order} LIMIT ?{}", values.len()));
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(values), summary_from_row)
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
         rows.map_err(|e| self.err(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::GenerateRequest;
+    use crate::store::ImageRequest;
+
+    fn request_json(model: &str, prompt: &str) -> Result<String, serde_json::Error> {
+        serde_json::to_string(&ImageRequest::Generate(GenerateRequest::new(model, prompt)))
+    }
+
+    fn ids(store: &Store, words: &str) -> Vec<JobId> {
+        let query = JobQuery { search: Some(words.into()), limit: 100, ..JobQuery::default() };
+        store.page(&query).unwrap_or_default().iter().map(|j| j.id).collect()
+    }
+
+    /// A history written by the previous version (schema 5) is indexed when it is opened: old
+    /// rows are found by prompt, revised prompt and model, and the index keeps in step after.
+    #[test]
+    fn a_history_of_the_previous_version_is_searchable_once_opened() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let conn = rusqlite::Connection::open(dir.path().join(crate::store::DB_FILE))?;
+        for sql in &super::super::schema::MIGRATIONS[..5] {
+            conn.execute_batch(sql)?;
+        }
+        conn.pragma_update(None, "user_version", 5)?;
+        let rows = [
+            ("a lighthouse at dusk", None, "gpt-image-1"),
+            ("a harbour", Some("a quiet HARBOUR with a lighthouse"), "gpt-image-2"),
+            ("лиса в снегу", None, "dall-e-3"),
+            ("狐狸在雪地里", None, "gpt-image-1"),
+        ];
+        for (i, (prompt, revised, model)) in rows.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO jobs (created_at, kind, status, model, prompt, request, provider, base_url, revised_prompt)
+                 VALUES (?1, 'generate', 'done', ?2, ?3, ?4, 'demo', 'u', ?5)",
+                rusqlite::params![i as i64, model, prompt, request_json(model, prompt)?, revised],
+            )?;
+        }
+        drop(conn);
+        let mut store = Store::open(dir.path())?;
+        assert_eq!(ids(&store, "lighthouse"), vec![2, 1], "prompt and revised prompt");
+        assert_eq!(ids(&store, "ghthou"), vec![2, 1], "a substring");
+        assert_eq!(ids(&store, "Lighthouse quiet"), vec![2], "every word");
+        assert_eq!(ids(&store, "image-2"), vec![2], "the model");
+        assert_eq!(ids(&store, "ЛИСА"), vec![3], "other scripts, case folded");
+        assert_eq!(ids(&store, "狐狸"), vec![4], "two characters: no trigram, still found");
+        assert_eq!(ids(&store, "a \"x"), Vec::<JobId>::new(), "quotes are text, not syntax");
+        // Kept in step: a new job, a deleted one.
+        let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "a lighthouse in rain"));
+        let new = store.insert_job(&request, "demo", "u", None, &[], 10)?;
+        store.delete_job(1)?;
+        assert_eq!(ids(&store, "lighthouse"), vec![new, 2]);
+        // Paged a row at a time, the cursor walks every match once.
+        let (mut seen, mut before) = (Vec::new(), None);
+        while let Some(row) =
+            store.page(&JobQuery { search: Some("ighthous".into()), before, limit: 1, ..JobQuery::default() })?.first()
+        {
+            seen.push(row.id);
+            before = Some((row.created_at, row.id));
+        }
+        assert_eq!(seen, vec![new, 2]);
+        Ok(())
     }
 }

@@ -31,6 +31,9 @@ pub fn summary(id: i64, status: JobStatus) -> JobSummary {
         error: None,
         running_elsewhere: None,
         cost: None,
+        starred: false,
+        group_id: None,
+        parent_id: None,
     }
 }
 
@@ -57,6 +60,8 @@ pub fn record(id: i64, request: GenerateRequest, images: Vec<ImageRecord>) -> Jo
         images,
         raw_images: vec![],
         cost: None,
+        starred: false,
+        group_id: None,
     }
 }
 

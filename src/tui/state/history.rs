@@ -47,7 +47,7 @@ impl HistoryView {
 
     fn query(&self, before: Option<(i64, JobId)>) -> JobQuery {
         let search = (!self.search.trim().is_empty()).then(|| self.search.clone());
-        JobQuery { search, status: None, before, limit: PAGE }
+        JobQuery { search, status: None, before, limit: PAGE, starred: false }
     }
 
     /// Takes a page. A first page keeps the selected job selected when it is still there, the
