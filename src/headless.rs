@@ -179,8 +179,9 @@ pub(crate) async fn run_job(
         false => budget_check(engine, &request).await,
     };
     let client = &engine.client;
-    let id = match jobs::submit(&engine.store, client, &request, parent_id, budget).await {
-        Ok(Admitted::Queued(id)) => id,
+    let id = match jobs::submit(&engine.store, client, std::slice::from_ref(&request), parent_id, budget, None).await {
+        Ok(Admitted::Queued(ids)) if !ids.is_empty() => ids[0],
+        Ok(Admitted::Queued(_)) => return ExitCode::from(EXIT_FAILED),
         Ok(Admitted::OverBudget(why)) => {
             let error = FieldError::new("budget", format!("{why} (--over-budget sends it anyway)"));
             return report_failure(output.json, None, &ApiError::Invalid(vec![error]));

@@ -141,11 +141,14 @@ fn in_the_app_a_submit_carries_its_budget_check_and_a_held_request_is_asked_abou
     s.replace_prompt(vec!["a fox".into()]);
     let ctrl_s = || Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let commands = update(&mut s, ctrl_s());
-    let Some(Command::Submit { request, budget: Some(check), .. }) = commands.first() else { panic!("{commands:?}") };
+    let Some(Command::Submit { requests, budget: Some(check), .. }) = commands.first() else { panic!("{commands:?}") };
     assert_eq!(check.estimate, Some(0.133), "the runner checks the estimate against the spend of the moment");
     // The runner held it back: the app asks, and yes sends it without checking again.
     let message = "today $0.05 spent + ≈ $0.133 would pass the daily budget of $0.10".to_string();
-    update(&mut s, Msg::App(AppEvent::OverBudget { request: request.clone(), parent: None, message: message.clone() }));
+    update(
+        &mut s,
+        Msg::App(AppEvent::OverBudget { requests: requests.clone(), parent: None, message: message.clone() }),
+    );
     let Some(Overlay::Confirm(Confirm::OverBudget { message: asked, .. })) = &s.overlay else {
         panic!("{:?}", s.overlay)
     };
@@ -274,9 +277,11 @@ fn two_processes_submitting_at_the_same_instant_are_checked_one_after_the_other(
                         inputs: &[],
                         now,
                         estimate_usd: Some(0.6),
+                        group_id: None,
+                        batch_key: None,
                     };
                     start.wait();
-                    store.admit_job(&new, Some(&budgets)).unwrap()
+                    store.admit_jobs(&[new], Some(&budgets)).unwrap()
                 })
             })
             .collect();
@@ -291,8 +296,8 @@ fn two_processes_submitting_at_the_same_instant_are_checked_one_after_the_other(
         // Clear the day for the next round: the queued job is cancelled (no cost, no estimate).
         let mut store = Store::open(data.path()).unwrap();
         for r in &results {
-            if let Admitted::Queued(id) = r {
-                store.finish_failed(*id, imgtui::store::JobStatus::Cancelled, "test", None, 0, 0).unwrap();
+            if let Admitted::Queued(ids) = r {
+                store.finish_failed(ids[0], imgtui::store::JobStatus::Cancelled, "test", None, 0, 0).unwrap();
             }
         }
     }

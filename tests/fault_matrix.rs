@@ -41,7 +41,7 @@ async fn run(server: &DemoServer, model: &str, timeout: Duration, key: &str) -> 
         tx,
     );
     let request = ImageRequest::Generate(GenerateRequest::new(model, "a fox in a storm"));
-    runner.execute(Command::Submit { request: Box::new(request), parent: None, budget: None });
+    runner.execute(Command::Submit { requests: vec![request], parent: None, budget: None });
     let mut retries_seen = 0;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {

@@ -45,7 +45,7 @@ async fn images_no_folder_takes_wait_in_memory_until_a_retry_writes_them() {
     let runner = Runner::new(Arc::new(common::client(&server)), store.clone(), dirs.clone(), 1, tx);
 
     let request = ImageRequest::Generate(GenerateRequest::new("dall-e-2", "a kept fox"));
-    runner.execute(Command::Submit { request: Box::new(request), parent: None, budget: None });
+    runner.execute(Command::Submit { requests: vec![request], parent: None, budget: None });
     let unsaved = next_event(&mut rx, "Unsaved", |e| matches!(e, AppEvent::Unsaved { .. })).await;
     let AppEvent::Unsaved { id, count, reason } = unsaved else { unreachable!() };
     assert_eq!(count, 1);
@@ -93,7 +93,7 @@ async fn the_first_image_is_decoded_while_it_is_written_and_handed_to_its_previe
     let mut request = GenerateRequest::new("gpt-image-1", "a warm fox");
     request.options.size = Some("1536x1024".into());
     request.options.n = Some(2);
-    runner.execute(Command::Submit { request: Box::new(ImageRequest::Generate(request)), parent: None, budget: None });
+    runner.execute(Command::Submit { requests: vec![ImageRequest::Generate(request)], parent: None, budget: None });
     let received = next_event(&mut rx, "the answer", |e| {
         matches!(e, AppEvent::JobProgress { progress: Progress::Received { .. }, .. } | AppEvent::JobFinished { .. })
     })
@@ -130,7 +130,7 @@ async fn a_request_past_a_budget_is_held_back_counting_the_jobs_still_running() 
         estimate: Some(0.016),
     };
     let submit = || Command::Submit {
-        request: Box::new(ImageRequest::Generate(request.clone())),
+        requests: vec![ImageRequest::Generate(request.clone())],
         parent: None,
         budget: Some(check),
     };

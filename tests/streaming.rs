@@ -148,7 +148,7 @@ async fn the_apps_runner_writes_each_partial_and_says_where() {
     let mut req = GenerateRequest::new("gpt-image-1", "a fox for the app");
     req.options.size = Some("1024x1024".into());
     streaming(&mut req.options, 2);
-    runner.execute(Command::Submit { request: Box::new(ImageRequest::Generate(req)), parent: None, budget: None });
+    runner.execute(Command::Submit { requests: vec![ImageRequest::Generate(req)], parent: None, budget: None });
     let mut seen = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {

@@ -48,10 +48,10 @@ fn submit_sends_the_form_as_a_request() {
     select_field(&mut s, Field::Quality);
     update(&mut s, key(KeyCode::Right));
     let commands = update(&mut s, ctrl('s'));
-    let [Command::Submit { request, parent: None, .. }] = commands.as_slice() else {
+    let [Command::Submit { requests, parent: None, .. }] = commands.as_slice() else {
         panic!("{commands:?}");
     };
-    let ImageRequest::Generate(request) = request.as_ref() else {
+    let [ImageRequest::Generate(request)] = requests.as_slice() else {
         panic!("{commands:?}");
     };
     assert_eq!((request.prompt.as_str(), request.model.as_str()), ("a red fox", "gpt-image-1"));
@@ -291,9 +291,9 @@ fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
     assert_eq!(s.form.images, [std::path::PathBuf::from("/data/fox-1.png")]);
     type_text(&mut s, "add a scarf");
     let commands = update(&mut s, ctrl('s'));
-    let [Command::Submit { request, parent, .. }] = commands.as_slice() else { panic!("{commands:?}") };
+    let [Command::Submit { requests, parent, .. }] = commands.as_slice() else { panic!("{commands:?}") };
     assert_eq!(*parent, Some(6));
-    assert!(matches!(request.as_ref(), ImageRequest::Edit(e) if e.prompt == "add a scarf"));
+    assert!(matches!(requests.as_slice(), [ImageRequest::Edit(e)] if e.prompt == "add a scarf"));
 }
 
 #[test]

@@ -50,50 +50,71 @@ pub fn input_records(request: &ImageRequest) -> Vec<InputRecord> {
         .collect()
 }
 
-/// Records a new job as queued, unless `budget` holds it back by the history's spend of this
-/// moment (checked and recorded in one transaction: see `Store::admit_job`).
+/// Records new jobs as queued (several: one group), unless `budget` holds them back by the
+/// history's spend of this moment (checked and recorded in one transaction: see
+/// `Store::admit_jobs`). `batch_key` marks a batch entry's job.
 pub async fn submit(
     store: &SharedStore,
     client: &Client,
-    request: &ImageRequest,
+    requests: &[ImageRequest],
     parent_id: Option<JobId>,
     budget: Option<crate::cost::BudgetCheck>,
+    batch_key: Option<String>,
 ) -> Result<Admitted, StoreError> {
     // Input files are hashed before the history is locked (they may be 16 files of 50 MB).
-    let hashing = request.clone();
-    let inputs = tokio::task::spawn_blocking(move || input_records(&hashing)).await.unwrap_or_default();
-    let (request, provider) = (request.clone(), client.config().provider.name());
+    let hashing = requests.to_vec();
+    let inputs = tokio::task::spawn_blocking(move || hashing.iter().map(input_records).collect::<Vec<_>>())
+        .await
+        .unwrap_or_else(|_| vec![Vec::new(); requests.len()]);
+    let provider = client.config().provider.name();
     let base_url = crate::catalog::fetch::public_url(&client.config().base_url);
-    let model = request.model().to_string();
-    let estimate_usd = match budget {
-        Some(check) => check.estimate,
-        None => crate::cost::for_request(
-            &request,
-            client.prices(),
-            client.config().provider,
-            client.models(),
-            &crate::cost::OutputHistory::default(),
-        )
-        .usd(),
-    };
+    let estimates = estimates_of(client, requests, budget.and_then(|b| b.estimate));
+    let requests = requests.to_vec();
+    let count = requests.len();
     let admitted = store
         .run_patiently(move |s| {
-            let new = NewJob {
-                request: &request,
-                provider,
-                base_url: &base_url,
-                parent_id,
-                inputs: &inputs,
-                now: now_ms(),
-                estimate_usd,
-            };
-            s.admit_job(&new, budget.as_ref().map(|b| &b.budgets))
+            let now = now_ms();
+            let jobs: Vec<NewJob> = requests
+                .iter()
+                .zip(&inputs)
+                .zip(&estimates)
+                .map(|((request, inputs), estimate_usd)| NewJob {
+                    request,
+                    provider,
+                    base_url: &base_url,
+                    parent_id,
+                    inputs,
+                    now,
+                    estimate_usd: *estimate_usd,
+                    group_id: None,
+                    batch_key: batch_key.clone(),
+                })
+                .collect();
+            s.admit_jobs(&jobs, budget.as_ref().map(|b| &b.budgets))
         })
         .await?;
-    if let Admitted::Queued(id) = admitted {
-        tracing::info!(job = id, %model, provider, "job submitted");
+    match &admitted {
+        Admitted::Queued(ids) if ids.len() == 1 => tracing::info!(job = ids[0], provider, "job submitted"),
+        Admitted::Queued(ids) => tracing::info!(jobs = ?ids, count, provider, "jobs submitted as a group"),
+        Admitted::OverBudget(why) => tracing::info!(count, "held back by a budget: {why}"),
     }
     Ok(admitted)
+}
+
+/// Each request's estimate as the price table has it; where it has none but the submit's check
+/// had one (from earlier jobs), that total shared out.
+fn estimates_of(client: &Client, requests: &[ImageRequest], checked_total: Option<f64>) -> Vec<Option<f64>> {
+    let table = |request: &ImageRequest| {
+        let (prices, provider, models) = (client.prices(), client.config().provider, client.models());
+        crate::cost::for_request(request, prices, provider, models, &crate::cost::OutputHistory::default()).usd()
+    };
+    let own: Vec<Option<f64>> = requests.iter().map(table).collect();
+    match checked_total {
+        Some(total) if own.iter().any(Option::is_none) => {
+            vec![Some(total / requests.len().max(1) as f64); requests.len()]
+        }
+        _ => own,
+    }
 }
 
 /// Runs job `id`: sends `request`, writes the images into the first of `folders` that takes them

@@ -18,65 +18,92 @@ impl Store {
         inputs: &[InputRecord],
         now: i64,
     ) -> Result<JobId, StoreError> {
-        let new = NewJob { request, provider, base_url, parent_id, inputs, now, estimate_usd: None };
-        match self.admit_job(&new, None)? {
-            Admitted::Queued(id) => Ok(id),
+        let new = NewJob {
+            request,
+            provider,
+            base_url,
+            parent_id,
+            inputs,
+            now,
+            estimate_usd: None,
+            group_id: None,
+            batch_key: None,
+        };
+        match self.admit_jobs(&[new], None)? {
+            Admitted::Queued(ids) if !ids.is_empty() => Ok(ids[0]),
             // Without budgets nothing is held back.
-            Admitted::OverBudget(why) => Err(StoreError::Db { path: self.path.display().to_string(), message: why }),
+            _ => Err(StoreError::Db {
+                path: self.path.display().to_string(),
+                message: "the job was not recorded".into(),
+            }),
         }
     }
 
-    /// Records `new` as `queued` unless, by what the history says was spent at this moment
-    /// (every imgtui's jobs, the running ones by their estimate), it would pass `budgets`. The
-    /// check and the insert are one write transaction: two processes that submit at the same
-    /// instant are checked one after the other, the second seeing the first's estimate.
-    pub fn admit_job(
+    /// Records `jobs` as `queued` (several: one group, its first job's id), unless, by what the
+    /// history says was spent at this moment (every imgtui's jobs, the running ones by their
+    /// estimate), together they would pass `budgets`. The check and the inserts are one write
+    /// transaction: two processes that submit at the same instant are checked one after the
+    /// other, the second seeing the first's estimate.
+    pub fn admit_jobs(
         &mut self,
-        new: &NewJob<'_>,
+        jobs: &[NewJob<'_>],
         budgets: Option<&crate::cost::Budgets>,
     ) -> Result<Admitted, StoreError> {
-        let request_json = serde_json::to_string(new.request).map_err(|e| StoreError::Db {
-            path: self.path.display().to_string(),
+        let path = self.path.clone();
+        let encoded: Result<Vec<String>, _> = jobs.iter().map(|new| serde_json::to_string(new.request)).collect();
+        let encoded = encoded.map_err(|e| StoreError::Db {
+            path: path.display().to_string(),
             message: format!("cannot encode the request: {e}"),
         })?;
-        let path = self.path.clone();
         let db = |e: rusqlite::Error| super::db_error(&path, &e);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
         if let Some(budgets) = budgets.filter(|b| b.any()) {
             let spent = spent_on(&tx).map_err(db)?;
-            if let Some(why) = budgets.refusal(spent, new.estimate_usd) {
+            let estimate = jobs.iter().map(|new| new.estimate_usd).sum::<Option<f64>>();
+            if let Some(why) = budgets.refusal(spent, estimate) {
                 return Ok(Admitted::OverBudget(why));
             }
         }
-        let request = new.request;
-        tx.execute(
-            "INSERT INTO jobs (created_at, kind, status, model, prompt, request, provider, base_url, parent_id, owner_pid,
-                               estimate_usd)
-             VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                new.now,
-                request.kind().as_str(),
-                request.model(),
-                request.prompt(),
-                request_json,
-                new.provider,
-                new.base_url,
-                new.parent_id,
-                std::process::id(),
-                new.estimate_usd
-            ],
-        )
-        .map_err(db)?;
-        let id = tx.last_insert_rowid();
-        for (position, input) in new.inputs.iter().enumerate() {
+        let mut ids = Vec::with_capacity(jobs.len());
+        for (new, request_json) in jobs.iter().zip(&encoded) {
+            let request = new.request;
+            let group = new.group_id.or_else(|| ids.first().copied());
             tx.execute(
-                "INSERT INTO job_inputs (job_id, position, role, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, position, input.role, input.path.to_string_lossy(), input.sha256],
+                "INSERT INTO jobs (created_at, kind, status, model, prompt, request, provider, base_url, parent_id,
+                                   owner_pid, estimate_usd, group_id, batch_key)
+                 VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    new.now,
+                    request.kind().as_str(),
+                    request.model(),
+                    request.prompt(),
+                    request_json,
+                    new.provider,
+                    new.base_url,
+                    new.parent_id,
+                    std::process::id(),
+                    new.estimate_usd,
+                    group,
+                    new.batch_key
+                ],
             )
             .map_err(db)?;
+            let id = tx.last_insert_rowid();
+            for (position, input) in new.inputs.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO job_inputs (job_id, position, role, path, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, position, input.role, input.path.to_string_lossy(), input.sha256],
+                )
+                .map_err(db)?;
+            }
+            ids.push(id);
+        }
+        // The group's first job is in its group too.
+        if ids.len() > 1 && jobs[0].group_id.is_none() {
+            tx.execute("UPDATE jobs SET group_id = ?1 WHERE id = ?1", params![ids[0]]).map_err(db)?;
         }
         tx.commit().map_err(db)?;
-        Ok(Admitted::Queued(id))
+        Ok(Admitted::Queued(ids))
     }
 
     /// What priced jobs cost today and this month, by the local clock; jobs still queued or
@@ -87,6 +114,7 @@ impl Store {
 }
 
 /// A job about to be recorded.
+#[derive(Clone, Debug)]
 pub struct NewJob<'a> {
     pub request: &'a ImageRequest,
     pub provider: &'a str,
@@ -96,12 +124,17 @@ pub struct NewJob<'a> {
     pub now: i64,
     /// What it is expected to cost, counted against the budgets while it runs.
     pub estimate_usd: Option<f64>,
+    /// The group it joins; `None`: its own, or (several admitted at once) the first's.
+    pub group_id: Option<JobId>,
+    /// The batch entry it runs (`batch --resume` skips entries whose job is done).
+    pub batch_key: Option<String>,
 }
 
 /// Whether a job was recorded, or held back by a budget (and why).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Admitted {
-    Queued(JobId),
+    /// The ids, in the order given.
+    Queued(Vec<JobId>),
     OverBudget(String),
 }
 

@@ -41,6 +41,20 @@ impl ImageRequest {
         }
     }
 
+    pub fn set_prompt(&mut self, prompt: String) {
+        match self {
+            Self::Generate(r) => r.prompt = prompt,
+            Self::Edit(r) => r.prompt = prompt,
+        }
+    }
+
+    pub fn options(&self) -> &crate::api::ImageOptions {
+        match self {
+            Self::Generate(r) => &r.options,
+            Self::Edit(r) => &r.options,
+        }
+    }
+
     /// Input files with their role (`image` or `mask`), in order.
     pub fn inputs(&self) -> Vec<(&'static str, PathBuf)> {
         match self {

@@ -27,7 +27,7 @@ pub enum AppEvent {
     /// A request was held back: it would pass a budget (what to ask, and the request to send
     /// if the answer is yes).
     OverBudget {
-        request: Box<ImageRequest>,
+        requests: Vec<ImageRequest>,
         parent: Option<JobId>,
         message: String,
     },
@@ -153,8 +153,9 @@ pub enum Msg {
 /// Work for the app: everything with I/O.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// One job, or a group (the variants of a prompt, a setting varied).
     Submit {
-        request: Box<ImageRequest>,
+        requests: Vec<ImageRequest>,
         parent: Option<JobId>,
         /// Checked against the budgets first (with the history's spend of the moment).
         budget: Option<crate::cost::BudgetCheck>,

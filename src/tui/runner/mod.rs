@@ -92,8 +92,8 @@ impl Runner {
     pub fn execute(&self, command: Command) {
         let this = self.clone();
         match command {
-            Command::Submit { request, parent, budget } => {
-                tokio::spawn(async move { this.check_then_run(*request, parent, budget).await });
+            Command::Submit { requests, parent, budget } => {
+                tokio::spawn(async move { this.check_then_run(requests, parent, budget).await });
             }
             Command::CancelJob(id) => {
                 if let Some(token) = self.cancels().get(&id) {
@@ -157,18 +157,19 @@ impl Runner {
     /// imgtui's and another's jobs, the running ones by their estimate): then the app asks.
     async fn check_then_run(
         &self,
-        request: ImageRequest,
+        requests: Vec<ImageRequest>,
         parent: Option<JobId>,
         budget: Option<crate::cost::BudgetCheck>,
     ) {
-        let id = match jobs::submit(&self.store, &self.client, &request, parent, budget).await {
-            Ok(Admitted::Queued(id)) => id,
+        let ids = match jobs::submit(&self.store, &self.client, &requests, parent, budget, None).await {
+            Ok(Admitted::Queued(ids)) => ids,
             Ok(Admitted::OverBudget(message)) => {
-                return self.send(AppEvent::OverBudget { request: Box::new(request), parent, message });
+                return self.send(AppEvent::OverBudget { requests, parent, message });
             }
             Err(e) => return self.send(AppEvent::SubmitFailed { message: format!("not submitted: {e}") }),
         };
-        self.run_job(id, request).await;
+        let runs = ids.into_iter().zip(requests).map(|(id, request)| self.run_job(id, request));
+        futures::future::join_all(runs).await;
     }
 
     async fn run_job(&self, id: JobId, request: ImageRequest) {

@@ -11,6 +11,7 @@ mod pictures;
 mod previews;
 mod scroll;
 pub mod spend;
+mod variants;
 mod viewer;
 
 use std::collections::HashMap;
@@ -73,8 +74,15 @@ pub enum Confirm {
     /// Send a request that would pass a budget (why, and the request).
     OverBudget {
         message: String,
-        request: Box<ImageRequest>,
+        requests: Vec<ImageRequest>,
         parent: Option<JobId>,
+    },
+    /// More than one job from one submit: "Send 4 jobs (≈ $0.68 for 8 images)?".
+    SendGroup {
+        summary: String,
+        requests: Vec<ImageRequest>,
+        parent: Option<JobId>,
+        budget: Option<crate::cost::BudgetCheck>,
     },
 }
 
@@ -326,6 +334,9 @@ impl State {
         }
         if request.prompt().trim().is_empty() {
             found.retain(|e| e.field != "prompt");
+        }
+        if let Err(e) = self.requests() {
+            found.push(FieldError::new("prompt", e.to_string()));
         }
         (self.errors, self.warnings) = match validate::verdict(table, &self.form.model, found) {
             Ok(warnings) => (Vec::new(), warnings),

@@ -25,9 +25,18 @@ pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => format!(" {chars} "),
     };
     let over = limit.is_some_and(|l| chars > l);
-    let block = pane(Line::from(" Prompt "), focused, theme).title_bottom(
+    let mut block = pane(Line::from(" Prompt "), focused, theme).title_bottom(
         Line::from(styled(counter, if over { theme.error() } else { theme.muted() })).alignment(Alignment::Right),
     );
+    // A prompt with {a|b} groups: how many jobs it makes, before Ctrl-S asks.
+    match state.variant_count() {
+        Ok(1) => {}
+        Ok(count) => {
+            let style = if count > crate::variants::MAX_JOBS { theme.error() } else { theme.accent() };
+            block = block.title_bottom(Line::from(styled(format!(" {count} variants "), style)).left_aligned());
+        }
+        Err(_) => block = block.title_bottom(Line::from(styled(" variants: see below ", theme.error())).left_aligned()),
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     frame.render_widget(&state.prompt, inner);
@@ -35,7 +44,12 @@ pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Settings && state.overlay.is_none();
-    let price = format!(" {} ", state.price_note().fitted(usize::from(area.width.saturating_sub(6))));
+    let room = usize::from(area.width.saturating_sub(6));
+    let price = match state.requests() {
+        Ok(requests) if requests.len() > 1 => crate::text::fit_line(&state.group_summary(&requests), room),
+        _ => state.price_note().fitted(room),
+    };
+    let price = format!(" {price} ");
     let block = pane(Line::from(" Settings "), focused, theme)
         .title_bottom(Line::from(styled(price, theme.muted())).right_aligned());
     let inner = block.inner(area);

@@ -197,7 +197,9 @@ fn confirm(what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
         Confirm::CancelJob(id) => format!("Cancel running job #{id}? (It may already be billed.)"),
         Confirm::DeleteJob(id) => format!("Delete job #{id} and its image files?"),
+        Confirm::OverBudget { message, requests, .. } if requests.len() > 1 => format!("{message}. Send them?"),
         Confirm::OverBudget { message, .. } => format!("{message}. Send it?"),
+        Confirm::SendGroup { summary, .. } => format!("Send {summary}?"),
         Confirm::QuitDroppingMask => "Quit and drop the mask painted here?".to_string(),
         Confirm::DropMask => "Leave the painter and drop the mask painted here?".to_string(),
     };

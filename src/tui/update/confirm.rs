@@ -32,7 +32,12 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
             Vec::new()
         }
         Confirm::CancelJob(id) => vec![Command::CancelJob(id)],
-        Confirm::OverBudget { request, parent, .. } => vec![Command::Submit { request, parent, budget: None }],
+        Confirm::OverBudget { requests, parent, .. } => vec![Command::Submit { requests, parent, budget: None }],
+        Confirm::SendGroup { requests, parent, budget, .. } => {
+            state.set_notice(format!("submitted {} jobs", requests.len()), crate::tui::state::Severity::Info);
+            state.demo_line = None;
+            vec![Command::Submit { requests, parent, budget }]
+        }
         Confirm::DropMask => {
             state.painter = None;
             Vec::new()

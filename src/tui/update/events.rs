@@ -55,9 +55,9 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.output_history = history;
             Vec::new()
         }
-        AppEvent::OverBudget { request, parent, message } => {
+        AppEvent::OverBudget { requests, parent, message } => {
             state.set_notice("not sent yet: over a budget", Severity::Warning);
-            state.overlay = Some(Overlay::Confirm(Confirm::OverBudget { message, request, parent }));
+            state.overlay = Some(Overlay::Confirm(Confirm::OverBudget { message, requests, parent }));
             Vec::new()
         }
         AppEvent::JobGone(id) => {

@@ -23,7 +23,7 @@ pub use undo::UndoLog;
 use super::action::Action;
 use super::event::{Command, Msg};
 use super::keymap::{Context, Key};
-use super::state::{Field, Focus, Overlay, Severity, State, Target};
+use super::state::{Confirm, Field, Focus, Overlay, Severity, State, Target};
 
 /// A message longer than this is shown on rows of its own until the next key.
 const LONG_MESSAGE: usize = 60;
@@ -339,18 +339,29 @@ fn submit(state: &mut State) -> Vec<Command> {
         state.refusal_shown = true;
         return Vec::new();
     }
+    // Checked by revalidate: the variants parse and are not too many.
+    let requests = state.requests().unwrap_or_default();
+    let budget = budget_check(state, &requests);
+    let parent = state.form.parent;
+    if requests.len() > 1 {
+        let summary = state.group_summary(&requests);
+        state.overlay = Some(Overlay::Confirm(Confirm::SendGroup { summary, requests, parent, budget }));
+        return Vec::new();
+    }
     state.set_notice("submitted", Severity::Info);
     // The demo line has been read by now: its row goes back to the panes.
     state.demo_line = None;
-    let request = state.request();
-    let budget = budget_check(state, &request);
-    vec![Command::Submit { request: Box::new(request), parent: state.form.parent, budget }]
+    vec![Command::Submit { requests, parent, budget }]
 }
 
-/// What the runner checks before sending `request`, when budgets are kept.
-pub(super) fn budget_check(state: &State, request: &crate::store::ImageRequest) -> Option<crate::cost::BudgetCheck> {
+/// What the runner checks before sending `requests`, when budgets are kept: their estimates
+/// added up (none when any is unknown).
+pub(super) fn budget_check(state: &State, requests: &[crate::store::ImageRequest]) -> Option<crate::cost::BudgetCheck> {
     let (prices, provider, models) = (&state.prices, state.catalog.provider, &state.catalog.table);
-    let estimate = crate::cost::for_request(request, prices, provider, models, &state.output_history).usd();
+    let each = |r: &crate::store::ImageRequest| {
+        crate::cost::for_request(r, prices, provider, models, &state.output_history).usd()
+    };
+    let estimate = requests.iter().map(each).sum::<Option<f64>>();
     state.budgets.any().then_some(crate::cost::BudgetCheck { budgets: state.budgets, estimate })
 }
 

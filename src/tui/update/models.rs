@@ -153,8 +153,8 @@ pub(super) fn rerun(state: &mut State, record: JobRecord) -> Vec<Command> {
     }
     if record.inputs.is_empty() {
         state.set_notice(format!("re-running job {}", record.id), Severity::Info);
-        let budget = super::budget_check(state, &record.request);
-        return vec![Command::Submit { request: Box::new(record.request), parent: None, budget }];
+        let budget = super::budget_check(state, std::slice::from_ref(&record.request));
+        return vec![Command::Submit { requests: vec![record.request], parent: None, budget }];
     }
     // An edit goes again only with the files it sent: checked first (off the UI task).
     state.set_notice(format!("checking job {}'s input files…", record.id), Severity::Info);
@@ -170,8 +170,8 @@ pub(super) fn inputs_checked(state: &mut State, id: crate::store::JobId, changed
     match (rerun, changed.is_empty()) {
         (Some(record), true) => {
             state.set_notice(format!("re-running job {id}"), Severity::Info);
-            let budget = super::budget_check(state, &record.request);
-            vec![Command::Submit { request: Box::new(record.request), parent: None, budget }]
+            let budget = super::budget_check(state, std::slice::from_ref(&record.request));
+            vec![Command::Submit { requests: vec![record.request], parent: None, budget }]
         }
         (Some(_), false) => {
             let e = state.keymap.hint(crate::tui::keymap::Context::History, crate::tui::action::Action::LoadJob);

@@ -1,0 +1,38 @@
+//! The form's prompt variants: the requests one submit makes, and what they come to.
+
+use crate::store::ImageRequest;
+use crate::variants::{VariantError, Variants};
+
+impl super::State {
+    /// Every request the form makes: one per prompt variant.
+    pub fn requests(&self) -> Result<Vec<ImageRequest>, VariantError> {
+        let base = self.request();
+        let prompts = crate::variants::expand(base.prompt())?;
+        Ok(prompts
+            .into_iter()
+            .map(|prompt| {
+                let mut request = base.clone();
+                request.set_prompt(prompt);
+                request
+            })
+            .collect())
+    }
+
+    /// How many jobs the prompt makes (saturating), or why it makes none.
+    pub fn variant_count(&self) -> Result<u64, VariantError> {
+        Variants::parse(&self.prompt_text()).map(|v| v.count())
+    }
+
+    /// "4 jobs (≈ $0.68 for 8 images)", "4 jobs (8 images, price unknown)".
+    pub fn group_summary(&self, requests: &[ImageRequest]) -> String {
+        let (prices, provider, models) = (&self.prices, self.catalog.provider, &self.catalog.table);
+        let images: u32 = requests.iter().map(|r| r.options().n.unwrap_or(1)).sum();
+        let each = |r: &ImageRequest| crate::cost::for_request(r, prices, provider, models, &self.output_history).usd();
+        let total = requests.iter().map(each).sum::<Option<f64>>();
+        let jobs = requests.len();
+        match total {
+            Some(usd) => format!("{jobs} jobs (≈ {} for {images} images)", crate::cost::dollars(usd)),
+            None => format!("{jobs} jobs ({images} images, no estimate)"),
+        }
+    }
+}

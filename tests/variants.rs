@@ -1,0 +1,94 @@
+//! Prompt variants in the app: `{a|b}` groups make one job each, the form says how many before
+//! Ctrl-S, more than one is asked about, too many is refused with the count, and the runner
+//! records the jobs of one submit as a group.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use imgtui::store::{ImageRequest, JobStatus, SharedStore, Store};
+use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::state::{Confirm, Overlay};
+use imgtui::tui::update::update;
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl_s() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn a_prompt_with_groups_asks_before_sending_one_job_per_variant() {
+    let mut s = common::tui::state();
+    s.replace_prompt(vec!["a {red|blue} fox in {snow|rain}".into()]);
+    assert_eq!(s.variant_count(), Ok(4));
+    assert!(update(&mut s, ctrl_s()).is_empty(), "asked first");
+    let Some(Overlay::Confirm(Confirm::SendGroup { summary, requests, .. })) = &s.overlay else {
+        panic!("{:?}", s.overlay)
+    };
+    assert!(summary.starts_with("4 jobs ("), "{summary}");
+    let prompts: Vec<&str> = requests.iter().map(ImageRequest::prompt).collect();
+    assert_eq!(prompts, ["a red fox in snow", "a red fox in rain", "a blue fox in snow", "a blue fox in rain"]);
+    // No: nothing goes, the prompt stays.
+    assert!(update(&mut s, key(KeyCode::Char('n'))).is_empty());
+    assert!(s.overlay.is_none());
+    update(&mut s, ctrl_s());
+    let commands = update(&mut s, key(KeyCode::Char('y')));
+    let [Command::Submit { requests, .. }] = commands.as_slice() else { panic!("{commands:?}") };
+    assert_eq!(requests.len(), 4);
+    assert_eq!(s.prompt_text(), "a {red|blue} fox in {snow|rain}", "kept for the next iteration");
+}
+
+#[test]
+fn escaped_braces_are_one_job_and_broken_or_too_many_are_refused_naming_the_prompt() {
+    let mut s = common::tui::state();
+    s.replace_prompt(vec![r"a \{literal\} brace".into()]);
+    let commands = update(&mut s, ctrl_s());
+    let [Command::Submit { requests, .. }] = commands.as_slice() else { panic!("{commands:?}") };
+    assert_eq!(requests[0].prompt(), "a {literal} brace");
+
+    s.replace_prompt(vec!["a {red|blue fox".into()]);
+    assert!(update(&mut s, ctrl_s()).is_empty());
+    let error = s.errors_for("prompt").next().map(|e| e.message.clone()).unwrap_or_default();
+    assert!(error.contains("character 3 is never closed"), "{error}");
+
+    s.replace_prompt(vec!["{a|b}{c|d}{e|f}{g|h}{i|j}{k|l}{m|n}".into()]);
+    assert!(update(&mut s, ctrl_s()).is_empty());
+    let error = s.errors_for("prompt").next().map(|e| e.message.clone()).unwrap_or_default();
+    assert!(error.contains("makes 128 variants; at most 64"), "{error}");
+    assert!(s.overlay.is_none(), "refused, not asked");
+}
+
+#[tokio::test]
+async fn the_jobs_of_one_submit_are_recorded_as_a_group() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = SharedStore::new(Store::open(data.path()).unwrap());
+    let dirs = imgtui::jobs::Folders::new(data.path().join("images"));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let runner = imgtui::tui::runner::Runner::new(Arc::new(common::client(&server)), store.clone(), dirs, 2, tx);
+    let requests: Vec<ImageRequest> = imgtui::variants::expand("a {red|blue|green} kite")
+        .unwrap()
+        .into_iter()
+        .map(|p| ImageRequest::Generate(imgtui::api::GenerateRequest::new("dall-e-2", p)))
+        .collect();
+    runner.execute(Command::Submit { requests, parent: None, budget: None });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut finished = 0;
+    while finished < 3 {
+        let event = tokio::time::timeout_at(deadline, rx.recv()).await.expect("three jobs end in time");
+        if matches!(event, Some(AppEvent::JobFinished { status: JobStatus::Done, .. })) {
+            finished += 1;
+        }
+    }
+    let rows = store.run(|s| s.page(&imgtui::store::JobQuery { limit: 10, ..Default::default() })).await.unwrap();
+    let groups: Vec<_> = rows.iter().map(|r| r.group_id).collect();
+    let first = rows.iter().map(|r| r.id).min();
+    assert_eq!(groups, vec![first; 3], "one group, named by its first job: {rows:?}");
+}
