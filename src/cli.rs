@@ -71,6 +71,32 @@ pub enum Command {
     /// Make a mask for IMAGE from rectangles and ellipses (the same file the app's painter
     /// saves): transparent where the edit may change the image, opaque elsewhere.
     Mask(MaskArgs),
+    /// Run many requests from a file: JSON Lines or YAML, one request per entry (`prompt` plus
+    /// any request field; `image` and `mask` paths relative to the file make an edit).
+    Batch(BatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The batch file (.jsonl or .yaml; by its first character otherwise).
+    pub file: PathBuf,
+    /// Jobs at once (a 429 lowers it for a while).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub concurrency: u16,
+    /// Check every entry, count the jobs and estimate the cost; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Skip entries whose job is done in the history (after a crash or a stop).
+    #[arg(long)]
+    pub resume: bool,
+    /// Run even when the estimate would pass a budget.
+    #[arg(long)]
+    pub over_budget: bool,
+    /// Send to models the provider has shut down.
+    #[arg(long)]
+    pub force_model: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 //! history, images saved, a line (or one JSON object) per outcome.
 //! Exit codes: 0 success, 2 invalid input (nothing sent), 1 API/network failure.
 
-mod checks;
+pub(crate) mod checks;
 mod progress;
 
 pub use checks::ESTIMATE_SAMPLES;

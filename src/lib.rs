@@ -1,6 +1,7 @@
 //! imgtui: generate and edit images through the OpenAI-compatible Images API from the terminal.
 
 pub mod api;
+pub mod batch;
 pub mod browse;
 pub mod catalog;
 pub mod cli;

@@ -29,7 +29,7 @@ pub enum Progress {
     /// Attempt `number` (1-based) is being sent.
     Attempt { number: u32 },
     /// Attempt failed with `reason`; the next one starts after `wait`.
-    RetryScheduled { retry: u32, wait: Duration, reason: String },
+    RetryScheduled { retry: u32, wait: Duration, reason: String, status: Option<u16> },
     /// Downloading a `url` result.
     Downloading { index: usize, total: usize },
     /// A streamed answer sent partial image `index` (0-based) of the image being made.
@@ -205,7 +205,7 @@ impl Client {
         let err = sent.as_ref().err().filter(|e| stream == Some(true) && hints::is_stream_verification(e))?;
         let reason = format!("streaming was refused ({err}); sent again without streaming");
         tracing::info!("{reason}");
-        ctl.report(Progress::RetryScheduled { retry: 1, wait: Duration::ZERO, reason: reason.clone() });
+        ctl.report(Progress::RetryScheduled { retry: 1, wait: Duration::ZERO, reason: reason.clone(), status: None });
         Some(reason)
     }
 
@@ -271,7 +271,12 @@ impl Client {
             let wait = self.cfg.retry.delay(retries, err.retry_after());
             retries += 1;
             tracing::info!(retry = retries, wait_ms = wait.as_millis() as u64, reason = %err, "retrying");
-            ctl.report(Progress::RetryScheduled { retry: retries, wait, reason: err.to_string() });
+            ctl.report(Progress::RetryScheduled {
+                retry: retries,
+                wait,
+                reason: err.to_string(),
+                status: err.status(),
+            });
             tokio::select! {
                 _ = ctl.cancel.cancelled() => return Err(ApiError::Cancelled),
                 _ = tokio::time::sleep(wait) => {}

@@ -10,7 +10,7 @@ use crate::engine::Engine;
 use crate::store::ImageRequest;
 
 /// What earlier jobs really reported, for estimates where no price table or formula applies.
-pub(super) async fn output_history(engine: &Engine) -> crate::cost::OutputHistory {
+pub(crate) async fn output_history(engine: &Engine) -> crate::cost::OutputHistory {
     let samples = engine.store.run(|s| s.output_samples(ESTIMATE_SAMPLES)).await.unwrap_or_default();
     crate::cost::OutputHistory::from_samples(samples)
 }
@@ -20,13 +20,21 @@ pub const ESTIMATE_SAMPLES: u32 = 2000;
 
 /// The budgets and `request`'s estimate (from the price table, else the history), when budgets
 /// are kept: what the job's admission is checked against.
-pub(super) async fn budget_check(engine: &Engine, request: &ImageRequest) -> Option<crate::cost::BudgetCheck> {
+pub(crate) async fn budget_check(engine: &Engine, request: &ImageRequest) -> Option<crate::cost::BudgetCheck> {
     let budgets = engine.config.budgets(&engine.paths.config_file).ok().filter(|b| b.any())?;
     let client = &engine.client;
     let history = output_history(engine).await;
     let estimate =
         crate::cost::for_request(request, client.prices(), client.config().provider, client.models(), &history).usd();
     Some(crate::cost::BudgetCheck { budgets, estimate })
+}
+
+/// Why a batch of `estimate` (none: some entry cannot be estimated) would be held back by a
+/// budget now, if it would.
+pub(crate) async fn batch_refusal(engine: &Engine, estimate: Option<f64>) -> Option<String> {
+    let budgets = engine.config.budgets(&engine.paths.config_file).ok().filter(|b| b.any())?;
+    let spent = engine.store.run(|s| s.spent()).await.ok()?;
+    budgets.refusal(spent, estimate)
 }
 
 /// Why `request` would be held back by a budget now, if it would (for `--dry-run`).

@@ -29,7 +29,7 @@ pub async fn report(mut rx: mpsc::UnboundedReceiver<Progress>, id: JobId, out_di
                     phase = next;
                 }
                 match progress {
-                    Progress::RetryScheduled { retry, wait, reason } => {
+                    Progress::RetryScheduled { retry, wait, reason, .. } => {
                         clear_line();
                         let reason = crate::text::escape_controls(&reason);
                         eprintln!("imgtui: retry {retry} in {:.1} s after: {reason}", wait.as_secs_f64());

@@ -66,7 +66,12 @@ mod tests {
 
     #[test]
     fn progress_reads_the_same_for_the_app_and_the_headless_line() {
-        let retry = Progress::RetryScheduled { retry: 2, wait: Duration::from_millis(1500), reason: "429".into() };
+        let retry = Progress::RetryScheduled {
+            retry: 2,
+            wait: Duration::from_millis(1500),
+            reason: "429".into(),
+            status: Some(429),
+        };
         assert_eq!(Phase::after(&retry).map(|p| p.to_string()).as_deref(), Some("retry 2 in 1.5s"));
         let download = Progress::Downloading { index: 0, total: 3 };
         assert_eq!(Phase::after(&download), Some(Phase::Downloading { index: 1, total: 3 }), "1-based");

@@ -154,3 +154,20 @@ fn spent_on(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent>
         |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
     )
 }
+
+impl Store {
+    /// Which of `keys` (batch entries) have a job that is done.
+    pub fn done_batch_keys(&self, keys: &[String]) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM jobs WHERE batch_key = ?1 AND status = 'done' LIMIT 1")
+            .map_err(|e| self.err(e))?;
+        let mut done = std::collections::HashSet::new();
+        for key in keys {
+            if stmt.exists(params![key]).map_err(|e| self.err(e))? {
+                done.insert(key.clone());
+            }
+        }
+        Ok(done)
+    }
+}

@@ -1,0 +1,277 @@
+//! A batch file: JSON Lines (one object per line) or YAML (a list of maps), one request per
+//! entry: `prompt` plus any request field, and `image`/`mask` (paths relative to the file)
+//! for an edit. Every entry is read before anything is sent, and every problem is reported
+//! with its line, not just the first.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::api::{EditRequest, GenerateRequest, ImageOptions};
+use crate::store::ImageRequest;
+
+/// The largest batch file read (bytes) and the most entries taken.
+pub const FILE_MAX: u64 = 16 * 1024 * 1024;
+pub const ENTRIES_MAX: usize = 10_000;
+
+/// Request fields an entry may set besides `prompt`, `model`, `image`, `mask`, `keep_unmasked`.
+const OPTION_FIELDS: &[&str] = &[
+    "n",
+    "size",
+    "quality",
+    "response_format",
+    "output_format",
+    "output_compression",
+    "background",
+    "moderation",
+    "style",
+    "input_fidelity",
+    "user",
+    "partial_images",
+];
+
+/// One entry, ready to validate and send.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// Where it starts in the file (1-based).
+    pub line: usize,
+    pub request: ImageRequest,
+    /// What `--resume` knows it by: the request and how many identical entries came before.
+    pub key: String,
+}
+
+/// A problem with an entry (or the file, at line 0).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for EntryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            0 => write!(f, "{}", self.message),
+            line => write!(f, "line {line}: {}", self.message),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    JsonLines,
+    Yaml,
+}
+
+impl Format {
+    /// By the extension, else by the first character: `{` is JSON Lines.
+    pub fn of(path: &Path, text: &str) -> Self {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("jsonl" | "ndjson" | "json") => Self::JsonLines,
+            Some("yaml" | "yml") => Self::Yaml,
+            _ if text.trim_start().starts_with('{') => Self::JsonLines,
+            _ => Self::Yaml,
+        }
+    }
+}
+
+/// The entries of `text` (read from `path`, whose folder image paths are relative to) that
+/// read well, and the problems of the others; a file that cannot be read as entries at all is
+/// only problems. `default_model` fills entries without a `model`.
+pub fn parse(path: &Path, text: &str, default_model: &str) -> Result<(Vec<Entry>, Vec<EntryError>), Vec<EntryError>> {
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let base = std::path::absolute(&base).unwrap_or(base);
+    let raw = match Format::of(path, text) {
+        Format::JsonLines => json_lines(text),
+        Format::Yaml => yaml(text),
+    }?;
+    if raw.is_empty() {
+        return Err(vec![EntryError { line: 0, message: "the file has no entries".into() }]);
+    }
+    if raw.len() > ENTRIES_MAX {
+        let message = format!("{} entries; a batch takes at most {ENTRIES_MAX}", raw.len());
+        return Err(vec![EntryError { line: 0, message }]);
+    }
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (line, value) in raw {
+        match request_of(value, &base, default_model) {
+            Ok(request) => {
+                let json = serde_json::to_string(&request).unwrap_or_default();
+                let occurrence = seen.entry(json.clone()).or_default();
+                *occurrence += 1;
+                let key = hex(&Sha256::digest(format!("{json}#{occurrence}").as_bytes()));
+                entries.push(Entry { line, request, key });
+            }
+            Err(message) => errors.push(EntryError { line, message }),
+        }
+    }
+    Ok((entries, errors))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One JSON object per line; blank lines are skipped.
+fn json_lines(text: &str) -> Result<Vec<(usize, Value)>, Vec<EntryError>> {
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(value) => values.push((i + 1, value)),
+            Err(e) => errors.push(EntryError { line: i + 1, message: format!("not JSON: {e}") }),
+        }
+    }
+    if errors.is_empty() { Ok(values) } else { Err(errors) }
+}
+
+/// A YAML list of maps, each with the line it starts on.
+fn yaml(text: &str) -> Result<Vec<(usize, Value)>, Vec<EntryError>> {
+    let parsed: Result<Option<Vec<serde_saphyr::Spanned<Value>>>, _> = serde_saphyr::from_str(text);
+    match parsed {
+        Ok(list) => Ok(list.unwrap_or_default().into_iter().map(|s| (s.referenced.line() as usize, s.value)).collect()),
+        Err(e) => {
+            // The parser's message carries its own location; the first line of it is enough.
+            let message = e.to_string();
+            let first = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+            Err(vec![EntryError { line: 0, message: format!("not a YAML list of entries: {first}") }])
+        }
+    }
+}
+
+/// An entry's request, or what is wrong with it (field by field, as the API names them).
+fn request_of(value: Value, base: &Path, default_model: &str) -> Result<ImageRequest, String> {
+    let Value::Object(mut fields) = value else { return Err("an entry is an object with a prompt".into()) };
+    let prompt = match fields.remove("prompt") {
+        Some(Value::String(p)) if !p.trim().is_empty() => p,
+        Some(Value::String(_)) | None => return Err("prompt: missing or empty".into()),
+        Some(_) => return Err("prompt: must be text".into()),
+    };
+    let model = match fields.remove("model") {
+        Some(Value::String(m)) => m,
+        None => default_model.to_string(),
+        Some(_) => return Err("model: must be text".into()),
+    };
+    let images = match fields.remove("image") {
+        None => Vec::new(),
+        Some(Value::String(p)) => vec![resolve(base, &p)],
+        Some(Value::Array(list)) => list
+            .into_iter()
+            .map(|v| v.as_str().map(|p| resolve(base, p)).ok_or("image: a path or a list of paths"))
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("image: a path or a list of paths".into()),
+    };
+    let mask = match fields.remove("mask") {
+        None => None,
+        Some(Value::String(p)) => Some(resolve(base, &p)),
+        Some(_) => return Err("mask: a path".into()),
+    };
+    let keep_unmasked = match fields.remove("keep_unmasked") {
+        None => false,
+        Some(Value::Bool(b)) => b,
+        Some(_) => return Err("keep_unmasked: true or false".into()),
+    };
+    let options = options_of(fields)?;
+    if images.is_empty() {
+        if mask.is_some() || keep_unmasked {
+            return Err("mask: an edit needs an image too".into());
+        }
+        return Ok(ImageRequest::Generate(GenerateRequest { prompt, model, options }));
+    }
+    Ok(ImageRequest::Edit(EditRequest { prompt, model, images, mask, keep_unmasked, options }))
+}
+
+fn resolve(base: &Path, path: &str) -> PathBuf {
+    let path = Path::new(path);
+    if path.is_absolute() { path.to_path_buf() } else { base.join(path) }
+}
+
+/// The remaining fields as request options; an unknown name is refused (a typo would otherwise
+/// be sent as nothing at all).
+fn options_of(fields: Map<String, Value>) -> Result<ImageOptions, String> {
+    let mut options = ImageOptions::default();
+    for (name, value) in fields {
+        if !OPTION_FIELDS.contains(&name.as_str()) {
+            return Err(format!(
+                "{name}: not a request field (prompt, model, image, mask, {})",
+                OPTION_FIELDS.join(", ")
+            ));
+        }
+        let text = match value {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => continue,
+            _ => return Err(format!("{name}: must be text or a number")),
+        };
+        options.set_form_field(&name, text).map_err(|e| format!("{}: {}", name, e.message))?;
+    }
+    Ok(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The entries, or every problem.
+    fn parsed(name: &str, text: &str) -> Result<Vec<Entry>, Vec<EntryError>> {
+        match parse(&Path::new("/work/batches").join(name), text, "gpt-image-2")? {
+            (entries, errors) if errors.is_empty() => Ok(entries),
+            (_, errors) => Err(errors),
+        }
+    }
+
+    #[test]
+    fn json_lines_and_yaml_make_the_same_requests() {
+        let jsonl = "{\"prompt\": \"a fox\", \"n\": 2, \"quality\": \"low\"}\n\n{\"prompt\": \"a hat\", \"image\": \"in/fox.png\", \"mask\": \"/m.png\", \"model\": \"gpt-image-1\"}\n";
+        let yaml = "# two jobs\n- prompt: a fox\n  n: 2\n  quality: low\n- prompt: a hat\n  image: [in/fox.png]\n  mask: /m.png\n  model: gpt-image-1\n";
+        let a = parsed("b.jsonl", jsonl).unwrap();
+        let b = parsed("b.yaml", yaml).unwrap();
+        assert_eq!(a.iter().map(|e| &e.request).collect::<Vec<_>>(), b.iter().map(|e| &e.request).collect::<Vec<_>>());
+        assert_eq!((a[0].line, a[1].line), (1, 3));
+        assert_eq!((b[0].line, b[1].line), (2, 5));
+        let ImageRequest::Edit(edit) = &a[1].request else { panic!("{a:?}") };
+        assert_eq!(edit.images, [PathBuf::from("/work/batches/in/fox.png")], "relative to the file");
+        assert_eq!(edit.mask.as_deref(), Some(Path::new("/m.png")));
+        assert_eq!(a[0].request.model(), "gpt-image-2", "the default model");
+        assert_eq!(a[0].request.options().n, Some(2));
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let text = "{\"prompt\": \"ok\"}\n{\"prompt\": \"\"}\n{\"prompt\": \"x\", \"qualty\": \"low\"}\nnot json\n";
+        let errors = parsed("b.jsonl", text).unwrap_err();
+        assert_eq!(errors.len(), 1, "JSON errors first: {errors:?}");
+        assert_eq!(errors[0].line, 4);
+        let errors =
+            parsed("b.jsonl", &text.replace("not json\n", "{\"prompt\": \"y\", \"n\": \"two\"}\n")).unwrap_err();
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 3, "{shown:?}");
+        assert!(shown[0].starts_with("line 2: prompt: missing or empty"), "{shown:?}");
+        assert!(shown[1].starts_with("line 3: qualty: not a request field"), "{shown:?}");
+        assert!(shown[2].starts_with("line 4: n:"), "{shown:?}");
+    }
+
+    #[test]
+    fn identical_entries_have_keys_of_their_own_and_keys_are_stable() {
+        let text = "{\"prompt\": \"a fox\"}\n{\"prompt\": \"a fox\"}\n";
+        let a = parsed("b.jsonl", text).unwrap();
+        assert_ne!(a[0].key, a[1].key);
+        let again = parsed("b.jsonl", &format!("\n{text}")).unwrap();
+        assert_eq!((a[0].key.clone(), a[1].key.clone()), (again[0].key.clone(), again[1].key.clone()), "lines moved");
+    }
+
+    #[test]
+    fn an_empty_or_broken_yaml_file_is_refused() {
+        assert_eq!(parsed("b.yaml", "").unwrap_err()[0].message, "the file has no entries");
+        let broken = parsed("b.yaml", "- prompt: [unclosed\n").unwrap_err();
+        assert!(broken[0].message.starts_with("not a YAML list of entries"), "{broken:?}");
+        let not_list = parsed("b.yaml", "prompt: a fox\n").unwrap_err();
+        assert!(not_list[0].message.starts_with("not a YAML list"), "{not_list:?}");
+    }
+}

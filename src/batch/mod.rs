@@ -1,0 +1,200 @@
+//! `imgtui batch FILE`: many requests from one file, run a few at a time. Every entry is read
+//! and checked before anything is sent (all problems, with their lines: exit 2); `--dry-run`
+//! stops there with the count and the estimate; `--resume` skips entries whose job is done
+//! (each job records its entry's key); a 429 slows the whole batch (see `pace`). A line per
+//! job as it ends, a summary at the end; exit 0 when every job succeeded, 1 when any failed.
+
+mod entries;
+mod pace;
+mod run;
+
+use std::process::ExitCode;
+
+use serde_json::json;
+
+pub use entries::{Entry, EntryError, Format};
+pub use pace::Pace;
+
+use crate::api::FieldError;
+use crate::catalog::fetch::Fetch;
+use crate::cli::{BatchArgs, GlobalArgs};
+use crate::engine::Engine;
+use crate::headless::{EXIT_FAILED, EXIT_INVALID};
+use crate::store::ImageRequest;
+use crate::text::escape_controls;
+
+pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
+    let mut engine = match crate::headless::start(global).await {
+        Ok(engine) => engine,
+        Err(code) => return code,
+    };
+    let file = escape_controls(&args.file.display().to_string());
+    let text = match crate::files::read_text_bounded(&args.file, entries::FILE_MAX) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("imgtui: batch file {file}: cannot read it: {}", escape_controls(&e.to_string()));
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    engine.load_catalog(Fetch::IfStale).await;
+    let (default_model, _) = engine.default_model();
+    let (entries, mut problems) = match entries::parse(&args.file, &text, &default_model) {
+        Ok(parsed) => parsed,
+        Err(errors) => return refuse(&file, &errors, args.output.json),
+    };
+    problems.extend(check_all(&engine, &entries, args.force_model).await);
+    problems.sort_by_key(|p| p.line);
+    if !problems.is_empty() {
+        return refuse(&file, &problems, args.output.json);
+    }
+    let done = if args.resume { done_keys(&engine, &entries).await } else { Default::default() };
+    let (skipped, todo): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| done.contains(&e.key));
+    let estimate = total_estimate(&engine, &todo).await;
+    let held_back = match args.over_budget || todo.is_empty() {
+        true => None,
+        false => crate::headless::checks::batch_refusal(&engine, estimate.complete()).await,
+    };
+    if args.dry_run {
+        return dry_run(&todo, skipped.len(), estimate, held_back.as_deref(), args.output.json);
+    }
+    if let Some(why) = held_back {
+        let error = EntryError { line: 0, message: format!("budget: {why} (--over-budget sends it anyway)") };
+        return refuse(&file, &[error], args.output.json);
+    }
+    if !skipped.is_empty() && !args.output.json {
+        eprintln!("imgtui: {} entr{} already done, skipped (--resume)", skipped.len(), plural(skipped.len()));
+    }
+    let totals = run::run_all(&engine, &args, todo).await;
+    totals.report(skipped.len(), args.output.json);
+    match (totals.stopped_by, totals.failed) {
+        (Some(number), _) => ExitCode::from(crate::signals::exit_code(number)),
+        (None, 0) => ExitCode::SUCCESS,
+        (None, _) => ExitCode::from(EXIT_FAILED),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "y is" } else { "ies are" }
+}
+
+/// Every problem, with its line; nothing was sent. Exit 2.
+fn refuse(file: &str, errors: &[EntryError], as_json: bool) -> ExitCode {
+    if as_json {
+        let errors: Vec<_> = errors.iter().map(|e| json!({ "line": e.line, "message": e.message })).collect();
+        crate::outln!("{}", json!({ "ok": false, "file": file, "errors": errors }));
+    } else {
+        for error in errors {
+            eprintln!("imgtui: {file}: {}", escape_controls(&error.to_string()));
+        }
+        eprintln!("imgtui: {file}: {} problem(s); nothing was sent", errors.len());
+    }
+    ExitCode::from(EXIT_INVALID)
+}
+
+/// The model table's and the provider's rules for every entry (edits read their files, off
+/// the async workers), with the entry's line.
+async fn check_all(engine: &Engine, entries: &[Entry], force_model: bool) -> Vec<EntryError> {
+    let (models, provider) = (engine.client.models().clone(), engine.client.config().provider);
+    let refusals: Vec<Option<String>> = entries
+        .iter()
+        .map(|e| engine.catalog.refusal(e.request.model()).filter(|_| !force_model).map(|why| why.to_string()))
+        .collect();
+    let checking: Vec<(usize, ImageRequest)> = entries.iter().map(|e| (e.line, e.request.clone())).collect();
+    let checked = tokio::task::spawn_blocking(move || {
+        checking
+            .iter()
+            .map(|(line, request)| {
+                let found = match request {
+                    ImageRequest::Generate(r) => r.validate(&models),
+                    ImageRequest::Edit(r) => r.validate(&models, provider),
+                };
+                (*line, found.err().unwrap_or_default())
+            })
+            .collect::<Vec<(usize, Vec<FieldError>)>>()
+    })
+    .await
+    .unwrap_or_default();
+    let mut problems = Vec::new();
+    for ((line, errors), refusal) in checked.into_iter().zip(refusals) {
+        if let Some(why) = refusal {
+            problems.push(EntryError { line, message: format!("model: {why} (--force-model sends it anyway)") });
+        }
+        problems.extend(errors.into_iter().map(|e| EntryError { line, message: e.to_string() }));
+    }
+    problems
+}
+
+/// The keys of entries whose job is done, by the history.
+async fn done_keys(engine: &Engine, entries: &[Entry]) -> std::collections::HashSet<String> {
+    let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+    engine.store.run(move |s| s.done_batch_keys(&keys)).await.unwrap_or_default()
+}
+
+/// What the entries would cost: the sum of those that can be estimated, and how many cannot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct BatchEstimate {
+    usd: f64,
+    unestimated: usize,
+}
+
+impl BatchEstimate {
+    /// The total, when every entry has an estimate (what budgets are checked against).
+    fn complete(&self) -> Option<f64> {
+        (self.unestimated == 0).then_some(self.usd)
+    }
+
+    fn describe(&self, jobs: usize) -> String {
+        match self.unestimated {
+            0 => format!("≈ {}", crate::cost::dollars(self.usd)),
+            n if n == jobs => "no estimate".into(),
+            n => format!(
+                "≈ {} for {} of {jobs} jobs ({n} cannot be estimated)",
+                crate::cost::dollars(self.usd),
+                jobs - n
+            ),
+        }
+    }
+}
+
+async fn total_estimate(engine: &Engine, entries: &[Entry]) -> BatchEstimate {
+    let history = crate::headless::checks::output_history(engine).await;
+    let client = &engine.client;
+    let (prices, provider, models) = (client.prices(), client.config().provider, client.models());
+    let each = entries.iter().map(|e| crate::cost::for_request(&e.request, prices, provider, models, &history).usd());
+    each.fold(BatchEstimate { usd: 0.0, unestimated: 0 }, |total, usd| match usd {
+        Some(usd) => BatchEstimate { usd: total.usd + usd, ..total },
+        None => BatchEstimate { unestimated: total.unestimated + 1, ..total },
+    })
+}
+
+fn dry_run(
+    todo: &[Entry],
+    skipped: usize,
+    estimate: BatchEstimate,
+    held_back: Option<&str>,
+    as_json: bool,
+) -> ExitCode {
+    let images: u32 = todo.iter().map(|e| e.request.options().n.unwrap_or(1)).sum();
+    if as_json {
+        let entries: Vec<_> =
+            todo.iter().map(|e| json!({ "line": e.line, "key": e.key, "request": e.request })).collect();
+        let body = json!({
+            "dry_run": true, "jobs": todo.len(), "images": images, "skipped": skipped,
+            "estimate_usd": estimate.usd, "unestimated": estimate.unestimated, "over_budget": held_back,
+            "entries": entries,
+        });
+        crate::outln!("{body}");
+    } else {
+        for entry in todo {
+            let prompt = crate::text::fit_line(entry.request.prompt(), 60);
+            crate::outln!("line {:>4}  {}  {prompt}", entry.line, escape_controls(entry.request.model()));
+        }
+        let cost = estimate.describe(todo.len());
+        let skipped = if skipped > 0 { format!(", {skipped} done already (skipped)") } else { String::new() };
+        crate::outln!("{} jobs, {images} images{skipped} · {cost} · nothing was sent (--dry-run)", todo.len());
+        if let Some(why) = held_back {
+            crate::outln!("running it would be refused: {why} (--over-budget sends it anyway)");
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,123 @@
+//! `imgtui batch` end to end against a demo server over real HTTP: every problem with its
+//! line before anything is sent, the exit codes, a 429 that slows the whole batch, and a
+//! batch killed mid-way that `--resume` finishes by running only what is left.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use imgtui::demo::{DemoConfig, Fault, FaultRule};
+use imgtui::store::{JobStatus, Store};
+
+async fn run(cmd: &mut tokio::process::Command) -> (i32, String, String) {
+    let out = tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("in time").unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+fn lines(prompts: &[&str]) -> String {
+    prompts.iter().map(|p| format!("{{\"prompt\": \"{p}\", \"model\": \"gpt-image-1-mini\", \"quality\": \"low\", \"size\": \"1024x1024\"}}\n")).collect()
+}
+
+#[tokio::test]
+async fn every_problem_is_named_with_its_line_and_nothing_is_sent() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    let text = "{\"prompt\": \"fine\", \"model\": \"gpt-image-1-mini\"}\n{\"prompt\": \"x\", \"qualty\": \"low\"}\n\n\
+                {\"prompt\": \"y\", \"model\": \"gpt-image-1-mini\", \"size\": \"13x13\"}\n{\"prompt\": \"z\", \"image\": \"gone.png\"}\n";
+    std::fs::write(&file, text).unwrap();
+    for dry in [true, false] {
+        let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+        cmd.arg("batch").arg(&file);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let (code, _, stderr) = run(&mut cmd).await;
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("line 2: qualty: not a request field"), "{stderr}");
+        assert!(stderr.contains("line 4: size: \"13x13\""), "{stderr}");
+        assert!(stderr.contains("line 5: image:"), "{stderr}");
+        assert!(stderr.contains("3 problem(s); nothing was sent"), "{stderr}");
+    }
+    let sent = server.requests().iter().filter(|r| r.path.contains("/images/")).count();
+    assert_eq!(sent, 0, "nothing was sent");
+    // A dry run of a good file counts and estimates, and sends nothing either.
+    std::fs::write(&file, lines(&["a", "b", "c"])).unwrap();
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, stderr) = run(cmd.args(["batch", "--dry-run"]).arg(&file)).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("3 jobs, 3 images · ≈ $0.015"), "gpt-image-1-mini low at $0.005: {stdout}");
+    assert_eq!(server.requests().iter().filter(|r| r.path.contains("/images/")).count(), 0);
+}
+
+#[tokio::test]
+async fn a_failed_job_makes_exit_1_and_a_429_slows_the_whole_batch() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    std::fs::write(&file, lines(&["one", "two", "three", "four", "five"])).unwrap();
+    let too_many = Fault::Status {
+        status: 429,
+        body: r#"{"error":{"message":"slow down","type":"rate_limit_error"}}"#.into(),
+        headers: vec![("retry-after".into(), "1".into())],
+    };
+    server.faults().push(FaultRule::once(too_many).on("generations"));
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, stderr) = run(cmd.args(["batch", "--concurrency", "4"]).arg(&file)).await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.contains("rate limited (HTTP 429): the batch waits 1.0s and runs 2 at a time"), "{stderr}");
+    assert!(stdout.contains("batch: 5 of 5 jobs done"), "{stdout}");
+    assert_eq!(stdout.matches(" done · 1 image(s)").count(), 5, "a line per job: {stdout}");
+
+    let refusal = Fault::Status {
+        status: 400,
+        body: r#"{"error":{"message":"no","type":"invalid_request_error"}}"#.into(),
+        headers: vec![],
+    };
+    server.faults().push(FaultRule::once(refusal).on("generations"));
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, _) = run(cmd.args(["batch", "--json", "--concurrency", "1"]).arg(&file)).await;
+    assert_eq!(code, 1, "{stdout}");
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!((summary["done"].as_u64(), summary["failed"].as_u64()), (Some(4), Some(1)), "{summary}");
+}
+
+#[tokio::test]
+async fn a_batch_killed_midway_is_finished_by_resume_running_only_what_is_left() {
+    // Slow enough to be killed in the middle: 300 ms per image.
+    let config = DemoConfig {
+        latency_per_image: (Duration::from_millis(300), Duration::from_millis(300)),
+        ..DemoConfig::instant()
+    };
+    let server = common::demo_with(config).await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.yaml");
+    let yaml: String = (1..=6)
+        .map(|i| format!("- prompt: fox {i}\n  model: gpt-image-1-mini\n  quality: low\n  size: 1024x1024\n"))
+        .collect();
+    std::fs::write(&file, yaml).unwrap();
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let mut child = cmd.args(["batch", "--concurrency", "1"]).arg(&file).kill_on_drop(true).spawn().unwrap();
+    let done =
+        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Done)).ok()).unwrap_or(0);
+    assert!(common::wait_until(Duration::from_secs(30), || done() >= 2).await, "two jobs done");
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+    let before = done();
+    assert!(before < 6, "killed mid-way");
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, stderr) = run(cmd.args(["batch", "--resume", "--json"]).arg(&file)).await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["skipped"].as_u64(), Some(before), "{summary}");
+    assert_eq!(summary["done"].as_u64(), Some(6 - before), "only what was left ran: {summary}");
+    assert_eq!(done(), 6, "every entry has a done job");
+    // All done: a third run has nothing to do.
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, _) = run(cmd.args(["batch", "--resume", "--json"]).arg(&file)).await;
+    assert_eq!(code, 0);
+    assert!(stdout.contains("\"skipped\":6"), "{stdout}");
+}
