@@ -225,6 +225,7 @@ fn job_events_drive_the_live_list() {
                 retry: 1,
                 wait: std::time::Duration::from_millis(500),
                 reason: "HTTP 503".into(),
+                status: Some(503),
             },
         }),
     );
