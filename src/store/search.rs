@@ -91,6 +91,27 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every distinct prompt, newest first (most recently sent), at most `limit`.
+    pub fn recent_prompts(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT prompt FROM jobs GROUP BY prompt ORDER BY max(id) DESC LIMIT ?1")
+            .map_err(|e| self.err(e))?;
+        let rows =
+            stmt.query_map([limit as i64], |row| row.get(0)).and_then(|rows| rows.collect::<Result<Vec<String>, _>>());
+        rows.map_err(|e| self.err(e))
+    }
+
+    /// Stars job `id`, or takes its star away.
+    pub fn set_starred(&mut self, id: JobId, starred: bool) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE jobs SET starred = ?2 WHERE id = ?1", rusqlite::params![id, starred])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,6 +42,7 @@ pub async fn run(
         runner.execute(command);
     }
     runner.execute(Command::LoadOutputHistory);
+    runner.execute(Command::LoadPrompts);
     if let Ok(size) = terminal.size() {
         update::update(&mut state, Msg::Resize(size.width, size.height));
     }

@@ -33,6 +33,8 @@ pub enum AppEvent {
     },
     /// Job `id` is no longer in the history (another imgtui deleted it).
     JobGone(JobId),
+    /// Every earlier prompt, newest first.
+    Prompts(Vec<String>),
     /// The painted mask could not be written (the painter stays open).
     MaskNotSaved(String),
     /// A submitted job has its history row.
@@ -162,6 +164,13 @@ pub enum Command {
     },
     CancelJob(JobId),
     Rerun(JobId),
+    /// Every earlier prompt, newest first (Ctrl-P, Ctrl-R).
+    LoadPrompts,
+    /// Star job `id`, or take its star away.
+    Star {
+        id: JobId,
+        starred: bool,
+    },
     LoadHistory {
         query: JobQuery,
         append: bool,

@@ -6,6 +6,9 @@ use super::super::event::{AppEvent, Command};
 use super::{Runner, remove_files};
 use crate::jobs;
 
+/// Earlier prompts kept for Ctrl-P and Ctrl-R: every one, up to a bound no one types past.
+const RECALLED_PROMPTS: usize = 200_000;
+
 impl Runner {
     /// History work: a query or a delete, answered as an event.
     pub(super) async fn ask_store(&self, command: Command) {
@@ -70,6 +73,14 @@ impl Runner {
                     Err(e) => AppEvent::StoreError(e.to_string()),
                 }
             }
+            Command::LoadPrompts => match self.store.run(|s| s.recent_prompts(RECALLED_PROMPTS)).await {
+                Ok(prompts) => AppEvent::Prompts(prompts),
+                Err(e) => AppEvent::StoreError(e.to_string()),
+            },
+            Command::Star { id, starred } => match self.store.run(move |s| s.set_starred(id, starred)).await {
+                Ok(()) => return,
+                Err(e) => AppEvent::StoreError(e.to_string()),
+            },
             _ => return,
         };
         self.send(answer);

@@ -117,6 +117,8 @@ impl Runner {
             | Command::LoadFirstImages(_)
             | Command::LoadSpent
             | Command::LoadOutputHistory
+            | Command::LoadPrompts
+            | Command::Star { .. }
             | Command::LoadSpend => {
                 tokio::spawn(async move { this.ask_store(command).await });
             }

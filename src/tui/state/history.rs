@@ -20,6 +20,8 @@ pub struct HistoryView {
     pub generation: u64,
     /// The list's window.
     pub scroll: super::Scroll,
+    /// Starred jobs only (`f`).
+    pub starred_only: bool,
 }
 
 impl HistoryView {
@@ -47,7 +49,7 @@ impl HistoryView {
 
     fn query(&self, before: Option<(i64, JobId)>) -> JobQuery {
         let search = (!self.search.trim().is_empty()).then(|| self.search.clone());
-        JobQuery { search, status: None, before, limit: PAGE, starred: false }
+        JobQuery { search, status: None, before, limit: PAGE, starred: self.starred_only }
     }
 
     /// Takes a page. A first page keeps the selected job selected when it is still there, the

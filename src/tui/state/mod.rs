@@ -9,6 +9,8 @@ pub mod history;
 pub mod painter;
 mod pictures;
 mod previews;
+pub mod recall;
+mod request;
 mod scroll;
 pub mod spend;
 mod variants;
@@ -21,8 +23,8 @@ use ratatui_textarea::{TextArea, WrapMode};
 
 use std::path::PathBuf;
 
-use crate::api::validate::{self, Endpoint, InputFile};
-use crate::api::{EditRequest, FieldError, GenerateRequest, ModelSpec};
+use crate::api::FieldError;
+use crate::api::validate::InputFile;
 use crate::catalog::ModelCatalog;
 pub use crate::jobs::Phase;
 use crate::preview::Graphics;
@@ -94,6 +96,8 @@ pub enum Overlay {
     ModelName(String),
     /// The Size row's "custom…": a `WxH` being typed (models that take free sizes).
     CustomSize(String),
+    /// Ctrl-R in the prompt: earlier prompts searched.
+    Recall(recall::RecallSearch),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,6 +137,8 @@ pub struct State {
     pub prompt: TextArea<'static>,
     /// Undo and redo of the prompt by words.
     pub prompt_undo: crate::tui::update::UndoLog,
+    /// Earlier prompts, for Ctrl-P/Ctrl-N and Ctrl-R.
+    pub recall: recall::Recall,
     pub form: SettingsForm,
     /// The models: their rules, their state at the provider, and where the list came from.
     pub catalog: ModelCatalog,
@@ -245,6 +251,7 @@ impl State {
             overlay: None,
             prompt,
             prompt_undo: Default::default(),
+            recall: Default::default(),
             form: SettingsForm::new(default_model),
             catalog,
             configured_model: None,
@@ -299,72 +306,6 @@ impl State {
         self.prompt.lines().join("\n")
     }
 
-    /// The request the form describes now.
-    pub fn request(&self) -> ImageRequest {
-        let (prompt, model, options) = (self.prompt_text(), self.form.model.clone(), self.form.options.clone());
-        match self.form.mode {
-            JobMode::Generate => ImageRequest::Generate(GenerateRequest { prompt, model, options }),
-            JobMode::Edit => ImageRequest::Edit(EditRequest {
-                prompt,
-                model,
-                images: self.form.images.clone(),
-                mask: self.form.mask.clone(),
-                keep_unmasked: self.form.keep_unmasked && self.form.mask.is_some(),
-                options,
-            }),
-        }
-    }
-
-    /// Re-checks the form with the model table and the facts of the picked files (read when
-    /// they were picked; a file still being read is checked once its facts arrive). An empty
-    /// prompt is not shown as an error until a submit.
-    pub fn revalidate(&mut self) {
-        let request = self.request();
-        let endpoint = if self.form.mode == JobMode::Edit { Endpoint::Edit } else { Endpoint::Generate };
-        let (o, table) = (&self.form.options, &self.catalog.table);
-        let mut found = validate::check_params(endpoint, request.prompt(), &self.form.model, o, table);
-        if let ImageRequest::Edit(edit) = &request {
-            let known = |p: &PathBuf| self.input_facts.get(p).cloned();
-            let images: Vec<InputFile> = edit.images.iter().filter_map(known).collect();
-            let all_known = images.len() == edit.images.len();
-            let mask = edit.mask.as_ref().and_then(known);
-            if all_known && (edit.mask.is_none() || mask.is_some()) {
-                found.extend(validate::check_edit_inputs(self.spec(), &images, mask.as_ref(), None));
-            }
-        }
-        if request.prompt().trim().is_empty() {
-            found.retain(|e| e.field != "prompt");
-        }
-        if let Err(e) = self.requests() {
-            found.push(FieldError::new("prompt", e.to_string()));
-        }
-        (self.errors, self.warnings) = match validate::verdict(table, &self.form.model, found) {
-            Ok(warnings) => (Vec::new(), warnings),
-            Err(errors) => (errors, Vec::new()),
-        };
-        if let Some(why) = self.catalog.refusal(&self.form.model) {
-            self.errors.insert(0, FieldError::new("model", why));
-        }
-        // A "not sent" message is stale once its problems are fixed.
-        if self.refusal_shown && self.errors.is_empty() {
-            self.refusal_shown = false;
-            self.notice = None;
-        }
-    }
-
-    /// The rules of the form's model (guessed for a name the table does not know).
-    pub fn spec(&self) -> &ModelSpec {
-        self.catalog.spec(&self.form.model)
-    }
-
-    pub fn errors_for(&self, field: &str) -> impl Iterator<Item = &FieldError> {
-        self.errors.iter().filter(move |e| e.field == field)
-    }
-
-    pub fn warnings_for(&self, field: &str) -> impl Iterator<Item = &FieldError> {
-        self.warnings.iter().filter(move |e| e.field == field)
-    }
-
     pub fn set_notice(&mut self, text: impl Into<String>, severity: Severity) {
         self.notice = Some((text.into(), severity));
     }
@@ -375,7 +316,7 @@ impl State {
             Some(Overlay::Help) => Context::Help,
             Some(Overlay::Confirm(_)) => Context::Confirm,
             // A one-line text input, with the search box's keys.
-            Some(Overlay::ModelName(_) | Overlay::CustomSize(_)) => Context::Search,
+            Some(Overlay::ModelName(_) | Overlay::CustomSize(_) | Overlay::Recall(_)) => Context::Search,
             None if self.spend.is_some() => Context::Spend,
             None if self.painter.is_some() => Context::Painter,
             None if self.viewer.is_some() => Context::Viewer,

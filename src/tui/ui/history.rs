@@ -19,6 +19,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     let focused = state.focus == Focus::History && state.overlay.is_none();
     let h = &state.history;
     let mut title = vec![Span::raw(format!(" History ({}{}) ", h.rows.len(), if h.exhausted { "" } else { "+" }))];
+    if h.starred_only {
+        title.push(styled("★ only ".to_string(), theme.accent()));
+    }
     if h.searching || !h.search.is_empty() {
         let cursor = if h.searching { "▏" } else { "" };
         title.push(styled(format!("/{}{cursor} ", h.search), theme.accent()));
@@ -29,6 +32,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     if h.rows.is_empty() {
         let text = if h.loading {
             "loading…"
+        } else if h.starred_only {
+            "no starred job (* stars the selected one; f shows all)"
         } else if h.search.is_empty() {
             &format!(
                 "no jobs yet: write a prompt and press {}",
@@ -87,7 +92,9 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, width: usize) -> Lin
             },
         },
     };
-    let head = format!(" {glyph} #{:<4} ", row.id);
+    // A star takes the space between the glyph and the number.
+    let star = if row.starred { "★" } else { " " };
+    let head = format!(" {glyph}{star}#{:<4} ", row.id);
     let model = format!("{:<20} ", model_name(&row.model, 20));
     let detail = format!("{:<18} ", fit(&detail, 18));
     let used = width_of(&head) + width_of(&model) + width_of(&detail);

@@ -8,6 +8,7 @@ mod history;
 pub mod overlay;
 mod painter;
 pub(super) mod preview;
+mod recall;
 mod spend;
 mod status;
 mod viewer;

@@ -31,6 +31,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             frame,
             area,
         ),
+        Some(Overlay::Recall(search)) => super::recall::render(state, search, theme, frame, area),
     }
 }
 
@@ -99,7 +100,7 @@ pub fn help_text(state: &State) -> Vec<HelpLine> {
             })
             .collect();
         if context == Context::Prompt && filter.is_empty() {
-            section.push(HelpLine::Note("(other keys edit the text; Ctrl-U undo, Ctrl-R redo)"));
+            section.push(HelpLine::Note("(other keys edit the text; Ctrl-U undo, Ctrl-Y redo)"));
         }
         // The browser's own keys, which are not in the keymap: typing filters.
         let browser_note = "(typing filters; with an empty filter: . hidden files, ~ home, / path line, v view)";

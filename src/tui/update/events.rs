@@ -60,6 +60,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.overlay = Some(Overlay::Confirm(Confirm::OverBudget { message, requests, parent }));
             Vec::new()
         }
+        AppEvent::Prompts(prompts) => {
+            state.recall = crate::tui::state::recall::Recall::new(prompts);
+            Vec::new()
+        }
         AppEvent::JobGone(id) => {
             state.set_notice(format!("job {id} is no longer in the history (deleted elsewhere)"), Severity::Info);
             reload_history(state)

@@ -12,6 +12,8 @@ mod lists;
 mod load;
 mod models;
 mod painter;
+mod recall;
+mod submit;
 mod undo;
 mod viewer;
 
@@ -23,7 +25,7 @@ pub use undo::UndoLog;
 use super::action::Action;
 use super::event::{Command, Msg};
 use super::keymap::{Context, Key};
-use super::state::{Confirm, Field, Focus, Overlay, Severity, State, Target};
+use super::state::{Field, Focus, Overlay, Severity, State, Target};
 
 /// A message longer than this is shown on rows of its own until the next key.
 const LONG_MESSAGE: usize = 60;
@@ -134,6 +136,12 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
     }
     let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
     match (action, context) {
+        (action, Context::Search)
+            if matches!(state.overlay, Some(Overlay::Recall(_)))
+                && !matches!(action, Some(Action::Quit | Action::Suspend)) =>
+        {
+            recall::on_search_key(state, event)
+        }
         (Some(Action::Cancel | Action::Spend), Context::Spend) => {
             state.spend = None;
             Vec::new()
@@ -155,6 +163,7 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
         }
         (None, Context::Prompt) => {
             if undo::edit_prompt(state, event) {
+                state.recall.end_walk();
                 state.revalidate();
             }
             Vec::new()
@@ -180,6 +189,10 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
         }
         Context::Search if matches!(state.overlay, Some(Overlay::ModelName(_) | Overlay::CustomSize(_))) => {
             models::paste_name(state, text);
+            Vec::new()
+        }
+        Context::Search if matches!(state.overlay, Some(Overlay::Recall(_))) => {
+            recall::on_paste(state, text);
             Vec::new()
         }
         Context::Search => {
@@ -215,7 +228,10 @@ pub fn reload_history(state: &mut State) -> Vec<Command> {
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     match action {
-        Action::Submit => submit(state),
+        Action::Submit => submit::submit(state),
+        Action::RecallOlder | Action::RecallNewer | Action::RecallSearch => recall::on_action(state, action),
+        Action::StarJob => recall::star(state),
+        Action::StarredOnly => recall::starred_only(state),
         Action::Quit => quit(state),
         Action::Suspend => vec![Command::Suspend],
         Action::Help => {
@@ -313,56 +329,6 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         | Action::NextImage
         | Action::PrevImage => jobs::on_action(state, action),
     }
-}
-
-fn submit(state: &mut State) -> Vec<Command> {
-    state.revalidate();
-    let empty_prompt = state.prompt_text().trim().is_empty();
-    if empty_prompt || !state.errors.is_empty() {
-        let mut problems = state.errors.len();
-        if empty_prompt && state.errors_for("prompt").next().is_none() {
-            problems += 1;
-            state.errors.push(crate::api::FieldError::new("prompt", "is empty; describe the image you want"));
-        }
-        // Named, as a row may be out of sight on a small terminal.
-        let mut fields: Vec<&str> = Vec::new();
-        for error in &state.errors {
-            if !fields.contains(&error.field) {
-                fields.push(error.field);
-            }
-        }
-        let which = fields.join(", ");
-        state.set_notice(
-            format!("not sent: fix the {problems} problem(s) shown in red first ({which})"),
-            Severity::Error,
-        );
-        state.refusal_shown = true;
-        return Vec::new();
-    }
-    // Checked by revalidate: the variants parse and are not too many.
-    let requests = state.requests().unwrap_or_default();
-    let budget = budget_check(state, &requests);
-    let parent = state.form.parent;
-    if requests.len() > 1 {
-        let summary = state.group_summary(&requests);
-        state.overlay = Some(Overlay::Confirm(Confirm::SendGroup { summary, requests, parent, budget }));
-        return Vec::new();
-    }
-    state.set_notice("submitted", Severity::Info);
-    // The demo line has been read by now: its row goes back to the panes.
-    state.demo_line = None;
-    vec![Command::Submit { requests, parent, budget }]
-}
-
-/// What the runner checks before sending `requests`, when budgets are kept: their estimates
-/// added up (none when any is unknown).
-pub(super) fn budget_check(state: &State, requests: &[crate::store::ImageRequest]) -> Option<crate::cost::BudgetCheck> {
-    let (prices, provider, models) = (&state.prices, state.catalog.provider, &state.catalog.table);
-    let each = |r: &crate::store::ImageRequest| {
-        crate::cost::for_request(r, prices, provider, models, &state.output_history).usd()
-    };
-    let estimate = requests.iter().map(each).sum::<Option<f64>>();
-    state.budgets.any().then_some(crate::cost::BudgetCheck { budgets: state.budgets, estimate })
 }
 
 pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {

@@ -153,7 +153,7 @@ pub(super) fn rerun(state: &mut State, record: JobRecord) -> Vec<Command> {
     }
     if record.inputs.is_empty() {
         state.set_notice(format!("re-running job {}", record.id), Severity::Info);
-        let budget = super::budget_check(state, std::slice::from_ref(&record.request));
+        let budget = super::submit::budget_check(state, std::slice::from_ref(&record.request));
         return vec![Command::Submit { requests: vec![record.request], parent: None, budget }];
     }
     // An edit goes again only with the files it sent: checked first (off the UI task).
@@ -170,7 +170,7 @@ pub(super) fn inputs_checked(state: &mut State, id: crate::store::JobId, changed
     match (rerun, changed.is_empty()) {
         (Some(record), true) => {
             state.set_notice(format!("re-running job {id}"), Severity::Info);
-            let budget = super::budget_check(state, std::slice::from_ref(&record.request));
+            let budget = super::submit::budget_check(state, std::slice::from_ref(&record.request));
             vec![Command::Submit { requests: vec![record.request], parent: None, budget }]
         }
         (Some(_), false) => {

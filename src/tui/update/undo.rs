@@ -39,13 +39,13 @@ fn kind(event: &KeyEvent) -> Edit {
     }
 }
 
-/// Handles Ctrl-U / Ctrl-R, or lets `event` edit the prompt, snapshotting at word boundaries.
+/// Handles Ctrl-U / Ctrl-Y (redo), or lets `event` edit the prompt, snapshotting at word boundaries.
 /// Returns whether the text changed.
 pub(super) fn edit_prompt(state: &mut State, event: KeyEvent) -> bool {
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
     match event.code {
         KeyCode::Char('u') if ctrl => return step(state, true),
-        KeyCode::Char('r') if ctrl => return step(state, false),
+        KeyCode::Char('y') if ctrl => return step(state, false),
         _ => {}
     }
     let before = state.prompt.lines().to_vec();

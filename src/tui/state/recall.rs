@@ -1,0 +1,151 @@
+//! Earlier prompts, newest first, as a shell keeps its history: Ctrl-P and Ctrl-N walk them in
+//! the prompt (the draft comes back past the newest), Ctrl-R searches them fuzzily.
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+/// The earlier prompts and where a walk through them is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recall {
+    /// Distinct prompts, newest first.
+    pub prompts: Vec<String>,
+    /// During a walk: the index shown, and the draft it started from.
+    walk: Option<(usize, Vec<String>)>,
+}
+
+/// Ctrl-R's search: its query, the matching prompts (indexes into `Recall::prompts`, newest
+/// first) and the one selected.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecallSearch {
+    pub query: String,
+    pub matches: Vec<usize>,
+    pub selected: usize,
+}
+
+/// Where a step of the walk leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Show this earlier prompt.
+    Show(String),
+    /// Back past the newest: the draft again.
+    Draft(Vec<String>),
+    /// Nowhere further.
+    Stay,
+}
+
+impl Recall {
+    pub fn new(prompts: Vec<String>) -> Self {
+        Self { prompts, walk: None }
+    }
+
+    /// A prompt just sent goes first (once).
+    pub fn remember(&mut self, prompt: &str) {
+        if prompt.trim().is_empty() {
+            return;
+        }
+        self.prompts.retain(|p| p != prompt);
+        self.prompts.insert(0, prompt.to_string());
+        self.walk = None;
+    }
+
+    /// Ctrl-P: one older. `draft` is the prompt as typed, kept when a walk begins.
+    pub fn older(&mut self, draft: &[String]) -> Step {
+        let next = match &self.walk {
+            None => 0,
+            Some((at, _)) => at + 1,
+        };
+        let Some(prompt) = self.prompts.get(next) else { return Step::Stay };
+        let kept = self.walk.take().map_or_else(|| draft.to_vec(), |(_, kept)| kept);
+        self.walk = Some((next, kept));
+        Step::Show(prompt.clone())
+    }
+
+    /// Ctrl-N: one newer; past the newest, the draft.
+    pub fn newer(&mut self) -> Step {
+        match self.walk.take() {
+            None => Step::Stay,
+            Some((0, draft)) => Step::Draft(draft),
+            Some((at, draft)) => {
+                self.walk = Some((at - 1, draft));
+                self.prompts.get(at - 1).cloned().map_or(Step::Stay, Step::Show)
+            }
+        }
+    }
+
+    /// Any edit ends a walk: the text shown is the new draft.
+    pub fn end_walk(&mut self) {
+        self.walk = None;
+    }
+
+    /// The prompts matching `query` (fuzzy: its letters in order, words in any order), newest
+    /// first; every prompt when it is empty.
+    pub fn search(&self, query: &str) -> Vec<usize> {
+        if query.trim().is_empty() {
+            return (0..self.prompts.len()).collect();
+        }
+        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut buf = Vec::new();
+        self.prompts
+            .iter()
+            .enumerate()
+            .filter(|(_, prompt)| pattern.score(Utf32Str::new(prompt, &mut buf), &mut matcher).is_some())
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+impl RecallSearch {
+    pub fn new(recall: &Recall) -> Self {
+        Self { query: String::new(), matches: recall.search(""), selected: 0 }
+    }
+
+    pub fn refresh(&mut self, recall: &Recall) {
+        self.matches = recall.search(&self.query);
+        self.selected = 0;
+    }
+
+    pub fn chosen<'a>(&self, recall: &'a Recall) -> Option<&'a str> {
+        self.matches.get(self.selected).and_then(|i| recall.prompts.get(*i)).map(String::as_str)
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.matches.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recall() -> Recall {
+        Recall::new(vec!["a red fox".into(), "a lighthouse at dusk".into(), "a blue bird".into()])
+    }
+
+    #[test]
+    fn ctrl_p_and_ctrl_n_walk_like_a_shell_and_give_the_draft_back() {
+        let mut r = recall();
+        let draft = vec!["half typed".to_string()];
+        assert_eq!(r.older(&draft), Step::Show("a red fox".into()));
+        assert_eq!(r.older(&draft), Step::Show("a lighthouse at dusk".into()));
+        assert_eq!(r.older(&draft), Step::Show("a blue bird".into()));
+        assert_eq!(r.older(&draft), Step::Stay, "the oldest");
+        assert_eq!(r.newer(), Step::Show("a lighthouse at dusk".into()));
+        assert_eq!(r.newer(), Step::Show("a red fox".into()));
+        assert_eq!(r.newer(), Step::Draft(draft));
+        assert_eq!(r.newer(), Step::Stay);
+        r.remember("a lighthouse at dusk");
+        assert_eq!(r.prompts[0], "a lighthouse at dusk", "sent again: newest, once");
+        assert_eq!(r.prompts.len(), 3);
+    }
+
+    #[test]
+    fn the_search_is_fuzzy_and_newest_first() {
+        let r = recall();
+        assert_eq!(r.search("lhd"), vec![1], "letters in order");
+        assert_eq!(r.search("a"), vec![0, 1, 2], "newest first");
+        assert_eq!(r.search("bird blue"), vec![2], "words in any order");
+        assert!(r.search("zebra").is_empty());
+    }
+}

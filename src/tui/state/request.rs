@@ -1,0 +1,76 @@
+//! The form as a request, and its checks against the model table and the picked files.
+
+use std::path::PathBuf;
+
+use super::{JobMode, State};
+use crate::api::validate::{self, Endpoint, InputFile};
+use crate::api::{EditRequest, FieldError, GenerateRequest, ModelSpec};
+use crate::store::ImageRequest;
+
+impl State {
+    /// The request the form describes now.
+    pub fn request(&self) -> ImageRequest {
+        let (prompt, model, options) = (self.prompt_text(), self.form.model.clone(), self.form.options.clone());
+        match self.form.mode {
+            JobMode::Generate => ImageRequest::Generate(GenerateRequest { prompt, model, options }),
+            JobMode::Edit => ImageRequest::Edit(EditRequest {
+                prompt,
+                model,
+                images: self.form.images.clone(),
+                mask: self.form.mask.clone(),
+                keep_unmasked: self.form.keep_unmasked && self.form.mask.is_some(),
+                options,
+            }),
+        }
+    }
+
+    /// Re-checks the form with the model table and the facts of the picked files (read when
+    /// they were picked; a file still being read is checked once its facts arrive). An empty
+    /// prompt is not shown as an error until a submit.
+    pub fn revalidate(&mut self) {
+        let request = self.request();
+        let endpoint = if self.form.mode == JobMode::Edit { Endpoint::Edit } else { Endpoint::Generate };
+        let (o, table) = (&self.form.options, &self.catalog.table);
+        let mut found = validate::check_params(endpoint, request.prompt(), &self.form.model, o, table);
+        if let ImageRequest::Edit(edit) = &request {
+            let known = |p: &PathBuf| self.input_facts.get(p).cloned();
+            let images: Vec<InputFile> = edit.images.iter().filter_map(known).collect();
+            let all_known = images.len() == edit.images.len();
+            let mask = edit.mask.as_ref().and_then(known);
+            if all_known && (edit.mask.is_none() || mask.is_some()) {
+                found.extend(validate::check_edit_inputs(self.spec(), &images, mask.as_ref(), None));
+            }
+        }
+        if request.prompt().trim().is_empty() {
+            found.retain(|e| e.field != "prompt");
+        }
+        if let Err(e) = self.requests() {
+            found.push(FieldError::new("prompt", e.to_string()));
+        }
+        (self.errors, self.warnings) = match validate::verdict(table, &self.form.model, found) {
+            Ok(warnings) => (Vec::new(), warnings),
+            Err(errors) => (errors, Vec::new()),
+        };
+        if let Some(why) = self.catalog.refusal(&self.form.model) {
+            self.errors.insert(0, FieldError::new("model", why));
+        }
+        // A "not sent" message is stale once its problems are fixed.
+        if self.refusal_shown && self.errors.is_empty() {
+            self.refusal_shown = false;
+            self.notice = None;
+        }
+    }
+
+    /// The rules of the form's model (guessed for a name the table does not know).
+    pub fn spec(&self) -> &ModelSpec {
+        self.catalog.spec(&self.form.model)
+    }
+
+    pub fn errors_for(&self, field: &str) -> impl Iterator<Item = &FieldError> {
+        self.errors.iter().filter(move |e| e.field == field)
+    }
+
+    pub fn warnings_for(&self, field: &str) -> impl Iterator<Item = &FieldError> {
+        self.warnings.iter().filter(move |e| e.field == field)
+    }
+}

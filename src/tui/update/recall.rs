@@ -1,0 +1,111 @@
+//! Earlier prompts in the prompt: Ctrl-P/Ctrl-N walk them, Ctrl-R searches them; and stars on
+//! jobs, with the history (and the gallery, which shows the history's jobs) narrowed to them.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::super::action::Action;
+use super::super::event::Command;
+use super::super::state::recall::{RecallSearch, Step};
+use super::super::state::{Overlay, Severity, State};
+use super::reload_history;
+
+pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    let step = match action {
+        Action::RecallOlder => state.recall.older(state.prompt.lines()),
+        Action::RecallNewer => state.recall.newer(),
+        Action::RecallSearch => {
+            if state.recall.prompts.is_empty() {
+                state.set_notice("no earlier prompts yet", Severity::Info);
+            } else {
+                state.overlay = Some(Overlay::Recall(RecallSearch::new(&state.recall)));
+            }
+            return Vec::new();
+        }
+        _ => return Vec::new(),
+    };
+    match step {
+        Step::Show(prompt) => show(state, prompt.lines().map(str::to_string).collect()),
+        Step::Draft(lines) => show(state, lines),
+        Step::Stay => {}
+    }
+    Vec::new()
+}
+
+/// Puts `lines` in the prompt, the cursor at its end, as a shell does.
+fn show(state: &mut State, lines: Vec<String>) {
+    state.replace_prompt(if lines.is_empty() { vec![String::new()] } else { lines });
+    state.prompt.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    state.prompt.move_cursor(ratatui_textarea::CursorMove::End);
+    state.revalidate();
+}
+
+/// Keys in Ctrl-R's search: typing narrows it, arrows (and Ctrl-R, Ctrl-P/N) move, Enter
+/// loads the chosen prompt, Esc leaves the prompt as it was.
+pub(super) fn on_search_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
+    let Some(Overlay::Recall(search)) = state.overlay.as_mut() else { return Vec::new() };
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    match event.code {
+        KeyCode::Esc => state.overlay = None,
+        KeyCode::Enter => {
+            let chosen = search.chosen(&state.recall).map(str::to_string);
+            state.overlay = None;
+            if let Some(prompt) = chosen {
+                show(state, prompt.lines().map(str::to_string).collect());
+                state.recall.end_walk();
+            }
+        }
+        KeyCode::Up => search.move_by(-1),
+        KeyCode::Down => search.move_by(1),
+        KeyCode::Char('r' | 'n') if ctrl => search.move_by(1),
+        KeyCode::Char('p') if ctrl => search.move_by(-1),
+        KeyCode::PageDown => search.move_by(10),
+        KeyCode::PageUp => search.move_by(-10),
+        KeyCode::Backspace => {
+            search.query.pop();
+            search.refresh(&state.recall);
+        }
+        KeyCode::Char(c) if !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            search.query.push(c);
+            search.refresh(&state.recall);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn on_paste(state: &mut State, text: &str) {
+    if let Some(Overlay::Recall(search)) = state.overlay.as_mut() {
+        search.query.push_str(&text.replace(['\r', '\n'], " "));
+        search.refresh(&state.recall);
+    }
+}
+
+/// `*`: stars the selected job (or takes its star away), at once on screen.
+pub(super) fn star(state: &mut State) -> Vec<Command> {
+    let Some(row) = state.history.rows.get_mut(state.history.selected) else { return Vec::new() };
+    row.starred = !row.starred;
+    let (id, starred) = (row.id, row.starred);
+    state.set_notice(
+        if starred { format!("job {id} starred") } else { format!("job {id}: star taken away") },
+        Severity::Info,
+    );
+    let mut commands = vec![Command::Star { id, starred }];
+    // Unstarred while only starred jobs show: it leaves the list.
+    if state.history.starred_only && !starred {
+        commands.extend(reload_history(state));
+    }
+    commands
+}
+
+/// `f`: starred jobs only, or all again.
+pub(super) fn starred_only(state: &mut State) -> Vec<Command> {
+    state.history.starred_only = !state.history.starred_only;
+    let text = if state.history.starred_only { "starred jobs only (f: all)" } else { "all jobs" };
+    state.set_notice(text, Severity::Info);
+    let mut commands = reload_history(state);
+    if let Some(gallery) = state.gallery.as_mut() {
+        gallery.first_images.clear();
+        commands.extend(super::gallery::ask_for_page(state));
+    }
+    commands
+}

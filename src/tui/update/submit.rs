@@ -1,0 +1,56 @@
+//! Ctrl-S: the form's requests (one per prompt variant) checked, asked about when there are
+//! several, and handed to the runner with what it checks against the budgets.
+
+use super::super::event::Command;
+use super::super::state::{Confirm, Overlay, Severity, State};
+
+pub(super) fn submit(state: &mut State) -> Vec<Command> {
+    state.revalidate();
+    let empty_prompt = state.prompt_text().trim().is_empty();
+    if empty_prompt || !state.errors.is_empty() {
+        let mut problems = state.errors.len();
+        if empty_prompt && state.errors_for("prompt").next().is_none() {
+            problems += 1;
+            state.errors.push(crate::api::FieldError::new("prompt", "is empty; describe the image you want"));
+        }
+        // Named, as a row may be out of sight on a small terminal.
+        let mut fields: Vec<&str> = Vec::new();
+        for error in &state.errors {
+            if !fields.contains(&error.field) {
+                fields.push(error.field);
+            }
+        }
+        let which = fields.join(", ");
+        state.set_notice(
+            format!("not sent: fix the {problems} problem(s) shown in red first ({which})"),
+            Severity::Error,
+        );
+        state.refusal_shown = true;
+        return Vec::new();
+    }
+    state.recall.remember(&state.prompt_text());
+    // Checked by revalidate: the variants parse and are not too many.
+    let requests = state.requests().unwrap_or_default();
+    let budget = budget_check(state, &requests);
+    let parent = state.form.parent;
+    if requests.len() > 1 {
+        let summary = state.group_summary(&requests);
+        state.overlay = Some(Overlay::Confirm(Confirm::SendGroup { summary, requests, parent, budget }));
+        return Vec::new();
+    }
+    state.set_notice("submitted", Severity::Info);
+    // The demo line has been read by now: its row goes back to the panes.
+    state.demo_line = None;
+    vec![Command::Submit { requests, parent, budget }]
+}
+
+/// What the runner checks before sending `requests`, when budgets are kept: their estimates
+/// added up (none when any is unknown).
+pub(super) fn budget_check(state: &State, requests: &[crate::store::ImageRequest]) -> Option<crate::cost::BudgetCheck> {
+    let (prices, provider, models) = (&state.prices, state.catalog.provider, &state.catalog.table);
+    let each = |r: &crate::store::ImageRequest| {
+        crate::cost::for_request(r, prices, provider, models, &state.output_history).usd()
+    };
+    let estimate = requests.iter().map(each).sum::<Option<f64>>();
+    state.budgets.any().then_some(crate::cost::BudgetCheck { budgets: state.budgets, estimate })
+}
