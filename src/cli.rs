@@ -188,6 +188,13 @@ pub enum HistoryAction {
         #[arg(long)]
         json: bool,
     },
+    /// The tree of edits job ID belongs to: its root, every edit of an edit, branches in the
+    /// order they were made.
+    Tree {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// What jobs cost, by day, model or provider (jobs without a price counted apart).
     Cost {
         /// The last N days, today included (local time).

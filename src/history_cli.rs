@@ -75,6 +75,14 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
             }
             Err(e) => failed(&e),
         },
+        Some(HistoryAction::Tree { id, json }) => match store.run(move |s| s.tree_of(id)).await {
+            Ok(rows) if rows.is_empty() => {
+                eprintln!("imgtui: job {id} is not in the history");
+                ExitCode::from(crate::headless::EXIT_INVALID)
+            }
+            Ok(rows) => crate::tree_cli::print(id, &rows, json),
+            Err(e) => failed(&e),
+        },
         Some(HistoryAction::Cost { days, by, json }) => match store.run(move |s| s.spend(by, days)).await {
             Ok(rows) => print_cost(&rows, by, json),
             Err(e) => failed(&e),

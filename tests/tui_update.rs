@@ -490,7 +490,7 @@ fn undo_in_the_prompt_goes_word_by_word_and_redo_comes_back() {
     assert_eq!(s.prompt_text(), "a red ");
     update(&mut s, ctrl('u'));
     assert_eq!(s.prompt_text(), "a ");
-    update(&mut s, ctrl('r'));
+    update(&mut s, ctrl('y'));
     assert_eq!(s.prompt_text(), "a red ");
     update(&mut s, key(KeyCode::Backspace));
     update(&mut s, key(KeyCode::Backspace));

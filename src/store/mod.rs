@@ -14,6 +14,7 @@ mod schema;
 mod search;
 mod shared;
 pub mod spend;
+mod tree;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -22,6 +22,11 @@ pub struct HistoryView {
     pub scroll: super::Scroll,
     /// Starred jobs only (`f`).
     pub starred_only: bool,
+    /// Shown as a tree of edits (`t`): `rows` in tree order, each with its glyphs.
+    pub tree: bool,
+    pub tree_prefixes: Vec<String>,
+    /// `p` asked for a parent that is not loaded yet: pages are fetched until it is.
+    pub seeking: Option<JobId>,
 }
 
 impl HistoryView {
@@ -33,6 +38,7 @@ impl HistoryView {
     pub fn first_page(&mut self) -> (JobQuery, u64) {
         self.generation += 1;
         self.loading = true;
+        self.seeking = None;
         (self.query(None), self.generation)
     }
 
@@ -41,8 +47,9 @@ impl HistoryView {
         if self.exhausted || self.loading {
             return None;
         }
-        let last = self.rows.last()?;
-        let before = Some((last.created_at, last.id));
+        // The oldest row loaded (in tree order it need not be the last one).
+        let oldest = self.rows.iter().min_by_key(|r| (r.created_at, r.id))?;
+        let before = Some((oldest.created_at, oldest.id));
         self.loading = true;
         Some((self.query(before), self.generation))
     }
@@ -73,7 +80,37 @@ impl HistoryView {
             };
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.arrange();
         true
+    }
+
+    /// Puts the rows in tree order (or back in list order), the selected job still selected.
+    pub fn arrange(&mut self) {
+        let kept = self.selected_row().map(|r| r.id);
+        if self.tree {
+            let links: Vec<(JobId, Option<JobId>)> = self.rows.iter().map(|r| (r.id, r.parent_id)).collect();
+            let order = crate::edit_tree::arrange(&links);
+            let mut rows: Vec<Option<JobSummary>> = std::mem::take(&mut self.rows).into_iter().map(Some).collect();
+            self.rows = order.iter().filter_map(|t| rows[t.index].take()).collect();
+            self.tree_prefixes = order.into_iter().map(|t| t.prefix).collect();
+        } else {
+            self.rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
+            self.tree_prefixes.clear();
+        }
+        if let Some(id) = kept {
+            self.select(id);
+        }
+    }
+
+    /// Selects job `id` when it is loaded; whether it is.
+    pub fn select(&mut self, id: JobId) -> bool {
+        match self.rows.iter().position(|r| r.id == id) {
+            Some(at) => {
+                self.selected = at;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Moves the selection; true when it changed.

@@ -19,6 +19,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     let focused = state.focus == Focus::History && state.overlay.is_none();
     let h = &state.history;
     let mut title = vec![Span::raw(format!(" History ({}{}) ", h.rows.len(), if h.exhausted { "" } else { "+" }))];
+    if h.tree {
+        title.push(styled("tree ".to_string(), theme.accent()));
+    }
     if h.starred_only {
         title.push(styled("★ only ".to_string(), theme.accent()));
     }
@@ -50,14 +53,18 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     let offset = h.scroll.offset_for(h.selected, height);
     let items: Vec<ListItem> = h.rows[offset..(offset + height).min(h.rows.len())]
         .iter()
-        .map(|row| ListItem::new(job_line(state, theme, row, inner.width as usize)))
+        .enumerate()
+        .map(|(i, row)| {
+            let prefix = h.tree_prefixes.get(offset + i).map_or("", String::as_str);
+            ListItem::new(job_line(state, theme, row, prefix, inner.width as usize))
+        })
         .collect();
     let mut list_state = ListState::default().with_selected(Some(h.selected - offset));
     frame.render_stateful_widget(List::new(items).highlight_style(theme.selection()), inner, &mut list_state);
     Some(inner.height)
 }
 
-fn job_line(state: &State, theme: &Theme, row: &JobSummary, width: usize) -> Line<'static> {
+fn job_line(state: &State, theme: &Theme, row: &JobSummary, prefix: &str, width: usize) -> Line<'static> {
     let live = state.live.get(&row.id);
     // Unfinished, but neither ours nor another live imgtui's: its process is gone.
     let orphan = live.is_none()
@@ -97,12 +104,13 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, width: usize) -> Lin
     let head = format!(" {glyph}{star}#{:<4} ", row.id);
     let model = format!("{:<20} ", model_name(&row.model, 20));
     let detail = format!("{:<18} ", fit(&detail, 18));
-    let used = width_of(&head) + width_of(&model) + width_of(&detail);
+    let used = width_of(&head) + width_of(&model) + width_of(&detail) + width_of(prefix);
     let prompt = fit(&row.prompt, width.saturating_sub(used));
     Line::from(vec![
         styled(head, theme.status(status)),
         styled(model, theme.muted()),
         styled(detail, theme.status(status)),
+        styled(prefix.to_string(), theme.muted()),
         Span::styled(prompt, theme.base()),
     ])
 }

@@ -31,7 +31,11 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         }
         AppEvent::HistoryPage { rows, append, generation } => {
             let before = state.selected_job_id();
-            if state.history.receive(rows, append, generation) && state.selected_job_id() != before {
+            let received = state.history.receive(rows, append, generation);
+            if received && let Some(commands) = super::tree::seek_further(state) {
+                return commands;
+            }
+            if received && state.selected_job_id() != before {
                 return selection_changed(state);
             }
             if state.job.details.is_none() {

@@ -14,6 +14,7 @@ mod models;
 mod painter;
 mod recall;
 mod submit;
+mod tree;
 mod undo;
 mod viewer;
 
@@ -232,6 +233,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::RecallOlder | Action::RecallNewer | Action::RecallSearch => recall::on_action(state, action),
         Action::StarJob => recall::star(state),
         Action::StarredOnly => recall::starred_only(state),
+        Action::ToggleTree => tree::toggle(state),
+        Action::Parent => tree::parent(state),
         Action::Quit => quit(state),
         Action::Suspend => vec![Command::Suspend],
         Action::Help => {
