@@ -173,10 +173,13 @@ fn run_viewer(graphics: &str) {
     let mut pty = Pty::spawn(data.path(), &["--graphics", graphics], (40, 120));
     let sig = signature(graphics);
     pty.wait_for_screen("History (2)");
-    pty.wait_for(0, "the pane's image", |out| find(out, sig).is_some());
+    let placed = placement(graphics);
+    // The pane's picture placed and its frame closed: a placement after the mark is the viewer's.
+    pty.wait_for(0, "the pane's image", |out| {
+        find(out, sig).is_some() && find(out, placed).is_some() && out.ends_with(b"\x1b[?2026l")
+    });
     let mark = pty.len();
     pty.send(b"\t\tv");
-    let placed = placement(graphics);
     let viewed =
         pty.wait_for(mark, "the viewer's picture", |out| find(out, sig).is_some() && find(out, placed).is_some());
     let (row, col) = placed_at(&viewed, graphics);

@@ -92,3 +92,33 @@ async fn the_jobs_of_one_submit_are_recorded_as_a_group() {
     let first = rows.iter().map(|r| r.id).min();
     assert_eq!(groups, vec![first; 3], "one group, named by its first job: {rows:?}");
 }
+
+#[test]
+fn vary_quality_makes_one_job_per_chosen_value_and_the_values_are_chosen_with_space() {
+    use imgtui::tui::state::{Field, Focus};
+    let mut s = common::tui::state();
+    s.replace_prompt(vec!["a {red|blue} kite".into()]);
+    s.focus = Focus::Settings;
+    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
+    s.form.selected = fields.iter().position(|f| *f == Field::Vary).unwrap();
+    // Vary → model → quality.
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
+    assert_eq!(s.form.value(Field::Vary).as_deref(), Some("quality"));
+    let every = s.form.vary.chosen.clone();
+    assert!(every.len() >= 3, "every quality of gpt-image-1: {every:?}");
+    // Down to Values: → moves, Space takes the second quality out.
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(s.form.selected_field(Some(s.spec())), Field::VaryValues);
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Char(' ')));
+    assert_eq!(s.form.vary.chosen.len(), every.len() - 1);
+    let requests = s.requests().unwrap();
+    assert_eq!(requests.len(), 2 * (every.len() - 1), "2 prompts × the chosen qualities");
+    let first: Vec<_> = requests.iter().map(|r| (r.prompt().to_string(), r.options().quality.clone())).collect();
+    assert_eq!(first[0], ("a red kite".to_string(), Some(every[0].clone())));
+    assert!(!first.iter().any(|(_, q)| q.as_deref() == Some(every[1].as_str())), "the one taken out: {first:?}");
+    update(&mut s, ctrl_s());
+    let Some(Overlay::Confirm(Confirm::SendGroup { requests, .. })) = &s.overlay else { panic!("{:?}", s.overlay) };
+    assert_eq!(requests.len(), 2 * (every.len() - 1));
+}

@@ -8,13 +8,15 @@ use crate::api::{ImageOptions, ModelSpec};
 use crate::catalog::ModelCatalog;
 use crate::store::JobId;
 
+use super::vary::{Varied, Vary};
+
 /// The Model row's last entry: a name typed by the user (a model newer than imgtui's table).
 pub const OTHER_MODEL: &str = "other…";
 
 /// The Size row's last entry, for models that take any `WxH` within their rules.
 pub const CUSTOM_SIZE: &str = "custom…";
 /// The Outside row's other value: the original kept outside the mask.
-const KEEP: &str = "keep the original (the API's image kept as -raw)";
+pub(super) const KEEP: &str = "keep the original (the API's image kept as -raw)";
 
 /// Common sizes offered for models that take free sizes (each checked by the model's rules).
 const COMMON_FREE_SIZES: [&str; 8] =
@@ -88,6 +90,8 @@ pub struct SettingsForm {
     pub selected: usize,
     /// Model names typed with "other…" this session: they stay choices of the Model row.
     pub typed_models: Vec<String>,
+    /// A setting varied over several values (one job each), or none.
+    pub vary: super::vary::Vary,
 }
 
 impl SettingsForm {
@@ -102,6 +106,7 @@ impl SettingsForm {
             parent: None,
             selected: 0,
             typed_models: Vec::new(),
+            vary: Default::default(),
         }
     }
 
@@ -134,6 +139,10 @@ impl SettingsForm {
             Field::Partials => spec.max_partial_images.is_some(),
             _ => false,
         }));
+        rows.push(Field::Vary);
+        if self.vary.setting.is_some() {
+            rows.push(Field::VaryValues);
+        }
         rows
     }
 
@@ -204,6 +213,9 @@ impl SettingsForm {
             Field::Partials => std::iter::once(None)
                 .chain((1..=spec.max_partial_images.unwrap_or(0)).map(|n| Some(n.to_string())))
                 .collect(),
+            Field::Vary => std::iter::once(None).chain(Varied::ALL.map(|v| Some(v.name().to_string()))).collect(),
+            // Moved through with the cursor, chosen with Space (see `vary`).
+            Field::VaryValues => Vec::new(),
         }
     }
 
@@ -228,6 +240,8 @@ impl SettingsForm {
             Field::Style => o.style.clone(),
             Field::ResponseFormat => o.response_format.clone(),
             Field::Partials => o.partial_images.filter(|_| o.stream == Some(true)).map(|n| n.to_string()),
+            Field::Vary => self.vary.setting.map(|v| v.name().to_string()),
+            Field::VaryValues => None,
         }
     }
 
@@ -235,7 +249,8 @@ impl SettingsForm {
         let o = &mut self.options;
         let number = |v: &Option<String>| v.as_deref().and_then(|v| v.parse().ok());
         match field {
-            Field::Model | Field::Mode | Field::Image(_) | Field::AddImage => {}
+            Field::Model | Field::Mode | Field::Image(_) | Field::AddImage | Field::VaryValues => {}
+            Field::Vary => self.vary.set(None, "", &[]),
             Field::Mask => self.mask = value.map(PathBuf::from),
             Field::KeepUnmasked => self.keep_unmasked = value.is_some(),
             Field::InputFidelity => o.input_fidelity = value,
@@ -252,33 +267,6 @@ impl SettingsForm {
                 o.partial_images = number(&value);
                 o.stream = o.partial_images.map(|_| true);
             }
-        }
-    }
-
-    /// What a row shows: the value, or the model's default in words.
-    pub fn value_label(&self, field: Field, spec: &ModelSpec) -> String {
-        let file_name =
-            |p: &PathBuf| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
-        match field {
-            Field::Image(i) if i < self.images.len() => return file_name(&self.images[i]),
-            Field::Mask if self.mask.is_some() => return self.mask.as_ref().map(file_name).unwrap_or_default(),
-            _ => {}
-        }
-        match (self.value(field), field) {
-            (Some(v), _) => v,
-            (None, Field::Size) => format!("default ({})", spec.default_size),
-            (None, Field::Quality) => format!("default ({})", spec.default_quality),
-            (None, Field::N) => "1".into(),
-            (None, Field::OutputFormat) => format!("default ({})", spec.default_output_format),
-            (None, Field::Compression) => "default (100)".into(),
-            (None, Field::ResponseFormat) => format!("default ({})", spec.default_response_format),
-            (None, Field::Style) => format!("default ({})", spec.styles.first().map_or("", String::as_str)),
-            (None, Field::AddImage) => "+ add an image (Enter)".into(),
-            (None, Field::InputFidelity) => "default (low)".into(),
-            (None, Field::Mask) => "none (Enter picks one, m paints one)".into(),
-            (None, Field::KeepUnmasked) => "as returned (the models repaint a little beyond)".into(),
-            (None, Field::Partials) => "off (the answer comes whole)".into(),
-            (None, _) => "default (auto)".into(),
         }
     }
 
@@ -310,6 +298,12 @@ impl SettingsForm {
         }
         if field == Field::Size && next.as_deref() == Some(CUSTOM_SIZE) {
             return Cycled::AskCustomSize;
+        }
+        if field == Field::Vary {
+            let setting = next.as_deref().and_then(Varied::from_name);
+            let candidates = setting.map(|s| Vary::candidates(s, spec, catalog, self.mode == JobMode::Edit));
+            self.vary.set(setting, &self.model.clone(), &candidates.unwrap_or_default());
+            return Cycled::Changed(Vec::new());
         }
         self.set(field, next);
         Cycled::Changed(Vec::new())
@@ -379,6 +373,9 @@ impl SettingsForm {
             }
         }
         self.selected = fields.iter().position(|f| *f == selected_field).unwrap_or(0);
+        if let Some(setting) = self.vary.setting.filter(|s| *s != Varied::Model) {
+            self.vary.refresh(Vary::candidates(setting, spec, catalog, self.mode == JobMode::Edit));
+        }
         if notices.is_empty() {
             Vec::new()
         } else {

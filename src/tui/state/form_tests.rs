@@ -13,7 +13,16 @@ fn rows_follow_the_model_and_choices_come_from_the_table() {
     let spec = models.spec("dall-e-3");
     assert_eq!(
         form.fields(Some(spec)),
-        [Field::Mode, Field::Model, Field::Size, Field::Quality, Field::N, Field::Style, Field::ResponseFormat]
+        [
+            Field::Mode,
+            Field::Model,
+            Field::Size,
+            Field::Quality,
+            Field::N,
+            Field::Style,
+            Field::ResponseFormat,
+            Field::Vary
+        ]
     );
     assert_eq!(form.choices(Field::N, spec, &models), [None]);
     let sizes = form.choices(Field::Size, spec, &models);

@@ -14,6 +14,7 @@ mod request;
 mod scroll;
 pub mod spend;
 mod variants;
+pub mod vary;
 mod viewer;
 
 use std::collections::HashMap;

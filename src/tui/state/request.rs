@@ -44,8 +44,24 @@ impl State {
         if request.prompt().trim().is_empty() {
             found.retain(|e| e.field != "prompt");
         }
-        if let Err(e) = self.requests() {
-            found.push(FieldError::new("prompt", e.to_string()));
+        match self.requests() {
+            Err(e) => found.push(FieldError::new("prompt", e.to_string())),
+            // Each varied request is checked by its own model's rules.
+            Ok(varied) if self.form.vary.setting.is_some() => {
+                // One prompt's worth: the variants of the prompt are checked above.
+                for request in varied.iter().take(self.form.vary.count()) {
+                    let (model, options) = (request.model(), request.options());
+                    let checked = validate::check_params(endpoint, request.prompt(), model, options, table);
+                    let errors = validate::verdict(table, model, checked).err().unwrap_or_default();
+                    let value = match self.form.vary.setting {
+                        Some(super::vary::Varied::Model) => model.to_string(),
+                        Some(super::vary::Varied::Quality) => options.quality.clone().unwrap_or_default(),
+                        _ => options.size.clone().unwrap_or_default(),
+                    };
+                    found.extend(errors.into_iter().map(|e| FieldError::new("vary", format!("{value}: {e}"))));
+                }
+            }
+            Ok(_) => {}
         }
         (self.errors, self.warnings) = match validate::verdict(table, &self.form.model, found) {
             Ok(warnings) => (Vec::new(), warnings),

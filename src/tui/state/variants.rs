@@ -4,21 +4,25 @@ use crate::store::ImageRequest;
 use crate::variants::{VariantError, Variants};
 
 impl super::State {
-    /// Every request the form makes: one per prompt variant.
+    /// Every request the form makes: one per prompt variant and Vary value.
     pub fn requests(&self) -> Result<Vec<ImageRequest>, VariantError> {
         let base = self.request();
         let prompts = crate::variants::expand(base.prompt())?;
+        let count = prompts.len() as u64 * self.form.vary.count() as u64;
+        if count > crate::variants::MAX_JOBS {
+            return Err(VariantError::TooMany { count });
+        }
         Ok(prompts
             .into_iter()
-            .map(|prompt| {
+            .flat_map(|prompt| {
                 let mut request = base.clone();
                 request.set_prompt(prompt);
-                request
+                self.form.vary.apply(&request)
             })
             .collect())
     }
 
-    /// How many jobs the prompt makes (saturating), or why it makes none.
+    /// How many jobs the prompt makes (saturating; Vary not counted), or why it makes none.
     pub fn variant_count(&self) -> Result<u64, VariantError> {
         Variants::parse(&self.prompt_text()).map(|v| v.count())
     }

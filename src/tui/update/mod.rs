@@ -135,6 +135,15 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
     if context == Context::Painter && painter::on_shifted_arrow(state, &event) {
         return Vec::new();
     }
+    // The Vary values: Space and Enter choose (the arrows move, as next/previous value).
+    if context == Context::Settings
+        && matches!(event.code, KeyCode::Char(' ') | KeyCode::Enter)
+        && state.form.selected_field(Some(state.spec())) == Field::VaryValues
+    {
+        state.form.vary.toggle();
+        state.revalidate();
+        return Vec::new();
+    }
     let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
     match (action, context) {
         (action, Context::Search)
@@ -260,6 +269,10 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Confirm => confirm(state),
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
             move_in_focus(state, action)
+        }
+        Action::NextValue | Action::PrevValue if state.form.selected_field(Some(state.spec())) == Field::VaryValues => {
+            state.form.vary.move_cursor(if action == Action::NextValue { 1 } else { -1 });
+            Vec::new()
         }
         Action::NextValue | Action::PrevValue
             if matches!(
