@@ -122,3 +122,33 @@ fn vary_quality_makes_one_job_per_chosen_value_and_the_values_are_chosen_with_sp
     let Some(Overlay::Confirm(Confirm::SendGroup { requests, .. })) = &s.overlay else { panic!("{:?}", s.overlay) };
     assert_eq!(requests.len(), 2 * (every.len() - 1));
 }
+
+#[test]
+fn g_in_the_viewer_shows_the_selected_jobs_whole_group() {
+    use imgtui::tui::state::Focus;
+    let mut s = common::tui::state();
+    let mut rows: Vec<_> = (1..=3).rev().map(|i| common::tui::summary(i, JobStatus::Done)).collect();
+    for row in &mut rows {
+        row.group_id = Some(1);
+    }
+    let Command::LoadHistory { generation, .. } = imgtui::tui::update::reload_history(&mut s).remove(0) else {
+        panic!()
+    };
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    s.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('v')));
+    let commands = update(&mut s, key(KeyCode::Char('G')));
+    assert_eq!(commands, [Command::LoadGroup(1)]);
+    let member = |id: i64| imgtui::store::GroupMember {
+        id,
+        image: Some(format!("/img/{id}.png").into()),
+        request: ImageRequest::Generate(imgtui::api::GenerateRequest::new("gpt-image-1", format!("kite {id}"))),
+    };
+    update(&mut s, Msg::App(AppEvent::Group { id: 1, members: (1..=3).map(member).collect() }));
+    let group = s.viewer.as_ref().and_then(|v| v.group.as_ref()).expect("the group is shown");
+    assert_eq!(group.len(), 3);
+    assert_eq!(group[1].caption(), "#2 gpt-image-1  · kite 2");
+    // G again: the one image.
+    update(&mut s, key(KeyCode::Char('G')));
+    assert!(s.viewer.as_ref().unwrap().group.is_none());
+}

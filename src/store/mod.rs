@@ -27,6 +27,7 @@ pub use jobs::{DoneOutcome, TokensPerDay};
 pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};
 pub use search::JobQuery;
 pub use shared::SharedStore;
+pub use tree::GroupMember;
 
 pub const DB_FILE: &str = "history.sqlite3";
 

@@ -26,3 +26,46 @@ impl Store {
         rows.map_err(|e| self.err(e))
     }
 }
+
+/// A job of a group, for the viewer's side-by-side view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupMember {
+    pub id: JobId,
+    /// Its first image, when it has one.
+    pub image: Option<std::path::PathBuf>,
+    pub request: super::ImageRequest,
+}
+
+impl GroupMember {
+    /// "#12 gpt-image-1 low 1024x1024 · a red fox": what tells the members apart.
+    pub fn caption(&self) -> String {
+        let o = self.request.options();
+        let settings: Vec<&str> = [o.quality.as_deref(), o.size.as_deref()].into_iter().flatten().collect();
+        format!("#{} {} {} · {}", self.id, self.request.model(), settings.join(" "), self.request.prompt())
+    }
+}
+
+impl Store {
+    /// The jobs of group `id`, by id, each with its first image.
+    pub fn group_members(&self, id: JobId) -> Result<Vec<GroupMember>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT j.id, j.request,
+                        (SELECT path FROM images i WHERE i.job_id = j.id ORDER BY idx LIMIT 1)
+                 FROM jobs j WHERE j.group_id = ?1 ORDER BY j.id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([id], |row| {
+                let request: String = row.get(1)?;
+                let request = serde_json::from_str(&request).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+                })?;
+                let image: Option<String> = row.get(2)?;
+                Ok(GroupMember { id: row.get(0)?, image: image.map(Into::into), request })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+        rows.map_err(|e| self.err(e))
+    }
+}

@@ -38,6 +38,7 @@ pub enum Action {
     StarredOnly,
     ToggleTree,
     Parent,
+    GroupGrid,
     // Earlier prompts.
     RecallOlder,
     RecallNewer,
@@ -119,6 +120,7 @@ impl Action {
             Self::RetrySave => "write the images waiting in memory again",
             Self::StarJob => "star the job (or take its star away)",
             Self::ToggleTree => "show the jobs as a tree of edits (or as a list)",
+            Self::GroupGrid => "the job's whole group side by side (the jobs of one submit)",
             Self::Parent => "go to the job this one edited (one step back)",
             Self::StarredOnly => "show starred jobs only (or all again)",
             Self::RecallOlder => "the earlier prompt before this one (as a shell's history)",
@@ -186,6 +188,7 @@ impl Action {
             Self::RetrySave => "save again",
             Self::StarJob => "star",
             Self::ToggleTree => "tree",
+            Self::GroupGrid => "group",
             Self::Parent => "parent",
             Self::StarredOnly => "starred only",
             Self::RecallOlder => "older prompt",

@@ -35,6 +35,11 @@ pub enum AppEvent {
     JobGone(JobId),
     /// Every earlier prompt, newest first.
     Prompts(Vec<String>),
+    /// The jobs of a group with their first images, by id.
+    Group {
+        id: JobId,
+        members: Vec<crate::store::GroupMember>,
+    },
     /// The painted mask could not be written (the painter stays open).
     MaskNotSaved(String),
     /// A submitted job has its history row.
@@ -193,6 +198,8 @@ pub enum Command {
     ResolvePath(PathBuf),
     /// The first image file of each of these jobs, for the gallery.
     LoadFirstImages(Vec<JobId>),
+    /// The first image of every job of group `id` (the viewer's `G`).
+    LoadGroup(JobId),
     /// Decode and fit an image for the preview, off the UI task; a gallery tile names its
     /// image's SHA-256, the key of its cached thumbnail.
     PreparePreview {

@@ -51,6 +51,10 @@ impl Runner {
                 Ok(found) => AppEvent::FirstImages(found),
                 Err(e) => AppEvent::StoreError(e.to_string()),
             },
+            Command::LoadGroup(id) => match self.store.run(move |s| s.group_members(id)).await {
+                Ok(members) => AppEvent::Group { id, members },
+                Err(e) => AppEvent::StoreError(e.to_string()),
+            },
             Command::LoadSpent => match self.store.run(|s| s.spent()).await {
                 Ok(spent) => AppEvent::Spent(spent),
                 Err(e) => AppEvent::StoreError(e.to_string()),

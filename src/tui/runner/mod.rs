@@ -115,6 +115,7 @@ impl Runner {
             | Command::LoadDetails(_)
             | Command::DeleteJob(_)
             | Command::LoadFirstImages(_)
+            | Command::LoadGroup(_)
             | Command::LoadSpent
             | Command::LoadOutputHistory
             | Command::LoadPrompts

@@ -3,7 +3,7 @@
 
 use crate::preview::Zoom;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Viewer {
     /// The prompt, parameters and tokens are shown under the picture.
     pub info: bool,
@@ -14,6 +14,8 @@ pub struct Viewer {
     pub compare: bool,
     /// An image marked with `m`, to compare with.
     pub marked: Option<std::path::PathBuf>,
+    /// The job's group side by side (`G`): asked for, then its members.
+    pub group: Option<Vec<crate::store::GroupMember>>,
 }
 
 impl super::State {

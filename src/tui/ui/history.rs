@@ -104,13 +104,18 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, prefix: &str, width:
     let head = format!(" {glyph}{star}#{:<4} ", row.id);
     let model = format!("{:<20} ", model_name(&row.model, 20));
     let detail = format!("{:<18} ", fit(&detail, 18));
-    let used = width_of(&head) + width_of(&model) + width_of(&detail) + width_of(prefix);
+    // The jobs of one submit (variants, a varied setting) carry their group's number.
+    let prefix = match row.group_id {
+        Some(group) => format!("{prefix}g{group} "),
+        None => prefix.to_string(),
+    };
+    let used = width_of(&head) + width_of(&model) + width_of(&detail) + width_of(&prefix);
     let prompt = fit(&row.prompt, width.saturating_sub(used));
     Line::from(vec![
         styled(head, theme.status(status)),
         styled(model, theme.muted()),
         styled(detail, theme.status(status)),
-        styled(prefix.to_string(), theme.muted()),
+        styled(prefix, theme.muted()),
         Span::styled(prompt, theme.base()),
     ])
 }

@@ -47,6 +47,19 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         // Zoomed, both halves show the same part.
         return super::grid::render(state, theme, frame, picture_area, &cells, 1, viewer.zoom);
     }
+    if let Some(members) = &viewer.group {
+        let selected = state.selected_job_id();
+        let chosen = members.iter().position(|m| Some(m.id) == selected).unwrap_or(0);
+        let cells: Vec<super::grid::Cell> = members
+            .iter()
+            .map(|m| super::grid::Cell { path: m.image.clone(), title: crate::text::escape_controls(&m.caption()) })
+            .collect();
+        if cells.is_empty() {
+            frame.render_widget(Paragraph::new(styled(" loading the group…", theme.muted())), picture_area);
+            return Vec::new();
+        }
+        return super::grid::render(state, theme, frame, picture_area, &cells, chosen, Zoom::FIT);
+    }
     if let Some(job) = job.filter(|j| viewer.grid && j.images.len() > 1) {
         let files = preview::image_files(state, job);
         let cells = super::grid::Cell::numbered(files);

@@ -64,6 +64,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.overlay = Some(Overlay::Confirm(Confirm::OverBudget { message, requests, parent }));
             Vec::new()
         }
+        AppEvent::Group { id, members } => {
+            super::viewer::group_loaded(state, id, members);
+            Vec::new()
+        }
         AppEvent::Prompts(prompts) => {
             state.recall = crate::tui::state::recall::Recall::new(prompts);
             Vec::new()

@@ -323,7 +323,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         | Action::InvertMask
         | Action::ClearMask
         | Action::Undo
-        | Action::Redo => Vec::new(),
+        | Action::Redo
+        | Action::GroupGrid => Vec::new(),
         Action::NextValue | Action::PrevValue => {
             let delta = if action == Action::NextValue { 1 } else { -1 };
             models::cycle(state, delta);

@@ -7,6 +7,34 @@ use super::super::state::{Severity, State, Viewer};
 use super::{jobs, load, move_history, want_browser_facts};
 use crate::preview::zoom::Frame;
 
+/// `G`: the selected job's group side by side, or back to the one image.
+fn group(state: &mut State) -> Vec<Command> {
+    let group_id = state.history.selected_row().and_then(|r| r.group_id);
+    let Some(viewer) = state.viewer.as_mut() else { return Vec::new() };
+    if viewer.group.take().is_some() {
+        return Vec::new();
+    }
+    match group_id {
+        Some(id) => {
+            viewer.group = Some(Vec::new());
+            viewer.zoom = Default::default();
+            vec![Command::LoadGroup(id)]
+        }
+        None => {
+            state.set_notice("this job was sent alone: no group to show", Severity::Info);
+            Vec::new()
+        }
+    }
+}
+
+/// The group's members arrived: shown if the viewer still asks for them.
+pub(super) fn group_loaded(state: &mut State, id: crate::store::JobId, members: Vec<crate::store::GroupMember>) {
+    let still_asked = state.history.selected_row().and_then(|r| r.group_id) == Some(id);
+    if let Some(viewer) = state.viewer.as_mut().filter(|v| v.group.is_some() && still_asked) {
+        viewer.group = Some(members);
+    }
+}
+
 /// `v`: the viewer opens on what the preview shows (or will, once the job's details are in).
 pub(super) fn open(state: &mut State) -> Vec<Command> {
     let job_selected = state.browser.is_none() && state.selected_job_id().is_some();
@@ -66,6 +94,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             compare(state);
             Vec::new()
         }
+        Action::GroupGrid => group(state),
         Action::RerunJob if state.browser.is_none() => jobs::on_action(state, action),
         // These change the form: it is shown.
         Action::LoadJob if state.browser.is_none() => {
