@@ -53,7 +53,25 @@ fn history(c: &mut Criterion) {
             black_box(store.page(&JobQuery { limit: 100, status: Some(JobStatus::Failed), ..JobQuery::default() }))
         })
     });
+    // A chain of 200 edits, each of the one before, on top of the 100,000 jobs.
+    let mut store = store;
+    let mut parent = None;
+    for i in 0..200 {
+        let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", format!("edit {i}")));
+        parent = store.insert_job(&request, "demo", "http://127.0.0.1/v1", parent, &[], JOBS * 1000 + i).ok();
+    }
+    let leaf = parent.unwrap_or_default();
+    c.bench_function("open a tree of 200 edits: query and arrange (100k jobs)", |b| {
+        b.iter(|| {
+            let rows = store.tree_of(leaf).unwrap_or_default();
+            let links: Vec<(i64, Option<i64>)> = rows.iter().map(|r| (r.id, r.parent_id)).collect();
+            black_box(imgtui::edit_tree::arrange(&links))
+        })
+    });
     c.bench_function("tokens per day (100k jobs)", |b| b.iter(|| black_box(store.tokens_per_day(30))));
+    c.bench_function("every earlier prompt for Ctrl-P/Ctrl-R (100k jobs)", |b| {
+        b.iter(|| black_box(store.recent_prompts(200_000)))
+    });
 }
 
 criterion_group!(benches, history);
