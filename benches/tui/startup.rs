@@ -77,6 +77,7 @@ fn recall_search(app: &Session) {
         // The frame's last byte (the end of its synchronized update), by when it arrived.
         let out = app.output();
         let shown = find(&out.bytes, b"\x1b[?2026l", mark).and_then(|at| out.arrival(at)).unwrap_or(sent);
+        eprintln!("  Ctrl-R key {c:?}: {:.1} ms", ms(shown - sent));
         worst = worst.max(shown - sent);
     }
     report(

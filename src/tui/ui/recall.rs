@@ -25,7 +25,10 @@ pub fn render(state: &State, search: &RecallSearch, theme: &Theme, frame: &mut F
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let room = usize::from(inner.width);
-    let query = crate::text::fit_line(&search.query, room.saturating_sub(3));
+    // The query as typed (spaces kept), its end in sight: that is where the typing happens.
+    let typed = crate::text::escape_controls(&search.query);
+    let reversed: String = typed.chars().rev().collect();
+    let query: String = crate::text::take_width(&reversed, room.saturating_sub(3)).chars().rev().collect();
     let mut lines = vec![Line::from(styled(format!("› {query}▏"), theme.base()))];
     let rows = usize::from(inner.height.saturating_sub(1));
     // The selected row stays in sight: the window starts where it must.
