@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod tmux;
 pub mod tui;
 
 use std::path::{Path, PathBuf};
