@@ -34,7 +34,7 @@ pub fn render(state: &State, search: &RecallSearch, theme: &Theme, frame: &mut F
     // The selected row stays in sight: the window starts where it must.
     let first = search.selected.saturating_sub(rows.saturating_sub(1));
     for (at, index) in search.matches.iter().enumerate().skip(first).take(rows) {
-        let prompt = state.recall.prompts.get(*index).map_or("", String::as_str);
+        let prompt = state.recall.prompts.get(*index).unwrap_or("");
         let text = crate::text::fit_line(prompt, room.saturating_sub(2));
         let style = if at == search.selected { theme.selection() } else { theme.base() };
         lines.push(Line::from(styled(format!("  {text}"), style)));
