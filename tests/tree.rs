@@ -35,8 +35,32 @@ fn a_jobs_tree_is_its_root_and_everything_below_and_a_deleted_parent_splits_it()
     assert_eq!(ids(store.tree_of(5).unwrap()), vec![5]);
     assert!(store.tree_of(99).unwrap().is_empty());
     store.delete_job(2).unwrap();
-    assert_eq!(ids(store.tree_of(4).unwrap()), vec![4], "its parent deleted, 4 is a root");
-    assert_eq!(ids(store.tree_of(1).unwrap()), vec![1, 3]);
+    assert_eq!(ids(store.tree_of(4).unwrap()), vec![1, 3, 4, 6], "2 deleted: its edits hang from 1 now");
+    assert_eq!(store.job(4).unwrap().unwrap().parent_id, Some(1));
+    store.delete_job(1).unwrap();
+    assert_eq!(ids(store.tree_of(4).unwrap()), vec![4], "the root deleted: each edit a root of its own");
+}
+
+#[test]
+fn deleting_a_job_keeps_an_image_another_job_sent_as_its_input() {
+    use imgtui::store::{DoneOutcome, ImageRecord, InputRecord};
+    let mut store = Store::open_in_memory().unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "a fox"));
+    let parent = store.insert_job(&request, "demo", "u", None, &[], 0).unwrap();
+    let image = |name: &str| ImageRecord {
+        index: 0,
+        path: format!("/images/{name}").into(),
+        format: None,
+        width: None,
+        height: None,
+        bytes: 1,
+        sha256: String::new(),
+    };
+    let outcome = DoneOutcome { images: vec![image("fox.png")], ..DoneOutcome::default() };
+    store.finish_done(parent, &outcome, 1).unwrap();
+    let input = InputRecord { role: "image".into(), path: "/images/fox.png".into(), sha256: None };
+    store.insert_job(&request, "demo", "u", Some(parent), &[input], 2).unwrap();
+    assert!(store.delete_job(parent).unwrap().is_empty(), "the edit's input is not removed");
 }
 
 #[tokio::test]

@@ -175,8 +175,27 @@ impl Store {
         if let Some(pid) = super::owners::running_elsewhere(record.status, owner) {
             return Err(StoreError::RunningElsewhere { id, pid });
         }
-        self.conn.execute("DELETE FROM jobs WHERE id = ?1", params![id]).map_err(|e| self.err(e))?;
-        Ok(record.images.into_iter().chain(record.raw_images).map(|i| i.path).collect())
+        let tx = self.conn.transaction().map_err(|e| super::db_error(&self.path, &e))?;
+        // Its edits hang from its own parent now: the tree keeps its shape without it.
+        tx.execute("UPDATE jobs SET parent_id = ?2 WHERE parent_id = ?1", params![id, record.parent_id])
+            .map_err(|e| super::db_error(&self.path, &e))?;
+        tx.execute("DELETE FROM jobs WHERE id = ?1", params![id]).map_err(|e| super::db_error(&self.path, &e))?;
+        // An image another job sent as its input stays: that job's re-run needs it.
+        let mut files = Vec::new();
+        for path in record.images.into_iter().chain(record.raw_images).map(|i| i.path) {
+            let used: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM job_inputs WHERE path = ?1)",
+                    params![path.to_string_lossy()],
+                    |row| row.get(0),
+                )
+                .map_err(|e| super::db_error(&self.path, &e))?;
+            if !used {
+                files.push(path);
+            }
+        }
+        tx.commit().map_err(|e| super::db_error(&self.path, &e))?;
+        Ok(files)
     }
 
     /// Everything about one job.

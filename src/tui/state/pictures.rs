@@ -30,6 +30,11 @@ impl super::State {
         let in_gallery = self.gallery.as_ref().is_some_and(|g| g.sha256_of(path).is_some());
         let compared = self.viewer.as_ref().is_some_and(|v| v.compare) && self.compare_with().as_deref() == Some(path);
         let painted_over = self.painter.as_ref().is_some_and(|p| p.image == path);
-        of_job || in_gallery || compared || painted_over || self.preview_path().as_deref() == Some(path)
+        let in_group = self
+            .viewer
+            .as_ref()
+            .and_then(|v| v.group.as_ref())
+            .is_some_and(|members| members.iter().any(|m| m.image.as_deref() == Some(path)));
+        of_job || in_gallery || compared || painted_over || in_group || self.preview_path().as_deref() == Some(path)
     }
 }
