@@ -29,6 +29,8 @@ pub enum VariantError {
     Unopened { at: usize },
     #[error("makes {count} variants; at most {MAX_JOBS} jobs are sent at once")]
     TooMany { count: u64 },
+    #[error("{variants} variant(s) × {values} Vary values make {count} jobs; at most {MAX_JOBS} are sent at once")]
+    TooManyVaried { variants: u64, values: u64, count: u64 },
 }
 
 impl Variants {

@@ -121,3 +121,25 @@ async fn a_batch_killed_midway_is_finished_by_resume_running_only_what_is_left()
     assert_eq!(code, 0);
     assert!(stdout.contains("\"skipped\":6"), "{stdout}");
 }
+
+#[tokio::test]
+async fn with_a_budget_kept_entries_that_cannot_be_estimated_do_not_run_blind() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.001\n").unwrap();
+    let file = data.path().join("auto.jsonl");
+    // Quality auto: no price table, no formula, no earlier jobs to go by.
+    let text: String = (1..=4).map(|i| format!("{{\"prompt\": \"auto {i}\", \"model\": \"gpt-image-2\"}}\n")).collect();
+    std::fs::write(&file, text).unwrap();
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, _) = run(cmd.args(["batch", "--dry-run"]).arg(&file)).await;
+    assert_eq!(code, 0);
+    assert!(stdout.contains("running it would be refused: 4 entries cannot be estimated"), "{stdout}");
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, _, stderr) = run(cmd.args(["batch", "--concurrency", "4"]).arg(&file)).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot be estimated") && stderr.contains("--over-budget"), "{stderr}");
+    assert_eq!(server.requests().iter().filter(|r| r.path.contains("/images/")).count(), 0, "nothing sent");
+}

@@ -81,11 +81,11 @@ impl Format {
 pub fn parse(path: &Path, text: &str, default_model: &str) -> Result<(Vec<Entry>, Vec<EntryError>), Vec<EntryError>> {
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let base = std::path::absolute(&base).unwrap_or(base);
-    let raw = match Format::of(path, text) {
+    let (raw, mut errors) = match Format::of(path, text) {
         Format::JsonLines => json_lines(text),
-        Format::Yaml => yaml(text),
-    }?;
-    if raw.is_empty() {
+        Format::Yaml => (yaml(text)?, Vec::new()),
+    };
+    if raw.is_empty() && errors.is_empty() {
         return Err(vec![EntryError { line: 0, message: "the file has no entries".into() }]);
     }
     if raw.len() > ENTRIES_MAX {
@@ -93,7 +93,6 @@ pub fn parse(path: &Path, text: &str, default_model: &str) -> Result<(Vec<Entry>
         return Err(vec![EntryError { line: 0, message }]);
     }
     let mut entries = Vec::new();
-    let mut errors = Vec::new();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (line, value) in raw {
         match request_of(value, &base, default_model) {
@@ -107,6 +106,7 @@ pub fn parse(path: &Path, text: &str, default_model: &str) -> Result<(Vec<Entry>
             Err(message) => errors.push(EntryError { line, message }),
         }
     }
+    errors.sort_by_key(|e| e.line);
     Ok((entries, errors))
 }
 
@@ -114,20 +114,29 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// One JSON object per line; blank lines are skipped.
-fn json_lines(text: &str) -> Result<Vec<(usize, Value)>, Vec<EntryError>> {
+/// One JSON object per line (blank lines skipped), and the lines that are not JSON.
+fn json_lines(text: &str) -> (Vec<(usize, Value)>, Vec<EntryError>) {
     let mut values = Vec::new();
     let mut errors = Vec::new();
+    // A byte order mark some editors write is not part of the first entry.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         match serde_json::from_str::<Value>(line) {
             Ok(value) => values.push((i + 1, value)),
-            Err(e) => errors.push(EntryError { line: i + 1, message: format!("not JSON: {e}") }),
+            Err(e) => {
+                let message = format!(
+                    "not JSON: {} (column {})",
+                    e.to_string().split(" at line ").next().unwrap_or(""),
+                    e.column()
+                );
+                errors.push(EntryError { line: i + 1, message });
+            }
         }
     }
-    if errors.is_empty() { Ok(values) } else { Err(errors) }
+    (values, errors)
 }
 
 /// A YAML list of maps, each with the line it starts on.
@@ -198,7 +207,7 @@ fn options_of(fields: Map<String, Value>) -> Result<ImageOptions, String> {
     for (name, value) in fields {
         if !OPTION_FIELDS.contains(&name.as_str()) {
             return Err(format!(
-                "{name}: not a request field (prompt, model, image, mask, {})",
+                "{name}: not a request field (prompt, model, image, mask, keep_unmasked, {})",
                 OPTION_FIELDS.join(", ")
             ));
         }
@@ -246,8 +255,8 @@ mod tests {
     fn every_problem_is_reported_with_its_line() {
         let text = "{\"prompt\": \"ok\"}\n{\"prompt\": \"\"}\n{\"prompt\": \"x\", \"qualty\": \"low\"}\nnot json\n";
         let errors = parsed("b.jsonl", text).unwrap_err();
-        assert_eq!(errors.len(), 1, "JSON errors first: {errors:?}");
-        assert_eq!(errors[0].line, 4);
+        assert_eq!(errors.len(), 3, "a line that is not JSON hides nothing: {errors:?}");
+        assert!(errors[2].to_string().starts_with("line 4: not JSON: expected ident (column 2)"), "{errors:?}");
         let errors =
             parsed("b.jsonl", &text.replace("not json\n", "{\"prompt\": \"y\", \"n\": \"two\"}\n")).unwrap_err();
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();

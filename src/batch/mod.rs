@@ -52,7 +52,7 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
     let estimate = total_estimate(&engine, &todo).await;
     let held_back = match args.over_budget || todo.is_empty() {
         true => None,
-        false => crate::headless::checks::batch_refusal(&engine, estimate.complete()).await,
+        false => budget_refusal(&engine, estimate).await,
     };
     if args.dry_run {
         return dry_run(&todo, skipped.len(), estimate, held_back.as_deref(), args.output.json);
@@ -71,6 +71,11 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
         (None, 0) => ExitCode::SUCCESS,
         (None, _) => ExitCode::from(EXIT_FAILED),
     }
+}
+
+/// "1 job", "3 jobs".
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -128,6 +133,20 @@ async fn check_all(engine: &Engine, entries: &[Entry], force_model: bool) -> Vec
 async fn done_keys(engine: &Engine, entries: &[Entry]) -> std::collections::HashSet<String> {
     let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
     engine.store.run(move |s| s.done_batch_keys(&keys)).await.unwrap_or_default()
+}
+
+/// Why the batch would be held back by a budget. Jobs that cannot be estimated are not run
+/// blind against a budget: several starting at once would each see nothing spent yet.
+async fn budget_refusal(engine: &Engine, estimate: BatchEstimate) -> Option<String> {
+    engine.config.budgets(&engine.paths.config_file).ok().filter(|b| b.any())?;
+    if estimate.unestimated > 0 {
+        return Some(format!(
+            "{} entr{} cannot be estimated (quality auto, or no price), and a budget is kept",
+            estimate.unestimated,
+            if estimate.unestimated == 1 { "y" } else { "ies" }
+        ));
+    }
+    crate::headless::checks::batch_refusal(engine, estimate.complete()).await
 }
 
 /// What the entries would cost: the sum of those that can be estimated, and how many cannot.
@@ -191,7 +210,8 @@ fn dry_run(
         }
         let cost = estimate.describe(todo.len());
         let skipped = if skipped > 0 { format!(", {skipped} done already (skipped)") } else { String::new() };
-        crate::outln!("{} jobs, {images} images{skipped} · {cost} · nothing was sent (--dry-run)", todo.len());
+        let (jobs, images) = (counted(todo.len(), "job"), counted(images as usize, "image"));
+        crate::outln!("{jobs}, {images}{skipped} · {cost} · nothing was sent (--dry-run)");
         if let Some(why) = held_back {
             crate::outln!("running it would be refused: {why} (--over-budget sends it anyway)");
         }

@@ -52,6 +52,8 @@ impl State {
                 for request in varied.iter().take(self.form.vary.count()) {
                     let (model, options) = (request.model(), request.options());
                     let checked = validate::check_params(endpoint, request.prompt(), model, options, table);
+                    // The prompt's own problems are named once, above.
+                    let checked = checked.into_iter().filter(|e| e.field != "prompt").collect();
                     let errors = validate::verdict(table, model, checked).err().unwrap_or_default();
                     let value = match self.form.vary.setting {
                         Some(super::vary::Varied::Model) => model.to_string(),

@@ -8,9 +8,9 @@ impl super::State {
     pub fn requests(&self) -> Result<Vec<ImageRequest>, VariantError> {
         let base = self.request();
         let prompts = crate::variants::expand(base.prompt())?;
-        let count = prompts.len() as u64 * self.form.vary.count() as u64;
-        if count > crate::variants::MAX_JOBS {
-            return Err(VariantError::TooMany { count });
+        let (variants, values) = (prompts.len() as u64, self.form.vary.count() as u64);
+        if variants * values > crate::variants::MAX_JOBS {
+            return Err(VariantError::TooManyVaried { variants, values, count: variants * values });
         }
         Ok(prompts
             .into_iter()
