@@ -144,3 +144,22 @@ async fn a_request_past_a_budget_is_held_back_counting_the_jobs_still_running() 
     let spent = store.run(|s| s.spent()).await.unwrap();
     assert!((spent.today - 0.016).abs() < 1e-12, "one job in the history: {spent:?}");
 }
+
+#[tokio::test]
+async fn the_app_hears_of_jobs_another_process_records() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = SharedStore::new(Store::open(data.path()).unwrap());
+    let dirs = imgtui::jobs::Folders::new(data.path().join("images"));
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let runner = Runner::new(Arc::new(common::client(&server)), store.clone(), dirs, 1, tx);
+    runner.watch_others();
+    // Our own writes are not news.
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "ours"));
+    store.run(move |s| s.insert_job(&request, "demo", "u", None, &[], 1)).await.unwrap();
+    // Another process's are (a second connection stands for it).
+    let mut other = Store::open(data.path()).unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "theirs"));
+    other.insert_job(&request, "demo", "u", None, &[], 2).unwrap();
+    next_event(&mut rx, "news of the other's job", |e| matches!(e, AppEvent::HistoryChanged)).await;
+}

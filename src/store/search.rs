@@ -103,6 +103,11 @@ impl Store {
         rows.map_err(|e| self.err(e))
     }
 
+    /// SQLite's count of commits by other connections: it changes when another process writes.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.conn.query_row("PRAGMA data_version", [], |row| row.get(0)).map_err(|e| self.err(e))
+    }
+
     /// Stars job `id`, or takes its star away.
     pub fn set_starred(&mut self, id: JobId, starred: bool) -> Result<(), StoreError> {
         self.conn

@@ -35,6 +35,8 @@ pub enum AppEvent {
     JobGone(JobId),
     /// Every earlier prompt, newest first.
     Prompts(Vec<String>),
+    /// Another process wrote to the history (new jobs, their ends, deletions).
+    HistoryChanged,
     /// The jobs of a group with their first images, by id.
     Group {
         id: JobId,

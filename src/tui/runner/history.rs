@@ -6,6 +6,31 @@ use super::super::event::{AppEvent, Command};
 use super::{Runner, remove_files};
 use crate::jobs;
 
+/// How often the history is asked whether another process wrote to it.
+const OTHERS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Runner {
+    /// Watches the history for what other processes write (another imgtui, a batch, a
+    /// script): SQLite's data version changes only with their commits, so this costs one tiny
+    /// query every two seconds and tells the app only when there is something new.
+    pub fn watch_others(&self) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut seen = this.store.run(|s| s.data_version()).await.ok();
+            loop {
+                tokio::time::sleep(OTHERS_EVERY).await;
+                let now = this.store.run(|s| s.data_version()).await.ok();
+                if now.is_some() && now != seen {
+                    seen = now;
+                    if this.events.send(AppEvent::HistoryChanged).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+}
+
 /// Earlier prompts kept for Ctrl-P and Ctrl-R: every one, up to a bound no one types past.
 const RECALLED_PROMPTS: usize = 200_000;
 

@@ -182,6 +182,13 @@ impl RecallSearch {
         self.selected = 0;
     }
 
+    /// The matches found again from scratch (the prompts changed under the search).
+    pub fn search_again(&mut self, recall: &Recall) {
+        self.matches = recall.search(&self.query);
+        self.searched = self.query.clone();
+        self.selected = self.selected.min(self.matches.len().saturating_sub(1));
+    }
+
     pub fn chosen<'a>(&self, recall: &'a Recall) -> Option<&'a str> {
         self.matches.get(self.selected).and_then(|i| recall.prompts.get(*i))
     }

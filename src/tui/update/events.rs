@@ -68,8 +68,17 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             super::viewer::group_loaded(state, id, members);
             Vec::new()
         }
+        AppEvent::HistoryChanged => {
+            let mut commands = reload_history(state);
+            commands.push(Command::LoadPrompts);
+            commands
+        }
         AppEvent::Prompts(prompts) => {
             state.recall = crate::tui::state::recall::Recall::new(prompts);
+            // An open search's matches point into the old list: found again in the new one.
+            if let Some(Overlay::Recall(search)) = state.overlay.as_mut() {
+                search.search_again(&state.recall);
+            }
             Vec::new()
         }
         AppEvent::JobGone(id) => {
