@@ -153,7 +153,7 @@ async fn the_app_hears_of_jobs_another_process_records() {
     let dirs = imgtui::jobs::Folders::new(data.path().join("images"));
     let (tx, mut rx) = mpsc::unbounded_channel();
     let runner = Runner::new(Arc::new(common::client(&server)), store.clone(), dirs, 1, tx);
-    runner.watch_others();
+    runner.watch_others().await;
     // Our own writes are not news.
     let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "ours"));
     store.run(move |s| s.insert_job(&request, "demo", "u", None, &[], 1)).await.unwrap();

@@ -43,7 +43,7 @@ pub async fn run(
     }
     runner.execute(Command::LoadOutputHistory);
     runner.execute(Command::LoadPrompts);
-    runner.watch_others();
+    runner.watch_others().await;
     if let Ok(size) = terminal.size() {
         update::update(&mut state, Msg::Resize(size.width, size.height));
     }

@@ -13,10 +13,11 @@ impl Runner {
     /// Watches the history for what other processes write (another imgtui, a batch, a
     /// script): SQLite's data version changes only with their commits, so this costs one tiny
     /// query every two seconds and tells the app only when there is something new.
-    pub fn watch_others(&self) {
+    /// The version is read before this returns: what others write after it is news.
+    pub async fn watch_others(&self) {
         let this = self.clone();
+        let mut seen = this.store.run(|s| s.data_version()).await.ok();
         tokio::spawn(async move {
-            let mut seen = this.store.run(|s| s.data_version()).await.ok();
             loop {
                 tokio::time::sleep(OTHERS_EVERY).await;
                 let now = this.store.run(|s| s.data_version()).await.ok();
