@@ -27,12 +27,17 @@ impl super::State {
         Variants::parse(&self.prompt_text()).map(|v| v.count())
     }
 
+    /// What `requests` are estimated to cost together; none when any cannot be estimated.
+    pub fn estimate_of(&self, requests: &[ImageRequest]) -> Option<f64> {
+        let (prices, provider, models) = (&self.prices, self.catalog.provider, &self.catalog.table);
+        let each = |r: &ImageRequest| crate::cost::for_request(r, prices, provider, models, &self.output_history).usd();
+        requests.iter().map(each).sum()
+    }
+
     /// "4 jobs (≈ $0.68 for 8 images)", "4 jobs (8 images, price unknown)".
     pub fn group_summary(&self, requests: &[ImageRequest]) -> String {
-        let (prices, provider, models) = (&self.prices, self.catalog.provider, &self.catalog.table);
         let images: u32 = requests.iter().map(|r| r.options().n.unwrap_or(1)).sum();
-        let each = |r: &ImageRequest| crate::cost::for_request(r, prices, provider, models, &self.output_history).usd();
-        let total = requests.iter().map(each).sum::<Option<f64>>();
+        let total = self.estimate_of(requests);
         let jobs = requests.len();
         match total {
             Some(usd) => format!("{jobs} jobs (≈ {} for {images} images)", crate::cost::dollars(usd)),

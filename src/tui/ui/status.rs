@@ -140,9 +140,18 @@ fn footer_keys(state: &State) -> String {
     };
     let parts: Vec<String> = wanted
         .iter()
-        .filter_map(|a| state.keymap.key_for(context, *a).map(|k| format!("{} {}", k.display(), a.label())))
+        .filter_map(|a| state.keymap.key_for(context, *a).map(|k| format!("{} {}", k.display(), label(context, *a))))
         .collect();
     format!("{} ", parts.join(" · "))
+}
+
+/// An action's footer label; Enter in a text input (search, a name, Ctrl-R) uses what was
+/// typed, it answers no question.
+fn label(context: Context, action: Action) -> &'static str {
+    match (context, action) {
+        (Context::Search, Action::Confirm) => "use",
+        _ => action.label(),
+    }
 }
 
 /// "2 running, 3 queued", "1 queued", or nothing when no job of this app is under way.

@@ -47,10 +47,6 @@ pub(super) fn submit(state: &mut State) -> Vec<Command> {
 /// What the runner checks before sending `requests`, when budgets are kept: their estimates
 /// added up (none when any is unknown).
 pub(super) fn budget_check(state: &State, requests: &[crate::store::ImageRequest]) -> Option<crate::cost::BudgetCheck> {
-    let (prices, provider, models) = (&state.prices, state.catalog.provider, &state.catalog.table);
-    let each = |r: &crate::store::ImageRequest| {
-        crate::cost::for_request(r, prices, provider, models, &state.output_history).usd()
-    };
-    let estimate = requests.iter().map(each).sum::<Option<f64>>();
+    let estimate = state.estimate_of(requests);
     state.budgets.any().then_some(crate::cost::BudgetCheck { budgets: state.budgets, estimate })
 }
