@@ -74,6 +74,19 @@ pub enum Command {
     /// Run many requests from a file: JSON Lines or YAML, one request per entry (`prompt` plus
     /// any request field; `image` and `mask` paths relative to the file make an edit).
     Batch(BatchArgs),
+    /// Print images into the terminal's scrollback, each under a caption: job IDs (all their
+    /// images) or image files. Piped, only their paths.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Job IDs and image files (a number is a job unless a file has that name).
+    #[arg(required = true, value_name = "ID|PATH")]
+    pub targets: Vec<String>,
+    /// Width in columns (default: the terminal's, and no wider than the image's own pixels).
+    #[arg(long, value_name = "COLS", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub width: Option<u16>,
 }
 
 #[derive(Debug, Args)]

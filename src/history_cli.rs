@@ -21,21 +21,9 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
         Ok(config) => config,
         Err(e) => return invalid(&e.to_string()),
     };
-    let mut notices = Vec::new();
-    let opened = open_history(&paths, &config, &mut notices);
-    notices.iter().for_each(|n| eprintln!("imgtui: {}", escape_controls(n)));
-    let store = match opened {
+    let store = match open_for_reading(&paths, &config) {
         Ok(store) => store,
-        // A data dir this user cannot write (read-only, full): the history is still shown.
-        Err(e) if let Ok(store) = crate::store::Store::open_read_only(&paths.data_dir) => {
-            eprintln!("imgtui: showing the history read-only ({})", escape_controls(&e.to_string()));
-            crate::store::SharedStore::new(store)
-        }
-        // The history or its folder cannot be used: the environment failed, not the input.
-        Err(e) => {
-            eprintln!("imgtui: {}", escape_controls(&e.to_string()));
-            return ExitCode::from(e.exit_code());
-        }
+        Err(code) => return code,
     };
     let out_dir = config.out_dir.unwrap_or_else(|| paths.images_dir());
     match args.action {
@@ -179,6 +167,26 @@ async fn list(
         }
         Ok(rows) => print_table(&rows),
         Err(e) => failed(&e),
+    }
+}
+
+/// The history for commands that read it: opened as usual, else read-only when this user
+/// cannot write its folder (read-only, full). Problems are printed.
+pub(crate) fn open_for_reading(paths: &Paths, config: &Config) -> Result<crate::store::SharedStore, ExitCode> {
+    let mut notices = Vec::new();
+    let opened = open_history(paths, config, &mut notices);
+    notices.iter().for_each(|n| eprintln!("imgtui: {}", escape_controls(n)));
+    match opened {
+        Ok(store) => Ok(store),
+        Err(e) if let Ok(store) = crate::store::Store::open_read_only(&paths.data_dir) => {
+            eprintln!("imgtui: showing the history read-only ({})", escape_controls(&e.to_string()));
+            Ok(crate::store::SharedStore::new(store))
+        }
+        // The history or its folder cannot be used: the environment failed, not the input.
+        Err(e) => {
+            eprintln!("imgtui: {}", escape_controls(&e.to_string()));
+            Err(ExitCode::from(e.exit_code()))
+        }
     }
 }
 

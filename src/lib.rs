@@ -21,6 +21,7 @@ pub mod models_cli;
 pub mod out;
 pub mod preview;
 pub mod serve;
+pub mod show;
 pub mod signals;
 pub mod store;
 pub mod text;

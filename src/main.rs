@@ -24,6 +24,7 @@ fn main() -> ExitCode {
             Some(Command::Models(args)) => imgtui::models_cli::run(&cli.global, args).await,
             Some(Command::Mask(args)) => imgtui::mask_cli::run(&args),
             Some(Command::Batch(args)) => imgtui::batch::run(&cli.global, args).await,
+            Some(Command::Show(args)) => imgtui::show::run(&cli.global, args).await,
             None => imgtui::tui::run(&cli.global).await,
         }
     })

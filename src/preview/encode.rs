@@ -6,9 +6,20 @@
 use base64::Engine as _;
 
 /// Kitty: transmit the PNG as image `id` and keep it without showing it (`a=t`), without
-/// replies (`q=2`). Chunked as the protocol requires (4096 base64 bytes per chunk). It is then
-/// shown, and shown again after scrolling, by `kitty_place` without sending it again.
+/// replies (`q=2`). It is then shown, and shown again after scrolling, by `kitty_place`
+/// without sending it again.
 pub fn kitty_transmit(id: u32, png: &[u8]) -> Vec<Vec<u8>> {
+    kitty_chunks(&format!("a=t,f=100,t=d,i={id},q=2"), png)
+}
+
+/// Kitty: send the PNG and show it at the cursor in `cols` x `rows` cells at once (`a=T`),
+/// without an id (nothing erases it later) and without moving the cursor (`C=1`).
+pub fn kitty_show_at_cursor(png: &[u8], cols: u16, rows: u16) -> Vec<Vec<u8>> {
+    kitty_chunks(&format!("a=T,f=100,t=d,q=2,C=1,c={cols},r={rows}"), png)
+}
+
+/// The PNG in chunks as the protocol requires (4096 base64 bytes each), `keys` on the first.
+fn kitty_chunks(keys: &str, png: &[u8]) -> Vec<Vec<u8>> {
     let data = base64::engine::general_purpose::STANDARD.encode(png);
     let chunks: Vec<&[u8]> = data.as_bytes().chunks(4096).collect();
     let last = chunks.len().saturating_sub(1);
@@ -17,8 +28,7 @@ pub fn kitty_transmit(id: u32, png: &[u8]) -> Vec<Vec<u8>> {
         .enumerate()
         .map(|(i, chunk)| {
             let more = u8::from(i != last);
-            let head =
-                if i == 0 { format!("\x1b_Ga=t,f=100,t=d,i={id},q=2,m={more};") } else { format!("\x1b_Gm={more};") };
+            let head = if i == 0 { format!("\x1b_G{keys},m={more};") } else { format!("\x1b_Gm={more};") };
             let mut seq = head.into_bytes();
             seq.extend_from_slice(chunk);
             seq.extend_from_slice(b"\x1b\\");

@@ -82,6 +82,14 @@ pub struct Answers {
     pub answered: bool,
     /// The terminal's background is light (OSC 11), when it said.
     pub light_background: Option<bool>,
+    /// The background colour as the terminal wrote it (`rgb:1e1e/1e1e/2e2e`).
+    pub background: Option<String>,
+    /// The parameters of the DA1 answer (`62;4`).
+    pub da1: Option<String>,
+    /// `CSI 16 t`: one cell, width x height in pixels.
+    pub cell_pixels: Option<(u16, u16)>,
+    /// `CSI 14 t`: the text area, width x height in pixels.
+    pub window_pixels: Option<(u16, u16)>,
 }
 
 /// Decides the protocol from the terminal's answers first, then the hints.

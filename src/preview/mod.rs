@@ -3,7 +3,9 @@
 //! erase them. Half-blocks are a ratatui widget, so they diff like any other cell.
 
 pub mod blocks;
+pub mod cell;
 pub mod decoded;
+pub mod detect;
 pub mod encode;
 pub mod graphics;
 pub mod overlay;
@@ -14,7 +16,9 @@ pub mod thumbs;
 pub mod warm;
 pub mod zoom;
 
+pub use cell::{CellChoice, CellSource};
 pub use decoded::DecodedImages;
+pub use detect::{Probe, probe};
 pub use graphics::{Detection, Graphics};
 pub use prepare::{CellSize, Prepared, PreviewKey};
 pub use warm::WarmPixels;

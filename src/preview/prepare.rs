@@ -28,31 +28,7 @@ impl PreviewKey {
     }
 }
 
-/// Pixels per terminal cell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CellSize {
-    pub width: u16,
-    pub height: u16,
-}
-
-impl Default for CellSize {
-    /// A common size when the terminal does not report its pixels.
-    fn default() -> Self {
-        Self { width: 10, height: 20 }
-    }
-}
-
-impl CellSize {
-    /// From the terminal's reported window size, when it reports pixels.
-    pub fn from_terminal() -> Self {
-        match crossterm::terminal::window_size() {
-            Ok(w) if w.width > 0 && w.height > 0 && w.columns > 0 && w.rows > 0 => {
-                Self { width: (w.width / w.columns).max(1), height: (w.height / w.rows).max(1) }
-            }
-            _ => Self::default(),
-        }
-    }
-}
+pub use super::cell::CellSize;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prepared {

@@ -1,6 +1,8 @@
 //! Asking the terminal what it can draw, before the event reader starts (both read stdin).
-//! Queries: kitty's graphics query, XTVERSION, then primary device attributes, which every
-//! terminal answers, so its answer ends the wait early. A silent terminal costs the timeout.
+//! Queries: kitty's graphics query, XTVERSION, the background colour, the cell and text-area
+//! sizes in pixels (`CSI 16 t`, `CSI 14 t`), then primary device attributes, which every
+//! terminal answers in order, so its answer ends the wait early. A silent terminal costs the
+//! timeout.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -15,14 +17,22 @@ const XTVERSION: &str = "\x1b[>0q";
 const DA1: &str = "\x1b[c";
 /// The background colour (OSC 11), to pick a light or dark theme.
 const OSC11: &str = "\x1b]11;?\x07";
+/// The cell size in pixels: answered `CSI 6 ; height ; width t`.
+const CELL_PIXELS: &str = "\x1b[16t";
+/// The text area in pixels: answered `CSI 4 ; height ; width t`.
+const WINDOW_PIXELS: &str = "\x1b[14t";
 
 /// Sends the queries and reads the answers for up to `timeout`. Needs raw mode.
 pub fn ask_terminal(timeout: Duration, tmux: bool) -> std::io::Result<Answers> {
-    let kitty = if tmux { wrap_for_tmux(KITTY_QUERY.as_bytes()) } else { KITTY_QUERY.as_bytes().to_vec() };
+    // tmux 3.3 answers neither the kitty query nor the pixel sizes itself: they go to the outer
+    // terminal through passthrough.
+    let outer = |query: &str| if tmux { wrap_for_tmux(query.as_bytes()) } else { query.as_bytes().to_vec() };
     let mut out = std::io::stdout();
-    out.write_all(&kitty)?;
+    out.write_all(&outer(KITTY_QUERY))?;
     out.write_all(XTVERSION.as_bytes())?;
     out.write_all(OSC11.as_bytes())?;
+    out.write_all(&outer(CELL_PIXELS))?;
+    out.write_all(&outer(WINDOW_PIXELS))?;
     out.write_all(DA1.as_bytes())?;
     out.flush()?;
     let bytes = read_until_da1(timeout)?;
@@ -75,15 +85,44 @@ pub fn parse_answers(bytes: &[u8]) -> Answers {
         let rest = &text[at + 4..];
         rest.split("\x1b\\").next().unwrap_or(rest).to_string()
     });
-    Answers { kitty, sixel, name, answered: !bytes.is_empty(), light_background: light_background(&text) }
+    let background = background(&text);
+    Answers {
+        kitty,
+        sixel,
+        name,
+        answered: !bytes.is_empty(),
+        light_background: background.as_deref().and_then(is_light),
+        background,
+        da1: da1_params(&text).map(str::to_string),
+        cell_pixels: window_op(&text, 6),
+        window_pixels: window_op(&text, 4),
+    }
 }
 
-/// From `OSC 11 ; rgb:RRRR/GGGG/BBBB`: whether the background is light (luminance over half).
-fn light_background(text: &str) -> Option<bool> {
-    let at = text.find("\x1b]11;rgb:")?;
-    let rest = &text[at + 10..];
+/// The `width x height` of a window-op answer `CSI kind ; height ; width t`.
+fn window_op(text: &str, kind: u8) -> Option<(u16, u16)> {
+    let head = format!("\x1b[{kind};");
+    text.match_indices(&head).find_map(|(at, _)| {
+        let rest = &text[at + head.len()..];
+        let end = rest.find('t')?;
+        let (height, width) = rest[..end].split_once(';')?;
+        let (height, width) = (height.parse::<u16>().ok()?, width.parse::<u16>().ok()?);
+        (height > 0 && width > 0).then_some((width, height))
+    })
+}
+
+/// The colour spec of an `OSC 11 ; rgb:RRRR/GGGG/BBBB` answer.
+fn background(text: &str) -> Option<String> {
+    let at = text.find("\x1b]11;")?;
+    let rest = &text[at + 5..];
     let end = rest.find(['\x07', '\x1b']).unwrap_or(rest.len());
-    let channels: Vec<f64> = rest[..end]
+    Some(rest[..end].to_string())
+}
+
+/// From `rgb:RRRR/GGGG/BBBB`: whether the background is light (luminance over half).
+fn is_light(spec: &str) -> Option<bool> {
+    let channels: Vec<f64> = spec
+        .strip_prefix("rgb:")?
         .split('/')
         .filter_map(|hex| {
             let value = u32::from_str_radix(hex.trim(), 16).ok()?;
@@ -112,5 +151,9 @@ mod tests {
         assert_eq!(parse_answers(b"\x1b]11;rgb:ffff/ffff/ffff\x07\x1b[?62;c").light_background, Some(true));
         assert_eq!(parse_answers(b"\x1b]11;rgb:1e1e/1e1e/2e2e\x1b\\").light_background, Some(false));
         assert_eq!(parse_answers(b"\x1b[?62;c").light_background, None, "no answer: no guess");
+        let sizes = parse_answers(b"\x1b[6;20;10t\x1b[4;480;800t\x1b[?62;4c");
+        assert_eq!((sizes.cell_pixels, sizes.window_pixels), (Some((10, 20)), Some((800, 480))));
+        assert_eq!(sizes.da1.as_deref(), Some("62;4"));
+        assert_eq!(parse_answers(b"\x1b[6;0;0t\x1b[?62c").cell_pixels, None, "zero is no answer");
     }
 }

@@ -28,13 +28,15 @@ pub async fn run(
     runner: Runner,
     mut events_rx: mpsc::UnboundedReceiver<AppEvent>,
     tmux: bool,
+    mut cell_choice: crate::preview::CellChoice,
 ) -> std::io::Result<Option<i32>> {
     let mut stops = crate::signals::Stops::new();
     let mut stopped_by = None;
     let mut terminal = terminal::init()?;
     let mut placer = Placer::new(state.graphics, tmux);
     write_now(&placer.forget_earlier())?;
-    let mut cell = CellSize::from_terminal();
+    let mut cell = cell_choice.size;
+    tracing::info!(cell = %cell, source = %cell_choice.source, "cell size");
     let mut input = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -68,7 +70,8 @@ pub async fn run(
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(Event::Resize(width, height))) => {
-                    cell = CellSize::from_terminal();
+                    cell_choice = cell_choice.after_resize(crate::preview::cell::ioctl_cell());
+                    cell = cell_choice.size;
                     // The next frame clears the screen, and kitty's images with it.
                     write_now(&placer.clear())?;
                     update::update(&mut state, Msg::CellSize(cell));

@@ -21,8 +21,7 @@ use crate::api::Provider;
 use crate::cli::GlobalArgs;
 use crate::config::theme::Theme;
 use crate::engine::{Engine, Mode};
-use crate::preview::graphics::{EnvHints, decide};
-use crate::preview::{Detection, Graphics, query};
+use crate::preview::Graphics;
 use keymap::Keymap;
 use state::State;
 
@@ -44,7 +43,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let (keymap, keymap_problem) = Keymap::load(&config_dir.join("keymap.toml"));
     // The terminal is asked first (graphics and its background colour), before the event reader.
     let choice = global.graphics.or(engine.config.graphics).unwrap_or(Graphics::Auto);
-    let detection = detect_graphics(choice);
+    let probe = crate::preview::probe(choice, crate::preview::detect::APP_WAIT);
+    let detection = probe.detection.clone();
     let (theme, theme_problem) = load_theme(global, &engine, &detection, &config_dir);
 
     let cfg = engine.client.config();
@@ -93,7 +93,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
             .with_thumbnails(crate::preview::thumbs::ThumbCache::new(engine.paths.cache_dir.join("thumbnails")));
     }
     terminal::install_panic_hook();
-    let outcome = app::run(state, theme, runner, rx, detection.tmux).await;
+    let outcome = app::run(state, theme, runner, rx, detection.tmux, probe.cell).await;
     drop(engine.demo);
     match outcome {
         Ok(None) => ExitCode::SUCCESS,
@@ -147,45 +147,4 @@ fn ask_for_models(
         // The app may have quit meanwhile.
         let _ = tx.send(event::AppEvent::ModelsListed(listing));
     });
-}
-
-/// Decides the graphics protocol. `auto` asks the terminal (in raw mode, before the event reader
-/// starts: both read stdin). Inside tmux, real pixels need `allow-passthrough`; without it the
-/// preview falls back to half-blocks and the status line says how to turn it on.
-fn detect_graphics(choice: Graphics) -> Detection {
-    let hints = EnvHints::from_env();
-    let tmux = hints.tmux;
-    let passthrough = !tmux || tmux_passthrough_on();
-    // Inside tmux without passthrough the queries cannot reach the terminal, and tmux would
-    // take the kitty query's text for a pane title: only the environment's hints are used.
-    let answers = if passthrough {
-        let asked = crossterm::terminal::enable_raw_mode()
-            .and_then(|()| query::ask_terminal(std::time::Duration::from_millis(400), tmux));
-        let _ = crossterm::terminal::disable_raw_mode();
-        asked.unwrap_or_default()
-    } else {
-        Default::default()
-    };
-    let light_background = answers.light_background;
-    let graphics = if choice == Graphics::Auto { decide(&answers, &hints) } else { choice };
-    let needs_passthrough = matches!(graphics, Graphics::Kitty | Graphics::Iterm | Graphics::Sixel);
-    if tmux && needs_passthrough && !passthrough {
-        return Detection {
-            graphics: Graphics::Blocks,
-            tmux,
-            note: Some(format!(
-                "tmux allow-passthrough is off, so previews use half-blocks instead of {graphics}; \
-                 `tmux set -g allow-passthrough on` gives real pixels"
-            )),
-            light_background,
-        };
-    }
-    Detection { graphics, tmux, note: None, light_background }
-}
-
-fn tmux_passthrough_on() -> bool {
-    std::process::Command::new("tmux")
-        .args(["show", "-gv", "allow-passthrough"])
-        .output()
-        .is_ok_and(|out| matches!(String::from_utf8_lossy(&out.stdout).trim(), "on" | "all"))
 }

@@ -1,0 +1,116 @@
+//! What start-up learns about the terminal, shared by the app, `show` and `doctor`: the
+//! answers to the queries, the environment's hints, tmux and its passthrough, the protocol
+//! chosen and why, and the cell size in pixels.
+
+use std::time::Duration;
+
+use super::cell::{CellChoice, CellSize, ioctl_cell};
+use super::graphics::{Answers, Detection, EnvHints, Graphics, decide};
+use super::query;
+
+/// How long the app waits for a terminal that does not answer the queries.
+pub const APP_WAIT: Duration = Duration::from_millis(400);
+
+/// tmux, when the program runs inside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TmuxInfo {
+    /// `tmux -V` ("tmux 3.3a"), when it ran.
+    pub version: Option<String>,
+    /// `allow-passthrough` ("on", "all", "off"), when tmux said.
+    pub passthrough: Option<String>,
+}
+
+impl TmuxInfo {
+    pub fn passes_through(&self) -> bool {
+        matches!(self.passthrough.as_deref(), Some("on" | "all"))
+    }
+}
+
+/// Everything the start-up found out.
+#[derive(Clone, Debug)]
+pub struct Probe {
+    pub hints: EnvHints,
+    /// Whether the queries were sent (not inside tmux without passthrough).
+    pub asked: bool,
+    pub answers: Answers,
+    pub tmux: Option<TmuxInfo>,
+    pub detection: Detection,
+    /// Why this protocol: the answer or hint that decided it.
+    pub reason: String,
+    pub cell: CellChoice,
+}
+
+/// Asks the terminal (raw mode for the answers, restored after) and decides. `choice` other
+/// than `auto` is used as given, except that inside tmux without passthrough pixels cannot get
+/// through, so half-blocks are used and the note says how to turn passthrough on.
+pub fn probe(choice: Graphics, wait: Duration) -> Probe {
+    let hints = EnvHints::from_env();
+    let tmux = hints.tmux.then(|| TmuxInfo { version: tmux_output(&["-V"]), passthrough: tmux_passthrough() });
+    let passthrough = tmux.as_ref().is_none_or(TmuxInfo::passes_through);
+    // Inside tmux without passthrough the queries cannot reach the terminal, and tmux would
+    // take the kitty query's text for a pane title: only the environment's hints are used.
+    let answers = if passthrough {
+        let asked = crossterm::terminal::enable_raw_mode().and_then(|()| query::ask_terminal(wait, tmux.is_some()));
+        let _ = crossterm::terminal::disable_raw_mode();
+        asked.unwrap_or_default()
+    } else {
+        Answers::default()
+    };
+    let cells = crossterm::terminal::size().ok();
+    let cell = CellChoice::reconcile(
+        answers.cell_pixels.map(|(width, height)| CellSize { width, height }),
+        answers.window_pixels.zip(cells).and_then(|(px, cells)| CellSize::of_area(px, cells)),
+        ioctl_cell(),
+    );
+    let (graphics, reason) = if choice == Graphics::Auto {
+        let graphics = decide(&answers, &hints);
+        (graphics, reason_for(graphics, &answers, &hints))
+    } else {
+        (choice, "chosen with --graphics or `graphics` in the config".to_string())
+    };
+    let light_background = answers.light_background;
+    let in_tmux = tmux.is_some();
+    let needs_passthrough = matches!(graphics, Graphics::Kitty | Graphics::Iterm | Graphics::Sixel);
+    let detection = if in_tmux && needs_passthrough && !passthrough {
+        Detection {
+            graphics: Graphics::Blocks,
+            tmux: in_tmux,
+            note: Some(format!(
+                "tmux allow-passthrough is off, so previews use half-blocks instead of {graphics}; \
+                 `tmux set -g allow-passthrough on` gives real pixels"
+            )),
+            light_background,
+        }
+    } else {
+        Detection { graphics, tmux: in_tmux, note: None, light_background }
+    };
+    Probe { hints, asked: passthrough, answers, tmux, detection, reason, cell }
+}
+
+/// The answer or hint `decide` went by, in words.
+fn reason_for(graphics: Graphics, answers: &Answers, hints: &EnvHints) -> String {
+    let named = answers.name.as_deref().map(|n| format!(" (XTVERSION: {})", crate::text::escape_controls(n)));
+    match graphics {
+        Graphics::Kitty if answers.kitty => "the terminal answered the kitty graphics query".into(),
+        Graphics::Kitty => "no answer to the kitty query, but KITTY_WINDOW_ID or TERM names kitty".into(),
+        Graphics::Iterm if hints.term_program.as_deref().is_some_and(|p| p.to_lowercase().contains("wezterm")) => {
+            "TERM_PROGRAM names WezTerm, which shows iTerm2 images".into()
+        }
+        Graphics::Iterm => {
+            format!("the terminal or TERM_PROGRAM/LC_TERMINAL names iTerm2{}", named.unwrap_or_default())
+        }
+        Graphics::Sixel => "the device attributes (DA1) list 4: sixel".into(),
+        _ if !answers.answered => "the terminal did not answer; half-blocks work everywhere".into(),
+        _ => "no kitty answer, no sixel in DA1, no iTerm2 name: half-blocks work everywhere".into(),
+    }
+}
+
+fn tmux_passthrough() -> Option<String> {
+    tmux_output(&["show", "-gv", "allow-passthrough"])
+}
+
+fn tmux_output(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("tmux").args(args).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !text.is_empty()).then_some(text)
+}

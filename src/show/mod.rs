@@ -1,0 +1,176 @@
+//! `imgtui show ID|PATH…` and `--show`: images printed into the terminal's normal screen, one
+//! after another with a caption, so they stay in the scrollback. Piped, only the paths.
+
+mod print;
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use image::DynamicImage;
+
+pub use print::{Canvas, Drawer, print_image};
+
+use crate::cli::{GlobalArgs, ShowArgs};
+use crate::config::{Config, Paths};
+use crate::preview::Graphics;
+use crate::store::{ImageRecord, JobId};
+use crate::text::escape_controls;
+
+/// A file too large to be an image this tool made or would send (the API takes 50 MB).
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// One image to print, with what its caption says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShowItem {
+    pub path: PathBuf,
+    /// Its job and place in it, when it came from the history.
+    pub job: Option<(JobId, usize, usize)>,
+}
+
+impl ShowItem {
+    pub fn of_job(id: JobId, images: &[ImageRecord]) -> Vec<Self> {
+        images
+            .iter()
+            .enumerate()
+            .map(|(i, image)| Self { path: image.path.clone(), job: Some((id, i + 1, images.len())) })
+            .collect()
+    }
+
+    fn caption(&self, size: Option<(u32, u32)>) -> String {
+        let mut parts = Vec::new();
+        if let Some((id, index, count)) = self.job {
+            parts.push(format!("job {id}"));
+            parts.push(format!("image {index} of {count}"));
+        }
+        if let Some((w, h)) = size {
+            parts.push(format!("{w}x{h}"));
+        }
+        parts.push(escape_controls(&self.path.display().to_string()));
+        parts.join(" · ")
+    }
+}
+
+pub async fn run(global: &GlobalArgs, args: ShowArgs) -> ExitCode {
+    let paths = Paths::of(global);
+    let config = Config::load(&paths.config_file, global.config.is_some()).unwrap_or_else(|e| {
+        eprintln!("imgtui: {}; using the default settings", escape_controls(&e.to_string()));
+        Config::default()
+    });
+    let (items, mut failed) = resolve(&args.targets, &paths, &config).await;
+    let choice = global.graphics.or(config.graphics).unwrap_or(Graphics::Auto);
+    let printed = tokio::task::spawn_blocking(move || show(&items, choice, args.width)).await.unwrap_or(false);
+    failed |= !printed;
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Job IDs and paths to images: a number is a job unless a file has that name. Each target
+/// that cannot be shown is named on stderr; the others are still shown.
+async fn resolve(targets: &[String], paths: &Paths, config: &Config) -> (Vec<ShowItem>, bool) {
+    let mut items = Vec::new();
+    let mut failed = false;
+    let mut store = None;
+    for target in targets {
+        let id = target.parse::<JobId>().ok().filter(|_| !Path::new(target).exists());
+        let Some(id) = id else {
+            items.push(ShowItem { path: PathBuf::from(target), job: None });
+            continue;
+        };
+        if store.is_none() {
+            match crate::history_cli::open_for_reading(paths, config) {
+                Ok(opened) => store = Some(opened),
+                Err(_) => return (items, true),
+            }
+        }
+        let Some(store) = &store else { continue };
+        match store.run(move |s| s.job(id)).await {
+            Ok(Some(record)) if record.images.is_empty() => {
+                let why = record.error.as_deref().map(|e| format!(": {}", escape_controls(e))).unwrap_or_default();
+                eprintln!("imgtui: job {id} has no images ({}{why})", record.status);
+                failed = true;
+            }
+            Ok(Some(record)) => items.extend(ShowItem::of_job(id, &record.images)),
+            Ok(None) => {
+                eprintln!("imgtui: job {id} is not in the history (imgtui history lists them)");
+                failed = true;
+            }
+            Err(e) => {
+                eprintln!("imgtui: {}", escape_controls(&e.to_string()));
+                failed = true;
+            }
+        }
+    }
+    (items, failed)
+}
+
+/// Prints the items: into the terminal when standard output is one, else their paths, one a
+/// line. False when any could not be shown (each is named on stderr).
+pub fn show(items: &[ShowItem], choice: Graphics, width: Option<u16>) -> bool {
+    if !std::io::stdout().is_terminal() {
+        let mut all = true;
+        for item in items {
+            let shown = escape_controls(&item.path.display().to_string());
+            match std::fs::metadata(&item.path) {
+                Ok(meta) if meta.is_file() => crate::outln!("{shown}"),
+                Ok(_) => (all, _) = (false, eprintln!("imgtui: cannot show {shown}: not a regular file")),
+                Err(e) => (all, _) = (false, eprintln!("imgtui: cannot show {shown}: {e}")),
+            }
+        }
+        return all;
+    }
+    let probe = crate::preview::probe(choice, crate::preview::detect::APP_WAIT);
+    let closed_tmux = probe.tmux.as_ref().is_some_and(|t| !t.passes_through());
+    match &probe.detection.note {
+        Some(note) => eprintln!("imgtui: {note}"),
+        None if closed_tmux && choice != Graphics::None => eprintln!(
+            "imgtui: tmux allow-passthrough is off, so these are half-blocks; `tmux set -g allow-passthrough on` \
+             lets kitty, iTerm2 and sixel pictures through"
+        ),
+        None => {}
+    }
+    let canvas = Canvas::of(&probe);
+    let mut all = true;
+    for item in items {
+        let image = match load(&item.path) {
+            Ok(image) => image,
+            Err(why) => {
+                crate::outln!("{}", item.caption(None));
+                eprintln!("imgtui: cannot show {}: {why}", escape_controls(&item.path.display().to_string()));
+                all = false;
+                continue;
+            }
+        };
+        crate::outln!("{}", item.caption(Some((image.width(), image.height()))));
+        if choice == Graphics::None {
+            continue;
+        }
+        let cells = canvas.fit((image.width(), image.height()), width);
+        if let Err(e) = print_image(&canvas, &image, cells) {
+            eprintln!("imgtui: cannot print {}: {e}", escape_controls(&item.path.display().to_string()));
+            all = false;
+        }
+    }
+    all
+}
+
+/// Decodes an image file, refusing what is not a regular file (a FIFO would block the open)
+/// and what is past the size limit, before reading it.
+fn load(path: &Path) -> Result<DynamicImage, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!("{} MB is more than the {} MB an image may have", meta.len() >> 20, MAX_FILE_BYTES >> 20));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    let mut reader =
+        image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(512 << 20);
+    reader.limits(limits);
+    reader.decode().map_err(|e| e.to_string())
+}

@@ -1,0 +1,170 @@
+//! One image printed at the cursor into the normal screen, so it stays in the scrollback.
+//! viuer prints where it can: half-blocks always, kitty and sixel when the terminal answered
+//! imgtui's own queries (viuer asks again, and would wait for ever on a terminal that never
+//! answers), iTerm2 when viuer's own check (environment variables) agrees. Inside tmux viuer
+//! does not wrap its sequences for passthrough, so imgtui's encoders draw there, as they do
+//! when viuer's check would not find the protocol imgtui detected.
+
+use std::io::{self, Write};
+
+use image::DynamicImage;
+
+use crate::preview::encode::{self, wrap_for_tmux};
+use crate::preview::prepare::fit_cells;
+use crate::preview::{CellSize, Graphics, Probe};
+
+/// What the terminal is, for printing: the protocol, tmux, the cell size and the screen.
+#[derive(Clone, Copy, Debug)]
+pub struct Canvas {
+    pub graphics: Graphics,
+    pub tmux: bool,
+    /// The terminal answered the start-up queries, so it will answer viuer's.
+    pub answers: bool,
+    pub truecolor: bool,
+    pub cell: CellSize,
+    /// The screen in cells.
+    pub screen: (u16, u16),
+}
+
+impl Canvas {
+    pub fn of(probe: &Probe) -> Self {
+        Self {
+            graphics: probe.detection.graphics,
+            tmux: probe.detection.tmux,
+            answers: probe.answers.answered,
+            truecolor: truecolor(probe),
+            cell: probe.cell.size,
+            screen: crossterm::terminal::size().unwrap_or((80, 24)),
+        }
+    }
+
+    /// The cells an image of `pixels` takes: as wide as asked (else the screen, and no wider
+    /// than its own pixels with a pixel protocol), and short enough to be seen whole with its
+    /// caption above it.
+    pub fn fit(&self, pixels: (u32, u32), width: Option<u16>) -> (u16, u16) {
+        let (columns, rows) = self.screen;
+        let native = u32::div_ceil(pixels.0, u32::from(self.cell.width.max(1)));
+        let natural = match self.graphics {
+            Graphics::Blocks | Graphics::None | Graphics::Auto => columns,
+            _ => columns.min(u16::try_from(native).unwrap_or(u16::MAX)),
+        };
+        let wide = width.unwrap_or(natural).clamp(1, columns.max(1));
+        let tall = rows.saturating_sub(2).max(4);
+        // Half-blocks draw two pixels per cell, one above the other.
+        let cell = if self.is_blocks() { CellSize { width: 1, height: 2 } } else { self.cell };
+        fit_cells(pixels, (wide, tall), cell)
+    }
+
+    fn is_blocks(&self) -> bool {
+        !matches!(self.graphics, Graphics::Kitty | Graphics::Iterm | Graphics::Sixel)
+    }
+
+    /// Who draws: viuer, or imgtui's encoders (see the module's note).
+    pub fn drawer(&self) -> Drawer {
+        match self.graphics {
+            _ if self.is_blocks() => Drawer::Viuer,
+            _ if self.tmux => Drawer::Own,
+            Graphics::Kitty | Graphics::Sixel if self.answers => Drawer::Viuer,
+            Graphics::Iterm if viuer::is_iterm_supported() => Drawer::Viuer,
+            _ => Drawer::Own,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drawer {
+    Viuer,
+    Own,
+}
+
+/// True colour: COLORTERM says so (SSH rarely forwards it), or the terminal that answered is
+/// one known to draw 24-bit colour.
+fn truecolor(probe: &Probe) -> bool {
+    let colorterm = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
+    let name = probe.answers.name.as_deref().unwrap_or_default().to_ascii_lowercase();
+    let known = ["kitty", "wezterm", "iterm", "foot", "ghostty", "konsole", "contour", "xterm"];
+    colorterm || probe.answers.kitty || known.iter().any(|k| name.contains(k))
+}
+
+/// Prints `image` at the cursor in `cells`, and leaves the cursor at the start of the line
+/// below it.
+pub fn print_image(canvas: &Canvas, image: &DynamicImage, cells: (u16, u16)) -> io::Result<()> {
+    // Only the pixels the cells show are sent: a 1024-pixel image in 40 columns of 10 pixels
+    // is 400 pixels wide, which matters over SSH.
+    let (cols, rows) = cells;
+    let target = match canvas.is_blocks() {
+        true => (u32::from(cols), u32::from(rows) * 2),
+        false => (u32::from(cols) * u32::from(canvas.cell.width), u32::from(rows) * u32::from(canvas.cell.height)),
+    };
+    let image = if image.width() > target.0 || image.height() > target.1 {
+        image.resize_exact(target.0.max(1), target.1.max(1), image::imageops::FilterType::Triangle)
+    } else {
+        image.clone()
+    };
+    match canvas.drawer() {
+        Drawer::Viuer => with_viuer(canvas, &image, cells),
+        Drawer::Own => with_own_encoders(canvas, &image, cells),
+    }
+}
+
+fn with_viuer(canvas: &Canvas, image: &DynamicImage, (cols, rows): (u16, u16)) -> io::Result<()> {
+    // viuer sizes sixel as 6x12 pixels per cell; the real cell size is given through that.
+    let (width, height) = if canvas.graphics == Graphics::Sixel && !canvas.is_blocks() {
+        let px = (u32::from(cols) * u32::from(canvas.cell.width), u32::from(rows) * u32::from(canvas.cell.height));
+        (px.0.div_ceil(6).max(1), px.1.div_ceil(12).max(1))
+    } else {
+        (u32::from(cols), u32::from(rows))
+    };
+    let config = viuer::Config {
+        absolute_offset: false,
+        width: Some(width),
+        height: Some(height),
+        truecolor: canvas.truecolor,
+        use_kitty: canvas.graphics == Graphics::Kitty,
+        use_iterm: canvas.graphics == Graphics::Iterm,
+        use_sixel: canvas.graphics == Graphics::Sixel,
+        ..viuer::Config::default()
+    };
+    io::stdout().flush()?;
+    // viuer asks the terminal (kitty, sixel) before it reads the answer in raw mode: with the
+    // terminal cooked in between, an early answer would be echoed onto the screen.
+    let raw = !canvas.is_blocks() && crossterm::terminal::enable_raw_mode().is_ok();
+    let printed = viuer::print(image, &config);
+    if raw {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+    printed.map_err(|e| io::Error::other(e.to_string()))?;
+    let mut out = io::stdout().lock();
+    // Raw mode's line feeds did not return the carriage; sixel leaves the cursor on its last row.
+    if canvas.graphics == Graphics::Sixel && !canvas.is_blocks() {
+        out.write_all(b"\r\n")?;
+    }
+    out.write_all(b"\r")?;
+    out.flush()
+}
+
+/// Room is made first (the screen scrolls now, not under the image), the image is drawn at
+/// its top without moving the cursor, and the cursor is then put below it: tmux does not move
+/// its cursor for what passes through it.
+fn with_own_encoders(canvas: &Canvas, image: &DynamicImage, (cols, rows): (u16, u16)) -> io::Result<()> {
+    let rgba = image.to_rgba8();
+    let sequences: Vec<Vec<u8>> = match canvas.graphics {
+        Graphics::Kitty => encode::kitty_show_at_cursor(&png_of(image)?, cols, rows),
+        Graphics::Iterm => vec![encode::iterm_show(&png_of(image)?, cols, rows)],
+        _ => vec![encode::sixel(rgba.as_raw(), rgba.width(), rgba.height()).map_err(io::Error::other)?],
+    };
+    let mut out = io::stdout().lock();
+    out.write_all("\n".repeat(usize::from(rows)).as_bytes())?;
+    write!(out, "\x1b[{rows}A\r\x1b7")?;
+    for sequence in sequences {
+        out.write_all(&if canvas.tmux { wrap_for_tmux(&sequence) } else { sequence })?;
+    }
+    write!(out, "\x1b8\x1b[{rows}B\r")?;
+    out.flush()
+}
+
+fn png_of(image: &DynamicImage) -> io::Result<Vec<u8>> {
+    let mut png = Vec::new();
+    image.write_to(&mut io::Cursor::new(&mut png), image::ImageFormat::Png).map_err(io::Error::other)?;
+    Ok(png)
+}
