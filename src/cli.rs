@@ -180,6 +180,9 @@ pub enum HistoryAction {
         id: i64,
         #[arg(long)]
         json: bool,
+        /// Print its images into the terminal below the details (see `imgtui show`).
+        #[arg(long, conflicts_with = "json")]
+        show: bool,
     },
     /// Run a job again with the same parameters (a new job).
     Rerun {
@@ -192,6 +195,9 @@ pub enum HistoryAction {
         /// Send it even if its estimate would pass budget_daily_usd or budget_monthly_usd.
         #[arg(long)]
         over_budget: bool,
+        /// Print the new images into the terminal (see `imgtui show`).
+        #[arg(long, conflicts_with = "json")]
+        show: bool,
     },
     /// Tokens used per day.
     Tokens {
@@ -299,6 +305,9 @@ pub struct ImageArgs {
     /// they are written to OUT/partials as they arrive.
     #[arg(long, value_name = "N")]
     pub partial_images: Option<u32>,
+    /// Print the images into the terminal once saved (see `imgtui show`).
+    #[arg(long, conflicts_with = "json")]
+    pub show: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -71,7 +71,7 @@ impl Engine {
             }
             Mode::Interactive => Config::load_forgiving(&paths, global.config.is_some()),
         };
-        let (config, models) = match loaded {
+        let (mut config, models) = match loaded {
             Ok((config, models, problems)) => {
                 notices.extend(problems);
                 (config, models)
@@ -82,6 +82,8 @@ impl Engine {
             }
             Err(e) => return Err(StartError::invalid(e.to_string())),
         };
+        // The flag wins over the config, for every command that draws.
+        config.graphics = global.graphics.or(config.graphics);
         let flags = EndpointFlags {
             provider: global.provider.filter(|p| *p != Provider::Demo),
             base_url: global.base_url.clone(),

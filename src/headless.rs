@@ -19,6 +19,7 @@ use crate::catalog::fetch::Fetch;
 use crate::cli::{EditArgs, GenerateArgs, GlobalArgs, ImageArgs, OutputArgs};
 use crate::engine::{Engine, Mode};
 use crate::jobs::{self, JobOutcome};
+use crate::preview::Graphics;
 use crate::store::{Admitted, ImageRecord, ImageRequest, JobId};
 use crate::text::escape_controls;
 
@@ -40,7 +41,7 @@ pub async fn generate(global: &GlobalArgs, args: GenerateArgs) -> ExitCode {
 async fn run_or_dry_run(engine: &Engine, args: &ImageArgs, request: ImageRequest) -> ExitCode {
     if !args.dry_run {
         let allow = Allow { shut_down_model: args.force_model, over_budget: args.over_budget };
-        return run_job(engine, &args.output, request, None, allow).await;
+        return run_job(engine, &args.output, request, None, allow, args.show).await;
     }
     if let Some(code) = check_request(engine, &args.output, &request, args.force_model).await {
         return code;
@@ -170,6 +171,7 @@ pub(crate) async fn run_job(
     request: ImageRequest,
     parent_id: Option<JobId>,
     allow: Allow,
+    show: bool,
 ) -> ExitCode {
     if let Some(code) = check_request(engine, output, &request, allow.shut_down_model).await {
         return code;
@@ -213,15 +215,16 @@ pub(crate) async fn run_job(
             job.await
         }
     };
+    let show = show.then(|| engine.config.graphics.unwrap_or(crate::preview::Graphics::Auto));
     let partials: Vec<String> = reporter.await.unwrap_or_default().iter().map(|p| p.display().to_string()).collect();
     match stopped_by {
         // After a hang-up the terminal is gone: nothing more is printed to it.
         Some(1) => ExitCode::from(crate::signals::exit_code(1)),
         Some(number) => {
-            report(outcome, output.json, id, partials);
+            report(outcome, output.json, id, partials, None);
             ExitCode::from(crate::signals::exit_code(number))
         }
-        None => report(outcome, output.json, id, partials),
+        None => report(outcome, output.json, id, partials, show),
     }
 }
 
@@ -247,7 +250,8 @@ fn warn_before_sending(engine: &Engine, request: &ImageRequest, warnings: &[Fiel
 }
 
 /// Prints how job `id` ended (text, or one JSON object) and gives the exit code.
-fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) -> ExitCode {
+/// `show`: print the saved images into the terminal, with this protocol choice.
+fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>, show: Option<Graphics>) -> ExitCode {
     progress::clear_line();
     match outcome {
         JobOutcome::Done { result, saved, raw, unsaved, lost, warnings, retries, recorded, cost } => {
@@ -270,6 +274,9 @@ fn report(outcome: JobOutcome, as_json: bool, id: JobId, partials: Vec<String>) 
                 crate::outln!("{body}");
             } else {
                 print_saved(&saved, &result, cost.as_ref());
+                if let Some(choice) = show {
+                    crate::show::show(&crate::show::ShowItem::of_job(id, &saved), choice, None);
+                }
                 for image in &raw {
                     let path = escape_controls(&image.path.display().to_string());
                     crate::outln!(

@@ -12,9 +12,9 @@ use crate::store::{JobQuery, JobRecord, JobStatus, JobSummary, StoreError};
 use crate::text::escape_controls;
 
 pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
-    if let Some(HistoryAction::Rerun { id, output, force_model, over_budget }) = args.action {
+    if let Some(HistoryAction::Rerun { id, output, force_model, over_budget, show }) = args.action {
         let allow = headless::Allow { shut_down_model: force_model, over_budget };
-        return rerun(global, id, output, allow).await;
+        return rerun(global, id, output, allow, show).await;
     }
     let paths = Paths::of(global);
     let config = match Config::load(&paths.config_file, global.config.is_some()) {
@@ -28,7 +28,7 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
     let out_dir = config.out_dir.unwrap_or_else(|| paths.images_dir());
     match args.action {
         None => list(&store, args.search, args.status, args.limit, args.json).await,
-        Some(HistoryAction::Show { id, json }) => match store.run(move |s| s.job(id)).await {
+        Some(HistoryAction::Show { id, json, show }) => match store.run(move |s| s.job(id)).await {
             Ok(Some(record)) if json => {
                 let mut value = serde_json::to_value(&record).unwrap_or(json!({}));
                 let partials: Vec<String> =
@@ -36,7 +36,16 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
                 value["partials"] = json!(partials);
                 print_json(&value)
             }
-            Ok(Some(record)) => print_record(&record, &partials(&record, &out_dir)),
+            Ok(Some(record)) => {
+                let code = print_record(&record, &partials(&record, &out_dir));
+                let choice = global.graphics.or(config.graphics).unwrap_or(crate::preview::Graphics::Auto);
+                let items = crate::show::ShowItem::of_job(id, &record.images);
+                let shown = !show
+                    || tokio::task::spawn_blocking(move || crate::show::show(&items, choice, None))
+                        .await
+                        .unwrap_or(false);
+                if shown { code } else { ExitCode::FAILURE }
+            }
             Ok(None) if json => {
                 crate::outln!("{}", json!({ "ok": false, "error": format!("job {id} is not in the history") }));
                 ExitCode::from(EXIT_INVALID)
@@ -109,6 +118,7 @@ async fn rerun(
     id: crate::store::JobId,
     output: crate::cli::OutputArgs,
     allow: headless::Allow,
+    show: bool,
 ) -> ExitCode {
     // Only a re-run talks to a server, so only it needs a key (or --demo).
     let mut engine = match headless::start(global).await {
@@ -131,7 +141,7 @@ async fn rerun(
                 }
                 return invalid(&message);
             }
-            headless::run_job(&engine, &output, record.request, None, allow).await
+            headless::run_job(&engine, &output, record.request, None, allow, show).await
         }
         Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
         Err(e) => failed(&e),

@@ -108,12 +108,9 @@ pub fn print_image(canvas: &Canvas, image: &DynamicImage, cells: (u16, u16)) -> 
 }
 
 fn with_viuer(canvas: &Canvas, image: &DynamicImage, (cols, rows): (u16, u16)) -> io::Result<()> {
-    // viuer sizes sixel as 6x12 pixels per cell; the real cell size is given through that.
-    let (width, height) = if canvas.graphics == Graphics::Sixel && !canvas.is_blocks() {
-        let px = (u32::from(cols) * u32::from(canvas.cell.width), u32::from(rows) * u32::from(canvas.cell.height));
-        (px.0.div_ceil(6).max(1), px.1.div_ceil(12).max(1))
-    } else {
-        (u32::from(cols), u32::from(rows))
+    let (width, height) = match canvas.graphics {
+        Graphics::Sixel if !canvas.is_blocks() => sixel_units(canvas, image, rows),
+        _ => (u32::from(cols), u32::from(rows)),
     };
     let config = viuer::Config {
         absolute_offset: false,
@@ -141,6 +138,21 @@ fn with_viuer(canvas: &Canvas, image: &DynamicImage, (cols, rows): (u16, u16)) -
     }
     out.write_all(b"\r")?;
     out.flush()
+}
+
+/// viuer draws sixel at 6x12 pixels per "cell" (and no wider than 1000 pixels), whatever the
+/// terminal's cells are: the real cell size is given through those units, the height rounded
+/// to 12 pixels and the width taken from it, so the picture keeps its shape.
+fn sixel_units(canvas: &Canvas, image: &DynamicImage, rows: u16) -> (u32, u32) {
+    let aspect = f64::from(image.width().max(1)) / f64::from(image.height().max(1));
+    let pixels_high = f64::from(rows) * f64::from(canvas.cell.height);
+    let mut high = (pixels_high / 12.0).round().max(1.0);
+    let mut wide = (high * 12.0 * aspect / 6.0).round().max(1.0);
+    if wide * 6.0 > 1000.0 {
+        wide = (1000.0 / 6.0_f64).floor();
+        high = (wide * 6.0 / aspect / 12.0).round().max(1.0);
+    }
+    (wide as u32, high as u32)
 }
 
 /// Room is made first (the screen scrolls now, not under the image), the image is drawn at

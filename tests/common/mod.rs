@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: a demo server, clients for it, test images.
 #![allow(dead_code)]
 
+pub mod fake_terminal;
 pub mod pty;
 pub mod tmux;
 pub mod tui;

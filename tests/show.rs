@@ -1,0 +1,212 @@
+//! `imgtui show`: the real binary in a pretend terminal that answers its queries, each
+//! protocol forced and detected, checked by the bytes it writes; and piped, paths only.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::fake_terminal::{FakeTerminal, Terminal};
+
+fn has(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A HOME whose history holds job 1 with two 256x256 images, made by the headless command.
+fn home_with_a_job() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let out = imgtui_at(home.path())
+        .args([
+            "--demo",
+            "--demo-latency-ms",
+            "0",
+            "generate",
+            "a red fox",
+            "-m",
+            "dall-e-2",
+            "-s",
+            "256x256",
+            "-n",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    home
+}
+
+fn imgtui_at(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("TTAPI_API_KEY");
+    cmd
+}
+
+fn show(terminal: Terminal, home: &Path, args: &[&str], env: &[(&str, &str)]) -> (u32, String, Vec<u8>) {
+    let mut all = vec!["show", "1"];
+    all.extend_from_slice(args);
+    let (code, out) = FakeTerminal::spawn(terminal, home, &all, env, true).finish();
+    (code, String::from_utf8_lossy(&out).into_owned(), out)
+}
+
+/// What starts an image in each protocol, as written by viuer or imgtui's encoders.
+const VIUER_KITTY: &[u8] = b"\x1b_Gf=32,a=T,t=d,";
+const OWN_KITTY: &[u8] = b"\x1b_Ga=T,f=100,";
+const SIXEL: &[u8] = b"\x1bPq\"";
+const ITERM: &[u8] = b"\x1b]1337;File=inline=1";
+const BLOCK: &str = "▄";
+const ALT_SCREEN: &[u8] = b"\x1b[?1049h";
+
+fn assert_shown(text: &str, out: &[u8], signature: &[u8]) {
+    assert!(has(out, signature), "expected {:?} in:\n{}", String::from_utf8_lossy(signature), text.escape_debug());
+    assert!(text.contains("job 1 · image 1 of 2 · 256x256 · "), "the caption:\n{text}");
+    assert!(text.contains("job 1 · image 2 of 2 · 256x256 · "), "the second image's caption:\n{text}");
+    assert!(!has(out, ALT_SCREEN), "printed into the normal screen, not the alternate one");
+    let first = text.find("image 1 of 2").unwrap();
+    let second = text.find("image 2 of 2").unwrap();
+    let image = text.find(&*String::from_utf8_lossy(signature)).unwrap();
+    assert!(first < image && image < second, "each image under its caption");
+}
+
+#[test]
+fn each_protocol_forced_writes_its_own_sequences() {
+    let home = home_with_a_job();
+    let cases: [(Terminal, &str, &[u8]); 5] = [
+        (Terminal::Kitty, "kitty", VIUER_KITTY),
+        (Terminal::SixelXterm, "sixel", SIXEL),
+        // viuer knows iTerm2 only from environment variables: imgtui's encoder draws it.
+        (Terminal::Plain, "iterm", ITERM),
+        (Terminal::Plain, "blocks", BLOCK.as_bytes()),
+        // A terminal that answers nothing would leave viuer waiting for ever: imgtui draws.
+        (Terminal::Silent, "kitty", OWN_KITTY),
+    ];
+    for (terminal, graphics, signature) in cases {
+        let (code, text, out) = show(terminal, home.path(), &["--graphics", graphics], &[]);
+        assert_eq!(code, 0, "{graphics} in {terminal:?}:\n{text}");
+        assert_shown(&text, &out, signature);
+        let others = [VIUER_KITTY, OWN_KITTY, SIXEL, ITERM].into_iter().filter(|s| *s != signature);
+        for other in others {
+            assert!(!has(&out, other), "{graphics}: no {:?}", String::from_utf8_lossy(other));
+        }
+    }
+}
+
+#[test]
+fn the_terminals_answers_pick_the_protocol() {
+    let home = home_with_a_job();
+    for (terminal, signature) in
+        [(Terminal::Kitty, VIUER_KITTY), (Terminal::SixelXterm, SIXEL), (Terminal::Plain, BLOCK.as_bytes())]
+    {
+        let (code, text, out) = show(terminal, home.path(), &[], &[]);
+        assert_eq!(code, 0, "{text}");
+        assert_shown(&text, &out, signature);
+    }
+}
+
+#[test]
+fn sizes_come_from_the_asked_cell_size_and_the_width() {
+    let home = home_with_a_job();
+    // The ioctl says 10x20-pixel cells; the terminal answers 8x17: 20 columns are 160 pixels.
+    let (_, text, out) = show(Terminal::SixelXterm, home.path(), &["--width", "20"], &[]);
+    let at = text.find("\x1bPq\"").unwrap();
+    let raster: Vec<u32> =
+        text[at + 4..].split(|c: char| !c.is_ascii_digit()).take(4).map(|n| n.parse().unwrap()).collect();
+    assert!((155..=166).contains(&raster[2]), "sixel width {} px for 20 cells of 8 px", raster[2]);
+    assert!(has(&out, SIXEL));
+    // kitty: the cells are given as asked.
+    let (_, _, out) = show(Terminal::Kitty, home.path(), &["--width", "20"], &[]);
+    assert!(has(&out, b",c=20,r=10,"), "20 columns, square in 10x20 cells: 10 rows");
+}
+
+/// A `tmux` that answers `-V` and `show -gv allow-passthrough` as told.
+fn fake_tmux(dir: &Path, passthrough: &str) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = format!("#!/bin/sh\ncase \"$1\" in -V) echo 'tmux 3.3a';; show) echo '{passthrough}';; esac\n");
+    let path = bin.join("tmux");
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    bin
+}
+
+#[test]
+fn inside_tmux_pixels_pass_through_or_half_blocks_say_how() {
+    let home = home_with_a_job();
+    let path = |bin: PathBuf| format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let on = path(fake_tmux(&home.path().join("on"), "on"));
+    let env = [("TMUX", "/tmp/tmux-1/default,1,0"), ("PATH", on.as_str())];
+    let (code, text, out) = show(Terminal::Kitty, home.path(), &[], &env);
+    assert_eq!(code, 0, "{text}");
+    assert_shown(&text, &out, b"\x1bPtmux;\x1b\x1b_Ga=T,f=100,");
+    let off = path(fake_tmux(&home.path().join("off"), "off"));
+    let env = [("TMUX", "/tmp/tmux-1/default,1,0"), ("PATH", off.as_str())];
+    let (code, text, out) = show(Terminal::Kitty, home.path(), &[], &env);
+    assert_eq!(code, 0, "{text}");
+    assert_shown(&text, &out, BLOCK.as_bytes());
+    assert_eq!(text.matches("allow-passthrough on").count(), 1, "said once:\n{text}");
+}
+
+#[test]
+fn piped_it_prints_the_paths_only() {
+    let home = home_with_a_job();
+    let out = imgtui_at(home.path()).args(["show", "1"]).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines.iter().all(|l| l.ends_with(".png") && Path::new(l).is_file()), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "no escape sequences in a pipe");
+}
+
+#[test]
+fn what_cannot_be_shown_is_named_and_the_rest_is_shown() {
+    let home = home_with_a_job();
+    let fifo = home.path().join("pipe.png");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let junk = home.path().join("junk.png");
+    std::fs::write(&junk, b"not a png").unwrap();
+    let fifo_arg = fifo.to_str().unwrap();
+    let junk_arg = junk.to_str().unwrap();
+    let out = imgtui_at(home.path()).args(["show", "1", "99", fifo_arg, "/no/such.png"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("job 99 is not in the history"), "{stderr}");
+    assert!(stderr.contains("pipe.png: not a regular file"), "{stderr}");
+    assert!(stderr.contains("/no/such.png"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2, "job 1's images still listed");
+    // In a terminal, a file that is no image is named and the others are drawn.
+    let args = ["show", junk_arg, "1", fifo_arg];
+    let (code, out) = FakeTerminal::spawn(Terminal::Plain, home.path(), &args, &[], true).finish();
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("junk.png: ") && text.contains("not a regular file"), "{text}");
+    assert!(has(&out, BLOCK.as_bytes()) && text.contains("image 2 of 2"), "{text}");
+}
+
+#[test]
+fn generate_and_history_show_print_their_images_with_show() {
+    let home = home_with_a_job();
+    let args = ["--demo", "--demo-latency-ms", "0", "generate", "a boat", "-m", "dall-e-2", "-s", "256x256", "--show"];
+    let (code, out) = FakeTerminal::spawn(Terminal::Kitty, home.path(), &args, &[], true).finish();
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(code, 0, "{text}");
+    let saved = text.find("saved ").expect("the saved line first");
+    let caption = text.find("job 2 · image 1 of 1 · 256x256").expect(&text);
+    assert!(saved < caption && has(&out, VIUER_KITTY), "{text}");
+    assert!(!has(&out, ALT_SCREEN));
+
+    let (code, out) =
+        FakeTerminal::spawn(Terminal::Plain, home.path(), &["history", "show", "1", "--show"], &[], true).finish();
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.find("a red fox").unwrap() < text.find("image 1 of 2").unwrap(), "details, then images:\n{text}");
+    assert!(has(&out, BLOCK.as_bytes()));
+
+    let refused = imgtui_at(home.path()).args(["history", "show", "1", "--show", "--json"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2), "--show and --json do not go together");
+}
