@@ -77,6 +77,9 @@ pub enum Command {
     /// Print images into the terminal's scrollback, each under a caption: job IDs (all their
     /// images) or image files. Piped, only their paths.
     Show(ShowArgs),
+    /// Check the terminal (what it answered, the protocol and cell size, a test picture), the
+    /// config files, the provider and the data folder: OK/WARN/FAIL, exit 1 on a FAIL.
+    Doctor,
 }
 
 #[derive(Debug, Args)]

@@ -82,6 +82,7 @@ impl Engine {
             }
             Err(e) => return Err(StartError::invalid(e.to_string())),
         };
+        notices.extend(crate::config::key_file::exposed_key(&paths.config_file, &config));
         // The flag wins over the config, for every command that draws.
         config.graphics = global.graphics.or(config.graphics);
         let flags = EndpointFlags {

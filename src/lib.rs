@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod cost;
 pub mod demo;
+pub mod doctor;
 pub mod edit_tree;
 pub mod engine;
 pub mod files;

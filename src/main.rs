@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             Some(Command::Mask(args)) => imgtui::mask_cli::run(&args),
             Some(Command::Batch(args)) => imgtui::batch::run(&cli.global, args).await,
             Some(Command::Show(args)) => imgtui::show::run(&cli.global, args).await,
+            Some(Command::Doctor) => imgtui::doctor::run(&cli.global).await,
             None => imgtui::tui::run(&cli.global).await,
         }
     })

@@ -2,6 +2,7 @@
 //! the file, the line and the key.
 
 pub mod endpoint;
+pub mod key_file;
 mod salvage;
 pub mod theme;
 

@@ -49,7 +49,10 @@ pub fn probe(choice: Graphics, wait: Duration) -> Probe {
     let passthrough = tmux.as_ref().is_none_or(TmuxInfo::passes_through);
     // Inside tmux without passthrough the queries cannot reach the terminal, and tmux would
     // take the kitty query's text for a pane title: only the environment's hints are used.
-    let answers = if passthrough {
+    // The answers come on standard input: from anything else they would be left in the
+    // terminal's input, typed into the shell after imgtui ends.
+    let asked = passthrough && std::io::IsTerminal::is_terminal(&std::io::stdin());
+    let answers = if asked {
         let asked = crossterm::terminal::enable_raw_mode().and_then(|()| query::ask_terminal(wait, tmux.is_some()));
         let _ = crossterm::terminal::disable_raw_mode();
         asked.unwrap_or_default()
@@ -64,7 +67,14 @@ pub fn probe(choice: Graphics, wait: Duration) -> Probe {
     );
     let (graphics, reason) = if choice == Graphics::Auto {
         let graphics = decide(&answers, &hints);
-        (graphics, reason_for(graphics, &answers, &hints))
+        let reason = match (asked, passthrough) {
+            (true, _) => reason_for(graphics, &answers, &hints),
+            (false, false) => {
+                "the terminal was not asked (tmux without allow-passthrough): from the environment".into()
+            }
+            (false, true) => "the terminal was not asked (standard input is no terminal): from the environment".into(),
+        };
+        (graphics, reason)
     } else {
         (choice, "chosen with --graphics or `graphics` in the config".to_string())
     };
@@ -84,7 +94,7 @@ pub fn probe(choice: Graphics, wait: Duration) -> Probe {
     } else {
         Detection { graphics, tmux: in_tmux, note: None, light_background }
     };
-    Probe { hints, asked: passthrough, answers, tmux, detection, reason, cell }
+    Probe { hints, asked, answers, tmux, detection, reason, cell }
 }
 
 /// The answer or hint `decide` went by, in words.
