@@ -80,12 +80,48 @@ pub enum Command {
     /// Check the terminal (what it answered, the protocol and cell size, a test picture), the
     /// config files, the provider and the data folder: OK/WARN/FAIL, exit 1 on a FAIL.
     Doctor,
+    /// The shell completion script: `source <(imgtui completions bash)` (README: installing).
+    /// Model names and job IDs are completed from the model table and the history.
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// The manual page (roff) on stdout, or with --dir one page per command written there.
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// The config file: where it is, what it holds, or a commented one to start from.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
+pub enum ConfigAction {
+    /// Print the config file's path (it need not exist).
+    Path,
+    /// Print the settings in effect: the file's keys as read (the key hidden), and the
+    /// provider, base URL and key source the environment and flags make of them.
+    Show,
+    /// Write the commented defaults to the config path; an existing file is never replaced.
+    Init,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Job IDs and image files (a number is a job unless a file has that name).
-    #[arg(required = true, value_name = "ID|PATH")]
+    #[arg(required = true, value_name = "ID|PATH", add = clap_complete::ArgValueCompleter::new(crate::completions::ShowTargets))]
     pub targets: Vec<String>,
     /// Width in columns (default: the terminal's, and no wider than the image's own pixels).
     #[arg(long, value_name = "COLS", value_parser = clap::value_parser!(u16).range(1..=1000))]
@@ -131,6 +167,11 @@ pub struct MaskArgs {
     /// Where the mask PNG goes (replaced if it exists).
     #[arg(long, value_name = "MASK.png")]
     pub out: PathBuf,
+}
+
+/// Job IDs from the history, for the shell's Tab.
+fn job_ids() -> clap_complete::ArgValueCandidates {
+    clap_complete::ArgValueCandidates::new(|| crate::completions::job_ids(""))
 }
 
 /// `X,Y,W,H` in pixels, width and height at least 1 (clap names the flag in its message).
@@ -180,6 +221,7 @@ pub struct HistoryArgs {
 pub enum HistoryAction {
     /// Everything about one job.
     Show {
+        #[arg(add = job_ids())]
         id: i64,
         #[arg(long)]
         json: bool,
@@ -189,6 +231,7 @@ pub enum HistoryAction {
     },
     /// Run a job again with the same parameters (a new job).
     Rerun {
+        #[arg(add = job_ids())]
         id: i64,
         #[command(flatten)]
         output: OutputArgs,
@@ -213,6 +256,7 @@ pub enum HistoryAction {
     /// The tree of edits job ID belongs to: its root, every edit of an edit, branches in the
     /// order they were made.
     Tree {
+        #[arg(add = job_ids())]
         id: i64,
         #[arg(long)]
         json: bool,
@@ -269,7 +313,7 @@ pub struct EditArgs {
 pub struct ImageArgs {
     /// Model (default: default_model from the config, else the newest the provider serves;
     /// `imgtui models` lists them). A name imgtui does not know is sent with its family's rules.
-    #[arg(long, short = 'm')]
+    #[arg(long, short = 'm', add = clap_complete::ArgValueCandidates::new(crate::completions::models))]
     pub model: Option<String>,
     /// Send the model even if the provider has shut it down (gateways differ).
     #[arg(long)]

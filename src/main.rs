@@ -6,6 +6,7 @@ use imgtui::cli::{Cli, Command};
 use imgtui::{headless, logging};
 
 fn main() -> ExitCode {
+    imgtui::completions::answer_shell_if_asked();
     let cli = Cli::parse();
     logging::init(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -26,6 +27,9 @@ fn main() -> ExitCode {
             Some(Command::Batch(args)) => imgtui::batch::run(&cli.global, args).await,
             Some(Command::Show(args)) => imgtui::show::run(&cli.global, args).await,
             Some(Command::Doctor) => imgtui::doctor::run(&cli.global).await,
+            Some(Command::Completions { shell }) => imgtui::completions::print_script(shell),
+            Some(Command::Man { dir }) => imgtui::completions::print_man(dir.as_deref()),
+            Some(Command::Config { action }) => imgtui::config_cli::run(&cli.global, action),
             None => imgtui::tui::run(&cli.global).await,
         }
     })

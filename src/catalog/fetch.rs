@@ -73,6 +73,13 @@ fn read_cache(path: &Path, provider: Provider, base_url: &str, now: i64) -> Opti
     (cache.provider == provider && cache.base_url == public_url(base_url) && fresh).then_some(cache)
 }
 
+/// The model names in the last list cached, whatever its age or provider: for completing
+/// `--model` in the shell, where any hint beats none.
+pub fn cached_model_names(data_dir: &Path) -> Vec<String> {
+    let text = crate::files::read_text_bounded(&cache_path(data_dir), CACHE_MAX_BYTES).unwrap_or_default();
+    serde_json::from_str::<CacheFile>(&text).map(|c| c.models.into_iter().map(|m| m.id).collect()).unwrap_or_default()
+}
+
 /// Writes the cache through a temp file and a rename, so a reader never sees half of it.
 fn write_cache(path: &Path, cache: &CacheFile) -> std::io::Result<()> {
     let text = serde_json::to_vec_pretty(cache).map_err(std::io::Error::other)?;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::api::{ModelTable, Provider};
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub provider: Option<Provider>,
@@ -29,14 +29,14 @@ pub struct Config {
     pub concurrency: Option<usize>,
     /// Inline previews: auto, kitty, iterm, sixel, blocks, none.
     pub graphics: Option<crate::preview::Graphics>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub models: toml::Table,
     /// Dollars a local day (month) may cost: a request that would pass it is asked about.
     pub budget_daily_usd: Option<f64>,
     pub budget_monthly_usd: Option<f64>,
     /// `[prices.openai."MODEL"]`, `[prices.ttapi."MODEL"]`: token rates per 1M tokens
     /// (text_in, image_in, image_out, …) or `per_image` prices, over the built-in list.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub prices: toml::Table,
 }
 

@@ -1,0 +1,143 @@
+//! Shell completion and the manual page. Completion is dynamic (clap_complete's `CompleteEnv`):
+//! the script a shell loads calls imgtui back at each Tab, so model names come from the model
+//! table and the provider's last list, and job IDs from the history, as they are now.
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
+use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+
+use crate::cli::{Cli, CompletionShell};
+
+/// The variable the shell scripts set when they call imgtui for candidates; a name of imgtui's
+/// own, so a `COMPLETE` set for something else changes nothing.
+const VAR: &str = "IMGTUI_COMPLETE";
+/// Job IDs offered: the newest.
+const RECENT_JOBS: usize = 40;
+
+/// Answers the shell and exits, when it is the shell asking (before anything else runs).
+pub fn answer_shell_if_asked() {
+    clap_complete::CompleteEnv::with_factory(Cli::command).var(VAR).complete();
+}
+
+/// `imgtui completions SHELL`: the script that registers the completion.
+pub fn print_script(shell: CompletionShell) -> ExitCode {
+    let completer: &dyn EnvCompleter = match shell {
+        CompletionShell::Bash => &Bash,
+        CompletionShell::Zsh => &Zsh,
+        CompletionShell::Fish => &Fish,
+        CompletionShell::Elvish => &Elvish,
+        CompletionShell::Powershell => &Powershell,
+    };
+    let program = program_to_call();
+    let mut script = Vec::new();
+    if let Err(e) = completer.write_registration(VAR, "imgtui", "imgtui", &program, &mut script) {
+        eprintln!("imgtui: cannot write the completion script: {e}");
+        return ExitCode::FAILURE;
+    }
+    write_stdout(&script)
+}
+
+/// `imgtui` when the shell finds this very binary by that name, else this binary's path (a
+/// build not installed yet).
+fn program_to_call() -> String {
+    let me = std::env::current_exe().ok().and_then(|p| p.canonicalize().ok());
+    let on_path = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).map(|dir| dir.join("imgtui")).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .find(|candidate| candidate.is_file());
+    match (me, on_path.and_then(|p| p.canonicalize().ok())) {
+        (Some(me), Some(found)) if me == found => "imgtui".to_string(),
+        (Some(me), _) => me.display().to_string(),
+        (None, _) => "imgtui".to_string(),
+    }
+}
+
+/// `imgtui man [--dir DIR]`: the page on stdout, or one page per command written into DIR.
+pub fn print_man(dir: Option<&Path>) -> ExitCode {
+    let command = Cli::command();
+    match dir {
+        Some(dir) => match clap_mangen::generate_to(command, dir) {
+            Ok(()) => {
+                crate::outln!(
+                    "wrote the manual pages into {}",
+                    crate::text::escape_controls(&dir.display().to_string())
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("imgtui: cannot write the manual pages into {}: {e}", dir.display());
+                ExitCode::FAILURE
+            }
+        },
+        None => {
+            let mut page = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(command).render(&mut page) {
+                eprintln!("imgtui: cannot render the manual page: {e}");
+                return ExitCode::FAILURE;
+            }
+            write_stdout(&page)
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
+        Err(e) => {
+            eprintln!("imgtui: cannot write to standard output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The default data dir: completion cannot see `--data-dir` typed earlier on the line.
+fn data_dir() -> PathBuf {
+    crate::config::Paths::resolve(None, None).data_dir
+}
+
+/// `--model`: the built-in models, then those the provider listed last time.
+pub fn models() -> Vec<CompletionCandidate> {
+    let table = crate::api::ModelTable::builtin();
+    let mut names: Vec<String> = table.names().into_iter().map(str::to_string).collect();
+    for name in crate::catalog::fetch::cached_model_names(&data_dir()) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.into_iter().map(CompletionCandidate::new).collect()
+}
+
+/// Job IDs starting with `typed`, newest first, each with its prompt as the help text.
+pub fn job_ids(typed: &str) -> Vec<CompletionCandidate> {
+    let Ok(store) = crate::store::Store::open_read_only(&data_dir()) else { return Vec::new() };
+    let query = crate::store::JobQuery { limit: RECENT_JOBS, ..crate::store::JobQuery::default() };
+    let jobs = store.page(&query).unwrap_or_default();
+    jobs.into_iter()
+        .map(|job| (job.id.to_string(), job.prompt))
+        .filter(|(id, _)| id.starts_with(typed))
+        .map(|(id, prompt)| {
+            let help = crate::text::take_width(&crate::text::escape_controls(&prompt), 50);
+            CompletionCandidate::new(id).help(Some(help.into()))
+        })
+        .collect()
+}
+
+/// `show`'s targets: job IDs and image files.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShowTargets;
+
+impl ValueCompleter for ShowTargets {
+    fn complete(&self, current: &OsStr) -> Vec<CompletionCandidate> {
+        let mut candidates = job_ids(&current.to_string_lossy());
+        candidates.extend(PathCompleter::any().complete(current));
+        candidates
+    }
+}

@@ -1,0 +1,109 @@
+//! `imgtui config path|show|init`: the config file at hand.
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::process::ExitCode;
+
+use crate::cli::{ConfigAction, GlobalArgs};
+use crate::config::endpoint::{self, EndpointError, EndpointFlags};
+use crate::config::{Config, Paths};
+use crate::headless::EXIT_INVALID;
+use crate::text::escape_controls;
+
+/// The commented defaults `init` writes: the same file the repository documents.
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+pub fn run(global: &GlobalArgs, action: ConfigAction) -> ExitCode {
+    let paths = Paths::of(global);
+    match action {
+        ConfigAction::Path => {
+            crate::outln!("{}", escape_controls(&paths.config_file.display().to_string()));
+            ExitCode::SUCCESS
+        }
+        ConfigAction::Show => show(global, &paths),
+        ConfigAction::Init => init(&paths),
+    }
+}
+
+fn show(global: &GlobalArgs, paths: &Paths) -> ExitCode {
+    let file = &paths.config_file;
+    let shown = escape_controls(&file.display().to_string());
+    let config = match Config::load_with_models(paths, global.config.is_some()) {
+        Ok((config, _)) => config,
+        Err(e) => {
+            eprintln!("imgtui: {}", escape_controls(&e.to_string()));
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    if let Some(warning) = crate::config::key_file::exposed_key(file, &config) {
+        eprintln!("imgtui: {warning}");
+    }
+    match file.is_file() {
+        true => crate::outln!("# {shown}"),
+        false => crate::outln!("# {shown} does not exist: the defaults (`imgtui config init` writes them)"),
+    }
+    let hidden = Config { api_key: config.api_key.as_ref().map(|_| "(set; not shown)".to_string()), ..config.clone() };
+    let text = toml::to_string(&hidden).unwrap_or_default();
+    for line in text.trim_end().lines() {
+        crate::outln!("{}", escape_controls(line));
+    }
+    crate::outln!("\n# In effect, with the environment and flags:");
+    for line in effect(global, paths, &config) {
+        crate::outln!("# {}", escape_controls(&line));
+    }
+    ExitCode::SUCCESS
+}
+
+/// What the file, the environment and the flags make together.
+fn effect(global: &GlobalArgs, paths: &Paths, config: &Config) -> Vec<String> {
+    let flags = EndpointFlags {
+        provider: global.provider.filter(|p| *p != crate::api::Provider::Demo),
+        base_url: global.base_url.clone(),
+        demo: global.demo || global.provider == Some(crate::api::Provider::Demo),
+        timeout_secs: global.timeout,
+        retries: global.retries,
+    };
+    let mut lines = vec![match endpoint::resolve(&flags, config, &paths.config_file, |v| std::env::var(v).ok()) {
+        Ok(Some(cfg)) => format!(
+            "provider {} at {}, key from {}",
+            cfg.provider,
+            crate::catalog::fetch::public_url(&cfg.base_url),
+            cfg.key_source.unwrap_or_default()
+        ),
+        Ok(None) => "the built-in demo server (--demo)".to_string(),
+        Err(EndpointError::NoKey { .. }) => "no API key set: the app uses its demo server".to_string(),
+        Err(e) => e.to_string(),
+    }];
+    lines.push(format!("data dir {}", paths.data_dir.display()));
+    let images = config.out_dir.clone().unwrap_or_else(|| paths.images_dir());
+    lines.push(format!("images go to {}", images.display()));
+    lines
+}
+
+fn init(paths: &Paths) -> ExitCode {
+    let file = &paths.config_file;
+    let shown = escape_controls(&file.display().to_string());
+    if let Some(dir) = file.parent()
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("imgtui: cannot make {}: {e}", escape_controls(&dir.display().to_string()));
+        return ExitCode::FAILURE;
+    }
+    // Readable by its owner alone from the start: it may come to hold api_key.
+    let created = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file);
+    let written = created.and_then(|mut f| f.write_all(DEFAULTS.as_bytes()).and_then(|()| f.sync_all()));
+    match written {
+        Ok(()) => {
+            crate::outln!("wrote {shown}: every key is commented out; uncomment what you change");
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!("imgtui: {shown} exists and is left as it is (`imgtui config show` prints what it holds)");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("imgtui: cannot write {shown}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The shell side: completion scripts that load and complete model names and job IDs, the
+//! manual page, and `imgtui config path|show|init`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn imgtui(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("TTAPI_API_KEY")
+        .env_remove("OPENAI_API_KEY")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn every_shell_gets_a_script_and_bash_loads_it() {
+    let home = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = imgtui(home.path(), &["completions", shell]);
+        assert!(out.status.success() && stdout(&out).contains("IMGTUI_COMPLETE"), "{shell}: {}", stdout(&out));
+    }
+    let script = home.path().join("imgtui.bash");
+    std::fs::write(&script, imgtui(home.path(), &["completions", "bash"]).stdout).unwrap();
+    let checked = Command::new("bash").arg("-n").arg(&script).output().unwrap();
+    assert!(checked.status.success(), "bash -n: {}", String::from_utf8_lossy(&checked.stderr));
+    let refused = imgtui(home.path(), &["completions", "tcsh"]);
+    assert_eq!(refused.status.code(), Some(2));
+}
+
+/// Runs bash's completion function for the words, the last one being completed.
+fn complete_in_bash(home: &Path, words: &[&str]) -> Vec<String> {
+    let script = String::from_utf8(imgtui(home, &["completions", "bash"]).stdout).unwrap();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let last = words.len() - 1;
+    let program = format!(
+        "{script}\nCOMP_WORDS=({}); COMP_CWORD={last}; COMP_TYPE=9\n_clap_complete_imgtui imgtui '{}' '{}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        quoted.join(" "),
+        words[last],
+        words[last - 1],
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    stdout(&out).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn bash_completes_model_names_and_job_ids() {
+    let home = tempfile::tempdir().unwrap();
+    let models = complete_in_bash(home.path(), &["imgtui", "generate", "--model", "dall-e-"]);
+    assert!(models.contains(&"dall-e-2".to_string()) && models.contains(&"dall-e-3".to_string()), "{models:?}");
+    assert!(models.iter().all(|m| m.starts_with("dall-e-")), "{models:?}");
+    for prompt in ["a fox", "a boat"] {
+        let made = imgtui(
+            home.path(),
+            &["--demo", "--demo-latency-ms", "0", "generate", prompt, "-m", "dall-e-2", "-s", "256x256"],
+        );
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    }
+    let ids = complete_in_bash(home.path(), &["imgtui", "history", "show", ""]);
+    assert!(ids.contains(&"1".to_string()) && ids.contains(&"2".to_string()), "{ids:?}");
+    let ids = complete_in_bash(home.path(), &["imgtui", "show", "2"]);
+    assert!(ids.contains(&"2".to_string()) && !ids.contains(&"1".to_string()), "{ids:?}");
+    let subcommands = complete_in_bash(home.path(), &["imgtui", "do"]);
+    assert_eq!(subcommands, ["doctor"]);
+}
+
+#[test]
+fn the_manual_page_renders_and_pages_are_written_per_command() {
+    let home = tempfile::tempdir().unwrap();
+    let out = imgtui(home.path(), &["man"]);
+    let page = stdout(&out);
+    assert!(out.status.success() && page.contains(".TH imgtui 1"), "{page}");
+    assert!(page.contains("generate") && page.contains("doctor"));
+    let dir = home.path().join("man1");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = imgtui(home.path(), &["man", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for page in ["imgtui.1", "imgtui-show.1", "imgtui-history-show.1"] {
+        assert!(dir.join(page).is_file(), "{page} written");
+    }
+}
+
+#[test]
+fn config_init_writes_the_commented_defaults_once_and_show_hides_the_key() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let path = stdout(&imgtui(home.path(), &["config", "path"])).trim().to_string();
+    assert_eq!(Path::new(&path), home.path().join("config/imgtui/config.toml"));
+    let out = imgtui(home.path(), &["config", "init"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("# default_model") && written.lines().all(|l| l.is_empty() || l.starts_with('#')));
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "owner only");
+    // Never replaced.
+    std::fs::write(&path, "api_key = \"sk-keep-me-secret\"\ntheme = \"light\"\n").unwrap();
+    let again = imgtui(home.path(), &["config", "init"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists and is left as it is"));
+    assert!(std::fs::read_to_string(&path).unwrap().contains("sk-keep-me-secret"), "not replaced");
+    let shown = imgtui(home.path(), &["config", "show"]);
+    let text = stdout(&shown);
+    assert!(
+        shown.status.success() && text.contains("theme = \"light\"") && text.contains("(set; not shown)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("sk-keep-me-secret") && !String::from_utf8_lossy(&shown.stderr).contains("sk-keep-me-secret")
+    );
+    assert!(text.contains("key from api_key in"), "{text}");
+    // A broken file is named with its line, exit 2.
+    std::fs::write(&path, "theme = \n").unwrap();
+    let broken = imgtui(home.path(), &["config", "show"]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("line 1"));
+}
+
+#[test]
+fn config_init_where_no_folder_can_be_made_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    // A file where the config's folder should be: no folder can be made there, even by root.
+    let blocker = home.path().join("not-a-dir");
+    std::fs::write(&blocker, "").unwrap();
+    let file = blocker.join("config.toml");
+    let out = imgtui(home.path(), &["--config", file.to_str().unwrap(), "config", "init"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot make"), "{}", String::from_utf8_lossy(&out.stderr));
+}
