@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::fake_terminal::{FakeTerminal, Terminal};
+use common::fake_terminal::{FakeTerminal, Terminal, fake_tmux};
 
 fn doctor(terminal: Terminal, home: &Path, args: &[&str], env: &[(&str, &str)], ioctl: bool) -> (u32, String) {
     let mut all = vec!["doctor"];
@@ -161,4 +161,26 @@ fn every_command_warns_of_a_key_others_can_read() {
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("can be read by everyone else (mode 604)") && stderr.contains("chmod 600"), "{stderr}");
     assert!(!stderr.contains("sk-in-the-file"));
+}
+
+#[test]
+fn inside_tmux_it_names_passthrough_and_what_tmux_hides() {
+    let home = tempfile::tempdir().unwrap();
+    let path = |passthrough: &str| {
+        let bin = fake_tmux(&home.path().join(passthrough), passthrough);
+        format!("{}:{}", bin.display(), std::env::var("PATH").unwrap())
+    };
+    let on = path("on");
+    let env = [("TMUX", "/tmp/tmux-1/default,1,0"), ("PATH", on.as_str())];
+    let (_, text) = doctor(Terminal::Plain, home.path(), &["--demo"], &env, true);
+    assert!(strip(line(&text, "tmux")).starts_with("OK   tmux          tmux 3.3a, allow-passthrough on"), "{text}");
+    let protocol = strip(line(&text, "protocol"));
+    assert!(protocol.starts_with("WARN") && protocol.contains("--graphics sixel"), "{protocol}");
+    let off = path("off");
+    let env = [("TMUX", "/tmp/tmux-1/default,1,0"), ("PATH", off.as_str())];
+    let (_, text) = doctor(Terminal::Kitty, home.path(), &["--demo"], &env, true);
+    let tmux = strip(line(&text, "tmux"));
+    assert!(tmux.starts_with("WARN") && tmux.contains("tmux set -g allow-passthrough on"), "{tmux}");
+    assert!(strip(line(&text, "answers")).contains("not asked"), "{text}");
+    assert!(!text.contains("\x1b_Gi=31"), "no query was sent through a closed tmux");
 }

@@ -6,9 +6,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+
 use std::process::Command;
 
-use common::fake_terminal::{FakeTerminal, Terminal};
+use common::fake_terminal::{FakeTerminal, Terminal, fake_tmux};
 
 fn has(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
@@ -123,17 +124,6 @@ fn sizes_come_from_the_asked_cell_size_and_the_width() {
     assert!(has(&out, b",c=20,r=10,"), "20 columns, square in 10x20 cells: 10 rows");
 }
 
-/// A `tmux` that answers `-V` and `show -gv allow-passthrough` as told.
-fn fake_tmux(dir: &Path, passthrough: &str) -> PathBuf {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let script = format!("#!/bin/sh\ncase \"$1\" in -V) echo 'tmux 3.3a';; show) echo '{passthrough}';; esac\n");
-    let path = bin.join("tmux");
-    std::fs::write(&path, script).unwrap();
-    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    bin
-}
-
 #[test]
 fn inside_tmux_pixels_pass_through_or_half_blocks_say_how() {
     let home = home_with_a_job();
@@ -209,4 +199,23 @@ fn generate_and_history_show_print_their_images_with_show() {
 
     let refused = imgtui_at(home.path()).args(["history", "show", "1", "--show", "--json"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(2), "--show and --json do not go together");
+}
+
+#[test]
+fn sixel_through_tmux_is_drawn_at_exactly_the_cells_it_covers() {
+    let home = home_with_a_job();
+    let bin = fake_tmux(&home.path().join("on"), "on");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let env = [("TMUX", "/tmp/tmux-1/default,1,0"), ("PATH", path.as_str())];
+    let (code, text, out) = show(Terminal::SixelXterm, home.path(), &["--graphics", "sixel", "--width", "20"], &env);
+    assert_eq!(code, 0, "{text}");
+    // Wrapped for passthrough: every ESC inside doubled.
+    let head = b"\x1bPtmux;\x1b\x1bPq\"";
+    assert!(has(&out, head), "{}", text.escape_debug());
+    let at = text.find("\x1bPtmux;\x1b\x1bPq\"").unwrap() + head.len();
+    let raster: Vec<u32> =
+        text[at..].split(|c: char| !c.is_ascii_digit()).take(4).map(|n| n.parse().unwrap()).collect();
+    // 20 columns of the 8x17 cells the terminal answered; a square image is 160 pixels
+    // tall, which is 9 rows (153 pixels): exactly the cells reserved for it.
+    assert_eq!((raster[2], raster[3]), (160, 153), "{raster:?}");
 }

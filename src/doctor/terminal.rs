@@ -30,8 +30,19 @@ pub fn checks(probe: Option<&Probe>) -> Vec<Check> {
     };
     checks.extend([answers(probe), kitty(probe), sixel(probe), background(probe), cell(probe), tmux(probe)]);
     let graphics = probe.detection.graphics;
+    let tmux_open = probe.tmux.as_ref().is_some_and(crate::preview::detect::TmuxInfo::passes_through);
     checks.push(match &probe.detection.note {
         Some(note) => Check::new(Verdict::Warn, "protocol", note.clone()),
+        // tmux answers DA1 itself: the outer terminal's sixel is not seen.
+        None if tmux_open && graphics == Graphics::Blocks => Check::new(
+            Verdict::Warn,
+            "protocol",
+            format!(
+                "{graphics}: {}; inside tmux the device attributes are tmux's own, so a sixel terminal around \
+                 it is not seen: `--graphics sixel` (or graphics = \"sixel\" in the config) if yours draws sixel",
+                probe.reason
+            ),
+        ),
         None => Check::new(Verdict::Ok, "protocol", format!("{graphics}: {}", probe.reason)),
     });
     checks

@@ -172,5 +172,8 @@ fn load(path: &Path) -> Result<DynamicImage, String> {
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(512 << 20);
     reader.limits(limits);
-    reader.decode().map_err(|e| e.to_string())
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Unsupported(_) => "not a PNG, JPEG or WebP image".to_string(),
+        e => e.to_string(),
+    })
 }

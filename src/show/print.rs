@@ -50,9 +50,9 @@ impl Canvas {
         };
         let wide = width.unwrap_or(natural).clamp(1, columns.max(1));
         let tall = rows.saturating_sub(2).max(4);
-        // Half-blocks draw two pixels per cell, one above the other.
-        let cell = if self.is_blocks() { CellSize { width: 1, height: 2 } } else { self.cell };
-        fit_cells(pixels, (wide, tall), cell)
+        // The cell's real shape, half-blocks too: their two pixels a cell are only square in
+        // cells twice as tall as wide.
+        fit_cells(pixels, (wide, tall), self.cell)
     }
 
     fn is_blocks(&self) -> bool {
@@ -96,7 +96,9 @@ pub fn print_image(canvas: &Canvas, image: &DynamicImage, cells: (u16, u16)) -> 
         true => (u32::from(cols), u32::from(rows) * 2),
         false => (u32::from(cols) * u32::from(canvas.cell.width), u32::from(rows) * u32::from(canvas.cell.height)),
     };
-    let image = if image.width() > target.0 || image.height() > target.1 {
+    // Sixel has no size of its own in cells: its pixels are exactly what it covers.
+    let exact = canvas.graphics == Graphics::Sixel && canvas.drawer() == Drawer::Own;
+    let image = if exact || image.width() > target.0 || image.height() > target.1 {
         image.resize_exact(target.0.max(1), target.1.max(1), image::imageops::FilterType::Triangle)
     } else {
         image.clone()

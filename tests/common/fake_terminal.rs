@@ -68,6 +68,17 @@ fn next_query(bytes: &[u8]) -> Option<(usize, Vec<u8>)> {
     Some((end, bytes[start..end].to_vec()))
 }
 
+/// A `tmux` on PATH that answers `-V` and `show -gv allow-passthrough` as told; its folder.
+pub fn fake_tmux(dir: &Path, passthrough: &str) -> std::path::PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = format!("#!/bin/sh\ncase \"$1\" in -V) echo 'tmux 3.3a';; show) echo '{passthrough}';; esac\n");
+    let path = bin.join("tmux");
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    bin
+}
+
 pub struct FakeTerminal {
     pub output: Arc<Mutex<Vec<u8>>>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
