@@ -102,7 +102,19 @@ impl Store {
             .or_else(|_| Connection::open_with_flags(uri("immutable=1"), flags))
             .map_err(|e| db_error(&path, &e))?;
         readable(&conn).map_err(|e| db_error(&path, &e))?;
-        Ok(Self { conn, path, recovered: None })
+        let version: usize =
+            conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| db_error(&path, &e))?;
+        if version >= schema::VERSION {
+            return Ok(Self { conn, path, recovered: None });
+        }
+        // A history from an older imgtui cannot be migrated where it lies: it is copied into
+        // memory and migrated there, so the queries of this version read it.
+        let mut copy = Connection::open_in_memory().map_err(|e| db_error(&path, &e))?;
+        rusqlite::backup::Backup::new(&conn, &mut copy)
+            .and_then(|backup| backup.run_to_completion(256, std::time::Duration::ZERO, None))
+            .map_err(|e| db_error(&path, &e))?;
+        Self::prepare(&mut copy, &path)?;
+        Ok(Self { conn: copy, path, recovered: None })
     }
 
     /// A private in-memory history, for tests and benchmarks.

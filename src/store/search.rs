@@ -132,6 +132,34 @@ mod tests {
         store.page(&query).unwrap_or_default().iter().map(|j| j.id).collect()
     }
 
+    /// Read-only (a folder this user cannot write), an older history is migrated in a copy in
+    /// memory: it is listed and searched, and the file is left as it was.
+    #[test]
+    fn an_older_history_opened_read_only_is_listed_and_left_unchanged() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join(crate::store::DB_FILE);
+        let conn = rusqlite::Connection::open(&path)?;
+        for sql in &super::super::schema::MIGRATIONS[..5] {
+            conn.execute_batch(sql)?;
+        }
+        conn.pragma_update(None, "user_version", 5)?;
+        conn.execute(
+            "INSERT INTO jobs (created_at, kind, status, model, prompt, request, provider, base_url)
+             VALUES (1, 'generate', 'done', 'gpt-image-1', 'a lighthouse', ?1, 'demo', 'u')",
+            [request_json("gpt-image-1", "a lighthouse")?],
+        )?;
+        drop(conn);
+        let before = std::fs::read(&path)?;
+        let store = Store::open_read_only(dir.path())?;
+        let all = store.page(&JobQuery { limit: 10, ..JobQuery::default() })?;
+        assert_eq!(all.iter().map(|j| j.prompt.as_str()).collect::<Vec<_>>(), ["a lighthouse"]);
+        assert_eq!(ids(&store, "lighthouse"), vec![1], "searched through the index built in memory");
+        assert!(store.job(1)?.is_some());
+        drop(store);
+        assert_eq!(std::fs::read(&path)?, before, "the file itself is not migrated");
+        Ok(())
+    }
+
     /// A history written by the previous version (schema 5) is indexed when it is opened: old
     /// rows are found by prompt, revised prompt and model, and the index keeps in step after.
     #[test]
