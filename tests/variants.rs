@@ -148,6 +148,15 @@ fn g_in_the_viewer_shows_the_selected_jobs_whole_group() {
     let group = s.viewer.as_ref().and_then(|v| v.group.as_ref()).expect("the group is shown");
     assert_eq!(group.len(), 3);
     assert_eq!(group[1].caption(), "#2 gpt-image-1  · kite 2");
+    // ←/→ go from member to member, wrapping; the viewer stays on the group.
+    assert_eq!(s.selected_job_id(), Some(3));
+    update(&mut s, key(KeyCode::Right));
+    assert_eq!(s.selected_job_id(), Some(1), "from the last member to the first");
+    update(&mut s, key(KeyCode::Left));
+    assert_eq!(s.selected_job_id(), Some(3));
+    update(&mut s, key(KeyCode::Left));
+    assert_eq!(s.selected_job_id(), Some(2));
+    assert!(s.viewer.as_ref().unwrap().group.is_some());
     // G again: the one image.
     update(&mut s, key(KeyCode::Char('G')));
     assert!(s.viewer.as_ref().unwrap().group.is_none());

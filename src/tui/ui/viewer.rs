@@ -84,6 +84,15 @@ fn keys(state: &State, viewer: &Viewer) -> String {
             k(Action::ZoomFit),
             k(Action::Cancel)
         )
+    } else if viewer.group.is_some() {
+        format!(
+            "{}/{} member · {} one image · {} back · {} help ",
+            k(Action::PrevImage),
+            k(Action::NextImage),
+            k(Action::GroupGrid),
+            k(Action::Cancel),
+            k(Action::Help)
+        )
     } else if state.browser.is_some() {
         format!(
             "{}/{} file · {}/{} zoom · {} back ",

@@ -70,6 +70,10 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             change_view(viewer, action, has_picture, frame);
             Vec::new()
         }
+        // In a group's grid, ←/→ go from member to member.
+        Action::PrevImage | Action::NextImage if viewer.group.as_ref().is_some_and(|m| !m.is_empty()) => {
+            next_member(state, if action == Action::PrevImage { -1 } else { 1 })
+        }
         // Another picture: seen whole first.
         Action::PrevImage | Action::NextImage => {
             viewer.zoom = Default::default();
@@ -110,6 +114,28 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::RerunJob | Action::LoadJob | Action::EditResult => Vec::new(),
         // Quit, help, submit: as anywhere.
         _ => super::on_action(state, action),
+    }
+}
+
+/// The member of the shown group `delta` places on (wrapping), selected in the history. A
+/// member not in the loaded rows (a filter hides it) is said, not jumped over silently.
+fn next_member(state: &mut State, delta: isize) -> Vec<Command> {
+    let members: Vec<crate::store::JobId> = state
+        .viewer
+        .as_ref()
+        .and_then(|v| v.group.as_ref())
+        .map(|m| m.iter().map(|m| m.id).collect())
+        .unwrap_or_default();
+    let selected = state.selected_job_id();
+    let at = members.iter().position(|id| Some(*id) == selected).unwrap_or(0);
+    let count = members.len() as isize;
+    let target = members[(at as isize + delta).rem_euclid(count.max(1)) as usize];
+    if state.history.select(target) {
+        super::selection_changed(state)
+    } else {
+        state
+            .set_notice(format!("job {target} is not in the list shown (a search or filter hides it)"), Severity::Info);
+        Vec::new()
     }
 }
 
