@@ -161,3 +161,27 @@ fn g_in_the_viewer_shows_the_selected_jobs_whole_group() {
     update(&mut s, key(KeyCode::Char('G')));
     assert!(s.viewer.as_ref().unwrap().group.is_none());
 }
+
+#[test]
+fn vary_with_nothing_chosen_is_refused_by_name_not_sent_as_one_job() {
+    use imgtui::tui::state::{Field, Focus};
+    let mut s = common::tui::state();
+    s.replace_prompt(vec!["a kite".into()]);
+    s.focus = Focus::Settings;
+    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
+    s.form.selected = fields.iter().position(|f| *f == Field::Vary).unwrap();
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Down));
+    // Every chosen quality taken out with Space.
+    let chosen = s.form.vary.chosen.len();
+    for _ in 0..chosen {
+        update(&mut s, key(KeyCode::Char(' ')));
+        update(&mut s, key(KeyCode::Right));
+    }
+    assert!(s.form.vary.chosen.is_empty(), "{:?}", s.form.vary.chosen);
+    let commands = update(&mut s, ctrl_s());
+    assert!(commands.is_empty() && s.overlay.is_none(), "nothing sent: {commands:?}");
+    let vary = s.errors.iter().find(|e| e.field == "vary").expect("the Vary row names it");
+    assert!(vary.message.contains("no quality chosen"), "{vary:?}");
+}

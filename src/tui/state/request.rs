@@ -44,6 +44,16 @@ impl State {
         if request.prompt().trim().is_empty() {
             found.retain(|e| e.field != "prompt");
         }
+        // Vary on with nothing chosen would send one job as if it were off, without a word.
+        if let Some(setting) = self.form.vary.setting.filter(|_| self.form.vary.chosen.is_empty()) {
+            found.push(FieldError::new(
+                "vary",
+                format!(
+                    "no {} chosen to compare: Space on the Values row picks them, or set Vary to off",
+                    setting.name()
+                ),
+            ));
+        }
         match self.requests() {
             Err(e) => found.push(FieldError::new("prompt", e.to_string())),
             // Each varied request is checked by its own model's rules.
