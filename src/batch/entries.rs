@@ -31,6 +31,9 @@ const OPTION_FIELDS: &[&str] = &[
     "partial_images",
 ];
 
+/// Fields whose value is a number.
+const NUMBER_FIELDS: &[&str] = &["n", "output_compression", "partial_images"];
+
 /// One entry, ready to validate and send.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
@@ -125,6 +128,11 @@ fn json_lines(text: &str) -> (Vec<(usize, Value)>, Vec<EntryError>) {
             continue;
         }
         match serde_json::from_str::<Value>(line) {
+            // JSON keeps the last of two equal keys without a word: a typo'd copy would win.
+            Ok(Value::Object(_)) if let Err(e) = serde_json::from_str::<DistinctKeys>(line) => {
+                let message = e.to_string().split(" at line ").next().unwrap_or("").to_string();
+                errors.push(EntryError { line: i + 1, message });
+            }
             Ok(value) => values.push((i + 1, value)),
             Err(e) => {
                 let message = format!(
@@ -137,6 +145,32 @@ fn json_lines(text: &str) -> (Vec<(usize, Value)>, Vec<EntryError>) {
         }
     }
     (values, errors)
+}
+
+/// An object read only to refuse a key given twice.
+struct DistinctKeys;
+
+impl<'de> serde::Deserialize<'de> for DistinctKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = DistinctKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DistinctKeys, A::Error> {
+                let mut seen = std::collections::HashSet::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    if !seen.insert(key.clone()) {
+                        return Err(serde::de::Error::custom(format!("{key}: given twice; keep one")));
+                    }
+                }
+                Ok(DistinctKeys)
+            }
+        }
+        deserializer.deserialize_map(Keys)
+    }
 }
 
 /// A YAML list of maps, each with the line it starts on.
@@ -169,6 +203,9 @@ fn request_of(value: Value, base: &Path, default_model: &str) -> Result<ImageReq
     let images = match fields.remove("image") {
         None => Vec::new(),
         Some(Value::String(p)) => vec![resolve(base, &p)],
+        Some(Value::Array(list)) if list.is_empty() => {
+            return Err("image: an empty list (leave image out for a generation)".into());
+        }
         Some(Value::Array(list)) => list
             .into_iter()
             .map(|v| v.as_str().map(|p| resolve(base, p)).ok_or("image: a path or a list of paths"))
@@ -212,6 +249,10 @@ fn options_of(fields: Map<String, Value>) -> Result<ImageOptions, String> {
             ));
         }
         let text = match value {
+            // "2" for n would be read as a number here and as text by the API's own clients.
+            Value::String(s) if NUMBER_FIELDS.contains(&name.as_str()) => {
+                return Err(format!("{name}: a number, not text (\"{s}\")"));
+            }
             Value::String(s) => s,
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
@@ -264,6 +305,20 @@ mod tests {
         assert!(shown[0].starts_with("line 2: prompt: missing or empty"), "{shown:?}");
         assert!(shown[1].starts_with("line 3: qualty: not a request field"), "{shown:?}");
         assert!(shown[2].starts_with("line 4: n:"), "{shown:?}");
+    }
+
+    #[test]
+    fn a_key_twice_an_empty_image_list_and_a_number_as_text_are_refused() {
+        let text = "{\"prompt\": \"a\", \"n\": 1, \"n\": 4}\n{\"prompt\": \"b\", \"image\": []}\n{\"prompt\": \"c\", \"n\": \"2\"}\n";
+        let shown: Vec<String> = parsed("b.jsonl", text).unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 3, "{shown:?}");
+        assert!(shown[0].starts_with("line 1: n: given twice"), "{shown:?}");
+        assert!(shown[1].starts_with("line 2: image: an empty list"), "{shown:?}");
+        assert!(shown[2].starts_with("line 3: n: a number, not text (\"2\")"), "{shown:?}");
+        let yaml = parsed("b.yaml", "- prompt: a\n  n: \"2\"\n").unwrap_err();
+        assert!(yaml[0].message.starts_with("n: a number"), "{yaml:?}");
+        let yaml = parsed("b.yaml", "- prompt: a\n  n: 1\n  n: 2\n");
+        assert!(yaml.is_err(), "YAML refuses a key twice too: {yaml:?}");
     }
 
     #[test]
