@@ -123,6 +123,39 @@ async fn a_batch_killed_midway_is_finished_by_resume_running_only_what_is_left()
 }
 
 #[tokio::test]
+async fn a_batch_stopped_by_a_signal_counts_its_running_job_as_stopped_not_failed() {
+    let config = DemoConfig {
+        latency_per_image: (Duration::from_millis(400), Duration::from_millis(400)),
+        ..DemoConfig::instant()
+    };
+    let server = common::demo_with(config).await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    std::fs::write(&file, lines(&["one", "two", "three", "four"])).unwrap();
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    cmd.args(["batch", "--concurrency", "1", "--json"]).arg(&file).stdout(std::process::Stdio::piped());
+    let mut child = cmd.kill_on_drop(true).spawn().unwrap();
+    let running =
+        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Running)).ok()).unwrap_or(0);
+    let done =
+        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Done)).ok()).unwrap_or(0);
+    assert!(
+        common::wait_until(Duration::from_secs(30), || done() >= 1 && running() == 1).await,
+        "one done, one running"
+    );
+    let pid = rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["stopped"].as_u64(), Some(1), "{stdout}");
+    assert_eq!(summary["failed"].as_u64(), Some(0), "a stopped job is not a failed one: {stdout}");
+    assert!(stdout.contains("\"error\":\"stopped\""), "{stdout}");
+    let total = ["done", "stopped", "not_started"].iter().map(|k| summary[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(total, 4, "{summary}");
+}
+
+#[tokio::test]
 async fn with_a_budget_kept_entries_that_cannot_be_estimated_do_not_run_blind() {
     let server = common::demo().await;
     let data = tempfile::tempdir().unwrap();

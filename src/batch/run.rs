@@ -21,6 +21,8 @@ pub(super) struct Totals {
     pub jobs: usize,
     pub done: usize,
     pub failed: usize,
+    /// Cancelled by a signal while running: not failed, and `--resume` runs them again.
+    pub stopped: usize,
     pub images: usize,
     pub cost_usd: f64,
     pub unpriced: usize,
@@ -39,6 +41,10 @@ enum Ended {
     Failed {
         job: Option<i64>,
         why: String,
+    },
+    /// Cancelled while running, by a signal that stopped the batch.
+    Stopped {
+        job: i64,
     },
     /// Never started (the batch was stopped first).
     NotStarted,
@@ -83,6 +89,7 @@ pub(super) async fn run_all(engine: &Engine, args: &BatchArgs, todo: Vec<Entry>)
                 }
             }
             Ended::Failed { .. } => totals.failed += 1,
+            Ended::Stopped { .. } => totals.stopped += 1,
             Ended::NotStarted => {}
         }
     }
@@ -143,7 +150,7 @@ async fn run_one(
             }
         }
         JobOutcome::Failed { error, .. } => Ended::Failed { job: Some(job), why: error.to_string() },
-        JobOutcome::Cancelled => Ended::Failed { job: Some(job), why: "cancelled".into() },
+        JobOutcome::Cancelled => Ended::Stopped { job },
     }
 }
 
@@ -170,9 +177,10 @@ fn print_line(entry: &Entry, ended: &Ended, number: usize, total: usize, as_json
     if as_json {
         let body = match ended {
             Ended::Done { job, images, cost } => {
-                json!({ "line": entry.line, "ok": true, "job": job, "images": images, "cost_usd": cost })
+                json!({ "line": entry.line, "ok": true, "job": job, "images": images, "cost_usd": cost.map(|c| rounded(c, 6)) })
             }
             Ended::Failed { job, why } => json!({ "line": entry.line, "ok": false, "job": job, "error": why }),
+            Ended::Stopped { job } => json!({ "line": entry.line, "ok": false, "job": job, "error": "stopped" }),
             Ended::NotStarted => json!({ "line": entry.line, "ok": false, "job": null, "error": "not started" }),
         };
         crate::outln!("{body}");
@@ -189,18 +197,20 @@ fn print_line(entry: &Entry, ended: &Ended, number: usize, total: usize, as_json
         }
         Ended::Failed { job: Some(job), why } => crate::outln!("{at} · job {job} failed: {}", escape_controls(why)),
         Ended::Failed { job: None, why } => crate::outln!("{at} · {}", escape_controls(why)),
+        Ended::Stopped { job } => crate::outln!("{at} · job {job} stopped with the batch (--resume runs it again)"),
         Ended::NotStarted => crate::outln!("{at} · not started (the batch was stopped)"),
     }
 }
 
 impl Totals {
     pub(super) fn report(&self, skipped: usize, as_json: bool) {
-        let not_started = self.jobs - self.done - self.failed;
+        let not_started = self.jobs.saturating_sub(self.done + self.failed + self.stopped);
         if as_json {
             let body = json!({
                 "ok": self.failed == 0 && self.stopped_by.is_none(), "jobs": self.jobs, "done": self.done,
-                "failed": self.failed, "not_started": not_started, "skipped": skipped, "images": self.images,
-                "cost_usd": self.cost_usd, "unpriced": self.unpriced, "seconds": self.elapsed.as_secs_f64(),
+                "failed": self.failed, "stopped": self.stopped, "not_started": not_started, "skipped": skipped,
+                "images": self.images, "cost_usd": rounded(self.cost_usd, 6), "unpriced": self.unpriced,
+                "seconds": rounded(self.elapsed.as_secs_f64(), 3),
             });
             crate::outln!("{body}");
             return;
@@ -208,6 +218,9 @@ impl Totals {
         let mut parts = vec![format!("{} of {} jobs done", self.done, self.jobs)];
         if self.failed > 0 {
             parts.push(format!("{} failed", self.failed));
+        }
+        if self.stopped > 0 {
+            parts.push(format!("{} stopped", self.stopped));
         }
         if not_started > 0 {
             parts.push(format!("{not_started} not started"));
@@ -221,4 +234,10 @@ impl Totals {
         parts.push(format!("{:.1}s", self.elapsed.as_secs_f64()));
         crate::outln!("batch: {}", parts.join(" · "));
     }
+}
+
+/// `value` to `places` decimals: sums of prices are not shown as 0.30000000000000004.
+fn rounded(value: f64, places: i32) -> f64 {
+    let scale = 10f64.powi(places);
+    (value * scale).round() / scale
 }
