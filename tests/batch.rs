@@ -134,7 +134,7 @@ async fn a_batch_stopped_by_a_signal_counts_its_running_job_as_stopped_not_faile
     std::fs::write(&file, lines(&["one", "two", "three", "four"])).unwrap();
     let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
     cmd.args(["batch", "--concurrency", "1", "--json"]).arg(&file).stdout(std::process::Stdio::piped());
-    let mut child = cmd.kill_on_drop(true).spawn().unwrap();
+    let child = cmd.kill_on_drop(true).spawn().unwrap();
     let running =
         || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Running)).ok()).unwrap_or(0);
     let done =
