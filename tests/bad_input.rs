@@ -58,6 +58,7 @@ async fn thirty_bad_inputs_exit_2_name_the_rule_and_send_nothing() {
     let cases: Vec<(Vec<String>, String)> = vec![
         (generate(&[""]), s("prompt: is empty")),
         (generate(&["   "]), s("prompt: is empty")),
+        (generate(&["a fox", "--out", &p(&text)]), s("out: ") + &p(&text) + " is a file, not a folder"),
         (
             generate(&[&long(1001), "-m", "dall-e-2"]),
             s("prompt: 1001 characters is over the 1000-character limit of dall-e-2"),

@@ -75,6 +75,14 @@ fn assert_shown(text: &str, out: &[u8], signature: &[u8]) {
 }
 
 #[test]
+fn the_pretend_terminal_finds_queries_whole_and_in_order() {
+    use common::fake_terminal::next_query;
+    assert_eq!(next_query(b"ab\x1b[16tcd\x1b[c"), Some((7, b"\x1b[16t".to_vec())));
+    assert_eq!(next_query(b"\x1b_Ga=q,i=31;AAAA"), None, "still arriving");
+    assert_eq!(next_query(b"\x1b_Ga=T,f=32;AAAA\x1b\\"), None, "an image is no query");
+}
+
+#[test]
 fn each_protocol_forced_writes_its_own_sequences() {
     let home = home_with_a_job();
     let cases: [(Terminal, &str, &[u8]); 5] = [

@@ -43,6 +43,9 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
         Err(errors) => return refuse(&file, &errors, args.output.json),
     };
     problems.extend(check_all(&engine, &entries, args.force_model).await);
+    if let Some(error) = crate::headless::checks::out_problem(&args.output) {
+        problems.push(EntryError { line: 0, message: error.to_string() });
+    }
     problems.sort_by_key(|p| p.line);
     if !problems.is_empty() {
         return refuse(&file, &problems, args.output.json);

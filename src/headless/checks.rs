@@ -53,6 +53,9 @@ pub(super) async fn check_request(
     force_model: bool,
 ) -> Option<ExitCode> {
     let client = &engine.client;
+    if let Some(error) = out_problem(output) {
+        return Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])));
+    }
     if let Some(why) = engine.catalog.refusal(request.model()).filter(|_| !force_model) {
         let error = FieldError::new("model", format!("{why} (--force-model sends it anyway)"));
         return Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])));
@@ -73,4 +76,15 @@ pub(super) async fn check_request(
         }
         Err(errors) => Some(report_failure(output.json, None, &ApiError::Invalid(errors))),
     }
+}
+
+/// `--out` naming something that is not a folder: refused before anything is sent, rather
+/// than the images quietly going to the usual folder.
+pub(crate) fn out_problem(output: &OutputArgs) -> Option<FieldError> {
+    let out = output.out.as_ref()?;
+    let meta = std::fs::metadata(out).ok()?;
+    (!meta.is_dir()).then(|| {
+        let shown = crate::text::escape_controls(&out.display().to_string());
+        FieldError::new("out", format!("{shown} is a file, not a folder; name a folder (it is made if missing)"))
+    })
 }
