@@ -85,7 +85,7 @@ fn the_pretend_terminal_finds_queries_whole_and_in_order() {
 #[test]
 fn each_protocol_forced_writes_its_own_sequences() {
     let home = home_with_a_job();
-    let cases: [(Terminal, &str, &[u8]); 5] = [
+    let cases: [(Terminal, &str, &[u8]); 6] = [
         (Terminal::Kitty, "kitty", VIUER_KITTY),
         (Terminal::SixelXterm, "sixel", SIXEL),
         // viuer knows iTerm2 only from environment variables: imgtui's encoder draws it.
@@ -93,6 +93,8 @@ fn each_protocol_forced_writes_its_own_sequences() {
         (Terminal::Plain, "blocks", BLOCK.as_bytes()),
         // A terminal that answers nothing would leave viuer waiting for ever: imgtui draws.
         (Terminal::Silent, "kitty", OWN_KITTY),
+        // Bytes that are no answer do not make it one (viuer would wait for ever).
+        (Terminal::Stray, "sixel", SIXEL),
     ];
     for (terminal, graphics, signature) in cases {
         let (code, text, out) = show(terminal, home.path(), &["--graphics", graphics], &[]);

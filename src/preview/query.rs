@@ -86,16 +86,20 @@ pub fn parse_answers(bytes: &[u8]) -> Answers {
         rest.split("\x1b\\").next().unwrap_or(rest).to_string()
     });
     let background = background(&text);
+    let da1 = da1_params(&text).map(str::to_string);
+    let (cell_pixels, window_pixels) = (window_op(&text, 6), window_op(&text, 4));
+    // An answer, not just bytes: `script` with its input at end sends a ^D, which is none.
+    let answered = kitty || name.is_some() || da1.is_some() || background.is_some() || cell_pixels.is_some();
     Answers {
         kitty,
         sixel,
         name,
-        answered: !bytes.is_empty(),
+        answered,
         light_background: background.as_deref().and_then(is_light),
         background,
-        da1: da1_params(&text).map(str::to_string),
-        cell_pixels: window_op(&text, 6),
-        window_pixels: window_op(&text, 4),
+        da1,
+        cell_pixels,
+        window_pixels,
     }
 }
 
@@ -148,6 +152,7 @@ mod tests {
         assert!(has_da1(b"\x1b[?63;1;2;4c"));
         assert!(!has_da1(b"\x1b[?63;1"));
         assert!(!parse_answers(b"").answered);
+        assert!(!parse_answers(b"\x04").answered, "a ^D is no answer");
         assert_eq!(parse_answers(b"\x1b]11;rgb:ffff/ffff/ffff\x07\x1b[?62;c").light_background, Some(true));
         assert_eq!(parse_answers(b"\x1b]11;rgb:1e1e/1e1e/2e2e\x1b\\").light_background, Some(false));
         assert_eq!(parse_answers(b"\x1b[?62;c").light_background, None, "no answer: no guess");

@@ -18,7 +18,8 @@ use crate::preview::{CellSize, Graphics, Probe};
 pub struct Canvas {
     pub graphics: Graphics,
     pub tmux: bool,
-    /// The terminal answered the start-up queries, so it will answer viuer's.
+    /// The terminal answered device attributes (DA1): viuer's queries end on that answer, so
+    /// they will not wait for ever.
     pub answers: bool,
     pub truecolor: bool,
     pub cell: CellSize,
@@ -31,7 +32,7 @@ impl Canvas {
         Self {
             graphics: probe.detection.graphics,
             tmux: probe.detection.tmux,
-            answers: probe.answers.answered,
+            answers: probe.answers.da1.is_some(),
             truecolor: truecolor(probe),
             cell: probe.cell.size,
             screen: crossterm::terminal::size().unwrap_or((80, 24)),
@@ -125,21 +126,39 @@ fn with_viuer(canvas: &Canvas, image: &DynamicImage, (cols, rows): (u16, u16)) -
         ..viuer::Config::default()
     };
     io::stdout().flush()?;
-    // viuer asks the terminal (kitty, sixel) before it reads the answer in raw mode: with the
-    // terminal cooked in between, an early answer would be echoed onto the screen.
-    let raw = !canvas.is_blocks() && crossterm::terminal::enable_raw_mode().is_ok();
+    let quiet = (!canvas.is_blocks()).then(Quiet::on).flatten();
     let printed = viuer::print(image, &config);
-    if raw {
-        let _ = crossterm::terminal::disable_raw_mode();
-    }
+    drop(quiet);
     printed.map_err(|e| io::Error::other(e.to_string()))?;
     let mut out = io::stdout().lock();
-    // Raw mode's line feeds did not return the carriage; sixel leaves the cursor on its last row.
+    // Sixel leaves the cursor on its last row.
     if canvas.graphics == Graphics::Sixel && !canvas.is_blocks() {
-        out.write_all(b"\r\n")?;
+        out.write_all(b"\n")?;
     }
-    out.write_all(b"\r")?;
     out.flush()
+}
+
+/// viuer asks the terminal (kitty, sixel) before it reads the answer in raw mode: with the
+/// terminal cooked in between, an early answer would be echoed onto the screen. Echo and line
+/// editing are off meanwhile, but not signals: Ctrl-C still stops a terminal that never answers.
+struct Quiet(rustix::termios::Termios);
+
+impl Quiet {
+    fn on() -> Option<Self> {
+        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+        let stdin = rustix::stdio::stdin();
+        let saved = tcgetattr(stdin).ok()?;
+        let mut quiet = saved.clone();
+        quiet.local_modes.remove(LocalModes::ECHO | LocalModes::ICANON);
+        tcsetattr(stdin, OptionalActions::Now, &quiet).ok()?;
+        Some(Self(saved))
+    }
+}
+
+impl Drop for Quiet {
+    fn drop(&mut self) {
+        let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &self.0);
+    }
 }
 
 /// viuer draws sixel at 6x12 pixels per "cell" (and no wider than 1000 pixels), whatever the

@@ -19,6 +19,8 @@ pub enum Terminal {
     Plain,
     /// Answers nothing at all.
     Silent,
+    /// Answers nothing, but a stray ^D arrives (what `script` sends when its input ends).
+    Stray,
 }
 
 impl Terminal {
@@ -27,6 +29,8 @@ impl Terminal {
         let text = String::from_utf8_lossy(query);
         let answer: &str = match (self, text.as_ref()) {
             (Self::Silent, _) => return None,
+            (Self::Stray, "\x1b[c") => "\x04",
+            (Self::Stray, _) => return None,
             (Self::Kitty, q) if q.starts_with("\x1b_G") && q.contains("t=t") => "\x1b_Gi=31;ENOENT:no such file\x1b\\",
             (Self::Kitty, q) if q.starts_with("\x1b_G") => "\x1b_Gi=31;OK\x1b\\",
             (_, q) if q.starts_with("\x1b_G") => return None,
