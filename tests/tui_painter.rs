@@ -97,7 +97,11 @@ fn m_opens_the_painter_over_the_first_image_and_a_rectangle_is_saved_as_the_mask
     let commands = update(&mut s, Msg::App(AppEvent::MaskSaved { path: path.clone(), share: saved.coverage() }));
     assert!(s.painter.is_none());
     assert_eq!(s.form.mask.as_ref(), Some(&path));
-    assert!(commands.contains(&Command::InspectFiles { paths: vec![path], masks: true }), "{commands:?}");
+    assert!(commands.contains(&Command::InspectFiles { paths: vec![path.clone()], masks: true }), "{commands:?}");
+    // The same file saved again: previews of it are keyed anew, so old pixels are not shown.
+    let before = s.previews.version_of(&path);
+    update(&mut s, Msg::App(AppEvent::MaskSaved { path: path.clone(), share: 0.5 }));
+    assert_eq!(s.previews.version_of(&path), before + 1);
 }
 
 #[test]

@@ -19,12 +19,15 @@ pub struct PreviewKey {
     pub zoom: super::Zoom,
     /// The mask painter's marks, drawn into the pixels.
     pub overlay: Option<std::sync::Arc<super::overlay::MaskOverlay>>,
+    /// Bumped when the app replaced the file (a mask saved again): the old pixels, prepared
+    /// or held by the terminal, are not this key's.
+    pub version: u32,
 }
 
 impl PreviewKey {
     /// `path` fitted into `cols` x `rows` cells, whole and unmarked.
     pub fn fitted(path: impl Into<PathBuf>, cols: u16, rows: u16, graphics: Graphics) -> Self {
-        Self { path: path.into(), cols, rows, graphics, zoom: super::Zoom::FIT, overlay: None }
+        Self { path: path.into(), cols, rows, graphics, zoom: super::Zoom::FIT, overlay: None, version: 0 }
     }
 }
 

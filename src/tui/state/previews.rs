@@ -19,9 +19,24 @@ pub struct Previews {
     errors: HashMap<PreviewKey, String>,
     /// Previews asked for whose answer has not come back.
     asked: HashSet<PreviewKey>,
+    /// Files the app replaced, and how many times (the keys' `version`).
+    versions: HashMap<std::path::PathBuf, u32>,
 }
 
 impl Previews {
+    /// The version of `path` previews are keyed with now.
+    pub fn version_of(&self, path: &std::path::Path) -> u32 {
+        self.versions.get(path).copied().unwrap_or(0)
+    }
+
+    /// The app wrote a new `path` over the old one: what was prepared from it is dropped, and
+    /// its keys change, so the terminal's copy (kitty holds images by key) is not placed again.
+    pub fn replaced(&mut self, path: &std::path::Path) {
+        *self.versions.entry(path.to_path_buf()).or_default() += 1;
+        self.ready.retain(|p| p.key.path != path);
+        self.errors.retain(|key, _| key.path != path);
+    }
+
     pub fn ready_for(&self, key: &PreviewKey) -> Option<&Arc<Prepared>> {
         self.ready.iter().find(|p| p.key == *key)
     }

@@ -35,6 +35,7 @@ pub fn render(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     };
     let key = PreviewKey {
         overlay: Some(Arc::new(overlay)),
+        version: state.previews.version_of(&view.image),
         ..PreviewKey::fitted(&view.image, picture_area.width, picture_area.height, state.graphics)
     };
     preview::picture_of(state, theme, frame, picture_area, key).into_iter().collect()

@@ -103,7 +103,9 @@ pub(super) fn picture(
     path: &std::path::Path,
     zoom: Zoom,
 ) -> Option<Wanted> {
-    let key = PreviewKey { zoom, ..PreviewKey::fitted(path, pixels_area.width, pixels_area.height, state.graphics) };
+    let version = state.previews.version_of(path);
+    let key =
+        PreviewKey { zoom, version, ..PreviewKey::fitted(path, pixels_area.width, pixels_area.height, state.graphics) };
     picture_of(state, theme, frame, pixels_area, key)
 }
 

@@ -148,6 +148,8 @@ pub(super) fn picture_failed(state: &mut State, path: &std::path::Path, message:
 /// The mask is on disk: it becomes the form's mask.
 pub(super) fn saved(state: &mut State, path: std::path::PathBuf, share: f64) -> Vec<Command> {
     state.painter = None;
+    // The same mask painted again is the same file: its old pixels must not be shown.
+    state.previews.replaced(&path);
     state.form.mask = Some(path.clone());
     state.revalidate();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
