@@ -19,9 +19,17 @@ const VAR: &str = "IMGTUI_COMPLETE";
 /// Job IDs offered: the newest.
 const RECENT_JOBS: usize = 40;
 
-/// Answers the shell and exits, when it is the shell asking (before anything else runs).
+/// Answers the shell and exits, when it is the shell asking (before anything else runs): the
+/// variable names a shell and the words follow `--`, as the scripts call it. A stray variable
+/// in the environment changes nothing.
 pub fn answer_shell_if_asked() {
-    clap_complete::CompleteEnv::with_factory(Cli::command).var(VAR).complete();
+    let shell = std::env::var(VAR).ok();
+    let shells = ["bash", "zsh", "fish", "elvish", "powershell"];
+    let asked =
+        shell.is_some_and(|s| shells.contains(&s.as_str())) && std::env::args_os().nth(1).is_some_and(|a| a == "--");
+    if asked {
+        clap_complete::CompleteEnv::with_factory(Cli::command).var(VAR).complete();
+    }
 }
 
 /// `imgtui completions SHELL`: the script that registers the completion.
@@ -39,6 +47,11 @@ pub fn print_script(shell: CompletionShell) -> ExitCode {
         eprintln!("imgtui: cannot write the completion script: {e}");
         return ExitCode::FAILURE;
     }
+    if shell == CompletionShell::Bash {
+        // Candidates are inserted as file names are: a space or quote in one is escaped.
+        let text = String::from_utf8_lossy(&script).replace("-o nosort -F", "-o nosort -o filenames -F");
+        script = text.into_bytes();
+    }
     write_stdout(&script)
 }
 
@@ -53,25 +66,36 @@ fn program_to_call() -> String {
         .find(|candidate| candidate.is_file());
     match (me, on_path.and_then(|p| p.canonicalize().ok())) {
         (Some(me), Some(found)) if me == found => "imgtui".to_string(),
-        (Some(me), _) => me.display().to_string(),
+        // Written into shell code: only a path no shell reads twice (no space, quote, `$`).
+        (Some(me), _) if me.to_str().is_some_and(is_plain_path) => me.display().to_string(),
+        (Some(me), _) => {
+            let shown = crate::text::escape_controls(&me.display().to_string());
+            eprintln!(
+                "imgtui: this build's path ({shown}) cannot be written into a shell script safely; the script calls `imgtui` from PATH"
+            );
+            "imgtui".to_string()
+        }
         (None, _) => "imgtui".to_string(),
     }
+}
+
+/// Letters, digits and `/._-+~,@%=:` only.
+fn is_plain_path(path: &str) -> bool {
+    path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,@%=:".contains(c))
 }
 
 /// `imgtui man [--dir DIR]`: the page on stdout, or one page per command written into DIR.
 pub fn print_man(dir: Option<&Path>) -> ExitCode {
     let command = Cli::command();
     match dir {
-        Some(dir) => match clap_mangen::generate_to(command, dir) {
-            Ok(()) => {
-                crate::outln!(
-                    "wrote the manual pages into {}",
-                    crate::text::escape_controls(&dir.display().to_string())
-                );
+        Some(dir) => match write_pages(command, dir) {
+            Ok(count) => {
+                let shown = crate::text::escape_controls(&dir.display().to_string());
+                crate::outln!("wrote {count} manual pages into {shown}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("imgtui: cannot write the manual pages into {}: {e}", dir.display());
+                eprintln!("imgtui: {}", crate::text::escape_controls(&e));
                 ExitCode::FAILURE
             }
         },
@@ -83,6 +107,35 @@ pub fn print_man(dir: Option<&Path>) -> ExitCode {
             }
             write_stdout(&page)
         }
+    }
+}
+
+/// One page per command (`imgtui-history-show.1`), the folder made if missing. Each page
+/// replaces the one of the same name by a rename, which takes a symlink's place rather than
+/// writing through it.
+fn write_pages(command: clap::Command, dir: &Path) -> Result<usize, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    let mut command = command.disable_help_subcommand(true);
+    command.build();
+    let mut pages = Vec::new();
+    collect_pages(command, &mut pages);
+    for (name, page) in &pages {
+        let path = dir.join(name);
+        crate::files::replace_file_atomically(&path, page)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(pages.len())
+}
+
+fn collect_pages(command: clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+        collect_pages(sub, pages);
+    }
+    let man = clap_mangen::Man::new(command);
+    let mut page = Vec::new();
+    // Rendering into memory cannot fail.
+    if man.render(&mut page).is_ok() {
+        pages.push((man.get_filename(), page));
     }
 }
 
@@ -139,5 +192,18 @@ impl ValueCompleter for ShowTargets {
         let mut candidates = job_ids(&current.to_string_lossy());
         candidates.extend(PathCompleter::any().complete(current));
         candidates
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_paths_are_written_into_a_script() {
+        assert!(is_plain_path("/home/me/.cargo/bin/imgtui"));
+        for odd in ["/tmp/d i r/imgtui", "/tmp/$(touch PWNED)/imgtui", "/tmp/it's/imgtui", "/tmp/`x`/imgtui"] {
+            assert!(!is_plain_path(odd), "{odd}");
+        }
     }
 }

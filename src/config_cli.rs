@@ -35,14 +35,17 @@ fn show(global: &GlobalArgs, paths: &Paths) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    if let Some(warning) = crate::config::key_file::exposed_key(file, &config) {
-        eprintln!("imgtui: {warning}");
-    }
+    crate::config::key_file::warn_if_exposed(file, &config);
     match file.is_file() {
         true => crate::outln!("# {shown}"),
         false => crate::outln!("# {shown} does not exist: the defaults (`imgtui config init` writes them)"),
     }
-    let hidden = Config { api_key: config.api_key.as_ref().map(|_| "(set; not shown)".to_string()), ..config.clone() };
+    let hidden = Config {
+        api_key: config.api_key.as_ref().map(|_| "(set; not shown)".to_string()),
+        // A gateway's user:password is as secret as the key.
+        base_url: config.base_url.as_deref().map(crate::catalog::fetch::public_url),
+        ..config.clone()
+    };
     let text = toml::to_string(&hidden).unwrap_or_default();
     for line in text.trim_end().lines() {
         crate::outln!("{}", escape_controls(line));
@@ -86,7 +89,9 @@ fn init(paths: &Paths) -> ExitCode {
     if let Some(dir) = file.parent()
         && let Err(e) = std::fs::create_dir_all(dir)
     {
-        eprintln!("imgtui: cannot make {}: {e}", escape_controls(&dir.display().to_string()));
+        let in_the_way = dir.ancestors().find(|d| d.exists() && !d.is_dir());
+        let why = in_the_way.map_or(e.to_string(), |f| format!("{} is a file, not a folder", f.display()));
+        eprintln!("imgtui: cannot make {}: {}", escape_controls(&dir.display().to_string()), escape_controls(&why));
         return ExitCode::FAILURE;
     }
     // Readable by its owner alone from the start: it may come to hold api_key.

@@ -21,6 +21,7 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
         Ok(config) => config,
         Err(e) => return invalid(&e.to_string()),
     };
+    crate::config::key_file::warn_if_exposed(&paths.config_file, &config);
     let store = match open_for_reading(&paths, &config) {
         Ok(store) => store,
         Err(code) => return code,
@@ -40,6 +41,9 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
                 let code = print_record(&record, &partials(&record, &out_dir));
                 let choice = global.graphics.or(config.graphics).unwrap_or(crate::preview::Graphics::Auto);
                 let items = crate::show::ShowItem::of_job(id, &record.images);
+                if show && items.is_empty() {
+                    eprintln!("imgtui: job {id} has no images to show ({})", record.status);
+                }
                 let shown = !show
                     || tokio::task::spawn_blocking(move || crate::show::show(&items, choice, None))
                         .await

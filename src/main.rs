@@ -8,7 +8,20 @@ use imgtui::{headless, logging};
 fn main() -> ExitCode {
     imgtui::completions::answer_shell_if_asked();
     let cli = Cli::parse();
-    logging::init(&cli.global);
+    // Commands that only look (or print text for the shell) make no folders for a log.
+    let looks_only = matches!(
+        cli.command,
+        Some(
+            Command::Show(_)
+                | Command::Doctor
+                | Command::Completions { .. }
+                | Command::Man { .. }
+                | Command::Config { .. }
+        )
+    );
+    if !looks_only {
+        logging::init(&cli.global);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {

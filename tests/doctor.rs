@@ -161,6 +161,17 @@ fn every_command_warns_of_a_key_others_can_read() {
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("can be read by everyone else (mode 604)") && stderr.contains("chmod 600"), "{stderr}");
     assert!(!stderr.contains("sk-in-the-file"));
+    // The commands that read the config without sending anything warn too.
+    for args in [&["history"][..], &["show", "x.png"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("chmod 600"), "{args:?}: {stderr}");
+    }
 }
 
 #[test]
@@ -183,4 +194,20 @@ fn inside_tmux_it_names_passthrough_and_what_tmux_hides() {
     assert!(tmux.starts_with("WARN") && tmux.contains("tmux set -g allow-passthrough on"), "{tmux}");
     assert!(strip(line(&text, "answers")).contains("not asked"), "{text}");
     assert!(!text.contains("\x1b_Gi=31"), "no query was sent through a closed tmux");
+}
+
+#[test]
+fn a_data_dir_that_is_a_file_fails_and_nothing_is_made_by_looking() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("afile");
+    std::fs::write(&file, "hi").unwrap();
+    let (code, text) =
+        doctor(Terminal::Plain, home.path(), &["--demo", "--data-dir", file.to_str().unwrap()], &[], true);
+    assert_eq!(code, 1, "{text}");
+    let data = strip(line(&text, "data dir"));
+    assert!(data.starts_with("FAIL") && data.contains("is a file, not a folder"), "{data}");
+    let fresh = home.path().join("not/made/yet");
+    let (_, text) = doctor(Terminal::Plain, home.path(), &["--demo", "--data-dir", fresh.to_str().unwrap()], &[], true);
+    assert!(strip(line(&text, "data dir")).contains("made at the first job"), "{text}");
+    assert!(!fresh.exists(), "doctor only looks: no folder, no log made");
 }

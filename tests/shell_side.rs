@@ -35,6 +35,23 @@ fn every_shell_gets_a_script_and_bash_loads_it() {
     assert!(checked.status.success(), "bash -n: {}", String::from_utf8_lossy(&checked.stderr));
     let refused = imgtui(home.path(), &["completions", "tcsh"]);
     assert_eq!(refused.status.code(), Some(2));
+    // bash inserts candidates as file names: a space in one is escaped.
+    assert!(std::fs::read_to_string(&script).unwrap().contains("-o filenames -F _clap_complete_imgtui"));
+}
+
+#[test]
+fn a_stray_completion_variable_changes_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    for junk in ["junk", "bash"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("IMGTUI_COMPLETE", junk)
+            .args(["config", "path"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{junk}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout(&out).trim_end().ends_with("config.toml"), "{junk}: the command ran: {}", stdout(&out));
+    }
 }
 
 /// Runs bash's completion function for the words, the last one being completed.
@@ -95,6 +112,18 @@ fn the_manual_page_renders_and_pages_are_written_per_command() {
     for page in ["imgtui.1", "imgtui-show.1", "imgtui-history-show.1"] {
         assert!(dir.join(page).is_file(), "{page} written");
     }
+    // A folder not there yet is made; a page that is a symlink is replaced, not written through.
+    let fresh = home.path().join("share/man/man1");
+    let victim = home.path().join("victim.txt");
+    std::fs::create_dir_all(&fresh).unwrap();
+    std::os::unix::fs::symlink(&victim, fresh.join("imgtui.1")).unwrap();
+    let out = imgtui(home.path(), &["man", "--dir", fresh.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!victim.exists(), "nothing written through the symlink");
+    assert!(!fresh.join("imgtui.1").is_symlink() && fresh.join("imgtui.1").is_file());
+    let deeper = home.path().join("not/yet/man1");
+    assert!(imgtui(home.path(), &["man", "--dir", deeper.to_str().unwrap()]).status.success());
+    assert!(deeper.join("imgtui-doctor.1").is_file());
 }
 
 #[test]
@@ -109,7 +138,11 @@ fn config_init_writes_the_commented_defaults_once_and_show_hides_the_key() {
     assert!(written.contains("# default_model") && written.lines().all(|l| l.is_empty() || l.starts_with('#')));
     assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "owner only");
     // Never replaced.
-    std::fs::write(&path, "api_key = \"sk-keep-me-secret\"\ntheme = \"light\"\n").unwrap();
+    std::fs::write(
+        &path,
+        "api_key = \"sk-keep-me-secret\"\ntheme = \"light\"\nbase_url = \"http://gw:hunter2@127.0.0.1:9/v1\"\n",
+    )
+    .unwrap();
     let again = imgtui(home.path(), &["config", "init"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists and is left as it is"));

@@ -229,3 +229,52 @@ fn sixel_through_tmux_is_drawn_at_exactly_the_cells_it_covers() {
     // tall, which is 9 rows (153 pixels): exactly the cells reserved for it.
     assert_eq!((raster[2], raster[3]), (160, 153), "{raster:?}");
 }
+
+#[test]
+fn ctrl_c_while_asked_stops_and_what_needs_no_answer_asks_nothing() {
+    let home = home_with_a_job();
+    let (code, out) =
+        FakeTerminal::spawn(Terminal::CtrlC, home.path(), &["show", "1", "--graphics", "kitty"], &[], true).finish();
+    assert_eq!(code, 130, "Ctrl-C in raw mode is a byte, and still stops: {}", String::from_utf8_lossy(&out));
+    assert!(!has(&out, b"image 1 of 2"));
+    // Half-blocks forced: no query is sent, so no typed-ahead key is read and no late answer
+    // lands at the prompt.
+    let (code, _, out) = show(Terminal::Plain, home.path(), &["--graphics", "blocks"], &[]);
+    assert_eq!(code, 0);
+    assert!(!has(&out, b"\x1b[c") && !has(&out, b"\x1b_G"), "nothing asked");
+    // TERM=dumb: captions only, no escape sequence at all.
+    let (code, text, out) = show(Terminal::Plain, home.path(), &[], &[("TERM", "dumb")]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("image 2 of 2") && !has(&out, b"\x1b"), "{}", text.escape_debug());
+}
+
+#[test]
+fn a_terminal_that_reports_no_size_gets_80_columns_or_the_width_asked() {
+    let home = home_with_a_job();
+    let run = |args: &[&str]| {
+        let mut all = vec!["show", "1", "--graphics", "blocks"];
+        all.extend_from_slice(args);
+        let (code, out) = FakeTerminal::spawn_sized(Terminal::Plain, home.path(), &all, &[], false, (0, 0)).finish();
+        assert_eq!(code, 0);
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let widest = |text: &str| text.lines().map(|l| l.matches('▄').count()).max().unwrap_or(0);
+    // 80x24 then: a square picture 22 rows tall (the caption and the prompt keep 2) is 44
+    // columns of 10x20-pixel cells. Before, it was one cell.
+    assert_eq!(widest(&run(&[])), 44, "0x0 is no size: 80x24");
+    assert_eq!(widest(&run(&["--width", "40"])), 40, "--width is honoured");
+}
+
+#[test]
+fn odd_arguments_are_named() {
+    let home = home_with_a_job();
+    let junk = home.path().join("notes.png");
+    std::fs::write(&junk, b"just text").unwrap();
+    let out = imgtui_at(home.path()).args(["show", "", "+1", junk.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("an empty argument names no job or file"), "{stderr}");
+    assert!(stderr.contains("cannot show +1: "), "+1 is a file name, not job 1: {stderr}");
+    assert!(stderr.contains("notes.png: not a PNG, JPEG or WebP image"), "piped, still checked: {stderr}");
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+}

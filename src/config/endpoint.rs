@@ -42,8 +42,17 @@ pub fn check_base_url(value: &str) -> Result<(), EndpointError> {
     Ok(())
 }
 
-/// `value` with any `user:password@` replaced by `****@`, even when it is no valid URL.
+/// `value` with any `user:password@` replaced by `****@`, and a query or fragment (where a
+/// gateway's key may sit) by `?****`, even when it is no valid URL.
 fn without_userinfo(value: &str) -> String {
+    let value = match value.find(['?', '#']) {
+        Some(at) => format!("{}?****", &value[..at]),
+        None => value.to_string(),
+    };
+    hide_userinfo(&value)
+}
+
+fn hide_userinfo(value: &str) -> String {
     let Some(scheme_end) = value.find("://").map(|i| i + 3) else { return value.to_string() };
     let rest = &value[scheme_end..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -136,6 +145,12 @@ mod tests {
             let err = check_base_url(url).unwrap_err().to_string();
             assert!(!err.contains("secretpw") && err.contains("****@"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_refused_base_url_is_shown_without_its_query() {
+        let err = check_base_url("http://127.0.0.1:1/v1?key=sk-secret").unwrap_err().to_string();
+        assert!(!err.contains("sk-secret") && err.contains("/v1?****"), "{err}");
     }
 
     #[test]

@@ -23,6 +23,13 @@ pub fn exposed_key(path: &Path, config: &Config) -> Option<String> {
     ))
 }
 
+/// Prints the warning, for the commands that read the config without an engine.
+pub fn warn_if_exposed(path: &Path, config: &Config) {
+    if let Some(warning) = exposed_key(path, config) {
+        eprintln!("imgtui: {warning}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,7 +106,13 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            ConfigError::Parse { path: path.display().to_string(), line, message: e.message().trim().to_string() }
+            let on_key = text.lines().nth(line - 1).is_some_and(|l| l.trim_start().starts_with("api_key"));
+            // serde quotes the value it refused: a key typed without quotes would be shown.
+            let message = match on_key {
+                true => "api_key: must be text in quotes, e.g. api_key = \"sk-…\" (the value is not shown)".to_string(),
+                false => e.message().trim().to_string(),
+            };
+            ConfigError::Parse { path: path.display().to_string(), line, message }
         })
     }
 

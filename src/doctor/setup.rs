@@ -193,8 +193,16 @@ impl Setup {
 /// A folder imgtui writes: it (or, before the first job, the nearest folder above it) must
 /// take a new file, and have room.
 fn folder_check(what: &'static str, dir: &Path) -> Check {
-    let existing = dir.ancestors().find(|d| d.is_dir()).unwrap_or(Path::new("/"));
+    let dir = &std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let shown = dir.display();
+    if let Some(blocker) = dir.ancestors().find(|d| d.exists() && !d.is_dir()) {
+        return Check::new(
+            Verdict::Fail,
+            what,
+            format!("{shown} cannot be made: {} is a file, not a folder", blocker.display()),
+        );
+    }
+    let existing = dir.ancestors().find(|d| d.is_dir()).unwrap_or(Path::new("/"));
     let later =
         if existing == dir { String::new() } else { format!(" (made at the first job, in {})", existing.display()) };
     if let Err(e) = tempfile::Builder::new().prefix(".imgtui-doctor-").tempfile_in(existing) {

@@ -10,8 +10,7 @@ use super::{Check, Verdict};
 use crate::preview::{CellSource, Graphics, Probe};
 use crate::show::{Canvas, print_image};
 
-/// A slow terminal (over a long SSH hop) gets longer than the app's start-up does.
-const WAIT: Duration = Duration::from_secs(1);
+const WAIT: Duration = crate::preview::detect::COMMAND_WAIT;
 
 /// Asks the terminal, when there is one to ask.
 pub fn probe(choice: Graphics) -> Option<Probe> {

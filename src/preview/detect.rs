@@ -10,6 +10,9 @@ use super::query;
 
 /// How long the app waits for a terminal that does not answer the queries.
 pub const APP_WAIT: Duration = Duration::from_millis(400);
+/// How long `show` and `doctor` wait: an answer that comes later (a slow SSH hop) would be
+/// echoed at the shell's prompt, and a command can spare the time a start-up cannot.
+pub const COMMAND_WAIT: Duration = Duration::from_secs(1);
 
 /// tmux, when the program runs inside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +58,10 @@ pub fn probe(choice: Graphics, wait: Duration) -> Probe {
     let answers = if asked {
         let asked = crossterm::terminal::enable_raw_mode().and_then(|()| query::ask_terminal(wait, tmux.is_some()));
         let _ = crossterm::terminal::disable_raw_mode();
+        if asked.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::Interrupted) {
+            // Ctrl-C while the terminal was asked: stop, as Ctrl-C does (128 + SIGINT).
+            std::process::exit(130);
+        }
         asked.unwrap_or_default()
     } else {
         Answers::default()
@@ -95,6 +102,17 @@ pub fn probe(choice: Graphics, wait: Duration) -> Probe {
         Detection { graphics, tmux: in_tmux, note: None, light_background }
     };
     Probe { hints, asked, answers, tmux, detection, reason, cell }
+}
+
+/// What is known without asking the terminal (the protocol is given, or TERM is dumb): the
+/// environment, tmux, and the cell size from the window-size ioctl.
+pub fn without_asking(graphics: Graphics) -> Probe {
+    let hints = EnvHints::from_env();
+    let tmux = hints.tmux.then(|| TmuxInfo { version: None, passthrough: tmux_passthrough() });
+    let detection = Detection { graphics, tmux: tmux.is_some(), note: None, light_background: None };
+    let cell = CellChoice::reconcile(None, None, ioctl_cell());
+    let reason = "chosen, so the terminal was not asked".to_string();
+    Probe { hints, asked: false, answers: Answers::default(), tmux, detection, reason, cell }
 }
 
 /// The answer or hint `decide` went by, in words.

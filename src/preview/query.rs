@@ -59,6 +59,10 @@ fn read_until_da1(timeout: Duration) -> std::io::Result<Vec<u8>> {
         if n == 0 {
             return Ok(bytes);
         }
+        // Raw mode turns Ctrl-C into a byte: it still means stop (no answer holds a 0x03).
+        if buf[..n].contains(&0x03) {
+            return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
+        }
         bytes.extend_from_slice(&buf[..n]);
     }
 }

@@ -57,6 +57,7 @@ pub async fn run(global: &GlobalArgs, args: ShowArgs) -> ExitCode {
         eprintln!("imgtui: {}; using the default settings", escape_controls(&e.to_string()));
         Config::default()
     });
+    crate::config::key_file::warn_if_exposed(&paths.config_file, &config);
     let (items, mut failed) = resolve(&args.targets, &paths, &config).await;
     let choice = global.graphics.or(config.graphics).unwrap_or(Graphics::Auto);
     let printed = tokio::task::spawn_blocking(move || show(&items, choice, args.width)).await.unwrap_or(false);
@@ -71,7 +72,14 @@ async fn resolve(targets: &[String], paths: &Paths, config: &Config) -> (Vec<Sho
     let mut failed = false;
     let mut store = None;
     for target in targets {
-        let id = target.parse::<JobId>().ok().filter(|_| !Path::new(target).exists());
+        if target.is_empty() {
+            eprintln!("imgtui: an empty argument names no job or file");
+            failed = true;
+            continue;
+        }
+        // Digits only: `+1` or `1e3` are file names, not jobs.
+        let digits = target.bytes().all(|b| b.is_ascii_digit());
+        let id = target.parse::<JobId>().ok().filter(|_| digits && !Path::new(target).exists());
         let Some(id) = id else {
             items.push(ShowItem { path: PathBuf::from(target), job: None });
             continue;
@@ -110,15 +118,20 @@ pub fn show(items: &[ShowItem], choice: Graphics, width: Option<u16>) -> bool {
         let mut all = true;
         for item in items {
             let shown = escape_controls(&item.path.display().to_string());
-            match std::fs::metadata(&item.path) {
-                Ok(meta) if meta.is_file() => crate::outln!("{shown}"),
-                Ok(_) => (all, _) = (false, eprintln!("imgtui: cannot show {shown}: not a regular file")),
-                Err(e) => (all, _) = (false, eprintln!("imgtui: cannot show {shown}: {e}")),
+            match sniff(&item.path) {
+                Ok(()) => crate::outln!("{shown}"),
+                Err(why) => (all, _) = (false, eprintln!("imgtui: cannot show {shown}: {why}")),
             }
         }
         return all;
     }
-    let probe = crate::preview::probe(choice, crate::preview::detect::APP_WAIT);
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let choice = if dumb && choice == Graphics::Auto { Graphics::None } else { choice };
+    // Half-blocks and captions need no answers: nothing is asked (nor typed-ahead keys read).
+    let probe = match choice {
+        Graphics::Blocks | Graphics::None => crate::preview::detect::without_asking(choice),
+        _ => crate::preview::probe(choice, crate::preview::detect::COMMAND_WAIT),
+    };
     let closed_tmux = probe.tmux.as_ref().is_some_and(|t| !t.passes_through());
     match &probe.detection.note {
         Some(note) => eprintln!("imgtui: {note}"),
@@ -151,6 +164,21 @@ pub fn show(items: &[ShowItem], choice: Graphics, width: Option<u16>) -> bool {
         }
     }
     all
+}
+
+/// A regular file whose first bytes are those of a PNG, JPEG or WebP: what a pipe is given
+/// without decoding it.
+fn sniff(path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut head = Vec::with_capacity(16);
+    std::fs::File::open(path).and_then(|f| f.take(16).read_to_end(&mut head)).map_err(|e| e.to_string())?;
+    match image::guess_format(&head) {
+        Ok(image::ImageFormat::Png | image::ImageFormat::Jpeg | image::ImageFormat::WebP) => Ok(()),
+        _ => Err("not a PNG, JPEG or WebP image".into()),
+    }
 }
 
 /// Decodes an image file, refusing what is not a regular file (a FIFO would block the open)

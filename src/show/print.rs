@@ -35,7 +35,7 @@ impl Canvas {
             answers: probe.answers.da1.is_some(),
             truecolor: truecolor(probe),
             cell: probe.cell.size,
-            screen: crossterm::terminal::size().unwrap_or((80, 24)),
+            screen: screen_size(),
         }
     }
 
@@ -70,6 +70,16 @@ impl Canvas {
             _ => Drawer::Own,
         }
     }
+}
+
+/// The screen in cells; a size of 0 (some SSH clients, mosh) is no size: COLUMNS and LINES,
+/// else 80x24.
+fn screen_size() -> (u16, u16) {
+    let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u16>().ok()).filter(|n| *n > 0);
+    let (cols, rows) = crossterm::terminal::size().unwrap_or((0, 0));
+    let cols = if cols > 0 { cols } else { env("COLUMNS").unwrap_or(80) };
+    let rows = if rows > 0 { rows } else { env("LINES").unwrap_or(24) };
+    (cols, rows)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -21,6 +21,8 @@ pub enum Terminal {
     Silent,
     /// Answers nothing, but a stray ^D arrives (what `script` sends when its input ends).
     Stray,
+    /// The user presses Ctrl-C while the terminal is being asked.
+    CtrlC,
 }
 
 impl Terminal {
@@ -31,6 +33,8 @@ impl Terminal {
             (Self::Silent, _) => return None,
             (Self::Stray, "\x1b[c") => "\x04",
             (Self::Stray, _) => return None,
+            (Self::CtrlC, "\x1b[c") => "\x03",
+            (Self::CtrlC, _) => return None,
             (Self::Kitty, q) if q.starts_with("\x1b_G") && q.contains("t=t") => "\x1b_Gi=31;ENOENT:no such file\x1b\\",
             (Self::Kitty, q) if q.starts_with("\x1b_G") => "\x1b_Gi=31;OK\x1b\\",
             (_, q) if q.starts_with("\x1b_G") => return None,
@@ -95,7 +99,18 @@ impl FakeTerminal {
     /// `imgtui args…` in an 80x24 pty (10x20-pixel cells in the ioctl unless `ioctl_pixels`
     /// is false), HOME and the config in `home`, `env` added, TMUX removed unless given.
     pub fn spawn(terminal: Terminal, home: &Path, args: &[&str], env: &[(&str, &str)], ioctl_pixels: bool) -> Self {
-        let (rows, cols) = (24, 80);
+        Self::spawn_sized(terminal, home, args, env, ioctl_pixels, (24, 80))
+    }
+
+    /// As `spawn`, in a pty of `rows` x `cols` (0 x 0: a size the pty does not report).
+    pub fn spawn_sized(
+        terminal: Terminal,
+        home: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        ioctl_pixels: bool,
+        (rows, cols): (u16, u16),
+    ) -> Self {
         let pixels = if ioctl_pixels { (cols * 10, rows * 20) } else { (0, 0) };
         let size = PtySize { rows, cols, pixel_width: pixels.0, pixel_height: pixels.1 };
         let pair = native_pty_system().openpty(size).unwrap();
