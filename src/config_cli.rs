@@ -59,13 +59,7 @@ fn show(global: &GlobalArgs, paths: &Paths) -> ExitCode {
 
 /// What the file, the environment and the flags make together.
 fn effect(global: &GlobalArgs, paths: &Paths, config: &Config) -> Vec<String> {
-    let flags = EndpointFlags {
-        provider: global.provider.filter(|p| *p != crate::api::Provider::Demo),
-        base_url: global.base_url.clone(),
-        demo: global.demo || global.provider == Some(crate::api::Provider::Demo),
-        timeout_secs: global.timeout,
-        retries: global.retries,
-    };
+    let flags = EndpointFlags::of(global);
     let mut lines = vec![match endpoint::resolve(&flags, config, &paths.config_file, |v| std::env::var(v).ok()) {
         Ok(Some(cfg)) => format!(
             "provider {} at {}, key from {}",

@@ -85,13 +85,7 @@ impl Engine {
         notices.extend(crate::config::key_file::exposed_key(&paths.config_file, &config));
         // The flag wins over the config, for every command that draws.
         config.graphics = global.graphics.or(config.graphics);
-        let flags = EndpointFlags {
-            provider: global.provider.filter(|p| *p != Provider::Demo),
-            base_url: global.base_url.clone(),
-            demo: global.demo || global.provider == Some(Provider::Demo),
-            timeout_secs: global.timeout,
-            retries: global.retries,
-        };
+        let flags = EndpointFlags::of(global);
         let resolved = match endpoint::resolve(&flags, &config, &paths.config_file, |v| std::env::var(v).ok()) {
             Ok(resolved) => resolved,
             Err(endpoint::EndpointError::NoKey { .. }) if mode == Mode::Interactive => None,

@@ -28,13 +28,7 @@ impl Setup {
             Ok((config, models)) => (config, models, Ok(())),
             Err(e) => (Config::default(), ModelTable::builtin(), Err(e)),
         };
-        let flags = EndpointFlags {
-            provider: global.provider.filter(|p| *p != Provider::Demo),
-            base_url: global.base_url.clone(),
-            demo: global.demo || global.provider == Some(Provider::Demo),
-            timeout_secs: global.timeout,
-            retries: global.retries,
-        };
+        let flags = EndpointFlags::of(global);
         Self { paths, config, models, loaded, flags }
     }
 
