@@ -127,10 +127,14 @@ impl Engine {
 /// Opens the history, waiting (about half a minute) while another process holds it locked.
 fn open_patiently(data_dir: &std::path::Path) -> Result<Store, StartError> {
     let mut wait = Duration::from_millis(200);
-    for _ in 0..6 {
+    for attempt in 0..6 {
         match Store::open(data_dir) {
             Err(crate::store::StoreError::Busy { message, .. }) => {
                 tracing::warn!("history busy at start ({message}); trying again in {} ms", wait.as_millis());
+                // Said once, so a wait of up to a minute is not taken for a hang.
+                if attempt == 0 {
+                    eprintln!("imgtui: another imgtui holds the history locked; waiting for it (up to a minute)…");
+                }
                 std::thread::sleep(wait);
                 wait = (wait * 2).min(Duration::from_secs(8));
             }
