@@ -79,9 +79,9 @@ fn program_to_call() -> String {
     }
 }
 
-/// Letters, digits and `/._-+~,@%=:` only.
+/// Letters, digits and `/._-+` only (clap's bash script quotes anything else twice).
 fn is_plain_path(path: &str) -> bool {
-    path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,@%=:".contains(c))
+    path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
 }
 
 /// `imgtui man [--dir DIR]`: the page on stdout, or one page per command written into DIR.
@@ -202,7 +202,14 @@ mod tests {
     #[test]
     fn only_plain_paths_are_written_into_a_script() {
         assert!(is_plain_path("/home/me/.cargo/bin/imgtui"));
-        for odd in ["/tmp/d i r/imgtui", "/tmp/$(touch PWNED)/imgtui", "/tmp/it's/imgtui", "/tmp/`x`/imgtui"] {
+        for odd in [
+            "/tmp/d i r/imgtui",
+            "/tmp/$(touch PWNED)/imgtui",
+            "/tmp/it's/imgtui",
+            "/tmp/`x`/imgtui",
+            "/tmp/x=y/imgtui",
+            "/a,b/%/imgtui",
+        ] {
             assert!(!is_plain_path(odd), "{odd}");
         }
     }

@@ -278,3 +278,32 @@ fn odd_arguments_are_named() {
     assert!(stderr.contains("notes.png: not a PNG, JPEG or WebP image"), "piped, still checked: {stderr}");
     assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn a_hung_tmux_or_a_damaged_history_only_costs_a_message() {
+    let home = home_with_a_job();
+    // A tmux that never answers: asked for a second, then passthrough counts as off.
+    let bin = home.path().join("hung/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("tmux"), "#!/bin/sh\nexec sleep 60\n").unwrap();
+    std::fs::set_permissions(bin.join("tmux"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let env = [("TMUX", "/tmp/tmux-1/default,1,0"), ("PATH", path.as_str())];
+    let started = std::time::Instant::now();
+    let (code, text, out) = show(Terminal::Kitty, home.path(), &[], &env);
+    assert_eq!(code, 0, "{text}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "not held by the hung tmux");
+    assert!(has(&out, BLOCK.as_bytes()), "half-blocks when tmux does not say");
+    // show only looks: a damaged history is named, not moved aside.
+    let db = home.path().join("data/imgtui/history.sqlite3");
+    let _ = std::fs::remove_file(home.path().join("data/imgtui/history.sqlite3-wal"));
+    std::fs::write(&db, vec![0x55; 8192]).unwrap();
+    let out = imgtui_at(home.path()).args(["show", "1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(&db).unwrap(), vec![0x55; 8192], "the file is where it was, as it was");
+    let moved = std::fs::read_dir(home.path().join("data/imgtui"))
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
+    assert!(!moved, "nothing moved aside");
+}

@@ -137,8 +137,30 @@ fn tmux_passthrough() -> Option<String> {
     tmux_output(&["show", "-gv", "allow-passthrough"])
 }
 
+/// `tmux ARGS`'s answer, given a second: a tmux server that hangs must not hang imgtui.
 fn tmux_output(args: &[&str]) -> Option<String> {
-    let out = std::process::Command::new("tmux").args(args).output().ok()?;
-    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    (out.status.success() && !text.is_empty()).then_some(text)
+    use std::io::Read;
+    let mut child = std::process::Command::new("tmux")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    };
+    let mut text = String::new();
+    child.stdout.take()?.take(4096).read_to_string(&mut text).ok()?;
+    let text = text.trim().to_string();
+    (status.success() && !text.is_empty()).then_some(text)
 }

@@ -58,7 +58,7 @@ pub async fn run(global: &GlobalArgs, args: ShowArgs) -> ExitCode {
         Config::default()
     });
     crate::config::key_file::warn_if_exposed(&paths.config_file, &config);
-    let (items, mut failed) = resolve(&args.targets, &paths, &config).await;
+    let (items, mut failed) = resolve(&args.targets, &paths).await;
     let choice = global.graphics.or(config.graphics).unwrap_or(Graphics::Auto);
     let printed = tokio::task::spawn_blocking(move || show(&items, choice, args.width)).await.unwrap_or(false);
     failed |= !printed;
@@ -67,7 +67,7 @@ pub async fn run(global: &GlobalArgs, args: ShowArgs) -> ExitCode {
 
 /// Job IDs and paths to images: a number is a job unless a file has that name. Each target
 /// that cannot be shown is named on stderr; the others are still shown.
-async fn resolve(targets: &[String], paths: &Paths, config: &Config) -> (Vec<ShowItem>, bool) {
+async fn resolve(targets: &[String], paths: &Paths) -> (Vec<ShowItem>, bool) {
     let mut items = Vec::new();
     let mut failed = false;
     let mut store = None;
@@ -85,9 +85,14 @@ async fn resolve(targets: &[String], paths: &Paths, config: &Config) -> (Vec<Sho
             continue;
         };
         if store.is_none() {
-            match crate::history_cli::open_for_reading(paths, config) {
-                Ok(opened) => store = Some(opened),
-                Err(_) => return (items, true),
+            // Read-only: show only looks (a damaged history is not moved aside, another
+            // process's lock is not waited out, nothing is marked or swept).
+            match crate::store::Store::open_read_only(&paths.data_dir) {
+                Ok(opened) => store = Some(crate::store::SharedStore::new(opened)),
+                Err(e) => {
+                    eprintln!("imgtui: {}", escape_controls(&e.to_string()));
+                    return (items, true);
+                }
             }
         }
         let Some(store) = &store else { continue };
