@@ -25,11 +25,6 @@ impl fmt::Display for CellSize {
 }
 
 impl CellSize {
-    /// From the window-size ioctl alone (what previews trusted before asking).
-    pub fn from_terminal() -> Self {
-        ioctl_cell().unwrap_or_default()
-    }
-
     /// A text area of `pixels` split into `cells`, when both are known.
     pub fn of_area(pixels: (u16, u16), cells: (u16, u16)) -> Option<Self> {
         let ((pw, ph), (cw, ch)) = (pixels, cells);

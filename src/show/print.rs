@@ -45,9 +45,9 @@ impl Canvas {
     pub fn fit(&self, pixels: (u32, u32), width: Option<u16>) -> (u16, u16) {
         let (columns, rows) = self.screen;
         let native = u32::div_ceil(pixels.0, u32::from(self.cell.width.max(1)));
-        let natural = match self.graphics {
-            Graphics::Blocks | Graphics::None | Graphics::Auto => columns,
-            _ => columns.min(u16::try_from(native).unwrap_or(u16::MAX)),
+        let natural = match self.is_blocks() {
+            true => columns,
+            false => columns.min(u16::try_from(native).unwrap_or(u16::MAX)),
         };
         let wide = width.unwrap_or(natural).clamp(1, columns.max(1));
         let tall = rows.saturating_sub(2).max(4);

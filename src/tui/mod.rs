@@ -42,7 +42,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let config_dir = engine.paths.config_file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let (keymap, keymap_problem) = Keymap::load(&config_dir.join("keymap.toml"));
     // The terminal is asked first (graphics and its background colour), before the event reader.
-    let choice = global.graphics.or(engine.config.graphics).unwrap_or(Graphics::Auto);
+    // The engine already put --graphics over the config's choice.
+    let choice = engine.config.graphics.unwrap_or(Graphics::Auto);
     let probe = crate::preview::probe(choice, crate::preview::detect::APP_WAIT);
     let detection = probe.detection.clone();
     let (theme, theme_problem) = load_theme(global, &engine, &detection, &config_dir);
