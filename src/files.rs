@@ -53,7 +53,7 @@ pub fn read_text_bounded(path: &Path, max: u64) -> io::Result<String> {
 pub fn utc_stamp(time: SystemTime) -> String {
     let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let rem = secs % 86_400;
-    let day = crate::api::lifecycle::Date::from_unix(i64::try_from(secs).unwrap_or(i64::MAX));
+    let day = crate::clock::Date::from_unix(i64::try_from(secs).unwrap_or(i64::MAX));
     let (y, m, d) = (day.year, day.month, day.day);
     format!("{y:04}{m:02}{d:02}-{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
 }

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod browse;
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod completions;
 pub mod config;
 pub mod config_cli;

@@ -97,7 +97,8 @@ fn print_table(catalog: &ModelCatalog) {
 /// README cannot drift from the code (a test compares them).
 pub fn markdown_table(table: &crate::api::ModelTable) -> String {
     use crate::api::Provider;
-    use crate::api::lifecycle::{self, Date};
+    use crate::api::lifecycle;
+    use crate::clock::Date;
     let long_ago = Date::new(1970, 1, 1);
     let mut out = String::from(
         "| model | also answers to | edits | quality | sizes | at OpenAI | at TTAPI |\n|---|---|---|---|---|---|---|\n",
@@ -105,7 +106,7 @@ pub fn markdown_table(table: &crate::api::ModelTable) -> String {
     for spec in table.all() {
         let name = spec.name.as_str();
         let openai = match lifecycle::retirement(Provider::Openai, name) {
-            Some(r) => format!("ends {} → `{}`", r.shutdown, r.replacement),
+            Some(r) => format!("ends {} → newest {}", r.shutdown, r.successor.name()),
             None if lifecycle::builtin_state(Provider::Openai, name, long_ago).is_some() => "served".to_string(),
             None => "—".to_string(),
         };

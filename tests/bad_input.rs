@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn imgtui(data: &Path, base_url: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    let mut cmd = common::imgtui_std();
     // A day when OpenAI still served every model these rules are about.
     cmd.env_remove("TTAPI_API_KEY")
         .env("IMGTUI_TODAY", "2026-01-01")
@@ -176,7 +176,7 @@ fn bad_config_and_base_url_exit_2() {
         ),
     ] {
         std::fs::write(&config, text).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        let out = common::imgtui_std()
             .env("OPENAI_API_KEY", "k")
             .arg("--data-dir")
             .arg(d)
@@ -198,7 +198,7 @@ fn a_bad_demo_latency_is_refused_by_every_command_that_starts_a_demo_server() {
     let cases = [("1000-soon", "expected N or MIN-MAX milliseconds"), ("3000-1000", "MIN-MAX needs MIN at most MAX")];
     for args in [&["serve-demo"][..], &["--demo", "generate", "a fox"], &["--demo", "models"]] {
         for (value, rule) in cases {
-            let out = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+            let out = common::imgtui_std()
                 .arg("--data-dir")
                 .arg(data.path())
                 .args(["--demo-latency-ms", value])

@@ -18,7 +18,13 @@ async fn run(cmd: &mut tokio::process::Command) -> (i32, String, String) {
 }
 
 fn lines(prompts: &[&str]) -> String {
-    prompts.iter().map(|p| format!("{{\"prompt\": \"{p}\", \"model\": \"gpt-image-1-mini\", \"quality\": \"low\", \"size\": \"1024x1024\"}}\n")).collect()
+    let model = common::priced_model();
+    prompts
+        .iter()
+        .map(|p| {
+            format!("{{\"prompt\": \"{p}\", \"model\": \"{model}\", \"quality\": \"low\", \"size\": \"1024x1024\"}}\n")
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -26,8 +32,11 @@ async fn every_problem_is_named_with_its_line_and_nothing_is_sent() {
     let server = common::demo().await;
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("b.jsonl");
-    let text = "{\"prompt\": \"fine\", \"model\": \"gpt-image-1-mini\"}\n{\"prompt\": \"x\", \"qualty\": \"low\"}\n\n\
-                {\"prompt\": \"y\", \"model\": \"gpt-image-1-mini\", \"size\": \"13x13\"}\n{\"prompt\": \"z\", \"image\": \"gone.png\"}\n";
+    let model = common::priced_model();
+    let text = format!(
+        "{{\"prompt\": \"fine\", \"model\": \"{model}\"}}\n{{\"prompt\": \"x\", \"qualty\": \"low\"}}\n\n\
+         {{\"prompt\": \"y\", \"model\": \"{model}\", \"size\": \"13x13\"}}\n{{\"prompt\": \"z\", \"image\": \"gone.png\"}}\n"
+    );
     std::fs::write(&file, text).unwrap();
     for dry in [true, false] {
         let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
@@ -49,7 +58,9 @@ async fn every_problem_is_named_with_its_line_and_nothing_is_sent() {
     let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
     let (code, stdout, stderr) = run(cmd.args(["batch", "--dry-run"]).arg(&file)).await;
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("3 jobs, 3 images · ≈ $0.015"), "gpt-image-1-mini low at $0.005: {stdout}");
+    let each = common::estimate_usd(&common::priced_model(), "low", "1024x1024", 1, 1);
+    let expected = format!("3 jobs, 3 images · ≈ {}", imgtui::cost::dollars(3.0 * each));
+    assert!(stdout.contains(&expected), "{expected}: {stdout}");
     assert_eq!(server.requests().iter().filter(|r| r.path.contains("/images/")).count(), 0);
 }
 
@@ -96,7 +107,7 @@ async fn a_batch_killed_midway_is_finished_by_resume_running_only_what_is_left()
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("b.yaml");
     let yaml: String = (1..=6)
-        .map(|i| format!("- prompt: fox {i}\n  model: gpt-image-1-mini\n  quality: low\n  size: 1024x1024\n"))
+        .map(|i| format!("- prompt: fox {i}\n  model: {}\n  quality: low\n  size: 1024x1024\n", common::priced_model()))
         .collect();
     std::fs::write(&file, yaml).unwrap();
     let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());

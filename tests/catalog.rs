@@ -6,10 +6,11 @@
 
 mod common;
 
-use imgtui::api::lifecycle::{Date, Lifecycle};
+use imgtui::api::lifecycle::Lifecycle;
 use imgtui::api::{ApiError, GenerateRequest, ModelTable, Provider, RequestControl};
 use imgtui::catalog::fetch::{self, Fetch};
 use imgtui::catalog::{ListedModel, ListingSource};
+use imgtui::clock::Date;
 use imgtui::demo::faults::openai_error;
 use imgtui::demo::{DemoCatalog, DemoConfig, Fault, FaultRule};
 

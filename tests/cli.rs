@@ -12,7 +12,7 @@ use tokio::process::Command;
 
 /// The binary with a clean environment: no keys, no user config, data in `data`.
 fn imgtui(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    let mut cmd = common::imgtui_tokio();
     cmd.env_remove("TTAPI_API_KEY")
         .env_remove("OPENAI_API_KEY")
         .env("XDG_CONFIG_HOME", data.join("config"))

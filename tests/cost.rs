@@ -82,15 +82,17 @@ fn the_forms_estimate_follows_n_and_quality() {
 async fn dry_run_prints_the_request_and_its_estimate_and_sends_nothing() {
     let server = common::demo().await;
     let data = tempfile::tempdir().unwrap();
+    let model = common::priced_model();
     let out = common::imgtui_at(data.path(), "sk-test", server.base_url())
-        .args(["generate", "a fox", "-m", "gpt-image-1.5", "-q", "high", "-n", "4", "--dry-run", "--json"])
+        .args(["generate", "a fox", "-m", &model, "-q", "high", "-s", "1024x1024", "-n", "4", "--dry-run", "--json"])
         .output()
         .await
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(body["request"]["n"], 4);
-    assert!((body["estimate_usd"].as_f64().unwrap() - 0.532).abs() < 1e-9, "{body}");
+    let expected = common::estimate_usd(&model, "high", "1024x1024", 4, "a fox".len());
+    assert!(expected > 0.0 && (body["estimate_usd"].as_f64().unwrap() - expected).abs() < 1e-9, "{expected}: {body}");
     let sent = server.requests().iter().filter(|r| r.path.contains("images")).count();
     assert_eq!(sent, 0, "nothing was sent");
     let job = common::job_json(data.path(), 1).await;
@@ -103,25 +105,29 @@ async fn a_request_past_the_daily_budget_is_refused_headless_unless_over_budget(
     let data = tempfile::tempdir().unwrap();
     let config = data.path().join("config/imgtui");
     std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.3\n").unwrap();
+    // A budget that one request fits and two do not.
+    let model = common::priced_model();
+    let each = common::estimate_usd(&model, "high", "1024x1024", 2, "a fox".len());
+    let budget = format!("{:.2}", each * 1.5);
+    std::fs::write(config.join("config.toml"), format!("budget_daily_usd = {budget}\n")).unwrap();
     let run = |extra: &'static [&'static str]| {
-        let (data, base) = (data.path().to_path_buf(), server.base_url().to_string());
+        let (data, base, model) = (data.path().to_path_buf(), server.base_url().to_string(), model.clone());
         async move {
             common::imgtui_at(&data, "sk-test", &base)
-                .args(["generate", "a fox", "-m", "gpt-image-1.5", "-q", "high", "-n", "2"])
+                .args(["generate", "a fox", "-m", &model, "-q", "high", "-s", "1024x1024", "-n", "2"])
                 .args(extra)
                 .output()
                 .await
                 .unwrap()
         }
     };
-    // ≈ $0.266: within $0.30.
     let first = run(&[]).await;
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let second = run(&[]).await;
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert_eq!(second.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("would pass the daily budget of $0.30") && stderr.contains("--over-budget"), "{stderr}");
+    let past = format!("would pass the daily budget of ${budget}");
+    assert!(stderr.contains(&past) && stderr.contains("--over-budget"), "{past}: {stderr}");
     let forced = run(&["--over-budget"]).await;
     assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
     std::fs::write(config.join("config.toml"), "budget_daily_usd = -2\n").unwrap();
@@ -165,7 +171,7 @@ async fn history_cost_adds_up_the_jobs_costs_and_counts_the_unpriced_apart() {
     use imgtui::api::GenerateRequest;
     use imgtui::store::{DoneOutcome, ImageRequest, Store};
     let data = tempfile::tempdir().unwrap();
-    let now = imgtui::store::now_ms();
+    let now = common::now_ms();
     let mut store = Store::open(data.path()).unwrap();
     let costs = [Some(0.0423), Some(0.17), None, Some(0.005), Some(9.0)];
     for (i, cost) in costs.iter().enumerate() {
@@ -188,7 +194,7 @@ async fn history_cost_adds_up_the_jobs_costs_and_counts_the_unpriced_apart() {
     }
     drop(store);
     let report = |by: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        let out = common::imgtui_std()
             .env("XDG_CONFIG_HOME", data.path().join("config"))
             .arg("--data-dir")
             .arg(data.path())
@@ -268,7 +274,7 @@ fn two_processes_submitting_at_the_same_instant_are_checked_one_after_the_other(
                 std::thread::spawn(move || {
                     let mut store = Store::open(&dir).unwrap();
                     let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a fox"));
-                    let now = imgtui::store::now_ms();
+                    let now = common::now_ms();
                     let new = NewJob {
                         request: &request,
                         provider: "openai",

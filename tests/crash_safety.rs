@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,7 +21,7 @@ fn kill_delay(seed: u64, max_ms: u64) -> Duration {
 }
 
 fn imgtui(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    let mut cmd = common::imgtui_std();
     cmd.env_remove("OPENAI_API_KEY")
         .env_remove("TTAPI_API_KEY")
         .env("XDG_CONFIG_HOME", data.join("config"))
@@ -79,13 +81,13 @@ fn the_cli_killed_at_random_points() {
 
 #[test]
 fn the_tui_killed_at_random_points() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use portable_pty::{PtySize, native_pty_system};
     let mut statuses = Vec::new();
     for seed in 11..=14u64 {
         let data = tempfile::tempdir().unwrap();
         let pair =
             native_pty_system().openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_imgtui"));
+        let mut cmd = common::imgtui_pty();
         cmd.args(["--graphics", "blocks", "--demo-latency-ms", "100-300", "--data-dir"]);
         cmd.arg(data.path());
         cmd.env("XDG_CONFIG_HOME", data.path().join("config"));

@@ -124,7 +124,7 @@ fn an_api_key_in_a_config_others_can_read_is_a_warning() {
 #[test]
 fn piped_it_checks_all_but_the_terminal() {
     let home = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let out = common::imgtui_std()
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_DATA_HOME", home.path().join("data"))
@@ -149,7 +149,7 @@ fn every_command_warns_of_a_key_others_can_read() {
     let file = config.join("config.toml");
     std::fs::write(&file, "api_key = \"sk-in-the-file\"\n").unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o604)).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let out = common::imgtui_std()
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_DATA_HOME", home.path().join("data"))
         .env_remove("TTAPI_API_KEY")
@@ -163,7 +163,7 @@ fn every_command_warns_of_a_key_others_can_read() {
     assert!(!stderr.contains("sk-in-the-file"));
     // The commands that read the config without sending anything warn too.
     for args in [&["history"][..], &["show", "x.png"][..]] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        let out = common::imgtui_std()
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_DATA_HOME", home.path().join("data"))
             .args(args)

@@ -161,8 +161,11 @@ fn the_estimate_follows_n_and_quality_and_a_tiny_budget_asks_before_sending() {
     let data = tempfile::tempdir().unwrap();
     let config = data.path().join("config/imgtui");
     std::fs::create_dir_all(&config).unwrap();
-    // An unrelated bad key is dropped with a notice; the budget beside it still holds.
-    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.001\ncolour = \"red\"\n").unwrap();
+    // An unrelated bad key is dropped with a notice; the budget beside it still holds. A model
+    // with a published formula, so the estimate is a figure ("≈"), not a floor.
+    let model = common::priced_model();
+    let text = format!("budget_daily_usd = 0.001\ndefault_model = \"{model}\"\ncolour = \"red\"\n");
+    std::fs::write(config.join("config.toml"), text).unwrap();
     let tmux = Tmux::start(120, 40, &app_command(data.path(), "--demo-latency-ms 0"));
     tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
     tmux.wait_for("the dropped key named", 5, |s| s.contains("ignored: `colour`"));
@@ -244,8 +247,10 @@ fn ctrl_z_gives_the_shell_back_and_fg_brings_the_app_back() {
     let shell_prompt = |s: &str| s.lines().any(|l| l.starts_with('$'));
     tmux.wait_for("the shell", 10, shell_prompt);
     let command = format!(
-        "env -u OPENAI_API_KEY -u TTAPI_API_KEY TERM=xterm-256color XDG_CONFIG_HOME='{}' '{}' --data-dir '{}'",
+        "env -u OPENAI_API_KEY -u TTAPI_API_KEY TERM=xterm-256color XDG_CONFIG_HOME='{}' {}={} '{}' --data-dir '{}'",
         data.path().join("config").display(),
+        imgtui::clock::TODAY_VAR,
+        common::TODAY,
         env!("CARGO_BIN_EXE_imgtui"),
         data.path().display()
     );
@@ -289,7 +294,7 @@ fn at_80x24_the_viewer_fills_the_screen_and_the_gallery_shows_the_results() {
     }
     let data = tempfile::tempdir().unwrap();
     for prompt in ["a fox", "an owl"] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        let out = common::imgtui_std()
             .env_remove("OPENAI_API_KEY")
             .env_remove("TTAPI_API_KEY")
             .env("XDG_CONFIG_HOME", data.path().join("config"))

@@ -115,7 +115,7 @@ async fn an_endless_image_is_cut_at_what_the_request_can_take() {
 }
 
 fn imgtui(data: &std::path::Path) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    let mut cmd = common::imgtui_std();
     cmd.env_remove("TTAPI_API_KEY")
         .env_remove("OPENAI_API_KEY")
         .env("XDG_CONFIG_HOME", data.join("config"))
@@ -262,7 +262,7 @@ async fn an_echoed_key_and_the_urls_password_are_never_shown_nor_stored() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("Incorrect API key provided: ****"), "{stderr}");
-    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let shown = common::imgtui_tokio()
         .env("XDG_CONFIG_HOME", data.path().join("config"))
         .arg("--data-dir")
         .arg(data.path())
@@ -288,7 +288,7 @@ fn prompts_and_server_messages_are_printed_with_control_characters_escaped() {
     let out = imgtui(data.path()).args(["generate", nasty]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for args in [vec!["history"], vec!["history", "show", "1"]] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        let out = common::imgtui_std()
             .env("XDG_CONFIG_HOME", data.path().join("config"))
             .arg("--data-dir")
             .arg(data.path())
@@ -321,7 +321,7 @@ fn an_unusable_data_dir_is_an_environment_failure_exit_1_not_invalid_input() {
     let not_a_dir = data.path().join("a-file");
     std::fs::write(&not_a_dir, "x").unwrap();
     for args in [vec!["generate", "a fox", "--demo"], vec!["history"]] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        let out = common::imgtui_std()
             .env("XDG_CONFIG_HOME", data.path().join("config"))
             .arg("--data-dir")
             .arg(&not_a_dir)
@@ -341,7 +341,7 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
         let out = imgtui(data.path()).args(["generate", &format!("fox {n}")]).output().unwrap();
         assert!(out.status.success());
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let mut child = common::imgtui_std()
         .env("XDG_CONFIG_HOME", data.path().join("config"))
         .arg("--data-dir")
         .arg(data.path())
@@ -395,6 +395,7 @@ fn history_can_be_read_from_a_data_dir_this_user_cannot_write() {
         let out = std::process::Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
             .arg(env!("CARGO_BIN_EXE_imgtui"))
+            .env(imgtui::clock::TODAY_VAR, common::TODAY)
             .env("HOME", data.path())
             .env("XDG_CONFIG_HOME", data.path().join("config"))
             .arg("--data-dir")

@@ -6,13 +6,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use image::{Rgba, RgbaImage};
 use imgtui::mask::{MaskPlan, Op, PixelRect, Shape};
 
 fn imgtui(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_imgtui")).args(args).output().unwrap()
+    common::imgtui_std().args(args).output().unwrap()
 }
 
 fn picture(dir: &Path, name: &str, size: (u32, u32)) -> String {

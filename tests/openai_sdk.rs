@@ -74,7 +74,7 @@ fn official_python_sdk_works_against_serve_demo() {
         return;
     }
     let data = tempfile::tempdir().unwrap();
-    let server = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let server = common::imgtui_std()
         .args(["--demo-latency-ms", "0", "--data-dir"])
         .arg(data.path())
         .args(["serve-demo", "--port", "0"])

@@ -22,7 +22,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 fn history_with_two_jobs() -> tempfile::TempDir {
     let data = tempfile::tempdir().unwrap();
     for prompt in ["a red fox", "a lighthouse"] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        let out = common::imgtui_std()
             .env_remove("OPENAI_API_KEY")
             .env_remove("TTAPI_API_KEY")
             .env("XDG_CONFIG_HOME", data.path().join("config"))

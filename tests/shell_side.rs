@@ -3,11 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
 fn imgtui(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    common::imgtui_std()
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
@@ -43,7 +45,7 @@ fn every_shell_gets_a_script_and_bash_loads_it() {
 fn a_stray_completion_variable_changes_nothing() {
     let home = tempfile::tempdir().unwrap();
     for junk in ["junk", "bash"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        let out = common::imgtui_std()
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("IMGTUI_COMPLETE", junk)
             .args(["config", "path"])

@@ -39,7 +39,7 @@ fn home_with_a_job() -> tempfile::TempDir {
 }
 
 fn imgtui_at(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    let mut cmd = common::imgtui_std();
     cmd.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))

@@ -16,7 +16,7 @@ fn kill(pid: u32, signal: &str) {
 }
 
 fn history_json(data: &Path) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let out = common::imgtui_std()
         .env("XDG_CONFIG_HOME", data.join("config"))
         .arg("--data-dir")
         .arg(data)
@@ -43,7 +43,7 @@ fn wait_for_status(data: &Path, status: &str) -> serde_json::Value {
 fn headless_jobs_record_their_end_and_exit_128_plus_the_signal() {
     for (signal, code) in [("HUP", 129), ("TERM", 143), ("QUIT", 131), ("INT", 130)] {
         let data = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_imgtui"))
+        let mut child = common::imgtui_std()
             .env_remove("OPENAI_API_KEY")
             .env_remove("TTAPI_API_KEY")
             .env("XDG_CONFIG_HOME", data.path().join("config"))

@@ -199,7 +199,7 @@ fn tokens_add_up_per_day() {
 // ---- through the binary ----
 
 fn imgtui(data: &Path) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    let mut cmd = common::imgtui_std();
     cmd.env_remove("TTAPI_API_KEY")
         .env_remove("OPENAI_API_KEY")
         .env("XDG_CONFIG_HOME", data.join("config"))
@@ -233,7 +233,8 @@ fn generated_pngs_carry_the_prompt_in_text_chunks() {
     let mut lines = parameters.lines();
     assert_eq!(lines.next(), Some("a red fox in the snow"));
     let pairs = lines.next().unwrap();
-    assert!(pairs.starts_with("Size: 1024x1024, Model: gpt-image-2.5-flare, Quality: low"), "{pairs}");
+    let expected = format!("Size: 1024x1024, Model: {}, Quality: low", common::active_model());
+    assert!(pairs.starts_with(&expected), "{pairs}");
     let json = &texts.iter().find(|(k, _)| k == "imgtui").expect("imgtui chunk").1;
     let meta: serde_json::Value = serde_json::from_str(json).unwrap();
     assert_eq!(meta["request"]["prompt"], "a red fox in the snow");

@@ -78,7 +78,7 @@ async fn a_streamed_edit_sends_image_edit_events() {
 async fn the_headless_command_writes_partials_beside_the_images() {
     let data = tempfile::tempdir().unwrap();
     let out = data.path().join("out");
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let output = common::imgtui_tokio()
         .env_remove("TTAPI_API_KEY")
         .env_remove("OPENAI_API_KEY")
         .env("XDG_CONFIG_HOME", data.path().join("config"))
@@ -114,7 +114,7 @@ async fn the_headless_command_writes_partials_beside_the_images() {
     assert!(listed.iter().all(|p| std::path::Path::new(p).exists()), "{listed:?}");
     let images = std::fs::read_dir(&out).unwrap().filter(|e| e.as_ref().unwrap().path().is_file()).count();
     assert_eq!(images, 1, "the final image beside the partials folder");
-    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let shown = common::imgtui_tokio()
         .env("XDG_CONFIG_HOME", data.path().join("config"))
         .arg("--data-dir")
         .arg(data.path())
@@ -124,7 +124,7 @@ async fn the_headless_command_writes_partials_beside_the_images() {
         .unwrap();
     let shown = String::from_utf8_lossy(&shown.stdout);
     assert_eq!(shown.lines().filter(|l| l.starts_with("partial ")).count(), 2, "history show lists them: {shown}");
-    let shown = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let shown = common::imgtui_tokio()
         .env("XDG_CONFIG_HOME", data.path().join("config"))
         .arg("--data-dir")
         .arg(data.path())

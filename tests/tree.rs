@@ -68,7 +68,7 @@ async fn history_tree_prints_the_tree_as_text_and_json() {
     let data = tempfile::tempdir().unwrap();
     seeded(&mut Store::open(data.path()).unwrap());
     let run = |json: bool| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"));
+        let mut cmd = common::imgtui_std();
         cmd.env("XDG_CONFIG_HOME", data.path().join("config")).arg("--data-dir").arg(data.path());
         cmd.args(["history", "tree", "4"]);
         if json {
@@ -89,7 +89,7 @@ async fn history_tree_prints_the_tree_as_text_and_json() {
     };
     assert_eq!(edits(&tree), vec![2, 3]);
     assert_eq!(edits(&tree["edits"][0]), vec![4, 6]);
-    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let unknown = common::imgtui_std()
         .env("XDG_CONFIG_HOME", data.path().join("config"))
         .arg("--data-dir")
         .arg(data.path())

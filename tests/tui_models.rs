@@ -7,9 +7,9 @@
 mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use imgtui::api::lifecycle::Date;
 use imgtui::api::{GenerateRequest, ModelTable, Provider};
 use imgtui::catalog::{ListedModel, Listing, ListingSource, ModelCatalog};
+use imgtui::clock::Date;
 use imgtui::config::theme::Theme;
 use imgtui::store::{JobKind, JobStatus};
 use imgtui::tui::event::{AppEvent, Command, Msg};
@@ -61,7 +61,7 @@ fn provider_list(provider: Provider, ids: &[&str]) -> Listing {
 #[test]
 fn a_deprecated_model_shows_its_date_and_a_shut_down_one_is_not_offered() {
     let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
-    assert_eq!(s.form.model, "gpt-image-2.5-flare", "a fresh install defaults to a served model");
+    assert_eq!(s.form.model, "gpt-image-2.6-flare", "a fresh install defaults to the newest fast model");
     to_model_row(&mut s);
     let mut seen = Vec::new();
     for _ in 0..12 {
@@ -139,14 +139,14 @@ fn a_rerun_of_a_shut_down_model_offers_the_replacement() {
     let (notice, severity) = s.notice.clone().unwrap();
     assert_eq!(severity, Severity::Error);
     assert!(
-        notice.contains("use gpt-image-2.5-sunburst; gpt-image-1 was shut down at OpenAI on 2026-10-23"),
+        notice.contains("use gpt-image-2.6-sunburst; gpt-image-1 was shut down at OpenAI on 2026-10-23"),
         "{notice}"
     );
     // Loaded into the form, the refusal stays beside the Model row and blocks the submit.
     s.form.switch_model("gpt-image-1".into(), &s.catalog);
     s.prompt.insert_str("a fox");
     s.revalidate();
-    assert!(s.errors_for("model").next().unwrap().message.contains("use gpt-image-2.5-sunburst"));
+    assert!(s.errors_for("model").next().unwrap().message.contains("use gpt-image-2.6-sunburst"));
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     assert!(commands.is_empty());
 }
@@ -205,7 +205,7 @@ fn a_job_another_imgtui_runs_is_refreshed_and_cannot_be_cancelled_or_deleted_her
 fn a_message_too_long_for_the_status_line_is_shown_whole_until_the_next_key() {
     let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
     let long =
-        "job 7 not re-run: use gpt-image-2.5-sunburst; gpt-image-1 was shut down at OpenAI on 2026-10-23 (e loads it)";
+        "job 7 not re-run: use gpt-image-2.6-sunburst; gpt-image-1 was shut down at OpenAI on 2026-10-23 (e loads it)";
     s.set_notice(long, Severity::Error);
     let text = screen(&s, 80, 24).replace('\n', "");
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -217,7 +217,7 @@ fn a_message_too_long_for_the_status_line_is_shown_whole_until_the_next_key() {
 #[test]
 fn free_sizes_offer_common_ones_and_a_custom_wxh_checked_as_typed() {
     let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
-    assert_eq!(s.form.model, "gpt-image-2.5-flare");
+    assert_eq!(s.form.model, "gpt-image-2.6-flare");
     s.focus = Focus::Settings;
     s.form.selected = s.form.fields(Some(s.spec())).iter().position(|f| *f == Field::Size).unwrap();
     let mut seen = Vec::new();
@@ -236,7 +236,7 @@ fn free_sizes_offer_common_ones_and_a_custom_wxh_checked_as_typed() {
     let before = s.form.options.size.clone();
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.form.options.size, before, "refused as typed");
-    assert!(s.notice.as_ref().unwrap().0.contains("not allowed for gpt-image-2.5-flare"), "{:?}", s.notice);
+    assert!(s.notice.as_ref().unwrap().0.contains("not allowed for gpt-image-2.6-flare"), "{:?}", s.notice);
     assert_eq!(s.overlay, Some(Overlay::CustomSize("1000x1000".into())), "the box stays, with the text");
     for _ in 0..9 {
         update(&mut s, key(KeyCode::Backspace));

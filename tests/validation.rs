@@ -148,7 +148,7 @@ fn output_compression_needs_jpeg_or_webp_and_0_to_100() {
 fn output_format_is_refused_for_dall_e() {
     assert_has(
         &gen_errors("dall-e-3", "p", |r| r.options.output_format = Some("webp".into())),
-        "output_format: \"webp\" is not accepted by dall-e-3 (accepted by: gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2, chatgpt-image-latest, gpt-image-1.5, gpt-image-1-mini, gpt-image-1)",
+        "output_format: \"webp\" is not accepted by dall-e-3 (accepted by: gpt-image-2.6-flare, gpt-image-2.6-sunburst, gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2, chatgpt-image-latest, gpt-image-1.5, gpt-image-1-mini, gpt-image-1)",
     );
 }
 
@@ -180,7 +180,7 @@ fn style_only_on_dall_e_3() {
 fn moderation_stream_and_fidelity_follow_the_table() {
     assert_has(
         &gen_errors("dall-e-2", "p", |r| r.options.moderation = Some("low".into())),
-        "moderation: \"low\" is not accepted by dall-e-2 (accepted by: gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2, chatgpt-image-latest, gpt-image-1.5, gpt-image-1-mini, gpt-image-1)",
+        "moderation: \"low\" is not accepted by dall-e-2 (accepted by: gpt-image-2.6-flare, gpt-image-2.6-sunburst, gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2, chatgpt-image-latest, gpt-image-1.5, gpt-image-1-mini, gpt-image-1)",
     );
     assert_has(
         &gen_errors("gpt-image-1", "p", |r| r.options.partial_images = Some(4)),
@@ -232,7 +232,7 @@ fn edits_with_dall_e_3_are_refused() {
     let img = common::write_png(dir.path(), "a.png", (64, 64), [1, 2, 3, 255], None);
     assert_has(
         &edit_errors(&edit("dall-e-3", vec![img]), None),
-        "model: dall-e-3 cannot edit images (models that can: gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2, chatgpt-image-latest, gpt-image-1.5, gpt-image-1-mini, gpt-image-1, dall-e-2)",
+        "model: dall-e-3 cannot edit images (models that can: gpt-image-2.6-flare, gpt-image-2.6-sunburst, gpt-image-2.5-flare, gpt-image-2.5-sunburst, gpt-image-2, chatgpt-image-latest, gpt-image-1.5, gpt-image-1-mini, gpt-image-1, dall-e-2)",
     );
 }
 

@@ -23,9 +23,12 @@ pub fn explain(err: ApiError, provider: Provider, model: &str) -> ApiError {
         || lower.contains("does not exist")
     {
         Some(match lifecycle::retirement(provider, model) {
+            // Which model replaces it is the catalog's to say, on the day (`imgtui models`).
             Some(r) => format!(
-                "{model} was shut down at {provider} on {}; use {} (imgtui models lists what {provider} serves)",
-                r.shutdown, r.replacement
+                "{model} was shut down at {provider} on {}; `imgtui models` lists what {provider} serves and \
+                 names the {} model to use instead",
+                r.shutdown,
+                r.successor.name()
             ),
             None if lower.contains("deprecated") => {
                 format!("{provider} has retired {model}; imgtui models --refresh lists what it serves and their dates")
@@ -65,7 +68,7 @@ mod tests {
         let err =
             explain(http(404, "The model `gpt-image-1` has been deprecated", None), Provider::Openai, "gpt-image-1");
         let text = err.to_string();
-        assert!(text.contains("2026-10-23") && text.contains("gpt-image-2.5-sunburst"), "{text}");
+        assert!(text.contains("2026-10-23") && text.contains("precise (sunburst) model"), "{text}");
         let err = explain(http(404, "nope", Some("model_not_found")), Provider::Ttapi, "gpt-image-9");
         assert!(err.to_string().contains("TTAPI does not serve gpt-image-9"), "{err}");
     }

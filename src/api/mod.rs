@@ -11,6 +11,7 @@ pub mod hints;
 pub mod image_facts;
 mod input_file;
 pub mod lifecycle;
+pub mod lineage;
 pub mod models;
 pub mod provider;
 pub mod request;

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 mod builtin;
-use builtin::{dall_e_2, dall_e_3, free_size_gpt_image, gpt_image, gpt_image_2_5, png, strings};
+use builtin::{dall_e_2, dall_e_3, free_size_gpt_image, gpt_image, gpt_image_2_5, gpt_image_2_6, png, strings};
 
 /// Everything the API accepts for one model.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -147,13 +147,11 @@ pub struct ModelTable {
 /// The model the API assumes when a request names none (the spec's defaults).
 pub const SPEC_DEFAULT_GENERATION_MODEL: &str = "dall-e-2";
 pub const SPEC_DEFAULT_EDIT_MODEL: &str = "gpt-image-1.5";
-/// What imgtui picks when neither the user nor the config names a model: the first of these
-/// that the provider serves and has not shut down.
-pub const DEFAULT_PREFERENCE: &[&str] = &["gpt-image-2.5-flare", "gpt-image-2"];
 
 /// Rules for names the table does not know, by prefix, most specific first: a model released
 /// after this build most likely takes the request shape of its family.
 const FAMILIES: &[(&str, &str)] = &[
+    ("gpt-image-2.6-", "gpt-image-2.6-flare"),
     ("gpt-image-2.5-", "gpt-image-2.5-flare"),
     ("gpt-image-2", "gpt-image-2"),
     ("gpt-image-1.5", "gpt-image-1.5"),
@@ -207,6 +205,8 @@ impl ModelTable {
     pub fn builtin() -> Self {
         Self {
             models: vec![
+                gpt_image_2_6("gpt-image-2.6-flare"),
+                gpt_image_2_6("gpt-image-2.6-sunburst"),
                 gpt_image_2_5("gpt-image-2.5-flare", "gpt-image-2.5-flare-2026-09-08"),
                 gpt_image_2_5("gpt-image-2.5-sunburst", "gpt-image-2.5-sunburst-2026-09-08"),
                 free_size_gpt_image("gpt-image-2", &["gpt-image-2-2026-04-21"]),

@@ -3,14 +3,13 @@
 //! timeout, no network). Never on the UI task: the app asks from a task of its own.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use super::ModelCatalog;
 use super::listing::{self, ListedModel, Listing, ListingSource};
-use crate::api::lifecycle::Date;
 use crate::api::{Client, Provider};
+use crate::clock::Date;
 
 /// How long a fetched list is trusted before it is asked again.
 pub const MAX_AGE_SECS: i64 = 24 * 60 * 60;
@@ -47,7 +46,7 @@ pub fn cache_path(data_dir: &Path) -> PathBuf {
 }
 
 fn now_unix() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    crate::clock::now_unix()
 }
 
 /// The base URL as it may be written down: no credentials in it.

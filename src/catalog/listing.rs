@@ -6,8 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::api::lifecycle::Date;
 use crate::api::{ModelTable, Provider};
+use crate::clock::Date;
 
 /// One model of the provider's list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

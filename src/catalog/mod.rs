@@ -8,9 +8,11 @@ pub mod listing;
 
 use serde::Serialize;
 
-use crate::api::lifecycle::{self, Date, Lifecycle};
-use crate::api::models::{DEFAULT_PREFERENCE, RulesOrigin};
+use crate::api::lifecycle::{self, Lifecycle};
+use crate::api::lineage::{Lineage, Tier};
+use crate::api::models::RulesOrigin;
 use crate::api::{ModelSpec, ModelTable, Provider};
+use crate::clock::Date;
 pub use listing::{ListedModel, Listing, ListingSource};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -98,22 +100,38 @@ impl ModelCatalog {
         self.listed(name) != Some(false) && matches!(self.state(name), Lifecycle::Active | Lifecycle::Unknown)
     }
 
-    /// What to use instead of `name`: the provider's named replacement if it is usable, else
-    /// the first usable model of the preference order, the table, then the provider's list;
-    /// never `name` itself, and none when nothing usable is known.
+    /// What to use instead of `name`: the newest usable model of the flagship family, of the
+    /// tier the provider names for its retirement (else the tier of `name` itself, the precise
+    /// one for a standard model), else of any tier; never `name` itself, and none when
+    /// nothing usable is known.
     pub fn replacement(&self, name: &str) -> Option<String> {
-        let same = |other: &str| self.table.get(other).zip(self.table.get(name)).is_some_and(|(a, b)| a.name == b.name);
-        let fits = |other: &&str| *other != name && !same(other) && self.usable(other);
-        let named = self.retirement(name).map(|r| r.replacement);
-        let table = self.table.names();
-        let extras = self.listing.models.iter().map(|m| m.id.as_str());
-        named
-            .into_iter()
-            .chain(DEFAULT_PREFERENCE.iter().copied())
-            .chain(table.iter().copied())
-            .chain(extras)
-            .find(fits)
-            .map(str::to_string)
+        let tier = match self.retirement(name) {
+            Some(r) => r.successor,
+            None => match Lineage::of(name).tier {
+                Tier::Standard => Tier::Precise,
+                tier => tier,
+            },
+        };
+        self.newest(tier, Some(name))
+    }
+
+    /// Every model name a request could use: the table's, then those only the provider lists.
+    fn candidates(&self) -> impl Iterator<Item = &str> {
+        let extras = self.listing.models.iter().map(|m| m.id.as_str()).filter(|id| self.table.get(id).is_none());
+        self.table.all().iter().map(|m| m.name.as_str()).chain(extras)
+    }
+
+    /// The newest usable flagship model of `tier` (else of any tier), other than `except`.
+    fn newest(&self, tier: Tier, except: Option<&str>) -> Option<String> {
+        let same = |a: &str, b: &str| {
+            a == b || self.table.get(a).zip(self.table.get(b)).is_some_and(|(x, y)| x.name == y.name)
+        };
+        let usable: Vec<&str> = self
+            .candidates()
+            .filter(|name| Lineage::of(name).flagship && !except.is_some_and(|e| same(name, e)) && self.usable(name))
+            .collect();
+        let of_tier: Vec<&str> = usable.iter().copied().filter(|name| Lineage::of(name).tier == tier).collect();
+        newest_of(&of_tier).or_else(|| newest_of(&usable)).map(str::to_string)
     }
 
     /// "use X", or where to look when no replacement is known.
@@ -130,20 +148,17 @@ impl ModelCatalog {
         Some(format!("{name} was shut down at {} on {on}; {}", self.provider, self.instead(name)))
     }
 
-    /// The first model of the preference order the provider serves and has not shut down.
+    /// The model for requests that name none: the newest fast model of the flagship family the
+    /// provider serves, else the newest of any tier, else any model not shut down.
     fn preferred(&self) -> String {
-        let serves = |name: &&str| self.listed(name) != Some(false) && !self.state(name).is_shut_down();
-        let table_names = self.table.names();
-        let extras = self.listing.models.iter().map(|m| m.id.as_str()).filter(|id| self.table.get(id).is_none());
-        DEFAULT_PREFERENCE
-            .iter()
-            .copied()
-            .chain(table_names.iter().copied())
-            .chain(extras)
-            .find(serves)
-            .or_else(|| table_names.iter().copied().find(|n| !self.state(n).is_shut_down()))
-            .unwrap_or(DEFAULT_PREFERENCE[0])
-            .to_string()
+        // With nothing usable, a model the provider lists (its refusal then says why) beats
+        // one it does not.
+        let listed = |n: &&str| self.listed(n) != Some(false);
+        self.newest(Tier::Fast, None)
+            .or_else(|| self.candidates().filter(listed).find(|n| !self.state(n).is_shut_down()).map(str::to_string))
+            .or_else(|| self.candidates().find(listed).map(str::to_string))
+            .or_else(|| self.table.all().first().map(|m| m.name.clone()))
+            .unwrap_or_default()
     }
 
     /// The model for requests that name none: the configured one unless it is shut down (then
@@ -196,6 +211,11 @@ impl ModelCatalog {
     }
 }
 
+/// The newest of `names`; of equals, the first (the table lists newest first).
+fn newest_of<'a>(names: &[&'a str]) -> Option<&'a str> {
+    names.iter().rev().copied().max_by(|a, b| Lineage::newer(a, b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,22 +234,23 @@ mod tests {
     }
 
     #[test]
-    fn builtin_openai_knowledge_refuses_gpt_image_1_and_defaults_to_flare() {
+    fn builtin_openai_knowledge_refuses_gpt_image_1_and_defaults_to_the_newest_flare() {
         let c = catalog(Provider::Openai, Listing::builtin("offline"));
-        assert_eq!(c.default_model(None).0, "gpt-image-2.5-flare");
+        assert_eq!(c.default_model(None).0, "gpt-image-2.6-flare");
         assert_eq!(
             c.refusal("gpt-image-1").as_deref(),
-            Some("gpt-image-1 was shut down at OpenAI on 2026-10-23; use gpt-image-2.5-sunburst")
+            Some("gpt-image-1 was shut down at OpenAI on 2026-10-23; use gpt-image-2.6-sunburst")
         );
+        assert_eq!(c.replacement("gpt-image-1-mini").as_deref(), Some("gpt-image-2.6-flare"), "the fast tier");
         assert!(c.refusal("gpt-image-1.5").is_none(), "deprecated is still served");
         let offered: Vec<_> = c.offered(false).into_iter().map(|m| m.name).collect();
         assert!(!offered.contains(&"gpt-image-1".into()) && !offered.contains(&"dall-e-3".into()));
         assert!(offered.contains(&"gpt-image-1.5".into()));
         let (model, notice) = c.default_model(Some("gpt-image-1"));
-        assert_eq!(model, "gpt-image-2.5-sunburst", "the retired default's replacement");
+        assert_eq!(model, "gpt-image-2.6-sunburst", "the retired default's replacement");
         assert_eq!(
             notice.as_deref(),
-            Some("default_model gpt-image-1 was shut down at OpenAI on 2026-10-23; using gpt-image-2.5-sunburst")
+            Some("default_model gpt-image-1 was shut down at OpenAI on 2026-10-23; using gpt-image-2.6-sunburst")
         );
     }
 
@@ -273,6 +294,26 @@ mod tests {
         assert_eq!(c.replacement("gpt-image-2"), None, "nothing usable is listed");
         let refusal = c.refusal("gpt-image-2").unwrap();
         assert!(refusal.ends_with("`imgtui models --refresh` lists what OpenAI serves"), "{refusal}");
+    }
+
+    #[test]
+    fn the_default_and_the_advice_follow_what_the_provider_lists() {
+        // A release after this build: its names alone make it the newest of each tier.
+        let c = catalog(
+            Provider::Openai,
+            listed(&[("gpt-image-2.7-flare", None), ("gpt-image-2.7-sunburst", None), ("gpt-image-2.6-flare", None)]),
+        );
+        assert_eq!(c.default_model(None).0, "gpt-image-2.7-flare");
+        assert_eq!(c.replacement("gpt-image-1.5").as_deref(), Some("gpt-image-2.7-sunburst"));
+        assert_eq!(c.replacement("gpt-image-1-mini").as_deref(), Some("gpt-image-2.7-flare"));
+        // Without the provider's list, the built-in knowledge on the day decides.
+        let c = catalog(Provider::Openai, Listing::builtin("offline"));
+        assert_eq!(c.replacement("dall-e-3").as_deref(), Some("gpt-image-2.6-flare"));
+        // Everything the provider lists is shut down: the default is still one it lists.
+        let gone = Date::new(2026, 11, 1);
+        let c = catalog(Provider::Openai, listed(&[("gpt-image-2", Some(gone)), ("gpt-image-2.5-flare", Some(gone))]));
+        let default = c.default_model(None).0;
+        assert!(default == "gpt-image-2" || default == "gpt-image-2.5-flare", "{default}");
     }
 
     #[test]

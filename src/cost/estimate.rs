@@ -24,6 +24,9 @@ pub enum Basis {
     Formula,
     /// The median output tokens of this many earlier jobs that asked the same.
     History(usize),
+    /// A lower bound: no formula is published and no earlier job has reported its tokens
+    /// (gpt-image-2.6 spends 3-4x the 2.5 formula's tokens at low and medium).
+    Floor,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -37,10 +40,15 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// "≈" for a figure, "≥" for a floor.
+    fn sign(&self) -> &'static str {
+        if self.basis == Basis::Floor { "≥" } else { "≈" }
+    }
+
     /// "≈ $0.17 for 4 images", where there is no room for more.
     pub fn short(&self) -> String {
         let images = if self.n == 1 { "1 image".to_string() } else { format!("{} images", self.n) };
-        format!("≈ {} for {images}", super::dollars(self.usd))
+        format!("{} {} for {images}", self.sign(), super::dollars(self.usd))
     }
 
     /// "≈ $0.17 for 4 images (OpenAI list price)".
@@ -51,13 +59,14 @@ impl Estimate {
             Basis::Formula => ", output by OpenAI's formula".into(),
             Basis::History(1) => ", from 1 earlier job".into(),
             Basis::History(jobs) => format!(", from {jobs} earlier jobs"),
+            Basis::Floor => ", at least: no formula is published and no job has reported its tokens yet".into(),
         };
         let left_out = match self.inputs_left_out {
             0 => "",
             1 => "; the input image's own tokens not counted",
             _ => "; the input images' own tokens not counted",
         };
-        format!("≈ {} for {images} ({}{how}{left_out})", super::dollars(self.usd), self.source.label())
+        format!("{} {} for {images} ({}{how}{left_out})", self.sign(), super::dollars(self.usd), self.source.label())
     }
 }
 
@@ -132,7 +141,7 @@ pub fn high_fidelity_tokens(size: (u32, u32)) -> u64 {
 }
 
 /// The estimate: the per-image price, else the formula, else `earlier` (the median output
-/// tokens per image of earlier jobs that asked the same, and how many).
+/// tokens per image of earlier jobs that asked the same, and how many), else the floor.
 pub fn estimate(
     asked: &Asked<'_>,
     price: &ModelPrice,
@@ -147,10 +156,11 @@ pub fn estimate(
     let rate = |r: Option<f64>, tokens: u64| r.unwrap_or(0.0) * tokens as f64 / 1_000_000.0;
     let (per_image_tokens, basis) = match price.output_token_base.get(asked.quality) {
         Some(base) => (formula_tokens(*base, asked.size), Basis::Formula),
-        None => {
-            let (median, jobs) = earlier.filter(|_| price.image_out.is_some())?;
-            (median, Basis::History(jobs))
-        }
+        None => match (earlier.filter(|_| price.image_out.is_some()), price.floor_token_base.get(asked.quality)) {
+            (Some((median, jobs)), _) => (median, Basis::History(jobs)),
+            (None, Some(base)) => (formula_tokens(*base, asked.size), Basis::Floor),
+            (None, None) => return None,
+        },
     };
     let output = per_image_tokens * u64::from(n);
     let prompt = (asked.prompt_chars as u64).div_ceil(4);
@@ -188,6 +198,22 @@ mod tests {
         let e = estimate(&asked(2, (1024, 1024), "auto"), &p, s, Some((1000, 7))).unwrap();
         assert!((e.usd - 2.0 * 1000.0 * 30.0 / 1e6).abs() < 1e-12);
         assert_eq!(e.describe(), "≈ $0.06 for 2 images (OpenAI list price, from 7 earlier jobs)");
+    }
+
+    #[test]
+    fn without_a_formula_history_comes_before_the_floor() {
+        let (p, s) = price("gpt-image-2.6-flare");
+        let floor = estimate(&asked(1, (1024, 1024), "low"), &p, s.clone(), None).unwrap();
+        assert!((floor.usd - 0.00588).abs() < 1e-12 && floor.basis == Basis::Floor, "2.5's formula");
+        assert!(
+            floor.describe().starts_with("≥ $0.0059 for 1 image (OpenAI list price, at least"),
+            "{}",
+            floor.describe()
+        );
+        assert_eq!(floor.short(), "≥ $0.0059 for 1 image");
+        let measured = estimate(&asked(1, (1024, 1024), "low"), &p, s, Some((700, 3))).unwrap();
+        assert_eq!(measured.basis, Basis::History(3));
+        assert!((measured.usd - 700.0 * 30.0 / 1e6).abs() < 1e-12);
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct ModelPrice {
     pub per_image: BTreeMap<String, f64>,
     #[serde(default)]
     pub output_token_base: BTreeMap<String, u32>,
+    /// Bases of a formula that gives a lower bound only, for a model with no formula of its
+    /// own: used when no earlier job has reported its tokens.
+    #[serde(default)]
+    pub floor_token_base: BTreeMap<String, u32>,
 }
 
 impl ModelPrice {
@@ -34,6 +38,8 @@ impl ModelPrice {
         per_image.extend(over.per_image.clone());
         let mut output_token_base = self.output_token_base.clone();
         output_token_base.extend(over.output_token_base.clone());
+        let mut floor_token_base = self.floor_token_base.clone();
+        floor_token_base.extend(over.floor_token_base.clone());
         ModelPrice {
             text_in: over.text_in.or(self.text_in),
             text_in_cached: over.text_in_cached.or(self.text_in_cached),
@@ -43,6 +49,7 @@ impl ModelPrice {
             text_out: over.text_out.or(self.text_out),
             per_image,
             output_token_base,
+            floor_token_base,
         }
     }
 }

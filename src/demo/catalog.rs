@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use super::DemoState;
 use super::routes::api_error;
 use crate::api::ModelTable;
-use crate::api::lifecycle::Date;
 use crate::catalog::ListedModel;
+use crate::clock::Date;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoCatalog {

@@ -1,7 +1,6 @@
 //! One job's life: queued → running → done / failed / cancelled, every step in the history.
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use super::Folders;
 use crate::api::{ApiError, Client, ImagesResult, Progress, ReceivedImage, RequestControl};
@@ -302,7 +301,7 @@ async fn keep_rejected(folders: &Folders, request: &ImageRequest, result: &mut I
     }
     let (folders, prompt) = (folders.clone(), request.prompt().to_string());
     let kept = tokio::task::spawn_blocking(move || {
-        let now = SystemTime::now();
+        let now = crate::clock::now();
         rejected
             .iter()
             .map(|data| {
@@ -341,7 +340,7 @@ pub fn write_with_fallback(
     result: &ImagesResult,
     before_write: &dyn Fn(&PendingImage),
 ) -> Written {
-    let now = SystemTime::now();
+    let now = crate::clock::now();
     let (mut saved, mut raw) = (Vec::new(), Vec::new());
     // Positions in `result.images` still to write: the bytes are not copied per folder.
     let mut pending: Vec<usize> = (0..result.images.len()).collect();

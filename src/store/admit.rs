@@ -142,15 +142,15 @@ pub enum Admitted {
 fn spent_on(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent> {
     conn.query_row(
         "SELECT
-           coalesce(sum(CASE WHEN date(created_at / 1000, 'unixepoch', 'localtime') = date('now', 'localtime')
+           coalesce(sum(CASE WHEN date(created_at / 1000, 'unixepoch', 'localtime') = date(?1 / 1000, 'unixepoch', 'localtime')
                         THEN spend END), 0),
            coalesce(sum(CASE WHEN strftime('%Y-%m', created_at / 1000, 'unixepoch', 'localtime')
-                             = strftime('%Y-%m', 'now', 'localtime') THEN spend END), 0)
+                             = strftime('%Y-%m', ?1 / 1000, 'unixepoch', 'localtime') THEN spend END), 0)
          FROM (SELECT created_at,
                       CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend
                FROM jobs)
          WHERE spend IS NOT NULL",
-        [],
+        [crate::clock::now_ms()],
         |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
     )
 }

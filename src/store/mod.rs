@@ -17,7 +17,6 @@ pub mod spend;
 mod tree;
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
@@ -59,7 +58,7 @@ pub struct Store {
 
 /// Unix milliseconds now.
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    crate::clock::now_ms()
 }
 
 impl Store {
@@ -181,7 +180,7 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 
 /// Renames the damaged file (and its WAL and shared-memory files) out of the way.
 fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
-    let stamp = crate::files::utc_stamp(SystemTime::now());
+    let stamp = crate::files::utc_stamp(crate::clock::now());
     let cannot = |e: std::io::Error| StoreError::Db {
         path: path.display().to_string(),
         message: format!("is damaged and cannot be moved aside: {e}"),

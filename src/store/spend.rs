@@ -62,13 +62,13 @@ impl Store {
                     coalesce(sum(total_tokens), 0)
              FROM jobs WHERE status = 'done'
                AND date(created_at / 1000, 'unixepoch', 'localtime')
-                   BETWEEN date('now', 'localtime', ?1) AND date('now', 'localtime')
+                   BETWEEN date(?2 / 1000, 'unixepoch', 'localtime', ?1) AND date(?2 / 1000, 'unixepoch', 'localtime')
              GROUP BY key ORDER BY {order}",
             by.column()
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![first_day], |row| {
+            .query_map(params![first_day, crate::clock::now_ms()], |row| {
                 Ok(SpendRow {
                     key: row.get(0)?,
                     jobs: row.get::<_, i64>(1)?.max(0) as u64,

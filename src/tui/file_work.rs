@@ -33,7 +33,7 @@ pub fn look_at_files(command: Command) -> AppEvent {
 pub fn save_mask(dir: Option<&std::path::Path>, plan: &crate::mask::MaskPlan, image: &std::path::Path) -> AppEvent {
     let Some(dir) = dir else { return AppEvent::MaskNotSaved("no folder for masks".into()) };
     let stem = image.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name = crate::files::image_file_name(std::time::SystemTime::now(), &format!("mask {stem}"), 1, "png");
+    let name = crate::files::image_file_name(crate::clock::now(), &format!("mask {stem}"), 1, "png");
     let written = plan.to_png().and_then(|png| {
         crate::files::write_new_file_atomically(dir, &name, &png)
             .map_err(|e| format!("cannot write the mask in {}: {e}", dir.display()))

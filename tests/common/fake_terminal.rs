@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{PtySize, native_pty_system};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Terminal {
@@ -114,7 +114,7 @@ impl FakeTerminal {
         let pixels = if ioctl_pixels { (cols * 10, rows * 20) } else { (0, 0) };
         let size = PtySize { rows, cols, pixel_width: pixels.0, pixel_height: pixels.1 };
         let pair = native_pty_system().openpty(size).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_imgtui"));
+        let mut cmd = super::imgtui_pty();
         cmd.args(args);
         cmd.env("HOME", home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));

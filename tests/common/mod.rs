@@ -14,11 +14,113 @@ use imgtui::api::retry::RetryPolicy;
 use imgtui::api::{ApiKey, Client, ClientConfig, ModelTable, Provider};
 use imgtui::demo::{DemoConfig, DemoServer};
 
+/// The day every test lives on. No test reads the real calendar: each spawned binary gets this
+/// through `IMGTUI_TODAY`, and in-process catalogs are built on it (`catalog_on`). CI runs the
+/// suite again with the clock moved years ahead to prove it (`.ci/run`).
+pub const TODAY: &str = "2026-12-07";
+
+/// `TODAY` as a date.
+pub fn today() -> imgtui::clock::Date {
+    TODAY.parse().expect("TODAY is a date")
+}
+
+/// Pins this test process's clock to `TODAY` (every test of a binary pins the same day), for
+/// tests that call the library's dated code directly: timestamps, budgets, catalogs.
+pub fn pin_clock() {
+    imgtui::clock::pin_today(today());
+}
+
+/// Unix milliseconds now on `TODAY`'s clock.
+pub fn now_ms() -> i64 {
+    pin_clock();
+    imgtui::clock::now_ms()
+}
+
+/// The binary, with the pinned day (std's `Command`).
+pub fn imgtui_std() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.env(imgtui::clock::TODAY_VAR, TODAY);
+    cmd
+}
+
+/// The binary, with the pinned day (tokio's `Command`).
+pub fn imgtui_tokio() -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.env(imgtui::clock::TODAY_VAR, TODAY);
+    cmd
+}
+
+/// The binary for a pty, with the pinned day.
+pub fn imgtui_pty() -> portable_pty::CommandBuilder {
+    let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_imgtui"));
+    cmd.env(imgtui::clock::TODAY_VAR, TODAY);
+    cmd
+}
+
+/// The binary as a shell (tmux) starts it: `env IMGTUI_TODAY=… 'path'`.
+pub fn imgtui_shell() -> String {
+    format!("env {}={TODAY} '{}'", imgtui::clock::TODAY_VAR, env!("CARGO_BIN_EXE_imgtui"))
+}
+
+/// The built-in catalog of `provider` on `TODAY`.
+pub fn catalog_on(provider: Provider) -> imgtui::catalog::ModelCatalog {
+    pin_clock();
+    let mut catalog = imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), provider, "test");
+    catalog.today = today();
+    catalog
+}
+
+/// A model OpenAI serves on `TODAY`, taken from the table (the default imgtui would pick), so
+/// no test names a model that retires under it.
+pub fn active_model() -> String {
+    catalog_on(Provider::Openai).default_model(None).0
+}
+
+/// A model OpenAI serves on `TODAY` whose price is known before sending (OpenAI's published
+/// formula), taken from the table: for tests that check estimates and budgets.
+pub fn priced_model() -> String {
+    let prices = imgtui::cost::PriceTable::builtin();
+    let models = ModelTable::builtin();
+    let asked = imgtui::cost::estimate::Asked {
+        n: 1,
+        size: (1024, 1024),
+        quality: "low",
+        prompt_chars: 1,
+        inputs: 0,
+        high_fidelity: false,
+    };
+    catalog_on(Provider::Openai)
+        .offered(false)
+        .into_iter()
+        .map(|m| m.name)
+        .find(|name| {
+            prices.lookup(Provider::Openai, name, &models).is_some_and(|(price, source)| {
+                imgtui::cost::estimate::estimate(&asked, price, source, None)
+                    .is_some_and(|e| e.basis == imgtui::cost::estimate::Basis::Formula)
+            })
+        })
+        .expect("a model with a formula price is served on TODAY")
+}
+
+/// What imgtui estimates for `n` images of `model` at `quality` and `size` (`WxH`) with a
+/// prompt of `prompt_chars`, at OpenAI's built-in prices: tests compare what the binary prints
+/// with this instead of a price written down for one model.
+pub fn estimate_usd(model: &str, quality: &str, size: &str, n: u32, prompt_chars: usize) -> f64 {
+    let models = ModelTable::builtin();
+    let prices = imgtui::cost::PriceTable::builtin();
+    let (price, source) = prices.lookup(Provider::Openai, model, &models).expect("a price for the model");
+    let size = imgtui::api::models::parse_size(size).expect("WxH");
+    let asked = imgtui::cost::estimate::Asked { n, size, quality, prompt_chars, inputs: 0, high_fidelity: false };
+    imgtui::cost::estimate::estimate(&asked, price, source, None).expect("an estimate").usd
+}
+
 pub async fn demo() -> DemoServer {
+    pin_clock();
     DemoServer::start(DemoConfig::instant()).await.expect("demo server starts")
 }
 
 pub async fn demo_with(config: DemoConfig) -> DemoServer {
+    pin_clock();
     DemoServer::start(config).await.expect("demo server starts")
 }
 
@@ -152,7 +254,7 @@ pub fn have(tool: Tool) -> bool {
 
 /// The binary as an OpenAI user with `key` would run it against `base_url`, its data in `data`.
 pub fn imgtui_at(data: &Path, key: &str, base_url: &str) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"));
+    let mut cmd = imgtui_tokio();
     cmd.env_remove("TTAPI_API_KEY")
         .env("OPENAI_API_KEY", key)
         .env("XDG_CONFIG_HOME", data.join("config"))
@@ -164,7 +266,7 @@ pub fn imgtui_at(data: &Path, key: &str, base_url: &str) -> tokio::process::Comm
 
 /// `imgtui history show ID --json` for the history in `data`.
 pub async fn job_json(data: &Path, id: i64) -> serde_json::Value {
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_imgtui"))
+    let out = imgtui_tokio()
         .env("XDG_CONFIG_HOME", data.join("config"))
         .arg("--data-dir")
         .arg(data)

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{PtySize, native_pty_system};
 
 pub struct Pty {
     pub writer: Box<dyn Write + Send>,
@@ -23,7 +23,7 @@ impl Pty {
     pub fn spawn(data: &Path, args: &[&str], (rows, cols): (u16, u16)) -> Self {
         let size = PtySize { rows, cols, pixel_width: cols * 10, pixel_height: rows * 20 };
         let pair = native_pty_system().openpty(size).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_imgtui"));
+        let mut cmd = super::imgtui_pty();
         cmd.args(args);
         cmd.arg("--data-dir");
         cmd.arg(data);

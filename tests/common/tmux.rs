@@ -69,15 +69,21 @@ impl Drop for Tmux {
 }
 
 fn rand_suffix() -> u32 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos())
+    // Random enough for a socket name: the hasher's per-process random keys.
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    hasher.finish() as u32
 }
 
 pub fn app_command(data: &Path, extra: &str) -> String {
     format!(
-        "env -u OPENAI_API_KEY -u TTAPI_API_KEY TERM=xterm-256color XDG_CONFIG_HOME='{cfg}' '{bin}' --data-dir '{data}' {extra}; \
+        "env -u OPENAI_API_KEY -u TTAPI_API_KEY TERM=xterm-256color XDG_CONFIG_HOME='{cfg}' {today}='{day}' '{bin}' --data-dir '{data}' {extra}; \
          echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo END-OF-RUN; sleep 60",
         cfg = data.join("config").display(),
         bin = env!("CARGO_BIN_EXE_imgtui"),
+        today = imgtui::clock::TODAY_VAR,
+        day = super::TODAY,
         data = data.display(),
     )
 }

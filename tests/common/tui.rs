@@ -8,6 +8,7 @@ use imgtui::tui::state::State;
 
 /// A fresh state: the built-in models on the demo provider, the built-in keys, gpt-image-1.
 pub fn state() -> State {
+    super::pin_clock();
     State::new(
         imgtui::catalog::ModelCatalog::builtin(ModelTable::builtin(), imgtui::api::Provider::Demo, "test"),
         Keymap::builtin(),

@@ -62,6 +62,11 @@ pub(super) fn gpt_image_2_5(name: &str, snapshot: &str) -> ModelSpec {
     }
 }
 
+/// The 2.6 models (2026-11-04, no dated snapshot): the 2.5 rules.
+pub(super) fn gpt_image_2_6(name: &str) -> ModelSpec {
+    ModelSpec { aliases: Vec::new(), ..gpt_image_2_5(name, "") }
+}
+
 pub(super) fn dall_e_2() -> ModelSpec {
     ModelSpec {
         name: "dall-e-2".into(),

@@ -34,8 +34,8 @@ fn edit_mode_offers_editing_models_and_input_rows() {
     let models = builtin();
     let mut form = SettingsForm::new("dall-e-3".into());
     let notices = form.switch_mode(JobMode::Edit, &models);
-    assert_eq!(form.model, "gpt-image-2.5-flare", "{notices:?}");
-    let spec = models.spec("gpt-image-2.5-flare");
+    assert_eq!(form.model, "gpt-image-2.6-flare", "{notices:?}");
+    let spec = models.spec("gpt-image-2.6-flare");
     let names: Vec<_> = form.choices(Field::Model, spec, &models).into_iter().flatten().collect();
     assert!(!names.contains(&"dall-e-3".to_string()) && names.contains(&"dall-e-2".to_string()));
     form.images = vec!["a.png".into(), "b.png".into()];
