@@ -59,6 +59,9 @@ pub enum Mode {
     Headless,
     /// The TUI: a bad config leaves the defaults and a notice; no key means the demo server.
     Interactive,
+    /// Commands that send nothing (`models`, `--dry-run`): strict about the config as scripts
+    /// are, but no key is needed, the history is only read, and nothing is written.
+    Look,
 }
 
 impl Engine {
@@ -66,7 +69,7 @@ impl Engine {
         let paths = Paths::of(global);
         let mut notices = Vec::new();
         let loaded = match mode {
-            Mode::Headless => {
+            Mode::Headless | Mode::Look => {
                 Config::load_with_models(&paths, global.config.is_some()).map(|(c, m)| (c, m, Vec::new()))
             }
             Mode::Interactive => Config::load_forgiving(&paths, global.config.is_some()),
@@ -89,6 +92,9 @@ impl Engine {
         let resolved = match endpoint::resolve(&flags, &config, &paths.config_file, |v| std::env::var(v).ok()) {
             Ok(resolved) => resolved,
             Err(endpoint::EndpointError::NoKey { .. }) if mode == Mode::Interactive => None,
+            Err(endpoint::EndpointError::NoKey { .. }) if mode == Mode::Look => {
+                Some(endpoint::keyless(&flags, &config).map_err(|e| StartError::invalid(e.to_string()))?)
+            }
             Err(e) => return Err(StartError::invalid(e.to_string())),
         };
         let (client_config, demo) = match resolved {
@@ -107,15 +113,28 @@ impl Engine {
         config.budgets(&paths.config_file).map_err(|e| StartError::invalid(e.to_string()))?;
         let client =
             Client::new(client_config, models).map_err(|e| StartError::environment(e.to_string()))?.with_prices(prices);
-        let store = open_history(&paths, &config, &mut notices)?;
+        let store = match mode {
+            Mode::Look => read_history(&paths)?,
+            Mode::Headless | Mode::Interactive => open_history(&paths, &config, &mut notices)?,
+        };
         let out_dir = config.out_dir.clone().unwrap_or_else(|| paths.images_dir());
         let catalog = ModelCatalog::builtin(client.models().clone(), provider, "the provider was not asked");
         Ok(Self { client, paths, config, store, demo, out_dir, notices, catalog })
     }
 
-    /// Asks the provider for its models as `fetch` allows (see `catalog::fetch`).
+    /// Asks the provider for its models as `fetch` allows (see `catalog::fetch`); without a
+    /// key, nothing is asked: the list cached last time, else the built-in one.
     pub async fn load_catalog(&mut self, fetch: Fetch) {
-        self.catalog = fetch::load(&self.client, &self.paths.data_dir, fetch).await;
+        self.catalog = match self.keyless() {
+            true => fetch::load_offline(&self.client, &self.paths.data_dir).await,
+            false => fetch::load(&self.client, &self.paths.data_dir, fetch).await,
+        };
+    }
+
+    /// Whether this runs without a key (a command that sends nothing): the provider is not
+    /// asked for anything.
+    pub fn keyless(&self) -> bool {
+        self.client.config().key.is_none() && self.client.config().provider != Provider::Demo
     }
 
     /// The model for requests that name none, and a notice when the configured one is gone.
@@ -142,6 +161,15 @@ fn open_patiently(data_dir: &std::path::Path) -> Result<Store, StartError> {
         }
     }
     Store::open(data_dir).map_err(|e| StartError::environment(e.to_string()))
+}
+
+/// The history for a command that only reads it: read-only (another user's folder, a
+/// read-only mount), or empty when there is none yet. Nothing is changed on disk.
+fn read_history(paths: &Paths) -> Result<SharedStore, StartError> {
+    if !paths.data_dir.join(crate::store::DB_FILE).exists() {
+        return Store::open_in_memory().map(SharedStore::new).map_err(|e| StartError::environment(e.to_string()));
+    }
+    Store::open_read_only(&paths.data_dir).map(SharedStore::new).map_err(|e| StartError::environment(e.to_string()))
 }
 
 /// Opens the history, marks jobs a dead process left behind as interrupted, and removes the

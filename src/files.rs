@@ -33,19 +33,70 @@ pub fn slug(prompt: &str) -> String {
 /// The most a config, keymap or theme file may hold: they are a few KB; a bigger one is not ours.
 pub const SETTINGS_FILE_MAX: u64 = 4 * 1024 * 1024;
 
-/// Reads a small text file we expect to be written by hand, refusing what could block or never
-/// end: a FIFO, a device, a directory, or more than `max` bytes.
-pub fn read_text_bounded(path: &Path, max: u64) -> io::Result<String> {
-    let meta = fs::metadata(path)?;
+/// Opens `path` for reading only if it is a regular file, checked on the file opened (not on
+/// the name before opening, which another process can replace by a FIFO in between): the open
+/// itself never blocks (`O_NONBLOCK`), and a FIFO, device or directory is refused.
+pub fn open_regular(path: &Path) -> io::Result<(File, fs::Metadata)> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+    let file = fs::OpenOptions::new().read(true).custom_flags(flags.bits() as i32).open(path)?;
+    let meta = file.metadata()?;
     if !meta.is_file() {
         let what = if meta.is_dir() { "a directory" } else { "not a regular file (a pipe, socket or device)" };
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("it is {what}")));
     }
-    let mut bytes = Vec::new();
-    io::Read::read_to_end(&mut io::Read::take(fs::File::open(path)?, max + 1), &mut bytes)?;
+    Ok((file, meta))
+}
+
+/// The bytes of the regular file at `path` (see `open_regular`), refusing more than `max`.
+pub fn read_regular(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > max {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("it is over {} MB", max >> 20)));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    io::Read::read_to_end(&mut io::Read::take(file, max + 1), &mut bytes)?;
     if bytes.len() as u64 > max {
         return Err(io::Error::new(io::ErrorKind::InvalidData, format!("it is over {} MB", max >> 20)));
     }
+    Ok(bytes)
+}
+
+/// The most an image file read from disk may hold (an API result is at most 44 MB of PNG).
+pub const IMAGE_FILE_MAX: u64 = 64 << 20;
+/// The most pixels an image read from disk may have when it is decoded whole.
+pub const IMAGE_PIXELS_MAX: u64 = 64_000_000;
+
+/// Decodes the image file at `path`: a regular file (see `open_regular`) of at most
+/// `IMAGE_FILE_MAX` bytes and `IMAGE_PIXELS_MAX` pixels, so neither a FIFO nor a bomb stops
+/// the caller.
+pub fn load_image(path: &Path) -> Result<image::DynamicImage, String> {
+    let bytes = read_regular(path, IMAGE_FILE_MAX).map_err(|e| e.to_string())?;
+    decode_image(&bytes)
+}
+
+/// As `load_image`, for bytes in memory.
+pub fn decode_image(bytes: &[u8]) -> Result<image::DynamicImage, String> {
+    let reader = || image::ImageReader::new(io::Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string());
+    if let Ok((w, h)) = reader()?.into_dimensions()
+        && u64::from(w) * u64::from(h) > IMAGE_PIXELS_MAX
+    {
+        return Err(format!("{w}x{h} is more than the {} megapixels imgtui decodes", IMAGE_PIXELS_MAX / 1_000_000));
+    }
+    let mut reader = reader()?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(512 << 20);
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Unsupported(_) => "not a PNG, JPEG or WebP image".to_string(),
+        e => e.to_string(),
+    })
+}
+
+/// Reads a small text file we expect to be written by hand, refusing what could block or never
+/// end: a FIFO, a device, a directory, or more than `max` bytes.
+pub fn read_text_bounded(path: &Path, max: u64) -> io::Result<String> {
+    let bytes = read_regular(path, max)?;
     String::from_utf8(bytes).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
 }
 

@@ -87,7 +87,8 @@ async fn prepare(
     prompt_arg: &str,
     args: &ImageArgs,
 ) -> Result<(Engine, String, String, ImageOptions), ExitCode> {
-    let mut engine = start(global).await?;
+    let mode = if args.dry_run { Mode::Look } else { Mode::Headless };
+    let mut engine = start_as(global, mode).await?;
     let longest = engine.client.models().all().iter().map(|m| m.prompt_max_chars).max().unwrap_or(32_000);
     let prompt = read_prompt(prompt_arg, longest)?;
     // What the provider serves decides the default and refuses retired models; it is asked at
@@ -107,7 +108,12 @@ async fn prepare(
 }
 
 pub(crate) async fn start(global: &GlobalArgs) -> Result<Engine, ExitCode> {
-    let engine = Engine::start(global, Mode::Headless).await.map_err(|e| {
+    start_as(global, Mode::Headless).await
+}
+
+/// As `start`, for `mode` (`Mode::Look` for commands that send nothing).
+pub(crate) async fn start_as(global: &GlobalArgs, mode: Mode) -> Result<Engine, ExitCode> {
+    let engine = Engine::start(global, mode).await.map_err(|e| {
         eprintln!("imgtui: {}", escape_controls(&e.to_string()));
         ExitCode::from(e.exit_code())
     })?;
@@ -183,7 +189,8 @@ pub(crate) async fn run_job(
     let client = &engine.client;
     let id = match jobs::submit(&engine.store, client, std::slice::from_ref(&request), parent_id, budget, None).await {
         Ok(Admitted::Queued(ids)) if !ids.is_empty() => ids[0],
-        Ok(Admitted::Queued(_)) => return ExitCode::from(EXIT_FAILED),
+        // No batch key here: another process cannot hold the same entry.
+        Ok(Admitted::Queued(_) | Admitted::RunningElsewhere { .. }) => return ExitCode::from(EXIT_FAILED),
         Ok(Admitted::OverBudget(why)) => {
             let error = FieldError::new("budget", format!("{why} (--over-budget sends it anyway)"));
             return report_failure(output.json, None, &ApiError::Invalid(vec![error]));

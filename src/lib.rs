@@ -24,6 +24,7 @@ pub mod mask_cli;
 pub mod models_cli;
 pub mod out;
 pub mod preview;
+pub mod process;
 pub mod serve;
 pub mod show;
 pub mod signals;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         cli.command,
         Some(
             Command::Show(_)
+                | Command::Models(_)
                 | Command::Doctor
                 | Command::Completions { .. }
                 | Command::Man { .. }
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         match cli.command {
             Some(Command::Generate(args)) => headless::generate(&cli.global, args).await,
             Some(Command::Edit(args)) => headless::edit(&cli.global, args).await,
@@ -45,5 +46,9 @@ fn main() -> ExitCode {
             Some(Command::Config { action }) => imgtui::config_cli::run(&cli.global, action),
             None => imgtui::tui::run(&cli.global).await,
         }
-    })
+    });
+    // A blocking read that never returns (a device, a dead network mount) must not keep the
+    // process alive once the command has ended: the runtime waits for it a moment, no longer.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    code
 }

@@ -12,7 +12,7 @@ use crate::cli::{GlobalArgs, ModelsArgs};
 use crate::headless;
 
 pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> ExitCode {
-    let mut engine = match headless::start(global).await {
+    let mut engine = match headless::start_as(global, crate::engine::Mode::Look).await {
         Ok(engine) => engine,
         Err(code) => return code,
     };

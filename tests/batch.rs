@@ -187,3 +187,139 @@ async fn with_a_budget_kept_entries_that_cannot_be_estimated_do_not_run_blind() 
     assert!(stderr.contains("cannot be estimated") && stderr.contains("--over-budget"), "{stderr}");
     assert_eq!(server.requests().iter().filter(|r| r.path.contains("/images/")).count(), 0, "nothing sent");
 }
+
+#[tokio::test]
+async fn an_input_replaced_by_a_fifo_during_the_run_fails_its_entry_and_the_batch_ends() {
+    let config = DemoConfig {
+        latency_per_image: (Duration::from_millis(300), Duration::from_millis(300)),
+        ..DemoConfig::instant()
+    };
+    let server = common::demo_with(config).await;
+    let data = tempfile::tempdir().unwrap();
+    let first = common::write_png(data.path(), "first.png", (64, 64), [200, 10, 10, 255], None);
+    let second = common::write_png(data.path(), "second.png", (64, 64), [10, 200, 10, 255], None);
+    let file = data.path().join("b.jsonl");
+    let lines = format!(
+        "{{\"prompt\": \"a hat\", \"model\": \"gpt-image-2\", \"image\": {first:?}}}\n\
+         {{\"prompt\": \"a scarf\", \"model\": \"gpt-image-2\", \"image\": {second:?}}}\n"
+    );
+    std::fs::write(&file, lines).unwrap();
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let child = cmd.args(["batch", "--concurrency", "1", "--json"]).arg(&file).kill_on_drop(true);
+    let child = child.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let running =
+        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Running)).ok()).unwrap_or(0);
+    assert!(common::wait_until(Duration::from_secs(30), || running() == 1).await, "the first job runs");
+    // Checked before the run, swapped for a pipe nobody writes to during it.
+    std::fs::remove_file(&second).unwrap();
+    rustix::fs::mknodat(rustix::fs::CWD, &second, rustix::fs::FileType::Fifo, rustix::fs::Mode::from(0o600), 0)
+        .unwrap();
+    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.expect("it ends").unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("not a regular file"), "the second entry names why: {stdout}");
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!((summary["done"].as_u64(), summary["failed"].as_u64()), (Some(1), Some(1)), "{summary}");
+}
+
+#[tokio::test]
+async fn a_budget_reached_mid_batch_stops_what_waits_and_keeps_what_was_sent() {
+    let config = DemoConfig {
+        latency_per_image: (Duration::from_millis(400), Duration::from_millis(400)),
+        ..DemoConfig::instant()
+    };
+    let server = common::demo_with(config).await;
+    let data = tempfile::tempdir().unwrap();
+    let model = common::priced_model();
+    let each = common::estimate_usd(&model, "low", "1024x1024", 1, 3);
+    let config_dir = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    // Room for the whole batch when it starts.
+    std::fs::write(config_dir.join("config.toml"), format!("budget_daily_usd = {:.4}\n", each * 10.0)).unwrap();
+    // The first entry is slow (three images), the second quick: the third is refused while the
+    // first is still in flight.
+    let file = data.path().join("b.jsonl");
+    let slow = lines(&["one"]).replace("\"quality\"", "\"n\": 3, \"quality\"");
+    std::fs::write(&file, format!("{slow}{}", lines(&["two", "six"]))).unwrap();
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let child = cmd.args(["batch", "--concurrency", "2", "--json"]).arg(&file).kill_on_drop(true);
+    let child = child.stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let running =
+        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Running)).ok()).unwrap_or(0);
+    assert!(common::wait_until(Duration::from_secs(30), || running() == 2).await, "two jobs run");
+    // Meanwhile another process spends the rest of the day's budget.
+    let mut store = Store::open(data.path()).unwrap();
+    let request = imgtui::store::ImageRequest::Generate(imgtui::api::GenerateRequest::new(model.as_str(), "elsewhere"));
+    let spent = imgtui::store::NewJob {
+        request: &request,
+        provider: "openai",
+        base_url: "u",
+        parent_id: None,
+        inputs: &[],
+        now: common::now_ms(),
+        estimate_usd: Some(each * 20.0),
+        group_id: None,
+        batch_key: None,
+    };
+    assert!(matches!(store.admit_jobs(&[spent], None).unwrap(), imgtui::store::Admitted::Queued(_)));
+    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let first = lines.iter().find(|l| l["line"] == 1).unwrap();
+    assert_eq!(first["ok"], true, "the job in flight when the budget was reached finished and was kept: {stdout}");
+    assert!(first["cost_usd"].as_f64().is_some(), "and its cost counted: {stdout}");
+    let third = lines.iter().find(|l| l["line"] == 3).unwrap();
+    assert_eq!(third["ok"], false, "{stdout}");
+    let job = common::job_json(data.path(), 1).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["images"].as_array().map(Vec::len), Some(3), "{job}");
+}
+
+#[tokio::test]
+async fn resume_while_the_first_run_still_runs_refuses_naming_its_pid() {
+    let config = DemoConfig {
+        latency_per_image: (Duration::from_millis(500), Duration::from_millis(500)),
+        ..DemoConfig::instant()
+    };
+    let server = common::demo_with(config).await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    std::fs::write(&file, lines(&["one", "two", "three", "four"])).unwrap();
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let first = cmd.args(["batch", "--concurrency", "1"]).arg(&file).kill_on_drop(true).spawn().unwrap();
+    let pid = first.id().unwrap();
+    let running =
+        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Running)).ok()).unwrap_or(0);
+    assert!(common::wait_until(Duration::from_secs(30), || running() == 1).await, "the first run is under way");
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, _, stderr) = run(cmd.args(["batch", "--resume"]).arg(&file)).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(&format!("imgtui pid {pid}")), "{stderr}");
+    let sent_before = server.requests().iter().filter(|r| r.path.contains("/images/")).count();
+    let out = first.wait_with_output().await.unwrap();
+    assert!(out.status.success());
+    let sent = server.requests().iter().filter(|r| r.path.contains("/images/")).count();
+    assert_eq!(sent, 4, "four entries, four requests (before the refusal: {sent_before})");
+}
+
+#[tokio::test]
+async fn an_entry_without_a_model_is_not_sent_again_when_the_default_model_changes() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    std::fs::write(&file, "{\"prompt\": \"a fox\", \"quality\": \"low\", \"size\": \"1024x1024\"}\n").unwrap();
+    let config_dir = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let with_default = |model: &str| {
+        std::fs::write(config_dir.join("config.toml"), format!("default_model = \"{model}\"\n")).unwrap();
+    };
+    with_default("gpt-image-2");
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, _, stderr) = run(cmd.args(["batch", "--json"]).arg(&file)).await;
+    assert_eq!(code, 0, "{stderr}");
+    with_default(&common::priced_model());
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, stderr) = run(cmd.args(["batch", "--resume", "--json"]).arg(&file)).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"skipped\":1"), "done is done, whatever the default is now: {stdout}");
+}

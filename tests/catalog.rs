@@ -196,3 +196,68 @@ async fn a_model_the_provider_does_not_list_is_sent_with_a_warning() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[tokio::test]
+async fn a_list_of_a_hundred_thousand_ids_is_kept_short_cached_and_not_asked_again() {
+    let mut ids: Vec<String> = (0..110_000).map(|i| format!("{{\"id\":\"gpt-image-x{i}\"}}")).collect();
+    ids.push(r#"{"id":"gpt-image-`touch${IFS}x`"}"#.into());
+    ids.push("{\"id\":\"gpt-image-2\u{200b}\"}".into());
+    let body = format!("{{\"object\":\"list\",\"data\":[{}]}}", ids.join(","));
+    let liar = common::liar::Liar::start(common::liar::Answer::json(200, body)).await;
+    let data = tempfile::tempdir().unwrap();
+    let run = || common::imgtui_at(data.path(), "sk-test", &liar.base_url()).args(["models", "--json"]).output();
+    let first = run().await.unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let listed: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    let names: Vec<&str> = listed["models"].as_array().unwrap().iter().filter_map(|m| m["name"].as_str()).collect();
+    assert!(names.len() <= imgtui::catalog::listing::LISTED_MAX + ModelTable::builtin().all().len(), "{}", names.len());
+    assert!(names.iter().all(|n| imgtui::catalog::listing::is_safe_id(n)), "no id a shell would misread");
+    let cache = std::fs::metadata(data.path().join("models-cache.json")).unwrap();
+    assert!(cache.len() < 1024 * 1024, "the cache fits its own read cap: {}", cache.len());
+    let second = run().await.unwrap();
+    assert!(second.status.success());
+    assert_eq!(liar.lists(), 1, "the second command read the cache");
+}
+
+#[tokio::test]
+async fn a_model_list_over_its_cap_is_named_as_a_model_list() {
+    let body = format!(
+        "{{\"data\":[{}]}}",
+        vec![
+            "{\"id\":\"gpt-image-2\",\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}";
+            60_000
+        ]
+        .join(",")
+    );
+    let liar = common::liar::Liar::start(common::liar::Answer::json(200, body)).await;
+    let data = tempfile::tempdir().unwrap();
+    let out = common::imgtui_at(data.path(), "sk-test", &liar.base_url())
+        .args(["models", "--refresh"])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("model list (HTTP 200) is not usable: the list is over 4 MB"), "{stderr}");
+    assert!(!stderr.contains("Images response"), "{stderr}");
+}
+
+#[test]
+fn with_no_key_models_lists_the_built_in_models_and_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    let out = common::imgtui_std()
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("TTAPI_API_KEY")
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["models", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed["source"]["kind"], "builtin", "{listed}");
+    assert!(listed["source"]["reason"].as_str().unwrap().contains("no API key"), "{listed}");
+    let names: Vec<&str> = listed["models"].as_array().unwrap().iter().filter_map(|m| m["name"].as_str()).collect();
+    assert!(names.contains(&"gpt-image-2.6-flare") && names.contains(&"gpt-image-2.6-sunburst"), "{names:?}");
+    assert!(!data.path().join("history.sqlite3").exists(), "looking writes no history");
+}

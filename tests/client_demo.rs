@@ -313,15 +313,21 @@ async fn retry_after_headers_set_the_wait() {
 }
 
 #[tokio::test]
-async fn dropped_and_truncated_connections_are_retried() {
+async fn a_dropped_connection_is_retried_and_an_answer_that_breaks_off_is_not_sent_again() {
     let server = common::demo().await;
     let client = common::client(&server);
     let req = GenerateRequest::new("dall-e-2", "x");
-    for fault in [Fault::Drop, Fault::Truncate] {
-        server.faults().push(FaultRule::once(fault.clone()).on("generations"));
-        let result = client.generate(&req, &RequestControl::default()).await;
-        assert_eq!(result.map(|r| r.retries).map_err(|e| e.to_string()), Ok(1), "{fault:?}");
-    }
+    server.faults().push(FaultRule::once(Fault::Drop).on("generations"));
+    let result = client.generate(&req, &RequestControl::default()).await;
+    assert_eq!(result.map(|r| r.retries).map_err(|e| e.to_string()), Ok(1), "a reset before the answer");
+    // The answer had begun: the server made (and billed) the image. Sending again pays twice.
+    let sent = || server.requests().iter().filter(|r| r.path.contains("generations")).count();
+    let before = sent();
+    server.faults().push(FaultRule::once(Fault::Truncate).on("generations"));
+    let err = client.generate(&req, &RequestControl::default()).await.unwrap_err();
+    assert!(matches!(err, ApiError::AnswerBroken { status: 200, .. }), "{err:?}");
+    assert!(err.to_string().contains("not re-sent"), "{err}");
+    assert_eq!(sent(), before + 1, "sent once");
     server.faults().push(FaultRule::times(Fault::Drop, 3));
     let err = client.generate(&req, &RequestControl::default()).await.unwrap_err();
     assert!(matches!(err, ApiError::Connection(_)), "{err:?}");

@@ -308,3 +308,37 @@ fn two_processes_submitting_at_the_same_instant_are_checked_one_after_the_other(
         }
     }
 }
+
+#[tokio::test]
+async fn requests_that_cannot_be_estimated_go_one_at_a_time_against_a_budget() {
+    let config = imgtui::demo::DemoConfig {
+        latency_per_image: (std::time::Duration::from_millis(1500), std::time::Duration::from_millis(1500)),
+        ..imgtui::demo::DemoConfig::instant()
+    };
+    let server = common::demo_with(config).await;
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.03\n").unwrap();
+    // Quality auto: no formula, no history, so no estimate; ten at the same moment.
+    let runs = (0..10).map(|i| {
+        let (data, base) = (data.path().to_path_buf(), server.base_url().to_string());
+        async move {
+            common::imgtui_at(&data, "sk-test", &base)
+                .args(["generate", &format!("fox {i}"), "-m", "gpt-image-2", "-q", "auto", "-s", "1024x1024"])
+                .output()
+                .await
+                .unwrap()
+        }
+    });
+    let outputs = futures::future::join_all(runs).await;
+    let sent = server.requests().iter().filter(|r| r.path.contains("/images/")).count();
+    let refused: Vec<String> = outputs
+        .iter()
+        .filter(|o| o.status.code() == Some(2))
+        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+        .collect();
+    assert_eq!(sent + refused.len(), 10, "each was sent or refused");
+    assert!(sent <= 2, "not twenty blind: {sent} sent");
+    assert!(refused.iter().all(|e| e.contains("without an estimate")), "{refused:?}");
+}

@@ -61,6 +61,8 @@ fn recall_stars_and_variants_at_80x24() {
     tmux.keys(&["Tab", "Tab"]);
     let done = tmux.wait_for("the group in the history", 10, |s| s.matches("g3 a ").count() == 2);
     assert!(done.contains("g3 a red kite") && done.contains("g3 a blue kite"), "the group's number:\n{done}");
+    // The history can show a job done a moment before the app hears it finished.
+    tmux.wait_for("no job running", 10, |s| s.lines().next().is_some_and(|tabs| !tabs.contains("running")));
     tmux.keys(&["C-c"]);
     tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
 }

@@ -176,7 +176,7 @@ fn what_cannot_be_shown_is_named_and_the_rest_is_shown() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("job 99 is not in the history"), "{stderr}");
-    assert!(stderr.contains("pipe.png: not a regular file"), "{stderr}");
+    assert!(stderr.contains("pipe.png: it is not a regular file"), "{stderr}");
     assert!(stderr.contains("/no/such.png"), "{stderr}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2, "job 1's images still listed");
     // In a terminal, a file that is no image is named and the others are drawn.

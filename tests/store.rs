@@ -374,7 +374,7 @@ fn a_job_another_live_imgtui_runs_is_shown_as_such_and_cannot_be_deleted_here() 
     store.mark_running(id, 2).unwrap();
     // As if pid 1 (alive in every container and machine) had started it.
     let raw = rusqlite::Connection::open(dir.path().join("history.sqlite3")).unwrap();
-    raw.execute("UPDATE jobs SET owner_pid = 1 WHERE id = ?1", [id]).unwrap();
+    raw.execute("UPDATE jobs SET owner_pid = 1, owner_started = NULL WHERE id = ?1", [id]).unwrap();
     let rows = store.page(&JobQuery { limit: 10, ..JobQuery::default() }).unwrap();
     assert_eq!(rows[0].running_elsewhere, Some(1));
     let err = store.delete_job(id).unwrap_err().to_string();
@@ -382,6 +382,37 @@ fn a_job_another_live_imgtui_runs_is_shown_as_such_and_cannot_be_deleted_here() 
     assert!(store.job(id).unwrap().is_some(), "still there");
     raw.execute("UPDATE jobs SET owner_pid = ?1 WHERE id = ?2", [std::process::id() as i64, id]).unwrap();
     assert_eq!(store.page(&JobQuery { limit: 10, ..JobQuery::default() }).unwrap()[0].running_elsewhere, None);
+}
+
+#[test]
+fn a_reused_pid_is_not_the_owner_of_a_dead_imgtuis_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "an orphan"));
+    let id = store.insert_job(&request, "demo", "u", None, &[], 1).unwrap();
+    store.mark_running(id, 2).unwrap();
+    // pid 1 runs, but it did not start when the job's owner did: the owner is dead.
+    let raw = rusqlite::Connection::open(dir.path().join("history.sqlite3")).unwrap();
+    raw.execute("UPDATE jobs SET owner_pid = 1, owner_started = 123 WHERE id = ?1", [id]).unwrap();
+    let rows = store.page(&JobQuery { limit: 10, ..JobQuery::default() }).unwrap();
+    if std::path::Path::new("/proc/1/stat").exists() {
+        assert_eq!(rows[0].running_elsewhere, None, "not alive");
+        assert_eq!(store.mark_interrupted(3).unwrap(), 1);
+        assert_eq!(store.job(id).unwrap().unwrap().status, JobStatus::Interrupted);
+    }
+}
+
+#[test]
+fn an_id_is_never_given_twice_even_after_the_newest_job_is_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a fox"));
+    let first = store.insert_job(&request, "demo", "u", None, &[], 1).unwrap();
+    let second = store.insert_job(&request, "demo", "u", None, &[], 2).unwrap();
+    store.finish_failed(second, JobStatus::Failed, "x", None, 0, 3).unwrap();
+    store.delete_job(second).unwrap();
+    let third = store.insert_job(&request, "demo", "u", None, &[], 4).unwrap();
+    assert_eq!((first, second, third), (1, 2, 3), "job 2's id is not given again");
 }
 
 #[test]
@@ -438,4 +469,76 @@ fn write_test_png(dir: &Path) -> PathBuf {
     let path = dir.join("source.png");
     image::RgbaImage::from_pixel(8, 8, image::Rgba([1, 2, 3, 255])).save(&path).unwrap();
     path
+}
+
+#[test]
+fn an_image_written_but_never_recorded_on_a_full_disk_is_found_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let images = dir.path().join("images");
+    std::fs::create_dir_all(&images).unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a paid fox"));
+    let id = store.insert_job(&request, "demo", "u", None, &[], 1).unwrap();
+    store.mark_running(id, 3).unwrap();
+    let png = std::fs::read(write_test_png(dir.path())).unwrap();
+    let name = "fox.png".to_string();
+    let record = ImageRecord {
+        index: 0,
+        path: images.join(&name),
+        format: Some(imgtui::api::ImageFormat::Png),
+        width: Some(8),
+        height: Some(8),
+        bytes: png.len() as u64,
+        sha256: imgtui::store::images_sha256(&png),
+    };
+    let temp = images.join(".fox.png.1-0000beef.tmp");
+    store
+        .note_pending(id, &imgtui::store::PendingImage { temp, dir: images.clone(), name: name.clone(), record })
+        .unwrap();
+    // Linked into place (the temp file gone), then the history could not record it.
+    std::fs::write(images.join(&name), &png).unwrap();
+    drop(store);
+    let raw = rusqlite::Connection::open(dir.path().join("history.sqlite3")).unwrap();
+    raw.execute("UPDATE jobs SET owner_pid = ?1, owner_started = NULL", [u32::MAX as i64]).unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.mark_interrupted(10).unwrap(), 1);
+    assert_eq!(store.recover_pending().unwrap(), 1, "found where it was written");
+    let job = store.job(id).unwrap().unwrap();
+    assert_eq!((job.status, job.images.len()), (JobStatus::Done, 1));
+    assert!(!job.error.unwrap_or_default().contains("re-run it"));
+}
+
+#[test]
+fn an_interrupted_job_that_was_sent_counts_against_the_budgets_at_its_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a paid fox"));
+    let now = common::now_ms();
+    let new = |estimate| imgtui::store::NewJob {
+        request: &request,
+        provider: "openai",
+        base_url: "u",
+        parent_id: None,
+        inputs: &[],
+        now,
+        estimate_usd: Some(estimate),
+        group_id: None,
+        batch_key: None,
+    };
+    let sent = match store.admit_jobs(&[new(0.25)], None).unwrap() {
+        imgtui::store::Admitted::Queued(ids) => ids[0],
+        other => panic!("{other:?}"),
+    };
+    let never_sent = match store.admit_jobs(&[new(0.5)], None).unwrap() {
+        imgtui::store::Admitted::Queued(ids) => ids[0],
+        other => panic!("{other:?}"),
+    };
+    store.mark_running(sent, now).unwrap();
+    let raw = rusqlite::Connection::open(dir.path().join("history.sqlite3")).unwrap();
+    raw.execute("UPDATE jobs SET owner_pid = ?1, owner_started = NULL", [u32::MAX as i64]).unwrap();
+    assert_eq!(store.mark_interrupted(now).unwrap(), 2);
+    let job = store.job(sent).unwrap().unwrap();
+    assert_eq!(job.cost.as_ref().map(|c| (c.usd, c.basis.as_str())), Some((0.25, "estimate")), "{job:?}");
+    assert!(store.job(never_sent).unwrap().unwrap().cost.is_none(), "never sent, never billed");
+    assert!((store.spent().unwrap().today - 0.25).abs() < 1e-9);
 }

@@ -548,3 +548,27 @@ fn a_job_deleted_by_another_imgtui_reloads_the_history_with_a_word_why() {
     assert!(commands.iter().any(|c| matches!(c, Command::LoadHistory { .. })), "{commands:?}");
     assert!(s.notice.as_ref().unwrap().0.contains("job 49 is no longer in the history"));
 }
+
+#[test]
+fn a_paste_past_the_models_limit_is_cut_there_and_said_so() {
+    let mut s = state();
+    let limit = s.spec().prompt_max_chars;
+    // 10 MB, with the control characters a terminal can let through.
+    let huge: String = "a red fox\x1b[31m\r\n".repeat(10 * 1024 * 1024 / 16);
+    update(&mut s, Msg::Paste(huge));
+    let kept = s.prompt_text();
+    assert_eq!(kept.chars().count(), limit, "cut at the limit");
+    assert!(!kept.contains('\x1b') && !kept.contains('\r'), "no control characters but newlines");
+    let (notice, _) = s.notice.clone().expect("said so");
+    assert!(notice.contains(&format!("kept the first {limit}")) && notice.contains("takes at most"), "{notice}");
+    // Full: the next paste is not taken, and says why.
+    update(&mut s, Msg::Paste("more".into()));
+    assert_eq!(s.prompt_text().chars().count(), limit);
+    assert!(s.notice.as_ref().unwrap().0.contains("paste not taken"), "{:?}", s.notice);
+    // The search takes a line of at most a thousand characters.
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Char('/')));
+    update(&mut s, Msg::Paste("x".repeat(50_000)));
+    assert!(s.history.search.chars().count() <= 1_000, "{}", s.history.search.len());
+}

@@ -44,6 +44,12 @@ pub(super) async fn read_error_body(mut response: reqwest::Response) -> Result<V
 /// Why a 2xx answer's body could not be read.
 pub(super) enum BodyError {
     Transport(reqwest::Error),
+    /// An image answer that broke off with none of its images whole: made and billed, so
+    /// never sent again.
+    Broken {
+        received: u64,
+        message: String,
+    },
     /// A streamed answer that reported an error or ended without an image.
     Stream(String),
     /// A whole answer that is not an Images answer.
@@ -70,9 +76,31 @@ pub(super) async fn read_answer(
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.trim_start().starts_with("text/event-stream"));
+    let status = response.status().as_u16();
+    // The server has made the images once the answer starts: a break from here on is not a
+    // dropped connection to retry but a paid answer to keep what can be kept of.
+    let broken =
+        |received: u64, e: reqwest::Error| BodyError::Broken { received, message: super::error::error_chain(&e) };
     if !streamed {
         let mut splitter = BodySplitter::default();
-        while let Some(chunk) = response.chunk().await? {
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(e) => {
+                    let images = splitter.salvage();
+                    if images.is_empty() {
+                        return Err(broken(received, e));
+                    }
+                    let note = format!(
+                        "the answer broke off after {received} bytes ({}); the {} image(s) that had arrived whole \
+                         were kept, and the request was not sent again (it was billed)",
+                        super::error::error_chain(&e),
+                        images.len()
+                    );
+                    return Ok(Decoded::of_images(images, note));
+                }
+            };
             received += chunk.len() as u64;
             if received > cap {
                 return Err(over());
@@ -85,7 +113,7 @@ pub(super) async fn read_answer(
             }
         }
         tracing::debug!(bytes = splitter.received(), "answer read");
-        return splitter.finish().decode(response.status().as_u16()).map_err(BodyError::Answer);
+        return splitter.finish().decode(status).map_err(BodyError::Answer);
     }
     let (mut reader, mut answer) = (EventReader::default(), StreamedAnswer::default());
     let mut take = |data: Vec<u8>| -> Result<(), BodyError> {
@@ -95,7 +123,25 @@ pub(super) async fn read_answer(
         }
         Ok(())
     };
-    while let Some(chunk) = response.chunk().await? {
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => {
+                let note = format!(
+                    "the streamed answer broke off after {received} bytes ({}); what had arrived whole was \
+                     kept, and the request was not sent again (it was billed)",
+                    super::error::error_chain(&e)
+                );
+                return match answer.finish() {
+                    Ok(mut decoded) => {
+                        decoded.notes.push(note);
+                        Ok(decoded)
+                    }
+                    Err(_) => Err(broken(received, e)),
+                };
+            }
+        };
         received += chunk.len() as u64;
         if received > cap {
             return Err(over());

@@ -26,6 +26,19 @@ pub struct SplitBody {
 pub struct Decoded {
     pub response: super::response::ImagesResponse,
     pub images: Vec<Option<Result<Vec<u8>, String>>>,
+    /// What the person should know of how the answer arrived (a body that broke off).
+    pub notes: Vec<String>,
+}
+
+impl Decoded {
+    /// An answer of just these images, whatever else it said (a body that broke off).
+    pub fn of_images(images: Vec<Vec<u8>>, note: String) -> Self {
+        let response = super::response::ImagesResponse {
+            data: vec![super::response::ImageDatum::default(); images.len()],
+            ..Default::default()
+        };
+        Self { response, images: images.into_iter().map(|b| Some(Ok(b))).collect(), notes: vec![note] }
+    }
 }
 
 impl SplitBody {
@@ -44,7 +57,7 @@ impl SplitBody {
                 Some(taken.unwrap_or_else(|| Err("the answer's text and images do not match".into())))
             })
             .collect();
-        Ok(Decoded { response, images })
+        Ok(Decoded { response, images, notes: Vec::new() })
     }
 }
 
@@ -75,6 +88,8 @@ pub struct BodySplitter {
     /// The current image's base64 ended with padding; anything after it is an error.
     padded: bool,
     received: usize,
+    /// Images whose base64 string has closed.
+    closed: usize,
 }
 
 impl Default for BodySplitter {
@@ -85,6 +100,7 @@ impl Default for BodySplitter {
             carry: Vec::with_capacity(4),
             padded: false,
             received: 0,
+            closed: 0,
         }
     }
 }
@@ -115,6 +131,7 @@ impl BodySplitter {
                     match chunk.get(stop) {
                         Some(b'"') => {
                             self.end_image();
+                            self.closed += 1;
                             self.body.text.push(b'"');
                             self.lex = Lex::Outside { key: KeyState::None };
                         }
@@ -172,6 +189,12 @@ impl BodySplitter {
     /// the parser then reports.
     pub fn finish(self) -> SplitBody {
         self.body
+    }
+
+    /// The images of a body that broke off: those whose string closed and decoded, never the
+    /// one in progress.
+    pub fn salvage(self) -> Vec<Vec<u8>> {
+        self.body.images.into_iter().take(self.closed).filter_map(Result::ok).collect()
     }
 
     /// JSON allows `\/` for `/`; escaped white space is skipped; anything else is not base64.

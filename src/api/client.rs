@@ -158,6 +158,8 @@ impl Client {
         self.send_once(builder, read).await.map_err(|e| match e {
             // A list costs nothing: no word about billed images here.
             ApiError::Timeout { .. } => ApiError::Connection(format!("no answer within {} s", wait.as_secs())),
+            // It is a list of models, not an Images answer.
+            ApiError::InvalidResponse { status, message } => ApiError::InvalidList { status, message },
             e => self.with_hint(e),
         })
     }
@@ -180,7 +182,7 @@ impl Client {
         let cap = answer::answer_cap(req.options.n.unwrap_or(1), req.options.partial_images.unwrap_or(0));
         let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone(), cap), ctl).await;
         let (body, retries) = sent.map_err(|e| hints::explain(e, self.cfg.provider, &req.model))?;
-        self.receive(body, retries, ctl).await
+        self.receive(body, retries, req.options.n.unwrap_or(1), ctl).await
     }
 
     /// `POST /images/edits` as multipart. Validates first (reading the files' headers).
@@ -238,11 +240,12 @@ impl Client {
         let cap = answer::answer_cap(req.options.n.unwrap_or(1), req.options.partial_images.unwrap_or(0));
         let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone(), cap), ctl).await;
         let (body, retries) = sent.map_err(|e| hints::explain(e, self.cfg.provider, &req.model))?;
-        self.receive(body, retries, ctl).await
+        self.receive(body, retries, req.options.n.unwrap_or(1), ctl).await
     }
 
     /// Sends until a 2xx answer, a final error, or the retries run out. `read` takes a 2xx
-    /// answer's body; a failure while reading it is retried like any dropped connection.
+    /// answer's body; an image answer that breaks off is never sent again (it was billed),
+    /// other bodies (a download, the model list) are retried like any dropped connection.
     async fn send_with_retries<T, Read, Reading>(
         &self,
         build: impl Fn() -> RequestBuilder,
@@ -302,6 +305,9 @@ impl Client {
         if status.is_success() {
             let body = read(response).await.map_err(|e| match e {
                 BodyError::Transport(e) => self.transport_error(e),
+                BodyError::Broken { received, message } => {
+                    ApiError::AnswerBroken { status: status.as_u16(), received, message }
+                }
                 BodyError::Stream(message) => ApiError::InvalidResponse { status: status.as_u16(), message },
                 BodyError::Answer(error) => error,
             })?;
@@ -341,9 +347,31 @@ impl Client {
     }
 
     /// Parses what is left of a 2xx body and gives every datum its bytes: decoded while the
-    /// body arrived (`b64_json`), or downloaded (`url`).
-    async fn receive(&self, answer: Decoded, retries: u32, ctl: &RequestControl) -> Result<ImagesResult, ApiError> {
-        let Decoded { response, images: decoded } = answer;
+    /// body arrived (`b64_json`), or downloaded (`url`). At most the `asked` images are kept
+    /// (a server that answers more is noted), and `usage` no answer of that size could have is
+    /// dropped as unknown.
+    async fn receive(
+        &self,
+        answer: Decoded,
+        retries: u32,
+        asked: u32,
+        ctl: &RequestControl,
+    ) -> Result<ImagesResult, ApiError> {
+        let Decoded { mut response, images: mut decoded, mut notes } = answer;
+        let asked = asked.max(1) as usize;
+        if response.data.len() > asked {
+            let extra = response.data.len() - asked;
+            notes.push(format!(
+                "the server sent {} images for the {asked} asked; the first {asked} were kept, {extra} dropped",
+                response.data.len()
+            ));
+            response.data.truncate(asked);
+            decoded.truncate(asked);
+        }
+        if response.usage.as_ref().is_some_and(|u| !u.plausible_for(response.data.len())) {
+            notes.push("the answer's token counts are past any image's; tokens unknown".to_string());
+            response.usage = None;
+        }
         let total = response.data.len();
         let mut images = Vec::with_capacity(total);
         let (mut lost, mut rejected) = (Vec::new(), Vec::new());
@@ -375,13 +403,14 @@ impl Client {
                 Err(reason) => lost.push(reason),
             }
         }
-        if ctl.cancel.is_cancelled() {
-            return Err(ApiError::Cancelled);
-        }
+        // Cancelled while downloading: the images that arrived were paid for, and are kept.
         if images.is_empty() && rejected.is_empty() {
+            if ctl.cancel.is_cancelled() {
+                return Err(ApiError::Cancelled);
+            }
             return Err(ApiError::NoImages(lost));
         }
-        Ok(ImagesResult { response, images, lost, retries, notes: Vec::new(), rejected })
+        Ok(ImagesResult { response, images, lost, retries, notes, rejected })
     }
 
     /// Fetches a result URL. The key is never sent: the URL points at another host.

@@ -27,12 +27,22 @@ pub enum ApiError {
     /// A 2xx answer that is not a usable Images response.
     #[error("the server's answer (HTTP {status}) is not a usable Images response: {message}")]
     InvalidResponse { status: u16, message: String },
+    /// A 2xx answer to `GET /models` that is not a usable list of models.
+    #[error("the server's model list (HTTP {status}) is not usable: {message}")]
+    InvalidList { status: u16, message: String },
     /// No connection could be made; nothing was sent.
     #[error("cannot connect to {url}: {message}")]
     Connect { url: String, message: String },
     /// The connection broke while the request was under way.
     #[error("the connection broke during the request: {0}")]
     Connection(String),
+    /// A 2xx answer broke off before it was whole, and none of its images had arrived. The
+    /// server made (and billed) them: never re-sent automatically.
+    #[error(
+        "the answer (HTTP {status}) broke off after {received} bytes: {message}; the server made (and \
+         billed) the images, so it was not re-sent automatically"
+    )]
+    AnswerBroken { status: u16, received: u64, message: String },
     /// No complete answer in time. The server may have done (and billed) the work.
     #[error(
         "no complete answer within {} s; the server may still have made (and billed) the images, \
@@ -103,8 +113,12 @@ impl ApiError {
                 Self::Http { status, message: f(&message), code: code.map(|c| f(&c)), param, hint, retry_after }
             }
             Self::InvalidResponse { status, message } => Self::InvalidResponse { status, message: f(&message) },
+            Self::InvalidList { status, message } => Self::InvalidList { status, message: f(&message) },
             Self::Connect { url, message } => Self::Connect { url: f(&url), message: f(&message) },
             Self::Connection(message) => Self::Connection(f(&message)),
+            Self::AnswerBroken { status, received, message } => {
+                Self::AnswerBroken { status, received, message: f(&message) }
+            }
             Self::NoImages(reasons) => Self::NoImages(reasons.iter().map(|r| f(r)).collect()),
             Self::Input(message) => Self::Input(f(&message)),
             other => other,
@@ -124,7 +138,9 @@ impl ApiError {
     /// The HTTP status, where there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Http { status, .. } | Self::InvalidResponse { status, .. } => Some(*status),
+            Self::Http { status, .. } | Self::InvalidResponse { status, .. } | Self::AnswerBroken { status, .. } => {
+                Some(*status)
+            }
             _ => None,
         }
     }

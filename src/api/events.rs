@@ -63,8 +63,11 @@ struct StreamEvent {
     #[serde(rename = "type", default)]
     kind: String,
     b64_json: Option<String>,
-    partial_image_index: Option<u32>,
-    created_at: Option<i64>,
+    // Read leniently: a stamp or an index of the wrong type costs no image.
+    #[serde(default)]
+    partial_image_index: Value,
+    #[serde(default)]
+    created_at: Value,
     error: Option<Value>,
     #[serde(flatten)]
     rest: Map<String, Value>,
@@ -100,21 +103,23 @@ impl StreamedAnswer {
         };
         if event.kind.ends_with(".partial_image") {
             // A broken partial is only a preview lost; the answer goes on.
-            return Ok(decode(event.b64_json).ok().map(|bytes| (event.partial_image_index.unwrap_or(0), bytes)));
+            return Ok(decode(event.b64_json).ok().map(|bytes| {
+                (event.partial_image_index.as_u64().and_then(|i| u32::try_from(i).ok()).unwrap_or(0), bytes)
+            }));
         }
         if event.kind.ends_with(".completed") {
             let answer = &mut self.answer;
             answer.images.push(Some(decode(event.b64_json)));
             answer.response.data.push(ImageDatum::default());
             let response = &mut answer.response;
-            response.created = event.created_at.unwrap_or(response.created);
+            response.created = event.created_at.as_i64().unwrap_or(response.created);
             // The fields the plain answer carries too; the last event's word wins.
             let text = |key: &str| event.rest.get(key).and_then(Value::as_str).map(str::to_string);
             response.size = text("size").or(response.size.take());
             response.quality = text("quality").or(response.quality.take());
             response.background = text("background").or(response.background.take());
             response.output_format = text("output_format").or(response.output_format.take());
-            let usage = event.rest.get("usage").and_then(|u| Usage::deserialize(u).ok());
+            let usage = event.rest.get("usage").and_then(Usage::lenient);
             response.usage = usage.or(response.usage.take());
         }
         Ok(None)
@@ -152,7 +157,7 @@ mod tests {
         assert_eq!(answer.take(partial).unwrap(), Some((1, b"hi".to_vec())));
         let done = br#"{"type":"image_generation.completed","b64_json":"aGk=","created_at":5,"size":"1024x1024","usage":{"total_tokens":9}}"#;
         assert_eq!(answer.take(done).unwrap(), None);
-        let Decoded { response, images } = answer.finish().unwrap();
+        let Decoded { response, images, .. } = answer.finish().unwrap();
         assert_eq!((response.created, response.size.as_deref()), (5, Some("1024x1024")));
         assert_eq!(response.usage.map(|u| u.total_tokens), Some(9));
         assert_eq!(images[0].as_ref().and_then(|i| i.as_deref().ok()), Some(&b"hi"[..]));

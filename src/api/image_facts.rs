@@ -119,7 +119,11 @@ impl ImageFacts {
         if !meta.is_file() {
             return Err(FactsError::NotRegular);
         }
-        let file = std::fs::File::open(path).map_err(|e| FactsError::Io(e.to_string()))?;
+        // Checked again on the file opened: the name may have become a FIFO meanwhile.
+        let (file, meta) = crate::files::open_regular(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidInput => FactsError::NotRegular,
+            _ => FactsError::Io(e.to_string()),
+        })?;
         let mut head = Vec::new();
         file.take(JPEG_HEADER_BYTES).read_to_end(&mut head).map_err(|e| FactsError::Io(e.to_string()))?;
         if ImageFormat::sniff(&head) != Some(ImageFormat::Jpeg) {

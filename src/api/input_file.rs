@@ -31,7 +31,9 @@ impl InputFile {
         let facts = ImageFacts::read(path);
         let transparent_share = match &facts {
             Ok(f) if is_mask && f.format == ImageFormat::Png => {
-                std::fs::read(path).ok().and_then(|bytes| image_facts::transparent_share(&bytes).ok())
+                crate::files::read_regular(path, crate::files::IMAGE_FILE_MAX)
+                    .ok()
+                    .and_then(|bytes| image_facts::transparent_share(&bytes).ok())
             }
             _ => None,
         };

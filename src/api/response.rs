@@ -3,14 +3,14 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::error::ApiError;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImagesResponse {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_i64")]
     pub created: i64,
     #[serde(default)]
     pub data: Vec<ImageDatum>,
@@ -22,7 +22,7 @@ pub struct ImagesResponse {
     pub size: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_usage")]
     pub usage: Option<Usage>,
 }
 
@@ -56,6 +56,63 @@ pub struct TokenDetails {
     pub image_tokens: u64,
     #[serde(default)]
     pub text_tokens: u64,
+}
+
+/// More tokens than any one image can take (the largest gpt-image answer is tens of
+/// thousands): a count past this many per image is a server's mistake, and "unknown".
+pub const TOKENS_PER_IMAGE_MAX: u64 = 1_000_000;
+
+impl Usage {
+    /// `value` read leniently, for `usage` is advisory and the images are what was paid for: a
+    /// count that is not a whole number from 0 up (null, negative, a fraction, text, past
+    /// 2^53) makes the usage unknown; a breakdown with such a count is dropped alone.
+    pub fn lenient(value: &Value) -> Option<Usage> {
+        let object = value.as_object()?;
+        let count = |name: &str| -> Option<u64> {
+            match object.get(name) {
+                None => Some(0),
+                Some(v) => v.as_u64().filter(|n| *n <= MAX_COUNT),
+            }
+        };
+        let details = |name: &str| -> Option<TokenDetails> {
+            let inner = object.get(name)?.as_object()?;
+            let count = |name: &str| match inner.get(name) {
+                None => Some(0),
+                Some(v) => v.as_u64().filter(|n| *n <= MAX_COUNT),
+            };
+            Some(TokenDetails { image_tokens: count("image_tokens")?, text_tokens: count("text_tokens")? })
+        };
+        Some(Usage {
+            input_tokens: count("input_tokens")?,
+            output_tokens: count("output_tokens")?,
+            total_tokens: count("total_tokens")?,
+            input_tokens_details: details("input_tokens_details"),
+            output_tokens_details: details("output_tokens_details"),
+        })
+    }
+
+    /// Whether these counts can be true of an answer of `images` images.
+    pub fn plausible_for(&self, images: usize) -> bool {
+        let bound = TOKENS_PER_IMAGE_MAX.saturating_mul(images.max(1) as u64);
+        let details = [&self.input_tokens_details, &self.output_tokens_details];
+        [self.input_tokens, self.output_tokens, self.total_tokens].iter().all(|n| *n <= bound)
+            && details.iter().flat_map(|d| d.iter()).all(|d| d.image_tokens <= bound && d.text_tokens <= bound)
+    }
+}
+
+/// The largest count read at all: exact in a float and in SQLite's integers.
+const MAX_COUNT: u64 = 1 << 53;
+
+/// `usage` as `Usage::lenient` reads it: whatever it holds, the rest of the body stands.
+fn lenient_usage<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Usage>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    Ok(Usage::lenient(&value))
+}
+
+/// A number read leniently: `created` is a stamp nobody bills by.
+fn lenient_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    Ok(value.as_i64().unwrap_or(0))
 }
 
 /// How many bytes of an unreadable body an error message quotes.
@@ -106,13 +163,14 @@ pub fn parse_success(status: u16, body: &[u8]) -> Result<ImagesResponse, ApiErro
 /// Both shapes of a 2xx body at once; unknown fields are ignored.
 #[derive(Deserialize)]
 struct Wire {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_i64")]
     created: i64,
     data: Option<WireData>,
     background: Option<String>,
     output_format: Option<String>,
     size: Option<String>,
     quality: Option<String>,
+    #[serde(default, deserialize_with = "lenient_usage")]
     usage: Option<Usage>,
     status: Option<String>,
     message: Option<String>,

@@ -30,8 +30,13 @@ pub(super) async fn read_parts(paths: &[impl AsRef<Path>]) -> Result<Vec<UploadF
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         let path = path.as_ref();
-        let bytes =
-            tokio::fs::read(path).await.map_err(|e| ApiError::Input(format!("cannot read {}: {e}", path.display())))?;
+        let owned = path.to_path_buf();
+        let read =
+            tokio::task::spawn_blocking(move || crate::files::read_regular(&owned, crate::files::IMAGE_FILE_MAX));
+        let bytes = read
+            .await
+            .map_err(|e| ApiError::Input(format!("cannot read {}: {e}", path.display())))?
+            .map_err(|e| ApiError::Input(format!("cannot read {}: {e}", path.display())))?;
         let format = ImageFormat::sniff(&bytes);
         let name = part_name(path, format);
         files.push(UploadFile {

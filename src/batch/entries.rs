@@ -40,8 +40,12 @@ pub struct Entry {
     /// Where it starts in the file (1-based).
     pub line: usize,
     pub request: ImageRequest,
-    /// What `--resume` knows it by: the request and how many identical entries came before.
+    /// What `--resume` knows it by: the request as the file gives it (without the default
+    /// model it was filled with) and how many identical entries came before.
     pub key: String,
+    /// The key earlier builds gave an entry without a model (the default filled in), so a
+    /// batch begun on one is still resumed.
+    pub legacy_key: Option<String>,
 }
 
 /// A problem with an entry (or the file, at line 0).
@@ -82,7 +86,11 @@ impl Format {
 /// read well, and the problems of the others; a file that cannot be read as entries at all is
 /// only problems. `default_model` fills entries without a `model`.
 pub fn parse(path: &Path, text: &str, default_model: &str) -> Result<(Vec<Entry>, Vec<EntryError>), Vec<EntryError>> {
-    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    // `b.yaml` has the parent "": its images are beside it, in the current directory.
+    let base = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => std::env::current_dir().unwrap_or_default(),
+    };
     let base = std::path::absolute(&base).unwrap_or(base);
     let (raw, mut errors) = match Format::of(path, text) {
         Format::JsonLines => json_lines(text),
@@ -96,21 +104,38 @@ pub fn parse(path: &Path, text: &str, default_model: &str) -> Result<(Vec<Entry>
         return Err(vec![EntryError { line: 0, message }]);
     }
     let mut entries = Vec::new();
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut seen = Occurrences::default();
+    let mut seen_legacy = Occurrences::default();
     for (line, value) in raw {
+        let model_given = value.get("model").is_some();
         match request_of(value, &base, default_model) {
             Ok(request) => {
-                let json = serde_json::to_string(&request).unwrap_or_default();
-                let occurrence = seen.entry(json.clone()).or_default();
-                *occurrence += 1;
-                let key = hex(&Sha256::digest(format!("{json}#{occurrence}").as_bytes()));
-                entries.push(Entry { line, request, key });
+                let mut as_written = request.clone();
+                if !model_given {
+                    as_written.set_model(String::new());
+                }
+                let key = seen.key_of(&as_written);
+                let legacy_key = (!model_given).then(|| seen_legacy.key_of(&request));
+                entries.push(Entry { line, request, key, legacy_key });
             }
             Err(message) => errors.push(EntryError { line, message }),
         }
     }
     errors.sort_by_key(|e| e.line);
     Ok((entries, errors))
+}
+
+/// Keys of requests, each counting how many identical ones came before it.
+#[derive(Default)]
+struct Occurrences(std::collections::HashMap<String, usize>);
+
+impl Occurrences {
+    fn key_of(&mut self, request: &ImageRequest) -> String {
+        let json = serde_json::to_string(request).unwrap_or_default();
+        let occurrence = self.0.entry(json.clone()).or_default();
+        *occurrence += 1;
+        hex(&Sha256::digest(format!("{json}#{occurrence}").as_bytes()))
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -328,6 +353,28 @@ mod tests {
         assert_ne!(a[0].key, a[1].key);
         let again = parsed("b.jsonl", &format!("\n{text}")).unwrap();
         assert_eq!((a[0].key.clone(), a[1].key.clone()), (again[0].key.clone(), again[1].key.clone()), "lines moved");
+    }
+
+    #[test]
+    fn an_entry_without_a_model_keeps_its_key_when_the_default_changes() {
+        let text = "{\"prompt\": \"a fox\"}\n{\"prompt\": \"a fox\", \"model\": \"gpt-image-2\"}\n";
+        let path = Path::new("/work/batches/b.jsonl");
+        let (one, _) = parse(path, text, "gpt-image-2").unwrap();
+        let (other, _) = parse(path, text, "gpt-image-2.6-flare").unwrap();
+        assert_eq!(one[0].key, other[0].key, "what the file says, not the default filled in");
+        assert_ne!(one[0].legacy_key, other[0].legacy_key, "the old key followed the default");
+        assert_eq!(other[1].request.model(), "gpt-image-2");
+        assert_ne!(one[0].key, one[1].key, "a model written down is part of the key");
+        assert_eq!(one[1].legacy_key, None);
+    }
+
+    #[test]
+    fn a_bare_file_name_takes_its_images_from_the_current_directory() {
+        let (entries, _) =
+            parse(Path::new("b.jsonl"), "{\"prompt\": \"a hat\", \"image\": \"in.png\"}\n", "m").unwrap();
+        let ImageRequest::Edit(edit) = &entries[0].request else { panic!("{entries:?}") };
+        assert_eq!(edit.images, [std::env::current_dir().unwrap().join("in.png")]);
+        assert!(edit.images[0].is_absolute());
     }
 
     #[test]

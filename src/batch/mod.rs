@@ -24,7 +24,8 @@ use crate::store::ImageRequest;
 use crate::text::escape_controls;
 
 pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
-    let mut engine = match crate::headless::start(global).await {
+    let mode = if args.dry_run { crate::engine::Mode::Look } else { crate::engine::Mode::Headless };
+    let mut engine = match crate::headless::start_as(global, mode).await {
         Ok(engine) => engine,
         Err(code) => return code,
     };
@@ -50,8 +51,20 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
     if !problems.is_empty() {
         return refuse(&file, &problems, args.output.json);
     }
-    let done = if args.resume { done_keys(&engine, &entries).await } else { Default::default() };
-    let (skipped, todo): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| done.contains(&e.key));
+    let known = if args.resume { known_keys(&engine, &entries).await } else { Default::default() };
+    if let Some((_, job, pid)) = known.elsewhere.first() {
+        let message = format!(
+            "{} entr{} of this file {} queued or running in imgtui pid {pid} (job {job} among them): resume \
+             when it has ended, or nothing would stop both from paying for them",
+            known.elsewhere.len(),
+            if known.elsewhere.len() == 1 { "y" } else { "ies" },
+            if known.elsewhere.len() == 1 { "is" } else { "are" },
+        );
+        return refuse(&file, &[EntryError { line: 0, message }], args.output.json);
+    }
+    let is_done =
+        |e: &Entry| known.done.contains(&e.key) || e.legacy_key.as_ref().is_some_and(|k| known.done.contains(k));
+    let (skipped, todo): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(is_done);
     let estimate = total_estimate(&engine, &todo).await;
     let held_back = match args.over_budget || todo.is_empty() {
         true => None,
@@ -132,10 +145,12 @@ async fn check_all(engine: &Engine, entries: &[Entry], force_model: bool) -> Vec
     problems
 }
 
-/// The keys of entries whose job is done, by the history.
-async fn done_keys(engine: &Engine, entries: &[Entry]) -> std::collections::HashSet<String> {
-    let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
-    engine.store.run(move |s| s.done_batch_keys(&keys)).await.unwrap_or_default()
+/// Which entries' jobs are done, or run in another imgtui, by the history (by the keys of
+/// this build and of earlier ones).
+async fn known_keys(engine: &Engine, entries: &[Entry]) -> crate::store::BatchKeys {
+    let keys: Vec<String> =
+        entries.iter().flat_map(|e| std::iter::once(e.key.clone()).chain(e.legacy_key.clone())).collect();
+    engine.store.run(move |s| s.batch_keys(&keys)).await.unwrap_or_default()
 }
 
 /// Why the batch would be held back by a budget. Jobs that cannot be estimated are not run

@@ -1,5 +1,6 @@
 //! Running a batch's entries: in file order, as many at once as the pace allows, each recorded
-//! with its entry's key, a line printed as each ends; a signal cancels what runs and what waits.
+//! with its entry's key, a line printed as each ends. A signal cancels what runs and what
+//! waits; a budget reached stops what waits only: what was sent is paid for, and is kept.
 
 use std::time::{Duration, Instant};
 
@@ -46,14 +47,35 @@ enum Ended {
     Stopped {
         job: i64,
     },
-    /// Never started (the batch was stopped first).
-    NotStarted,
+    /// Never started: the batch was stopped first (why).
+    NotStarted {
+        why: &'static str,
+    },
+}
+
+/// How a batch stops: `cancel` (a signal) cancels what runs; `no_more` (a signal, or a budget
+/// reached) only keeps what waits from starting.
+struct Stopping {
+    cancel: CancellationToken,
+    no_more: CancellationToken,
+}
+
+impl Stopping {
+    fn new() -> Self {
+        let cancel = CancellationToken::new();
+        Self { no_more: cancel.child_token(), cancel }
+    }
+
+    fn not_started(&self) -> Ended {
+        let why = if self.cancel.is_cancelled() { "the batch was stopped" } else { "a budget was reached" };
+        Ended::NotStarted { why }
+    }
 }
 
 pub(super) async fn run_all(engine: &Engine, args: &BatchArgs, todo: Vec<Entry>) -> Totals {
     let started = Instant::now();
     let pace = Pace::new(usize::from(args.concurrency));
-    let stop = CancellationToken::new();
+    let stop = Stopping::new();
     let total = todo.len();
     let out_dir = args.output.out.clone().unwrap_or_else(|| engine.out_dir.clone());
     let folders = jobs::Folders::new(out_dir).with_fallback(engine.out_dir.clone());
@@ -73,7 +95,7 @@ pub(super) async fn run_all(engine: &Engine, args: &BatchArgs, todo: Vec<Entry>)
         number = stops.next() => {
             // What runs is cancelled (each job records how it ended), what waits never starts.
             stopped_by = Some(number);
-            stop.cancel();
+            stop.cancel.cancel();
             all.await
         }
     };
@@ -90,7 +112,7 @@ pub(super) async fn run_all(engine: &Engine, args: &BatchArgs, todo: Vec<Entry>)
             }
             Ended::Failed { .. } => totals.failed += 1,
             Ended::Stopped { .. } => totals.stopped += 1,
-            Ended::NotStarted => {}
+            Ended::NotStarted { .. } => {}
         }
     }
     totals
@@ -100,35 +122,45 @@ async fn run_one(
     engine: &Engine,
     args: &BatchArgs,
     pace: &Pace,
-    stop: &CancellationToken,
+    stop: &Stopping,
     folders: &jobs::Folders,
     entry: &Entry,
 ) -> Ended {
     let slot = tokio::select! {
         slot = pace.start() => slot,
-        _ = stop.cancelled() => return Ended::NotStarted,
+        _ = stop.no_more.cancelled() => return stop.not_started(),
     };
-    if stop.is_cancelled() {
-        return Ended::NotStarted;
+    if stop.no_more.is_cancelled() {
+        return stop.not_started();
     }
     let budget = match args.over_budget {
         true => None,
         false => crate::headless::checks::budget_check(engine, &entry.request).await,
     };
+    if stop.no_more.is_cancelled() {
+        return stop.not_started();
+    }
     let requests = std::slice::from_ref(&entry.request);
     let key = Some(entry.key.clone());
     let job = match jobs::submit(&engine.store, &engine.client, requests, None, budget, key).await {
         Ok(Admitted::Queued(ids)) if !ids.is_empty() => ids[0],
         Ok(Admitted::OverBudget(why)) => {
-            // Another process spent meanwhile: nothing more goes.
-            stop.cancel();
+            // Spent meanwhile (here or by another process): nothing more starts, and what was
+            // sent finishes and is kept.
+            stop.no_more.cancel();
             return Ended::Failed { job: None, why: format!("not sent: {why} (--over-budget sends it anyway)") };
+        }
+        Ok(Admitted::RunningElsewhere { job, pid }) => {
+            return Ended::Failed {
+                job: None,
+                why: format!("not sent: job {job} runs this entry in imgtui pid {pid}"),
+            };
         }
         Ok(Admitted::Queued(_)) => return Ended::Failed { job: None, why: "not recorded".into() },
         Err(e) => return Ended::Failed { job: None, why: format!("not recorded: {e}") },
     };
     let (tx, rx) = mpsc::unbounded_channel();
-    let ctl = RequestControl { cancel: stop.child_token(), progress: Some(tx), ..RequestControl::default() };
+    let ctl = RequestControl { cancel: stop.cancel.child_token(), progress: Some(tx), ..RequestControl::default() };
     let watcher = tokio::spawn(watch_rate_limits(rx, pace.clone(), job, args.output.json));
     let outcome = jobs::execute(&engine.client, &engine.store, job, &entry.request, folders, ctl).await;
     drop(slot);
@@ -181,7 +213,9 @@ fn print_line(entry: &Entry, ended: &Ended, number: usize, total: usize, as_json
             }
             Ended::Failed { job, why } => json!({ "line": entry.line, "ok": false, "job": job, "error": why }),
             Ended::Stopped { job } => json!({ "line": entry.line, "ok": false, "job": job, "error": "stopped" }),
-            Ended::NotStarted => json!({ "line": entry.line, "ok": false, "job": null, "error": "not started" }),
+            Ended::NotStarted { why } => {
+                json!({ "line": entry.line, "ok": false, "job": null, "error": format!("not started: {why}") })
+            }
         };
         crate::outln!("{body}");
         return;
@@ -198,7 +232,7 @@ fn print_line(entry: &Entry, ended: &Ended, number: usize, total: usize, as_json
         Ended::Failed { job: Some(job), why } => crate::outln!("{at} · job {job} failed: {}", escape_controls(why)),
         Ended::Failed { job: None, why } => crate::outln!("{at} · {}", escape_controls(why)),
         Ended::Stopped { job } => crate::outln!("{at} · job {job} stopped with the batch (--resume runs it again)"),
-        Ended::NotStarted => crate::outln!("{at} · not started (the batch was stopped)"),
+        Ended::NotStarted { why } => crate::outln!("{at} · not started ({why})"),
     }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ModelCatalog;
 use super::listing::{self, ListedModel, Listing, ListingSource};
-use crate::api::{Client, Provider};
+use crate::api::{Client, ModelTable, Provider};
 use crate::clock::Date;
 
 /// How long a fetched list is trusted before it is asked again.
@@ -64,11 +64,14 @@ pub fn public_url(base_url: &str) -> String {
 /// What was learned for this provider and URL, if it is still fresh: a list from the last
 /// day, or a failure from the last hour. Anything odd at the path (a FIFO, a device, a huge
 /// or broken file) is no cache.
-fn read_cache(path: &Path, provider: Provider, base_url: &str, now: i64) -> Option<CacheFile> {
+fn read_cache(path: &Path, provider: Provider, base_url: &str, now: i64, table: &ModelTable) -> Option<CacheFile> {
     let text = crate::files::read_text_bounded(path, CACHE_MAX_BYTES).ok()?;
-    let cache: CacheFile = serde_json::from_str(&text).ok()?;
+    let mut cache: CacheFile = serde_json::from_str(&text).ok()?;
+    // A file anyone could have edited is checked as a fresh answer is.
+    cache.models = listing::cleaned(std::mem::take(&mut cache.models), table);
     let max_age = if cache.failure.is_some() { FAILURE_MAX_AGE_SECS } else { MAX_AGE_SECS };
-    let fresh = (0..max_age).contains(&(now - cache.fetched_unix));
+    // `now` of i64::MIN: any age will do.
+    let fresh = now == i64::MIN || (0..max_age).contains(&now.saturating_sub(cache.fetched_unix));
     (cache.provider == provider && cache.base_url == public_url(base_url) && fresh).then_some(cache)
 }
 
@@ -76,12 +79,17 @@ fn read_cache(path: &Path, provider: Provider, base_url: &str, now: i64) -> Opti
 /// `--model` in the shell, where any hint beats none.
 pub fn cached_model_names(data_dir: &Path) -> Vec<String> {
     let text = crate::files::read_text_bounded(&cache_path(data_dir), CACHE_MAX_BYTES).unwrap_or_default();
-    serde_json::from_str::<CacheFile>(&text).map(|c| c.models.into_iter().map(|m| m.id).collect()).unwrap_or_default()
+    let models = serde_json::from_str::<CacheFile>(&text).map(|c| c.models).unwrap_or_default();
+    listing::cleaned(models, &ModelTable::builtin()).into_iter().map(|m| m.id).collect()
 }
 
-/// Writes the cache through a temp file and a rename, so a reader never sees half of it.
+/// Writes the cache through a temp file and a rename, so a reader never sees half of it; never
+/// more than the reader takes (a cache it would refuse is asked again by every command).
 fn write_cache(path: &Path, cache: &CacheFile) -> std::io::Result<()> {
-    let text = serde_json::to_vec_pretty(cache).map_err(std::io::Error::other)?;
+    let text = serde_json::to_vec(cache).map_err(std::io::Error::other)?;
+    if text.len() as u64 > CACHE_MAX_BYTES {
+        return Err(std::io::Error::other(format!("the list is over the cache's {} KB", CACHE_MAX_BYTES >> 10)));
+    }
     let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
     std::fs::write(&temp, text)?;
     std::fs::rename(&temp, path).inspect_err(|_| {
@@ -114,9 +122,10 @@ pub async fn load_listing(client: &Client, data_dir: &Path, fetch: Fetch) -> Lis
     // The demo server answers at once from this process, on a new port each run: no cache.
     let demo = provider == Provider::Demo;
     if !demo && fetch == Fetch::IfStale {
-        let reading = (path.clone(), base_url.clone());
+        let reading = (path.clone(), base_url.clone(), client.models().clone());
         let cached =
-            tokio::task::spawn_blocking(move || read_cache(&reading.0, provider, &reading.1, now_unix())).await;
+            tokio::task::spawn_blocking(move || read_cache(&reading.0, provider, &reading.1, now_unix(), &reading.2))
+                .await;
         if let Ok(Some(cache)) = cached {
             return from_cache(cache, true);
         }
@@ -154,6 +163,19 @@ pub async fn load_listing(client: &Client, data_dir: &Path, fetch: Fetch) -> Lis
     }
 }
 
+/// The catalog without asking the provider (no key to ask with): the list this provider gave
+/// last time, however old, else the built-in one; said either way.
+pub async fn load_offline(client: &Client, data_dir: &Path) -> ModelCatalog {
+    let (provider, base_url) = (client.config().provider, client.config().base_url.clone());
+    let (path, table) = (cache_path(data_dir), client.models().clone());
+    let cached = tokio::task::spawn_blocking(move || read_cache(&path, provider, &base_url, i64::MIN, &table)).await;
+    let listing = match cached {
+        Ok(Some(cache)) if cache.failure.is_none() => from_cache(cache, true),
+        _ => Listing::builtin(format!("no API key, so {provider} was not asked")),
+    };
+    ModelCatalog { table: client.models().clone(), provider, listing, today: Date::today() }
+}
+
 /// The catalog for this client: its table, its provider, and the listing `fetch` allows.
 pub async fn load(client: &Client, data_dir: &Path, fetch: Fetch) -> ModelCatalog {
     let listing = load_listing(client, data_dir, fetch).await;
@@ -180,15 +202,27 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(!text.contains("pw"), "no credentials on disk: {text}");
         let url = "https://api.example/v1";
-        assert!(read_cache(&path, Provider::Openai, url, 1000 + MAX_AGE_SECS - 1).is_some());
-        assert!(read_cache(&path, Provider::Openai, url, 1000 + MAX_AGE_SECS).is_none(), "a day old");
-        assert!(read_cache(&path, Provider::Ttapi, url, 1001).is_none(), "another provider");
-        assert!(read_cache(&path, Provider::Openai, "https://other/v1", 1001).is_none(), "another URL");
+        assert!(read_cache(&path, Provider::Openai, url, 1000 + MAX_AGE_SECS - 1, &ModelTable::builtin()).is_some());
+        assert!(
+            read_cache(&path, Provider::Openai, url, 1000 + MAX_AGE_SECS, &ModelTable::builtin()).is_none(),
+            "a day old"
+        );
+        assert!(read_cache(&path, Provider::Ttapi, url, 1001, &ModelTable::builtin()).is_none(), "another provider");
+        assert!(
+            read_cache(&path, Provider::Openai, "https://other/v1", 1001, &ModelTable::builtin()).is_none(),
+            "another URL"
+        );
         std::fs::write(&path, "{").unwrap();
-        assert!(read_cache(&path, Provider::Openai, url, 1001).is_none(), "a broken file is no cache");
+        assert!(
+            read_cache(&path, Provider::Openai, url, 1001, &ModelTable::builtin()).is_none(),
+            "a broken file is no cache"
+        );
         std::fs::remove_file(&path).unwrap();
         assert!(std::process::Command::new("mkfifo").arg(&path).status().unwrap().success());
-        assert!(read_cache(&path, Provider::Openai, url, 1001).is_none(), "a FIFO is no cache, and no wait");
+        assert!(
+            read_cache(&path, Provider::Openai, url, 1001, &ModelTable::builtin()).is_none(),
+            "a FIFO is no cache, and no wait"
+        );
         std::fs::remove_file(&path).unwrap();
         let failed = CacheFile {
             provider: Provider::Openai,
@@ -198,7 +232,12 @@ mod tests {
             failure: Some("404".into()),
         };
         write_cache(&path, &failed).unwrap();
-        assert!(read_cache(&path, Provider::Openai, url, 1000 + FAILURE_MAX_AGE_SECS - 1).is_some());
-        assert!(read_cache(&path, Provider::Openai, url, 1000 + FAILURE_MAX_AGE_SECS).is_none(), "asked again");
+        assert!(
+            read_cache(&path, Provider::Openai, url, 1000 + FAILURE_MAX_AGE_SECS - 1, &ModelTable::builtin()).is_some()
+        );
+        assert!(
+            read_cache(&path, Provider::Openai, url, 1000 + FAILURE_MAX_AGE_SECS, &ModelTable::builtin()).is_none(),
+            "asked again"
+        );
     }
 }

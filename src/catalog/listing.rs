@@ -69,27 +69,74 @@ pub fn is_image_model(id: &str, table: &ModelTable) -> bool {
     ["gpt-image-", "dall-e-", "chatgpt-image-"].iter().any(|p| id.starts_with(p)) || table.get(id).is_some()
 }
 
+/// The most models of a provider's list that are kept: providers serve a handful of image
+/// models; a list of thousands is a broken or hostile server, and every menu would pay for it.
+pub const LISTED_MAX: usize = 256;
+/// The longest model id kept.
+pub const ID_MAX: usize = 128;
+
+/// Whether `id` is a model id imgtui will show, send and hand to a shell's completion: ASCII
+/// letters, digits and `._:-`, starting with a letter or digit (so never a flag), at most
+/// `ID_MAX` long. Nothing that prints like another id (a zero-width space), nothing a shell
+/// would expand.
+pub fn is_safe_id(id: &str) -> bool {
+    id.len() <= ID_MAX
+        && id.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._:-".contains(&b))
+}
+
+/// `models` kept to safe image-model ids, each once, at most `LISTED_MAX` (the ones the table
+/// knows first), in their order: for a list just fetched and for one read back from the cache.
+pub fn cleaned(models: Vec<ListedModel>, table: &ModelTable) -> Vec<ListedModel> {
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<ListedModel> = models
+        .into_iter()
+        .filter(|m| is_safe_id(&m.id) && is_image_model(&m.id, table) && seen.insert(m.id.clone()))
+        .collect();
+    if unique.len() <= LISTED_MAX {
+        return unique;
+    }
+    let known = unique.iter().filter(|m| table.get(&m.id).is_some()).count().min(LISTED_MAX);
+    let mut others_left = LISTED_MAX - known;
+    let mut known_left = known;
+    let dropped = unique.len() - LISTED_MAX;
+    tracing::warn!(
+        "the provider lists {} image models; the first {LISTED_MAX} are kept, {dropped} dropped",
+        unique.len()
+    );
+    unique
+        .into_iter()
+        .filter(|m| {
+            let slot = if table.get(&m.id).is_some() { &mut known_left } else { &mut others_left };
+            let keep = *slot > 0;
+            *slot = slot.saturating_sub(1);
+            keep
+        })
+        .collect()
+}
+
 /// Parses the answer of `GET /models` (`{"data":[{"id":…,"shutdown_date":…}]}`, bare or in
-/// TTAPI's envelope) into its image models. Unknown fields are ignored; a bad date is dropped,
-/// not fatal.
+/// TTAPI's envelope) into its image models (see `cleaned`). Unknown fields are ignored; a bad
+/// date is dropped, not fatal.
 pub fn parse_models(body: &[u8], table: &ModelTable) -> Result<Vec<ListedModel>, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| format!("the list is not JSON ({e})"))?;
     let data = value
         .get("data")
         .and_then(|d| d.as_array().or_else(|| d.get("data").and_then(Value::as_array)))
         .ok_or("the list has no `data` array")?;
-    let mut models: Vec<ListedModel> = Vec::new();
-    for entry in data {
-        let Some(id) = entry.get("id").and_then(Value::as_str) else { continue };
-        // An id that could not be sent as -m (spaces, controls, too long) is not offered either.
-        let sendable = crate::api::validate::model_name_problem(id).is_none();
-        if !sendable || !is_image_model(id, table) || models.iter().any(|m| m.id == id) {
-            continue;
-        }
-        let shutdown_date = entry.get("shutdown_date").and_then(Value::as_str).and_then(|d| d.parse().ok());
-        models.push(ListedModel { id: id.to_string(), shutdown_date });
-    }
-    Ok(models)
+    let models = data
+        .iter()
+        .filter_map(|entry| {
+            let id = entry.get("id").and_then(Value::as_str)?;
+            // Checked before anything is copied: a list of 100,000 odd ids costs a pass, no more.
+            if !is_safe_id(id) || !is_image_model(id, table) {
+                return None;
+            }
+            let shutdown_date = entry.get("shutdown_date").and_then(Value::as_str).and_then(|d| d.parse().ok());
+            Some(ListedModel { id: id.to_string(), shutdown_date })
+        })
+        .collect();
+    Ok(cleaned(models, table))
 }
 
 #[cfg(test)]
@@ -117,5 +164,34 @@ mod tests {
         assert_eq!(parse_models(enveloped, &ModelTable::builtin()).unwrap().len(), 1);
         assert!(parse_models(b"<html>", &ModelTable::builtin()).is_err());
         assert!(parse_models(b"{}", &ModelTable::builtin()).is_err());
+    }
+
+    #[test]
+    fn only_ids_a_shell_cannot_misread_are_kept() {
+        for bad in
+            ["gpt-image-`touch${IFS}x`", "gpt-image-2\u{200b}", "gpt-image-$(id)", "-gpt-image", "gpt-image-2/x", ""]
+        {
+            assert!(!is_safe_id(bad), "{bad:?}");
+        }
+        for good in ["gpt-image-2.6-flare", "gpt-image-2-2026-04-21", "ft:gpt-image-2:acme:1", "dall-e-3"] {
+            assert!(is_safe_id(good), "{good}");
+        }
+        assert!(!is_safe_id(&format!("gpt-image-{}", "9".repeat(ID_MAX))));
+    }
+
+    #[test]
+    fn a_list_of_a_hundred_thousand_ids_is_read_once_and_kept_short() {
+        let table = ModelTable::builtin();
+        let mut data: Vec<String> = (0..110_000).map(|i| format!("{{\"id\":\"gpt-image-x{}\"}}", i % 60_000)).collect();
+        data.push("{\"id\":\"gpt-image-2.6-flare\"}".into());
+        let body = format!("{{\"data\":[{}]}}", data.join(","));
+        let started = std::time::Instant::now();
+        let models = parse_models(body.as_bytes(), &table).unwrap();
+        assert_eq!(models.len(), LISTED_MAX);
+        assert!(models.iter().any(|m| m.id == "gpt-image-2.6-flare"), "a model the table knows is kept first");
+        let unique: std::collections::HashSet<_> = models.iter().map(|m| &m.id).collect();
+        assert_eq!(unique.len(), LISTED_MAX, "each once");
+        // Linear: a quadratic pass over 110,000 ids takes minutes, this one well under them.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     }
 }

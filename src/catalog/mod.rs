@@ -105,6 +105,10 @@ impl ModelCatalog {
     /// one for a standard model), else of any tier; never `name` itself, and none when
     /// nothing usable is known.
     pub fn replacement(&self, name: &str) -> Option<String> {
+        self.successor_of(name, &self.successors())
+    }
+
+    fn successor_of(&self, name: &str, successors: &Successors<'_>) -> Option<String> {
         let tier = match self.retirement(name) {
             Some(r) => r.successor,
             None => match Lineage::of(name).tier {
@@ -112,7 +116,16 @@ impl ModelCatalog {
                 tier => tier,
             },
         };
-        self.newest(tier, Some(name))
+        successors.pick(self, tier, Some(name))
+    }
+
+    /// The models a replacement or the default can be, worked out once for many questions.
+    fn successors(&self) -> Successors<'_> {
+        let mut usable: Vec<&str> =
+            self.candidates().filter(|name| Lineage::of(name).flagship && self.usable(name)).collect();
+        // Newest first; of equals, the table's order (a stable sort keeps it).
+        usable.sort_by(|a, b| Lineage::newer(b, a));
+        Successors { usable }
     }
 
     /// Every model name a request could use: the table's, then those only the provider lists.
@@ -121,17 +134,9 @@ impl ModelCatalog {
         self.table.all().iter().map(|m| m.name.as_str()).chain(extras)
     }
 
-    /// The newest usable flagship model of `tier` (else of any tier), other than `except`.
-    fn newest(&self, tier: Tier, except: Option<&str>) -> Option<String> {
-        let same = |a: &str, b: &str| {
-            a == b || self.table.get(a).zip(self.table.get(b)).is_some_and(|(x, y)| x.name == y.name)
-        };
-        let usable: Vec<&str> = self
-            .candidates()
-            .filter(|name| Lineage::of(name).flagship && !except.is_some_and(|e| same(name, e)) && self.usable(name))
-            .collect();
-        let of_tier: Vec<&str> = usable.iter().copied().filter(|name| Lineage::of(name).tier == tier).collect();
-        newest_of(&of_tier).or_else(|| newest_of(&usable)).map(str::to_string)
+    /// Whether two names are one model (a name and its snapshot).
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b || self.table.get(a).zip(self.table.get(b)).is_some_and(|(x, y)| x.name == y.name)
     }
 
     /// "use X", or where to look when no replacement is known.
@@ -154,7 +159,8 @@ impl ModelCatalog {
         // With nothing usable, a model the provider lists (its refusal then says why) beats
         // one it does not.
         let listed = |n: &&str| self.listed(n) != Some(false);
-        self.newest(Tier::Fast, None)
+        self.successors()
+            .pick(self, Tier::Fast, None)
             .or_else(|| self.candidates().filter(listed).find(|n| !self.state(n).is_shut_down()).map(str::to_string))
             .or_else(|| self.candidates().find(listed).map(str::to_string))
             .or_else(|| self.table.all().first().map(|m| m.name.clone()))
@@ -178,10 +184,10 @@ impl ModelCatalog {
         }
     }
 
-    fn info(&self, name: &str) -> ModelInfo {
+    fn info(&self, name: &str, successors: &Successors<'_>) -> ModelInfo {
         let state = self.state(name);
         let replacement = matches!(state, Lifecycle::Deprecated { .. } | Lifecycle::ShutDown { .. })
-            .then(|| self.replacement(name))
+            .then(|| self.successor_of(name, successors))
             .flatten();
         ModelInfo {
             name: name.to_string(),
@@ -195,7 +201,8 @@ impl ModelCatalog {
     /// Every model: the table's, then those only the provider lists (rules guessed).
     pub fn models(&self) -> Vec<ModelInfo> {
         let extras = self.listing.models.iter().filter(|m| self.table.get(&m.id).is_none()).map(|m| m.id.as_str());
-        self.table.names().into_iter().chain(extras).map(|name| self.info(name)).collect()
+        let successors = self.successors();
+        self.table.names().into_iter().chain(extras).map(|name| self.info(name, &successors)).collect()
     }
 
     /// What the model selector offers: no shut-down model, only editors for an edit, the
@@ -211,9 +218,19 @@ impl ModelCatalog {
     }
 }
 
-/// The newest of `names`; of equals, the first (the table lists newest first).
-fn newest_of<'a>(names: &[&'a str]) -> Option<&'a str> {
-    names.iter().rev().copied().max_by(|a, b| Lineage::newer(a, b))
+/// The usable flagship models, newest first.
+struct Successors<'a> {
+    usable: Vec<&'a str>,
+}
+
+impl Successors<'_> {
+    /// The newest of `tier` (else of any tier) that is not `except`.
+    fn pick(&self, catalog: &ModelCatalog, tier: Tier, except: Option<&str>) -> Option<String> {
+        let allowed = |name: &&&str| !except.is_some_and(|e| catalog.same(name, e));
+        let mut allowed_names = self.usable.iter().filter(allowed);
+        let of_tier = self.usable.iter().filter(allowed).find(|name| Lineage::of(name).tier == tier);
+        of_tier.or_else(|| allowed_names.next()).map(|name| name.to_string())
+    }
 }
 
 #[cfg(test)]

@@ -123,6 +123,19 @@ pub fn resolve(
     Ok(Some(client))
 }
 
+/// The endpoint a command that sends nothing names, with no key: the provider the flags or the
+/// config name (else OpenAI, whose retirements imgtui knows), and its base URL.
+pub fn keyless(flags: &EndpointFlags, config: &Config) -> Result<ClientConfig, EndpointError> {
+    let provider = flags.provider.or(config.provider).unwrap_or(Provider::Openai);
+    let base_url = flags
+        .base_url
+        .clone()
+        .or_else(|| config.base_url.clone())
+        .unwrap_or_else(|| provider.default_base_url().to_string());
+    check_base_url(&base_url)?;
+    Ok(ClientConfig::new(provider, base_url, None))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,12 +14,20 @@ pub struct Billed<'a> {
     pub quality: Option<&'a str>,
 }
 
-/// The cost in USD, or `None` when the price does not cover what was reported.
+/// The most one job can be said to cost: past it, a server's numbers are not believed.
+const JOB_USD_MAX: f64 = 1_000.0;
+
+/// The cost in USD, or `None` when the price does not cover what was reported (or what was
+/// reported cannot be true of the answer).
 pub fn cost(billed: &Billed<'_>, price: &ModelPrice) -> Option<f64> {
+    let believable = |usd: f64| (usd.is_finite() && (0.0..=JOB_USD_MAX).contains(&usd)).then_some(usd);
     if let Some(usage) = billed.usage.filter(|_| price.image_out.is_some()) {
-        return token_cost(usage, price);
+        if !usage.plausible_for(billed.images as usize) {
+            return None;
+        }
+        return token_cost(usage, price).and_then(believable);
     }
-    per_image(price, billed.size, billed.quality).map(|each| each * f64::from(billed.images))
+    per_image(price, billed.size, billed.quality).map(|each| each * f64::from(billed.images)).and_then(believable)
 }
 
 /// Each kind of token at its rate: text and image input, image and text output. Without a

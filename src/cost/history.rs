@@ -37,8 +37,7 @@ impl OutputHistory {
     pub fn median(&self, model: &str, size: Option<&str>, quality: Option<&str>) -> Option<(u64, usize)> {
         let tokens = self.tokens.get(&key(model, size, quality)).filter(|t| !t.is_empty())?;
         let middle = tokens.len() / 2;
-        let median =
-            if tokens.len() % 2 == 1 { tokens[middle] } else { (tokens[middle - 1] + tokens[middle]).div_ceil(2) };
+        let median = if tokens.len() % 2 == 1 { tokens[middle] } else { tokens[middle - 1].midpoint(tokens[middle]) };
         Some((median, tokens.len()))
     }
 }

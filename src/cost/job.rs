@@ -8,6 +8,9 @@ use super::prices::{ModelPrice, PriceSource};
 use crate::api::{ImagesResult, ModelTable};
 use crate::store::ImageRequest;
 
+/// The basis of a cost that is the job's estimate: it was sent and may have been billed.
+pub const ESTIMATE_BASIS: &str = "estimate";
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobCost {
     pub usd: f64,
@@ -16,9 +19,14 @@ pub struct JobCost {
 }
 
 impl JobCost {
-    /// "OpenAI list price" or "your configured price".
+    /// "OpenAI list price", "your configured price", or for an interrupted job whose bill
+    /// nobody saw, "the estimate".
     pub fn label(&self) -> &'static str {
-        if self.basis == "configured" { "your configured price" } else { "OpenAI list price" }
+        match self.basis.as_str() {
+            "configured" => "your configured price",
+            ESTIMATE_BASIS => "the estimate (sent, but the answer never recorded)",
+            _ => "OpenAI list price",
+        }
     }
 
     /// "$0.0423 at OpenAI list price".

@@ -43,7 +43,9 @@ pub fn input_records(request: &ImageRequest) -> Vec<InputRecord> {
         .into_iter()
         .map(|(role, path)| InputRecord {
             role: role.to_string(),
-            sha256: std::fs::read(&path).ok().map(|bytes| crate::store::images_sha256(&bytes)),
+            sha256: crate::files::read_regular(&path, crate::files::IMAGE_FILE_MAX)
+                .ok()
+                .map(|bytes| crate::store::images_sha256(&bytes)),
             path: std::path::absolute(&path).unwrap_or(path),
         })
         .collect()
@@ -96,6 +98,7 @@ pub async fn submit(
         Admitted::Queued(ids) if ids.len() == 1 => tracing::info!(job = ids[0], provider, "job submitted"),
         Admitted::Queued(ids) => tracing::info!(jobs = ?ids, count, provider, "jobs submitted as a group"),
         Admitted::OverBudget(why) => tracing::info!(count, "held back by a budget: {why}"),
+        Admitted::RunningElsewhere { job, pid } => tracing::info!(job, pid, "the same batch entry runs elsewhere"),
     }
     Ok(admitted)
 }

@@ -19,10 +19,8 @@ pub fn changed_inputs(inputs: &[InputRecord]) -> Vec<String> {
         .filter_map(|input| {
             let recorded = input.sha256.as_deref()?;
             let shown = crate::text::escape_controls(&input.path.display().to_string());
-            let now = std::fs::metadata(&input.path)
+            let now = crate::files::read_regular(&input.path, crate::files::IMAGE_FILE_MAX)
                 .ok()
-                .filter(std::fs::Metadata::is_file)
-                .and_then(|_| std::fs::read(&input.path).ok())
                 .map(|bytes| images_sha256(&bytes));
             // Sixteen hex digits name a file well enough, and keep the line readable.
             let short = |hash: &str| format!("{}…", &hash[..hash.len().min(16)]);

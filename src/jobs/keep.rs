@@ -14,7 +14,9 @@ pub fn compose(request: &EditRequest, result: &ImagesResult) -> (Vec<Option<Vec<
         return (unchanged, Vec::new());
     };
     let open = |path: &std::path::Path, what: &str| {
-        image::open(path).map(|i| i.into_rgba8()).map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))
+        crate::files::load_image(path)
+            .map(|i| i.into_rgba8())
+            .map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))
     };
     let (input, mask) = match (open(first, "input"), open(mask_path, "mask")) {
         (Ok(input), Ok(mask)) => (input, mask),
@@ -29,7 +31,8 @@ pub fn compose(request: &EditRequest, result: &ImagesResult) -> (Vec<Option<Vec<
         .iter()
         .map(|image| {
             let format = image.format?;
-            let kept = image::load_from_memory(&image.bytes).map_err(|e| e.to_string()).and_then(|decoded| {
+            // Past the pixels imgtui decodes (an 11000x11000 answer), the answer is kept as it came.
+            let kept = crate::files::decode_image(&image.bytes).and_then(|decoded| {
                 let returned = decoded.into_rgba8();
                 let (w, h) = returned.dimensions();
                 let kept = keep_unmasked(&returned, &input, &mask, feather_for(w, h));

@@ -52,9 +52,11 @@ impl DecodedImages {
         let pixels = match warm.and_then(|w| w.take(path)) {
             Some(pixels) => Arc::new(pixels),
             // `into_rgba8` reuses the decoded buffer when the file is RGBA already.
-            None => {
-                Arc::new(image::open(path).map_err(|e| format!("cannot show {}: {e}", path.display()))?.into_rgba8())
-            }
+            None => Arc::new(
+                crate::files::load_image(path)
+                    .map_err(|e| format!("cannot show {}: {e}", path.display()))?
+                    .into_rgba8(),
+            ),
         };
         let mut entries = self.lock();
         entries.retain(|(kept, _)| kept.path != version.path);

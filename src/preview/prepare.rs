@@ -61,7 +61,9 @@ impl Prepared {
 /// Decodes `key.path` and fits it into `key.cols` x `key.rows` cells.
 pub fn prepare(key: &PreviewKey, cell: CellSize) -> Result<Prepared, String> {
     // `into_rgba8` reuses the decoded buffer when the file is RGBA already.
-    let img = image::open(&key.path).map_err(|e| format!("cannot show {}: {e}", key.path.display()))?.into_rgba8();
+    let img = crate::files::load_image(&key.path)
+        .map_err(|e| format!("cannot show {}: {e}", key.path.display()))?
+        .into_rgba8();
     prepare_image(key, &img, cell)
 }
 
@@ -171,7 +173,9 @@ pub fn prepare_thumbnail(
     if let Some(thumb) = cache.get(sha256, area, &key.path) {
         return prepare_image(key, &thumb, cell);
     }
-    let full = image::open(&key.path).map_err(|e| format!("cannot show {}: {e}", key.path.display()))?.into_rgba8();
+    let full = crate::files::load_image(&key.path)
+        .map_err(|e| format!("cannot show {}: {e}", key.path.display()))?
+        .into_rgba8();
     let thumb = super::thumbs::ThumbCache::shrink(&full, area);
     cache.put(sha256, area, &thumb);
     prepare_image(key, &thumb, cell)

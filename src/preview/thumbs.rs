@@ -30,7 +30,7 @@ impl ThumbCache {
     /// after it was made: a file replaced under the same name has a new picture.
     pub fn get(&self, sha256: &str, size: (u32, u32), image: &std::path::Path) -> Option<RgbaImage> {
         let path = self.path(sha256, size)?;
-        let file = std::fs::File::open(&path).ok()?;
+        let (file, _) = crate::files::open_regular(&path).ok()?;
         let modified = |meta: std::io::Result<std::fs::Metadata>| meta.ok().and_then(|m| m.modified().ok());
         if modified(std::fs::metadata(image)) > modified(file.metadata()) {
             return None;

@@ -17,9 +17,6 @@ use crate::preview::Graphics;
 use crate::store::{ImageRecord, JobId};
 use crate::text::escape_controls;
 
-/// A file too large to be an image this tool made or would send (the API takes 50 MB).
-const MAX_FILE_BYTES: u64 = 64 << 20;
-
 /// One image to print, with what its caption says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShowItem {
@@ -174,12 +171,9 @@ pub fn show(items: &[ShowItem], choice: Graphics, width: Option<u16>) -> bool {
 /// A regular file whose first bytes are those of a PNG, JPEG or WebP: what a pipe is given
 /// without decoding it.
 fn sniff(path: &Path) -> Result<(), String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
+    let (file, _) = crate::files::open_regular(path).map_err(|e| e.to_string())?;
     let mut head = Vec::with_capacity(16);
-    std::fs::File::open(path).and_then(|f| f.take(16).read_to_end(&mut head)).map_err(|e| e.to_string())?;
+    file.take(16).read_to_end(&mut head).map_err(|e| e.to_string())?;
     match image::guess_format(&head) {
         Ok(image::ImageFormat::Png | image::ImageFormat::Jpeg | image::ImageFormat::WebP) => Ok(()),
         _ => Err("not a PNG, JPEG or WebP image".into()),
@@ -187,26 +181,7 @@ fn sniff(path: &Path) -> Result<(), String> {
 }
 
 /// Decodes an image file, refusing what is not a regular file (a FIFO would block the open)
-/// and what is past the size limit, before reading it.
+/// and what is past the size limits, before reading it.
 fn load(path: &Path) -> Result<DynamicImage, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("{} MB is more than the {} MB an image may have", meta.len() >> 20, MAX_FILE_BYTES >> 20));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES).read_to_end(&mut bytes))
-        .map_err(|e| e.to_string())?;
-    let mut reader =
-        image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(512 << 20);
-    reader.limits(limits);
-    reader.decode().map_err(|e| match e {
-        image::ImageError::Unsupported(_) => "not a PNG, JPEG or WebP image".to_string(),
-        e => e.to_string(),
-    })
+    crate::files::load_image(path)
 }

@@ -63,15 +63,34 @@ impl Store {
             if let Some(why) = budgets.refusal(spent, estimate) {
                 return Ok(Admitted::OverBudget(why));
             }
+            // What cannot be estimated goes one at a time: twenty at once would each see
+            // nothing spent, and pass the budget together.
+            if estimate.is_none()
+                && let Some(owner) = in_flight(&tx, "estimate_usd IS NULL", None).map_err(db)?.first()
+            {
+                return Ok(Admitted::OverBudget(format!(
+                    "job {} (imgtui pid {}) is running without an estimate, and a budget is kept: jobs that cannot \
+                     be estimated are sent one at a time",
+                    owner.0, owner.1
+                )));
+            }
+        }
+        for key in jobs.iter().filter_map(|new| new.batch_key.as_deref()) {
+            let others = in_flight(&tx, "batch_key = ?1", Some(key)).map_err(db)?;
+            if let Some((job, pid)) = others.into_iter().find(|(_, pid)| *pid != std::process::id()) {
+                return Ok(Admitted::RunningElsewhere { job, pid });
+            }
         }
         let mut ids = Vec::with_capacity(jobs.len());
+        let owner = crate::process::Owner::this();
         for (new, request_json) in jobs.iter().zip(&encoded) {
             let request = new.request;
             let group = new.group_id.or_else(|| ids.first().copied());
             tx.execute(
-                "INSERT INTO jobs (created_at, kind, status, model, prompt, request, provider, base_url, parent_id,
-                                   owner_pid, estimate_usd, group_id, batch_key)
-                 VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT INTO jobs (id, created_at, kind, status, model, prompt, request, provider, base_url, parent_id,
+                                   owner_pid, estimate_usd, group_id, batch_key, owner_started)
+                 VALUES ((SELECT id + 1 FROM job_id_high), ?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                         ?12, ?13)",
                 params![
                     new.now,
                     request.kind().as_str(),
@@ -81,10 +100,11 @@ impl Store {
                     new.provider,
                     new.base_url,
                     new.parent_id,
-                    std::process::id(),
+                    owner.pid,
                     new.estimate_usd,
                     group,
-                    new.batch_key
+                    new.batch_key,
+                    owner.started.and_then(|s| i64::try_from(s).ok())
                 ],
             )
             .map_err(db)?;
@@ -136,6 +156,27 @@ pub enum Admitted {
     /// The ids, in the order given.
     Queued(Vec<JobId>),
     OverBudget(String),
+    /// The same batch entry is queued or running in another live imgtui: sending it again
+    /// would pay for it twice.
+    RunningElsewhere {
+        job: JobId,
+        pid: u32,
+    },
+}
+
+/// Jobs queued or running in a live imgtui (this one included) that match `condition`, as
+/// (job, pid).
+fn in_flight(conn: &rusqlite::Connection, condition: &str, value: Option<&str>) -> rusqlite::Result<Vec<(JobId, u32)>> {
+    let sql =
+        format!("SELECT id, owner_pid, owner_started FROM jobs WHERE status IN ('queued', 'running') AND {condition}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let read =
+        |row: &rusqlite::Row<'_>| Ok((row.get::<_, JobId>(0)?, super::owners::owner_of(row.get(1)?, row.get(2)?)));
+    let rows = match value {
+        Some(value) => stmt.query_map(params![value], read)?.collect::<Result<Vec<_>, _>>()?,
+        None => stmt.query_map([], read)?.collect::<Result<Vec<_>, _>>()?,
+    };
+    Ok(rows.into_iter().filter_map(|(id, owner)| owner.filter(|o| o.is_alive()).map(|o| (id, o.pid))).collect())
 }
 
 /// What priced jobs cost today and this month by the local clock (see `Store::spent`).
@@ -155,19 +196,33 @@ fn spent_on(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent>
     )
 }
 
+/// What the history knows of a batch's entries, by their keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BatchKeys {
+    /// Keys with a job that is done.
+    pub done: std::collections::HashSet<String>,
+    /// Keys with a job queued or running in another live imgtui: (key, job, pid).
+    pub elsewhere: Vec<(String, JobId, u32)>,
+}
+
 impl Store {
-    /// Which of `keys` (batch entries) have a job that is done.
-    pub fn done_batch_keys(&self, keys: &[String]) -> Result<std::collections::HashSet<String>, StoreError> {
-        let mut stmt = self
+    /// Which of `keys` (batch entries) have a job that is done, or one another live imgtui runs.
+    pub fn batch_keys(&self, keys: &[String]) -> Result<BatchKeys, StoreError> {
+        let mut done_stmt = self
             .conn
             .prepare_cached("SELECT 1 FROM jobs WHERE batch_key = ?1 AND status = 'done' LIMIT 1")
             .map_err(|e| self.err(e))?;
-        let mut done = std::collections::HashSet::new();
+        let mut found = BatchKeys::default();
         for key in keys {
-            if stmt.exists(params![key]).map_err(|e| self.err(e))? {
-                done.insert(key.clone());
+            if done_stmt.exists(params![key]).map_err(|e| self.err(e))? {
+                found.done.insert(key.clone());
+                continue;
+            }
+            let others = in_flight(&self.conn, "batch_key = ?1", Some(key)).map_err(|e| self.err(e))?;
+            if let Some((job, pid)) = others.into_iter().find(|(_, pid)| *pid != std::process::id()) {
+                found.elsewhere.push((key.clone(), job, pid));
             }
         }
-        Ok(done)
+        Ok(found)
     }
 }

@@ -176,17 +176,9 @@ fn temp_file_pid(name: &str) -> Option<u32> {
     owner.split_once('-')?.0.parse().ok()
 }
 
-/// Whether process `pid` runs (this process counts as running): signal 0 asks the kernel, on
-/// every Unix (not only where /proc exists). A process of another user still counts.
+/// Whether process `pid` runs (this process counts as running).
 pub(super) fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else { return false };
-    match rustix::process::test_kill_process(pid) {
-        Ok(()) => true,
-        Err(e) => e == rustix::io::Errno::PERM,
-    }
+    crate::process::pid_alive(pid)
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ fn json_from_sql<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqli
 
 pub(super) const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
      (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd, \
-     j.cost_basis, j.starred, j.group_id, j.parent_id";
+     j.cost_basis, j.starred, j.group_id, j.parent_id, j.owner_started";
 
 /// A recorded cost: both its columns, or none.
 fn cost_from(usd: Option<f64>, basis: Option<String>) -> Option<crate::cost::JobCost> {
@@ -75,7 +75,8 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         parent_id: row.get(15)?,
     })
     .map(|mut summary| {
-        summary.running_elsewhere = super::owners::running_elsewhere(summary.status, row.get(10).ok().flatten());
+        let owner = super::owners::owner_of(row.get(10).ok().flatten(), row.get(16).ok().flatten());
+        summary.running_elsewhere = super::owners::running_elsewhere(summary.status, owner);
         summary
     })
 }
@@ -109,9 +110,10 @@ impl Store {
                     now,
                     outcome.retries,
                     usage_json,
-                    outcome.usage.as_ref().map(|u| u.input_tokens as i64),
-                    outcome.usage.as_ref().map(|u| u.output_tokens as i64),
-                    outcome.usage.as_ref().map(|u| u.total_tokens as i64),
+                    // A count past SQLite's integers is unknown, never a wrapped negative.
+                    outcome.usage.as_ref().and_then(|u| i64::try_from(u.input_tokens).ok()),
+                    outcome.usage.as_ref().and_then(|u| i64::try_from(u.output_tokens).ok()),
+                    outcome.usage.as_ref().and_then(|u| i64::try_from(u.total_tokens).ok()),
                     outcome.revised_prompt,
                     meta_json,
                     error,
@@ -170,7 +172,9 @@ impl Store {
         let record = self.job(id)?.ok_or(StoreError::NoSuchJob(id))?;
         let owner = self
             .conn
-            .query_row("SELECT owner_pid FROM jobs WHERE id = ?1", params![id], |row| row.get::<_, Option<u32>>(0))
+            .query_row("SELECT owner_pid, owner_started FROM jobs WHERE id = ?1", params![id], |row| {
+                Ok(super::owners::owner_of(row.get(0)?, row.get(1)?))
+            })
             .map_err(|e| self.err(e))?;
         if let Some(pid) = super::owners::running_elsewhere(record.status, owner) {
             return Err(StoreError::RunningElsewhere { id, pid });
@@ -275,8 +279,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
+                // total() adds as floats: a sum past 2^63 saturates instead of failing.
                 "SELECT date(created_at / 1000, 'unixepoch', 'localtime') AS day, count(*),
-                        coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(total_tokens), 0)
+                        total(input_tokens), total(output_tokens), total(total_tokens)
                  FROM jobs WHERE total_tokens IS NOT NULL
                  GROUP BY day ORDER BY day DESC LIMIT ?1",
             )
@@ -286,9 +291,9 @@ impl Store {
                 Ok(TokensPerDay {
                     day: row.get(0)?,
                     jobs: row.get::<_, i64>(1)?.max(0) as u64,
-                    input_tokens: row.get::<_, i64>(2)?.max(0) as u64,
-                    output_tokens: row.get::<_, i64>(3)?.max(0) as u64,
-                    total_tokens: row.get::<_, i64>(4)?.max(0) as u64,
+                    input_tokens: row.get::<_, f64>(2)?.max(0.0) as u64,
+                    output_tokens: row.get::<_, f64>(3)?.max(0.0) as u64,
+                    total_tokens: row.get::<_, f64>(4)?.max(0.0) as u64,
                 })
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-pub use admit::{Admitted, NewJob};
+pub use admit::{Admitted, BatchKeys, NewJob};
 pub use images::{PendingImage, SaveOutcome, save_images, sha256_hex as images_sha256, sweep_temp_files};
 pub use jobs::{DoneOutcome, TokensPerDay};
 pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};

@@ -41,6 +41,13 @@ impl ImageRequest {
         }
     }
 
+    pub fn set_model(&mut self, model: String) {
+        match self {
+            Self::Generate(r) => r.model = model,
+            Self::Edit(r) => r.model = model,
+        }
+    }
+
     pub fn set_prompt(&mut self, prompt: String) {
         match self {
             Self::Generate(r) => r.prompt = prompt,

@@ -92,13 +92,23 @@ impl Store {
     }
 }
 
-/// Links a whole temp image into place; `None` when it is gone, cut short or not the same.
+/// Links a whole temp image into place, or finds it in place already (written, but the history
+/// could not record it: a full disk); `None` when it is gone, cut short or not the same.
 fn recover_one(note: &PendingImage) -> Option<ImageRecord> {
+    link_temp(note).or_else(|| {
+        let placed = note.dir.join(&note.name);
+        let bytes = crate::files::read_regular(&placed, note.record.bytes).ok()?;
+        let whole = bytes.len() as u64 == note.record.bytes && sha256_hex(&bytes) == note.record.sha256;
+        whole.then(|| ImageRecord { path: std::path::absolute(&placed).unwrap_or(placed), ..note.record.clone() })
+    })
+}
+
+fn link_temp(note: &PendingImage) -> Option<ImageRecord> {
     let meta = std::fs::symlink_metadata(&note.temp).ok()?;
     if !meta.is_file() || meta.len() != note.record.bytes {
         return None;
     }
-    let bytes = std::fs::read(&note.temp).ok()?;
+    let bytes = crate::files::read_regular(&note.temp, note.record.bytes).ok()?;
     if sha256_hex(&bytes) != note.record.sha256 {
         return None;
     }

@@ -115,6 +115,19 @@ pub(super) const MIGRATIONS: &[&str] = &[
          INSERT INTO jobs_fts (rowid, prompt, revised_prompt, model)
          VALUES (new.id, new.prompt, new.revised_prompt, new.model);
      END;",
+    // 7: an id is never given twice (a deleted newest job's id named another job after it: the
+    // highest id ever given is kept apart); the owner's start time beside its pid (a reused
+    // pid is not the owner); token counts and costs a server poisoned become unknown.
+    "CREATE TABLE job_id_high (id INTEGER NOT NULL);
+     INSERT INTO job_id_high SELECT coalesce(max(id), 0) FROM jobs;
+     CREATE TRIGGER job_id_high_up AFTER INSERT ON jobs BEGIN
+         UPDATE job_id_high SET id = max(id, new.id);
+     END;
+     ALTER TABLE jobs ADD COLUMN owner_started INTEGER;
+     UPDATE jobs SET input_tokens = NULL, output_tokens = NULL, total_tokens = NULL, usage = NULL,
+                     cost_usd = NULL, cost_basis = NULL
+     WHERE input_tokens < 0 OR output_tokens < 0 OR total_tokens < 0 OR total_tokens > 1000000000000
+        OR cost_usd < 0 OR cost_usd > 1000;",
 ];
 
 /// The schema version this build writes.

@@ -59,7 +59,7 @@ impl Store {
         let order = if by == SpendBy::Day { "key DESC" } else { "cost DESC, key" };
         let sql = format!(
             "SELECT {} AS key, count(*), count(cost_usd), coalesce(sum(cost_usd), 0) AS cost,
-                    coalesce(sum(total_tokens), 0)
+                    total(total_tokens)
              FROM jobs WHERE status = 'done'
                AND date(created_at / 1000, 'unixepoch', 'localtime')
                    BETWEEN date(?2 / 1000, 'unixepoch', 'localtime', ?1) AND date(?2 / 1000, 'unixepoch', 'localtime')
@@ -74,13 +74,17 @@ impl Store {
                     jobs: row.get::<_, i64>(1)?.max(0) as u64,
                     priced: row.get::<_, i64>(2)?.max(0) as u64,
                     cost_usd: row.get(3)?,
-                    tokens: row.get::<_, i64>(4)?.max(0) as u64,
+                    tokens: row.get::<_, f64>(4)?.max(0.0) as u64,
                 })
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
         rows.map_err(|e| self.err(e))
     }
 }
+
+/// Output tokens past any answer's (see `api::response::TOKENS_PER_IMAGE_MAX`): a sample of
+/// them would poison every estimate after it.
+const OUTPUT_SAMPLE_MAX: i64 = 10 * crate::api::response::TOKENS_PER_IMAGE_MAX as i64;
 
 impl Store {
     /// Output tokens per image of the newest `limit` done jobs that reported them, with the
@@ -91,12 +95,12 @@ impl Store {
             .prepare_cached(
                 "SELECT model, json_extract(request, '$.size'), json_extract(request, '$.quality'),
                         output_tokens, coalesce(json_extract(request, '$.n'), 1)
-                 FROM jobs WHERE status = 'done' AND output_tokens IS NOT NULL
+                 FROM jobs WHERE status = 'done' AND output_tokens BETWEEN 0 AND ?2
                  ORDER BY created_at DESC LIMIT ?1",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![limit], |row| {
+            .query_map(params![limit, OUTPUT_SAMPLE_MAX], |row| {
                 let (tokens, n) = (row.get::<_, i64>(3)?.max(0) as u64, row.get::<_, i64>(4)?.max(1) as u64);
                 Ok(crate::cost::OutputSample {
                     model: row.get(0)?,
@@ -116,7 +120,7 @@ pub fn total(rows: &[SpendRow]) -> SpendRow {
         sum.jobs += row.jobs;
         sum.priced += row.priced;
         sum.cost_usd += row.cost_usd;
-        sum.tokens += row.tokens;
+        sum.tokens = sum.tokens.saturating_add(row.tokens);
         sum
     })
 }

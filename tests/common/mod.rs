@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fake_terminal;
+pub mod liar;
 pub mod pty;
 pub mod tmux;
 pub mod tui;

@@ -169,6 +169,10 @@ impl Runner {
             Ok(Admitted::OverBudget(message)) => {
                 return self.send(AppEvent::OverBudget { requests, parent, message });
             }
+            Ok(Admitted::RunningElsewhere { job, pid }) => {
+                let message = format!("not submitted: job {job} runs the same entry in imgtui pid {pid}");
+                return self.send(AppEvent::SubmitFailed { message });
+            }
             Err(e) => return self.send(AppEvent::SubmitFailed { message: format!("not submitted: {e}") }),
         };
         let runs = ids.into_iter().zip(requests).map(|(id, request)| self.run_job(id, request));
@@ -292,8 +296,7 @@ impl Runner {
     /// Marks this process's unfinished jobs interrupted (stopped by a signal). They are not
     /// cancelled: that would record them as cancelled by the user.
     pub async fn interrupt_own(&self) {
-        let pid = std::process::id();
-        match self.store.run_patiently(move |s| s.mark_own_interrupted(pid, now_ms())).await {
+        match self.store.run_patiently(move |s| s.mark_own_interrupted(now_ms())).await {
             Ok(0) => {}
             Ok(n) => tracing::info!("{n} unfinished job(s) marked interrupted"),
             Err(e) => tracing::error!("history: {e}"),

@@ -188,13 +188,13 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
     }
 }
 
+/// The most characters a paste into a one-line input (search, recall) keeps.
+const LINE_PASTE_MAX: usize = 1_000;
+
 fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
     match state.context() {
         Context::Prompt => {
-            // Terminals send pasted newlines as \r.
-            undo::before_paste(state);
-            state.prompt.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
-            state.revalidate();
+            paste_into_prompt(state, text);
             Vec::new()
         }
         Context::Search if matches!(state.overlay, Some(Overlay::ModelName(_) | Overlay::CustomSize(_))) => {
@@ -206,11 +206,47 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
             Vec::new()
         }
         Context::Search => {
-            state.history.search.push_str(&text.replace(['\r', '\n'], " "));
+            let room = LINE_PASTE_MAX.saturating_sub(crate::text::char_count(&state.history.search));
+            state.history.search.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(room));
             reload_history(state)
         }
         _ => Vec::new(),
     }
+}
+
+/// A paste into the prompt, up to what the model takes: a 10 MB paste would make every key
+/// after it slow. Terminals send pasted newlines as \r; other control characters are dropped.
+fn paste_into_prompt(state: &mut State, text: &str) {
+    let limit = state.spec().prompt_max_chars;
+    let room = limit.saturating_sub(crate::text::char_count(&state.prompt_text()));
+    let (mut total, mut kept) = (0usize, String::new());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\r' => '\n',
+            c if c.is_control() && c != '\n' && c != '\t' => continue,
+            c => c,
+        };
+        total += 1;
+        if total <= room {
+            kept.push(c);
+        }
+    }
+    if total > room {
+        let model = state.form.model.clone();
+        let message = match room {
+            0 => format!("paste not taken: the prompt is full ({limit} characters for {model})"),
+            _ => format!("pasted {total} characters; kept the first {room}: {model} takes at most {limit}"),
+        };
+        state.set_notice(message, Severity::Warning);
+    }
+    if kept.is_empty() {
+        return;
+    }
+    undo::before_paste(state);
+    state.prompt.insert_str(kept);
+    state.revalidate();
 }
 
 fn edit_search(state: &mut State, event: KeyEvent) -> Vec<Command> {

@@ -75,7 +75,8 @@ pub(super) fn on_search_key(state: &mut State, event: KeyEvent) -> Vec<Command> 
 
 pub(super) fn on_paste(state: &mut State, text: &str) {
     if let Some(Overlay::Recall(search)) = state.overlay.as_mut() {
-        search.query.push_str(&text.replace(['\r', '\n'], " "));
+        let room = super::LINE_PASTE_MAX.saturating_sub(crate::text::char_count(&search.query));
+        search.query.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(room));
         search.refresh(&state.recall);
     }
 }

@@ -48,23 +48,21 @@ pub(super) fn edit_prompt(state: &mut State, event: KeyEvent) -> bool {
         KeyCode::Char('y') if ctrl => return step(state, false),
         _ => {}
     }
-    let before = state.prompt.lines().to_vec();
-    if !state.prompt.input(event) {
-        return false;
-    }
     let edit = kind(&event);
-    let log = &mut state.prompt_undo;
     let continues = matches!(
-        (log.last, edit),
+        (state.prompt_undo.last, edit),
         (Some(Edit::Word), Edit::Word | Edit::Space)
             | (Some(Edit::Space), Edit::Space)
             | (Some(Edit::Delete), Edit::Delete)
     );
-    if !continues {
-        log.past.push(before);
-        if log.past.len() > KEPT {
-            log.past.remove(0);
-        }
+    // The text is copied only where a group starts, not on every key.
+    let before = (!continues).then(|| state.prompt.lines().to_vec());
+    if !state.prompt.input(event) {
+        return false;
+    }
+    let log = &mut state.prompt_undo;
+    if let Some(before) = before {
+        log.push(before);
     }
     log.future.clear();
     log.last = Some(edit);
@@ -75,9 +73,18 @@ pub(super) fn edit_prompt(state: &mut State, event: KeyEvent) -> bool {
 pub(super) fn before_paste(state: &mut State) {
     let before = state.prompt.lines().to_vec();
     let log = &mut state.prompt_undo;
-    log.past.push(before);
+    log.push(before);
     log.future.clear();
     log.last = Some(Edit::Other);
+}
+
+impl UndoLog {
+    fn push(&mut self, snapshot: Vec<String>) {
+        if self.past.len() >= KEPT {
+            self.past.remove(0);
+        }
+        self.past.push(snapshot);
+    }
 }
 
 /// One step back (`undo`) or forward.
