@@ -80,7 +80,7 @@ pub enum Command {
     /// Check the terminal (what it answered, the protocol and cell size, a test picture), the
     /// config files, the provider and the data folder: OK/WARN/FAIL, exit 1 on a FAIL.
     Doctor,
-    /// The shell completion script: `source <(imgtui completions bash)` (README: installing).
+    /// The shell completion script: `source <(imgtui completions bash)` (docs/headless.md: installing).
     /// Model names and job IDs are completed from the model table and the history.
     Completions {
         #[arg(value_enum)]

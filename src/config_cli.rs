@@ -46,15 +46,38 @@ fn show(global: &GlobalArgs, paths: &Paths) -> ExitCode {
         base_url: config.base_url.as_deref().map(crate::catalog::fetch::public_url),
         ..config.clone()
     };
+    // The key, wherever else in the file it was pasted (a default_model, a comment-like
+    // value), and whatever the URL carries, are hidden in every line printed.
+    let secrets = secrets_of(global, paths, &config);
+    let hide = |line: &str| secrets.iter().fold(line.to_string(), |line, secret| crate::text::redact(&line, secret));
     let text = toml::to_string(&hidden).unwrap_or_default();
     for line in text.trim_end().lines() {
-        crate::outln!("{}", escape_controls(line));
+        crate::outln!("{}", escape_controls(&hide(line)));
     }
     crate::outln!("\n# In effect, with the environment and flags:");
     for line in effect(global, paths, &config) {
-        crate::outln!("# {}", escape_controls(&line));
+        crate::outln!("# {}", escape_controls(&hide(&line)));
     }
     ExitCode::SUCCESS
+}
+
+/// What must not be printed: the key (the file's, the environment's), and the password and
+/// query values of the base URL.
+fn secrets_of(global: &GlobalArgs, paths: &Paths, config: &Config) -> Vec<String> {
+    let mut secrets: Vec<String> = config.api_key.iter().cloned().collect();
+    let flags = EndpointFlags::of(global);
+    if let Ok(Some(cfg)) = endpoint::resolve(&flags, config, &paths.config_file, |v| std::env::var(v).ok())
+        && let Some(key) = &cfg.key
+    {
+        secrets.push(key.expose().to_string());
+    }
+    for url in [config.base_url.as_deref(), flags.base_url.as_deref()].into_iter().flatten() {
+        if let Ok(url) = reqwest::Url::parse(url) {
+            secrets.extend(url.password().map(str::to_string));
+            secrets.extend(url.query_pairs().map(|(_, value)| value.into_owned()).filter(|v| !v.is_empty()));
+        }
+    }
+    secrets
 }
 
 /// What the file, the environment and the flags make together.

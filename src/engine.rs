@@ -46,7 +46,7 @@ impl StartError {
         Self { message: message.into(), environment: true }
     }
 
-    /// 2 for bad input, 1 for a failing environment (as the README's exit codes say).
+    /// 2 for bad input, 1 for a failing environment (as docs/headless.md's exit codes say).
     pub fn exit_code(&self) -> u8 {
         if self.environment { 1 } else { 2 }
     }

@@ -93,8 +93,8 @@ fn print_table(catalog: &ModelCatalog) {
     }
 }
 
-/// The README's table of built-in models, made from the table and the retirements, so the
-/// README cannot drift from the code (a test compares them).
+/// The manual's table of built-in models (docs/models.md), made from the table and the
+/// retirements, so the manual cannot drift from the code (a test compares them).
 pub fn markdown_table(table: &crate::api::ModelTable) -> String {
     use crate::api::Provider;
     use crate::api::lifecycle;

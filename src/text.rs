@@ -30,6 +30,26 @@ pub fn fit_line(text: &str, width: usize) -> String {
     }
 }
 
+/// `text` in at most `width` columns, cut from the left (`…` and its end): for file names and
+/// paths, whose end says the most.
+pub fn fit_end(text: &str, width: usize) -> String {
+    let flat = escape_controls(text);
+    if width_of(&flat) <= width {
+        return flat;
+    }
+    let mut used = 0;
+    let mut tail: Vec<char> = flat
+        .chars()
+        .rev()
+        .take_while(|c| {
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used < width
+        })
+        .collect();
+    tail.reverse();
+    std::iter::once('…').chain(tail).collect()
+}
+
 /// How many characters `s` holds (what the API's length limits count, not screen columns).
 pub fn char_count(s: &str) -> usize {
     s.chars().count()

@@ -153,9 +153,9 @@ async fn moderation_refusals_are_not_retried_and_say_so() {
 
 #[test]
 fn the_readme_lists_the_models_of_the_table() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/models.md")).unwrap();
     let table = imgtui::models_cli::markdown_table(&ModelTable::builtin());
-    assert!(readme.contains(&table), "README.md's model table should be:\n{table}");
+    assert!(readme.contains(&table), "docs/models.md's model table should be:\n{table}");
 }
 
 #[tokio::test]

@@ -55,7 +55,7 @@ fn kitty_answers_pick_kitty_and_the_asked_cell_size() {
     // The test picture both ways: kitty's sequence, then half-blocks.
     let kitty = text.find("Test picture, kitty").expect(&text);
     let blocks = text.find("Test picture, half-blocks").expect(&text);
-    let image = text.find("\x1b_Gf=32,a=T").expect("a kitty image");
+    let image = text.find("\x1b_Ga=T,f=100,").expect("a kitty image");
     assert!(kitty < image && image < blocks && text[blocks..].contains('▄'));
 }
 
@@ -210,4 +210,27 @@ fn a_data_dir_that_is_a_file_fails_and_nothing_is_made_by_looking() {
     let (_, text) = doctor(Terminal::Plain, home.path(), &["--demo", "--data-dir", fresh.to_str().unwrap()], &[], true);
     assert!(strip(line(&text, "data dir")).contains("made at the first job"), "{text}");
     assert!(!fresh.exists(), "doctor only looks: no folder, no log made");
+}
+
+#[test]
+fn a_history_from_a_newer_imgtui_is_a_warning_not_an_ok() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data/imgtui");
+    std::fs::create_dir_all(&data).unwrap();
+    let db = rusqlite::Connection::open(data.join("history.sqlite3")).unwrap();
+    db.execute_batch("CREATE TABLE jobs (id INTEGER PRIMARY KEY); PRAGMA user_version = 999;").unwrap();
+    drop(db);
+    let out = common::imgtui_std()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env_remove("TTAPI_API_KEY")
+        .env_remove("OPENAI_API_KEY")
+        .args(["doctor", "--demo"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let history = text.lines().find(|l| l.contains(" history ")).unwrap_or_default();
+    assert!(history.starts_with("WARN") && history.contains("schema version 999"), "{text}");
+    assert!(history.contains("can only be read"), "{history}");
 }

@@ -167,6 +167,24 @@ fn config_init_writes_the_commented_defaults_once_and_show_hides_the_key() {
 }
 
 #[test]
+fn config_show_hides_a_key_in_the_urls_query_and_wherever_else_it_was_pasted() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/imgtui");
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = "sk-proj-PASTED0123456789";
+    let text = format!(
+        "api_key = \"{key}\"\ndefault_model = \"{key}\"\nbase_url = \"https://gw.example/v1?api-key=gwQUERYsecret99\"\n"
+    );
+    std::fs::write(dir.join("config.toml"), text).unwrap();
+    let shown = imgtui(home.path(), &["config", "show"]);
+    let everything = format!("{}{}", stdout(&shown), String::from_utf8_lossy(&shown.stderr));
+    for secret in [&key[8..], "gwQUERYsecret99"] {
+        assert!(!everything.contains(secret), "{secret} shown:\n{everything}");
+    }
+    assert!(everything.contains("https://gw.example/v1?****"), "{everything}");
+}
+
+#[test]
 fn config_init_where_no_folder_can_be_made_says_so() {
     let home = tempfile::tempdir().unwrap();
     // A file where the config's folder should be: no folder can be made there, even by root.

@@ -86,14 +86,13 @@ fn the_pretend_terminal_finds_queries_whole_and_in_order() {
 fn each_protocol_forced_writes_its_own_sequences() {
     let home = home_with_a_job();
     let cases: [(Terminal, &str, &[u8]); 6] = [
-        (Terminal::Kitty, "kitty", VIUER_KITTY),
+        // imgtui's encoder: viuer would ask the terminal again, and wait for ever for an answer.
+        (Terminal::Kitty, "kitty", OWN_KITTY),
         (Terminal::SixelXterm, "sixel", SIXEL),
         // viuer knows iTerm2 only from environment variables: imgtui's encoder draws it.
         (Terminal::Plain, "iterm", ITERM),
         (Terminal::Plain, "blocks", BLOCK.as_bytes()),
-        // A terminal that answers nothing would leave viuer waiting for ever: imgtui draws.
         (Terminal::Silent, "kitty", OWN_KITTY),
-        // Bytes that are no answer do not make it one (viuer would wait for ever).
         (Terminal::Stray, "sixel", SIXEL),
     ];
     for (terminal, graphics, signature) in cases {
@@ -111,7 +110,7 @@ fn each_protocol_forced_writes_its_own_sequences() {
 fn the_terminals_answers_pick_the_protocol() {
     let home = home_with_a_job();
     for (terminal, signature) in
-        [(Terminal::Kitty, VIUER_KITTY), (Terminal::SixelXterm, SIXEL), (Terminal::Plain, BLOCK.as_bytes())]
+        [(Terminal::Kitty, OWN_KITTY), (Terminal::SixelXterm, SIXEL), (Terminal::Plain, BLOCK.as_bytes())]
     {
         let (code, text, out) = show(terminal, home.path(), &[], &[]);
         assert_eq!(code, 0, "{text}");
@@ -197,7 +196,7 @@ fn generate_and_history_show_print_their_images_with_show() {
     assert_eq!(code, 0, "{text}");
     let saved = text.find("saved ").expect("the saved line first");
     let caption = text.find("job 2 · image 1 of 1 · 256x256").expect(&text);
-    assert!(saved < caption && has(&out, VIUER_KITTY), "{text}");
+    assert!(saved < caption && has(&out, OWN_KITTY), "{text}");
     assert!(!has(&out, ALT_SCREEN));
 
     let (code, out) =
@@ -306,4 +305,37 @@ fn a_hung_tmux_or_a_damaged_history_only_costs_a_message() {
         .flatten()
         .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
     assert!(!moved, "nothing moved aside");
+}
+
+#[test]
+fn a_terminal_that_answers_once_is_asked_once_and_the_picture_is_drawn() {
+    let home = home_with_a_job();
+    let (code, out) = FakeTerminal::spawn(Terminal::KittyOnce, home.path(), &["show", "1"], &[], true).finish();
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(text.matches("\x1b[c").count(), 1, "one round of questions: {text:?}");
+    assert!(has(&out, OWN_KITTY), "{text:?}");
+}
+
+#[test]
+fn a_signal_while_the_terminal_is_asked_leaves_it_as_it_was() {
+    let home = home_with_a_job();
+    for signal in [rustix::process::Signal::TERM, rustix::process::Signal::HUP] {
+        let mut terminal = FakeTerminal::spawn(Terminal::Silent, home.path(), &["show", "1"], &[], true);
+        // The first query means raw mode is on and the wait for an answer has begun.
+        let asked = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !terminal.text().contains("\x1b[c") {
+            assert!(std::time::Instant::now() < asked, "never asked: {}", terminal.text());
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(!terminal.cooked(), "raw while asking");
+        let pid = rustix::process::Pid::from_raw(terminal.pid() as i32).unwrap();
+        rustix::process::kill_process(pid, signal).unwrap();
+        let gone = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while terminal.running() {
+            assert!(std::time::Instant::now() < gone, "{signal:?}: still running");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(terminal.cooked(), "{signal:?}: echo and line editing back on");
+    }
 }

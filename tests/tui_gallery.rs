@@ -164,3 +164,22 @@ fn an_empty_gallery_says_why() {
     s.history.search = "zebra".into();
     assert!(frame(&mut s, 80, 24).0.contains("no job matches the search"));
 }
+
+#[test]
+fn a_star_given_in_the_gallery_shows_on_its_tile() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_jobs(dir.path(), 3);
+    let mut s = state();
+    s.graphics = Graphics::Blocks;
+    s.screen = (120, 40);
+    let generation = s.history.first_page().1;
+    let rows = (1..=3).rev().map(|id| summary(id, JobStatus::Done)).collect();
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    s.focus = Focus::History;
+    let commands = key(&mut s, KeyCode::Char('V'));
+    run(&mut s, &store, commands);
+    key(&mut s, KeyCode::Char('*'));
+    let (screen, _) = frame(&mut s, 120, 40);
+    assert!(screen.contains("★#3"), "{screen}");
+    assert!(!screen.contains("★#2"), "{screen}");
+}

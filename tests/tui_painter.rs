@@ -296,3 +296,36 @@ fn the_painter_closes_saying_why_when_its_picture_cannot_be_made_and_refuses_hug
     key(&mut s, KeyCode::Char('m'));
     assert!(s.painter.is_none() && s.notice.as_ref().unwrap().0.contains("too large"), "{:?}", s.notice);
 }
+
+#[test]
+fn the_painter_starts_from_the_mask_already_picked() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = common::write_gradient_png(dir.path(), "photo.png", (200, 100));
+    // A mask with its left quarter open for editing.
+    let mask = common::write_png(dir.path(), "mask.png", (200, 100), [255, 255, 255, 255], Some((0, 0, 50, 100)));
+    let mut s = editing(&image);
+    s.form.mask = Some(mask.clone());
+    let commands = key(&mut s, KeyCode::Char('m'));
+    let read = commands.iter().find_map(|c| match c {
+        Command::ReadStartingMask { path, size } => Some((path.clone(), *size)),
+        _ => None,
+    });
+    assert_eq!(read, Some((mask.clone(), (200, 100))), "{commands:?}");
+    // The runner's answer, as it reads the file: painted where the mask is transparent.
+    let painted: Vec<bool> = image::open(&mask).unwrap().to_rgba8().pixels().map(|p| p[3] == 0).collect();
+    update(&mut s, Msg::App(AppEvent::StartingMask { path: mask, painted: Ok(std::sync::Arc::new(painted)) }));
+    let plan = s.painter.as_ref().unwrap().painter.plan();
+    assert!((plan.coverage() - 0.25).abs() < 1e-9, "the picked mask's quarter: {}", plan.coverage());
+    assert!((s.painter.as_ref().unwrap().painter.canvas().coverage() - 0.25).abs() < 1e-9, "shown as painted");
+    // A mask of another size is named, and the painting starts empty.
+    let other = common::write_png(dir.path(), "small.png", (20, 10), [255, 255, 255, 0], None);
+    s.painter = None;
+    s.form.mask = Some(other.clone());
+    key(&mut s, KeyCode::Char('m'));
+    update(
+        &mut s,
+        Msg::App(AppEvent::StartingMask { path: other, painted: Err("it is 20x10 and the image 200x100".into()) }),
+    );
+    assert!(s.notice.as_ref().unwrap().0.contains("starting empty"), "{:?}", s.notice);
+    assert_eq!(s.painter.as_ref().unwrap().painter.plan().coverage(), 0.0);
+}

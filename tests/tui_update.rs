@@ -572,3 +572,19 @@ fn a_paste_past_the_models_limit_is_cut_there_and_said_so() {
     update(&mut s, Msg::Paste("x".repeat(50_000)));
     assert!(s.history.search.chars().count() <= 1_000, "{}", s.history.search.len());
 }
+
+#[test]
+fn a_job_sent_while_the_history_is_searched_is_shown_and_selected() {
+    let mut s = state();
+    with_history(&mut s, vec![summary(3, JobStatus::Done), summary(2, JobStatus::Done)]);
+    s.history.search = "prompt 2".into();
+    s.history.selected = 1;
+    update(&mut s, Msg::App(AppEvent::JobQueued { id: 4 }));
+    assert!(s.history.search.is_empty(), "the search is cleared to show it");
+    assert!(s.notice.as_ref().unwrap().0.contains("job 4 sent"), "{:?}", s.notice);
+    let generation = s.history.generation;
+    let rows = vec![summary(4, JobStatus::Queued), summary(3, JobStatus::Done), summary(2, JobStatus::Done)];
+    let commands = update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    assert_eq!(s.history.selected_row().map(|r| r.id), Some(4), "the new job is selected");
+    assert!(commands.iter().any(|c| matches!(c, Command::LoadDetails(4))), "and shown: {commands:?}");
+}

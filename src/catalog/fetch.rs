@@ -49,15 +49,21 @@ fn now_unix() -> i64 {
     crate::clock::now_unix()
 }
 
-/// The base URL as it may be written down: no credentials in it.
+/// The base URL as it may be written down: no credentials in it (a user:password, or a query
+/// where a gateway's key may sit).
 pub fn public_url(base_url: &str) -> String {
     match reqwest::Url::parse(base_url) {
         Ok(mut url) => {
             let _ = url.set_username("");
             let _ = url.set_password(None);
+            if url.query().is_some() || url.fragment().is_some() {
+                url.set_query(None);
+                url.set_fragment(None);
+                return format!("{}?****", url.to_string().trim_end_matches('/'));
+            }
             url.to_string().trim_end_matches('/').to_string()
         }
-        Err(_) => base_url.to_string(),
+        Err(_) => base_url.split(['?', '#']).next().unwrap_or_default().to_string(),
     }
 }
 

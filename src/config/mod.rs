@@ -92,6 +92,14 @@ impl Config {
             ModelTable::builtin()
         });
         if let Err(e) = config.price_table(path) {
+            // The prices decide what counts against a budget: with a budget kept, prices that
+            // cannot be read stop the app as the budget itself would.
+            if config.budget_daily_usd.is_some() || config.budget_monthly_usd.is_some() {
+                return Err(ConfigError::Budget {
+                    path: path.display().to_string(),
+                    message: format!("{e}; the prices decide what counts against it"),
+                });
+            }
             notices.push(format!("{e}; the built-in prices are used"));
             config.prices.clear();
         }

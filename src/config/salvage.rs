@@ -20,12 +20,18 @@ fn guards_spending(key: &str) -> bool {
     key.starts_with("budget_")
 }
 
+/// Keys whose loss matters only beside a budget: the prices decide what counts against it.
+fn prices_a_budget(key: &str) -> bool {
+    key == "prices"
+}
+
 /// Keeps what can be kept of `text`, or the error when a budget is among what cannot.
 pub fn salvage(text: &str, path: &Path, whole_error: &ConfigError) -> Result<Salvaged, ConfigError> {
     let file = path.display().to_string();
     let mut kept = toml::Table::new();
     let mut dropped = Vec::new();
     let mut budget_lost = None;
+    let mut prices_lost = None;
     match text.parse::<toml::Table>() {
         // The TOML reads; some keys do not fit: try each key alone.
         Ok(table) => {
@@ -39,6 +45,9 @@ pub fn salvage(text: &str, path: &Path, whole_error: &ConfigError) -> Result<Sal
                         if guards_spending(&key) {
                             budget_lost.get_or_insert_with(|| format!("{key}: {message}"));
                         }
+                        if prices_a_budget(&key) {
+                            prices_lost.get_or_insert_with(|| format!("{key}: {message}"));
+                        }
                         dropped.push(format!("`{key}` ({message})"));
                     }
                 }
@@ -51,6 +60,10 @@ pub fn salvage(text: &str, path: &Path, whole_error: &ConfigError) -> Result<Sal
                 let trimmed = line.trim();
                 if trimmed.starts_with('[') {
                     dropped.push(format!("line {} onwards (the tables)", number + 1));
+                    let below = text.lines().skip(number).map(str::trim);
+                    if let Some(at) = below.clone().position(|l| l.starts_with("[prices")) {
+                        prices_lost.get_or_insert_with(|| format!("line {}: the [prices] tables", number + at + 1));
+                    }
                     break;
                 }
                 if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -59,6 +72,12 @@ pub fn salvage(text: &str, path: &Path, whole_error: &ConfigError) -> Result<Sal
                 let key = trimmed.split('=').next().unwrap_or("").trim().trim_matches('"').to_string();
                 let parsed = trimmed.parse::<toml::Table>().map_err(|e| e.message().trim().to_string());
                 match parsed.and_then(|one| Config::deserialize_table(one.clone()).map(|_| one)) {
+                    // A budget given twice: which one the user meant is not for imgtui to pick.
+                    Ok(one) if guards_spending(&key) && kept.contains_key(&key) => {
+                        budget_lost.get_or_insert_with(|| format!("line {}: {key} is given twice", number + 1));
+                        dropped.push(format!("line {} ({key} given twice)", number + 1));
+                        let _ = one;
+                    }
                     Ok(one) => kept.extend(one),
                     Err(message) => {
                         if guards_spending(&key) {
@@ -72,6 +91,11 @@ pub fn salvage(text: &str, path: &Path, whole_error: &ConfigError) -> Result<Sal
     }
     if let Some(why) = budget_lost {
         return Err(ConfigError::Budget { path: file, message: why });
+    }
+    let budget_kept = kept.keys().any(|k| guards_spending(k));
+    if let Some(why) = prices_lost.filter(|_| budget_kept) {
+        let message = format!("{why} cannot be read, and the prices decide what counts against it");
+        return Err(ConfigError::Budget { path: file, message });
     }
     let config = Config::deserialize_table(kept).map_err(|_| whole_error.clone())?;
     Ok(Salvaged { config, dropped })
@@ -98,7 +122,7 @@ mod tests {
 
     #[test]
     fn broken_toml_keeps_the_good_lines_above_the_tables() {
-        let s = salvaged("budget_monthly_usd = 20\ntheme = \"light\nconcurrency = 3\n[prices.ttapi.x]\n").unwrap();
+        let s = salvaged("budget_monthly_usd = 20\ntheme = \"light\nconcurrency = 3\n[models.x]\n").unwrap();
         assert_eq!(s.config.budget_monthly_usd, Some(20.0));
         assert_eq!(s.config.concurrency, Some(3));
         assert_eq!(s.config.theme, None);
@@ -112,5 +136,19 @@ mod tests {
         assert!(err.contains("budget_daily_usd") && err.contains("/c.toml"), "{err}");
         let err = salvaged("budget_daily_usd = 5$\n").unwrap_err().to_string();
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn beside_a_budget_prices_that_cannot_be_read_or_a_budget_given_twice_stop_the_app() {
+        let err = salvaged("budget_daily_usd = 5\ntheme = \"x\nconcurrency = 3\n[prices.ttapi.\"m\"]\nimage_out = 9\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[prices]") && err.contains("counts against it"), "{err}");
+        let err = salvaged("budget_daily_usd = 5\nprices = 3\n").unwrap_err().to_string();
+        assert!(err.contains("prices"), "{err}");
+        let err = salvaged("budget_daily_usd = 5\nbudget_daily_usd = 50\ntheme = \"x\n").unwrap_err().to_string();
+        assert!(err.contains("given twice"), "{err}");
+        // Without a budget, bad prices are only dropped.
+        assert!(salvaged("prices = 3\ntheme = \"dark\"\n").is_ok());
     }
 }

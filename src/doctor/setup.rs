@@ -174,9 +174,16 @@ impl Setup {
         if history.is_file() {
             let size = std::fs::metadata(&history).map(|m| m.len()).unwrap_or(0);
             checks.push(match crate::store::Store::open_read_only(&self.paths.data_dir) {
-                Ok(_) => {
-                    Check::new(Verdict::Ok, "history", format!("{} ({}) opens", history.display(), megabytes(size)))
-                }
+                Ok(store) => match store.newer_schema() {
+                    Some(refusal) => Check::new(
+                        Verdict::Warn,
+                        "history",
+                        format!("{} can only be read: {refusal}; no job can be recorded", history.display()),
+                    ),
+                    None => {
+                        Check::new(Verdict::Ok, "history", format!("{} ({}) opens", history.display(), megabytes(size)))
+                    }
+                },
                 Err(e) => Check::new(Verdict::Fail, "history", e.to_string()),
             });
         }

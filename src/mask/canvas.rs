@@ -14,6 +14,8 @@ static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
 pub struct Canvas {
     pub width: u32,
     pub height: u32,
+    /// The mask the painting started from, if not an empty one.
+    start: Option<Arc<Vec<bool>>>,
     painted: Arc<Vec<bool>>,
     count: usize,
     version: u64,
@@ -22,7 +24,15 @@ pub struct Canvas {
 impl Canvas {
     pub fn new(width: u32, height: u32) -> Self {
         let painted = Arc::new(vec![false; width as usize * height as usize]);
-        Self { width, height, painted, count: 0, version: NEXT_VERSION.fetch_add(1, Ordering::Relaxed) }
+        Self { width, height, start: None, painted, count: 0, version: NEXT_VERSION.fetch_add(1, Ordering::Relaxed) }
+    }
+
+    /// Starts from `start` (painted where true) with `ops` applied after it.
+    pub fn start_from<'a>(&mut self, start: Arc<Vec<bool>>, ops: impl IntoIterator<Item = &'a Op>) {
+        if start.len() == self.width as usize * self.height as usize {
+            self.start = Some(start);
+        }
+        self.rebuild(ops);
     }
 
     /// Applies `op` (copying the pixels only if a picture still holds the previous ones).
@@ -36,7 +46,10 @@ impl Canvas {
 
     /// Starts over from `ops` (undo, redo).
     pub fn rebuild<'a>(&mut self, ops: impl IntoIterator<Item = &'a Op>) {
-        let mut painted = vec![false; self.width as usize * self.height as usize];
+        let mut painted = match &self.start {
+            Some(start) => start.as_ref().clone(),
+            None => vec![false; self.width as usize * self.height as usize],
+        };
         for op in ops {
             apply(op, &mut painted, self.width, self.height);
         }

@@ -67,8 +67,10 @@ pub struct Painter {
     undone: Vec<Vec<Op>>,
     /// The brush stroke under way: one step for undo when the pen lifts.
     stroke: Vec<Op>,
-    /// The mask as pixels: `done` and `stroke` applied.
+    /// The mask as pixels: `start`, `done` and `stroke` applied.
     canvas: Canvas,
+    /// The existing mask the painting started from.
+    start: Option<super::shapes::Start>,
 }
 
 impl Painter {
@@ -85,6 +87,7 @@ impl Painter {
             undone: Vec::new(),
             stroke: Vec::new(),
             canvas: Canvas::new(grid.image.0, grid.image.1),
+            start: None,
         }
     }
 
@@ -239,7 +242,19 @@ impl Painter {
     /// The mask as painted (with the stroke under way), for saving.
     pub fn plan(&self) -> MaskPlan {
         let (width, height) = self.grid.image;
-        MaskPlan { width, height, ops: self.done.iter().flatten().chain(&self.stroke).copied().collect() }
+        let ops = self.done.iter().flatten().chain(&self.stroke).copied().collect();
+        MaskPlan { width, height, start: self.start.clone(), ops }
+    }
+
+    /// Paints from an existing mask (painted where `start` is true, row by row): what was
+    /// painted here already stays on top of it.
+    pub fn start_from(&mut self, start: std::sync::Arc<Vec<bool>>) {
+        let (width, height) = self.grid.image;
+        if start.len() != width as usize * height as usize {
+            return;
+        }
+        self.start = Some(super::shapes::Start(start.clone()));
+        self.canvas.start_from(start, self.done.iter().flatten().chain(&self.stroke));
     }
 
     /// What the screen shows: the plan and the shape being drawn.

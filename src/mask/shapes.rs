@@ -80,22 +80,47 @@ pub enum Op {
     Clear,
 }
 
+/// A mask the painting starts from (an existing mask file, read as pixels: painted where it is
+/// transparent). Equal only to itself: its pixels are never compared or hashed.
+#[derive(Clone, Debug)]
+pub struct Start(pub std::sync::Arc<Vec<bool>>);
+
+impl PartialEq for Start {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Start {}
+
+impl std::hash::Hash for Start {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::sync::Arc::as_ptr(&self.0).hash(state);
+    }
+}
+
 /// A mask for an image of `width` x `height` pixels, as the changes that make it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct MaskPlan {
     pub width: u32,
     pub height: u32,
+    /// What the changes start from (else nothing painted).
+    pub start: Option<Start>,
     pub ops: Vec<Op>,
 }
 
 impl MaskPlan {
     pub fn new(width: u32, height: u32) -> Self {
-        Self { width, height, ops: Vec::new() }
+        Self { width, height, start: None, ops: Vec::new() }
     }
 
     /// Which pixels are painted, row by row (true: to edit).
     pub fn painted(&self) -> Vec<bool> {
-        let mut painted = vec![false; self.width as usize * self.height as usize];
+        let size = self.width as usize * self.height as usize;
+        let mut painted = match &self.start {
+            Some(start) if start.0.len() == size => start.0.as_ref().clone(),
+            _ => vec![false; size],
+        };
         for op in &self.ops {
             apply(op, &mut painted, self.width, self.height);
         }

@@ -44,7 +44,8 @@ impl Hash for MaskOverlay {
 const TINT: [f32; 3] = [255.0, 0.0, 170.0];
 const TINT_SHARE: f32 = 0.5;
 const CURSOR: Rgba<u8> = Rgba([255, 230, 0, 255]);
-const CURSOR_ON_LIGHT: Rgba<u8> = Rgba([40, 0, 140, 255]);
+/// The cursor's outer pixel: dark, so the yellow stands out on a light picture too.
+const RIM: Rgba<u8> = Rgba([20, 20, 20, 255]);
 const ERASER: Rgba<u8> = Rgba([0, 230, 255, 255]);
 
 impl MaskOverlay {
@@ -71,11 +72,21 @@ impl MaskOverlay {
         let source_x: Vec<u32> = (0..fw).map(|x| under(x, fw, iw)).collect();
         let source_y: Vec<u32> = (0..fh).map(|y| under(y, fh, ih)).collect();
         let c = self.cursor;
-        let in_cursor = |x: u32, y: u32| {
-            x < fw
-                && y < fh
-                && (c.x0..c.x1).contains(&source_x[x as usize])
-                && (c.y0..c.y1).contains(&source_y[y as usize])
+        // The cursor's box in fitted pixels, and a frame a quarter of its shorter side thick
+        // (two pixels at least): yellow inside a dark rim, seen on light and dark pictures
+        // alike, even around a single cell.
+        let span = |sources: &[u32], lo: u32, hi: u32| {
+            let first = sources.iter().position(|s| (lo..hi).contains(s))?;
+            let last = sources.iter().rposition(|s| (lo..hi).contains(s))?;
+            Some((first as u32, last as u32))
+        };
+        let frame = span(&source_x, c.x0, c.x1).zip(span(&source_y, c.y0, c.y1));
+        let thick = frame.map_or(0, |((x0, x1), (y0, y1))| ((x1 - x0 + 1).min(y1 - y0 + 1) / 4).max(2));
+        let ring = |x: u32, y: u32| -> Option<u32> {
+            let ((x0, x1), (y0, y1)) = frame?;
+            let inside = (x0..=x1).contains(&x) && (y0..=y1).contains(&y);
+            let depth = (x - x0.min(x)).min(x1.saturating_sub(x)).min(y - y0.min(y)).min(y1.saturating_sub(y));
+            (inside && depth < thick).then_some(depth)
         };
         for (x, y, pixel) in fitted.enumerate_pixels_mut() {
             let (sx, sy) = (source_x[x as usize], source_y[y as usize]);
@@ -84,19 +95,11 @@ impl MaskOverlay {
                     *channel = (f32::from(*channel) * (1.0 - TINT_SHARE) + tint * TINT_SHARE).round() as u8;
                 }
             }
-            // The cursor's border: its pixels next to one outside it (or the picture's edge).
-            let edge = x == 0
-                || y == 0
-                || !in_cursor(x - 1, y)
-                || !in_cursor(x + 1, y)
-                || !in_cursor(x, y - 1)
-                || !in_cursor(x, y + 1);
-            if in_cursor(x, y) && edge {
-                let light = u32::from(pixel[0]) + u32::from(pixel[1]) + u32::from(pixel[2]) > 3 * 150;
-                *pixel = match (self.erasing, light) {
-                    (true, _) => ERASER,
-                    (false, true) => CURSOR_ON_LIGHT,
-                    (false, false) => CURSOR,
+            if let Some(depth) = ring(x, y) {
+                *pixel = match (depth, self.erasing) {
+                    (0, _) => RIM,
+                    (_, true) => ERASER,
+                    (_, false) => CURSOR,
                 };
             }
         }
@@ -129,8 +132,15 @@ mod tests {
         let tinted = fitted.get_pixel(2, 5);
         assert!(tinted[0] > 100 && tinted[1] == 50, "tinted, and the image's green half kept: {tinted:?}");
         assert_eq!(*fitted.get_pixel(18, 5), Rgba([0, 100, 0, 255]), "outside: untouched");
-        assert_eq!(*fitted.get_pixel(12, 2), CURSOR, "the cursor's corner");
-        assert_eq!(*fitted.get_pixel(14, 4), Rgba([0, 100, 0, 255]), "inside the cursor: the image");
+        assert_eq!(*fitted.get_pixel(12, 2), RIM, "the cursor's corner: its dark rim");
+        assert_eq!(*fitted.get_pixel(13, 3), CURSOR, "then yellow");
+        // A big cursor: a frame a quarter of its side thick, the image inside it.
+        let big = super::tests::overlay(&plan, PixelRect { x0: 55, y0: 0, x1: 95, y1: 50 }, None);
+        let mut fitted = RgbaImage::from_pixel(100, 50, Rgba([0, 100, 0, 255]));
+        big.draw_on(&mut fitted);
+        assert_eq!(*fitted.get_pixel(55, 20), RIM);
+        assert_eq!(*fitted.get_pixel(60, 20), CURSOR, "ten pixels thick");
+        assert_eq!(*fitted.get_pixel(75, 25), Rgba([0, 100, 0, 255]), "inside the frame: the image");
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! One image printed at the cursor into the normal screen, so it stays in the scrollback.
-//! viuer prints where it can: half-blocks always, kitty and sixel when the terminal answered
-//! imgtui's own queries (viuer asks again, and would wait for ever on a terminal that never
-//! answers), iTerm2 when viuer's own check (environment variables) agrees. Inside tmux viuer
-//! does not wrap its sequences for passthrough, so imgtui's encoders draw there, as they do
-//! when viuer's check would not find the protocol imgtui detected.
+//! viuer prints half-blocks, and iTerm2 where its own check (environment variables) agrees:
+//! neither asks the terminal anything. Kitty and sixel are drawn by imgtui's encoders: viuer
+//! asks the terminal again before drawing them and reads the answer with a blocking read, so a
+//! terminal that answered imgtui's queries but not viuer's repeat left it waiting for ever.
+//! Inside tmux viuer does not wrap its sequences for passthrough: imgtui's encoders draw there.
 
 use std::io::{self, Write};
 
@@ -18,8 +18,7 @@ use crate::preview::{CellSize, Graphics, Probe};
 pub struct Canvas {
     pub graphics: Graphics,
     pub tmux: bool,
-    /// The terminal answered device attributes (DA1): viuer's queries end on that answer, so
-    /// they will not wait for ever.
+    /// The terminal answered device attributes (DA1).
     pub answers: bool,
     pub truecolor: bool,
     pub cell: CellSize,
@@ -65,7 +64,6 @@ impl Canvas {
         match self.graphics {
             _ if self.is_blocks() => Drawer::Viuer,
             _ if self.tmux => Drawer::Own,
-            Graphics::Kitty | Graphics::Sixel if self.answers => Drawer::Viuer,
             Graphics::Iterm if viuer::is_iterm_supported() => Drawer::Viuer,
             _ => Drawer::Own,
         }
@@ -120,70 +118,24 @@ pub fn print_image(canvas: &Canvas, image: &DynamicImage, cells: (u16, u16)) -> 
     }
 }
 
+/// Half-blocks and iTerm2 through viuer: neither asks the terminal, so nothing is read.
 fn with_viuer(canvas: &Canvas, image: &DynamicImage, (cols, rows): (u16, u16)) -> io::Result<()> {
-    let (width, height) = match canvas.graphics {
-        Graphics::Sixel if !canvas.is_blocks() => sixel_units(canvas, image, rows),
-        _ => (u32::from(cols), u32::from(rows)),
-    };
     let config = viuer::Config {
         absolute_offset: false,
-        width: Some(width),
-        height: Some(height),
+        width: Some(u32::from(cols)),
+        height: Some(u32::from(rows)),
         truecolor: canvas.truecolor,
-        use_kitty: canvas.graphics == Graphics::Kitty,
+        use_kitty: false,
         use_iterm: canvas.graphics == Graphics::Iterm,
-        use_sixel: canvas.graphics == Graphics::Sixel,
+        use_sixel: false,
         ..viuer::Config::default()
     };
     io::stdout().flush()?;
-    let quiet = (!canvas.is_blocks()).then(Quiet::on).flatten();
-    let printed = viuer::print(image, &config);
-    drop(quiet);
-    printed.map_err(|e| io::Error::other(e.to_string()))?;
-    let mut out = io::stdout().lock();
-    // Sixel leaves the cursor on its last row.
-    if canvas.graphics == Graphics::Sixel && !canvas.is_blocks() {
-        out.write_all(b"\n")?;
-    }
-    out.flush()
-}
-
-/// viuer asks the terminal (kitty, sixel) before it reads the answer in raw mode: with the
-/// terminal cooked in between, an early answer would be echoed onto the screen. Echo and line
-/// editing are off meanwhile, but not signals: Ctrl-C still stops a terminal that never answers.
-struct Quiet(rustix::termios::Termios);
-
-impl Quiet {
-    fn on() -> Option<Self> {
-        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
-        let stdin = rustix::stdio::stdin();
-        let saved = tcgetattr(stdin).ok()?;
-        let mut quiet = saved.clone();
-        quiet.local_modes.remove(LocalModes::ECHO | LocalModes::ICANON);
-        tcsetattr(stdin, OptionalActions::Now, &quiet).ok()?;
-        Some(Self(saved))
-    }
-}
-
-impl Drop for Quiet {
-    fn drop(&mut self) {
-        let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &self.0);
-    }
-}
-
-/// viuer draws sixel at 6x12 pixels per "cell" (and no wider than 1000 pixels), whatever the
-/// terminal's cells are: the real cell size is given through those units, the height rounded
-/// to 12 pixels and the width taken from it, so the picture keeps its shape.
-fn sixel_units(canvas: &Canvas, image: &DynamicImage, rows: u16) -> (u32, u32) {
-    let aspect = f64::from(image.width().max(1)) / f64::from(image.height().max(1));
-    let pixels_high = f64::from(rows) * f64::from(canvas.cell.height);
-    let mut high = (pixels_high / 12.0).round().max(1.0);
-    let mut wide = (high * 12.0 * aspect / 6.0).round().max(1.0);
-    if wide * 6.0 > 1000.0 {
-        wide = (1000.0 / 6.0_f64).floor();
-        high = (wide * 6.0 / aspect / 12.0).round().max(1.0);
-    }
-    (wide as u32, high as u32)
+    // viuer's own errors are its Debug text: said as a sentence, its words escaped.
+    viuer::print(image, &config).map_err(|e| {
+        io::Error::other(format!("the picture could not be drawn ({})", crate::text::escape_controls(&e.to_string())))
+    })?;
+    io::stdout().flush()
 }
 
 /// Room is made first (the screen scrolls now, not under the image), the image is drawn at

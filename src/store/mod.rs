@@ -116,6 +116,12 @@ impl Store {
         Ok(Self { conn: copy, path, recovered: None })
     }
 
+    /// Why this history cannot be written by this build, when it comes from a newer one.
+    pub fn newer_schema(&self) -> Option<String> {
+        let version: usize = self.conn.query_row("PRAGMA user_version", [], |row| row.get(0)).ok()?;
+        (version > schema::VERSION).then(|| schema::newer_refusal(version))
+    }
+
     /// A private in-memory history, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Self, StoreError> {
         let path = PathBuf::from(":memory:");

@@ -133,6 +133,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const VERSION: usize = MIGRATIONS.len();
 
+/// Why a history of schema `current` (newer than this build's) is not written to.
+pub fn newer_refusal(current: usize) -> String {
+    format!(
+        "the history database has schema version {current}, newer than this imgtui knows ({VERSION}); update \
+         imgtui or use another --data-dir"
+    )
+}
+
 /// Brings the database up to `VERSION`. A database from a newer imgtui is refused, not changed.
 /// Each step takes the write lock first (`BEGIN IMMEDIATE`) and reads the version inside it,
 /// so two imgtui processes starting on a fresh file do not both migrate it.
@@ -141,10 +149,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), String>> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: usize = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         if current > VERSION {
-            return Ok(Err(format!(
-                "the history database has schema version {current}, newer than this imgtui knows ({VERSION}); \
-                 update imgtui or use another --data-dir"
-            )));
+            return Ok(Err(newer_refusal(current)));
         }
         let Some(sql) = MIGRATIONS.get(current) else { return Ok(Ok(())) };
         tx.execute_batch(sql)?;

@@ -12,6 +12,11 @@ use crate::store::{ImageRequest, JobId, JobQuery, JobRecord, JobStatus, JobSumma
 /// Results of work done off the UI task.
 #[derive(Debug)]
 pub enum AppEvent {
+    /// The mask at `path` as pixels (painted where transparent), or why it cannot be used.
+    StartingMask {
+        path: PathBuf,
+        painted: Result<std::sync::Arc<Vec<bool>>, String>,
+    },
     /// The painted mask was written at `path`; `share` of the image is to edit.
     MaskSaved {
         path: PathBuf,
@@ -195,6 +200,12 @@ pub enum Command {
     InspectFiles {
         paths: Vec<PathBuf>,
         masks: bool,
+    },
+    /// Read the mask picked for the form as pixels, for the painter to start from; it must be
+    /// `size` (the first input image's).
+    ReadStartingMask {
+        path: PathBuf,
+        size: (u32, u32),
     },
     CompletePath(String),
     ResolvePath(PathBuf),

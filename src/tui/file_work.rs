@@ -15,6 +15,9 @@ pub fn look_at_files(command: Command) -> AppEvent {
         Command::InspectFiles { paths, masks } => {
             AppEvent::FilesInspected(paths.into_iter().map(|p| (p.clone(), InputFile::inspect(&p, masks))).collect())
         }
+        Command::ReadStartingMask { path, size } => {
+            AppEvent::StartingMask { painted: starting_mask(&path, size), path }
+        }
         Command::CompletePath(typed) => {
             let completed = crate::browse::complete(&typed, crate::browse::home_dir().as_deref());
             AppEvent::Completed { typed, completed }
@@ -27,6 +30,16 @@ pub fn look_at_files(command: Command) -> AppEvent {
         }
         other => AppEvent::StoreError(format!("not a file command: {other:?}")),
     }
+}
+
+/// A mask file as pixels, painted where it is transparent, if it is the image's size.
+fn starting_mask(path: &std::path::Path, (width, height): (u32, u32)) -> Result<std::sync::Arc<Vec<bool>>, String> {
+    let mask = crate::files::load_image(path)?.into_rgba8();
+    if mask.dimensions() != (width, height) {
+        let (w, h) = mask.dimensions();
+        return Err(format!("it is {w}x{h} and the image {width}x{height}"));
+    }
+    Ok(std::sync::Arc::new(mask.pixels().map(|p| p[3] == 0).collect()))
 }
 
 /// Writes a painted mask as a new file under the masks folder, named after its image.

@@ -23,11 +23,17 @@ pub enum Terminal {
     Stray,
     /// The user presses Ctrl-C while the terminal is being asked.
     CtrlC,
+    /// Answers the first round of queries as kitty does (up to the first DA1), then nothing:
+    /// a second round of questions would wait for ever.
+    KittyOnce,
 }
 
 impl Terminal {
     /// The answer to one query, if this terminal gives one.
     fn answer(self, query: &[u8]) -> Option<Vec<u8>> {
+        if self == Self::KittyOnce {
+            return Self::Kitty.answer(query);
+        }
         let text = String::from_utf8_lossy(query);
         let answer: &str = match (self, text.as_ref()) {
             (Self::Silent, _) => return None,
@@ -139,6 +145,7 @@ impl FakeTerminal {
             let _done = done;
             let mut buf = [0u8; 8192];
             let mut answered = 0;
+            let mut rounds = 0;
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
@@ -147,9 +154,13 @@ impl FakeTerminal {
                 all.extend_from_slice(&buf[..n]);
                 while let Some((end, query)) = next_query(&all[answered..]) {
                     answered += end;
+                    if terminal == Terminal::KittyOnce && rounds > 0 {
+                        continue;
+                    }
                     if let Some(answer) = terminal.answer(&query) {
                         let _ = writer.write_all(&answer).and_then(|()| writer.flush());
                     }
+                    rounds += usize::from(query == b"\x1b[c");
                 }
             }
         });
@@ -173,6 +184,24 @@ impl FakeTerminal {
 
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    /// The program's pid.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
+    /// Whether the terminal echoes and edits lines (as a shell needs it), read off the pty.
+    pub fn cooked(&self) -> bool {
+        use rustix::termios::LocalModes;
+        let slave = std::fs::File::open(self._master.tty_name().unwrap()).unwrap();
+        let modes = rustix::termios::tcgetattr(&slave).unwrap().local_modes;
+        modes.contains(LocalModes::ECHO | LocalModes::ICANON)
+    }
+
+    /// Whether the program still runs.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 }
 

@@ -126,6 +126,7 @@ impl Runner {
             Command::ListDir { .. }
             | Command::CheckInputs { .. }
             | Command::InspectFiles { .. }
+            | Command::ReadStartingMask { .. }
             | Command::CompletePath(_)
             | Command::ResolvePath(_) => {
                 // File system work: off the async workers.

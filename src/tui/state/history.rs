@@ -27,6 +27,8 @@ pub struct HistoryView {
     pub tree_prefixes: Vec<String>,
     /// `p` asked for a parent that is not loaded yet: pages are fetched until it is.
     pub seeking: Option<JobId>,
+    /// A job this app just queued: selected when the page that holds it arrives.
+    pub follow: Option<JobId>,
 }
 
 impl HistoryView {
@@ -81,6 +83,11 @@ impl HistoryView {
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         self.arrange();
+        if let Some(id) = self.follow
+            && self.select(id)
+        {
+            self.follow = None;
+        }
         true
     }
 

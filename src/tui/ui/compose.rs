@@ -77,6 +77,14 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             Field::AddImage if state.form.images.is_empty() => "Images".to_string(),
             _ => field.label(),
         };
+        // A file name too long for the row keeps its end (`…-kite-1.png`), as paths do.
+        let value = match field {
+            Field::Image(_) | Field::Mask => {
+                let facts = input_facts(state, *field).map_or(0, |f| crate::text::width_of(&f) + 2);
+                crate::text::fit_end(&value, usize::from(inner.width).saturating_sub(17 + facts).max(8))
+            }
+            _ => value,
+        };
         let mut spans = vec![
             styled(format!(" {label:<12}"), if selected { theme.title(true) } else { theme.muted() }),
             styled(format!("‹ {value} ›"), value_style),

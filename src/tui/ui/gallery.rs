@@ -37,7 +37,9 @@ pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame
         let block = Block::bordered()
             .border_type(if chosen { BorderType::Thick } else { BorderType::Rounded })
             .border_style(theme.border(chosen))
-            .title(Line::from(format!(" #{} ", row.id)).style(theme.title(chosen)))
+            .title(
+                Line::from(format!(" {}#{} ", if row.starred { "★" } else { "" }, row.id)).style(theme.title(chosen)),
+            )
             .title_bottom(Line::from(fit(&prompt, usize::from(tile_w.saturating_sub(2)))).style(theme.muted()));
         let inner = block.inner(tile);
         frame.render_widget(block, tile);

@@ -13,9 +13,20 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
     match event {
         AppEvent::JobQueued { id } => {
             state.live.insert(id, LiveJob::new(state.now, Phase::Queued));
+            // What was just sent is shown and selected, whatever the list was filtered by.
+            if state.history.follow.is_none() {
+                state.history.follow = Some(id);
+                if !state.history.search.is_empty() || state.history.starred_only {
+                    state.history.search.clear();
+                    state.history.searching = false;
+                    state.history.starred_only = false;
+                    state.set_notice(format!("job {id} sent: the search was cleared to show it"), Severity::Info);
+                }
+            }
             reload_history(state)
         }
         AppEvent::JobStarted { id } => job_started(state, id),
+        AppEvent::StartingMask { path, painted } => super::painter::starting_mask(state, path, painted),
         AppEvent::JobProgress { id, progress } => job_progress(state, id, progress),
         AppEvent::PartialImage { id, index, path } => {
             if let Some(job) = state.live.get_mut(&id) {

@@ -44,8 +44,34 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
         }
     };
     state.painter = Some(PainterView::new(first, size, state.screen, state.cell));
-    if state.form.mask.is_some() {
-        state.set_notice("the mask painted here replaces the one picked when you save it", Severity::Info);
+    // The mask picked already is where the painting starts: it is read off the UI task.
+    match state.form.mask.clone() {
+        Some(path) => {
+            let name = crate::text::escape_controls(&path.file_name().unwrap_or_default().to_string_lossy());
+            state.set_notice(format!("starting from {name}; saving writes a new mask"), Severity::Info);
+            vec![Command::ReadStartingMask { path, size }]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The picked mask as pixels arrived: the painting starts from it, under what was painted
+/// meanwhile. A mask that cannot be used is said, and the painting starts empty.
+pub(super) fn starting_mask(
+    state: &mut State,
+    path: std::path::PathBuf,
+    painted: Result<std::sync::Arc<Vec<bool>>, String>,
+) -> Vec<Command> {
+    let Some(view) = state.painter.as_mut() else { return Vec::new() };
+    if state.form.mask.as_ref() != Some(&path) {
+        return Vec::new();
+    }
+    match painted {
+        Ok(painted) => view.painter.start_from(painted),
+        Err(why) => {
+            let name = crate::text::escape_controls(&path.display().to_string());
+            state.set_notice(format!("starting empty: the mask {name} cannot be used ({why})"), Severity::Warning);
+        }
     }
     Vec::new()
 }
