@@ -279,12 +279,8 @@ pub struct GenerateArgs {
     pub prompt: String,
     #[command(flatten)]
     pub image: ImageArgs,
-    /// Content moderation: low or auto (gpt-image models).
-    #[arg(long)]
-    pub moderation: Option<String>,
-    /// vivid or natural (dall-e-3).
-    #[arg(long)]
-    pub style: Option<String>,
+    #[command(flatten)]
+    pub params: ParamFlags<false>,
 }
 
 #[derive(Debug, Args)]
@@ -303,9 +299,71 @@ pub struct EditArgs {
     pub keep_unmasked: bool,
     #[command(flatten)]
     pub image: ImageArgs,
-    /// How closely to keep the input's features: high or low.
-    #[arg(long)]
-    pub input_fidelity: Option<String>,
+    #[command(flatten)]
+    pub params: ParamFlags<true>,
+}
+
+/// The request's option parameters as flags: one per entry of the parameter table
+/// (`api::params`) that has a flag and belongs to generations (`EDIT` false) or edits.
+#[derive(Clone, Debug, Default)]
+pub struct ParamFlags<const EDIT: bool> {
+    /// The flags given, as the text typed: the table reads them (and names what is wrong).
+    pub given: Vec<(crate::api::Param, String)>,
+}
+
+impl<const EDIT: bool> ParamFlags<EDIT> {
+    fn defs() -> impl Iterator<Item = &'static crate::api::params::ParamDef> {
+        use crate::api::params::Endpoints;
+        crate::api::params::table().iter().filter(|d| {
+            d.flag.is_some()
+                && match d.endpoints {
+                    Endpoints::Both => true,
+                    Endpoints::Edit => EDIT,
+                    Endpoints::Generate => !EDIT,
+                }
+        })
+    }
+}
+
+impl<const EDIT: bool> clap::FromArgMatches for ParamFlags<EDIT> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let given = Self::defs()
+            .filter_map(|d| matches.get_one::<String>(d.param.api_name()).map(|value| (d.param, value.clone())))
+            .collect();
+        Ok(Self { given })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl<const EDIT: bool> clap::Args for ParamFlags<EDIT> {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        Self::defs().fold(command, |command, d| {
+            let long = d.flag.unwrap_or_default();
+            let value_name = match (d.kind, d.allowed) {
+                (crate::api::params::Kind::Number, _) => "N",
+                (_, crate::api::params::Allowed::Size) => "WxH",
+                _ => "VALUE",
+            };
+            let mut arg = clap::Arg::new(d.param.api_name())
+                .long(long)
+                .help(d.help)
+                .value_name(value_name)
+                .help_heading("Request parameters")
+                .action(clap::ArgAction::Set);
+            if let Some(short) = d.short {
+                arg = arg.short(short);
+            }
+            command.arg(arg)
+        })
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
 }
 
 /// Options shared by generate and edit.
@@ -324,34 +382,6 @@ pub struct ImageArgs {
     /// Send it even if its estimate would pass budget_daily_usd or budget_monthly_usd.
     #[arg(long)]
     pub over_budget: bool,
-    /// WxH such as 1024x1024, or auto.
-    #[arg(long, short = 's')]
-    pub size: Option<String>,
-    /// low, medium, high, auto (gpt-image); xhigh, max (gpt-image-2.5); standard, hd (dall-e-3).
-    #[arg(long, short = 'q')]
-    pub quality: Option<String>,
-    /// Number of images.
-    #[arg(short = 'n', long = "n")]
-    pub n: Option<u32>,
-    /// Output format: png, jpeg or webp (gpt-image models).
-    #[arg(long = "format")]
-    pub output_format: Option<String>,
-    /// Output compression 0-100 (jpeg and webp).
-    #[arg(long = "compression")]
-    pub output_compression: Option<u32>,
-    /// transparent, opaque or auto (gpt-image models).
-    #[arg(long)]
-    pub background: Option<String>,
-    /// url or b64_json (dall-e models).
-    #[arg(long)]
-    pub response_format: Option<String>,
-    /// An end-user id passed to the API.
-    #[arg(long)]
-    pub user: Option<String>,
-    /// Stream the answer and receive N (0-3) partial images on the way (gpt-image models);
-    /// they are written to OUT/partials as they arrive.
-    #[arg(long, value_name = "N")]
-    pub partial_images: Option<u32>,
     /// Print the images into the terminal once saved (see `imgtui show`).
     #[arg(long, conflicts_with = "json")]
     pub show: bool,

@@ -27,12 +27,10 @@ pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_FAILED: u8 = 1;
 
 pub async fn generate(global: &GlobalArgs, args: GenerateArgs) -> ExitCode {
-    let (engine, prompt, model, mut options) = match prepare(global, &args.prompt, &args.image).await {
+    let (engine, prompt, model, options) = match prepare(global, &args.prompt, &args.image, &args.params.given).await {
         Ok(parts) => parts,
         Err(code) => return code,
     };
-    options.moderation = args.moderation;
-    options.style = args.style;
     let request = ImageRequest::Generate(GenerateRequest { prompt, model, options });
     run_or_dry_run(&engine, &args.image, request).await
 }
@@ -68,11 +66,10 @@ async fn run_or_dry_run(engine: &Engine, args: &ImageArgs, request: ImageRequest
 }
 
 pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
-    let (engine, prompt, model, mut options) = match prepare(global, &args.prompt, &args.image).await {
+    let (engine, prompt, model, options) = match prepare(global, &args.prompt, &args.image, &args.params.given).await {
         Ok(parts) => parts,
         Err(code) => return code,
     };
-    options.input_fidelity = args.input_fidelity;
     // Kept absolute and canonical: a re-run from another folder must send the same files.
     let images = args.images.iter().map(|p| jobs::canonical(p)).collect();
     let mask = args.mask.as_deref().map(jobs::canonical);
@@ -86,7 +83,11 @@ async fn prepare(
     global: &GlobalArgs,
     prompt_arg: &str,
     args: &ImageArgs,
+    given: &[(crate::api::Param, String)],
 ) -> Result<(Engine, String, String, ImageOptions), ExitCode> {
+    // A flag's value the table cannot read (`-n two`) is named before anything starts.
+    let options =
+        options_from(given).map_err(|error| report_failure(args.output.json, None, &ApiError::Invalid(vec![error])))?;
     let mode = if args.dry_run { Mode::Look } else { Mode::Headless };
     let mut engine = start_as(global, mode).await?;
     let longest = engine.client.models().all().iter().map(|m| m.prompt_max_chars).max().unwrap_or(32_000);
@@ -104,7 +105,7 @@ async fn prepare(
             model
         }
     };
-    Ok((engine, prompt, model, options_from(args)))
+    Ok((engine, prompt, model, options))
 }
 
 pub(crate) async fn start(global: &GlobalArgs) -> Result<Engine, ExitCode> {
@@ -144,20 +145,14 @@ fn read_prompt(arg: &str, longest: usize) -> Result<String, ExitCode> {
     }
 }
 
-fn options_from(args: &ImageArgs) -> ImageOptions {
-    ImageOptions {
-        n: args.n,
-        size: args.size.clone(),
-        quality: args.quality.clone(),
-        response_format: args.response_format.clone(),
-        output_format: args.output_format.clone(),
-        output_compression: args.output_compression,
-        background: args.background.clone(),
-        user: args.user.clone(),
-        stream: args.partial_images.map(|_| true),
-        partial_images: args.partial_images,
-        ..ImageOptions::default()
+/// The options the flags gave, read by the parameter table; partial images stream.
+fn options_from(given: &[(crate::api::Param, String)]) -> Result<ImageOptions, FieldError> {
+    let mut options = ImageOptions::default();
+    for (param, value) in given {
+        options.set(*param, Some(value))?;
     }
+    options.stream = options.partial_images.map(|_| true);
+    Ok(options)
 }
 
 /// What a command may send that would otherwise be refused.
@@ -192,7 +187,7 @@ pub(crate) async fn run_job(
         // No batch key here: another process cannot hold the same entry.
         Ok(Admitted::Queued(_) | Admitted::RunningElsewhere { .. }) => return ExitCode::from(EXIT_FAILED),
         Ok(Admitted::OverBudget(why)) => {
-            let error = FieldError::new("budget", format!("{why} (--over-budget sends it anyway)"));
+            let error = FieldError::of(crate::api::Param::Budget, crate::api::Problem::OverBudget { why });
             return report_failure(output.json, None, &ApiError::Invalid(vec![error]));
         }
         Err(e) => {
@@ -353,7 +348,7 @@ fn report_failure(as_json: bool, id: Option<JobId>, err: &ApiError) -> ExitCode 
     if as_json {
         let fields: Vec<Value> = match err {
             ApiError::Invalid(errors) => {
-                errors.iter().map(|e| json!({ "field": e.field, "message": e.message })).collect()
+                errors.iter().map(|e| json!({ "field": e.param, "message": e.message() })).collect()
             }
             _ => Vec::new(),
         };

@@ -235,7 +235,7 @@ fn broken_links_are_refused_and_vanished_files_are_reported() {
     std::fs::remove_file(&doomed).unwrap();
     let commands = update(&mut s, key(KeyCode::Enter));
     deliver_listing(&mut s, &commands);
-    let errors: Vec<_> = s.errors_for("image").map(|e| e.message.clone()).collect();
+    let errors: Vec<_> = s.errors_for(imgtui::api::Param::Image).map(|e| e.message()).collect();
     assert!(errors.iter().any(|e| e.contains("doomed.png: cannot read it")), "{errors:?}");
 }
 
@@ -251,7 +251,7 @@ fn dall_e_2_refusals_show_in_the_list_and_the_mask_is_checked_against_the_image(
     let spec = s.catalog.spec("dall-e-2");
     let wide = b.facts.get(&dir.path().join("wide.png")).unwrap().clone();
     let verdict = imgtui::api::validate::check_edit_inputs(spec, &[wide], None, None);
-    assert!(verdict[0].message.ends_with("is 300x200; dall-e-2 needs a square image"));
+    assert!(verdict[0].message().ends_with("is 300x200; dall-e-2 needs a square image"));
     // Pick img2.png, then a mask of the wrong size: both sizes are named before submit.
     s.browser = None;
     s.form.images = vec![dir.path().join("img2.png")];
@@ -262,7 +262,7 @@ fn dall_e_2_refusals_show_in_the_list_and_the_mask_is_checked_against_the_image(
         (mask.clone(), InputFile::inspect(&mask, true)),
     ];
     update(&mut s, Msg::App(AppEvent::FilesInspected(files)));
-    let errors: Vec<_> = s.errors_for("mask").map(|e| e.message.clone()).collect();
+    let errors: Vec<_> = s.errors_for(imgtui::api::Param::Mask).map(|e| e.message()).collect();
     assert_eq!(
         errors,
         [format!("{} is 32x32 but the first image is 64x64; they must be the same size", mask.display())]

@@ -110,7 +110,7 @@ async fn a_model_the_table_does_not_know_is_sent_with_guessed_rules() {
     let mut request = GenerateRequest::new("gpt-image-9", "a fox");
     request.options.quality = Some("ultra".into());
     let warnings = request.validate(&ModelTable::builtin()).expect("a warning, not a refusal");
-    assert!(warnings[0].message.contains("rules guessed from gpt-image-2"), "{warnings:?}");
+    assert!(warnings[0].message().contains("rules guessed from gpt-image-2"), "{warnings:?}");
     let err = client.generate(&request, &RequestControl::default()).await.unwrap_err();
     assert_eq!(server.requests().len(), 1, "it was sent");
     assert!(err.to_string().contains("gpt-image-9") && err.to_string().contains("does not serve"), "{err}");
@@ -260,4 +260,11 @@ fn with_no_key_models_lists_the_built_in_models_and_says_so() {
     let names: Vec<&str> = listed["models"].as_array().unwrap().iter().filter_map(|m| m["name"].as_str()).collect();
     assert!(names.contains(&"gpt-image-2.6-flare") && names.contains(&"gpt-image-2.6-sunburst"), "{names:?}");
     assert!(!data.path().join("history.sqlite3").exists(), "looking writes no history");
+}
+
+#[test]
+fn the_manual_lists_the_parameters_of_the_table() {
+    let manual = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/models.md")).unwrap();
+    let table = imgtui::api::params::markdown_table();
+    assert!(manual.contains(&table), "docs/models.md's parameter table should be:\n{table}");
 }

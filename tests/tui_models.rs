@@ -115,7 +115,7 @@ fn other_takes_a_typed_name_with_its_familys_rules_as_warnings() {
     s.form.options.quality = Some("max".into());
     s.revalidate();
     assert!(s.errors.is_empty(), "{:?}", s.errors);
-    assert!(s.warnings[0].message.contains("max"), "{:?}", s.warnings);
+    assert!(s.warnings[0].message().contains("max"), "{:?}", s.warnings);
     s.prompt.insert_str("a fox");
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     assert!(matches!(commands.as_slice(), [Command::Submit { .. }]), "a warning does not block: {commands:?}");
@@ -146,7 +146,7 @@ fn a_rerun_of_a_shut_down_model_offers_the_replacement() {
     s.form.switch_model("gpt-image-1".into(), &s.catalog);
     s.prompt.insert_str("a fox");
     s.revalidate();
-    assert!(s.errors_for("model").next().unwrap().message.contains("use gpt-image-2.6-sunburst"));
+    assert!(s.errors_for(imgtui::api::Param::Model).next().unwrap().message().contains("use gpt-image-2.6-sunburst"));
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     assert!(commands.is_empty());
 }
@@ -158,7 +158,7 @@ fn a_guessed_models_prompt_limit_is_a_warning_shown_in_the_form() {
     s.prompt.insert_str("x".repeat(33_000));
     s.revalidate();
     assert!(s.errors.is_empty(), "{:?}", s.errors);
-    assert!(s.warnings_for("prompt").next().is_some(), "{:?}", s.warnings);
+    assert!(s.warnings_for(imgtui::api::Param::Prompt).next().is_some(), "{:?}", s.warnings);
     let text = screen(&s, 200, 60);
     assert!(text.contains("! prompt 33000 characters is over the 32000-character limit"), "{text}");
 }
@@ -219,7 +219,8 @@ fn free_sizes_offer_common_ones_and_a_custom_wxh_checked_as_typed() {
     let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
     assert_eq!(s.form.model, "gpt-image-2.6-flare");
     s.focus = Focus::Settings;
-    s.form.selected = s.form.fields(Some(s.spec())).iter().position(|f| *f == Field::Size).unwrap();
+    s.form.selected =
+        s.form.fields(Some(s.spec())).iter().position(|f| *f == Field::Param(imgtui::api::Param::Size)).unwrap();
     let mut seen = Vec::new();
     for _ in 0..20 {
         update(&mut s, key(KeyCode::Right));

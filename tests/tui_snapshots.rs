@@ -146,7 +146,10 @@ fn inline_errors_are_red_and_beside_their_field() {
     s.prompt.insert_str("a fox");
     s.focus = Focus::Settings;
     let fields = s.form.fields(Some(s.catalog.spec("gpt-image-1")));
-    s.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::Compression).unwrap();
+    s.form.selected = fields
+        .iter()
+        .position(|f| *f == imgtui::tui::state::Field::Param(imgtui::api::Param::OutputCompression))
+        .unwrap();
     update::update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE)));
     let buffer = render(&s, 120, 40);
     let screen = text(&buffer);

@@ -43,9 +43,9 @@ fn typing_goes_to_the_prompt_even_q_and_question_mark() {
 fn submit_sends_the_form_as_a_request() {
     let mut s = state();
     type_text(&mut s, "a red fox");
-    select_field(&mut s, Field::N);
+    select_field(&mut s, Field::Param(imgtui::api::Param::N));
     update(&mut s, key(KeyCode::Right));
-    select_field(&mut s, Field::Quality);
+    select_field(&mut s, Field::Param(imgtui::api::Param::Quality));
     update(&mut s, key(KeyCode::Right));
     let commands = update(&mut s, ctrl('s'));
     let [Command::Submit { requests, parent: None, .. }] = commands.as_slice() else {
@@ -66,13 +66,13 @@ fn submit_sends_the_form_as_a_request() {
 fn submit_is_refused_until_problems_are_fixed() {
     let mut s = state();
     assert!(update(&mut s, ctrl('s')).is_empty(), "empty prompt");
-    assert_eq!(s.errors_for("prompt").count(), 1);
+    assert_eq!(s.errors_for(imgtui::api::Param::Prompt).count(), 1);
     assert!(s.notice.as_ref().unwrap().0.starts_with("not sent"));
 
     type_text(&mut s, "a fox");
-    select_field(&mut s, Field::Compression);
+    select_field(&mut s, Field::Param(imgtui::api::Param::OutputCompression));
     update(&mut s, key(KeyCode::Right)); // 100 with png: compression needs jpeg/webp
-    let errors: Vec<_> = s.errors_for("output_compression").map(|e| e.message.clone()).collect();
+    let errors: Vec<_> = s.errors_for(imgtui::api::Param::OutputCompression).map(|e| e.message()).collect();
     assert_eq!(errors, ["100 needs output_format jpeg or webp (output_format is png)"]);
     assert!(update(&mut s, ctrl('s')).is_empty());
     let notice = &s.notice.as_ref().unwrap().0;
@@ -91,16 +91,16 @@ fn a_prompt_over_the_model_limit_is_an_error_after_switching_model() {
     while s.form.model != "dall-e-2" {
         update(&mut s, key(KeyCode::Right));
     }
-    let errors: Vec<_> = s.errors_for("prompt").map(|e| e.message.clone()).collect();
+    let errors: Vec<_> = s.errors_for(imgtui::api::Param::Prompt).map(|e| e.message()).collect();
     assert_eq!(errors, ["1001 characters is over the 1000-character limit of dall-e-2"]);
 }
 
 #[test]
 fn switching_model_keeps_valid_choices_and_says_what_was_reset() {
     let mut s = state();
-    select_field(&mut s, Field::Quality);
+    select_field(&mut s, Field::Param(imgtui::api::Param::Quality));
     update(&mut s, key(KeyCode::Right)); // low
-    select_field(&mut s, Field::N);
+    select_field(&mut s, Field::Param(imgtui::api::Param::N));
     update(&mut s, key(KeyCode::Right)); // 2
     select_field(&mut s, Field::Model);
     while s.form.model != "dall-e-2" {
@@ -110,7 +110,11 @@ fn switching_model_keeps_valid_choices_and_says_what_was_reset() {
     assert_eq!(s.form.options.quality, None);
     assert!(s.notice.as_ref().unwrap().0.contains("quality low"), "{:?}", s.notice);
     let fields = s.form.fields(Some(s.catalog.spec("dall-e-2")));
-    assert!(!fields.contains(&Field::OutputFormat) && fields.contains(&Field::ResponseFormat), "rows follow the model");
+    assert!(
+        !fields.contains(&Field::Param(imgtui::api::Param::OutputFormat))
+            && fields.contains(&Field::Param(imgtui::api::Param::ResponseFormat)),
+        "rows follow the model"
+    );
 }
 
 #[test]

@@ -55,12 +55,12 @@ fn escaped_braces_are_one_job_and_broken_or_too_many_are_refused_naming_the_prom
 
     s.replace_prompt(vec!["a {red|blue fox".into()]);
     assert!(update(&mut s, ctrl_s()).is_empty());
-    let error = s.errors_for("prompt").next().map(|e| e.message.clone()).unwrap_or_default();
+    let error = s.errors_for(imgtui::api::Param::Prompt).next().map(|e| e.message()).unwrap_or_default();
     assert!(error.contains("character 3 is never closed"), "{error}");
 
     s.replace_prompt(vec!["{a|b}{c|d}{e|f}{g|h}{i|j}{k|l}{m|n}".into()]);
     assert!(update(&mut s, ctrl_s()).is_empty());
-    let error = s.errors_for("prompt").next().map(|e| e.message.clone()).unwrap_or_default();
+    let error = s.errors_for(imgtui::api::Param::Prompt).next().map(|e| e.message()).unwrap_or_default();
     assert!(error.contains("makes 128 variants; at most 64"), "{error}");
     assert!(s.overlay.is_none(), "refused, not asked");
 }
@@ -182,6 +182,6 @@ fn vary_with_nothing_chosen_is_refused_by_name_not_sent_as_one_job() {
     assert!(s.form.vary.chosen.is_empty(), "{:?}", s.form.vary.chosen);
     let commands = update(&mut s, ctrl_s());
     assert!(commands.is_empty() && s.overlay.is_none(), "nothing sent: {commands:?}");
-    let vary = s.errors.iter().find(|e| e.field == "vary").expect("the Vary row names it");
-    assert!(vary.message.contains("no quality chosen"), "{vary:?}");
+    let vary = s.errors.iter().find(|e| e.param == imgtui::api::Param::Vary).expect("the Vary row names it");
+    assert!(vary.message().contains("no quality chosen"), "{vary:?}");
 }

@@ -52,6 +52,10 @@ pub struct ModelSpec {
     pub reports_usage: bool,
     /// Whether responses carry a `revised_prompt`.
     pub revises_prompt: bool,
+    /// The test build's own parameter (see `params::Param::Whimsy`).
+    #[cfg(test)]
+    #[serde(default)]
+    pub whimsies: Vec<String>,
 }
 
 /// Free `WxH` sizes (gpt-image-2): both sides multiples of `multiple_of`, aspect ratio at most

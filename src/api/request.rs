@@ -6,115 +6,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::models::ModelTable;
+pub use super::params::ImageOptions;
+use super::params::Param;
 use super::provider::Provider;
-use super::validate::{self, Endpoint, FieldError, Verdict};
-
-/// Parameters shared by generations and edits. `None` means "not sent": the API's default.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ImageOptions {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub n: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quality: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_format: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_format: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_compression: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub background: Option<String>,
-    /// Generations only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub moderation: Option<String>,
-    /// Generations only (dall-e-3).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub style: Option<String>,
-    /// Edits only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_fidelity: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stream: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub partial_images: Option<u32>,
-}
-
-impl ImageOptions {
-    /// The same options asking for the whole answer at once (no `stream`, no partials).
-    pub fn without_stream(&self) -> Self {
-        Self { stream: None, partial_images: None, ..self.clone() }
-    }
-
-    /// The options as multipart text fields, in the spec's names.
-    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
-        let mut fields = Vec::new();
-        let mut push = |name: &'static str, value: Option<String>| {
-            if let Some(v) = value {
-                fields.push((name, v));
-            }
-        };
-        push("n", self.n.map(|v| v.to_string()));
-        push("size", self.size.clone());
-        push("quality", self.quality.clone());
-        push("response_format", self.response_format.clone());
-        push("output_format", self.output_format.clone());
-        push("output_compression", self.output_compression.map(|v| v.to_string()));
-        push("background", self.background.clone());
-        push("moderation", self.moderation.clone());
-        push("style", self.style.clone());
-        push("input_fidelity", self.input_fidelity.clone());
-        push("user", self.user.clone());
-        push("stream", self.stream.map(|v| v.to_string()));
-        push("partial_images", self.partial_images.map(|v| v.to_string()));
-        fields
-    }
-
-    /// Sets one option from a multipart text field; the error names the field and the rule.
-    pub fn set_form_field(&mut self, name: &str, value: String) -> Result<(), FieldError> {
-        let number = |v: &str| {
-            v.trim()
-                .parse::<u32>()
-                .map_err(|_| FieldError::new(field_name(name), format!("\"{v}\" is not a whole number")))
-        };
-        match name {
-            "n" => self.n = Some(number(&value)?),
-            "size" => self.size = Some(value),
-            "quality" => self.quality = Some(value),
-            "response_format" => self.response_format = Some(value),
-            "output_format" => self.output_format = Some(value),
-            "output_compression" => self.output_compression = Some(number(&value)?),
-            "background" => self.background = Some(value),
-            "moderation" => self.moderation = Some(value),
-            "style" => self.style = Some(value),
-            "input_fidelity" => self.input_fidelity = Some(value),
-            "user" => self.user = Some(value),
-            "stream" => {
-                self.stream = Some(match value.as_str() {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err(FieldError::new("stream", format!("\"{value}\" is not true or false"))),
-                })
-            }
-            "partial_images" => self.partial_images = Some(number(&value)?),
-            _ => {} // Unknown fields are ignored, as the API ignores what it does not use.
-        }
-        Ok(())
-    }
-}
-
-/// Maps a runtime field name to the static name errors carry.
-fn field_name(name: &str) -> &'static str {
-    match name {
-        "n" => "n",
-        "output_compression" => "output_compression",
-        "partial_images" => "partial_images",
-        _ => "field",
-    }
-}
+use super::validate::{self, Endpoint, FieldError, Problem, Verdict};
 
 /// `POST /images/generations`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -175,10 +70,9 @@ impl EditRequest {
             && resolved.spec.can_edit()
             && !allowed.contains(&resolved.spec.name.as_str())
         {
-            errors.push(FieldError::new(
-                "model",
-                format!("{provider} edits only with {} ({} is not offered there)", allowed.join(", "), self.model),
-            ));
+            let allowed = allowed.iter().map(|m| m.to_string()).collect();
+            let problem = Problem::NotOffered { provider: provider.to_string(), allowed, model: self.model.clone() };
+            errors.push(FieldError::of(Param::Model, problem));
         }
         let upload_limit = provider.upload_limit();
         if resolved.spec.can_edit() {
@@ -187,10 +81,7 @@ impl EditRequest {
             errors.extend(validate::check_edit_inputs(resolved.spec, &images, mask.as_ref(), upload_limit));
         }
         if self.keep_unmasked && self.mask.is_none() {
-            errors.push(FieldError::new(
-                "keep_unmasked",
-                "keeping the original outside the mask needs a mask: pick or paint one, or return the image as it comes",
-            ));
+            errors.push(FieldError::of(Param::KeepUnmasked, Problem::NeedsMask));
         }
         validate::verdict(models, &self.model, errors)
     }

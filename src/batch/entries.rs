@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::api::params::{self, Kind, ParamDef};
 use crate::api::{EditRequest, GenerateRequest, ImageOptions};
 use crate::store::ImageRequest;
 
@@ -15,24 +16,11 @@ use crate::store::ImageRequest;
 pub const FILE_MAX: u64 = 16 * 1024 * 1024;
 pub const ENTRIES_MAX: usize = 10_000;
 
-/// Request fields an entry may set besides `prompt`, `model`, `image`, `mask`, `keep_unmasked`.
-const OPTION_FIELDS: &[&str] = &[
-    "n",
-    "size",
-    "quality",
-    "response_format",
-    "output_format",
-    "output_compression",
-    "background",
-    "moderation",
-    "style",
-    "input_fidelity",
-    "user",
-    "partial_images",
-];
-
-/// Fields whose value is a number.
-const NUMBER_FIELDS: &[&str] = &["n", "output_compression", "partial_images"];
+/// The request fields an entry may set besides `prompt`, `model`, `image`, `mask` and
+/// `keep_unmasked`: the parameter table's batch keys.
+fn option_fields() -> impl Iterator<Item = &'static ParamDef> {
+    params::table().iter().filter(|d| d.batch)
+}
 
 /// One entry, ready to validate and send.
 #[derive(Clone, Debug, PartialEq)]
@@ -267,15 +255,16 @@ fn resolve(base: &Path, path: &str) -> PathBuf {
 fn options_of(fields: Map<String, Value>) -> Result<ImageOptions, String> {
     let mut options = ImageOptions::default();
     for (name, value) in fields {
-        if !OPTION_FIELDS.contains(&name.as_str()) {
+        let Some(def) = option_fields().find(|d| d.param.api_name() == name) else {
+            let names: Vec<&str> = option_fields().map(|d| d.param.api_name()).collect();
             return Err(format!(
                 "{name}: not a request field (prompt, model, image, mask, keep_unmasked, {})",
-                OPTION_FIELDS.join(", ")
+                names.join(", ")
             ));
-        }
+        };
         let text = match value {
             // "2" for n would be read as a number here and as text by the API's own clients.
-            Value::String(s) if NUMBER_FIELDS.contains(&name.as_str()) => {
+            Value::String(s) if def.kind == Kind::Number => {
                 return Err(format!("{name}: a number, not text (\"{s}\")"));
             }
             Value::String(s) => s,
@@ -284,7 +273,7 @@ fn options_of(fields: Map<String, Value>) -> Result<ImageOptions, String> {
             Value::Null => continue,
             _ => return Err(format!("{name}: must be text or a number")),
         };
-        options.set_form_field(&name, text).map_err(|e| format!("{}: {}", name, e.message))?;
+        options.set(def.param, Some(&text)).map_err(|e| e.to_string())?;
     }
     Ok(options)
 }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-pub use entries::{Entry, EntryError, Format};
+pub use entries::{Entry, EntryError, Format, parse as parse_entries};
 pub use pace::Pace;
 
 use crate::api::FieldError;

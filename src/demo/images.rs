@@ -25,7 +25,7 @@ use crate::api::{GenerateRequest, ImageFormat, ImageOptions, ModelSpec};
 
 fn invalid(errors: &[FieldError]) -> Response {
     let message = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-    let param = errors.first().map(|e| e.field);
+    let param = errors.first().map(|e| e.param.api_name());
     api_error(StatusCode::BAD_REQUEST, message, param, Some("invalid_value"))
 }
 

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use super::{report_failure, warn_before_sending};
-use crate::api::{ApiError, FieldError};
+use crate::api::{ApiError, FieldError, Param, Problem};
 use crate::cli::OutputArgs;
 use crate::engine::Engine;
 use crate::store::ImageRequest;
@@ -57,7 +57,7 @@ pub(super) async fn check_request(
         return Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])));
     }
     if let Some(why) = engine.catalog.refusal(request.model()).filter(|_| !force_model) {
-        let error = FieldError::new("model", format!("{why} (--force-model sends it anyway)"));
+        let error = FieldError::of(Param::Model, Problem::Retired { why });
         return Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])));
     }
     let checked = match request {
@@ -65,7 +65,7 @@ pub(super) async fn check_request(
         ImageRequest::Edit(r) => {
             let (r, models, provider) = (r.clone(), client.models().clone(), client.config().provider);
             tokio::task::spawn_blocking(move || r.validate(&models, provider)).await.unwrap_or_else(|e| {
-                Err(vec![FieldError::new("image", format!("the input files could not be checked: {e}"))])
+                Err(vec![FieldError::said(Param::Image, format!("the input files could not be checked: {e}"))])
             })
         }
     };
@@ -85,6 +85,6 @@ pub(crate) fn out_problem(output: &OutputArgs) -> Option<FieldError> {
     let meta = std::fs::metadata(out).ok()?;
     (!meta.is_dir()).then(|| {
         let shown = crate::text::escape_controls(&out.display().to_string());
-        FieldError::new("out", format!("{shown} is a file, not a folder; name a folder (it is made if missing)"))
+        FieldError::said(Param::Out, format!("{shown} is a file, not a folder; name a folder (it is made if missing)"))
     })
 }

@@ -43,6 +43,8 @@ pub(super) fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
         }),
         reports_usage: true,
         revises_prompt: false,
+        #[cfg(test)]
+        whimsies: strings(&["plain", "wild"]),
     }
 }
 
@@ -98,6 +100,8 @@ pub(super) fn dall_e_2() -> ModelSpec {
         }),
         reports_usage: false,
         revises_prompt: false,
+        #[cfg(test)]
+        whimsies: Vec::new(),
     }
 }
 
@@ -113,6 +117,8 @@ pub(super) fn dall_e_3() -> ModelSpec {
         styles: strings(&["vivid", "natural"]),
         edit: None,
         revises_prompt: true,
+        #[cfg(test)]
+        whimsies: Vec::new(),
         ..dall_e_2()
     }
 }

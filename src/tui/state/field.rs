@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::api::ModelSpec;
+use crate::api::params::{self, Param};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
@@ -16,16 +17,8 @@ pub enum Field {
     Mask,
     /// Outside the mask: the first input's pixels put back, or the API's image as it comes.
     KeepUnmasked,
-    InputFidelity,
-    Size,
-    Quality,
-    N,
-    OutputFormat,
-    Compression,
-    Background,
-    Moderation,
-    Style,
-    ResponseFormat,
+    /// A row of the parameter table (`api::params`), cycling through what the model allows.
+    Param(Param),
     /// Streaming with N partial images (`stream` + `partial_images`), or off.
     Partials,
     /// The setting a submit varies (model, quality or size), or off.
@@ -35,27 +28,18 @@ pub enum Field {
 }
 
 impl Field {
-    /// The API's name, as validation errors carry it.
-    pub fn api_name(self) -> &'static str {
-        match self {
-            Self::Mode => "mode",
-            Self::Image(_) | Self::AddImage => "image",
-            Self::Mask => "mask",
-            Self::KeepUnmasked => "keep_unmasked",
-            Self::InputFidelity => "input_fidelity",
-            Self::Model => "model",
-            Self::Size => "size",
-            Self::Quality => "quality",
-            Self::N => "n",
-            Self::OutputFormat => "output_format",
-            Self::Compression => "output_compression",
-            Self::Background => "background",
-            Self::Moderation => "moderation",
-            Self::Style => "style",
-            Self::ResponseFormat => "response_format",
-            Self::Partials => "partial_images",
-            Self::Vary | Self::VaryValues => "vary",
-        }
+    /// The parameter whose problems belong under this row (the mode has none).
+    pub fn param(self) -> Option<Param> {
+        Some(match self {
+            Self::Mode => return None,
+            Self::Vary | Self::VaryValues => Param::Vary,
+            Self::Image(_) | Self::AddImage => Param::Image,
+            Self::Mask => Param::Mask,
+            Self::KeepUnmasked => Param::KeepUnmasked,
+            Self::Model => Param::Model,
+            Self::Param(param) => param,
+            Self::Partials => Param::PartialImages,
+        })
     }
 
     pub fn label(self) -> String {
@@ -65,17 +49,8 @@ impl Field {
             Self::AddImage => "".into(),
             Self::Mask => "Mask".into(),
             Self::KeepUnmasked => "Outside".into(),
-            Self::InputFidelity => "Fidelity".into(),
             Self::Model => "Model".into(),
-            Self::Size => "Size".into(),
-            Self::Quality => "Quality".into(),
-            Self::N => "Images (n)".into(),
-            Self::OutputFormat => "Format".into(),
-            Self::Compression => "Compression".into(),
-            Self::Background => "Background".into(),
-            Self::Moderation => "Moderation".into(),
-            Self::Style => "Style".into(),
-            Self::ResponseFormat => "Response".into(),
+            Self::Param(param) => params::def_of(param).map_or(param.api_name(), |d| d.label).into(),
             Self::Partials => "Partials".into(),
             Self::Vary => "Vary".into(),
             Self::VaryValues => "Values".into(),
@@ -95,15 +70,8 @@ impl super::SettingsForm {
         }
         match (self.value(field), field) {
             (Some(v), _) => v,
-            (None, Field::Size) => format!("default ({})", spec.default_size),
-            (None, Field::Quality) => format!("default ({})", spec.default_quality),
-            (None, Field::N) => "1".into(),
-            (None, Field::OutputFormat) => format!("default ({})", spec.default_output_format),
-            (None, Field::Compression) => "default (100)".into(),
-            (None, Field::ResponseFormat) => format!("default ({})", spec.default_response_format),
-            (None, Field::Style) => format!("default ({})", spec.styles.first().map_or("", String::as_str)),
+            (None, Field::Param(param)) => params::def_of(param).map_or_else(|| "default".into(), |d| (d.unset)(spec)),
             (None, Field::AddImage) => "+ add an image (Enter)".into(),
-            (None, Field::InputFidelity) => "default (low)".into(),
             (None, Field::Mask) => "none (Enter picks one, m paints one)".into(),
             (None, Field::KeepUnmasked) => "as returned (the models repaint a little beyond)".into(),
             (None, Field::Partials) => "off (the answer comes whole)".into(),

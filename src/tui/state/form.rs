@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 pub use super::field::Field;
-use crate::api::{ImageOptions, ModelSpec};
+use crate::api::params::{self, Allowed, Endpoints, ParamDef, Row};
+use crate::api::{ImageOptions, ModelSpec, Param};
 use crate::catalog::ModelCatalog;
 use crate::store::JobId;
 
@@ -59,20 +60,34 @@ impl JobMode {
     }
 }
 
-/// The parameter rows, in display order (edit-only and input rows are added by `fields`).
-const PARAMETER_FIELDS: [Field; 11] = [
-    Field::Size,
-    Field::Quality,
-    Field::N,
-    Field::Partials,
-    Field::OutputFormat,
-    Field::Compression,
-    Field::Background,
-    Field::Moderation,
-    Field::Style,
-    Field::InputFidelity,
-    Field::ResponseFormat,
-];
+/// Where the Partials row (streaming) sits among the parameters' rows.
+const PARTIALS_ORDER: u8 = 40;
+
+/// The parameter rows, in display order: the table's rows, and Partials (`stream` and
+/// `partial_images` in one row).
+fn parameter_rows() -> Vec<Field> {
+    let mut rows: Vec<(u8, Field)> = params::table()
+        .iter()
+        .filter(|d| d.row == Row::Own)
+        .map(|d| (d.order, Field::Param(d.param)))
+        .chain([(PARTIALS_ORDER, Field::Partials)])
+        .collect();
+    rows.sort_by_key(|(order, _)| *order);
+    rows.into_iter().map(|(_, field)| field).collect()
+}
+
+/// Whether the model takes `param` at all in `mode`, so its row is shown.
+fn takes(def: &ParamDef, spec: &ModelSpec, mode: JobMode) -> bool {
+    let endpoint =
+        !matches!((def.endpoints, mode), (Endpoints::Generate, JobMode::Edit) | (Endpoints::Edit, JobMode::Generate));
+    endpoint
+        && match def.allowed {
+            Allowed::Choices(list) => !list(spec).is_empty(),
+            Allowed::UpTo(most) => most(spec).is_some(),
+            Allowed::Range { taken, .. } => taken(spec),
+            Allowed::Count(_) | Allowed::Size | Allowed::Any => true,
+        }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SettingsForm {
@@ -127,15 +142,8 @@ impl SettingsForm {
                 rows.push(Field::KeepUnmasked);
             }
         }
-        rows.extend(PARAMETER_FIELDS.into_iter().filter(|f| match f {
-            Field::Size | Field::Quality | Field::N => true,
-            Field::OutputFormat => !spec.output_formats.is_empty(),
-            Field::Compression => !spec.compression_formats.is_empty(),
-            Field::Background => !spec.backgrounds.is_empty(),
-            Field::Moderation => !edit && !spec.moderations.is_empty(),
-            Field::Style => !edit && !spec.styles.is_empty(),
-            Field::InputFidelity => edit && !spec.input_fidelities.is_empty(),
-            Field::ResponseFormat => !spec.response_formats.is_empty(),
+        rows.extend(parameter_rows().into_iter().filter(|f| match f {
+            Field::Param(param) => params::def_of(*param).is_some_and(|d| takes(d, spec, self.mode)),
             Field::Partials => spec.max_partial_images.is_some(),
             _ => false,
         }));
@@ -154,7 +162,7 @@ impl SettingsForm {
     /// Whether a row applies now (compression needs jpeg or webp): rows that do not are greyed.
     pub fn applies(&self, field: Field, spec: &ModelSpec) -> bool {
         match field {
-            Field::Compression => {
+            Field::Param(Param::OutputCompression) => {
                 let format = self.options.output_format.as_deref().unwrap_or(&spec.default_output_format);
                 spec.compression_formats.iter().any(|f| f == format)
             }
@@ -186,8 +194,7 @@ impl SettingsForm {
             }
             Field::Image(_) | Field::AddImage | Field::Mask => Vec::new(),
             Field::KeepUnmasked => vec![None, Some(KEEP.to_string())],
-            Field::InputFidelity => list(&spec.input_fidelities),
-            Field::Size => {
+            Field::Param(Param::Size) => {
                 let mut sizes: Vec<Option<String>> = list(&spec.sizes);
                 if spec.free_size.is_some() {
                     sizes
@@ -200,16 +207,20 @@ impl SettingsForm {
                 }
                 sizes
             }
-            Field::Quality => list(&spec.qualities),
-            Field::N => std::iter::once(None).chain((2..=spec.n_max).map(|n| Some(n.to_string()))).collect(),
-            Field::OutputFormat => list(&spec.output_formats),
-            Field::Compression => {
-                std::iter::once(None).chain((0..=10).rev().map(|v| Some((v * 10).to_string()))).collect()
-            }
-            Field::Background => list(&spec.backgrounds),
-            Field::Moderation => list(&spec.moderations),
-            Field::Style => list(&spec.styles),
-            Field::ResponseFormat => list(&spec.response_formats),
+            Field::Param(param) => match params::def_of(param).map(|d| d.allowed) {
+                Some(Allowed::Choices(values)) => list(values(spec)),
+                Some(Allowed::Count(most)) => {
+                    std::iter::once(None).chain((2..=most(spec)).map(|n| Some(n.to_string()))).collect()
+                }
+                Some(Allowed::UpTo(most)) => {
+                    std::iter::once(None).chain((1..=most(spec).unwrap_or(0)).map(|n| Some(n.to_string()))).collect()
+                }
+                // Steps of a tenth, from the most to the least.
+                Some(Allowed::Range { min, max, .. }) => std::iter::once(None)
+                    .chain((0..=10u32).rev().map(|step| Some((min + (max - min) * step / 10).to_string())))
+                    .collect(),
+                Some(Allowed::Size | Allowed::Any) | None => Vec::new(),
+            },
             Field::Partials => std::iter::once(None)
                 .chain((1..=spec.max_partial_images.unwrap_or(0)).map(|n| Some(n.to_string())))
                 .collect(),
@@ -228,17 +239,8 @@ impl SettingsForm {
             Field::AddImage => None,
             Field::Mask => self.mask.as_ref().map(path),
             Field::KeepUnmasked => self.keep_unmasked.then(|| KEEP.to_string()),
-            Field::InputFidelity => o.input_fidelity.clone(),
             Field::Model => Some(self.model.clone()),
-            Field::Size => o.size.clone(),
-            Field::Quality => o.quality.clone(),
-            Field::N => o.n.map(|n| n.to_string()),
-            Field::OutputFormat => o.output_format.clone(),
-            Field::Compression => o.output_compression.map(|n| n.to_string()),
-            Field::Background => o.background.clone(),
-            Field::Moderation => o.moderation.clone(),
-            Field::Style => o.style.clone(),
-            Field::ResponseFormat => o.response_format.clone(),
+            Field::Param(param) => o.text(param),
             Field::Partials => o.partial_images.filter(|_| o.stream == Some(true)).map(|n| n.to_string()),
             Field::Vary => self.vary.setting.map(|v| v.name().to_string()),
             Field::VaryValues => None,
@@ -253,16 +255,12 @@ impl SettingsForm {
             Field::Vary => self.vary.set(None, "", &[]),
             Field::Mask => self.mask = value.map(PathBuf::from),
             Field::KeepUnmasked => self.keep_unmasked = value.is_some(),
-            Field::InputFidelity => o.input_fidelity = value,
-            Field::Size => o.size = value,
-            Field::Quality => o.quality = value,
-            Field::N => o.n = number(&value),
-            Field::OutputFormat => o.output_format = value,
-            Field::Compression => o.output_compression = number(&value),
-            Field::Background => o.background = value,
-            Field::Moderation => o.moderation = value,
-            Field::Style => o.style = value,
-            Field::ResponseFormat => o.response_format = value,
+            // The form offers only values of the parameter's kind: a bad one is left unset.
+            Field::Param(param) => {
+                if o.set(param, value.as_deref()).is_err() {
+                    let _ = o.set(param, None);
+                }
+            }
             Field::Partials => {
                 o.partial_images = number(&value);
                 o.stream = o.partial_images.map(|_| true);
@@ -296,7 +294,7 @@ impl SettingsForm {
             }
             return Cycled::Changed(self.switch_model(next.unwrap_or_default(), catalog));
         }
-        if field == Field::Size && next.as_deref() == Some(CUSTOM_SIZE) {
+        if field == Field::Param(Param::Size) && next.as_deref() == Some(CUSTOM_SIZE) {
             return Cycled::AskCustomSize;
         }
         if field == Field::Vary {
@@ -345,11 +343,10 @@ impl SettingsForm {
                     notices.push(format!("{} cannot edit: switched to {}", self.model, editor.name));
                     notices.extend(self.switch_model(editor.name, catalog));
                 }
-                self.options.moderation = None;
-                self.options.style = None;
+                self.drop_params_of(Endpoints::Generate);
             }
             JobMode::Generate => {
-                self.options.input_fidelity = None;
+                self.drop_params_of(Endpoints::Edit);
                 self.parent = None;
             }
         }
@@ -364,12 +361,12 @@ impl SettingsForm {
         let spec = catalog.spec(&self.model);
         let fields = self.fields(Some(spec));
         let mut notices = Vec::new();
-        for field in PARAMETER_FIELDS {
+        for field in parameter_rows() {
             let Some(value) = self.value(field) else { continue };
             let offered = fields.contains(&field) && self.choices(field, spec, catalog).contains(&Some(value.clone()));
             if !offered {
                 self.set(field, None);
-                notices.push(format!("{} {value}", field.api_name()));
+                notices.push(format!("{} {value}", field.param().map_or("", Param::api_name)));
             }
         }
         self.selected = fields.iter().position(|f| *f == selected_field).unwrap_or(0);
@@ -380,6 +377,13 @@ impl SettingsForm {
             Vec::new()
         } else {
             vec![format!("{} does not take {}: back to its defaults", self.model, notices.join(", "))]
+        }
+    }
+
+    /// Drops the parameters only `endpoints` take (a mode switch does not send them).
+    fn drop_params_of(&mut self, endpoints: Endpoints) {
+        for def in params::table().iter().filter(|d| d.endpoints == endpoints) {
+            let _ = self.options.set(def.param, None);
         }
     }
 

@@ -16,16 +16,16 @@ fn rows_follow_the_model_and_choices_come_from_the_table() {
         [
             Field::Mode,
             Field::Model,
-            Field::Size,
-            Field::Quality,
-            Field::N,
-            Field::Style,
-            Field::ResponseFormat,
+            Field::Param(crate::api::Param::Size),
+            Field::Param(crate::api::Param::Quality),
+            Field::Param(crate::api::Param::N),
+            Field::Param(crate::api::Param::Style),
+            Field::Param(crate::api::Param::ResponseFormat),
             Field::Vary
         ]
     );
-    assert_eq!(form.choices(Field::N, spec, &models), [None]);
-    let sizes = form.choices(Field::Size, spec, &models);
+    assert_eq!(form.choices(Field::Param(crate::api::Param::N), spec, &models), [None]);
+    let sizes = form.choices(Field::Param(crate::api::Param::Size), spec, &models);
     assert_eq!(sizes[1..], [Some("1024x1024".into()), Some("1792x1024".into()), Some("1024x1792".into())]);
 }
 
@@ -41,7 +41,10 @@ fn edit_mode_offers_editing_models_and_input_rows() {
     form.images = vec!["a.png".into(), "b.png".into()];
     let rows = form.fields(Some(spec));
     assert_eq!(rows[..6], [Field::Mode, Field::Model, Field::Image(0), Field::Image(1), Field::AddImage, Field::Mask]);
-    assert!(rows.contains(&Field::InputFidelity) && !rows.contains(&Field::Moderation));
+    assert!(
+        rows.contains(&Field::Param(crate::api::Param::InputFidelity))
+            && !rows.contains(&Field::Param(crate::api::Param::Moderation))
+    );
     form.selected = 3;
     form.move_image(&models, -1);
     assert_eq!(form.images, [std::path::PathBuf::from("b.png"), "a.png".into()]);

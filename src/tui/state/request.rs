@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{JobMode, State};
 use crate::api::validate::{self, Endpoint, InputFile};
-use crate::api::{EditRequest, FieldError, GenerateRequest, ModelSpec};
+use crate::api::{EditRequest, FieldError, GenerateRequest, ModelSpec, Param};
 use crate::store::ImageRequest;
 
 impl State {
@@ -42,12 +42,12 @@ impl State {
             }
         }
         if request.prompt().trim().is_empty() {
-            found.retain(|e| e.field != "prompt");
+            found.retain(|e| e.param != Param::Prompt);
         }
         // Vary on with nothing chosen would send one job as if it were off, without a word.
         if let Some(setting) = self.form.vary.setting.filter(|_| self.form.vary.chosen.is_empty()) {
-            found.push(FieldError::new(
-                "vary",
+            found.push(FieldError::said(
+                Param::Vary,
                 format!(
                     "no {} chosen to compare: Space on the Values row picks them, or set Vary to off",
                     setting.name()
@@ -55,7 +55,7 @@ impl State {
             ));
         }
         match self.requests() {
-            Err(e) => found.push(FieldError::new("prompt", e.to_string())),
+            Err(e) => found.push(FieldError::said(Param::Prompt, e.to_string())),
             // Each varied request is checked by its own model's rules.
             Ok(varied) if self.form.vary.setting.is_some() => {
                 // One prompt's worth: the variants of the prompt are checked above.
@@ -63,14 +63,14 @@ impl State {
                     let (model, options) = (request.model(), request.options());
                     let checked = validate::check_params(endpoint, request.prompt(), model, options, table);
                     // The prompt's own problems are named once, above.
-                    let checked = checked.into_iter().filter(|e| e.field != "prompt").collect();
+                    let checked = checked.into_iter().filter(|e| e.param != Param::Prompt).collect();
                     let errors = validate::verdict(table, model, checked).err().unwrap_or_default();
                     let value = match self.form.vary.setting {
                         Some(super::vary::Varied::Model) => model.to_string(),
                         Some(super::vary::Varied::Quality) => options.quality.clone().unwrap_or_default(),
                         _ => options.size.clone().unwrap_or_default(),
                     };
-                    found.extend(errors.into_iter().map(|e| FieldError::new("vary", format!("{value}: {e}"))));
+                    found.extend(errors.into_iter().map(|e| FieldError::said(Param::Vary, format!("{value}: {e}"))));
                 }
             }
             Ok(_) => {}
@@ -80,7 +80,7 @@ impl State {
             Err(errors) => (errors, Vec::new()),
         };
         if let Some(why) = self.catalog.refusal(&self.form.model) {
-            self.errors.insert(0, FieldError::new("model", why));
+            self.errors.insert(0, FieldError::said(Param::Model, why));
         }
         // A "not sent" message is stale once its problems are fixed.
         if self.refusal_shown && self.errors.is_empty() {
@@ -94,11 +94,11 @@ impl State {
         self.catalog.spec(&self.form.model)
     }
 
-    pub fn errors_for(&self, field: &str) -> impl Iterator<Item = &FieldError> {
-        self.errors.iter().filter(move |e| e.field == field)
+    pub fn errors_for(&self, param: Param) -> impl Iterator<Item = &FieldError> {
+        self.errors.iter().filter(move |e| e.param == param)
     }
 
-    pub fn warnings_for(&self, field: &str) -> impl Iterator<Item = &FieldError> {
-        self.warnings.iter().filter(move |e| e.field == field)
+    pub fn warnings_for(&self, param: Param) -> impl Iterator<Item = &FieldError> {
+        self.warnings.iter().filter(move |e| e.param == param)
     }
 }

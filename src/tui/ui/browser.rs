@@ -141,11 +141,12 @@ fn describe(state: &State, browser: &Browser, file: &InputFile) -> (String, Opti
             let images: Vec<InputFile> = first.into_iter().collect();
             validate::check_edit_inputs(spec, &images, Some(&candidate), None)
                 .into_iter()
-                .filter(|e| e.field == "mask")
+                .filter(|e| e.param == crate::api::Param::Mask)
                 .collect()
         }
     };
-    let verdict = errors.first().map(|e| e.message.replace(&format!("{} ", file.label), "").replace(&file.label, "it"));
+    let verdict =
+        errors.first().map(|e| e.message().replace(&format!("{} ", file.label), "").replace(&file.label, "it"));
     (detail, verdict)
 }
 

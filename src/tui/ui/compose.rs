@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{pane, styled, width_of};
-use crate::api::RulesOrigin;
 use crate::api::lifecycle::Lifecycle;
+use crate::api::{FieldError, Param, RulesOrigin};
 use crate::config::theme::Theme;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
@@ -109,15 +109,15 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         for error in errors_of_row(state, *field, &fields) {
             lines.extend(wrapped(&short_paths(state, &error), "   ✗ ", width, theme.error()));
         }
-        for warning in state.warnings_for(field.api_name()) {
-            lines.extend(wrapped(&short_paths(state, &warning.message), "   ! ", width, theme.warning()));
+        for warning in field.param().into_iter().flat_map(|param| state.warnings_for(param)) {
+            lines.extend(wrapped(&short_paths(state, &warning.message()), "   ! ", width, theme.warning()));
         }
     }
-    for error in state.errors_for("prompt") {
-        lines.extend(wrapped(&format!("prompt {}", error.message), " ✗ ", inner.width as usize, theme.error()));
+    for error in state.errors_for(Param::Prompt) {
+        lines.extend(wrapped(&format!("prompt {}", error.message()), " ✗ ", inner.width as usize, theme.error()));
     }
-    for warning in state.warnings_for("prompt") {
-        lines.extend(wrapped(&format!("prompt {}", warning.message), " ! ", inner.width as usize, theme.warning()));
+    for warning in state.warnings_for(Param::Prompt) {
+        lines.extend(wrapped(&format!("prompt {}", warning.message()), " ! ", inner.width as usize, theme.warning()));
     }
     if focused {
         lines.push(Line::default());
@@ -181,14 +181,15 @@ fn input_facts(state: &State, field: Field) -> Option<String> {
 /// row when the model's maximum leaves no add row.
 fn errors_of_row(state: &State, field: Field, fields: &[Field]) -> Vec<String> {
     let last_image_row = fields.iter().rev().find(|f| matches!(f, Field::Image(_) | Field::AddImage)).copied();
+    let Some(param) = field.param() else { return Vec::new() };
     state
-        .errors_for(field.api_name())
+        .errors_for(param)
         .filter(|e| match field {
             Field::Image(i) => e.input == Some(i) || (e.input.is_none() && Some(field) == last_image_row),
             Field::AddImage => e.input.is_none(),
             _ => true,
         })
-        .map(|e| e.message.clone())
+        .map(FieldError::message)
         .collect()
 }
 

@@ -87,7 +87,7 @@ pub(super) fn use_typed_size(state: &mut State, size: &str) {
         state.overlay = Some(Overlay::CustomSize(size));
         return;
     }
-    state.form.set(super::super::state::Field::Size, Some(size.clone()));
+    state.form.set(super::super::state::Field::Param(crate::api::Param::Size), Some(size.clone()));
     state.revalidate();
     state.set_notice(format!("size {size}"), Severity::Info);
 }
@@ -96,7 +96,7 @@ pub(super) fn use_typed_size(state: &mut State, size: &str) {
 pub(super) fn use_typed_name(state: &mut State, name: &str) {
     let name = name.trim();
     if let Some(problem) = crate::api::validate::model_name_problem(name) {
-        state.set_notice(format!("model {}: nothing changed", problem.message), Severity::Warning);
+        state.set_notice(format!("model {}: nothing changed", problem.message()), Severity::Warning);
         if !name.is_empty() {
             state.overlay = Some(Overlay::ModelName(name.to_string()));
         }

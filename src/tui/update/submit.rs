@@ -3,21 +3,22 @@
 
 use super::super::event::Command;
 use super::super::state::{Confirm, Overlay, Severity, State};
+use crate::api::{FieldError, Param, Problem};
 
 pub(super) fn submit(state: &mut State) -> Vec<Command> {
     state.revalidate();
     let empty_prompt = state.prompt_text().trim().is_empty();
     if empty_prompt || !state.errors.is_empty() {
         let mut problems = state.errors.len();
-        if empty_prompt && state.errors_for("prompt").next().is_none() {
+        if empty_prompt && state.errors_for(Param::Prompt).next().is_none() {
             problems += 1;
-            state.errors.push(crate::api::FieldError::new("prompt", "is empty; describe the image you want"));
+            state.errors.push(FieldError::of(Param::Prompt, Problem::Empty));
         }
         // Named, as a row may be out of sight on a small terminal.
         let mut fields: Vec<&str> = Vec::new();
         for error in &state.errors {
-            if !fields.contains(&error.field) {
-                fields.push(error.field);
+            if !fields.contains(&error.param.api_name()) {
+                fields.push(error.param.api_name());
             }
         }
         let which = fields.join(", ");
