@@ -46,7 +46,8 @@ fn generate_two_images_from_the_keyboard_and_quit_cleanly() {
     pty.wait_for_screen("Demo mode: no API key found");
     pty.send(b"a red fox in the snow");
     pty.send(TAB);
-    for _ in 0..4 {
+    // Mode, Model, Size, Quality, Complexity, Images (n).
+    for _ in 0..5 {
         pty.send(DOWN);
     }
     pty.send(RIGHT);

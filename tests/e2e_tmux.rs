@@ -19,7 +19,7 @@ fn generate_two_images_from_the_keyboard_and_quit_cleanly() {
     tmux.wait_for("the demo banner", 20, |s| s.contains("Demo mode: no API key found"));
 
     tmux.type_text("a red fox in the snow");
-    tmux.keys(&["Tab", "Down", "Down", "Down", "Down", "Right"]); // settings → Images (n) → 2
+    tmux.keys(&["Tab", "Down", "Down", "Down", "Down", "Down", "Right"]); // settings → Images (n) → 2
     tmux.wait_for("n = 2", 5, |s| s.contains("Images (n)  ‹ 2 ›"));
     tmux.keys(&["C-s"]);
     let running = tmux.wait_for("the job running", 10, |s| s.contains("#1") && s.contains("running"));

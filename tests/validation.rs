@@ -370,3 +370,36 @@ fn moderation_and_style_are_not_edit_parameters() {
     req.model = "gpt-image-1-mini".into();
     assert_contains(&edit_errors(&req, None), "input_fidelity: \"high\" is not accepted by gpt-image-1-mini");
 }
+
+#[test]
+fn complexity_is_sent_by_the_2_6_models_and_refused_by_the_others() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        common::imgtui_std()
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("TTAPI_API_KEY")
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["--demo", "--demo-latency-ms", "0"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out =
+        run(&["generate", "a fox", "-m", "gpt-image-2.6-sunburst", "--complexity", "low", "-q", "xhigh", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = run(&["history", "show", "1", "--json"]);
+    let job: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(job["request"]["complexity"], "low", "{job}");
+    assert_eq!(job["request"]["quality"], "xhigh", "{job}");
+    let refused = run(&["generate", "a fox", "-m", "gpt-image-2", "--complexity", "low"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("complexity: \"low\" is not accepted by gpt-image-2 (accepted by: gpt-image-2.6-flare, gpt-image-2.6-sunburst)"),
+        "{stderr}"
+    );
+    let bad = run(&["generate", "a fox", "-m", "gpt-image-2.6-flare", "--complexity", "extreme"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("(allowed: low, medium, high)"));
+}

@@ -28,6 +28,9 @@ pub struct ModelSpec {
     pub default_size: String,
     pub qualities: Vec<String>,
     pub default_quality: String,
+    /// `complexity` values, the default last; empty: not taken.
+    #[serde(default)]
+    pub complexities: Vec<String>,
     /// Empty: the parameter is not accepted (results always come as `b64_json`).
     pub response_formats: Vec<String>,
     pub default_response_format: String,

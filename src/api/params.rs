@@ -378,6 +378,14 @@ params! {
     .flag("partial-images", None)
     .at(40)
     .row(Row::Partials);
+    Complexity(complexity: String) => def(
+        "Complexity",
+        Allowed::Choices(|s| &s.complexities),
+        "How much detail the model works out: low, medium or high (gpt-image-2.6; default high).",
+    )
+    .flag("complexity", None)
+    .at(25)
+    .unset(|s| format!("default ({})", s.complexities.last().map_or("", String::as_str)));
     // Only in this crate's own test build: a parameter made of this one entry and its rule in
     // the model table (`ModelSpec::whimsies`), to prove that is all a new one needs.
     #[cfg(test)]

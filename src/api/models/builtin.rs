@@ -23,6 +23,7 @@ pub(super) fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
         default_size: "auto".into(),
         qualities: strings(&["low", "medium", "high", "auto"]),
         default_quality: "auto".into(),
+        complexities: Vec::new(),
         response_formats: Vec::new(),
         default_response_format: "b64_json".into(),
         output_formats: strings(&["png", "jpeg", "webp"]),
@@ -64,9 +65,9 @@ pub(super) fn gpt_image_2_5(name: &str, snapshot: &str) -> ModelSpec {
     }
 }
 
-/// The 2.6 models (2026-11-04, no dated snapshot): the 2.5 rules.
+/// The 2.6 models (2026-11-04, no dated snapshot): the 2.5 rules, and `complexity`.
 pub(super) fn gpt_image_2_6(name: &str) -> ModelSpec {
-    ModelSpec { aliases: Vec::new(), ..gpt_image_2_5(name, "") }
+    ModelSpec { aliases: Vec::new(), complexities: strings(&["low", "medium", "high"]), ..gpt_image_2_5(name, "") }
 }
 
 pub(super) fn dall_e_2() -> ModelSpec {
@@ -80,6 +81,7 @@ pub(super) fn dall_e_2() -> ModelSpec {
         default_size: "1024x1024".into(),
         qualities: strings(&["standard"]),
         default_quality: "standard".into(),
+        complexities: Vec::new(),
         response_formats: strings(&["url", "b64_json"]),
         default_response_format: "url".into(),
         output_formats: Vec::new(),
@@ -114,6 +116,7 @@ pub(super) fn dall_e_3() -> ModelSpec {
         default_size: "1024x1024".into(),
         qualities: strings(&["standard", "hd"]),
         default_quality: "standard".into(),
+        complexities: Vec::new(),
         styles: strings(&["vivid", "natural"]),
         edit: None,
         revises_prompt: true,
