@@ -87,7 +87,7 @@ fn effect(global: &GlobalArgs, paths: &Paths, config: &Config) -> Vec<String> {
         Ok(Some(cfg)) => format!(
             "provider {} at {}, key from {}",
             cfg.provider,
-            crate::catalog::fetch::public_url(&cfg.base_url),
+            cfg.public_base_url(),
             cfg.key_source.unwrap_or_default()
         ),
         Ok(None) => "the built-in demo server (--demo)".to_string(),

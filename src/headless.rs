@@ -328,7 +328,14 @@ fn print_saved(saved: &[ImageRecord], result: &crate::api::ImagesResult, cost: O
     if let Some(revised) = result.images.iter().find_map(|i| i.revised_prompt.as_deref()) {
         crate::outln!("revised prompt: {}", escape_controls(revised));
     }
-    let cost = cost.map_or_else(|| "price unknown (see [prices] in the config)".to_string(), |c| c.describe());
+    let cost = match (cost, &result.response.usage) {
+        (Some(cost), _) => cost.describe(),
+        // Priced, but the answer said nothing to price: its estimate counts against the budgets.
+        (None, None) => {
+            "cost unknown: the answer reported no tokens (an estimate counts against the budgets)".to_string()
+        }
+        (None, _) => "price unknown (see [prices] in the config)".to_string(),
+    };
     match &result.response.usage {
         Some(usage) => crate::outln!(
             "tokens: {} in, {} out, {} total · {cost}",

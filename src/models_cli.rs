@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use crate::api::ModelSpec;
-use crate::catalog::fetch::{Fetch, public_url};
+use crate::catalog::fetch::Fetch;
 use crate::catalog::{ListingSource, ModelCatalog, ModelInfo};
 use crate::cli::{GlobalArgs, ModelsArgs};
 use crate::headless;
@@ -19,7 +19,7 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> ExitCode {
     engine.load_catalog(if args.refresh { Fetch::Now } else { Fetch::IfStale }).await;
     let catalog = &engine.catalog;
     let (default_model, notice) = engine.default_model();
-    let base_url = public_url(&engine.client.config().base_url);
+    let base_url = engine.client.config().public_base_url();
     if let ListingSource::Builtin { reason } = &catalog.listing.source {
         eprintln!("imgtui: {}: using the built-in list", crate::text::escape_controls(reason));
     }

@@ -2,7 +2,13 @@
 //! SIGINT. Caught instead of dying at once, so what has arrived is written and recorded first;
 //! the process then exits with 128 + the signal's number, as a shell expects.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, Once, PoisonError};
+
 use tokio::signal::unix::{Signal, SignalKind, signal};
+
+/// Set once something in this process stops gracefully on a signal (a `Stops` exists).
+static GRACEFUL: AtomicBool = AtomicBool::new(false);
 
 pub struct Stops {
     watched: Vec<(i32, Signal)>,
@@ -11,6 +17,7 @@ pub struct Stops {
 impl Stops {
     /// Watches the stopping signals; one that cannot be watched keeps its default action.
     pub fn new() -> Self {
+        GRACEFUL.store(true, Ordering::Relaxed);
         let kinds = [
             (1, SignalKind::hangup()),
             (2, SignalKind::interrupt()),
@@ -57,4 +64,54 @@ impl Default for Stops {
 /// The exit code for a stop by signal `number`.
 pub fn exit_code(number: i32) -> u8 {
     u8::try_from(128 + number).unwrap_or(1)
+}
+
+/// The terminal's settings while a `TtyGuard` lives (the terminal is being asked, in raw mode).
+static SAVED_TTY: Mutex<Option<rustix::termios::Termios>> = Mutex::new(None);
+static TTY_WATCHER: Once = Once::new();
+
+/// While it lives, a stopping signal (a dropped SSH session, SIGTERM) puts the terminal's
+/// settings back as they were before it ends the process with 128 + the signal's number: the
+/// shell is never left without echo. Outside its life, a process with no graceful `Stops`
+/// still ends on the signal (the watcher took the default action's place).
+pub struct TtyGuard(());
+
+impl TtyGuard {
+    pub fn new() -> Self {
+        let stdin = rustix::stdio::stdin();
+        if let Ok(settings) = rustix::termios::tcgetattr(stdin) {
+            *SAVED_TTY.lock().unwrap_or_else(PoisonError::into_inner) = Some(settings);
+        }
+        TTY_WATCHER.call_once(|| {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGHUP, SIGINT, SIGQUIT, SIGTERM]) else {
+                return;
+            };
+            std::thread::spawn(move || {
+                for number in signals.forever() {
+                    let saved = SAVED_TTY.lock().unwrap_or_else(PoisonError::into_inner).take();
+                    if let Some(settings) = &saved {
+                        let stdin = rustix::stdio::stdin();
+                        let _ = rustix::termios::tcsetattr(stdin, rustix::termios::OptionalActions::Now, settings);
+                    }
+                    if saved.is_some() || !GRACEFUL.load(Ordering::Relaxed) {
+                        std::process::exit(i32::from(exit_code(number)));
+                    }
+                }
+            });
+        });
+        Self(())
+    }
+}
+
+impl Default for TtyGuard {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TtyGuard {
+    fn drop(&mut self) {
+        SAVED_TTY.lock().unwrap_or_else(PoisonError::into_inner).take();
+    }
 }

@@ -323,3 +323,22 @@ async fn an_entry_without_a_model_is_not_sent_again_when_the_default_model_chang
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("\"skipped\":1"), "done is done, whatever the default is now: {stdout}");
 }
+
+#[tokio::test]
+async fn a_429_that_ends_a_job_slows_the_batch_too() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    std::fs::write(&file, lines(&["one", "two", "three"])).unwrap();
+    let too_many = Fault::Status {
+        status: 429,
+        body: r#"{"error":{"message":"slow down","type":"rate_limit_error"}}"#.into(),
+        headers: vec![("retry-after".into(), "1".into())],
+    };
+    server.faults().push(FaultRule::once(too_many).on("generations"));
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, stderr) = run(cmd.args(["--retries", "0", "batch", "--concurrency", "1"]).arg(&file)).await;
+    assert_eq!(code, 1, "one failed: {stdout}{stderr}");
+    assert!(stderr.contains("rate limited (HTTP 429): the batch waits 1.0s"), "{stderr}");
+    assert!(stdout.contains("2 of 3 jobs done"), "{stdout}");
+}

@@ -320,8 +320,12 @@ fn a_terminal_that_answers_once_is_asked_once_and_the_picture_is_drawn() {
 #[test]
 fn a_signal_while_the_terminal_is_asked_leaves_it_as_it_was() {
     let home = home_with_a_job();
-    for signal in [rustix::process::Signal::TERM, rustix::process::Signal::HUP] {
-        let mut terminal = FakeTerminal::spawn(Terminal::Silent, home.path(), &["show", "1"], &[], true);
+    let commands: [&[&str]; 3] = [&["show", "1"], &["doctor", "--demo"], &["--demo"]];
+    let cases = commands.into_iter().flat_map(|args| {
+        [rustix::process::Signal::TERM, rustix::process::Signal::HUP].map(move |signal| (args, signal))
+    });
+    for (args, signal) in cases {
+        let mut terminal = FakeTerminal::spawn(Terminal::Silent, home.path(), args, &[], true);
         // The first query means raw mode is on and the wait for an answer has begun.
         let asked = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while !terminal.text().contains("\x1b[c") {
@@ -333,9 +337,9 @@ fn a_signal_while_the_terminal_is_asked_leaves_it_as_it_was() {
         rustix::process::kill_process(pid, signal).unwrap();
         let gone = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while terminal.running() {
-            assert!(std::time::Instant::now() < gone, "{signal:?}: still running");
+            assert!(std::time::Instant::now() < gone, "{args:?} {signal:?}: still running");
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        assert!(terminal.cooked(), "{signal:?}: echo and line editing back on");
+        assert!(terminal.cooked(), "{args:?} {signal:?}: echo and line editing back on");
     }
 }

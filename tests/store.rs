@@ -542,3 +542,28 @@ fn an_interrupted_job_that_was_sent_counts_against_the_budgets_at_its_estimate()
     assert!(store.job(never_sent).unwrap().unwrap().cost.is_none(), "never sent, never billed");
     assert!((store.spent().unwrap().today - 0.25).abs() < 1e-9);
 }
+
+#[test]
+fn deleting_a_job_does_not_give_its_spend_back_to_the_budgets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a fox"));
+    let now = common::now_ms();
+    let id = store.insert_job(&request, "demo", "u", None, &[], now).unwrap();
+    let cost = imgtui::cost::JobCost { usd: 0.03, basis: "OpenAI list prices 2026-11".into() };
+    let image = ImageRecord {
+        index: 0,
+        path: dir.path().join("fox.png"),
+        format: Some(imgtui::api::ImageFormat::Png),
+        width: Some(1),
+        height: Some(1),
+        bytes: 1,
+        sha256: String::new(),
+    };
+    store
+        .finish_done(id, &DoneOutcome { cost: Some(cost), images: vec![image], ..DoneOutcome::default() }, now)
+        .unwrap();
+    assert!((store.spent().unwrap().today - 0.03).abs() < 1e-9);
+    store.delete_job(id).unwrap();
+    assert!((store.spent().unwrap().today - 0.03).abs() < 1e-9, "still spent");
+}

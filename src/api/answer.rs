@@ -68,6 +68,7 @@ pub(super) async fn read_answer(
     mut response: reqwest::Response,
     ctl: RequestControl,
     cap: u64,
+    partials_max: u32,
 ) -> Result<Decoded, BodyError> {
     let over = || BodyError::Stream(format!("the answer is over {} MB, more than its images can take", cap >> 20));
     let mut received = 0u64;
@@ -115,7 +116,7 @@ pub(super) async fn read_answer(
         tracing::debug!(bytes = splitter.received(), "answer read");
         return splitter.finish().decode(status).map_err(BodyError::Answer);
     }
-    let (mut reader, mut answer) = (EventReader::default(), StreamedAnswer::default());
+    let (mut reader, mut answer) = (EventReader::default(), StreamedAnswer::with_partials(partials_max));
     let mut take = |data: Vec<u8>| -> Result<(), BodyError> {
         if let Some((index, image)) = answer.take(&data).map_err(BodyError::Stream)? {
             tracing::debug!(index, bytes = image.len(), "partial image");

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::answer::{self, BodyError, read_answer};
 use super::body::Decoded;
 pub use super::client_config::ClientConfig;
+use super::client_config::public_url;
 use super::error::{ApiError, error_chain};
 use super::hints;
 use super::image_facts::ImageFormat;
@@ -133,7 +134,7 @@ impl Client {
     fn url(&self, path: &str) -> String {
         // With OpenAI's Authorization header, user:password in the URL would be a second one.
         let base = match self.cfg.provider {
-            Provider::Openai => crate::catalog::fetch::public_url(&self.cfg.base_url),
+            Provider::Openai => self.cfg.public_base_url(),
             _ => self.cfg.base_url.clone(),
         };
         format!("{}/{}", base.trim_end_matches('/'), path)
@@ -180,7 +181,8 @@ impl Client {
         let url = self.url("images/generations");
         let build = || self.authed(self.http.post(&url).json(req));
         let cap = answer::answer_cap(req.options.n.unwrap_or(1), req.options.partial_images.unwrap_or(0));
-        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone(), cap), ctl).await;
+        let partials = req.options.partial_images.unwrap_or(0);
+        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone(), cap, partials), ctl).await;
         let (body, retries) = sent.map_err(|e| hints::explain(e, self.cfg.provider, &req.model))?;
         self.receive(body, retries, req.options.n.unwrap_or(1), ctl).await
     }
@@ -238,7 +240,8 @@ impl Client {
             self.authed(self.http.post(&url).multipart(form))
         };
         let cap = answer::answer_cap(req.options.n.unwrap_or(1), req.options.partial_images.unwrap_or(0));
-        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone(), cap), ctl).await;
+        let partials = req.options.partial_images.unwrap_or(0);
+        let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone(), cap, partials), ctl).await;
         let (body, retries) = sent.map_err(|e| hints::explain(e, self.cfg.provider, &req.model))?;
         self.receive(body, retries, req.options.n.unwrap_or(1), ctl).await
     }
@@ -323,7 +326,7 @@ impl Client {
     fn transport_error(&self, e: reqwest::Error) -> ApiError {
         let message = error_chain(&e);
         if e.is_connect() {
-            ApiError::Connect { url: crate::catalog::fetch::public_url(&self.cfg.base_url), message }
+            ApiError::Connect { url: self.cfg.public_base_url(), message }
         } else if e.is_timeout() {
             ApiError::Timeout { after: self.cfg.request_timeout }
         } else {
@@ -361,8 +364,10 @@ impl Client {
         let asked = asked.max(1) as usize;
         if response.data.len() > asked {
             let extra = response.data.len() - asked;
+            let kept =
+                if asked == 1 { "only the first was kept".to_string() } else { format!("the first {asked} were kept") };
             notes.push(format!(
-                "the server sent {} images for the {asked} asked; the first {asked} were kept, {extra} dropped",
+                "the server sent {} images for the {asked} asked; {kept}, {extra} dropped",
                 response.data.len()
             ));
             response.data.truncate(asked);
@@ -382,7 +387,13 @@ impl Client {
                 ctl.report(Progress::Downloading { index, total });
                 self.download(url, ctl).await.map_err(|e| match e {
                     ApiError::Cancelled => "cancelled".to_string(),
-                    e => format!("image {}: download failed: {e} (result links expire after 60 minutes)", index + 1),
+                    // The link is the only way left to the paid image: it is kept in the message.
+                    e => format!(
+                        "image {}: download failed: {e}; the image may still be at {} (result links expire after \
+                         60 minutes)",
+                        index + 1,
+                        crate::text::escape_controls(url)
+                    ),
                 })
             } else {
                 Err(format!("image {}: the answer has neither b64_json nor url", index + 1))
@@ -419,7 +430,11 @@ impl Client {
         // `Downloading` was reported; the download's own attempts are not request attempts.
         let quiet = RequestControl { cancel: ctl.cancel.clone(), ..RequestControl::default() };
         let read = |response| answer::read_capped(response, answer::IMAGE_BYTES_MAX, "the image");
-        let (body, _) = self.send_with_retries(build, read, &quiet).await?;
+        let (body, _) = self.send_with_retries(build, read, &quiet).await.map_err(|e| match e {
+            // The download's own host, not the API's.
+            ApiError::Connect { message, .. } => ApiError::Connect { url: public_url(url), message },
+            e => e,
+        })?;
         Ok(body)
     }
 }

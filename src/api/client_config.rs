@@ -19,7 +19,32 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
 }
 
+/// The base URL as it may be written down: no credentials in it (a user:password, or a query
+/// where a gateway's key may sit).
+pub fn public_url(base_url: &str) -> String {
+    match reqwest::Url::parse(base_url) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            if url.query().is_some() || url.fragment().is_some() {
+                url.set_query(None);
+                url.set_fragment(None);
+                return format!("{}?****", url.to_string().trim_end_matches('/'));
+            }
+            url.to_string().trim_end_matches('/').to_string()
+        }
+        Err(_) => base_url.split(['?', '#']).next().unwrap_or_default().to_string(),
+    }
+}
+
 impl ClientConfig {
+    /// The base URL as it may be shown, logged and stored: no credentials (see `public_url`),
+    /// and not the key itself, wherever in the URL a gateway wants it.
+    pub fn public_base_url(&self) -> String {
+        let shown = public_url(&self.base_url);
+        self.secrets().iter().fold(shown, |shown, secret| crate::text::redact(&shown, secret))
+    }
+
     /// What must never be shown, logged or stored: the key, and any user:password in the URL.
     pub fn secrets(&self) -> Vec<String> {
         let url = reqwest::Url::parse(&self.base_url).ok();

@@ -135,6 +135,16 @@ impl ApiError {
         }
     }
 
+    /// Whether the server may have made (and billed) the images though none were kept: it
+    /// answered 2xx, or the answer never came whole.
+    pub fn may_be_billed(&self) -> bool {
+        match self {
+            Self::Timeout { .. } | Self::AnswerBroken { .. } | Self::NoImages(_) => true,
+            Self::InvalidResponse { status, .. } => (200..300).contains(status),
+            _ => false,
+        }
+    }
+
     /// The HTTP status, where there was one.
     pub fn status(&self) -> Option<u16> {
         match self {

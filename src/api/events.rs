@@ -77,9 +77,18 @@ struct StreamEvent {
 #[derive(Debug, Default)]
 pub struct StreamedAnswer {
     answer: Decoded,
+    /// Partial images taken so far, and the most taken (what was asked): a server that sends
+    /// thousands is not decoded, written or shown past it.
+    partials: u32,
+    partials_max: u32,
 }
 
 impl StreamedAnswer {
+    /// An answer of at most `partials_max` partial images.
+    pub fn with_partials(partials_max: u32) -> Self {
+        Self { partials_max, ..Self::default() }
+    }
+
     /// Takes one event. A partial image comes back (its index and bytes) for the watcher; an
     /// error event ends the answer with its message.
     pub fn take(&mut self, data: &[u8]) -> Result<Option<(u32, Vec<u8>)>, String> {
@@ -102,6 +111,10 @@ impl StreamedAnswer {
                 .map_err(|e| format!("is not valid base64 ({e})"))
         };
         if event.kind.ends_with(".partial_image") {
+            if self.partials >= self.partials_max {
+                return Ok(None);
+            }
+            self.partials += 1;
             // A broken partial is only a preview lost; the answer goes on.
             return Ok(decode(event.b64_json).ok().map(|bytes| {
                 (event.partial_image_index.as_u64().and_then(|i| u32::try_from(i).ok()).unwrap_or(0), bytes)
@@ -152,7 +165,7 @@ mod tests {
 
     #[test]
     fn partials_go_out_and_completed_images_make_the_answer() {
-        let mut answer = StreamedAnswer::default();
+        let mut answer = StreamedAnswer::with_partials(3);
         let partial = br#"{"type":"image_generation.partial_image","b64_json":"aGk=","partial_image_index":1}"#;
         assert_eq!(answer.take(partial).unwrap(), Some((1, b"hi".to_vec())));
         let done = br#"{"type":"image_generation.completed","b64_json":"aGk=","created_at":5,"size":"1024x1024","usage":{"total_tokens":9}}"#;
@@ -161,6 +174,14 @@ mod tests {
         assert_eq!((response.created, response.size.as_deref()), (5, Some("1024x1024")));
         assert_eq!(response.usage.map(|u| u.total_tokens), Some(9));
         assert_eq!(images[0].as_ref().and_then(|i| i.as_deref().ok()), Some(&b"hi"[..]));
+    }
+
+    #[test]
+    fn partials_past_what_was_asked_are_dropped_undecoded() {
+        let mut answer = StreamedAnswer::with_partials(2);
+        let partial = br#"{"type":"image_generation.partial_image","b64_json":"aGk=","partial_image_index":1}"#;
+        let taken: Vec<_> = (0..100_000).filter_map(|_| answer.take(partial).unwrap()).collect();
+        assert_eq!(taken.len(), 2, "two asked, two shown and written");
     }
 
     #[test]

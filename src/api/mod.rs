@@ -4,7 +4,7 @@
 mod answer;
 pub mod body;
 pub mod client;
-mod client_config;
+pub mod client_config;
 pub mod error;
 pub mod events;
 pub mod hints;

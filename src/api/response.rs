@@ -82,10 +82,16 @@ impl Usage {
             };
             Some(TokenDetails { image_tokens: count("image_tokens")?, text_tokens: count("text_tokens")? })
         };
+        let (input_tokens, output_tokens) = (count("input_tokens")?, count("output_tokens")?);
+        // A total left out is the sum of the two.
+        let total_tokens = match object.get("total_tokens") {
+            None => input_tokens.saturating_add(output_tokens),
+            Some(_) => count("total_tokens")?,
+        };
         Some(Usage {
-            input_tokens: count("input_tokens")?,
-            output_tokens: count("output_tokens")?,
-            total_tokens: count("total_tokens")?,
+            input_tokens,
+            output_tokens,
+            total_tokens,
             input_tokens_details: details("input_tokens_details"),
             output_tokens_details: details("output_tokens_details"),
         })

@@ -32,6 +32,9 @@ pub(super) struct Totals {
     pub elapsed: Duration,
 }
 
+/// How long the batch waits after a 429 that said nothing of when to try again.
+const FINAL_429_WAIT: Duration = Duration::from_secs(8);
+
 /// How one entry ended, for its line and the totals.
 enum Ended {
     Done {
@@ -164,7 +167,21 @@ async fn run_one(
     let watcher = tokio::spawn(watch_rate_limits(rx, pace.clone(), job, args.output.json));
     let outcome = jobs::execute(&engine.client, &engine.store, job, &entry.request, folders, ctl).await;
     drop(slot);
-    let met_429 = watcher.await.unwrap_or(false);
+    let mut met_429 = watcher.await.unwrap_or(false);
+    // A 429 that ended the job (no retries left) slows the batch as a retried one does.
+    if let JobOutcome::Failed { error, .. } = &outcome
+        && error.status() == Some(429)
+    {
+        met_429 = true;
+        let slowed = pace.rate_limited(error.retry_after().unwrap_or(FINAL_429_WAIT));
+        if !args.output.json {
+            eprintln!(
+                "imgtui: job {job}: rate limited (HTTP 429): the batch waits {:.1}s and runs {} at a time",
+                slowed.wait.as_secs_f64(),
+                slowed.allowed
+            );
+        }
+    }
     if !met_429
         && let Some(allowed) = pace.calm()
         && !args.output.json

@@ -49,23 +49,7 @@ fn now_unix() -> i64 {
     crate::clock::now_unix()
 }
 
-/// The base URL as it may be written down: no credentials in it (a user:password, or a query
-/// where a gateway's key may sit).
-pub fn public_url(base_url: &str) -> String {
-    match reqwest::Url::parse(base_url) {
-        Ok(mut url) => {
-            let _ = url.set_username("");
-            let _ = url.set_password(None);
-            if url.query().is_some() || url.fragment().is_some() {
-                url.set_query(None);
-                url.set_fragment(None);
-                return format!("{}?****", url.to_string().trim_end_matches('/'));
-            }
-            url.to_string().trim_end_matches('/').to_string()
-        }
-        Err(_) => base_url.split(['?', '#']).next().unwrap_or_default().to_string(),
-    }
-}
+pub use crate::api::client_config::public_url;
 
 /// What was learned for this provider and URL, if it is still fresh: a list from the last
 /// day, or a failure from the last hour. Anything odd at the path (a FIFO, a device, a huge
@@ -78,7 +62,7 @@ fn read_cache(path: &Path, provider: Provider, base_url: &str, now: i64, table: 
     let max_age = if cache.failure.is_some() { FAILURE_MAX_AGE_SECS } else { MAX_AGE_SECS };
     // `now` of i64::MIN: any age will do.
     let fresh = now == i64::MIN || (0..max_age).contains(&now.saturating_sub(cache.fetched_unix));
-    (cache.provider == provider && cache.base_url == public_url(base_url) && fresh).then_some(cache)
+    (cache.provider == provider && cache.base_url == base_url && fresh).then_some(cache)
 }
 
 /// The model names in the last list cached, whatever its age or provider: for completing
@@ -92,6 +76,9 @@ pub fn cached_model_names(data_dir: &Path) -> Vec<String> {
 /// Writes the cache through a temp file and a rename, so a reader never sees half of it; never
 /// more than the reader takes (a cache it would refuse is asked again by every command).
 fn write_cache(path: &Path, cache: &CacheFile) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     let text = serde_json::to_vec(cache).map_err(std::io::Error::other)?;
     if text.len() as u64 > CACHE_MAX_BYTES {
         return Err(std::io::Error::other(format!("the list is over the cache's {} KB", CACHE_MAX_BYTES >> 10)));
@@ -123,7 +110,8 @@ fn asked_at(unix: i64) -> String {
 
 /// The provider's list as `fetch` allows, or the built-in one with the reason (logged).
 pub async fn load_listing(client: &Client, data_dir: &Path, fetch: Fetch) -> Listing {
-    let (provider, base_url) = (client.config().provider, client.config().base_url.clone());
+    // The URL as it may be written down: it is what the cache is kept under.
+    let (provider, base_url) = (client.config().provider, client.config().public_base_url());
     let path = cache_path(data_dir);
     // The demo server answers at once from this process, on a new port each run: no cache.
     let demo = provider == Provider::Demo;
@@ -148,7 +136,7 @@ pub async fn load_listing(client: &Client, data_dir: &Path, fetch: Fetch) -> Lis
             (Vec::new(), Some(format!("GET /models failed: {why}")))
         }
     };
-    let cache = CacheFile { provider, base_url: public_url(&base_url), fetched_unix: now_unix(), models, failure };
+    let cache = CacheFile { provider, base_url, fetched_unix: now_unix(), models, failure };
     if demo {
         return from_cache(cache, false);
     }
@@ -172,7 +160,7 @@ pub async fn load_listing(client: &Client, data_dir: &Path, fetch: Fetch) -> Lis
 /// The catalog without asking the provider (no key to ask with): the list this provider gave
 /// last time, however old, else the built-in one; said either way.
 pub async fn load_offline(client: &Client, data_dir: &Path) -> ModelCatalog {
-    let (provider, base_url) = (client.config().provider, client.config().base_url.clone());
+    let (provider, base_url) = (client.config().provider, client.config().public_base_url());
     let (path, table) = (cache_path(data_dir), client.models().clone());
     let cached = tokio::task::spawn_blocking(move || read_cache(&path, provider, &base_url, i64::MIN, &table)).await;
     let listing = match cached {

@@ -62,7 +62,9 @@ pub fn salvage(text: &str, path: &Path, whole_error: &ConfigError) -> Result<Sal
                     dropped.push(format!("line {} onwards (the tables)", number + 1));
                     let below = text.lines().skip(number).map(str::trim);
                     if let Some(at) = below.clone().position(|l| l.starts_with("[prices")) {
-                        prices_lost.get_or_insert_with(|| format!("line {}: the [prices] tables", number + at + 1));
+                        prices_lost.get_or_insert_with(|| {
+                            format!("the [prices] tables (line {}, below a line that breaks the file)", number + at + 1)
+                        });
                     }
                     break;
                 }

@@ -24,7 +24,7 @@ impl JobCost {
     pub fn label(&self) -> &'static str {
         match self.basis.as_str() {
             "configured" => "your configured price",
-            ESTIMATE_BASIS => "the estimate (sent, but the answer never recorded)",
+            ESTIMATE_BASIS => "the estimate (no bill was reported)",
             _ => "OpenAI list price",
         }
     }

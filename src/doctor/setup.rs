@@ -96,11 +96,7 @@ impl Setup {
         let (client_config, demo) = match resolved {
             Ok(Some(cfg)) => {
                 let source = cfg.key_source.clone().unwrap_or_default();
-                let line = format!(
-                    "{} at {} · key set ({source})",
-                    cfg.provider,
-                    crate::catalog::fetch::public_url(&cfg.base_url)
-                );
+                let line = format!("{} at {} · key set ({source})", cfg.provider, cfg.public_base_url());
                 let mut checks = vec![Check::new(Verdict::Ok, "provider", line)];
                 checks.push(self.ask_models(cfg).await);
                 return checks;

@@ -68,7 +68,7 @@ pub async fn submit(
         .await
         .unwrap_or_else(|_| vec![Vec::new(); requests.len()]);
     let provider = client.config().provider.name();
-    let base_url = crate::catalog::fetch::public_url(&client.config().base_url);
+    let base_url = client.config().public_base_url();
     let estimates = estimates_of(client, requests, budget.and_then(|b| b.estimate));
     let requests = requests.to_vec();
     let count = requests.len();
@@ -194,7 +194,8 @@ async fn execute_unguarded(
                 };
                 let message = error.to_string();
                 let done = store.run_patiently(move |s| {
-                    s.finish_failed(id, JobStatus::Failed, &message, Some(200), retries, now_ms())
+                    s.finish_failed(id, JobStatus::Failed, &message, Some(200), retries, now_ms())?;
+                    s.count_at_estimate(id)
                 });
                 log_store_error(done.await);
                 return JobOutcome::Failed { error, retries };
@@ -215,16 +216,20 @@ async fn execute_unguarded(
             finish_done(store, id, request, folders, result, retries, cost).await
         }
         Err(ApiError::Cancelled) => {
+            // Cancelled once sent: the server may have made it anyway.
             let done = store.run_patiently(move |s| {
-                s.finish_failed(id, JobStatus::Cancelled, "cancelled", None, retries, now_ms())
+                s.finish_failed(id, JobStatus::Cancelled, "cancelled", None, retries, now_ms())?;
+                s.count_at_estimate(id)
             });
             log_store_error(done.await);
             JobOutcome::Cancelled
         }
         Err(error) => {
-            let (message, status) = (error.to_string(), error.status());
-            let done = store
-                .run_patiently(move |s| s.finish_failed(id, JobStatus::Failed, &message, status, retries, now_ms()));
+            let (message, status, billed) = (error.to_string(), error.status(), error.may_be_billed());
+            let done = store.run_patiently(move |s| {
+                s.finish_failed(id, JobStatus::Failed, &message, status, retries, now_ms())?;
+                if billed { s.count_at_estimate(id) } else { Ok(()) }
+            });
             log_store_error(done.await);
             JobOutcome::Failed { error, retries }
         }

@@ -56,8 +56,11 @@ pub fn probe(choice: Graphics, wait: Duration) -> Probe {
     // terminal's input, typed into the shell after imgtui ends.
     let asked = passthrough && std::io::IsTerminal::is_terminal(&std::io::stdin());
     let answers = if asked {
+        // A signal in the raw window puts the terminal back before the process ends.
+        let guard = crate::signals::TtyGuard::new();
         let asked = crossterm::terminal::enable_raw_mode().and_then(|()| query::ask_terminal(wait, tmux.is_some()));
         let _ = crossterm::terminal::disable_raw_mode();
+        drop(guard);
         if asked.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::Interrupted) {
             // Ctrl-C while the terminal was asked: stop, as Ctrl-C does (128 + SIGINT).
             std::process::exit(130);

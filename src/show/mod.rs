@@ -57,17 +57,13 @@ pub async fn run(global: &GlobalArgs, args: ShowArgs) -> ExitCode {
     crate::config::key_file::warn_if_exposed(&paths.config_file, &config);
     let (items, mut failed) = resolve(&args.targets, &paths).await;
     let choice = global.graphics.or(config.graphics).unwrap_or(Graphics::Auto);
-    // The terminal is asked in raw mode: a signal meanwhile (SIGTERM, a dropped SSH session)
-    // must not leave the shell without echo. Its settings are put back before the exit.
-    let saved = SavedTty::now();
+    // The terminal is asked in raw mode: a signal meanwhile puts its settings back first (the
+    // probe's `TtyGuard`); any other time it ends the command at once.
     let mut stops = crate::signals::Stops::new();
     let showing = tokio::task::spawn_blocking(move || show(&items, choice, args.width));
     let printed = tokio::select! {
         printed = showing => printed.unwrap_or(false),
         number = stops.next() => {
-            if let Some(saved) = &saved {
-                saved.restore();
-            }
             eprintln!();
             // At once: the drawing thread may be mid-picture, and must not go on after this.
             let _ = std::io::Write::flush(&mut std::io::stdout());
@@ -76,21 +72,6 @@ pub async fn run(global: &GlobalArgs, args: ShowArgs) -> ExitCode {
     };
     failed |= !printed;
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
-}
-
-/// The terminal's settings as they were, to be put back whatever happens.
-struct SavedTty(rustix::termios::Termios);
-
-impl SavedTty {
-    fn now() -> Option<Self> {
-        let stdin = rustix::stdio::stdin();
-        rustix::termios::isatty(stdin).then(|| rustix::termios::tcgetattr(stdin).ok().map(Self)).flatten()
-    }
-
-    fn restore(&self) {
-        let stdin = rustix::stdio::stdin();
-        let _ = rustix::termios::tcsetattr(stdin, rustix::termios::OptionalActions::Now, &self.0);
-    }
 }
 
 /// Job IDs and paths to images: a number is a job unless a file has that name. Each target

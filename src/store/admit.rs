@@ -179,6 +179,12 @@ fn in_flight(conn: &rusqlite::Connection, condition: &str, value: Option<&str>) 
     Ok(rows.into_iter().filter_map(|(id, owner)| owner.filter(|o| o.is_alive()).map(|o| (id, o.pid))).collect())
 }
 
+/// The first instant of `now_ms`'s month in UTC (the local month starts within a day of it).
+fn month_start_ms(now_ms: i64) -> i64 {
+    let day = crate::clock::Date::from_unix(now_ms.div_euclid(1000));
+    crate::clock::Date::new(day.year, day.month, 1).days_from_epoch() * 86_400_000
+}
+
 /// What priced jobs cost today and this month by the local clock (see `Store::spent`).
 fn spent_on(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent> {
     conn.query_row(
@@ -189,9 +195,13 @@ fn spent_on(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent>
                              = strftime('%Y-%m', ?1 / 1000, 'unixepoch', 'localtime') THEN spend END), 0)
          FROM (SELECT created_at,
                       CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend
-               FROM jobs)
+               FROM jobs WHERE created_at >= ?2
+               UNION ALL
+               SELECT created_at, usd FROM deleted_spend WHERE created_at >= ?2)
          WHERE spend IS NOT NULL",
-        [crate::clock::now_ms()],
+        // Only this month's rows are read (a day early, for any time zone): the index on
+        // created_at keeps this quick however long the history is.
+        params![crate::clock::now_ms(), month_start_ms(crate::clock::now_ms()) - 86_400_000],
         |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
     )
 }

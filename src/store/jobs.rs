@@ -103,7 +103,8 @@ impl Store {
                 "UPDATE jobs SET status = ?11, finished_at = ?2, retries = ?3, usage = ?4,
                    input_tokens = ?5, output_tokens = ?6, total_tokens = ?7,
                    revised_prompt = ?8, response_meta = ?9, error = ?10,
-                   cost_usd = ?12, cost_basis = ?13
+                   cost_basis = CASE WHEN ?12 IS NULL AND estimate_usd IS NOT NULL THEN 'estimate' ELSE ?13 END,
+                   cost_usd = coalesce(?12, estimate_usd)
                  WHERE id = ?1",
                 params![
                     id,
@@ -167,6 +168,20 @@ impl Store {
         }
     }
 
+    /// A job that ended without a bill anyone saw, though the request was sent (a timeout, an
+    /// answer that broke off, a cancel in flight): the server may have made and billed it, so
+    /// it counts against the budgets at its estimate, said as such.
+    pub fn count_at_estimate(&mut self, id: JobId) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE jobs SET cost_usd = estimate_usd, cost_basis = 'estimate'
+                 WHERE id = ?1 AND cost_usd IS NULL AND estimate_usd IS NOT NULL AND started_at IS NOT NULL",
+                params![id],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
     /// Deletes a job and returns its image paths, for the caller to delete the files.
     pub fn delete_job(&mut self, id: JobId) -> Result<Vec<std::path::PathBuf>, StoreError> {
         let record = self.job(id)?.ok_or(StoreError::NoSuchJob(id))?;
@@ -180,6 +195,13 @@ impl Store {
             return Err(StoreError::RunningElsewhere { id, pid });
         }
         let tx = self.conn.transaction().map_err(|e| super::db_error(&self.path, &e))?;
+        // What it cost stays spent: the budgets still count it.
+        tx.execute(
+            "INSERT INTO deleted_spend (created_at, usd)
+             SELECT created_at, cost_usd FROM jobs WHERE id = ?1 AND cost_usd IS NOT NULL",
+            params![id],
+        )
+        .map_err(|e| super::db_error(&self.path, &e))?;
         // Its edits hang from its own parent now: the tree keeps its shape without it.
         tx.execute("UPDATE jobs SET parent_id = ?2 WHERE parent_id = ?1", params![id, record.parent_id])
             .map_err(|e| super::db_error(&self.path, &e))?;

@@ -128,6 +128,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
                      cost_usd = NULL, cost_basis = NULL
      WHERE input_tokens < 0 OR output_tokens < 0 OR total_tokens < 0 OR total_tokens > 1000000000000
         OR cost_usd < 0 OR cost_usd > 1000;",
+    // 8: what deleted jobs had cost: deleting a job from the list does not give its money back
+    // to the budgets.
+    "CREATE TABLE deleted_spend (created_at INTEGER NOT NULL, usd REAL NOT NULL);",
 ];
 
 /// The schema version this build writes.

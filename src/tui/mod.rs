@@ -128,11 +128,7 @@ fn load_theme(
 fn endpoint_label(cfg: &crate::api::ClientConfig) -> String {
     // The demo's address is a random local port: not worth showing.
     let usual = cfg.provider == Provider::Demo || cfg.base_url.trim_end_matches('/') == cfg.provider.default_base_url();
-    if usual {
-        cfg.provider.to_string()
-    } else {
-        format!("{} {}", cfg.provider, crate::catalog::fetch::public_url(&cfg.base_url))
-    }
+    if usual { cfg.provider.to_string() } else { format!("{} {}", cfg.provider, cfg.public_base_url()) }
 }
 
 /// The provider's list of models, asked off the UI task: the first frame never waits for it,
