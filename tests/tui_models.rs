@@ -295,3 +295,28 @@ fn key_hints_name_the_keys_the_keymap_binds_now() {
     assert!(text.contains("default · Ctrl-G submit"), "{text}");
     assert!(!text.contains("Ctrl-S"), "no hint names an unbound key: {text}");
 }
+
+#[test]
+fn a_model_declared_in_the_config_is_offered_and_said_to_have_rules_from_config() {
+    let mut table = ModelTable::builtin();
+    let rules: toml::Table =
+        toml::from_str("like = \"gpt-image-2.6-flare\"\nqualities = [\"low\", \"high\"]\n").unwrap();
+    table.apply_override("acme-image-1", &rules).unwrap();
+    let catalog = ModelCatalog { table, provider: Provider::Demo, listing: Listing::builtin("test"), today: TODAY };
+    let mut s = app(catalog);
+    to_model_row(&mut s);
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        update(&mut s, key(KeyCode::Right));
+        seen.push(s.form.model.clone());
+        if s.form.model == "acme-image-1" {
+            break;
+        }
+    }
+    assert_eq!(s.form.model, "acme-image-1", "offered: {seen:?}");
+    let text = screen(&s, 120, 40);
+    assert!(text.contains("rules from config"), "{text}");
+    let field = Field::Param(imgtui::api::Param::Quality);
+    let choices = s.form.choices(field, s.spec(), &s.catalog);
+    assert_eq!(choices, [None, Some("low".into()), Some("high".into())], "its own rules");
+}

@@ -403,3 +403,76 @@ fn complexity_is_sent_by_the_2_6_models_and_refused_by_the_others() {
     let bad = run(&["generate", "a fox", "-m", "gpt-image-2.6-flare", "--complexity", "extreme"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("(allowed: low, medium, high)"));
 }
+
+#[test]
+fn decembers_rules_refuse_before_anything_is_sent() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        common::imgtui_std()
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("TTAPI_API_KEY")
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["--demo", "--demo-latency-ms", "0", "generate", "a fox"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let refused = |args: &[&str], expected: &str| {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    };
+    refused(&["-m", "gpt-image-2", "--size", "512x512"], "size: \"512x512\" is not allowed for gpt-image-2");
+    refused(&["-m", "gpt-image-2", "--size", "512x512"], "655,360 to 8,294,400 pixels in all");
+    refused(
+        &["-m", "gpt-image-2", "--background", "transparent"],
+        "background: \"transparent\" is not accepted by gpt-image-2 since 2026-09-30 (accepted by: gpt-image-2.6-flare",
+    );
+    refused(&["-m", "gpt-imge-2"], "did you mean gpt-image-2?");
+    // A genuinely new name goes out with its family's rules.
+    let out = run(&["-m", "gpt-image-2.7-flare"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("did you mean"));
+    // --force-model sends the typo as typed (the demo then says it has no such model).
+    let forced = run(&["-m", "gpt-imge-2", "--force-model"]);
+    assert!(String::from_utf8_lossy(&forced.stderr).contains("gpt-imge-2"), "sent as typed");
+    assert!(!String::from_utf8_lossy(&forced.stderr).contains("did you mean"));
+}
+
+#[test]
+fn a_model_declared_in_the_config_is_listed_offered_and_checked_by_its_rules() {
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[models.\"acme-image-1\"]\nlike = \"gpt-image-2.6-flare\"\nqualities = [\"low\", \"high\"]\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        common::imgtui_std()
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("TTAPI_API_KEY")
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let listed = run(&["models", "--json"]);
+    let models: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let acme = models["models"].as_array().unwrap().iter().find(|m| m["name"] == "acme-image-1").expect("listed");
+    assert_eq!(acme["rules"], "rules from config", "{acme}");
+    let refused = run(&["--demo", "generate", "a fox", "-m", "acme-image-1", "-q", "xhigh"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("\"xhigh\" is not allowed for acme-image-1 (allowed: low, high) (rules from config)"),
+        "{stderr}"
+    );
+    let sent = run(&["--demo", "--demo-latency-ms", "0", "generate", "a fox", "-m", "acme-image-1", "-q", "low"]);
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+}

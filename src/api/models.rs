@@ -9,7 +9,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 mod builtin;
-use builtin::{dall_e_2, dall_e_3, free_size_gpt_image, gpt_image, gpt_image_2_5, gpt_image_2_6, png, strings};
+use builtin::{
+    dall_e_2, dall_e_3, free_size_gpt_image, gpt_image, gpt_image_2, gpt_image_2_5, gpt_image_2_6, png, strings,
+};
 
 /// Everything the API accepts for one model.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,6 +33,9 @@ pub struct ModelSpec {
     /// `complexity` values, the default last; empty: not taken.
     #[serde(default)]
     pub complexities: Vec<String>,
+    /// What the provider took away from this model, with the day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withdrawn: Vec<Withdrawn>,
     /// Empty: the parameter is not accepted (results always come as `b64_json`).
     pub response_formats: Vec<String>,
     pub default_response_format: String,
@@ -62,7 +67,8 @@ pub struct ModelSpec {
 }
 
 /// Free `WxH` sizes (gpt-image-2): both sides multiples of `multiple_of`, aspect ratio at most
-/// `max_ratio`:1, long edge at most `max_long_edge`, short edge at most `max_short_edge`.
+/// `max_ratio`:1, long edge at most `max_long_edge`, short edge at most `max_short_edge`, and
+/// `min_pixels` to `max_pixels` pixels in all.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FreeSize {
@@ -70,6 +76,27 @@ pub struct FreeSize {
     pub max_ratio: u32,
     pub max_long_edge: u32,
     pub max_short_edge: u32,
+    #[serde(default)]
+    pub min_pixels: u64,
+    #[serde(default = "no_pixel_cap")]
+    pub max_pixels: u64,
+}
+
+fn no_pixel_cap() -> u64 {
+    u64::MAX
+}
+
+/// A value (or the whole parameter) a provider withdrew from a model on a day: refused, naming
+/// the day and the models that still take it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawn {
+    /// The parameter's API name.
+    pub param: String,
+    /// One value of it; `None`: the parameter as a whole.
+    #[serde(default)]
+    pub value: Option<String>,
+    pub since: crate::clock::Date,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -113,8 +140,23 @@ impl ModelSpec {
                  at most {}x{}",
                 rule.multiple_of, rule.max_ratio, rule.max_long_edge, rule.max_short_edge
             ));
+            if rule.min_pixels > 0 || rule.max_pixels < u64::MAX {
+                text.push_str(&format!(
+                    ", {} to {} pixels in all",
+                    thousands(rule.min_pixels),
+                    thousands(rule.max_pixels)
+                ));
+            }
         }
         text
+    }
+
+    /// When the provider withdrew `value` of `param` (or the whole parameter) from this model.
+    pub fn withdrawn_since(&self, param: &str, value: &str) -> Option<crate::clock::Date> {
+        self.withdrawn
+            .iter()
+            .find(|w| w.param == param && w.value.as_deref().is_none_or(|v| v == value))
+            .map(|w| w.since)
     }
 
     /// Pixel size a request produces (`auto` and unparsable sizes fall back to 1024x1024).
@@ -133,8 +175,22 @@ impl FreeSize {
             && h % self.multiple_of == 0
             && long <= short.saturating_mul(self.max_ratio)
             && long <= self.max_long_edge
+            && (self.min_pixels..=self.max_pixels).contains(&(u64::from(w) * u64::from(h)))
             && short <= self.max_short_edge
     }
+}
+
+/// `8294400` as `8,294,400`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Parses `WxH` (e.g. `1536x1024`) into pixels.
@@ -189,7 +245,7 @@ impl fmt::Display for RulesOrigin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Builtin => f.write_str("built-in"),
-            Self::Config => f.write_str("config"),
+            Self::Config => f.write_str("rules from config"),
             Self::Guessed { from } => write!(f, "guessed from {from}"),
         }
     }
@@ -216,7 +272,7 @@ impl ModelTable {
                 gpt_image_2_6("gpt-image-2.6-sunburst"),
                 gpt_image_2_5("gpt-image-2.5-flare", "gpt-image-2.5-flare-2026-09-08"),
                 gpt_image_2_5("gpt-image-2.5-sunburst", "gpt-image-2.5-sunburst-2026-09-08"),
-                free_size_gpt_image("gpt-image-2", &["gpt-image-2-2026-04-21"]),
+                gpt_image_2(),
                 free_size_gpt_image("chatgpt-image-latest", &[]),
                 ModelSpec { aliases: strings(&["gpt-image-1.5-2025-12-16"]), ..gpt_image("gpt-image-1.5", true) },
                 gpt_image("gpt-image-1-mini", false),

@@ -42,6 +42,19 @@ pub fn verdict(models: &ModelTable, model: &str, errors: Vec<FieldError>) -> Ver
     if errors.is_empty() {
         return Ok(Vec::new());
     }
+    if models.origin(model) == super::models::RulesOrigin::Config {
+        // Rules the user wrote down: said so, as the fix may be in the config, not the request.
+        return Err(errors
+            .into_iter()
+            .map(|e| {
+                if e.always_stops() {
+                    e
+                } else {
+                    FieldError::said(e.param, format!("{} (rules from config)", e.message()))
+                }
+            })
+            .collect());
+    }
     if !resolved.guessed || errors.iter().any(FieldError::always_stops) {
         return Err(errors);
     }
@@ -103,6 +116,23 @@ fn check_value(
     match allowed {
         Allowed::Choices(list) => {
             let choices = list(spec);
+            if let Some(since) = spec.withdrawn_since(param.api_name(), value) {
+                let takers = models
+                    .all()
+                    .iter()
+                    .filter(|s| {
+                        list(s).iter().any(|c| c == value) && s.withdrawn_since(param.api_name(), value).is_none()
+                    })
+                    .map(|s| s.name.clone())
+                    .collect();
+                let since = Some(since.to_string());
+                return Some(Problem::NotAccepted {
+                    value: value.to_string(),
+                    model: model.to_string(),
+                    takers,
+                    since,
+                });
+            }
             if choices.is_empty() {
                 return Some(not_accepted(models, value, model, |s| !list(s).is_empty()));
             }

@@ -15,7 +15,7 @@ use serde_json::json;
 pub use entries::{Entry, EntryError, Format, parse as parse_entries};
 pub use pace::Pace;
 
-use crate::api::FieldError;
+use crate::api::{FieldError, Param, Problem};
 use crate::catalog::fetch::Fetch;
 use crate::cli::{BatchArgs, GlobalArgs};
 use crate::engine::Engine;
@@ -118,7 +118,16 @@ async fn check_all(engine: &Engine, entries: &[Entry], force_model: bool) -> Vec
     let (models, provider) = (engine.client.models().clone(), engine.client.config().provider);
     let refusals: Vec<Option<String>> = entries
         .iter()
-        .map(|e| engine.catalog.refusal(e.request.model()).filter(|_| !force_model).map(|why| why.to_string()))
+        .map(|e| {
+            let model = e.request.model();
+            let retired =
+                engine.catalog.refusal(model).map(|why| FieldError::of(Param::Model, Problem::Retired { why }));
+            let typo = || {
+                let suggestion = engine.catalog.typo_of(model)?;
+                Some(FieldError::of(Param::Model, Problem::Typo { model: model.to_string(), suggestion }))
+            };
+            retired.or_else(typo).filter(|_| !force_model).map(|error| error.to_string())
+        })
         .collect();
     let checking: Vec<(usize, ImageRequest)> = entries.iter().map(|e| (e.line, e.request.clone())).collect();
     let checked = tokio::task::spawn_blocking(move || {
@@ -138,7 +147,7 @@ async fn check_all(engine: &Engine, entries: &[Entry], force_model: bool) -> Vec
     let mut problems = Vec::new();
     for ((line, errors), refusal) in checked.into_iter().zip(refusals) {
         if let Some(why) = refusal {
-            problems.push(EntryError { line, message: format!("model: {why} (--force-model sends it anyway)") });
+            problems.push(EntryError { line, message: why });
         }
         problems.extend(errors.into_iter().map(|e| EntryError { line, message: e.to_string() }));
     }

@@ -147,6 +147,33 @@ impl ModelCatalog {
         }
     }
 
+    /// A known model `name` is most likely a typo of: `name` itself is unknown (neither the
+    /// table nor the provider's list has it) and a known name is one or two edits away. A
+    /// genuinely new name (`gpt-image-3`) is far from all of them, and goes out as typed.
+    pub fn typo_of(&self, name: &str) -> Option<String> {
+        if self.table.get(name).is_some() || self.listing.find(name).is_some() {
+            return None;
+        }
+        let known = self
+            .table
+            .all()
+            .iter()
+            .flat_map(|m| std::iter::once(&m.name).chain(&m.aliases))
+            .map(String::as_str)
+            .chain(self.listing.models.iter().map(|m| m.id.as_str()));
+        // Names that differ only in their numbers are other versions (gpt-image-3 beside
+        // gpt-image-2, dall-e-4), not slips.
+        let letters = |n: &str| n.chars().filter(|c| !c.is_ascii_digit()).collect::<String>();
+        let same_version = |k: &&str| letters(k) != letters(name);
+        let (distance, closest) = known
+            .filter(same_version)
+            .map(|k| (crate::text::edit_distance(name, k), k))
+            .min_by_key(|(distance, _)| *distance)?;
+        // Two edits in a name of a dozen characters is a slip; in a short one, another name.
+        let slip = distance <= 2 && distance * 5 <= name.chars().count();
+        (distance > 0 && slip).then(|| closest.to_string())
+    }
+
     /// Why `name` must not be sent, if the provider has shut it down.
     pub fn refusal(&self, name: &str) -> Option<String> {
         let Lifecycle::ShutDown { on } = self.state(name) else { return None };
@@ -331,6 +358,17 @@ mod tests {
         let c = catalog(Provider::Openai, listed(&[("gpt-image-2", Some(gone)), ("gpt-image-2.5-flare", Some(gone))]));
         let default = c.default_model(None).0;
         assert!(default == "gpt-image-2" || default == "gpt-image-2.5-flare", "{default}");
+    }
+
+    #[test]
+    fn a_slip_of_the_keyboard_is_caught_and_a_new_name_is_not() {
+        let c = catalog(Provider::Openai, Listing::builtin("offline"));
+        assert_eq!(c.typo_of("gpt-imge-2").as_deref(), Some("gpt-image-2"));
+        assert_eq!(c.typo_of("gpt-image-2.6-flair").as_deref(), Some("gpt-image-2.6-flare"));
+        assert_eq!(c.typo_of("gpt-image-2.6-sunbrust").as_deref(), Some("gpt-image-2.6-sunburst"));
+        for new in ["gpt-image-3", "gpt-image-2.7-flare", "my-gateway-model", "gpt-image-2", "dall-e-4"] {
+            assert_eq!(c.typo_of(new), None, "{new}");
+        }
     }
 
     #[test]

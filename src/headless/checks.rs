@@ -60,6 +60,10 @@ pub(super) async fn check_request(
         let error = FieldError::of(Param::Model, Problem::Retired { why });
         return Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])));
     }
+    if let Some(suggestion) = engine.catalog.typo_of(request.model()).filter(|_| !force_model) {
+        let error = FieldError::of(Param::Model, Problem::Typo { model: request.model().to_string(), suggestion });
+        return Some(report_failure(output.json, None, &ApiError::Invalid(vec![error])));
+    }
     let checked = match request {
         ImageRequest::Generate(r) => r.validate(client.models()),
         ImageRequest::Edit(r) => {

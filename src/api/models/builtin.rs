@@ -1,6 +1,6 @@
 //! The built-in models' rules, as the providers document them (`../shared/api.md`).
 
-use super::{EditLimits, FreeSize, ModelSpec};
+use super::{EditLimits, FreeSize, ModelSpec, Withdrawn};
 
 const MB: u64 = 1024 * 1024;
 
@@ -24,6 +24,7 @@ pub(super) fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
         qualities: strings(&["low", "medium", "high", "auto"]),
         default_quality: "auto".into(),
         complexities: Vec::new(),
+        withdrawn: Vec::new(),
         response_formats: Vec::new(),
         default_response_format: "b64_json".into(),
         output_formats: strings(&["png", "jpeg", "webp"]),
@@ -52,12 +53,35 @@ pub(super) fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
 pub(super) fn free_size_gpt_image(name: &str, aliases: &[&str]) -> ModelSpec {
     ModelSpec {
         aliases: strings(aliases),
-        free_size: Some(FreeSize { multiple_of: 16, max_ratio: 3, max_long_edge: 3840, max_short_edge: 2160 }),
+        // OpenAI's guide (listed since 2026-11-26): 655,360 to 8,294,400 pixels in all.
+        free_size: Some(FreeSize {
+            multiple_of: 16,
+            max_ratio: 3,
+            max_long_edge: 3840,
+            max_short_edge: 2160,
+            min_pixels: 655_360,
+            max_pixels: 8_294_400,
+        }),
         ..gpt_image(name, true)
     }
 }
 
-/// The 2.5 models: gpt-image-2's request shape, with two more quality levels.
+/// gpt-image-2: OpenAI refuses a transparent background since 2026-09-30, and input fidelity.
+pub(super) fn gpt_image_2() -> ModelSpec {
+    ModelSpec {
+        backgrounds: strings(&["opaque", "auto"]),
+        input_fidelities: Vec::new(),
+        withdrawn: vec![Withdrawn {
+            param: "background".into(),
+            value: Some("transparent".into()),
+            since: crate::clock::Date::new(2026, 9, 30),
+        }],
+        ..free_size_gpt_image("gpt-image-2", &["gpt-image-2-2026-04-21"])
+    }
+}
+
+/// The 2.5 models: gpt-image-2's request shape (before its withdrawals), with two more
+/// quality levels.
 pub(super) fn gpt_image_2_5(name: &str, snapshot: &str) -> ModelSpec {
     ModelSpec {
         qualities: strings(&["low", "medium", "high", "xhigh", "max", "auto"]),
@@ -82,6 +106,7 @@ pub(super) fn dall_e_2() -> ModelSpec {
         qualities: strings(&["standard"]),
         default_quality: "standard".into(),
         complexities: Vec::new(),
+        withdrawn: Vec::new(),
         response_formats: strings(&["url", "b64_json"]),
         default_response_format: "url".into(),
         output_formats: Vec::new(),
@@ -117,6 +142,7 @@ pub(super) fn dall_e_3() -> ModelSpec {
         qualities: strings(&["standard", "hd"]),
         default_quality: "standard".into(),
         complexities: Vec::new(),
+        withdrawn: Vec::new(),
         styles: strings(&["vivid", "natural"]),
         edit: None,
         revises_prompt: true,

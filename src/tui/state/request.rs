@@ -81,6 +81,10 @@ impl State {
         };
         if let Some(why) = self.catalog.refusal(&self.form.model) {
             self.errors.insert(0, FieldError::said(Param::Model, why));
+        } else if let Some(suggestion) = self.catalog.typo_of(&self.form.model) {
+            let model = &self.form.model;
+            let why = format!("{model} is not a model imgtui or the provider knows; did you mean {suggestion}?");
+            self.errors.insert(0, FieldError::said(Param::Model, why));
         }
         // A "not sent" message is stale once its problems are fixed.
         if self.refusal_shown && self.errors.is_empty() {

@@ -153,9 +153,13 @@ fn model_note(state: &State, theme: &Theme) -> Vec<Span<'static>> {
         let lead = if spans.is_empty() { "   " } else { " · " };
         spans.push(styled(format!("{lead}not listed by {}", state.catalog.provider), theme.warning()));
     }
-    if let RulesOrigin::Guessed { from } = state.catalog.table.origin(model) {
-        let lead = if spans.is_empty() { "   " } else { " · " };
-        spans.push(styled(format!("{lead}rules guessed from {from}"), theme.warning()));
+    let lead = if spans.is_empty() { "   " } else { " · " };
+    match state.catalog.table.origin(model) {
+        RulesOrigin::Guessed { from } => {
+            spans.push(styled(format!("{lead}rules guessed from {from}"), theme.warning()))
+        }
+        RulesOrigin::Config => spans.push(styled(format!("{lead}rules from config"), theme.muted())),
+        RulesOrigin::Builtin => {}
     }
     spans
 }
