@@ -89,12 +89,7 @@ impl TtyGuard {
             };
             std::thread::spawn(move || {
                 for number in signals.forever() {
-                    let saved = SAVED_TTY.lock().unwrap_or_else(PoisonError::into_inner).take();
-                    if let Some(settings) = &saved {
-                        let stdin = rustix::stdio::stdin();
-                        let _ = rustix::termios::tcsetattr(stdin, rustix::termios::OptionalActions::Now, settings);
-                    }
-                    if saved.is_some() || !GRACEFUL.load(Ordering::Relaxed) {
+                    if restore_saved_tty() || !GRACEFUL.load(Ordering::Relaxed) {
                         std::process::exit(i32::from(exit_code(number)));
                     }
                 }
@@ -102,6 +97,22 @@ impl TtyGuard {
         });
         Self(())
     }
+}
+
+/// Puts back the settings a `TtyGuard` saved, if one lives; true if it did. The lock is held
+/// until they are back, so whoever exits after this sees the terminal as it was.
+fn restore_saved_tty() -> bool {
+    let mut saved = SAVED_TTY.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(settings) = saved.take() else { return false };
+    let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &settings);
+    true
+}
+
+/// Ends the process at once on signal `number`, the terminal's settings put back first when it
+/// was being asked (whichever of the two watchers saw the signal first).
+pub fn exit_at_once(number: i32) -> ! {
+    restore_saved_tty();
+    std::process::exit(i32::from(exit_code(number)))
 }
 
 impl Default for TtyGuard {

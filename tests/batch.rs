@@ -172,10 +172,12 @@ async fn with_a_budget_kept_entries_that_cannot_be_estimated_do_not_run_blind() 
     let data = tempfile::tempdir().unwrap();
     let config = data.path().join("config/imgtui");
     std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.001\n").unwrap();
+    // A model the config prices by the token, with no formula: its bill is known after, not before.
+    let declared = "budget_daily_usd = 0.001\n[models.\"acme-draw\"]\nlike = \"gpt-image-2\"\n\
+                    [prices.openai.\"acme-draw\"]\nimage_out = 30.0\ntext_in = 5.0\n";
+    std::fs::write(config.join("config.toml"), declared).unwrap();
     let file = data.path().join("auto.jsonl");
-    // Quality auto: no price table, no formula, no earlier jobs to go by.
-    let text: String = (1..=4).map(|i| format!("{{\"prompt\": \"auto {i}\", \"model\": \"gpt-image-2\"}}\n")).collect();
+    let text: String = (1..=4).map(|i| format!("{{\"prompt\": \"auto {i}\", \"model\": \"acme-draw\"}}\n")).collect();
     std::fs::write(&file, text).unwrap();
     let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
     let (code, stdout, _) = run(cmd.args(["batch", "--dry-run"]).arg(&file)).await;

@@ -66,7 +66,8 @@ fn with_model(model: &str) -> State {
 #[test]
 fn the_forms_estimate_follows_n_and_quality() {
     let mut s = with_model("gpt-image-1");
-    assert!(s.price_note().describe().contains("no estimate"), "quality auto: no per-image price");
+    let auto = s.price_note().describe();
+    assert!(auto.starts_with("≤ $0.167 for 1 image") && auto.contains("at most"), "auto: the dearest quality: {auto}");
     s.form.options.quality = Some("high".into());
     assert_eq!(s.price_note().describe(), "≈ $0.167 for 1 image (OpenAI list price)");
     s.form.options.n = Some(4);
@@ -319,13 +320,15 @@ async fn requests_that_cannot_be_estimated_go_one_at_a_time_against_a_budget() {
     let data = tempfile::tempdir().unwrap();
     let config = data.path().join("config/imgtui");
     std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("config.toml"), "budget_daily_usd = 0.03\n").unwrap();
-    // Quality auto: no formula, no history, so no estimate; ten at the same moment.
+    // A model the config prices by the token, with no formula: no estimate; ten at once.
+    let declared = "budget_daily_usd = 0.03\n[models.\"acme-draw\"]\nlike = \"gpt-image-2\"\n\
+                    [prices.openai.\"acme-draw\"]\nimage_out = 30.0\ntext_in = 5.0\n";
+    std::fs::write(config.join("config.toml"), declared).unwrap();
     let runs = (0..10).map(|i| {
         let (data, base) = (data.path().to_path_buf(), server.base_url().to_string());
         async move {
             common::imgtui_at(&data, "sk-test", &base)
-                .args(["generate", &format!("fox {i}"), "-m", "gpt-image-2", "-q", "auto", "-s", "1024x1024"])
+                .args(["generate", &format!("fox {i}"), "-m", "acme-draw", "-q", "auto", "-s", "1024x1024"])
                 .output()
                 .await
                 .unwrap()

@@ -169,7 +169,7 @@ fn the_estimate_follows_n_and_quality_and_a_tiny_budget_asks_before_sending() {
     let tmux = Tmux::start(120, 40, &app_command(data.path(), "--demo-latency-ms 0"));
     tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
     tmux.wait_for("the dropped key named", 5, |s| s.contains("ignored: `colour`"));
-    tmux.wait_for("no estimate for quality auto", 5, |s| s.contains("no estimate for these settings yet"));
+    tmux.wait_for("auto priced as its dearest quality", 5, |s| s.contains("≤ $") && s.contains("for 1 image"));
     assert!(tmux.screen().contains("today $0.00 of $0.001"), "the day's spend on the status line");
     tmux.type_text("a red fox");
     tmux.keys(&["Tab", "Down", "Down", "Down", "Right"]); // Quality → low

@@ -336,10 +336,15 @@ fn a_signal_while_the_terminal_is_asked_leaves_it_as_it_was() {
         let pid = rustix::process::Pid::from_raw(terminal.pid() as i32).unwrap();
         rustix::process::kill_process(pid, signal).unwrap();
         let gone = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while terminal.running() {
+        let code = loop {
+            if let Some(code) = terminal.exit_code() {
+                break code;
+            }
             assert!(std::time::Instant::now() < gone, "{args:?} {signal:?}: still running");
             std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        };
         assert!(terminal.cooked(), "{args:?} {signal:?}: echo and line editing back on");
+        let expected = if signal == rustix::process::Signal::TERM { 143 } else { 129 };
+        assert_eq!(code, expected, "{args:?} {signal:?}: 128 + the signal's number");
     }
 }

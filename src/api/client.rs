@@ -415,11 +415,9 @@ impl Client {
             }
         }
         // Cancelled while downloading: the images that arrived were paid for, and are kept.
-        if images.is_empty() && rejected.is_empty() {
-            if ctl.cancel.is_cancelled() {
-                return Err(ApiError::Cancelled);
-            }
-            return Err(ApiError::NoImages(lost));
+        // With no image at all the answer still goes back: its usage says what was billed.
+        if images.is_empty() && rejected.is_empty() && ctl.cancel.is_cancelled() {
+            return Err(ApiError::Cancelled);
         }
         Ok(ImagesResult { response, images, lost, retries, notes, rejected })
     }

@@ -26,6 +26,14 @@ pub fn public_url(base_url: &str) -> String {
         Ok(mut url) => {
             let _ = url.set_username("");
             let _ = url.set_password(None);
+            // A gateway that takes its key in the path: a segment that looks like one is hidden.
+            let path: Vec<String> = url
+                .path_segments()
+                .into_iter()
+                .flatten()
+                .map(|s| if looks_secret(s) { "****".into() } else { s.into() })
+                .collect();
+            url.set_path(&path.join("/"));
             if url.query().is_some() || url.fragment().is_some() {
                 url.set_query(None);
                 url.set_fragment(None);
@@ -35,6 +43,16 @@ pub fn public_url(base_url: &str) -> String {
         }
         Err(_) => base_url.split(['?', '#']).next().unwrap_or_default().to_string(),
     }
+}
+
+/// Whether a URL path segment looks like a key or token: `sk-…`, or a long run of letters and
+/// digits (both) such as a gateway's hex or base64 token. `v1`, `openai`, `images` do not.
+fn looks_secret(segment: &str) -> bool {
+    let token = segment.len() >= 20
+        && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && segment.bytes().any(|b| b.is_ascii_digit())
+        && segment.bytes().any(|b| b.is_ascii_alphabetic());
+    segment.starts_with("sk-") || token
 }
 
 impl ClientConfig {
@@ -51,7 +69,8 @@ impl ClientConfig {
         let user = url.as_ref().map(|u| u.username().to_string()).filter(|u| !u.is_empty());
         let password = url.as_ref().and_then(|u| u.password().map(str::to_string));
         let key = self.key.as_ref().map(|k| k.expose().to_string());
-        [key, password, user].into_iter().flatten().collect()
+        let in_path = url.iter().flat_map(|u| u.path_segments().into_iter().flatten()).filter(|s| looks_secret(s));
+        [key, password, user].into_iter().flatten().chain(in_path.map(str::to_string)).collect()
     }
 
     pub fn new(provider: Provider, base_url: impl Into<String>, key: Option<ApiKey>) -> Self {
@@ -86,5 +105,23 @@ impl ClientConfig {
         }
         let cut = &text[..end];
         self.secrets().iter().fold(cut.to_string(), |text, secret| crate::text::redact(&text, secret))
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::public_url;
+
+    #[test]
+    fn what_a_url_may_show() {
+        assert_eq!(public_url("https://u:pw@gw.example/v1"), "https://gw.example/v1");
+        assert_eq!(public_url("https://gw.example/v1?key=abc"), "https://gw.example/v1?****");
+        assert_eq!(public_url("http://127.0.0.1:1/sk-proj-OTHERSECRET1234567890/v1"), "http://127.0.0.1:1/****/v1");
+        assert_eq!(public_url("https://gw.example/0123456789abcdef0123456789abcdef/v1"), "https://gw.example/****/v1");
+        assert_eq!(public_url("https://api.openai.com/v1"), "https://api.openai.com/v1");
+        assert_eq!(
+            public_url("https://gw.example/openai/images-proxy/v1"),
+            "https://gw.example/openai/images-proxy/v1"
+        );
     }
 }

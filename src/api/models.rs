@@ -151,6 +151,38 @@ impl ModelSpec {
         text
     }
 
+    /// Rules a request could never meet, or that would break imgtui's arithmetic: said by the
+    /// config's reader, naming the rule.
+    pub fn check_rules(&self) -> Result<(), String> {
+        let name = &self.name;
+        if let Some(problem) = super::validate::model_name_problem(name) {
+            return Err(format!("the model name {}", problem.message()));
+        }
+        if self.n_max == 0 {
+            return Err("n_max must be at least 1".into());
+        }
+        if self.prompt_max_chars == 0 {
+            return Err("prompt_max_chars must be at least 1".into());
+        }
+        if let Some(free) = &self.free_size {
+            if free.multiple_of == 0 || free.max_ratio == 0 {
+                return Err("free_size: multiple_of and max_ratio must be at least 1".into());
+            }
+            if free.min_pixels > free.max_pixels {
+                return Err(format!(
+                    "free_size: min_pixels {} is over max_pixels {}",
+                    free.min_pixels, free.max_pixels
+                ));
+            }
+        }
+        if let Some(bad) =
+            self.sizes.iter().find(|s| *s != "auto" && parse_size(s).is_none_or(|(w, h)| w == 0 || h == 0))
+        {
+            return Err(format!("sizes: \"{bad}\" is not WxH (such as 1024x1024) or auto"));
+        }
+        Ok(())
+    }
+
     /// When the provider withdrew `value` of `param` (or the whole parameter) from this model.
     pub fn withdrawn_since(&self, param: &str, value: &str) -> Option<crate::clock::Date> {
         self.withdrawn
@@ -171,8 +203,8 @@ impl FreeSize {
         let (long, short) = if w >= h { (w, h) } else { (h, w) };
         w > 0
             && h > 0
-            && w % self.multiple_of == 0
-            && h % self.multiple_of == 0
+            && w.checked_rem(self.multiple_of) == Some(0)
+            && h.checked_rem(self.multiple_of) == Some(0)
             && long <= short.saturating_mul(self.max_ratio)
             && long <= self.max_long_edge
             && (self.min_pixels..=self.max_pixels).contains(&(u64::from(w) * u64::from(h)))
@@ -294,6 +326,9 @@ impl ModelTable {
         if let Some(spec) = self.get(name) {
             return Resolved { spec, guessed: false };
         }
+        if let Some(spec) = self.nearest_release(name) {
+            return Resolved { spec, guessed: true };
+        }
         let family = FAMILIES.iter().find(|(prefix, _)| name.starts_with(prefix)).map_or(FALLBACK_FAMILY, |f| f.1);
         let spec = self.get(family).or_else(|| self.models.first());
         match spec {
@@ -301,6 +336,28 @@ impl ModelTable {
             // A table emptied by hand cannot happen (builtins are never removed); keep a spec.
             None => Resolved { spec: &FALLBACK_SPEC, guessed: true },
         }
+    }
+
+    /// For a release of the flagship family this build does not know (`gpt-image-2.7-flare`),
+    /// the known model it most likely shares its request shape with: one of the same version,
+    /// else the newest of its tier no newer than it (the table's order breaks ties).
+    fn nearest_release(&self, name: &str) -> Option<&ModelSpec> {
+        use super::lineage::Lineage;
+        let asked = Lineage::of(name);
+        if !asked.flagship || asked.version.is_empty() {
+            return None;
+        }
+        let candidates = self.models.iter().filter_map(|m| {
+            let known = Lineage::of(&m.name);
+            (known.flagship && known.version <= asked.version).then_some((m, known))
+        });
+        let rank = |known: &Lineage| (known.version == asked.version, known.tier == asked.tier);
+        let best = candidates.fold(None::<(&ModelSpec, Lineage)>, |best, (m, known)| match best {
+            Some((b, bk)) if (rank(&bk), &bk.version) >= (rank(&known), &known.version) => Some((b, bk)),
+            _ => Some((m, known)),
+        })?;
+        // Of another version and another tier, it is no nearer than the family's rules.
+        (rank(&best.1) != (false, false)).then_some(best.0)
     }
 
     /// Where the rules for `name` come from.
@@ -359,6 +416,7 @@ impl ModelTable {
         merged.extend(fields);
         merged.insert("name".into(), toml::Value::String(name.to_string()));
         let spec: ModelSpec = merged.try_into().map_err(|e: toml::de::Error| e.message().to_string())?;
+        spec.check_rules()?;
         self.insert(spec);
         Ok(())
     }

@@ -54,3 +54,37 @@ fn override_rejects_unknown_keys_by_name() {
     let err = table.apply_override("dall-e-3", &t).unwrap_err();
     assert!(err.contains("promt_max_chars"), "{err}");
 }
+
+#[test]
+fn an_unknown_release_takes_the_rules_of_its_version_else_its_tier() {
+    let table = ModelTable::builtin();
+    for (name, nearest) in [
+        // Same version first: a new tier of 2.6 is shaped like 2.6.
+        ("gpt-image-2.6-ember", "gpt-image-2.6"),
+        // A later version: the newest of its tier that is no newer.
+        ("gpt-image-2.7-flare", "gpt-image-2.6-flare"),
+        ("gpt-image-2.7-sunburst", "gpt-image-2.6-sunburst"),
+    ] {
+        let resolved = table.resolve(name);
+        assert!(resolved.guessed, "{name}");
+        assert!(resolved.spec.name.starts_with(nearest), "{name}: {}", resolved.spec.name);
+    }
+}
+
+#[test]
+fn config_rules_that_cannot_hold_are_refused_by_name() {
+    let refused = |text: &str| {
+        let mut table = ModelTable::builtin();
+        let t: toml::Table = toml::from_str(text).unwrap();
+        table.apply_override("acme-draw", &t).unwrap_err()
+    };
+    assert!(refused("like = \"gpt-image-2\"\nn_max = 0").contains("n_max must be at least 1"));
+    assert!(refused("like = \"gpt-image-2\"\nprompt_max_chars = 0").contains("prompt_max_chars"));
+    assert!(refused("like = \"gpt-image-2\"\nsizes = [\"big\"]").contains("\"big\" is not WxH"));
+    let free = "like = \"gpt-image-2\"\n[free_size]\nmultiple_of = 16\nmax_ratio = 3\nmax_long_edge = 3840\nmax_short_edge = 2160\n";
+    assert!(refused(&format!("{free}min_pixels = 9000000\nmax_pixels = 100\n")).contains("min_pixels 9000000 is over"));
+    assert!(
+        refused("like = \"gpt-image-2\"\n[free_size]\nmultiple_of = 0\nmax_ratio = 3\nmax_long_edge = 9\nmax_short_edge = 9\n")
+            .contains("at least 1")
+    );
+}

@@ -168,7 +168,7 @@ async fn budget_refusal(engine: &Engine, estimate: BatchEstimate) -> Option<Stri
     engine.config.budgets(&engine.paths.config_file).ok().filter(|b| b.any())?;
     if estimate.unestimated > 0 {
         return Some(format!(
-            "{} entr{} cannot be estimated (quality auto, or no price), and a budget is kept",
+            "{} entr{} cannot be estimated (no price for their model), and a budget is kept",
             estimate.unestimated,
             if estimate.unestimated == 1 { "y" } else { "ies" }
         ));
@@ -206,7 +206,8 @@ async fn total_estimate(engine: &Engine, entries: &[Entry]) -> BatchEstimate {
     let history = crate::headless::checks::output_history(engine).await;
     let client = &engine.client;
     let (prices, provider, models) = (client.prices(), client.config().provider, client.models());
-    let each = entries.iter().map(|e| crate::cost::for_request(&e.request, prices, provider, models, &history).usd());
+    let each =
+        entries.iter().map(|e| crate::cost::for_request(&e.request, prices, provider, models, &history).for_budgets());
     each.fold(BatchEstimate { usd: 0.0, unestimated: 0 }, |total, usd| match usd {
         Some(usd) => BatchEstimate { usd: total.usd + usd, ..total },
         None => BatchEstimate { unestimated: total.unestimated + 1, ..total },

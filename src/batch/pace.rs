@@ -70,7 +70,13 @@ impl Pace {
     /// Waits for a slot and for any pause to pass.
     pub async fn start(&self) -> Slot {
         let permit = self.slots.clone().acquire_owned().await.ok();
-        // A pause may begin (or grow) while this job waits: looked at again after each wait.
+        self.after_pause().await;
+        Slot { permit, gauge: self.gauge.clone() }
+    }
+
+    /// Waits for any pause to pass: one may begin (or grow) while a job is on its way to being
+    /// sent, so it is looked at again right before it goes.
+    pub async fn after_pause(&self) {
         loop {
             let until = self.gauge().paused_until;
             match until {
@@ -78,7 +84,6 @@ impl Pace {
                 _ => break,
             }
         }
-        Slot { permit, gauge: self.gauge.clone() }
     }
 
     /// The provider said 429 with `wait` before the next try.

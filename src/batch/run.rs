@@ -140,6 +140,8 @@ async fn run_one(
         true => None,
         false => crate::headless::checks::budget_check(engine, &entry.request).await,
     };
+    // A 429 met meanwhile by another job pauses this one too.
+    pace.after_pause().await;
     if stop.no_more.is_cancelled() {
         return stop.not_started();
     }

@@ -161,17 +161,20 @@ impl ModelCatalog {
             .flat_map(|m| std::iter::once(&m.name).chain(&m.aliases))
             .map(String::as_str)
             .chain(self.listing.models.iter().map(|m| m.id.as_str()));
-        // Names that differ only in their numbers are other versions (gpt-image-3 beside
-        // gpt-image-2, dall-e-4), not slips.
-        let letters = |n: &str| n.chars().filter(|c| !c.is_ascii_digit()).collect::<String>();
-        let same_version = |k: &&str| letters(k) != letters(name);
+        // Names that differ only in their version numbers are other versions (gpt-image-3
+        // beside gpt-image-2, gpt-image-1.6, dall-e-4), not slips.
+        let letters = |n: &str| n.chars().filter(|c| !c.is_ascii_digit() && *c != '.').collect::<String>();
+        let other_version = |k: &&str| letters(k) == letters(name);
+        let lower = name.to_ascii_lowercase();
         let (distance, closest) = known
-            .filter(same_version)
-            .map(|k| (crate::text::edit_distance(name, k), k))
+            .filter(|k| !other_version(k))
+            // Case is never a new model: GPT-IMAGE-2 is gpt-image-2 mistyped.
+            .map(|k| (if k.eq_ignore_ascii_case(&lower) { 0 } else { crate::text::edit_distance(name, k) }, k))
             .min_by_key(|(distance, _)| *distance)?;
-        // Two edits in a name of a dozen characters is a slip; in a short one, another name.
-        let slip = distance <= 2 && distance * 5 <= name.chars().count();
-        (distance > 0 && slip).then(|| closest.to_string())
+        // One slip (a letter left out, added, changed or two swapped) in a name of a dozen
+        // characters; two edits could be another name (`-flash` beside `-flare`).
+        let slip = distance <= 1 && name.chars().count() >= 6;
+        (slip && closest != name).then(|| closest.to_string())
     }
 
     /// Why `name` must not be sent, if the provider has shut it down.
@@ -364,9 +367,11 @@ mod tests {
     fn a_slip_of_the_keyboard_is_caught_and_a_new_name_is_not() {
         let c = catalog(Provider::Openai, Listing::builtin("offline"));
         assert_eq!(c.typo_of("gpt-imge-2").as_deref(), Some("gpt-image-2"));
-        assert_eq!(c.typo_of("gpt-image-2.6-flair").as_deref(), Some("gpt-image-2.6-flare"));
+        assert_eq!(c.typo_of("gpt-image-2.6-falre").as_deref(), Some("gpt-image-2.6-flare"), "two swapped");
         assert_eq!(c.typo_of("gpt-image-2.6-sunbrust").as_deref(), Some("gpt-image-2.6-sunburst"));
-        for new in ["gpt-image-3", "gpt-image-2.7-flare", "my-gateway-model", "gpt-image-2", "dall-e-4"] {
+        assert_eq!(c.typo_of("GPT-IMAGE-2").as_deref(), Some("gpt-image-2"), "case is no new model");
+        let new_names = ["gpt-image-3", "gpt-image-2.7-flare", "my-gateway-model", "gpt-image-2", "dall-e-4"];
+        for new in new_names.into_iter().chain(["gpt-image-1.6", "gpt-image-2.7", "gpt-image-2.6-flash"]) {
             assert_eq!(c.typo_of(new), None, "{new}");
         }
     }

@@ -27,7 +27,14 @@ pub enum Basis {
     /// A lower bound: no formula is published and no earlier job has reported its tokens
     /// (gpt-image-2.6 spends 3-4x the 2.5 formula's tokens at low and medium).
     Floor,
+    /// Quality `auto`: the model picks, so it is priced at its dearest quality (an upper bound).
+    Dearest,
 }
+
+/// How many times its floor a floor estimate counts against the budgets: the most the relays
+/// measured a 2.6 model spend over the 2.5 formula. A budget is kept with the bill that could
+/// come, not the least it could be.
+pub const FLOOR_BUDGET_FACTOR: f64 = 4.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Estimate {
@@ -40,9 +47,18 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// "≈" for a figure, "≥" for a floor.
+    /// "≈" for a figure, "≥" for a floor, "≤" for the dearest quality's price.
     fn sign(&self) -> &'static str {
-        if self.basis == Basis::Floor { "≥" } else { "≈" }
+        match self.basis {
+            Basis::Floor => "≥",
+            Basis::Dearest => "≤",
+            _ => "≈",
+        }
+    }
+
+    /// What it counts for against the budgets: a floor at the most it could be.
+    pub fn for_budgets(&self) -> f64 {
+        if self.basis == Basis::Floor { self.usd * FLOOR_BUDGET_FACTOR } else { self.usd }
     }
 
     /// "≈ $0.17 for 4 images", where there is no room for more.
@@ -60,6 +76,7 @@ impl Estimate {
             Basis::History(1) => ", from 1 earlier job".into(),
             Basis::History(jobs) => format!(", from {jobs} earlier jobs"),
             Basis::Floor => ", at least: no formula is published and no job has reported its tokens yet".into(),
+            Basis::Dearest => ", at most: auto priced as the dearest quality".into(),
         };
         let left_out = match self.inputs_left_out {
             0 => "",
@@ -104,6 +121,14 @@ impl PriceNote {
             _ => None,
         }
     }
+
+    /// What the request counts for against the budgets (see `Estimate::for_budgets`).
+    pub fn for_budgets(&self) -> Option<f64> {
+        match self {
+            Self::Estimate(e) => Some(e.for_budgets()),
+            _ => None,
+        }
+    }
 }
 
 /// The estimate for `request` at `provider`, with `prices` and the model rules in `models`.
@@ -131,8 +156,19 @@ pub fn for_request(
         inputs,
         high_fidelity: inputs > 0 && options.input_fidelity.as_deref() == Some("high"),
     };
-    let earlier = history.median(request.model(), options.size.as_deref(), options.quality.as_deref());
+    let earlier = history.median(
+        request.model(),
+        options.size.as_deref(),
+        options.quality.as_deref(),
+        options.complexity.as_deref(),
+    );
     estimate(&asked, price, source, earlier).map_or(PriceNote::NoEstimate, PriceNote::Estimate)
+}
+
+/// The dearest per-image price at `size` over the qualities the price lists.
+fn dearest_per_image(price: &ModelPrice, size: (u32, u32)) -> Option<f64> {
+    let prefix = format!("{}x{}/", size.0, size.1);
+    price.per_image.iter().filter(|(key, _)| key.starts_with(&prefix)).map(|(_, usd)| *usd).reduce(f64::max)
 }
 
 /// Image input tokens `input_fidelity: high` adds per input image (gpt-image-1's figures).
@@ -154,11 +190,24 @@ pub fn estimate(
         return Some(Estimate { usd, basis: Basis::PerImage, source, n, inputs_left_out: 0 });
     }
     let rate = |r: Option<f64>, tokens: u64| r.unwrap_or(0.0) * tokens as f64 / 1_000_000.0;
+    let dearest = |bases: &std::collections::BTreeMap<String, u32>| bases.values().max().copied();
     let (per_image_tokens, basis) = match price.output_token_base.get(asked.quality) {
         Some(base) => (formula_tokens(*base, asked.size), Basis::Formula),
         None => match (earlier.filter(|_| price.image_out.is_some()), price.floor_token_base.get(asked.quality)) {
             (Some((median, jobs)), _) => (median, Basis::History(jobs)),
             (None, Some(base)) => (formula_tokens(*base, asked.size), Basis::Floor),
+            // `auto` picks a quality: the dearest one it could pick is what it may cost.
+            (None, None) if asked.quality == "auto" => {
+                if let Some(each) = dearest_per_image(price, asked.size) {
+                    let usd = each * f64::from(n);
+                    return Some(Estimate { usd, basis: Basis::Dearest, source, n, inputs_left_out: 0 });
+                }
+                // A floor's dearest quality is still only a floor.
+                match dearest(&price.output_token_base) {
+                    Some(base) => (formula_tokens(base, asked.size), Basis::Dearest),
+                    None => (formula_tokens(dearest(&price.floor_token_base)?, asked.size), Basis::Floor),
+                }
+            }
             (None, None) => return None,
         },
     };
@@ -194,10 +243,16 @@ mod tests {
         let (p, s) = price("gpt-image-2.5-flare");
         let e = estimate(&asked(1, (1024, 1024), "low"), &p, s.clone(), None).unwrap();
         assert!((e.usd - 0.00588).abs() < 1e-12 && e.basis == Basis::Formula);
-        assert!(estimate(&asked(1, (1024, 1024), "auto"), &p, s.clone(), None).is_none(), "auto: no base");
+        let auto = estimate(&asked(1, (1024, 1024), "auto"), &p, s.clone(), None).unwrap();
+        let high = estimate(&asked(1, (1024, 1024), "max"), &p, s.clone(), None).unwrap();
+        assert_eq!(auto.basis, Basis::Dearest, "auto: priced as the dearest quality");
+        assert!((auto.usd - high.usd).abs() < 1e-12 && auto.short().starts_with("≤ "), "{}", auto.short());
         let e = estimate(&asked(2, (1024, 1024), "auto"), &p, s, Some((1000, 7))).unwrap();
         assert!((e.usd - 2.0 * 1000.0 * 30.0 / 1e6).abs() < 1e-12);
         assert_eq!(e.describe(), "≈ $0.06 for 2 images (OpenAI list price, from 7 earlier jobs)");
+        let (p, s) = price("gpt-image-2.6-flare");
+        let auto = estimate(&asked(1, (1024, 1024), "auto"), &p, s, None).unwrap();
+        assert_eq!(auto.basis, Basis::Floor, "a floor's dearest quality is still a floor");
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub struct OutputSample {
     pub model: String,
     pub size: Option<String>,
     pub quality: Option<String>,
+    /// `complexity` as asked (2.6): a low one spends a fraction of a high one's tokens.
+    pub complexity: Option<String>,
     pub tokens_per_image: u64,
 }
 
@@ -18,15 +20,20 @@ pub struct OutputHistory {
     tokens: HashMap<(String, String, String), Vec<u64>>,
 }
 
-fn key(model: &str, size: Option<&str>, quality: Option<&str>) -> (String, String, String) {
-    (model.to_string(), size.unwrap_or("default").to_string(), quality.unwrap_or("default").to_string())
+fn key(model: &str, size: Option<&str>, quality: Option<&str>, complexity: Option<&str>) -> (String, String, String) {
+    let quality = match complexity {
+        Some(complexity) => format!("{}/{complexity}", quality.unwrap_or("default")),
+        None => quality.unwrap_or("default").to_string(),
+    };
+    (model.to_string(), size.unwrap_or("default").to_string(), quality)
 }
 
 impl OutputHistory {
     pub fn from_samples(samples: impl IntoIterator<Item = OutputSample>) -> Self {
         let mut tokens: HashMap<_, Vec<u64>> = HashMap::new();
         for s in samples {
-            tokens.entry(key(&s.model, s.size.as_deref(), s.quality.as_deref())).or_default().push(s.tokens_per_image);
+            let at = key(&s.model, s.size.as_deref(), s.quality.as_deref(), s.complexity.as_deref());
+            tokens.entry(at).or_default().push(s.tokens_per_image);
         }
         tokens.values_mut().for_each(|t| t.sort_unstable());
         Self { tokens }
@@ -34,8 +41,14 @@ impl OutputHistory {
 
     /// The median output tokens per image of earlier jobs that asked the same, and how many
     /// jobs that is.
-    pub fn median(&self, model: &str, size: Option<&str>, quality: Option<&str>) -> Option<(u64, usize)> {
-        let tokens = self.tokens.get(&key(model, size, quality)).filter(|t| !t.is_empty())?;
+    pub fn median(
+        &self,
+        model: &str,
+        size: Option<&str>,
+        quality: Option<&str>,
+        complexity: Option<&str>,
+    ) -> Option<(u64, usize)> {
+        let tokens = self.tokens.get(&key(model, size, quality, complexity)).filter(|t| !t.is_empty())?;
         let middle = tokens.len() / 2;
         let median = if tokens.len() % 2 == 1 { tokens[middle] } else { tokens[middle - 1].midpoint(tokens[middle]) };
         Some((median, tokens.len()))
@@ -52,6 +65,7 @@ mod tests {
             model: "gpt-image-2".into(),
             size: None,
             quality: quality.map(str::to_string),
+            complexity: None,
             tokens_per_image: tokens,
         };
         let history = OutputHistory::from_samples([
@@ -60,8 +74,12 @@ mod tests {
             sample(None, 1200),
             sample(Some("high"), 9000),
         ]);
-        assert_eq!(history.median("gpt-image-2", None, None), Some((1200, 3)));
-        assert_eq!(history.median("gpt-image-2", None, Some("high")), Some((9000, 1)));
-        assert_eq!(history.median("gpt-image-2", Some("1024x1024"), None), None);
+        assert_eq!(history.median("gpt-image-2", None, None, None), Some((1200, 3)));
+        assert_eq!(history.median("gpt-image-2", None, Some("high"), None), Some((9000, 1)));
+        assert_eq!(history.median("gpt-image-2", Some("1024x1024"), None, None), None);
+        let low = OutputSample { complexity: Some("low".into()), ..sample(Some("high"), 500) };
+        let history = OutputHistory::from_samples([sample(Some("high"), 20_000), low]);
+        assert_eq!(history.median("gpt-image-2", None, Some("high"), Some("low")), Some((500, 1)), "by complexity too");
+        assert_eq!(history.median("gpt-image-2", None, Some("high"), None), Some((20_000, 1)));
     }
 }

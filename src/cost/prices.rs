@@ -61,6 +61,9 @@ pub enum PriceSource {
     List(String),
     /// The user's config.
     Configured,
+    /// A model this build does not know, priced as the known model its rules are guessed from
+    /// (its tokens most likely cost the same), from the built-in list of this version.
+    Guessed { from: String, version: String },
 }
 
 impl PriceSource {
@@ -69,6 +72,7 @@ impl PriceSource {
         match self {
             Self::List(_) => "OpenAI list price",
             Self::Configured => "your configured price",
+            Self::Guessed { .. } => "OpenAI list price of the model its rules are guessed from",
         }
     }
 
@@ -77,6 +81,7 @@ impl PriceSource {
         match self {
             Self::List(version) => version.clone(),
             Self::Configured => "configured".into(),
+            Self::Guessed { from, version } => format!("{version}, as {from}"),
         }
     }
 }
@@ -153,10 +158,14 @@ impl PriceTable {
         if billed_as != Provider::Openai {
             return None;
         }
-        names
-            .into_iter()
-            .find_map(|name| self.list.get(name))
-            .map(|price| (price, PriceSource::List(self.version.clone())))
+        if let Some(price) = names.into_iter().find_map(|name| self.list.get(name)) {
+            return Some((price, PriceSource::List(self.version.clone())));
+        }
+        // Unknown to this build: priced as the model its rules are guessed from, so a budget
+        // still sees what it spends.
+        let from = resolved.spec.name.as_str();
+        let price = self.list.get(from).filter(|_| resolved.guessed)?;
+        Some((price, PriceSource::Guessed { from: from.to_string(), version: self.version.clone() }))
     }
 }
 
@@ -221,6 +230,19 @@ mod tests {
         let (price, source) = table.lookup(Provider::Ttapi, "gpt-image-2", &models).unwrap();
         assert_eq!((price.image_out, source), (Some(12.0), PriceSource::Configured));
         assert_eq!(table.lookup(Provider::Openai, "gpt-image-2", &models).unwrap().0.image_out, Some(31.0));
+    }
+
+    #[test]
+    fn a_model_this_build_does_not_know_is_priced_as_the_one_its_rules_come_from() {
+        let models = ModelTable::builtin();
+        let table = PriceTable::builtin();
+        let (price, source) = table.lookup(Provider::Openai, "gpt-image-2.7-flare", &models).unwrap();
+        let (flare, _) = table.lookup(Provider::Openai, "gpt-image-2.6-flare", &models).unwrap();
+        assert_eq!(price, flare);
+        assert!(matches!(&source, PriceSource::Guessed { from, .. } if from == "gpt-image-2.6-flare"), "{source:?}");
+        assert!(source.label().contains("guessed from"), "{}", source.label());
+        // At TTAPI nothing is guessed: its prices are its own.
+        assert!(table.lookup(Provider::Ttapi, "gpt-image-2.7-flare", &models).is_none());
     }
 
     #[test]

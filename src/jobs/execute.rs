@@ -103,19 +103,24 @@ pub async fn submit(
     Ok(admitted)
 }
 
-/// Each request's estimate as the price table has it; where it has none but the submit's check
-/// had one (from earlier jobs), that total shared out.
+/// What each request counts for against the budgets while it runs: the submit's check (made
+/// with the history's estimates) shared out in proportion to the price table's, else evenly;
+/// without a check, the price table's own.
 fn estimates_of(client: &Client, requests: &[ImageRequest], checked_total: Option<f64>) -> Vec<Option<f64>> {
     let table = |request: &ImageRequest| {
         let (prices, provider, models) = (client.prices(), client.config().provider, client.models());
-        crate::cost::for_request(request, prices, provider, models, &crate::cost::OutputHistory::default()).usd()
+        crate::cost::for_request(request, prices, provider, models, &crate::cost::OutputHistory::default())
+            .for_budgets()
     };
     let own: Vec<Option<f64>> = requests.iter().map(table).collect();
-    match checked_total {
-        Some(total) if own.iter().any(Option::is_none) => {
-            vec![Some(total / requests.len().max(1) as f64); requests.len()]
+    let Some(total) = checked_total else { return own };
+    let known: Option<Vec<f64>> = own.iter().copied().collect();
+    match known.filter(|each| each.iter().sum::<f64>() > 0.0) {
+        Some(each) => {
+            let sum: f64 = each.iter().sum();
+            each.iter().map(|e| Some(total * e / sum)).collect()
         }
-        _ => own,
+        None => vec![Some(total / requests.len().max(1) as f64); requests.len()],
     }
 }
 
@@ -187,14 +192,23 @@ async fn execute_unguarded(
             let kept = keep_rejected(folders, request, &mut result).await;
             if result.images.is_empty() {
                 // Every datum's fate: kept as bytes, or lost (bad base64, a failed download).
-                let fates: Vec<String> = kept.iter().chain(&result.lost).cloned().collect();
-                let error = ApiError::InvalidResponse {
-                    status: 200,
-                    message: format!("its data is no PNG, JPEG or WebP image ({})", fates.join("; ")),
+                let error = if kept.is_empty() {
+                    ApiError::NoImages(result.lost.clone())
+                } else {
+                    let fates: Vec<String> = kept.iter().chain(&result.lost).cloned().collect();
+                    ApiError::InvalidResponse {
+                        status: 200,
+                        message: format!("its data is no PNG, JPEG or WebP image ({})", fates.join("; ")),
+                    }
                 };
-                let message = error.to_string();
+                // Billed all the same: what the answer reported is its cost, else the estimate.
+                let cost = client.price_of(request.model()).and_then(|(price, source)| {
+                    crate::cost::job::of_answer(request, &result, price, &source, client.models())
+                });
+                let (message, usage) = (error.to_string(), result.response.usage.clone());
                 let done = store.run_patiently(move |s| {
                     s.finish_failed(id, JobStatus::Failed, &message, Some(200), retries, now_ms())?;
+                    s.record_answer_cost(id, usage.as_ref(), cost.as_ref())?;
                     s.count_at_estimate(id)
                 });
                 log_store_error(done.await);

@@ -51,11 +51,20 @@ fn read_until_da1(timeout: Duration) -> std::io::Result<Vec<u8>> {
         }
         let wait = Timespec { tv_sec: left.as_secs() as _, tv_nsec: left.subsec_nanos() as _ };
         let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
-        if poll(&mut fds, Some(&wait))? == 0 {
-            return Ok(bytes);
+        // A signal interrupts the wait: the signal's own handler decides (it puts the terminal
+        // back and exits 128 + its number); the wait goes on until it does.
+        match poll(&mut fds, Some(&wait)) {
+            Ok(0) => return Ok(bytes),
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
         }
         // Read the fd directly: std's buffered stdin would keep bytes from crossterm later.
-        let n = rustix::io::read(stdin, &mut buf)?;
+        let n = match rustix::io::read(stdin, &mut buf) {
+            Ok(n) => n,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        };
         if n == 0 {
             return Ok(bytes);
         }

@@ -67,7 +67,7 @@ pub async fn run(global: &GlobalArgs, args: ShowArgs) -> ExitCode {
             eprintln!();
             // At once: the drawing thread may be mid-picture, and must not go on after this.
             let _ = std::io::Write::flush(&mut std::io::stdout());
-            std::process::exit(i32::from(crate::signals::exit_code(number)));
+            crate::signals::exit_at_once(number);
         }
     };
     failed |= !printed;

@@ -168,6 +168,33 @@ impl Store {
         }
     }
 
+    /// What an answer whose images were all lost reported: its tokens and their cost.
+    pub fn record_answer_cost(
+        &mut self,
+        id: JobId,
+        usage: Option<&crate::api::response::Usage>,
+        cost: Option<&crate::cost::JobCost>,
+    ) -> Result<(), StoreError> {
+        let usage_json = usage.and_then(|u| serde_json::to_string(u).ok());
+        self.conn
+            .execute(
+                "UPDATE jobs SET usage = ?2, input_tokens = ?3, output_tokens = ?4, total_tokens = ?5,
+                   cost_usd = ?6, cost_basis = ?7
+                 WHERE id = ?1",
+                params![
+                    id,
+                    usage_json,
+                    usage.and_then(|u| i64::try_from(u.input_tokens).ok()),
+                    usage.and_then(|u| i64::try_from(u.output_tokens).ok()),
+                    usage.and_then(|u| i64::try_from(u.total_tokens).ok()),
+                    cost.map(|c| c.usd),
+                    cost.map(|c| c.basis.clone())
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
     /// A job that ended without a bill anyone saw, though the request was sent (a timeout, an
     /// answer that broke off, a cancel in flight): the server may have made and billed it, so
     /// it counts against the budgets at its estimate, said as such.

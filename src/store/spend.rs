@@ -94,7 +94,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT model, json_extract(request, '$.size'), json_extract(request, '$.quality'),
-                        output_tokens, coalesce(json_extract(request, '$.n'), 1)
+                        output_tokens, coalesce(json_extract(request, '$.n'), 1), json_extract(request, '$.complexity')
                  FROM jobs WHERE status = 'done' AND output_tokens BETWEEN 0 AND ?2
                  ORDER BY created_at DESC LIMIT ?1",
             )
@@ -106,6 +106,7 @@ impl Store {
                     model: row.get(0)?,
                     size: row.get(1)?,
                     quality: row.get(2)?,
+                    complexity: row.get(5)?,
                     tokens_per_image: tokens / n,
                 })
             })

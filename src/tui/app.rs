@@ -108,6 +108,9 @@ pub async fn run(
                 runner.execute(command);
             }
         }
+        if let Some(draft) = state.draft_changed() {
+            runner.keep_draft(draft);
+        }
         if state.painter.is_some() != mouse_reported {
             mouse_reported = state.painter.is_some();
             if mouse_reported {
@@ -130,6 +133,11 @@ async fn leave(
     placer: &mut Placer,
     stopped_by: Option<i32>,
 ) -> std::io::Result<Option<i32>> {
+    // What was being typed is on disk before anything else can go wrong.
+    if let Some(draft) = state.draft_changed() {
+        runner.keep_draft(draft);
+    }
+    runner.flush_draft();
     if let Some(number) = stopped_by {
         if state.unsaved > 0 {
             tracing::error!(

@@ -52,6 +52,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let endpoint = endpoint_label(cfg);
     let (default_model, default_notice) = engine.default_model();
     let mut state = State::new(engine.catalog.clone(), keymap, default_model, endpoint);
+    // The prompt and form that were being written when imgtui last stopped, however it stopped.
+    let draft = state::draft::Draft::adopt_left_behind(&engine.paths.state_dir);
     state.prices = engine.client.prices().clone();
     // Checked when the engine started.
     state.budgets = engine.config.budgets(&engine.paths.config_file).unwrap_or_default();
@@ -67,6 +69,16 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     state.banner.extend(engine.notices.iter().cloned());
     if let Some(notice) = default_notice {
         state.set_notice(notice, state::Severity::Warning);
+    }
+    if let Some((draft, more)) = draft {
+        draft.restore(&mut state);
+        let more = match more {
+            0 => String::new(),
+            1 => "; one more from another session comes back at the next start".into(),
+            n => format!("; {n} more from other sessions come back one a start"),
+        };
+        state
+            .set_notice(format!("the prompt you were writing is back (kept as you type){more}"), state::Severity::Info);
     }
     for problem in engine.notices.iter().chain(&keymap_problem).chain(&theme_problem) {
         tracing::warn!("{problem}");
@@ -87,7 +99,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     ask_for_models(client.clone(), engine.paths.data_dir.clone(), tx.clone());
     let folders = crate::jobs::Folders::new(engine.out_dir.clone());
     let mut runner = runner::Runner::new(client, engine.store.clone(), folders, concurrency, tx.clone())
-        .with_masks_dir(engine.paths.data_dir.join("masks"));
+        .with_masks_dir(engine.paths.data_dir.join("masks"))
+        .with_drafts_dir(engine.paths.state_dir.clone());
     if state.graphics != Graphics::None {
         runner = runner
             .with_warm_pixels(crate::preview::WarmPixels::default())

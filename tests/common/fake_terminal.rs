@@ -201,7 +201,13 @@ impl FakeTerminal {
 
     /// Whether the program still runs.
     pub fn running(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
+        self.exit_code().is_none()
+    }
+
+    /// The program's exit code, once it has ended (128 + n for a signal it caught and exited
+    /// on; portable_pty reports a death by signal as 1).
+    pub fn exit_code(&mut self) -> Option<u32> {
+        self.child.try_wait().unwrap().map(|status| status.exit_code())
     }
 }
 

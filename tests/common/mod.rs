@@ -197,6 +197,18 @@ pub async fn wait_until(deadline: Duration, mut check: impl FnMut() -> bool) -> 
     check()
 }
 
+/// `wait_until` for a test without a runtime: polls `check` until it holds or `deadline` passes.
+pub fn wait_until_sync(deadline: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + deadline;
+    while Instant::now() < end {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    check()
+}
+
 /// Tools a few tests need beyond Rust. On a newcomer's machine their tests say they are skipped
 /// and pass; CI sets the tool's switch (`.ci/run`), and there a missing tool fails the test.
 #[derive(Clone, Copy, Debug)]

@@ -1,6 +1,7 @@
 //! Carries out `update`'s commands off the UI task: jobs (with a concurrency limit and
 //! cancellation), history queries, deletes. Results come back as `AppEvent`s on one channel.
 
+mod drafts;
 mod history;
 
 use std::collections::HashMap;
@@ -36,6 +37,8 @@ pub struct Runner {
     thumbs: Option<ThumbCache>,
     /// Where painted masks are written (the data dir's `masks/`).
     masks: Option<PathBuf>,
+    /// Where the unsent draft is kept.
+    drafts: Option<drafts::DraftKeeper>,
 }
 
 impl Runner {
@@ -58,6 +61,27 @@ impl Runner {
             decoded: DecodedImages::default(),
             thumbs: None,
             masks: None,
+            drafts: None,
+        }
+    }
+
+    /// Keeps the unsent draft in `dir` (the state dir).
+    pub fn with_drafts_dir(mut self, dir: PathBuf) -> Self {
+        self.drafts = Some(drafts::DraftKeeper::new(dir));
+        self
+    }
+
+    /// Keeps `draft` (written a moment later; the newest wins).
+    pub fn keep_draft(&self, draft: crate::tui::state::draft::Draft) {
+        if let Some(keeper) = &self.drafts {
+            keeper.keep(draft);
+        }
+    }
+
+    /// Writes the newest draft now: the app is leaving.
+    pub fn flush_draft(&self) {
+        if let Some(keeper) = &self.drafts {
+            keeper.flush();
         }
     }
 

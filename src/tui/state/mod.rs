@@ -1,6 +1,7 @@
 //! Everything the screen shows, in one value. Only `update` changes it; rendering reads it.
 
 pub mod browser;
+pub mod draft;
 mod estimate;
 mod field;
 pub mod form;
@@ -209,6 +210,8 @@ pub struct State {
     pub previews: Previews,
     /// Images received but not yet written anywhere (they wait in the runner's memory).
     pub unsaved: usize,
+    /// The prompt and form as last handed to the runner to keep (see `draft`).
+    pub saved_draft: Option<draft::Draft>,
 }
 
 /// The selected job as the preview pane shows it.
@@ -291,7 +294,9 @@ impl State {
             spent: None,
             output_history: crate::cost::OutputHistory::default(),
             spend: None,
+            saved_draft: None,
         };
+        state.saved_draft = Some(draft::Draft::of(&state));
         state.revalidate();
         state
     }

@@ -29,9 +29,18 @@ impl super::State {
 
     /// What `requests` are estimated to cost together; none when any cannot be estimated.
     pub fn estimate_of(&self, requests: &[ImageRequest]) -> Option<f64> {
+        requests.iter().map(|r| self.price_of(r).usd()).sum()
+    }
+
+    /// What `requests` count for against the budgets together (a floor at the most it could
+    /// be); none when any cannot be estimated.
+    pub fn budget_estimate_of(&self, requests: &[ImageRequest]) -> Option<f64> {
+        requests.iter().map(|r| self.price_of(r).for_budgets()).sum()
+    }
+
+    fn price_of(&self, request: &ImageRequest) -> crate::cost::PriceNote {
         let (prices, provider, models) = (&self.prices, self.catalog.provider, &self.catalog.table);
-        let each = |r: &ImageRequest| crate::cost::for_request(r, prices, provider, models, &self.output_history).usd();
-        requests.iter().map(each).sum()
+        crate::cost::for_request(request, prices, provider, models, &self.output_history)
     }
 
     /// "4 jobs (≈ $0.68 for 8 images)", "4 jobs (8 images, price unknown)".

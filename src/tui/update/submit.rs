@@ -48,6 +48,6 @@ pub(super) fn submit(state: &mut State) -> Vec<Command> {
 /// What the runner checks before sending `requests`, when budgets are kept: their estimates
 /// added up (none when any is unknown).
 pub(super) fn budget_check(state: &State, requests: &[crate::store::ImageRequest]) -> Option<crate::cost::BudgetCheck> {
-    let estimate = state.estimate_of(requests);
+    let estimate = state.budget_estimate_of(requests);
     state.budgets.any().then_some(crate::cost::BudgetCheck { budgets: state.budgets, estimate })
 }

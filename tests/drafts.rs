@@ -1,0 +1,88 @@
+//! Nothing typed is lost: the unsent prompt and form come back at the next start, however the
+//! app ended (a stray `q`, SIGKILL, a dropped SSH session), and two imgtuis on one state dir
+//! keep a draft each. The real binary in tmux; skipped (passing) without tmux unless CI
+//! requires it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::tmux::{Tmux, app_command};
+
+fn drafts_in(data: &Path) -> Vec<std::path::PathBuf> {
+    let dir = data.join("state/drafts");
+    std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default()
+}
+
+fn draft_holds(data: &Path, text: &str) -> bool {
+    drafts_in(data).iter().any(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains(text)))
+}
+
+/// The pid of the imgtui the pane runs.
+fn app_pid(tmux: &Tmux) -> i32 {
+    let out = tmux.cmd(&["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]).output().unwrap();
+    let shell: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+    children.split_whitespace().next().expect("the app runs under the pane's shell").parse().unwrap()
+}
+
+#[test]
+fn esc_then_q_in_the_prompt_keeps_the_draft_for_the_next_start() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(80, 24, &app_command(data.path(), ""));
+    tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
+    tmux.type_text("a lighthouse at dusk");
+    // Apart, as a person types them (together they read as Alt-q).
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the prompt to lose the focus", 5, |s| !s.contains("┏ Prompt"));
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("the app to end", 10, |s| s.contains("END-OF-RUN"));
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert!(draft_holds(data.path(), "a lighthouse at dusk"), "kept on disk: {:?}", drafts_in(data.path()));
+    drop(tmux);
+
+    let tmux = Tmux::start(80, 24, &app_command(data.path(), ""));
+    let back = tmux.wait_for("the draft back", 20, |s| s.contains("a lighthouse at dusk"));
+    assert!(back.contains("is back"), "said: {back}");
+}
+
+#[test]
+fn a_draft_survives_sigkill_and_a_second_instance_keeps_its_own() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let first = Tmux::start(80, 24, &app_command(data.path(), ""));
+    first.wait_for("the app", 20, |s| s.contains("Demo mode"));
+    let second = Tmux::start(80, 24, &app_command(data.path(), ""));
+    second.wait_for("the second app", 20, |s| s.contains("Demo mode"));
+    first.type_text("first instance prompt");
+    second.type_text("second instance prompt");
+    assert!(
+        common::wait_until_sync(Duration::from_secs(10), || draft_holds(data.path(), "first instance prompt")
+            && draft_holds(data.path(), "second instance prompt")),
+        "each kept as typed: {:?}",
+        drafts_in(data.path())
+    );
+    assert_eq!(drafts_in(data.path()).len(), 2, "one file each");
+    let pid = rustix::process::Pid::from_raw(app_pid(&first)).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::KILL).unwrap();
+    first.wait_for("the first to die", 10, |s| s.contains("END-OF-RUN"));
+    drop(first);
+
+    // A new start adopts the dead one's draft, never the live one's.
+    let third = Tmux::start(80, 24, &app_command(data.path(), ""));
+    let back = third.wait_for("the killed draft back", 20, |s| s.contains("first instance prompt"));
+    assert!(!back.contains("second instance prompt"), "{back}");
+    assert!(second.screen().contains("second instance prompt"));
+    // A fourth finds nothing left behind: the live ones keep theirs.
+    let fourth = Tmux::start(80, 24, &app_command(data.path(), ""));
+    let screen = fourth.wait_for("the app", 20, |s| s.contains("Demo mode"));
+    assert!(!screen.contains("instance prompt") && !screen.contains("is back"), "{screen}");
+}
