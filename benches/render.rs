@@ -35,8 +35,8 @@ fn state() -> State {
         "gpt-image-1".into(),
         "demo".into(),
     );
-    s.graphics = Graphics::Blocks;
-    s.prompt.insert_str(PROMPT);
+    s.env.graphics = Graphics::Blocks;
+    s.compose.prompt.insert_str(PROMPT);
     let commands = update::reload_history(&mut s);
     let Some(Command::LoadHistory { generation, .. }) = commands.into_iter().next() else {
         panic!("the history loads first")
@@ -63,9 +63,9 @@ fn state() -> State {
         .collect();
     update::update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     for id in 198..=200 {
-        s.live.insert(id, LiveJob::new(s.now - Duration::from_secs(3), imgtui::tui::state::Phase::Running));
+        s.jobs.live.insert(id, LiveJob::new(s.env.now - Duration::from_secs(3), imgtui::tui::state::Phase::Running));
     }
-    s.history.selected = 3;
+    s.jobs.history.selected = 3;
     let mut request = GenerateRequest::new("gpt-image-1", PROMPT);
     request.options.n = Some(4);
     let image = |index: usize| ImageRecord {
@@ -178,7 +178,7 @@ fn panes(c: &mut Criterion) {
         });
     }
     let mut with_browser = state();
-    with_browser.browser = Some(browser());
+    with_browser.layers.push(imgtui::tui::state::Layer::Browser(browser()));
     let mut terminal = test_terminal(58, 38);
     c.bench_function("render Browser (58x38, 500 entries)", |b| {
         b.iter(|| draw(&mut terminal, |f| drop(ui::render_pane(Pane::Browser, &with_browser, &theme, f))))

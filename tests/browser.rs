@@ -85,7 +85,7 @@ fn fifty_thousand_entries_list_and_filter() {
     for c in "frame4999".chars() {
         update(&mut s, key(KeyCode::Char(c)));
     }
-    let visible = s.browser.as_ref().unwrap().visible().len();
+    let visible = s.layers.browser().unwrap().visible().len();
     assert_eq!(visible, 11, "frame4999 and frame49990..49999");
 }
 
@@ -108,7 +108,7 @@ fn state_in(dir: &Path) -> State {
         "gpt-image-1".into(),
         "demo".into(),
     );
-    s.start_dir = dir.to_path_buf();
+    s.compose.start_dir = dir.to_path_buf();
     s
 }
 
@@ -118,10 +118,15 @@ fn key(code: KeyCode) -> Msg {
 
 /// Edit mode, focus on the settings' first image row, Enter: the browser opens.
 fn open_browser(s: &mut State) -> Vec<Command> {
-    s.form.switch_mode(JobMode::Edit, &s.catalog);
-    s.focus = Focus::Settings;
-    s.form.selected =
-        s.form.fields(Some(s.catalog.spec(&s.form.model))).iter().position(|f| *f == Field::AddImage).unwrap();
+    s.compose.form.switch_mode(JobMode::Edit, &s.env.catalog);
+    s.layers.focus = Focus::Settings;
+    s.compose.form.selected = s
+        .compose
+        .form
+        .fields(Some(s.env.catalog.spec(&s.compose.form.model)))
+        .iter()
+        .position(|f| *f == Field::AddImage)
+        .unwrap();
     update(s, key(KeyCode::Enter))
 }
 
@@ -144,8 +149,8 @@ fn deliver_listing(s: &mut State, commands: &[Command]) {
 }
 
 fn names(s: &State) -> Vec<String> {
-    s.browser
-        .as_ref()
+    s.layers
+        .browser()
         .unwrap()
         .visible()
         .iter()
@@ -166,7 +171,7 @@ fn open_filter_toggle_hidden_and_pick() {
     let shown = names(&s);
     assert_eq!(shown[0], "..");
     assert!(!shown.contains(&".hidden.png".to_string()));
-    let b = s.browser.as_ref().unwrap();
+    let b = s.layers.browser().unwrap();
     let facts = b.facts.get(&dir.path().join("wide.png")).expect("facts read for rows on screen");
     assert_eq!(facts.facts.as_ref().map(|f| (f.width, f.height)), Ok((300, 200)));
 
@@ -180,12 +185,12 @@ fn open_filter_toggle_hidden_and_pick() {
     assert_eq!(names(&s), ["img2.png", "img10.png"]);
     update(&mut s, key(KeyCode::Down));
     let commands = update(&mut s, key(KeyCode::Enter));
-    assert!(s.browser.is_none(), "picking closes the browser");
-    assert_eq!(s.form.images, [dir.path().join("img10.png")]);
+    assert!(s.layers.browser().is_none(), "picking closes the browser");
+    assert_eq!(s.compose.form.images, [dir.path().join("img10.png")]);
     deliver_listing(&mut s, &commands);
-    assert!(s.input_facts.contains_key(&dir.path().join("img10.png")));
+    assert!(s.compose.input_facts.contains_key(&dir.path().join("img10.png")));
     assert_eq!(
-        s.browser_dirs.get(&imgtui::tui::state::browser::InputKind::Image),
+        s.compose.browser_dirs.get(&imgtui::tui::state::browser::InputKind::Image),
         Some(&dir.path().to_path_buf()),
         "the directory is remembered"
     );
@@ -200,18 +205,18 @@ fn directories_backspace_and_stale_listings() {
     // Enter a directory before the first listing arrives: that listing is now stale.
     deliver_listing(&mut s, &commands);
     let at = names(&s).iter().position(|n| n == "photos").unwrap();
-    s.browser.as_mut().unwrap().selected = at;
+    s.layers.browser_mut().unwrap().selected = at;
     let into = update(&mut s, key(KeyCode::Enter));
     let Command::ListDir { dir: photos, generation } = into[0].clone() else { panic!("{into:?}") };
     assert_eq!(photos, dir.path().join("photos"));
     update(&mut s, Msg::App(AppEvent::DirListed { generation: first, listing: browse::list_dir(dir.path()) }));
-    assert!(s.browser.as_ref().unwrap().entries.is_none(), "a stale listing is dropped");
+    assert!(s.layers.browser().unwrap().entries.is_none(), "a stale listing is dropped");
     update(&mut s, Msg::App(AppEvent::DirListed { generation, listing: Ok(vec![]) }));
     assert_eq!(names(&s), [".."]);
     let up = update(&mut s, key(KeyCode::Backspace));
     assert!(matches!(up.as_slice(), [Command::ListDir { dir: d, .. }] if d == dir.path()), "Backspace goes up");
     assert_eq!(update(&mut s, key(KeyCode::Esc)), []);
-    assert!(s.browser.is_none());
+    assert!(s.layers.browser().is_none());
 }
 
 #[test]
@@ -221,17 +226,17 @@ fn broken_links_are_refused_and_vanished_files_are_reported() {
     let commands = open_browser(&mut s);
     deliver_listing(&mut s, &commands);
     let at = names(&s).iter().position(|n| n == "broken.png").unwrap();
-    s.browser.as_mut().unwrap().selected = at;
+    s.layers.browser_mut().unwrap().selected = at;
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
-    assert!(s.browser.is_some() && s.notice.as_ref().unwrap().0.contains("broken link"));
+    assert!(s.layers.browser().is_some() && s.status.notice.as_ref().unwrap().0.contains("broken link"));
 
     // A file that vanishes between the listing and the pick.
     let doomed = common::write_png(dir.path(), "doomed.png", (64, 64), [1, 1, 1, 255], None);
-    s.browser = None;
+    s.layers.close_browser();
     let commands = open_browser(&mut s);
     deliver_listing(&mut s, &commands);
     let at = names(&s).iter().position(|n| n == "doomed.png").unwrap();
-    s.browser.as_mut().unwrap().selected = at;
+    s.layers.browser_mut().unwrap().selected = at;
     std::fs::remove_file(&doomed).unwrap();
     let commands = update(&mut s, key(KeyCode::Enter));
     deliver_listing(&mut s, &commands);
@@ -243,22 +248,22 @@ fn broken_links_are_refused_and_vanished_files_are_reported() {
 fn dall_e_2_refusals_show_in_the_list_and_the_mask_is_checked_against_the_image() {
     let dir = tree();
     let mut s = state_in(dir.path());
-    s.form.switch_mode(JobMode::Edit, &s.catalog);
-    s.form.switch_model("dall-e-2".into(), &s.catalog);
+    s.compose.form.switch_mode(JobMode::Edit, &s.env.catalog);
+    s.compose.form.switch_model("dall-e-2".into(), &s.env.catalog);
     let commands = open_browser(&mut s);
     deliver_listing(&mut s, &commands);
-    let b = s.browser.as_ref().unwrap();
-    let spec = s.catalog.spec("dall-e-2");
+    let b = s.layers.browser().unwrap();
+    let spec = s.env.catalog.spec("dall-e-2");
     let wide = b.facts.get(&dir.path().join("wide.png")).unwrap().clone();
     let verdict = imgtui::api::validate::check_edit_inputs(spec, &[wide], None, None);
     assert!(verdict[0].message().ends_with("is 300x200; dall-e-2 needs a square image"));
     // Pick img2.png, then a mask of the wrong size: both sizes are named before submit.
-    s.browser = None;
-    s.form.images = vec![dir.path().join("img2.png")];
+    s.layers.close_browser();
+    s.compose.form.images = vec![dir.path().join("img2.png")];
     let mask = common::write_png(dir.path(), "mask.png", (32, 32), [0, 0, 0, 255], Some((0, 0, 8, 8)));
-    s.form.mask = Some(mask.clone());
+    s.compose.form.mask = Some(mask.clone());
     let files = vec![
-        (s.form.images[0].clone(), InputFile::inspect(&s.form.images[0], false)),
+        (s.compose.form.images[0].clone(), InputFile::inspect(&s.compose.form.images[0], false)),
         (mask.clone(), InputFile::inspect(&mask, true)),
     ];
     update(&mut s, Msg::App(AppEvent::FilesInspected(files)));
@@ -276,10 +281,10 @@ fn a_checked_mask_stays_valid_when_the_browser_lists_its_folder_again() {
     let image = common::write_png(dir.path(), "red1024.png", (64, 64), [200, 0, 0, 255], None);
     let mask = common::write_png(dir.path(), "mask1024.png", (64, 64), [0, 0, 0, 255], Some((0, 0, 8, 8)));
     let mut s = state_in(dir.path());
-    s.prompt.insert_str("a hat");
-    s.form.switch_mode(JobMode::Edit, &s.catalog);
-    s.form.images = vec![image.clone()];
-    s.form.mask = Some(mask.clone());
+    s.compose.prompt.insert_str("a hat");
+    s.compose.form.switch_mode(JobMode::Edit, &s.env.catalog);
+    s.compose.form.images = vec![image.clone()];
+    s.compose.form.mask = Some(mask.clone());
     // The picks' own checks: the image's header, the mask's pixels.
     deliver_listing(
         &mut s,
@@ -288,13 +293,13 @@ fn a_checked_mask_stays_valid_when_the_browser_lists_its_folder_again() {
             Command::InspectFiles { paths: vec![mask.clone()], masks: true },
         ],
     );
-    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert!(s.compose.errors.is_empty(), "{:?}", s.compose.errors);
     // `+ add an image` opens the browser on the same folder: its listing reads headers only.
     let commands = open_browser(&mut s);
     deliver_listing(&mut s, &commands);
     update(&mut s, key(KeyCode::Esc));
-    assert!(s.errors.is_empty(), "the mask is still valid: {:?}", s.errors);
-    assert_eq!(s.input_facts[&mask].has_transparent_pixel(), Some(true));
+    assert!(s.compose.errors.is_empty(), "the mask is still valid: {:?}", s.compose.errors);
+    assert_eq!(s.compose.input_facts[&mask].has_transparent_pixel(), Some(true));
 }
 
 #[test]
@@ -330,7 +335,7 @@ fn the_path_line_starts_over_at_a_typed_slash_or_tilde_and_a_stale_message_goes(
     let mut s = state_in(dir.path());
     let commands = open_browser(&mut s);
     deliver_listing(&mut s, &commands);
-    let typed = |s: &State| s.browser.as_ref().unwrap().path_input.clone();
+    let typed = |s: &State| s.layers.browser().unwrap().path_input.clone();
     let type_in = |s: &mut State, text: &str| {
         for c in text.chars() {
             update(s, key(KeyCode::Char(c)));
@@ -344,7 +349,7 @@ fn the_path_line_starts_over_at_a_typed_slash_or_tilde_and_a_stale_message_goes(
     let commands = update(&mut s, key(KeyCode::Enter));
     assert_eq!(commands, [Command::ResolvePath("/nowhere/".into())]);
     update(&mut s, Msg::App(AppEvent::PathResolved { path: "/nowhere".into(), kind: None }));
-    assert!(s.notice.as_ref().unwrap().0.contains("/nowhere does not exist"));
+    assert!(s.status.notice.as_ref().unwrap().0.contains("/nowhere does not exist"));
     // `~` after a `/` starts from home; Ctrl-U clears the line.
     update(&mut s, key(KeyCode::Char('/')));
     type_in(&mut s, "~");
@@ -354,9 +359,9 @@ fn the_path_line_starts_over_at_a_typed_slash_or_tilde_and_a_stale_message_goes(
     // The next folder the browser goes to takes the old message away.
     update(&mut s, key(KeyCode::Esc));
     let sub = names(&s).iter().position(|n| n == "photos").expect("tree() has a photos folder");
-    s.browser.as_mut().unwrap().selected = sub;
+    s.layers.browser_mut().unwrap().selected = sub;
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.notice, None, "a message about another path does not stay");
+    assert_eq!(s.status.notice, None, "a message about another path does not stay");
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::store::{JobStatus, Store};
 use imgtui::tui::event::{AppEvent, Command, Msg};
-use imgtui::tui::state::{Focus, Overlay, State};
+use imgtui::tui::state::{Focus, Layer, State};
 use imgtui::tui::update::update;
 
 use common::tui::{state, summary};
@@ -66,18 +66,18 @@ fn ctrl_r_finds_an_earlier_prompt_fuzzily_and_enter_loads_it() {
     let mut s = with_prompts();
     type_text(&mut s, "draft");
     update(&mut s, ctrl('r'));
-    assert!(matches!(s.overlay, Some(Overlay::Recall(_))));
+    assert!(matches!(s.layers.popup(), Some(Layer::Recall(_))));
     type_text(&mut s, "lhd");
-    let Some(Overlay::Recall(search)) = &s.overlay else { panic!() };
+    let Some(Layer::Recall(search)) = s.layers.popup() else { panic!() };
     assert_eq!(search.matches, vec![1], "a lighthouse at dusk");
     update(&mut s, key(KeyCode::Enter));
-    assert!(s.overlay.is_none());
+    assert!(s.layers.popup().is_none());
     assert_eq!(s.prompt_text(), "a lighthouse at dusk");
     // Esc leaves the prompt as it was; q is text in the search, not quit.
     update(&mut s, ctrl('r'));
     type_text(&mut s, "q");
     update(&mut s, key(KeyCode::Esc));
-    assert!(!s.quit && s.overlay.is_none());
+    assert!(!s.quit && s.layers.popup().is_none());
     assert_eq!(s.prompt_text(), "a lighthouse at dusk");
     // Up and down choose among the matches; the newest is first.
     update(&mut s, ctrl('r'));
@@ -95,10 +95,10 @@ fn star_marks_the_job_and_f_shows_starred_jobs_only() {
         panic!()
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let commands = update(&mut s, key(KeyCode::Char('*')));
     assert_eq!(commands, [Command::Star { id: 3, starred: true }]);
-    assert!(s.history.rows[0].starred);
+    assert!(s.jobs.history.rows[0].starred);
     let commands = update(&mut s, key(KeyCode::Char('f')));
     let Some(Command::LoadHistory { query, .. }) = commands.first() else { panic!("{commands:?}") };
     assert!(query.starred, "the history asks for starred jobs only");

@@ -114,10 +114,10 @@ fn t_shows_the_history_as_a_tree_and_p_goes_to_the_parent_fetching_older_pages()
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: first, append: false, generation }));
     // A short page reads as the end of the history: here more pages follow.
-    s.history.exhausted = false;
-    s.focus = Focus::History;
+    s.jobs.history.exhausted = false;
+    s.layers.focus = Focus::History;
     update(&mut s, key('t'));
-    assert!(s.history.tree);
+    assert!(s.jobs.history.tree);
     // 4 is selected: p asks for the next page, 2 is on it.
     // Moving near the end may ask for the next page already; p then waits for it.
     let mut commands = update(&mut s, key('j'));
@@ -136,14 +136,14 @@ fn t_shows_the_history_as_a_tree_and_p_goes_to_the_parent_fetching_older_pages()
     assert_eq!(s.selected_job_id(), Some(2), "found and selected");
     assert_eq!(commands, [Command::LoadDetails(2)]);
     // Now all in one tree: 1 over 2 (over 4 and 6) and 3.
-    let order: Vec<i64> = s.history.rows.iter().map(|r| r.id).collect();
+    let order: Vec<i64> = s.jobs.history.rows.iter().map(|r| r.id).collect();
     assert_eq!(order, vec![1, 2, 4, 6, 3]);
-    assert_eq!(s.history.tree_prefixes, ["", "├─ ", "│  ├─ ", "│  └─ ", "└─ "]);
+    assert_eq!(s.jobs.history.tree_prefixes, ["", "├─ ", "│  ├─ ", "│  └─ ", "└─ "]);
     update(&mut s, key('p'));
     assert_eq!(s.selected_job_id(), Some(1), "a loaded parent: at once");
     // Back to the list: newest first, the selection kept.
     update(&mut s, key('t'));
-    let order: Vec<i64> = s.history.rows.iter().map(|r| r.id).collect();
+    let order: Vec<i64> = s.jobs.history.rows.iter().map(|r| r.id).collect();
     assert_eq!(order, vec![6, 4, 3, 2, 1]);
     assert_eq!(s.selected_job_id(), Some(1));
 }

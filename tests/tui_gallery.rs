@@ -89,12 +89,12 @@ fn v_shows_a_page_of_thumbnails_and_the_keys_move_through_the_history() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_jobs(dir.path(), 20);
     let mut s = state();
-    s.graphics = Graphics::Blocks;
-    s.screen = (120, 40);
-    let generation = s.history.first_page().1;
+    s.env.graphics = Graphics::Blocks;
+    s.env.screen = (120, 40);
+    let generation = s.jobs.history.first_page().1;
     let rows = (1..=20).rev().map(|id| summary(id, JobStatus::Done)).collect();
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let commands = key(&mut s, KeyCode::Char('V'));
     let asked: Vec<i64> = commands
         .iter()
@@ -125,12 +125,12 @@ fn v_shows_a_page_of_thumbnails_and_the_keys_move_through_the_history() {
     assert!(screen.contains("page 2/2"), "{screen}");
     // Enter views the job; Esc comes back to the gallery, Esc again to the panes.
     key(&mut s, KeyCode::Enter);
-    assert!(s.viewer.is_some());
+    assert!(s.layers.viewer().is_some());
     key(&mut s, KeyCode::Esc);
-    assert!(s.viewer.is_none() && s.gallery.is_some());
+    assert!(s.layers.viewer().is_none() && s.layers.gallery().is_some());
     key(&mut s, KeyCode::Esc);
-    assert!(s.gallery.is_none());
-    assert_eq!(s.focus, Focus::History);
+    assert!(s.layers.gallery().is_none());
+    assert_eq!(s.layers.focus, Focus::History);
 }
 
 #[test]
@@ -138,16 +138,16 @@ fn a_tile_of_a_job_that_finishes_while_the_gallery_is_open_gets_its_image() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_jobs(dir.path(), 3);
     let mut s = state();
-    s.graphics = Graphics::Blocks;
-    s.screen = (120, 40);
-    let generation = s.history.first_page().1;
+    s.env.graphics = Graphics::Blocks;
+    s.env.screen = (120, 40);
+    let generation = s.jobs.history.first_page().1;
     // Job 4 runs: the store has no image for it yet.
     let rows = [summary(4, JobStatus::Running)].into_iter().chain((1..=3).rev().map(|id| summary(id, JobStatus::Done)));
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: rows.collect(), append: false, generation }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let commands = key(&mut s, KeyCode::Char('V'));
     run(&mut s, &store, commands);
-    assert_eq!(s.gallery.as_ref().unwrap().first_images.get(&4), Some(&None), "asked, nothing yet");
+    assert_eq!(s.layers.gallery().unwrap().first_images.get(&4), Some(&None), "asked, nothing yet");
     let commands =
         update(&mut s, Msg::App(AppEvent::JobFinished { id: 4, status: JobStatus::Done, message: String::new() }));
     assert!(commands.contains(&Command::LoadFirstImages(vec![4])), "asked again: {commands:?}");
@@ -156,12 +156,12 @@ fn a_tile_of_a_job_that_finishes_while_the_gallery_is_open_gets_its_image() {
 #[test]
 fn an_empty_gallery_says_why() {
     let mut s = state();
-    s.graphics = Graphics::Blocks;
-    s.screen = (80, 24);
-    s.focus = Focus::History;
+    s.env.graphics = Graphics::Blocks;
+    s.env.screen = (80, 24);
+    s.layers.focus = Focus::History;
     key(&mut s, KeyCode::Char('V'));
     assert!(frame(&mut s, 80, 24).0.contains("no jobs yet"));
-    s.history.search = "zebra".into();
+    s.jobs.history.search = "zebra".into();
     assert!(frame(&mut s, 80, 24).0.contains("no job matches the search"));
 }
 
@@ -170,12 +170,12 @@ fn a_star_given_in_the_gallery_shows_on_its_tile() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_jobs(dir.path(), 3);
     let mut s = state();
-    s.graphics = Graphics::Blocks;
-    s.screen = (120, 40);
-    let generation = s.history.first_page().1;
+    s.env.graphics = Graphics::Blocks;
+    s.env.screen = (120, 40);
+    let generation = s.jobs.history.first_page().1;
     let rows = (1..=3).rev().map(|id| summary(id, JobStatus::Done)).collect();
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let commands = key(&mut s, KeyCode::Char('V'));
     run(&mut s, &store, commands);
     key(&mut s, KeyCode::Char('*'));

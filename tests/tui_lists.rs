@@ -20,9 +20,9 @@ use ratatui::backend::TestBackend;
 fn state_with_jobs(count: i64) -> State {
     let mut s = state();
     let rows = (1..=count).rev().map(|id| summary(id, JobStatus::Done)).collect();
-    let generation = s.history.first_page().1;
+    let generation = s.jobs.history.first_page().1;
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     s
 }
 

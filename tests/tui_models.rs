@@ -14,7 +14,7 @@ use imgtui::config::theme::Theme;
 use imgtui::store::{JobKind, JobStatus};
 use imgtui::tui::event::{AppEvent, Command, Msg};
 use imgtui::tui::keymap::Keymap;
-use imgtui::tui::state::{Field, Focus, Overlay, Severity, State};
+use imgtui::tui::state::{Field, Focus, Layer, Severity, State};
 use imgtui::tui::{ui, update::update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -47,8 +47,9 @@ fn screen(state: &State, width: u16, height: u16) -> String {
 }
 
 fn to_model_row(state: &mut State) {
-    state.focus = Focus::Settings;
-    state.form.selected = state.form.fields(Some(state.spec())).iter().position(|f| *f == Field::Model).unwrap();
+    state.layers.focus = Focus::Settings;
+    state.compose.form.selected =
+        state.compose.form.fields(Some(state.spec())).iter().position(|f| *f == Field::Model).unwrap();
 }
 
 fn provider_list(provider: Provider, ids: &[&str]) -> Listing {
@@ -61,20 +62,20 @@ fn provider_list(provider: Provider, ids: &[&str]) -> Listing {
 #[test]
 fn a_deprecated_model_shows_its_date_and_a_shut_down_one_is_not_offered() {
     let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
-    assert_eq!(s.form.model, "gpt-image-2.6-flare", "a fresh install defaults to the newest fast model");
+    assert_eq!(s.compose.form.model, "gpt-image-2.6-flare", "a fresh install defaults to the newest fast model");
     to_model_row(&mut s);
     let mut seen = Vec::new();
     for _ in 0..12 {
         update(&mut s, key(KeyCode::Right));
-        if s.overlay.is_some() {
+        if s.layers.popup().is_some() {
             break;
         }
-        seen.push(s.form.model.clone());
+        seen.push(s.compose.form.model.clone());
     }
     assert!(seen.contains(&"gpt-image-1.5".to_string()), "{seen:?}");
     assert!(!seen.iter().any(|m| m == "gpt-image-1" || m.starts_with("dall-e")), "shut down: {seen:?}");
-    s.overlay = None;
-    s.form.switch_model("gpt-image-1.5".into(), &s.catalog);
+    s.layers.pop();
+    s.compose.form.switch_model("gpt-image-1.5".into(), &s.env.catalog);
     s.revalidate();
     let text = screen(&s, 120, 40);
     assert!(text.contains("shuts down 2026-12-01"), "{text}");
@@ -84,13 +85,13 @@ fn a_deprecated_model_shows_its_date_and_a_shut_down_one_is_not_offered() {
 #[test]
 fn the_providers_list_arriving_late_updates_the_selector_and_the_default() {
     let mut s = app(catalog(Provider::Ttapi, Listing::builtin("not asked yet")));
-    assert_eq!(s.form.model, "gpt-image-2", "TTAPI's documentation lists no 2.5 model");
+    assert_eq!(s.compose.form.model, "gpt-image-2", "TTAPI's documentation lists no 2.5 model");
     let commands = update(
         &mut s,
         Msg::App(AppEvent::ModelsListed(provider_list(Provider::Ttapi, &["gpt-image-2.5-flare", "gpt-image-2"]))),
     );
     assert!(commands.is_empty());
-    assert_eq!(s.form.model, "gpt-image-2.5-flare", "the form was on the default: it follows");
+    assert_eq!(s.compose.form.model, "gpt-image-2.5-flare", "the form was on the default: it follows");
     let text = screen(&s, 120, 40);
     assert!(text.contains("models: from TTAPI, 2026-11-26"), "{text}");
     to_model_row(&mut s);
@@ -104,30 +105,30 @@ fn other_takes_a_typed_name_with_its_familys_rules_as_warnings() {
     let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
     to_model_row(&mut s);
     update(&mut s, key(KeyCode::Left));
-    assert_eq!(s.overlay, Some(Overlay::ModelName(String::new())), "← from the first model reaches other…");
+    assert_eq!(s.layers.popup(), Some(&Layer::ModelName(String::new())), "← from the first model reaches other…");
     for c in "gpt-image-9".chars() {
         update(&mut s, key(KeyCode::Char(c)));
     }
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!((s.overlay.as_ref(), s.form.model.as_str()), (None, "gpt-image-9"));
-    let (notice, _) = s.notice.clone().unwrap();
+    assert_eq!((s.layers.popup(), s.compose.form.model.as_str()), (None, "gpt-image-9"));
+    let (notice, _) = s.status.notice.clone().unwrap();
     assert!(notice.contains("rules guessed from gpt-image-2"), "{notice}");
-    s.form.options.quality = Some("max".into());
+    s.compose.form.options.quality = Some("max".into());
     s.revalidate();
-    assert!(s.errors.is_empty(), "{:?}", s.errors);
-    assert!(s.warnings[0].message().contains("max"), "{:?}", s.warnings);
-    s.prompt.insert_str("a fox");
+    assert!(s.compose.errors.is_empty(), "{:?}", s.compose.errors);
+    assert!(s.compose.warnings[0].message().contains("max"), "{:?}", s.compose.warnings);
+    s.compose.prompt.insert_str("a fox");
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     assert!(matches!(commands.as_slice(), [Command::Submit { .. }]), "a warning does not block: {commands:?}");
     let text = screen(&s, 120, 40);
     assert!(text.contains("rules guessed from gpt-image-2"), "{text}");
     // Typed once, it stays a choice of the row: → leaves it, ← comes back to it.
-    s.overlay = None;
+    s.layers.pop();
     to_model_row(&mut s);
     update(&mut s, key(KeyCode::Left));
-    assert_ne!(s.form.model, "gpt-image-9");
+    assert_ne!(s.compose.form.model, "gpt-image-9");
     update(&mut s, key(KeyCode::Right));
-    assert_eq!(s.form.model, "gpt-image-9");
+    assert_eq!(s.compose.form.model, "gpt-image-9");
 }
 
 #[test]
@@ -136,15 +137,15 @@ fn a_rerun_of_a_shut_down_model_offers_the_replacement() {
     let record = common::tui::record(7, GenerateRequest::new("gpt-image-1", "a fox"), vec![]);
     let commands = update(&mut s, Msg::App(AppEvent::Rerun(Box::new(record))));
     assert!(commands.is_empty(), "not sent: {commands:?}");
-    let (notice, severity) = s.notice.clone().unwrap();
+    let (notice, severity) = s.status.notice.clone().unwrap();
     assert_eq!(severity, Severity::Error);
     assert!(
         notice.contains("use gpt-image-2.6-sunburst; gpt-image-1 was shut down at OpenAI on 2026-10-23"),
         "{notice}"
     );
     // Loaded into the form, the refusal stays beside the Model row and blocks the submit.
-    s.form.switch_model("gpt-image-1".into(), &s.catalog);
-    s.prompt.insert_str("a fox");
+    s.compose.form.switch_model("gpt-image-1".into(), &s.env.catalog);
+    s.compose.prompt.insert_str("a fox");
     s.revalidate();
     assert!(s.errors_for(imgtui::api::Param::Model).next().unwrap().message().contains("use gpt-image-2.6-sunburst"));
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
@@ -154,11 +155,11 @@ fn a_rerun_of_a_shut_down_model_offers_the_replacement() {
 #[test]
 fn a_guessed_models_prompt_limit_is_a_warning_shown_in_the_form() {
     let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
-    s.form.switch_model("gpt-image-9".into(), &s.catalog);
-    s.prompt.insert_str("x".repeat(33_000));
+    s.compose.form.switch_model("gpt-image-9".into(), &s.env.catalog);
+    s.compose.prompt.insert_str("x".repeat(33_000));
     s.revalidate();
-    assert!(s.errors.is_empty(), "{:?}", s.errors);
-    assert!(s.warnings_for(imgtui::api::Param::Prompt).next().is_some(), "{:?}", s.warnings);
+    assert!(s.compose.errors.is_empty(), "{:?}", s.compose.errors);
+    assert!(s.warnings_for(imgtui::api::Param::Prompt).next().is_some(), "{:?}", s.compose.warnings);
     let text = screen(&s, 200, 60);
     assert!(text.contains("! prompt 33000 characters is over the 32000-character limit"), "{text}");
 }
@@ -185,12 +186,12 @@ fn a_job_another_imgtui_runs_is_refreshed_and_cannot_be_cancelled_or_deleted_her
         parent_id: None,
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     for key_char in ['d', 'c'] {
         let commands = update(&mut s, key(KeyCode::Char(key_char)));
-        assert!(s.overlay.is_none(), "{key_char}: no confirmation");
+        assert!(s.layers.popup().is_none(), "{key_char}: no confirmation");
         assert!(commands.iter().all(|c| !matches!(c, Command::DeleteJob(_) | Command::CancelJob(_))));
-        let (notice, _) = s.notice.clone().unwrap();
+        let (notice, _) = s.status.notice.clone().unwrap();
         assert!(notice.contains("running in another imgtui (pid 4242)"), "{notice}");
     }
     assert!(screen(&s, 120, 40).contains("running, pid 4242"));
@@ -211,34 +212,43 @@ fn a_message_too_long_for_the_status_line_is_shown_whole_until_the_next_key() {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("shut down at OpenAI on 2026-10-23 (e loads it)"), "{text}");
     update(&mut s, key(KeyCode::Down));
-    assert!(s.notice.is_none(), "gone with the next key");
+    assert!(s.status.notice.is_none(), "gone with the next key");
 }
 
 #[test]
 fn free_sizes_offer_common_ones_and_a_custom_wxh_checked_as_typed() {
     let mut s = app(catalog(Provider::Openai, Listing::builtin("test")));
-    assert_eq!(s.form.model, "gpt-image-2.6-flare");
-    s.focus = Focus::Settings;
-    s.form.selected =
-        s.form.fields(Some(s.spec())).iter().position(|f| *f == Field::Param(imgtui::api::Param::Size)).unwrap();
+    assert_eq!(s.compose.form.model, "gpt-image-2.6-flare");
+    s.layers.focus = Focus::Settings;
+    s.compose.form.selected = s
+        .compose
+        .form
+        .fields(Some(s.spec()))
+        .iter()
+        .position(|f| *f == Field::Param(imgtui::api::Param::Size))
+        .unwrap();
     let mut seen = Vec::new();
     for _ in 0..20 {
         update(&mut s, key(KeyCode::Right));
-        if s.overlay.is_some() {
+        if s.layers.popup().is_some() {
             break;
         }
-        seen.push(s.form.options.size.clone());
+        seen.push(s.compose.form.options.size.clone());
     }
     assert!(seen.contains(&Some("3840x2160".into())) && seen.contains(&Some("1536x864".into())), "{seen:?}");
-    assert_eq!(s.overlay, Some(Overlay::CustomSize(String::new())), "the last entry is custom…");
+    assert_eq!(s.layers.popup(), Some(&Layer::CustomSize(String::new())), "the last entry is custom…");
     for c in "1000x1000".chars() {
         update(&mut s, key(KeyCode::Char(c)));
     }
-    let before = s.form.options.size.clone();
+    let before = s.compose.form.options.size.clone();
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.form.options.size, before, "refused as typed");
-    assert!(s.notice.as_ref().unwrap().0.contains("not allowed for gpt-image-2.6-flare"), "{:?}", s.notice);
-    assert_eq!(s.overlay, Some(Overlay::CustomSize("1000x1000".into())), "the box stays, with the text");
+    assert_eq!(s.compose.form.options.size, before, "refused as typed");
+    assert!(
+        s.status.notice.as_ref().unwrap().0.contains("not allowed for gpt-image-2.6-flare"),
+        "{:?}",
+        s.status.notice
+    );
+    assert_eq!(s.layers.popup(), Some(&Layer::CustomSize("1000x1000".into())), "the box stays, with the text");
     for _ in 0..9 {
         update(&mut s, key(KeyCode::Backspace));
     }
@@ -246,11 +256,11 @@ fn free_sizes_offer_common_ones_and_a_custom_wxh_checked_as_typed() {
         update(&mut s, key(KeyCode::Char(c)));
     }
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.form.options.size.as_deref(), Some("1792x1008"));
-    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert_eq!(s.compose.form.options.size.as_deref(), Some("1792x1008"));
+    assert!(s.compose.errors.is_empty(), "{:?}", s.compose.errors);
     update(&mut s, key(KeyCode::Right));
     update(&mut s, key(KeyCode::Left));
-    assert_eq!(s.form.options.size.as_deref(), Some("1792x1008"), "a typed size stays a choice");
+    assert_eq!(s.compose.form.options.size.as_deref(), Some("1792x1008"), "a typed size stays a choice");
 }
 
 #[test]
@@ -275,7 +285,7 @@ fn wide_characters_are_fitted_by_the_columns_they_take() {
         parent_id: None,
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let text = screen(&s, 80, 24);
     let line = text.lines().find(|l| l.contains('富')).expect("the row");
     assert!(line.contains('…'), "the prompt is cut with an ellipsis, not by the border: {line}");
@@ -289,8 +299,8 @@ fn key_hints_name_the_keys_the_keymap_binds_now() {
     keymap.merge(text, std::path::Path::new("k.toml")).unwrap();
     let catalog = catalog(Provider::Openai, Listing::builtin("test"));
     let mut s = State::new(catalog, keymap, "gpt-image-2".into(), "OpenAI".into());
-    assert_eq!(s.prompt.placeholder_text(), "Describe the image… (Ctrl-G submits)");
-    s.focus = Focus::Settings;
+    assert_eq!(s.compose.prompt.placeholder_text(), "Describe the image… (Ctrl-G submits)");
+    s.layers.focus = Focus::Settings;
     let text = screen(&s, 120, 40);
     assert!(text.contains("default · Ctrl-G submit"), "{text}");
     assert!(!text.contains("Ctrl-S"), "no hint names an unbound key: {text}");
@@ -308,15 +318,15 @@ fn a_model_declared_in_the_config_is_offered_and_said_to_have_rules_from_config(
     let mut seen = Vec::new();
     for _ in 0..20 {
         update(&mut s, key(KeyCode::Right));
-        seen.push(s.form.model.clone());
-        if s.form.model == "acme-image-1" {
+        seen.push(s.compose.form.model.clone());
+        if s.compose.form.model == "acme-image-1" {
             break;
         }
     }
-    assert_eq!(s.form.model, "acme-image-1", "offered: {seen:?}");
+    assert_eq!(s.compose.form.model, "acme-image-1", "offered: {seen:?}");
     let text = screen(&s, 120, 40);
     assert!(text.contains("rules from config"), "{text}");
     let field = Field::Param(imgtui::api::Param::Quality);
-    let choices = s.form.choices(field, s.spec(), &s.catalog);
+    let choices = s.compose.form.choices(field, s.spec(), &s.env.catalog);
     assert_eq!(choices, [None, Some("low".into()), Some("high".into())], "its own rules");
 }

@@ -14,7 +14,7 @@ use imgtui::api::validate::InputFile;
 use imgtui::config::theme::Theme;
 use imgtui::preview::{CellSize, Graphics};
 use imgtui::tui::event::{AppEvent, Command, Msg};
-use imgtui::tui::state::{Field, Focus, JobMode, Overlay, State};
+use imgtui::tui::state::{Field, Focus, JobMode, Layer, State};
 use imgtui::tui::ui::{self, RenderInfo};
 use imgtui::tui::update::update;
 use ratatui::{Terminal, backend::TestBackend};
@@ -29,16 +29,21 @@ fn key(s: &mut State, code: KeyCode) -> Vec<Command> {
 /// 80x24 screen of 10x20-pixel cells.
 fn editing(image: &Path) -> State {
     let mut s = state();
-    s.graphics = Graphics::Blocks;
+    s.env.graphics = Graphics::Blocks;
     update(&mut s, Msg::Resize(80, 24));
     update(&mut s, Msg::CellSize(CellSize::default()));
-    s.form.switch_mode(JobMode::Edit, &s.catalog);
-    s.form.images = vec![image.to_path_buf()];
+    s.compose.form.switch_mode(JobMode::Edit, &s.env.catalog);
+    s.compose.form.images = vec![image.to_path_buf()];
     let facts = vec![(image.to_path_buf(), InputFile::inspect(image, false))];
     update(&mut s, Msg::App(AppEvent::FilesInspected(facts)));
-    s.focus = Focus::Settings;
-    s.form.selected =
-        s.form.fields(Some(s.catalog.spec(&s.form.model))).iter().position(|f| *f == Field::Mask).unwrap();
+    s.layers.focus = Focus::Settings;
+    s.compose.form.selected = s
+        .compose
+        .form
+        .fields(Some(s.env.catalog.spec(&s.compose.form.model)))
+        .iter()
+        .position(|f| *f == Field::Mask)
+        .unwrap();
     s
 }
 
@@ -57,7 +62,7 @@ fn m_opens_the_painter_over_the_first_image_and_a_rectangle_is_saved_as_the_mask
     let image = photo(dir.path());
     let mut s = editing(&image);
     key(&mut s, KeyCode::Char('m'));
-    let view = s.painter.as_ref().expect("the painter is open");
+    let view = s.layers.painter().expect("the painter is open");
     assert_eq!(view.image, image);
     let grid = view.painter.grid;
     assert!(grid.rows >= 22, "the picture gets the screen but the status row: {grid:?}");
@@ -68,7 +73,7 @@ fn m_opens_the_painter_over_the_first_image_and_a_rectangle_is_saved_as_the_mask
     assert_eq!(info.pictures[0].key.path, image);
 
     // A rectangle from the cursor, 10 right and 4 down, fixed with Enter.
-    let start = s.painter.as_ref().unwrap().painter.cursor;
+    let start = s.layers.painter().unwrap().painter.cursor;
     key(&mut s, KeyCode::Char('r'));
     for _ in 0..10 {
         key(&mut s, KeyCode::Right);
@@ -77,7 +82,7 @@ fn m_opens_the_painter_over_the_first_image_and_a_rectangle_is_saved_as_the_mask
         key(&mut s, KeyCode::Down);
     }
     key(&mut s, KeyCode::Enter);
-    let painter = &s.painter.as_ref().unwrap().painter;
+    let painter = &s.layers.painter().unwrap().painter;
     let expected = painter.grid.pixels_of(start, (start.0 + 10, start.1 + 4));
     let plan = painter.plan();
     assert_eq!(plan.ops.len(), 1);
@@ -92,11 +97,11 @@ fn m_opens_the_painter_over_the_first_image_and_a_rectangle_is_saved_as_the_mask
     assert_eq!(mask.dimensions(), (1536, 1024));
     assert_eq!(mask.get_pixel(expected.x0, expected.y0)[3], 0);
     assert_eq!(mask.get_pixel(expected.x1, expected.y1)[3], 255);
-    assert!(s.painter.is_some(), "open until the file is written");
+    assert!(s.layers.painter().is_some(), "open until the file is written");
     let path = dir.path().join("masks/m.png");
     let commands = update(&mut s, Msg::App(AppEvent::MaskSaved { path: path.clone(), share: saved.coverage() }));
-    assert!(s.painter.is_none());
-    assert_eq!(s.form.mask.as_ref(), Some(&path));
+    assert!(s.layers.painter().is_none());
+    assert_eq!(s.compose.form.mask.as_ref(), Some(&path));
     assert!(commands.contains(&Command::InspectFiles { paths: vec![path.clone()], masks: true }), "{commands:?}");
     // The same file saved again: previews of it are keyed anew, so old pixels are not shown.
     let before = s.previews.version_of(&path);
@@ -110,20 +115,20 @@ fn esc_asks_before_dropping_paint_and_a_failed_save_keeps_the_painter() {
     let mut s = editing(&photo(dir.path()));
     key(&mut s, KeyCode::Char('m'));
     key(&mut s, KeyCode::Esc);
-    assert!(s.painter.is_none(), "nothing painted: Esc leaves at once");
+    assert!(s.layers.painter().is_none(), "nothing painted: Esc leaves at once");
     key(&mut s, KeyCode::Char('m'));
     key(&mut s, KeyCode::Char(' '));
     key(&mut s, KeyCode::Right);
     key(&mut s, KeyCode::Char(' '));
     key(&mut s, KeyCode::Esc);
-    assert!(matches!(s.overlay, Some(Overlay::Confirm(_))), "painted: Esc asks");
+    assert!(matches!(s.layers.popup(), Some(Layer::Confirm(_))), "painted: Esc asks");
     key(&mut s, KeyCode::Char('n'));
-    assert!(s.painter.is_some(), "no: still painting");
+    assert!(s.layers.painter().is_some(), "no: still painting");
     update(&mut s, Msg::App(AppEvent::MaskNotSaved("disk full".into())));
-    assert!(s.painter.is_some() && s.notice.as_ref().unwrap().0.contains("disk full"));
+    assert!(s.layers.painter().is_some() && s.status.notice.as_ref().unwrap().0.contains("disk full"));
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Char('y'));
-    assert!(s.painter.is_none(), "yes: dropped");
+    assert!(s.layers.painter().is_none(), "yes: dropped");
 }
 
 #[test]
@@ -131,26 +136,26 @@ fn undo_redo_shift_moves_mouse_drags_and_the_keys_that_refuse() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = editing(&photo(dir.path()));
     key(&mut s, KeyCode::Char('m'));
-    let before = s.painter.as_ref().unwrap().painter.cursor;
+    let before = s.layers.painter().unwrap().painter.cursor;
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::SHIFT)));
-    assert_eq!(s.painter.as_ref().unwrap().painter.cursor.0, before.0 + 8, "Shift-→ moves 8 cells");
+    assert_eq!(s.layers.painter().unwrap().painter.cursor.0, before.0 + 8, "Shift-→ moves 8 cells");
     // A mouse drag paints the cells under it; releasing ends one stroke.
-    let rect = s.painter.as_ref().unwrap().picture_rect(s.screen);
+    let rect = s.layers.painter().unwrap().picture_rect(s.env.screen);
     let at = |kind, x: u16| MouseEvent { kind, column: rect.x + x, row: rect.y + 2, modifiers: KeyModifiers::NONE };
     update(&mut s, Msg::Mouse(at(MouseEventKind::Down(MouseButton::Left), 3)));
     update(&mut s, Msg::Mouse(at(MouseEventKind::Drag(MouseButton::Left), 9)));
     update(&mut s, Msg::Mouse(at(MouseEventKind::Up(MouseButton::Left), 9)));
-    let painted = s.painter.as_ref().unwrap().painter.plan().coverage();
+    let painted = s.layers.painter().unwrap().painter.plan().coverage();
     assert!(painted > 0.0);
     key(&mut s, KeyCode::Char('u'));
-    assert_eq!(s.painter.as_ref().unwrap().painter.plan().coverage(), 0.0, "u undoes the stroke");
+    assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), 0.0, "u undoes the stroke");
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
-    assert_eq!(s.painter.as_ref().unwrap().painter.plan().coverage(), painted, "Ctrl-R redoes it");
+    assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), painted, "Ctrl-R redoes it");
     key(&mut s, KeyCode::Char('i'));
-    assert!((s.painter.as_ref().unwrap().painter.plan().coverage() - (1.0 - painted)).abs() < 1e-9);
+    assert!((s.layers.painter().unwrap().painter.plan().coverage() - (1.0 - painted)).abs() < 1e-9);
     key(&mut s, KeyCode::Char('c'));
     assert!(key(&mut s, KeyCode::Enter).is_empty(), "nothing painted: nothing saved");
-    assert!(s.notice.as_ref().unwrap().0.contains("nothing painted"));
+    assert!(s.status.notice.as_ref().unwrap().0.contains("nothing painted"));
     // A click outside the picture paints nothing.
     update(
         &mut s,
@@ -161,35 +166,39 @@ fn undo_redo_shift_moves_mouse_drags_and_the_keys_that_refuse() {
             modifiers: KeyModifiers::NONE,
         }),
     );
-    assert_eq!(s.painter.as_ref().unwrap().painter.plan().coverage(), 0.0);
+    assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), 0.0);
 }
 
 #[test]
 fn m_refuses_with_a_reason_without_an_image_or_outside_edit_mode() {
     let mut s = state();
-    s.focus = Focus::Settings;
+    s.layers.focus = Focus::Settings;
     key(&mut s, KeyCode::Char('m'));
-    assert!(s.painter.is_none() && s.notice.as_ref().unwrap().0.contains("edit"));
-    s.form.switch_mode(JobMode::Edit, &s.catalog);
+    assert!(s.layers.painter().is_none() && s.status.notice.as_ref().unwrap().0.contains("edit"));
+    s.compose.form.switch_mode(JobMode::Edit, &s.env.catalog);
     key(&mut s, KeyCode::Char('m'));
-    assert!(s.painter.is_none() && s.notice.as_ref().unwrap().0.contains("add an input image"));
+    assert!(s.layers.painter().is_none() && s.status.notice.as_ref().unwrap().0.contains("add an input image"));
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("broken.png");
     std::fs::write(&broken, b"\x89PNG\r\n\x1a\nnot really").unwrap();
     let mut s = editing(&broken);
     key(&mut s, KeyCode::Char('m'));
-    assert!(s.painter.is_none() && s.notice.as_ref().unwrap().0.contains("cannot paint over"), "{:?}", s.notice);
+    assert!(
+        s.layers.painter().is_none() && s.status.notice.as_ref().unwrap().0.contains("cannot paint over"),
+        "{:?}",
+        s.status.notice
+    );
 }
 
 #[test]
 fn with_a_mask_the_outside_row_chooses_to_keep_the_original_and_the_request_carries_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = editing(&photo(dir.path()));
-    let fields = |s: &State| s.form.fields(Some(s.catalog.spec(&s.form.model)));
+    let fields = |s: &State| s.compose.form.fields(Some(s.env.catalog.spec(&s.compose.form.model)));
     assert!(!fields(&s).contains(&Field::KeepUnmasked), "no mask: no row");
     let mask = dir.path().join("mask.png");
     update(&mut s, Msg::App(AppEvent::MaskSaved { path: mask.clone(), share: 0.2 }));
-    s.form.selected = fields(&s).iter().position(|f| *f == Field::KeepUnmasked).expect("the Outside row");
+    s.compose.form.selected = fields(&s).iter().position(|f| *f == Field::KeepUnmasked).expect("the Outside row");
     let request = |s: &State| match s.request() {
         imgtui::store::ImageRequest::Edit(e) => e,
         other => panic!("{other:?}"),
@@ -198,7 +207,7 @@ fn with_a_mask_the_outside_row_chooses_to_keep_the_original_and_the_request_carr
     key(&mut s, KeyCode::Right);
     assert!(request(&s).keep_unmasked, "→: keep the original");
     // Without the mask, nothing to keep: the request does not ask for it.
-    s.form.mask = None;
+    s.compose.form.mask = None;
     assert!(!request(&s).keep_unmasked);
 }
 
@@ -207,7 +216,7 @@ fn a_fast_mouse_drag_paints_every_cell_between_the_reported_ones() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = editing(&photo(dir.path()));
     key(&mut s, KeyCode::Char('m'));
-    let rect = s.painter.as_ref().unwrap().picture_rect(s.screen);
+    let rect = s.layers.painter().unwrap().picture_rect(s.env.screen);
     let at = |kind, x: u16, y: u16| {
         Msg::Mouse(MouseEvent { kind, column: rect.x + x, row: rect.y + y, modifiers: KeyModifiers::NONE })
     };
@@ -215,14 +224,14 @@ fn a_fast_mouse_drag_paints_every_cell_between_the_reported_ones() {
     update(&mut s, at(MouseEventKind::Drag(MouseButton::Left), 12, 2));
     update(&mut s, at(MouseEventKind::Drag(MouseButton::Left), 12, 9));
     update(&mut s, at(MouseEventKind::Up(MouseButton::Left), 12, 9));
-    let painter = &s.painter.as_ref().unwrap().painter;
+    let painter = &s.layers.painter().unwrap().painter;
     let mask = painter.plan().to_image();
     for cell in (2..=12).map(|x| (x, 2)).chain((2..=9).map(|y| (12, y))) {
         let r = painter.grid.pixels_of(cell, cell);
         assert_eq!(mask.get_pixel(r.x0, r.y0)[3], 0, "cell {cell:?} painted");
     }
     key(&mut s, KeyCode::Char('u'));
-    assert_eq!(s.painter.as_ref().unwrap().painter.canvas().coverage(), 0.0, "one stroke, one undo");
+    assert_eq!(s.layers.painter().unwrap().painter.canvas().coverage(), 0.0, "one stroke, one undo");
 }
 
 #[test]
@@ -263,11 +272,11 @@ fn keys_wait_while_the_screen_is_too_small_and_quit_asks_about_a_painted_mask() 
     key(&mut s, KeyCode::Char(' '));
     key(&mut s, KeyCode::Right);
     let commands = key(&mut s, KeyCode::Enter);
-    assert!(commands.is_empty() && s.painter.as_ref().unwrap().painter.pen_down, "nothing acted on");
+    assert!(commands.is_empty() && s.layers.painter().unwrap().painter.pen_down, "nothing acted on");
     update(&mut s, Msg::Resize(80, 24));
     key(&mut s, KeyCode::Char(' '));
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
-    assert!(matches!(s.overlay, Some(Overlay::Confirm(_))) && !s.quit, "Ctrl-C asks: the mask is not saved");
+    assert!(matches!(s.layers.popup(), Some(Layer::Confirm(_))) && !s.quit, "Ctrl-C asks: the mask is not saved");
     key(&mut s, KeyCode::Char('y'));
     assert!(s.quit);
 }
@@ -284,8 +293,8 @@ fn the_painter_closes_saying_why_when_its_picture_cannot_be_made_and_refuses_hug
     let key_of_picture = info.pictures[0].key.clone();
     let message = format!("cannot show {}: No such file or directory", image.display());
     update(&mut s, Msg::App(AppEvent::PreviewFailed { key: key_of_picture, message }));
-    assert!(s.painter.is_none());
-    assert!(s.notice.as_ref().unwrap().0.contains("the painter closed"), "{:?}", s.notice);
+    assert!(s.layers.painter().is_none());
+    assert!(s.status.notice.as_ref().unwrap().0.contains("the painter closed"), "{:?}", s.status.notice);
     // An image whose header claims 60000x60000 pixels.
     let mut facts = InputFile::inspect(&image, false);
     if let Ok(f) = facts.facts.as_mut() {
@@ -294,7 +303,11 @@ fn the_painter_closes_saying_why_when_its_picture_cannot_be_made_and_refuses_hug
     }
     update(&mut s, Msg::App(AppEvent::FilesInspected(vec![(image.clone(), facts)])));
     key(&mut s, KeyCode::Char('m'));
-    assert!(s.painter.is_none() && s.notice.as_ref().unwrap().0.contains("too large"), "{:?}", s.notice);
+    assert!(
+        s.layers.painter().is_none() && s.status.notice.as_ref().unwrap().0.contains("too large"),
+        "{:?}",
+        s.status.notice
+    );
 }
 
 #[test]
@@ -304,7 +317,7 @@ fn the_painter_starts_from_the_mask_already_picked() {
     // A mask with its left quarter open for editing.
     let mask = common::write_png(dir.path(), "mask.png", (200, 100), [255, 255, 255, 255], Some((0, 0, 50, 100)));
     let mut s = editing(&image);
-    s.form.mask = Some(mask.clone());
+    s.compose.form.mask = Some(mask.clone());
     let commands = key(&mut s, KeyCode::Char('m'));
     let read = commands.iter().find_map(|c| match c {
         Command::ReadStartingMask { path, size } => Some((path.clone(), *size)),
@@ -314,18 +327,18 @@ fn the_painter_starts_from_the_mask_already_picked() {
     // The runner's answer, as it reads the file: painted where the mask is transparent.
     let painted: Vec<bool> = image::open(&mask).unwrap().to_rgba8().pixels().map(|p| p[3] == 0).collect();
     update(&mut s, Msg::App(AppEvent::StartingMask { path: mask, painted: Ok(std::sync::Arc::new(painted)) }));
-    let plan = s.painter.as_ref().unwrap().painter.plan();
+    let plan = s.layers.painter().unwrap().painter.plan();
     assert!((plan.coverage() - 0.25).abs() < 1e-9, "the picked mask's quarter: {}", plan.coverage());
-    assert!((s.painter.as_ref().unwrap().painter.canvas().coverage() - 0.25).abs() < 1e-9, "shown as painted");
+    assert!((s.layers.painter().unwrap().painter.canvas().coverage() - 0.25).abs() < 1e-9, "shown as painted");
     // A mask of another size is named, and the painting starts empty.
     let other = common::write_png(dir.path(), "small.png", (20, 10), [255, 255, 255, 0], None);
-    s.painter = None;
-    s.form.mask = Some(other.clone());
+    s.layers.close_painter();
+    s.compose.form.mask = Some(other.clone());
     key(&mut s, KeyCode::Char('m'));
     update(
         &mut s,
         Msg::App(AppEvent::StartingMask { path: other, painted: Err("it is 20x10 and the image 200x100".into()) }),
     );
-    assert!(s.notice.as_ref().unwrap().0.contains("starting empty"), "{:?}", s.notice);
-    assert_eq!(s.painter.as_ref().unwrap().painter.plan().coverage(), 0.0);
+    assert!(s.status.notice.as_ref().unwrap().0.contains("starting empty"), "{:?}", s.status.notice);
+    assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), 0.0);
 }

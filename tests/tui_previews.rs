@@ -35,9 +35,9 @@ fn ready(key: &PreviewKey) -> Msg {
 /// (one image, `/out/job-N.png`).
 fn with_job_selected(s: &mut State, selected: i64) {
     let rows = [2, 1].map(|id| summary(id, JobStatus::Done));
-    let generation = s.history.first_page().1;
+    let generation = s.jobs.history.first_page().1;
     update(s, Msg::App(AppEvent::HistoryPage { rows: rows.to_vec(), append: false, generation }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let moves = if selected == 2 { KeyCode::Char('k') } else { KeyCode::Char('j') };
     update(s, Msg::Key(KeyEvent::new(moves, KeyModifiers::NONE)));
     assert_eq!(s.selected_job_id(), Some(selected));

@@ -27,7 +27,7 @@ fn state() -> State {
         "gpt-image-1".into(),
         "demo".into(),
     );
-    s.banner.push("Demo mode: no API key found, so imgtui runs on its built-in demo server.".into());
+    s.status.banner.push("Demo mode: no API key found, so imgtui runs on its built-in demo server.".into());
     s
 }
 
@@ -68,11 +68,14 @@ fn with_jobs(s: &mut State) {
         summary(1, JobStatus::Interrupted, "a lighthouse at dusk"),
     ];
     update::update(s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
-    s.live.insert(
+    s.jobs.live.insert(
         4,
-        LiveJob { retries: 1, ..LiveJob::new(s.now - Duration::from_millis(4200), imgtui::tui::state::Phase::Running) },
+        LiveJob {
+            retries: 1,
+            ..LiveJob::new(s.env.now - Duration::from_millis(4200), imgtui::tui::state::Phase::Running)
+        },
     );
-    s.history.selected = 1;
+    s.jobs.history.selected = 1;
     let mut request = GenerateRequest::new("gpt-image-1", "a red fox in the snow");
     request.options.n = Some(2);
     request.options.quality = Some("low".into());
@@ -85,7 +88,7 @@ fn with_jobs(s: &mut State) {
         bytes: 412_310,
         sha256: "ab".into(),
     };
-    s.job.details = Some(JobRecord {
+    s.jobs.job.details = Some(JobRecord {
         id: 3,
         created_at: 3000,
         started_at: Some(3100),
@@ -114,7 +117,7 @@ fn with_jobs(s: &mut State) {
 #[test]
 fn compose_wide_and_narrow() {
     let mut s = state();
-    s.prompt.insert_str("a red fox in the snow");
+    s.compose.prompt.insert_str("a red fox in the snow");
     insta::assert_snapshot!("compose_120x40", text(&render(&s, 120, 40)));
     insta::assert_snapshot!("compose_80x24", text(&render(&s, 80, 24)));
 }
@@ -123,7 +126,7 @@ fn compose_wide_and_narrow() {
 fn jobs_wide_and_narrow() {
     let mut s = state();
     with_jobs(&mut s);
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let wide = render(&s, 120, 40);
     insta::assert_snapshot!("jobs_120x40", text(&wide));
     insta::assert_snapshot!("jobs_80x24", text(&render(&s, 80, 24)));
@@ -143,10 +146,10 @@ fn jobs_wide_and_narrow() {
 #[test]
 fn inline_errors_are_red_and_beside_their_field() {
     let mut s = state();
-    s.prompt.insert_str("a fox");
-    s.focus = Focus::Settings;
-    let fields = s.form.fields(Some(s.catalog.spec("gpt-image-1")));
-    s.form.selected = fields
+    s.compose.prompt.insert_str("a fox");
+    s.layers.focus = Focus::Settings;
+    let fields = s.compose.form.fields(Some(s.env.catalog.spec("gpt-image-1")));
+    s.compose.form.selected = fields
         .iter()
         .position(|f| *f == imgtui::tui::state::Field::Param(imgtui::api::Param::OutputCompression))
         .unwrap();
@@ -168,13 +171,13 @@ fn an_input_image_problem_is_shown_under_its_own_row_only() {
     let broken = dir.path().join("a.png.png");
     std::fs::write(&broken, b"not a picture").unwrap();
     let mut s = state();
-    s.prompt.insert_str("a fox");
-    s.form.mode = imgtui::tui::state::JobMode::Edit;
-    s.form.images = vec![good.clone(), broken.clone()];
+    s.compose.prompt.insert_str("a fox");
+    s.compose.form.mode = imgtui::tui::state::JobMode::Edit;
+    s.compose.form.images = vec![good.clone(), broken.clone()];
     let files = [&good, &broken].map(|p| (p.to_path_buf(), imgtui::api::validate::InputFile::inspect(p, false)));
     update::update(&mut s, Msg::App(AppEvent::FilesInspected(files.to_vec())));
-    assert_eq!(s.errors.iter().map(|e| e.input).collect::<Vec<_>>(), [Some(1)], "{:?}", s.errors);
-    s.focus = Focus::Settings;
+    assert_eq!(s.compose.errors.iter().map(|e| e.input).collect::<Vec<_>>(), [Some(1)], "{:?}", s.compose.errors);
+    s.layers.focus = Focus::Settings;
     let screen = text(&render(&s, 120, 40));
     let lines: Vec<&str> = screen.lines().collect();
     let row = |label: &str| lines.iter().position(|l| l.contains(label)).unwrap();

@@ -7,7 +7,7 @@ mod common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::store::{ImageRequest, JobStatus, JobSummary};
 use imgtui::tui::event::{AppEvent, Command, Msg};
-use imgtui::tui::state::{Confirm, Field, Focus, Overlay, State};
+use imgtui::tui::state::{Confirm, Field, Focus, Layer, State};
 use imgtui::tui::update::update;
 
 use common::tui::{record, state, summary};
@@ -26,9 +26,9 @@ fn type_text(state: &mut State, text: &str) -> Vec<Command> {
 
 /// Selects the settings row for `field`.
 fn select_field(state: &mut State, field: Field) {
-    state.focus = Focus::Settings;
-    let fields = state.form.fields(Some(state.catalog.spec(&state.form.model)));
-    state.form.selected = fields.iter().position(|f| *f == field).expect("row shown");
+    state.layers.focus = Focus::Settings;
+    let fields = state.compose.form.fields(Some(state.env.catalog.spec(&state.compose.form.model)));
+    state.compose.form.selected = fields.iter().position(|f| *f == field).expect("row shown");
 }
 
 #[test]
@@ -36,7 +36,7 @@ fn typing_goes_to_the_prompt_even_q_and_question_mark() {
     let mut s = state();
     assert!(type_text(&mut s, "a fox? q").is_empty());
     assert_eq!(s.prompt_text(), "a fox? q");
-    assert!(!s.quit && s.overlay.is_none());
+    assert!(!s.quit && s.layers.popup().is_none());
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn submit_is_refused_until_problems_are_fixed() {
     let mut s = state();
     assert!(update(&mut s, ctrl('s')).is_empty(), "empty prompt");
     assert_eq!(s.errors_for(imgtui::api::Param::Prompt).count(), 1);
-    assert!(s.notice.as_ref().unwrap().0.starts_with("not sent"));
+    assert!(s.status.notice.as_ref().unwrap().0.starts_with("not sent"));
 
     type_text(&mut s, "a fox");
     select_field(&mut s, Field::Param(imgtui::api::Param::OutputCompression));
@@ -75,10 +75,10 @@ fn submit_is_refused_until_problems_are_fixed() {
     let errors: Vec<_> = s.errors_for(imgtui::api::Param::OutputCompression).map(|e| e.message()).collect();
     assert_eq!(errors, ["100 needs output_format jpeg or webp (output_format is png)"]);
     assert!(update(&mut s, ctrl('s')).is_empty());
-    let notice = &s.notice.as_ref().unwrap().0;
+    let notice = &s.status.notice.as_ref().unwrap().0;
     assert!(notice.ends_with("(output_compression)"), "the rows are named, as they may be out of sight: {notice}");
     update(&mut s, key(KeyCode::Backspace)); // back to the default
-    assert!(s.errors.is_empty());
+    assert!(s.compose.errors.is_empty());
     assert_eq!(update(&mut s, ctrl('s')).len(), 1);
 }
 
@@ -86,9 +86,9 @@ fn submit_is_refused_until_problems_are_fixed() {
 fn a_prompt_over_the_model_limit_is_an_error_after_switching_model() {
     let mut s = state();
     update(&mut s, Msg::Paste("x".repeat(1001)));
-    assert!(s.errors.is_empty(), "gpt-image-1 takes 32000");
+    assert!(s.compose.errors.is_empty(), "gpt-image-1 takes 32000");
     select_field(&mut s, Field::Model);
-    while s.form.model != "dall-e-2" {
+    while s.compose.form.model != "dall-e-2" {
         update(&mut s, key(KeyCode::Right));
     }
     let errors: Vec<_> = s.errors_for(imgtui::api::Param::Prompt).map(|e| e.message()).collect();
@@ -103,13 +103,13 @@ fn switching_model_keeps_valid_choices_and_says_what_was_reset() {
     select_field(&mut s, Field::Param(imgtui::api::Param::N));
     update(&mut s, key(KeyCode::Right)); // 2
     select_field(&mut s, Field::Model);
-    while s.form.model != "dall-e-2" {
+    while s.compose.form.model != "dall-e-2" {
         update(&mut s, key(KeyCode::Right));
     }
-    assert_eq!(s.form.options.n, Some(2));
-    assert_eq!(s.form.options.quality, None);
-    assert!(s.notice.as_ref().unwrap().0.contains("quality low"), "{:?}", s.notice);
-    let fields = s.form.fields(Some(s.catalog.spec("dall-e-2")));
+    assert_eq!(s.compose.form.options.n, Some(2));
+    assert_eq!(s.compose.form.options.quality, None);
+    assert!(s.status.notice.as_ref().unwrap().0.contains("quality low"), "{:?}", s.status.notice);
+    let fields = s.compose.form.fields(Some(s.env.catalog.spec("dall-e-2")));
     assert!(
         !fields.contains(&Field::Param(imgtui::api::Param::OutputFormat))
             && fields.contains(&Field::Param(imgtui::api::Param::ResponseFormat)),
@@ -120,14 +120,14 @@ fn switching_model_keeps_valid_choices_and_says_what_was_reset() {
 #[test]
 fn tab_and_shift_tab_cycle_focus() {
     let mut s = state();
-    let mut seen = vec![s.focus];
+    let mut seen = vec![s.layers.focus];
     for _ in 0..4 {
         update(&mut s, key(KeyCode::Tab));
-        seen.push(s.focus);
+        seen.push(s.layers.focus);
     }
     assert_eq!(seen, [Focus::Prompt, Focus::Settings, Focus::History, Focus::Preview, Focus::Prompt]);
     update(&mut s, key(KeyCode::BackTab));
-    assert_eq!(s.focus, Focus::Preview);
+    assert_eq!(s.layers.focus, Focus::Preview);
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn with_history(s: &mut State, rows: Vec<JobSummary>) {
 fn history_moves_with_j_k_and_asks_for_details() {
     let mut s = state();
     with_history(&mut s, (1..=5).rev().map(|i| summary(i, JobStatus::Done)).collect());
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     assert_eq!(s.selected_job_id(), Some(5));
     assert_eq!(update(&mut s, key(KeyCode::Char('j'))), [Command::LoadDetails(4)]);
     assert_eq!(update(&mut s, key(KeyCode::Char('G'))), [Command::LoadDetails(1)]);
@@ -159,7 +159,7 @@ fn history_moves_with_j_k_and_asks_for_details() {
 fn search_sends_queries_and_drops_stale_pages() {
     let mut s = state();
     with_history(&mut s, vec![summary(1, JobStatus::Done)]);
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('/')));
     let commands = type_text(&mut s, "fox");
     let Some(Command::LoadHistory { query, generation, append: false }) = commands.last() else {
@@ -168,7 +168,7 @@ fn search_sends_queries_and_drops_stale_pages() {
     assert_eq!(query.search.as_deref(), Some("fox"));
     // An answer to the query for "fo" arrives late: dropped.
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![], append: false, generation: generation - 1 }));
-    assert_eq!(s.history.rows.len(), 1);
+    assert_eq!(s.jobs.history.rows.len(), 1);
     update(
         &mut s,
         Msg::App(AppEvent::HistoryPage {
@@ -180,7 +180,7 @@ fn search_sends_queries_and_drops_stale_pages() {
     assert_eq!(s.selected_job_id(), Some(9));
     let commands = update(&mut s, key(KeyCode::Esc));
     assert!(matches!(commands.as_slice(), [Command::LoadHistory { query, .. }] if query.search.is_none()));
-    assert!(!s.history.searching && s.history.search.is_empty());
+    assert!(s.layers.is_empty() && s.jobs.history.search.is_empty());
 }
 
 #[test]
@@ -188,10 +188,10 @@ fn quitting_with_running_jobs_asks_first() {
     let mut s = state();
     update(&mut s, Msg::App(AppEvent::JobQueued { id: 7 }));
     update(&mut s, ctrl('c'));
-    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::Quit { running: 1, unsaved: 0 })));
+    assert_eq!(s.layers.popup(), Some(&Layer::Confirm(Confirm::Quit { running: 1, unsaved: 0 })));
     assert!(!s.quit);
     update(&mut s, key(KeyCode::Char('n')));
-    assert_eq!((s.overlay.as_ref(), s.quit), (None, false));
+    assert_eq!((s.layers.popup(), s.quit), (None, false));
     update(&mut s, ctrl('c'));
     update(&mut s, key(KeyCode::Char('y')));
     assert!(s.quit);
@@ -203,11 +203,13 @@ fn cancel_and_delete_ask_and_then_command() {
     with_history(&mut s, vec![summary(2, JobStatus::Running), summary(1, JobStatus::Done)]);
     update(&mut s, Msg::App(AppEvent::JobQueued { id: 2 }));
     update(&mut s, Msg::App(AppEvent::JobStarted { id: 2 }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('d')));
-    assert!(s.overlay.is_none() && s.notice.as_ref().unwrap().0.contains("cancel it (c) before deleting"));
+    assert!(
+        s.layers.popup().is_none() && s.status.notice.as_ref().unwrap().0.contains("cancel it (c) before deleting")
+    );
     update(&mut s, key(KeyCode::Char('c')));
-    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::CancelJob(2))));
+    assert_eq!(s.layers.popup(), Some(&Layer::Confirm(Confirm::CancelJob(2))));
     assert_eq!(update(&mut s, key(KeyCode::Enter)), [Command::CancelJob(2)]);
     update(&mut s, key(KeyCode::Char('j')));
     update(&mut s, key(KeyCode::Char('d')));
@@ -233,14 +235,14 @@ fn job_events_drive_the_live_list() {
             },
         }),
     );
-    assert_eq!(s.live[&3].retries, 1);
-    assert_eq!(s.live[&3].phase.to_string(), "retry 1 in 0.5s");
+    assert_eq!(s.jobs.live[&3].retries, 1);
+    assert_eq!(s.jobs.live[&3].phase.to_string(), "retry 1 in 0.5s");
     let commands = update(
         &mut s,
         Msg::App(AppEvent::JobFinished { id: 3, status: JobStatus::Failed, message: "HTTP 400: bad".into() }),
     );
-    assert!(s.live.is_empty());
-    assert_eq!(s.notice.as_ref().unwrap().0, "job 3 failed: HTTP 400: bad");
+    assert!(s.jobs.live.is_empty());
+    assert_eq!(s.status.notice.as_ref().unwrap().0, "job 3 failed: HTTP 400: bad");
     assert!(matches!(commands.as_slice(), [Command::LoadHistory { .. }, Command::LoadOutputHistory]), "{commands:?}");
 }
 
@@ -248,7 +250,7 @@ fn job_events_drive_the_live_list() {
 fn loading_a_job_puts_its_parameters_back_into_the_form() {
     let mut s = state();
     with_history(&mut s, vec![summary(4, JobStatus::Done)]);
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let mut request = imgtui::api::GenerateRequest::new("dall-e-3", "a lighthouse\nat dusk");
     request.options.style = Some("natural".into());
     request.options.quality = Some("hd".into());
@@ -256,27 +258,30 @@ fn loading_a_job_puts_its_parameters_back_into_the_form() {
     assert_eq!(update(&mut s, key(KeyCode::Char('e'))), [Command::LoadDetails(4)]);
     update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     assert_eq!(s.prompt_text(), "a lighthouse\nat dusk");
-    assert_eq!(s.form.model, "dall-e-3");
-    assert_eq!((s.form.options.style.as_deref(), s.form.options.quality.as_deref()), (Some("natural"), Some("hd")));
-    assert_eq!(s.focus, Focus::Prompt);
+    assert_eq!(s.compose.form.model, "dall-e-3");
+    assert_eq!(
+        (s.compose.form.options.style.as_deref(), s.compose.form.options.quality.as_deref()),
+        (Some("natural"), Some("hd"))
+    );
+    assert_eq!(s.layers.focus, Focus::Prompt);
 }
 
 #[test]
 fn help_toggles_from_everywhere_with_f1() {
     let mut s = state();
     update(&mut s, key(KeyCode::F(1)));
-    assert_eq!(s.overlay, Some(Overlay::Help));
+    assert!(matches!(s.layers.popup(), Some(Layer::Help(_))));
     type_text(&mut s, "abc");
     assert_eq!(s.prompt_text(), "", "keys do not reach the prompt under the help");
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.overlay, None);
+    assert_eq!(s.layers.popup(), None);
 }
 
 #[test]
 fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
     let mut s = state();
     with_history(&mut s, vec![summary(6, JobStatus::Done)]);
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let image = |index: usize| imgtui::store::ImageRecord {
         index,
         path: format!("/data/fox-{index}.png").into(),
@@ -291,9 +296,9 @@ fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
     update(&mut s, key(KeyCode::Right)); // the second image
     let commands = update(&mut s, key(KeyCode::Char('E')));
     assert!(matches!(commands.as_slice(), [Command::InspectFiles { paths, .. }] if paths[0].ends_with("fox-1.png")));
-    assert_eq!(s.form.mode, imgtui::tui::state::JobMode::Edit);
-    assert_eq!(s.form.model, "gpt-image-1", "dall-e-3 cannot edit");
-    assert_eq!(s.form.images, [std::path::PathBuf::from("/data/fox-1.png")]);
+    assert_eq!(s.compose.form.mode, imgtui::tui::state::JobMode::Edit);
+    assert_eq!(s.compose.form.model, "gpt-image-1", "dall-e-3 cannot edit");
+    assert_eq!(s.compose.form.images, [std::path::PathBuf::from("/data/fox-1.png")]);
     type_text(&mut s, "add a scarf");
     let commands = update(&mut s, ctrl('s'));
     let [Command::Submit { requests, parent, .. }] = commands.as_slice() else { panic!("{commands:?}") };
@@ -305,14 +310,18 @@ fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
 fn waiting_images_are_announced_retried_and_guard_quit() {
     let mut s = state();
     update(&mut s, Msg::App(AppEvent::Unsaved { id: 3, count: 2, reason: "cannot write /x: No space left".into() }));
-    assert_eq!(s.unsaved, 2);
-    assert!(s.notice.as_ref().unwrap().0.contains("Ctrl-W writes them again"));
+    assert_eq!(s.jobs.unsaved, 2);
+    assert!(s.status.notice.as_ref().unwrap().0.contains("Ctrl-W writes them again"));
     assert_eq!(update(&mut s, ctrl('w')), [Command::RetrySave]);
     update(&mut s, ctrl('c'));
-    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::Quit { running: 0, unsaved: 2 })), "quitting would lose them");
+    assert_eq!(
+        s.layers.popup(),
+        Some(&Layer::Confirm(Confirm::Quit { running: 0, unsaved: 2 })),
+        "quitting would lose them"
+    );
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, Msg::App(AppEvent::SaveRetried { written: 2, waiting: 0, message: String::new() }));
-    assert_eq!(s.unsaved, 0);
+    assert_eq!(s.jobs.unsaved, 0);
     update(&mut s, ctrl('c'));
     assert!(s.quit);
 }
@@ -323,10 +332,10 @@ fn partials_turn_streaming_on_and_a_running_job_previews_its_newest_partial() {
     select_field(&mut s, Field::Partials);
     update(&mut s, key(KeyCode::Right));
     update(&mut s, key(KeyCode::Right));
-    assert_eq!((s.form.options.stream, s.form.options.partial_images), (Some(true), Some(2)));
+    assert_eq!((s.compose.form.options.stream, s.compose.form.options.partial_images), (Some(true), Some(2)));
     // dall-e-3 does not stream: switching resets it and says so.
-    s.form.switch_model("dall-e-3".into(), &s.catalog.clone());
-    assert_eq!((s.form.options.stream, s.form.options.partial_images), (None, None));
+    s.compose.form.switch_model("dall-e-3".into(), &s.env.catalog.clone());
+    assert_eq!((s.compose.form.options.stream, s.compose.form.options.partial_images), (None, None));
 
     with_history(&mut s, vec![summary(5, JobStatus::Running)]);
     update(&mut s, Msg::App(AppEvent::JobQueued { id: 5 }));
@@ -340,7 +349,7 @@ fn partials_turn_streaming_on_and_a_running_job_previews_its_newest_partial() {
     assert_eq!(s.preview_path(), None, "nothing to show before the first partial");
     let path = std::path::PathBuf::from("/out/partials/job-5-partial-2.png");
     update(&mut s, Msg::App(AppEvent::PartialImage { id: 5, index: 1, path: path.clone() }));
-    assert_eq!(s.live[&5].phase.to_string(), "partial 2");
+    assert_eq!(s.jobs.live[&5].phase.to_string(), "partial 2");
     assert_eq!(s.preview_path(), Some(path));
 }
 
@@ -348,15 +357,15 @@ fn partials_turn_streaming_on_and_a_running_job_previews_its_newest_partial() {
 fn enter_closes_the_search_box_and_keeps_the_filter_so_the_results_can_be_used() {
     let mut s = state();
     with_history(&mut s, vec![summary(12, JobStatus::Done), summary(11, JobStatus::Done)]);
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('/')));
     type_text(&mut s, "job 12");
     update(&mut s, key(KeyCode::Enter));
-    assert!(!s.history.searching, "the box is closed");
-    assert_eq!(s.history.search, "job 12", "the filter stays");
+    assert!(s.layers.is_empty(), "the box is closed");
+    assert_eq!(s.jobs.history.search, "job 12", "the filter stays");
     let before = s.selected_job_id();
     update(&mut s, key(KeyCode::Char('j')));
-    assert_eq!(s.history.search, "job 12", "j is no longer typed into the box");
+    assert_eq!(s.jobs.history.search, "job 12", "j is no longer typed into the box");
     assert_ne!(s.selected_job_id(), before, "j moves in the results");
 }
 
@@ -377,14 +386,14 @@ fn loading_or_rerunning_an_edit_checks_its_inputs_and_warns_when_they_changed() 
     let changed = vec!["image /imgs/in.png changed since".to_string()];
     let commands = update(&mut s, Msg::App(AppEvent::InputsChecked { id: 5, changed: changed.clone() }));
     assert!(commands.is_empty(), "not sent: {commands:?}");
-    assert!(s.notice.as_ref().unwrap().0.starts_with("job 5 not re-run: image /imgs/in.png changed"));
+    assert!(s.status.notice.as_ref().unwrap().0.starts_with("job 5 not re-run: image /imgs/in.png changed"));
     // The same files: it goes.
     update(&mut s, Msg::App(AppEvent::Rerun(Box::new(job.clone()))));
     let commands = update(&mut s, Msg::App(AppEvent::InputsChecked { id: 5, changed: vec![] }));
     assert!(matches!(commands.as_slice(), [Command::Submit { .. }]), "{commands:?}");
     // e (a load) only warns.
     update(&mut s, Msg::App(AppEvent::InputsChecked { id: 5, changed }));
-    assert!(s.notice.as_ref().unwrap().0.contains("job 5's inputs are not the files it sent"));
+    assert!(s.status.notice.as_ref().unwrap().0.contains("job 5's inputs are not the files it sent"));
 }
 
 #[test]
@@ -394,12 +403,12 @@ fn queued_jobs_are_counted_apart_and_cancelled_without_the_billing_question() {
         update(&mut s, Msg::App(AppEvent::JobQueued { id }));
     }
     update(&mut s, Msg::App(AppEvent::JobStarted { id: 1 }));
-    assert_eq!(s.running_and_queued(), (1, 3));
+    assert_eq!(s.jobs.running_and_queued(), (1, 3));
     with_history(&mut s, vec![summary(4, JobStatus::Queued)]);
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     let commands = update(&mut s, key(KeyCode::Char('c')));
     assert_eq!(commands, [Command::CancelJob(4)], "no confirmation for a job never sent");
-    assert!(s.overlay.is_none());
+    assert!(s.layers.popup().is_none());
 }
 
 #[test]
@@ -407,7 +416,7 @@ fn deleting_a_job_keeps_the_selection_in_its_place() {
     let mut s = state();
     let rows = |ids: &[i64]| ids.iter().map(|id| summary(*id, JobStatus::Done)).collect::<Vec<_>>();
     with_history(&mut s, rows(&[5, 4, 3, 2, 1]));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('j')));
     update(&mut s, key(KeyCode::Char('j')));
     assert_eq!(s.selected_job_id(), Some(3));
@@ -425,34 +434,34 @@ fn deleting_a_job_keeps_the_selection_in_its_place() {
 #[test]
 fn the_demo_line_goes_after_the_first_submit_and_a_stale_refusal_clears_once_fixed() {
     let mut s = state();
-    s.demo_line = Some("Demo mode: no API key found".into());
+    s.status.demo_line = Some("Demo mode: no API key found".into());
     let commands = update(&mut s, ctrl('s'));
     assert!(commands.is_empty());
-    assert!(s.notice.as_ref().unwrap().0.starts_with("not sent"));
+    assert!(s.status.notice.as_ref().unwrap().0.starts_with("not sent"));
     type_text(&mut s, "a fox");
-    assert!(s.notice.is_none(), "the refusal is stale once the prompt is there");
-    assert!(s.demo_line.is_some());
+    assert!(s.status.notice.is_none(), "the refusal is stale once the prompt is there");
+    assert!(s.status.demo_line.is_some());
     let commands = update(&mut s, ctrl('s'));
     assert!(matches!(commands.as_slice(), [Command::Submit { .. }]));
-    assert!(s.demo_line.is_none(), "read, and its row given back");
+    assert!(s.status.demo_line.is_none(), "read, and its row given back");
 }
 
 #[test]
 fn the_help_scrolls_and_filters() {
     let mut s = state();
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('?')));
-    assert_eq!(s.overlay, Some(Overlay::Help));
+    assert!(matches!(s.layers.popup(), Some(Layer::Help(_))));
     update(&mut s, key(KeyCode::Down));
     update(&mut s, key(KeyCode::PageDown));
-    assert_eq!(s.help.scroll, 11, "↓ then PgDn");
+    assert_eq!(s.layers.help().unwrap().scroll, 11, "↓ then PgDn");
     update(&mut s, key(KeyCode::Char('g')));
-    assert_eq!(s.help.scroll, 0);
+    assert_eq!(s.layers.help().unwrap().scroll, 0);
     update(&mut s, key(KeyCode::Char('/')));
     for c in "delete".chars() {
         update(&mut s, key(KeyCode::Char(c)));
     }
-    let lines = imgtui::tui::ui::overlay::help_text(&s);
+    let lines = imgtui::tui::ui::overlay::help_text(&s, s.layers.help().unwrap());
     assert!(!lines.is_empty());
     assert!(
         lines.iter().all(|l| match l {
@@ -462,28 +471,28 @@ fn the_help_scrolls_and_filters() {
         "{lines:?}"
     );
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!((s.overlay.clone(), s.help.filter.clone()), (Some(Overlay::Help), None), "Esc clears the filter first");
+    assert_eq!(s.layers.help().map(|h| h.filter.clone()), Some(None), "Esc clears the filter first");
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.overlay, None);
+    assert_eq!(s.layers.popup(), None);
 }
 
 #[test]
 fn loading_a_job_can_be_undone_in_one_step() {
     let mut s = state();
     type_text(&mut s, "my own draft");
-    s.form.options.n = Some(3);
+    s.compose.form.options.n = Some(3);
     with_history(&mut s, vec![summary(8, JobStatus::Done)]);
     let job = record(8, imgtui::api::GenerateRequest::new("gpt-image-2", "the old prompt"), vec![]);
     update(&mut s, Msg::App(AppEvent::Details { record: Box::new(job), missing_files: vec![] }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('e')));
     assert_eq!(s.prompt_text(), "the old prompt");
-    assert_eq!(s.form.options.n, None);
-    assert!(s.notice.as_ref().unwrap().0.contains("Ctrl-U brings your draft back"));
-    assert_eq!(s.prompt.placeholder_text(), "Describe the image… (Ctrl-S submits)", "kept after a load");
+    assert_eq!(s.compose.form.options.n, None);
+    assert!(s.status.notice.as_ref().unwrap().0.contains("Ctrl-U brings your draft back"));
+    assert_eq!(s.compose.prompt.placeholder_text(), "Describe the image… (Ctrl-S submits)", "kept after a load");
     update(&mut s, ctrl('u'));
     assert_eq!(s.prompt_text(), "my own draft", "the draft is back");
-    assert_eq!(s.form.options.n, Some(3), "with its settings");
+    assert_eq!(s.compose.form.options.n, Some(3), "with its settings");
 }
 
 #[test]
@@ -511,27 +520,27 @@ fn undo_in_the_prompt_goes_word_by_word_and_redo_comes_back() {
 fn the_help_ends_at_its_last_page_so_the_first_up_after_g_moves() {
     let mut s = state();
     update(&mut s, Msg::Resize(200, 60));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('?')));
     update(&mut s, key(KeyCode::Char('G')));
-    let end = s.help.scroll;
+    let end = s.layers.help().unwrap().scroll;
     assert!(end > 0 && end < 500, "{end}");
     update(&mut s, key(KeyCode::Up));
-    assert_eq!(s.help.scroll, end - 1);
+    assert_eq!(s.layers.help().unwrap().scroll, end - 1);
 }
 
 #[test]
 fn a_delete_typed_ahead_meets_the_next_job_not_the_deleted_one() {
     let mut s = state();
     with_history(&mut s, (1..=5).rev().map(|i| summary(i, JobStatus::Done)).collect());
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('j')));
     update(&mut s, key(KeyCode::Char('d')));
     let commands = update(&mut s, key(KeyCode::Char('y')));
     assert_eq!(commands.first(), Some(&Command::DeleteJob(4)));
     // The next `d` arrives before the history reloads.
     update(&mut s, key(KeyCode::Char('d')));
-    assert_eq!(s.overlay, Some(Overlay::Confirm(Confirm::DeleteJob(3))));
+    assert_eq!(s.layers.popup(), Some(&Layer::Confirm(Confirm::DeleteJob(3))));
 }
 
 #[test]
@@ -539,10 +548,10 @@ fn backspace_on_the_model_row_goes_back_to_the_model_imgtui_started_with() {
     let mut s = state();
     select_field(&mut s, Field::Model);
     update(&mut s, key(KeyCode::Right));
-    assert_ne!(s.form.model, "gpt-image-1", "→ changed the model");
+    assert_ne!(s.compose.form.model, "gpt-image-1", "→ changed the model");
     update(&mut s, key(KeyCode::Backspace));
-    let (default, _) = s.catalog.default_model(None);
-    assert_eq!(s.form.model, default, "Backspace: the catalog's default again");
+    let (default, _) = s.env.catalog.default_model(None);
+    assert_eq!(s.compose.form.model, default, "Backspace: the catalog's default again");
 }
 
 #[test]
@@ -550,7 +559,7 @@ fn a_job_deleted_by_another_imgtui_reloads_the_history_with_a_word_why() {
     let mut s = common::tui::state();
     let commands = update(&mut s, Msg::App(AppEvent::JobGone(49)));
     assert!(commands.iter().any(|c| matches!(c, Command::LoadHistory { .. })), "{commands:?}");
-    assert!(s.notice.as_ref().unwrap().0.contains("job 49 is no longer in the history"));
+    assert!(s.status.notice.as_ref().unwrap().0.contains("job 49 is no longer in the history"));
 }
 
 #[test]
@@ -563,32 +572,32 @@ fn a_paste_past_the_models_limit_is_cut_there_and_said_so() {
     let kept = s.prompt_text();
     assert_eq!(kept.chars().count(), limit, "cut at the limit");
     assert!(!kept.contains('\x1b') && !kept.contains('\r'), "no control characters but newlines");
-    let (notice, _) = s.notice.clone().expect("said so");
+    let (notice, _) = s.status.notice.clone().expect("said so");
     assert!(notice.contains(&format!("kept the first {limit}")) && notice.contains("takes at most"), "{notice}");
     // Full: the next paste is not taken, and says why.
     update(&mut s, Msg::Paste("more".into()));
     assert_eq!(s.prompt_text().chars().count(), limit);
-    assert!(s.notice.as_ref().unwrap().0.contains("paste not taken"), "{:?}", s.notice);
+    assert!(s.status.notice.as_ref().unwrap().0.contains("paste not taken"), "{:?}", s.status.notice);
     // The search takes a line of at most a thousand characters.
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(KeyCode::Char('/')));
     update(&mut s, Msg::Paste("x".repeat(50_000)));
-    assert!(s.history.search.chars().count() <= 1_000, "{}", s.history.search.len());
+    assert!(s.jobs.history.search.chars().count() <= 1_000, "{}", s.jobs.history.search.len());
 }
 
 #[test]
 fn a_job_sent_while_the_history_is_searched_is_shown_and_selected() {
     let mut s = state();
     with_history(&mut s, vec![summary(3, JobStatus::Done), summary(2, JobStatus::Done)]);
-    s.history.search = "prompt 2".into();
-    s.history.selected = 1;
+    s.jobs.history.search = "prompt 2".into();
+    s.jobs.history.selected = 1;
     update(&mut s, Msg::App(AppEvent::JobQueued { id: 4 }));
-    assert!(s.history.search.is_empty(), "the search is cleared to show it");
-    assert!(s.notice.as_ref().unwrap().0.contains("job 4 sent"), "{:?}", s.notice);
-    let generation = s.history.generation;
+    assert!(s.jobs.history.search.is_empty(), "the search is cleared to show it");
+    assert!(s.status.notice.as_ref().unwrap().0.contains("job 4 sent"), "{:?}", s.status.notice);
+    let generation = s.jobs.history.generation;
     let rows = vec![summary(4, JobStatus::Queued), summary(3, JobStatus::Done), summary(2, JobStatus::Done)];
     let commands = update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
-    assert_eq!(s.history.selected_row().map(|r| r.id), Some(4), "the new job is selected");
+    assert_eq!(s.jobs.history.selected_row().map(|r| r.id), Some(4), "the new job is selected");
     assert!(commands.iter().any(|c| matches!(c, Command::LoadDetails(4))), "and shown: {commands:?}");
 }

@@ -39,13 +39,13 @@ fn image(dir: &Path, index: usize) -> ImageRecord {
 /// Jobs 2 (two images) and 1 in the history, job 2 selected with its details, History focused.
 fn with_jobs(dir: &Path) -> State {
     let mut s = state();
-    s.graphics = Graphics::Blocks;
-    let generation = s.history.first_page().1;
+    s.env.graphics = Graphics::Blocks;
+    let generation = s.jobs.history.first_page().1;
     let rows = vec![summary(2, JobStatus::Done), summary(1, JobStatus::Done)];
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     let job = record(2, GenerateRequest::new("gpt-image-1", "a fox in the snow"), vec![image(dir, 0), image(dir, 1)]);
     update(&mut s, Msg::App(AppEvent::Details { record: Box::new(job), missing_files: vec![] }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     s
 }
 
@@ -58,12 +58,12 @@ fn frame(s: &mut State, width: u16, height: u16) -> (String, RenderInfo) {
 /// Edit mode with the browser open on `dir`, listed.
 fn browser_in(dir: &Path) -> State {
     let mut s = state();
-    s.graphics = Graphics::Blocks;
-    s.start_dir = dir.to_path_buf();
-    s.form.switch_mode(imgtui::tui::state::JobMode::Edit, &s.catalog.clone());
-    s.focus = Focus::Settings;
-    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
-    s.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::AddImage).unwrap();
+    s.env.graphics = Graphics::Blocks;
+    s.compose.start_dir = dir.to_path_buf();
+    s.compose.form.switch_mode(imgtui::tui::state::JobMode::Edit, &s.env.catalog.clone());
+    s.layers.focus = Focus::Settings;
+    let fields = s.compose.form.fields(Some(s.env.catalog.spec(&s.compose.form.model)));
+    s.compose.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::AddImage).unwrap();
     for command in key(&mut s, KeyCode::Enter) {
         if let Command::ListDir { dir, generation } = command {
             let listing = imgtui::browse::list_dir(&dir);
@@ -98,8 +98,8 @@ fn v_opens_the_picture_on_the_whole_screen_at_80x24_and_esc_goes_back() {
     let status = screen.lines().last().unwrap();
     assert!(status.contains("#2") && status.contains("1536x1024 png") && status.contains("1/2"), "{status}");
     key(&mut s, KeyCode::Esc);
-    assert!(s.viewer.is_none());
-    assert_eq!(s.focus, Focus::History, "back where it was");
+    assert!(s.layers.viewer().is_none());
+    assert_eq!(s.layers.focus, Focus::History, "back where it was");
 }
 
 #[test]
@@ -108,12 +108,12 @@ fn arrows_go_through_images_and_jobs_and_zoomed_in_they_move_the_view() {
     let mut s = with_jobs(dir.path());
     key(&mut s, KeyCode::Char('v'));
     key(&mut s, KeyCode::Right);
-    assert_eq!(s.job.image_index, 1, "→: the next image");
+    assert_eq!(s.jobs.job.image_index, 1, "→: the next image");
     let fitted = frame(&mut s, 80, 24).1.pictures[0].clone().key;
     key(&mut s, KeyCode::Char('+'));
     key(&mut s, KeyCode::Right);
     key(&mut s, KeyCode::Down);
-    assert_eq!(s.job.image_index, 1, "zoomed: → moves the view, not the image");
+    assert_eq!(s.jobs.job.image_index, 1, "zoomed: → moves the view, not the image");
     assert_eq!(s.selected_job_id(), Some(2), "zoomed: ↓ moves the view, not the job");
     let zoomed = frame(&mut s, 80, 24);
     assert!(zoomed.0.lines().last().unwrap().contains("zoom 2x"));
@@ -126,7 +126,7 @@ fn arrows_go_through_images_and_jobs_and_zoomed_in_they_move_the_view() {
     let commands = key(&mut s, KeyCode::Down);
     assert_eq!(s.selected_job_id(), Some(1));
     assert!(commands.contains(&Command::LoadDetails(1)), "{commands:?}");
-    assert!(s.viewer.is_some(), "still in the viewer");
+    assert!(s.layers.viewer().is_some(), "still in the viewer");
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn e_loads_the_job_into_the_form_and_leaves_the_viewer_and_quit_still_asks() {
     let mut s = with_jobs(dir.path());
     key(&mut s, KeyCode::Char('v'));
     key(&mut s, KeyCode::Char('e'));
-    assert!(s.viewer.is_none(), "the form is shown");
+    assert!(s.layers.viewer().is_none(), "the form is shown");
     assert_eq!(s.prompt_text(), "a fox in the snow");
     key(&mut s, KeyCode::Char('v'));
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
@@ -191,7 +191,7 @@ fn v_in_the_browser_views_the_highlighted_file_and_arrows_go_through_the_folder(
     key(&mut s, KeyCode::Down);
     assert_eq!(s.preview_path().as_ref(), Some(&files[1]), "↓: the next file");
     key(&mut s, KeyCode::Esc);
-    assert!(s.viewer.is_none() && s.browser.is_some(), "back in the browser");
+    assert!(s.layers.viewer().is_none() && s.layers.browser().is_some(), "back in the browser");
 }
 
 #[test]
@@ -215,7 +215,7 @@ fn a_job_of_several_images_shows_them_side_by_side_and_g_toggles() {
     assert_eq!(info.pictures.len(), 2, "the Job pane shows both images");
     assert!(pane.contains("━ 1 ") || pane.contains(" 1 "), "each with its number:\n{pane}");
     key(&mut s, KeyCode::Right);
-    assert_eq!(s.job.image_index, 1, "→ picks the second");
+    assert_eq!(s.jobs.job.image_index, 1, "→ picks the second");
     key(&mut s, KeyCode::Char('v'));
     assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "the viewer shows the chosen one");
     key(&mut s, KeyCode::Char('g'));
@@ -226,7 +226,7 @@ fn a_job_of_several_images_shows_them_side_by_side_and_g_toggles() {
     key(&mut s, KeyCode::Enter);
     assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "Enter: the chosen one alone");
     key(&mut s, KeyCode::Esc);
-    s.focus = Focus::Preview;
+    s.layers.focus = Focus::Preview;
     key(&mut s, KeyCode::Char('g'));
     assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "g in the Job pane: one image");
 }
@@ -236,21 +236,21 @@ fn without_a_picture_zoom_and_edit_are_refused_in_place_and_the_arrows_still_go_
     let dir = tempfile::tempdir().unwrap();
     let mut s = with_jobs(dir.path());
     // Job 2's second image is gone from disk.
-    let gone = s.job.details.as_ref().unwrap().images[1].path.clone();
-    s.job.missing_files.push(gone);
+    let gone = s.jobs.job.details.as_ref().unwrap().images[1].path.clone();
+    s.jobs.job.missing_files.push(gone);
     key(&mut s, KeyCode::Char('v'));
     key(&mut s, KeyCode::Right);
     let (screen, _) = frame(&mut s, 80, 24);
     assert!(screen.contains("the image file is gone"), "{screen}");
     key(&mut s, KeyCode::Char('+'));
-    assert!(s.viewer.as_ref().unwrap().zoom.is_fit(), "nothing to zoom into");
+    assert!(s.layers.viewer().unwrap().zoom.is_fit(), "nothing to zoom into");
     key(&mut s, KeyCode::Char('E'));
-    assert!(s.viewer.is_some(), "the refusal is said in the viewer");
-    assert!(s.notice.as_ref().unwrap().0.contains("image file is gone"), "{:?}", s.notice);
-    assert_ne!(s.form.mode, imgtui::tui::state::JobMode::Edit, "the form is left alone");
+    assert!(s.layers.viewer().is_some(), "the refusal is said in the viewer");
+    assert!(s.status.notice.as_ref().unwrap().0.contains("image file is gone"), "{:?}", s.status.notice);
+    assert_ne!(s.compose.form.mode, imgtui::tui::state::JobMode::Edit, "the form is left alone");
     key(&mut s, KeyCode::Down);
     assert_eq!(s.selected_job_id(), Some(1), "↓ still goes to the next job");
-    assert_eq!(s.notice, None, "the message went with the next key");
+    assert_eq!(s.status.notice, None, "the message went with the next key");
 }
 
 #[test]
@@ -261,9 +261,9 @@ fn in_the_browser_the_viewer_goes_from_image_to_image_past_folders_and_other_fil
     std::fs::write(dir.path().join("img-0c-notes.txt"), "text").unwrap();
     let second = image(dir.path(), 1).path;
     let mut s = browser_in(dir.path());
-    let names: Vec<String> = s.browser.as_ref().unwrap().visible().iter().map(|r| format!("{r:?}")).collect();
+    let names: Vec<String> = s.layers.browser().unwrap().visible().iter().map(|r| format!("{r:?}")).collect();
     let first_image = names.iter().position(|n| n.contains("img-0.png")).unwrap();
-    s.browser.as_mut().unwrap().selected = first_image;
+    s.layers.browser_mut().unwrap().selected = first_image;
     key(&mut s, KeyCode::Char('v'));
     key(&mut s, KeyCode::Down);
     assert_eq!(s.preview_path(), Some(second), "past the folder and the text file: {names:?}");
@@ -275,8 +275,8 @@ fn c_puts_the_shown_image_beside_the_marked_one_or_an_edits_input() {
     let mut s = with_jobs(dir.path());
     key(&mut s, KeyCode::Char('v'));
     key(&mut s, KeyCode::Char('c'));
-    assert!(!s.viewer.as_ref().unwrap().compare, "nothing marked, not an edit");
-    assert!(s.notice.as_ref().unwrap().0.contains("mark an image with m"));
+    assert!(!s.layers.viewer().unwrap().compare, "nothing marked, not an edit");
+    assert!(s.status.notice.as_ref().unwrap().0.contains("mark an image with m"));
     key(&mut s, KeyCode::Char('m'));
     key(&mut s, KeyCode::Right);
     key(&mut s, KeyCode::Char('c'));
@@ -289,9 +289,9 @@ fn c_puts_the_shown_image_beside_the_marked_one_or_an_edits_input() {
     assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "c again: the one image");
     // An edit is compared with its input without marking.
     let input = image(dir.path(), 7).path;
-    s.job.details.as_mut().unwrap().inputs =
+    s.jobs.job.details.as_mut().unwrap().inputs =
         vec![imgtui::store::InputRecord { role: "image".into(), path: input.clone(), sha256: None }];
-    s.viewer.as_mut().unwrap().marked = None;
+    s.layers.viewer_mut().unwrap().marked = None;
     key(&mut s, KeyCode::Char('c'));
     let (screen, info) = frame(&mut s, 120, 40);
     assert_eq!(info.pictures[0].key.path, input);
@@ -312,7 +312,7 @@ fn the_help_names_the_viewer_keys_and_the_browsers_own() {
     for c in "view".chars() {
         update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
     }
-    let text = format!("{:?}", imgtui::tui::ui::overlay::help_text(&s));
+    let text = format!("{:?}", imgtui::tui::ui::overlay::help_text(&s, s.layers.help().unwrap()));
     assert!(text.contains("view the image full screen"), "{text}");
     assert!(text.contains("v view"), "the browser's v, which is not in the keymap: {text}");
 }
@@ -321,12 +321,12 @@ fn the_help_names_the_viewer_keys_and_the_browsers_own() {
 fn going_through_jobs_in_the_viewer_leaves_the_focus_where_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = with_jobs(dir.path());
-    s.focus = Focus::Preview;
+    s.layers.focus = Focus::Preview;
     key(&mut s, KeyCode::Char('v'));
     key(&mut s, KeyCode::Down);
     assert_eq!(s.selected_job_id(), Some(1));
     key(&mut s, KeyCode::Esc);
-    assert_eq!(s.focus, Focus::Preview, "back in the Job pane, not moved to History");
+    assert_eq!(s.layers.focus, Focus::Preview, "back in the Job pane, not moved to History");
 }
 
 #[test]
@@ -335,13 +335,13 @@ fn m_on_an_image_whose_file_is_gone_keeps_the_mark_and_says_why() {
     let mut s = with_jobs(dir.path());
     key(&mut s, KeyCode::Char('v'));
     key(&mut s, KeyCode::Char('m'));
-    let marked = s.viewer.as_ref().unwrap().marked.clone();
+    let marked = s.layers.viewer().unwrap().marked.clone();
     assert!(marked.is_some());
     // The second image's file is missing.
-    let second = s.job.details.as_ref().unwrap().images[1].path.clone();
-    s.job.missing_files = vec![second];
+    let second = s.jobs.job.details.as_ref().unwrap().images[1].path.clone();
+    s.jobs.job.missing_files = vec![second];
     key(&mut s, KeyCode::Right);
     key(&mut s, KeyCode::Char('m'));
-    assert_eq!(s.viewer.as_ref().unwrap().marked, marked, "the mark stays");
-    assert!(s.notice.as_ref().unwrap().0.contains("missing"), "{:?}", s.notice);
+    assert_eq!(s.layers.viewer().unwrap().marked, marked, "the mark stays");
+    assert!(s.status.notice.as_ref().unwrap().0.contains("missing"), "{:?}", s.status.notice);
 }

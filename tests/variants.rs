@@ -12,7 +12,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::store::{ImageRequest, JobStatus, SharedStore, Store};
 use imgtui::tui::event::{AppEvent, Command, Msg};
-use imgtui::tui::state::{Confirm, Overlay};
+use imgtui::tui::state::{Confirm, Layer};
 use imgtui::tui::update::update;
 
 fn key(code: KeyCode) -> Msg {
@@ -29,15 +29,15 @@ fn a_prompt_with_groups_asks_before_sending_one_job_per_variant() {
     s.replace_prompt(vec!["a {red|blue} fox in {snow|rain}".into()]);
     assert_eq!(s.variant_count(), Ok(4));
     assert!(update(&mut s, ctrl_s()).is_empty(), "asked first");
-    let Some(Overlay::Confirm(Confirm::SendGroup { summary, requests, .. })) = &s.overlay else {
-        panic!("{:?}", s.overlay)
+    let Some(Layer::Confirm(Confirm::SendGroup { summary, requests, .. })) = s.layers.popup() else {
+        panic!("{:?}", s.layers.popup())
     };
     assert!(summary.starts_with("4 jobs ("), "{summary}");
     let prompts: Vec<&str> = requests.iter().map(ImageRequest::prompt).collect();
     assert_eq!(prompts, ["a red fox in snow", "a red fox in rain", "a blue fox in snow", "a blue fox in rain"]);
     // No: nothing goes, the prompt stays.
     assert!(update(&mut s, key(KeyCode::Char('n'))).is_empty());
-    assert!(s.overlay.is_none());
+    assert!(s.layers.popup().is_none());
     update(&mut s, ctrl_s());
     let commands = update(&mut s, key(KeyCode::Char('y')));
     let [Command::Submit { requests, .. }] = commands.as_slice() else { panic!("{commands:?}") };
@@ -62,7 +62,7 @@ fn escaped_braces_are_one_job_and_broken_or_too_many_are_refused_naming_the_prom
     assert!(update(&mut s, ctrl_s()).is_empty());
     let error = s.errors_for(imgtui::api::Param::Prompt).next().map(|e| e.message()).unwrap_or_default();
     assert!(error.contains("makes 128 variants; at most 64"), "{error}");
-    assert!(s.overlay.is_none(), "refused, not asked");
+    assert!(s.layers.popup().is_none(), "refused, not asked");
 }
 
 #[tokio::test]
@@ -98,28 +98,30 @@ fn vary_quality_makes_one_job_per_chosen_value_and_the_values_are_chosen_with_sp
     use imgtui::tui::state::{Field, Focus};
     let mut s = common::tui::state();
     s.replace_prompt(vec!["a {red|blue} kite".into()]);
-    s.focus = Focus::Settings;
-    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
-    s.form.selected = fields.iter().position(|f| *f == Field::Vary).unwrap();
+    s.layers.focus = Focus::Settings;
+    let fields = s.compose.form.fields(Some(s.env.catalog.spec(&s.compose.form.model)));
+    s.compose.form.selected = fields.iter().position(|f| *f == Field::Vary).unwrap();
     // Vary → model → quality.
     update(&mut s, key(KeyCode::Right));
     update(&mut s, key(KeyCode::Right));
-    assert_eq!(s.form.value(Field::Vary).as_deref(), Some("quality"));
-    let every = s.form.vary.chosen.clone();
+    assert_eq!(s.compose.form.value(Field::Vary).as_deref(), Some("quality"));
+    let every = s.compose.form.vary.chosen.clone();
     assert!(every.len() >= 3, "every quality of gpt-image-1: {every:?}");
     // Down to Values: → moves, Space takes the second quality out.
     update(&mut s, key(KeyCode::Down));
-    assert_eq!(s.form.selected_field(Some(s.spec())), Field::VaryValues);
+    assert_eq!(s.compose.form.selected_field(Some(s.spec())), Field::VaryValues);
     update(&mut s, key(KeyCode::Right));
     update(&mut s, key(KeyCode::Char(' ')));
-    assert_eq!(s.form.vary.chosen.len(), every.len() - 1);
+    assert_eq!(s.compose.form.vary.chosen.len(), every.len() - 1);
     let requests = s.requests().unwrap();
     assert_eq!(requests.len(), 2 * (every.len() - 1), "2 prompts × the chosen qualities");
     let first: Vec<_> = requests.iter().map(|r| (r.prompt().to_string(), r.options().quality.clone())).collect();
     assert_eq!(first[0], ("a red kite".to_string(), Some(every[0].clone())));
     assert!(!first.iter().any(|(_, q)| q.as_deref() == Some(every[1].as_str())), "the one taken out: {first:?}");
     update(&mut s, ctrl_s());
-    let Some(Overlay::Confirm(Confirm::SendGroup { requests, .. })) = &s.overlay else { panic!("{:?}", s.overlay) };
+    let Some(Layer::Confirm(Confirm::SendGroup { requests, .. })) = s.layers.popup() else {
+        panic!("{:?}", s.layers.popup())
+    };
     assert_eq!(requests.len(), 2 * (every.len() - 1));
 }
 
@@ -135,7 +137,7 @@ fn g_in_the_viewer_shows_the_selected_jobs_whole_group() {
         panic!()
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
-    s.focus = Focus::History;
+    s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('v')));
     let commands = update(&mut s, key(KeyCode::Char('G')));
     assert_eq!(commands, [Command::LoadGroup(1)]);
@@ -145,7 +147,7 @@ fn g_in_the_viewer_shows_the_selected_jobs_whole_group() {
         request: ImageRequest::Generate(imgtui::api::GenerateRequest::new("gpt-image-1", format!("kite {id}"))),
     };
     update(&mut s, Msg::App(AppEvent::Group { id: 1, members: (1..=3).map(member).collect() }));
-    let group = s.viewer.as_ref().and_then(|v| v.group.as_ref()).expect("the group is shown");
+    let group = s.layers.viewer().and_then(|v| v.group.as_ref()).expect("the group is shown");
     assert_eq!(group.len(), 3);
     assert_eq!(group[1].caption(), "#2 gpt-image-1  · kite 2");
     // ←/→ go from member to member, wrapping; the viewer stays on the group.
@@ -156,10 +158,10 @@ fn g_in_the_viewer_shows_the_selected_jobs_whole_group() {
     assert_eq!(s.selected_job_id(), Some(3));
     update(&mut s, key(KeyCode::Left));
     assert_eq!(s.selected_job_id(), Some(2));
-    assert!(s.viewer.as_ref().unwrap().group.is_some());
+    assert!(s.layers.viewer().unwrap().group.is_some());
     // G again: the one image.
     update(&mut s, key(KeyCode::Char('G')));
-    assert!(s.viewer.as_ref().unwrap().group.is_none());
+    assert!(s.layers.viewer().unwrap().group.is_none());
 }
 
 #[test]
@@ -167,21 +169,21 @@ fn vary_with_nothing_chosen_is_refused_by_name_not_sent_as_one_job() {
     use imgtui::tui::state::{Field, Focus};
     let mut s = common::tui::state();
     s.replace_prompt(vec!["a kite".into()]);
-    s.focus = Focus::Settings;
-    let fields = s.form.fields(Some(s.catalog.spec(&s.form.model)));
-    s.form.selected = fields.iter().position(|f| *f == Field::Vary).unwrap();
+    s.layers.focus = Focus::Settings;
+    let fields = s.compose.form.fields(Some(s.env.catalog.spec(&s.compose.form.model)));
+    s.compose.form.selected = fields.iter().position(|f| *f == Field::Vary).unwrap();
     update(&mut s, key(KeyCode::Right));
     update(&mut s, key(KeyCode::Right));
     update(&mut s, key(KeyCode::Down));
     // Every chosen quality taken out with Space.
-    let chosen = s.form.vary.chosen.len();
+    let chosen = s.compose.form.vary.chosen.len();
     for _ in 0..chosen {
         update(&mut s, key(KeyCode::Char(' ')));
         update(&mut s, key(KeyCode::Right));
     }
-    assert!(s.form.vary.chosen.is_empty(), "{:?}", s.form.vary.chosen);
+    assert!(s.compose.form.vary.chosen.is_empty(), "{:?}", s.compose.form.vary.chosen);
     let commands = update(&mut s, ctrl_s());
-    assert!(commands.is_empty() && s.overlay.is_none(), "nothing sent: {commands:?}");
-    let vary = s.errors.iter().find(|e| e.param == imgtui::api::Param::Vary).expect("the Vary row names it");
+    assert!(commands.is_empty() && s.layers.popup().is_none(), "nothing sent: {commands:?}");
+    let vary = s.compose.errors.iter().find(|e| e.param == imgtui::api::Param::Vary).expect("the Vary row names it");
     assert!(vary.message().contains("no quality chosen"), "{vary:?}");
 }

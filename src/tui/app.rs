@@ -33,7 +33,7 @@ pub async fn run(
     let mut stops = crate::signals::Stops::new();
     let mut stopped_by = None;
     let mut terminal = terminal::init()?;
-    let mut placer = Placer::new(state.graphics, tmux);
+    let mut placer = Placer::new(state.env.graphics, tmux);
     write_now(&placer.forget_earlier())?;
     let mut cell = cell_choice.size;
     tracing::info!(cell = %cell, source = %cell_choice.source, "cell size");
@@ -64,7 +64,8 @@ pub async fn run(
         if state.quit {
             break;
         }
-        let animating = !state.live.is_empty() || state.history.rows.iter().any(|r| r.running_elsewhere.is_some());
+        let animating =
+            !state.jobs.live.is_empty() || state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some());
         let msg = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
@@ -111,8 +112,8 @@ pub async fn run(
         if let Some(draft) = state.draft_changed() {
             runner.keep_draft(draft);
         }
-        if state.painter.is_some() != mouse_reported {
-            mouse_reported = state.painter.is_some();
+        if state.layers.painter().is_some() != mouse_reported {
+            mouse_reported = state.layers.painter().is_some();
             if mouse_reported {
                 crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
             } else {
@@ -139,11 +140,11 @@ async fn leave(
     }
     runner.flush_draft();
     if let Some(number) = stopped_by {
-        if state.unsaved > 0 {
+        if state.jobs.unsaved > 0 {
             tracing::error!(
                 signal = number,
                 "{} received image(s) no folder could take were only in memory and are lost",
-                state.unsaved
+                state.jobs.unsaved
             );
         }
         // Killed or hung up: answers that arrived are written, the rest is left interrupted,
@@ -222,7 +223,7 @@ fn write_now(bytes: &[u8]) -> std::io::Result<()> {
 /// this process's other jobs interrupted: nothing paid for that already arrived is lost.
 async fn finish_writing(state: &mut State, runner: &Runner, events_rx: &mut mpsc::UnboundedReceiver<AppEvent>) {
     let deadline = tokio::time::Instant::now() + QUIT_GRACE;
-    while state.live.values().any(|job| job.phase == super::state::Phase::Writing) {
+    while state.jobs.live.values().any(|job| job.phase == super::state::Phase::Writing) {
         match tokio::time::timeout_at(deadline, events_rx.recv()).await {
             Ok(Some(event)) => {
                 update::update(state, Msg::App(event));
@@ -236,8 +237,8 @@ async fn finish_writing(state: &mut State, runner: &Runner, events_rx: &mut mpsc
 /// Whether a list drawn in this frame had another height than its window knows.
 fn lists_resized(state: &State, info: &ui::RenderInfo) -> bool {
     let differs = |rows: Option<u16>, known: usize| rows.is_some_and(|rows| usize::from(rows) != known);
-    differs(info.history_rows, state.history.scroll.height())
-        || state.browser.as_ref().is_some_and(|b| differs(info.browser_rows, b.scroll.height()))
+    differs(info.history_rows, state.jobs.history.scroll.height())
+        || state.layers.browser().is_some_and(|b| differs(info.browser_rows, b.scroll.height()))
 }
 
 /// Cancels running jobs and waits (briefly, with a deadline) until each has recorded it.
@@ -256,13 +257,10 @@ async fn shut_down(runner: &Runner, events_rx: &mut mpsc::UnboundedReceiver<AppE
 
 /// The prompt shows its cursor only while it has the keyboard.
 fn sync_prompt_cursor(state: &mut State) {
-    let style = if state.focus == Focus::Prompt && state.overlay.is_none() {
-        Style::new().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::new()
-    };
-    state.prompt.set_cursor_style(style);
-    state.prompt.set_cursor_line_style(Style::new());
+    let style =
+        if state.layers.focused(Focus::Prompt) { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+    state.compose.prompt.set_cursor_style(style);
+    state.compose.prompt.set_cursor_line_style(Style::new());
 }
 
 /// Debug builds only: F12 panics when IMGTUI_TEST_PANIC is set, so a test can check that a panic

@@ -54,19 +54,19 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let mut state = State::new(engine.catalog.clone(), keymap, default_model, endpoint);
     // The prompt and form that were being written when imgtui last stopped, however it stopped.
     let draft = state::draft::Draft::adopt_left_behind(&engine.paths.state_dir);
-    state.prices = engine.client.prices().clone();
+    state.env.prices = engine.client.prices().clone();
     // Checked when the engine started.
-    state.budgets = engine.config.budgets(&engine.paths.config_file).unwrap_or_default();
-    state.catalog.listing.source = crate::catalog::ListingSource::Asking { provider: cfg.provider };
-    state.configured_model = engine.config.default_model.clone();
+    state.env.budgets = engine.config.budgets(&engine.paths.config_file).unwrap_or_default();
+    state.env.catalog.listing.source = crate::catalog::ListingSource::Asking { provider: cfg.provider };
+    state.compose.configured_model = engine.config.default_model.clone();
     if cfg.provider == Provider::Demo {
-        state.demo_line = Some(
+        state.status.demo_line = Some(
             "Demo mode: no API key found; images are drawn locally. Set TTAPI_API_KEY or OPENAI_API_KEY for the \
              real API."
                 .to_string(),
         );
     }
-    state.banner.extend(engine.notices.iter().cloned());
+    state.status.banner.extend(engine.notices.iter().cloned());
     if let Some(notice) = default_notice {
         state.set_notice(notice, state::Severity::Warning);
     }
@@ -83,11 +83,11 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     for problem in engine.notices.iter().chain(&keymap_problem).chain(&theme_problem) {
         tracing::warn!("{problem}");
     }
-    state.banner.extend(keymap_problem);
-    state.banner.extend(theme_problem);
+    state.status.banner.extend(keymap_problem);
+    state.status.banner.extend(theme_problem);
 
-    state.graphics = detection.graphics;
-    state.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
+    state.env.graphics = detection.graphics;
+    state.env.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
     if let Some(note) = &detection.note {
         state.set_notice(note.clone(), state::Severity::Warning);
     }
@@ -101,7 +101,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let mut runner = runner::Runner::new(client, engine.store.clone(), folders, concurrency, tx.clone())
         .with_masks_dir(engine.paths.data_dir.join("masks"))
         .with_drafts_dir(engine.paths.state_dir.clone());
-    if state.graphics != Graphics::None {
+    if state.env.graphics != Graphics::None {
         runner = runner
             .with_warm_pixels(crate::preview::WarmPixels::default())
             .with_thumbnails(crate::preview::thumbs::ThumbCache::new(engine.paths.cache_dir.join("thumbnails")));

@@ -36,8 +36,8 @@ impl State {
     /// The prompt and form, when they changed since they were last handed out to be kept.
     pub fn draft_changed(&mut self) -> Option<Draft> {
         let draft = Draft::of(self);
-        (self.saved_draft.as_ref() != Some(&draft)).then(|| {
-            self.saved_draft = Some(draft.clone());
+        (self.compose.saved_draft.as_ref() != Some(&draft)).then(|| {
+            self.compose.saved_draft = Some(draft.clone());
             draft
         })
     }
@@ -46,9 +46,9 @@ impl State {
 impl Draft {
     /// What the prompt and the form hold now.
     pub fn of(state: &State) -> Self {
-        let form = &state.form;
+        let form = &state.compose.form;
         Self {
-            prompt: state.prompt.lines().to_vec(),
+            prompt: state.compose.prompt.lines().to_vec(),
             edit: form.mode == JobMode::Edit,
             model: form.model.clone(),
             options: form.options.clone(),
@@ -67,7 +67,7 @@ impl Draft {
     /// kept: the form says what is wrong with it).
     pub fn restore(self, state: &mut State) {
         state.replace_prompt(self.prompt);
-        let form = &mut state.form;
+        let form = &mut state.compose.form;
         form.mode = if self.edit { JobMode::Edit } else { JobMode::Generate };
         form.model = self.model;
         form.options = self.options;

@@ -5,7 +5,7 @@ use crate::cost::PriceNote;
 impl super::State {
     /// The estimate for the form as it is now.
     pub fn price_note(&self) -> PriceNote {
-        let (prices, provider, models) = (&self.prices, self.catalog.provider, &self.catalog.table);
-        crate::cost::for_request(&self.request(), prices, provider, models, &self.output_history)
+        let (prices, provider, models) = (&self.env.prices, self.env.catalog.provider, &self.env.catalog.table);
+        crate::cost::for_request(&self.request(), prices, provider, models, &self.env.output_history)
     }
 }

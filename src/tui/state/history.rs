@@ -10,8 +10,6 @@ pub struct HistoryView {
     pub rows: Vec<JobSummary>,
     pub selected: usize,
     pub search: String,
-    /// The search line has the keyboard.
-    pub searching: bool,
     /// No older rows remain for this search.
     pub exhausted: bool,
     /// A page is on its way; do not ask again.

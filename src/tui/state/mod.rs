@@ -1,12 +1,16 @@
 //! Everything the screen shows, in one value. Only `update` changes it; rendering reads it.
 
 pub mod browser;
+mod compose;
 pub mod draft;
+mod env;
 mod estimate;
 mod field;
 pub mod form;
 pub mod gallery;
 pub mod history;
+mod jobs;
+pub mod layers;
 pub mod painter;
 mod pictures;
 mod previews;
@@ -14,31 +18,31 @@ pub mod recall;
 mod request;
 mod scroll;
 pub mod spend;
+mod status;
 mod variants;
 pub mod vary;
 mod viewer;
 
-use std::collections::HashMap;
-use std::time::Instant;
+use std::path::PathBuf;
 
 use ratatui_textarea::{TextArea, WrapMode};
 
-use std::path::PathBuf;
-
-use crate::api::FieldError;
-use crate::api::validate::InputFile;
 use crate::catalog::ModelCatalog;
 pub use crate::jobs::Phase;
-use crate::preview::Graphics;
-use crate::store::{ImageRequest, JobId, JobRecord};
+use crate::store::{ImageRequest, JobId};
 use crate::tui::keymap::{Context, Keymap};
 pub use browser::{Browser, Target};
+pub use compose::Compose;
+pub use env::Env;
 pub use form::{Field, JobMode, SettingsForm};
 pub use gallery::Gallery;
 pub use history::HistoryView;
+pub use jobs::{JobView, Jobs, LiveJob};
+pub use layers::{Layer, Layers};
 pub use painter::PainterView;
 pub use previews::Previews;
 pub use scroll::Scroll;
+pub use status::Status;
 pub use viewer::Viewer;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,39 +94,11 @@ pub enum Confirm {
     },
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Overlay {
-    Help,
-    Confirm(Confirm),
-    /// The Model row's "other…": a model name being typed.
-    ModelName(String),
-    /// The Size row's "custom…": a `WxH` being typed (models that take free sizes).
-    CustomSize(String),
-    /// Ctrl-R in the prompt: earlier prompts searched.
-    Recall(recall::RecallSearch),
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     Info,
     Warning,
     Error,
-}
-
-/// A job this process is running, for the spinner, elapsed time and retries.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LiveJob {
-    pub started: Instant,
-    pub retries: u32,
-    pub phase: Phase,
-    /// The newest partial image of a streamed answer, written to disk, with its number.
-    pub partial: Option<(u32, PathBuf)>,
-}
-
-impl LiveJob {
-    pub fn new(started: Instant, phase: Phase) -> Self {
-        Self { started, retries: 0, phase, partial: None }
-    }
 }
 
 /// The prompt editor with `lines`: soft wrap, and the placeholder while it is empty.
@@ -133,106 +109,21 @@ pub fn prompt_editor(lines: Vec<String>) -> TextArea<'static> {
     prompt
 }
 
+/// Everything the screen shows, grouped by what it is about. Only `update` changes it.
 pub struct State {
-    pub focus: Focus,
-    pub overlay: Option<Overlay>,
-    pub prompt: TextArea<'static>,
-    /// Undo and redo of the prompt by words.
-    pub prompt_undo: crate::tui::update::UndoLog,
-    /// Earlier prompts, for Ctrl-P/Ctrl-N and Ctrl-R.
-    pub recall: recall::Recall,
-    pub form: SettingsForm,
-    /// The models: their rules, their state at the provider, and where the list came from.
-    pub catalog: ModelCatalog,
-    /// `default_model` from the config, which wins over the catalog's choice.
-    pub configured_model: Option<String>,
-    pub keymap: Keymap,
-    /// Validation problems of the form as it stands, shown beside their fields.
-    pub errors: Vec<FieldError>,
-    /// Rules a model with guessed rules would break: shown, but the request may go out.
-    pub warnings: Vec<FieldError>,
-    pub history: HistoryView,
-    pub live: HashMap<JobId, LiveJob>,
-    /// The selected job in full, once loaded, and which of its images is shown.
-    pub job: JobView,
-    pub notice: Option<(String, Severity)>,
-    /// Shown at the top: a damaged history moved aside, a bad config.
-    pub banner: Vec<String>,
-    /// The demo-mode line: one row at the top until the first submit.
-    pub demo_line: Option<String>,
-    /// The status line shows why a submit was refused; it clears once the form is valid.
-    pub refusal_shown: bool,
-    /// The draft a "load into form" replaced, and the prompt it loaded: Ctrl-U brings the draft
-    /// back while the loaded prompt is untouched.
-    pub draft_before_load: Option<(Vec<String>, SettingsForm, Vec<String>)>,
-    /// A re-run of an edit waiting for its input files to be checked.
-    pub rerun_after_check: Option<JobRecord>,
-    /// "TTAPI https://api.ttapi.io/v1" or "demo http://127.0.0.1:…/v1".
-    pub endpoint: String,
-    pub now: Instant,
-    pub spinner: usize,
-    /// The help overlay's scroll and filter.
-    pub help: HelpView,
-    /// The terminal's size (columns, rows), for what update must fit to it (the help's end).
-    pub screen: (u16, u16),
-    pub quit: bool,
-    /// The full-screen viewer, while it is open (over the panes, the browser, the gallery).
-    pub viewer: Option<Viewer>,
-    /// What the provider charges (the config's prices over the built-in list), for estimates.
-    pub prices: crate::cost::PriceTable,
-    /// The config's budgets, and what the history says was spent (once it has said).
-    pub budgets: crate::cost::Budgets,
-    pub spent: Option<crate::cost::Spent>,
-    /// The Spend view, while it is open.
-    pub spend: Option<spend::SpendView>,
-    /// What earlier jobs reported, for estimates without a price table or formula.
-    pub output_history: crate::cost::OutputHistory,
-    /// The mask painter, over everything but the help.
-    pub painter: Option<PainterView>,
-    /// Pixels per terminal cell, for fitting pictures where the state needs to know (the
-    /// painter's cells).
-    pub cell: crate::preview::CellSize,
-    /// The gallery of results, while it is open.
-    pub gallery: Option<Gallery>,
-    /// The file browser, while it is open.
-    pub browser: Option<Browser>,
-    /// The last directory picked from, per kind of input.
-    pub browser_dirs: HashMap<browser::InputKind, PathBuf>,
-    /// Where the browser starts the first time: the working directory.
-    pub start_dir: PathBuf,
-    /// Facts of the edit's input files, read off the UI task when they were picked.
-    pub input_facts: HashMap<PathBuf, InputFile>,
-    /// How images are shown, decided at start-up.
-    pub graphics: Graphics,
-    /// Whether the terminal takes 24-bit colour (half-blocks use the 256 palette otherwise).
-    pub truecolor: bool,
+    /// What the next request will be: the prompt, the form, and what they were made from.
+    pub compose: Compose,
+    /// The history and the jobs this process runs.
+    pub jobs: Jobs,
+    /// What the app was started with and learns about its surroundings.
+    pub env: Env,
+    /// The focused pane and the screens opened over the panes.
+    pub layers: Layers,
+    /// The notice, the banner and the demo line.
+    pub status: Status,
     /// Prepared previews, failed ones, and those being prepared.
     pub previews: Previews,
-    /// Images received but not yet written anywhere (they wait in the runner's memory).
-    pub unsaved: usize,
-    /// The prompt and form as last handed to the runner to keep (see `draft`).
-    pub saved_draft: Option<draft::Draft>,
-}
-
-/// The selected job as the preview pane shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct JobView {
-    /// The selected job, in full, once loaded.
-    pub details: Option<JobRecord>,
-    /// Image files of `details` that were not on disk when it was loaded.
-    pub missing_files: Vec<std::path::PathBuf>,
-    /// Which of its images the preview shows.
-    pub image_index: usize,
-    /// Load the selected job into the form as soon as its details arrive.
-    pub load_when_ready: Option<JobId>,
-    /// A job of several images shows them side by side (`g` toggles).
-    pub grid: bool,
-}
-
-impl Default for JobView {
-    fn default() -> Self {
-        Self { details: None, missing_files: Vec::new(), image_index: 0, load_when_ready: None, grid: true }
-    }
+    pub quit: bool,
 }
 
 /// The help overlay's place and filter.
@@ -251,52 +142,15 @@ impl State {
             keymap.hint(Context::Prompt, crate::tui::action::Action::Submit)
         ));
         let mut state = Self {
-            focus: Focus::Prompt,
-            overlay: None,
-            prompt,
-            prompt_undo: Default::default(),
-            recall: Default::default(),
-            form: SettingsForm::new(default_model),
-            catalog,
-            configured_model: None,
-            keymap,
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            history: HistoryView::default(),
-            live: HashMap::new(),
-            job: JobView::default(),
-            notice: None,
-            banner: Vec::new(),
-            demo_line: None,
-            refusal_shown: false,
-            draft_before_load: None,
-            rerun_after_check: None,
-            endpoint,
-            now: Instant::now(),
-            spinner: 0,
-            help: HelpView::default(),
-            screen: (80, 24),
-            quit: false,
-            viewer: None,
-            painter: None,
-            cell: crate::preview::CellSize::default(),
-            gallery: None,
-            browser: None,
-            browser_dirs: HashMap::new(),
-            start_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
-            input_facts: HashMap::new(),
-            graphics: Graphics::Blocks,
-            truecolor: false,
+            compose: Compose::new(prompt, default_model),
+            jobs: Jobs::default(),
+            env: Env::new(catalog, keymap, endpoint),
+            layers: Layers::default(),
+            status: Status::default(),
             previews: Previews::default(),
-            unsaved: 0,
-            prices: crate::cost::PriceTable::builtin(),
-            budgets: crate::cost::Budgets::default(),
-            spent: None,
-            output_history: crate::cost::OutputHistory::default(),
-            spend: None,
-            saved_draft: None,
+            quit: false,
         };
-        state.saved_draft = Some(draft::Draft::of(&state));
+        state.compose.saved_draft = Some(draft::Draft::of(&state));
         state.revalidate();
         state
     }
@@ -304,48 +158,29 @@ impl State {
     /// Puts `lines` in the prompt editor (its placeholder kept); returns the editor it replaced.
     pub fn replace_prompt(&mut self, lines: Vec<String>) -> TextArea<'static> {
         let mut editor = prompt_editor(lines);
-        editor.set_placeholder_text(self.prompt.placeholder_text().to_string());
-        std::mem::replace(&mut self.prompt, editor)
+        editor.set_placeholder_text(self.compose.prompt.placeholder_text().to_string());
+        std::mem::replace(&mut self.compose.prompt, editor)
     }
 
     pub fn prompt_text(&self) -> String {
-        self.prompt.lines().join("\n")
+        self.compose.prompt.lines().join("\n")
     }
 
     pub fn set_notice(&mut self, text: impl Into<String>, severity: Severity) {
-        self.notice = Some((text.into(), severity));
+        self.status.notice = Some((text.into(), severity));
     }
 
-    /// The key context of what has the keyboard now.
+    /// The key context of what has the keyboard now: the top layer's, else the focused pane's.
     pub fn context(&self) -> Context {
-        match &self.overlay {
-            Some(Overlay::Help) => Context::Help,
-            Some(Overlay::Confirm(_)) => Context::Confirm,
-            // A one-line text input, with the search box's keys.
-            Some(Overlay::ModelName(_) | Overlay::CustomSize(_) | Overlay::Recall(_)) => Context::Search,
-            None if self.spend.is_some() => Context::Spend,
-            None if self.painter.is_some() => Context::Painter,
-            None if self.viewer.is_some() => Context::Viewer,
-            None if self.gallery.is_some() => Context::Gallery,
-            None if self.browser.as_ref().is_some_and(|b| b.path_input.is_some()) => Context::Path,
-            None if self.browser.is_some() => Context::Browser,
-            None if self.focus == Focus::History && self.history.searching => Context::Search,
-            None => self.focus.context(),
-        }
+        self.layers.context()
     }
 
     pub fn selected_job_id(&self) -> Option<JobId> {
-        self.history.selected_row().map(|r| r.id)
+        self.jobs.selected_job_id()
     }
 
     /// A running job's newest partial image, if its answer streams.
     pub fn live_partial(&self, id: JobId) -> Option<&(u32, PathBuf)> {
-        self.live.get(&id)?.partial.as_ref()
-    }
-
-    /// Jobs of this process that are running, and that wait for a free slot.
-    pub fn running_and_queued(&self) -> (usize, usize) {
-        let queued = self.live.values().filter(|job| job.phase == Phase::Queued).count();
-        (self.live.len() - queued, queued)
+        self.jobs.live_partial(id)
     }
 }

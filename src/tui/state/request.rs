@@ -10,15 +10,16 @@ use crate::store::ImageRequest;
 impl State {
     /// The request the form describes now.
     pub fn request(&self) -> ImageRequest {
-        let (prompt, model, options) = (self.prompt_text(), self.form.model.clone(), self.form.options.clone());
-        match self.form.mode {
+        let (prompt, model, options) =
+            (self.prompt_text(), self.compose.form.model.clone(), self.compose.form.options.clone());
+        match self.compose.form.mode {
             JobMode::Generate => ImageRequest::Generate(GenerateRequest { prompt, model, options }),
             JobMode::Edit => ImageRequest::Edit(EditRequest {
                 prompt,
                 model,
-                images: self.form.images.clone(),
-                mask: self.form.mask.clone(),
-                keep_unmasked: self.form.keep_unmasked && self.form.mask.is_some(),
+                images: self.compose.form.images.clone(),
+                mask: self.compose.form.mask.clone(),
+                keep_unmasked: self.compose.form.keep_unmasked && self.compose.form.mask.is_some(),
                 options,
             }),
         }
@@ -29,11 +30,11 @@ impl State {
     /// prompt is not shown as an error until a submit.
     pub fn revalidate(&mut self) {
         let request = self.request();
-        let endpoint = if self.form.mode == JobMode::Edit { Endpoint::Edit } else { Endpoint::Generate };
-        let (o, table) = (&self.form.options, &self.catalog.table);
-        let mut found = validate::check_params(endpoint, request.prompt(), &self.form.model, o, table);
+        let endpoint = if self.compose.form.mode == JobMode::Edit { Endpoint::Edit } else { Endpoint::Generate };
+        let (o, table) = (&self.compose.form.options, &self.env.catalog.table);
+        let mut found = validate::check_params(endpoint, request.prompt(), &self.compose.form.model, o, table);
         if let ImageRequest::Edit(edit) = &request {
-            let known = |p: &PathBuf| self.input_facts.get(p).cloned();
+            let known = |p: &PathBuf| self.compose.input_facts.get(p).cloned();
             let images: Vec<InputFile> = edit.images.iter().filter_map(known).collect();
             let all_known = images.len() == edit.images.len();
             let mask = edit.mask.as_ref().and_then(known);
@@ -45,7 +46,7 @@ impl State {
             found.retain(|e| e.param != Param::Prompt);
         }
         // Vary on with nothing chosen would send one job as if it were off, without a word.
-        if let Some(setting) = self.form.vary.setting.filter(|_| self.form.vary.chosen.is_empty()) {
+        if let Some(setting) = self.compose.form.vary.setting.filter(|_| self.compose.form.vary.chosen.is_empty()) {
             found.push(FieldError::said(
                 Param::Vary,
                 format!(
@@ -57,15 +58,15 @@ impl State {
         match self.requests() {
             Err(e) => found.push(FieldError::said(Param::Prompt, e.to_string())),
             // Each varied request is checked by its own model's rules.
-            Ok(varied) if self.form.vary.setting.is_some() => {
+            Ok(varied) if self.compose.form.vary.setting.is_some() => {
                 // One prompt's worth: the variants of the prompt are checked above.
-                for request in varied.iter().take(self.form.vary.count()) {
+                for request in varied.iter().take(self.compose.form.vary.count()) {
                     let (model, options) = (request.model(), request.options());
                     let checked = validate::check_params(endpoint, request.prompt(), model, options, table);
                     // The prompt's own problems are named once, above.
                     let checked = checked.into_iter().filter(|e| e.param != Param::Prompt).collect();
                     let errors = validate::verdict(table, model, checked).err().unwrap_or_default();
-                    let value = match self.form.vary.setting {
+                    let value = match self.compose.form.vary.setting {
                         Some(super::vary::Varied::Model) => model.to_string(),
                         Some(super::vary::Varied::Quality) => options.quality.clone().unwrap_or_default(),
                         _ => options.size.clone().unwrap_or_default(),
@@ -75,34 +76,34 @@ impl State {
             }
             Ok(_) => {}
         }
-        (self.errors, self.warnings) = match validate::verdict(table, &self.form.model, found) {
+        (self.compose.errors, self.compose.warnings) = match validate::verdict(table, &self.compose.form.model, found) {
             Ok(warnings) => (Vec::new(), warnings),
             Err(errors) => (errors, Vec::new()),
         };
-        if let Some(why) = self.catalog.refusal(&self.form.model) {
-            self.errors.insert(0, FieldError::said(Param::Model, why));
-        } else if let Some(suggestion) = self.catalog.typo_of(&self.form.model) {
-            let model = &self.form.model;
+        if let Some(why) = self.env.catalog.refusal(&self.compose.form.model) {
+            self.compose.errors.insert(0, FieldError::said(Param::Model, why));
+        } else if let Some(suggestion) = self.env.catalog.typo_of(&self.compose.form.model) {
+            let model = &self.compose.form.model;
             let why = format!("{model} is not a model imgtui or the provider knows; did you mean {suggestion}?");
-            self.errors.insert(0, FieldError::said(Param::Model, why));
+            self.compose.errors.insert(0, FieldError::said(Param::Model, why));
         }
         // A "not sent" message is stale once its problems are fixed.
-        if self.refusal_shown && self.errors.is_empty() {
-            self.refusal_shown = false;
-            self.notice = None;
+        if self.compose.refusal_shown && self.compose.errors.is_empty() {
+            self.compose.refusal_shown = false;
+            self.status.notice = None;
         }
     }
 
     /// The rules of the form's model (guessed for a name the table does not know).
     pub fn spec(&self) -> &ModelSpec {
-        self.catalog.spec(&self.form.model)
+        self.env.catalog.spec(&self.compose.form.model)
     }
 
     pub fn errors_for(&self, param: Param) -> impl Iterator<Item = &FieldError> {
-        self.errors.iter().filter(move |e| e.param == param)
+        self.compose.errors.iter().filter(move |e| e.param == param)
     }
 
     pub fn warnings_for(&self, param: Param) -> impl Iterator<Item = &FieldError> {
-        self.warnings.iter().filter(move |e| e.param == param)
+        self.compose.warnings.iter().filter(move |e| e.param == param)
     }
 }

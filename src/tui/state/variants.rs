@@ -8,7 +8,7 @@ impl super::State {
     pub fn requests(&self) -> Result<Vec<ImageRequest>, VariantError> {
         let base = self.request();
         let prompts = crate::variants::expand(base.prompt())?;
-        let (variants, values) = (prompts.len() as u64, self.form.vary.count() as u64);
+        let (variants, values) = (prompts.len() as u64, self.compose.form.vary.count() as u64);
         if variants * values > crate::variants::MAX_JOBS {
             return Err(VariantError::TooManyVaried { variants, values, count: variants * values });
         }
@@ -17,7 +17,7 @@ impl super::State {
             .flat_map(|prompt| {
                 let mut request = base.clone();
                 request.set_prompt(prompt);
-                self.form.vary.apply(&request)
+                self.compose.form.vary.apply(&request)
             })
             .collect())
     }
@@ -39,8 +39,8 @@ impl super::State {
     }
 
     fn price_of(&self, request: &ImageRequest) -> crate::cost::PriceNote {
-        let (prices, provider, models) = (&self.prices, self.catalog.provider, &self.catalog.table);
-        crate::cost::for_request(request, prices, provider, models, &self.output_history)
+        let (prices, provider, models) = (&self.env.prices, self.env.catalog.provider, &self.env.catalog.table);
+        crate::cost::for_request(request, prices, provider, models, &self.env.output_history)
     }
 
     /// "4 jobs (≈ $0.68 for 8 images)", "4 jobs (8 images, price unknown)".

@@ -22,11 +22,11 @@ impl super::State {
     /// What the shown image is compared with: the marked image, else (for an edit) its input.
     pub fn compare_with(&self) -> Option<std::path::PathBuf> {
         let shown = self.preview_path();
-        let viewer = self.viewer.as_ref()?;
+        let viewer = self.layers.viewer()?;
         if let Some(marked) = viewer.marked.clone().filter(|m| Some(m) != shown.as_ref()) {
             return Some(marked);
         }
-        let job = self.job.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
+        let job = self.jobs.job.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
         job.inputs.iter().find(|i| i.role.starts_with("image")).map(|i| i.path.clone())
     }
 }

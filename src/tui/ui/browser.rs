@@ -15,9 +15,8 @@ use crate::tui::state::browser::Row;
 use crate::tui::state::{Browser, State, Target};
 use crate::tui::ui::preview::human_bytes;
 
-/// Draws the browser, when it is open; returns how many rows its list has room for.
-pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<u16> {
-    let browser = state.browser.as_ref()?;
+/// Draws the browser; returns how many rows its list has room for.
+pub fn render(state: &State, browser: &Browser, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     frame.render_widget(Clear, area);
     let what = match browser.target {
         Target::Image(i) => format!("input image {}", i + 1),
@@ -86,7 +85,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
         )),
     };
     frame.render_widget(Paragraph::new(hint), bottom);
-    Some(height)
+    height
 }
 
 fn row_line(state: &State, browser: &Browser, theme: &Theme, row: &Row, width: usize) -> Line<'static> {
@@ -137,7 +136,7 @@ fn describe(state: &State, browser: &Browser, file: &InputFile) -> (String, Opti
         Target::Mask => {
             // Transparency is checked when the mask is picked; the list checks the rest.
             let candidate = InputFile { transparent_share: Some(1.0), ..file.clone() };
-            let first = state.form.images.first().and_then(|p| state.input_facts.get(p)).cloned();
+            let first = state.compose.form.images.first().and_then(|p| state.compose.input_facts.get(p)).cloned();
             let images: Vec<InputFile> = first.into_iter().collect();
             validate::check_edit_inputs(spec, &images, Some(&candidate), None)
                 .into_iter()

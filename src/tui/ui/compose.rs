@@ -15,10 +15,10 @@ use crate::tui::keymap::Context;
 use crate::tui::state::{Field, Focus, State};
 
 pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = state.focus == Focus::Prompt && state.overlay.is_none();
+    let focused = state.layers.focused(Focus::Prompt);
     // The API's limit is in characters, not columns.
-    let chars = state.prompt.lines().iter().map(|l| crate::text::char_count(l)).sum::<usize>()
-        + state.prompt.lines().len().saturating_sub(1);
+    let chars = state.compose.prompt.lines().iter().map(|l| crate::text::char_count(l)).sum::<usize>()
+        + state.compose.prompt.lines().len().saturating_sub(1);
     let limit = Some(state.spec().prompt_max_chars);
     let counter = match limit {
         Some(limit) => format!(" {chars}/{limit} "),
@@ -39,11 +39,11 @@ pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    frame.render_widget(&state.prompt, inner);
+    frame.render_widget(&state.compose.prompt, inner);
 }
 
 pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = state.focus == Focus::Settings && state.overlay.is_none();
+    let focused = state.layers.focused(Focus::Settings);
     let room = usize::from(area.width.saturating_sub(6));
     let price = match state.requests() {
         Ok(requests) if requests.len() > 1 => crate::text::fit_line(&state.group_summary(&requests), room),
@@ -58,23 +58,23 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     // The selected row's line: notes and error lines sit between rows.
     let mut selected_line = 0;
-    let fields = state.form.fields(Some(spec));
+    let fields = state.compose.form.fields(Some(spec));
     for (row, field) in fields.iter().enumerate() {
-        let selected = focused && row == state.form.selected.min(fields.len().saturating_sub(1));
-        let applies = state.form.applies(*field, spec);
-        let value = state.form.value_label(*field, spec);
+        let selected = focused && row == state.compose.form.selected.min(fields.len().saturating_sub(1));
+        let applies = state.compose.form.applies(*field, spec);
+        let value = state.compose.form.value_label(*field, spec);
         let value_style = if selected {
             theme.selection()
         } else if !applies {
             theme.muted().add_modifier(Modifier::DIM)
-        } else if state.form.value(*field).is_some() {
+        } else if state.compose.form.value(*field).is_some() {
             theme.accent()
         } else {
             theme.base()
         };
         // The add row under image rows needs no name; alone, it is the edit's images.
         let label = match field {
-            Field::AddImage if state.form.images.is_empty() => "Images".to_string(),
+            Field::AddImage if state.compose.form.images.is_empty() => "Images".to_string(),
             _ => field.label(),
         };
         // A file name too long for the row keeps its end (`…-kite-1.png`), as paths do.
@@ -122,7 +122,7 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if focused {
         lines.push(Line::default());
         // From the keymap: a remapped key is named as it is now.
-        let k = |action| state.keymap.hint(Context::Settings, action);
+        let k = |action| state.env.keymap.hint(Context::Settings, action);
         let hint = format!(
             " {}/{} change · {} default · {} submit",
             k(Action::PrevValue),
@@ -140,21 +140,21 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// Beside the model: its state at the provider when it is not plainly active, and where its
 /// rules come from when imgtui had to guess them.
 fn model_note(state: &State, theme: &Theme) -> Vec<Span<'static>> {
-    let model = &state.form.model;
+    let model = &state.compose.form.model;
     let mut spans = Vec::new();
-    match state.catalog.state(model) {
+    match state.env.catalog.state(model) {
         Lifecycle::Deprecated { shutdown } => {
             spans.push(styled(format!("   shuts down {shutdown}"), theme.warning()));
         }
         Lifecycle::ShutDown { on } => spans.push(styled(format!("   shut down {on}"), theme.error())),
         Lifecycle::Active | Lifecycle::Unknown => {}
     }
-    if state.catalog.listed(model) == Some(false) {
+    if state.env.catalog.listed(model) == Some(false) {
         let lead = if spans.is_empty() { "   " } else { " · " };
-        spans.push(styled(format!("{lead}not listed by {}", state.catalog.provider), theme.warning()));
+        spans.push(styled(format!("{lead}not listed by {}", state.env.catalog.provider), theme.warning()));
     }
     let lead = if spans.is_empty() { "   " } else { " · " };
-    match state.catalog.table.origin(model) {
+    match state.env.catalog.table.origin(model) {
         RulesOrigin::Guessed { from } => {
             spans.push(styled(format!("{lead}rules guessed from {from}"), theme.warning()))
         }
@@ -167,11 +167,11 @@ fn model_note(state: &State, theme: &Theme) -> Vec<Span<'static>> {
 /// "1024x1024 png α" for a picked input file whose facts are known.
 fn input_facts(state: &State, field: Field) -> Option<String> {
     let path = match field {
-        Field::Image(i) => state.form.images.get(i)?,
-        Field::Mask => state.form.mask.as_ref()?,
+        Field::Image(i) => state.compose.form.images.get(i)?,
+        Field::Mask => state.compose.form.mask.as_ref()?,
         _ => return None,
     };
-    let file = state.input_facts.get(path)?;
+    let file = state.compose.input_facts.get(path)?;
     let Ok(f) = &file.facts else { return None };
     let facts = format!("{}x{} {}{}", f.width, f.height, f.format.api_name(), if f.has_alpha { " α" } else { "" });
     match file.transparent_share {
@@ -199,7 +199,7 @@ fn errors_of_row(state: &State, field: Field, fields: &[Field]) -> Vec<String> {
 
 /// A message about the form's files names them by file name: the row says which file it is.
 fn short_paths(state: &State, message: &str) -> String {
-    state.form.images.iter().chain(&state.form.mask).fold(message.to_string(), |text, path| {
+    state.compose.form.images.iter().chain(&state.compose.form.mask).fold(message.to_string(), |text, path| {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         text.replace(&path.display().to_string(), &name)
     })

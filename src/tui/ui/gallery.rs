@@ -21,18 +21,18 @@ pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame
     let [tiles_area, status_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     let (cols, rows) = layout(area.width, area.height);
     let per_page = usize::from(cols * rows);
-    let page = state.history.selected / per_page;
+    let page = state.jobs.history.selected / per_page;
     let (tile_w, tile_h) = (tiles_area.width / cols, tiles_area.height / rows);
     let mut pictures = Vec::new();
-    if state.history.rows.is_empty() {
-        let why = if state.history.search.is_empty() { " no jobs yet" } else { " no job matches the search" };
+    if state.jobs.history.rows.is_empty() {
+        let why = if state.jobs.history.search.is_empty() { " no jobs yet" } else { " no job matches the search" };
         frame.render_widget(Paragraph::new(styled(why, theme.muted())), tiles_area);
     }
-    let on_page = state.history.rows.iter().enumerate().skip(page * per_page).take(per_page);
+    let on_page = state.jobs.history.rows.iter().enumerate().skip(page * per_page).take(per_page);
     for (slot, (index, row)) in on_page.enumerate() {
         let (col, line) = (slot as u16 % cols, slot as u16 / cols);
         let tile = Rect::new(tiles_area.x + col * tile_w, tiles_area.y + line * tile_h, tile_w, tile_h);
-        let chosen = index == state.history.selected;
+        let chosen = index == state.jobs.history.selected;
         let prompt = crate::text::escape_controls(&row.prompt);
         let block = Block::bordered()
             .border_type(if chosen { BorderType::Thick } else { BorderType::Rounded })
@@ -51,23 +51,23 @@ pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame
             _ => frame.render_widget(Paragraph::new(styled("…", theme.muted())), inner),
         }
     }
-    let pages = state.history.rows.len().div_ceil(per_page).max(1);
-    let more = if state.history.exhausted { "" } else { "+" };
-    let k = |action| state.keymap.hint(Context::Gallery, action);
-    let search = &state.history.search;
+    let pages = state.jobs.history.rows.len().div_ceil(per_page).max(1);
+    let more = if state.jobs.history.exhausted { "" } else { "+" };
+    let k = |action| state.env.keymap.hint(Context::Gallery, action);
+    let search = &state.jobs.history.search;
     let filter =
         if search.is_empty() { String::new() } else { format!(" matching /{}", crate::text::escape_controls(search)) };
     let text = format!(
         " Gallery · page {}/{pages}{more} · {} jobs{filter} · {} view · {} load · {} re-run · {} edit · {} back",
         page + 1,
-        state.history.rows.len(),
+        state.jobs.history.rows.len(),
         k(Action::View),
         k(Action::LoadJob),
         k(Action::RerunJob),
         k(Action::EditResult),
         k(Action::Cancel)
     );
-    let status = match &state.notice {
+    let status = match &state.status.notice {
         Some((notice, _)) => {
             styled(fit(&format!(" {}", crate::text::escape_controls(notice)), area.width.into()), theme.warning())
         }

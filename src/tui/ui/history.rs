@@ -16,8 +16,8 @@ use crate::tui::state::{Focus, LiveJob, State};
 
 /// Draws the list; returns how many rows it has room for.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<u16> {
-    let focused = state.focus == Focus::History && state.overlay.is_none();
-    let h = &state.history;
+    let focused = state.layers.focused(Focus::History);
+    let h = &state.jobs.history;
     let mut title = vec![Span::raw(format!(" History ({}{}) ", h.rows.len(), if h.exhausted { "" } else { "+" }))];
     if h.tree {
         title.push(styled("tree ".to_string(), theme.accent()));
@@ -25,8 +25,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     if h.starred_only {
         title.push(styled("★ only ".to_string(), theme.accent()));
     }
-    if h.searching || !h.search.is_empty() {
-        let cursor = if h.searching { "▏" } else { "" };
+    let searching = state.layers.top_is(|l| matches!(l, crate::tui::state::Layer::HistorySearch));
+    if searching || !h.search.is_empty() {
+        let cursor = if searching { "▏" } else { "" };
         title.push(styled(format!("/{}{cursor} ", h.search), theme.accent()));
     }
     let block = pane(Line::from(title), focused, theme);
@@ -40,7 +41,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
         } else if h.search.is_empty() {
             &format!(
                 "no jobs yet: write a prompt and press {}",
-                state.keymap.hint(crate::tui::keymap::Context::Prompt, crate::tui::action::Action::Submit)
+                state.env.keymap.hint(crate::tui::keymap::Context::Prompt, crate::tui::action::Action::Submit)
             )
         } else {
             "no job matches the search"
@@ -65,7 +66,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
 }
 
 fn job_line(state: &State, theme: &Theme, row: &JobSummary, prefix: &str, width: usize) -> Line<'static> {
-    let live = state.live.get(&row.id);
+    let live = state.jobs.live.get(&row.id);
     // Unfinished, but neither ours nor another live imgtui's: its process is gone.
     let orphan = live.is_none()
         && matches!(row.status, JobStatus::Running | JobStatus::Queued)
@@ -75,7 +76,7 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, prefix: &str, width:
         // Waiting for a slot: no spinner, nothing is happening yet.
         (Some(job), _) if job.phase == crate::tui::state::Phase::Queued => ("·".into(), JobStatus::Queued),
         (Some(_), _) | (None, JobStatus::Running | JobStatus::Queued) => {
-            (SPINNER[state.spinner % SPINNER.len()].to_string(), row.status)
+            (SPINNER[state.env.spinner % SPINNER.len()].to_string(), row.status)
         }
         (None, JobStatus::Done) => ("✓".into(), row.status),
         (None, JobStatus::Failed) => ("✗".into(), row.status),
@@ -121,7 +122,7 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, prefix: &str, width:
 }
 
 fn live_detail(state: &State, job: &LiveJob) -> String {
-    let elapsed = state.now.saturating_duration_since(job.started);
+    let elapsed = state.env.now.saturating_duration_since(job.started);
     let retries = if job.retries > 0 { format!(" r{}", job.retries) } else { String::new() };
     if job.phase == crate::tui::state::Phase::Queued {
         return "queued".into();

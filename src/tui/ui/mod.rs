@@ -19,7 +19,7 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
-use super::state::{Focus, State};
+use super::state::{Focus, Layer, State};
 use crate::config::theme::Theme;
 use crate::preview::placer::Wanted;
 
@@ -48,26 +48,46 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
         frame.render_widget(Paragraph::new(text).style(theme.warning()).wrap(Wrap { trim: true }), area);
         return RenderInfo::default();
     }
-    if let Some(view) = &state.spend {
-        spend::render(state, view, theme, frame, area);
-        overlay::render(state, theme, frame, area);
-        return RenderInfo::default();
+    let mut info = RenderInfo::default();
+    // The browser covers the compose column when the panes are drawn, else the screen.
+    let mut compose_area = area;
+    if state.layers.base_visible() {
+        compose_area = base(state, theme, frame, area, &mut info);
     }
-    if let Some(view) = &state.painter {
-        let pictures = painter::render(state, view, theme, frame, area);
-        overlay::render(state, theme, frame, area);
-        return RenderInfo { pictures, ..RenderInfo::default() };
+    for layer in state.layers.visible() {
+        match layer {
+            Layer::Spend(view) => {
+                spend::render(state, view, theme, frame, area);
+                info = RenderInfo::default();
+            }
+            Layer::Painter(view) => {
+                info =
+                    RenderInfo { pictures: painter::render(state, view, theme, frame, area), ..RenderInfo::default() };
+            }
+            Layer::Viewer(viewer) => {
+                info =
+                    RenderInfo { pictures: viewer::render(state, viewer, theme, frame, area), ..RenderInfo::default() };
+            }
+            Layer::Gallery(gallery) => {
+                info = RenderInfo {
+                    pictures: gallery::render(state, gallery, theme, frame, area),
+                    ..RenderInfo::default()
+                };
+            }
+            Layer::Browser(browser) => {
+                info.browser_rows = Some(browser::render(state, browser, theme, frame, compose_area))
+            }
+            // Typed on the history pane's own line.
+            Layer::HistorySearch => {}
+            popup => overlay::render(state, popup, theme, frame, area),
+        }
     }
-    if let Some(viewer) = &state.viewer {
-        let pictures = viewer::render(state, viewer, theme, frame, area);
-        overlay::render(state, theme, frame, area);
-        return RenderInfo { pictures, ..RenderInfo::default() };
-    }
-    if let Some(gallery) = &state.gallery {
-        let pictures = gallery::render(state, gallery, theme, frame, area);
-        overlay::render(state, theme, frame, area);
-        return RenderInfo { pictures, ..RenderInfo::default() };
-    }
+    info
+}
+
+/// The two base screens: side by side when wide, else the focused one with tabs. Returns the
+/// compose column's area.
+fn base(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut RenderInfo) -> Rect {
     let banner_height = status::banner_height(state, area.width).min(area.height / 4);
     let message_height = status::message_height(state, area.width);
     let [banner, body, message_area, status_area] = Layout::vertical([
@@ -79,23 +99,23 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
     .areas(area);
     status::banner(state, theme, frame, banner);
     status::long_message(state, theme, frame, message_area);
-    let mut info = RenderInfo::default();
-    if area.width >= WIDE {
+    let compose_area = if area.width >= WIDE {
         let [left, right] = Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(body);
-        compose_column(state, theme, frame, left, &mut info);
-        jobs_column(state, theme, frame, right, false, &mut info);
+        compose_column(state, theme, frame, left);
+        jobs_column(state, theme, frame, right, false, info);
+        left
     } else {
         // Narrow: one page at a time, following the focus, with tabs to say where you are.
         let [tabs, page] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
         status::tabs(state, theme, frame, tabs);
-        match state.focus {
-            Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page, &mut info),
-            Focus::History | Focus::Preview => jobs_column(state, theme, frame, page, true, &mut info),
+        match state.layers.focus {
+            Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page),
+            Focus::History | Focus::Preview => jobs_column(state, theme, frame, page, true, info),
         }
-    }
+        page
+    };
     status::status_line(state, theme, frame, status_area);
-    overlay::render(state, theme, frame, area);
-    info
+    compose_area
 }
 
 /// One pane on its own, for benchmarks (`benches/render.rs`): what `render` draws of it.
@@ -120,19 +140,23 @@ pub fn render_pane(pane: Pane, state: &State, theme: &Theme, frame: &mut Frame) 
         Pane::History => info.history_rows = history::render(state, theme, frame, area),
         Pane::Preview => info.pictures = preview::render(state, theme, frame, area),
         Pane::StatusLine => status::status_line(state, theme, frame, area),
-        Pane::Browser => info.browser_rows = browser::render(state, theme, frame, area),
-        Pane::Overlay => overlay::render(state, theme, frame, area),
+        Pane::Browser => {
+            info.browser_rows = state.layers.browser().map(|b| browser::render(state, b, theme, frame, area));
+        }
+        Pane::Overlay => {
+            if let Some(popup) = state.layers.iter().rev().find(|l| l.is_popup()) {
+                overlay::render(state, popup, theme, frame, area);
+            }
+        }
     }
     info
 }
 
-fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut RenderInfo) {
+fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let prompt_height = (area.height / 3).clamp(5, 14);
     let [prompt, settings] = Layout::vertical([Constraint::Length(prompt_height), Constraint::Min(0)]).areas(area);
     compose::prompt(state, theme, frame, prompt);
     compose::settings(state, theme, frame, settings);
-    // The browser covers the compose column; the preview beside it shows the highlighted file.
-    info.browser_rows = browser::render(state, theme, frame, area);
 }
 
 fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, page: bool, info: &mut RenderInfo) {

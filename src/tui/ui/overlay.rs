@@ -8,14 +8,14 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use super::{pane, styled};
 use crate::config::theme::Theme;
 use crate::tui::keymap::Context;
-use crate::tui::state::{Confirm, Overlay, State};
+use crate::tui::state::{Confirm, HelpView, Layer, State};
 
-pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    match &state.overlay {
-        None => {}
-        Some(Overlay::Help) => help(state, theme, frame, area),
-        Some(Overlay::Confirm(what)) => confirm(what, theme, frame, area),
-        Some(Overlay::ModelName(name)) => one_line_input(
+/// Draws a popup layer over what is under it.
+pub fn render(state: &State, popup: &Layer, theme: &Theme, frame: &mut Frame, area: Rect) {
+    match popup {
+        Layer::Help(view) => help(state, view, theme, frame, area),
+        Layer::Confirm(what) => confirm(what, theme, frame, area),
+        Layer::ModelName(name) => one_line_input(
             " Model name ",
             name,
             ["A model imgtui does not know gets its family's rules.", "Enter uses it · Esc keeps the current model"],
@@ -23,7 +23,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             frame,
             area,
         ),
-        Some(Overlay::CustomSize(size)) => one_line_input(
+        Layer::CustomSize(size) => one_line_input(
             " Size (WxH) ",
             size,
             ["Width x height, e.g. 1792x1008, checked by the model's rules.", "Enter uses it · Esc keeps the size"],
@@ -31,7 +31,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             frame,
             area,
         ),
-        Some(Overlay::Recall(search)) => super::recall::render(state, search, theme, frame, area),
+        Layer::Recall(search) => super::recall::render(state, search, theme, frame, area),
+        _ => {}
     }
 }
 
@@ -69,13 +70,13 @@ pub enum HelpLine {
 
 /// Every binding of every context, with what it does, narrowed by the help's filter (a context
 /// stays when one of its lines matches).
-pub fn help_text(state: &State) -> Vec<HelpLine> {
-    let filter = state.help.filter.as_deref().unwrap_or_default().to_lowercase();
+pub fn help_text(state: &State, view: &HelpView) -> Vec<HelpLine> {
+    let filter = view.filter.as_deref().unwrap_or_default().to_lowercase();
     let mut lines = Vec::new();
     for context in Context::ALL {
         // One line per action, its keys together: "↑ k   move up".
         let mut actions: Vec<(crate::tui::action::Action, Vec<String>)> = Vec::new();
-        for (key, action) in state.keymap.bindings(context) {
+        for (key, action) in state.env.keymap.bindings(context) {
             match actions.iter_mut().find(|(a, _)| a == action) {
                 Some((_, keys)) => keys.push(key.display()),
                 None => actions.push((*action, vec![key.display()])),
@@ -119,10 +120,10 @@ pub fn help_text(state: &State) -> Vec<HelpLine> {
 }
 
 /// The help, styled, wrapped to `width` columns (a description's next lines keep its indent).
-pub fn help_lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+pub fn help_lines(state: &State, view: &HelpView, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     const KEYS: usize = 22;
     let mut lines = Vec::new();
-    for line in help_text(state) {
+    for line in help_text(state, view) {
         match line {
             HelpLine::Context(name) => lines.push(Line::from(styled(name.to_string(), theme.title(true)))),
             HelpLine::Binding { keys, does } => {
@@ -169,23 +170,23 @@ fn help_area(area: Rect) -> (Rect, Rect) {
 }
 
 /// The furthest the help can scroll on a screen of `area`: its last page, full.
-pub fn help_last_page(state: &State, area: Rect) -> u16 {
+pub fn help_last_page(state: &State, view: &HelpView, area: Rect) -> u16 {
     let (_, inner) = help_area(area);
-    let rows = help_lines(state, &Theme::dark(), inner.width as usize).len();
+    let rows = help_lines(state, view, &Theme::dark(), inner.width as usize).len();
     rows.saturating_sub(inner.height as usize) as u16
 }
 
-fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn help(state: &State, view: &HelpView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (popup, inner) = help_area(area);
     frame.render_widget(Clear, popup);
-    let title = match &state.help.filter {
+    let title = match &view.filter {
         Some(filter) => format!(" Keys matching \"{filter}▏\" (Esc clears) "),
         None => " Keys (↑/↓ PgUp/PgDn scroll, / filter, Esc closes) ".to_string(),
     };
     let block = pane(Line::from(title), true, theme);
-    let lines = help_lines(state, theme, inner.width as usize);
+    let lines = help_lines(state, view, theme, inner.width as usize);
     let last_page = lines.len().saturating_sub(inner.height as usize) as u16;
-    let text = Paragraph::new(lines).block(block).scroll((state.help.scroll.min(last_page), 0)).style(theme.base());
+    let text = Paragraph::new(lines).block(block).scroll((view.scroll.min(last_page), 0)).style(theme.base());
     frame.render_widget(text, popup);
 }
 

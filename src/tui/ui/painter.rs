@@ -36,14 +36,14 @@ pub fn render(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     let key = PreviewKey {
         overlay: Some(Arc::new(overlay)),
         version: state.previews.version_of(&view.image),
-        ..PreviewKey::fitted(&view.image, picture_area.width, picture_area.height, state.graphics)
+        ..PreviewKey::fitted(&view.image, picture_area.width, picture_area.height, state.env.graphics)
     };
     preview::picture_of(state, theme, frame, picture_area, key).into_iter().collect()
 }
 
 /// "Mask · rectangle · brush 3 · paint · 18%" and the keys, or a notice.
 fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Frame, area: Rect) {
-    if let Some((notice, _)) = &state.notice {
+    if let Some((notice, _)) = &state.status.notice {
         let text = fit(&format!(" {}", crate::text::escape_controls(notice)), area.width.into());
         frame.render_widget(Paragraph::new(styled(text, theme.warning())), area);
         return;
@@ -57,7 +57,7 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     };
     let mode = if painter.erase { "erase" } else { "paint" };
     let share = crate::text::percent(painter.canvas().coverage());
-    let k = |action| state.keymap.hint(Context::Painter, action);
+    let k = |action| state.env.keymap.hint(Context::Painter, action);
     let text = format!(
         " Mask · {tool} · size {} · {mode} · {share} · {} paint · {} rect · {} ellipse · {} erase · {} undo · {} save · {} back",
         painter.brush,

@@ -16,14 +16,14 @@ use crate::tui::state::{Focus, State};
 
 /// Draws the pane; returns the images the placer should show in it.
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Vec<Wanted> {
-    if let Some(browser) = &state.browser {
+    if let Some(browser) = state.layers.browser() {
         return browser_file(state, browser, theme, frame, area).into_iter().collect();
     }
-    let focused = state.focus == Focus::Preview && state.overlay.is_none();
-    let details = state.job.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id());
+    let focused = state.layers.focused(Focus::Preview);
+    let details = state.jobs.job.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id());
     let title = match details {
         Some(d) if d.images.len() > 1 => {
-            format!(" Job #{} · image {}/{} ", d.id, state.job.image_index + 1, d.images.len())
+            format!(" Job #{} · image {}/{} ", d.id, state.jobs.job.image_index + 1, d.images.len())
         }
         Some(d) => format!(" Job #{} ", d.id),
         None => " Preview ".to_string(),
@@ -32,7 +32,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Ve
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(job) = details else {
-        let text = if state.history.rows.is_empty() { "" } else { " loading…" };
+        let text = if state.jobs.history.rows.is_empty() { "" } else { " loading…" };
         frame.render_widget(Paragraph::new(styled(text, theme.muted())), inner);
         return Vec::new();
     };
@@ -45,15 +45,15 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Ve
     let image_height = if has_image { inner.height.saturating_sub(detail_rows) } else { 0 };
     let [image_area, text_area] = Layout::vertical([Constraint::Length(image_height), Constraint::Min(0)]).areas(inner);
     let mut wanted = Vec::new();
-    if job.images.len() > 1 && state.job.grid {
+    if job.images.len() > 1 && state.jobs.job.grid {
         let [grid_area, caption_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(image_area);
         let cells = grid::Cell::numbered(image_files(state, job));
-        wanted = grid::render(state, theme, frame, grid_area, &cells, state.job.image_index, Zoom::FIT);
-        if let Some(image) = job.images.get(state.job.image_index) {
+        wanted = grid::render(state, theme, frame, grid_area, &cells, state.jobs.job.image_index, Zoom::FIT);
+        if let Some(image) = job.images.get(state.jobs.job.image_index) {
             frame.render_widget(Paragraph::new(caption(state, image, theme)), caption_area);
         }
-    } else if let Some(image) = job.images.get(state.job.image_index) {
-        let exists = !state.job.missing_files.contains(&image.path);
+    } else if let Some(image) = job.images.get(state.jobs.job.image_index) {
+        let exists = !state.jobs.job.missing_files.contains(&image.path);
         let caption = caption(state, image, theme);
         wanted.extend(image_box(state, theme, frame, image_area, exists.then_some(&image.path), caption));
     } else if let Some((index, path)) = partial {
@@ -66,12 +66,12 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Ve
 
 /// The job's image files in order, `None` for those gone from disk.
 pub(super) fn image_files(state: &State, job: &JobRecord) -> Vec<Option<std::path::PathBuf>> {
-    job.images.iter().map(|i| (!state.job.missing_files.contains(&i.path)).then(|| i.path.clone())).collect()
+    job.images.iter().map(|i| (!state.jobs.job.missing_files.contains(&i.path)).then(|| i.path.clone())).collect()
 }
 
 /// "1024x1024 png · 403 KB · path" of the chosen image, or that its file is gone.
 fn caption(state: &State, image: &crate::store::ImageRecord, theme: &Theme) -> Line<'static> {
-    if state.job.missing_files.contains(&image.path) {
+    if state.jobs.job.missing_files.contains(&image.path) {
         return Line::from(styled(format!("the file is gone: {}", image.path.display()), theme.error()));
     }
     let text = format!("{} · {} · {}", image.size_and_format(), human_bytes(image.bytes), image.path.display());
@@ -104,8 +104,11 @@ pub(super) fn picture(
     zoom: Zoom,
 ) -> Option<Wanted> {
     let version = state.previews.version_of(path);
-    let key =
-        PreviewKey { zoom, version, ..PreviewKey::fitted(path, pixels_area.width, pixels_area.height, state.graphics) };
+    let key = PreviewKey {
+        zoom,
+        version,
+        ..PreviewKey::fitted(path, pixels_area.width, pixels_area.height, state.env.graphics)
+    };
     picture_of(state, theme, frame, pixels_area, key)
 }
 
@@ -117,7 +120,11 @@ pub(super) fn picture_of(
     pixels_area: Rect,
     key: PreviewKey,
 ) -> Option<Wanted> {
-    if state.graphics == Graphics::None || pixels_area.width < 2 || pixels_area.height < 1 || state.overlay.is_some() {
+    if state.env.graphics == Graphics::None
+        || pixels_area.width < 2
+        || pixels_area.height < 1
+        || state.layers.popup_open()
+    {
         return None;
     }
     if let Some(error) = state.previews.error_for(&key) {
@@ -136,7 +143,7 @@ pub(super) fn picture_of(
                 prepared.rows.min(pixels_area.height),
             );
             match &prepared.pixels {
-                Some(pixels) => frame.render_widget(HalfBlocks { pixels, truecolor: state.truecolor }, fitted),
+                Some(pixels) => frame.render_widget(HalfBlocks { pixels, truecolor: state.env.truecolor }, fitted),
                 None => {
                     let buf = frame.buffer_mut();
                     for y in fitted.top()..fitted.bottom() {

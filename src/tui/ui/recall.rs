@@ -18,7 +18,7 @@ pub fn render(state: &State, search: &RecallSearch, theme: &Theme, frame: &mut F
     let y = area.y + (area.height.saturating_sub(height)) / 2;
     let popup = Rect { x, y, width: width.min(area.width), height: height.min(area.height) };
     frame.render_widget(Clear, popup);
-    let count = format!(" {} of {} ", search.matches.len(), state.recall.prompts.len());
+    let count = format!(" {} of {} ", search.matches.len(), state.compose.recall.prompts.len());
     let block = pane(Line::from(" Earlier prompts "), true, theme)
         .title_bottom(Line::from(styled(count, theme.muted())).right_aligned())
         .title_bottom(Line::from(styled(" ↑↓ choose · Enter loads · Esc ", theme.muted())).left_aligned());
@@ -34,7 +34,7 @@ pub fn render(state: &State, search: &RecallSearch, theme: &Theme, frame: &mut F
     // The selected row stays in sight: the window starts where it must.
     let first = search.selected.saturating_sub(rows.saturating_sub(1));
     for (at, index) in search.matches.iter().enumerate().skip(first).take(rows) {
-        let prompt = state.recall.prompts.get(*index).unwrap_or("");
+        let prompt = state.compose.recall.prompts.get(*index).unwrap_or("");
         let text = crate::text::fit_line(prompt, room.saturating_sub(2));
         let style = if at == search.selected { theme.selection() } else { theme.base() };
         lines.push(Line::from(styled(format!("  {text}"), style)));

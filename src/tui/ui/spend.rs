@@ -53,14 +53,14 @@ pub fn render(state: &State, view: &SpendView, theme: &Theme, frame: &mut Frame,
                 );
                 lines.push(Line::from(styled(fit(&note, width), theme.warning())));
             }
-            if let Some(status) = state.spent.and_then(|spent| state.budgets.status(spent)) {
+            if let Some(status) = state.env.spent.and_then(|spent| state.env.budgets.status(spent)) {
                 lines.push(Line::default());
                 lines.push(Line::from(styled(format!(" Budget: {status}"), theme.base())));
             }
         }
     }
     frame.render_widget(Paragraph::new(lines), body);
-    let k = |action| state.keymap.hint(Context::Spend, action);
+    let k = |action| state.env.keymap.hint(Context::Spend, action);
     let keys = format!(
         " {} back · {} help · prices: OpenAI list price unless the config says",
         k(Action::Cancel),

@@ -17,24 +17,26 @@ pub fn banner(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let [demo, rest] =
-        Layout::vertical([Constraint::Length(u16::from(state.demo_line.is_some())), Constraint::Min(0)]).areas(area);
-    if let Some(line) = &state.demo_line {
+        Layout::vertical([Constraint::Length(u16::from(state.status.demo_line.is_some())), Constraint::Min(0)])
+            .areas(area);
+    if let Some(line) = &state.status.demo_line {
         let text = fit(line, (area.width as usize).saturating_sub(1));
         frame.render_widget(Paragraph::new(format!(" {text}")).style(theme.banner()), demo);
     }
-    let lines: Vec<Line> = state.banner.iter().map(|b| Line::from(format!(" {b}"))).collect();
+    let lines: Vec<Line> = state.status.banner.iter().map(|b| Line::from(format!(" {b}"))).collect();
     frame.render_widget(Paragraph::new(lines).style(theme.banner()).wrap(Wrap { trim: true }), rest);
 }
 
 /// Rows the banner needs at `width`: one for the demo line, and the other lines wrapped.
 pub fn banner_height(state: &State, width: u16) -> u16 {
     let width = width.max(1) as usize;
-    let rest: u16 = state.banner.iter().map(|b| (Line::from(b.as_str()).width() + 1).div_ceil(width) as u16).sum();
-    rest + u16::from(state.demo_line.is_some())
+    let rest: u16 =
+        state.status.banner.iter().map(|b| (Line::from(b.as_str()).width() + 1).div_ceil(width) as u16).sum();
+    rest + u16::from(state.status.demo_line.is_some())
 }
 
 pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let compose = matches!(state.focus, Focus::Prompt | Focus::Settings);
+    let compose = matches!(state.layers.focus, Focus::Prompt | Focus::Settings);
     let tab = |name: &str, on: bool| styled(format!(" {name} "), if on { theme.selection() } else { theme.muted() });
     let running = match jobs_text(state) {
         Some(text) => format!(" ({text})"),
@@ -52,24 +54,24 @@ pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let keys = footer_keys(state);
     let width = area.width as usize;
-    let mut spans = vec![styled(format!(" {} · {} ", state.endpoint, state.graphics), theme.muted())];
-    if !state.live.is_empty() {
+    let mut spans = vec![styled(format!(" {} · {} ", state.env.endpoint, state.env.graphics), theme.muted())];
+    if !state.jobs.live.is_empty() {
         let text = format!("· {} ", jobs_text(state).unwrap_or_default().replace(", ", " · "));
         spans.push(styled(text, theme.status(crate::store::JobStatus::Running)));
     }
-    if let Some(spend) = state.spent.and_then(|spent| state.budgets.status(spent)) {
-        let passed = state.spent.is_some_and(|spent| state.budgets.overrun(spent, 0.0).is_some());
+    if let Some(spend) = state.env.spent.and_then(|spent| state.env.budgets.status(spent)) {
+        let passed = state.env.spent.is_some_and(|spent| state.env.budgets.overrun(spent, 0.0).is_some());
         spans.push(styled(format!("· {spend} "), if passed { theme.error() } else { theme.muted() }));
     }
-    if state.unsaved > 0 {
-        let retry = state.keymap.hint(Context::Global, Action::RetrySave);
-        spans.push(styled(format!("· {} unsaved ({retry}) ", state.unsaved), theme.error()));
+    if state.jobs.unsaved > 0 {
+        let retry = state.env.keymap.hint(Context::Global, Action::RetrySave);
+        spans.push(styled(format!("· {} unsaved ({retry}) ", state.jobs.unsaved), theme.error()));
     }
     let used = Line::from(spans.clone()).width();
     let all_keys = Line::from(keys.as_str()).width();
     // A message wins over the key hints; the hints win over where the model list came from,
     // which takes what is left.
-    let (keys_width, message) = match state.notice.as_ref().filter(|_| message_height(state, area.width) == 0) {
+    let (keys_width, message) = match state.status.notice.as_ref().filter(|_| message_height(state, area.width) == 0) {
         Some((text, severity)) => {
             let style = match severity {
                 Severity::Info => theme.success(),
@@ -82,7 +84,7 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
             (if room < all_keys.min(12) { 0 } else { room }, Some((text.clone(), style)))
         }
         None => {
-            let source = state.catalog.listing.source.to_string();
+            let source = state.env.catalog.listing.source.to_string();
             let keys_width = all_keys.min(width / 2).min(width.saturating_sub(used + 1));
             let room = width.saturating_sub(used + keys_width + 3);
             (keys_width, (room >= 12).then(|| (source, theme.muted())))
@@ -99,7 +101,7 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
 /// Room a message needs above the status line when it is too long for it: it is shown whole
 /// there (up to three rows) until the next key.
 pub fn message_height(state: &State, width: u16) -> u16 {
-    let Some((text, _)) = &state.notice else { return 0 };
+    let Some((text, _)) = &state.status.notice else { return 0 };
     let needed = Line::from(text.as_str()).width() + 3;
     // The status line keeps its own part (endpoint, graphics, counts): about half of it.
     if needed <= (width as usize) / 2 { 0 } else { (needed.div_ceil(width.max(1) as usize) as u16).min(3) }
@@ -107,7 +109,7 @@ pub fn message_height(state: &State, width: u16) -> u16 {
 
 /// A message too long for the status line, whole and wrapped.
 pub fn long_message(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some((text, severity)) = state.notice.as_ref().filter(|_| area.height > 0) else { return };
+    let Some((text, severity)) = state.status.notice.as_ref().filter(|_| area.height > 0) else { return };
     let style = match severity {
         Severity::Info => theme.success(),
         Severity::Warning => theme.warning(),
@@ -140,7 +142,9 @@ fn footer_keys(state: &State) -> String {
     };
     let parts: Vec<String> = wanted
         .iter()
-        .filter_map(|a| state.keymap.key_for(context, *a).map(|k| format!("{} {}", k.display(), label(context, *a))))
+        .filter_map(|a| {
+            state.env.keymap.key_for(context, *a).map(|k| format!("{} {}", k.display(), label(context, *a)))
+        })
         .collect();
     format!("{} ", parts.join(" · "))
 }
@@ -156,7 +160,7 @@ fn label(context: Context, action: Action) -> &'static str {
 
 /// "2 running, 3 queued", "1 queued", or nothing when no job of this app is under way.
 fn jobs_text(state: &State) -> Option<String> {
-    match state.running_and_queued() {
+    match state.jobs.running_and_queued() {
         (0, 0) => None,
         (running, 0) => Some(format!("{running} running")),
         (0, queued) => Some(format!("{queued} queued")),

@@ -17,7 +17,12 @@ use crate::tui::state::{State, Viewer};
 /// Draws the viewer over everything; returns the pictures for the placer.
 pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, area: Rect) -> Vec<Wanted> {
     frame.render_widget(Block::new().style(theme.base()), area);
-    let job = state.job.details.as_ref().filter(|d| state.browser.is_none() && Some(d.id) == state.selected_job_id());
+    let job = state
+        .jobs
+        .job
+        .details
+        .as_ref()
+        .filter(|d| state.layers.browser().is_none() && Some(d.id) == state.selected_job_id());
     let info_lines = match (viewer.info, job) {
         (true, Some(job)) => preview::detail_lines(job, theme),
         _ => Vec::new(),
@@ -63,7 +68,7 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
     if let Some(job) = job.filter(|j| viewer.grid && j.images.len() > 1) {
         let files = preview::image_files(state, job);
         let cells = super::grid::Cell::numbered(files);
-        return super::grid::render(state, theme, frame, picture_area, &cells, state.job.image_index, Zoom::FIT);
+        return super::grid::render(state, theme, frame, picture_area, &cells, state.jobs.job.image_index, Zoom::FIT);
     }
     let Some(path) = state.preview_path() else {
         frame
@@ -75,7 +80,7 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
 
 /// The keys that matter now: zoomed, in the browser, or on a job.
 fn keys(state: &State, viewer: &Viewer) -> String {
-    let k = |action| state.keymap.hint(Context::Viewer, action);
+    let k = |action| state.env.keymap.hint(Context::Viewer, action);
     if !viewer.zoom.is_fit() {
         format!(
             "arrows move · {}/{} zoom · {} fit · {} back ",
@@ -93,7 +98,7 @@ fn keys(state: &State, viewer: &Viewer) -> String {
             k(Action::Cancel),
             k(Action::Help)
         )
-    } else if state.browser.is_some() {
+    } else if state.layers.browser().is_some() {
         format!(
             "{}/{} file · {}/{} zoom · {} back ",
             k(Action::Up),
@@ -120,11 +125,11 @@ fn keys(state: &State, viewer: &Viewer) -> String {
 /// Why there is no picture to show.
 fn no_picture(state: &State, job: Option<&crate::store::JobRecord>) -> String {
     use crate::store::JobStatus;
-    if state.browser.is_some() {
+    if state.layers.browser().is_some() {
         return "not an image: ↑/↓ go to the next one".into();
     }
     let Some(job) = job else { return "loading…".into() };
-    if let Some(live) = state.live.get(&job.id) {
+    if let Some(live) = state.jobs.live.get(&job.id) {
         return format!("running: {}", live.phase);
     }
     match job.status {
@@ -140,14 +145,14 @@ fn no_picture(state: &State, job: Option<&crate::store::JobRecord>) -> String {
 /// "#12 · gpt-image-1 · 1536x1024 png · 2/4 · zoom 2x · file" and the keys, or a notice.
 fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut parts: Vec<String> = Vec::new();
-    match state.job.details.as_ref().filter(|_| state.browser.is_none()) {
+    match state.jobs.job.details.as_ref().filter(|_| state.layers.browser().is_none()) {
         Some(job) => {
             parts.push(format!("#{}", job.id));
             parts.push(job.request.model().to_string());
-            if let Some(image) = job.images.get(state.job.image_index) {
+            if let Some(image) = job.images.get(state.jobs.job.image_index) {
                 parts.push(image.size_and_format());
                 if job.images.len() > 1 {
-                    parts.push(format!("{}/{}", state.job.image_index + 1, job.images.len()));
+                    parts.push(format!("{}/{}", state.jobs.job.image_index + 1, job.images.len()));
                 }
             }
         }
@@ -156,19 +161,19 @@ fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
     if !viewer.zoom.is_fit() {
         parts.push(format!("zoom {}x", viewer.zoom.factor()));
     }
-    let k = |action| state.keymap.hint(Context::Viewer, action);
+    let k = |action| state.env.keymap.hint(Context::Viewer, action);
     let keys = keys(state, viewer);
     // What is shown comes first; then a notice or the keys, then the file, as room allows.
     let width = area.width as usize;
     let left = fit(&format!(" {}", parts.join(" · ")), width);
-    let right = match &state.notice {
+    let right = match &state.status.notice {
         Some((text, _)) => crate::text::escape_controls(text),
         None => keys,
     };
     let room = width.saturating_sub(width_of(&left) + 2);
     // Short of room: the way back and the help, which lists the rest.
     let short = format!("{} back · {} help ", k(Action::Cancel), k(Action::Help));
-    let right = if state.notice.is_some() {
+    let right = if state.status.notice.is_some() {
         fit(&right, room)
     } else if width_of(&right) <= room {
         right
@@ -189,7 +194,7 @@ fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         styled(left, theme.accent()),
         styled(file, theme.muted()),
         Span::raw(" ".repeat(gap)),
-        styled(right, if state.notice.is_some() { theme.warning() } else { theme.muted() }),
+        styled(right, if state.status.notice.is_some() { theme.warning() } else { theme.muted() }),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }

@@ -10,7 +10,7 @@ use crate::browse::{self, EntryKind};
 use crate::tui::action::Action;
 use crate::tui::event::{AppEvent, Command};
 use crate::tui::state::browser::Row;
-use crate::tui::state::{Browser, Severity, State, Target};
+use crate::tui::state::{Browser, Layer, Severity, State, Target};
 
 /// Rows whose facts are read ahead of the selection, so scrolling shows them at once.
 const FACTS_WINDOW: usize = 60;
@@ -18,39 +18,39 @@ const FACTS_WINDOW: usize = 60;
 /// Opens the browser for `target`, in the directory last used for that field.
 pub fn open(state: &mut State, target: Target) -> Vec<Command> {
     let current = match target {
-        Target::Image(i) => state.form.images.get(i).cloned(),
-        Target::Mask => state.form.mask.clone(),
+        Target::Image(i) => state.compose.form.images.get(i).cloned(),
+        Target::Mask => state.compose.form.mask.clone(),
     };
     let dir = current
         .as_deref()
         .and_then(Path::parent)
         .map(Path::to_path_buf)
-        .or_else(|| state.browser_dirs.get(&target.kind()).cloned())
-        .unwrap_or_else(|| state.start_dir.clone());
+        .or_else(|| state.compose.browser_dirs.get(&target.kind()).cloned())
+        .unwrap_or_else(|| state.compose.start_dir.clone());
     let mut browser = Browser::new(target, dir.clone());
     let generation = browser.go_to(dir.clone());
-    state.browser = Some(browser);
+    state.layers.push(Layer::Browser(browser));
     vec![Command::ListDir { dir, generation }]
 }
 
 fn go_to(state: &mut State, dir: PathBuf) -> Vec<Command> {
-    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    let Some(browser) = state.layers.browser_mut() else { return Vec::new() };
     // What was said about the last folder or file no longer applies.
-    state.notice = None;
+    state.status.notice = None;
     let generation = browser.go_to(dir.clone());
     vec![Command::ListDir { dir, generation }]
 }
 
 /// Facts for the rows around the selection that are not known yet.
 pub(super) fn want_facts(state: &mut State) -> Vec<Command> {
-    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    let Some(browser) = state.layers.browser_mut() else { return Vec::new() };
     let from = browser.selected.saturating_sub(FACTS_WINDOW / 3);
     let paths = browser.wanted_facts(from, FACTS_WINDOW);
     if paths.is_empty() { Vec::new() } else { vec![Command::InspectFiles { paths, masks: false }] }
 }
 
 pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
-    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    let Some(browser) = state.layers.browser_mut() else { return Vec::new() };
     match action {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
             let page = browser.scroll.page();
@@ -59,7 +59,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::Cancel => {
             if browser.path_input.take().is_none() {
-                state.browser = None;
+                state.layers.close_browser();
             }
             Vec::new()
         }
@@ -81,7 +81,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
 }
 
 fn confirm(state: &mut State) -> Vec<Command> {
-    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    let Some(browser) = state.layers.browser_mut() else { return Vec::new() };
     if let Some(typed) = browser.path_input.take() {
         let home = browse::home_dir();
         let path = PathBuf::from(browse::expand_home(typed.trim(), home.as_deref()));
@@ -114,24 +114,24 @@ fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
         state.set_notice("this file's name is not UTF-8 text: rename it to use it", Severity::Warning);
         return Vec::new();
     }
-    let Some(browser) = state.browser.take() else { return Vec::new() };
-    state.notice = None;
-    state.browser_dirs.insert(browser.target.kind(), browser.dir.clone());
+    let Some(browser) = state.layers.close_browser() else { return Vec::new() };
+    state.status.notice = None;
+    state.compose.browser_dirs.insert(browser.target.kind(), browser.dir.clone());
     let masks = browser.target == Target::Mask;
     match browser.target {
-        Target::Image(i) if i < state.form.images.len() => state.form.images[i] = path.clone(),
-        Target::Image(_) => state.form.images.push(path.clone()),
-        Target::Mask => state.form.mask = Some(path.clone()),
+        Target::Image(i) if i < state.compose.form.images.len() => state.compose.form.images[i] = path.clone(),
+        Target::Image(_) => state.compose.form.images.push(path.clone()),
+        Target::Mask => state.compose.form.mask = Some(path.clone()),
     }
     // A fresh read: the file may have changed since the listing.
-    state.input_facts.remove(&path);
+    state.compose.input_facts.remove(&path);
     state.revalidate();
     vec![Command::InspectFiles { paths: vec![path], masks }]
 }
 
 /// Keys the keymap does not bind: they type into the filter or the path line.
 pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
-    let Some(browser) = state.browser.as_mut() else { return Vec::new() };
+    let Some(browser) = state.layers.browser_mut() else { return Vec::new() };
     let plain = !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     if let Some(typed) = browser.path_input.as_mut() {
         match event.code {
@@ -179,31 +179,31 @@ pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
 pub fn on_event(state: &mut State, event: AppEvent) -> Vec<Command> {
     match event {
         AppEvent::DirListed { generation, listing } => {
-            let received = state.browser.as_mut().is_some_and(|b| b.receive(generation, listing));
+            let received = state.layers.browser_mut().is_some_and(|b| b.receive(generation, listing));
             if received { want_facts(state) } else { Vec::new() }
         }
         AppEvent::FilesInspected(files) => {
             for (path, file) in files {
-                if let Some(browser) = state.browser.as_mut() {
+                if let Some(browser) = state.layers.browser_mut() {
                     browser.pending.retain(|p| *p != path);
                     browser.facts.insert(path.clone(), file.clone());
                 }
                 // The mask needs its pixels checked: the browser's header-only read of the same
                 // file (listing its folder) must not replace that check.
-                let needed = if state.form.mask.as_ref() == Some(&path) {
+                let needed = if state.compose.form.mask.as_ref() == Some(&path) {
                     Some(Depth::Pixels)
                 } else {
-                    state.form.images.contains(&path).then_some(Depth::Header)
+                    state.compose.form.images.contains(&path).then_some(Depth::Header)
                 };
                 if needed.is_some_and(|depth| file.depth >= depth) {
-                    state.input_facts.insert(path, file);
+                    state.compose.input_facts.insert(path, file);
                 }
             }
             state.revalidate();
             Vec::new()
         }
         AppEvent::Completed { typed, completed } => {
-            if let Some(input) = state.browser.as_mut().and_then(|b| b.path_input.as_mut())
+            if let Some(input) = state.layers.browser_mut().and_then(|b| b.path_input.as_mut())
                 && *input == typed
             {
                 *input = completed;

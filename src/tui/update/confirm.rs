@@ -2,29 +2,27 @@
 //! quitting, which asks first while work would be lost.
 
 use super::super::event::Command;
-use super::super::state::{Confirm, Overlay, State};
+use super::super::state::{Confirm, Layer, State};
 use super::{models, selection_changed};
 
 pub(super) fn confirm(state: &mut State) -> Vec<Command> {
-    let what = match state.overlay.take() {
-        Some(Overlay::Confirm(what)) => what,
-        Some(Overlay::ModelName(name)) => {
+    let answerable =
+        |l: &Layer| matches!(l, Layer::Confirm(_) | Layer::ModelName(_) | Layer::CustomSize(_) | Layer::HistorySearch);
+    if !state.layers.top_is(answerable) {
+        return Vec::new();
+    }
+    let what = match state.layers.pop() {
+        Some(Layer::Confirm(what)) => what,
+        Some(Layer::ModelName(name)) => {
             models::use_typed_name(state, &name);
             return Vec::new();
         }
-        Some(Overlay::CustomSize(size)) => {
+        Some(Layer::CustomSize(size)) => {
             models::use_typed_size(state, &size);
             return Vec::new();
         }
-        None if state.history.searching => {
-            // Enter in the search box: the box closes, the filter stays (Esc clears it).
-            state.history.searching = false;
-            return Vec::new();
-        }
-        other => {
-            state.overlay = other;
-            return Vec::new();
-        }
+        // Enter in the search box: the box closes, the filter stays (Esc clears it).
+        _ => return Vec::new(),
     };
     match what {
         Confirm::Quit { .. } | Confirm::QuitDroppingMask => {
@@ -35,18 +33,19 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
         Confirm::OverBudget { requests, parent, .. } => vec![Command::Submit { requests, parent, budget: None }],
         Confirm::SendGroup { requests, parent, budget, .. } => {
             state.set_notice(format!("submitted {} jobs", requests.len()), crate::tui::state::Severity::Info);
-            state.demo_line = None;
+            state.status.demo_line = None;
             vec![Command::Submit { requests, parent, budget }]
         }
         Confirm::DropMask => {
-            state.painter = None;
+            state.layers.close_painter();
             Vec::new()
         }
         Confirm::DeleteJob(id) => {
             // Gone from the list at once: a `d` typed ahead (keys arrive in batches over SSH)
             // meets the next job, never this one again.
-            state.history.rows.retain(|row| row.id != id);
-            state.history.selected = state.history.selected.min(state.history.rows.len().saturating_sub(1));
+            state.jobs.history.rows.retain(|row| row.id != id);
+            state.jobs.history.selected =
+                state.jobs.history.selected.min(state.jobs.history.rows.len().saturating_sub(1));
             let mut commands = vec![Command::DeleteJob(id)];
             commands.extend(selection_changed(state));
             commands
@@ -56,12 +55,16 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
 
 /// Quits, or asks first while jobs run or images wait to be written.
 pub(super) fn quit(state: &mut State) -> Vec<Command> {
-    let (running, unsaved) = (state.live.len(), state.unsaved);
-    let painted = state.painter.as_ref().is_some_and(|view| view.painter.changed());
-    if running > 0 || unsaved > 0 {
-        state.overlay = Some(Overlay::Confirm(Confirm::Quit { running, unsaved }));
+    let (running, unsaved) = (state.jobs.live.len(), state.jobs.unsaved);
+    let painted = state.layers.painter().is_some_and(|view| view.painter.changed());
+    let asked = state.layers.top_is(|l| matches!(l, Layer::Confirm(Confirm::Quit { .. } | Confirm::QuitDroppingMask)));
+    if asked {
+        // Asked already: the same key again is the answer.
+        state.quit = true;
+    } else if running > 0 || unsaved > 0 {
+        state.layers.push(Layer::Confirm(Confirm::Quit { running, unsaved }));
     } else if painted {
-        state.overlay = Some(Overlay::Confirm(Confirm::QuitDroppingMask));
+        state.layers.push(Layer::Confirm(Confirm::QuitDroppingMask));
     } else {
         state.quit = true;
     }

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use super::super::event::{AppEvent, Command};
-use super::super::state::{Confirm, LiveJob, Overlay, Phase, Severity, State};
+use super::super::state::{Confirm, Layer, LiveJob, Phase, Severity, State};
 use super::{browser, load, models, reload_history, selection_changed};
 use crate::api::Progress;
 use crate::store::JobStatus;
@@ -12,14 +12,14 @@ use crate::store::JobStatus;
 pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
     match event {
         AppEvent::JobQueued { id } => {
-            state.live.insert(id, LiveJob::new(state.now, Phase::Queued));
+            state.jobs.live.insert(id, LiveJob::new(state.env.now, Phase::Queued));
             // What was just sent is shown and selected, whatever the list was filtered by.
-            if state.history.follow.is_none() {
-                state.history.follow = Some(id);
-                if !state.history.search.is_empty() || state.history.starred_only {
-                    state.history.search.clear();
-                    state.history.searching = false;
-                    state.history.starred_only = false;
+            if state.jobs.history.follow.is_none() {
+                state.jobs.history.follow = Some(id);
+                if !state.jobs.history.search.is_empty() || state.jobs.history.starred_only {
+                    state.jobs.history.search.clear();
+                    state.layers.close(|l| matches!(l, crate::tui::state::Layer::HistorySearch));
+                    state.jobs.history.starred_only = false;
                     state.set_notice(format!("job {id} sent: the search was cleared to show it"), Severity::Info);
                 }
             }
@@ -29,7 +29,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         AppEvent::StartingMask { path, painted } => super::painter::starting_mask(state, path, painted),
         AppEvent::JobProgress { id, progress } => job_progress(state, id, progress),
         AppEvent::PartialImage { id, index, path } => {
-            if let Some(job) = state.live.get_mut(&id) {
+            if let Some(job) = state.jobs.live.get_mut(&id) {
                 job.phase = Phase::Partial(index + 1);
                 job.partial = Some((index, path));
             }
@@ -42,37 +42,37 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         }
         AppEvent::HistoryPage { rows, append, generation } => {
             let before = state.selected_job_id();
-            let received = state.history.receive(rows, append, generation);
+            let received = state.jobs.history.receive(rows, append, generation);
             if received && let Some(commands) = super::tree::seek_further(state) {
                 return commands;
             }
             if received && state.selected_job_id() != before {
                 return selection_changed(state);
             }
-            if state.job.details.is_none() {
+            if state.jobs.job.details.is_none() {
                 return state.selected_job_id().map(Command::LoadDetails).into_iter().collect();
             }
             Vec::new()
         }
         AppEvent::Details { record, missing_files } => details(state, record, missing_files),
         AppEvent::Spent(spent) => {
-            state.spent = Some(spent);
+            state.env.spent = Some(spent);
             Vec::new()
         }
         AppEvent::SpendLoaded { days, models } => {
-            if let Some(view) = state.spend.as_mut() {
+            if let Some(view) = state.layers.spend_mut() {
                 view.days = Some(days);
                 view.models = models;
             }
             Vec::new()
         }
         AppEvent::OutputHistory(history) => {
-            state.output_history = history;
+            state.env.output_history = history;
             Vec::new()
         }
         AppEvent::OverBudget { requests, parent, message } => {
             state.set_notice("not sent yet: over a budget", Severity::Warning);
-            state.overlay = Some(Overlay::Confirm(Confirm::OverBudget { message, requests, parent }));
+            state.layers.push(Layer::Confirm(Confirm::OverBudget { message, requests, parent }));
             Vec::new()
         }
         AppEvent::Group { id, members } => {
@@ -85,10 +85,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             commands
         }
         AppEvent::Prompts(prompts) => {
-            state.recall = crate::tui::state::recall::Recall::new(prompts);
+            state.compose.recall = crate::tui::state::recall::Recall::new(prompts);
             // An open search's matches point into the old list: found again in the new one.
-            if let Some(Overlay::Recall(search)) = state.overlay.as_mut() {
-                search.search_again(&state.recall);
+            if let Some(search) = state.layers.recall_mut() {
+                search.search_again(&state.compose.recall);
             }
             Vec::new()
         }
@@ -106,18 +106,18 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         | AppEvent::Completed { .. }
         | AppEvent::PathResolved { .. }) => browser::on_event(state, event),
         AppEvent::Unsaved { id, count, reason } => {
-            state.unsaved += count;
+            state.jobs.unsaved += count;
             state.set_notice(
                 format!(
                     "job {id}: {count} image(s) could not be written ({reason}); they wait in memory: {} writes them again",
-                    state.keymap.hint(crate::tui::keymap::Context::Global, crate::tui::action::Action::RetrySave)
+                    state.env.keymap.hint(crate::tui::keymap::Context::Global, crate::tui::action::Action::RetrySave)
                 ),
                 Severity::Error,
             );
             Vec::new()
         }
         AppEvent::SaveRetried { written, waiting, message } => {
-            state.unsaved = waiting;
+            state.jobs.unsaved = waiting;
             let severity = if waiting == 0 { Severity::Info } else { Severity::Error };
             state.set_notice(format!("wrote {written} waiting image(s); {waiting} still wait{message}"), severity);
             reload_history(state)
@@ -151,7 +151,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
 
 /// A running job's phase, from its progress.
 fn job_progress(state: &mut State, id: crate::store::JobId, progress: Progress) -> Vec<Command> {
-    if let Some(job) = state.live.get_mut(&id) {
+    if let Some(job) = state.jobs.live.get_mut(&id) {
         if let Progress::RetryScheduled { retry, .. } = progress {
             job.retries = retry;
         }
@@ -164,7 +164,7 @@ fn job_progress(state: &mut State, id: crate::store::JobId, progress: Progress) 
 
 /// A job ended: it leaves the live list, the notice says how, the history shows it.
 fn job_finished(state: &mut State, id: crate::store::JobId, status: JobStatus, message: String) -> Vec<Command> {
-    state.live.remove(&id);
+    state.jobs.live.remove(&id);
     let severity = match status {
         JobStatus::Done => Severity::Info,
         JobStatus::Cancelled => Severity::Warning,
@@ -181,7 +181,7 @@ fn job_finished(state: &mut State, id: crate::store::JobId, status: JobStatus, m
     // Its tokens are a basis for the next estimates.
     commands.push(Command::LoadOutputHistory);
     // A gallery tile asked for while the job ran has no image: asked again now.
-    if let Some(gallery) = state.gallery.as_mut() {
+    if let Some(gallery) = state.layers.gallery_mut() {
         gallery.first_images.remove(&id);
         commands.extend(super::gallery::ask_for_page(state));
     }
@@ -197,13 +197,13 @@ fn details(
     // Only the selected job's details matter; an older answer is dropped.
     if state.selected_job_id() == Some(record.id) {
         let mut commands = Vec::new();
-        if state.job.load_when_ready.take() == Some(record.id) {
+        if state.jobs.job.load_when_ready.take() == Some(record.id) {
             load::load_into_form(state, &record);
             commands = load::inspect_inputs(state, &record);
         }
-        state.job.image_index = state.job.image_index.min(record.images.len().saturating_sub(1));
-        state.job.details = Some(*record);
-        state.job.missing_files = missing_files;
+        state.jobs.job.image_index = state.jobs.job.image_index.min(record.images.len().saturating_sub(1));
+        state.jobs.job.details = Some(*record);
+        state.jobs.job.missing_files = missing_files;
         return commands;
     }
     Vec::new()
@@ -216,8 +216,8 @@ fn deleted(state: &mut State, id: crate::store::JobId, problems: Vec<String>) ->
     } else {
         state.set_notice(format!("deleted job {id}; {}", problems.join("; ")), Severity::Warning);
     }
-    if state.job.details.as_ref().is_some_and(|d| d.id == id) {
-        state.job.details = None;
+    if state.jobs.job.details.as_ref().is_some_and(|d| d.id == id) {
+        state.jobs.job.details = None;
     }
     reload_history(state)
 }
@@ -225,8 +225,8 @@ fn deleted(state: &mut State, id: crate::store::JobId, problems: Vec<String>) ->
 /// A job left the queue: its clock starts now.
 fn job_started(state: &mut State, id: crate::store::JobId) -> Vec<Command> {
     let now = Instant::now();
-    state.now = now;
-    if let Some(job) = state.live.get_mut(&id) {
+    state.env.now = now;
+    if let Some(job) = state.jobs.live.get_mut(&id) {
         job.started = now;
         job.phase = Phase::Running;
     }

@@ -5,21 +5,21 @@ use super::super::action::Action;
 use super::super::event::Command;
 use super::super::state::gallery::Thumb;
 use super::super::state::gallery::layout;
-use super::super::state::{Gallery, State};
+use super::super::state::{Gallery, Layer, State};
 use super::{jobs, load, viewer};
 use crate::store::JobId;
 
 /// `V`: the gallery opens on the selected job's page.
 pub(super) fn open(state: &mut State) -> Vec<Command> {
-    state.gallery = Some(Gallery::default());
-    state.history.searching = false;
+    state.layers.close(|l| matches!(l, Layer::HistorySearch));
+    state.layers.push(Layer::Gallery(Gallery::default()));
     let mut commands = ask_for_page(state);
     commands.extend(state.selected_job_id().map(Command::LoadDetails));
     commands
 }
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
-    let (cols, rows) = layout(state.screen.0, state.screen.1);
+    let (cols, rows) = layout(state.env.screen.0, state.env.screen.1);
     let (cols, page) = (cols as isize, (cols * rows) as isize);
     let delta = match action {
         Action::PrevImage => -1,
@@ -31,19 +31,19 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::First => isize::MIN / 2,
         Action::Last => isize::MAX / 2,
         Action::Cancel | Action::Gallery => {
-            state.gallery = None;
+            state.layers.close_gallery();
             return Vec::new();
         }
         Action::View => return viewer::open(state),
         Action::LoadJob => {
-            state.gallery = None;
+            state.layers.close_gallery();
             return jobs::on_action(state, action);
         }
         Action::EditResult => {
             let commands = load::edit_result(state);
             // Started (the form shows the edit): the gallery gives way; refused: it stays.
             if !commands.is_empty() {
-                state.gallery = None;
+                state.layers.close_gallery();
             }
             return commands;
         }
@@ -57,16 +57,16 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
 
 /// The jobs on the selected job's page.
 pub fn page_jobs(state: &State) -> Vec<JobId> {
-    let (cols, rows) = layout(state.screen.0, state.screen.1);
+    let (cols, rows) = layout(state.env.screen.0, state.env.screen.1);
     let per_page = usize::from(cols * rows);
-    let start = state.history.selected / per_page * per_page;
-    state.history.rows.iter().skip(start).take(per_page).map(|r| r.id).collect()
+    let start = state.jobs.history.selected / per_page * per_page;
+    state.jobs.history.rows.iter().skip(start).take(per_page).map(|r| r.id).collect()
 }
 
 /// Asks for the first images of the page's jobs not asked for yet.
 pub(super) fn ask_for_page(state: &mut State) -> Vec<Command> {
     let wanted = page_jobs(state);
-    let Some(gallery) = state.gallery.as_mut() else { return Vec::new() };
+    let Some(gallery) = state.layers.gallery_mut() else { return Vec::new() };
     let missing: Vec<JobId> = wanted.into_iter().filter(|id| !gallery.first_images.contains_key(id)).collect();
     if missing.is_empty() {
         return Vec::new();
@@ -80,7 +80,7 @@ pub(super) fn ask_for_page(state: &mut State) -> Vec<Command> {
 
 /// The store's answer: each job's first image file.
 pub(super) fn first_images(state: &mut State, found: Vec<(JobId, std::path::PathBuf, String)>) {
-    if let Some(gallery) = state.gallery.as_mut() {
+    if let Some(gallery) = state.layers.gallery_mut() {
         for (id, path, sha256) in found {
             gallery.first_images.insert(id, Some(Thumb { path, sha256 }));
         }

@@ -4,15 +4,15 @@
 use super::super::action::Action;
 use super::super::event::Command;
 use super::super::keymap::Context;
-use super::super::state::{Confirm, Overlay, Phase, Severity, State};
+use super::super::state::{Confirm, Layer, Phase, Severity, State};
 use super::load;
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::CancelJob | Action::DeleteJob
-            if state.history.selected_row().and_then(|r| r.running_elsewhere).is_some() =>
+            if state.jobs.history.selected_row().and_then(|r| r.running_elsewhere).is_some() =>
         {
-            let (id, pid) = state.history.selected_row().map(|r| (r.id, r.running_elsewhere)).unwrap_or_default();
+            let (id, pid) = state.jobs.history.selected_row().map(|r| (r.id, r.running_elsewhere)).unwrap_or_default();
             let pid = pid.unwrap_or_default();
             state.set_notice(
                 format!("job {id} is running in another imgtui (pid {pid}): cancel or delete it there"),
@@ -22,12 +22,12 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::CancelJob => match state.selected_job_id() {
             // Nothing was sent for a queued job: it goes without a question.
-            Some(id) if state.live.get(&id).is_some_and(|job| job.phase == Phase::Queued) => {
+            Some(id) if state.jobs.live.get(&id).is_some_and(|job| job.phase == Phase::Queued) => {
                 state.set_notice(format!("job {id} cancelled before it started"), Severity::Info);
                 vec![Command::CancelJob(id)]
             }
-            Some(id) if state.live.contains_key(&id) => {
-                state.overlay = Some(Overlay::Confirm(Confirm::CancelJob(id)));
+            Some(id) if state.jobs.live.contains_key(&id) => {
+                state.layers.push(Layer::Confirm(Confirm::CancelJob(id)));
                 Vec::new()
             }
             Some(id) => {
@@ -37,21 +37,21 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             None => Vec::new(),
         },
         Action::RerunJob => state.selected_job_id().map(Command::Rerun).into_iter().collect(),
-        Action::LoadJob => match (state.selected_job_id(), &state.job.details) {
+        Action::LoadJob => match (state.selected_job_id(), &state.jobs.job.details) {
             (Some(id), Some(details)) if details.id == id => {
                 let details = details.clone();
                 load::load_into_form(state, &details);
                 load::inspect_inputs(state, &details)
             }
             (Some(id), _) => {
-                state.job.load_when_ready = Some(id);
+                state.jobs.job.load_when_ready = Some(id);
                 vec![Command::LoadDetails(id)]
             }
             (None, _) => Vec::new(),
         },
         Action::DeleteJob => match state.selected_job_id() {
-            Some(id) if state.live.contains_key(&id) => {
-                let cancel = state.keymap.hint(Context::History, Action::CancelJob);
+            Some(id) if state.jobs.live.contains_key(&id) => {
+                let cancel = state.env.keymap.hint(Context::History, Action::CancelJob);
                 state.set_notice(
                     format!("job {id} is running: cancel it ({cancel}) before deleting"),
                     Severity::Warning,
@@ -59,16 +59,16 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
                 Vec::new()
             }
             Some(id) => {
-                state.overlay = Some(Overlay::Confirm(Confirm::DeleteJob(id)));
+                state.layers.push(Layer::Confirm(Confirm::DeleteJob(id)));
                 Vec::new()
             }
             None => Vec::new(),
         },
         Action::NextImage | Action::PrevImage => {
-            let count = state.job.details.as_ref().map_or(0, |d| d.images.len());
+            let count = state.jobs.job.details.as_ref().map_or(0, |d| d.images.len());
             if count > 1 {
                 let delta = if action == Action::NextImage { 1 } else { count - 1 };
-                state.job.image_index = (state.job.image_index + delta) % count;
+                state.jobs.job.image_index = (state.jobs.job.image_index + delta) % count;
             }
             Vec::new()
         }

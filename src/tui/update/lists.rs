@@ -3,25 +3,29 @@
 
 use super::super::action::Action;
 use super::super::event::Command;
-use super::super::state::{Focus, Overlay, State};
+use super::super::state::{Focus, State};
 use super::selection_changed;
 
 pub(super) fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
-    let page = if state.focus == Focus::History { state.history.scroll.page() } else { 10 };
+    let page = if state.layers.focus == Focus::History { state.jobs.history.scroll.page() } else { 10 };
     let Some(delta) = action.rows(page) else { return Vec::new() };
-    match (state.overlay.as_ref(), state.focus) {
-        (Some(Overlay::Help), _) => {
-            // Never past the last page: the first ↑ after G moves.
-            let (width, height) = state.screen;
-            let last = crate::tui::ui::overlay::help_last_page(state, ratatui::layout::Rect::new(0, 0, width, height));
-            state.help.scroll = (state.help.scroll as isize + delta).clamp(0, last as isize) as u16;
+    if let Some(view) = state.layers.help() {
+        // Never past the last page: the first ↑ after G moves.
+        let (width, height) = state.env.screen;
+        let area = ratatui::layout::Rect::new(0, 0, width, height);
+        let last = crate::tui::ui::overlay::help_last_page(state, view, area);
+        let scroll = (view.scroll as isize + delta).clamp(0, last as isize) as u16;
+        if let Some(view) = state.layers.help_mut() {
+            view.scroll = scroll;
+        }
+        return Vec::new();
+    }
+    match state.layers.focus {
+        Focus::Settings => {
+            state.compose.form.move_selection(&state.env.catalog, delta);
             Vec::new()
         }
-        (_, Focus::Settings) => {
-            state.form.move_selection(&state.catalog, delta);
-            Vec::new()
-        }
-        (_, Focus::History) => move_history(state, delta),
+        Focus::History => move_history(state, delta),
         _ => Vec::new(),
     }
 }
@@ -30,11 +34,11 @@ pub(super) fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
 /// end is near.
 pub(super) fn move_history(state: &mut State, delta: isize) -> Vec<Command> {
     let mut commands = Vec::new();
-    if state.history.move_by(delta) {
+    if state.jobs.history.move_by(delta) {
         commands.extend(selection_changed(state));
     }
-    if state.history.wants_more()
-        && let Some((query, generation)) = state.history.next_page()
+    if state.jobs.history.wants_more()
+        && let Some((query, generation)) = state.jobs.history.next_page()
     {
         commands.push(Command::LoadHistory { query, append: true, generation });
     }

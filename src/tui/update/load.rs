@@ -7,31 +7,31 @@ use crate::store::{ImageRequest, JobRecord};
 
 /// "Edit this result": the selected job's shown image becomes the input of a new edit.
 pub(super) fn edit_result(state: &mut State) -> Vec<Command> {
-    let Some(job) = state.job.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id()) else {
+    let Some(job) = state.jobs.job.details.as_ref().filter(|d| Some(d.id) == state.selected_job_id()) else {
         return Vec::new();
     };
-    let Some(image) = job.images.get(state.job.image_index) else {
+    let Some(image) = job.images.get(state.jobs.job.image_index) else {
         state.set_notice(format!("job {} has no image to edit", job.id), Severity::Warning);
         return Vec::new();
     };
     let (id, path) = (job.id, image.path.clone());
-    if state.job.missing_files.contains(&path) {
+    if state.jobs.job.missing_files.contains(&path) {
         state.set_notice(format!("job {id}'s image file is gone: {}", path.display()), Severity::Warning);
         return Vec::new();
     }
-    for notice in state.form.switch_mode(JobMode::Edit, &state.catalog) {
+    for notice in state.compose.form.switch_mode(JobMode::Edit, &state.env.catalog) {
         state.set_notice(notice, Severity::Warning);
     }
-    state.form.images = vec![path.clone()];
-    state.form.mask = None;
-    state.form.parent = Some(id);
-    state.focus = Focus::Prompt;
+    state.compose.form.images = vec![path.clone()];
+    state.compose.form.mask = None;
+    state.compose.form.parent = Some(id);
+    state.layers.focus = Focus::Prompt;
     state.revalidate();
     state.set_notice(
         format!(
             "editing job {id}'s image {}: describe the change, then {}",
-            state.job.image_index + 1,
-            state.keymap.hint(crate::tui::keymap::Context::Prompt, crate::tui::action::Action::Submit)
+            state.jobs.job.image_index + 1,
+            state.env.keymap.hint(crate::tui::keymap::Context::Prompt, crate::tui::action::Action::Submit)
         ),
         Severity::Info,
     );
@@ -40,37 +40,40 @@ pub(super) fn edit_result(state: &mut State) -> Vec<Command> {
 
 /// Puts a past job's prompt and parameters back into the form.
 pub(super) fn load_into_form(state: &mut State, job: &JobRecord) {
-    let draft_form = state.form.clone();
+    let draft_form = state.compose.form.clone();
     let (prompt, model, options) = match &job.request {
         ImageRequest::Generate(r) => {
-            state.form.switch_mode(JobMode::Generate, &state.catalog);
+            state.compose.form.switch_mode(JobMode::Generate, &state.env.catalog);
             (&r.prompt, &r.model, &r.options)
         }
         ImageRequest::Edit(r) => {
-            state.form.switch_mode(JobMode::Edit, &state.catalog);
-            state.form.images = r.images.clone();
-            state.form.mask = r.mask.clone();
-            state.form.keep_unmasked = r.keep_unmasked;
+            state.compose.form.switch_mode(JobMode::Edit, &state.env.catalog);
+            state.compose.form.images = r.images.clone();
+            state.compose.form.mask = r.mask.clone();
+            state.compose.form.keep_unmasked = r.keep_unmasked;
             (&r.prompt, &r.model, &r.options)
         }
     };
     let loaded: Vec<String> = prompt.lines().map(str::to_string).collect();
     let replaced = state.replace_prompt(loaded.clone());
-    state.draft_before_load = Some((replaced.lines().to_vec(), draft_form, loaded));
-    state.form.switch_model(model.clone(), &state.catalog);
-    state.form.options = options.clone();
-    state.focus = Focus::Prompt;
+    state.compose.draft_before_load = Some((replaced.lines().to_vec(), draft_form, loaded));
+    state.compose.form.switch_model(model.clone(), &state.env.catalog);
+    state.compose.form.options = options.clone();
+    state.layers.focus = Focus::Prompt;
     state.revalidate();
     state.set_notice(format!("loaded job {} into the form (Ctrl-U brings your draft back)", job.id), Severity::Info);
 }
 
 /// Ctrl-U right after a load: the draft it replaced comes back, prompt and settings.
 pub(super) fn restore_draft(state: &mut State) -> bool {
-    let unchanged =
-        state.draft_before_load.as_ref().is_some_and(|(_, _, loaded)| state.prompt.lines() == loaded.as_slice());
-    let Some((lines, form, _)) = state.draft_before_load.take().filter(|_| unchanged) else { return false };
+    let unchanged = state
+        .compose
+        .draft_before_load
+        .as_ref()
+        .is_some_and(|(_, _, loaded)| state.compose.prompt.lines() == loaded.as_slice());
+    let Some((lines, form, _)) = state.compose.draft_before_load.take().filter(|_| unchanged) else { return false };
     state.replace_prompt(lines);
-    state.form = form;
+    state.compose.form = form;
     state.revalidate();
     state.set_notice("your draft is back", Severity::Info);
     true
@@ -83,10 +86,10 @@ pub(super) fn inspect_inputs(state: &State, job: &JobRecord) -> Vec<Command> {
     if !job.inputs.is_empty() {
         commands.push(Command::CheckInputs { id: job.id, inputs: job.inputs.clone() });
     }
-    if !state.form.images.is_empty() {
-        commands.push(Command::InspectFiles { paths: state.form.images.clone(), masks: false });
+    if !state.compose.form.images.is_empty() {
+        commands.push(Command::InspectFiles { paths: state.compose.form.images.clone(), masks: false });
     }
-    if let Some(mask) = &state.form.mask {
+    if let Some(mask) = &state.compose.form.mask {
         commands.push(Command::InspectFiles { paths: vec![mask.clone()], masks: true });
     }
     commands

@@ -26,7 +26,7 @@ pub use undo::UndoLog;
 use super::action::Action;
 use super::event::{Command, Msg};
 use super::keymap::{Context, Key};
-use super::state::{Field, Focus, Overlay, Severity, State, Target};
+use super::state::{Field, Focus, Layer, Severity, State, Target};
 
 /// A message longer than this is shown on rows of its own until the next key.
 const LONG_MESSAGE: usize = 60;
@@ -34,8 +34,8 @@ const LONG_MESSAGE: usize = 60;
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     let commands = dispatch(state, msg);
     // Whatever moved a selection, its list's window follows it.
-    state.history.scroll.follow(state.history.selected);
-    if let Some(browser) = state.browser.as_mut() {
+    state.jobs.history.scroll.follow(state.jobs.history.selected);
+    if let Some(browser) = state.layers.browser_mut() {
         browser.scroll.follow(browser.selected);
     }
     commands
@@ -47,34 +47,34 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Key(key) => on_key(state, key),
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Resize(width, height) => {
-            state.screen = (width, height);
-            if let Some(view) = state.painter.as_mut() {
-                view.refit(state.screen, state.cell);
+            state.env.screen = (width, height);
+            if let Some(view) = state.layers.painter_mut() {
+                view.refit(state.env.screen, state.env.cell);
             }
             Vec::new()
         }
         Msg::CellSize(cell) => {
-            state.cell = cell;
-            if let Some(view) = state.painter.as_mut() {
-                view.refit(state.screen, state.cell);
+            state.env.cell = cell;
+            if let Some(view) = state.layers.painter_mut() {
+                view.refit(state.env.screen, state.env.cell);
             }
             Vec::new()
         }
         Msg::Mouse(event) => painter::on_mouse(state, event),
         Msg::Tick(now) => {
-            state.now = now;
-            state.spinner = state.spinner.wrapping_add(1);
+            state.env.now = now;
+            state.env.spinner = state.env.spinner.wrapping_add(1);
             // Jobs another imgtui runs change only in the history: look again every 2 s.
-            if state.spinner % 20 == 0 && state.history.rows.iter().any(|r| r.running_elsewhere.is_some()) {
+            if state.env.spinner % 20 == 0 && state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some()) {
                 return reload_history(state);
             }
             Vec::new()
         }
         Msg::ListHeights { history, browser } => {
             if let Some(rows) = history {
-                state.history.scroll.set_height(rows.into(), state.history.selected);
+                state.jobs.history.scroll.set_height(rows.into(), state.jobs.history.selected);
             }
-            if let (Some(rows), Some(b)) = (browser, state.browser.as_mut()) {
+            if let (Some(rows), Some(b)) = (browser, state.layers.browser_mut()) {
                 b.scroll.set_height(rows.into(), b.selected);
             }
             Vec::new()
@@ -84,7 +84,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
                 return Vec::new();
             }
             // A gallery tile is made from its cached thumbnail, found by the image's hash.
-            let thumb = state.gallery.as_ref().and_then(|g| g.sha256_of(&key.path)).map(str::to_string);
+            let thumb = state.layers.gallery().and_then(|g| g.sha256_of(&key.path)).map(str::to_string);
             vec![Command::PreparePreview { key, cell, thumb }]
         }
         Msg::App(event) => events::on_app_event(state, event),
@@ -95,27 +95,28 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
     // While the screen says it is too small, keys would act on what cannot be seen: only text
     // typed into the prompt (a resize may be reported after the keys that follow it: nothing
     // typed is lost), quitting and suspending work.
-    let too_small = state.screen.0 < super::ui::MIN_WIDTH || state.screen.1 < super::ui::MIN_HEIGHT;
+    let too_small = state.env.screen.0 < super::ui::MIN_WIDTH || state.env.screen.1 < super::ui::MIN_HEIGHT;
     if too_small && state.context() != Context::Prompt {
-        let action = Key::from_event(&event).and_then(|key| state.keymap.action(Context::Global, &key));
+        let action = Key::from_event(&event).and_then(|key| state.env.keymap.action(Context::Global, &key));
         return match action {
             Some(action @ (Action::Quit | Action::Suspend)) => on_action(state, action),
             _ => Vec::new(),
         };
     }
     // A long message has its own rows above the status line: they go with the next key.
-    if state.notice.as_ref().is_some_and(|(text, _)| crate::text::char_count(text) > LONG_MESSAGE) {
-        state.notice = None;
+    if state.status.notice.as_ref().is_some_and(|(text, _)| crate::text::char_count(text) > LONG_MESSAGE) {
+        state.status.notice = None;
     }
     let context = state.context();
     // Moving about, a message has been seen: it goes with the next key (as in vi), so an old
     // one never stands for the present. While text is typed it stays.
     if matches!(context, Context::History | Context::Preview | Context::Viewer | Context::Settings | Context::Browser) {
-        state.notice = None;
+        state.status.notice = None;
     }
     // While the help's filter is typed, plain characters are text, not its scroll keys.
     if context == Context::Help
-        && let Some(filter) = state.help.filter.as_mut()
+        && let Some(view) = state.layers.help_mut()
+        && let Some(filter) = view.filter.as_mut()
         && !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     {
         match event.code {
@@ -125,7 +126,7 @@ fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
             }
             _ => return on_key_unfiltered(state, event, context),
         }
-        state.help.scroll = 0;
+        view.scroll = 0;
         return Vec::new();
     }
     on_key_unfiltered(state, event, context)
@@ -138,22 +139,22 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
     // The Vary values: Space and Enter choose (the arrows move, as next/previous value).
     if context == Context::Settings
         && matches!(event.code, KeyCode::Char(' ') | KeyCode::Enter)
-        && state.form.selected_field(Some(state.spec())) == Field::VaryValues
+        && state.compose.form.selected_field(Some(state.spec())) == Field::VaryValues
     {
-        state.form.vary.toggle();
+        state.compose.form.vary.toggle();
         state.revalidate();
         return Vec::new();
     }
-    let action = Key::from_event(&event).and_then(|key| state.keymap.action(context, &key));
+    let action = Key::from_event(&event).and_then(|key| state.env.keymap.action(context, &key));
     match (action, context) {
         (action, Context::Search)
-            if matches!(state.overlay, Some(Overlay::Recall(_)))
+            if state.layers.top_is(|l| matches!(l, Layer::Recall(_)))
                 && !matches!(action, Some(Action::Quit | Action::Suspend)) =>
         {
             recall::on_search_key(state, event)
         }
         (Some(Action::Cancel | Action::Spend), Context::Spend) => {
-            state.spend = None;
+            state.layers.close_spend();
             Vec::new()
         }
         (Some(action @ (Action::Help | Action::Quit | Action::Suspend)), Context::Spend) => on_action(state, action),
@@ -173,12 +174,12 @@ fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Ve
         }
         (None, Context::Prompt) => {
             if undo::edit_prompt(state, event) {
-                state.recall.end_walk();
+                state.compose.recall.end_walk();
                 state.revalidate();
             }
             Vec::new()
         }
-        (None, Context::Search) if matches!(state.overlay, Some(Overlay::ModelName(_) | Overlay::CustomSize(_))) => {
+        (None, Context::Search) if state.layers.top_is(|l| matches!(l, Layer::ModelName(_) | Layer::CustomSize(_))) => {
             models::edit_name(state, event);
             Vec::new()
         }
@@ -197,17 +198,17 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
             paste_into_prompt(state, text);
             Vec::new()
         }
-        Context::Search if matches!(state.overlay, Some(Overlay::ModelName(_) | Overlay::CustomSize(_))) => {
+        Context::Search if state.layers.top_is(|l| matches!(l, Layer::ModelName(_) | Layer::CustomSize(_))) => {
             models::paste_name(state, text);
             Vec::new()
         }
-        Context::Search if matches!(state.overlay, Some(Overlay::Recall(_))) => {
+        Context::Search if state.layers.top_is(|l| matches!(l, Layer::Recall(_))) => {
             recall::on_paste(state, text);
             Vec::new()
         }
         Context::Search => {
-            let room = LINE_PASTE_MAX.saturating_sub(crate::text::char_count(&state.history.search));
-            state.history.search.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(room));
+            let room = LINE_PASTE_MAX.saturating_sub(crate::text::char_count(&state.jobs.history.search));
+            state.jobs.history.search.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(room));
             reload_history(state)
         }
         _ => Vec::new(),
@@ -234,7 +235,7 @@ fn paste_into_prompt(state: &mut State, text: &str) {
         }
     }
     if total > room {
-        let model = state.form.model.clone();
+        let model = state.compose.form.model.clone();
         let message = match room {
             0 => format!("paste not taken: the prompt is full ({limit} characters for {model})"),
             _ => format!("pasted {total} characters; kept the first {room}: {model} takes at most {limit}"),
@@ -245,17 +246,17 @@ fn paste_into_prompt(state: &mut State, text: &str) {
         return;
     }
     undo::before_paste(state);
-    state.prompt.insert_str(kept);
+    state.compose.prompt.insert_str(kept);
     state.revalidate();
 }
 
 fn edit_search(state: &mut State, event: KeyEvent) -> Vec<Command> {
     match event.code {
         KeyCode::Char(c) if !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-            state.history.search.push(c);
+            state.jobs.history.search.push(c);
         }
         KeyCode::Backspace => {
-            state.history.search.pop();
+            state.jobs.history.search.pop();
         }
         _ => return Vec::new(),
     }
@@ -263,10 +264,10 @@ fn edit_search(state: &mut State, event: KeyEvent) -> Vec<Command> {
 }
 
 pub fn reload_history(state: &mut State) -> Vec<Command> {
-    let (query, generation) = state.history.first_page();
+    let (query, generation) = state.jobs.history.first_page();
     let mut commands = vec![Command::LoadHistory { query, append: false, generation }];
     // What was spent changes with the history: asked again when budgets are kept.
-    if state.budgets != crate::cost::Budgets::default() {
+    if state.env.budgets != crate::cost::Budgets::default() {
         commands.push(Command::LoadSpent);
     }
     commands
@@ -283,22 +284,26 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Quit => quit(state),
         Action::Suspend => vec![Command::Suspend],
         Action::Help => {
-            state.overlay = if state.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
-            state.help = Default::default();
+            if state.layers.close_help().is_none() {
+                state.layers.push(Layer::Help(Default::default()));
+            }
             Vec::new()
         }
-        Action::Search if state.overlay == Some(Overlay::Help) => {
-            state.help.filter = Some(String::new());
-            state.help.scroll = 0;
+        Action::Search if state.layers.help().is_some() => {
+            if let Some(view) = state.layers.help_mut() {
+                *view = crate::tui::state::HelpView { scroll: 0, filter: Some(String::new()) };
+            }
             Vec::new()
         }
-        Action::Cancel if state.overlay == Some(Overlay::Help) && state.help.filter.is_some() => {
-            state.help.filter = None;
+        Action::Cancel if state.layers.help().is_some_and(|h| h.filter.is_some()) => {
+            if let Some(view) = state.layers.help_mut() {
+                view.filter = None;
+            }
             Vec::new()
         }
         Action::FocusNext | Action::FocusPrev => cycle_focus(state, action),
         Action::FocusPrompt => {
-            state.focus = Focus::Prompt;
+            state.layers.focus = Focus::Prompt;
             Vec::new()
         }
         Action::Cancel => cancel(state),
@@ -306,25 +311,27 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
             move_in_focus(state, action)
         }
-        Action::NextValue | Action::PrevValue if state.form.selected_field(Some(state.spec())) == Field::VaryValues => {
-            state.form.vary.move_cursor(if action == Action::NextValue { 1 } else { -1 });
+        Action::NextValue | Action::PrevValue
+            if state.compose.form.selected_field(Some(state.spec())) == Field::VaryValues =>
+        {
+            state.compose.form.vary.move_cursor(if action == Action::NextValue { 1 } else { -1 });
             Vec::new()
         }
         Action::NextValue | Action::PrevValue
             if matches!(
-                state.form.selected_field(Some(state.spec())),
+                state.compose.form.selected_field(Some(state.spec())),
                 Field::Image(_) | Field::AddImage | Field::Mask
             ) =>
         {
             pick_file(state)
         }
         Action::MoveItemUp | Action::MoveItemDown => {
-            state.form.move_image(&state.catalog, if action == Action::MoveItemUp { -1 } else { 1 });
+            state.compose.form.move_image(&state.env.catalog, if action == Action::MoveItemUp { -1 } else { 1 });
             state.revalidate();
             Vec::new()
         }
         Action::EditResult => load::edit_result(state),
-        Action::RetrySave if state.unsaved > 0 => vec![Command::RetrySave],
+        Action::RetrySave if state.jobs.unsaved > 0 => vec![Command::RetrySave],
         Action::RetrySave => {
             state.set_notice("no image is waiting to be written", Severity::Info);
             Vec::new()
@@ -333,13 +340,13 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::View => viewer::open(state),
         Action::Gallery => gallery::open(state),
         Action::Spend => {
-            state.spend = Some(Default::default());
+            state.layers.push(Layer::Spend(Default::default()));
             let mut commands = vec![Command::LoadSpend];
-            commands.extend((state.budgets != crate::cost::Budgets::default()).then_some(Command::LoadSpent));
+            commands.extend((state.env.budgets != crate::cost::Budgets::default()).then_some(Command::LoadSpent));
             commands
         }
         Action::ToggleGrid => {
-            state.job.grid = !state.job.grid;
+            state.jobs.job.grid = !state.jobs.job.grid;
             Vec::new()
         }
         Action::PaintMask => painter::open(state),
@@ -371,8 +378,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Search => {
-            state.focus = Focus::History;
-            state.history.searching = true;
+            state.layers.focus = Focus::History;
+            state.layers.push(Layer::HistorySearch);
             Vec::new()
         }
         Action::CancelJob
@@ -385,37 +392,36 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
 }
 
 pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {
-    state.job.image_index = 0;
+    state.jobs.job.image_index = 0;
     state.selected_job_id().map(Command::LoadDetails).into_iter().collect()
 }
 
 /// Tab and Shift-Tab: the next or previous pane.
 fn cycle_focus(state: &mut State, action: Action) -> Vec<Command> {
     let delta = if action == Action::FocusNext { 1 } else { Focus::ORDER.len() - 1 };
-    let at = Focus::ORDER.iter().position(|f| *f == state.focus).unwrap_or(0);
-    state.focus = Focus::ORDER[(at + delta) % Focus::ORDER.len()];
-    state.history.searching = false;
+    let at = Focus::ORDER.iter().position(|f| *f == state.layers.focus).unwrap_or(0);
+    state.layers.focus = Focus::ORDER[(at + delta) % Focus::ORDER.len()];
+    state.layers.close(|l| matches!(l, Layer::HistorySearch));
     Vec::new()
 }
 
-/// Esc: closes an overlay, or leaves (and clears) the history search.
+/// Esc: closes the top layer; leaving the history search clears it.
 fn cancel(state: &mut State) -> Vec<Command> {
-    if state.overlay.take().is_none() && state.history.searching {
-        state.history.searching = false;
-        if !state.history.search.is_empty() {
-            state.history.search.clear();
-            return reload_history(state);
-        }
+    if let Some(Layer::HistorySearch) = state.layers.pop()
+        && !state.jobs.history.search.is_empty()
+    {
+        state.jobs.history.search.clear();
+        return reload_history(state);
     }
     Vec::new()
 }
 
 /// ←/→ on an input row: the browser opens for it.
 fn pick_file(state: &mut State) -> Vec<Command> {
-    let target = match state.form.selected_field(Some(state.spec())) {
+    let target = match state.compose.form.selected_field(Some(state.spec())) {
         Field::Image(i) => Target::Image(i),
         Field::Mask => Target::Mask,
-        _ => Target::Image(state.form.images.len()),
+        _ => Target::Image(state.compose.form.images.len()),
     };
     browser::open(state, target)
 }

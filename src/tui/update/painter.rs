@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 
 use super::super::action::Action;
 use super::super::event::Command;
-use super::super::state::{Confirm, JobMode, Overlay, PainterView, Severity, State};
+use super::super::state::{Confirm, JobMode, Layer, PainterView, Severity, State};
 use crate::mask::Tool;
 
 /// Shift and an arrow move this many cells.
@@ -14,15 +14,15 @@ const FAST: i32 = 8;
 
 /// `m` on the Mask row or an input image: the painter opens over the first input image.
 pub(super) fn open(state: &mut State) -> Vec<Command> {
-    if state.form.mode != JobMode::Edit {
+    if state.compose.form.mode != JobMode::Edit {
         state.set_notice("masks are for edits: switch the mode to edit first", Severity::Info);
         return Vec::new();
     }
-    let Some(first) = state.form.images.first().cloned() else {
+    let Some(first) = state.compose.form.images.first().cloned() else {
         state.set_notice("add an input image first: the mask is painted over the first one", Severity::Info);
         return Vec::new();
     };
-    let size = match state.input_facts.get(&first).map(|f| &f.facts) {
+    let size = match state.compose.input_facts.get(&first).map(|f| &f.facts) {
         Some(Ok(facts)) if u64::from(facts.width) * u64::from(facts.height) > crate::mask::MAX_PIXELS => {
             let (w, h) = (facts.width, facts.height);
             let most = crate::mask::MAX_PIXELS / 1_000_000;
@@ -43,9 +43,9 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
             return vec![Command::InspectFiles { paths: vec![first], masks: false }];
         }
     };
-    state.painter = Some(PainterView::new(first, size, state.screen, state.cell));
+    state.layers.push(Layer::Painter(PainterView::new(first, size, state.env.screen, state.env.cell)));
     // The mask picked already is where the painting starts: it is read off the UI task.
-    match state.form.mask.clone() {
+    match state.compose.form.mask.clone() {
         Some(path) => {
             let name = crate::text::escape_controls(&path.file_name().unwrap_or_default().to_string_lossy());
             state.set_notice(format!("starting from {name}; saving writes a new mask"), Severity::Info);
@@ -62,8 +62,8 @@ pub(super) fn starting_mask(
     path: std::path::PathBuf,
     painted: Result<std::sync::Arc<Vec<bool>>, String>,
 ) -> Vec<Command> {
-    let Some(view) = state.painter.as_mut() else { return Vec::new() };
-    if state.form.mask.as_ref() != Some(&path) {
+    let Some(view) = state.layers.painter_mut() else { return Vec::new() };
+    if state.compose.form.mask.as_ref() != Some(&path) {
         return Vec::new();
     }
     match painted {
@@ -77,7 +77,7 @@ pub(super) fn starting_mask(
 }
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
-    let Some(view) = state.painter.as_mut() else { return Vec::new() };
+    let Some(view) = state.layers.painter_mut() else { return Vec::new() };
     let painter = &mut view.painter;
     match action {
         Action::Up => painter.move_by(0, -1),
@@ -105,8 +105,10 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             painter.anchor = None;
             painter.tool = Tool::Brush;
         }
-        Action::Cancel if painter.changed() => state.overlay = Some(Overlay::Confirm(Confirm::DropMask)),
-        Action::Cancel => state.painter = None,
+        Action::Cancel if painter.changed() => state.layers.push(Layer::Confirm(Confirm::DropMask)),
+        Action::Cancel => {
+            state.layers.close_painter();
+        }
         Action::Submit => state.set_notice("save the mask first (Enter), or leave the painter (Esc)", Severity::Info),
         Action::Help | Action::Quit | Action::Suspend | Action::RetrySave => return super::on_action(state, action),
         _ => {}
@@ -116,7 +118,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
 
 /// Shift and an arrow: 8 cells at a time (the keymap does not tell Shift-arrows apart).
 pub(super) fn on_shifted_arrow(state: &mut State, event: &KeyEvent) -> bool {
-    let Some(view) = state.painter.as_mut() else { return false };
+    let Some(view) = state.layers.painter_mut() else { return false };
     if !event.modifiers.contains(KeyModifiers::SHIFT)
         || event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     {
@@ -135,11 +137,12 @@ pub(super) fn on_shifted_arrow(state: &mut State, event: &KeyEvent) -> bool {
 
 /// The left button paints where it is pressed and dragged; releasing it ends the stroke.
 pub(super) fn on_mouse(state: &mut State, event: MouseEvent) -> Vec<Command> {
-    let screen = state.screen;
-    let Some(view) = state.painter.as_mut() else { return Vec::new() };
-    if state.overlay.is_some() {
+    let screen = state.env.screen;
+    // Only while the painter has the keyboard: not under a question or the help.
+    if !state.layers.top_is(|l| matches!(l, Layer::Painter(_))) {
         return Vec::new();
     }
+    let Some(view) = state.layers.painter_mut() else { return Vec::new() };
     let cell = view.cell_at(screen, event.column, event.row);
     match (event.kind, cell) {
         (MouseEventKind::Down(MouseButton::Left), Some(cell)) => view.painter.point_at(cell, true),
@@ -153,7 +156,7 @@ pub(super) fn on_mouse(state: &mut State, event: MouseEvent) -> Vec<Command> {
 
 /// Enter with no shape under way: the mask is written (the painter closes once it is).
 fn save(state: &mut State) -> Vec<Command> {
-    let Some(view) = state.painter.as_mut() else { return Vec::new() };
+    let Some(view) = state.layers.painter_mut() else { return Vec::new() };
     view.painter.end_stroke();
     let plan = view.painter.plan();
     if plan.coverage() == 0.0 {
@@ -165,18 +168,18 @@ fn save(state: &mut State) -> Vec<Command> {
 
 /// The painter's picture could not be made (the file is gone or damaged): it closes, saying why.
 pub(super) fn picture_failed(state: &mut State, path: &std::path::Path, message: &str) {
-    if state.painter.as_ref().is_some_and(|view| view.image == path) {
-        state.painter = None;
+    if state.layers.painter().is_some_and(|view| view.image == path) {
+        state.layers.close_painter();
         state.set_notice(format!("the painter closed: {}", crate::text::escape_controls(message)), Severity::Error);
     }
 }
 
 /// The mask is on disk: it becomes the form's mask.
 pub(super) fn saved(state: &mut State, path: std::path::PathBuf, share: f64) -> Vec<Command> {
-    state.painter = None;
+    state.layers.close_painter();
     // The same mask painted again is the same file: its old pixels must not be shown.
     state.previews.replaced(&path);
-    state.form.mask = Some(path.clone());
+    state.compose.form.mask = Some(path.clone());
     state.revalidate();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let share = crate::text::percent(share);

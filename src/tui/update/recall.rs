@@ -6,18 +6,18 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::super::action::Action;
 use super::super::event::Command;
 use super::super::state::recall::{RecallSearch, Step};
-use super::super::state::{Overlay, Severity, State};
+use super::super::state::{Layer, Severity, State};
 use super::reload_history;
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let step = match action {
-        Action::RecallOlder => state.recall.older(state.prompt.lines()),
-        Action::RecallNewer => state.recall.newer(),
+        Action::RecallOlder => state.compose.recall.older(state.compose.prompt.lines()),
+        Action::RecallNewer => state.compose.recall.newer(),
         Action::RecallSearch => {
-            if state.recall.prompts.is_empty() {
+            if state.compose.recall.prompts.is_empty() {
                 state.set_notice("no earlier prompts yet", Severity::Info);
             } else {
-                state.overlay = Some(Overlay::Recall(RecallSearch::new(&state.recall)));
+                state.layers.push(Layer::Recall(RecallSearch::new(&state.compose.recall)));
             }
             return Vec::new();
         }
@@ -34,24 +34,26 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
 /// Puts `lines` in the prompt, the cursor at its end, as a shell does.
 fn show(state: &mut State, lines: Vec<String>) {
     state.replace_prompt(if lines.is_empty() { vec![String::new()] } else { lines });
-    state.prompt.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    state.prompt.move_cursor(ratatui_textarea::CursorMove::End);
+    state.compose.prompt.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    state.compose.prompt.move_cursor(ratatui_textarea::CursorMove::End);
     state.revalidate();
 }
 
 /// Keys in Ctrl-R's search: typing narrows it, arrows (and Ctrl-R, Ctrl-P/N) move, Enter
 /// loads the chosen prompt, Esc leaves the prompt as it was.
 pub(super) fn on_search_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
-    let Some(Overlay::Recall(search)) = state.overlay.as_mut() else { return Vec::new() };
+    let Some(search) = state.layers.recall_mut() else { return Vec::new() };
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
     match event.code {
-        KeyCode::Esc => state.overlay = None,
+        KeyCode::Esc => {
+            state.layers.close_recall();
+        }
         KeyCode::Enter => {
-            let chosen = search.chosen(&state.recall).map(str::to_string);
-            state.overlay = None;
+            let chosen = search.chosen(&state.compose.recall).map(str::to_string);
+            state.layers.close_recall();
             if let Some(prompt) = chosen {
                 show(state, prompt.lines().map(str::to_string).collect());
-                state.recall.end_walk();
+                state.compose.recall.end_walk();
             }
         }
         KeyCode::Up => search.move_by(-1),
@@ -62,11 +64,11 @@ pub(super) fn on_search_key(state: &mut State, event: KeyEvent) -> Vec<Command> 
         KeyCode::PageUp => search.move_by(-10),
         KeyCode::Backspace => {
             search.query.pop();
-            search.refresh(&state.recall);
+            search.refresh(&state.compose.recall);
         }
         KeyCode::Char(c) if !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
             search.query.push(c);
-            search.refresh(&state.recall);
+            search.refresh(&state.compose.recall);
         }
         _ => {}
     }
@@ -74,16 +76,16 @@ pub(super) fn on_search_key(state: &mut State, event: KeyEvent) -> Vec<Command> 
 }
 
 pub(super) fn on_paste(state: &mut State, text: &str) {
-    if let Some(Overlay::Recall(search)) = state.overlay.as_mut() {
+    if let Some(search) = state.layers.recall_mut() {
         let room = super::LINE_PASTE_MAX.saturating_sub(crate::text::char_count(&search.query));
         search.query.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(room));
-        search.refresh(&state.recall);
+        search.refresh(&state.compose.recall);
     }
 }
 
 /// `*`: stars the selected job (or takes its star away), at once on screen.
 pub(super) fn star(state: &mut State) -> Vec<Command> {
-    let Some(row) = state.history.rows.get_mut(state.history.selected) else { return Vec::new() };
+    let Some(row) = state.jobs.history.rows.get_mut(state.jobs.history.selected) else { return Vec::new() };
     row.starred = !row.starred;
     let (id, starred) = (row.id, row.starred);
     state.set_notice(
@@ -92,7 +94,7 @@ pub(super) fn star(state: &mut State) -> Vec<Command> {
     );
     let mut commands = vec![Command::Star { id, starred }];
     // Unstarred while only starred jobs show: it leaves the list.
-    if state.history.starred_only && !starred {
+    if state.jobs.history.starred_only && !starred {
         commands.extend(reload_history(state));
     }
     commands
@@ -100,11 +102,11 @@ pub(super) fn star(state: &mut State) -> Vec<Command> {
 
 /// `f`: starred jobs only, or all again.
 pub(super) fn starred_only(state: &mut State) -> Vec<Command> {
-    state.history.starred_only = !state.history.starred_only;
-    let text = if state.history.starred_only { "starred jobs only (f: all)" } else { "all jobs" };
+    state.jobs.history.starred_only = !state.jobs.history.starred_only;
+    let text = if state.jobs.history.starred_only { "starred jobs only (f: all)" } else { "all jobs" };
     state.set_notice(text, Severity::Info);
     let mut commands = reload_history(state);
-    if let Some(gallery) = state.gallery.as_mut() {
+    if let Some(gallery) = state.layers.gallery_mut() {
         gallery.first_images.clear();
         commands.extend(super::gallery::ask_for_page(state));
     }

@@ -50,17 +50,17 @@ pub(super) fn edit_prompt(state: &mut State, event: KeyEvent) -> bool {
     }
     let edit = kind(&event);
     let continues = matches!(
-        (state.prompt_undo.last, edit),
+        (state.compose.prompt_undo.last, edit),
         (Some(Edit::Word), Edit::Word | Edit::Space)
             | (Some(Edit::Space), Edit::Space)
             | (Some(Edit::Delete), Edit::Delete)
     );
     // The text is copied only where a group starts, not on every key.
-    let before = (!continues).then(|| state.prompt.lines().to_vec());
-    if !state.prompt.input(event) {
+    let before = (!continues).then(|| state.compose.prompt.lines().to_vec());
+    if !state.compose.prompt.input(event) {
         return false;
     }
-    let log = &mut state.prompt_undo;
+    let log = &mut state.compose.prompt_undo;
     if let Some(before) = before {
         log.push(before);
     }
@@ -71,8 +71,8 @@ pub(super) fn edit_prompt(state: &mut State, event: KeyEvent) -> bool {
 
 /// A paste is one group of its own.
 pub(super) fn before_paste(state: &mut State) {
-    let before = state.prompt.lines().to_vec();
-    let log = &mut state.prompt_undo;
+    let before = state.compose.prompt.lines().to_vec();
+    let log = &mut state.compose.prompt_undo;
     log.push(before);
     log.future.clear();
     log.last = Some(Edit::Other);
@@ -89,13 +89,13 @@ impl UndoLog {
 
 /// One step back (`undo`) or forward.
 fn step(state: &mut State, undo: bool) -> bool {
-    let log = &mut state.prompt_undo;
+    let log = &mut state.compose.prompt_undo;
     let (from, to) = if undo { (&mut log.past, &mut log.future) } else { (&mut log.future, &mut log.past) };
     let Some(lines) = from.pop() else { return false };
-    to.push(state.prompt.lines().to_vec());
+    to.push(state.compose.prompt.lines().to_vec());
     log.last = None;
     state.replace_prompt(lines);
-    state.prompt.move_cursor(CursorMove::Bottom);
-    state.prompt.move_cursor(CursorMove::End);
+    state.compose.prompt.move_cursor(CursorMove::Bottom);
+    state.compose.prompt.move_cursor(CursorMove::End);
     true
 }

@@ -3,14 +3,14 @@
 
 use super::super::action::Action;
 use super::super::event::Command;
-use super::super::state::{Severity, State, Viewer};
+use super::super::state::{Layer, Severity, State, Viewer};
 use super::{jobs, load, move_history, want_browser_facts};
 use crate::preview::zoom::Frame;
 
 /// `G`: the selected job's group side by side, or back to the one image.
 fn group(state: &mut State) -> Vec<Command> {
-    let group_id = state.history.selected_row().and_then(|r| r.group_id);
-    let Some(viewer) = state.viewer.as_mut() else { return Vec::new() };
+    let group_id = state.jobs.history.selected_row().and_then(|r| r.group_id);
+    let Some(viewer) = state.layers.viewer_mut() else { return Vec::new() };
     if viewer.group.take().is_some() {
         return Vec::new();
     }
@@ -29,17 +29,17 @@ fn group(state: &mut State) -> Vec<Command> {
 
 /// The group's members arrived: shown if the viewer still asks for them.
 pub(super) fn group_loaded(state: &mut State, id: crate::store::JobId, members: Vec<crate::store::GroupMember>) {
-    let still_asked = state.history.selected_row().and_then(|r| r.group_id) == Some(id);
-    if let Some(viewer) = state.viewer.as_mut().filter(|v| v.group.is_some() && still_asked) {
+    let still_asked = state.jobs.history.selected_row().and_then(|r| r.group_id) == Some(id);
+    if let Some(viewer) = state.layers.viewer_mut().filter(|v| v.group.is_some() && still_asked) {
         viewer.group = Some(members);
     }
 }
 
 /// `v`: the viewer opens on what the preview shows (or will, once the job's details are in).
 pub(super) fn open(state: &mut State) -> Vec<Command> {
-    let job_selected = state.browser.is_none() && state.selected_job_id().is_some();
+    let job_selected = state.layers.browser().is_none() && state.selected_job_id().is_some();
     if job_selected || state.preview_path().is_some() {
-        state.viewer = Some(Viewer::default());
+        state.layers.push(Layer::Viewer(Viewer::default()));
     } else {
         state.set_notice("no image to view here", Severity::Info);
     }
@@ -50,11 +50,11 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let shown = state.preview_path();
     let has_picture = shown.is_some();
     let frame = shown.and_then(|path| state.previews.frame_of(&path));
-    let Some(viewer) = state.viewer.as_mut() else { return Vec::new() };
+    let Some(viewer) = state.layers.viewer_mut() else { return Vec::new() };
     let zoomed = !viewer.zoom.is_fit();
     match action {
         Action::Cancel | Action::View => {
-            state.viewer = None;
+            state.layers.close_viewer();
             Vec::new()
         }
         Action::ToggleInfo
@@ -77,11 +77,11 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         // Another picture: seen whole first.
         Action::PrevImage | Action::NextImage => {
             viewer.zoom = Default::default();
-            if state.browser.is_some() { Vec::new() } else { jobs::on_action(state, action) }
+            if state.layers.browser().is_some() { Vec::new() } else { jobs::on_action(state, action) }
         }
         Action::Up | Action::Down => {
             viewer.zoom = Default::default();
-            match state.browser.as_mut() {
+            match state.layers.browser_mut() {
                 Some(browser) => {
                     next_image_file(browser, if action == Action::Up { -1 } else { 1 });
                     want_browser_facts(state)
@@ -99,18 +99,18 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::GroupGrid => group(state),
-        Action::RerunJob if state.browser.is_none() => jobs::on_action(state, action),
+        Action::RerunJob if state.layers.browser().is_none() => jobs::on_action(state, action),
         // These change the form: it is shown.
-        Action::LoadJob if state.browser.is_none() => {
-            state.viewer = None;
+        Action::LoadJob if state.layers.browser().is_none() => {
+            state.layers.close_viewer();
             jobs::on_action(state, action)
         }
         // Only with an image to edit; a refusal is said here, in the viewer.
-        Action::EditResult if state.browser.is_none() && has_picture => {
-            state.viewer = None;
+        Action::EditResult if state.layers.browser().is_none() && has_picture => {
+            state.layers.close_viewer();
             load::edit_result(state)
         }
-        Action::EditResult if state.browser.is_none() => load::edit_result(state),
+        Action::EditResult if state.layers.browser().is_none() => load::edit_result(state),
         Action::RerunJob | Action::LoadJob | Action::EditResult => Vec::new(),
         // Quit, help, submit: as anywhere.
         _ => super::on_action(state, action),
@@ -121,8 +121,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
 /// member not in the loaded rows (a filter hides it) is said, not jumped over silently.
 fn next_member(state: &mut State, delta: isize) -> Vec<Command> {
     let members: Vec<crate::store::JobId> = state
-        .viewer
-        .as_ref()
+        .layers
+        .viewer()
         .and_then(|v| v.group.as_ref())
         .map(|m| m.iter().map(|m| m.id).collect())
         .unwrap_or_default();
@@ -130,7 +130,7 @@ fn next_member(state: &mut State, delta: isize) -> Vec<Command> {
     let at = members.iter().position(|id| Some(*id) == selected).unwrap_or(0);
     let count = members.len() as isize;
     let target = members[(at as isize + delta).rem_euclid(count.max(1)) as usize];
-    if state.history.select(target) {
+    if state.jobs.history.select(target) {
         super::selection_changed(state)
     } else {
         state
@@ -148,7 +148,7 @@ fn mark(state: &mut State) {
     };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     state.set_notice(format!("marked {name}: c compares another image with it"), Severity::Info);
-    if let Some(viewer) = state.viewer.as_mut() {
+    if let Some(viewer) = state.layers.viewer_mut() {
         viewer.marked = Some(path);
     }
 }
@@ -156,12 +156,12 @@ fn mark(state: &mut State) {
 /// `c`: the shown image beside the marked one (or an edit's input), or alone again.
 fn compare(state: &mut State) {
     let other = state.compare_with();
-    if let Some(viewer) = state.viewer.as_mut() {
+    if let Some(viewer) = state.layers.viewer_mut() {
         viewer.compare = !viewer.compare && other.is_some();
         viewer.zoom = Default::default();
     }
     if other.is_none() {
-        let marked_shown = state.viewer.as_ref().is_some_and(|v| v.marked.is_some());
+        let marked_shown = state.layers.viewer().is_some_and(|v| v.marked.is_some());
         let why = if marked_shown {
             "this is the marked image: go to another, then c"
         } else {
