@@ -91,6 +91,14 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// The app's keys as a keymap file: the defaults, or with --merged yours over them. Each
+    /// binding says what it does on its screen; copy the lines to change into keymap.toml.
+    Keys {
+        /// The keymap in effect: ~/.config/imgtui/keymap.toml merged over the defaults (its
+        /// lines that cannot be used are named on stderr).
+        #[arg(long)]
+        merged: bool,
+    },
     /// The config file: where it is, what it holds, or a commented one to start from.
     Config {
         #[command(subcommand)]

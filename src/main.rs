@@ -17,6 +17,7 @@ fn main() -> ExitCode {
                 | Command::Doctor
                 | Command::Completions { .. }
                 | Command::Man { .. }
+                | Command::Keys { .. }
                 | Command::Config { .. }
         )
     );
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
             Some(Command::Doctor) => imgtui::doctor::run(&cli.global).await,
             Some(Command::Completions { shell }) => imgtui::completions::print_script(shell),
             Some(Command::Man { dir }) => imgtui::completions::print_man(dir.as_deref()),
+            Some(Command::Keys { merged }) => imgtui::tui::keys_cli::run(&cli.global, merged),
             Some(Command::Config { action }) => imgtui::config_cli::run(&cli.global, action),
             None => imgtui::tui::run(&cli.global).await,
         }

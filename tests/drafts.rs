@@ -38,9 +38,16 @@ fn esc_then_q_in_the_prompt_keeps_the_draft_for_the_next_start() {
     let tmux = Tmux::start(80, 24, &app_command(data.path(), ""));
     tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
     tmux.type_text("a lighthouse at dusk");
-    // Apart, as a person types them (together they read as Alt-q).
+    // Apart, as a person types them (together they read as Alt-q). Esc never moves the focus
+    // sideways: the prompt keeps it, and q is a letter of the prompt.
     tmux.keys(&["Escape"]);
-    tmux.wait_for("the prompt to lose the focus", 5, |s| !s.contains("┏ Prompt"));
+    tmux.wait_for("the draft on disk", 5, |_| draft_holds(data.path(), "a lighthouse at dusk"));
+    tmux.keys(&["q"]);
+    let typed = tmux.wait_for("q typed", 5, |s| s.contains("a lighthouse at duskq"));
+    assert!(typed.contains("┏ Prompt"), "the prompt still has the focus:\n{typed}");
+    // From Settings, q quits: the draft is on disk for the next start.
+    tmux.keys(&["BSpace", "Tab"]);
+    tmux.wait_for("settings focused", 5, |s| s.contains("┏ Settings"));
     tmux.keys(&["q"]);
     let after = tmux.wait_for("the app to end", 10, |s| s.contains("END-OF-RUN"));
     assert!(after.contains("EXIT=0"), "{after}");

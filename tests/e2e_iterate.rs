@@ -40,7 +40,7 @@ fn recall_stars_and_variants_at_80x24() {
     tmux.wait_for("loaded", 5, |s| !s.contains("Earlier prompts") && s.contains(" 9/32000"));
     // A star on the newest job, then only starred jobs.
     tmux.keys(&["Tab", "Tab"]);
-    tmux.wait_for("the history focused", 5, |s| s.contains("re-run"));
+    tmux.wait_for("the history focused", 5, |s| s.contains("Enter view"));
     tmux.type_text("*");
     tmux.wait_for("a star", 5, |s| s.contains("✓★#2"));
     tmux.type_text("f");

@@ -84,7 +84,7 @@ proptest! {
     /// Every key a keymap can name parses back from its name, in any letter case.
     #[test]
     fn key_names_round_trip(code in key_code(), ctrl in any::<bool>(), alt in any::<bool>(), case in any::<u64>()) {
-        let key = Key { code, ctrl, alt };
+        let key = Key { code, ctrl, alt, shift: false };
         let name = shout(&key_name(&key), &key, case);
         prop_assert_eq!(Key::parse(&name), Ok(key), "{}", name);
     }
@@ -93,7 +93,7 @@ proptest! {
     /// as symbols and abbreviations) and the two ambiguous cases `display_names_one_key` covers.
     #[test]
     fn displayed_keys_parse_back(code in key_code(), ctrl in any::<bool>(), alt in any::<bool>()) {
-        let key = Key::parse(&key_name(&Key { code, ctrl, alt })).unwrap();
+        let key = Key::parse(&key_name(&Key { code, ctrl, alt, shift: false })).unwrap();
         let ambiguous = matches!(code, KeyCodeName::Char(c)
             if (ctrl && c.is_ascii_uppercase()) || (alt && !ctrl && c.is_ascii_lowercase()));
         if !symbolic(&key) && !ambiguous {
@@ -103,7 +103,7 @@ proptest! {
 
     #[test]
     fn display_names_one_key(code in key_code(), ctrl in any::<bool>(), alt in any::<bool>()) {
-        let key = Key::parse(&key_name(&Key { code, ctrl, alt })).unwrap();
+        let key = Key::parse(&key_name(&Key { code, ctrl, alt, shift: false })).unwrap();
         if !symbolic(&key) {
             prop_assert_eq!(Key::parse(&key.display()), Ok(key), "{}", key.display());
         }
@@ -353,10 +353,12 @@ const CODES: [KeyCodeName; 14] = {
     [Enter, Esc, Tab, BackTab, Backspace, Delete, Up, Down, Left, Right, Home, End, PageUp, PageDown]
 };
 
+/// Keys as a keymap keeps them: Ctrl-7 and Ctrl-_ are read as Ctrl-/, so only `/` stands for the three.
 fn key_code() -> impl Strategy<Value = KeyCodeName> {
+    let not_slash_aliases = |c: &char| !matches!(c, '7' | '_');
     prop_oneof![
-        any::<char>().prop_map(KeyCodeName::Char),
-        prop::char::range('!', '~').prop_map(KeyCodeName::Char),
+        any::<char>().prop_filter("a Ctrl-/ alias", not_slash_aliases).prop_map(KeyCodeName::Char),
+        prop::char::range('!', '~').prop_filter("a Ctrl-/ alias", not_slash_aliases).prop_map(KeyCodeName::Char),
         (1u8..=12).prop_map(KeyCodeName::F),
         proptest::sample::select(CODES.to_vec()),
     ]

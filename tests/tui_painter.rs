@@ -149,11 +149,16 @@ fn undo_redo_shift_moves_mouse_drags_and_the_keys_that_refuse() {
     assert!(painted > 0.0);
     key(&mut s, KeyCode::Char('u'));
     assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), 0.0, "u undoes the stroke");
-    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
-    assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), painted, "Ctrl-R redoes it");
-    key(&mut s, KeyCode::Char('i'));
+    key(&mut s, KeyCode::Char('U'));
+    assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), painted, "U redoes it");
+    // The prompt's pair works here too: Ctrl-/ (Ctrl-7 on the wire) and Alt-/.
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('7'), KeyModifiers::CONTROL)));
+    assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), 0.0, "Ctrl-/ undoes");
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT)));
+    assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), painted, "Alt-/ redoes");
+    key(&mut s, KeyCode::Char('I'));
     assert!((s.layers.painter().unwrap().painter.plan().coverage() - (1.0 - painted)).abs() < 1e-9);
-    key(&mut s, KeyCode::Char('c'));
+    key(&mut s, KeyCode::Char('X'));
     assert!(key(&mut s, KeyCode::Enter).is_empty(), "nothing painted: nothing saved");
     assert!(s.status.notice.as_ref().unwrap().0.contains("nothing painted"));
     // A click outside the picture paints nothing.

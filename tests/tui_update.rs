@@ -16,6 +16,10 @@ fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
+fn alt(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
+}
+
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
@@ -215,7 +219,10 @@ fn cancel_and_delete_ask_and_then_command() {
     update(&mut s, key(KeyCode::Char('d')));
     // The deleted row goes at once and the selection moves to the job left in its place.
     assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(1), Command::LoadDetails(2)]);
-    assert_eq!(update(&mut s, key(KeyCode::Char('r'))), [Command::Rerun(2)]);
+    // A re-run asks first (a stray letter must not spend money), then goes.
+    assert_eq!(update(&mut s, key(KeyCode::Char('r'))), []);
+    assert!(matches!(s.layers.popup(), Some(Layer::Confirm(Confirm::Rerun { id: 2, .. }))));
+    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::Rerun(2)]);
 }
 
 #[test]
@@ -311,8 +318,8 @@ fn waiting_images_are_announced_retried_and_guard_quit() {
     let mut s = state();
     update(&mut s, Msg::App(AppEvent::Unsaved { id: 3, count: 2, reason: "cannot write /x: No space left".into() }));
     assert_eq!(s.jobs.unsaved, 2);
-    assert!(s.status.notice.as_ref().unwrap().0.contains("Ctrl-W writes them again"));
-    assert_eq!(update(&mut s, ctrl('w')), [Command::RetrySave]);
+    assert!(s.status.notice.as_ref().unwrap().0.contains("Alt-W writes them again"));
+    assert_eq!(update(&mut s, alt('w')), [Command::RetrySave]);
     update(&mut s, ctrl('c'));
     assert_eq!(
         s.layers.popup(),
@@ -488,9 +495,10 @@ fn loading_a_job_can_be_undone_in_one_step() {
     update(&mut s, key(KeyCode::Char('e')));
     assert_eq!(s.prompt_text(), "the old prompt");
     assert_eq!(s.compose.form.options.n, None);
-    assert!(s.status.notice.as_ref().unwrap().0.contains("Ctrl-U brings your draft back"));
+    assert!(s.status.notice.as_ref().unwrap().0.contains("Ctrl-/ brings your draft back"));
     assert_eq!(s.compose.prompt.placeholder_text(), "Describe the image… (Ctrl-S submits)", "kept after a load");
-    update(&mut s, ctrl('u'));
+    s.layers.focus = Focus::Prompt;
+    update(&mut s, ctrl('/'));
     assert_eq!(s.prompt_text(), "my own draft", "the draft is back");
     assert_eq!(s.compose.form.options.n, Some(3), "with its settings");
 }
@@ -499,27 +507,33 @@ fn loading_a_job_can_be_undone_in_one_step() {
 fn undo_in_the_prompt_goes_word_by_word_and_redo_comes_back() {
     let mut s = state();
     type_text(&mut s, "a red fox");
-    update(&mut s, ctrl('u'));
+    update(&mut s, ctrl('/'));
     assert_eq!(s.prompt_text(), "a red ");
-    update(&mut s, ctrl('u'));
+    // Ctrl-_ and Ctrl-7 are the same byte as Ctrl-/ on the wire.
+    update(&mut s, ctrl('7'));
     assert_eq!(s.prompt_text(), "a ");
-    update(&mut s, ctrl('y'));
+    update(&mut s, alt('/'));
     assert_eq!(s.prompt_text(), "a red ");
     update(&mut s, key(KeyCode::Backspace));
     update(&mut s, key(KeyCode::Backspace));
     update(&mut s, key(KeyCode::Backspace));
     assert_eq!(s.prompt_text(), "a r");
-    update(&mut s, ctrl('u'));
+    update(&mut s, ctrl('_'));
     assert_eq!(s.prompt_text(), "a red ", "a run of deletions is one step");
     update(&mut s, Msg::Paste("big pasted text".into()));
-    update(&mut s, ctrl('u'));
+    update(&mut s, ctrl('/'));
     assert_eq!(s.prompt_text(), "a red ", "a paste is one step");
+    // Ctrl-U is readline's: the line before the cursor goes, one undo step.
+    update(&mut s, ctrl('u'));
+    assert_eq!(s.prompt_text(), "");
+    update(&mut s, ctrl('/'));
+    assert_eq!(s.prompt_text(), "a red ");
 }
 
 #[test]
 fn the_help_ends_at_its_last_page_so_the_first_up_after_g_moves() {
     let mut s = state();
-    update(&mut s, Msg::Resize(200, 60));
+    update(&mut s, Msg::Resize(80, 24));
     s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('?')));
     update(&mut s, key(KeyCode::Char('G')));

@@ -218,17 +218,17 @@ fn a_job_of_several_images_shows_them_side_by_side_and_g_toggles() {
     assert_eq!(s.jobs.job.image_index, 1, "→ picks the second");
     key(&mut s, KeyCode::Char('v'));
     assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "the viewer shows the chosen one");
-    key(&mut s, KeyCode::Char('g'));
+    key(&mut s, KeyCode::Char('a'));
     let (_, info) = frame(&mut s, 120, 40);
-    assert_eq!(info.pictures.len(), 2, "g: side by side in the viewer");
+    assert_eq!(info.pictures.len(), 2, "a: side by side in the viewer");
     let (a, b) = (info.pictures[0].area, info.pictures[1].area);
     assert_eq!((a.width, a.height, a.y), (b.width, b.height, b.y), "same size, aligned");
     key(&mut s, KeyCode::Enter);
     assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "Enter: the chosen one alone");
     key(&mut s, KeyCode::Esc);
     s.layers.focus = Focus::Preview;
-    key(&mut s, KeyCode::Char('g'));
-    assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "g in the Job pane: one image");
+    key(&mut s, KeyCode::Char('a'));
+    assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "a in the Job pane: one image");
 }
 
 #[test]
@@ -274,25 +274,25 @@ fn c_puts_the_shown_image_beside_the_marked_one_or_an_edits_input() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = with_jobs(dir.path());
     key(&mut s, KeyCode::Char('v'));
-    key(&mut s, KeyCode::Char('c'));
+    key(&mut s, KeyCode::Char('C'));
     assert!(!s.layers.viewer().unwrap().compare, "nothing marked, not an edit");
-    assert!(s.status.notice.as_ref().unwrap().0.contains("mark an image with m"));
-    key(&mut s, KeyCode::Char('m'));
+    assert!(s.status.notice.as_ref().unwrap().0.contains("mark an image with Space"));
+    key(&mut s, KeyCode::Char(' '));
     key(&mut s, KeyCode::Right);
-    key(&mut s, KeyCode::Char('c'));
+    key(&mut s, KeyCode::Char('C'));
     let (_, info) = frame(&mut s, 120, 40);
     assert_eq!(info.pictures.len(), 2, "side by side");
     let (left, right) = (&info.pictures[0], &info.pictures[1]);
     assert!(left.key.path.ends_with("img-0.png") && right.key.path.ends_with("img-1.png"));
     assert_eq!((left.area.width, left.area.height, left.area.y), (right.area.width, right.area.height, right.area.y));
-    key(&mut s, KeyCode::Char('c'));
-    assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "c again: the one image");
+    key(&mut s, KeyCode::Char('C'));
+    assert_eq!(frame(&mut s, 120, 40).1.pictures.len(), 1, "C again: the one image");
     // An edit is compared with its input without marking.
     let input = image(dir.path(), 7).path;
     s.jobs.job.details.as_mut().unwrap().inputs =
         vec![imgtui::store::InputRecord { role: "image".into(), path: input.clone(), sha256: None }];
     s.layers.viewer_mut().unwrap().marked = None;
-    key(&mut s, KeyCode::Char('c'));
+    key(&mut s, KeyCode::Char('C'));
     let (screen, info) = frame(&mut s, 120, 40);
     assert_eq!(info.pictures[0].key.path, input);
     assert!(s.previews.ready_for(&info.pictures[0].key).is_some(), "the input's picture is kept, not dropped");
@@ -313,8 +313,8 @@ fn the_help_names_the_viewer_keys_and_the_browsers_own() {
         update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
     }
     let text = format!("{:?}", imgtui::tui::ui::overlay::help_text(&s, s.layers.help().unwrap()));
-    assert!(text.contains("view the image full screen"), "{text}");
-    assert!(text.contains("v view"), "the browser's v, which is not in the keymap: {text}");
+    assert!(text.contains("view the job's image full screen"), "{text}");
+    assert!(text.contains("view the file full screen"), "the browser's v: {text}");
 }
 
 #[test]
@@ -334,14 +334,14 @@ fn m_on_an_image_whose_file_is_gone_keeps_the_mark_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = with_jobs(dir.path());
     key(&mut s, KeyCode::Char('v'));
-    key(&mut s, KeyCode::Char('m'));
+    key(&mut s, KeyCode::Char(' '));
     let marked = s.layers.viewer().unwrap().marked.clone();
     assert!(marked.is_some());
     // The second image's file is missing.
     let second = s.jobs.job.details.as_ref().unwrap().images[1].path.clone();
     s.jobs.job.missing_files = vec![second];
     key(&mut s, KeyCode::Right);
-    key(&mut s, KeyCode::Char('m'));
+    key(&mut s, KeyCode::Char(' '));
     assert_eq!(s.layers.viewer().unwrap().marked, marked, "the mark stays");
     assert!(s.status.notice.as_ref().unwrap().0.contains("missing"), "{:?}", s.status.notice);
 }

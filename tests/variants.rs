@@ -126,7 +126,7 @@ fn vary_quality_makes_one_job_per_chosen_value_and_the_values_are_chosen_with_sp
 }
 
 #[test]
-fn g_in_the_viewer_shows_the_selected_jobs_whole_group() {
+fn shift_a_in_the_viewer_shows_the_selected_jobs_whole_group() {
     use imgtui::tui::state::Focus;
     let mut s = common::tui::state();
     let mut rows: Vec<_> = (1..=3).rev().map(|i| common::tui::summary(i, JobStatus::Done)).collect();
@@ -139,7 +139,7 @@ fn g_in_the_viewer_shows_the_selected_jobs_whole_group() {
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('v')));
-    let commands = update(&mut s, key(KeyCode::Char('G')));
+    let commands = update(&mut s, key(KeyCode::Char('A')));
     assert_eq!(commands, [Command::LoadGroup(1)]);
     let member = |id: i64| imgtui::store::GroupMember {
         id,
@@ -159,8 +159,8 @@ fn g_in_the_viewer_shows_the_selected_jobs_whole_group() {
     update(&mut s, key(KeyCode::Left));
     assert_eq!(s.selected_job_id(), Some(2));
     assert!(s.layers.viewer().unwrap().group.is_some());
-    // G again: the one image.
-    update(&mut s, key(KeyCode::Char('G')));
+    // A again: the one image.
+    update(&mut s, key(KeyCode::Char('A')));
     assert!(s.layers.viewer().unwrap().group.is_none());
 }
 

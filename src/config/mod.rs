@@ -29,6 +29,10 @@ pub struct Config {
     pub concurrency: Option<usize>,
     /// Inline previews: auto, kitty, iterm, sixel, blocks, none.
     pub graphics: Option<crate::preview::Graphics>,
+    /// Ask before a key in a list sends a paid request (re-run): on unless `false`.
+    pub confirm_paid_keys: Option<bool>,
+    /// Clicks and the wheel in the app: on unless `false` (then the terminal selects text).
+    pub mouse: Option<bool>,
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub models: toml::Table,
     /// Dollars a local day (month) may cost: a request that would pass it is asked about.

@@ -51,9 +51,10 @@ impl Setup {
             checks.push(Check::new(Verdict::Warn, "config access", warning));
         }
         let keymap_file = self.config_dir().join("keymap.toml");
-        let (_, problem) = crate::tui::keymap::Keymap::load(&keymap_file);
-        checks.push(match problem {
-            Some(problem) => Check::new(Verdict::Fail, "keymap", problem),
+        let (_, problems) = crate::tui::keymap::Keymap::load(&keymap_file);
+        checks.push(match problems.first() {
+            // The other lines still apply: a warning, each dropped line named.
+            Some(_) => Check::new(Verdict::Warn, "keymap", problems.join("\n")),
             None if keymap_file.is_file() => {
                 Check::new(Verdict::Ok, "keymap", format!("{} loads", keymap_file.display()))
             }

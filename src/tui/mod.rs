@@ -2,9 +2,12 @@
 
 pub mod action;
 pub mod app;
+pub mod commands;
 pub mod event;
 mod file_work;
+pub mod grammar;
 pub mod keymap;
+pub mod keys_cli;
 pub mod runner;
 pub mod state;
 pub mod terminal;
@@ -87,6 +90,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     state.status.banner.extend(theme_problem);
 
     state.env.graphics = detection.graphics;
+    state.env.confirm_paid = engine.config.confirm_paid_keys.unwrap_or(true);
     state.env.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
     if let Some(note) = &detection.note {
         state.set_notice(note.clone(), state::Severity::Warning);

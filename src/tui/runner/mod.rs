@@ -349,7 +349,7 @@ fn describe(outcome: JobOutcome) -> (JobStatus, String) {
                 text.push_str("; ");
                 text.push_str(note);
             }
-            // Not one image kept (they wait in memory for Ctrl-W): not done.
+            // Not one image kept (they wait in memory for Alt-W): not done.
             let status = if saved.is_empty() { JobStatus::Failed } else { JobStatus::Done };
             (status, text)
         }

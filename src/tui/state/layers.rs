@@ -41,7 +41,8 @@ impl Layer {
             Self::Viewer(_) => Context::Viewer,
             Self::Painter(_) => Context::Painter,
             Self::Spend(_) => Context::Spend,
-            Self::HistorySearch | Self::Recall(_) | Self::ModelName(_) | Self::CustomSize(_) => Context::Search,
+            Self::Recall(_) => Context::Recall,
+            Self::HistorySearch | Self::ModelName(_) | Self::CustomSize(_) => Context::Search,
             Self::Help(_) => Context::Help,
             Self::Confirm(_) => Context::Confirm,
         }

@@ -85,6 +85,11 @@ pub enum Confirm {
         requests: Vec<ImageRequest>,
         parent: Option<JobId>,
     },
+    /// A job run again from a list: "Run job #12 again (gpt-image-2, 2 images, ≈ $0.33)?".
+    Rerun {
+        id: JobId,
+        summary: String,
+    },
     /// More than one job from one submit: "Send 4 jobs (≈ $0.68 for 8 images)?".
     SendGroup {
         summary: String,

@@ -38,7 +38,7 @@ impl super::State {
         requests.iter().map(|r| self.price_of(r).for_budgets()).sum()
     }
 
-    fn price_of(&self, request: &ImageRequest) -> crate::cost::PriceNote {
+    pub fn price_of(&self, request: &ImageRequest) -> crate::cost::PriceNote {
         let (prices, provider, models) = (&self.env.prices, self.env.catalog.provider, &self.env.catalog.table);
         crate::cost::for_request(request, prices, provider, models, &self.env.output_history)
     }

@@ -7,6 +7,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{pane, styled};
 use crate::config::theme::Theme;
+use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::state::{Confirm, HelpView, Layer, State};
 
@@ -63,77 +64,127 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// One line of the help, before it is styled.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HelpLine {
+    /// A layer's title ("Mask painter").
     Context(&'static str),
-    Binding { keys: String, does: &'static str },
+    /// Its keys, what they do there, and the command's name in a keymap file.
+    Binding {
+        keys: String,
+        does: &'static str,
+        command: String,
+    },
     Note(&'static str),
 }
 
-/// Every binding of every context, with what it does, narrowed by the help's filter (a context
-/// stays when one of its lines matches).
+/// The layers the help is about, the one it was opened over first: the screens under the
+/// help from the top down, the focused pane, then what works everywhere.
+fn layers_under_help(state: &State) -> Vec<Context> {
+    let mut contexts: Vec<Context> = Vec::new();
+    let under = state.layers.iter().rev().filter(|l| !matches!(l, Layer::Help(_))).map(Layer::context);
+    for context in under.chain([state.layers.focus.context(), Context::Global]) {
+        if !contexts.contains(&context) {
+            contexts.push(context);
+        }
+    }
+    contexts
+}
+
+/// The bindings of the layers under the help (see `layers_under_help`), each with what it does
+/// there and its command's name; with a filter, every layer's lines that match (a layer stays
+/// when one of its lines matches).
 pub fn help_text(state: &State, view: &HelpView) -> Vec<HelpLine> {
     let filter = view.filter.as_deref().unwrap_or_default().to_lowercase();
+    let mut contexts = layers_under_help(state);
+    if !filter.is_empty() {
+        let rest: Vec<Context> = Context::ALL.into_iter().filter(|c| !contexts.contains(c)).collect();
+        contexts.extend(rest);
+    }
     let mut lines = Vec::new();
-    for context in Context::ALL {
-        // One line per action, its keys together: "↑ k   move up".
-        let mut actions: Vec<(crate::tui::action::Action, Vec<String>)> = Vec::new();
+    for context in contexts {
+        // One line per command, its keys together: "↑ k   move the cursor up a cell".
+        let mut commands: Vec<(Action, Vec<String>)> = Vec::new();
         for (key, action) in state.env.keymap.bindings(context) {
-            match actions.iter_mut().find(|(a, _)| a == action) {
+            match commands.iter_mut().find(|(a, _)| a == action) {
                 Some((_, keys)) => keys.push(key.display()),
-                None => actions.push((*action, vec![key.display()])),
+                None => commands.push((*action, vec![key.display()])),
             }
         }
-        let mut section: Vec<HelpLine> = actions
+        let matches = |text: &str| filter.is_empty() || text.to_lowercase().contains(&filter);
+        let mut section: Vec<HelpLine> = commands
             .into_iter()
-            .map(|(action, keys)| {
-                // In the help itself, "/" filters these lines rather than searching prompts.
-                let does = if context == Context::Help && action == crate::tui::action::Action::Search {
-                    "filter these bindings"
-                } else {
-                    action.description()
-                };
-                HelpLine::Binding { keys: keys.join(" "), does }
+            .map(|(action, keys)| HelpLine::Binding {
+                keys: keys.join(" "),
+                does: crate::tui::commands::describe(context, action).unwrap_or_else(|| action.description()),
+                command: crate::tui::commands::name(action),
             })
             .filter(|line| match line {
-                HelpLine::Binding { keys, does } => {
-                    filter.is_empty() || does.to_lowercase().contains(&filter) || keys.to_lowercase().contains(&filter)
-                }
+                HelpLine::Binding { keys, does, command } => matches(keys) || matches(does) || matches(command),
                 _ => true,
             })
             .collect();
-        if context == Context::Prompt && filter.is_empty() {
-            section.push(HelpLine::Note("(other keys edit the text; Ctrl-U undo, Ctrl-Y redo)"));
-        }
-        // The browser's own keys, which are not in the keymap: typing filters.
-        let browser_note = "(typing filters; with an empty filter: . hidden files, ~ home, / path line, v view)";
-        if context == Context::Browser && (filter.is_empty() || browser_note.contains(filter.as_str())) {
-            section.push(HelpLine::Note(browser_note));
-        }
-        if context == Context::Viewer && filter.is_empty() {
-            section.push(HelpLine::Note("(zoomed in, the arrows and h j k l move the view)"));
+        if let Some(note) = note(context).filter(|note| matches(note)) {
+            section.push(HelpLine::Note(note));
         }
         if !section.is_empty() {
-            lines.push(HelpLine::Context(context.name()));
+            lines.push(HelpLine::Context(context.title()));
             lines.extend(section);
         }
+    }
+    if filter.is_empty() {
+        lines.push(HelpLine::Note("/ searches every screen's keys · `imgtui keys` prints them as a keymap file"));
     }
     lines
 }
 
-/// The help, styled, wrapped to `width` columns (a description's next lines keep its indent).
+/// What a layer's keys do beyond its bindings.
+fn note(context: Context) -> Option<&'static str> {
+    match context {
+        Context::Prompt => Some(
+            "other keys edit the text as readline does: Ctrl-A/E start/end, Ctrl-W a word back, Ctrl-K to the \
+             end, Ctrl-Y puts back what was cut, Alt-B/F by words, Enter a new line",
+        ),
+        Context::Browser => Some(
+            "letters type a filter (Backspace takes one back); the keys above that are letters act while it is empty",
+        ),
+        Context::Search | Context::Path | Context::Recall => {
+            Some("letters type; Backspace deletes one, Ctrl-U clears, Ctrl-W deletes a word")
+        }
+        Context::Viewer => Some("zoomed in, the arrows and h j k l move the view"),
+        Context::Painter => Some("the mouse paints: press and drag (the brush or the erase mode)"),
+        _ => None,
+    }
+}
+
+/// The help, styled, wrapped to `width` columns (a description's next lines keep its indent;
+/// the command's name follows it, muted).
 pub fn help_lines(state: &State, view: &HelpView, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     const KEYS: usize = 22;
     let mut lines = Vec::new();
     for line in help_text(state, view) {
         match line {
             HelpLine::Context(name) => lines.push(Line::from(styled(name.to_string(), theme.title(true)))),
-            HelpLine::Binding { keys, does } => {
+            HelpLine::Binding { keys, does, command } => {
                 let room = width.saturating_sub(KEYS).max(12);
-                for (i, row) in wrap_words(does, room).into_iter().enumerate() {
+                let text = format!("{does}  · {command}");
+                let rows = wrap_words(&text, room);
+                let last = rows.len().saturating_sub(1);
+                for (i, row) in rows.into_iter().enumerate() {
                     let lead = if i == 0 { format!("  {keys:<20}") } else { " ".repeat(KEYS) };
-                    lines.push(Line::from(vec![styled(lead, theme.accent()), styled(row, theme.base())]));
+                    let mut spans = vec![styled(lead, theme.accent())];
+                    match row.rsplit_once("· ").filter(|_| i == last) {
+                        Some((text, name)) => {
+                            spans.push(styled(text.to_string(), theme.base()));
+                            spans.push(styled(format!("· {name}"), theme.muted()));
+                        }
+                        None => spans.push(styled(row, theme.base())),
+                    }
+                    lines.push(Line::from(spans));
                 }
             }
-            HelpLine::Note(text) => lines.push(Line::from(styled(format!("  {text}"), theme.muted()))),
+            HelpLine::Note(text) => {
+                for row in wrap_words(text, width.saturating_sub(2).max(12)) {
+                    lines.push(Line::from(styled(format!("  {row}"), theme.muted())));
+                }
+            }
         }
     }
     lines
@@ -195,13 +246,14 @@ fn confirm(what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
         Confirm::Quit { running, unsaved: 0 } => format!("{running} job(s) still running. Quit and cancel them?"),
         Confirm::Quit { running, unsaved } => format!(
             "{unsaved} image(s) are only in memory (no folder could take them) and {running} job(s) run. \
-             Quit and lose them? (Ctrl-W tries to write them again)"
+             Quit and lose them? (Alt-W tries to write them again)"
         ),
         Confirm::CancelJob(id) => format!("Cancel running job #{id}? (It may already be billed.)"),
         Confirm::DeleteJob(id) => format!("Delete job #{id} and its image files?"),
         Confirm::OverBudget { message, requests, .. } if requests.len() > 1 => format!("{message}. Send them?"),
         Confirm::OverBudget { message, .. } => format!("{message}. Send it?"),
         Confirm::SendGroup { summary, .. } => format!("Send {summary}?"),
+        Confirm::Rerun { id, summary } => format!("Run job #{id} again: {summary}?"),
         Confirm::QuitDroppingMask => "Quit and drop the mask painted here?".to_string(),
         Confirm::DropMask => "Leave the painter and drop the mask painted here?".to_string(),
     };

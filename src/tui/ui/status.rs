@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{fit, styled};
+use super::{fit, styled, width_of};
 use crate::config::theme::Theme;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
@@ -54,6 +54,8 @@ pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let keys = footer_keys(state);
     let width = area.width as usize;
+    // Room for the hints is decided below: the whole row of them is what they want.
+    let all_keys_text = fit_keys(&keys, usize::MAX);
     let mut spans = vec![styled(format!(" {} · {} ", state.env.endpoint, state.env.graphics), theme.muted())];
     if !state.jobs.live.is_empty() {
         let text = format!("· {} ", jobs_text(state).unwrap_or_default().replace(", ", " · "));
@@ -68,7 +70,7 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
         spans.push(styled(format!("· {} unsaved ({retry}) ", state.jobs.unsaved), theme.error()));
     }
     let used = Line::from(spans.clone()).width();
-    let all_keys = Line::from(keys.as_str()).width();
+    let all_keys = Line::from(all_keys_text.as_str()).width();
     // A message wins over the key hints; the hints win over where the model list came from,
     // which takes what is left.
     let (keys_width, message) = match state.status.notice.as_ref().filter(|_| message_height(state, area.width) == 0) {
@@ -85,7 +87,9 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
         }
         None => {
             let source = state.env.catalog.listing.source.to_string();
-            let keys_width = all_keys.min(width / 2).min(width.saturating_sub(used + 1));
+            // The hints first (how to get help and out must show at 80 columns), the source of
+            // the model list in what is left.
+            let keys_width = all_keys.min(width.saturating_sub(used + 1));
             let room = width.saturating_sub(used + keys_width + 3);
             (keys_width, (room >= 12).then(|| (source, theme.muted())))
         }
@@ -95,7 +99,7 @@ pub fn status_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
         spans.push(styled(format!("· {}", fit(&text, (left.width as usize).saturating_sub(used + 3))), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
-    frame.render_widget(Paragraph::new(styled(fit(&keys, right.width as usize), theme.muted())), right);
+    frame.render_widget(Paragraph::new(styled(fit_keys(&keys, right.width as usize), theme.muted())), right);
 }
 
 /// Room a message needs above the status line when it is too long for it: it is shown whole
@@ -119,34 +123,53 @@ pub fn long_message(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
     frame.render_widget(Paragraph::new(format!(" {text}")).style(style).wrap(Wrap { trim: true }), area);
 }
 
-/// The keys of what has the keyboard, from the keymap.
-fn footer_keys(state: &State) -> String {
+/// The keys of what has the keyboard, from the keymap: a few of the layer's own, then how to
+/// get help and out, which stay when the row is cut.
+fn footer_keys(state: &State) -> Vec<String> {
+    use Action as A;
     let context = state.context();
-    let wanted: &[Action] = match context {
-        Context::Prompt => &[Action::Submit, Action::FocusNext, Action::Help, Action::Quit],
-        Context::Settings => &[Action::NextValue, Action::Submit, Action::Help, Action::Quit],
-        Context::History => {
-            &[Action::Search, Action::LoadJob, Action::RerunJob, Action::CancelJob, Action::DeleteJob, Action::Help]
-        }
-        Context::Preview => &[Action::NextImage, Action::View, Action::FocusNext, Action::Help],
-        Context::Gallery => &[Action::View, Action::LoadJob, Action::RerunJob, Action::EditResult, Action::Cancel],
-        Context::Viewer => &[Action::NextImage, Action::Down, Action::ToggleInfo, Action::ZoomIn, Action::Cancel],
-        Context::Painter => &[Action::PaintToggle, Action::RectStart, Action::Confirm, Action::Cancel],
-        Context::Spend => &[Action::Cancel, Action::Help],
-        Context::Search => &[Action::Confirm, Action::Cancel],
-        Context::Browser => &[Action::Confirm, Action::ParentDir, Action::OpenPath, Action::Cancel],
-        Context::Path => &[Action::Confirm, Action::Complete, Action::Cancel],
-        Context::Help => &[Action::Cancel],
-        Context::Confirm => &[Action::Confirm, Action::Cancel],
-        Context::Global => &[],
+    let (own, last): (&[Action], &[Action]) = match context {
+        Context::Prompt => (&[A::Submit, A::FocusNext], &[A::Help, A::Quit]),
+        Context::Settings => (&[A::NextValue, A::Submit], &[A::Help, A::Quit]),
+        Context::History => (&[A::View, A::LoadJob, A::RerunJob, A::Search], &[A::Help, A::Quit]),
+        Context::Preview => (&[A::NextImage, A::View, A::LoadJob], &[A::Help, A::Quit]),
+        Context::Gallery => (&[A::View, A::LoadJob, A::RerunJob], &[A::Help, A::Cancel]),
+        Context::Viewer => (&[A::NextImage, A::ToggleInfo, A::ZoomIn], &[A::Help, A::Cancel]),
+        Context::Painter => (&[A::PaintToggle, A::RectStart, A::Confirm], &[A::Help, A::Cancel]),
+        Context::Spend => (&[], &[A::Help, A::Cancel]),
+        Context::Search | Context::Recall => (&[A::Confirm], &[A::Cancel]),
+        Context::Browser => (&[A::Confirm, A::ParentDir, A::OpenPath], &[A::Cancel]),
+        Context::Path => (&[A::Confirm, A::Complete], &[A::Cancel]),
+        Context::Help => (&[A::Search], &[A::Cancel]),
+        Context::Confirm => (&[A::Confirm], &[A::Cancel]),
+        Context::Global => (&[], &[]),
     };
-    let parts: Vec<String> = wanted
-        .iter()
+    own.iter()
+        .chain(last)
         .filter_map(|a| {
             state.env.keymap.key_for(context, *a).map(|k| format!("{} {}", k.display(), label(context, *a)))
         })
-        .collect();
-    format!("{} ", parts.join(" · "))
+        .collect()
+}
+
+/// The hints in `room` columns: the last two (help, and the way out) always, and as many of the
+/// others as fit before them, a cut said with "…".
+fn fit_keys(parts: &[String], room: usize) -> String {
+    let joined = |parts: &[String]| format!("{} ", parts.join(" · "));
+    if width_of(&joined(parts)) <= room {
+        return joined(parts);
+    }
+    let kept = parts.len().saturating_sub(2);
+    let (own, last) = parts.split_at(kept);
+    for take in (0..own.len()).rev() {
+        let mut shown: Vec<String> = own[..take].to_vec();
+        shown.push("…".into());
+        shown.extend_from_slice(last);
+        if width_of(&joined(&shown)) <= room {
+            return joined(&shown);
+        }
+    }
+    fit(&joined(last), room)
 }
 
 /// An action's footer label; Enter in a text input (search, a name, Ctrl-R) uses what was

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::api::validate::Depth;
 use crate::browse::{self, EntryKind};
@@ -76,7 +76,17 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             None => Vec::new(),
         },
         Action::Confirm => confirm(state),
-        _ => Vec::new(),
+        Action::ToggleHidden => {
+            browser.show_hidden = !browser.show_hidden;
+            browser.selected = 0;
+            want_facts(state)
+        }
+        Action::GoHome => match browse::home_dir() {
+            Some(home) => go_to(state, home),
+            None => Vec::new(),
+        },
+        Action::View => super::viewer::open(state),
+        _ => super::on_action(state, action),
     }
 }
 
@@ -129,51 +139,20 @@ fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
     vec![Command::InspectFiles { paths: vec![path], masks }]
 }
 
-/// Keys the keymap does not bind: they type into the filter or the path line.
-pub fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
-    let Some(browser) = state.layers.browser_mut() else { return Vec::new() };
-    let plain = !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    if let Some(typed) = browser.path_input.as_mut() {
-        match event.code {
-            // As in shells and editors: `/` after a `/` (the prefilled folder ends in one) or `~`
-            // starts a new path there.
-            KeyCode::Char(c @ ('/' | '~')) if plain && typed.ends_with('/') => *typed = c.to_string(),
-            KeyCode::Char(c) if plain => typed.push(c),
-            KeyCode::Char('u') if event.modifiers == KeyModifiers::CONTROL => typed.clear(),
-            KeyCode::Backspace => {
-                typed.pop();
-            }
-            _ => {}
-        }
-        return Vec::new();
+/// A key typed into the filter: characters (while a filter is typed, or when no binding takes
+/// them) and Backspace while it has text. `None` when the key is not the filter's.
+pub fn type_filter(state: &mut State, event: &KeyEvent, bound: bool) -> Option<Vec<Command>> {
+    let browser = state.layers.browser_mut()?;
+    let filtering = !browser.filter.is_empty();
+    let typed = super::line_edit::is_typed_char(event) && (filtering || !bound);
+    let erased = event.code == KeyCode::Backspace && filtering;
+    if !typed && !erased {
+        return None;
     }
-    match event.code {
-        KeyCode::Char('.') if plain && browser.filter.is_empty() => {
-            browser.show_hidden = !browser.show_hidden;
-            browser.selected = 0;
-            want_facts(state)
-        }
-        KeyCode::Char('~') if plain && browser.filter.is_empty() => match browse::home_dir() {
-            Some(home) => go_to(state, home),
-            None => Vec::new(),
-        },
-        KeyCode::Char('/') if plain && browser.filter.is_empty() => on_action(state, Action::OpenPath),
-        // With an empty filter, as `.`, `~` and `/`: the highlighted image, full screen.
-        KeyCode::Char('v') if plain && browser.filter.is_empty() => super::viewer::open(state),
-        KeyCode::Char(c) if plain => {
-            browser.filter.push(c);
-            // Land on the first match.
-            browser.selected = 0;
-            want_facts(state)
-        }
-        KeyCode::Backspace if browser.filter.is_empty() => on_action(state, Action::ParentDir),
-        KeyCode::Backspace => {
-            browser.filter.pop();
-            browser.selected = 0;
-            want_facts(state)
-        }
-        _ => Vec::new(),
-    }
+    super::line_edit::edit(&mut browser.filter, event, super::LINE_PASTE_MAX);
+    // Land on the first match.
+    browser.selected = 0;
+    Some(want_facts(state))
 }
 
 pub fn on_event(state: &mut State, event: AppEvent) -> Vec<Command> {

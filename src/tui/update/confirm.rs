@@ -30,6 +30,7 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
             Vec::new()
         }
         Confirm::CancelJob(id) => vec![Command::CancelJob(id)],
+        Confirm::Rerun { id, .. } => vec![Command::Rerun(id)],
         Confirm::OverBudget { requests, parent, .. } => vec![Command::Submit { requests, parent, budget: None }],
         Confirm::SendGroup { requests, parent, budget, .. } => {
             state.set_notice(format!("submitted {} jobs", requests.len()), crate::tui::state::Severity::Info);

@@ -22,8 +22,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     let (cols, rows) = layout(state.env.screen.0, state.env.screen.1);
     let (cols, page) = (cols as isize, (cols * rows) as isize);
     let delta = match action {
-        Action::PrevImage => -1,
-        Action::NextImage => 1,
+        Action::Left => -1,
+        Action::Right => 1,
         Action::Up => -cols,
         Action::Down => cols,
         Action::PageUp => -page,

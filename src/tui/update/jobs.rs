@@ -36,7 +36,16 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             }
             None => Vec::new(),
         },
-        Action::RerunJob => state.selected_job_id().map(Command::Rerun).into_iter().collect(),
+        Action::RerunJob => match state.selected_job_id() {
+            // A stray letter in a list must not spend money: asked at once, with the estimate.
+            Some(id) if state.env.confirm_paid => {
+                let summary = rerun_summary(state, id);
+                state.layers.push(Layer::Confirm(Confirm::Rerun { id, summary }));
+                Vec::new()
+            }
+            Some(id) => vec![Command::Rerun(id)],
+            None => Vec::new(),
+        },
         Action::LoadJob => match (state.selected_job_id(), &state.jobs.job.details) {
             (Some(id), Some(details)) if details.id == id => {
                 let details = details.clone();
@@ -74,4 +83,25 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         _ => Vec::new(),
     }
+}
+
+/// "gpt-image-2, 1024x1024, ≈ $0.33 for 2 images": what a re-run of job `id` sends and costs,
+/// from its details once they are loaded (the selection loads them), else from its row.
+fn rerun_summary(state: &State, id: crate::store::JobId) -> String {
+    let Some(request) = state.jobs.job.details.as_ref().filter(|d| d.id == id).map(|d| &d.request) else {
+        let model = state.jobs.history.selected_row().map(|r| r.model.clone()).unwrap_or_default();
+        return format!("{model}, estimate not known yet");
+    };
+    let options = request.options();
+    let images = match options.n.unwrap_or(1) {
+        1 => "1 image".to_string(),
+        n => format!("{n} images"),
+    };
+    let size = options.size.as_deref().unwrap_or("default size");
+    let price = match state.price_of(request) {
+        crate::cost::PriceNote::Estimate(estimate) => estimate.short(),
+        crate::cost::PriceNote::NoEstimate => format!("{images}, no estimate"),
+        crate::cost::PriceNote::Unknown => format!("{images}, price unknown"),
+    };
+    format!("{}, {size}, {price}", request.model())
 }

@@ -61,10 +61,11 @@ pub(super) fn load_into_form(state: &mut State, job: &JobRecord) {
     state.compose.form.options = options.clone();
     state.layers.focus = Focus::Prompt;
     state.revalidate();
-    state.set_notice(format!("loaded job {} into the form (Ctrl-U brings your draft back)", job.id), Severity::Info);
+    let undo = state.env.keymap.hint(crate::tui::keymap::Context::Prompt, crate::tui::action::Action::Undo);
+    state.set_notice(format!("loaded job {} into the form ({undo} brings your draft back)", job.id), Severity::Info);
 }
 
-/// Ctrl-U right after a load: the draft it replaced comes back, prompt and settings.
+/// Undo right after a load: the draft it replaced comes back, prompt and settings.
 pub(super) fn restore_draft(state: &mut State) -> bool {
     let unchanged = state
         .compose

@@ -1,13 +1,15 @@
 //! `update`: the one place state changes. No I/O here: work leaves as `Command`s and comes
 //! back as `AppEvent`s.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEventKind;
 
 mod browser;
 mod confirm;
 mod events;
 mod gallery;
 mod jobs;
+mod keys;
+mod line_edit;
 mod lists;
 mod load;
 mod models;
@@ -25,11 +27,8 @@ pub use undo::UndoLog;
 
 use super::action::Action;
 use super::event::{Command, Msg};
-use super::keymap::{Context, Key};
+use super::keymap::Context;
 use super::state::{Field, Focus, Layer, Severity, State, Target};
-
-/// A message longer than this is shown on rows of its own until the next key.
-const LONG_MESSAGE: usize = 60;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     let commands = dispatch(state, msg);
@@ -44,7 +43,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
 fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
-        Msg::Key(key) => on_key(state, key),
+        Msg::Key(key) => keys::on_key(state, key),
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Resize(width, height) => {
             state.env.screen = (width, height);
@@ -91,106 +90,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
     }
 }
 
-fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
-    // While the screen says it is too small, keys would act on what cannot be seen: only text
-    // typed into the prompt (a resize may be reported after the keys that follow it: nothing
-    // typed is lost), quitting and suspending work.
-    let too_small = state.env.screen.0 < super::ui::MIN_WIDTH || state.env.screen.1 < super::ui::MIN_HEIGHT;
-    if too_small && state.context() != Context::Prompt {
-        let action = Key::from_event(&event).and_then(|key| state.env.keymap.action(Context::Global, &key));
-        return match action {
-            Some(action @ (Action::Quit | Action::Suspend)) => on_action(state, action),
-            _ => Vec::new(),
-        };
-    }
-    // A long message has its own rows above the status line: they go with the next key.
-    if state.status.notice.as_ref().is_some_and(|(text, _)| crate::text::char_count(text) > LONG_MESSAGE) {
-        state.status.notice = None;
-    }
-    let context = state.context();
-    // Moving about, a message has been seen: it goes with the next key (as in vi), so an old
-    // one never stands for the present. While text is typed it stays.
-    if matches!(context, Context::History | Context::Preview | Context::Viewer | Context::Settings | Context::Browser) {
-        state.status.notice = None;
-    }
-    // While the help's filter is typed, plain characters are text, not its scroll keys.
-    if context == Context::Help
-        && let Some(view) = state.layers.help_mut()
-        && let Some(filter) = view.filter.as_mut()
-        && !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
-        match event.code {
-            KeyCode::Char(c) => filter.push(c),
-            KeyCode::Backspace => {
-                filter.pop();
-            }
-            _ => return on_key_unfiltered(state, event, context),
-        }
-        view.scroll = 0;
-        return Vec::new();
-    }
-    on_key_unfiltered(state, event, context)
-}
-
-fn on_key_unfiltered(state: &mut State, event: KeyEvent, context: Context) -> Vec<Command> {
-    if context == Context::Painter && painter::on_shifted_arrow(state, &event) {
-        return Vec::new();
-    }
-    // The Vary values: Space and Enter choose (the arrows move, as next/previous value).
-    if context == Context::Settings
-        && matches!(event.code, KeyCode::Char(' ') | KeyCode::Enter)
-        && state.compose.form.selected_field(Some(state.spec())) == Field::VaryValues
-    {
-        state.compose.form.vary.toggle();
-        state.revalidate();
-        return Vec::new();
-    }
-    let action = Key::from_event(&event).and_then(|key| state.env.keymap.action(context, &key));
-    match (action, context) {
-        (action, Context::Search)
-            if state.layers.top_is(|l| matches!(l, Layer::Recall(_)))
-                && !matches!(action, Some(Action::Quit | Action::Suspend)) =>
-        {
-            recall::on_search_key(state, event)
-        }
-        (Some(Action::Cancel | Action::Spend), Context::Spend) => {
-            state.layers.close_spend();
-            Vec::new()
-        }
-        (Some(action @ (Action::Help | Action::Quit | Action::Suspend)), Context::Spend) => on_action(state, action),
-        (_, Context::Spend) => Vec::new(),
-        (Some(action), Context::Painter) => painter::on_action(state, action),
-        (Some(action), Context::Viewer) => viewer::on_action(state, action),
-        (Some(action), Context::Gallery) => gallery::on_action(state, action),
-        (Some(action), Context::Browser | Context::Path) => browser::on_action(state, action),
-        (None, Context::Browser | Context::Path) => browser::on_key(state, event),
-        (Some(action), _) => on_action(state, action),
-        (None, Context::Prompt)
-            if event.code == KeyCode::Char('u')
-                && event.modifiers == KeyModifiers::CONTROL
-                && load::restore_draft(state) =>
-        {
-            Vec::new()
-        }
-        (None, Context::Prompt) => {
-            if undo::edit_prompt(state, event) {
-                state.compose.recall.end_walk();
-                state.revalidate();
-            }
-            Vec::new()
-        }
-        (None, Context::Search) if state.layers.top_is(|l| matches!(l, Layer::ModelName(_) | Layer::CustomSize(_))) => {
-            models::edit_name(state, event);
-            Vec::new()
-        }
-        (None, Context::Search) => edit_search(state, event),
-
-        _ => Vec::new(),
-    }
-}
-
 /// The most characters a paste into a one-line input (search, recall) keeps.
-const LINE_PASTE_MAX: usize = 1_000;
+pub(super) const LINE_PASTE_MAX: usize = 1_000;
 
 fn on_paste(state: &mut State, text: &str) -> Vec<Command> {
     match state.context() {
@@ -250,19 +151,6 @@ fn paste_into_prompt(state: &mut State, text: &str) {
     state.revalidate();
 }
 
-fn edit_search(state: &mut State, event: KeyEvent) -> Vec<Command> {
-    match event.code {
-        KeyCode::Char(c) if !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-            state.jobs.history.search.push(c);
-        }
-        KeyCode::Backspace => {
-            state.jobs.history.search.pop();
-        }
-        _ => return Vec::new(),
-    }
-    reload_history(state)
-}
-
 pub fn reload_history(state: &mut State) -> Vec<Command> {
     let (query, generation) = state.jobs.history.first_page();
     let mut commands = vec![Command::LoadHistory { query, append: false, generation }];
@@ -302,10 +190,6 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::FocusNext | Action::FocusPrev => cycle_focus(state, action),
-        Action::FocusPrompt => {
-            state.layers.focus = Focus::Prompt;
-            Vec::new()
-        }
         Action::Cancel => cancel(state),
         Action::Confirm => confirm(state),
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
@@ -365,9 +249,41 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         | Action::EraseMode
         | Action::InvertMask
         | Action::ClearMask
-        | Action::Undo
-        | Action::Redo
-        | Action::GroupGrid => Vec::new(),
+        | Action::GroupGrid
+        | Action::Left
+        | Action::Right
+        | Action::FarUp
+        | Action::FarDown
+        | Action::FarLeft
+        | Action::FarRight
+        | Action::ToggleHidden
+        | Action::GoHome => Vec::new(),
+        // The prompt's: the painter has its own undo.
+        Action::Undo => {
+            if !load::restore_draft(state) && undo::undo(state) {
+                state.revalidate();
+            }
+            Vec::new()
+        }
+        Action::Redo => {
+            if undo::redo(state) {
+                state.revalidate();
+            }
+            Vec::new()
+        }
+        Action::DeleteToLineStart => {
+            if undo::delete_to_line_start(state) {
+                state.compose.recall.end_walk();
+                state.revalidate();
+            }
+            Vec::new()
+        }
+        Action::Toggle if state.compose.form.selected_field(Some(state.spec())) == Field::VaryValues => {
+            state.compose.form.vary.toggle();
+            state.revalidate();
+            Vec::new()
+        }
+        Action::Toggle => on_action(state, Action::NextValue),
         Action::NextValue | Action::PrevValue => {
             let delta = if action == Action::NextValue { 1 } else { -1 };
             models::cycle(state, delta);
@@ -405,13 +321,16 @@ fn cycle_focus(state: &mut State, action: Action) -> Vec<Command> {
     Vec::new()
 }
 
-/// Esc: closes the top layer; leaving the history search clears it.
+/// Esc: closes the top layer (leaving the history's search clears it); on a pane, back to the
+/// prompt.
 fn cancel(state: &mut State) -> Vec<Command> {
-    if let Some(Layer::HistorySearch) = state.layers.pop()
-        && !state.jobs.history.search.is_empty()
-    {
-        state.jobs.history.search.clear();
-        return reload_history(state);
+    match state.layers.pop() {
+        None => state.layers.focus = Focus::Prompt,
+        Some(Layer::HistorySearch) if !state.jobs.history.search.is_empty() => {
+            state.jobs.history.search.clear();
+            return reload_history(state);
+        }
+        Some(_) => {}
     }
     Vec::new()
 }

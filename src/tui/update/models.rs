@@ -1,8 +1,6 @@
 //! The model selector: cycling through what the catalog offers, a typed name ("other…"), the
 //! provider's list arriving after the first frame, and re-runs of a model that is gone.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::super::event::Command;
 use super::super::state::form::Cycled;
 use super::super::state::{Field, Layer, Severity, State};
@@ -10,7 +8,7 @@ use crate::api::lifecycle::Lifecycle;
 use crate::catalog::Listing;
 use crate::store::JobRecord;
 
-use crate::api::validate::MODEL_NAME_MAX as NAME_MAX;
+pub(super) use crate::api::validate::MODEL_NAME_MAX as NAME_MAX;
 
 /// ←/→ on the selected row; on the Model row, "other…" opens the name input.
 pub(super) fn cycle(state: &mut State, delta: isize) {
@@ -55,24 +53,6 @@ pub(super) fn paste_name(state: &mut State, text: &str) {
     let Some(name) = typed(state) else { return };
     let room = NAME_MAX.saturating_sub(crate::text::char_count(name));
     name.extend(text.chars().filter(|c| !c.is_control()).take(room));
-}
-
-/// A key typed into the model name input.
-pub(super) fn edit_name(state: &mut State, event: KeyEvent) {
-    let Some(name) = typed(state) else { return };
-    match event.code {
-        KeyCode::Char(c)
-            if !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                && !c.is_control()
-                && crate::text::char_count(name) < NAME_MAX =>
-        {
-            name.push(c);
-        }
-        KeyCode::Backspace => {
-            name.pop();
-        }
-        _ => {}
-    }
 }
 
 /// Enter in the custom size input: the typed `WxH`, checked by the model's rules as typed.
@@ -137,7 +117,8 @@ pub(super) fn listed(state: &mut State, listing: Listing) {
     state.revalidate();
 }
 
-/// `r` on a job: sent again, unless its model has been shut down since.
+/// The job sent again (its record read, the question answered), unless its model has been
+/// shut down since.
 pub(super) fn rerun(state: &mut State, record: JobRecord) -> Vec<Command> {
     let model = record.request.model();
     if let Lifecycle::ShutDown { on } = state.env.catalog.state(model) {

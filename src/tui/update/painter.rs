@@ -2,7 +2,7 @@
 //! `o`, the brush keys, erase, invert, undo and redo change the mask; Enter fixes a shape or
 //! saves; Esc asks before dropping what was painted.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::super::action::Action;
 use super::super::event::Command;
@@ -82,8 +82,12 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::Up => painter.move_by(0, -1),
         Action::Down => painter.move_by(0, 1),
-        Action::PrevImage => painter.move_by(-1, 0),
-        Action::NextImage => painter.move_by(1, 0),
+        Action::Left => painter.move_by(-1, 0),
+        Action::Right => painter.move_by(1, 0),
+        Action::FarUp => painter.move_by(0, -FAST),
+        Action::FarDown => painter.move_by(0, FAST),
+        Action::FarLeft => painter.move_by(-FAST, 0),
+        Action::FarRight => painter.move_by(FAST, 0),
         Action::PaintToggle => painter.toggle_pen(),
         Action::RectStart => painter.start_shape(Tool::Rect),
         Action::EllipseStart => painter.start_shape(Tool::Ellipse),
@@ -114,25 +118,6 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         _ => {}
     }
     Vec::new()
-}
-
-/// Shift and an arrow: 8 cells at a time (the keymap does not tell Shift-arrows apart).
-pub(super) fn on_shifted_arrow(state: &mut State, event: &KeyEvent) -> bool {
-    let Some(view) = state.layers.painter_mut() else { return false };
-    if !event.modifiers.contains(KeyModifiers::SHIFT)
-        || event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
-        return false;
-    }
-    let (dx, dy) = match event.code {
-        KeyCode::Left => (-FAST, 0),
-        KeyCode::Right => (FAST, 0),
-        KeyCode::Up => (0, -FAST),
-        KeyCode::Down => (0, FAST),
-        _ => return false,
-    };
-    view.painter.move_by(dx, dy);
-    true
 }
 
 /// The left button paints where it is pressed and dragged; releasing it ends the stroke.

@@ -1,8 +1,6 @@
 //! Earlier prompts in the prompt: Ctrl-P/Ctrl-N walk them, Ctrl-R searches them; and stars on
 //! jobs, with the history (and the gallery, which shows the history's jobs) narrowed to them.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::super::action::Action;
 use super::super::event::Command;
 use super::super::state::recall::{RecallSearch, Step};
@@ -39,16 +37,15 @@ fn show(state: &mut State, lines: Vec<String>) {
     state.revalidate();
 }
 
-/// Keys in Ctrl-R's search: typing narrows it, arrows (and Ctrl-R, Ctrl-P/N) move, Enter
-/// loads the chosen prompt, Esc leaves the prompt as it was.
-pub(super) fn on_search_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
+/// The keymap's [recall] commands in Ctrl-R's search (typing narrows it; see `keys`): move,
+/// Enter loads the chosen prompt, Esc leaves the prompt as it was.
+pub(super) fn on_search_action(state: &mut State, action: Action) -> Vec<Command> {
     let Some(search) = state.layers.recall_mut() else { return Vec::new() };
-    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-    match event.code {
-        KeyCode::Esc => {
+    match action {
+        Action::Cancel => {
             state.layers.close_recall();
         }
-        KeyCode::Enter => {
+        Action::Confirm => {
             let chosen = search.chosen(&state.compose.recall).map(str::to_string);
             state.layers.close_recall();
             if let Some(prompt) = chosen {
@@ -56,21 +53,11 @@ pub(super) fn on_search_key(state: &mut State, event: KeyEvent) -> Vec<Command> 
                 state.compose.recall.end_walk();
             }
         }
-        KeyCode::Up => search.move_by(-1),
-        KeyCode::Down => search.move_by(1),
-        KeyCode::Char('r' | 'n') if ctrl => search.move_by(1),
-        KeyCode::Char('p') if ctrl => search.move_by(-1),
-        KeyCode::PageDown => search.move_by(10),
-        KeyCode::PageUp => search.move_by(-10),
-        KeyCode::Backspace => {
-            search.query.pop();
-            search.refresh(&state.compose.recall);
-        }
-        KeyCode::Char(c) if !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-            search.query.push(c);
-            search.refresh(&state.compose.recall);
-        }
-        _ => {}
+        Action::Up => search.move_by(-1),
+        Action::Down => search.move_by(1),
+        Action::PageUp => search.move_by(-10),
+        Action::PageDown => search.move_by(10),
+        _ => return super::on_action(state, action),
     }
     Vec::new()
 }

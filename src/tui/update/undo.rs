@@ -1,4 +1,4 @@
-//! Undo in the prompt by words, as editors do: one Ctrl-U takes back the last word typed (or
+//! Undo in the prompt by words, as editors do: one undo takes back the last word typed (or
 //! the last deletion, paste or line break), not one character. The editor's own history is
 //! per keystroke; this keeps snapshots at word boundaries instead.
 
@@ -39,14 +39,12 @@ fn kind(event: &KeyEvent) -> Edit {
     }
 }
 
-/// Handles Ctrl-U / Ctrl-Y (redo), or lets `event` edit the prompt, snapshotting at word boundaries.
-/// Returns whether the text changed.
+/// Lets `event` edit the prompt, snapshotting at word boundaries; returns whether the text
+/// changed. The editor's own undo keys are not its to take: undo is the keymap's.
 pub(super) fn edit_prompt(state: &mut State, event: KeyEvent) -> bool {
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-    match event.code {
-        KeyCode::Char('u') if ctrl => return step(state, true),
-        KeyCode::Char('y') if ctrl => return step(state, false),
-        _ => {}
+    if ctrl && matches!(event.code, KeyCode::Char('u' | 'r')) {
+        return false;
     }
     let edit = kind(&event);
     let continues = matches!(
@@ -85,6 +83,28 @@ impl UndoLog {
         }
         self.past.push(snapshot);
     }
+}
+
+/// The keymap's undo: one group of edits back.
+pub(super) fn undo(state: &mut State) -> bool {
+    step(state, true)
+}
+
+pub(super) fn redo(state: &mut State) -> bool {
+    step(state, false)
+}
+
+/// Readline's Ctrl-U: the line before the cursor goes (one undo step).
+pub(super) fn delete_to_line_start(state: &mut State) -> bool {
+    let before = state.compose.prompt.lines().to_vec();
+    if !state.compose.prompt.delete_line_by_head() {
+        return false;
+    }
+    let log = &mut state.compose.prompt_undo;
+    log.push(before);
+    log.future.clear();
+    log.last = Some(Edit::Other);
+    true
 }
 
 /// One step back (`undo`) or forward.

@@ -3,6 +3,7 @@
 
 use super::super::action::Action;
 use super::super::event::Command;
+use super::super::keymap::Context;
 use super::super::state::{Layer, Severity, State, Viewer};
 use super::{jobs, load, move_history, want_browser_facts};
 use crate::preview::zoom::Frame;
@@ -162,10 +163,13 @@ fn compare(state: &mut State) {
     }
     if other.is_none() {
         let marked_shown = state.layers.viewer().is_some_and(|v| v.marked.is_some());
+        let keymap = &state.env.keymap;
+        let (compare, mark) =
+            (keymap.hint(Context::Viewer, Action::Compare), keymap.hint(Context::Viewer, Action::Mark));
         let why = if marked_shown {
-            "this is the marked image: go to another, then c"
+            format!("this is the marked image: go to another, then {compare}")
         } else {
-            "nothing to compare with: mark an image with m, or view an edit"
+            format!("nothing to compare with: mark an image with {mark}, or view an edit")
         };
         state.set_notice(why, Severity::Info);
     }

@@ -1,0 +1,158 @@
+//! A key press: the layer on top has it. Its binding there acts; in a text input the keys no
+//! binding takes type; elsewhere a letter nothing is bound to says where the keys are going,
+//! instead of doing something the user did not mean.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::super::action::Action;
+use super::super::event::Command;
+use super::super::keymap::{Context, Key};
+use super::super::state::{Layer, Severity, State};
+use super::{LINE_PASTE_MAX, browser, gallery, line_edit, on_action, painter, recall, reload_history, undo, viewer};
+
+/// A long message has its own rows above the status line: they go with the next key.
+const LONG_MESSAGE: usize = 60;
+
+pub(super) fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
+    let context = state.context();
+    let action = Key::from_event(&event).and_then(|key| state.env.keymap.action(context, &key));
+    // While the screen says it is too small, keys would act on what cannot be seen: only text
+    // typed into the prompt (a resize may be reported after the keys that follow it: nothing
+    // typed is lost), quitting and suspending work.
+    let too_small =
+        state.env.screen.0 < super::super::ui::MIN_WIDTH || state.env.screen.1 < super::super::ui::MIN_HEIGHT;
+    if too_small && context != Context::Prompt {
+        return match action {
+            Some(action @ (Action::Quit | Action::Suspend)) => on_action(state, action),
+            _ => Vec::new(),
+        };
+    }
+    if state.status.notice.as_ref().is_some_and(|(text, _)| crate::text::char_count(text) > LONG_MESSAGE) {
+        state.status.notice = None;
+    }
+    // Moving about, a message has been seen: it goes with the next key (as in vi), so an old
+    // one never stands for the present. While text is typed it stays.
+    if !context.takes_text() || context == Context::Browser {
+        state.status.notice = None;
+    }
+    match context {
+        Context::Prompt => match action {
+            Some(action) => on_action(state, action),
+            None => {
+                if undo::edit_prompt(state, event) {
+                    state.compose.recall.end_walk();
+                    state.revalidate();
+                }
+                Vec::new()
+            }
+        },
+        Context::Search | Context::Path | Context::Recall => match action {
+            // Characters are text here, whatever a keymap binds them to.
+            Some(action) if !line_edit::is_typed_char(&event) => act(state, context, action),
+            _ => type_into_line(state, &event),
+        },
+        Context::Browser => match browser::type_filter(state, &event, action.is_some()) {
+            Some(commands) => commands,
+            None => action.map(|action| browser::on_action(state, action)).unwrap_or_default(),
+        },
+        Context::Help if typing_help_filter(state, &event) => Vec::new(),
+        _ => match action {
+            Some(action) => act(state, context, action),
+            None => unbound(state, context, &event),
+        },
+    }
+}
+
+/// `action` as the layer of `context` has it.
+fn act(state: &mut State, context: Context, action: Action) -> Vec<Command> {
+    match context {
+        Context::Spend => match action {
+            Action::Cancel | Action::Spend => {
+                state.layers.close_spend();
+                Vec::new()
+            }
+            _ => on_action(state, action),
+        },
+        Context::Painter => painter::on_action(state, action),
+        Context::Viewer => viewer::on_action(state, action),
+        Context::Gallery => gallery::on_action(state, action),
+        Context::Browser | Context::Path => browser::on_action(state, action),
+        Context::Recall => recall::on_search_action(state, action),
+        _ => on_action(state, action),
+    }
+}
+
+/// A text key into the one-line input on top.
+fn type_into_line(state: &mut State, event: &KeyEvent) -> Vec<Command> {
+    match state.layers.top_mut() {
+        Some(Layer::HistorySearch)
+            if line_edit::edit(&mut state.jobs.history.search, event, LINE_PASTE_MAX) == Some(true) =>
+        {
+            return reload_history(state);
+        }
+        Some(Layer::ModelName(text) | Layer::CustomSize(text)) => {
+            line_edit::edit(text, event, super::models::NAME_MAX);
+        }
+        Some(Layer::Recall(search)) => {
+            let changed = line_edit::edit(&mut search.query, event, LINE_PASTE_MAX) == Some(true);
+            if changed {
+                search.refresh(&state.compose.recall);
+            }
+        }
+        Some(Layer::Browser(browser)) => {
+            if let Some(typed) = browser.path_input.as_mut() {
+                // As in shells and editors: `/` after a `/` (the prefilled folder ends in one)
+                // or `~` starts a new path there.
+                match event.code {
+                    KeyCode::Char(c @ ('/' | '~')) if line_edit::is_typed_char(event) && typed.ends_with('/') => {
+                        *typed = c.to_string();
+                    }
+                    _ => {
+                        line_edit::edit(typed, event, LINE_PASTE_MAX);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// While the help's filter is open, characters narrow it.
+fn typing_help_filter(state: &mut State, event: &KeyEvent) -> bool {
+    let Some(view) = state.layers.help_mut() else { return false };
+    let Some(filter) = view.filter.as_mut() else { return false };
+    if line_edit::edit(filter, event, LINE_PASTE_MAX).is_none() {
+        return false;
+    }
+    view.scroll = 0;
+    true
+}
+
+/// A letter no binding takes, where letters are no text: it says where the keys go.
+fn unbound(state: &mut State, context: Context, event: &KeyEvent) -> Vec<Command> {
+    if !line_edit::is_typed_char(event) {
+        return Vec::new();
+    }
+    let keymap = &state.env.keymap;
+    let help = keymap.hint(context, Action::Help);
+    let text = match context {
+        Context::Confirm => format!(
+            "answer first: {} yes, {} no",
+            keymap.hint(context, Action::Confirm),
+            keymap.hint(context, Action::Cancel)
+        ),
+        pane if pane.is_pane() => format!(
+            "{} has the focus: {} to the prompt ({help} lists its keys)",
+            pane.title(),
+            keymap.hint(context, Action::Cancel)
+        ),
+        layer => format!(
+            "the {} is open: {} closes it ({help} lists its keys)",
+            layer.title().to_lowercase(),
+            keymap.hint(context, Action::Cancel)
+        ),
+    };
+    state.set_notice(text, Severity::Info);
+    Vec::new()
+}
