@@ -103,3 +103,43 @@ fn ctrl_z_gives_the_terminal_back_and_the_app_returns_with_its_prompt() {
     pty.send(CTRL_C);
     assert_eq!(exit_code(&mut pty), 0);
 }
+
+/// The SGR report of a left click (press and release) at the screen's `column`, `row` (0-based).
+fn left_click(column: usize, row: usize) -> Vec<u8> {
+    format!("\x1b[<0;{c};{r}M\x1b[<0;{c};{r}m", c = column + 1, r = row + 1).into_bytes()
+}
+
+/// Where `text` first is on the screen (column, row).
+fn spot(pty: &Pty, text: &str) -> (usize, usize) {
+    let screen = pty.screen();
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(byte) = line.find(text) {
+            return (line[..byte].chars().count(), row);
+        }
+    }
+    panic!("{text:?} is not on screen:\n{screen}");
+}
+
+#[test]
+fn the_mouse_is_reported_from_the_start_and_a_double_click_on_a_job_views_it() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::spawn(data.path(), &["--graphics", "none"], (40, 120));
+    pty.wait_for_screen("Prompt");
+    pty.wait_for(0, "mouse reports asked for", |out| String::from_utf8_lossy(out).contains("\x1b[?1006h"));
+    pty.send(b"the first fox");
+    pty.send(CTRL_S);
+    pty.wait_for_screen("✓ #1");
+    pty.send(CTRL_S);
+    pty.wait_for_screen("✓ #2");
+    let (column, row) = spot(&pty, "✓ #1");
+    pty.send(&left_click(column + 2, row));
+    pty.send(&left_click(column + 2, row));
+    // The viewer's caption names the clicked job.
+    pty.wait_for_screen("#1 · gpt-image");
+    let mark = pty.len();
+    pty.send(b"\x1b");
+    pty.wait_for_screen("Prompt");
+    pty.send(CTRL_C);
+    assert_eq!(exit_code(&mut pty), 0);
+    pty.wait_for(mark, "mouse reports given back", |out| String::from_utf8_lossy(out).contains("\x1b[?1006l"));
+}

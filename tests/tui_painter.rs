@@ -142,9 +142,9 @@ fn undo_redo_shift_moves_mouse_drags_and_the_keys_that_refuse() {
     // A mouse drag paints the cells under it; releasing ends one stroke.
     let rect = s.layers.painter().unwrap().picture_rect(s.env.screen);
     let at = |kind, x: u16| MouseEvent { kind, column: rect.x + x, row: rect.y + 2, modifiers: KeyModifiers::NONE };
-    update(&mut s, Msg::Mouse(at(MouseEventKind::Down(MouseButton::Left), 3)));
-    update(&mut s, Msg::Mouse(at(MouseEventKind::Drag(MouseButton::Left), 9)));
-    update(&mut s, Msg::Mouse(at(MouseEventKind::Up(MouseButton::Left), 9)));
+    update(&mut s, Msg::Mouse(at(MouseEventKind::Down(MouseButton::Left), 3), std::time::Instant::now()));
+    update(&mut s, Msg::Mouse(at(MouseEventKind::Drag(MouseButton::Left), 9), std::time::Instant::now()));
+    update(&mut s, Msg::Mouse(at(MouseEventKind::Up(MouseButton::Left), 9), std::time::Instant::now()));
     let painted = s.layers.painter().unwrap().painter.plan().coverage();
     assert!(painted > 0.0);
     key(&mut s, KeyCode::Char('u'));
@@ -164,12 +164,15 @@ fn undo_redo_shift_moves_mouse_drags_and_the_keys_that_refuse() {
     // A click outside the picture paints nothing.
     update(
         &mut s,
-        Msg::Mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column: 0,
-            row: 23,
-            modifiers: KeyModifiers::NONE,
-        }),
+        Msg::Mouse(
+            MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: 0,
+                row: 23,
+                modifiers: KeyModifiers::NONE,
+            },
+            std::time::Instant::now(),
+        ),
     );
     assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), 0.0);
 }
@@ -223,7 +226,10 @@ fn a_fast_mouse_drag_paints_every_cell_between_the_reported_ones() {
     key(&mut s, KeyCode::Char('m'));
     let rect = s.layers.painter().unwrap().picture_rect(s.env.screen);
     let at = |kind, x: u16, y: u16| {
-        Msg::Mouse(MouseEvent { kind, column: rect.x + x, row: rect.y + y, modifiers: KeyModifiers::NONE })
+        Msg::Mouse(
+            MouseEvent { kind, column: rect.x + x, row: rect.y + y, modifiers: KeyModifiers::NONE },
+            std::time::Instant::now(),
+        )
     };
     update(&mut s, at(MouseEventKind::Down(MouseButton::Left), 2, 2));
     update(&mut s, at(MouseEventKind::Drag(MouseButton::Left), 12, 2));

@@ -50,11 +50,20 @@ pub async fn run(
         update::update(&mut state, Msg::Resize(size.width, size.height));
     }
     update::update(&mut state, Msg::CellSize(cell));
-    // Mouse reports are asked for only while the mask painter is open: elsewhere the
-    // terminal's own selection keeps working.
+    // Mouse reports are asked for while the mouse is on (`mouse` in the config) or the mask
+    // painter is open: with it off the terminal's own selection keeps working.
     let mut mouse_reported = false;
     let mut dirty = true;
     loop {
+        let mouse_wanted = state.env.mouse || state.layers.painter().is_some();
+        if mouse_wanted != mouse_reported {
+            mouse_reported = mouse_wanted;
+            if mouse_reported {
+                crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+            } else {
+                crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture)?;
+            }
+        }
         if dirty {
             dirty = draw(&mut terminal, &mut state, &theme, &mut placer, &runner, cell)?;
             if dirty {
@@ -80,7 +89,7 @@ pub async fn run(
                 }
                 // Pointer moves without a button change nothing: no frame for them.
                 Some(Ok(Event::Mouse(mouse))) if mouse.kind != crossterm::event::MouseEventKind::Moved => {
-                    Msg::Mouse(mouse)
+                    Msg::Mouse(mouse, Instant::now())
                 }
                 Some(Ok(_)) => continue,
                 // The terminal is gone (hang-up over SSH): leave as on quit.
@@ -111,14 +120,6 @@ pub async fn run(
         }
         if let Some(draft) = state.draft_changed() {
             runner.keep_draft(draft);
-        }
-        if state.layers.painter().is_some() != mouse_reported {
-            mouse_reported = state.layers.painter().is_some();
-            if mouse_reported {
-                crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
-            } else {
-                crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture)?;
-            }
         }
         dirty = true;
     }
@@ -175,10 +176,10 @@ fn draw(
     crossterm::queue!(std::io::stdout(), BeginSynchronizedUpdate)?;
     let mut info = ui::RenderInfo::default();
     terminal.draw(|frame| info = ui::render(state, theme, frame))?;
-    if lists_resized(state, &info) {
-        // The windows keep what this frame showed (`Scroll::offset_for`): no new frame.
-        update::update(state, Msg::ListHeights { history: info.history_rows, browser: info.browser_rows });
-    }
+    // The list windows keep what this frame showed (`Scroll::offset_for`), and clicks land on
+    // what it drew: no new frame for either.
+    let hits = std::mem::take(&mut info.hits);
+    update::update(state, Msg::Drawn { history: info.history_rows, browser: info.browser_rows, hits });
     let ready: Vec<_> = info.pictures.iter().map(|w| state.previews.ready_for(&w.key).cloned()).collect();
     for (wanted, _) in info.pictures.iter().zip(&ready).filter(|(_, ready)| ready.is_none()) {
         // Asking changes nothing on screen: no new frame for it.
@@ -232,13 +233,6 @@ async fn finish_writing(state: &mut State, runner: &Runner, events_rx: &mut mpsc
         }
     }
     runner.interrupt_own().await;
-}
-
-/// Whether a list drawn in this frame had another height than its window knows.
-fn lists_resized(state: &State, info: &ui::RenderInfo) -> bool {
-    let differs = |rows: Option<u16>, known: usize| rows.is_some_and(|rows| usize::from(rows) != known);
-    differs(info.history_rows, state.jobs.history.scroll.height())
-        || state.layers.browser().is_some_and(|b| differs(info.browser_rows, b.scroll.height()))
 }
 
 /// Cancels running jobs and waits (briefly, with a deadline) until each has recorded it.

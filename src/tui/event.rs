@@ -147,13 +147,15 @@ pub enum Msg {
     Resize(u16, u16),
     /// Time passes (only while something animates).
     Tick(Instant),
-    /// Rows the lists had in the frame just drawn (when they were on screen), for scrolling.
-    ListHeights {
+    /// What the frame just drawn showed: the rows the lists had (when they were on screen),
+    /// for scrolling, and where a click can land.
+    Drawn {
         history: Option<u16>,
         browser: Option<u16>,
+        hits: Vec<crate::tui::state::hits::Hit>,
     },
-    /// A mouse button or drag (only reported while the mask painter is open).
-    Mouse(crossterm::event::MouseEvent),
+    /// A mouse button, drag or wheel notch, and when it came (for double clicks).
+    Mouse(crossterm::event::MouseEvent, Instant),
     /// Pixels per terminal cell, at start and after a resize.
     CellSize(crate::preview::CellSize),
     /// The frame just drawn shows this preview, measured in cells of `cell`'s pixel size.

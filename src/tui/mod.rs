@@ -91,6 +91,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
 
     state.env.graphics = detection.graphics;
     state.env.confirm_paid = engine.config.confirm_paid_keys.unwrap_or(true);
+    state.env.mouse = engine.config.mouse.unwrap_or(true);
     state.env.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
     if let Some(note) = &detection.note {
         state.set_notice(note.clone(), state::Severity::Warning);

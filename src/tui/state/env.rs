@@ -33,6 +33,10 @@ pub struct Env {
     pub graphics: Graphics,
     /// Whether the terminal takes 24-bit colour (half-blocks use the 256 palette otherwise).
     pub truecolor: bool,
+    /// Clicks and the wheel are taken (`mouse` in the config); else only the painter's.
+    pub mouse: bool,
+    /// What the last frame drew where, for the mouse.
+    pub hits: super::hits::Hits,
 }
 
 impl Env {
@@ -52,6 +56,8 @@ impl Env {
             cell: crate::preview::CellSize::default(),
             graphics: Graphics::Blocks,
             truecolor: false,
+            mouse: true,
+            hits: Default::default(),
         }
     }
 }

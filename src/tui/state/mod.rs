@@ -9,6 +9,7 @@ mod field;
 pub mod form;
 pub mod gallery;
 pub mod history;
+pub mod hits;
 mod jobs;
 pub mod layers;
 pub mod painter;

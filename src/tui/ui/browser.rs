@@ -12,11 +12,19 @@ use crate::api::validate::{self, InputFile};
 use crate::browse::EntryKind;
 use crate::config::theme::Theme;
 use crate::tui::state::browser::Row;
+use crate::tui::state::hits::{Hit, HitTarget};
 use crate::tui::state::{Browser, State, Target};
 use crate::tui::ui::preview::human_bytes;
 
-/// Draws the browser; returns how many rows its list has room for.
-pub fn render(state: &State, browser: &Browser, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
+/// Draws the browser (its rows reported in `hits`); returns how many rows its list has room for.
+pub fn render(
+    state: &State,
+    browser: &Browser,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    hits: &mut Vec<Hit>,
+) -> u16 {
     frame.render_widget(Clear, area);
     let what = match browser.target {
         Target::Image(i) => format!("input image {}", i + 1),
@@ -71,6 +79,10 @@ pub fn render(state: &State, browser: &Browser, theme: &Theme, frame: &mut Frame
     let selected = (browser.selected < rows.len()).then(|| browser.selected - offset);
     let mut list_state = ListState::default().with_selected(selected);
     let list_area = Rect { height, ..rows_area };
+    for i in 0..items.len() {
+        let area = Rect { y: list_area.y + i as u16, height: 1, ..list_area };
+        hits.push(Hit { area, target: HitTarget::BrowserRow(offset + i) });
+    }
     frame.render_stateful_widget(List::new(items).highlight_style(theme.selection()), list_area, &mut list_state);
 
     let hint = match &browser.path_input {

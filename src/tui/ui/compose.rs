@@ -12,6 +12,7 @@ use crate::api::{FieldError, Param, RulesOrigin};
 use crate::config::theme::Theme;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::state::hits::{Hit, HitTarget};
 use crate::tui::state::{Field, Focus, State};
 
 pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -42,7 +43,8 @@ pub fn prompt(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(&state.compose.prompt, inner);
 }
 
-pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the form; its rows' places go into `hits`.
+pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hits: &mut Vec<Hit>) {
     let focused = state.layers.focused(Focus::Settings);
     let room = usize::from(area.width.saturating_sub(6));
     let price = match state.requests() {
@@ -58,6 +60,7 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     // The selected row's line: notes and error lines sit between rows.
     let mut selected_line = 0;
+    let mut row_lines = Vec::new();
     let fields = state.compose.form.fields(Some(spec));
     for (row, field) in fields.iter().enumerate() {
         let selected = focused && row == state.compose.form.selected.min(fields.len().saturating_sub(1));
@@ -98,6 +101,7 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         if selected {
             selected_line = lines.len();
         }
+        row_lines.push(lines.len());
         lines.push(Line::from(spans));
         if *field == Field::Model {
             let note = model_note(state, theme);
@@ -134,6 +138,10 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     // Keep the selected row visible on short terminals.
     let scroll = (selected_line as u16).saturating_sub(inner.height.saturating_sub(2));
+    for (row, line) in row_lines.into_iter().enumerate() {
+        let Some(y) = (line as u16).checked_sub(scroll).filter(|y| *y < inner.height) else { continue };
+        hits.push(Hit { area: Rect { y: inner.y + y, height: 1, ..inner }, target: HitTarget::SettingsRow(row) });
+    }
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
 

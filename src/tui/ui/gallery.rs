@@ -13,10 +13,18 @@ use crate::preview::placer::Wanted;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::state::gallery::layout;
+use crate::tui::state::hits::{Hit, HitTarget};
 use crate::tui::state::{Gallery, State};
 
 /// Draws the gallery over everything; returns the thumbnails for the placer.
-pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame, area: Rect) -> Vec<Wanted> {
+pub fn render(
+    state: &State,
+    gallery: &Gallery,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    hits: &mut Vec<Hit>,
+) -> Vec<Wanted> {
     frame.render_widget(Block::new().style(theme.base()), area);
     let [tiles_area, status_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     let (cols, rows) = layout(area.width, area.height);
@@ -32,6 +40,7 @@ pub fn render(state: &State, gallery: &Gallery, theme: &Theme, frame: &mut Frame
     for (slot, (index, row)) in on_page.enumerate() {
         let (col, line) = (slot as u16 % cols, slot as u16 / cols);
         let tile = Rect::new(tiles_area.x + col * tile_w, tiles_area.y + line * tile_h, tile_w, tile_h);
+        hits.push(Hit { area: tile, target: HitTarget::GalleryTile(index) });
         let chosen = index == state.jobs.history.selected;
         let prompt = crate::text::escape_controls(&row.prompt);
         let block = Block::bordered()

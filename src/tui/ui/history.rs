@@ -12,10 +12,11 @@ use super::{fit, pane, styled, width_of};
 use crate::config::theme::Theme;
 use crate::jobs::SPINNER;
 use crate::store::{JobStatus, JobSummary};
+use crate::tui::state::hits::{Hit, HitTarget};
 use crate::tui::state::{Focus, LiveJob, State};
 
-/// Draws the list; returns how many rows it has room for.
-pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<u16> {
+/// Draws the list (its rows reported in `hits`); returns how many rows it has room for.
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hits: &mut Vec<Hit>) -> Option<u16> {
     let focused = state.layers.focused(Focus::History);
     let h = &state.jobs.history;
     let mut title = vec![Span::raw(format!(" History ({}{}) ", h.rows.len(), if h.exhausted { "" } else { "+" }))];
@@ -60,6 +61,10 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
             ListItem::new(job_line(state, theme, row, prefix, inner.width as usize))
         })
         .collect();
+    for (i, _) in items.iter().enumerate() {
+        let area = Rect { y: inner.y + i as u16, height: 1, ..inner };
+        hits.push(Hit { area, target: HitTarget::HistoryRow(offset + i) });
+    }
     let mut list_state = ListState::default().with_selected(Some(h.selected - offset));
     frame.render_stateful_widget(List::new(items).highlight_style(theme.selection()), inner, &mut list_state);
     Some(inner.height)

@@ -19,6 +19,7 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
+use super::state::hits::{Hit, HitTarget};
 use super::state::{Focus, Layer, State};
 use crate::config::theme::Theme;
 use crate::preview::placer::Wanted;
@@ -38,6 +39,8 @@ pub struct RenderInfo {
     /// Rows of the history list and of the browser's list, when they were drawn.
     pub history_rows: Option<u16>,
     pub browser_rows: Option<u16>,
+    /// What a click can land on, where it was drawn (in drawing order).
+    pub hits: Vec<Hit>,
 }
 
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
@@ -69,13 +72,13 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
                     RenderInfo { pictures: viewer::render(state, viewer, theme, frame, area), ..RenderInfo::default() };
             }
             Layer::Gallery(gallery) => {
-                info = RenderInfo {
-                    pictures: gallery::render(state, gallery, theme, frame, area),
-                    ..RenderInfo::default()
-                };
+                info = RenderInfo::default();
+                info.pictures = gallery::render(state, gallery, theme, frame, area, &mut info.hits);
             }
             Layer::Browser(browser) => {
-                info.browser_rows = Some(browser::render(state, browser, theme, frame, compose_area))
+                // What the browser covers cannot be clicked through.
+                info.hits.retain(|hit| hit.area.intersection(compose_area).is_empty());
+                info.browser_rows = Some(browser::render(state, browser, theme, frame, compose_area, &mut info.hits))
             }
             // Typed on the history pane's own line.
             Layer::HistorySearch => {}
@@ -101,7 +104,7 @@ fn base(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut 
     status::long_message(state, theme, frame, message_area);
     let compose_area = if area.width >= WIDE {
         let [left, right] = Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(body);
-        compose_column(state, theme, frame, left);
+        compose_column(state, theme, frame, left, info);
         jobs_column(state, theme, frame, right, false, info);
         left
     } else {
@@ -109,7 +112,7 @@ fn base(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut 
         let [tabs, page] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
         status::tabs(state, theme, frame, tabs);
         match state.layers.focus {
-            Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page),
+            Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page, info),
             Focus::History | Focus::Preview => jobs_column(state, theme, frame, page, true, info),
         }
         page
@@ -136,12 +139,13 @@ pub fn render_pane(pane: Pane, state: &State, theme: &Theme, frame: &mut Frame) 
     let mut info = RenderInfo::default();
     match pane {
         Pane::Prompt => compose::prompt(state, theme, frame, area),
-        Pane::Settings => compose::settings(state, theme, frame, area),
-        Pane::History => info.history_rows = history::render(state, theme, frame, area),
+        Pane::Settings => compose::settings(state, theme, frame, area, &mut info.hits),
+        Pane::History => info.history_rows = history::render(state, theme, frame, area, &mut info.hits),
         Pane::Preview => info.pictures = preview::render(state, theme, frame, area),
         Pane::StatusLine => status::status_line(state, theme, frame, area),
         Pane::Browser => {
-            info.browser_rows = state.layers.browser().map(|b| browser::render(state, b, theme, frame, area));
+            info.browser_rows =
+                state.layers.browser().map(|b| browser::render(state, b, theme, frame, area, &mut info.hits));
         }
         Pane::Overlay => {
             if let Some(popup) = state.layers.iter().rev().find(|l| l.is_popup()) {
@@ -152,11 +156,13 @@ pub fn render_pane(pane: Pane, state: &State, theme: &Theme, frame: &mut Frame) 
     info
 }
 
-fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut RenderInfo) {
     let prompt_height = (area.height / 3).clamp(5, 14);
     let [prompt, settings] = Layout::vertical([Constraint::Length(prompt_height), Constraint::Min(0)]).areas(area);
+    info.hits.push(Hit { area: prompt, target: HitTarget::Pane(Focus::Prompt) });
+    info.hits.push(Hit { area: settings, target: HitTarget::Pane(Focus::Settings) });
     compose::prompt(state, theme, frame, prompt);
-    compose::settings(state, theme, frame, settings);
+    compose::settings(state, theme, frame, settings, &mut info.hits);
 }
 
 fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, page: bool, info: &mut RenderInfo) {
@@ -165,7 +171,9 @@ fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, page
     let share = if page { 4 } else { 3 };
     let list_rows = (area.height / share).clamp(5, 14);
     let [list, preview] = Layout::vertical([Constraint::Length(list_rows), Constraint::Min(0)]).areas(area);
-    info.history_rows = history::render(state, theme, frame, list);
+    info.hits.push(Hit { area: list, target: HitTarget::Pane(Focus::History) });
+    info.hits.push(Hit { area: preview, target: HitTarget::Pane(Focus::Preview) });
+    info.history_rows = history::render(state, theme, frame, list, &mut info.hits);
     info.pictures = preview::render(state, theme, frame, preview);
 }
 

@@ -148,8 +148,11 @@ fn note(context: Context) -> Option<&'static str> {
         Context::Search | Context::Path | Context::Recall => {
             Some("letters type; Backspace deletes one, Ctrl-U clears, Ctrl-W deletes a word")
         }
-        Context::Viewer => Some("zoomed in, the arrows and h j k l move the view"),
+        Context::Viewer => Some("zoomed in, the arrows and h j k l move the view; the mouse wheel zooms"),
         Context::Painter => Some("the mouse paints: press and drag (the brush or the erase mode)"),
+        Context::History | Context::Settings | Context::Preview | Context::Gallery => {
+            Some("the mouse: a click selects, a double click is Enter, the wheel moves the list under it")
+        }
         _ => None,
     }
 }

@@ -55,6 +55,13 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     commands
 }
 
+/// A click on the tile of the history's row `index`.
+pub(super) fn select(state: &mut State, index: usize) -> Vec<Command> {
+    let mut commands = super::move_history(state, index as isize - state.jobs.history.selected as isize);
+    commands.extend(ask_for_page(state));
+    commands
+}
+
 /// The jobs on the selected job's page.
 pub fn page_jobs(state: &State) -> Vec<JobId> {
     let (cols, rows) = layout(state.env.screen.0, state.env.screen.1);

@@ -64,7 +64,7 @@ pub(super) fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
 }
 
 /// `action` as the layer of `context` has it.
-fn act(state: &mut State, context: Context, action: Action) -> Vec<Command> {
+pub(super) fn act(state: &mut State, context: Context, action: Action) -> Vec<Command> {
     match context {
         Context::Spend => match action {
             Action::Cancel | Action::Spend => {

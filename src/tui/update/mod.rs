@@ -13,6 +13,7 @@ mod line_edit;
 mod lists;
 mod load;
 mod models;
+mod mouse;
 mod painter;
 mod recall;
 mod submit;
@@ -59,7 +60,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
-        Msg::Mouse(event) => painter::on_mouse(state, event),
+        Msg::Mouse(event, at) => mouse::on_mouse(state, event, at),
         Msg::Tick(now) => {
             state.env.now = now;
             state.env.spinner = state.env.spinner.wrapping_add(1);
@@ -69,12 +70,15 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
-        Msg::ListHeights { history, browser } => {
-            if let Some(rows) = history {
-                state.jobs.history.scroll.set_height(rows.into(), state.jobs.history.selected);
+        Msg::Drawn { history, browser, hits } => {
+            state.env.hits.drawn = hits;
+            if let Some(rows) = history.map(usize::from).filter(|rows| *rows != state.jobs.history.scroll.height()) {
+                state.jobs.history.scroll.set_height(rows, state.jobs.history.selected);
             }
-            if let (Some(rows), Some(b)) = (browser, state.layers.browser_mut()) {
-                b.scroll.set_height(rows.into(), b.selected);
+            if let (Some(rows), Some(b)) = (browser.map(usize::from), state.layers.browser_mut())
+                && rows != b.scroll.height()
+            {
+                b.scroll.set_height(rows, b.selected);
             }
             Vec::new()
         }
