@@ -59,6 +59,7 @@ fn state() -> State {
             starred: false,
             group_id: None,
             parent_id: None,
+            settings: Default::default(),
         })
         .collect();
     update::update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));

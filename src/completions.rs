@@ -3,15 +3,13 @@
 //! table and the provider's last list, and job IDs from the history, as they are now.
 
 use std::ffi::OsStr;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::CommandFactory;
 use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
-use crate::cli::{Cli, CompletionShell};
+use crate::cli::CompletionShell;
 
 /// The variable the shell scripts set when they call imgtui for candidates; a name of imgtui's
 /// own, so a `COMPLETE` set for something else changes nothing.
@@ -28,7 +26,7 @@ pub fn answer_shell_if_asked() {
     let asked =
         shell.is_some_and(|s| shells.contains(&s.as_str())) && std::env::args_os().nth(1).is_some_and(|a| a == "--");
     if asked {
-        clap_complete::CompleteEnv::with_factory(Cli::command).var(VAR).complete();
+        clap_complete::CompleteEnv::with_factory(crate::cli::command).var(VAR).complete();
     }
 }
 
@@ -52,7 +50,7 @@ pub fn print_script(shell: CompletionShell) -> ExitCode {
         let text = String::from_utf8_lossy(&script).replace("-o nosort -F", "-o nosort -o filenames -F");
         script = text.into_bytes();
     }
-    write_stdout(&script)
+    crate::out::bytes(&script)
 }
 
 /// `imgtui` when the shell finds this very binary by that name, else this binary's path (a
@@ -82,73 +80,6 @@ fn program_to_call() -> String {
 /// Letters, digits and `/._-+` only (clap's bash script quotes anything else twice).
 fn is_plain_path(path: &str) -> bool {
     path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
-}
-
-/// `imgtui man [--dir DIR]`: the page on stdout, or one page per command written into DIR.
-pub fn print_man(dir: Option<&Path>) -> ExitCode {
-    let command = Cli::command();
-    match dir {
-        Some(dir) => match write_pages(command, dir) {
-            Ok(count) => {
-                let shown = crate::text::escape_controls(&dir.display().to_string());
-                crate::outln!("wrote {count} manual pages into {shown}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("imgtui: {}", crate::text::escape_controls(&e));
-                ExitCode::FAILURE
-            }
-        },
-        None => {
-            let mut page = Vec::new();
-            if let Err(e) = clap_mangen::Man::new(command).render(&mut page) {
-                eprintln!("imgtui: cannot render the manual page: {e}");
-                return ExitCode::FAILURE;
-            }
-            write_stdout(&page)
-        }
-    }
-}
-
-/// One page per command (`imgtui-history-show.1`), the folder made if missing. Each page
-/// replaces the one of the same name by a rename, which takes a symlink's place rather than
-/// writing through it.
-fn write_pages(command: clap::Command, dir: &Path) -> Result<usize, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-    let mut command = command.disable_help_subcommand(true);
-    command.build();
-    let mut pages = Vec::new();
-    collect_pages(command, &mut pages);
-    for (name, page) in &pages {
-        let path = dir.join(name);
-        crate::files::replace_file_atomically(&path, page)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
-    Ok(pages.len())
-}
-
-fn collect_pages(command: clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
-    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
-        collect_pages(sub, pages);
-    }
-    let man = clap_mangen::Man::new(command);
-    let mut page = Vec::new();
-    // Rendering into memory cannot fail.
-    if man.render(&mut page).is_ok() {
-        pages.push((man.get_filename(), page));
-    }
-}
-
-fn write_stdout(bytes: &[u8]) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
-        Err(e) => {
-            eprintln!("imgtui: cannot write to standard output: {e}");
-            ExitCode::FAILURE
-        }
-    }
 }
 
 /// The default data dir: completion cannot see `--data-dir` typed earlier on the line.

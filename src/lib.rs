@@ -19,6 +19,7 @@ pub mod headless;
 pub mod history_cli;
 pub mod jobs;
 pub mod logging;
+pub mod man;
 pub mod mask;
 pub mod mask_cli;
 pub mod models_cli;

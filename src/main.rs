@@ -1,13 +1,11 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use imgtui::cli::{Cli, Command};
+use imgtui::cli::Command;
 use imgtui::{headless, logging};
 
 fn main() -> ExitCode {
     imgtui::completions::answer_shell_if_asked();
-    let cli = Cli::parse();
+    let cli = imgtui::cli::parse();
     // Commands that only look (or print text for the shell) make no folders for a log.
     let looks_only = matches!(
         cli.command,
@@ -43,7 +41,7 @@ fn main() -> ExitCode {
             Some(Command::Show(args)) => imgtui::show::run(&cli.global, args).await,
             Some(Command::Doctor) => imgtui::doctor::run(&cli.global).await,
             Some(Command::Completions { shell }) => imgtui::completions::print_script(shell),
-            Some(Command::Man { dir }) => imgtui::completions::print_man(dir.as_deref()),
+            Some(Command::Man { dir }) => imgtui::man::print_man(dir.as_deref()),
             Some(Command::Keys { merged }) => imgtui::tui::keys_cli::run(&cli.global, merged),
             Some(Command::Config { action }) => imgtui::config_cli::run(&cli.global, action),
             None => imgtui::tui::run(&cli.global).await,

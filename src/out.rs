@@ -2,6 +2,7 @@
 //! -1`) ends the process quietly, as command-line tools do, instead of a panic and a backtrace.
 
 use std::io::Write;
+use std::process::ExitCode;
 
 /// Prints a line to standard output (see `line`).
 #[macro_export]
@@ -21,6 +22,19 @@ pub fn line(args: std::fmt::Arguments) {
         Err(e) => {
             eprintln!("imgtui: cannot write to standard output: {e}");
             std::process::exit(1)
+        }
+    }
+}
+
+/// Writes `bytes` whole (a script, a manual page): success, 141 for a closed pipe, 1 else.
+pub fn bytes(bytes: &[u8]) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
+        Err(e) => {
+            eprintln!("imgtui: cannot write to standard output: {e}");
+            ExitCode::FAILURE
         }
     }
 }

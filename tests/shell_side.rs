@@ -126,6 +126,85 @@ fn the_manual_page_renders_and_pages_are_written_per_command() {
     let deeper = home.path().join("not/yet/man1");
     assert!(imgtui(home.path(), &["man", "--dir", deeper.to_str().unwrap()]).status.success());
     assert!(deeper.join("imgtui-doctor.1").is_file());
+    let generate = std::fs::read_to_string(deeper.join("imgtui-generate.1")).unwrap();
+    assert!(generate.contains(".SH EXAMPLES") && generate.contains("GLOBAL OPTIONS"), "{generate}");
+}
+
+#[test]
+fn the_manual_has_the_apps_keys_files_environment_and_examples() {
+    let home = tempfile::tempdir().unwrap();
+    let page = stdout(&imgtui(home.path(), &["man"]));
+    for section in [".SH KEYS", ".SH FILES", ".SH ENVIRONMENT", ".SH EXAMPLES", ".SH \"GLOBAL OPTIONS\""] {
+        assert!(page.contains(section), "{section} in the page:\n{page}");
+    }
+    // Generated from the keymap: every screen, each binding with its command's name.
+    let keymap = imgtui::tui::keymap::Keymap::builtin();
+    for screen in imgtui::tui::grammar::screens(&keymap) {
+        assert!(page.contains(&format!("[{}]", screen.context.name())), "{}", screen.context.name());
+        for (_, _, command) in &screen.rows {
+            assert!(page.contains(&command.replace('-', "\\-")), "{command}");
+        }
+    }
+    assert!(page.contains("OPENAI_API_KEY") && page.contains("history.sqlite3"));
+}
+
+/// The words of a shell line, quotes taken off, up to a pipe, redirection, `&&` or comment.
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut quote, mut started) = (Vec::new(), String::new(), None, false);
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => (quote, started) = (Some(c), true),
+            (None, ' ') => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                }
+                started = false;
+            }
+            (None, c) => (word, started) = (word + &c.to_string(), true),
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words.into_iter().take_while(|w| !["|", ">", "&&", "#"].contains(&w.as_str())).collect()
+}
+
+#[test]
+fn every_command_has_examples_that_parse_and_the_global_flags_under_their_own_heading() {
+    fn walk(command: &clap::Command, seen: &mut usize) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let examples = sub.get_after_help().map(|t| t.to_string()).unwrap_or_default();
+            assert!(examples.starts_with("Examples:"), "{} has examples", sub.get_name());
+            for line in examples.lines().skip(1) {
+                let words = shell_words(line.trim());
+                let Some(at) = words.iter().position(|w| w == "imgtui") else { continue };
+                let args = &words[at..];
+                let parsed = imgtui::cli::command().try_get_matches_from(args);
+                assert!(parsed.is_ok(), "{line}: {}", parsed.unwrap_err());
+                *seen += 1;
+            }
+            walk(sub, seen);
+        }
+    }
+    let mut seen = 0;
+    let mut command = imgtui::cli::command();
+    command.build();
+    walk(&command, &mut seen);
+    assert!(seen > 30, "{seen} examples parsed");
+    let home = tempfile::tempdir().unwrap();
+    let help = stdout(&imgtui(home.path(), &["generate", "--help"]));
+    let (own, global) = help.split_once("Global options:").unwrap();
+    assert!(own.contains("--quality") && !own.contains("--base-url"), "{own}");
+    assert!(global.contains("--base-url") && global.contains("Examples:"), "{global}");
+    // A local command shows only the global flags it can use, and still takes the others.
+    let help = stdout(&imgtui(home.path(), &["mask", "--help"]));
+    assert!(!help.contains("--provider") && !help.contains("--base-url") && help.contains("--rect"), "{help}");
+    let help = stdout(&imgtui(home.path(), &["show", "--help"]));
+    assert!(help.contains("--data-dir") && !help.contains("--retries"), "{help}");
+    let out = imgtui(home.path(), &["mask", "--provider", "openai", "--help"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

@@ -97,3 +97,38 @@ fn page_down_and_up_move_by_the_rows_the_window_shows() {
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE)));
     assert_eq!(s.selected_job_id(), Some(60), "and back");
 }
+
+#[test]
+fn a_groups_rows_say_what_sets_each_apart_before_the_prompt_and_the_model_goes_last() {
+    let mut s = state();
+    let member = |id: i64, prompt: &str, quality: &str| {
+        let mut row = summary(id, JobStatus::Done);
+        row.prompt = prompt.into();
+        row.group_id = Some(1);
+        row.settings = [("quality".to_string(), quality.to_string()), ("size".to_string(), "1024x1024".to_string())]
+            .into_iter()
+            .collect();
+        row
+    };
+    let rows = vec![
+        member(2, "a blue fox in rain", "high"),
+        member(1, "a red fox in snow", "low"),
+        summary(0, JobStatus::Done),
+    ];
+    let generation = s.jobs.history.first_page().1;
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    s.layers.focus = Focus::History;
+    let screen = frame(&mut s);
+    let line = |id: &str| screen.lines().find(|l| l.contains(id)).unwrap().to_string();
+    let two = line("#2 ");
+    // 62 columns for the list beside the compose column: the difference first, cut before the
+    // prompt they share.
+    assert!(two.contains("g1 quality high · b… a blue fox"), "{two}");
+    assert!(line("#1 ").contains("g1 quality low · re… a red fox"), "{screen}");
+    // On 80 columns the list has its page: room for the model, after the prompt.
+    let (narrow, _) = common::tui::drawn(&mut s, 80, 24);
+    let plain = narrow.lines().find(|l| l.contains("#0 ")).unwrap();
+    assert!(!plain.contains(" g1"), "a job of no group has no group mark: {plain}");
+    let (prompt_at, model_at) = (plain.find("prompt 0").unwrap(), plain.find("gpt-image-1").unwrap());
+    assert!(prompt_at < model_at, "the prompt before the model: {plain}");
+}

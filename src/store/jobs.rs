@@ -49,11 +49,29 @@ fn json_from_sql<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqli
 
 pub(super) const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
      (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd, \
-     j.cost_basis, j.starred, j.group_id, j.parent_id, j.owner_started";
+     j.cost_basis, j.starred, j.group_id, j.parent_id, j.owner_started, j.request";
 
 /// A recorded cost: both its columns, or none.
 fn cost_from(usd: Option<f64>, basis: Option<String>) -> Option<crate::cost::JobCost> {
     Some(crate::cost::JobCost { usd: usd?, basis: basis? })
+}
+
+/// The request's settings as text ("quality" → "high"), for telling a group's jobs apart: its
+/// plain values, without the kind, the model and the prompt (the row has those).
+fn settings_of(request: Option<&str>) -> std::collections::BTreeMap<String, String> {
+    let Some(serde_json::Value::Object(fields)) = request.and_then(|r| serde_json::from_str(r).ok()) else {
+        return Default::default();
+    };
+    fields
+        .into_iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "kind" | "model" | "prompt"))
+        .filter_map(|(name, value)| match value {
+            serde_json::Value::String(text) => Some((name, text)),
+            serde_json::Value::Number(n) => Some((name, n.to_string())),
+            serde_json::Value::Bool(b) => Some((name, b.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
@@ -73,6 +91,7 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         starred: row.get(13)?,
         group_id: row.get(14)?,
         parent_id: row.get(15)?,
+        settings: settings_of(row.get::<_, Option<String>>(17)?.as_deref()),
     })
     .map(|mut summary| {
         let owner = super::owners::owner_of(row.get(10).ok().flatten(), row.get(16).ok().flatten());

@@ -235,4 +235,8 @@ pub struct JobSummary {
     /// The job whose image this one edited.
     #[serde(default)]
     pub parent_id: Option<JobId>,
+    /// The request's plain settings by API name ("quality" → "high"), without model and
+    /// prompt: what tells the jobs of a group apart.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub settings: std::collections::BTreeMap<String, String>,
 }

@@ -35,6 +35,7 @@ pub fn summary(id: i64, status: JobStatus) -> JobSummary {
         starred: false,
         group_id: None,
         parent_id: None,
+        settings: Default::default(),
     }
 }
 

@@ -128,13 +128,16 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hit
         // From the keymap: a remapped key is named as it is now.
         let k = |action| state.env.keymap.hint(Context::Settings, action);
         let hint = format!(
-            " {}/{} change · {} default · {} submit",
+            "{}/{} change · {} default · {} submit",
             k(Action::PrevValue),
             k(Action::NextValue),
             k(Action::ResetValue),
             k(Action::Submit)
         );
-        lines.push(Line::from(Span::styled(hint, theme.muted())));
+        lines.push(Line::from(Span::styled(
+            format!(" {}", crate::text::fit_line(&hint, (inner.width as usize).saturating_sub(1))),
+            theme.muted(),
+        )));
     }
     // Keep the selected row visible on short terminals.
     let scroll = (selected_line as u16).saturating_sub(inner.height.saturating_sub(2));

@@ -8,10 +8,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
+use std::collections::{BTreeSet, HashMap, HashSet};
+
 use super::{fit, pane, styled, width_of};
 use crate::config::theme::Theme;
 use crate::jobs::SPINNER;
-use crate::store::{JobStatus, JobSummary};
+use crate::store::{JobId, JobStatus, JobSummary};
 use crate::tui::state::hits::{Hit, HitTarget};
 use crate::tui::state::{Focus, LiveJob, State};
 
@@ -53,12 +55,14 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hits:
     // Only the rows in the window are built: the list may hold thousands.
     let height = inner.height as usize;
     let offset = h.scroll.offset_for(h.selected, height);
-    let items: Vec<ListItem> = h.rows[offset..(offset + height).min(h.rows.len())]
+    let shown = &h.rows[offset..(offset + height).min(h.rows.len())];
+    let differences = group_differences(&h.rows, shown);
+    let items: Vec<ListItem> = shown
         .iter()
         .enumerate()
         .map(|(i, row)| {
             let prefix = h.tree_prefixes.get(offset + i).map_or("", String::as_str);
-            ListItem::new(job_line(state, theme, row, prefix, inner.width as usize))
+            ListItem::new(job_line(state, theme, row, prefix, &differences, inner.width as usize))
         })
         .collect();
     for (i, _) in items.iter().enumerate() {
@@ -70,7 +74,14 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hits:
     Some(inner.height)
 }
 
-fn job_line(state: &State, theme: &Theme, row: &JobSummary, prefix: &str, width: usize) -> Line<'static> {
+fn job_line(
+    state: &State,
+    theme: &Theme,
+    row: &JobSummary,
+    prefix: &str,
+    differences: &HashMap<JobId, String>,
+    width: usize,
+) -> Line<'static> {
     let live = state.jobs.live.get(&row.id);
     // Unfinished, but neither ours nor another live imgtui's: its process is gone.
     let orphan = live.is_none()
@@ -108,22 +119,74 @@ fn job_line(state: &State, theme: &Theme, row: &JobSummary, prefix: &str, width:
     // A star takes the space between the glyph and the number.
     let star = if row.starred { "★" } else { " " };
     let head = format!(" {glyph}{star}#{:<4} ", row.id);
-    let model = format!("{:<20} ", model_name(&row.model, 20));
     let detail = format!("{:<18} ", fit(&detail, 18));
-    // The jobs of one submit (variants, a varied setting) carry their group's number.
-    let prefix = match row.group_id {
-        Some(group) => format!("{prefix}g{group} "),
-        None => prefix.to_string(),
+    // The jobs of one submit (variants, a varied setting) carry their group's number and what
+    // sets this one apart, before the prompt they share.
+    let (prefix, differs) = match row.group_id {
+        Some(group) => (format!("{prefix}g{group} "), differences.get(&row.id).cloned().unwrap_or_default()),
+        None => (prefix.to_string(), String::new()),
     };
-    let used = width_of(&head) + width_of(&model) + width_of(&detail) + width_of(&prefix);
-    let prompt = fit(&row.prompt, width.saturating_sub(used));
+    let room = width.saturating_sub(width_of(&head) + width_of(&detail) + width_of(&prefix));
+    // In a group the difference says more than the prompt the members share.
+    let differs = if differs.is_empty() { differs } else { format!("{} ", fit(&differs, room.saturating_sub(12))) };
+    let room = room.saturating_sub(width_of(&differs));
+    // The prompt first; the model at the end when the prompt keeps room to be read.
+    let model_width = width_of(&row.model).min(20);
+    let (prompt_room, model) = if room >= PROMPT_ROOM + model_width + 2 {
+        (room - model_width - 2, format!("  {}", model_name(&row.model, model_width)))
+    } else {
+        (room, String::new())
+    };
+    let prompt = fit(&row.prompt, prompt_room);
+    let padding = " ".repeat(prompt_room.saturating_sub(width_of(&prompt)));
     Line::from(vec![
         styled(head, theme.status(status)),
-        styled(model, theme.muted()),
         styled(detail, theme.status(status)),
         styled(prefix, theme.muted()),
-        Span::styled(prompt, theme.base()),
+        styled(differs, theme.accent()),
+        Span::styled(prompt + &padding, theme.base()),
+        styled(model, theme.muted()),
     ])
+}
+
+/// Below this many columns for the prompt, a row leaves the model out.
+const PROMPT_ROOM: usize = 24;
+
+/// What sets each job of a group apart from the others loaded: the settings whose values
+/// differ ("quality high"), and the words of its prompt not in every member's ("red snow").
+fn group_differences(rows: &[JobSummary], shown: &[JobSummary]) -> HashMap<JobId, String> {
+    let groups: HashSet<JobId> = shown.iter().filter_map(|r| r.group_id).collect();
+    let mut out = HashMap::new();
+    for group in groups {
+        let members: Vec<&JobSummary> = rows.iter().filter(|r| r.group_id == Some(group)).collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let keys: BTreeSet<&String> = members.iter().flat_map(|m| m.settings.keys()).collect();
+        let varied: Vec<&String> = keys
+            .into_iter()
+            .filter(|k| members.iter().any(|m| m.settings.get(*k) != members[0].settings.get(*k)))
+            .collect();
+        let words = |m: &JobSummary| m.prompt.split_whitespace().map(str::to_string).collect::<HashSet<String>>();
+        let shared = members.iter().skip(1).fold(words(members[0]), |all, m| &all & &words(m));
+        let model_varies = members.iter().any(|m| m.model != members[0].model);
+        for member in members.iter().filter(|m| shown.iter().any(|s| s.id == m.id)) {
+            let mut parts: Vec<String> = Vec::new();
+            if model_varies {
+                parts.push(crate::text::escape_controls(&member.model));
+            }
+            for key in &varied {
+                let value = member.settings.get(*key).map_or("default", String::as_str);
+                parts.push(crate::text::escape_controls(&format!("{key} {value}")));
+            }
+            let own: Vec<&str> = member.prompt.split_whitespace().filter(|w| !shared.contains(*w)).collect();
+            if !own.is_empty() {
+                parts.push(crate::text::escape_controls(&own.join(" ")));
+            }
+            out.insert(member.id, parts.join(" · "));
+        }
+    }
+    out
 }
 
 fn live_detail(state: &State, job: &LiveJob) -> String {

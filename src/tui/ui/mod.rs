@@ -166,10 +166,14 @@ fn compose_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, i
 }
 
 fn jobs_column(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, page: bool, info: &mut RenderInfo) {
-    // The picture gets the room: the list a third beside the compose column, a quarter on a
-    // page of its own (80x24: three jobs, twelve rows of picture), at least three jobs.
-    let share = if page { 4 } else { 3 };
-    let list_rows = (area.height / share).clamp(5, 14);
+    // Beside the compose column the list has a third and the picture the rest. On a page of
+    // its own the focused pane gets the room: History focused, the list two thirds (80x24:
+    // twelve jobs, a strip of picture); the Job pane focused, the picture all but three jobs.
+    let list_rows = match (page, state.layers.focus) {
+        (true, Focus::History) => (area.height * 2 / 3).max(5),
+        (true, _) => (area.height / 4).clamp(5, 14),
+        (false, _) => (area.height / 3).clamp(5, 14),
+    };
     let [list, preview] = Layout::vertical([Constraint::Length(list_rows), Constraint::Min(0)]).areas(area);
     info.hits.push(Hit { area: list, target: HitTarget::Pane(Focus::History) });
     info.hits.push(Hit { area: preview, target: HitTarget::Pane(Focus::Preview) });

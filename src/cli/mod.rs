@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::api::Provider;
 
+mod examples;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "imgtui",
@@ -13,7 +15,8 @@ use crate::api::Provider;
     about = "Generate and edit images through the OpenAI-compatible Images API",
     long_about = "Generate and edit images through the OpenAI-compatible Images API (TTAPI or OpenAI).\n\n\
                   The key comes from TTAPI_API_KEY or OPENAI_API_KEY (or api_key in the config file), \
-                  never from a flag. Without a key, --demo uses the built-in demo server."
+                  never from a flag. Without a key, --demo uses the built-in demo server.",
+    after_help = examples::APP
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -22,7 +25,10 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Flags every command takes, shown under their own heading (a local command hides those that
+/// cannot change what it does: see `command`).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Config file (default: ~/.config/imgtui/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
@@ -59,40 +65,52 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create images from a prompt (POST /images/generations).
+    #[command(after_help = examples::GENERATE)]
     Generate(GenerateArgs),
     /// Edit input image(s), optionally inside a mask (POST /images/edits).
+    #[command(after_help = examples::EDIT)]
     Edit(EditArgs),
     /// List, search, show and re-run past jobs.
+    #[command(after_help = examples::HISTORY)]
     History(HistoryArgs),
     /// Run the built-in demo server alone, for any OpenAI client to use.
+    #[command(after_help = examples::SERVE_DEMO)]
     ServeDemo(ServeDemoArgs),
     /// The models: their state at the provider, what they take, where their rules come from.
+    #[command(after_help = examples::MODELS)]
     Models(ModelsArgs),
     /// Make a mask for IMAGE from rectangles and ellipses (the same file the app's painter
     /// saves): transparent where the edit may change the image, opaque elsewhere.
+    #[command(after_help = examples::MASK)]
     Mask(MaskArgs),
     /// Run many requests from a file: JSON Lines or YAML, one request per entry (`prompt` plus
     /// any request field; `image` and `mask` paths relative to the file make an edit).
+    #[command(after_help = examples::BATCH)]
     Batch(BatchArgs),
     /// Print images into the terminal's scrollback, each under a caption: job IDs (all their
     /// images) or image files. Piped, only their paths.
+    #[command(after_help = examples::SHOW)]
     Show(ShowArgs),
     /// Check the terminal (what it answered, the protocol and cell size, a test picture), the
     /// config files, the provider and the data folder: OK/WARN/FAIL, exit 1 on a FAIL.
+    #[command(after_help = examples::DOCTOR)]
     Doctor,
     /// The shell completion script: `source <(imgtui completions bash)` (docs/headless.md: installing).
     /// Model names and job IDs are completed from the model table and the history.
+    #[command(after_help = examples::COMPLETIONS)]
     Completions {
         #[arg(value_enum)]
         shell: CompletionShell,
     },
     /// The manual page (roff) on stdout, or with --dir one page per command written there.
+    #[command(after_help = examples::MAN)]
     Man {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
     /// The app's keys as a keymap file: the defaults, or with --merged yours over them. Each
     /// binding says what it does on its screen; copy the lines to change into keymap.toml.
+    #[command(after_help = examples::KEYS)]
     Keys {
         /// The keymap in effect: ~/.config/imgtui/keymap.toml merged over the defaults (its
         /// lines that cannot be used are named on stderr).
@@ -100,6 +118,7 @@ pub enum Command {
         merged: bool,
     },
     /// The config file: where it is, what it holds, or a commented one to start from.
+    #[command(after_help = examples::CONFIG)]
     Config {
         #[command(subcommand)]
         action: ConfigAction,
@@ -118,11 +137,14 @@ pub enum CompletionShell {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
 pub enum ConfigAction {
     /// Print the config file's path (it need not exist).
+    #[command(after_help = examples::CONFIG_PATH)]
     Path,
     /// Print the settings in effect: the file's keys as read (the key hidden), and the
     /// provider, base URL and key source the environment and flags make of them.
+    #[command(after_help = examples::CONFIG_SHOW)]
     Show,
     /// Write the commented defaults to the config path; an existing file is never replaced.
+    #[command(after_help = examples::CONFIG_INIT)]
     Init,
 }
 
@@ -228,6 +250,7 @@ pub struct HistoryArgs {
 #[derive(Debug, Subcommand)]
 pub enum HistoryAction {
     /// Everything about one job.
+    #[command(after_help = examples::HISTORY_SHOW)]
     Show {
         #[arg(add = job_ids())]
         id: i64,
@@ -238,6 +261,7 @@ pub enum HistoryAction {
         show: bool,
     },
     /// Run a job again with the same parameters (a new job).
+    #[command(after_help = examples::HISTORY_RERUN)]
     Rerun {
         #[arg(add = job_ids())]
         id: i64,
@@ -254,6 +278,7 @@ pub enum HistoryAction {
         show: bool,
     },
     /// Tokens used per day.
+    #[command(after_help = examples::HISTORY_TOKENS)]
     Tokens {
         /// How many days (with jobs) to show.
         #[arg(long, default_value_t = 14)]
@@ -263,6 +288,7 @@ pub enum HistoryAction {
     },
     /// The tree of edits job ID belongs to: its root, every edit of an edit, branches in the
     /// order they were made.
+    #[command(after_help = examples::HISTORY_TREE)]
     Tree {
         #[arg(add = job_ids())]
         id: i64,
@@ -270,6 +296,7 @@ pub enum HistoryAction {
         json: bool,
     },
     /// What jobs cost, by day, model or provider (jobs without a price counted apart).
+    #[command(after_help = examples::HISTORY_COST)]
     Cost {
         /// The last N days, today included (local time).
         #[arg(long, default_value_t = 30)]
@@ -434,4 +461,41 @@ pub fn parse_latency(text: &str) -> Result<DemoLatency, String> {
         (Ok(_), Ok(_)) => Err("MIN-MAX needs MIN at most MAX, e.g. 1000-3000".into()),
         _ => Err("expected N or MIN-MAX milliseconds, e.g. 0 or 1000-3000".into()),
     }
+}
+
+/// The global flags each local command can use; its help hides the others (they are still
+/// taken, and change nothing). Commands not named here use them all.
+const LOCAL_COMMANDS: &[(&str, &[&str])] = &[
+    ("mask", &[]),
+    ("completions", &[]),
+    ("man", &[]),
+    ("keys", &["config"]),
+    ("config", &["config", "data_dir", "provider", "base_url"]),
+    ("show", &["config", "data_dir", "graphics", "theme"]),
+];
+
+/// The command line as parsed and shown: `Cli`'s, with each local command's help showing only
+/// the global flags it uses.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let globals: Vec<clap::Arg> = command.get_arguments().filter(|arg| arg.is_global_set()).cloned().collect();
+    for (name, uses) in LOCAL_COMMANDS {
+        // A subcommand that has an argument of a global's name is not given the global's
+        // copy: this one, hidden, takes its place.
+        command = command.mut_subcommand(*name, |sub| {
+            globals
+                .iter()
+                .filter(|arg| !uses.contains(&arg.get_id().as_str()))
+                .fold(sub, |sub, arg| sub.arg(arg.clone().hide(true)))
+        });
+    }
+    command
+}
+
+/// Parses the process's arguments with `command`; on a mistake, clap's message and exit 2.
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
