@@ -324,3 +324,46 @@ fn at_80x24_the_viewer_fills_the_screen_and_the_gallery_shows_the_results() {
     tmux.keys(&["C-c"]);
     tmux.wait_for("a clean exit", 10, |s| s.contains("EXIT=0"));
 }
+
+/// Where `text` first is on `screen`, as SGR mouse coordinates (1-based column, row).
+fn mouse_spot(screen: &str, text: &str) -> (usize, usize) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(byte) = line.find(text) {
+            return (line[..byte].chars().count() + 1, row + 1);
+        }
+    }
+    panic!("{text:?} is not on screen:\n{screen}");
+}
+
+#[test]
+fn in_tmux_with_its_mouse_on_a_click_selects_a_double_click_views_and_the_wheel_zooms() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(80, 24, &app_command(data.path(), "--graphics none --demo-latency-ms 50"));
+    assert!(tmux.cmd(&["set-option", "-g", "mouse", "on"]).status().unwrap().success());
+    tmux.wait_for("the prompt", 20, |s| s.contains("Prompt"));
+    tmux.type_text("a {red|blue} fox");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("the question", 10, |s| s.contains("Send 2 jobs"));
+    tmux.keys(&["y"]);
+    tmux.keys(&["Tab", "Tab"]);
+    let screen = tmux.wait_for("two jobs done", 20, |s| s.matches("✓ #").count() == 2);
+    // The variants say what sets them apart before the prompt they share.
+    assert!(screen.contains("g1 red a red fox") && screen.contains("g1 blue a blue fox"), "{screen}");
+    // The terminal's reports as tmux passes them on: press and release.
+    let click = |(column, row): (usize, usize)| format!("\x1b[<0;{column};{row}M\x1b[<0;{column};{row}m");
+    let spot = mouse_spot(&screen, "✓ #1");
+    tmux.type_text(&click(spot));
+    tmux.wait_for("job 1 selected", 10, |s| s.contains("Job #1"));
+    tmux.type_text(&format!("{}{}", click(spot), click(spot)));
+    tmux.wait_for("the viewer on job 1", 10, |s| s.contains("#1 · gpt-image"));
+    tmux.type_text(&format!("\x1b[<64;{};{}M", 40, 10));
+    tmux.wait_for("zoomed in by the wheel", 10, |s| s.contains("zoom 2x"));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("back on the jobs page", 10, |s| s.contains("History (2)"));
+    tmux.keys(&["C-c"]);
+    let after = tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
+    assert!(after.contains("EXIT=0"), "{after}");
+}
