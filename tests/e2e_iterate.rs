@@ -59,8 +59,9 @@ fn recall_stars_and_variants_at_80x24() {
     tmux.type_text("y");
     tmux.wait_for("both done", 10, |s| s.contains("job 4 done") || s.contains("job 3 done"));
     tmux.keys(&["Tab", "Tab"]);
-    let done = tmux.wait_for("the group in the history", 10, |s| s.matches("g3 a ").count() == 2);
-    assert!(done.contains("g3 a red kite") && done.contains("g3 a blue kite"), "the group's number:\n{done}");
+    // Each member says what sets it apart, before the prompt they share.
+    let done = tmux.wait_for("the group in the history", 10, |s| s.matches("g3 ").count() == 2);
+    assert!(done.contains("g3 red a red kite") && done.contains("g3 blue a blue kite"), "the group's number:\n{done}");
     // The history can show a job done a moment before the app hears it finished.
     tmux.wait_for("no job running", 10, |s| s.lines().next().is_some_and(|tabs| !tabs.contains("running")));
     tmux.keys(&["C-c"]);
