@@ -183,3 +183,24 @@ fn a_click_under_an_open_question_changes_nothing_behind_it() {
     assert_eq!(selected_id(&s), 5);
     assert!(s.layers.help().is_some());
 }
+
+#[test]
+fn on_a_narrow_terminal_a_click_on_a_tab_goes_to_its_page() {
+    let mut s = state_with_jobs(3);
+    update(&mut s, Msg::Resize(80, 24));
+    let draw = |s: &mut State| {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut info = ui::RenderInfo::default();
+        terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
+        update(s, Msg::Drawn { history: info.history_rows, browser: info.browser_rows, hits: info.hits });
+        let buffer = terminal.backend().buffer().clone();
+        (0..24).map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>()
+    };
+    let lines = draw(&mut s);
+    click(&mut s, find(&lines, "Jobs"), Instant::now());
+    assert_eq!(s.layers.focus, Focus::History);
+    let lines = draw(&mut s);
+    assert!(lines.iter().any(|l| l.contains("History (3)")), "{}", lines.join("\n"));
+    click(&mut s, find(&lines, "Compose"), Instant::now() + Duration::from_secs(1));
+    assert_eq!(s.layers.focus, Focus::Prompt);
+}

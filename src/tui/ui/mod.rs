@@ -110,7 +110,7 @@ fn base(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut 
     } else {
         // Narrow: one page at a time, following the focus, with tabs to say where you are.
         let [tabs, page] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
-        status::tabs(state, theme, frame, tabs);
+        status::tabs(state, theme, frame, tabs, &mut info.hits);
         match state.layers.focus {
             Focus::Prompt | Focus::Settings => compose_column(state, theme, frame, page, info),
             Focus::History | Focus::Preview => jobs_column(state, theme, frame, page, true, info),

@@ -10,6 +10,7 @@ use super::{fit, styled, width_of};
 use crate::config::theme::Theme;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::state::hits::{Hit, HitTarget};
 use crate::tui::state::{Focus, Severity, State};
 
 pub fn banner(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -35,19 +36,21 @@ pub fn banner_height(state: &State, width: u16) -> u16 {
     rest + u16::from(state.status.demo_line.is_some())
 }
 
-pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// The two pages' tabs; a click on one goes there (its place is reported in `hits`).
+pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hits: &mut Vec<Hit>) {
     let compose = matches!(state.layers.focus, Focus::Prompt | Focus::Settings);
     let tab = |name: &str, on: bool| styled(format!(" {name} "), if on { theme.selection() } else { theme.muted() });
     let running = match jobs_text(state) {
         Some(text) => format!(" ({text})"),
         None => String::new(),
     };
-    let line = Line::from(vec![
-        tab("Compose", compose),
-        Span::raw(" "),
-        tab(&format!("Jobs{running}"), !compose),
-        styled("  Tab switches", theme.muted()),
-    ]);
+    let (compose_tab, jobs_tab) = (tab("Compose", compose), tab(&format!("Jobs{running}"), !compose));
+    let (compose_width, jobs_width) = (compose_tab.width() as u16, jobs_tab.width() as u16);
+    let at =
+        |x: u16, width: u16| Rect { x: area.x + x, width: width.min(area.width.saturating_sub(x)), height: 1, ..area };
+    hits.push(Hit { area: at(0, compose_width), target: HitTarget::Pane(Focus::Prompt) });
+    hits.push(Hit { area: at(compose_width + 1, jobs_width), target: HitTarget::Pane(Focus::History) });
+    let line = Line::from(vec![compose_tab, Span::raw(" "), jobs_tab, styled("  Tab switches", theme.muted())]);
     frame.render_widget(Paragraph::new(line), area);
 }
 
