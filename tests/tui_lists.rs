@@ -132,3 +132,98 @@ fn a_groups_rows_say_what_sets_each_apart_before_the_prompt_and_the_model_goes_l
     let (prompt_at, model_at) = (plain.find("prompt 0").unwrap(), plain.find("gpt-image-1").unwrap());
     assert!(prompt_at < model_at, "the prompt before the model: {plain}");
 }
+
+fn rows_newest_first(count: i64) -> Vec<imgtui::store::JobSummary> {
+    (1..=count).rev().map(|id| summary(id, JobStatus::Done)).collect()
+}
+
+#[test]
+fn a_reload_keeps_the_loaded_window_so_a_selection_past_row_200_stays_on_its_job() {
+    use imgtui::tui::event::Command;
+    let mut s = state();
+    let all = rows_newest_first(450);
+    let generation = s.jobs.history.first_page().1;
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: all[..200].to_vec(), append: false, generation }));
+    let (_, generation) = s.jobs.history.next_page().unwrap();
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: all[200..400].to_vec(), append: true, generation }));
+    s.jobs.history.select(150);
+    let row_300 = s.jobs.history.selected;
+    assert!(row_300 > 200, "row {row_300}");
+    // Another imgtui wrote: the list is read again, as many rows as were loaded.
+    let commands = update(&mut s, Msg::App(AppEvent::HistoryChanged));
+    let (query, generation) = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadHistory { query, append: false, generation } => Some((query.clone(), *generation)),
+            _ => None,
+        })
+        .expect("a reload");
+    assert_eq!(query.limit, 400, "{query:?}");
+    let mut fresh = rows_newest_first(451);
+    fresh.truncate(query.limit);
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: fresh, append: false, generation }));
+    assert_eq!(s.jobs.history.selected_row().unwrap().id, 150, "the same job, not whatever is at row 199");
+}
+
+#[test]
+fn sixty_four_jobs_of_a_group_patch_their_rows_instead_of_reading_pages() {
+    use imgtui::tui::event::Command;
+    let mut s = state_with_jobs(10);
+    let (mut pages, mut rows) = (0, 0);
+    let mut count = |commands: Vec<Command>| {
+        for command in commands {
+            match command {
+                Command::LoadHistory { .. } => pages += 1,
+                Command::LoadRows(ids) => rows += ids.len(),
+                _ => {}
+            }
+        }
+    };
+    count(update(&mut s, Msg::App(AppEvent::Submitted((11..=74).collect()))));
+    let queued = (11..=74).map(|id| imgtui::store::JobSummary { group_id: Some(11), ..summary(id, JobStatus::Queued) });
+    count(update(&mut s, Msg::App(AppEvent::HistoryRows(queued.collect()))));
+    for id in 11..=74 {
+        count(update(&mut s, Msg::App(AppEvent::JobQueued { id })));
+    }
+    for id in 11..=74 {
+        count(update(&mut s, Msg::App(AppEvent::JobStarted { id })));
+        count(update(&mut s, Msg::App(AppEvent::JobFinished { id, status: JobStatus::Done, message: String::new() })));
+        let mut row = summary(id, JobStatus::Done);
+        row.group_id = Some(11);
+        count(update(&mut s, Msg::App(AppEvent::HistoryRows(vec![row]))));
+    }
+    assert_eq!(pages, 0, "no page read again");
+    assert_eq!(rows, 64 * 3, "a row each time a job was queued, started and ended");
+    assert_eq!(s.jobs.history.rows.len(), 74);
+    assert_eq!(s.jobs.history.selected_row().unwrap().id, 11, "the first job sent stays selected");
+    assert!(s.jobs.history.rows.iter().all(|r| r.status == JobStatus::Done));
+}
+
+#[test]
+fn a_page_that_cannot_be_read_stops_the_list_waiting_and_says_why() {
+    let mut s = state();
+    let (_, generation) = s.jobs.history.first_page();
+    assert!(s.jobs.history.loading);
+    update(&mut s, Msg::App(AppEvent::HistoryPageFailed { generation, message: "the history is locked".into() }));
+    assert!(!s.jobs.history.loading, "the next reload is not held back");
+    assert!(s.status.notice.as_ref().unwrap().0.contains("locked"));
+}
+
+#[test]
+fn another_imgtuis_prompts_are_read_when_recall_needs_them_and_a_walk_keeps_its_draft() {
+    use imgtui::tui::event::Command;
+    let mut s = state();
+    update(&mut s, Msg::App(AppEvent::Prompts(vec!["older one".into()])));
+    let commands = update(&mut s, Msg::App(AppEvent::HistoryChanged));
+    assert!(!commands.contains(&Command::LoadPrompts), "not every 2 s while another imgtui writes");
+    s.layers.focus = Focus::Prompt;
+    for c in "my draft".chars() {
+        key(&mut s, c);
+    }
+    let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)));
+    assert!(commands.contains(&Command::LoadPrompts), "read for the next press");
+    assert_eq!(s.compose.prompt.lines().join(""), "older one");
+    update(&mut s, Msg::App(AppEvent::Prompts(vec!["newest".into(), "older one".into()])));
+    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)));
+    assert_eq!(s.compose.prompt.lines().join(""), "my draft", "the draft the walk started from");
+}

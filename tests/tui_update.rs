@@ -250,7 +250,10 @@ fn job_events_drive_the_live_list() {
     );
     assert!(s.jobs.live.is_empty());
     assert_eq!(s.status.notice.as_ref().unwrap().0, "job 3 failed: HTTP 400: bad");
-    assert!(matches!(commands.as_slice(), [Command::LoadHistory { .. }, Command::LoadOutputHistory]), "{commands:?}");
+    assert!(
+        matches!(commands.as_slice(), [Command::LoadRows(ids), Command::LoadOutputHistory] if ids == &[3]),
+        "{commands:?}"
+    );
 }
 
 #[test]
@@ -606,7 +609,7 @@ fn a_job_sent_while_the_history_is_searched_is_shown_and_selected() {
     with_history(&mut s, vec![summary(3, JobStatus::Done), summary(2, JobStatus::Done)]);
     s.jobs.history.search = "prompt 2".into();
     s.jobs.history.selected = 1;
-    update(&mut s, Msg::App(AppEvent::JobQueued { id: 4 }));
+    update(&mut s, Msg::App(AppEvent::Submitted(vec![4])));
     assert!(s.jobs.history.search.is_empty(), "the search is cleared to show it");
     assert!(s.status.notice.as_ref().unwrap().0.contains("job 4 sent"), "{:?}", s.status.notice);
     let generation = s.jobs.history.generation;

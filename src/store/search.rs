@@ -92,6 +92,23 @@ impl Store {
 }
 
 impl Store {
+    /// The summaries of jobs `ids` that exist (in no particular order): a job event patches
+    /// its row with this instead of reading a page again.
+    pub fn summaries(&self, ids: &[JobId]) -> Result<Vec<JobSummary>, StoreError> {
+        let mut found = Vec::with_capacity(ids.len());
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM jobs j WHERE j.id = ?1"))
+            .map_err(|e| self.err(e))?;
+        for id in ids {
+            let mut rows = stmt.query_map([id], summary_from_row).map_err(|e| self.err(e))?;
+            if let Some(row) = rows.next() {
+                found.push(row.map_err(|e| self.err(e))?);
+            }
+        }
+        Ok(found)
+    }
+
     /// Every distinct prompt, newest first (most recently sent), at most `limit`.
     pub fn recent_prompts(&self, limit: usize) -> Result<Vec<String>, StoreError> {
         let mut stmt = self

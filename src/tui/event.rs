@@ -49,7 +49,9 @@ pub enum AppEvent {
     },
     /// The painted mask could not be written (the painter stays open).
     MaskNotSaved(String),
-    /// A submitted job has its history row.
+    /// One submit's jobs have their history rows (the first is followed: selected when shown).
+    Submitted(Vec<JobId>),
+    /// A submitted job waits for a slot.
     JobQueued {
         id: JobId,
     },
@@ -81,6 +83,13 @@ pub enum AppEvent {
         append: bool,
         generation: u64,
     },
+    /// A page could not be read: the list stops waiting for it.
+    HistoryPageFailed {
+        generation: u64,
+        message: String,
+    },
+    /// Rows of jobs that changed (queued, started, ended), to patch into the list.
+    HistoryRows(Vec<JobSummary>),
     /// A job in full, with the image files that were missing from disk.
     Details {
         record: Box<JobRecord>,
@@ -190,6 +199,8 @@ pub enum Command {
         append: bool,
         generation: u64,
     },
+    /// The rows of these jobs, to patch into the list (`AppEvent::HistoryRows`).
+    LoadRows(Vec<JobId>),
     LoadDetails(JobId),
     DeleteJob(JobId),
     Suspend,

@@ -46,6 +46,10 @@ impl Runner {
             },
             Command::LoadHistory { query, append, generation } => match self.store.run(move |s| s.page(&query)).await {
                 Ok(rows) => AppEvent::HistoryPage { rows, append, generation },
+                Err(e) => AppEvent::HistoryPageFailed { generation, message: e.to_string() },
+            },
+            Command::LoadRows(ids) => match self.store.run(move |s| s.summaries(&ids)).await {
+                Ok(rows) => AppEvent::HistoryRows(rows),
                 Err(e) => AppEvent::StoreError(e.to_string()),
             },
             Command::LoadDetails(id) => match self.store.run(move |s| s.job(id)).await {

@@ -136,6 +136,7 @@ impl Runner {
             }
             Command::Rerun(_)
             | Command::LoadHistory { .. }
+            | Command::LoadRows(_)
             | Command::LoadDetails(_)
             | Command::DeleteJob(_)
             | Command::LoadFirstImages(_)
@@ -200,6 +201,7 @@ impl Runner {
             }
             Err(e) => return self.send(AppEvent::SubmitFailed { message: format!("not submitted: {e}") }),
         };
+        self.send(AppEvent::Submitted(ids.clone()));
         let runs = ids.into_iter().zip(requests).map(|(id, request)| self.run_job(id, request));
         futures::future::join_all(runs).await;
     }

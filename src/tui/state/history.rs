@@ -4,6 +4,8 @@ use crate::store::{JobId, JobQuery, JobSummary};
 
 /// Rows per page fetched from the store.
 pub const PAGE: usize = 200;
+/// The most rows a reload asks for at once to keep what was loaded (the store's own bound).
+pub const MAX_WINDOW: usize = 10_000;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HistoryView {
@@ -27,6 +29,11 @@ pub struct HistoryView {
     pub seeking: Option<JobId>,
     /// A job this app just queued: selected when the page that holds it arrives.
     pub follow: Option<JobId>,
+    /// The search and starred filter the loaded rows answer, and the rows the query on its way
+    /// asked for: a reload of the same filter asks for all the rows loaded, so the window (and
+    /// the selection 300 rows down) stays.
+    loaded_filter: Option<(String, bool)>,
+    asked: usize,
 }
 
 impl HistoryView {
@@ -39,7 +46,49 @@ impl HistoryView {
         self.generation += 1;
         self.loading = true;
         self.seeking = None;
-        (self.query(None), self.generation)
+        let filter = (self.search.clone(), self.starred_only);
+        let same = self.loaded_filter.as_ref() == Some(&filter);
+        self.asked = if same { self.rows.len().clamp(PAGE, MAX_WINDOW) } else { PAGE };
+        self.loaded_filter = Some(filter);
+        let query = JobQuery { limit: self.asked, ..self.query(None) };
+        (query, self.generation)
+    }
+
+    /// A page was asked for and could not be read: no longer waiting for it.
+    pub fn failed(&mut self, generation: u64) {
+        if generation == self.generation {
+            self.loading = false;
+        }
+    }
+
+    /// Puts the rows of jobs that changed in place, and new jobs the list would show in their
+    /// place; true when the selected job changed. The selected job stays selected (a job this
+    /// app sends is followed: `follow`).
+    pub fn patch(&mut self, rows: Vec<JobSummary>) -> bool {
+        let before = self.selected_row().map(|r| r.id);
+        for row in rows {
+            match self.rows.iter().position(|r| r.id == row.id) {
+                Some(at) => self.rows[at] = row,
+                None if self.would_show(&row) => self.rows.push(row),
+                None => {}
+            }
+        }
+        self.arrange();
+        if let Some(id) = self.follow
+            && self.select(id)
+        {
+            self.follow = None;
+        }
+        self.selected_row().map(|r| r.id) != before
+    }
+
+    /// Whether a job not loaded belongs in the list: no search, the starred filter met, and
+    /// newer than the oldest row loaded unless every row is.
+    fn would_show(&self, row: &JobSummary) -> bool {
+        let oldest = self.rows.iter().map(|r| (r.created_at, r.id)).min();
+        self.search.trim().is_empty()
+            && (!self.starred_only || row.starred)
+            && (self.exhausted || oldest.is_none_or(|oldest| (row.created_at, row.id) > oldest))
     }
 
     /// The page after the loaded rows, when more may exist.
@@ -51,6 +100,7 @@ impl HistoryView {
         let oldest = self.rows.iter().min_by_key(|r| (r.created_at, r.id))?;
         let before = Some((oldest.created_at, oldest.id));
         self.loading = true;
+        self.asked = PAGE;
         Some((self.query(before), self.generation))
     }
 
@@ -67,7 +117,7 @@ impl HistoryView {
             return false;
         }
         self.loading = false;
-        self.exhausted = rows.len() < PAGE;
+        self.exhausted = rows.len() < if self.asked == 0 { PAGE } else { self.asked };
         if append {
             self.rows.extend(rows);
         } else {

@@ -52,6 +52,9 @@ pub struct Recall {
     pub prompts: PromptList,
     /// During a walk: the index shown, and the draft it started from.
     walk: Option<(usize, Vec<String>)>,
+    /// Another imgtui wrote to the history since the list was read: it is read again when
+    /// Ctrl-P or Ctrl-R next needs it, not at every write.
+    pub stale: bool,
 }
 
 /// Ctrl-R's search: its query, the matching prompts (indexes into `Recall::prompts`, newest
@@ -78,10 +81,20 @@ pub enum Step {
 
 impl Recall {
     pub fn new(prompts: Vec<String>) -> Self {
-        Self { prompts: PromptList::new(&prompts), walk: None }
+        Self { prompts: PromptList::new(&prompts), walk: None, stale: false }
     }
 
     /// A prompt just sent goes first (once).
+    /// A fresh list from the history; a walk under way keeps the draft it started from (the
+    /// prompt it shows may now be another's place).
+    pub fn replace_prompts(&mut self, prompts: Vec<String>) {
+        self.prompts = PromptList::new(&prompts);
+        if let Some((index, _)) = &mut self.walk {
+            *index = (*index).min(self.prompts.len().saturating_sub(1));
+        }
+        self.stale = false;
+    }
+
     pub fn remember(&mut self, prompt: &str) {
         if prompt.trim().is_empty() {
             return;

@@ -11,19 +11,23 @@ use crate::store::JobStatus;
 
 pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
     match event {
+        AppEvent::Submitted(ids) => {
+            let Some(&first) = ids.first() else { return Vec::new() };
+            // What was just sent is shown and selected (its first job), whatever the list was
+            // filtered by.
+            state.jobs.history.follow = Some(first);
+            if !state.jobs.history.search.is_empty() || state.jobs.history.starred_only {
+                state.jobs.history.search.clear();
+                state.layers.close(|l| matches!(l, crate::tui::state::Layer::HistorySearch));
+                state.jobs.history.starred_only = false;
+                state.set_notice(format!("job {first} sent: the search was cleared to show it"), Severity::Info);
+                return reload_history(state);
+            }
+            vec![Command::LoadRows(ids)]
+        }
         AppEvent::JobQueued { id } => {
             state.jobs.live.insert(id, LiveJob::new(state.env.now, Phase::Queued));
-            // What was just sent is shown and selected, whatever the list was filtered by.
-            if state.jobs.history.follow.is_none() {
-                state.jobs.history.follow = Some(id);
-                if !state.jobs.history.search.is_empty() || state.jobs.history.starred_only {
-                    state.jobs.history.search.clear();
-                    state.layers.close(|l| matches!(l, crate::tui::state::Layer::HistorySearch));
-                    state.jobs.history.starred_only = false;
-                    state.set_notice(format!("job {id} sent: the search was cleared to show it"), Severity::Info);
-                }
-            }
-            reload_history(state)
+            Vec::new()
         }
         AppEvent::JobStarted { id } => job_started(state, id),
         AppEvent::StartingMask { path, painted } => super::painter::starting_mask(state, path, painted),
@@ -38,6 +42,17 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         AppEvent::JobFinished { id, status, message } => job_finished(state, id, status, message),
         AppEvent::SubmitFailed { message } | AppEvent::StoreError(message) => {
             state.set_notice(message, Severity::Error);
+            Vec::new()
+        }
+        AppEvent::HistoryPageFailed { generation, message } => {
+            state.jobs.history.failed(generation);
+            state.set_notice(message, Severity::Error);
+            Vec::new()
+        }
+        AppEvent::HistoryRows(rows) => {
+            if state.jobs.history.patch(rows) {
+                return selection_changed(state);
+            }
             Vec::new()
         }
         AppEvent::HistoryPage { rows, append, generation } => {
@@ -80,12 +95,11 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::HistoryChanged => {
-            let mut commands = reload_history(state);
-            commands.push(Command::LoadPrompts);
-            commands
+            state.compose.recall.stale = true;
+            reload_history(state)
         }
         AppEvent::Prompts(prompts) => {
-            state.compose.recall = crate::tui::state::recall::Recall::new(prompts);
+            state.compose.recall.replace_prompts(prompts);
             // An open search's matches point into the old list: found again in the new one.
             if let Some(search) = state.layers.recall_mut() {
                 search.search_again(&state.compose.recall);
@@ -174,7 +188,11 @@ fn job_finished(state: &mut State, id: crate::store::JobId, status: JobStatus, m
         format!("job {id} {status}{}", if message.is_empty() { String::new() } else { format!(": {message}") }),
         severity,
     );
-    let mut commands = reload_history(state);
+    // Its row is read again alone; what was spent changes with it.
+    let mut commands = vec![Command::LoadRows(vec![id])];
+    if state.env.budgets != crate::cost::Budgets::default() {
+        commands.push(Command::LoadSpent);
+    }
     if state.selected_job_id() == Some(id) {
         commands.push(Command::LoadDetails(id));
     }
@@ -230,5 +248,5 @@ fn job_started(state: &mut State, id: crate::store::JobId) -> Vec<Command> {
         job.started = now;
         job.phase = Phase::Running;
     }
-    reload_history(state)
+    vec![Command::LoadRows(vec![id])]
 }

@@ -8,6 +8,8 @@ use super::super::state::{Layer, Severity, State};
 use super::reload_history;
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    // Another imgtui's prompts arrive for the next press; this one uses the list as it is.
+    let refresh = if std::mem::take(&mut state.compose.recall.stale) { vec![Command::LoadPrompts] } else { Vec::new() };
     let step = match action {
         Action::RecallOlder => state.compose.recall.older(state.compose.prompt.lines()),
         Action::RecallNewer => state.compose.recall.newer(),
@@ -17,16 +19,16 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             } else {
                 state.layers.push(Layer::Recall(RecallSearch::new(&state.compose.recall)));
             }
-            return Vec::new();
+            return refresh;
         }
-        _ => return Vec::new(),
+        _ => return refresh,
     };
     match step {
         Step::Show(prompt) => show(state, prompt.lines().map(str::to_string).collect()),
         Step::Draft(lines) => show(state, lines),
         Step::Stay => {}
     }
-    Vec::new()
+    refresh
 }
 
 /// Puts `lines` in the prompt, the cursor at its end, as a shell does.
