@@ -160,6 +160,7 @@ fn in_the_app_a_submit_carries_its_budget_check_and_a_held_request_is_asked_abou
         panic!("{:?}", s.layers.popup())
     };
     assert_eq!(asked, &message);
+    common::tui::read_the_question(&mut s);
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)));
     assert!(matches!(commands.first(), Some(Command::Submit { budget: None, .. })), "yes: sent {commands:?}");
     // No budgets: no check.

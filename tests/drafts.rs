@@ -93,3 +93,47 @@ fn a_draft_survives_sigkill_and_a_second_instance_keeps_its_own() {
     let screen = fourth.wait_for("the app", 20, |s| s.contains("Demo mode"));
     assert!(!screen.contains("instance prompt") && !screen.contains("is back"), "{screen}");
 }
+
+#[test]
+fn vary_and_its_values_come_back_with_the_draft() {
+    use imgtui::tui::state::draft::Draft;
+    use imgtui::tui::state::vary::{Varied, Vary};
+    let mut s = common::tui::state();
+    s.compose.prompt.insert_str("a fox");
+    let candidates = Vary::candidates(Varied::Quality, s.spec(), &s.env.catalog, false);
+    s.compose.form.vary.set(Some(Varied::Quality), &s.compose.form.model.clone(), &candidates);
+    s.compose.form.vary.chosen = vec!["low".into(), "high".into()];
+    let draft = Draft::of(&s);
+    let text = serde_json::to_string(&draft).unwrap();
+    let mut fresh = common::tui::state();
+    serde_json::from_str::<Draft>(&text).unwrap().restore(&mut fresh);
+    assert_eq!(fresh.compose.form.vary.setting, Some(Varied::Quality));
+    assert_eq!(fresh.compose.form.vary.chosen, ["low", "high"]);
+    assert_eq!(fresh.prompt_text(), "a fox");
+}
+
+#[test]
+fn a_draft_left_by_an_imgtui_still_leaving_at_the_start_comes_back_a_moment_later() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    // An imgtui that got its SIGHUP as this one starts: alive at the start, gone just after.
+    let mut leaving = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+    let dir = data.path().join("state/drafts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let draft = r#"{"prompt":["words from the session that dropped"],"edit":false,"model":"gpt-image-1"}"#;
+    std::fs::write(dir.join(format!("draft-{}-0.json", leaving.id())), draft).unwrap();
+    let tmux = Tmux::start(80, 24, &app_command(data.path(), ""));
+    let screen = tmux.wait_for("the app", 20, |s| s.contains("Demo mode"));
+    assert!(!screen.contains("words from the session"), "a live imgtui's draft is not taken: {screen}");
+    leaving.kill().unwrap();
+    leaving.wait().unwrap();
+    let back = tmux.wait_for("the draft back", 20, |s| s.contains("words from the session that dropped"));
+    assert!(back.contains("had just ended"), "{back}");
+    assert!(
+        common::wait_until_sync(Duration::from_secs(10), || drafts_in(data.path()).len() == 1),
+        "taken into this imgtui's file: {:?}",
+        drafts_in(data.path())
+    );
+}

@@ -55,7 +55,9 @@ fn recall_stars_and_variants_at_80x24() {
     tmux.type_text("a {red|blue} kite");
     tmux.wait_for("the count", 5, |s| s.contains("2 variants"));
     tmux.keys(&["C-s"]);
-    tmux.wait_for("the question", 5, |s| s.contains("Send 2 jobs"));
+    tmux.wait_for("the question, ready for its answer", 5, |s| {
+        s.contains("Send 2 jobs") && s.contains("y / Enter: yes")
+    });
     tmux.type_text("y");
     tmux.wait_for("both done", 10, |s| s.contains("job 4 done") || s.contains("job 3 done"));
     tmux.keys(&["Tab", "Tab"]);

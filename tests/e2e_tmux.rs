@@ -346,7 +346,9 @@ fn in_tmux_with_its_mouse_on_a_click_selects_a_double_click_views_and_the_wheel_
     tmux.wait_for("the prompt", 20, |s| s.contains("Prompt"));
     tmux.type_text("a {red|blue} fox");
     tmux.keys(&["C-s"]);
-    tmux.wait_for("the question", 10, |s| s.contains("Send 2 jobs"));
+    tmux.wait_for("the question, ready for its answer", 10, |s| {
+        s.contains("Send 2 jobs") && s.contains("y / Enter: yes")
+    });
     tmux.keys(&["y"]);
     tmux.keys(&["Tab", "Tab"]);
     let screen = tmux.wait_for("two jobs done", 20, |s| s.matches("✓ #").count() == 2);

@@ -64,21 +64,43 @@ fn a_red_fox_typed_into_history_sends_nothing_and_says_where_the_keys_go() {
         !commands.iter().any(|c| matches!(c, Command::Submit { .. } | Command::Rerun(_) | Command::DeleteJob(_))),
         "nothing sent or deleted: {commands:?}"
     );
-    // `r` asked, with what it would cost; the letters after it went to the question.
-    let Some(Layer::Confirm(Confirm::Rerun { id: 2, summary })) = s.layers.popup() else {
-        panic!("{:?}", s.layers.popup())
-    };
-    assert!(summary.starts_with("gpt-image-1, default size, ≤ $0.167"), "the estimate, auto at its dearest: {summary}");
-    assert!(s.status.notice.as_ref().unwrap().0.starts_with("answer first: y yes, n no"), "{:?}", s.status.notice);
+    // `r` asked and `e` closed the question, `d` asked and the space closed it: nothing is
+    // left waiting for a `y` that the next word could bring.
+    assert!(s.layers.popup().is_none(), "{:?}", s.layers.popup());
     assert_eq!(s.prompt_text(), "", "nothing landed in the prompt");
-    key(&mut s, KeyCode::Esc);
-    assert!(s.layers.is_empty(), "no re-run");
-    key(&mut s, KeyCode::Char('a'));
     assert_eq!(
         s.status.notice.as_ref().unwrap().0,
         "History has the focus: Esc to the prompt (? lists its keys)",
         "an unbound letter says where the focus is"
     );
+    for word in ["ready", "a rainy day", "every", "dry", "dyed", "ry"] {
+        let mut commands = Vec::new();
+        for c in word.chars() {
+            commands.extend(key(&mut s, KeyCode::Char(c)));
+        }
+        let paid =
+            commands.iter().any(|c| matches!(c, Command::Submit { .. } | Command::Rerun(_) | Command::DeleteJob(_)));
+        assert!(!paid && !s.quit, "{word:?} typed into History did something: {commands:?}");
+        s.layers.close_viewer();
+        s.layers.focus = Focus::History;
+    }
+    assert_eq!(s.jobs.history.rows.len(), 2, "nothing deleted");
+    // `r` asks with what it would cost; a `y` at once is typing, a `y` once it was read is the
+    // answer.
+    key(&mut s, KeyCode::Char('r'));
+    let Some(Layer::Confirm(Confirm::Rerun { summary, .. })) = s.layers.popup() else {
+        panic!("{:?}", s.layers.popup())
+    };
+    assert!(summary.starts_with("gpt-image-1, default size, ≤ $0.167"), "the estimate, auto at its dearest: {summary}");
+    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
+    assert!(
+        s.status.notice.as_ref().unwrap().0.starts_with("nothing done: the answer came before"),
+        "{:?}",
+        s.status.notice
+    );
+    key(&mut s, KeyCode::Char('r'));
+    common::tui::read_the_question(&mut s);
+    assert!(matches!(key(&mut s, KeyCode::Char('y')).as_slice(), [Command::Rerun(_)]));
 }
 
 #[test]

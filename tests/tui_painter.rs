@@ -127,6 +127,7 @@ fn esc_asks_before_dropping_paint_and_a_failed_save_keeps_the_painter() {
     update(&mut s, Msg::App(AppEvent::MaskNotSaved("disk full".into())));
     assert!(s.layers.painter().is_some() && s.status.notice.as_ref().unwrap().0.contains("disk full"));
     key(&mut s, KeyCode::Esc);
+    common::tui::read_the_question(&mut s);
     key(&mut s, KeyCode::Char('y'));
     assert!(s.layers.painter().is_none(), "yes: dropped");
 }
@@ -288,6 +289,7 @@ fn keys_wait_while_the_screen_is_too_small_and_quit_asks_about_a_painted_mask() 
     key(&mut s, KeyCode::Char(' '));
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
     assert!(matches!(s.layers.popup(), Some(Layer::Confirm(_))) && !s.quit, "Ctrl-C asks: the mask is not saved");
+    common::tui::read_the_question(&mut s);
     key(&mut s, KeyCode::Char('y'));
     assert!(s.quit);
 }

@@ -194,6 +194,7 @@ fn help_and_confirm_overlays() {
     update::update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
     update::update(&mut s, Msg::App(AppEvent::JobQueued { id: 1 }));
     update::update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    common::tui::read_the_question(&mut s);
     insta::assert_snapshot!("confirm_quit_80x24", text(&render(&s, 80, 24)));
 }
 

@@ -192,11 +192,12 @@ fn quitting_with_running_jobs_asks_first() {
     let mut s = state();
     update(&mut s, Msg::App(AppEvent::JobQueued { id: 7 }));
     update(&mut s, ctrl('c'));
-    assert_eq!(s.layers.popup(), Some(&Layer::Confirm(Confirm::Quit { running: 1, unsaved: 0 })));
+    assert_eq!(s.layers.popup(), Some(&Layer::Confirm(Confirm::Quit { running: 1, unsaved: 0, painted: false })));
     assert!(!s.quit);
     update(&mut s, key(KeyCode::Char('n')));
     assert_eq!((s.layers.popup(), s.quit), (None, false));
     update(&mut s, ctrl('c'));
+    common::tui::read_the_question(&mut s);
     update(&mut s, key(KeyCode::Char('y')));
     assert!(s.quit);
 }
@@ -214,14 +215,17 @@ fn cancel_and_delete_ask_and_then_command() {
     );
     update(&mut s, key(KeyCode::Char('c')));
     assert_eq!(s.layers.popup(), Some(&Layer::Confirm(Confirm::CancelJob(2))));
+    common::tui::read_the_question(&mut s);
     assert_eq!(update(&mut s, key(KeyCode::Enter)), [Command::CancelJob(2)]);
     update(&mut s, key(KeyCode::Char('j')));
     update(&mut s, key(KeyCode::Char('d')));
     // The deleted row goes at once and the selection moves to the job left in its place.
+    common::tui::read_the_question(&mut s);
     assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(1), Command::LoadDetails(2)]);
     // A re-run asks first (a stray letter must not spend money), then goes.
     assert_eq!(update(&mut s, key(KeyCode::Char('r'))), []);
     assert!(matches!(s.layers.popup(), Some(Layer::Confirm(Confirm::Rerun { id: 2, .. }))));
+    common::tui::read_the_question(&mut s);
     assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::Rerun(2)]);
 }
 
@@ -326,7 +330,7 @@ fn waiting_images_are_announced_retried_and_guard_quit() {
     update(&mut s, ctrl('c'));
     assert_eq!(
         s.layers.popup(),
-        Some(&Layer::Confirm(Confirm::Quit { running: 0, unsaved: 2 })),
+        Some(&Layer::Confirm(Confirm::Quit { running: 0, unsaved: 2, painted: false })),
         "quitting would lose them"
     );
     update(&mut s, key(KeyCode::Esc));
@@ -431,6 +435,7 @@ fn deleting_a_job_keeps_the_selection_in_its_place() {
     update(&mut s, key(KeyCode::Char('j')));
     assert_eq!(s.selected_job_id(), Some(3));
     update(&mut s, key(KeyCode::Char('d')));
+    common::tui::read_the_question(&mut s);
     assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(3), Command::LoadDetails(2)]);
     let commands = update(&mut s, Msg::App(AppEvent::Deleted { id: 3, problems: vec![] }));
     let Some(Command::LoadHistory { generation, .. }) = commands.first() else { panic!("{commands:?}") };
@@ -504,6 +509,18 @@ fn loading_a_job_can_be_undone_in_one_step() {
     update(&mut s, ctrl('/'));
     assert_eq!(s.prompt_text(), "my own draft", "the draft is back");
     assert_eq!(s.compose.form.options.n, Some(3), "with its settings");
+    // Typed after a load: the typing goes first (at the end of the text), then the load.
+    s.layers.focus = Focus::History;
+    update(&mut s, key(KeyCode::Char('e')));
+    s.layers.focus = Focus::Prompt;
+    type_text(&mut s, " xyz");
+    assert_eq!(s.prompt_text(), "the old prompt xyz", "typing goes on at the end");
+    update(&mut s, ctrl('/'));
+    update(&mut s, ctrl('/'));
+    assert_eq!(s.prompt_text(), "the old prompt", "the word, then the space before it");
+    update(&mut s, ctrl('/'));
+    assert_eq!(s.prompt_text(), "my own draft", "then the draft, never a half of it");
+    assert_eq!(s.compose.form.options.n, Some(3));
 }
 
 #[test]
@@ -553,6 +570,7 @@ fn a_delete_typed_ahead_meets_the_next_job_not_the_deleted_one() {
     s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('j')));
     update(&mut s, key(KeyCode::Char('d')));
+    common::tui::read_the_question(&mut s);
     let commands = update(&mut s, key(KeyCode::Char('y')));
     assert_eq!(commands.first(), Some(&Command::DeleteJob(4)));
     // The next `d` arrives before the history reloads.

@@ -39,6 +39,7 @@ fn a_prompt_with_groups_asks_before_sending_one_job_per_variant() {
     assert!(update(&mut s, key(KeyCode::Char('n'))).is_empty());
     assert!(s.layers.popup().is_none());
     update(&mut s, ctrl_s());
+    common::tui::read_the_question(&mut s);
     let commands = update(&mut s, key(KeyCode::Char('y')));
     let [Command::Submit { requests, .. }] = commands.as_slice() else { panic!("{commands:?}") };
     assert_eq!(requests.len(), 4);

@@ -73,8 +73,10 @@ pub async fn run(
         if state.quit {
             break;
         }
-        let animating =
-            !state.jobs.live.is_empty() || state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some());
+        // A question not answerable yet ticks until it is (its hint changes then).
+        let animating = !state.jobs.live.is_empty()
+            || state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some())
+            || state.question_arming();
         let msg = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
@@ -103,6 +105,9 @@ pub async fn run(
             }
         };
         panic_on_request(&msg);
+        if matches!(msg, Msg::Key(_) | Msg::Paste(_) | Msg::Mouse(..)) {
+            update::update(&mut state, Msg::Now(Instant::now()));
+        }
         let mut commands = update::update(&mut state, msg);
         // Drain what else is waiting, so a burst costs one render.
         while let Ok(event) = events_rx.try_recv() {

@@ -88,6 +88,11 @@ pub enum AppEvent {
         generation: u64,
         message: String,
     },
+    /// A draft left by an imgtui that was still leaving when this one started.
+    LateDraft {
+        draft: Box<crate::tui::state::draft::Draft>,
+        path: PathBuf,
+    },
     /// Rows of jobs that changed (queued, started, ended), to patch into the list.
     HistoryRows(Vec<JobSummary>),
     /// A job in full, with the image files that were missing from disk.
@@ -156,6 +161,9 @@ pub enum Msg {
     Resize(u16, u16),
     /// Time passes (only while something animates).
     Tick(Instant),
+    /// The time now, sent before each key, paste and click (answers to a question count from
+    /// when it was up).
+    Now(Instant),
     /// What the frame just drawn showed: the rows the lists had (when they were on screen),
     /// for scrolling, and where a click can land.
     Drawn {
@@ -199,6 +207,11 @@ pub enum Command {
         append: bool,
         generation: u64,
     },
+    /// Looks once more, a moment after the start, for a draft an imgtui still leaving then
+    /// left behind (`AppEvent::LateDraft`).
+    LookForLateDraft,
+    /// The draft file at this path was taken into this imgtui's: it goes.
+    ForgetDraft(PathBuf),
     /// The rows of these jobs, to patch into the list (`AppEvent::HistoryRows`).
     LoadRows(Vec<JobId>),
     LoadDetails(JobId),

@@ -73,6 +73,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     if let Some(notice) = default_notice {
         state.set_notice(notice, state::Severity::Warning);
     }
+    let look_again = draft.is_none();
     if let Some((draft, more)) = draft {
         draft.restore(&mut state);
         let more = match more {
@@ -110,6 +111,9 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         runner = runner
             .with_warm_pixels(crate::preview::WarmPixels::default())
             .with_thumbnails(crate::preview::thumbs::ThumbCache::new(engine.paths.cache_dir.join("thumbnails")));
+    }
+    if look_again {
+        runner.execute(crate::tui::event::Command::LookForLateDraft);
     }
     terminal::install_panic_hook();
     let outcome = app::run(state, theme, runner, rx, detection.tmux, probe.cell).await;

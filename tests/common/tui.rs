@@ -91,3 +91,9 @@ pub fn drawn(s: &mut State, width: u16, height: u16) -> (String, imgtui::tui::ui
     let text = (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect();
     (text, info)
 }
+
+/// Lets the question on top be read: y and Enter answer it only once it has been up a moment.
+pub fn read_the_question(s: &mut State) {
+    let later = s.env.now + imgtui::tui::state::status::QUESTION_READ;
+    imgtui::tui::update::update(s, imgtui::tui::event::Msg::Now(later));
+}

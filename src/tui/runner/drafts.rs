@@ -1,5 +1,6 @@
-//! Keeping the unsent draft on disk: the newest one is written a moment after the last change
-//! (a held key costs one write, not one a keystroke), and at once when the app leaves.
+//! Keeping the unsent draft on disk: a change is written at once, and while keys keep coming at
+//! most one write per `GAP` (a held key costs ten writes a second, not one a keystroke); at
+//! once too when the app leaves. A SIGKILL loses at most the last `GAP` of typing.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -9,8 +10,8 @@ use tokio::sync::Notify;
 
 use crate::tui::state::draft::Draft;
 
-/// How long after a change the draft is written.
-const SETTLE: Duration = Duration::from_millis(300);
+/// The least time between two writes.
+const GAP: Duration = Duration::from_millis(100);
 
 #[derive(Clone)]
 pub struct DraftKeeper {
@@ -35,12 +36,18 @@ impl DraftKeeper {
         tokio::spawn(async move {
             loop {
                 writer.changed.notified().await;
-                tokio::time::sleep(SETTLE).await;
                 let this = writer.clone();
                 let _ = tokio::task::spawn_blocking(move || this.write_latest()).await;
+                // Changes meanwhile are one notification: written together after the gap.
+                tokio::time::sleep(GAP).await;
             }
         });
         keeper
+    }
+
+    /// The state dir the drafts are kept in.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
     }
 
     pub fn keep(&self, draft: Draft) {

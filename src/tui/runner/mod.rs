@@ -6,6 +6,8 @@ mod history;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+
+use crate::tui::state::draft::Draft;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{Semaphore, mpsc};
@@ -17,6 +19,9 @@ use crate::jobs::{self, JobOutcome};
 use crate::preview::thumbs::ThumbCache;
 use crate::preview::{CellSize, DecodedImages, PreviewKey, WarmPixels, prepare};
 use crate::store::{Admitted, ImageRequest, JobId, JobStatus, SharedStore, now_ms};
+
+/// When the start looks again for a draft an imgtui leaving at that moment left.
+const LATE_DRAFT_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
 
 #[derive(Clone)]
 pub struct Runner {
@@ -129,6 +134,25 @@ impl Runner {
             }
             Command::Suspend => {}
             Command::PreparePreview { key, cell, thumb } => self.prepare_preview(key, cell, thumb),
+            Command::LookForLateDraft => {
+                let Some(dir) = self.drafts.as_ref().map(|k| k.dir().to_path_buf()) else { return };
+                tokio::spawn(async move {
+                    // Long enough for an imgtui that got its SIGHUP as this one started to
+                    // have written its draft and gone.
+                    tokio::time::sleep(LATE_DRAFT_AFTER).await;
+                    let found = tokio::task::spawn_blocking(move || Draft::left_behind(&dir)).await;
+                    if let Ok(Some((draft, path))) = found {
+                        this.send(AppEvent::LateDraft { draft: Box::new(draft), path });
+                    }
+                });
+            }
+            Command::ForgetDraft(path) => {
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = std::fs::remove_file(&path) {
+                        tracing::warn!("cannot remove the adopted draft {}: {e}", path.display());
+                    }
+                });
+            }
             Command::SaveMask { plan, image } => {
                 tokio::task::spawn_blocking(move || {
                     this.send(super::file_work::save_mask(this.masks.as_deref(), &plan, &image))

@@ -30,6 +30,9 @@ pub struct Draft {
     pub mask: Option<PathBuf>,
     #[serde(default)]
     pub keep_unmasked: bool,
+    /// The setting Vary compares ("quality") and the values chosen for it.
+    #[serde(default)]
+    pub vary: Option<(String, Vec<String>)>,
 }
 
 impl State {
@@ -55,6 +58,7 @@ impl Draft {
             images: form.images.clone(),
             mask: form.mask.clone(),
             keep_unmasked: form.keep_unmasked,
+            vary: form.vary.setting.map(|setting| (setting.name().to_string(), form.vary.chosen.clone())),
         }
     }
 
@@ -74,6 +78,16 @@ impl Draft {
         form.images = self.images;
         form.mask = self.mask;
         form.keep_unmasked = self.keep_unmasked;
+        // Vary comes back with the values the model still takes.
+        if let Some((setting, chosen)) = self.vary
+            && let Some(setting) = super::vary::Varied::from_name(&setting)
+        {
+            let edit = state.compose.form.mode == JobMode::Edit;
+            let candidates = super::vary::Vary::candidates(setting, state.spec(), &state.env.catalog, edit);
+            let vary = &mut state.compose.form.vary;
+            vary.set(Some(setting), &state.compose.form.model, &candidates);
+            vary.chosen = candidates.iter().filter(|c| chosen.contains(c)).cloned().collect();
+        }
         state.revalidate();
     }
 
@@ -98,6 +112,19 @@ impl Draft {
             }
         }
         None
+    }
+
+    /// The newest draft, not empty, left by an imgtui that is gone now: one that was still
+    /// leaving when this one started (a SIGHUP and a new session at once).
+    pub fn left_behind(state_dir: &Path) -> Option<(Self, PathBuf)> {
+        let mut left: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(state_dir.join(DIR))
+            .ok()?
+            .flatten()
+            .filter(|entry| owner_of(&entry.file_name().to_string_lossy()).is_some_and(|o| !o.is_alive()))
+            .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+            .collect();
+        left.sort();
+        left.into_iter().rev().find_map(|(_, path)| read(&path).filter(|d| !d.is_empty()).map(|d| (d, path)))
     }
 
     /// Writes it atomically (a reader never sees half of it) as this process's draft; an empty

@@ -19,7 +19,7 @@ pub mod recall;
 mod request;
 mod scroll;
 pub mod spend;
-mod status;
+pub mod status;
 mod variants;
 pub mod vary;
 mod viewer;
@@ -73,6 +73,8 @@ pub enum Confirm {
     Quit {
         running: usize,
         unsaved: usize,
+        /// A mask painted in the open painter would be dropped too.
+        painted: bool,
     },
     CancelJob(JobId),
     DeleteJob(JobId),
@@ -141,6 +143,18 @@ pub struct HelpView {
 }
 
 impl State {
+    /// Whether the question on top has been up long enough for y or Enter to answer it.
+    pub fn question_armed(&self) -> bool {
+        self.status
+            .question_since
+            .is_some_and(|since| self.env.now.saturating_duration_since(since) >= status::QUESTION_READ)
+    }
+
+    /// A question is up that does not take its answer yet: the clock should tick until it does.
+    pub fn question_arming(&self) -> bool {
+        self.status.question_since.is_some() && !self.question_armed()
+    }
+
     pub fn new(catalog: ModelCatalog, keymap: Keymap, default_model: String, endpoint: String) -> Self {
         let mut prompt = prompt_editor(Vec::new());
         prompt.set_placeholder_text(format!(
@@ -165,6 +179,9 @@ impl State {
     pub fn replace_prompt(&mut self, lines: Vec<String>) -> TextArea<'static> {
         let mut editor = prompt_editor(lines);
         editor.set_placeholder_text(self.compose.prompt.placeholder_text().to_string());
+        // Typing goes on where the text ends, as after a shell's history recall.
+        editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        editor.move_cursor(ratatui_textarea::CursorMove::End);
         std::mem::replace(&mut self.compose.prompt, editor)
     }
 

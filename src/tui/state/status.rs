@@ -10,4 +10,11 @@ pub struct Status {
     pub banner: Vec<String>,
     /// The demo-mode line: one row at the top until the first submit.
     pub demo_line: Option<String>,
+    /// When the question on top was first there (`env.now`): its answers count from
+    /// `QUESTION_READ` later.
+    pub question_since: Option<std::time::Instant>,
 }
+
+/// How long a question is up before y or Enter answers it: letters typed in one go (a word
+/// typed into a list by mistake) come faster than anyone reads a question.
+pub const QUESTION_READ: std::time::Duration = std::time::Duration::from_millis(300);

@@ -15,7 +15,7 @@ use crate::tui::state::{Confirm, HelpView, Layer, State};
 pub fn render(state: &State, popup: &Layer, theme: &Theme, frame: &mut Frame, area: Rect) {
     match popup {
         Layer::Help(view) => help(state, view, theme, frame, area),
-        Layer::Confirm(what) => confirm(what, theme, frame, area),
+        Layer::Confirm(what) => confirm(state, what, theme, frame, area),
         Layer::ModelName(name) => one_line_input(
             " Model name ",
             name,
@@ -244,12 +244,16 @@ fn help(state: &State, view: &HelpView, theme: &Theme, frame: &mut Frame, area: 
     frame.render_widget(text, popup);
 }
 
-fn confirm(what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn confirm(state: &State, what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let question = match what {
-        Confirm::Quit { running, unsaved: 0 } => format!("{running} job(s) still running. Quit and cancel them?"),
-        Confirm::Quit { running, unsaved } => format!(
+        Confirm::Quit { running, unsaved: 0, painted } => format!(
+            "{running} job(s) still running. Quit and cancel them{}?",
+            if *painted { ", and drop the mask painted here" } else { "" }
+        ),
+        Confirm::Quit { running, unsaved, painted } => format!(
             "{unsaved} image(s) are only in memory (no folder could take them) and {running} job(s) run. \
-             Quit and lose them? (Alt-W tries to write them again)"
+             Quit and lose them{}? (Alt-W tries to write them again)",
+            if *painted { " and the mask painted here" } else { "" }
         ),
         Confirm::CancelJob(id) => format!("Cancel running job #{id}? (It may already be billed.)"),
         Confirm::DeleteJob(id) => format!("Delete job #{id} and its image files?"),
@@ -262,7 +266,10 @@ fn confirm(what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let popup = centered(area, 56, 5);
     frame.render_widget(Clear, popup);
-    let lines = vec![Line::from(question), Line::from(styled("y / Enter: yes    n / Esc: no", theme.muted()))];
+    // The answer keys take effect once the question has been up long enough to be read: a
+    // word typed into a list never answers the question its letters opened.
+    let answers = if state.question_armed() { "y / Enter: yes    n / Esc: no" } else { "read the question…" };
+    let lines = vec![Line::from(question), Line::from(styled(answers, theme.muted()))];
     let block = pane(Line::from(" Confirm "), true, theme);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block).style(theme.base()), popup);
 }

@@ -63,7 +63,7 @@ pub(super) fn quit(state: &mut State) -> Vec<Command> {
         // Asked already: the same key again is the answer.
         state.quit = true;
     } else if running > 0 || unsaved > 0 {
-        state.layers.push(Layer::Confirm(Confirm::Quit { running, unsaved }));
+        state.layers.push(Layer::Confirm(Confirm::Quit { running, unsaved, painted }));
     } else if painted {
         state.layers.push(Layer::Confirm(Confirm::QuitDroppingMask));
     } else {

@@ -49,6 +49,15 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.set_notice(message, Severity::Error);
             Vec::new()
         }
+        AppEvent::LateDraft { draft, path } => {
+            // Taken only into an empty form: what is typed here is never replaced.
+            if !crate::tui::state::draft::Draft::of(state).is_empty() {
+                return Vec::new();
+            }
+            draft.restore(state);
+            state.set_notice("the prompt you were writing is back (its imgtui had just ended)", Severity::Info);
+            vec![Command::ForgetDraft(path)]
+        }
         AppEvent::HistoryRows(rows) => {
             if state.jobs.history.patch(rows) {
                 return selection_changed(state);

@@ -55,6 +55,17 @@ pub(super) fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
             Some(commands) => commands,
             None => action.map(|action| browser::on_action(state, action)).unwrap_or_default(),
         },
+        // A question takes y or Enter once it can have been read, n or Esc at once; letters
+        // that answer nothing mean the user is typing, not answering: it closes with nothing
+        // done (so a word typed into a list never pays for or deletes anything).
+        Context::Confirm => match action {
+            Some(Action::Confirm) if !state.question_armed() => {
+                dismiss_question(state, "the answer came before the question could be read")
+            }
+            Some(action) => act(state, context, action),
+            None if line_edit::is_typed_char(&event) => dismiss_question(state, "the keys typed answer nothing"),
+            None => Vec::new(),
+        },
         Context::Help if typing_help_filter(state, &event) => Vec::new(),
         _ => match action {
             Some(action) => act(state, context, action),
@@ -129,6 +140,16 @@ fn typing_help_filter(state: &mut State, event: &KeyEvent) -> bool {
     true
 }
 
+/// Closes the question on top with nothing done, saying why.
+fn dismiss_question(state: &mut State, why: &str) -> Vec<Command> {
+    state.layers.pop();
+    state.set_notice(
+        format!("nothing done: {why}, so the question was closed (ask again to answer it)"),
+        Severity::Warning,
+    );
+    Vec::new()
+}
+
 /// A letter no binding takes, where letters are no text: it says where the keys go.
 fn unbound(state: &mut State, context: Context, event: &KeyEvent) -> Vec<Command> {
     if !line_edit::is_typed_char(event) {
@@ -137,11 +158,6 @@ fn unbound(state: &mut State, context: Context, event: &KeyEvent) -> Vec<Command
     let keymap = &state.env.keymap;
     let help = keymap.hint(context, Action::Help);
     let text = match context {
-        Context::Confirm => format!(
-            "answer first: {} yes, {} no",
-            keymap.hint(context, Action::Confirm),
-            keymap.hint(context, Action::Cancel)
-        ),
         pane if pane.is_pane() => format!(
             "{} has the focus: {} to the prompt ({help} lists its keys)",
             pane.title(),

@@ -56,6 +56,8 @@ pub(super) fn load_into_form(state: &mut State, job: &JobRecord) {
     };
     let loaded: Vec<String> = prompt.lines().map(str::to_string).collect();
     let replaced = state.replace_prompt(loaded.clone());
+    // The load is one undo step of its own: typing after it starts a new one.
+    super::undo::before_load(state, replaced.lines().to_vec());
     state.compose.draft_before_load = Some((replaced.lines().to_vec(), draft_form, loaded));
     state.compose.form.switch_model(model.clone(), &state.env.catalog);
     state.compose.form.options = options.clone();
@@ -72,7 +74,12 @@ pub(super) fn restore_draft(state: &mut State) -> bool {
         .draft_before_load
         .as_ref()
         .is_some_and(|(_, _, loaded)| state.compose.prompt.lines() == loaded.as_slice());
-    let Some((lines, form, _)) = state.compose.draft_before_load.take().filter(|_| unchanged) else { return false };
+    // Kept while the prompt differs: undoing the typing after a load comes back to it.
+    if !unchanged {
+        return false;
+    }
+    let Some((lines, form, _)) = state.compose.draft_before_load.take() else { return false };
+    super::undo::after_restore(state, &lines);
     state.replace_prompt(lines);
     state.compose.form = form;
     state.revalidate();

@@ -33,6 +33,13 @@ use super::state::{Field, Focus, Layer, Severity, State, Target};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     let commands = dispatch(state, msg);
+    // A question's answers count from when it was first up.
+    let asking = state.layers.top_is(|l| matches!(l, Layer::Confirm(_)));
+    match (asking, state.status.question_since) {
+        (true, None) => state.status.question_since = Some(state.env.now),
+        (false, Some(_)) => state.status.question_since = None,
+        _ => {}
+    }
     // Whatever moved a selection, its list's window follows it.
     state.jobs.history.scroll.follow(state.jobs.history.selected);
     if let Some(browser) = state.layers.browser_mut() {
@@ -61,6 +68,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Mouse(event, at) => mouse::on_mouse(state, event, at),
+        Msg::Now(now) => {
+            state.env.now = now;
+            Vec::new()
+        }
         Msg::Tick(now) => {
             state.env.now = now;
             state.env.spinner = state.env.spinner.wrapping_add(1);

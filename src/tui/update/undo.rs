@@ -76,6 +76,25 @@ pub(super) fn before_paste(state: &mut State) {
     log.last = Some(Edit::Other);
 }
 
+/// A job loaded into the form replaced `draft`: undo goes back to it in one step.
+pub(super) fn before_load(state: &mut State, draft: Vec<String>) {
+    let log = &mut state.compose.prompt_undo;
+    log.push(draft);
+    log.future.clear();
+    log.last = Some(Edit::Other);
+}
+
+/// The draft a load replaced is back (with its settings): the step `before_load` kept for it
+/// is spent. (No redo to the load: its settings are gone with it; `e` loads it again.)
+pub(super) fn after_restore(state: &mut State, draft: &[String]) {
+    let log = &mut state.compose.prompt_undo;
+    if log.past.last().is_some_and(|top| top.as_slice() == draft) {
+        log.past.pop();
+    }
+    log.future.clear();
+    log.last = None;
+}
+
 impl UndoLog {
     fn push(&mut self, snapshot: Vec<String>) {
         if self.past.len() >= KEPT {
