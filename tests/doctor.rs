@@ -93,7 +93,11 @@ fn a_broken_config_or_an_unreachable_api_fails_and_the_key_is_not_shown() {
     let config = home.path().join("config/imgtui");
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(config.join("config.toml"), "theme = 3\n").unwrap();
-    std::fs::write(config.join("keymap.toml"), "[global]\n\"ctrl-s\" = \"no_such_action\"\n").unwrap();
+    std::fs::write(
+        config.join("keymap.toml"),
+        "[global]\n\"ctrl-s\" = \"no_such_action\"\n\"nokey\" = \"quit\"\n\"f2\" = \"help\"\n",
+    )
+    .unwrap();
     let env = [("TTAPI_API_KEY", "sk-secret-doctor-key")];
     let (code, text) = doctor(Terminal::Plain, home.path(), &["--base-url", "http://127.0.0.1:9/v1"], &env, true);
     assert_eq!(code, 1, "{text}");
@@ -102,6 +106,10 @@ fn a_broken_config_or_an_unreachable_api_fails_and_the_key_is_not_shown() {
     // The line is dropped alone: the rest of the keymap applies, so a warning naming it.
     assert_eq!(verdict(&text, "keymap"), "WARN");
     assert!(strip(&text).contains("\"no_such_action\" is not a command"), "{text}");
+    // Each dropped line on a line of its own, not joined by a printed `\n`.
+    assert!(!text.contains("\\n"), "{text}");
+    let keymap_lines = text.lines().filter(|l| l.contains("keymap.toml, line")).count();
+    assert_eq!(keymap_lines, 2, "{text}");
     assert_eq!(verdict(&text, "GET /models"), "FAIL");
     assert!(strip(line(&text, "provider")).contains("key set ($TTAPI_API_KEY)"));
     assert!(!text.contains("sk-secret-doctor-key"), "the key never shows");

@@ -178,12 +178,15 @@ fn every_command_has_examples_that_parse_and_the_global_flags_under_their_own_he
             let examples = sub.get_after_help().map(|t| t.to_string()).unwrap_or_default();
             assert!(examples.starts_with("Examples:"), "{} has examples", sub.get_name());
             for line in examples.lines().skip(1) {
-                let words = shell_words(line.trim());
-                let Some(at) = words.iter().position(|w| w == "imgtui") else { continue };
-                let args = &words[at..];
-                let parsed = imgtui::cli::command().try_get_matches_from(args);
-                assert!(parsed.is_ok(), "{line}: {}", parsed.unwrap_err());
-                *seen += 1;
+                // Each command of the line (`a && b`, `a | b`) that is imgtui's.
+                let line = line.split(" #").next().unwrap_or_default();
+                for part in line.split("&&").flat_map(|p| p.split(" | ")) {
+                    let words = shell_words(part.trim());
+                    let Some(at) = words.iter().position(|w| w == "imgtui") else { continue };
+                    let parsed = imgtui::cli::command().try_get_matches_from(&words[at..]);
+                    assert!(parsed.is_ok(), "{line}: {}", parsed.unwrap_err());
+                    *seen += 1;
+                }
             }
             walk(sub, seen);
         }
@@ -205,6 +208,10 @@ fn every_command_has_examples_that_parse_and_the_global_flags_under_their_own_he
     assert!(help.contains("--data-dir") && !help.contains("--retries"), "{help}");
     let out = imgtui(home.path(), &["mask", "--provider", "openai", "--help"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let help = stdout(&imgtui(home.path(), &["config", "path", "--help"]));
+    assert!(help.contains("--config") && !help.contains("--provider") && !help.contains("--base-url"), "{help}");
+    let help = stdout(&imgtui(home.path(), &["config", "show", "--help"]));
+    assert!(help.contains("--provider") && !help.contains("--retries"), "{help}");
 }
 
 #[test]

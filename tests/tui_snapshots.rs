@@ -210,3 +210,17 @@ fn tiny_terminals_get_a_notice_not_a_panic() {
     assert_eq!(text(&render(&s, 3, 1)), "ter");
     insta::assert_snapshot!("too_small_20x5", text(&render(&s, 20, 5)));
 }
+
+#[test]
+fn a_banner_too_long_for_its_rows_says_how_many_more_there_are() {
+    let mut s = state();
+    for line in 1..=6 {
+        s.status.banner.push(format!(
+            "keymap ~/.config/imgtui/keymap.toml, line {line}: \"nokey{line}\" is no key (names: enter esc tab …); the line is dropped"
+        ));
+    }
+    let screen = text(&render(&s, 80, 24));
+    assert!(screen.contains("line 1:"), "{screen}");
+    assert!(screen.contains("more (imgtui doctor lists every one)"), "{screen}");
+    assert!(screen.contains("Prompt"), "the panes keep their room: {screen}");
+}

@@ -4,7 +4,7 @@
 pub const APP: &str = "\
 Examples:
   imgtui                                   # the app (the demo server when no key is set)
-  imgtui generate 'a red fox in the snow'  # one image, its path printed
+  imgtui generate 'a red fox in the snow'  # with a key set (or add --demo): one image, its path
   imgtui edit 'make it night' --image in.png --mask mask.png
   imgtui history                           # the last 20 jobs
   imgtui man | man -l -                    # the manual, with the app's keys";
@@ -12,7 +12,8 @@ Examples:
 pub const GENERATE: &str = "\
 Examples:
   imgtui generate 'a red fox in the snow'
-  imgtui generate 'a {red|blue} fox' -n 2 -q low --size 1536x1024
+  imgtui generate 'a red fox' -n 2 -q low --size 1536x1024
+  imgtui --demo generate 'a red fox'       # the built-in demo server, no key needed
   imgtui generate 'a lighthouse' -m gpt-image-2.6-flare --complexity high --dry-run
   echo 'a harbour at night' | imgtui generate - --json --out ./renders";
 
@@ -87,7 +88,7 @@ Examples:
 pub const COMPLETIONS: &str = "\
 Examples:
   source <(imgtui completions bash)
-  imgtui completions fish > ~/.config/fish/completions/imgtui.fish";
+  mkdir -p ~/.config/fish/completions && imgtui completions fish > ~/.config/fish/completions/imgtui.fish";
 
 pub const MAN: &str = "\
 Examples:
@@ -96,8 +97,8 @@ Examples:
 
 pub const KEYS: &str = "\
 Examples:
-  imgtui keys > ~/.config/imgtui/keymap.toml
-  imgtui keys --merged | grep painter";
+  mkdir -p ~/.config/imgtui && imgtui keys > ~/.config/imgtui/keymap.toml
+  imgtui keys --merged | grep -A30 -F '[painter]'   # the painter's keys in effect";
 
 pub const CONFIG: &str = "\
 Examples:

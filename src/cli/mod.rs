@@ -105,6 +105,8 @@ pub enum Command {
     /// The manual page (roff) on stdout, or with --dir one page per command written there.
     #[command(after_help = examples::MAN)]
     Man {
+        /// Write one page per command into DIR (made if missing) instead of the main page on
+        /// standard output.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
@@ -465,13 +467,16 @@ pub fn parse_latency(text: &str) -> Result<DemoLatency, String> {
 
 /// The global flags each local command can use; its help hides the others (they are still
 /// taken, and change nothing). Commands not named here use them all.
-const LOCAL_COMMANDS: &[(&str, &[&str])] = &[
-    ("mask", &[]),
-    ("completions", &[]),
-    ("man", &[]),
-    ("keys", &["config"]),
-    ("config", &["config", "data_dir", "provider", "base_url"]),
-    ("show", &["config", "data_dir", "graphics", "theme"]),
+const LOCAL_COMMANDS: &[(&[&str], &[&str])] = &[
+    (&["mask"], &[]),
+    (&["completions"], &[]),
+    (&["man"], &[]),
+    (&["keys"], &["config"]),
+    (&["config"], &["config", "data_dir", "provider", "base_url"]),
+    (&["config", "path"], &["config"]),
+    (&["config", "init"], &["config"]),
+    (&["config", "show"], &["config", "data_dir", "provider", "base_url"]),
+    (&["show"], &["config", "data_dir", "graphics", "theme"]),
 ];
 
 /// The command line as parsed and shown: `Cli`'s, with each local command's help showing only
@@ -480,15 +485,20 @@ pub fn command() -> clap::Command {
     use clap::CommandFactory;
     let mut command = Cli::command();
     let globals: Vec<clap::Arg> = command.get_arguments().filter(|arg| arg.is_global_set()).cloned().collect();
-    for (name, uses) in LOCAL_COMMANDS {
+    for (path, uses) in LOCAL_COMMANDS {
         // A subcommand that has an argument of a global's name is not given the global's
         // copy: this one, hidden, takes its place.
-        command = command.mut_subcommand(*name, |sub| {
+        let hide = |sub: clap::Command| {
             globals
                 .iter()
                 .filter(|arg| !uses.contains(&arg.get_id().as_str()))
                 .fold(sub, |sub, arg| sub.arg(arg.clone().hide(true)))
-        });
+        };
+        command = match path {
+            [name] => command.mut_subcommand(*name, hide),
+            [name, inner] => command.mut_subcommand(*name, |sub| sub.mut_subcommand(*inner, hide)),
+            _ => command,
+        };
     }
     command
 }

@@ -62,8 +62,13 @@ impl Printer {
             (true, Verdict::Warn) => format!("\x1b[33m{verdict}\x1b[39m"),
             (true, Verdict::Fail) => format!("\x1b[31m{verdict}\x1b[39m"),
         };
-        // Details quote what the terminal, files and servers said: escaped.
-        crate::outln!("{verdict} {:<13} {}", check.what, escape_controls(&check.detail));
+        // Details quote what the terminal, files and servers said: escaped, line by line (a
+        // detail of several lines goes on under its first, indented).
+        let mut lines = check.detail.split('\n');
+        crate::outln!("{verdict} {:<13} {}", check.what, escape_controls(lines.next().unwrap_or_default()));
+        for line in lines {
+            crate::outln!("{:<18} {}", "", escape_controls(line));
+        }
     }
 
     fn print_all(&mut self, checks: &[Check]) {

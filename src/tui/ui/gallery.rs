@@ -66,16 +66,22 @@ pub fn render(
     let search = &state.jobs.history.search;
     let filter =
         if search.is_empty() { String::new() } else { format!(" matching /{}", crate::text::escape_controls(search)) };
-    let text = format!(
-        " Gallery · page {}/{pages}{more} · {} jobs{filter} · {} view · {} load · {} re-run · {} edit · {} back",
-        page + 1,
-        state.jobs.history.rows.len(),
-        k(Action::View),
-        k(Action::LoadJob),
-        k(Action::RerunJob),
-        k(Action::EditResult),
-        k(Action::Cancel)
-    );
+    let what =
+        format!(" Gallery · page {}/{pages}{more} · {} jobs{filter} · ", page + 1, state.jobs.history.rows.len());
+    // Cut from the middle: help and the way back always show.
+    let keys: Vec<String> = [
+        (Action::View, "view"),
+        (Action::LoadJob, "load"),
+        (Action::RerunJob, "re-run"),
+        (Action::EditResult, "edit"),
+        (Action::Help, "help"),
+        (Action::Cancel, "back"),
+    ]
+    .into_iter()
+    .map(|(action, label)| format!("{} {label}", k(action)))
+    .collect();
+    let room = usize::from(area.width).saturating_sub(super::width_of(&what));
+    let text = format!("{what}{}", super::status::fit_keys(&keys, room));
     let status = match &state.status.notice {
         Some((notice, _)) => {
             styled(fit(&format!(" {}", crate::text::escape_controls(notice)), area.width.into()), theme.warning())

@@ -58,16 +58,22 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     let mode = if painter.erase { "erase" } else { "paint" };
     let share = crate::text::percent(painter.canvas().coverage());
     let k = |action| state.env.keymap.hint(Context::Painter, action);
-    let text = format!(
-        " Mask · {tool} · size {} · {mode} · {share} · {} paint · {} rect · {} ellipse · {} erase · {} undo · {} save · {} back",
-        painter.brush,
-        k(Action::PaintToggle),
-        k(Action::RectStart),
-        k(Action::EllipseStart),
-        k(Action::EraseMode),
-        k(Action::Undo),
-        k(Action::Confirm),
-        k(Action::Cancel),
-    );
+    let what = format!(" Mask · {tool} · size {} · {mode} · {share} · ", painter.brush);
+    // Cut from the middle: help and the way back always show.
+    let keys: Vec<String> = [
+        (Action::PaintToggle, "paint"),
+        (Action::RectStart, "rect"),
+        (Action::EllipseStart, "ellipse"),
+        (Action::EraseMode, "erase"),
+        (Action::Undo, "undo"),
+        (Action::Confirm, "save"),
+        (Action::Help, "help"),
+        (Action::Cancel, "back"),
+    ]
+    .into_iter()
+    .map(|(action, label)| format!("{} {label}", k(action)))
+    .collect();
+    let room = usize::from(area.width).saturating_sub(super::width_of(&what));
+    let text = format!("{what}{}", super::status::fit_keys(&keys, room));
     frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
 }

@@ -24,8 +24,23 @@ pub fn banner(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         let text = fit(line, (area.width as usize).saturating_sub(1));
         frame.render_widget(Paragraph::new(format!(" {text}")).style(theme.banner()), demo);
     }
-    let lines: Vec<Line> = state.status.banner.iter().map(|b| Line::from(format!(" {b}"))).collect();
-    frame.render_widget(Paragraph::new(lines).style(theme.banner()).wrap(Wrap { trim: true }), rest);
+    let wrapped = banner_height(state, area.width) - u16::from(state.status.demo_line.is_some());
+    if wrapped <= rest.height {
+        let lines: Vec<Line> = state.status.banner.iter().map(|b| Line::from(format!(" {b}"))).collect();
+        frame.render_widget(Paragraph::new(lines).style(theme.banner()).wrap(Wrap { trim: true }), rest);
+        return;
+    }
+    // Short of rows: a row each, cut, and what did not fit counted (doctor lists it all).
+    let width = (area.width as usize).saturating_sub(1);
+    let rows = rest.height as usize;
+    let items = &state.status.banner;
+    let shown = if items.len() > rows { rows.saturating_sub(1) } else { items.len() };
+    let mut lines: Vec<Line> = items[..shown].iter().map(|b| Line::from(format!(" {}", fit(b, width)))).collect();
+    if shown < items.len() {
+        let more = format!("… {} more (imgtui doctor lists every one)", items.len() - shown);
+        lines.push(Line::from(format!(" {}", fit(&more, width))));
+    }
+    frame.render_widget(Paragraph::new(lines).style(theme.banner()), rest);
 }
 
 /// Rows the banner needs at `width`: one for the demo line, and the other lines wrapped.
@@ -140,9 +155,9 @@ fn footer_keys(state: &State) -> Vec<String> {
         Context::Viewer => (&[A::NextImage, A::ToggleInfo, A::ZoomIn], &[A::Help, A::Cancel]),
         Context::Painter => (&[A::PaintToggle, A::RectStart, A::Confirm], &[A::Help, A::Cancel]),
         Context::Spend => (&[], &[A::Help, A::Cancel]),
-        Context::Search | Context::Recall => (&[A::Confirm], &[A::Cancel]),
-        Context::Browser => (&[A::Confirm, A::ParentDir, A::OpenPath], &[A::Cancel]),
-        Context::Path => (&[A::Confirm, A::Complete], &[A::Cancel]),
+        Context::Search | Context::Recall => (&[A::Confirm], &[A::Help, A::Cancel]),
+        Context::Browser => (&[A::Confirm, A::ParentDir, A::OpenPath], &[A::Help, A::Cancel]),
+        Context::Path => (&[A::Confirm, A::Complete], &[A::Help, A::Cancel]),
         Context::Help => (&[A::Search], &[A::Cancel]),
         Context::Confirm => (&[A::Confirm], &[A::Cancel]),
         Context::Global => (&[], &[]),
@@ -157,7 +172,7 @@ fn footer_keys(state: &State) -> Vec<String> {
 
 /// The hints in `room` columns: the last two (help, and the way out) always, and as many of the
 /// others as fit before them, a cut said with "…".
-fn fit_keys(parts: &[String], room: usize) -> String {
+pub(super) fn fit_keys(parts: &[String], room: usize) -> String {
     let joined = |parts: &[String]| format!("{} ", parts.join(" · "));
     if width_of(&joined(parts)) <= room {
         return joined(parts);
@@ -179,7 +194,10 @@ fn fit_keys(parts: &[String], room: usize) -> String {
 /// typed, it answers no question.
 fn label(context: Context, action: Action) -> &'static str {
     match (context, action) {
-        (Context::Search, Action::Confirm) => "use",
+        (Context::Search | Context::Recall, Action::Confirm) => "use",
+        (Context::Browser, Action::Confirm) => "open or pick",
+        (Context::Path, Action::Confirm) => "go",
+        (Context::Confirm, Action::Cancel) => "no",
         _ => action.label(),
     }
 }

@@ -83,41 +83,43 @@ fn keys(state: &State, viewer: &Viewer) -> String {
     let k = |action| state.env.keymap.hint(Context::Viewer, action);
     if !viewer.zoom.is_fit() {
         format!(
-            "arrows move · {}/{} zoom · {} fit · {} back ",
+            "arrows move · {}/{} zoom · {} fit · {} help · {} back ",
             k(Action::ZoomIn),
             k(Action::ZoomOut),
             k(Action::ZoomFit),
+            k(Action::Help),
             k(Action::Cancel)
         )
     } else if viewer.group.is_some() {
         format!(
-            "{}/{} member · {} one image · {} back · {} help ",
+            "{}/{} member · {} one image · {} help · {} back ",
             k(Action::PrevImage),
             k(Action::NextImage),
             k(Action::GroupGrid),
-            k(Action::Cancel),
-            k(Action::Help)
+            k(Action::Help),
+            k(Action::Cancel)
         )
     } else if state.layers.browser().is_some() {
         format!(
-            "{}/{} file · {}/{} zoom · {} back ",
+            "{}/{} file · {}/{} zoom · {} help · {} back ",
             k(Action::Up),
             k(Action::Down),
             k(Action::ZoomIn),
             k(Action::ZoomOut),
+            k(Action::Help),
             k(Action::Cancel)
         )
     } else {
         format!(
-            "{}/{} image · {}/{} job · {} info · {} zoom · {} back · {} help ",
+            "{}/{} image · {}/{} job · {} info · {} zoom · {} help · {} back ",
             k(Action::PrevImage),
             k(Action::NextImage),
             k(Action::Up),
             k(Action::Down),
             k(Action::ToggleInfo),
             k(Action::ZoomIn),
-            k(Action::Cancel),
-            k(Action::Help)
+            k(Action::Help),
+            k(Action::Cancel)
         )
     }
 }
@@ -172,9 +174,11 @@ fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
     };
     let room = width.saturating_sub(width_of(&left) + 2);
     // Short of room: the way back and the help, which lists the rest.
-    let short = format!("{} back · {} help ", k(Action::Cancel), k(Action::Help));
+    let short = format!("{} help · {} back ", k(Action::Help), k(Action::Cancel));
     let right = if state.status.notice.is_some() {
-        fit(&right, room)
+        // The notice gives way to the way out where both do not fit.
+        let notice_room = room.saturating_sub(width_of(&short) + 3);
+        if notice_room >= 12 { format!("{} · {short}", fit(right.trim_end(), notice_room)) } else { fit(&short, room) }
     } else if width_of(&right) <= room {
         right
     } else if width_of(&short) <= room {
