@@ -5,7 +5,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::process::ExitCode;
 
 use crate::cli::{ConfigAction, GlobalArgs};
-use crate::config::endpoint::{self, EndpointError, EndpointFlags};
+use crate::config::endpoint::{self, EndpointError};
 use crate::config::{Config, Paths};
 use crate::headless::EXIT_INVALID;
 use crate::text::escape_controls;
@@ -14,7 +14,7 @@ use crate::text::escape_controls;
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
 pub fn run(global: &GlobalArgs, action: ConfigAction) -> ExitCode {
-    let paths = Paths::of(global);
+    let paths = global.paths();
     match action {
         ConfigAction::Path => {
             crate::outln!("{}", escape_controls(&paths.config_file.display().to_string()));
@@ -65,7 +65,7 @@ fn show(global: &GlobalArgs, paths: &Paths) -> ExitCode {
 /// query values of the base URL.
 fn secrets_of(global: &GlobalArgs, paths: &Paths, config: &Config) -> Vec<String> {
     let mut secrets: Vec<String> = config.api_key.iter().cloned().collect();
-    let flags = EndpointFlags::of(global);
+    let flags = global.endpoint_flags();
     if let Ok(Some(cfg)) = endpoint::resolve(&flags, config, &paths.config_file, |v| std::env::var(v).ok())
         && let Some(key) = &cfg.key
     {
@@ -82,7 +82,7 @@ fn secrets_of(global: &GlobalArgs, paths: &Paths, config: &Config) -> Vec<String
 
 /// What the file, the environment and the flags make together.
 fn effect(global: &GlobalArgs, paths: &Paths, config: &Config) -> Vec<String> {
-    let flags = EndpointFlags::of(global);
+    let flags = global.endpoint_flags();
     let mut lines = vec![match endpoint::resolve(&flags, config, &paths.config_file, |v| std::env::var(v).ok()) {
         Ok(Some(cfg)) => format!(
             "provider {} at {}, key from {}",

@@ -8,13 +8,16 @@ use crate::api::{Client, ClientConfig, ModelTable, Provider};
 use crate::catalog::ModelCatalog;
 use crate::catalog::fetch::{self, Fetch};
 use crate::cli::GlobalArgs;
-use crate::config::endpoint::{self, EndpointFlags};
+use crate::config::endpoint;
 use crate::config::{Config, ConfigError, Paths};
 use crate::demo::{DemoConfig, DemoServer};
 use crate::store::{SharedStore, Store, now_ms, sweep_temp_files};
 
 pub struct Engine {
     pub client: Client,
+    /// What the provider charges (the config's prices over the built-in list): estimates and
+    /// the cost of finished jobs.
+    pub prices: crate::cost::PriceTable,
     pub paths: Paths,
     pub config: Config,
     pub store: SharedStore,
@@ -66,7 +69,7 @@ pub enum Mode {
 
 impl Engine {
     pub async fn start(global: &GlobalArgs, mode: Mode) -> Result<Self, StartError> {
-        let paths = Paths::of(global);
+        let paths = global.paths();
         let mut notices = Vec::new();
         let loaded = match mode {
             Mode::Headless | Mode::Look => {
@@ -88,7 +91,7 @@ impl Engine {
         notices.extend(crate::config::key_file::exposed_key(&paths.config_file, &config));
         // The flag wins over the config, for every command that draws.
         config.graphics = global.graphics.or(config.graphics);
-        let flags = EndpointFlags::of(global);
+        let flags = global.endpoint_flags();
         let resolved = match endpoint::resolve(&flags, &config, &paths.config_file, |v| std::env::var(v).ok()) {
             Ok(resolved) => resolved,
             Err(endpoint::EndpointError::NoKey { .. }) if mode == Mode::Interactive => None,
@@ -111,15 +114,14 @@ impl Engine {
         let provider = client_config.provider;
         let prices = config.price_table(&paths.config_file).map_err(|e| StartError::invalid(e.to_string()))?;
         config.budgets(&paths.config_file).map_err(|e| StartError::invalid(e.to_string()))?;
-        let client =
-            Client::new(client_config, models).map_err(|e| StartError::environment(e.to_string()))?.with_prices(prices);
+        let client = Client::new(client_config, models).map_err(|e| StartError::environment(e.to_string()))?;
         let store = match mode {
             Mode::Look => read_history(&paths)?,
             Mode::Headless | Mode::Interactive => open_history(&paths, &config, &mut notices)?,
         };
         let out_dir = config.out_dir.clone().unwrap_or_else(|| paths.images_dir());
         let catalog = ModelCatalog::builtin(client.models().clone(), provider, "the provider was not asked");
-        Ok(Self { client, paths, config, store, demo, out_dir, notices, catalog })
+        Ok(Self { client, prices, paths, config, store, demo, out_dir, notices, catalog })
     }
 
     /// Asks the provider for its models as `fetch` allows (see `catalog::fetch`); without a

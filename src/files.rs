@@ -197,6 +197,28 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// `2026-11-24 09:15:02` (UTC) from unix milliseconds.
+pub fn utc_time(ms: i64) -> String {
+    let stamp = utc_stamp(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64));
+    format!(
+        "{}-{}-{} {}:{}:{}",
+        &stamp[0..4],
+        &stamp[4..6],
+        &stamp[6..8],
+        &stamp[9..11],
+        &stamp[11..13],
+        &stamp[13..15]
+    )
+}
+
+/// The name of an image's raw twin: `NAME-raw.EXT`.
+pub fn raw_name(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}-raw.{ext}"),
+        None => format!("{name}-raw"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,7 @@ async fn run_or_dry_run(engine: &Engine, args: &ImageArgs, request: ImageRequest
     }
     let client = &engine.client;
     let history = output_history(engine).await;
-    let note = crate::cost::for_request(&request, client.prices(), client.config().provider, client.models(), &history);
+    let note = crate::cost::for_request(&request, &engine.prices, client.config().provider, client.models(), &history);
     let held_back = checks::budget_refusal(engine, &request).await;
     if args.output.json {
         let body = json!({
@@ -182,7 +182,17 @@ pub(crate) async fn run_job(
         false => budget_check(engine, &request).await,
     };
     let client = &engine.client;
-    let id = match jobs::submit(&engine.store, client, std::slice::from_ref(&request), parent_id, budget, None).await {
+    let id = match jobs::submit(
+        &engine.store,
+        client,
+        &engine.prices,
+        std::slice::from_ref(&request),
+        parent_id,
+        budget,
+        None,
+    )
+    .await
+    {
         Ok(Admitted::Queued(ids)) if !ids.is_empty() => ids[0],
         // No batch key here: another process cannot hold the same entry.
         Ok(Admitted::Queued(_) | Admitted::RunningElsewhere { .. }) => return ExitCode::from(EXIT_FAILED),
@@ -203,7 +213,7 @@ pub(crate) async fn run_job(
     // Where the images go: the folder asked for, else the usual images folder, else the
     // private rescue folder.
     let folders = jobs::Folders::new(out_dir.clone()).with_fallback(engine.out_dir.clone());
-    let job = jobs::execute(client, &engine.store, id, &request, &folders, ctl);
+    let job = jobs::execute(client, &engine.prices, &engine.store, id, &request, &folders, ctl);
     tokio::pin!(job);
     let mut stops = crate::signals::Stops::new();
     let mut stopped_by = None;

@@ -16,7 +16,7 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
         let allow = headless::Allow { shut_down_model: force_model, over_budget };
         return rerun(global, id, output, allow, show).await;
     }
-    let paths = Paths::of(global);
+    let paths = global.paths();
     let config = match Config::load(&paths.config_file, global.config.is_some()) {
         Ok(config) => config,
         Err(e) => return invalid(&e.to_string()),
@@ -224,20 +224,6 @@ fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
     }
 }
 
-/// `2026-11-24 09:15:02` (UTC) from unix milliseconds.
-pub fn utc_time(ms: i64) -> String {
-    let stamp = crate::files::utc_stamp(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64));
-    format!(
-        "{}-{}-{} {}:{}:{}",
-        &stamp[0..4],
-        &stamp[4..6],
-        &stamp[6..8],
-        &stamp[9..11],
-        &stamp[11..13],
-        &stamp[13..15]
-    )
-}
-
 fn print_table(rows: &[JobSummary]) -> ExitCode {
     if rows.is_empty() {
         crate::outln!("no jobs yet (imgtui generate \"...\" makes one)");
@@ -259,7 +245,7 @@ fn print_table(rows: &[JobSummary]) -> ExitCode {
         crate::outln!(
             "{:>6}  {:<19}  {:<11}  {:<22}  {:>4}  {:>7}  {:>8}  {}",
             r.id,
-            utc_time(r.created_at),
+            crate::files::utc_time(r.created_at),
             r.status.as_str(),
             crate::text::fit_line(&r.model, 22),
             r.image_count,
@@ -280,12 +266,12 @@ fn partials(record: &JobRecord, out_dir: &std::path::Path) -> Vec<std::path::Pat
 
 fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
     crate::outln!("job {}  {} {}  {}", r.id, r.kind.as_str(), r.status, escape_controls(r.request.model()));
-    crate::outln!("created   {}", utc_time(r.created_at));
+    crate::outln!("created   {}", crate::files::utc_time(r.created_at));
     if let Some(t) = r.started_at {
-        crate::outln!("started   {}", utc_time(t));
+        crate::outln!("started   {}", crate::files::utc_time(t));
     }
     if let Some(t) = r.finished_at {
-        crate::outln!("finished  {}", utc_time(t));
+        crate::outln!("finished  {}", crate::files::utc_time(t));
     }
     crate::outln!("endpoint  {} {}", r.provider, crate::catalog::fetch::public_url(&r.base_url));
     crate::outln!("prompt    {}", escape_controls(r.request.prompt()));

@@ -4,6 +4,7 @@ pub mod api;
 pub mod batch;
 pub mod browse;
 pub mod catalog;
+pub mod cell_size;
 pub mod cli;
 pub mod clock;
 pub mod completions;
@@ -34,3 +35,6 @@ pub mod text;
 pub mod tree_cli;
 pub mod tui;
 pub mod variants;
+
+#[cfg(test)]
+mod params_tests;

@@ -7,10 +7,9 @@ use std::sync::Mutex;
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::GlobalArgs;
-use crate::config::Paths;
 
 pub fn init(global: &GlobalArgs) {
-    let paths = Paths::of(global);
+    let paths = global.paths();
     if std::fs::create_dir_all(&paths.state_dir).is_err() {
         return; // No log is better than no app.
     }

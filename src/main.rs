@@ -4,7 +4,7 @@ use imgtui::cli::Command;
 use imgtui::{headless, logging};
 
 fn main() -> ExitCode {
-    imgtui::completions::answer_shell_if_asked();
+    imgtui::cli::complete::answer_shell_if_asked();
     let cli = imgtui::cli::parse();
     // Commands that only look (or print text for the shell) make no folders for a log.
     let looks_only = matches!(
@@ -40,7 +40,7 @@ fn main() -> ExitCode {
             Some(Command::Batch(args)) => imgtui::batch::run(&cli.global, args).await,
             Some(Command::Show(args)) => imgtui::show::run(&cli.global, args).await,
             Some(Command::Doctor) => imgtui::doctor::run(&cli.global).await,
-            Some(Command::Completions { shell }) => imgtui::completions::print_script(shell),
+            Some(Command::Completions { shell }) => imgtui::cli::complete::print_script(shell),
             Some(Command::Man { dir }) => imgtui::man::print_man(dir.as_deref()),
             Some(Command::Keys { merged }) => imgtui::tui::keys_cli::run(&cli.global, merged),
             Some(Command::Config { action }) => imgtui::config_cli::run(&cli.global, action),

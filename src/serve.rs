@@ -3,11 +3,11 @@
 use std::process::ExitCode;
 
 use crate::cli::{GlobalArgs, ServeDemoArgs};
-use crate::config::{Config, Paths};
+use crate::config::Config;
 use crate::demo::{DemoConfig, DemoServer};
 
 pub async fn run(global: &GlobalArgs, args: ServeDemoArgs) -> ExitCode {
-    let paths = Paths::of(global);
+    let paths = global.paths();
     let models = match Config::load_with_models(&paths, global.config.is_some()) {
         Ok((_, models)) => models,
         Err(e) => {

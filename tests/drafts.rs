@@ -12,9 +12,14 @@ use std::time::Duration;
 
 use common::tmux::{Tmux, app_command};
 
+/// The draft files (not a write's temporary file, there for a moment before its rename).
 fn drafts_in(data: &Path) -> Vec<std::path::PathBuf> {
     let dir = data.join("state/drafts");
-    std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default()
+    let is_draft = |p: &std::path::PathBuf| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("draft-") && n.to_string_lossy().ends_with(".json"))
+    };
+    std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).filter(is_draft).collect()).unwrap_or_default()
 }
 
 fn draft_holds(data: &Path, text: &str) -> bool {

@@ -31,7 +31,15 @@ fn frame(s: &mut State) -> String {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut info = RenderInfo::default();
     terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-    update(s, Msg::Drawn { history: info.history_rows, browser: info.browser_rows, hits: info.hits });
+    update(
+        s,
+        Msg::Drawn {
+            history: info.history_rows,
+            browser: info.browser_rows,
+            help_last_page: info.help_last_page,
+            hits: info.hits,
+        },
+    );
     let buffer = terminal.backend().buffer();
     (0..40).map(|y| (0..120).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect()
 }

@@ -37,7 +37,15 @@ fn frame(s: &mut State) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
     let mut info = ui::RenderInfo::default();
     terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-    update(s, Msg::Drawn { history: info.history_rows, browser: info.browser_rows, hits: info.hits });
+    update(
+        s,
+        Msg::Drawn {
+            history: info.history_rows,
+            browser: info.browser_rows,
+            help_last_page: info.help_last_page,
+            hits: info.hits,
+        },
+    );
     let buffer = terminal.backend().buffer();
     (0..SIZE.1).map(|y| (0..SIZE.0).map(|x| buffer[(x, y)].symbol()).collect()).collect()
 }
@@ -192,7 +200,15 @@ fn on_a_narrow_terminal_a_click_on_a_tab_goes_to_its_page() {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         let mut info = ui::RenderInfo::default();
         terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-        update(s, Msg::Drawn { history: info.history_rows, browser: info.browser_rows, hits: info.hits });
+        update(
+            s,
+            Msg::Drawn {
+                history: info.history_rows,
+                browser: info.browser_rows,
+                help_last_page: info.help_last_page,
+                hits: info.hits,
+            },
+        );
         let buffer = terminal.backend().buffer().clone();
         (0..24).map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>()
     };

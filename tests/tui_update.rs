@@ -467,6 +467,8 @@ fn the_help_scrolls_and_filters() {
     s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('?')));
     assert!(matches!(s.layers.popup(), Some(Layer::Help(_))));
+    update(&mut s, Msg::Resize(80, 24));
+    common::tui::reported_frame(&mut s, 80, 24);
     update(&mut s, key(KeyCode::Down));
     update(&mut s, key(KeyCode::PageDown));
     assert_eq!(s.layers.help().unwrap().scroll, 11, "↓ then PgDn");
@@ -556,6 +558,7 @@ fn the_help_ends_at_its_last_page_so_the_first_up_after_g_moves() {
     update(&mut s, Msg::Resize(80, 24));
     s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('?')));
+    common::tui::reported_frame(&mut s, 80, 24);
     update(&mut s, key(KeyCode::Char('G')));
     let end = s.layers.help().unwrap().scroll;
     assert!(end > 0 && end < 500, "{end}");

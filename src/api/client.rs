@@ -74,8 +74,6 @@ pub struct Client {
     download_http: reqwest::Client,
     cfg: ClientConfig,
     models: ModelTable,
-    /// What the provider charges, to price finished jobs (built in until `with_prices`).
-    prices: crate::cost::PriceTable,
 }
 
 impl std::fmt::Debug for Client {
@@ -105,22 +103,7 @@ impl Client {
         let setup = |e: reqwest::Error| ApiError::Input(format!("cannot set up the HTTP client: {e}"));
         let http = builder().redirect(same_origin).build().map_err(setup)?;
         let download_http = builder().build().map_err(setup)?;
-        Ok(Self { http, download_http, cfg, models, prices: crate::cost::PriceTable::builtin() })
-    }
-
-    /// Prices jobs with `prices` (the config's over the built-in list).
-    pub fn with_prices(mut self, prices: crate::cost::PriceTable) -> Self {
-        self.prices = prices;
-        self
-    }
-
-    pub fn prices(&self) -> &crate::cost::PriceTable {
-        &self.prices
-    }
-
-    /// The price of `model` at this client's provider, and where it comes from.
-    pub fn price_of(&self, model: &str) -> Option<(&crate::cost::ModelPrice, crate::cost::PriceSource)> {
-        self.prices.lookup(self.cfg.provider, model, &self.models)
+        Ok(Self { http, download_http, cfg, models })
     }
 
     pub fn config(&self) -> &ClientConfig {

@@ -262,7 +262,16 @@ pub fn transparent_share(png_bytes: &[u8]) -> Result<f64, String> {
     if !img.color().has_alpha() {
         return Ok(0.0);
     }
-    Ok(crate::mask::shapes::coverage_of(&img.to_rgba8()))
+    Ok(coverage_of(&img.to_rgba8()))
+}
+
+/// The share of an image a mask file marks for editing (alpha 0).
+pub fn coverage_of(mask: &image::RgbaImage) -> f64 {
+    let total = u64::from(mask.width()) * u64::from(mask.height());
+    if total == 0 {
+        return 0.0;
+    }
+    mask.pixels().filter(|p| p[3] == 0).count() as f64 / total as f64
 }
 
 #[cfg(test)]

@@ -436,10 +436,6 @@ impl ImageOptions {
     }
 }
 
-#[cfg(test)]
-#[path = "params_tests.rs"]
-mod tests;
-
 /// The manual's table of parameters, made from this one.
 pub fn markdown_table() -> String {
     let mut out = String::from(

@@ -205,7 +205,7 @@ impl BatchEstimate {
 async fn total_estimate(engine: &Engine, entries: &[Entry]) -> BatchEstimate {
     let history = crate::headless::checks::output_history(engine).await;
     let client = &engine.client;
-    let (prices, provider, models) = (client.prices(), client.config().provider, client.models());
+    let (prices, provider, models) = (&engine.prices, client.config().provider, client.models());
     let each =
         entries.iter().map(|e| crate::cost::for_request(&e.request, prices, provider, models, &history).for_budgets());
     each.fold(BatchEstimate { usd: 0.0, unestimated: 0 }, |total, usd| match usd {

@@ -147,7 +147,7 @@ async fn run_one(
     }
     let requests = std::slice::from_ref(&entry.request);
     let key = Some(entry.key.clone());
-    let job = match jobs::submit(&engine.store, &engine.client, requests, None, budget, key).await {
+    let job = match jobs::submit(&engine.store, &engine.client, &engine.prices, requests, None, budget, key).await {
         Ok(Admitted::Queued(ids)) if !ids.is_empty() => ids[0],
         Ok(Admitted::OverBudget(why)) => {
             // Spent meanwhile (here or by another process): nothing more starts, and what was
@@ -167,7 +167,7 @@ async fn run_one(
     let (tx, rx) = mpsc::unbounded_channel();
     let ctl = RequestControl { cancel: stop.cancel.child_token(), progress: Some(tx), ..RequestControl::default() };
     let watcher = tokio::spawn(watch_rate_limits(rx, pace.clone(), job, args.output.json));
-    let outcome = jobs::execute(&engine.client, &engine.store, job, &entry.request, folders, ctl).await;
+    let outcome = jobs::execute(&engine.client, &engine.prices, &engine.store, job, &entry.request, folders, ctl).await;
     drop(slot);
     let mut met_429 = watcher.await.unwrap_or(false);
     // A 429 that ended the job (no retries left) slows the batch as a retried one does.

@@ -104,7 +104,7 @@ fn from_cache(cache: CacheFile, cached: bool) -> Listing {
 
 /// `2026-11-26 09:15 UTC`.
 fn asked_at(unix: i64) -> String {
-    let time = crate::history_cli::utc_time(unix.saturating_mul(1000));
+    let time = crate::files::utc_time(unix.saturating_mul(1000));
     format!("{} UTC", &time[..time.len().min(16)])
 }
 

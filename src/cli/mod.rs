@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::api::Provider;
 
+pub mod complete;
 mod examples;
 
 #[derive(Debug, Parser)]
@@ -462,6 +463,24 @@ pub fn parse_latency(text: &str) -> Result<DemoLatency, String> {
         (Ok(low), Ok(high)) if low <= high => Ok(DemoLatency { low, high }),
         (Ok(_), Ok(_)) => Err("MIN-MAX needs MIN at most MAX, e.g. 1000-3000".into()),
         _ => Err("expected N or MIN-MAX milliseconds, e.g. 0 or 1000-3000".into()),
+    }
+}
+
+impl GlobalArgs {
+    /// Where files go: `--config` and `--data-dir`, else the platform's folders.
+    pub fn paths(&self) -> crate::config::Paths {
+        crate::config::Paths::resolve(self.config.clone(), self.data_dir.clone())
+    }
+
+    /// What the global flags ask of the endpoint; `--provider demo` is `--demo`.
+    pub fn endpoint_flags(&self) -> crate::config::endpoint::EndpointFlags {
+        crate::config::endpoint::EndpointFlags {
+            provider: self.provider.filter(|p| *p != Provider::Demo),
+            base_url: self.base_url.clone(),
+            demo: self.demo || self.provider == Some(Provider::Demo),
+            timeout_secs: self.timeout,
+            retries: self.retries,
+        }
     }
 }
 

@@ -17,19 +17,6 @@ pub struct EndpointFlags {
     pub retries: Option<u32>,
 }
 
-impl EndpointFlags {
-    /// What the global flags ask for; `--provider demo` is `--demo`.
-    pub fn of(global: &crate::cli::GlobalArgs) -> Self {
-        Self {
-            provider: global.provider.filter(|p| *p != Provider::Demo),
-            base_url: global.base_url.clone(),
-            demo: global.demo || global.provider == Some(Provider::Demo),
-            timeout_secs: global.timeout,
-            retries: global.retries,
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EndpointError {
     #[error(

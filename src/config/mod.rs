@@ -175,11 +175,6 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// From `--config` and `--data-dir`, else the platform's folders.
-    pub fn of(global: &crate::cli::GlobalArgs) -> Self {
-        Self::resolve(global.config.clone(), global.data_dir.clone())
-    }
-
     pub fn resolve(config_file: Option<PathBuf>, data_dir: Option<PathBuf>) -> Self {
         let dirs = directories::ProjectDirs::from("", "", "imgtui");
         let fallback = || std::env::temp_dir().join("imgtui");

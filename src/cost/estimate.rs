@@ -133,13 +133,13 @@ impl PriceNote {
 
 /// The estimate for `request` at `provider`, with `prices` and the model rules in `models`.
 pub fn for_request(
-    request: &crate::store::ImageRequest,
+    request: &crate::api::ImageRequest,
     prices: &super::PriceTable,
     provider: crate::api::Provider,
     models: &crate::api::ModelTable,
     history: &super::OutputHistory,
 ) -> PriceNote {
-    use crate::store::ImageRequest;
+    use crate::api::ImageRequest;
     let Some((price, source)) = prices.lookup(provider, request.model(), models) else { return PriceNote::Unknown };
     let spec = models.resolve(request.model()).spec;
     let (options, inputs) = match request {

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::compute::{Billed, cost};
 use super::prices::{ModelPrice, PriceSource};
+use crate::api::ImageRequest;
 use crate::api::{ImagesResult, ModelTable};
-use crate::store::ImageRequest;
 
 /// The basis of a cost that is the job's estimate: it was sent and may have been billed.
 pub const ESTIMATE_BASIS: &str = "estimate";

@@ -23,12 +23,12 @@ pub struct Setup {
 
 impl Setup {
     pub fn load(global: &GlobalArgs) -> Self {
-        let paths = Paths::of(global);
+        let paths = global.paths();
         let (config, models, loaded) = match Config::load_with_models(&paths, global.config.is_some()) {
             Ok((config, models)) => (config, models, Ok(())),
             Err(e) => (Config::default(), ModelTable::builtin(), Err(e)),
         };
-        let flags = EndpointFlags::of(global);
+        let flags = global.endpoint_flags();
         Self { paths, config, models, loaded, flags }
     }
 

@@ -25,7 +25,7 @@ pub(crate) async fn budget_check(engine: &Engine, request: &ImageRequest) -> Opt
     let client = &engine.client;
     let history = output_history(engine).await;
     let estimate =
-        crate::cost::for_request(request, client.prices(), client.config().provider, client.models(), &history)
+        crate::cost::for_request(request, &engine.prices, client.config().provider, client.models(), &history)
             .for_budgets();
     Some(crate::cost::BudgetCheck { budgets, estimate })
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::Folders;
 use crate::api::{ApiError, Client, ImagesResult, Progress, ReceivedImage, RequestControl};
+use crate::cost::PriceTable;
 use crate::store::{
     Admitted, DoneOutcome, ImageRecord, ImageRequest, InputRecord, JobId, JobStatus, NewJob, PendingImage, SharedStore,
     StoreError, now_ms, save_images,
@@ -57,6 +58,7 @@ pub fn input_records(request: &ImageRequest) -> Vec<InputRecord> {
 pub async fn submit(
     store: &SharedStore,
     client: &Client,
+    prices: &PriceTable,
     requests: &[ImageRequest],
     parent_id: Option<JobId>,
     budget: Option<crate::cost::BudgetCheck>,
@@ -69,7 +71,7 @@ pub async fn submit(
         .unwrap_or_else(|_| vec![Vec::new(); requests.len()]);
     let provider = client.config().provider.name();
     let base_url = client.config().public_base_url();
-    let estimates = estimates_of(client, requests, budget.and_then(|b| b.estimate));
+    let estimates = estimates_of(client, prices, requests, budget.and_then(|b| b.estimate));
     let requests = requests.to_vec();
     let count = requests.len();
     let admitted = store
@@ -106,9 +108,14 @@ pub async fn submit(
 /// What each request counts for against the budgets while it runs: the submit's check (made
 /// with the history's estimates) shared out in proportion to the price table's, else evenly;
 /// without a check, the price table's own.
-fn estimates_of(client: &Client, requests: &[ImageRequest], checked_total: Option<f64>) -> Vec<Option<f64>> {
+fn estimates_of(
+    client: &Client,
+    prices: &PriceTable,
+    requests: &[ImageRequest],
+    checked_total: Option<f64>,
+) -> Vec<Option<f64>> {
     let table = |request: &ImageRequest| {
-        let (prices, provider, models) = (client.prices(), client.config().provider, client.models());
+        let (provider, models) = (client.config().provider, client.models());
         crate::cost::for_request(request, prices, provider, models, &crate::cost::OutputHistory::default())
             .for_budgets()
     };
@@ -129,6 +136,7 @@ fn estimates_of(client: &Client, requests: &[ImageRequest], checked_total: Optio
 /// `ctl.progress`.
 pub async fn execute(
     client: &Client,
+    prices: &PriceTable,
     store: &SharedStore,
     id: JobId,
     request: &ImageRequest,
@@ -137,7 +145,7 @@ pub async fn execute(
 ) -> JobOutcome {
     // A job that dies on the way (a bug, a panic in a library) still ends as failed, in the
     // history and on screen, instead of spinning "running" for ever.
-    let run = std::panic::AssertUnwindSafe(execute_unguarded(client, store, id, request, folders, ctl));
+    let run = std::panic::AssertUnwindSafe(execute_unguarded(client, prices, store, id, request, folders, ctl));
     match futures::FutureExt::catch_unwind(run).await {
         Ok(outcome) => {
             match &outcome {
@@ -172,6 +180,7 @@ pub async fn execute(
 
 async fn execute_unguarded(
     client: &Client,
+    prices: &PriceTable,
     store: &SharedStore,
     id: JobId,
     request: &ImageRequest,
@@ -202,9 +211,9 @@ async fn execute_unguarded(
                     }
                 };
                 // Billed all the same: what the answer reported is its cost, else the estimate.
-                let cost = client.price_of(request.model()).and_then(|(price, source)| {
-                    crate::cost::job::of_answer(request, &result, price, &source, client.models())
-                });
+                let cost = prices.lookup(client.config().provider, request.model(), client.models()).and_then(
+                    |(price, source)| crate::cost::job::of_answer(request, &result, price, &source, client.models()),
+                );
                 let (message, usage) = (error.to_string(), result.response.usage.clone());
                 let done = store.run_patiently(move |s| {
                     s.finish_failed(id, JobStatus::Failed, &message, Some(200), retries, now_ms())?;
@@ -224,9 +233,9 @@ async fn execute_unguarded(
             if let Some(watcher) = &ctl.progress {
                 let _ = watcher.send(Progress::Received { answer: result.clone() });
             }
-            let cost = client.price_of(request.model()).and_then(|(price, source)| {
-                crate::cost::job::of_answer(request, &result, price, &source, client.models())
-            });
+            let cost = prices.lookup(client.config().provider, request.model(), client.models()).and_then(
+                |(price, source)| crate::cost::job::of_answer(request, &result, price, &source, client.models()),
+            );
             finish_done(store, id, request, folders, result, retries, cost).await
         }
         Err(ApiError::Cancelled) => {

@@ -59,20 +59,3 @@ pub fn apply(result: &mut ImagesResult, composed: Vec<Option<Vec<u8>>>, notes: V
     }
     result.notes.extend(notes);
 }
-
-/// The name of an image's raw twin: `NAME-raw.EXT`.
-pub fn raw_name(name: &str) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) => format!("{stem}-raw.{ext}"),
-        None => format!("{name}-raw"),
-    }
-}
-
-/// What a PNG's metadata says the file is.
-pub fn kind_note(raw: bool) -> &'static str {
-    if raw {
-        "raw: the image as the API returned it"
-    } else {
-        "kept outside the mask: the first input's pixels where the mask protects them, the API's inside"
-    }
-}

@@ -5,7 +5,7 @@
 
 use super::canvas::Canvas;
 use super::shapes::{MaskPlan, Op, PixelRect, Shape};
-use crate::preview::CellSize;
+use crate::cell_size::CellSize;
 
 /// The cells the picture covers, and the image's pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -18,7 +18,7 @@ pub struct Grid {
 impl Grid {
     /// The picture fitted into `area` cells, as the previews fit it.
     pub fn fit(image: (u32, u32), area: (u16, u16), cell: CellSize) -> Self {
-        let (cols, rows) = crate::preview::prepare::fit_cells(image, area, cell);
+        let (cols, rows) = crate::cell_size::fit_cells(image, area, cell);
         Self { cols, rows, image }
     }
 

@@ -177,14 +177,7 @@ pub fn apply(op: &Op, painted: &mut [bool], width: u32, height: u32) {
     }
 }
 
-/// The share of an image a mask file marks for editing (alpha 0).
-pub fn coverage_of(mask: &RgbaImage) -> f64 {
-    let total = u64::from(mask.width()) * u64::from(mask.height());
-    if total == 0 {
-        return 0.0;
-    }
-    mask.pixels().filter(|p| p[3] == 0).count() as f64 / total as f64
-}
+pub use crate::api::image_facts::coverage_of;
 
 #[cfg(test)]
 mod tests {

@@ -4,37 +4,7 @@
 
 use std::fmt;
 
-/// Pixels per terminal cell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CellSize {
-    pub width: u16,
-    pub height: u16,
-}
-
-impl Default for CellSize {
-    /// A common size when nothing reports the terminal's pixels.
-    fn default() -> Self {
-        Self { width: 10, height: 20 }
-    }
-}
-
-impl fmt::Display for CellSize {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}x{} px", self.width, self.height)
-    }
-}
-
-impl CellSize {
-    /// A text area of `pixels` split into `cells`, when both are known.
-    pub fn of_area(pixels: (u16, u16), cells: (u16, u16)) -> Option<Self> {
-        let ((pw, ph), (cw, ch)) = (pixels, cells);
-        (pw > 0 && ph > 0 && cw > 0 && ch > 0).then(|| Self { width: (pw / cw).max(1), height: (ph / ch).max(1) })
-    }
-
-    fn close_to(self, other: Self) -> bool {
-        self.width.abs_diff(other.width) <= 1 && self.height.abs_diff(other.height) <= 1
-    }
-}
+pub use crate::cell_size::CellSize;
 
 /// The cell size from the window-size ioctl, when it reports pixels.
 pub fn ioctl_cell() -> Option<CellSize> {

@@ -7,6 +7,7 @@ use image::{RgbaImage, imageops::FilterType};
 
 use super::encode;
 use super::graphics::Graphics;
+use crate::cell_size::{fit_cells, fitted_pixels};
 
 /// What a prepared preview is for: one image in one area, for one protocol.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -137,21 +138,6 @@ fn over_checkerboard(img: &mut RgbaImage) {
         }
         pixel[3] = 255;
     }
-}
-
-/// The size in pixels an image of `image` pixels takes fitted into `area` pixels, aspect kept.
-fn fitted_pixels(image: (u32, u32), area: (f64, f64)) -> (f64, f64) {
-    let (iw, ih) = (f64::from(image.0.max(1)), f64::from(image.1.max(1)));
-    let scale = (area.0 / iw).min(area.1 / ih);
-    ((iw * scale).max(1.0), (ih * scale).max(1.0))
-}
-
-/// The cells an image of `image` pixels covers, fitted into `area` cells of `cell` pixels: the
-/// picture the terminal shows is stretched over exactly these cells.
-pub fn fit_cells(image: (u32, u32), area: (u16, u16), cell: CellSize) -> (u16, u16) {
-    let (cw, ch) = (f64::from(cell.width), f64::from(cell.height));
-    let (fw, fh) = fitted_pixels(image, (f64::from(area.0) * cw, f64::from(area.1) * ch));
-    (((fw / cw).round() as u16).clamp(1, area.0.max(1)), ((fh / ch).round() as u16).clamp(1, area.1.max(1)))
 }
 
 /// Shrinking averages each output pixel's whole source box (`thumbnail`): as sharp as a

@@ -49,7 +49,7 @@ impl ShowItem {
 }
 
 pub async fn run(global: &GlobalArgs, args: ShowArgs) -> ExitCode {
-    let paths = Paths::of(global);
+    let paths = global.paths();
     let config = Config::load(&paths.config_file, global.config.is_some()).unwrap_or_else(|e| {
         eprintln!("imgtui: {}; using the default settings", escape_controls(&e.to_string()));
         Config::default()

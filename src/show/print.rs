@@ -9,8 +9,8 @@ use std::io::{self, Write};
 
 use image::DynamicImage;
 
+use crate::cell_size::fit_cells;
 use crate::preview::encode::{self, wrap_for_tmux};
-use crate::preview::prepare::fit_cells;
 use crate::preview::{CellSize, Graphics, Probe};
 
 /// What the terminal is, for printing: the protocol, tmux, the cell size and the screen.

@@ -51,7 +51,7 @@ pub fn save_images(
 ) -> SaveOutcome {
     let mut outcome = SaveOutcome::default();
     for (&position, image) in which.iter().filter_map(|p| Some(p).zip(result.images.get(*p))) {
-        let kind = image.raw.is_some().then(|| crate::jobs::keep::kind_note(false));
+        let kind = image.raw.is_some().then(|| kind_note(false));
         let bytes = match image.format {
             Some(ImageFormat::Png) => with_metadata(&image.bytes, request, result, image, kind),
             _ => image.bytes.clone(),
@@ -86,9 +86,9 @@ fn save_raw(
     raw: &[u8],
     outcome: &mut SaveOutcome,
 ) {
-    let name = crate::jobs::keep::raw_name(&saved_as.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+    let name = crate::files::raw_name(&saved_as.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
     let bytes = match image.format {
-        Some(ImageFormat::Png) => with_metadata(raw, request, result, image, Some(crate::jobs::keep::kind_note(true))),
+        Some(ImageFormat::Png) => with_metadata(raw, request, result, image, Some(kind_note(true))),
         _ => raw.to_vec(),
     };
     match files::write_new_file_atomically(dir, &name, &bytes) {
@@ -179,6 +179,15 @@ fn temp_file_pid(name: &str) -> Option<u32> {
 /// Whether process `pid` runs (this process counts as running).
 pub(super) fn process_alive(pid: u32) -> bool {
     crate::process::pid_alive(pid)
+}
+
+/// What a PNG's metadata says the file is.
+pub fn kind_note(raw: bool) -> &'static str {
+    if raw {
+        "raw: the image as the API returned it"
+    } else {
+        "kept outside the mask: the first input's pixels where the mask protects them, the API's inside"
+    }
 }
 
 #[cfg(test)]

@@ -184,7 +184,13 @@ fn draw(
     // The list windows keep what this frame showed (`Scroll::offset_for`), and clicks land on
     // what it drew: no new frame for either.
     let hits = std::mem::take(&mut info.hits);
-    update::update(state, Msg::Drawn { history: info.history_rows, browser: info.browser_rows, hits });
+    let msg = Msg::Drawn {
+        history: info.history_rows,
+        browser: info.browser_rows,
+        help_last_page: info.help_last_page,
+        hits,
+    };
+    update::update(state, msg);
     let ready: Vec<_> = info.pictures.iter().map(|w| state.previews.ready_for(&w.key).cloned()).collect();
     for (wanted, _) in info.pictures.iter().zip(&ready).filter(|(_, ready)| ready.is_none()) {
         // Asking changes nothing on screen: no new frame for it.

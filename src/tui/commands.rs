@@ -3,7 +3,7 @@
 //! cursor, the gallery's moves between tiles, the viewer's shows the previous image).
 
 use super::action::Action;
-use super::keymap::Context;
+use super::context::Context;
 
 use Action as A;
 

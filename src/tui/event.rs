@@ -169,6 +169,8 @@ pub enum Msg {
     Drawn {
         history: Option<u16>,
         browser: Option<u16>,
+        /// The help's last page, when it was drawn.
+        help_last_page: Option<u16>,
         hits: Vec<crate::tui::state::hits::Hit>,
     },
     /// A mouse button, drag or wheel notch, and when it came (for double clicks).

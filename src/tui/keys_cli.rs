@@ -4,11 +4,10 @@ use std::process::ExitCode;
 
 use super::keymap::Keymap;
 use crate::cli::GlobalArgs;
-use crate::config::Paths;
 
 pub fn run(global: &GlobalArgs, merged: bool) -> ExitCode {
     let keymap = if merged {
-        let paths = Paths::of(global);
+        let paths = global.paths();
         let dir = paths.config_file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
         let (keymap, problems) = Keymap::load(&dir.join("keymap.toml"));
         for problem in &problems {

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod commands;
+pub mod context;
 pub mod event;
 mod file_work;
 pub mod grammar;
@@ -57,7 +58,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let mut state = State::new(engine.catalog.clone(), keymap, default_model, endpoint);
     // The prompt and form that were being written when imgtui last stopped, however it stopped.
     let draft = state::draft::Draft::adopt_left_behind(&engine.paths.state_dir);
-    state.env.prices = engine.client.prices().clone();
+    state.env.prices = engine.prices.clone();
     // Checked when the engine started.
     state.env.budgets = engine.config.budgets(&engine.paths.config_file).unwrap_or_default();
     state.env.catalog.listing.source = crate::catalog::ListingSource::Asking { provider: cfg.provider };
@@ -106,7 +107,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let folders = crate::jobs::Folders::new(engine.out_dir.clone());
     let mut runner = runner::Runner::new(client, engine.store.clone(), folders, concurrency, tx.clone())
         .with_masks_dir(engine.paths.data_dir.join("masks"))
-        .with_drafts_dir(engine.paths.state_dir.clone());
+        .with_drafts_dir(engine.paths.state_dir.clone())
+        .with_prices(engine.prices.clone());
     if state.env.graphics != Graphics::None {
         runner = runner
             .with_warm_pixels(crate::preview::WarmPixels::default())

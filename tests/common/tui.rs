@@ -97,3 +97,19 @@ pub fn read_the_question(s: &mut State) {
     let later = s.env.now + imgtui::tui::state::status::QUESTION_READ;
     imgtui::tui::update::update(s, imgtui::tui::event::Msg::Now(later));
 }
+
+/// Draws a frame of `width` x `height` and reports it to `update`, as the app does after each
+/// frame (list heights, the help's last page, where clicks land).
+pub fn reported_frame(s: &mut State, width: u16, height: u16) {
+    use imgtui::tui::event::Msg;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    let mut info = imgtui::tui::ui::RenderInfo::default();
+    terminal.draw(|f| info = imgtui::tui::ui::render(s, &imgtui::config::theme::Theme::dark(), f)).unwrap();
+    let msg = Msg::Drawn {
+        history: info.history_rows,
+        browser: info.browser_rows,
+        help_last_page: info.help_last_page,
+        hits: info.hits,
+    };
+    imgtui::tui::update::update(s, msg);
+}

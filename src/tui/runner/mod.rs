@@ -26,6 +26,8 @@ const LATE_DRAFT_AFTER: std::time::Duration = std::time::Duration::from_millis(1
 #[derive(Clone)]
 pub struct Runner {
     client: Arc<Client>,
+    /// What jobs are priced at (estimates for budgets, the cost of answers).
+    prices: Arc<crate::cost::PriceTable>,
     store: SharedStore,
     /// Where images go: the output folder, then the rescue folder.
     folders: jobs::Folders,
@@ -56,6 +58,7 @@ impl Runner {
     ) -> Self {
         Self {
             client,
+            prices: Arc::new(crate::cost::PriceTable::builtin()),
             store,
             folders,
             events,
@@ -68,6 +71,12 @@ impl Runner {
             masks: None,
             drafts: None,
         }
+    }
+
+    /// Prices jobs with `prices` (the config's over the built-in list).
+    pub fn with_prices(mut self, prices: crate::cost::PriceTable) -> Self {
+        self.prices = Arc::new(prices);
+        self
     }
 
     /// Keeps the unsent draft in `dir` (the state dir).
@@ -214,7 +223,7 @@ impl Runner {
         parent: Option<JobId>,
         budget: Option<crate::cost::BudgetCheck>,
     ) {
-        let ids = match jobs::submit(&self.store, &self.client, &requests, parent, budget, None).await {
+        let ids = match jobs::submit(&self.store, &self.client, &self.prices, &requests, parent, budget, None).await {
             Ok(Admitted::Queued(ids)) => ids,
             Ok(Admitted::OverBudget(message)) => {
                 return self.send(AppEvent::OverBudget { requests, parent, message });
@@ -255,7 +264,8 @@ impl Runner {
                 let (tx, rx) = mpsc::unbounded_channel();
                 let forward = tokio::spawn(self.clone().forward_progress(id, rx));
                 let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx), ..RequestControl::default() };
-                let outcome = jobs::execute(&self.client, &self.store, id, &request, &self.folders, ctl).await;
+                let outcome =
+                    jobs::execute(&self.client, &self.prices, &self.store, id, &request, &self.folders, ctl).await;
                 let _ = forward.await;
                 self.warm_saved(id, &outcome);
                 self.keep_unsaved(id, &request, &outcome);

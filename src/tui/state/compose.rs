@@ -13,7 +13,7 @@ use crate::api::validate::InputFile;
 pub struct Compose {
     pub prompt: TextArea<'static>,
     /// Undo and redo of the prompt by words.
-    pub prompt_undo: crate::tui::update::UndoLog,
+    pub prompt_undo: super::undo::UndoLog,
     /// Earlier prompts, for Ctrl-P/Ctrl-N and Ctrl-R.
     pub recall: recall::Recall,
     pub form: SettingsForm,

@@ -12,6 +12,7 @@ pub mod history;
 pub mod hits;
 mod jobs;
 pub mod layers;
+pub mod layout;
 pub mod painter;
 mod pictures;
 mod previews;
@@ -20,6 +21,7 @@ mod request;
 mod scroll;
 pub mod spend;
 pub mod status;
+pub mod undo;
 mod variants;
 pub mod vary;
 mod viewer;
@@ -140,6 +142,8 @@ pub struct HelpView {
     pub scroll: u16,
     /// The filter while "/" is typed into it: only bindings that mention it are shown.
     pub filter: Option<String>,
+    /// The furthest it scrolls (its last page, full), as the last frame drew it.
+    pub last_page: u16,
 }
 
 impl State {

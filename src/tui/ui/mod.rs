@@ -24,11 +24,7 @@ use super::state::{Focus, Layer, State};
 use crate::config::theme::Theme;
 use crate::preview::placer::Wanted;
 
-/// Below this the layout cannot hold its panes.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 12;
-/// From this width the panes sit side by side.
-pub const WIDE: u16 = 110;
+pub use super::state::layout::{MIN_HEIGHT, MIN_WIDTH, WIDE};
 
 /// What a frame leaves for the app to do beside ratatui's cells.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -39,6 +35,8 @@ pub struct RenderInfo {
     /// Rows of the history list and of the browser's list, when they were drawn.
     pub history_rows: Option<u16>,
     pub browser_rows: Option<u16>,
+    /// The help's last page (how far it scrolls), when it was drawn.
+    pub help_last_page: Option<u16>,
     /// What a click can land on, where it was drawn (in drawing order).
     pub hits: Vec<Hit>,
 }
@@ -82,7 +80,12 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
             }
             // Typed on the history pane's own line.
             Layer::HistorySearch => {}
-            popup => overlay::render(state, popup, theme, frame, area),
+            popup => {
+                if let Layer::Help(view) = popup {
+                    info.help_last_page = Some(overlay::help_last_page(state, view, area));
+                }
+                overlay::render(state, popup, theme, frame, area)
+            }
         }
     }
     info

@@ -19,8 +19,8 @@ pub(super) fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
     // While the screen says it is too small, keys would act on what cannot be seen: only text
     // typed into the prompt (a resize may be reported after the keys that follow it: nothing
     // typed is lost), quitting and suspending work.
-    let too_small =
-        state.env.screen.0 < super::super::ui::MIN_WIDTH || state.env.screen.1 < super::super::ui::MIN_HEIGHT;
+    let too_small = state.env.screen.0 < super::super::state::layout::MIN_WIDTH
+        || state.env.screen.1 < super::super::state::layout::MIN_HEIGHT;
     if too_small && context != Context::Prompt {
         return match action {
             Some(action @ (Action::Quit | Action::Suspend)) => on_action(state, action),

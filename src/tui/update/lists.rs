@@ -7,17 +7,15 @@ use super::super::state::{Focus, State};
 use super::selection_changed;
 
 pub(super) fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
-    let page = if state.layers.focus == Focus::History { state.jobs.history.scroll.page() } else { 10 };
+    let page = if state.layers.focus == Focus::History && state.layers.help().is_none() {
+        state.jobs.history.scroll.page()
+    } else {
+        10
+    };
     let Some(delta) = action.rows(page) else { return Vec::new() };
-    if let Some(view) = state.layers.help() {
-        // Never past the last page: the first ↑ after G moves.
-        let (width, height) = state.env.screen;
-        let area = ratatui::layout::Rect::new(0, 0, width, height);
-        let last = crate::tui::ui::overlay::help_last_page(state, view, area);
-        let scroll = (view.scroll as isize + delta).clamp(0, last as isize) as u16;
-        if let Some(view) = state.layers.help_mut() {
-            view.scroll = scroll;
-        }
+    if let Some(view) = state.layers.help_mut() {
+        // Never past the last page (as the last frame drew it): the first ↑ after G moves.
+        view.scroll = (view.scroll as isize + delta).clamp(0, view.last_page as isize) as u16;
         return Vec::new();
     }
     match state.layers.focus {

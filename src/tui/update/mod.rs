@@ -21,10 +21,10 @@ mod tree;
 mod undo;
 mod viewer;
 
+pub use super::state::undo::UndoLog;
 use browser::want_facts as want_browser_facts;
 use confirm::{confirm, quit};
 use lists::{move_history, move_in_focus};
-pub use undo::UndoLog;
 
 use super::action::Action;
 use super::event::{Command, Msg};
@@ -81,8 +81,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
-        Msg::Drawn { history, browser, hits } => {
+        Msg::Drawn { history, browser, help_last_page, hits } => {
             state.env.hits.drawn = hits;
+            if let (Some(last), Some(view)) = (help_last_page, state.layers.help_mut()) {
+                view.last_page = last;
+            }
             if let Some(rows) = history.map(usize::from).filter(|rows| *rows != state.jobs.history.scroll.height()) {
                 state.jobs.history.scroll.set_height(rows, state.jobs.history.selected);
             }
@@ -194,7 +197,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         }
         Action::Search if state.layers.help().is_some() => {
             if let Some(view) = state.layers.help_mut() {
-                *view = crate::tui::state::HelpView { scroll: 0, filter: Some(String::new()) };
+                *view =
+                    crate::tui::state::HelpView { scroll: 0, filter: Some(String::new()), last_page: view.last_page };
             }
             Vec::new()
         }

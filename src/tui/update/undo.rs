@@ -6,29 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::CursorMove;
 
 use super::super::state::State;
+use super::super::state::undo::Edit;
 
-/// Snapshots kept; older ones go.
-const KEPT: usize = 200;
-
-/// The prompt's undo and redo snapshots, and what the last edit was.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UndoLog {
-    past: Vec<Vec<String>>,
-    future: Vec<Vec<String>>,
-    /// What the last edit was, to tell whether the next one continues its group.
-    last: Option<Edit>,
-}
-
-/// Kinds of edit, for grouping: a word and the spaces after it are one step; a run of
-/// deletions is one step; anything else is a step of its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Edit {
-    Word,
-    Space,
-    Delete,
-    Other,
-}
-
+/// What kind of edit `event` is, for grouping.
 fn kind(event: &KeyEvent) -> Edit {
     let plain = !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     match event.code {
@@ -93,15 +73,6 @@ pub(super) fn after_restore(state: &mut State, draft: &[String]) {
     }
     log.future.clear();
     log.last = None;
-}
-
-impl UndoLog {
-    fn push(&mut self, snapshot: Vec<String>) {
-        if self.past.len() >= KEPT {
-            self.past.remove(0);
-        }
-        self.past.push(snapshot);
-    }
 }
 
 /// The keymap's undo: one group of edits back.

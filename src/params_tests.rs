@@ -1,9 +1,10 @@
-//! The test build's own parameter, `whimsy`, is one entry of the table plus its rule in the
-//! model table (`ModelSpec::whimsies`): everything else that knows parameters takes it from
-//! there. Each test below looks at one of those places.
+//! The parameter table, tested from above every layer that reads it (the API's bodies, the CLI,
+//! batch files, the form). The test build's own parameter, `whimsy`, is one entry of the table
+//! plus its rule in the model table (`ModelSpec::whimsies`): everything else that knows
+//! parameters takes it from there. Each test below looks at one of those places.
 
-use super::*;
 use crate::api::models::ModelTable;
+use crate::api::params::*;
 use crate::api::{GenerateRequest, Param};
 
 fn with_whimsy(value: &str) -> GenerateRequest {
