@@ -47,8 +47,10 @@ fn main() -> ExitCode {
             None => imgtui::tui::run(&cli.global).await,
         }
     });
-    // A blocking read that never returns (a device, a dead network mount) must not keep the
-    // process alive once the command has ended: the runtime waits for it a moment, no longer.
-    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    // A blocking read that never returns (a device, a dead network mount, the terminal reader)
+    // must not keep the process alive once the command has ended: everything it wrote is
+    // written by now, so the runtime waits a moment, no longer (a new session started as this
+    // one drops finds its draft left behind at once).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
     code
 }

@@ -10,6 +10,8 @@ use common::tui::{record, state, summary};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::store::JobStatus;
 use imgtui::tui::action::Action;
+use std::time::Duration;
+
 use imgtui::tui::event::{AppEvent, Command, Msg};
 use imgtui::tui::keymap::{Context, Keymap};
 use imgtui::tui::state::{Browser, Confirm, Focus, Layer, State, Target};
@@ -232,4 +234,42 @@ fn the_readme_table_is_the_keymaps_and_docs_list_every_screens_keys() {
     let keys = std::fs::read_to_string(format!("{root}/docs/keys.md")).unwrap();
     assert!(keys.contains(&screens), "docs/keys.md's screens should be:\n{screens}");
     assert!(keys.contains(&table), "docs/keys.md repeats the table");
+}
+
+/// Types `word` with `gap` between the keys, as a person does (the app stamps each key).
+fn type_slowly(s: &mut State, word: &str, gap: Duration) -> Vec<Command> {
+    let mut commands = Vec::new();
+    for c in word.chars() {
+        let later = s.env.now + gap;
+        update(s, Msg::Now(later));
+        commands.extend(key(s, KeyCode::Char(c)));
+    }
+    commands
+}
+
+#[test]
+fn a_word_typed_slowly_into_a_list_never_deletes_re_runs_or_cancels() {
+    for gap in [50, 150, 250, 400, 700, 950] {
+        let gap = Duration::from_millis(gap);
+        for word in ["ready", "try", "body", "icy", "dye", "rye", "cyan", "a rainy day", "yes delete"] {
+            let mut s = state();
+            with_two_jobs(&mut s);
+            s.jobs.live.insert(2, imgtui::tui::state::LiveJob::new(s.env.now, imgtui::tui::state::Phase::Running));
+            s.layers.focus = Focus::History;
+            let commands = type_slowly(&mut s, word, gap);
+            let acted = commands.iter().any(|c| {
+                matches!(c, Command::Submit { .. } | Command::Rerun(_) | Command::DeleteJob(_) | Command::CancelJob(_))
+            });
+            assert!(!acted && !s.quit, "{word:?} typed {gap:?} apart did something: {commands:?}");
+        }
+    }
+    // Keys pressed as commands still are: a move, then `r`, and `y` once the question was read.
+    let mut s = state();
+    with_two_jobs(&mut s);
+    s.layers.focus = Focus::History;
+    type_slowly(&mut s, "j", Duration::from_millis(200));
+    type_slowly(&mut s, "r", Duration::from_millis(200));
+    assert!(matches!(s.layers.popup(), Some(Layer::Confirm(Confirm::Rerun { .. }))));
+    let commands = type_slowly(&mut s, "y", Duration::from_millis(1100));
+    assert!(matches!(commands.as_slice(), [Command::Rerun(_)]), "{commands:?}");
 }

@@ -47,7 +47,7 @@ async fn images_no_folder_takes_wait_in_memory_until_a_retry_writes_them() {
     let request = ImageRequest::Generate(GenerateRequest::new("dall-e-2", "a kept fox"));
     runner.execute(Command::Submit { requests: vec![request], parent: None, budget: None });
     let unsaved = next_event(&mut rx, "Unsaved", |e| matches!(e, AppEvent::Unsaved { .. })).await;
-    let AppEvent::Unsaved { id, count, reason } = unsaved else { unreachable!() };
+    let AppEvent::Unsaved { id, count, reason, .. } = unsaved else { unreachable!() };
     assert_eq!(count, 1);
     assert!(reason.contains("cannot write"), "{reason}");
     let finished = next_event(&mut rx, "JobFinished", |e| matches!(e, AppEvent::JobFinished { .. })).await;

@@ -318,12 +318,26 @@ fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
     let [Command::Submit { requests, parent, .. }] = commands.as_slice() else { panic!("{commands:?}") };
     assert_eq!(*parent, Some(6));
     assert!(matches!(requests.as_slice(), [ImageRequest::Edit(e)] if e.prompt == "add a scarf"));
+    // Another job loaded into the form is what it was: an edit of nothing here, not of job 6.
+    let other = common::tui::record(4, imgtui::api::GenerateRequest::new("gpt-image-1", "a lighthouse"), vec![]);
+    with_history(&mut s, vec![summary(6, JobStatus::Done), summary(4, JobStatus::Done)]);
+    s.layers.focus = Focus::History;
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, Msg::App(AppEvent::Details { record: Box::new(other), missing_files: vec![] }));
+    update(&mut s, key(KeyCode::Char('e')));
+    assert_eq!(s.prompt_text(), "a lighthouse");
+    let commands = update(&mut s, ctrl('s'));
+    let [Command::Submit { parent, .. }] = commands.as_slice() else { panic!("{commands:?}") };
+    assert_eq!(*parent, None, "no stale parent from the edit before");
 }
 
 #[test]
 fn waiting_images_are_announced_retried_and_guard_quit() {
     let mut s = state();
-    update(&mut s, Msg::App(AppEvent::Unsaved { id: 3, count: 2, reason: "cannot write /x: No space left".into() }));
+    update(
+        &mut s,
+        Msg::App(AppEvent::Unsaved { id: 3, count: 2, waiting: 2, reason: "cannot write /x: No space left".into() }),
+    );
     assert_eq!(s.jobs.unsaved, 2);
     assert!(s.status.notice.as_ref().unwrap().0.contains("Alt-W writes them again"));
     assert_eq!(update(&mut s, alt('w')), [Command::RetrySave]);
@@ -638,4 +652,27 @@ fn a_job_sent_while_the_history_is_searched_is_shown_and_selected() {
     let commands = update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     assert_eq!(s.jobs.history.selected_row().map(|r| r.id), Some(4), "the new job is selected");
     assert!(commands.iter().any(|c| matches!(c, Command::LoadDetails(4))), "and shown: {commands:?}");
+}
+
+#[test]
+fn quitting_right_after_a_submit_asks_about_the_job_on_its_way() {
+    let mut s = state();
+    type_text(&mut s, "a fox");
+    let commands = update(&mut s, ctrl('s'));
+    assert!(matches!(commands.as_slice(), [Command::Submit { .. }]), "{commands:?}");
+    // Its job is not in the history yet: quitting asks all the same.
+    update(&mut s, ctrl('c'));
+    assert!(
+        matches!(s.layers.popup(), Some(Layer::Confirm(Confirm::Quit { running: 1, .. }))),
+        "{:?}",
+        s.layers.popup()
+    );
+    assert!(!s.quit);
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, Msg::App(AppEvent::Submitted(vec![9])));
+    update(&mut s, Msg::App(AppEvent::JobQueued { id: 9 }));
+    assert_eq!(s.jobs.sending, 0);
+    update(&mut s, Msg::App(AppEvent::JobFinished { id: 9, status: JobStatus::Done, message: String::new() }));
+    update(&mut s, ctrl('c'));
+    assert!(s.quit, "nothing on its way: quits at once");
 }

@@ -257,6 +257,7 @@ pub enum HistoryAction {
     Show {
         #[arg(add = job_ids())]
         id: i64,
+        /// One JSON object instead of text.
         #[arg(long)]
         json: bool,
         /// Print its images into the terminal below the details (see `imgtui show`).
@@ -286,6 +287,7 @@ pub enum HistoryAction {
         /// How many days (with jobs) to show.
         #[arg(long, default_value_t = 14)]
         days: usize,
+        /// One JSON object instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -295,6 +297,7 @@ pub enum HistoryAction {
     Tree {
         #[arg(add = job_ids())]
         id: i64,
+        /// One JSON object instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -306,6 +309,7 @@ pub enum HistoryAction {
         days: u32,
         #[arg(long, value_enum, default_value_t = crate::store::spend::SpendBy::Day)]
         by: crate::store::spend::SpendBy,
+        /// One JSON object instead of text.
         #[arg(long)]
         json: bool,
     },

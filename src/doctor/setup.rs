@@ -54,7 +54,12 @@ impl Setup {
         let (_, problems) = crate::tui::keymap::Keymap::load(&keymap_file);
         checks.push(match problems.first() {
             // The other lines still apply: a warning, each dropped line named.
-            Some(_) => Check::new(Verdict::Warn, "keymap", problems.join("\n")),
+            // One problem a line: a key name's own line break is escaped, not a new line.
+            Some(_) => Check::new(
+                Verdict::Warn,
+                "keymap",
+                problems.iter().map(|p| crate::text::escape_controls(p)).collect::<Vec<_>>().join("\n"),
+            ),
             None if keymap_file.is_file() => {
                 Check::new(Verdict::Ok, "keymap", format!("{} loads", keymap_file.display()))
             }

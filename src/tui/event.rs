@@ -128,6 +128,9 @@ pub enum AppEvent {
     Unsaved {
         id: JobId,
         count: usize,
+        /// All the images waiting in memory now, this job's included (a total, not a step:
+        /// events crossing a retry never count one image twice).
+        waiting: usize,
         reason: String,
     },
     /// A retry to write waiting images: how many were written, how many still wait.

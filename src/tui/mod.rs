@@ -115,6 +115,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
             .with_thumbnails(crate::preview::thumbs::ThumbCache::new(engine.paths.cache_dir.join("thumbnails")));
     }
     if look_again {
+        state.compose.initial_draft = Some(state::draft::Draft::of(&state));
         runner.execute(crate::tui::event::Command::LookForLateDraft);
     }
     terminal::install_panic_hook();

@@ -21,7 +21,9 @@ use crate::preview::{CellSize, DecodedImages, PreviewKey, WarmPixels, prepare};
 use crate::store::{Admitted, ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 
 /// When the start looks again for a draft an imgtui leaving at that moment left.
-const LATE_DRAFT_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
+const LATE_DRAFT_AFTER: std::time::Duration = std::time::Duration::from_millis(1000);
+/// How many times it looks (one a second).
+const LATE_DRAFT_LOOKS: usize = 5;
 
 #[derive(Clone)]
 pub struct Runner {
@@ -146,12 +148,16 @@ impl Runner {
             Command::LookForLateDraft => {
                 let Some(dir) = self.drafts.as_ref().map(|k| k.dir().to_path_buf()) else { return };
                 tokio::spawn(async move {
-                    // Long enough for an imgtui that got its SIGHUP as this one started to
-                    // have written its draft and gone.
-                    tokio::time::sleep(LATE_DRAFT_AFTER).await;
-                    let found = tokio::task::spawn_blocking(move || Draft::left_behind(&dir)).await;
-                    if let Ok(Some((draft, path))) = found {
-                        this.send(AppEvent::LateDraft { draft: Box::new(draft), path });
+                    // An imgtui that got its SIGHUP as this one started writes its draft and
+                    // goes within a moment: looked for a few times (the form decides whether
+                    // it still takes it).
+                    for _ in 0..LATE_DRAFT_LOOKS {
+                        tokio::time::sleep(LATE_DRAFT_AFTER).await;
+                        let dir = dir.clone();
+                        let found = tokio::task::spawn_blocking(move || Draft::left_behind(&dir)).await;
+                        if let Ok(Some((draft, path))) = found {
+                            return this.send(AppEvent::LateDraft { draft: Box::new(draft), path });
+                        }
                     }
                 });
             }
@@ -322,8 +328,12 @@ impl Runner {
         let reason = unsaved.first().map(|(_, why)| why.clone()).unwrap_or_default();
         let waiting =
             ImagesResult { images: unsaved.iter().map(|(image, _)| image.clone()).collect(), ..(**result).clone() };
-        self.unsaved.lock().unwrap_or_else(PoisonError::into_inner).push((id, request.clone(), waiting));
-        self.send(AppEvent::Unsaved { id, count: unsaved.len(), reason });
+        let total = {
+            let mut kept = self.unsaved.lock().unwrap_or_else(PoisonError::into_inner);
+            kept.push((id, request.clone(), waiting));
+            kept.iter().map(|(_, _, r)| r.images.len()).sum()
+        };
+        self.send(AppEvent::Unsaved { id, count: unsaved.len(), waiting: total, reason });
     }
 
     /// Writes the waiting images again: the output folder, else the rescue folder.
@@ -335,7 +345,12 @@ impl Runner {
             let (folders, req, res) = (folders.clone(), request.clone(), result.clone());
             let attempt =
                 tokio::task::spawn_blocking(move || jobs::write_with_fallback(&folders, &req, &res, &|_| {})).await;
-            let jobs::Written { saved, unsaved, .. } = attempt.unwrap_or_default();
+            // A write that died on the way wrote nothing we know of: the images keep waiting.
+            let Ok(jobs::Written { saved, unsaved, .. }) = attempt else {
+                problems.push(format!("job {id}: the write stopped unexpectedly"));
+                self.unsaved.lock().unwrap_or_else(PoisonError::into_inner).push((id, request, result));
+                continue;
+            };
             written += saved.len();
             if !saved.is_empty()
                 && let Err(e) = self.store.run(move |s| s.add_images(id, &saved)).await

@@ -14,6 +14,9 @@ pub struct Compose {
     pub prompt: TextArea<'static>,
     /// Undo and redo of the prompt by words.
     pub prompt_undo: super::undo::UndoLog,
+    /// The prompt and form as the app started with no draft to adopt: a draft left behind a
+    /// moment later is taken only while they are still so.
+    pub initial_draft: Option<super::draft::Draft>,
     /// Earlier prompts, for Ctrl-P/Ctrl-N and Ctrl-R.
     pub recall: recall::Recall,
     pub form: SettingsForm,
@@ -43,6 +46,7 @@ impl Compose {
         Self {
             prompt,
             prompt_undo: Default::default(),
+            initial_draft: None,
             recall: Default::default(),
             form: SettingsForm::new(default_model),
             configured_model: None,

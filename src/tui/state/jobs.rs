@@ -19,6 +19,9 @@ pub struct Jobs {
     pub rerun_after_check: Option<JobRecord>,
     /// Images received but not yet written anywhere (they wait in the runner's memory).
     pub unsaved: usize,
+    /// Submits handed to the runner whose jobs are not in the history yet: quitting asks
+    /// about them as about running jobs.
+    pub sending: usize,
 }
 
 /// A job this process is running, for the spinner, elapsed time and retries.

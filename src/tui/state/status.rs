@@ -13,8 +13,11 @@ pub struct Status {
     /// When the question on top was first there (`env.now`): its answers count from
     /// `QUESTION_READ` later.
     pub question_since: Option<std::time::Instant>,
+    /// When the last letter that was not a move was pressed in a list (`env.now`): letters
+    /// that act, right after it, are typing.
+    pub last_letter: Option<std::time::Instant>,
 }
 
 /// How long a question is up before y or Enter answers it: letters typed in one go (a word
 /// typed into a list by mistake) come faster than anyone reads a question.
-pub const QUESTION_READ: std::time::Duration = std::time::Duration::from_millis(300);
+pub const QUESTION_READ: std::time::Duration = std::time::Duration::from_millis(1000);

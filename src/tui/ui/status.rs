@@ -159,7 +159,7 @@ fn footer_keys(state: &State) -> Vec<String> {
         Context::Browser => (&[A::Confirm, A::ParentDir, A::OpenPath], &[A::Help, A::Cancel]),
         Context::Path => (&[A::Confirm, A::Complete], &[A::Help, A::Cancel]),
         Context::Help => (&[A::Search], &[A::Cancel]),
-        Context::Confirm => (&[A::Confirm], &[A::Cancel]),
+        Context::Confirm => (&[A::Confirm, A::Cancel], &[A::Help, A::Quit]),
         Context::Global => (&[], &[]),
     };
     own.iter()

@@ -129,7 +129,13 @@ fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
     state.compose.browser_dirs.insert(browser.target.kind(), browser.dir.clone());
     let masks = browser.target == Target::Mask;
     match browser.target {
-        Target::Image(i) if i < state.compose.form.images.len() => state.compose.form.images[i] = path.clone(),
+        Target::Image(i) if i < state.compose.form.images.len() => {
+            // Another first input is no longer the result being edited.
+            if i == 0 && state.compose.form.images[0] != path {
+                state.compose.form.parent = None;
+            }
+            state.compose.form.images[i] = path.clone()
+        }
         Target::Image(_) => state.compose.form.images.push(path.clone()),
         Target::Mask => state.compose.form.mask = Some(path.clone()),
     }

@@ -56,7 +56,8 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
 
 /// Quits, or asks first while jobs run or images wait to be written.
 pub(super) fn quit(state: &mut State) -> Vec<Command> {
-    let (running, unsaved) = (state.jobs.live.len(), state.jobs.unsaved);
+    // A submit on its way counts: its job is about to run.
+    let (running, unsaved) = (state.jobs.live.len() + state.jobs.sending, state.jobs.unsaved);
     let painted = state.layers.painter().is_some_and(|view| view.painter.changed());
     let asked = state.layers.top_is(|l| matches!(l, Layer::Confirm(Confirm::Quit { .. } | Confirm::QuitDroppingMask)));
     if asked {

@@ -12,6 +12,7 @@ use crate::store::JobStatus;
 pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
     match event {
         AppEvent::Submitted(ids) => {
+            state.jobs.sending = state.jobs.sending.saturating_sub(1);
             let Some(&first) = ids.first() else { return Vec::new() };
             // What was just sent is shown and selected (its first job), whatever the list was
             // filtered by.
@@ -40,7 +41,12 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::JobFinished { id, status, message } => job_finished(state, id, status, message),
-        AppEvent::SubmitFailed { message } | AppEvent::StoreError(message) => {
+        AppEvent::SubmitFailed { message } => {
+            state.jobs.sending = state.jobs.sending.saturating_sub(1);
+            state.set_notice(message, Severity::Error);
+            Vec::new()
+        }
+        AppEvent::StoreError(message) => {
             state.set_notice(message, Severity::Error);
             Vec::new()
         }
@@ -50,8 +56,8 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::LateDraft { draft, path } => {
-            // Taken only into an empty form: what is typed here is never replaced.
-            if !crate::tui::state::draft::Draft::of(state).is_empty() {
+            // Taken only into the form as it started: nothing typed or set here is replaced.
+            if state.compose.initial_draft.as_ref() != Some(&crate::tui::state::draft::Draft::of(state)) {
                 return Vec::new();
             }
             draft.restore(state);
@@ -95,6 +101,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::OverBudget { requests, parent, message } => {
+            state.jobs.sending = state.jobs.sending.saturating_sub(1);
             state.set_notice("not sent yet: over a budget", Severity::Warning);
             state.layers.push(Layer::Confirm(Confirm::OverBudget { message, requests, parent }));
             Vec::new()
@@ -128,8 +135,8 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         | AppEvent::FilesInspected(_)
         | AppEvent::Completed { .. }
         | AppEvent::PathResolved { .. }) => browser::on_event(state, event),
-        AppEvent::Unsaved { id, count, reason } => {
-            state.jobs.unsaved += count;
+        AppEvent::Unsaved { id, count, waiting, reason } => {
+            state.jobs.unsaved = waiting;
             state.set_notice(
                 format!(
                     "job {id}: {count} image(s) could not be written ({reason}); they wait in memory: {} writes them again",

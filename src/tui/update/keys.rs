@@ -67,6 +67,9 @@ pub(super) fn on_key(state: &mut State, event: KeyEvent) -> Vec<Command> {
             None => Vec::new(),
         },
         Context::Help if typing_help_filter(state, &event) => Vec::new(),
+        // A letter that acts (re-run, delete, cancel, load, quit…) right after another letter
+        // is a word typed into a list, not a command: it says where the keys go instead.
+        _ if typed_into_a_list(state, &event, action) => unbound(state, context, &event),
         _ => match action {
             Some(action) => act(state, context, action),
             None => unbound(state, context, &event),
@@ -138,6 +141,61 @@ fn typing_help_filter(state: &mut State, event: &KeyEvent) -> bool {
     }
     view.scroll = 0;
     true
+}
+
+/// Letters closer than this are typing.
+const TYPING_GAP: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// Whether `event` is a letter that would act, coming within `TYPING_GAP` of another letter
+/// that was not a move (j j r re-runs; "try" does not). Notes the letter's time either way.
+fn typed_into_a_list(state: &mut State, event: &KeyEvent, action: Option<Action>) -> bool {
+    if !line_edit::is_typed_char(event) {
+        return false;
+    }
+    let moves = matches!(
+        action,
+        Some(
+            Action::Up
+                | Action::Down
+                | Action::Left
+                | Action::Right
+                | Action::PageUp
+                | Action::PageDown
+                | Action::First
+                | Action::Last
+                | Action::NextImage
+                | Action::PrevImage
+                | Action::Help
+                | Action::Cancel
+        )
+    );
+    if moves {
+        return false;
+    }
+    let now = state.env.now;
+    // A clock that did not move between two keys says nothing about them (no time was given,
+    // as in a test driving `update` key by key): only a gap that was measured counts.
+    let after_a_letter = state.status.last_letter.is_some_and(|then| {
+        let gap = now.saturating_duration_since(then);
+        !gap.is_zero() && gap < TYPING_GAP
+    });
+    state.status.last_letter = Some(now);
+    let acts = matches!(
+        action,
+        Some(
+            Action::RerunJob
+                | Action::DeleteJob
+                | Action::CancelJob
+                | Action::LoadJob
+                | Action::EditResult
+                | Action::Quit
+                | Action::StarJob
+                | Action::ToggleTree
+                | Action::StarredOnly
+                | Action::PaintMask
+        )
+    );
+    acts && after_a_letter
 }
 
 /// Closes the question on top with nothing done, saying why.

@@ -61,6 +61,8 @@ pub(super) fn load_into_form(state: &mut State, job: &JobRecord) {
     state.compose.draft_before_load = Some((replaced.lines().to_vec(), draft_form, loaded));
     state.compose.form.switch_model(model.clone(), &state.env.catalog);
     state.compose.form.options = options.clone();
+    // Sent again, it is what the loaded job was: an edit of its parent, or of nothing.
+    state.compose.form.parent = job.parent_id;
     state.layers.focus = Focus::Prompt;
     state.revalidate();
     let undo = state.env.keymap.hint(crate::tui::keymap::Context::Prompt, crate::tui::action::Action::Undo);

@@ -33,6 +33,7 @@ use super::state::{Field, Focus, Layer, Severity, State, Target};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     let commands = dispatch(state, msg);
+    state.jobs.sending += commands.iter().filter(|c| matches!(c, Command::Submit { .. })).count();
     // A question's answers count from when it was first up.
     let asking = state.layers.top_is(|l| matches!(l, Layer::Confirm(_)));
     match (asking, state.status.question_since) {
