@@ -189,10 +189,6 @@ fn typed_into_a_list(state: &mut State, event: &KeyEvent, action: Option<Action>
                 | Action::LoadJob
                 | Action::EditResult
                 | Action::Quit
-                | Action::StarJob
-                | Action::ToggleTree
-                | Action::StarredOnly
-                | Action::PaintMask
         )
     );
     acts && after_a_letter
