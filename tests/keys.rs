@@ -273,3 +273,17 @@ fn a_word_typed_slowly_into_a_list_never_deletes_re_runs_or_cancels() {
     let commands = type_slowly(&mut s, "y", Duration::from_millis(1100));
     assert!(matches!(commands.as_slice(), [Command::Rerun(_)]), "{commands:?}");
 }
+
+#[test]
+fn ctrl_s_and_tab_do_nothing_while_a_model_name_or_size_is_typed() {
+    for layer in [Layer::ModelName("gpt-ima".into()), Layer::CustomSize("1024x".into())] {
+        let mut s = state();
+        s.compose.prompt.insert_str("a fox");
+        s.layers.focus = Focus::Settings;
+        s.layers.push(layer.clone());
+        assert!(ctrl(&mut s, 's').is_empty(), "nothing sent from {layer:?}");
+        key(&mut s, KeyCode::Tab);
+        assert_eq!(s.layers.focus, Focus::Settings, "the focus stays");
+        assert!(s.layers.top_is(|l| *l == layer), "the input stays open");
+    }
+}
