@@ -224,3 +224,59 @@ fn viewer_kitty() {
 fn viewer_sixel() {
     run_viewer("sixel");
 }
+
+/// Every (row, column) a kitty image was placed at, from the outer terminal's stream: the
+/// cursor move sent right before each placement.
+fn kitty_placements(out: &[u8]) -> Vec<(u16, u16)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(&out[from..], KITTY_PLACE) {
+        let end = from + at;
+        let before = String::from_utf8_lossy(&out[..end]);
+        if let Some(cup) = before.rfind("\x1b[")
+            && let Some((row, col)) = before[cup + 2..].trim_end_matches('H').split_once(';')
+            && let (Ok(row), Ok(col)) = (row.parse(), col.trim_end_matches('H').parse())
+        {
+            found.push((row, col));
+        }
+        from = end + KITTY_PLACE.len();
+    }
+    found
+}
+
+#[test]
+fn inside_tmux_a_kitty_image_lands_in_its_pane_on_the_outer_terminal() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = history_with_two_jobs();
+    let socket = format!("imgtui-origin-{}", std::process::id());
+    let app = format!(
+        "env -u OPENAI_API_KEY -u TTAPI_API_KEY XDG_CONFIG_HOME='{cfg}' {shell} --graphics kitty --data-dir '{data}'",
+        cfg = data.path().join("config").display(),
+        shell = common::imgtui_shell(),
+        data = data.path().display(),
+    );
+    // The outer terminal is this pty; tmux draws two panes side by side in it, the app in the
+    // right one, which starts at column 121.
+    let mut cmd = portable_pty::CommandBuilder::new("tmux");
+    cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-s", "t", "sleep 600", ";"]);
+    cmd.args(["set", "-g", "allow-passthrough", "on", ";", "set", "-g", "status", "off", ";"]);
+    cmd.args(["split-window", "-h", "-l", "120", "-t", "t", &app]);
+    cmd.env_remove("TMUX");
+    let pty = Pty::spawn_command(cmd, (50, 241));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let placed = loop {
+        let placed = kitty_placements(&pty.since(0));
+        if !placed.is_empty() || Instant::now() > deadline {
+            break placed;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let _ = std::process::Command::new("tmux").args(["-L", &socket, "kill-server"]).status();
+    assert!(!placed.is_empty(), "no kitty placement came with a cursor move the outer terminal receives");
+    for (row, col) in placed {
+        // The Job pane is in the right half of the app's pane: past the split, not the corner.
+        assert!(col > 121 + 50 && row > 1, "placed at row {row}, column {col}: not in the app's pane");
+    }
+}

@@ -136,6 +136,34 @@ fn reason_for(graphics: Graphics, answers: &Answers, hints: &EnvHints) -> String
     }
 }
 
+/// Where this tmux pane's top-left cell is on the terminal tmux draws into (rows, columns from
+/// 0): a kitty or iTerm2 image passed through tmux is placed by the outer terminal's cursor, so
+/// the move to it is sent through too, in the outer terminal's coordinates. A status line at
+/// the top pushes the panes down.
+pub fn tmux_pane_origin() -> Option<(u16, u16)> {
+    let pane = std::env::var("TMUX_PANE").ok();
+    let mut args = vec!["display-message", "-p"];
+    if let Some(pane) = pane.as_deref() {
+        args.extend(["-t", pane]);
+    }
+    args.push("#{pane_top} #{pane_left} #{status} #{status-position}");
+    parse_pane_origin(&tmux_output(&args)?)
+}
+
+/// `"3 40 on top"` → (4, 40); `status` is off, on or a number of lines.
+fn parse_pane_origin(answer: &str) -> Option<(u16, u16)> {
+    let mut parts = answer.split_whitespace();
+    let top: u16 = parts.next()?.parse().ok()?;
+    let left: u16 = parts.next()?.parse().ok()?;
+    let status_lines = match parts.next() {
+        Some("off") | None => 0,
+        Some("on") => 1,
+        Some(n) => n.parse().unwrap_or(0),
+    };
+    let above = if parts.next() == Some("top") { status_lines } else { 0 };
+    Some((top + above, left))
+}
+
 fn tmux_passthrough() -> Option<String> {
     tmux_output(&["show", "-gv", "allow-passthrough"])
 }
@@ -166,4 +194,18 @@ fn tmux_output(args: &[&str]) -> Option<String> {
     child.stdout.take()?.take(4096).read_to_string(&mut text).ok()?;
     let text = text.trim().to_string();
     (status.success() && !text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panes_origin_counts_a_status_line_at_the_top() {
+        assert_eq!(parse_pane_origin("3 40 on bottom"), Some((3, 40)));
+        assert_eq!(parse_pane_origin("3 40 on top"), Some((4, 40)));
+        assert_eq!(parse_pane_origin("0 0 2 top"), Some((2, 0)));
+        assert_eq!(parse_pane_origin("0 0 off top"), Some((0, 0)));
+        assert_eq!(parse_pane_origin("no answer"), None);
+    }
 }

@@ -54,6 +54,8 @@ struct Held {
 pub struct Placer {
     graphics: Graphics,
     tmux: bool,
+    /// Inside tmux: the pane's top-left cell on the outer terminal (see `detect::tmux_pane_origin`).
+    pane_origin: (u16, u16),
     /// What is on screen now, in the order it was placed.
     shown: Vec<Shown>,
     /// Kitty: the images the terminal has, shown or not.
@@ -65,7 +67,17 @@ pub struct Placer {
 
 impl Placer {
     pub fn new(graphics: Graphics, tmux: bool) -> Self {
-        Self { graphics, tmux, shown: Vec::new(), held: Vec::new(), next_id: 1, placements: 0 }
+        Self { graphics, tmux, pane_origin: (0, 0), shown: Vec::new(), held: Vec::new(), next_id: 1, placements: 0 }
+    }
+
+    /// Where the tmux pane is on the outer terminal (at start, and after a resize, which is
+    /// what moving a split sends). Images shown elsewhere are placed again.
+    pub fn set_pane_origin(&mut self, origin: (u16, u16)) -> Vec<u8> {
+        if origin == self.pane_origin {
+            return Vec::new();
+        }
+        self.pane_origin = origin;
+        self.clear()
     }
 
     fn wrap(&self, seq: &[u8]) -> Vec<u8> {
@@ -125,18 +137,30 @@ impl Placer {
             _ => 0,
         };
         let (x, y) = (wanted.area.x + prepared.offset_x, wanted.area.y + prepared.offset_y);
-        // Save the cursor, go to the image's top-left cell, draw, restore.
-        bytes.extend(format!("\x1b7\x1b[{};{}H", y + 1, x + 1).into_bytes());
+        let image = match self.graphics {
+            Graphics::Kitty => encode::kitty_place(id, placement, prepared.cols, prepared.rows),
+            Graphics::Iterm => encode::iterm_show(&prepared.payload, prepared.cols, prepared.rows),
+            _ => prepared.payload.clone(),
+        };
         match self.graphics {
-            Graphics::Kitty => {
-                bytes.extend(self.wrap(&encode::kitty_place(id, placement, prepared.cols, prepared.rows)))
+            // Through tmux, kitty and iTerm2 place at the outer terminal's cursor, which tmux
+            // does not move for its panes' cursor moves: the move goes through with the image,
+            // in the outer terminal's cells (the pane's origin added).
+            Graphics::Kitty | Graphics::Iterm if self.tmux => {
+                let (top, left) = self.pane_origin;
+                let mut through = format!("\x1b7\x1b[{};{}H", top + y + 1, left + x + 1).into_bytes();
+                through.extend(image);
+                through.extend_from_slice(b"\x1b8");
+                bytes.extend(encode::wrap_for_tmux(&through));
             }
-            Graphics::Iterm => {
-                bytes.extend(self.wrap(&encode::iterm_show(&prepared.payload, prepared.cols, prepared.rows)))
+            // Elsewhere (and sixel, which tmux draws itself): save the cursor, go to the
+            // image's top-left cell, draw, restore.
+            _ => {
+                bytes.extend(format!("\x1b7\x1b[{};{}H", y + 1, x + 1).into_bytes());
+                bytes.extend(self.wrap(&image));
+                bytes.extend_from_slice(b"\x1b8");
             }
-            _ => bytes.extend(self.wrap(&prepared.payload)),
         }
-        bytes.extend_from_slice(b"\x1b8");
         self.shown.push(Shown { key: wanted.key.clone(), area: wanted.area, id, placement });
         bytes
     }

@@ -17,6 +17,7 @@ use super::state::{Focus, State};
 use super::{terminal, ui, update};
 use crate::config::theme::Theme;
 use crate::preview::CellSize;
+use crate::preview::Graphics;
 use crate::preview::placer::{Placer, Step};
 
 /// How long quitting waits for cancelled jobs to record their end in the history.
@@ -35,6 +36,12 @@ pub async fn run(
     let mut terminal = terminal::init()?;
     let mut placer = Placer::new(state.env.graphics, tmux);
     write_now(&placer.forget_earlier())?;
+    // Through tmux, kitty and iTerm2 images are placed in the outer terminal's cells: where
+    // the pane sits there is asked at start and after each resize (a split moved), off the
+    // event loop.
+    let passes_through = tmux && matches!(state.env.graphics, Graphics::Kitty | Graphics::Iterm);
+    let ask_origin = || passes_through.then(|| tokio::task::spawn_blocking(crate::preview::detect::tmux_pane_origin));
+    let mut origin_asked = ask_origin();
     let mut cell = cell_choice.size;
     tracing::info!(cell = %cell, source = %cell_choice.source, "cell size");
     let mut input = EventStream::new();
@@ -86,6 +93,7 @@ pub async fn run(
                     cell = cell_choice.size;
                     // The next frame clears the screen, and kitty's images with it.
                     write_now(&placer.clear())?;
+                    origin_asked = ask_origin().or(origin_asked);
                     update::update(&mut state, Msg::CellSize(cell));
                     Msg::Resize(width, height)
                 }
@@ -98,6 +106,19 @@ pub async fn run(
                 Some(Err(_)) | None => break,
             },
             Some(event) = events_rx.recv() => Msg::App(event),
+            origin = async {
+                match origin_asked.as_mut() {
+                    Some(asked) => asked.await,
+                    None => std::future::pending().await,
+                }
+            }, if origin_asked.is_some() => {
+                origin_asked = None;
+                if let Ok(Some(origin)) = origin {
+                    write_now(&placer.set_pane_origin(origin))?;
+                    dirty = true;
+                }
+                continue;
+            }
             _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
             number = stops.next() => {
                 stopped_by = Some(number);

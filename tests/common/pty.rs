@@ -20,18 +20,24 @@ pub struct Pty {
 impl Pty {
     /// The release-like binary in a pty of `rows` x `cols`, with `args`, its data in `data`,
     /// no key (the demo server), TERM=xterm-256color and no tmux.
-    pub fn spawn(data: &Path, args: &[&str], (rows, cols): (u16, u16)) -> Self {
-        let size = PtySize { rows, cols, pixel_width: cols * 10, pixel_height: rows * 20 };
-        let pair = native_pty_system().openpty(size).unwrap();
+    pub fn spawn(data: &Path, args: &[&str], size: (u16, u16)) -> Self {
         let mut cmd = super::imgtui_pty();
         cmd.args(args);
         cmd.arg("--data-dir");
         cmd.arg(data);
-        cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_CONFIG_HOME", data.join("config"));
         cmd.env_remove("OPENAI_API_KEY");
         cmd.env_remove("TTAPI_API_KEY");
         cmd.env_remove("TMUX");
+        Self::spawn_command(cmd, size)
+    }
+
+    /// `cmd` in a pty of `rows` x `cols`, TERM=xterm-256color (tmux, say, as the outer
+    /// terminal sees it).
+    pub fn spawn_command(mut cmd: portable_pty::CommandBuilder, (rows, cols): (u16, u16)) -> Self {
+        let size = PtySize { rows, cols, pixel_width: cols * 10, pixel_height: rows * 20 };
+        let pair = native_pty_system().openpty(size).unwrap();
+        cmd.env("TERM", "xterm-256color");
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
