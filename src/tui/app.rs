@@ -45,6 +45,7 @@ pub async fn run(
     let mut cell = cell_choice.size;
     tracing::info!(cell = %cell, source = %cell_choice.source, "cell size");
     let mut input = EventStream::new();
+    let mut late_answers = super::late_answers::LateAnswers::new(Instant::now());
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     for command in update::reload_history(&mut state) {
@@ -86,6 +87,7 @@ pub async fn run(
             || state.question_arming();
         let msg = tokio::select! {
             event = input.next() => match event {
+                Some(Ok(Event::Key(key))) if late_answers.swallows(&key, Instant::now()) => continue,
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(Event::Resize(width, height))) => {

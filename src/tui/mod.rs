@@ -9,6 +9,7 @@ mod file_work;
 pub mod grammar;
 pub mod keymap;
 pub mod keys_cli;
+pub mod late_answers;
 pub mod runner;
 pub mod state;
 pub mod terminal;
