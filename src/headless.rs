@@ -5,7 +5,6 @@
 pub(crate) mod checks;
 mod progress;
 
-pub use checks::ESTIMATE_SAMPLES;
 use checks::{budget_check, check_request, output_history};
 
 use std::io::Read;

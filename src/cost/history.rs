@@ -15,6 +15,9 @@ pub struct OutputSample {
     pub tokens_per_image: u64,
 }
 
+/// Jobs looked at for estimates from history (the newest done ones).
+pub const ESTIMATE_SAMPLES: u32 = 2000;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OutputHistory {
     tokens: HashMap<(String, String, String), Vec<u64>>,

@@ -11,6 +11,6 @@ pub mod prices;
 pub use budget::{BudgetCheck, Budgets, Overrun, Spent};
 pub use compute::{Billed, cost, formula_tokens, per_image};
 pub use estimate::{Asked, Estimate, PriceNote, estimate, for_request, high_fidelity_tokens};
-pub use history::{OutputHistory, OutputSample};
+pub use history::{ESTIMATE_SAMPLES, OutputHistory, OutputSample};
 pub use job::{JobCost, dollars};
 pub use prices::{ModelPrice, PriceSource, PriceTable};

@@ -11,12 +11,9 @@ use crate::store::ImageRequest;
 
 /// What earlier jobs really reported, for estimates where no price table or formula applies.
 pub(crate) async fn output_history(engine: &Engine) -> crate::cost::OutputHistory {
-    let samples = engine.store.run(|s| s.output_samples(ESTIMATE_SAMPLES)).await.unwrap_or_default();
+    let samples = engine.store.run(|s| s.output_samples(crate::cost::ESTIMATE_SAMPLES)).await.unwrap_or_default();
     crate::cost::OutputHistory::from_samples(samples)
 }
-
-/// Jobs looked at for estimates from history.
-pub const ESTIMATE_SAMPLES: u32 = 2000;
 
 /// The budgets and `request`'s estimate (from the price table, else the history), when budgets
 /// are kept: what the job's admission is checked against.

@@ -73,7 +73,16 @@ pub async fn run(
             }
         }
         if dirty {
-            dirty = draw(&mut terminal, &mut state, &theme, &mut placer, &runner, cell)?;
+            sync_prompt_cursor(&mut state);
+            let (again, reports) = draw(&mut terminal, &state, &theme, &mut placer, cell)?;
+            // What the frame showed goes to `update` once, after it: it changes nothing on
+            // screen (no new frame for it), but asks for the previews it wanted.
+            for report in reports {
+                for command in update::update(&mut state, report) {
+                    runner.execute(command);
+                }
+            }
+            dirty = again;
             if dirty {
                 continue;
             }
@@ -189,38 +198,31 @@ async fn leave(
 }
 
 /// Draws a frame and places its image; true when another frame is needed at once (a sixel or
-/// iTerm2 image was erased by repainting).
+/// iTerm2 image was erased by repainting), and what the frame showed, for `update`.
 fn draw(
     terminal: &mut terminal::Tui,
-    state: &mut State,
+    state: &State,
     theme: &Theme,
     placer: &mut Placer,
-    runner: &Runner,
     cell: CellSize,
-) -> std::io::Result<bool> {
-    sync_prompt_cursor(state);
+) -> std::io::Result<(bool, Vec<Msg>)> {
     // The frame and its image sequences reach the screen at once (terminals without
     // synchronized output ignore the two sequences): no half-drawn frames over SSH.
     crossterm::queue!(std::io::stdout(), BeginSynchronizedUpdate)?;
     let mut info = ui::RenderInfo::default();
     terminal.draw(|frame| info = ui::render(state, theme, frame))?;
-    // The list windows keep what this frame showed (`Scroll::offset_for`), and clicks land on
-    // what it drew: no new frame for either.
+    // The list windows keep what this frame showed (`Scroll::offset_for`), clicks land on what
+    // it drew, and the pictures not prepared yet are asked for.
     let hits = std::mem::take(&mut info.hits);
-    let msg = Msg::Drawn {
+    let mut reports = vec![Msg::Drawn {
         history: info.history_rows,
         browser: info.browser_rows,
         help_last_page: info.help_last_page,
         hits,
-    };
-    update::update(state, msg);
+    }];
     let ready: Vec<_> = info.pictures.iter().map(|w| state.previews.ready_for(&w.key).cloned()).collect();
     for (wanted, _) in info.pictures.iter().zip(&ready).filter(|(_, ready)| ready.is_none()) {
-        // Asking changes nothing on screen: no new frame for it.
-        let msg = Msg::PreviewWanted { key: wanted.key.clone(), cell };
-        for command in update::update(state, msg) {
-            runner.execute(command);
-        }
+        reports.push(Msg::PreviewWanted { key: wanted.key.clone(), cell });
     }
     let pairs: Vec<_> = info.pictures.iter().zip(&ready).map(|(w, r)| (w, r.as_deref())).collect();
     let mut again = false;
@@ -241,7 +243,7 @@ fn draw(
         }
     }
     crossterm::execute!(std::io::stdout(), EndSynchronizedUpdate)?;
-    Ok(again)
+    Ok((again, reports))
 }
 
 /// Writes `bytes` to the terminal at once (nothing when empty).

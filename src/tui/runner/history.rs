@@ -102,7 +102,7 @@ impl Runner {
                 }
             }
             Command::LoadOutputHistory => {
-                match self.store.run(|s| s.output_samples(crate::headless::ESTIMATE_SAMPLES)).await {
+                match self.store.run(|s| s.output_samples(crate::cost::ESTIMATE_SAMPLES)).await {
                     Ok(samples) => AppEvent::OutputHistory(crate::cost::OutputHistory::from_samples(samples)),
                     Err(e) => AppEvent::StoreError(e.to_string()),
                 }
