@@ -28,7 +28,7 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
     };
     let out_dir = config.out_dir.unwrap_or_else(|| paths.images_dir());
     match args.action {
-        None => list(&store, args.search, args.status, args.limit, args.json).await,
+        None => list(&store, args.search, args.status, args.limit as usize, args.json).await,
         Some(HistoryAction::Show { id, json, show }) => match store.run(move |s| s.job(id)).await {
             Ok(Some(record)) if json => {
                 let mut value = serde_json::to_value(&record).unwrap_or(json!({}));

@@ -115,6 +115,16 @@ fn vary_and_its_values_come_back_with_the_draft() {
     assert_eq!(fresh.compose.form.vary.setting, Some(Varied::Quality));
     assert_eq!(fresh.compose.form.vary.chosen, ["low", "high"]);
     assert_eq!(fresh.prompt_text(), "a fox");
+    // An edit of a result keeps what it edits; a setting changed alone is worth keeping too.
+    let mut s = common::tui::state();
+    s.compose.form.parent = Some(522);
+    s.compose.form.options.size = Some("1536x1024".into());
+    let draft = Draft::of(&s);
+    assert!(!draft.is_empty(), "a size changed with no prompt yet is kept");
+    let mut fresh = common::tui::state();
+    serde_json::from_str::<Draft>(&serde_json::to_string(&draft).unwrap()).unwrap().restore(&mut fresh);
+    assert_eq!(fresh.compose.form.parent, Some(522));
+    assert_eq!(fresh.compose.form.options.size.as_deref(), Some("1536x1024"));
 }
 
 #[test]

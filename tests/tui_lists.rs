@@ -166,7 +166,7 @@ fn a_reload_keeps_the_loaded_window_so_a_selection_past_row_200_stays_on_its_job
             _ => None,
         })
         .expect("a reload");
-    assert_eq!(query.limit, 400, "{query:?}");
+    assert_eq!(query.limit, 401, "every row loaded, and one to tell whether more are left: {query:?}");
     let mut fresh = rows_newest_first(451);
     fresh.truncate(query.limit);
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: fresh, append: false, generation }));

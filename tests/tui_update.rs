@@ -676,3 +676,20 @@ fn quitting_right_after_a_submit_asks_about_the_job_on_its_way() {
     update(&mut s, ctrl('c'));
     assert!(s.quit, "nothing on its way: quits at once");
 }
+
+#[test]
+fn no_queued_job_starts_while_the_quit_question_is_open() {
+    let mut s = state();
+    for id in 1..=3 {
+        update(&mut s, Msg::App(AppEvent::JobQueued { id }));
+    }
+    let commands = update(&mut s, ctrl('c'));
+    assert!(commands.contains(&Command::HoldQueue(true)), "{commands:?}");
+    let commands = update(&mut s, key(KeyCode::Esc));
+    assert!(commands.contains(&Command::HoldQueue(false)), "not quitting: the queue goes on: {commands:?}");
+    update(&mut s, ctrl('c'));
+    common::tui::read_the_question(&mut s);
+    let commands = update(&mut s, key(KeyCode::Char('y')));
+    assert!(s.quit);
+    assert!(!commands.contains(&Command::HoldQueue(false)), "quitting keeps them held until cancelled: {commands:?}");
+}

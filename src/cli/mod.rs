@@ -242,9 +242,9 @@ pub struct HistoryArgs {
     /// Only jobs in this state: queued, running, done, failed, cancelled, interrupted.
     #[arg(long)]
     pub status: Option<String>,
-    /// How many jobs, newest first.
-    #[arg(long, short = 'l', default_value_t = 20)]
-    pub limit: usize,
+    /// How many jobs, newest first (1 or more).
+    #[arg(long, short = 'l', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
     /// One JSON array instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -212,6 +212,8 @@ pub enum Command {
         append: bool,
         generation: u64,
     },
+    /// Queued jobs wait (true) or may start again (false): the quit question is open.
+    HoldQueue(bool),
     /// Looks once more, a moment after the start, for a draft an imgtui still leaving then
     /// left behind (`AppEvent::LateDraft`).
     LookForLateDraft,

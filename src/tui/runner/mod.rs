@@ -48,6 +48,8 @@ pub struct Runner {
     masks: Option<PathBuf>,
     /// Where the unsent draft is kept.
     drafts: Option<drafts::DraftKeeper>,
+    /// While true, queued jobs wait (the quit question is open).
+    queue_held: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Runner {
@@ -72,6 +74,7 @@ impl Runner {
             thumbs: None,
             masks: None,
             drafts: None,
+            queue_held: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }
 
@@ -145,6 +148,9 @@ impl Runner {
             }
             Command::Suspend => {}
             Command::PreparePreview { key, cell, thumb } => self.prepare_preview(key, cell, thumb),
+            Command::HoldQueue(hold) => {
+                self.queue_held.send_replace(hold);
+            }
             Command::LookForLateDraft => {
                 let Some(dir) = self.drafts.as_ref().map(|k| k.dir().to_path_buf()) else { return };
                 tokio::spawn(async move {
@@ -249,8 +255,17 @@ impl Runner {
         let cancel = CancellationToken::new();
         self.cancels().insert(id, cancel.clone());
         self.send(AppEvent::JobQueued { id });
+        // A slot, and the queue not held (the quit question is open: nothing new starts
+        // while the user decides whether to cancel it all).
+        let mut held = self.queue_held.subscribe();
         let permit = tokio::select! {
-            permit = self.slots.clone().acquire_owned() => permit.ok(),
+            permit = async {
+                let permit = self.slots.clone().acquire_owned().await.ok()?;
+                while *held.borrow_and_update() {
+                    held.changed().await.ok()?;
+                }
+                Some(permit)
+            } => permit,
             _ = cancel.cancelled() => None,
         };
         let (status, message) = match permit {

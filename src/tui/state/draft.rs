@@ -33,6 +33,9 @@ pub struct Draft {
     /// The setting Vary compares ("quality") and the values chosen for it.
     #[serde(default)]
     pub vary: Option<(String, Vec<String>)>,
+    /// The job whose result this edit edits ("edit this result").
+    #[serde(default)]
+    pub parent: Option<crate::store::JobId>,
 }
 
 impl State {
@@ -59,12 +62,18 @@ impl Draft {
             mask: form.mask.clone(),
             keep_unmasked: form.keep_unmasked,
             vary: form.vary.setting.map(|setting| (setting.name().to_string(), form.vary.chosen.clone())),
+            parent: form.parent,
         }
     }
 
-    /// Whether there is anything in it worth putting back.
+    /// Whether there is anything in it worth putting back: a prompt, inputs, or settings
+    /// changed from their defaults.
     pub fn is_empty(&self) -> bool {
-        self.prompt.iter().all(|line| line.trim().is_empty()) && self.images.is_empty() && self.mask.is_none()
+        self.prompt.iter().all(|line| line.trim().is_empty())
+            && self.images.is_empty()
+            && self.mask.is_none()
+            && self.options == ImageOptions::default()
+            && self.vary.is_none()
     }
 
     /// Puts the draft back into the prompt and the form (a model that is no longer offered is
@@ -78,6 +87,7 @@ impl Draft {
         form.images = self.images;
         form.mask = self.mask;
         form.keep_unmasked = self.keep_unmasked;
+        form.parent = self.parent;
         // Vary comes back with the values the model still takes.
         if let Some((setting, chosen)) = self.vary
             && let Some(setting) = super::vary::Varied::from_name(&setting)

@@ -48,7 +48,8 @@ impl HistoryView {
         self.seeking = None;
         let filter = (self.search.clone(), self.starred_only);
         let same = self.loaded_filter.as_ref() == Some(&filter);
-        self.asked = if same { self.rows.len().clamp(PAGE, MAX_WINDOW) } else { PAGE };
+        // One row more than is loaded: fewer back means none is left to load.
+        self.asked = if same { (self.rows.len() + 1).clamp(PAGE, MAX_WINDOW) } else { PAGE };
         self.loaded_filter = Some(filter);
         let query = JobQuery { limit: self.asked, ..self.query(None) };
         (query, self.generation)
@@ -121,10 +122,12 @@ impl HistoryView {
         if append {
             self.rows.extend(rows);
         } else {
+            // The selected job stays selected, even on the top row while another imgtui adds
+            // jobs above it (this app's own are followed: `follow`); when it is gone, the same
+            // place is.
             let (at, kept) = (self.selected, self.selected_row().map(|r| r.id));
             self.rows = rows;
             self.selected = match kept {
-                _ if at == 0 => 0,
                 Some(id) => self.rows.iter().position(|r| r.id == id).unwrap_or(at),
                 None => at,
             };

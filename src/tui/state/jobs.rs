@@ -22,6 +22,8 @@ pub struct Jobs {
     /// Submits handed to the runner whose jobs are not in the history yet: quitting asks
     /// about them as about running jobs.
     pub sending: usize,
+    /// Queued jobs are held while the quit question is open.
+    pub queue_held: bool,
 }
 
 /// A job this process is running, for the spinner, elapsed time and retries.

@@ -12,7 +12,7 @@ pub struct Scroll {
 impl Scroll {
     /// Moves the window as little as needed to show `selected`.
     pub fn follow(&mut self, selected: usize) {
-        self.offset = self.offset_for(selected, self.height);
+        self.offset = self.offset_for(selected, self.height, usize::MAX);
     }
 
     /// The list has `height` rows now (a frame reported it).
@@ -31,12 +31,15 @@ impl Scroll {
     }
 
     /// The first row to draw in a window of `height` rows with `selected` in it: the kept
-    /// offset, moved only as far as needed (also when this frame's height is new).
-    pub fn offset_for(&self, selected: usize, height: usize) -> usize {
+    /// offset, moved only as far as needed (also when this frame's height is new), and never
+    /// so far down that rows above stay hidden while the window has room below (a search or a
+    /// filter that left fewer rows).
+    pub fn offset_for(&self, selected: usize, height: usize, len: usize) -> usize {
         if height == 0 {
             return self.offset.min(selected);
         }
-        self.offset.min(selected).max((selected + 1).saturating_sub(height))
+        let kept = self.offset.min(selected).max((selected + 1).saturating_sub(height));
+        kept.min(len.saturating_sub(height))
     }
 }
 
@@ -51,14 +54,17 @@ mod tests {
         for selected in 0..=9 {
             scroll.follow(selected);
         }
-        assert_eq!(scroll.offset_for(9, 5), 5, "down to row 9: rows 5-9 shown");
+        assert_eq!(scroll.offset_for(9, 5, 10), 5, "down to row 9: rows 5-9 shown");
         // Going up moves the highlight inside the window first.
         for selected in (5..9).rev() {
             scroll.follow(selected);
-            assert_eq!(scroll.offset_for(selected, 5), 5, "row {selected} is inside the window");
+            assert_eq!(scroll.offset_for(selected, 5, 10), 5, "row {selected} is inside the window");
         }
         scroll.follow(4);
-        assert_eq!(scroll.offset_for(4, 5), 4, "then the window follows, one row at a time");
-        assert_eq!(scroll.offset_for(6, 2), 5, "a smaller frame still shows the selection");
+        assert_eq!(scroll.offset_for(4, 5, 10), 4, "then the window follows, one row at a time");
+        assert_eq!(scroll.offset_for(6, 2, 10), 5, "a smaller frame still shows the selection");
+        // A search leaves 7 rows: the window starts at the top, the selection still in it.
+        assert_eq!(scroll.offset_for(6, 5, 7), 2);
+        assert_eq!(scroll.offset_for(4, 10, 7), 0, "all rows shown when they fit");
     }
 }

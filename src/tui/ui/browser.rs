@@ -69,7 +69,7 @@ pub fn render(
         let below = Rect { y: rows_area.y + (rows.len() as u16).min(height), height: 1, ..rows_area };
         frame.render_widget(Paragraph::new(styled(" nothing matches the filter", theme.muted())), below);
     }
-    let offset = browser.scroll.offset_for(browser.selected, height.into());
+    let offset = browser.scroll.offset_for(browser.selected, height.into(), rows.len());
     let items: Vec<ListItem> = rows
         .iter()
         .skip(offset)

@@ -54,7 +54,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hits:
     }
     // Only the rows in the window are built: the list may hold thousands.
     let height = inner.height as usize;
-    let offset = h.scroll.offset_for(h.selected, height);
+    let offset = h.scroll.offset_for(h.selected, height, h.rows.len());
     let shown = &h.rows[offset..(offset + height).min(h.rows.len())];
     let differences = group_differences(&h.rows, shown);
     let items: Vec<ListItem> = shown

@@ -246,13 +246,16 @@ fn help(state: &State, view: &HelpView, theme: &Theme, frame: &mut Frame, area: 
 
 fn confirm(state: &State, what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let question = match what {
-        Confirm::Quit { running, unsaved: 0, painted } => format!(
-            "{running} job(s) still running. Quit and cancel them{}?",
+        // The jobs as they are now (they end while the question is open).
+        Confirm::Quit { unsaved: 0, painted, .. } => format!(
+            "{} job(s) still running or waiting. Quit and cancel them{}?",
+            state.jobs.live.len() + state.jobs.sending,
             if *painted { ", and drop the mask painted here" } else { "" }
         ),
-        Confirm::Quit { running, unsaved, painted } => format!(
-            "{unsaved} image(s) are only in memory (no folder could take them) and {running} job(s) run. \
+        Confirm::Quit { unsaved, painted, .. } => format!(
+            "{unsaved} image(s) are only in memory (no folder could take them) and {} job(s) run. \
              Quit and lose them{}? (Alt-W tries to write them again)",
+            state.jobs.live.len() + state.jobs.sending,
             if *painted { " and the mask painted here" } else { "" }
         ),
         Confirm::CancelJob(id) => format!("Cancel running job #{id}? (It may already be billed.)"),

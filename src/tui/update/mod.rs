@@ -32,8 +32,15 @@ use super::keymap::Context;
 use super::state::{Field, Focus, Layer, Severity, State, Target};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
-    let commands = dispatch(state, msg);
+    let mut commands = dispatch(state, msg);
     state.jobs.sending += commands.iter().filter(|c| matches!(c, Command::Submit { .. })).count();
+    // While the quit question is open no queued job starts: quitting then costs nothing more.
+    let quitting = state.layers.top_is(|l| matches!(l, Layer::Confirm(crate::tui::state::Confirm::Quit { .. })));
+    // (Quitting for good keeps them held until they are cancelled.)
+    if quitting != state.jobs.queue_held && !state.quit {
+        state.jobs.queue_held = quitting;
+        commands.push(Command::HoldQueue(quitting));
+    }
     // A question's answers count from when it was first up.
     let asking = state.layers.top_is(|l| matches!(l, Layer::Confirm(_)));
     match (asking, state.status.question_since) {
