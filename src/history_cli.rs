@@ -310,6 +310,10 @@ fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
     if let Some(parent) = r.parent_id {
         crate::outln!("edit of   job {parent}");
     }
+    // One submit's jobs (variants, a varied setting, a batch) share their first job's number.
+    if let Some(group) = r.group_id {
+        crate::outln!("group     g{group} (sent in one submit with the other jobs of g{group})");
+    }
     for image in &r.images {
         crate::outln!(
             "image {}   {} ({}, {} bytes)",
