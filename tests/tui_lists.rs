@@ -235,3 +235,25 @@ fn another_imgtuis_prompts_are_read_when_recall_needs_them_and_a_walk_keeps_its_
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)));
     assert_eq!(s.compose.prompt.lines().join(""), "my draft", "the draft the walk started from");
 }
+
+#[test]
+fn g_goes_to_the_oldest_job_in_one_press_reading_what_is_not_loaded() {
+    use imgtui::tui::event::Command;
+    let mut s = state();
+    let all = rows_newest_first(650);
+    let generation = s.jobs.history.first_page().1;
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: all[..200].to_vec(), append: false, generation }));
+    s.layers.focus = Focus::History;
+    let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE)));
+    let (query, generation) = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadHistory { query, append: true, generation } => Some((query.clone(), *generation)),
+            _ => None,
+        })
+        .expect("the rest asked for");
+    assert!(query.limit >= 450, "{query:?}");
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: all[200..].to_vec(), append: true, generation }));
+    assert_eq!(s.jobs.history.selected_row().unwrap().id, 1, "the oldest job, in one press");
+    assert!(s.jobs.history.exhausted);
+}

@@ -13,9 +13,15 @@ pub const ESTIMATE_BASIS: &str = "estimate";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobCost {
+    /// Written to the micro-dollar (0.046095, not 0.046095000000000004).
+    #[serde(serialize_with = "micro_dollars")]
     pub usd: f64,
     /// The price list's version ("OpenAI list prices 2026-11"), or "configured".
     pub basis: String,
+}
+
+fn micro_dollars<S: serde::Serializer>(usd: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64((usd * 1e6).round() / 1e6)
 }
 
 impl JobCost {

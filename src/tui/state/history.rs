@@ -34,6 +34,8 @@ pub struct HistoryView {
     /// the selection 300 rows down) stays.
     loaded_filter: Option<(String, bool)>,
     asked: usize,
+    /// `G` asked for the rest of the list: the last row is selected when it arrives.
+    pub seek_last: bool,
 }
 
 impl HistoryView {
@@ -105,6 +107,14 @@ impl HistoryView {
         Some((self.query(before), self.generation))
     }
 
+    /// Every row not loaded yet (up to `MAX_WINDOW`), for `G`: the oldest job in one press.
+    pub fn rest(&mut self) -> Option<(JobQuery, u64)> {
+        let (query, generation) = self.next_page()?;
+        self.asked = MAX_WINDOW;
+        self.seek_last = true;
+        Some((JobQuery { limit: MAX_WINDOW, ..query }, generation))
+    }
+
     fn query(&self, before: Option<(i64, JobId)>) -> JobQuery {
         let search = (!self.search.trim().is_empty()).then(|| self.search.clone());
         JobQuery { search, status: None, before, limit: PAGE, starred: self.starred_only }
@@ -121,6 +131,9 @@ impl HistoryView {
         self.exhausted = rows.len() < if self.asked == 0 { PAGE } else { self.asked };
         if append {
             self.rows.extend(rows);
+            if std::mem::take(&mut self.seek_last) {
+                self.selected = self.rows.len().saturating_sub(1);
+            }
         } else {
             // The selected job stays selected, even on the top row while another imgtui adds
             // jobs above it (this app's own are followed: `follow`); when it is gone, the same

@@ -23,6 +23,15 @@ pub(super) fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
             state.compose.form.move_selection(&state.env.catalog, delta);
             Vec::new()
         }
+        // `G` with rows not loaded yet: the rest is read, and the last one selected.
+        Focus::History if action == Action::Last && !state.jobs.history.exhausted => {
+            let rest = state.jobs.history.rest();
+            let mut commands = move_history(state, delta);
+            if let Some((query, generation)) = rest {
+                commands.push(Command::LoadHistory { query, append: true, generation });
+            }
+            commands
+        }
         Focus::History => move_history(state, delta),
         _ => Vec::new(),
     }
