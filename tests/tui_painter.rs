@@ -122,6 +122,10 @@ fn esc_asks_before_dropping_paint_and_a_failed_save_keeps_the_painter() {
     key(&mut s, KeyCode::Char(' '));
     key(&mut s, KeyCode::Esc);
     assert!(matches!(s.layers.popup(), Some(Layer::Confirm(_))), "painted: Esc asks");
+    let (width, height) = s.env.screen;
+    let (screen, _) = common::tui::drawn(&mut s, width, height);
+    let last = screen.lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("y yes · n no") && !last.contains("back"), "the question's keys on the row: {last}");
     key(&mut s, KeyCode::Char('n'));
     assert!(s.layers.painter().is_some(), "no: still painting");
     update(&mut s, Msg::App(AppEvent::MaskNotSaved("disk full".into())));

@@ -59,6 +59,13 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     let share = crate::text::percent(painter.canvas().coverage());
     let k = |action| state.env.keymap.hint(Context::Painter, action);
     let what = format!(" Mask · {tool} · size {} · {mode} · {share} · ", painter.brush);
+    // A question over the painter has the keys: its answers are what the row says.
+    if state.layers.top_is(|l| matches!(l, crate::tui::state::Layer::Confirm(_))) {
+        let q = |action| state.env.keymap.hint(Context::Confirm, action);
+        let text = format!("{what}{} yes · {} no", q(Action::Confirm), q(Action::Cancel));
+        frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
+        return;
+    }
     // Cut from the middle: help and the way back always show.
     let keys: Vec<String> = [
         (Action::PaintToggle, "paint"),
