@@ -24,6 +24,8 @@ pub struct OutputHistory {
 }
 
 fn key(model: &str, size: Option<&str>, quality: Option<&str>, complexity: Option<&str>) -> (String, String, String) {
+    // `auto` spelled out asks what leaving it out asks: one history for both.
+    let (size, quality) = (size.filter(|s| *s != "auto"), quality.filter(|q| *q != "auto"));
     let quality = match complexity {
         Some(complexity) => format!("{}/{complexity}", quality.unwrap_or("default")),
         None => quality.unwrap_or("default").to_string(),
@@ -61,6 +63,20 @@ impl OutputHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auto_spelled_out_is_the_same_history_as_auto_left_out() {
+        let sample = |size: Option<&str>, quality: Option<&str>| OutputSample {
+            model: "gpt-image-2".into(),
+            size: size.map(str::to_string),
+            quality: quality.map(str::to_string),
+            complexity: None,
+            tokens_per_image: 1000,
+        };
+        let history = OutputHistory::from_samples([sample(None, None), sample(Some("auto"), Some("auto"))]);
+        assert_eq!(history.median("gpt-image-2", Some("auto"), None, None), Some((1000, 2)));
+        assert_eq!(history.median("gpt-image-2", None, Some("auto"), None), Some((1000, 2)));
+    }
 
     #[test]
     fn the_median_of_jobs_that_asked_the_same() {
