@@ -6,16 +6,12 @@
 mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use imgtui::config::theme::Theme;
 use imgtui::store::JobStatus;
 use imgtui::tui::event::{AppEvent, Msg};
 use imgtui::tui::state::{Focus, State};
-use imgtui::tui::ui::{self, RenderInfo};
 use imgtui::tui::update::update;
 
 use common::tui::{state, summary};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn state_with_jobs(count: i64) -> State {
     let mut s = state();
@@ -26,22 +22,9 @@ fn state_with_jobs(count: i64) -> State {
     s
 }
 
-/// Renders as the app does: a frame, then the lists' heights back into `update`.
+/// Renders as the app does: a frame, then what it drew back into `update`.
 fn frame(s: &mut State) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    let mut info = RenderInfo::default();
-    terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-    update(
-        s,
-        Msg::Drawn {
-            history: info.history_rows,
-            browser: info.browser_rows,
-            help_last_page: info.help_last_page,
-            hits: info.hits,
-        },
-    );
-    let buffer = terminal.backend().buffer();
-    (0..40).map(|y| (0..120).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n").collect()
+    common::tui::reported_frame(s, 120, 40).into_iter().map(|line| line + "\n").collect()
 }
 
 fn key(s: &mut State, c: char) {

@@ -9,16 +9,12 @@ mod common;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use imgtui::config::theme::Theme;
 use imgtui::store::JobStatus;
 use imgtui::tui::event::{AppEvent, Msg};
 use imgtui::tui::state::{Focus, State};
-use imgtui::tui::ui;
 use imgtui::tui::update::update;
 
 use common::tui::{state, summary};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const SIZE: (u16, u16) = (120, 40);
 
@@ -34,20 +30,7 @@ fn state_with_jobs(count: i64) -> State {
 
 /// Draws as the app does and hands the frame's hits back; the screen's lines.
 fn frame(s: &mut State) -> Vec<String> {
-    let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
-    let mut info = ui::RenderInfo::default();
-    terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-    update(
-        s,
-        Msg::Drawn {
-            history: info.history_rows,
-            browser: info.browser_rows,
-            help_last_page: info.help_last_page,
-            hits: info.hits,
-        },
-    );
-    let buffer = terminal.backend().buffer();
-    (0..SIZE.1).map(|y| (0..SIZE.0).map(|x| buffer[(x, y)].symbol()).collect()).collect()
+    common::tui::reported_frame(s, SIZE.0, SIZE.1)
 }
 
 /// Where `text` is on the screen (column, row).
@@ -196,22 +179,7 @@ fn a_click_under_an_open_question_changes_nothing_behind_it() {
 fn on_a_narrow_terminal_a_click_on_a_tab_goes_to_its_page() {
     let mut s = state_with_jobs(3);
     update(&mut s, Msg::Resize(80, 24));
-    let draw = |s: &mut State| {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        let mut info = ui::RenderInfo::default();
-        terminal.draw(|f| info = ui::render(s, &Theme::dark(), f)).unwrap();
-        update(
-            s,
-            Msg::Drawn {
-                history: info.history_rows,
-                browser: info.browser_rows,
-                help_last_page: info.help_last_page,
-                hits: info.hits,
-            },
-        );
-        let buffer = terminal.backend().buffer().clone();
-        (0..24).map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>()
-    };
+    let draw = |s: &mut State| common::tui::reported_frame(s, 80, 24);
     let lines = draw(&mut s);
     click(&mut s, find(&lines, "Jobs"), Instant::now());
     assert_eq!(s.layers.focus, Focus::History);

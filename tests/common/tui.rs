@@ -99,8 +99,8 @@ pub fn read_the_question(s: &mut State) {
 }
 
 /// Draws a frame of `width` x `height` and reports it to `update`, as the app does after each
-/// frame (list heights, the help's last page, where clicks land).
-pub fn reported_frame(s: &mut State, width: u16, height: u16) {
+/// frame (list heights, the help's last page, where clicks land); the screen's lines.
+pub fn reported_frame(s: &mut State, width: u16, height: u16) -> Vec<String> {
     use imgtui::tui::event::Msg;
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
     let mut info = imgtui::tui::ui::RenderInfo::default();
@@ -112,4 +112,6 @@ pub fn reported_frame(s: &mut State, width: u16, height: u16) {
         hits: info.hits,
     };
     imgtui::tui::update::update(s, msg);
+    let buffer = terminal.backend().buffer();
+    (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect()).collect()
 }

@@ -105,15 +105,8 @@ impl Draft {
     /// this process's), with how many older ones wait for the next starts. A file that is not
     /// ours (too big, a FIFO, not JSON, a name we did not write) is no draft.
     pub fn adopt_left_behind(state_dir: &Path) -> Option<(Self, usize)> {
-        let dir = state_dir.join(DIR);
-        let mut left: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&dir)
-            .ok()?
-            .flatten()
-            .filter(|entry| owner_of(&entry.file_name().to_string_lossy()).is_some_and(|o| !o.is_alive()))
-            .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
-            .collect();
-        left.sort();
-        while let Some((_, path)) = left.pop() {
+        let mut left = left_by_the_gone(state_dir);
+        while let Some(path) = left.pop() {
             let Some(draft) = read(&path) else { continue };
             let mine = file_of(state_dir);
             // Renamed, not copied: the draft is never in no file, and never in two.
@@ -127,14 +120,10 @@ impl Draft {
     /// The newest draft, not empty, left by an imgtui that is gone now: one that was still
     /// leaving when this one started (a SIGHUP and a new session at once).
     pub fn left_behind(state_dir: &Path) -> Option<(Self, PathBuf)> {
-        let mut left: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(state_dir.join(DIR))
-            .ok()?
-            .flatten()
-            .filter(|entry| owner_of(&entry.file_name().to_string_lossy()).is_some_and(|o| !o.is_alive()))
-            .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
-            .collect();
-        left.sort();
-        left.into_iter().rev().find_map(|(_, path)| read(&path).filter(|d| !d.is_empty()).map(|d| (d, path)))
+        left_by_the_gone(state_dir)
+            .into_iter()
+            .rev()
+            .find_map(|path| read(&path).filter(|d| !d.is_empty()).map(|d| (d, path)))
     }
 
     /// Writes it atomically (a reader never sees half of it) as this process's draft; an empty
@@ -151,6 +140,18 @@ impl Draft {
         let text = serde_json::to_vec(self).map_err(std::io::Error::other)?;
         crate::files::replace_file_atomically(&path, &text)
     }
+}
+
+/// The draft files whose imgtui is no longer running, oldest first.
+fn left_by_the_gone(state_dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(state_dir.join(DIR)) else { return Vec::new() };
+    let mut left: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|entry| owner_of(&entry.file_name().to_string_lossy()).is_some_and(|o| !o.is_alive()))
+        .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+        .collect();
+    left.sort();
+    left.into_iter().map(|(_, path)| path).collect()
 }
 
 fn read(path: &Path) -> Option<Draft> {

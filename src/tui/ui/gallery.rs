@@ -62,26 +62,21 @@ pub fn render(
     }
     let pages = state.jobs.history.rows.len().div_ceil(per_page).max(1);
     let more = if state.jobs.history.exhausted { "" } else { "+" };
-    let k = |action| state.env.keymap.hint(Context::Gallery, action);
     let search = &state.jobs.history.search;
     let filter =
         if search.is_empty() { String::new() } else { format!(" matching /{}", crate::text::escape_controls(search)) };
     let what =
         format!(" Gallery · page {}/{pages}{more} · {} jobs{filter} · ", page + 1, state.jobs.history.rows.len());
     // Cut from the middle: help and the way back always show.
-    let keys: Vec<String> = [
+    let keys = [
         (Action::View, "view"),
         (Action::LoadJob, "load"),
         (Action::RerunJob, "re-run"),
         (Action::EditResult, "edit"),
         (Action::Help, "help"),
         (Action::Cancel, "back"),
-    ]
-    .into_iter()
-    .map(|(action, label)| format!("{} {label}", k(action)))
-    .collect();
-    let room = usize::from(area.width).saturating_sub(super::width_of(&what));
-    let text = format!("{what}{}", super::status::fit_keys(&keys, room));
+    ];
+    let text = super::status::hint_row(state, Context::Gallery, &what, &keys, area.width);
     let status = match &state.status.notice {
         Some((notice, _)) => {
             styled(fit(&format!(" {}", crate::text::escape_controls(notice)), area.width.into()), theme.warning())

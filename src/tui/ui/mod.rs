@@ -80,12 +80,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
             }
             // Typed on the history pane's own line.
             Layer::HistorySearch => {}
-            popup => {
-                if let Layer::Help(view) = popup {
-                    info.help_last_page = Some(overlay::help_last_page(state, view, area));
-                }
-                overlay::render(state, popup, theme, frame, area)
-            }
+            popup => info.help_last_page = overlay::render(state, popup, theme, frame, area).or(info.help_last_page),
         }
     }
     info
@@ -152,7 +147,7 @@ pub fn render_pane(pane: Pane, state: &State, theme: &Theme, frame: &mut Frame) 
         }
         Pane::Overlay => {
             if let Some(popup) = state.layers.iter().rev().find(|l| l.is_popup()) {
-                overlay::render(state, popup, theme, frame, area);
+                info.help_last_page = overlay::render(state, popup, theme, frame, area);
             }
         }
     }

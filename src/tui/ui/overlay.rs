@@ -11,10 +11,10 @@ use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::state::{Confirm, HelpView, Layer, State};
 
-/// Draws a popup layer over what is under it.
-pub fn render(state: &State, popup: &Layer, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws a popup layer over what is under it; for the help, how far it scrolls (its last page).
+pub fn render(state: &State, popup: &Layer, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<u16> {
     match popup {
-        Layer::Help(view) => help(state, view, theme, frame, area),
+        Layer::Help(view) => return Some(help(state, view, theme, frame, area)),
         Layer::Confirm(what) => confirm(state, what, theme, frame, area),
         Layer::ModelName(name) => one_line_input(
             " Model name ",
@@ -35,6 +35,7 @@ pub fn render(state: &State, popup: &Layer, theme: &Theme, frame: &mut Frame, ar
         Layer::Recall(search) => super::recall::render(state, search, theme, frame, area),
         _ => {}
     }
+    None
 }
 
 /// A one-line text input in a popup: the Model row's "other…", the Size row's "custom…".
@@ -223,14 +224,8 @@ fn help_area(area: Rect) -> (Rect, Rect) {
     (popup, inner)
 }
 
-/// The furthest the help can scroll on a screen of `area`: its last page, full.
-pub fn help_last_page(state: &State, view: &HelpView, area: Rect) -> u16 {
-    let (_, inner) = help_area(area);
-    let rows = help_lines(state, view, &Theme::dark(), inner.width as usize).len();
-    rows.saturating_sub(inner.height as usize) as u16
-}
-
-fn help(state: &State, view: &HelpView, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the help; returns the furthest it scrolls (its last page, full).
+fn help(state: &State, view: &HelpView, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     let (popup, inner) = help_area(area);
     frame.render_widget(Clear, popup);
     let title = match &view.filter {
@@ -242,6 +237,7 @@ fn help(state: &State, view: &HelpView, theme: &Theme, frame: &mut Frame, area: 
     let last_page = lines.len().saturating_sub(inner.height as usize) as u16;
     let text = Paragraph::new(lines).block(block).scroll((view.scroll.min(last_page), 0)).style(theme.base());
     frame.render_widget(text, popup);
+    last_page
 }
 
 fn confirm(state: &State, what: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {

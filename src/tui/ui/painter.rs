@@ -57,7 +57,6 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     };
     let mode = if painter.erase { "erase" } else { "paint" };
     let share = crate::text::percent(painter.canvas().coverage());
-    let k = |action| state.env.keymap.hint(Context::Painter, action);
     let what = format!(" Mask · {tool} · size {} · {mode} · {share} · ", painter.brush);
     // A question over the painter has the keys: its answers are what the row says.
     if state.layers.top_is(|l| matches!(l, crate::tui::state::Layer::Confirm(_))) {
@@ -67,7 +66,7 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
         return;
     }
     // Cut from the middle: help and the way back always show.
-    let keys: Vec<String> = [
+    let keys = [
         (Action::PaintToggle, "paint"),
         (Action::RectStart, "rect"),
         (Action::EllipseStart, "ellipse"),
@@ -76,11 +75,7 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
         (Action::Confirm, "save"),
         (Action::Help, "help"),
         (Action::Cancel, "back"),
-    ]
-    .into_iter()
-    .map(|(action, label)| format!("{} {label}", k(action)))
-    .collect();
-    let room = usize::from(area.width).saturating_sub(super::width_of(&what));
-    let text = format!("{what}{}", super::status::fit_keys(&keys, room));
+    ];
+    let text = super::status::hint_row(state, Context::Painter, &what, &keys, area.width);
     frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
 }

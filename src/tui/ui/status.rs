@@ -170,6 +170,15 @@ fn footer_keys(state: &State) -> Vec<String> {
         .collect()
 }
 
+/// A layer's own hint row: `what` it shows, then its `keys` (as the keymap binds them in
+/// `context`) in what room is left, cut from the middle (help and the way back stay last).
+pub(super) fn hint_row(state: &State, context: Context, what: &str, keys: &[(Action, &str)], width: u16) -> String {
+    let keys: Vec<String> =
+        keys.iter().map(|(action, label)| format!("{} {label}", state.env.keymap.hint(context, *action))).collect();
+    let room = usize::from(width).saturating_sub(width_of(what));
+    format!("{what}{}", fit_keys(&keys, room))
+}
+
 /// The hints in `room` columns: the last two (help, and the way out) always, and as many of the
 /// others as fit before them, a cut said with "…".
 pub(super) fn fit_keys(parts: &[String], room: usize) -> String {
