@@ -8,13 +8,14 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use imgtui::api::image_request::JobKind;
 use imgtui::api::response::Usage;
 use imgtui::api::{GenerateRequest, ModelTable};
 use imgtui::browse::{Entry, EntryKind};
 use imgtui::config::theme::Theme;
 use imgtui::preview::prepare::prepare_image;
 use imgtui::preview::{CellSize, Graphics};
-use imgtui::store::{ImageRecord, ImageRequest, JobKind, JobRecord, JobStatus, JobSummary};
+use imgtui::store::{ImageRecord, ImageRequest, JobRecord, JobStatus, JobSummary};
 use imgtui::tui::event::{AppEvent, Command, Msg};
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::browser::{Browser, Target};

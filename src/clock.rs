@@ -36,6 +36,7 @@ fn offset_to(day: Date) -> i64 {
 
 /// Moves this process's clock so that today is `day` (as `IMGTUI_TODAY` does for a process
 /// started with it): for tests that call the library directly.
+#[cfg(any(test, feature = "internals"))]
 pub fn pin_today(day: Date) {
     offset().store(offset_to(day), Ordering::Relaxed);
 }

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use roff::{Roff, bold, italic, roman};
 
-use crate::tui::grammar;
 use crate::tui::keymap::Keymap;
+use crate::tui::screen_keys;
 
 /// `imgtui man [--dir DIR]`: the page on stdout, or one page per command written into DIR.
 pub fn print_man(dir: Option<&Path>) -> ExitCode {
@@ -103,7 +103,7 @@ fn keys(roff: &mut Roff, keymap: &Keymap) {
          row or tile under it, a double click is Enter there, the wheel moves the list under the pointer and \
          zooms the viewer.",
     )]);
-    for screen in grammar::screens(keymap) {
+    for screen in screen_keys::screens(keymap) {
         let title = format!("{} [{}]", screen.context.title(), screen.context.name());
         roff.control("SS", [title.as_str()]);
         for (keys, does, command) in screen.rows {

@@ -95,6 +95,7 @@ fn print_table(catalog: &ModelCatalog) {
 
 /// The manual's table of built-in models (docs/models.md), made from the table and the
 /// retirements, so the manual cannot drift from the code (a test compares them).
+#[cfg(any(test, feature = "internals"))]
 pub fn markdown_table(table: &crate::api::ModelTable) -> String {
     use crate::api::Provider;
     use crate::api::lifecycle;

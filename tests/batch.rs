@@ -8,7 +8,8 @@ mod common;
 
 use std::time::Duration;
 
-use imgtui::demo::{DemoConfig, Fault, FaultRule};
+use imgtui::demo::DemoConfig;
+use imgtui::demo::faults::{Fault, FaultRule};
 use imgtui::store::{JobStatus, Store};
 
 async fn run(cmd: &mut tokio::process::Command) -> (i32, String, String) {

@@ -12,7 +12,8 @@ use imgtui::catalog::fetch::{self, Fetch};
 use imgtui::catalog::{ListedModel, ListingSource};
 use imgtui::clock::Date;
 use imgtui::demo::faults::openai_error;
-use imgtui::demo::{DemoCatalog, DemoConfig, Fault, FaultRule};
+use imgtui::demo::faults::{Fault, FaultRule};
+use imgtui::demo::{DemoCatalog, DemoConfig};
 
 fn listed(id: &str, shutdown: Option<Date>) -> ListedModel {
     ListedModel { id: id.into(), shutdown_date: shutdown }

@@ -7,7 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use imgtui::demo::{DemoConfig, FaultRule, faults::openai_error};
+use imgtui::demo::DemoConfig;
+use imgtui::demo::faults::{FaultRule, openai_error};
 use tokio::process::Command;
 
 /// The binary with a clean environment: no keys, no user config, data in `data`.

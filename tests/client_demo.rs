@@ -9,7 +9,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use imgtui::api::{ApiError, EditRequest, GenerateRequest, ImageFormat, Progress, Provider, RequestControl};
-use imgtui::demo::{DemoConfig, Fault, FaultRule, faults::openai_error};
+use imgtui::demo::DemoConfig;
+use imgtui::demo::faults::{Fault, FaultRule, openai_error};
 use tokio::sync::mpsc;
 
 fn decode(bytes: &[u8]) -> image::RgbaImage {

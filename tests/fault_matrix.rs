@@ -10,7 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use imgtui::api::{GenerateRequest, Progress, Provider};
-use imgtui::demo::{DemoConfig, DemoServer, Fault, FaultRule, faults::openai_error};
+use imgtui::demo::faults::{Fault, FaultRule, openai_error};
+use imgtui::demo::{DemoConfig, DemoServer};
 use imgtui::store::{ImageRequest, JobStatus, SharedStore, Store};
 use imgtui::tui::event::{AppEvent, Command};
 use imgtui::tui::runner::Runner;

@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use imgtui::api::{ApiError, GenerateRequest, RequestControl};
-use imgtui::demo::{Fault, FaultRule};
+use imgtui::demo::faults::{Fault, FaultRule};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]

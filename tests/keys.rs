@@ -230,7 +230,7 @@ fn the_readme_table_is_the_keymaps_and_docs_list_every_screens_keys() {
     let table = imgtui::tui::grammar::markdown();
     let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
     assert!(readme.contains(&table), "README.md's key table should be:\n{table}");
-    let screens = imgtui::tui::grammar::screens_markdown(&Keymap::builtin());
+    let screens = imgtui::tui::screen_keys::screens_markdown(&Keymap::builtin());
     let keys = std::fs::read_to_string(format!("{root}/docs/keys.md")).unwrap();
     assert!(keys.contains(&screens), "docs/keys.md's screens should be:\n{screens}");
     assert!(keys.contains(&table), "docs/keys.md repeats the table");

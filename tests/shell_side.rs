@@ -139,7 +139,7 @@ fn the_manual_has_the_apps_keys_files_environment_and_examples() {
     }
     // Generated from the keymap: every screen, each binding with its command's name.
     let keymap = imgtui::tui::keymap::Keymap::builtin();
-    for screen in imgtui::tui::grammar::screens(&keymap) {
+    for screen in imgtui::tui::screen_keys::screens(&keymap) {
         assert!(page.contains(&format!("[{}]", screen.context.name())), "{}", screen.context.name());
         for (_, _, command) in &screen.rows {
             assert!(page.contains(&command.replace('-', "\\-")), "{command}");

@@ -7,11 +7,12 @@
 mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use imgtui::api::image_request::JobKind;
 use imgtui::api::{GenerateRequest, ModelTable, Provider};
 use imgtui::catalog::{ListedModel, Listing, ListingSource, ModelCatalog};
 use imgtui::clock::Date;
 use imgtui::config::theme::Theme;
-use imgtui::store::{JobKind, JobStatus};
+use imgtui::store::JobStatus;
 use imgtui::tui::event::{AppEvent, Command, Msg};
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::{Field, Focus, Layer, Severity, State};

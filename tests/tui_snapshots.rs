@@ -8,10 +8,11 @@ mod common;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use imgtui::api::image_request::JobKind;
 use imgtui::api::response::Usage;
 use imgtui::api::{GenerateRequest, ModelTable};
 use imgtui::config::theme::Theme;
-use imgtui::store::{ImageRecord, ImageRequest, JobKind, JobRecord, JobStatus, JobSummary};
+use imgtui::store::{ImageRecord, ImageRequest, JobRecord, JobStatus, JobSummary};
 use imgtui::tui::event::{AppEvent, Command, Msg};
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::{Focus, LiveJob, State};

@@ -27,7 +27,7 @@ pub mod validate;
 pub use client::{Client, ClientConfig, Progress, RequestControl};
 pub use error::ApiError;
 pub use image_facts::{ImageFacts, ImageFormat};
-pub use image_request::{ImageRequest, JobKind};
+pub use image_request::ImageRequest;
 pub use models::{ModelSpec, ModelTable, RulesOrigin};
 pub use params::Param;
 pub use problem::{FieldError, Problem};

@@ -437,6 +437,7 @@ impl ImageOptions {
 }
 
 /// The manual's table of parameters, made from this one.
+#[cfg(any(test, feature = "internals"))]
 pub fn markdown_table() -> String {
     let mut out = String::from(
         "| parameter | flag | batch key | form row | requests | allowed values |\n|---|---|---|---|---|---|\n",

@@ -21,6 +21,7 @@ pub struct GenerateRequest {
 }
 
 impl GenerateRequest {
+    #[cfg(any(test, feature = "internals"))]
     pub fn new(model: impl Into<String>, prompt: impl Into<String>) -> Self {
         Self { prompt: prompt.into(), model: model.into(), options: ImageOptions::default() }
     }
@@ -49,6 +50,7 @@ pub struct EditRequest {
 }
 
 impl EditRequest {
+    #[cfg(any(test, feature = "internals"))]
     pub fn new(model: impl Into<String>, prompt: impl Into<String>, images: Vec<PathBuf>) -> Self {
         Self {
             prompt: prompt.into(),

@@ -12,7 +12,9 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-pub use entries::{Entry, EntryError, Format, parse as parse_entries};
+#[cfg(test)]
+pub use entries::parse as parse_entries;
+pub use entries::{Entry, EntryError};
 pub use pace::Pace;
 
 use crate::api::{FieldError, Param, Problem};

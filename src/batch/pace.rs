@@ -126,6 +126,7 @@ impl Pace {
     }
 
     /// Jobs allowed at once now.
+    #[cfg(any(test, feature = "internals"))]
     pub fn allowed(&self) -> usize {
         self.gauge().allowed
     }

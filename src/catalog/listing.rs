@@ -54,7 +54,7 @@ impl Listing {
         Self { source: ListingSource::Builtin { reason: reason.into() }, models: Vec::new() }
     }
 
-    pub fn from_provider(&self) -> bool {
+    pub fn is_from_provider(&self) -> bool {
         matches!(self.source, ListingSource::Provider { .. })
     }
 

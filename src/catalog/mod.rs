@@ -63,7 +63,7 @@ impl ModelCatalog {
     /// Whether the provider serves `name`, as far as imgtui can tell: its own list, else its
     /// documentation (`None` for the demo without its list).
     pub fn listed(&self, name: &str) -> Option<bool> {
-        if self.listing.from_provider() {
+        if self.listing.is_from_provider() {
             return Some(self.listed_entry(name).is_some());
         }
         if self.provider == Provider::Demo {
@@ -89,7 +89,7 @@ impl ModelCatalog {
             return Lifecycle::on(self.today, Some(date));
         }
         let canonical = self.table.get(name).map_or(name, |s| s.name.as_str());
-        match (self.listing.from_provider(), lifecycle::builtin_state(self.provider, canonical, self.today)) {
+        match (self.listing.is_from_provider(), lifecycle::builtin_state(self.provider, canonical, self.today)) {
             (false, Some(state)) => state,
             _ => Lifecycle::Unknown,
         }

@@ -8,9 +8,9 @@ pub mod history;
 pub mod job;
 pub mod prices;
 
-pub use budget::{BudgetCheck, Budgets, Overrun, Spent};
-pub use compute::{Billed, cost, formula_tokens, per_image};
-pub use estimate::{Asked, Estimate, PriceNote, estimate, for_request, high_fidelity_tokens};
+pub use budget::{BudgetCheck, Budgets, Spent};
+pub use compute::formula_tokens;
+pub use estimate::{PriceNote, for_request, high_fidelity_tokens};
 pub use history::{ESTIMATE_SAMPLES, OutputHistory, OutputSample};
 pub use job::{JobCost, dollars};
-pub use prices::{ModelPrice, PriceSource, PriceTable};
+pub use prices::PriceTable;

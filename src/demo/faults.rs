@@ -48,6 +48,7 @@ fn one() -> u32 {
     1
 }
 
+#[cfg(any(test, feature = "internals"))]
 impl FaultRule {
     pub fn once(fault: Fault) -> Self {
         Self { fault, path: String::new(), times: 1 }
@@ -65,6 +66,7 @@ impl FaultRule {
 }
 
 /// A status fault with an OpenAI-shaped error body.
+#[cfg(any(test, feature = "internals"))]
 pub fn openai_error(status: u16, message: &str) -> Fault {
     let body = serde_json::json!({
         "error": { "message": message, "type": "server_error", "param": null, "code": null }

@@ -14,7 +14,6 @@ mod stream;
 mod usage;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -24,8 +23,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api::ModelTable;
 pub use catalog::DemoCatalog;
-pub use faults::{Fault, FaultQueue, FaultRule};
-pub use record::{AuthSeen, RecordedFile, RecordedRequest};
+pub use faults::FaultQueue;
+pub use record::RecordedRequest;
 
 #[derive(Clone, Debug)]
 pub struct DemoConfig {
@@ -60,6 +59,7 @@ impl Default for DemoConfig {
 
 impl DemoConfig {
     /// No simulated latency: for tests.
+    #[cfg(any(test, feature = "internals"))]
     pub fn instant() -> Self {
         Self { latency_per_image: (Duration::ZERO, Duration::ZERO), ..Self::default() }
     }
@@ -97,7 +97,8 @@ impl DemoState {
 
 /// A running demo server; dropping it stops the server.
 pub struct DemoServer {
-    addr: SocketAddr,
+    #[cfg(any(test, feature = "internals"))]
+    addr: std::net::SocketAddr,
     state: Arc<DemoState>,
     shutdown: CancellationToken,
     task: Option<JoinHandle<()>>,
@@ -131,16 +132,34 @@ impl DemoServer {
             }
         });
         tracing::info!(%addr, "demo server listening");
-        Ok(Self { addr, state, shutdown, task: Some(task) })
-    }
-
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
+        Ok(Self {
+            #[cfg(any(test, feature = "internals"))]
+            addr,
+            state,
+            shutdown,
+            task: Some(task),
+        })
     }
 
     /// `http://127.0.0.1:PORT/v1`, the base URL clients use.
     pub fn base_url(&self) -> &str {
         &self.state.base_url
+    }
+
+    /// Stops accepting, lets running requests finish, and waits for the server task.
+    pub async fn stop(mut self) {
+        self.shutdown.cancel();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+#[cfg(any(test, feature = "internals"))]
+/// What tests look at and steer.
+impl DemoServer {
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
     }
 
     pub fn faults(&self) -> &FaultQueue {
@@ -150,14 +169,6 @@ impl DemoServer {
     /// Every API request received so far, oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state.lock_requests().clone()
-    }
-
-    /// Stops accepting, lets running requests finish, and waits for the server task.
-    pub async fn stop(mut self) {
-        self.shutdown.cancel();
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
     }
 }
 

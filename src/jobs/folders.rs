@@ -26,6 +26,7 @@ impl Folders {
     }
 
     /// Another last resort (tests use a folder of their own).
+    #[cfg(any(test, feature = "internals"))]
     pub fn with_rescue(mut self, dir: PathBuf) -> Self {
         self.rescue = dir;
         self

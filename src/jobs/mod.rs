@@ -9,9 +9,9 @@ mod partials;
 mod phase;
 mod rescue;
 
-pub use execute::{JobOutcome, Written, execute, input_records, submit, write_with_fallback};
+pub use execute::{JobOutcome, Written, execute, submit, write_with_fallback};
 pub use folders::Folders;
 pub use inputs::{canonical, changed_inputs};
-pub use partials::{partials_of_job, save_partial, write_partial};
+pub use partials::{partials_of_job, save_partial};
 pub use phase::{Phase, SPINNER};
 pub use rescue::rescue_dir;

@@ -258,6 +258,7 @@ impl Painter {
     }
 
     /// What the screen shows: the plan and the shape being drawn.
+    #[cfg(any(test, feature = "internals"))]
     pub fn shown_plan(&self) -> MaskPlan {
         let mut plan = self.plan();
         plan.ops.extend(self.pending_shape());

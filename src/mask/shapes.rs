@@ -15,6 +15,7 @@ pub struct PixelRect {
 
 impl PixelRect {
     /// From the corners of two points, each side included.
+    #[cfg(test)]
     pub fn spanning(a: (u32, u32), b: (u32, u32)) -> Self {
         Self { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0) + 1, y1: a.1.max(b.1) + 1 }
     }
@@ -177,8 +178,6 @@ pub fn apply(op: &Op, painted: &mut [bool], width: u32, height: u32) {
     }
 }
 
-pub use crate::api::image_facts::coverage_of;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +215,6 @@ mod tests {
         assert_eq!(plan.to_png().unwrap(), plan.clone().to_png().unwrap(), "same plan, same bytes");
         let decoded = image::load_from_memory(&plan.to_png().unwrap()).unwrap().to_rgba8();
         assert_eq!(decoded, img);
-        assert!((coverage_of(&img) - 4.0 / 15.0).abs() < 1e-9);
+        assert!((crate::api::image_facts::coverage_of(&img) - 4.0 / 15.0).abs() < 1e-9);
     }
 }

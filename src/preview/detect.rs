@@ -32,7 +32,6 @@ impl TmuxInfo {
 /// Everything the start-up found out.
 #[derive(Clone, Debug)]
 pub struct Probe {
-    pub hints: EnvHints,
     /// Whether the queries were sent (not inside tmux without passthrough).
     pub asked: bool,
     pub answers: Answers,
@@ -104,7 +103,7 @@ pub fn probe(choice: Graphics, wait: Duration) -> Probe {
     } else {
         Detection { graphics, tmux: in_tmux, note: None, light_background }
     };
-    Probe { hints, asked, answers, tmux, detection, reason, cell }
+    Probe { asked, answers, tmux, detection, reason, cell }
 }
 
 /// What is known without asking the terminal (the protocol is given, or TERM is dumb): the
@@ -115,7 +114,7 @@ pub fn without_asking(graphics: Graphics) -> Probe {
     let detection = Detection { graphics, tmux: tmux.is_some(), note: None, light_background: None };
     let cell = CellChoice::reconcile(None, None, ioctl_cell());
     let reason = "chosen, so the terminal was not asked".to_string();
-    Probe { hints, asked: false, answers: Answers::default(), tmux, detection, reason, cell }
+    Probe { asked: false, answers: Answers::default(), tmux, detection, reason, cell }
 }
 
 /// The answer or hint `decide` went by, in words.

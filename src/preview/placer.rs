@@ -85,6 +85,7 @@ impl Placer {
     }
 
     /// The steps that make the screen show one wanted image (see `sync_all`).
+    #[cfg(any(test, feature = "internals"))]
     pub fn sync(&mut self, wanted: Option<&Wanted>, ready: Option<&Prepared>) -> Vec<Step> {
         let wanted: Vec<(&Wanted, Option<&Prepared>)> = wanted.map(|w| (w, ready)).into_iter().collect();
         self.sync_all(&wanted)

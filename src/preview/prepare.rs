@@ -60,6 +60,7 @@ impl Prepared {
 }
 
 /// Decodes `key.path` and fits it into `key.cols` x `key.rows` cells.
+#[cfg(any(test, feature = "internals"))]
 pub fn prepare(key: &PreviewKey, cell: CellSize) -> Result<Prepared, String> {
     // `into_rgba8` reuses the decoded buffer when the file is RGBA already.
     let img = crate::files::load_image(&key.path)

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use image::DynamicImage;
 
-pub use print::{Canvas, Drawer, print_image};
+pub use print::{Canvas, print_image};
 
 use crate::cli::{GlobalArgs, ShowArgs};
 use crate::config::{Config, Paths};

@@ -18,8 +18,6 @@ use crate::preview::{CellSize, Graphics, Probe};
 pub struct Canvas {
     pub graphics: Graphics,
     pub tmux: bool,
-    /// The terminal answered device attributes (DA1).
-    pub answers: bool,
     pub truecolor: bool,
     pub cell: CellSize,
     /// The screen in cells.
@@ -31,7 +29,6 @@ impl Canvas {
         Self {
             graphics: probe.detection.graphics,
             tmux: probe.detection.tmux,
-            answers: probe.answers.da1.is_some(),
             truecolor: truecolor(probe),
             cell: probe.cell.size,
             screen: screen_size(),

@@ -9,6 +9,7 @@ use super::{Store, StoreError};
 
 impl Store {
     /// Records a new job as `queued`, with its inputs' content hashes. Returns its id.
+    #[cfg(any(test, feature = "internals"))]
     pub fn insert_job(
         &mut self,
         request: &ImageRequest,

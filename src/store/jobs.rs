@@ -330,6 +330,7 @@ impl Store {
     }
 
     /// How many jobs there are, by status.
+    #[cfg(any(test, feature = "internals"))]
     pub fn count(&self, status: Option<JobStatus>) -> Result<u64, StoreError> {
         let count: i64 = match status {
             Some(s) => {

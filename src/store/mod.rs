@@ -21,9 +21,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use admit::{Admitted, BatchKeys, NewJob};
-pub use images::{PendingImage, SaveOutcome, save_images, sha256_hex as images_sha256, sweep_temp_files};
-pub use jobs::{DoneOutcome, TokensPerDay};
-pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobKind, JobRecord, JobStatus, JobSummary};
+pub use images::{PendingImage, save_images, sha256_hex as images_sha256, sweep_temp_files};
+pub use jobs::DoneOutcome;
+pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobRecord, JobStatus, JobSummary};
 pub use search::JobQuery;
 pub use shared::SharedStore;
 pub use tree::GroupMember;

@@ -6,11 +6,14 @@ pub mod commands;
 pub mod context;
 pub mod event;
 mod file_work;
+/// The rule the keymap keeps (one meaning per key), held by tests and shown in the manual.
+#[cfg(any(test, feature = "internals"))]
 pub mod grammar;
 pub mod keymap;
 pub mod keys_cli;
 pub mod late_answers;
 pub mod runner;
+pub mod screen_keys;
 pub mod state;
 pub mod terminal;
 pub mod ui;

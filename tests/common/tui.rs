@@ -1,8 +1,9 @@
 //! The app's state for tests of `update` and `render`: a fresh one on the demo provider,
 //! history rows and job records to feed it, and frames drawn as the app draws them.
 
+use imgtui::api::image_request::JobKind;
 use imgtui::api::{GenerateRequest, ModelTable};
-use imgtui::store::{ImageRecord, ImageRequest, JobKind, JobRecord, JobStatus, JobSummary};
+use imgtui::store::{ImageRecord, ImageRequest, JobRecord, JobStatus, JobSummary};
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::State;
 

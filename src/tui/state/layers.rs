@@ -95,6 +95,7 @@ impl Layers {
         self.stack.pop()
     }
 
+    #[cfg(any(test, feature = "internals"))]
     pub fn is_empty(&self) -> bool {
         self.stack.is_empty()
     }
@@ -122,6 +123,7 @@ impl Layers {
     }
 
     /// The topmost popup, if one is open.
+    #[cfg(any(test, feature = "internals"))]
     pub fn popup(&self) -> Option<&Layer> {
         self.stack.iter().rev().find(|l| l.is_popup())
     }
@@ -147,6 +149,7 @@ impl Layers {
 /// Typed access to the topmost layer of each kind that has state of its own.
 macro_rules! layer_access {
     ($($variant:ident($ty:ty): $get:ident, $get_mut:ident, $take:ident;)*) => {
+        #[allow(dead_code, reason = "each layer gets the same three; not every one is asked for each")]
         impl Layers {
             $(
                 pub fn $get(&self) -> Option<&$ty> {

@@ -40,7 +40,7 @@ pub use env::Env;
 pub use form::{Field, JobMode, SettingsForm};
 pub use gallery::Gallery;
 pub use history::HistoryView;
-pub use jobs::{JobView, Jobs, LiveJob};
+pub use jobs::{Jobs, LiveJob};
 pub use layers::{Layer, Layers};
 pub use painter::PainterView;
 pub use previews::Previews;

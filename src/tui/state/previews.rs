@@ -83,6 +83,7 @@ impl Previews {
     }
 
     /// Whether `key` is being prepared.
+    #[cfg(any(test, feature = "internals"))]
     pub fn is_asked(&self, key: &PreviewKey) -> bool {
         self.asked.contains(key)
     }

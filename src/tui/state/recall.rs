@@ -80,6 +80,7 @@ pub enum Step {
 }
 
 impl Recall {
+    #[cfg(any(test, feature = "internals"))]
     pub fn new(prompts: Vec<String>) -> Self {
         Self { prompts: PromptList::new(&prompts), walk: None, stale: false }
     }

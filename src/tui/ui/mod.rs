@@ -120,6 +120,7 @@ fn base(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, info: &mut 
 }
 
 /// One pane on its own, for benchmarks (`benches/render.rs`): what `render` draws of it.
+#[cfg(any(test, feature = "internals"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
     Prompt,
@@ -132,6 +133,7 @@ pub enum Pane {
     Overlay,
 }
 
+#[cfg(any(test, feature = "internals"))]
 pub fn render_pane(pane: Pane, state: &State, theme: &Theme, frame: &mut Frame) -> RenderInfo {
     let area = frame.area();
     let mut info = RenderInfo::default();

@@ -21,7 +21,6 @@ mod tree;
 mod undo;
 mod viewer;
 
-pub use super::state::undo::UndoLog;
 use browser::want_facts as want_browser_facts;
 use confirm::{confirm, quit};
 use lists::{move_history, move_in_focus};
