@@ -16,7 +16,7 @@ use imgtui::config::theme::Theme;
 use imgtui::preview::prepare::prepare_image;
 use imgtui::preview::{CellSize, Graphics};
 use imgtui::store::{ImageRecord, ImageRequest, JobRecord, JobStatus, JobSummary};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, Msg, StoreAsk};
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::browser::{Browser, Target};
 use imgtui::tui::state::{LiveJob, State};
@@ -39,7 +39,7 @@ fn state() -> State {
     s.env.graphics = Graphics::Blocks;
     s.compose.prompt.insert_str(PROMPT);
     let commands = update::reload_history(&mut s);
-    let Some(Command::LoadHistory { generation, .. }) = commands.into_iter().next() else {
+    let Some(Command::Store(StoreAsk::LoadHistory { generation, .. })) = commands.into_iter().next() else {
         panic!("the history loads first")
     };
     let rows = (1..=200)

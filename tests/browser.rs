@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::api::ModelTable;
 use imgtui::api::validate::InputFile;
 use imgtui::browse::{self, EntryKind};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, FileAsk, Msg};
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::browser::Row;
 use imgtui::tui::state::{Field, Focus, JobMode, State};
@@ -134,12 +134,12 @@ fn open_browser(s: &mut State) -> Vec<Command> {
 fn deliver_listing(s: &mut State, commands: &[Command]) {
     for command in commands {
         match command {
-            Command::ListDir { dir, generation } => {
+            Command::Files(FileAsk::ListDir { dir, generation }) => {
                 let listing = browse::list_dir(dir);
                 let more = update(s, Msg::App(AppEvent::DirListed { generation: *generation, listing }));
                 deliver_listing(s, &more);
             }
-            Command::InspectFiles { paths, masks } => {
+            Command::Files(FileAsk::InspectFiles { paths, masks }) => {
                 let files = paths.iter().map(|p| (p.clone(), InputFile::inspect(p, *masks))).collect();
                 update(s, Msg::App(AppEvent::FilesInspected(files)));
             }
@@ -166,7 +166,7 @@ fn open_filter_toggle_hidden_and_pick() {
     let dir = tree();
     let mut s = state_in(dir.path());
     let commands = open_browser(&mut s);
-    assert!(matches!(commands.as_slice(), [Command::ListDir { dir: d, .. }] if d == dir.path()));
+    assert!(matches!(commands.as_slice(), [Command::Files(FileAsk::ListDir { dir: d, .. })] if d == dir.path()));
     deliver_listing(&mut s, &commands);
     let shown = names(&s);
     assert_eq!(shown[0], "..");
@@ -201,20 +201,23 @@ fn directories_backspace_and_stale_listings() {
     let dir = tree();
     let mut s = state_in(dir.path());
     let commands = open_browser(&mut s);
-    let Command::ListDir { generation: first, .. } = commands[0].clone() else { panic!() };
+    let Command::Files(FileAsk::ListDir { generation: first, .. }) = commands[0].clone() else { panic!() };
     // Enter a directory before the first listing arrives: that listing is now stale.
     deliver_listing(&mut s, &commands);
     let at = names(&s).iter().position(|n| n == "photos").unwrap();
     s.layers.browser_mut().unwrap().selected = at;
     let into = update(&mut s, key(KeyCode::Enter));
-    let Command::ListDir { dir: photos, generation } = into[0].clone() else { panic!("{into:?}") };
+    let Command::Files(FileAsk::ListDir { dir: photos, generation }) = into[0].clone() else { panic!("{into:?}") };
     assert_eq!(photos, dir.path().join("photos"));
     update(&mut s, Msg::App(AppEvent::DirListed { generation: first, listing: browse::list_dir(dir.path()) }));
     assert!(s.layers.browser().unwrap().entries.is_none(), "a stale listing is dropped");
     update(&mut s, Msg::App(AppEvent::DirListed { generation, listing: Ok(vec![]) }));
     assert_eq!(names(&s), [".."]);
     let up = update(&mut s, key(KeyCode::Backspace));
-    assert!(matches!(up.as_slice(), [Command::ListDir { dir: d, .. }] if d == dir.path()), "Backspace goes up");
+    assert!(
+        matches!(up.as_slice(), [Command::Files(FileAsk::ListDir { dir: d, .. })] if d == dir.path()),
+        "Backspace goes up"
+    );
     assert_eq!(update(&mut s, key(KeyCode::Esc)), []);
     assert!(s.layers.browser().is_none());
 }
@@ -289,8 +292,8 @@ fn a_checked_mask_stays_valid_when_the_browser_lists_its_folder_again() {
     deliver_listing(
         &mut s,
         &[
-            Command::InspectFiles { paths: vec![image], masks: false },
-            Command::InspectFiles { paths: vec![mask.clone()], masks: true },
+            Command::Files(FileAsk::InspectFiles { paths: vec![image], masks: false }),
+            Command::Files(FileAsk::InspectFiles { paths: vec![mask.clone()], masks: true }),
         ],
     );
     assert!(s.compose.errors.is_empty(), "{:?}", s.compose.errors);
@@ -347,7 +350,7 @@ fn the_path_line_starts_over_at_a_typed_slash_or_tilde_and_a_stale_message_goes(
     type_in(&mut s, "/nowhere/");
     assert_eq!(typed(&s).as_deref(), Some("/nowhere/"));
     let commands = update(&mut s, key(KeyCode::Enter));
-    assert_eq!(commands, [Command::ResolvePath("/nowhere/".into())]);
+    assert_eq!(commands, [Command::Files(FileAsk::ResolvePath("/nowhere/".into()))]);
     update(&mut s, Msg::App(AppEvent::PathResolved { path: "/nowhere".into(), kind: None }));
     assert!(s.status.notice.as_ref().unwrap().0.contains("/nowhere does not exist"));
     // `~` after a `/` starts from home; Ctrl-U clears the line.

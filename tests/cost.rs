@@ -225,7 +225,7 @@ fn dollar_opens_the_spend_view_with_a_bar_per_day_and_the_models_totals() {
     let mut s = with_model("gpt-image-2");
     s.layers.focus = Focus::History;
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('$'), KeyModifiers::NONE)));
-    assert!(commands.contains(&Command::LoadSpend), "{commands:?}");
+    assert!(commands.contains(&Command::Store(imgtui::tui::event::StoreAsk::LoadSpend)), "{commands:?}");
     let row = |key: &str, jobs, priced, cost_usd| SpendRow { key: key.into(), jobs, priced, cost_usd, tokens: 0 };
     let days = vec![row("2026-11-26", 3, 3, 0.8), row("2026-11-25", 2, 1, 0.2)];
     let models = vec![row("gpt-image-2", 4, 4, 0.9), row("gpt-image-1.5", 1, 0, 0.0)];

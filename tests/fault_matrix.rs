@@ -49,7 +49,15 @@ async fn run(server: &DemoServer, model: &str, timeout: Duration, key: &str) -> 
         let event = tokio::time::timeout_at(deadline, rx.recv()).await.expect("the job ends in time").unwrap();
         match event {
             AppEvent::JobProgress { progress: Progress::RetryScheduled { .. }, .. } => retries_seen += 1,
-            AppEvent::JobFinished { status, message, .. } => {
+            AppEvent::JobFinished { id, end } => {
+                // The words the app shows for it: the event goes through `update` as in the app.
+                let status = end.status();
+                let mut state = common::tui::state();
+                imgtui::tui::update::update(
+                    &mut state,
+                    imgtui::tui::event::Msg::App(AppEvent::JobFinished { id, end }),
+                );
+                let message = state.status.notice.map(|(text, _)| text).unwrap_or_default();
                 let files =
                     std::fs::read_dir(&out).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
                 return Outcome { status, message, retries_seen, files, _data: data };

@@ -12,7 +12,7 @@ use imgtui::store::JobStatus;
 use imgtui::tui::action::Action;
 use std::time::Duration;
 
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, Msg, StoreAsk};
 use imgtui::tui::keymap::{Context, Keymap};
 use imgtui::tui::state::{Browser, Confirm, Focus, Layer, State, Target};
 use imgtui::tui::ui::overlay::{HelpLine, help_text};
@@ -63,7 +63,10 @@ fn a_red_fox_typed_into_history_sends_nothing_and_says_where_the_keys_go() {
         commands.extend(key(&mut s, KeyCode::Char(c)));
     }
     assert!(
-        !commands.iter().any(|c| matches!(c, Command::Submit { .. } | Command::Rerun(_) | Command::DeleteJob(_))),
+        !commands.iter().any(|c| matches!(
+            c,
+            Command::Submit { .. } | Command::Store(StoreAsk::Rerun(_)) | Command::Store(StoreAsk::DeleteJob(_))
+        )),
         "nothing sent or deleted: {commands:?}"
     );
     // `r` asked and `e` closed the question, `d` asked and the space closed it: nothing is
@@ -80,8 +83,12 @@ fn a_red_fox_typed_into_history_sends_nothing_and_says_where_the_keys_go() {
         for c in word.chars() {
             commands.extend(key(&mut s, KeyCode::Char(c)));
         }
-        let paid =
-            commands.iter().any(|c| matches!(c, Command::Submit { .. } | Command::Rerun(_) | Command::DeleteJob(_)));
+        let paid = commands.iter().any(|c| {
+            matches!(
+                c,
+                Command::Submit { .. } | Command::Store(StoreAsk::Rerun(_)) | Command::Store(StoreAsk::DeleteJob(_))
+            )
+        });
         assert!(!paid && !s.quit, "{word:?} typed into History did something: {commands:?}");
         s.layers.close_viewer();
         s.layers.focus = Focus::History;
@@ -102,7 +109,7 @@ fn a_red_fox_typed_into_history_sends_nothing_and_says_where_the_keys_go() {
     );
     key(&mut s, KeyCode::Char('r'));
     common::tui::read_the_question(&mut s);
-    assert!(matches!(key(&mut s, KeyCode::Char('y')).as_slice(), [Command::Rerun(_)]));
+    assert!(matches!(key(&mut s, KeyCode::Char('y')).as_slice(), [Command::Store(StoreAsk::Rerun(_))]));
 }
 
 #[test]
@@ -111,7 +118,7 @@ fn a_rerun_goes_without_a_question_when_the_config_says_so() {
     with_two_jobs(&mut s);
     s.env.confirm_paid = false;
     s.layers.focus = Focus::History;
-    assert_eq!(key(&mut s, KeyCode::Char('r')), [Command::Rerun(2)]);
+    assert_eq!(key(&mut s, KeyCode::Char('r')), [Command::Store(StoreAsk::Rerun(2))]);
 }
 
 #[test]
@@ -258,7 +265,13 @@ fn a_word_typed_slowly_into_a_list_never_deletes_re_runs_or_cancels() {
             s.layers.focus = Focus::History;
             let commands = type_slowly(&mut s, word, gap);
             let acted = commands.iter().any(|c| {
-                matches!(c, Command::Submit { .. } | Command::Rerun(_) | Command::DeleteJob(_) | Command::CancelJob(_))
+                matches!(
+                    c,
+                    Command::Submit { .. }
+                        | Command::Store(StoreAsk::Rerun(_))
+                        | Command::Store(StoreAsk::DeleteJob(_))
+                        | Command::CancelJob(_)
+                )
             });
             assert!(!acted && !s.quit, "{word:?} typed {gap:?} apart did something: {commands:?}");
         }
@@ -271,7 +284,7 @@ fn a_word_typed_slowly_into_a_list_never_deletes_re_runs_or_cancels() {
     type_slowly(&mut s, "r", Duration::from_millis(200));
     assert!(matches!(s.layers.popup(), Some(Layer::Confirm(Confirm::Rerun { .. }))));
     let commands = type_slowly(&mut s, "y", Duration::from_millis(1100));
-    assert!(matches!(commands.as_slice(), [Command::Rerun(_)]), "{commands:?}");
+    assert!(matches!(commands.as_slice(), [Command::Store(StoreAsk::Rerun(_))]), "{commands:?}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::store::{JobStatus, Store};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, Msg, StoreAsk};
 use imgtui::tui::state::{Focus, Layer, State};
 use imgtui::tui::update::update;
 
@@ -91,19 +91,21 @@ fn ctrl_r_finds_an_earlier_prompt_fuzzily_and_enter_loads_it() {
 fn star_marks_the_job_and_f_shows_starred_jobs_only() {
     let mut s = state();
     let rows = (1..=3).rev().map(|i| summary(i, JobStatus::Done)).collect();
-    let Command::LoadHistory { generation, .. } = imgtui::tui::update::reload_history(&mut s).remove(0) else {
+    let Command::Store(StoreAsk::LoadHistory { generation, .. }) =
+        imgtui::tui::update::reload_history(&mut s).remove(0)
+    else {
         panic!()
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     s.layers.focus = Focus::History;
     let commands = update(&mut s, key(KeyCode::Char('*')));
-    assert_eq!(commands, [Command::Star { id: 3, starred: true }]);
+    assert_eq!(commands, [Command::Store(StoreAsk::Star { id: 3, starred: true })]);
     assert!(s.jobs.history.rows[0].starred);
     let commands = update(&mut s, key(KeyCode::Char('f')));
-    let Some(Command::LoadHistory { query, .. }) = commands.first() else { panic!("{commands:?}") };
+    let Some(Command::Store(StoreAsk::LoadHistory { query, .. })) = commands.first() else { panic!("{commands:?}") };
     assert!(query.starred, "the history asks for starred jobs only");
     let commands = update(&mut s, key(KeyCode::Char('f')));
-    let Some(Command::LoadHistory { query, .. }) = commands.first() else { panic!("{commands:?}") };
+    let Some(Command::Store(StoreAsk::LoadHistory { query, .. })) = commands.first() else { panic!("{commands:?}") };
     assert!(!query.starred);
 }
 

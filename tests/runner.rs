@@ -52,7 +52,10 @@ async fn images_no_folder_takes_wait_in_memory_until_a_retry_writes_them() {
     assert!(reason.contains("cannot write"), "{reason}");
     let finished = next_event(&mut rx, "JobFinished", |e| matches!(e, AppEvent::JobFinished { .. })).await;
     // Not one image kept: not done (issue 13), though the image waits in memory.
-    assert!(matches!(finished, AppEvent::JobFinished { status: JobStatus::Failed, .. }), "{finished:?}");
+    assert!(
+        matches!(&finished, AppEvent::JobFinished { end, .. } if end.status() == JobStatus::Failed),
+        "{finished:?}"
+    );
     let job = store.run(move |s| s.job(id)).await.unwrap().unwrap();
     assert_eq!(job.status, JobStatus::Failed);
     assert!(job.images.is_empty() && job.error.unwrap().contains("not written"));
@@ -100,7 +103,8 @@ async fn the_first_image_is_decoded_while_it_is_written_and_handed_to_its_previe
     .await;
     assert!(matches!(received, AppEvent::JobProgress { .. }), "the answer is announced before the job ends");
     let finished = next_event(&mut rx, "JobFinished", |e| matches!(e, AppEvent::JobFinished { .. })).await;
-    let AppEvent::JobFinished { id, status: JobStatus::Done, .. } = finished else { panic!("{finished:?}") };
+    let AppEvent::JobFinished { id, end } = finished else { panic!("{finished:?}") };
+    assert_eq!(end.status(), JobStatus::Done, "{end:?}");
     let job = store.run(move |s| s.job(id)).await.unwrap().unwrap();
     let first = job.images.iter().find(|i| i.index == 0).unwrap();
     let pixels = warm.take(&first.path).expect("the first image's pixels wait for its preview");

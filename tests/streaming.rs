@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use imgtui::api::{EditRequest, GenerateRequest, ImageFormat, Progress, RequestControl};
 use imgtui::store::{ImageRequest, JobStatus, SharedStore, Store};
-use imgtui::tui::event::{AppEvent, Command};
+use imgtui::tui::event::{AppEvent, Command, StoreAsk};
 use imgtui::tui::runner::Runner;
 use tokio::sync::mpsc;
 
@@ -159,8 +159,8 @@ async fn the_apps_runner_writes_each_partial_and_says_where() {
                 assert!(image::open(&path).is_ok(), "a readable partial at {}", path.display());
                 seen.push(index);
             }
-            AppEvent::JobFinished { status, .. } => {
-                assert_eq!(status, JobStatus::Done);
+            AppEvent::JobFinished { end, .. } => {
+                assert_eq!(end.status(), JobStatus::Done, "{end:?}");
                 break;
             }
             _ => {}
@@ -169,7 +169,7 @@ async fn the_apps_runner_writes_each_partial_and_says_where() {
     assert_eq!(seen, [0, 1]);
 
     // Deleting the job deletes its image and its partials.
-    runner.execute(Command::DeleteJob(1));
+    runner.execute(Command::Store(StoreAsk::DeleteJob(1)));
     let deleted = loop {
         let event = tokio::time::timeout_at(deadline, rx.recv()).await.expect("events in time").unwrap();
         if let AppEvent::Deleted { problems, .. } = event {

@@ -9,7 +9,7 @@ mod common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::api::GenerateRequest;
 use imgtui::store::{ImageRequest, JobStatus, Store};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, Msg, StoreAsk};
 use imgtui::tui::state::Focus;
 use imgtui::tui::update::update;
 
@@ -109,7 +109,9 @@ fn t_shows_the_history_as_a_tree_and_p_goes_to_the_parent_fetching_older_pages()
     };
     // The newest page: 6, 4, 3 (their parents 2 and 1 are older, on the next page).
     let first = vec![row(6, Some(2)), row(4, Some(2)), row(3, Some(1))];
-    let Command::LoadHistory { generation, .. } = imgtui::tui::update::reload_history(&mut s).remove(0) else {
+    let Command::Store(StoreAsk::LoadHistory { generation, .. }) =
+        imgtui::tui::update::reload_history(&mut s).remove(0)
+    else {
         panic!()
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: first, append: false, generation }));
@@ -126,7 +128,7 @@ fn t_shows_the_history_as_a_tree_and_p_goes_to_the_parent_fetching_older_pages()
     let asked: Vec<_> = commands
         .iter()
         .filter_map(|c| match c {
-            Command::LoadHistory { query, append: true, .. } => Some(query.before),
+            Command::Store(StoreAsk::LoadHistory { query, append: true, .. }) => Some(query.before),
             _ => None,
         })
         .collect();
@@ -134,7 +136,7 @@ fn t_shows_the_history_as_a_tree_and_p_goes_to_the_parent_fetching_older_pages()
     let second = vec![row(2, Some(1)), row(1, None)];
     let commands = update(&mut s, Msg::App(AppEvent::HistoryPage { rows: second, append: true, generation }));
     assert_eq!(s.selected_job_id(), Some(2), "found and selected");
-    assert_eq!(commands, [Command::LoadDetails(2)]);
+    assert_eq!(commands, [Command::Store(StoreAsk::LoadDetails(2))]);
     // Now all in one tree: 1 over 2 (over 4 and 6) and 3.
     let order: Vec<i64> = s.jobs.history.rows.iter().map(|r| r.id).collect();
     assert_eq!(order, vec![1, 2, 4, 6, 3]);

@@ -14,7 +14,7 @@ use imgtui::api::GenerateRequest;
 use imgtui::config::theme::Theme;
 use imgtui::preview::{CellSize, Graphics};
 use imgtui::store::{DoneOutcome, ImageRecord, ImageRequest, JobStatus, Store};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, JobEnd, Msg, StoreAsk};
 use imgtui::tui::state::{Focus, State};
 use imgtui::tui::ui::{self, RenderInfo};
 use imgtui::tui::update::update;
@@ -52,7 +52,7 @@ fn store_with_jobs(dir: &Path, count: i64) -> Store {
 /// Carries out the commands the gallery gives, as the runner would, against `store`.
 fn run(s: &mut State, store: &Store, commands: Vec<Command>) {
     for command in commands {
-        if let Command::LoadFirstImages(ids) = command {
+        if let Command::Store(StoreAsk::LoadFirstImages(ids)) = command {
             let found = store.first_images(&ids).unwrap();
             update(s, Msg::App(AppEvent::FirstImages(found)));
         }
@@ -98,7 +98,7 @@ fn v_shows_a_page_of_thumbnails_and_the_keys_move_through_the_history() {
     let commands = key(&mut s, KeyCode::Char('V'));
     let asked: Vec<i64> = commands
         .iter()
-        .find_map(|c| if let Command::LoadFirstImages(ids) = c { Some(ids.clone()) } else { None })
+        .find_map(|c| if let Command::Store(StoreAsk::LoadFirstImages(ids)) = c { Some(ids.clone()) } else { None })
         .unwrap();
     assert_eq!(asked, (9..=20).rev().collect::<Vec<_>>(), "the first page: 4x3 at 120x40, newest first");
     run(&mut s, &store, commands);
@@ -118,7 +118,7 @@ fn v_shows_a_page_of_thumbnails_and_the_keys_move_through_the_history() {
     assert_eq!(s.selected_job_id(), Some(16));
     let commands = key(&mut s, KeyCode::PageDown);
     assert_eq!(s.selected_job_id(), Some(4));
-    assert!(commands.iter().any(|c| matches!(c, Command::LoadFirstImages(ids) if ids.contains(&4))));
+    assert!(commands.iter().any(|c| matches!(c, Command::Store(StoreAsk::LoadFirstImages(ids)) if ids.contains(&4))));
     run(&mut s, &store, commands);
     let (screen, info) = frame(&mut s, 120, 40);
     assert_eq!(info.pictures.len(), 8, "the last page: eight jobs");
@@ -148,9 +148,14 @@ fn a_tile_of_a_job_that_finishes_while_the_gallery_is_open_gets_its_image() {
     let commands = key(&mut s, KeyCode::Char('V'));
     run(&mut s, &store, commands);
     assert_eq!(s.layers.gallery().unwrap().first_images.get(&4), Some(&None), "asked, nothing yet");
-    let commands =
-        update(&mut s, Msg::App(AppEvent::JobFinished { id: 4, status: JobStatus::Done, message: String::new() }));
-    assert!(commands.contains(&Command::LoadFirstImages(vec![4])), "asked again: {commands:?}");
+    let commands = update(
+        &mut s,
+        Msg::App(AppEvent::JobFinished {
+            id: 4,
+            end: JobEnd::Answered { saved: 1, notes: Vec::new(), not_recorded: None },
+        }),
+    );
+    assert!(commands.contains(&Command::Store(StoreAsk::LoadFirstImages(vec![4]))), "asked again: {commands:?}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::store::JobStatus;
-use imgtui::tui::event::{AppEvent, Msg};
+use imgtui::tui::event::{AppEvent, JobEnd, Msg, StoreAsk};
 use imgtui::tui::state::{Focus, State};
 use imgtui::tui::update::update;
 
@@ -130,7 +130,7 @@ fn rows_newest_first(count: i64) -> Vec<imgtui::store::JobSummary> {
 
 #[test]
 fn a_reload_keeps_the_loaded_window_so_a_selection_past_row_200_stays_on_its_job() {
-    use imgtui::tui::event::Command;
+    use imgtui::tui::event::{Command, StoreAsk};
     let mut s = state();
     let all = rows_newest_first(450);
     let generation = s.jobs.history.first_page().1;
@@ -145,7 +145,9 @@ fn a_reload_keeps_the_loaded_window_so_a_selection_past_row_200_stays_on_its_job
     let (query, generation) = commands
         .iter()
         .find_map(|c| match c {
-            Command::LoadHistory { query, append: false, generation } => Some((query.clone(), *generation)),
+            Command::Store(StoreAsk::LoadHistory { query, append: false, generation }) => {
+                Some((query.clone(), *generation))
+            }
             _ => None,
         })
         .expect("a reload");
@@ -164,8 +166,8 @@ fn sixty_four_jobs_of_a_group_patch_their_rows_instead_of_reading_pages() {
     let mut count = |commands: Vec<Command>| {
         for command in commands {
             match command {
-                Command::LoadHistory { .. } => pages += 1,
-                Command::LoadRows(ids) => rows += ids.len(),
+                Command::Store(StoreAsk::LoadHistory { .. }) => pages += 1,
+                Command::Store(StoreAsk::LoadRows(ids)) => rows += ids.len(),
                 _ => {}
             }
         }
@@ -178,7 +180,13 @@ fn sixty_four_jobs_of_a_group_patch_their_rows_instead_of_reading_pages() {
     }
     for id in 11..=74 {
         count(update(&mut s, Msg::App(AppEvent::JobStarted { id })));
-        count(update(&mut s, Msg::App(AppEvent::JobFinished { id, status: JobStatus::Done, message: String::new() })));
+        count(update(
+            &mut s,
+            Msg::App(AppEvent::JobFinished {
+                id,
+                end: JobEnd::Answered { saved: 1, notes: Vec::new(), not_recorded: None },
+            }),
+        ));
         let mut row = summary(id, JobStatus::Done);
         row.group_id = Some(11);
         count(update(&mut s, Msg::App(AppEvent::HistoryRows(vec![row]))));
@@ -195,9 +203,16 @@ fn a_page_that_cannot_be_read_stops_the_list_waiting_and_says_why() {
     let mut s = state();
     let (_, generation) = s.jobs.history.first_page();
     assert!(s.jobs.history.loading);
-    update(&mut s, Msg::App(AppEvent::HistoryPageFailed { generation, message: "the history is locked".into() }));
+    update(
+        &mut s,
+        Msg::App(AppEvent::HistoryPageFailed {
+            generation,
+            error: imgtui::store::StoreError::Busy { path: "history.sqlite3".into(), message: "locked".into() },
+        }),
+    );
     assert!(!s.jobs.history.loading, "the next reload is not held back");
-    assert!(s.status.notice.as_ref().unwrap().0.contains("locked"));
+    let notice = &s.status.notice.as_ref().unwrap().0;
+    assert_eq!(notice, "cannot read the history now: another process holds the history; try again in a moment");
 }
 
 #[test]
@@ -206,13 +221,13 @@ fn another_imgtuis_prompts_are_read_when_recall_needs_them_and_a_walk_keeps_its_
     let mut s = state();
     update(&mut s, Msg::App(AppEvent::Prompts(vec!["older one".into()])));
     let commands = update(&mut s, Msg::App(AppEvent::HistoryChanged));
-    assert!(!commands.contains(&Command::LoadPrompts), "not every 2 s while another imgtui writes");
+    assert!(!commands.contains(&Command::Store(StoreAsk::LoadPrompts)), "not every 2 s while another imgtui writes");
     s.layers.focus = Focus::Prompt;
     for c in "my draft".chars() {
         key(&mut s, c);
     }
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)));
-    assert!(commands.contains(&Command::LoadPrompts), "read for the next press");
+    assert!(commands.contains(&Command::Store(StoreAsk::LoadPrompts)), "read for the next press");
     assert_eq!(s.compose.prompt.lines().join(""), "older one");
     update(&mut s, Msg::App(AppEvent::Prompts(vec!["newest".into(), "older one".into()])));
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)));
@@ -231,7 +246,9 @@ fn g_goes_to_the_oldest_job_in_one_press_reading_what_is_not_loaded() {
     let (query, generation) = commands
         .iter()
         .find_map(|c| match c {
-            Command::LoadHistory { query, append: true, generation } => Some((query.clone(), *generation)),
+            Command::Store(StoreAsk::LoadHistory { query, append: true, generation }) => {
+                Some((query.clone(), *generation))
+            }
             _ => None,
         })
         .expect("the rest asked for");

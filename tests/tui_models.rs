@@ -13,7 +13,7 @@ use imgtui::catalog::{ListedModel, Listing, ListingSource, ModelCatalog};
 use imgtui::clock::Date;
 use imgtui::config::theme::Theme;
 use imgtui::store::JobStatus;
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, Msg, StoreAsk};
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::{Field, Focus, Layer, Severity, State};
 use imgtui::tui::{ui, update::update};
@@ -192,14 +192,14 @@ fn a_job_another_imgtui_runs_is_refreshed_and_cannot_be_cancelled_or_deleted_her
     for key_char in ['d', 'c'] {
         let commands = update(&mut s, key(KeyCode::Char(key_char)));
         assert!(s.layers.popup().is_none(), "{key_char}: no confirmation");
-        assert!(commands.iter().all(|c| !matches!(c, Command::DeleteJob(_) | Command::CancelJob(_))));
+        assert!(commands.iter().all(|c| !matches!(c, Command::Store(StoreAsk::DeleteJob(_)) | Command::CancelJob(_))));
         let (notice, _) = s.status.notice.clone().unwrap();
         assert!(notice.contains("running in another imgtui (pid 4242)"), "{notice}");
     }
     assert!(screen(&s, 120, 40).contains("running, pid 4242"));
     let reloads = (0..20)
         .flat_map(|_| update(&mut s, Msg::Tick(std::time::Instant::now())))
-        .filter(|c| matches!(c, Command::LoadHistory { .. }))
+        .filter(|c| matches!(c, Command::Store(StoreAsk::LoadHistory { .. })))
         .count();
     assert_eq!(reloads, 1, "looked at again every 2 s");
 }

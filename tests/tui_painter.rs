@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use imgtui::api::validate::InputFile;
 use imgtui::config::theme::Theme;
 use imgtui::preview::{CellSize, Graphics};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, FileAsk, Msg};
 use imgtui::tui::state::{Field, Focus, JobMode, Layer, State};
 use imgtui::tui::ui::{self, RenderInfo};
 use imgtui::tui::update::update;
@@ -102,7 +102,10 @@ fn m_opens_the_painter_over_the_first_image_and_a_rectangle_is_saved_as_the_mask
     let commands = update(&mut s, Msg::App(AppEvent::MaskSaved { path: path.clone(), share: saved.coverage() }));
     assert!(s.layers.painter().is_none());
     assert_eq!(s.compose.form.mask.as_ref(), Some(&path));
-    assert!(commands.contains(&Command::InspectFiles { paths: vec![path.clone()], masks: true }), "{commands:?}");
+    assert!(
+        commands.contains(&Command::Files(FileAsk::InspectFiles { paths: vec![path.clone()], masks: true })),
+        "{commands:?}"
+    );
     // The same file saved again: previews of it are keyed anew, so old pixels are not shown.
     let before = s.previews.version_of(&path);
     update(&mut s, Msg::App(AppEvent::MaskSaved { path: path.clone(), share: 0.5 }));
@@ -337,7 +340,7 @@ fn the_painter_starts_from_the_mask_already_picked() {
     s.compose.form.mask = Some(mask.clone());
     let commands = key(&mut s, KeyCode::Char('m'));
     let read = commands.iter().find_map(|c| match c {
-        Command::ReadStartingMask { path, size } => Some((path.clone(), *size)),
+        Command::Files(FileAsk::ReadStartingMask { path, size }) => Some((path.clone(), *size)),
         _ => None,
     });
     assert_eq!(read, Some((mask.clone(), (200, 100))), "{commands:?}");

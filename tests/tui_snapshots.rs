@@ -13,7 +13,7 @@ use imgtui::api::response::Usage;
 use imgtui::api::{GenerateRequest, ModelTable};
 use imgtui::config::theme::Theme;
 use imgtui::store::{ImageRecord, ImageRequest, JobRecord, JobStatus, JobSummary};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, Msg, StoreAsk};
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::{Focus, LiveJob, State};
 use imgtui::tui::{ui, update};
@@ -61,7 +61,9 @@ fn summary(id: i64, status: JobStatus, prompt: &str) -> JobSummary {
 }
 
 fn with_jobs(s: &mut State) {
-    let Command::LoadHistory { generation, .. } = update::reload_history(s).remove(0) else { panic!() };
+    let Command::Store(StoreAsk::LoadHistory { generation, .. }) = update::reload_history(s).remove(0) else {
+        panic!()
+    };
     let rows = vec![
         summary(4, JobStatus::Running, "a harbour at night, long exposure"),
         summary(3, JobStatus::Done, "a red fox in the snow"),

@@ -6,7 +6,7 @@ mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::store::{ImageRequest, JobStatus, JobSummary};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, FileAsk, JobEnd, Msg, StoreAsk};
 use imgtui::tui::state::{Confirm, Field, Focus, Layer, State};
 use imgtui::tui::update::update;
 
@@ -142,7 +142,10 @@ fn paste_keeps_newlines_in_the_prompt() {
 }
 
 fn with_history(s: &mut State, rows: Vec<JobSummary>) {
-    let Command::LoadHistory { generation, .. } = imgtui::tui::update::reload_history(s).remove(0) else { panic!() };
+    let Command::Store(StoreAsk::LoadHistory { generation, .. }) = imgtui::tui::update::reload_history(s).remove(0)
+    else {
+        panic!()
+    };
     update(s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
 }
 
@@ -152,9 +155,9 @@ fn history_moves_with_j_k_and_asks_for_details() {
     with_history(&mut s, (1..=5).rev().map(|i| summary(i, JobStatus::Done)).collect());
     s.layers.focus = Focus::History;
     assert_eq!(s.selected_job_id(), Some(5));
-    assert_eq!(update(&mut s, key(KeyCode::Char('j'))), [Command::LoadDetails(4)]);
-    assert_eq!(update(&mut s, key(KeyCode::Char('G'))), [Command::LoadDetails(1)]);
-    assert_eq!(update(&mut s, key(KeyCode::Char('k'))), [Command::LoadDetails(2)]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('j'))), [Command::Store(StoreAsk::LoadDetails(4))]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('G'))), [Command::Store(StoreAsk::LoadDetails(1))]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('k'))), [Command::Store(StoreAsk::LoadDetails(2))]);
     assert!(update(&mut s, key(KeyCode::Char('q'))).is_empty());
     assert!(s.quit, "q quits outside the prompt when nothing runs");
 }
@@ -166,7 +169,7 @@ fn search_sends_queries_and_drops_stale_pages() {
     s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('/')));
     let commands = type_text(&mut s, "fox");
-    let Some(Command::LoadHistory { query, generation, append: false }) = commands.last() else {
+    let Some(Command::Store(StoreAsk::LoadHistory { query, generation, append: false })) = commands.last() else {
         panic!("{commands:?}")
     };
     assert_eq!(query.search.as_deref(), Some("fox"));
@@ -183,7 +186,9 @@ fn search_sends_queries_and_drops_stale_pages() {
     );
     assert_eq!(s.selected_job_id(), Some(9));
     let commands = update(&mut s, key(KeyCode::Esc));
-    assert!(matches!(commands.as_slice(), [Command::LoadHistory { query, .. }] if query.search.is_none()));
+    assert!(
+        matches!(commands.as_slice(), [Command::Store(StoreAsk::LoadHistory { query, .. })] if query.search.is_none())
+    );
     assert!(s.layers.is_empty() && s.jobs.history.search.is_empty());
 }
 
@@ -221,12 +226,15 @@ fn cancel_and_delete_ask_and_then_command() {
     update(&mut s, key(KeyCode::Char('d')));
     // The deleted row goes at once and the selection moves to the job left in its place.
     common::tui::read_the_question(&mut s);
-    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(1), Command::LoadDetails(2)]);
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('y'))),
+        [Command::Store(StoreAsk::DeleteJob(1)), Command::Store(StoreAsk::LoadDetails(2))]
+    );
     // A re-run asks first (a stray letter must not spend money), then goes.
     assert_eq!(update(&mut s, key(KeyCode::Char('r'))), []);
     assert!(matches!(s.layers.popup(), Some(Layer::Confirm(Confirm::Rerun { id: 2, .. }))));
     common::tui::read_the_question(&mut s);
-    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::Rerun(2)]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::Store(StoreAsk::Rerun(2))]);
 }
 
 #[test]
@@ -250,12 +258,15 @@ fn job_events_drive_the_live_list() {
     assert_eq!(s.jobs.live[&3].phase.to_string(), "retry 1 in 0.5s");
     let commands = update(
         &mut s,
-        Msg::App(AppEvent::JobFinished { id: 3, status: JobStatus::Failed, message: "HTTP 400: bad".into() }),
+        Msg::App(AppEvent::JobFinished {
+            id: 3,
+            end: JobEnd::Failed(imgtui::api::ApiError::Input("HTTP 400: bad".into())),
+        }),
     );
     assert!(s.jobs.live.is_empty());
     assert_eq!(s.status.notice.as_ref().unwrap().0, "job 3 failed: HTTP 400: bad");
     assert!(
-        matches!(commands.as_slice(), [Command::LoadRows(ids), Command::LoadOutputHistory] if ids == &[3]),
+        matches!(commands.as_slice(), [Command::Store(StoreAsk::LoadRows(ids)), Command::Store(StoreAsk::LoadOutputHistory)] if ids == &[3]),
         "{commands:?}"
     );
 }
@@ -269,7 +280,7 @@ fn loading_a_job_puts_its_parameters_back_into_the_form() {
     request.options.style = Some("natural".into());
     request.options.quality = Some("hd".into());
     let record = record(4, request, vec![]);
-    assert_eq!(update(&mut s, key(KeyCode::Char('e'))), [Command::LoadDetails(4)]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('e'))), [Command::Store(StoreAsk::LoadDetails(4))]);
     update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     assert_eq!(s.prompt_text(), "a lighthouse\nat dusk");
     assert_eq!(s.compose.form.model, "dall-e-3");
@@ -309,7 +320,9 @@ fn edit_this_result_makes_the_shown_image_the_input_with_a_parent_link() {
     update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     update(&mut s, key(KeyCode::Right)); // the second image
     let commands = update(&mut s, key(KeyCode::Char('E')));
-    assert!(matches!(commands.as_slice(), [Command::InspectFiles { paths, .. }] if paths[0].ends_with("fox-1.png")));
+    assert!(
+        matches!(commands.as_slice(), [Command::Files(FileAsk::InspectFiles { paths, .. })] if paths[0].ends_with("fox-1.png"))
+    );
     assert_eq!(s.compose.form.mode, imgtui::tui::state::JobMode::Edit);
     assert_eq!(s.compose.form.model, "gpt-image-1", "dall-e-3 cannot edit");
     assert_eq!(s.compose.form.images, [std::path::PathBuf::from("/data/fox-1.png")]);
@@ -410,7 +423,7 @@ fn loading_or_rerunning_an_edit_checks_its_inputs_and_warns_when_they_changed() 
     }];
     // r: the files are checked first; changed ones stop the re-run, as headless does.
     let commands = update(&mut s, Msg::App(AppEvent::Rerun(Box::new(job.clone()))));
-    assert!(matches!(commands.as_slice(), [Command::CheckInputs { id: 5, .. }]), "{commands:?}");
+    assert!(matches!(commands.as_slice(), [Command::Files(FileAsk::CheckInputs { id: 5, .. })]), "{commands:?}");
     let changed = vec!["image /imgs/in.png changed since".to_string()];
     let commands = update(&mut s, Msg::App(AppEvent::InputsChecked { id: 5, changed: changed.clone() }));
     assert!(commands.is_empty(), "not sent: {commands:?}");
@@ -450,9 +463,14 @@ fn deleting_a_job_keeps_the_selection_in_its_place() {
     assert_eq!(s.selected_job_id(), Some(3));
     update(&mut s, key(KeyCode::Char('d')));
     common::tui::read_the_question(&mut s);
-    assert_eq!(update(&mut s, key(KeyCode::Char('y'))), [Command::DeleteJob(3), Command::LoadDetails(2)]);
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('y'))),
+        [Command::Store(StoreAsk::DeleteJob(3)), Command::Store(StoreAsk::LoadDetails(2))]
+    );
     let commands = update(&mut s, Msg::App(AppEvent::Deleted { id: 3, problems: vec![] }));
-    let Some(Command::LoadHistory { generation, .. }) = commands.first() else { panic!("{commands:?}") };
+    let Some(Command::Store(StoreAsk::LoadHistory { generation, .. })) = commands.first() else {
+        panic!("{commands:?}")
+    };
     update(
         &mut s,
         Msg::App(AppEvent::HistoryPage { rows: rows(&[5, 4, 2, 1]), append: false, generation: *generation }),
@@ -589,7 +607,7 @@ fn a_delete_typed_ahead_meets_the_next_job_not_the_deleted_one() {
     update(&mut s, key(KeyCode::Char('d')));
     common::tui::read_the_question(&mut s);
     let commands = update(&mut s, key(KeyCode::Char('y')));
-    assert_eq!(commands.first(), Some(&Command::DeleteJob(4)));
+    assert_eq!(commands.first(), Some(&Command::Store(StoreAsk::DeleteJob(4))));
     // The next `d` arrives before the history reloads.
     update(&mut s, key(KeyCode::Char('d')));
     assert_eq!(s.layers.popup(), Some(&Layer::Confirm(Confirm::DeleteJob(3))));
@@ -610,7 +628,7 @@ fn backspace_on_the_model_row_goes_back_to_the_model_imgtui_started_with() {
 fn a_job_deleted_by_another_imgtui_reloads_the_history_with_a_word_why() {
     let mut s = common::tui::state();
     let commands = update(&mut s, Msg::App(AppEvent::JobGone(49)));
-    assert!(commands.iter().any(|c| matches!(c, Command::LoadHistory { .. })), "{commands:?}");
+    assert!(commands.iter().any(|c| matches!(c, Command::Store(StoreAsk::LoadHistory { .. }))), "{commands:?}");
     assert!(s.status.notice.as_ref().unwrap().0.contains("job 49 is no longer in the history"));
 }
 
@@ -651,7 +669,7 @@ fn a_job_sent_while_the_history_is_searched_is_shown_and_selected() {
     let rows = vec![summary(4, JobStatus::Queued), summary(3, JobStatus::Done), summary(2, JobStatus::Done)];
     let commands = update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     assert_eq!(s.jobs.history.selected_row().map(|r| r.id), Some(4), "the new job is selected");
-    assert!(commands.iter().any(|c| matches!(c, Command::LoadDetails(4))), "and shown: {commands:?}");
+    assert!(commands.iter().any(|c| matches!(c, Command::Store(StoreAsk::LoadDetails(4)))), "and shown: {commands:?}");
 }
 
 #[test]
@@ -672,7 +690,13 @@ fn quitting_right_after_a_submit_asks_about_the_job_on_its_way() {
     update(&mut s, Msg::App(AppEvent::Submitted(vec![9])));
     update(&mut s, Msg::App(AppEvent::JobQueued { id: 9 }));
     assert_eq!(s.jobs.sending, 0);
-    update(&mut s, Msg::App(AppEvent::JobFinished { id: 9, status: JobStatus::Done, message: String::new() }));
+    update(
+        &mut s,
+        Msg::App(AppEvent::JobFinished {
+            id: 9,
+            end: JobEnd::Answered { saved: 1, notes: Vec::new(), not_recorded: None },
+        }),
+    );
     update(&mut s, ctrl('c'));
     assert!(s.quit, "nothing on its way: quits at once");
 }

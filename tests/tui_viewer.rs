@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::api::GenerateRequest;
 use imgtui::preview::Graphics;
 use imgtui::store::{ImageRecord, JobStatus};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, FileAsk, Msg, StoreAsk};
 use imgtui::tui::state::{Focus, State};
 use imgtui::tui::ui::RenderInfo;
 use imgtui::tui::update::update;
@@ -65,7 +65,7 @@ fn browser_in(dir: &Path) -> State {
     let fields = s.compose.form.fields(Some(s.env.catalog.spec(&s.compose.form.model)));
     s.compose.form.selected = fields.iter().position(|f| *f == imgtui::tui::state::Field::AddImage).unwrap();
     for command in key(&mut s, KeyCode::Enter) {
-        if let Command::ListDir { dir, generation } = command {
+        if let Command::Files(FileAsk::ListDir { dir, generation }) = command {
             let listing = imgtui::browse::list_dir(&dir);
             update(&mut s, Msg::App(AppEvent::DirListed { generation, listing }));
         }
@@ -125,7 +125,7 @@ fn arrows_go_through_images_and_jobs_and_zoomed_in_they_move_the_view() {
     // ↓ goes to the next job, whose details are asked for.
     let commands = key(&mut s, KeyCode::Down);
     assert_eq!(s.selected_job_id(), Some(1));
-    assert!(commands.contains(&Command::LoadDetails(1)), "{commands:?}");
+    assert!(commands.contains(&Command::Store(StoreAsk::LoadDetails(1))), "{commands:?}");
     assert!(s.layers.viewer().is_some(), "still in the viewer");
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::store::{ImageRequest, JobStatus, SharedStore, Store};
-use imgtui::tui::event::{AppEvent, Command, Msg};
+use imgtui::tui::event::{AppEvent, Command, Msg, StoreAsk};
 use imgtui::tui::state::{Confirm, Layer};
 use imgtui::tui::update::update;
 
@@ -84,7 +84,7 @@ async fn the_jobs_of_one_submit_are_recorded_as_a_group() {
     let mut finished = 0;
     while finished < 3 {
         let event = tokio::time::timeout_at(deadline, rx.recv()).await.expect("three jobs end in time");
-        if matches!(event, Some(AppEvent::JobFinished { status: JobStatus::Done, .. })) {
+        if matches!(&event, Some(AppEvent::JobFinished { end, .. }) if end.status() == JobStatus::Done) {
             finished += 1;
         }
     }
@@ -134,14 +134,16 @@ fn shift_a_in_the_viewer_shows_the_selected_jobs_whole_group() {
     for row in &mut rows {
         row.group_id = Some(1);
     }
-    let Command::LoadHistory { generation, .. } = imgtui::tui::update::reload_history(&mut s).remove(0) else {
+    let Command::Store(StoreAsk::LoadHistory { generation, .. }) =
+        imgtui::tui::update::reload_history(&mut s).remove(0)
+    else {
         panic!()
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
     s.layers.focus = Focus::History;
     update(&mut s, key(KeyCode::Char('v')));
     let commands = update(&mut s, key(KeyCode::Char('A')));
-    assert_eq!(commands, [Command::LoadGroup(1)]);
+    assert_eq!(commands, [Command::Store(StoreAsk::LoadGroup(1))]);
     let member = |id: i64| imgtui::store::GroupMember {
         id,
         image: Some(format!("/img/{id}.png").into()),

@@ -11,7 +11,7 @@ use futures::StreamExt;
 use ratatui::style::{Modifier, Style};
 use tokio::sync::mpsc;
 
-use super::event::{AppEvent, Command, Msg};
+use super::event::{AppEvent, Command, Msg, StoreAsk};
 use super::runner::Runner;
 use super::state::{Focus, State};
 use super::{terminal, ui, update};
@@ -51,8 +51,8 @@ pub async fn run(
     for command in update::reload_history(&mut state) {
         runner.execute(command);
     }
-    runner.execute(Command::LoadOutputHistory);
-    runner.execute(Command::LoadPrompts);
+    runner.execute(Command::Store(StoreAsk::LoadOutputHistory));
+    runner.execute(Command::Store(StoreAsk::LoadPrompts));
     runner.watch_others().await;
     if let Ok(size) = terminal.size() {
         update::update(&mut state, Msg::Resize(size.width, size.height));

@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 
 use crate::api::Progress;
 use crate::api::validate::InputFile;
-use crate::store::{ImageRequest, JobId, JobQuery, JobRecord, JobStatus, JobSummary};
+use crate::store::{ImageRequest, JobId, JobQuery, JobRecord, JobStatus, JobSummary, StoreError};
 
 /// Results of work done off the UI task.
 #[derive(Debug)]
@@ -71,8 +71,7 @@ pub enum AppEvent {
     },
     JobFinished {
         id: JobId,
-        status: JobStatus,
-        message: String,
+        end: JobEnd,
     },
     /// Submitting failed before the job existed (the history could not be written).
     SubmitFailed {
@@ -86,7 +85,7 @@ pub enum AppEvent {
     /// A page could not be read: the list stops waiting for it.
     HistoryPageFailed {
         generation: u64,
-        message: String,
+        error: StoreError,
     },
     /// A draft left by an imgtui that was still leaving when this one started.
     LateDraft {
@@ -106,7 +105,11 @@ pub enum AppEvent {
         id: JobId,
         problems: Vec<String>,
     },
-    StoreError(String),
+    /// The history could not do what it was asked.
+    StoreFailed {
+        work: StoreWork,
+        error: StoreError,
+    },
     /// A directory listing for the browser.
     DirListed {
         generation: u64,
@@ -199,19 +202,6 @@ pub enum Command {
         budget: Option<crate::cost::BudgetCheck>,
     },
     CancelJob(JobId),
-    Rerun(JobId),
-    /// Every earlier prompt, newest first (Ctrl-P, Ctrl-R).
-    LoadPrompts,
-    /// Star job `id`, or take its star away.
-    Star {
-        id: JobId,
-        starred: bool,
-    },
-    LoadHistory {
-        query: JobQuery,
-        append: bool,
-        generation: u64,
-    },
     /// Queued jobs wait (true) or may start again (false): the quit question is open.
     HoldQueue(bool),
     /// Looks once more, a moment after the start, for a draft an imgtui still leaving then
@@ -219,16 +209,70 @@ pub enum Command {
     LookForLateDraft,
     /// The draft file at this path was taken into this imgtui's: it goes.
     ForgetDraft(PathBuf),
+    Suspend,
+    /// Try again to write the images that wait in memory.
+    RetrySave,
+    /// Decode and fit an image for the preview, off the UI task; a gallery tile names its
+    /// image's SHA-256, the key of its cached thumbnail.
+    PreparePreview {
+        key: crate::preview::PreviewKey,
+        cell: crate::preview::CellSize,
+        thumb: Option<String>,
+    },
+    /// Write the painted mask (for `image`) under the data dir's `masks/`.
+    SaveMask {
+        plan: crate::mask::MaskPlan,
+        image: PathBuf,
+    },
+    /// A question to the history, or a change to it (answered as an event).
+    Store(StoreAsk),
+    /// File system work for the browser, the form and the painter (answered as an event).
+    Files(FileAsk),
+}
+
+/// The history's work: each is answered as an event, a failure as `AppEvent::StoreFailed`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StoreAsk {
+    Rerun(JobId),
+    LoadHistory {
+        query: JobQuery,
+        append: bool,
+        generation: u64,
+    },
     /// The rows of these jobs, to patch into the list (`AppEvent::HistoryRows`).
     LoadRows(Vec<JobId>),
     LoadDetails(JobId),
     DeleteJob(JobId),
-    Suspend,
-    /// Try again to write the images that wait in memory.
-    RetrySave,
+    /// The first image file of each of these jobs, for the gallery.
+    LoadFirstImages(Vec<JobId>),
+    /// The first image of every job of group `id` (the viewer's `G`).
+    LoadGroup(JobId),
+    /// What priced jobs cost today and this month.
+    LoadSpent,
+    /// The output tokens earlier jobs reported, for estimates.
+    LoadOutputHistory,
+    /// Every earlier prompt, newest first (Ctrl-P, Ctrl-R).
+    LoadPrompts,
+    /// Star job `id`, or take its star away.
+    Star {
+        id: JobId,
+        starred: bool,
+    },
+    /// What done jobs cost per day and per model, for the Spend view.
+    LoadSpend,
+}
+
+/// File system work, run off the async workers and answered as an event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileAsk {
     ListDir {
         dir: PathBuf,
         generation: u64,
+    },
+    /// Compare a job's recorded inputs (hashes) with the files now at their paths.
+    CheckInputs {
+        id: JobId,
+        inputs: Vec<crate::store::InputRecord>,
     },
     InspectFiles {
         paths: Vec<PathBuf>,
@@ -242,31 +286,69 @@ pub enum Command {
     },
     CompletePath(String),
     ResolvePath(PathBuf),
-    /// The first image file of each of these jobs, for the gallery.
-    LoadFirstImages(Vec<JobId>),
-    /// The first image of every job of group `id` (the viewer's `G`).
-    LoadGroup(JobId),
-    /// Decode and fit an image for the preview, off the UI task; a gallery tile names its
-    /// image's SHA-256, the key of its cached thumbnail.
-    PreparePreview {
-        key: crate::preview::PreviewKey,
-        cell: crate::preview::CellSize,
-        thumb: Option<String>,
+}
+
+/// What the history was asked to do, kept to word its failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreWork {
+    Rerun(JobId),
+    Page,
+    Rows,
+    Details(JobId),
+    Delete(JobId),
+    FirstImages,
+    Group(JobId),
+    Spent,
+    Spend,
+    OutputHistory,
+    Prompts,
+    Star(JobId),
+}
+
+impl StoreAsk {
+    pub fn work(&self) -> StoreWork {
+        match self {
+            StoreAsk::Rerun(id) => StoreWork::Rerun(*id),
+            StoreAsk::LoadHistory { .. } => StoreWork::Page,
+            StoreAsk::LoadRows(_) => StoreWork::Rows,
+            StoreAsk::LoadDetails(id) => StoreWork::Details(*id),
+            StoreAsk::DeleteJob(id) => StoreWork::Delete(*id),
+            StoreAsk::LoadFirstImages(_) => StoreWork::FirstImages,
+            StoreAsk::LoadGroup(id) => StoreWork::Group(*id),
+            StoreAsk::LoadSpent => StoreWork::Spent,
+            StoreAsk::LoadSpend => StoreWork::Spend,
+            StoreAsk::LoadOutputHistory => StoreWork::OutputHistory,
+            StoreAsk::LoadPrompts => StoreWork::Prompts,
+            StoreAsk::Star { id, .. } => StoreWork::Star(*id),
+        }
+    }
+}
+
+/// How a job ended, as facts (`update` words them).
+#[derive(Debug)]
+pub enum JobEnd {
+    /// The API answered: `saved` images were written (none: they wait in memory for Alt-W),
+    /// with what was lost or went wrong on the way, and why the history did not record it.
+    Answered {
+        saved: usize,
+        notes: Vec<String>,
+        not_recorded: Option<String>,
     },
-    /// Compare a job's recorded inputs (hashes) with the files now at their paths.
-    CheckInputs {
-        id: JobId,
-        inputs: Vec<crate::store::InputRecord>,
+    Failed(crate::api::ApiError),
+    /// Cancelled, before it was sent (`started: false`) or while it ran.
+    Cancelled {
+        started: bool,
     },
-    /// What priced jobs cost today and this month.
-    LoadSpent,
-    /// The output tokens earlier jobs reported, for estimates.
-    LoadOutputHistory,
-    /// What done jobs cost per day and per model, for the Spend view.
-    LoadSpend,
-    /// Write the painted mask (for `image`) under the data dir's `masks/`.
-    SaveMask {
-        plan: crate::mask::MaskPlan,
-        image: PathBuf,
-    },
+}
+
+impl JobEnd {
+    pub fn status(&self) -> JobStatus {
+        match self {
+            // Not one image kept: not done.
+            JobEnd::Answered { saved: 0, .. } => JobStatus::Failed,
+            JobEnd::Answered { .. } => JobStatus::Done,
+            JobEnd::Failed(_) => JobStatus::Failed,
+            JobEnd::Cancelled { .. } => JobStatus::Cancelled,
+        }
+    }
 }

@@ -1,34 +1,33 @@
 //! The runner's file system work for the browser, the form and the painter, answered as an
 //! event (run off the async workers).
 
-use super::event::{AppEvent, Command};
+use super::event::{AppEvent, FileAsk};
 use crate::api::validate::InputFile;
 use crate::jobs;
 
 /// File system work for the browser and the form, answered as an event.
-pub fn look_at_files(command: Command) -> AppEvent {
-    match command {
-        Command::ListDir { dir, generation } => {
+pub fn look_at_files(ask: FileAsk) -> AppEvent {
+    match ask {
+        FileAsk::ListDir { dir, generation } => {
             AppEvent::DirListed { generation, listing: crate::browse::list_dir(&dir) }
         }
-        Command::CheckInputs { id, inputs } => AppEvent::InputsChecked { id, changed: jobs::changed_inputs(&inputs) },
-        Command::InspectFiles { paths, masks } => {
+        FileAsk::CheckInputs { id, inputs } => AppEvent::InputsChecked { id, changed: jobs::changed_inputs(&inputs) },
+        FileAsk::InspectFiles { paths, masks } => {
             AppEvent::FilesInspected(paths.into_iter().map(|p| (p.clone(), InputFile::inspect(&p, masks))).collect())
         }
-        Command::ReadStartingMask { path, size } => {
+        FileAsk::ReadStartingMask { path, size } => {
             AppEvent::StartingMask { painted: starting_mask(&path, size), path }
         }
-        Command::CompletePath(typed) => {
+        FileAsk::CompletePath(typed) => {
             let completed = crate::browse::complete(&typed, crate::browse::home_dir().as_deref());
             AppEvent::Completed { typed, completed }
         }
-        Command::ResolvePath(path) => {
+        FileAsk::ResolvePath(path) => {
             let kind = std::fs::metadata(&path)
                 .ok()
                 .map(|m| if m.is_dir() { crate::browse::EntryKind::Dir } else { crate::browse::EntryKind::File });
             AppEvent::PathResolved { path, kind }
         }
-        other => AppEvent::StoreError(format!("not a file command: {other:?}")),
     }
 }
 

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::super::event::{AppEvent, Command};
+use super::super::event::{AppEvent, StoreAsk};
 use super::{Runner, remove_files};
 use crate::jobs;
+use crate::store::StoreError;
 
 /// How often the history is asked whether another process wrote to it.
 const OTHERS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
@@ -36,23 +37,28 @@ impl Runner {
 const RECALLED_PROMPTS: usize = 200_000;
 
 impl Runner {
-    /// History work: a query or a delete, answered as an event.
-    pub(super) async fn ask_store(&self, command: Command) {
-        let answer = match command {
-            Command::Rerun(id) => match self.store.run(move |s| s.job(id)).await {
+    /// History work: a query or a change, answered as an event (a failure as what was asked
+    /// and the store's error, for `update` to word).
+    pub(super) async fn ask_store(&self, ask: StoreAsk) {
+        let work = ask.work();
+        let failed = |error: StoreError| AppEvent::StoreFailed { work, error };
+        let answer = match ask {
+            StoreAsk::Rerun(id) => match self.store.run(move |s| s.job(id)).await {
                 Ok(Some(record)) => AppEvent::Rerun(Box::new(record)),
-                Ok(None) => AppEvent::StoreError(format!("job {id} is no longer in the history")),
-                Err(e) => AppEvent::StoreError(e.to_string()),
+                Ok(None) => failed(StoreError::NoSuchJob(id)),
+                Err(e) => failed(e),
             },
-            Command::LoadHistory { query, append, generation } => match self.store.run(move |s| s.page(&query)).await {
-                Ok(rows) => AppEvent::HistoryPage { rows, append, generation },
-                Err(e) => AppEvent::HistoryPageFailed { generation, message: e.to_string() },
-            },
-            Command::LoadRows(ids) => match self.store.run(move |s| s.summaries(&ids)).await {
+            StoreAsk::LoadHistory { query, append, generation } => {
+                match self.store.run(move |s| s.page(&query)).await {
+                    Ok(rows) => AppEvent::HistoryPage { rows, append, generation },
+                    Err(error) => AppEvent::HistoryPageFailed { generation, error },
+                }
+            }
+            StoreAsk::LoadRows(ids) => match self.store.run(move |s| s.summaries(&ids)).await {
                 Ok(rows) => AppEvent::HistoryRows(rows),
-                Err(e) => AppEvent::StoreError(e.to_string()),
+                Err(e) => failed(e),
             },
-            Command::LoadDetails(id) => match self.store.run(move |s| s.job(id)).await {
+            StoreAsk::LoadDetails(id) => match self.store.run(move |s| s.job(id)).await {
                 Ok(Some(record)) => {
                     let paths: Vec<PathBuf> = record.images.iter().map(|i| i.path.clone()).collect();
                     let missing =
@@ -63,9 +69,9 @@ impl Runner {
                 }
                 // Deleted by another imgtui: the list is out of date.
                 Ok(None) => AppEvent::JobGone(id),
-                Err(e) => AppEvent::StoreError(e.to_string()),
+                Err(e) => failed(e),
             },
-            Command::DeleteJob(id) => match self.store.run(move |s| s.delete_job(id)).await {
+            StoreAsk::DeleteJob(id) => match self.store.run(move |s| s.delete_job(id)).await {
                 Ok(mut paths) => {
                     let out_dir = self.folders.out.clone();
                     let removed = tokio::task::spawn_blocking(move || {
@@ -75,21 +81,21 @@ impl Runner {
                     let problems = removed.await.unwrap_or_else(|e| vec![e.to_string()]);
                     AppEvent::Deleted { id, problems }
                 }
-                Err(e) => AppEvent::StoreError(e.to_string()),
+                Err(e) => failed(e),
             },
-            Command::LoadFirstImages(ids) => match self.store.run(move |s| s.first_images(&ids)).await {
+            StoreAsk::LoadFirstImages(ids) => match self.store.run(move |s| s.first_images(&ids)).await {
                 Ok(found) => AppEvent::FirstImages(found),
-                Err(e) => AppEvent::StoreError(e.to_string()),
+                Err(e) => failed(e),
             },
-            Command::LoadGroup(id) => match self.store.run(move |s| s.group_members(id)).await {
+            StoreAsk::LoadGroup(id) => match self.store.run(move |s| s.group_members(id)).await {
                 Ok(members) => AppEvent::Group { id, members },
-                Err(e) => AppEvent::StoreError(e.to_string()),
+                Err(e) => failed(e),
             },
-            Command::LoadSpent => match self.store.run(|s| s.spent()).await {
+            StoreAsk::LoadSpent => match self.store.run(|s| s.spent()).await {
                 Ok(spent) => AppEvent::Spent(spent),
-                Err(e) => AppEvent::StoreError(e.to_string()),
+                Err(e) => failed(e),
             },
-            Command::LoadSpend => {
+            StoreAsk::LoadSpend => {
                 use crate::store::spend::SpendBy;
                 use crate::tui::state::spend::{MODEL_DAYS, SPEND_DAYS};
                 let asked = self
@@ -98,24 +104,23 @@ impl Runner {
                     .await;
                 match asked {
                     Ok((days, models)) => AppEvent::SpendLoaded { days, models },
-                    Err(e) => AppEvent::StoreError(e.to_string()),
+                    Err(e) => failed(e),
                 }
             }
-            Command::LoadOutputHistory => {
+            StoreAsk::LoadOutputHistory => {
                 match self.store.run(|s| s.output_samples(crate::cost::ESTIMATE_SAMPLES)).await {
                     Ok(samples) => AppEvent::OutputHistory(crate::cost::OutputHistory::from_samples(samples)),
-                    Err(e) => AppEvent::StoreError(e.to_string()),
+                    Err(e) => failed(e),
                 }
             }
-            Command::LoadPrompts => match self.store.run(|s| s.recent_prompts(RECALLED_PROMPTS)).await {
+            StoreAsk::LoadPrompts => match self.store.run(|s| s.recent_prompts(RECALLED_PROMPTS)).await {
                 Ok(prompts) => AppEvent::Prompts(prompts),
-                Err(e) => AppEvent::StoreError(e.to_string()),
+                Err(e) => failed(e),
             },
-            Command::Star { id, starred } => match self.store.run(move |s| s.set_starred(id, starred)).await {
+            StoreAsk::Star { id, starred } => match self.store.run(move |s| s.set_starred(id, starred)).await {
                 Ok(()) => return,
-                Err(e) => AppEvent::StoreError(e.to_string()),
+                Err(e) => failed(e),
             },
-            _ => return,
         };
         self.send(answer);
     }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
-use super::event::{AppEvent, Command};
+use super::event::{AppEvent, Command, JobEnd};
 use crate::api::{Client, ImagesResult, Progress, RequestControl};
 use crate::jobs::{self, JobOutcome};
 use crate::preview::thumbs::ThumbCache;
@@ -179,28 +179,12 @@ impl Runner {
                     this.send(super::file_work::save_mask(this.masks.as_deref(), &plan, &image))
                 });
             }
-            Command::Rerun(_)
-            | Command::LoadHistory { .. }
-            | Command::LoadRows(_)
-            | Command::LoadDetails(_)
-            | Command::DeleteJob(_)
-            | Command::LoadFirstImages(_)
-            | Command::LoadGroup(_)
-            | Command::LoadSpent
-            | Command::LoadOutputHistory
-            | Command::LoadPrompts
-            | Command::Star { .. }
-            | Command::LoadSpend => {
-                tokio::spawn(async move { this.ask_store(command).await });
+            Command::Store(ask) => {
+                tokio::spawn(async move { this.ask_store(ask).await });
             }
-            Command::ListDir { .. }
-            | Command::CheckInputs { .. }
-            | Command::InspectFiles { .. }
-            | Command::ReadStartingMask { .. }
-            | Command::CompletePath(_)
-            | Command::ResolvePath(_) => {
+            Command::Files(ask) => {
                 // File system work: off the async workers.
-                tokio::task::spawn_blocking(move || this.send(super::file_work::look_at_files(command)));
+                tokio::task::spawn_blocking(move || this.send(super::file_work::look_at_files(ask)));
             }
         }
     }
@@ -268,7 +252,7 @@ impl Runner {
             } => permit,
             _ = cancel.cancelled() => None,
         };
-        let (status, message) = match permit {
+        let end = match permit {
             None => {
                 let recorded = self
                     .store
@@ -278,7 +262,7 @@ impl Runner {
                     tracing::error!("history: {e}");
                 }
                 tracing::info!(job = id, "job cancelled before it started");
-                (JobStatus::Cancelled, "cancelled before it started".to_string())
+                JobEnd::Cancelled { started: false }
             }
             Some(_permit) => {
                 self.send(AppEvent::JobStarted { id });
@@ -290,11 +274,11 @@ impl Runner {
                 let _ = forward.await;
                 self.warm_saved(id, &outcome);
                 self.keep_unsaved(id, &request, &outcome);
-                describe(outcome)
+                end_of(outcome)
             }
         };
         self.cancels().remove(&id);
-        self.send(AppEvent::JobFinished { id, status, message });
+        self.send(AppEvent::JobFinished { id, end });
     }
 
     /// Passes job `id`'s progress on to the app, in order. A partial image is written first and
@@ -406,21 +390,15 @@ impl Runner {
     }
 }
 
-fn describe(outcome: JobOutcome) -> (JobStatus, String) {
+fn end_of(outcome: JobOutcome) -> JobEnd {
     match outcome {
-        JobOutcome::Done { saved, lost, warnings, recorded, .. } => {
-            let mut text = format!("{} image(s) saved", saved.len());
-            let history = recorded.err().map(|e| format!("not recorded in the history: {e}"));
-            for note in lost.iter().chain(&warnings).chain(&history) {
-                text.push_str("; ");
-                text.push_str(note);
-            }
-            // Not one image kept (they wait in memory for Alt-W): not done.
-            let status = if saved.is_empty() { JobStatus::Failed } else { JobStatus::Done };
-            (status, text)
-        }
-        JobOutcome::Failed { error, .. } => (JobStatus::Failed, error.to_string()),
-        JobOutcome::Cancelled => (JobStatus::Cancelled, String::new()),
+        JobOutcome::Done { saved, lost, warnings, recorded, .. } => JobEnd::Answered {
+            saved: saved.len(),
+            notes: lost.into_iter().chain(warnings).collect(),
+            not_recorded: recorded.err(),
+        },
+        JobOutcome::Failed { error, .. } => JobEnd::Failed(error),
+        JobOutcome::Cancelled => JobEnd::Cancelled { started: true },
     }
 }
 

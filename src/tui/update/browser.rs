@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::api::validate::Depth;
 use crate::browse::{self, EntryKind};
 use crate::tui::action::Action;
-use crate::tui::event::{AppEvent, Command};
+use crate::tui::event::{AppEvent, Command, FileAsk};
 use crate::tui::state::browser::Row;
 use crate::tui::state::{Browser, Layer, Severity, State, Target};
 
@@ -30,7 +30,7 @@ pub fn open(state: &mut State, target: Target) -> Vec<Command> {
     let mut browser = Browser::new(target, dir.clone());
     let generation = browser.go_to(dir.clone());
     state.layers.push(Layer::Browser(browser));
-    vec![Command::ListDir { dir, generation }]
+    vec![Command::Files(FileAsk::ListDir { dir, generation })]
 }
 
 fn go_to(state: &mut State, dir: PathBuf) -> Vec<Command> {
@@ -38,7 +38,7 @@ fn go_to(state: &mut State, dir: PathBuf) -> Vec<Command> {
     // What was said about the last folder or file no longer applies.
     state.status.notice = None;
     let generation = browser.go_to(dir.clone());
-    vec![Command::ListDir { dir, generation }]
+    vec![Command::Files(FileAsk::ListDir { dir, generation })]
 }
 
 /// Facts for the rows around the selection that are not known yet.
@@ -46,7 +46,7 @@ pub(super) fn want_facts(state: &mut State) -> Vec<Command> {
     let Some(browser) = state.layers.browser_mut() else { return Vec::new() };
     let from = browser.selected.saturating_sub(FACTS_WINDOW / 3);
     let paths = browser.wanted_facts(from, FACTS_WINDOW);
-    if paths.is_empty() { Vec::new() } else { vec![Command::InspectFiles { paths, masks: false }] }
+    if paths.is_empty() { Vec::new() } else { vec![Command::Files(FileAsk::InspectFiles { paths, masks: false })] }
 }
 
 pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
@@ -72,7 +72,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Complete => match &browser.path_input {
-            Some(typed) => vec![Command::CompletePath(typed.clone())],
+            Some(typed) => vec![Command::Files(FileAsk::CompletePath(typed.clone()))],
             None => Vec::new(),
         },
         Action::Confirm => confirm(state),
@@ -96,7 +96,7 @@ fn confirm(state: &mut State) -> Vec<Command> {
         let home = browse::home_dir();
         let path = PathBuf::from(browse::expand_home(typed.trim(), home.as_deref()));
         let path = if path.is_relative() { browser.dir.join(path) } else { path };
-        return vec![Command::ResolvePath(path)];
+        return vec![Command::Files(FileAsk::ResolvePath(path))];
     }
     let picked = match browser.selected_row() {
         None => return Vec::new(),
@@ -142,7 +142,7 @@ fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
     // A fresh read: the file may have changed since the listing.
     state.compose.input_facts.remove(&path);
     state.revalidate();
-    vec![Command::InspectFiles { paths: vec![path], masks }]
+    vec![Command::Files(FileAsk::InspectFiles { paths: vec![path], masks })]
 }
 
 /// A key typed into the filter: characters (while a filter is typed, or when no binding takes

@@ -1,7 +1,7 @@
 //! Enter on a question (quit, cancel, delete, drop the painted mask) or a one-line input, and
 //! quitting, which asks first while work would be lost.
 
-use super::super::event::Command;
+use super::super::event::{Command, StoreAsk};
 use super::super::state::{Confirm, Layer, State};
 use super::{models, selection_changed};
 
@@ -30,7 +30,7 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
             Vec::new()
         }
         Confirm::CancelJob(id) => vec![Command::CancelJob(id)],
-        Confirm::Rerun { id, .. } => vec![Command::Rerun(id)],
+        Confirm::Rerun { id, .. } => vec![Command::Store(StoreAsk::Rerun(id))],
         Confirm::OverBudget { requests, parent, .. } => vec![Command::Submit { requests, parent, budget: None }],
         Confirm::SendGroup { requests, parent, budget, .. } => {
             state.set_notice(format!("submitted {} jobs", requests.len()), crate::tui::state::Severity::Info);
@@ -47,7 +47,7 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
             state.jobs.history.rows.retain(|row| row.id != id);
             state.jobs.history.selected =
                 state.jobs.history.selected.min(state.jobs.history.rows.len().saturating_sub(1));
-            let mut commands = vec![Command::DeleteJob(id)];
+            let mut commands = vec![Command::Store(StoreAsk::DeleteJob(id))];
             commands.extend(selection_changed(state));
             commands
         }

@@ -3,8 +3,9 @@
 
 use std::time::Instant;
 
-use super::super::event::{AppEvent, Command};
+use super::super::event::{AppEvent, Command, JobEnd, StoreAsk, StoreWork};
 use super::super::state::{Confirm, Layer, LiveJob, Phase, Severity, State};
+use super::store_failed::store_failed_text;
 use super::{browser, load, models, reload_history, selection_changed};
 use crate::api::Progress;
 use crate::store::JobStatus;
@@ -24,7 +25,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                 state.set_notice(format!("job {first} sent: the search was cleared to show it"), Severity::Info);
                 return reload_history(state);
             }
-            vec![Command::LoadRows(ids)]
+            vec![Command::Store(StoreAsk::LoadRows(ids))]
         }
         AppEvent::JobQueued { id } => {
             state.jobs.live.insert(id, LiveJob::new(state.env.now, Phase::Queued));
@@ -40,19 +41,19 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             }
             Vec::new()
         }
-        AppEvent::JobFinished { id, status, message } => job_finished(state, id, status, message),
+        AppEvent::JobFinished { id, end } => job_finished(state, id, &end),
         AppEvent::SubmitFailed { message } => {
             state.jobs.sending = state.jobs.sending.saturating_sub(1);
             state.set_notice(message, Severity::Error);
             Vec::new()
         }
-        AppEvent::StoreError(message) => {
-            state.set_notice(message, Severity::Error);
+        AppEvent::StoreFailed { work, error } => {
+            state.set_notice(store_failed_text(work, &error), Severity::Error);
             Vec::new()
         }
-        AppEvent::HistoryPageFailed { generation, message } => {
+        AppEvent::HistoryPageFailed { generation, error } => {
             state.jobs.history.failed(generation);
-            state.set_notice(message, Severity::Error);
+            state.set_notice(store_failed_text(StoreWork::Page, &error), Severity::Error);
             Vec::new()
         }
         AppEvent::LateDraft { draft, path } => {
@@ -80,7 +81,11 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                 return selection_changed(state);
             }
             if state.jobs.job.details.is_none() {
-                return state.selected_job_id().map(Command::LoadDetails).into_iter().collect();
+                return state
+                    .selected_job_id()
+                    .map(|id| Command::Store(StoreAsk::LoadDetails(id)))
+                    .into_iter()
+                    .collect();
             }
             Vec::new()
         }
@@ -193,33 +198,49 @@ fn job_progress(state: &mut State, id: crate::store::JobId, progress: Progress) 
 }
 
 /// A job ended: it leaves the live list, the notice says how, the history shows it.
-fn job_finished(state: &mut State, id: crate::store::JobId, status: JobStatus, message: String) -> Vec<Command> {
+fn job_finished(state: &mut State, id: crate::store::JobId, end: &JobEnd) -> Vec<Command> {
     state.jobs.live.remove(&id);
-    let severity = match status {
+    let severity = match end.status() {
         JobStatus::Done => Severity::Info,
         JobStatus::Cancelled => Severity::Warning,
         _ => Severity::Error,
     };
-    state.set_notice(
-        format!("job {id} {status}{}", if message.is_empty() { String::new() } else { format!(": {message}") }),
-        severity,
-    );
+    state.set_notice(job_end_text(id, end), severity);
     // Its row is read again alone; what was spent changes with it.
-    let mut commands = vec![Command::LoadRows(vec![id])];
+    let mut commands = vec![Command::Store(StoreAsk::LoadRows(vec![id]))];
     if state.env.budgets != crate::cost::Budgets::default() {
-        commands.push(Command::LoadSpent);
+        commands.push(Command::Store(StoreAsk::LoadSpent));
     }
     if state.selected_job_id() == Some(id) {
-        commands.push(Command::LoadDetails(id));
+        commands.push(Command::Store(StoreAsk::LoadDetails(id)));
     }
     // Its tokens are a basis for the next estimates.
-    commands.push(Command::LoadOutputHistory);
+    commands.push(Command::Store(StoreAsk::LoadOutputHistory));
     // A gallery tile asked for while the job ran has no image: asked again now.
     if let Some(gallery) = state.layers.gallery_mut() {
         gallery.first_images.remove(&id);
         commands.extend(super::gallery::ask_for_page(state));
     }
     commands
+}
+
+/// `job 12 done: 2 image(s) saved; …`, `job 12 failed: HTTP 400: …`.
+fn job_end_text(id: crate::store::JobId, end: &JobEnd) -> String {
+    let status = end.status();
+    match end {
+        JobEnd::Answered { saved, notes, not_recorded } => {
+            let mut text = format!("job {id} {status}: {saved} image(s) saved");
+            let history = not_recorded.as_ref().map(|e| format!("not recorded in the history: {e}"));
+            for note in notes.iter().chain(&history) {
+                text.push_str("; ");
+                text.push_str(note);
+            }
+            text
+        }
+        JobEnd::Failed(error) => format!("job {id} {status}: {error}"),
+        JobEnd::Cancelled { started: false } => format!("job {id} {status}: cancelled before it started"),
+        JobEnd::Cancelled { started: true } => format!("job {id} {status}"),
+    }
 }
 
 /// The selected job in full; an answer for a job no longer selected is dropped.
@@ -264,5 +285,5 @@ fn job_started(state: &mut State, id: crate::store::JobId) -> Vec<Command> {
         job.started = now;
         job.phase = Phase::Running;
     }
-    vec![Command::LoadRows(vec![id])]
+    vec![Command::Store(StoreAsk::LoadRows(vec![id]))]
 }

@@ -2,7 +2,7 @@
 //! job's details), so the viewer, e/r/E/d work on the same job.
 
 use super::super::action::Action;
-use super::super::event::Command;
+use super::super::event::{Command, StoreAsk};
 use super::super::state::gallery::Thumb;
 use super::super::state::gallery::layout;
 use super::super::state::{Gallery, Layer, State};
@@ -14,7 +14,7 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
     state.layers.close(|l| matches!(l, Layer::HistorySearch));
     state.layers.push(Layer::Gallery(Gallery::default()));
     let mut commands = ask_for_page(state);
-    commands.extend(state.selected_job_id().map(Command::LoadDetails));
+    commands.extend(state.selected_job_id().map(|id| Command::Store(StoreAsk::LoadDetails(id))));
     commands
 }
 
@@ -82,7 +82,7 @@ pub(super) fn ask_for_page(state: &mut State) -> Vec<Command> {
     for id in &missing {
         gallery.first_images.insert(*id, None);
     }
-    vec![Command::LoadFirstImages(missing)]
+    vec![Command::Store(StoreAsk::LoadFirstImages(missing))]
 }
 
 /// The store's answer: each job's first image file.

@@ -2,7 +2,7 @@
 //! images.
 
 use super::super::action::Action;
-use super::super::event::Command;
+use super::super::event::{Command, StoreAsk};
 use super::super::keymap::Context;
 use super::super::state::{Confirm, Layer, Phase, Severity, State};
 use super::load;
@@ -43,7 +43,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
                 state.layers.push(Layer::Confirm(Confirm::Rerun { id, summary }));
                 Vec::new()
             }
-            Some(id) => vec![Command::Rerun(id)],
+            Some(id) => vec![Command::Store(StoreAsk::Rerun(id))],
             None => Vec::new(),
         },
         Action::LoadJob => match (state.selected_job_id(), &state.jobs.job.details) {
@@ -54,7 +54,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             }
             (Some(id), _) => {
                 state.jobs.job.load_when_ready = Some(id);
-                vec![Command::LoadDetails(id)]
+                vec![Command::Store(StoreAsk::LoadDetails(id))]
             }
             (None, _) => Vec::new(),
         },

@@ -2,7 +2,7 @@
 //! help's lines.
 
 use super::super::action::Action;
-use super::super::event::Command;
+use super::super::event::{Command, StoreAsk};
 use super::super::state::{Focus, State};
 use super::selection_changed;
 
@@ -28,7 +28,7 @@ pub(super) fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
             let rest = state.jobs.history.rest();
             let mut commands = move_history(state, delta);
             if let Some((query, generation)) = rest {
-                commands.push(Command::LoadHistory { query, append: true, generation });
+                commands.push(Command::Store(StoreAsk::LoadHistory { query, append: true, generation }));
             }
             commands
         }
@@ -47,7 +47,7 @@ pub(super) fn move_history(state: &mut State, delta: isize) -> Vec<Command> {
     if state.jobs.history.wants_more()
         && let Some((query, generation)) = state.jobs.history.next_page()
     {
-        commands.push(Command::LoadHistory { query, append: true, generation });
+        commands.push(Command::Store(StoreAsk::LoadHistory { query, append: true, generation }));
     }
     commands
 }

@@ -1,7 +1,7 @@
 //! A past job back into the form: "load into form" (undoable in one step), "edit this result",
 //! and the check that an edit's inputs are still the files it sent.
 
-use super::super::event::Command;
+use super::super::event::{Command, FileAsk};
 use super::super::state::{Focus, JobMode, Severity, State};
 use crate::store::{ImageRequest, JobRecord};
 
@@ -35,7 +35,7 @@ pub(super) fn edit_result(state: &mut State) -> Vec<Command> {
         ),
         Severity::Info,
     );
-    vec![Command::InspectFiles { paths: vec![path], masks: false }]
+    vec![Command::Files(FileAsk::InspectFiles { paths: vec![path], masks: false })]
 }
 
 /// Puts a past job's prompt and parameters back into the form.
@@ -94,13 +94,13 @@ pub(super) fn restore_draft(state: &mut State) -> bool {
 pub(super) fn inspect_inputs(state: &State, job: &JobRecord) -> Vec<Command> {
     let mut commands = Vec::new();
     if !job.inputs.is_empty() {
-        commands.push(Command::CheckInputs { id: job.id, inputs: job.inputs.clone() });
+        commands.push(Command::Files(FileAsk::CheckInputs { id: job.id, inputs: job.inputs.clone() }));
     }
     if !state.compose.form.images.is_empty() {
-        commands.push(Command::InspectFiles { paths: state.compose.form.images.clone(), masks: false });
+        commands.push(Command::Files(FileAsk::InspectFiles { paths: state.compose.form.images.clone(), masks: false }));
     }
     if let Some(mask) = &state.compose.form.mask {
-        commands.push(Command::InspectFiles { paths: vec![mask.clone()], masks: true });
+        commands.push(Command::Files(FileAsk::InspectFiles { paths: vec![mask.clone()], masks: true }));
     }
     commands
 }

@@ -16,6 +16,7 @@ mod models;
 mod mouse;
 mod painter;
 mod recall;
+mod store_failed;
 mod submit;
 mod tree;
 mod undo;
@@ -26,7 +27,7 @@ use confirm::{confirm, quit};
 use lists::{move_history, move_in_focus};
 
 use super::action::Action;
-use super::event::{Command, Msg};
+use super::event::{Command, Msg, StoreAsk};
 use super::keymap::Context;
 use super::state::{Field, Focus, Layer, Severity, State, Target};
 
@@ -178,10 +179,10 @@ fn paste_into_prompt(state: &mut State, text: &str) {
 
 pub fn reload_history(state: &mut State) -> Vec<Command> {
     let (query, generation) = state.jobs.history.first_page();
-    let mut commands = vec![Command::LoadHistory { query, append: false, generation }];
+    let mut commands = vec![Command::Store(StoreAsk::LoadHistory { query, append: false, generation })];
     // What was spent changes with the history: asked again when budgets are kept.
     if state.env.budgets != crate::cost::Budgets::default() {
-        commands.push(Command::LoadSpent);
+        commands.push(Command::Store(StoreAsk::LoadSpent));
     }
     commands
 }
@@ -251,8 +252,10 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::Gallery => gallery::open(state),
         Action::Spend => {
             state.layers.push(Layer::Spend(Default::default()));
-            let mut commands = vec![Command::LoadSpend];
-            commands.extend((state.env.budgets != crate::cost::Budgets::default()).then_some(Command::LoadSpent));
+            let mut commands = vec![Command::Store(StoreAsk::LoadSpend)];
+            commands.extend(
+                (state.env.budgets != crate::cost::Budgets::default()).then_some(Command::Store(StoreAsk::LoadSpent)),
+            );
             commands
         }
         Action::ToggleGrid => {
@@ -335,7 +338,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
 
 pub(super) fn selection_changed(state: &mut State) -> Vec<Command> {
     state.jobs.job.image_index = 0;
-    state.selected_job_id().map(Command::LoadDetails).into_iter().collect()
+    state.selected_job_id().map(|id| Command::Store(StoreAsk::LoadDetails(id))).into_iter().collect()
 }
 
 /// Tab and Shift-Tab: the next or previous pane.

@@ -1,7 +1,7 @@
 //! The model selector: cycling through what the catalog offers, a typed name ("other…"), the
 //! provider's list arriving after the first frame, and re-runs of a model that is gone.
 
-use super::super::event::Command;
+use super::super::event::{Command, FileAsk};
 use super::super::state::form::Cycled;
 use super::super::state::{Field, Layer, Severity, State};
 use crate::api::lifecycle::Lifecycle;
@@ -145,7 +145,7 @@ pub(super) fn rerun(state: &mut State, record: JobRecord) -> Vec<Command> {
     }
     // An edit goes again only with the files it sent: checked first (off the UI task).
     state.set_notice(format!("checking job {}'s input files…", record.id), Severity::Info);
-    let check = Command::CheckInputs { id: record.id, inputs: record.inputs.clone() };
+    let check = Command::Files(FileAsk::CheckInputs { id: record.id, inputs: record.inputs.clone() });
     state.jobs.rerun_after_check = Some(record);
     vec![check]
 }

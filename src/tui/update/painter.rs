@@ -5,7 +5,7 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::super::action::Action;
-use super::super::event::Command;
+use super::super::event::{Command, FileAsk};
 use super::super::state::{Confirm, JobMode, Layer, PainterView, Severity, State};
 use crate::mask::Tool;
 
@@ -40,7 +40,7 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
         }
         None => {
             state.set_notice("the first image is still being read: try again in a moment", Severity::Info);
-            return vec![Command::InspectFiles { paths: vec![first], masks: false }];
+            return vec![Command::Files(FileAsk::InspectFiles { paths: vec![first], masks: false })];
         }
     };
     state.layers.push(Layer::Painter(PainterView::new(first, size, state.env.screen, state.env.cell)));
@@ -49,7 +49,7 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
         Some(path) => {
             let name = crate::text::escape_controls(&path.file_name().unwrap_or_default().to_string_lossy());
             state.set_notice(format!("starting from {name}; saving writes a new mask"), Severity::Info);
-            vec![Command::ReadStartingMask { path, size }]
+            vec![Command::Files(FileAsk::ReadStartingMask { path, size })]
         }
         None => Vec::new(),
     }
@@ -169,5 +169,5 @@ pub(super) fn saved(state: &mut State, path: std::path::PathBuf, share: f64) -> 
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let share = crate::text::percent(share);
     state.set_notice(format!("mask saved: {name}, {share} of the image to edit"), Severity::Info);
-    vec![Command::InspectFiles { paths: vec![path], masks: true }]
+    vec![Command::Files(FileAsk::InspectFiles { paths: vec![path], masks: true })]
 }

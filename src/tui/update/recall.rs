@@ -2,14 +2,18 @@
 //! jobs, with the history (and the gallery, which shows the history's jobs) narrowed to them.
 
 use super::super::action::Action;
-use super::super::event::Command;
+use super::super::event::{Command, StoreAsk};
 use super::super::state::recall::{RecallSearch, Step};
 use super::super::state::{Layer, Severity, State};
 use super::reload_history;
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     // Another imgtui's prompts arrive for the next press; this one uses the list as it is.
-    let refresh = if std::mem::take(&mut state.compose.recall.stale) { vec![Command::LoadPrompts] } else { Vec::new() };
+    let refresh = if std::mem::take(&mut state.compose.recall.stale) {
+        vec![Command::Store(StoreAsk::LoadPrompts)]
+    } else {
+        Vec::new()
+    };
     let step = match action {
         Action::RecallOlder => state.compose.recall.older(state.compose.prompt.lines()),
         Action::RecallNewer => state.compose.recall.newer(),
@@ -81,7 +85,7 @@ pub(super) fn star(state: &mut State) -> Vec<Command> {
         if starred { format!("job {id} starred") } else { format!("job {id}: star taken away") },
         Severity::Info,
     );
-    let mut commands = vec![Command::Star { id, starred }];
+    let mut commands = vec![Command::Store(StoreAsk::Star { id, starred })];
     // Unstarred while only starred jobs show: it leaves the list.
     if state.jobs.history.starred_only && !starred {
         commands.extend(reload_history(state));

@@ -1,7 +1,7 @@
 //! The history as a tree of edits (`t`), and `p`: to the job this one edited, fetching older
 //! pages until it is loaded.
 
-use super::super::event::Command;
+use super::super::event::{Command, StoreAsk};
 use super::super::state::{Severity, State};
 use super::selection_changed;
 
@@ -26,7 +26,7 @@ pub(super) fn parent(state: &mut State) -> Vec<Command> {
     state.jobs.history.seeking = Some(parent);
     state.set_notice(format!("looking for job {parent}…"), Severity::Info);
     match state.jobs.history.next_page() {
-        Some((query, generation)) => vec![Command::LoadHistory { query, append: true, generation }],
+        Some((query, generation)) => vec![Command::Store(StoreAsk::LoadHistory { query, append: true, generation })],
         // A page is on its way: the search goes on when it comes.
         None if state.jobs.history.loading => Vec::new(),
         None => not_found(state),
@@ -43,7 +43,7 @@ pub(super) fn seek_further(state: &mut State) -> Option<Vec<Command>> {
         return Some(selection_changed(state));
     }
     Some(match state.jobs.history.next_page() {
-        Some((query, generation)) => vec![Command::LoadHistory { query, append: true, generation }],
+        Some((query, generation)) => vec![Command::Store(StoreAsk::LoadHistory { query, append: true, generation })],
         // A page is on its way: the search goes on when it comes.
         None if state.jobs.history.loading => Vec::new(),
         None => not_found(state),

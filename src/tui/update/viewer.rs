@@ -2,7 +2,7 @@
 //! arrows move the view instead; e/r/E act on the job as in History.
 
 use super::super::action::Action;
-use super::super::event::Command;
+use super::super::event::{Command, StoreAsk};
 use super::super::keymap::Context;
 use super::super::state::{Layer, Severity, State, Viewer};
 use super::{jobs, load, move_history, want_browser_facts};
@@ -19,7 +19,7 @@ fn group(state: &mut State) -> Vec<Command> {
         Some(id) => {
             viewer.group = Some(Vec::new());
             viewer.zoom = Default::default();
-            vec![Command::LoadGroup(id)]
+            vec![Command::Store(StoreAsk::LoadGroup(id))]
         }
         None => {
             state.set_notice("this job was sent alone: no group to show", Severity::Info);
