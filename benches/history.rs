@@ -70,7 +70,7 @@ fn history(c: &mut Criterion) {
     });
     c.bench_function("tokens per day (100k jobs)", |b| b.iter(|| black_box(store.tokens_per_day(30))));
     c.bench_function("every earlier prompt for Ctrl-P/Ctrl-R (100k jobs)", |b| {
-        b.iter(|| black_box(store.recent_prompts(200_000)))
+        b.iter(|| black_box(store.recent_prompts(None, 200_000)))
     });
 }
 

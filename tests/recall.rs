@@ -31,7 +31,8 @@ fn type_text(state: &mut State, text: &str) {
 fn with_prompts() -> State {
     let mut s = state();
     let earlier = ["a red fox", "a lighthouse at dusk", "a blue bird"].map(String::from).to_vec();
-    update(&mut s, Msg::App(AppEvent::Prompts(earlier)));
+    let recent = imgtui::store::RecentPrompts { prompts: earlier, newest: Some(3) };
+    update(&mut s, Msg::App(AppEvent::Prompts { after: None, recent }));
     s
 }
 
@@ -123,6 +124,17 @@ fn the_store_keeps_stars_and_pages_starred_jobs() {
     let starred: Vec<i64> = store.page(&query).unwrap().iter().map(|j| j.id).collect();
     assert_eq!(starred, vec![2]);
     assert!(store.job(2).unwrap().unwrap().starred);
-    let prompts = store.recent_prompts(10).unwrap();
-    assert_eq!(prompts.first().map(String::as_str), Some("p 4"), "newest first: {prompts:?}");
+    let recent = store.recent_prompts(None, 10).unwrap();
+    assert_eq!(recent.prompts.first().map(String::as_str), Some("p 4"), "newest first: {recent:?}");
+    assert_eq!(recent.newest, Some(5));
+    let request = imgtui::store::ImageRequest::Generate(imgtui::api::GenerateRequest::new("m", "p 2"));
+    store.insert_job(&request, "demo", "u", None, &[], 9).unwrap();
+    let newer = store.recent_prompts(recent.newest, 10).unwrap();
+    assert_eq!(
+        newer,
+        imgtui::store::RecentPrompts { prompts: vec!["p 2".into()], newest: Some(6) },
+        "only the jobs after"
+    );
+    let bounded = store.recent_prompts(None, 3).unwrap();
+    assert_eq!(bounded.prompts, ["p 2", "p 4", "p 3"], "each once, newest first, at most 3");
 }

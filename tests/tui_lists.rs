@@ -219,17 +219,22 @@ fn a_page_that_cannot_be_read_stops_the_list_waiting_and_says_why() {
 fn another_imgtuis_prompts_are_read_when_recall_needs_them_and_a_walk_keeps_its_draft() {
     use imgtui::tui::event::Command;
     let mut s = state();
-    update(&mut s, Msg::App(AppEvent::Prompts(vec!["older one".into()])));
+    let recent = imgtui::store::RecentPrompts { prompts: vec!["older one".into()], newest: Some(7) };
+    update(&mut s, Msg::App(AppEvent::Prompts { after: None, recent }));
     let commands = update(&mut s, Msg::App(AppEvent::HistoryChanged));
-    assert!(!commands.contains(&Command::Store(StoreAsk::LoadPrompts)), "not every 2 s while another imgtui writes");
+    let incremental = Command::Store(StoreAsk::LoadPrompts { after: Some(7) });
+    assert!(!commands.contains(&incremental), "not every 2 s while another imgtui writes");
     s.layers.focus = Focus::Prompt;
     for c in "my draft".chars() {
         key(&mut s, c);
     }
     let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)));
-    assert!(commands.contains(&Command::Store(StoreAsk::LoadPrompts)), "read for the next press");
+    assert!(commands.contains(&incremental), "the newer jobs' prompts only, read for the next press");
     assert_eq!(s.compose.prompt.lines().join(""), "older one");
-    update(&mut s, Msg::App(AppEvent::Prompts(vec!["newest".into(), "older one".into()])));
+    let recent = imgtui::store::RecentPrompts { prompts: vec!["newest".into(), "older one".into()], newest: Some(9) };
+    update(&mut s, Msg::App(AppEvent::Prompts { after: Some(7), recent }));
+    assert_eq!(s.compose.recall.prompts.iter().collect::<Vec<_>>(), ["newest", "older one"], "each once, newest first");
+    assert_eq!(s.compose.recall.newest, Some(9));
     update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)));
     assert_eq!(s.compose.prompt.lines().join(""), "my draft", "the draft the walk started from");
 }

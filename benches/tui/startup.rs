@@ -1,6 +1,6 @@
-//! Start to first frame with 100,000 jobs in the history, CPU and bytes while idle with an
-//! image on screen, bytes per typed character, Ctrl-R's search per keystroke over 100,000
-//! earlier prompts, and memory.
+//! Start to first frame with 10,000, 100,000 and 1,000,000 jobs in the history (it must not grow
+//! with the history); then, at a million jobs: CPU and bytes while idle with an image on screen,
+//! bytes per typed character, memory, Ctrl-R's search per keystroke, and the viewer.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -11,23 +11,43 @@ use imgtui::store::{DoneOutcome, ImageRecord, ImageRequest, Store};
 use crate::report;
 use crate::session::{Session, app, find, screen_contains, terminal_answers};
 
-const JOBS: i64 = 100_000;
+const SIZES: [i64; 3] = [10_000, 100_000, 1_000_000];
 
 pub fn run() {
-    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    history(data.path());
-    let app = Session::spawn(app(data.path(), &["--graphics", "kitty"]), Some(terminal_answers()));
+    for jobs in SIZES {
+        let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        history(data.path(), jobs);
+        // The best of three starts: the first pays for reading the file into the page cache.
+        let mut best = Duration::MAX;
+        for _ in 0..3 {
+            let app = Session::spawn(app(data.path(), &["--graphics", "kitty"]), Some(terminal_answers()));
+            best = best.min(first_frame(&app));
+            let mut child = app.child;
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        report(
+            &format!("start to first frame, {jobs} jobs (best of 3)"),
+            format!("{:.1} ms", ms(best)),
+            "< 30 ms",
+            best < Duration::from_millis(30),
+        );
+        if jobs == 1_000_000 {
+            at_a_million_jobs(data.path());
+        }
+    }
+}
+
+/// From the spawn to the first frame's first pane title.
+fn first_frame(app: &Session) -> Duration {
     app.wait("the first frame", Duration::from_secs(30), |out| find(&out.bytes, b"Prompt", 0).is_some());
-    let first_frame = {
-        let out = app.output();
-        find(&out.bytes, b"Prompt", 0).and_then(|at| out.arrival(at)).map(|t| t - app.started).unwrap_or_default()
-    };
-    report(
-        "start to first frame, 100,000 jobs",
-        format!("{:.1} ms", first_frame.as_secs_f64() * 1000.0),
-        "< 50 ms",
-        first_frame < Duration::from_millis(50),
-    );
+    let out = app.output();
+    find(&out.bytes, b"Prompt", 0).and_then(|at| out.arrival(at)).map(|t| t - app.started).unwrap_or_default()
+}
+
+fn at_a_million_jobs(data: &Path) {
+    let app = Session::spawn(app(data, &["--graphics", "kitty"]), Some(terminal_answers()));
+    first_frame(&app);
     app.wait("the preview", Duration::from_secs(30), |out| find(&out.bytes, b"\x1b_Ga=p,", 0).is_some());
     println!("start to preview on screen (1536x1024 PNG, kitty): {:.0} ms", ms(app.started.elapsed()));
     // Let the last frame after the preview finish (and the earlier prompts load, off the UI
@@ -52,7 +72,7 @@ pub fn run() {
     let per_key = app.len() - before;
     report("one prompt character with an image on screen", format!("{per_key} bytes"), "< 200 bytes", per_key < 200);
     let rss = rss_mb(app.pid);
-    report("RSS with 100,000 jobs in the history", format!("{rss:.1} MB"), "< 80 MB", rss < 80.0);
+    report("RSS with 1,000,000 jobs in the history", format!("{rss:.1} MB"), "< 80 MB", rss < 80.0);
     recall_search(&app);
     viewer(&app);
     let mut child = app.child;
@@ -81,7 +101,7 @@ fn recall_search(app: &Session) {
         worst = worst.max(shown - sent);
     }
     report(
-        "Ctrl-R over 100,000 earlier prompts: key to frame, the slowest of 8 keys",
+        "Ctrl-R over 1,000,000 jobs' prompts: key to frame, the slowest of 8 keys",
         format!("{:.1} ms", ms(worst)),
         "< 10 ms",
         worst < Duration::from_millis(10),
@@ -132,37 +152,52 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn history(dir: &Path) {
-    let mut store = Store::open(dir).unwrap_or_else(|e| panic!("{e}"));
-    let picture = imgtui::demo::draw::picture("a red fox", 7, 1536, 1024, false);
-    let png = imgtui::demo::draw::encode(&picture, imgtui::api::ImageFormat::Png, 100).unwrap_or_default();
-    let image_path = dir.join("newest.png");
-    let _ = std::fs::write(&image_path, &png);
-    let older_picture = imgtui::demo::draw::picture("a grey wolf", 8, 1536, 1024, false);
-    let older_png = imgtui::demo::draw::encode(&older_picture, imgtui::api::ImageFormat::Png, 100).unwrap_or_default();
-    let older_path = dir.join("older.png");
-    let _ = std::fs::write(&older_path, &older_png);
+/// `jobs` done jobs, the two newest with a 1536x1024 PNG each. The bulk is written by SQLite
+/// itself (a copy of one real job per row, each prompt its own), so a million take seconds.
+fn history(dir: &Path, jobs: i64) {
     let started = Instant::now();
-    for i in 0..JOBS {
-        let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", format!("job {i}: a fox at dusk")));
-        let id = store.insert_job(&request, "demo", "http://127.0.0.1/v1", None, &[], i).unwrap_or_default();
-        let image = |path: &Path, bytes: &[u8]| ImageRecord {
+    let mut store = Store::open(dir).unwrap_or_else(|e| panic!("{e}"));
+    let template = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", "job 0: a fox at dusk"));
+    let id = store.insert_job(&template, "demo", "http://127.0.0.1/v1", None, &[], 0).unwrap_or_default();
+    let _ = store.finish_done(id, &DoneOutcome::default(), 1);
+    drop(store);
+    let db = rusqlite::Connection::open(dir.join(imgtui::store::DB_FILE)).unwrap_or_else(|e| panic!("{e}"));
+    let columns: Vec<String> = db
+        .prepare("SELECT name FROM pragma_table_info('jobs') WHERE name NOT IN ('id', 'created_at', 'prompt')")
+        .and_then(|mut stmt| stmt.query_map([], |row| row.get(0))?.collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let columns = columns.join(", ");
+    let bulk = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+         INSERT INTO jobs (id, created_at, prompt, {columns})
+         SELECT i, i, 'job ' || i || ': a fox at dusk', {columns} FROM n, (SELECT * FROM jobs WHERE id = 1)"
+    );
+    db.execute(&bulk, [jobs - 2]).unwrap_or_else(|e| panic!("{e}"));
+    drop(db);
+    let mut store = Store::open(dir).unwrap_or_else(|e| panic!("{e}"));
+    for (i, (prompt, seed)) in [("a grey wolf", 8), ("a red fox", 7)].into_iter().enumerate() {
+        let picture = imgtui::demo::draw::picture(prompt, seed, 1536, 1024, false);
+        let png = imgtui::demo::draw::encode(&picture, imgtui::api::ImageFormat::Png, 100).unwrap_or_default();
+        let path = dir.join(format!("newest-{i}.png"));
+        let _ = std::fs::write(&path, &png);
+        let request = ImageRequest::Generate(GenerateRequest::new(
+            "gpt-image-1",
+            format!("job {}: {prompt}", jobs - 1 + i as i64),
+        ));
+        let at = jobs + i as i64;
+        let id = store.insert_job(&request, "demo", "http://127.0.0.1/v1", None, &[], at).unwrap_or_default();
+        let image = ImageRecord {
             index: 0,
-            path: path.to_path_buf(),
+            path,
             format: Some(imgtui::api::ImageFormat::Png),
             width: Some(1536),
             height: Some(1024),
-            bytes: bytes.len() as u64,
+            bytes: png.len() as u64,
             sha256: String::new(),
         };
-        let images = match JOBS - 1 - i {
-            0 => vec![image(&image_path, &png)],
-            1 => vec![image(&older_path, &older_png)],
-            _ => Vec::new(),
-        };
-        let _ = store.finish_done(id, &DoneOutcome { images, ..DoneOutcome::default() }, i + 1);
+        let _ = store.finish_done(id, &DoneOutcome { images: vec![image], ..DoneOutcome::default() }, at + 1);
     }
-    eprintln!("({JOBS} jobs written in {:.1} s)", started.elapsed().as_secs_f64());
+    eprintln!("({jobs} jobs written in {:.1} s)", started.elapsed().as_secs_f64());
 }
 
 /// CPU time (user + system) of `pid`, from /proc.

@@ -24,7 +24,7 @@ pub use admit::{Admitted, BatchKeys, NewJob};
 pub use images::{PendingImage, save_images, sha256_hex as images_sha256, sweep_temp_files};
 pub use jobs::DoneOutcome;
 pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobRecord, JobStatus, JobSummary};
-pub use search::JobQuery;
+pub use search::{JobQuery, RecentPrompts};
 pub use shared::SharedStore;
 pub use tree::GroupMember;
 

@@ -85,8 +85,13 @@ impl Store {
             tracing::info!(job = id, path = %record.path.display(), "recovered an image a stopped imgtui had written");
             recovered += 1;
         }
+        // Driven by the few notes, not the jobs: a million done jobs cost nothing at each start.
         self.conn
-            .execute("DELETE FROM pending_images WHERE job_id IN (SELECT id FROM jobs WHERE status <> 'running' AND status <> 'queued')", [])
+            .execute(
+                "DELETE FROM pending_images WHERE EXISTS (SELECT 1 FROM jobs j
+                   WHERE j.id = pending_images.job_id AND j.status NOT IN ('running', 'queued'))",
+                [],
+            )
             .map_err(|e| self.err(e))?;
         Ok(recovered)
     }

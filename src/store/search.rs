@@ -4,6 +4,13 @@ use super::jobs::{SUMMARY_COLUMNS, summary_from_row};
 use super::model::{JobId, JobStatus, JobSummary};
 use super::{Store, StoreError};
 
+/// Earlier prompts, newest first, each once, and the newest job they were read from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecentPrompts {
+    pub prompts: Vec<String>,
+    pub newest: Option<JobId>,
+}
+
 /// A page of the history, newest first.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobQuery {
@@ -109,15 +116,31 @@ impl Store {
         Ok(found)
     }
 
-    /// Every distinct prompt, newest first (most recently sent), at most `limit`.
-    pub fn recent_prompts(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+    /// Distinct prompts, newest first (most recently sent), at most `limit`, of the jobs after
+    /// `after` (all jobs when `None`), and the newest job read. The jobs are read newest first
+    /// and the reading stops at `limit` distinct prompts: a million jobs cost the rows needed,
+    /// not a sort of them all.
+    pub fn recent_prompts(&self, after: Option<JobId>, limit: usize) -> Result<RecentPrompts, StoreError> {
+        use std::hash::{BuildHasher, RandomState};
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT prompt FROM jobs GROUP BY prompt ORDER BY max(id) DESC LIMIT ?1")
+            .prepare_cached("SELECT id, prompt FROM jobs WHERE id > ?1 ORDER BY id DESC")
             .map_err(|e| self.err(e))?;
-        let rows =
-            stmt.query_map([limit as i64], |row| row.get(0)).and_then(|rows| rows.collect::<Result<Vec<String>, _>>());
-        rows.map_err(|e| self.err(e))
+        let mut rows = stmt.query([after.unwrap_or(0)]).map_err(|e| self.err(e))?;
+        // Hashes, not copies, of the prompts seen (a collision drops one prompt from recall).
+        let hasher = RandomState::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut recent = RecentPrompts { prompts: Vec::new(), newest: None };
+        while recent.prompts.len() < limit {
+            let Some(row) = rows.next().map_err(|e| self.err(e))? else { break };
+            let id: JobId = row.get(0).map_err(|e| self.err(e))?;
+            recent.newest = recent.newest.max(Some(id));
+            let prompt = row.get_ref(1).map_err(|e| self.err(e))?.as_str().unwrap_or_default();
+            if seen.insert(hasher.hash_one(prompt)) {
+                recent.prompts.push(prompt.to_string());
+            }
+        }
+        Ok(recent)
     }
 
     /// SQLite's count of commits by other connections: it changes when another process writes.

@@ -52,7 +52,7 @@ pub async fn run(
         runner.execute(command);
     }
     runner.execute(Command::Store(StoreAsk::LoadOutputHistory));
-    runner.execute(Command::Store(StoreAsk::LoadPrompts));
+    runner.execute(Command::Store(StoreAsk::LoadPrompts { after: None }));
     runner.watch_others().await;
     if let Ok(size) = terminal.size() {
         update::update(&mut state, Msg::Resize(size.width, size.height));

@@ -38,8 +38,12 @@ pub enum AppEvent {
     },
     /// Job `id` is no longer in the history (another imgtui deleted it).
     JobGone(JobId),
-    /// Every earlier prompt, newest first.
-    Prompts(Vec<String>),
+    /// Earlier prompts, newest first: of every job (`after: None`), or of the jobs after
+    /// `after` only, to go before the ones the app has.
+    Prompts {
+        after: Option<JobId>,
+        recent: crate::store::RecentPrompts,
+    },
     /// Another process wrote to the history (new jobs, their ends, deletions).
     HistoryChanged,
     /// The jobs of a group with their first images, by id.
@@ -251,8 +255,11 @@ pub enum StoreAsk {
     LoadSpent,
     /// The output tokens earlier jobs reported, for estimates.
     LoadOutputHistory,
-    /// Every earlier prompt, newest first (Ctrl-P, Ctrl-R).
-    LoadPrompts,
+    /// Earlier prompts, newest first (Ctrl-P, Ctrl-R): of every job, or of the jobs after
+    /// `after` (those the app does not have yet).
+    LoadPrompts {
+        after: Option<JobId>,
+    },
     /// Star job `id`, or take its star away.
     Star {
         id: JobId,
@@ -318,7 +325,7 @@ impl StoreAsk {
             StoreAsk::LoadSpent => StoreWork::Spent,
             StoreAsk::LoadSpend => StoreWork::Spend,
             StoreAsk::LoadOutputHistory => StoreWork::OutputHistory,
-            StoreAsk::LoadPrompts => StoreWork::Prompts,
+            StoreAsk::LoadPrompts { .. } => StoreWork::Prompts,
             StoreAsk::Star { id, .. } => StoreWork::Star(*id),
         }
     }

@@ -6,6 +6,7 @@ use super::super::event::{AppEvent, StoreAsk};
 use super::{Runner, remove_files};
 use crate::jobs;
 use crate::store::StoreError;
+use crate::tui::state::recall::KEPT_PROMPTS;
 
 /// How often the history is asked whether another process wrote to it.
 const OTHERS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
@@ -32,9 +33,6 @@ impl Runner {
         });
     }
 }
-
-/// Earlier prompts kept for Ctrl-P and Ctrl-R: every one, up to a bound no one types past.
-const RECALLED_PROMPTS: usize = 200_000;
 
 impl Runner {
     /// History work: a query or a change, answered as an event (a failure as what was asked
@@ -113,10 +111,12 @@ impl Runner {
                     Err(e) => failed(e),
                 }
             }
-            StoreAsk::LoadPrompts => match self.store.run(|s| s.recent_prompts(RECALLED_PROMPTS)).await {
-                Ok(prompts) => AppEvent::Prompts(prompts),
-                Err(e) => failed(e),
-            },
+            StoreAsk::LoadPrompts { after } => {
+                match self.store.run(move |s| s.recent_prompts(after, KEPT_PROMPTS)).await {
+                    Ok(recent) => AppEvent::Prompts { after, recent },
+                    Err(e) => failed(e),
+                }
+            }
             StoreAsk::Star { id, starred } => match self.store.run(move |s| s.set_starred(id, starred)).await {
                 Ok(()) => return,
                 Err(e) => failed(e),

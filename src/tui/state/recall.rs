@@ -1,6 +1,12 @@
 //! Earlier prompts, newest first, as a shell keeps its history: Ctrl-P and Ctrl-N walk them in
 //! the prompt (the draft comes back past the newest), Ctrl-R searches them fuzzily.
 
+use crate::store::{JobId, RecentPrompts};
+
+/// Earlier prompts kept for Ctrl-P and Ctrl-R: more than anyone scrolls through, a bound on
+/// memory with a million jobs.
+pub const KEPT_PROMPTS: usize = 200_000;
+
 /// Prompts side by side in one buffer, newest first: a search reads them in memory order (100,000
 /// separate strings cost a cache miss each).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -52,9 +58,11 @@ pub struct Recall {
     pub prompts: PromptList,
     /// During a walk: the index shown, and the draft it started from.
     walk: Option<(usize, Vec<String>)>,
-    /// Another imgtui wrote to the history since the list was read: it is read again when
-    /// Ctrl-P or Ctrl-R next needs it, not at every write.
+    /// Another imgtui wrote to the history since the list was read: the prompts of the jobs
+    /// after `newest` are read when Ctrl-P or Ctrl-R next needs them, not at every write.
     pub stale: bool,
+    /// The newest job the list was read from.
+    pub newest: Option<JobId>,
 }
 
 /// Ctrl-R's search: its query, the matching prompts (indexes into `Recall::prompts`, newest
@@ -82,18 +90,31 @@ pub enum Step {
 impl Recall {
     #[cfg(any(test, feature = "internals"))]
     pub fn new(prompts: Vec<String>) -> Self {
-        Self { prompts: PromptList::new(&prompts), walk: None, stale: false }
+        Self { prompts: PromptList::new(&prompts), walk: None, stale: false, newest: None }
     }
 
     /// A prompt just sent goes first (once).
     /// A fresh list from the history; a walk under way keeps the draft it started from (the
     /// prompt it shows may now be another's place).
-    pub fn replace_prompts(&mut self, prompts: Vec<String>) {
-        self.prompts = PromptList::new(&prompts);
+    pub fn replace_prompts(&mut self, recent: RecentPrompts) {
+        self.prompts = PromptList::new(&recent.prompts);
+        self.newest = recent.newest;
         if let Some((index, _)) = &mut self.walk {
             *index = (*index).min(self.prompts.len().saturating_sub(1));
         }
         self.stale = false;
+    }
+
+    /// The prompts of newer jobs go first (each once); the list keeps its bound.
+    pub fn add_newer(&mut self, recent: RecentPrompts) {
+        if recent.prompts.is_empty() {
+            self.newest = self.newest.max(recent.newest);
+            return;
+        }
+        let newer: std::collections::HashSet<&str> = recent.prompts.iter().map(String::as_str).collect();
+        let older = self.prompts.iter().filter(|p| !newer.contains(p)).map(str::to_string);
+        let merged: Vec<String> = recent.prompts.iter().cloned().chain(older).take(KEPT_PROMPTS).collect();
+        self.replace_prompts(RecentPrompts { prompts: merged, newest: self.newest.max(recent.newest) });
     }
 
     pub fn remember(&mut self, prompt: &str) {

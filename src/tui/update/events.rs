@@ -119,8 +119,11 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             state.compose.recall.stale = true;
             reload_history(state)
         }
-        AppEvent::Prompts(prompts) => {
-            state.compose.recall.replace_prompts(prompts);
+        AppEvent::Prompts { after, recent } => {
+            match after {
+                None => state.compose.recall.replace_prompts(recent),
+                Some(_) => state.compose.recall.add_newer(recent),
+            }
             // An open search's matches point into the old list: found again in the new one.
             if let Some(search) = state.layers.recall_mut() {
                 search.search_again(&state.compose.recall);

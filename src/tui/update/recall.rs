@@ -10,7 +10,7 @@ use super::reload_history;
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     // Another imgtui's prompts arrive for the next press; this one uses the list as it is.
     let refresh = if std::mem::take(&mut state.compose.recall.stale) {
-        vec![Command::Store(StoreAsk::LoadPrompts)]
+        vec![Command::Store(StoreAsk::LoadPrompts { after: state.compose.recall.newest })]
     } else {
         Vec::new()
     };
