@@ -22,6 +22,21 @@ impl Output {
     pub fn arrival(&self, offset: usize) -> Option<Instant> {
         self.marks.iter().find(|(end, _)| *end > offset).map(|(_, at)| *at)
     }
+
+    /// The writes that carried bytes `from..to`: when each arrived and how many of those bytes
+    /// it held.
+    pub fn writes(&self, from: usize, to: usize) -> Vec<(Instant, usize)> {
+        let mut start = 0;
+        let mut writes = Vec::new();
+        for &(end, at) in &self.marks {
+            let held = end.min(to).saturating_sub(start.max(from));
+            if held > 0 {
+                writes.push((at, held));
+            }
+            start = end;
+        }
+        writes
+    }
 }
 
 /// Answers a terminal query: given all output so far, the bytes to send back, if any.

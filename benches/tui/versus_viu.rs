@@ -29,7 +29,7 @@ pub fn run() {
     let png_path = data.as_path().join("same.png");
     std::fs::write(&png_path, &png).unwrap_or_else(|e| panic!("{e}"));
     let answered = serve(&png);
-    let (app_times, cells) = app_runs(data.as_path(), &answered);
+    let (app_times, cells, app_links) = app_runs(data.as_path(), &answered);
     let app_median = median(&app_times);
     println!(
         "finished response to preview on screen, 1536x1024 PNG ({} KB), kitty, app: median {:.0} ms (runs: {})",
@@ -41,7 +41,7 @@ pub fn run() {
         println!("viu side by side: SKIPPED, viu is not installed (`cargo install viu` puts it in ~/.cargo/bin)");
         return;
     };
-    let viu_times: Vec<f64> = (0..RUNS).map(|_| viu_run(&viu, &png_path, cells)).collect();
+    let (viu_times, viu_links): (Vec<f64>, Vec<Writes>) = (0..RUNS).map(|_| viu_run(&viu, &png_path, cells)).unzip();
     let viu_median = median(&viu_times);
     println!(
         "viu {} -w {} -h {} on the same file, kitty: median {:.0} ms (runs: {})",
@@ -57,11 +57,71 @@ pub fn run() {
         "half of viu's",
         app_median <= viu_median / 2.0,
     );
+    println!(
+        "bytes to the terminal for the preview: app {} KB, viu {} KB",
+        median_bytes(&app_links) / 1024,
+        median_bytes(&viu_links) / 1024
+    );
+    for link in LINKS {
+        let app_ms = median(&app_links.iter().map(|w| link.delivery_ms(w)).collect::<Vec<_>>());
+        // viu asks the terminal whether it takes kitty images and waits for the answer before it
+        // draws: one round trip more over a real link (the pty here answers at once).
+        let viu_ms = median(&viu_links.iter().map(|w| link.delivery_ms(w) + link.round_trip_ms()).collect::<Vec<_>>());
+        report(
+            &format!("response to preview through a {} link, app beside viu", link.name),
+            format!("{app_ms:.0} ms vs {viu_ms:.0} ms ({:.2}x)", app_ms / viu_ms),
+            "0.3x viu's",
+            app_ms <= viu_ms * 0.3,
+        );
+    }
+}
+
+/// A link between the remote machine and the terminal: its rate and its one-way latency.
+struct Link {
+    name: &'static str,
+    bits_per_second: f64,
+    latency: Duration,
+}
+
+/// The speeds a user on SSH has: a LAN, an office line, a phone's tether; 30 ms away.
+const LINKS: [Link; 3] = [
+    Link { name: "100 Mbit/s, 30 ms", bits_per_second: 100e6, latency: Duration::from_millis(30) },
+    Link { name: "10 Mbit/s, 30 ms", bits_per_second: 10e6, latency: Duration::from_millis(30) },
+    Link { name: "2 Mbit/s, 30 ms", bits_per_second: 2e6, latency: Duration::from_millis(30) },
+];
+
+/// What one side wrote for one preview: from the clock's start, each write's time and size.
+struct Writes {
+    start: Instant,
+    writes: Vec<(Instant, usize)>,
+}
+
+impl Link {
+    /// When the last byte reaches the terminal through this link, in ms from the start: the
+    /// writes queue at the link's rate (a byte cannot leave before it was written), then cross
+    /// its latency.
+    fn delivery_ms(&self, w: &Writes) -> f64 {
+        let mut free = w.start;
+        for &(at, bytes) in &w.writes {
+            free = free.max(at) + Duration::from_secs_f64(bytes as f64 * 8.0 / self.bits_per_second);
+        }
+        (free + self.latency - w.start).as_secs_f64() * 1000.0
+    }
+
+    fn round_trip_ms(&self) -> f64 {
+        2.0 * self.latency.as_secs_f64() * 1000.0
+    }
+}
+
+fn median_bytes(runs: &[Writes]) -> usize {
+    let mut sizes: Vec<usize> = runs.iter().map(|w| w.writes.iter().map(|(_, n)| n).sum()).collect();
+    sizes.sort_unstable();
+    sizes.get(sizes.len() / 2).copied().unwrap_or(0)
 }
 
 /// Runs the app against the local server `RUNS` times; returns the times and the preview's
 /// size in cells (from the kitty sequence), for viu.
-fn app_runs(data: &Path, answered: &Arc<Mutex<Answered>>) -> (Vec<f64>, (u16, u16)) {
+fn app_runs(data: &Path, answered: &Arc<Mutex<Answered>>) -> (Vec<f64>, (u16, u16), Vec<Writes>) {
     let base_url = format!("http://{}/v1", answered.lock().unwrap_or_else(PoisonError::into_inner).address);
     let mut cmd = app(data, &["--graphics", "kitty", "--base-url", &base_url]);
     cmd.env("OPENAI_API_KEY", "sk-bench");
@@ -72,8 +132,11 @@ fn app_runs(data: &Path, answered: &Arc<Mutex<Answered>>) -> (Vec<f64>, (u16, u1
     let long = Duration::from_secs(60);
     app.wait("the app", long, |out| screen_contains(&out.bytes, "Prompt"));
     app.send(b"a fox");
-    let (mut times, mut cells) = (Vec::new(), (0, 0));
+    let (mut times, mut cells, mut links) = (Vec::new(), (0, 0), Vec::new());
     for run in 0..RUNS {
+        // A person's pace: the last job's follow-up work (its row, its details, the token
+        // history for estimates) is done before the next answer comes.
+        std::thread::sleep(Duration::from_millis(500));
         let from = app.len();
         app.send(b"\x13"); // Ctrl-S
         app.wait("the preview", long, |out| kitty_image_end(out, from).is_some());
@@ -83,12 +146,14 @@ fn app_runs(data: &Path, answered: &Arc<Mutex<Answered>>) -> (Vec<f64>, (u16, u1
         let on_screen = out.arrival(end.saturating_sub(1));
         if let (Some(sent), Some(on_screen)) = (sent, on_screen) {
             times.push(on_screen.saturating_duration_since(sent).as_secs_f64() * 1000.0);
+            let writes = out.writes(from, end).into_iter().filter(|(at, _)| *at >= sent).collect();
+            links.push(Writes { start: sent, writes });
         }
         cells = cells_of(&out.bytes[start..end]);
     }
     let mut child = app.child;
     let _ = child.kill();
-    (times, cells)
+    (times, cells, links)
 }
 
 /// Where the first complete kitty image after `from` starts (its data) and ends (its
@@ -118,7 +183,7 @@ fn cells_of(seq: &[u8]) -> (u16, u16) {
 }
 
 /// viu in a pty of the same size; the time from its start to the last byte it wrote.
-fn viu_run(viu: &Path, png: &Path, (cols, rows): (u16, u16)) -> f64 {
+fn viu_run(viu: &Path, png: &Path, (cols, rows): (u16, u16)) -> (f64, Writes) {
     let mut cmd = CommandBuilder::new(viu);
     cmd.args(["-w", &cols.to_string(), "-h", &rows.to_string()]);
     cmd.arg(png);
@@ -153,7 +218,8 @@ fn viu_run(viu: &Path, png: &Path, (cols, rows): (u16, u16)) -> f64 {
     assert!(status.is_ok_and(|s| s.success()), "viu failed: {}", String::from_utf8_lossy(&out.bytes));
     assert!(find(&out.bytes, b"\x1b_Gf=32,a=T", 0).is_some(), "viu did not use the kitty protocol");
     let end = out.arrival(out.bytes.len().saturating_sub(1)).unwrap_or_else(Instant::now);
-    (end - session.started).as_secs_f64() * 1000.0
+    let writes = Writes { start: session.started, writes: out.writes(0, out.bytes.len()) };
+    ((end - session.started).as_secs_f64() * 1000.0, writes)
 }
 
 fn find_viu() -> Option<PathBuf> {
@@ -189,7 +255,8 @@ struct Answered {
     at: Vec<Instant>,
 }
 
-/// A minimal Images API: every POST gets the PNG as `b64_json`.
+/// A minimal Images API: every request gets the PNG as `b64_json` (a model list that is not
+/// one: the app falls back to its built-in list).
 fn serve(png: &[u8]) -> Arc<Mutex<Answered>> {
     use base64::Engine as _;
     let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
@@ -205,6 +272,11 @@ fn serve(png: &[u8]) -> Arc<Mutex<Answered>> {
             let mut reader = BufReader::new(&stream);
             let mut length = 0usize;
             let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            // Only the image requests start a clock: the app also asks for the model list at
+            // start (counting that answer once put every run's clock one answer early).
+            let images = line.starts_with("POST ");
+            line.clear();
             while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
                 if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
                     length = v.trim().parse().unwrap_or(0);
@@ -221,7 +293,9 @@ fn serve(png: &[u8]) -> Arc<Mutex<Answered>> {
             let _ = writer.write_all(head.as_bytes());
             let _ = writer.write_all(body.as_bytes());
             let _ = writer.flush();
-            log.lock().unwrap_or_else(PoisonError::into_inner).at.push(Instant::now());
+            if images {
+                log.lock().unwrap_or_else(PoisonError::into_inner).at.push(Instant::now());
+            }
         }
     });
     answered
