@@ -1,5 +1,5 @@
 //! The release binary in a pty, measured as a user on SSH would feel it: start to first frame
-//! with 10,000 jobs in the history, CPU and bytes while idle with an image on screen, bytes per
+//! with 10,000, 100,000 and 1,000,000 jobs in the history, CPU and bytes while idle with an image on screen, bytes per
 //! typed character, memory, keystroke latency while a large answer decodes, and a finished
 //! response to the preview on screen beside `viu`. One line per measure with its target and
 //! PASS/FAIL. Run: `cargo bench --bench tui`.
