@@ -262,3 +262,46 @@ fn g_goes_to_the_oldest_job_in_one_press_reading_what_is_not_loaded() {
     assert_eq!(s.jobs.history.selected_row().unwrap().id, 1, "the oldest job, in one press");
     assert!(s.jobs.history.exhausted);
 }
+
+/// Another process finished the selected job: its row comes back done, and the Job pane's
+/// details (read while it ran) are read again, not left saying "running".
+#[test]
+fn the_job_pane_follows_its_row_when_another_process_finishes_the_job() {
+    use imgtui::tui::event::Command;
+    let mut s = state();
+    s.layers.focus = Focus::History;
+    update(
+        &mut s,
+        Msg::App(AppEvent::HistoryPage { rows: vec![summary(5, JobStatus::Running)], append: false, generation: 0 }),
+    );
+    let mut running = common::tui::record(5, imgtui::api::GenerateRequest::new("gpt-image-1", "prompt 5"), Vec::new());
+    running.status = JobStatus::Running;
+    update(&mut s, Msg::App(AppEvent::Details { record: Box::new(running), missing_files: Vec::new() }));
+    assert_eq!(s.jobs.job.details.as_ref().map(|d| d.status), Some(JobStatus::Running));
+    let commands = update(&mut s, Msg::App(AppEvent::HistoryRows(vec![summary(5, JobStatus::Done)])));
+    assert!(commands.contains(&Command::Store(StoreAsk::LoadDetails(5))), "{commands:?}");
+    let same = update(&mut s, Msg::App(AppEvent::HistoryRows(vec![summary(5, JobStatus::Running)])));
+    assert!(!same.contains(&Command::Store(StoreAsk::LoadDetails(5))), "nothing read while the row agrees");
+}
+
+/// A star the history could not write (locked by another process) is taken off the row again,
+/// and a delete that failed brings its row back by reading the list again.
+#[test]
+fn a_star_or_a_delete_the_history_refused_is_undone_on_screen() {
+    use imgtui::store::StoreError;
+    use imgtui::tui::event::{Command, StoreWork};
+    let mut s = state();
+    s.layers.focus = Focus::History;
+    update(
+        &mut s,
+        Msg::App(AppEvent::HistoryPage { rows: vec![summary(7, JobStatus::Done)], append: false, generation: 0 }),
+    );
+    key(&mut s, '*');
+    assert!(s.jobs.history.rows[0].starred, "shown at once");
+    let busy = || StoreError::Busy { path: "history.sqlite3".into(), message: "database is locked".into() };
+    update(&mut s, Msg::App(AppEvent::StoreFailed { work: StoreWork::Star(7), error: busy() }));
+    assert!(!s.jobs.history.rows[0].starred, "the star goes back to what the history holds");
+    assert!(s.status.notice.as_ref().unwrap().0.starts_with("cannot change job 7's star now"));
+    let commands = update(&mut s, Msg::App(AppEvent::StoreFailed { work: StoreWork::Delete(7), error: busy() }));
+    assert!(commands.iter().any(|c| matches!(c, Command::Store(StoreAsk::LoadHistory { .. }))), "{commands:?}");
+}

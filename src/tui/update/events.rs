@@ -49,7 +49,18 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         }
         AppEvent::StoreFailed { work, error } => {
             state.set_notice(store_failed_text(work, &error), Severity::Error);
-            Vec::new()
+            match work {
+                // The star was shown at once: it goes back to what the history holds.
+                StoreWork::Star(id) => {
+                    if let Some(row) = state.jobs.history.rows.iter_mut().find(|r| r.id == id) {
+                        row.starred = !row.starred;
+                    }
+                    Vec::new()
+                }
+                // The row left the list at once: the list is read again, the job with it.
+                StoreWork::Delete(_) => reload_history(state),
+                _ => Vec::new(),
+            }
         }
         AppEvent::HistoryPageFailed { generation, error } => {
             state.jobs.history.failed(generation);
@@ -69,7 +80,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             if state.jobs.history.patch(rows) {
                 return selection_changed(state);
             }
-            Vec::new()
+            details_behind_their_row(state)
         }
         AppEvent::HistoryPage { rows, append, generation } => {
             let before = state.selected_job_id();
@@ -86,6 +97,9 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                     .map(|id| Command::Store(StoreAsk::LoadDetails(id)))
                     .into_iter()
                     .collect();
+            }
+            if received {
+                return details_behind_their_row(state);
             }
             Vec::new()
         }
@@ -225,6 +239,19 @@ fn job_finished(state: &mut State, id: crate::store::JobId, end: &JobEnd) -> Vec
         commands.extend(super::gallery::ask_for_page(state));
     }
     commands
+}
+
+/// The selected job's details again when its row, read from the history, has moved on (another
+/// process finished, stopped or cancelled it): the Job pane never says "running" beside a row
+/// that says done.
+fn details_behind_their_row(state: &State) -> Vec<Command> {
+    let Some(row) = state.jobs.history.rows.get(state.jobs.history.selected) else { return Vec::new() };
+    match &state.jobs.job.details {
+        Some(details) if details.id == row.id && details.status != row.status => {
+            vec![Command::Store(StoreAsk::LoadDetails(row.id))]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// `job 12 done: 2 image(s) saved; …`, `job 12 failed: HTTP 400: …`.
