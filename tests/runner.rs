@@ -167,3 +167,36 @@ async fn the_app_hears_of_jobs_another_process_records() {
     other.insert_job(&request, "demo", "u", None, &[], 2).unwrap();
     next_event(&mut rx, "news of the other's job", |e| matches!(e, AppEvent::HistoryChanged)).await;
 }
+
+/// Ctrl-S, then `q` in the same burst: the quit question's hold reaches the runner just after
+/// the job was queued. The job is not sent while the question is open, and goes once it is
+/// answered "stay".
+#[tokio::test]
+async fn a_hold_that_comes_just_after_the_submit_keeps_the_job_unsent() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = SharedStore::new(Store::open(data.path()).unwrap());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let dirs = imgtui::jobs::Folders::new(data.path().join("out"));
+    let runner = Runner::new(Arc::new(common::client(&server)), store, dirs, 1, tx);
+    let request = ImageRequest::Generate(GenerateRequest::new("dall-e-2", "a fox, then quit"));
+    runner.execute(Command::Submit { requests: vec![request], parent: None, budget: None });
+    next_event(&mut rx, "JobQueued", |e| matches!(e, AppEvent::JobQueued { .. })).await;
+    runner.execute(Command::HoldQueue(true));
+    // Nothing starts within the next half second (the question is open)…
+    let quiet = tokio::time::timeout(Duration::from_millis(500), async {
+        loop {
+            if let Some(AppEvent::JobStarted { .. }) = rx.recv().await {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(quiet.is_err(), "the job started while the quit question held the queue");
+    assert!(server.requests().is_empty(), "nothing was sent");
+    // …and it goes once the question is answered "stay".
+    runner.execute(Command::HoldQueue(false));
+    let finished = next_event(&mut rx, "JobFinished", |e| matches!(e, AppEvent::JobFinished { .. })).await;
+    assert!(matches!(&finished, AppEvent::JobFinished { end, .. } if end.status() == JobStatus::Done), "{finished:?}");
+    assert_eq!(server.requests().len(), 1);
+}

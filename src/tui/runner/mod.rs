@@ -20,6 +20,8 @@ use crate::preview::thumbs::ThumbCache;
 use crate::preview::{CellSize, DecodedImages, PreviewKey, WarmPixels, prepare};
 use crate::store::{Admitted, ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 
+/// How long a submitted job waits before it is sent, for keys typed with the submit.
+const SAME_BURST: std::time::Duration = std::time::Duration::from_millis(150);
 /// When the start looks again for a draft an imgtui leaving at that moment left.
 const LATE_DRAFT_AFTER: std::time::Duration = std::time::Duration::from_millis(1000);
 /// How many times it looks (one a second).
@@ -245,6 +247,9 @@ impl Runner {
         let permit = tokio::select! {
             permit = async {
                 let permit = self.slots.clone().acquire_owned().await.ok()?;
+                // Keys typed in the same burst as the submit (Ctrl-S, then q) reach the app a
+                // frame later: a quit question they open holds the job before it is sent.
+                tokio::time::sleep(SAME_BURST).await;
                 while *held.borrow_and_update() {
                     held.changed().await.ok()?;
                 }
