@@ -200,3 +200,24 @@ async fn a_hold_that_comes_just_after_the_submit_keeps_the_job_unsent() {
     assert!(matches!(&finished, AppEvent::JobFinished { end, .. } if end.status() == JobStatus::Done), "{finished:?}");
     assert_eq!(server.requests().len(), 1);
 }
+
+/// Another process holds the history while a job is submitted: the app hears at once that the
+/// submit waits for it (not a job that vanished), and the job goes once the history is free.
+#[tokio::test]
+async fn a_submit_that_waits_for_a_locked_history_says_so_and_goes_when_it_is_free() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = SharedStore::new(Store::open(data.path()).unwrap());
+    let holder = rusqlite::Connection::open(data.path().join(imgtui::store::DB_FILE)).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let dirs = imgtui::jobs::Folders::new(data.path().join("out"));
+    let runner = Runner::new(Arc::new(common::client(&server)), store, dirs, 1, tx);
+    let request = ImageRequest::Generate(GenerateRequest::new("dall-e-2", "a patient fox"));
+    runner.execute(Command::Submit { requests: vec![request], parent: None, budget: None });
+    next_event(&mut rx, "SubmitWaiting", |e| matches!(e, AppEvent::SubmitWaiting)).await;
+    assert!(server.requests().is_empty());
+    holder.execute_batch("COMMIT").unwrap();
+    let finished = next_event(&mut rx, "JobFinished", |e| matches!(e, AppEvent::JobFinished { .. })).await;
+    assert!(matches!(&finished, AppEvent::JobFinished { end, .. } if end.status() == JobStatus::Done), "{finished:?}");
+}

@@ -305,3 +305,18 @@ fn a_star_or_a_delete_the_history_refused_is_undone_on_screen() {
     let commands = update(&mut s, Msg::App(AppEvent::StoreFailed { work: StoreWork::Delete(7), error: busy() }));
     assert!(commands.iter().any(|c| matches!(c, Command::Store(StoreAsk::LoadHistory { .. }))), "{commands:?}");
 }
+
+/// A submit the history could not take (another process held it past the wait) says that
+/// nothing was sent and how to try again.
+#[test]
+fn a_submit_refused_by_a_held_history_says_nothing_was_sent_and_what_to_do() {
+    use imgtui::store::StoreError;
+    use imgtui::tui::event::SubmitFailure;
+    let mut s = state();
+    update(&mut s, Msg::App(AppEvent::SubmitWaiting));
+    assert!(s.status.notice.as_ref().unwrap().0.starts_with("waiting for the history"));
+    let busy = StoreError::Busy { path: "history.sqlite3".into(), message: "database is locked".into() };
+    update(&mut s, Msg::App(AppEvent::SubmitFailed(SubmitFailure::Store(busy))));
+    let notice = &s.status.notice.as_ref().unwrap().0;
+    assert!(notice.contains("nothing was sent") && notice.contains("Ctrl-S to try again"), "{notice}");
+}

@@ -77,10 +77,10 @@ pub enum AppEvent {
         id: JobId,
         end: JobEnd,
     },
-    /// Submitting failed before the job existed (the history could not be written).
-    SubmitFailed {
-        message: String,
-    },
+    /// Submitting failed before the job existed: nothing was sent.
+    SubmitFailed(SubmitFailure),
+    /// The history is held by another process: the submit waits for it (about a minute).
+    SubmitWaiting,
     HistoryPage {
         rows: Vec<JobSummary>,
         append: bool,
@@ -358,4 +358,13 @@ impl JobEnd {
             JobEnd::Cancelled { .. } => JobStatus::Cancelled,
         }
     }
+}
+
+/// Why a submit made no job.
+#[derive(Debug)]
+pub enum SubmitFailure {
+    /// The history could not record it (held by another process past the wait, or broken).
+    Store(StoreError),
+    /// A batch entry's job runs in another imgtui.
+    RunningElsewhere { job: JobId, pid: u32 },
 }

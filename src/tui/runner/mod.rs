@@ -13,13 +13,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
-use super::event::{AppEvent, Command, JobEnd};
+use super::event::{AppEvent, Command, JobEnd, SubmitFailure};
 use crate::api::{Client, ImagesResult, Progress, RequestControl};
 use crate::jobs::{self, JobOutcome};
 use crate::preview::thumbs::ThumbCache;
 use crate::preview::{CellSize, DecodedImages, PreviewKey, WarmPixels, prepare};
 use crate::store::{Admitted, ImageRequest, JobId, JobStatus, SharedStore, now_ms};
 
+/// How long a submit may wait for the history before the app says it waits.
+const SUBMIT_WAIT_SAID: std::time::Duration = std::time::Duration::from_secs(1);
 /// How long a submitted job waits before it is sent, for keys typed with the submit.
 const SAME_BURST: std::time::Duration = std::time::Duration::from_millis(150);
 /// When the start looks again for a draft an imgtui leaving at that moment left.
@@ -221,16 +223,28 @@ impl Runner {
         parent: Option<JobId>,
         budget: Option<crate::cost::BudgetCheck>,
     ) {
-        let ids = match jobs::submit(&self.store, &self.client, &self.prices, &requests, parent, budget, None).await {
+        // A history another process holds makes the submit wait: said after a moment, not
+        // left looking like a job that vanished.
+        let admitted = {
+            let submitting = jobs::submit(&self.store, &self.client, &self.prices, &requests, parent, budget, None);
+            tokio::pin!(submitting);
+            tokio::select! {
+                admitted = &mut submitting => admitted,
+                () = tokio::time::sleep(SUBMIT_WAIT_SAID) => {
+                    self.send(AppEvent::SubmitWaiting);
+                    submitting.await
+                }
+            }
+        };
+        let ids = match admitted {
             Ok(Admitted::Queued(ids)) => ids,
             Ok(Admitted::OverBudget(message)) => {
                 return self.send(AppEvent::OverBudget { requests, parent, message });
             }
             Ok(Admitted::RunningElsewhere { job, pid }) => {
-                let message = format!("not submitted: job {job} runs the same entry in imgtui pid {pid}");
-                return self.send(AppEvent::SubmitFailed { message });
+                return self.send(AppEvent::SubmitFailed(SubmitFailure::RunningElsewhere { job, pid }));
             }
-            Err(e) => return self.send(AppEvent::SubmitFailed { message: format!("not submitted: {e}") }),
+            Err(e) => return self.send(AppEvent::SubmitFailed(SubmitFailure::Store(e))),
         };
         self.send(AppEvent::Submitted(ids.clone()));
         let runs = ids.into_iter().zip(requests).map(|(id, request)| self.run_job(id, request));

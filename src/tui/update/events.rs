@@ -3,12 +3,13 @@
 
 use std::time::Instant;
 
-use super::super::event::{AppEvent, Command, JobEnd, StoreAsk, StoreWork};
+use super::super::event::{AppEvent, Command, JobEnd, StoreAsk, StoreWork, SubmitFailure};
 use super::super::state::{Confirm, Layer, LiveJob, Phase, Severity, State};
 use super::store_failed::store_failed_text;
 use super::{browser, load, models, reload_history, selection_changed};
 use crate::api::Progress;
 use crate::store::JobStatus;
+use crate::store::StoreError;
 
 pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
     match event {
@@ -42,9 +43,16 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             Vec::new()
         }
         AppEvent::JobFinished { id, end } => job_finished(state, id, &end),
-        AppEvent::SubmitFailed { message } => {
+        AppEvent::SubmitFailed(failure) => {
             state.jobs.sending = state.jobs.sending.saturating_sub(1);
-            state.set_notice(message, Severity::Error);
+            state.set_notice(submit_failed_text(&failure), Severity::Error);
+            Vec::new()
+        }
+        AppEvent::SubmitWaiting => {
+            state.set_notice(
+                "waiting for the history: another process holds it; the job is recorded and sent when it is free",
+                Severity::Warning,
+            );
             Vec::new()
         }
         AppEvent::StoreFailed { work, error } => {
@@ -251,6 +259,21 @@ fn details_behind_their_row(state: &State) -> Vec<Command> {
             vec![Command::Store(StoreAsk::LoadDetails(row.id))]
         }
         _ => Vec::new(),
+    }
+}
+
+/// Why nothing was sent, and what to do: the prompt and settings are still in the form.
+fn submit_failed_text(failure: &SubmitFailure) -> String {
+    match failure {
+        SubmitFailure::Store(StoreError::Busy { .. }) => {
+            "not submitted: another process held the history for a minute; nothing was sent and the form is as it was \
+             (Ctrl-S to try again)"
+                .to_string()
+        }
+        SubmitFailure::Store(error) => format!("not submitted: {error}; nothing was sent"),
+        SubmitFailure::RunningElsewhere { job, pid } => {
+            format!("not submitted: job {job} runs the same entry in imgtui pid {pid}")
+        }
     }
 }
 
