@@ -117,7 +117,7 @@ impl Engine {
         let client = Client::new(client_config, models).map_err(|e| StartError::environment(e.to_string()))?;
         let store = match mode {
             Mode::Look => read_history(&paths)?,
-            Mode::Headless | Mode::Interactive => open_history(&paths, &config, &mut notices)?,
+            Mode::Headless | Mode::Interactive => open_history(&paths, &config, Patience::Wait, &mut notices)?,
         };
         let out_dir = config.out_dir.clone().unwrap_or_else(|| paths.images_dir());
         let catalog = ModelCatalog::builtin(client.models().clone(), provider, "the provider was not asked");
@@ -145,16 +145,32 @@ impl Engine {
     }
 }
 
-/// Opens the history, waiting (about half a minute) while another process holds it locked.
-fn open_patiently(data_dir: &std::path::Path) -> Result<Store, StartError> {
+/// How long opening the history waits while another process holds it locked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Patience {
+    /// About a minute: a command that writes (a job's outcome must reach the history).
+    Wait,
+    /// SQLite's own few seconds: a command that only reads goes read-only rather than wait.
+    Once,
+}
+
+/// Opens the history, waiting as `patience` says while another process holds it locked.
+fn open_patiently(data_dir: &std::path::Path, patience: Patience) -> Result<Store, StartError> {
     let mut wait = Duration::from_millis(200);
-    for attempt in 0..6 {
+    let tries = match patience {
+        Patience::Wait => 6,
+        Patience::Once => 0,
+    };
+    for attempt in 0..tries {
         match Store::open(data_dir) {
             Err(crate::store::StoreError::Busy { message, .. }) => {
                 tracing::warn!("history busy at start ({message}); trying again in {} ms", wait.as_millis());
                 // Said once, so a wait of up to a minute is not taken for a hang.
                 if attempt == 0 {
-                    eprintln!("imgtui: another imgtui holds the history locked; waiting for it (up to a minute)…");
+                    eprintln!(
+                        "imgtui: another process (an imgtui, a backup, sqlite3) holds the history locked; waiting for \
+                         it (up to a minute; Ctrl-C stops)…"
+                    );
                 }
                 std::thread::sleep(wait);
                 wait = (wait * 2).min(Duration::from_secs(8));
@@ -176,8 +192,13 @@ fn read_history(paths: &Paths) -> Result<SharedStore, StartError> {
 
 /// Opens the history, marks jobs a dead process left behind as interrupted, and removes the
 /// temp files such a process left in the image folders.
-pub fn open_history(paths: &Paths, config: &Config, notices: &mut Vec<String>) -> Result<SharedStore, StartError> {
-    let mut store = open_patiently(&paths.data_dir)?;
+pub fn open_history(
+    paths: &Paths,
+    config: &Config,
+    patience: Patience,
+    notices: &mut Vec<String>,
+) -> Result<SharedStore, StartError> {
+    let mut store = open_patiently(&paths.data_dir, patience)?;
     notices.extend(store.recovered.clone());
     match store.mark_interrupted(now_ms()) {
         Ok(0) => {}

@@ -185,10 +185,11 @@ async fn list(
 }
 
 /// The history for commands that read it: opened as usual, else read-only when this user
-/// cannot write its folder (read-only, full). Problems are printed.
+/// cannot write its folder (read-only, full) or another process holds it locked (after
+/// SQLite's few seconds, not a minute). Problems are printed.
 pub(crate) fn open_for_reading(paths: &Paths, config: &Config) -> Result<crate::store::SharedStore, ExitCode> {
     let mut notices = Vec::new();
-    let opened = open_history(paths, config, &mut notices);
+    let opened = open_history(paths, config, crate::engine::Patience::Once, &mut notices);
     notices.iter().for_each(|n| eprintln!("imgtui: {}", escape_controls(n)));
     match opened {
         Ok(store) => Ok(store),

@@ -567,3 +567,32 @@ fn deleting_a_job_does_not_give_its_spend_back_to_the_budgets() {
     store.delete_job(id).unwrap();
     assert!((store.spent().unwrap().today - 0.03).abs() < 1e-9, "still spent");
 }
+
+/// `imgtui history` while another process holds the history locked: it shows the history
+/// read-only after SQLite's few seconds, saying why, instead of waiting a minute first.
+#[test]
+fn history_lists_read_only_at_once_while_another_process_holds_the_lock() {
+    let data = tempfile::tempdir().unwrap();
+    let mut store = Store::open(data.path()).unwrap();
+    let request = ImageRequest::Generate(imgtui::api::GenerateRequest::new("gpt-image-1", "a held lighthouse"));
+    store.insert_job(&request, "demo", "u", None, &[], 1).unwrap();
+    drop(store);
+    let holder = rusqlite::Connection::open(data.path().join(imgtui::store::DB_FILE)).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE; UPDATE jobs SET starred = starred;").unwrap();
+    let started = std::time::Instant::now();
+    let out = common::imgtui_std()
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .args(["--data-dir"])
+        .arg(data.path())
+        .arg("history")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    holder.execute_batch("COMMIT").unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("a held lighthouse"), "{stdout}");
+    assert!(stderr.contains("read-only") && stderr.contains("busy"), "{stderr}");
+    assert!(!stderr.contains("up to a minute"), "a reader does not wait a minute: {stderr}");
+    assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
+}
