@@ -280,3 +280,53 @@ fn inside_tmux_a_kitty_image_lands_in_its_pane_on_the_outer_terminal() {
         assert!(col > 121 + 50 && row > 1, "placed at row {row}, column {col}: not in the app's pane");
     }
 }
+
+/// A kitty delete written to the outer terminal itself (not inside tmux's passthrough, where
+/// each ESC is doubled).
+fn direct_kitty_delete(out: &[u8]) -> bool {
+    let needle = b"\x1b_Ga=d,d=I,i=";
+    out.windows(needle.len()).enumerate().any(|(at, w)| w == needle && (at == 0 || out[at - 1] != 0x1b))
+}
+
+/// Kitty keeps an image over whatever tmux shows next, and tmux passes nothing from a window
+/// that is not shown: when the app's window is left, its images are deleted on the outer
+/// terminal directly, and when the window is shown again they are sent and placed afresh.
+#[test]
+fn inside_tmux_leaving_the_window_takes_kitty_images_off_and_coming_back_shows_them_again() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = history_with_two_jobs();
+    let socket = format!("imgtui-window-{}", std::process::id());
+    let app = format!(
+        "env -u OPENAI_API_KEY -u TTAPI_API_KEY XDG_CONFIG_HOME='{cfg}' {shell} --graphics kitty --data-dir '{data}'",
+        cfg = data.path().join("config").display(),
+        shell = common::imgtui_shell(),
+        data = data.path().display(),
+    );
+    let mut cmd = portable_pty::CommandBuilder::new("tmux");
+    cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-s", "w", &app, ";"]);
+    cmd.args(["set", "-g", "allow-passthrough", "on", ";", "set", "-g", "status", "off"]);
+    cmd.env_remove("TMUX");
+    let pty = Pty::spawn_command(cmd, (50, 200));
+    let tmux = |args: &[&str]| {
+        let _ = std::process::Command::new("tmux").args(["-L", &socket]).args(args).status();
+    };
+    // The server goes whatever happens below.
+    struct Server(String);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("tmux").args(["-L", &self.0, "kill-server"]).status();
+        }
+    }
+    let _server = Server(socket.clone());
+    pty.wait_for(0, "the first kitty placement", |out| find(out, KITTY_PLACE).is_some());
+    let left = pty.len();
+    tmux(&["new-window", "-t", "w", "sleep 600"]);
+    pty.wait_for(left, "the images deleted on the outer terminal, over the other window", direct_kitty_delete);
+    let back = pty.len();
+    tmux(&["select-window", "-t", "w:0"]);
+    pty.wait_for(back, "the picture sent and placed again with its window", |out| {
+        find(out, b"a=t,f=100").is_some() && find(out, KITTY_PLACE).is_some()
+    });
+}

@@ -168,7 +168,7 @@ fn tmux_passthrough() -> Option<String> {
 }
 
 /// `tmux ARGS`'s answer, given a second: a tmux server that hangs must not hang imgtui.
-fn tmux_output(args: &[&str]) -> Option<String> {
+pub(crate) fn tmux_output(args: &[&str]) -> Option<String> {
     use std::io::Read;
     let mut child = std::process::Command::new("tmux")
         .args(args)

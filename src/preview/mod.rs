@@ -13,6 +13,7 @@ pub mod placer;
 pub mod prepare;
 pub mod query;
 pub mod thumbs;
+pub mod tmux_window;
 pub mod warm;
 pub mod zoom;
 

@@ -63,11 +63,23 @@ pub struct Placer {
     next_id: u32,
     /// Counts placements, for `Held::used` and placement ids.
     placements: u32,
+    /// Inside tmux, the app's window is not the one shown: nothing is placed (tmux would drop
+    /// it) until it is shown again.
+    hidden: bool,
 }
 
 impl Placer {
     pub fn new(graphics: Graphics, tmux: bool) -> Self {
-        Self { graphics, tmux, pane_origin: (0, 0), shown: Vec::new(), held: Vec::new(), next_id: 1, placements: 0 }
+        Self {
+            graphics,
+            tmux,
+            pane_origin: (0, 0),
+            shown: Vec::new(),
+            held: Vec::new(),
+            next_id: 1,
+            placements: 0,
+            hidden: false,
+        }
     }
 
     /// Where the tmux pane is on the outer terminal (at start, and after a resize, which is
@@ -78,6 +90,34 @@ impl Placer {
         }
         self.pane_origin = origin;
         self.clear()
+    }
+
+    /// Whether kitty images here outlive a switch of tmux windows: kitty keeps them over
+    /// whatever tmux shows next, and tmux passes nothing from a pane that is not shown.
+    pub fn must_follow_tmux_windows(&self) -> bool {
+        self.tmux && self.graphics == Graphics::Kitty
+    }
+
+    pub fn has_images(&self) -> bool {
+        !self.shown.is_empty() || !self.held.is_empty()
+    }
+
+    /// The app's tmux window is no longer shown: the bytes that take its images off the outer
+    /// terminal, to be written to it directly (tmux would drop them), and nothing is placed
+    /// until `shown_again`.
+    pub fn hide(&mut self) -> Vec<u8> {
+        self.hidden = true;
+        self.shown.clear();
+        std::mem::take(&mut self.held).iter().flat_map(|h| encode::kitty_delete(h.id)).collect()
+    }
+
+    /// The app's tmux window is shown again: the next frame places its images afresh.
+    pub fn shown_again(&mut self) {
+        self.hidden = false;
+    }
+
+    pub fn is_hidden(&self) -> bool {
+        self.hidden
     }
 
     fn wrap(&self, seq: &[u8]) -> Vec<u8> {
@@ -99,6 +139,9 @@ impl Placer {
             // Half-blocks are cells: ratatui draws them.
             Graphics::None | Graphics::Auto | Graphics::Blocks => return Vec::new(),
             Graphics::Kitty | Graphics::Iterm | Graphics::Sixel => {}
+        }
+        if self.hidden {
+            return Vec::new();
         }
         let placeable: Vec<(&Wanted, &Prepared)> =
             wanted.iter().filter_map(|(w, p)| p.filter(|p| p.key == w.key).map(|p| (*w, p))).collect();
@@ -227,6 +270,21 @@ mod tests {
         let img = image::RgbaImage::new(64, 64);
         let prepared = prepare_image(&key, &img, CellSize::default()).unwrap();
         (Wanted { key, area: Rect::new(5, 5, cols, 10) }, prepared)
+    }
+
+    #[test]
+    fn a_hidden_tmux_window_places_nothing_and_shows_its_images_again_afterwards() {
+        let (w, p) = wanted("/a.png", 20);
+        let mut placer = Placer::new(Graphics::Kitty, true);
+        assert!(placer.must_follow_tmux_windows());
+        assert!(has(&written(&placer.sync(Some(&w), Some(&p))), b"a=t,f=100"));
+        let gone = placer.hide();
+        assert!(has(&gone, b"\x1b_Ga=d,d=I,i=1") || has(&gone, b"a=d"), "{}", String::from_utf8_lossy(&gone));
+        assert!(!has(&gone, b"tmux;"), "written to the outer terminal itself, not through tmux");
+        assert!(placer.sync(Some(&w), Some(&p)).is_empty(), "nothing while hidden");
+        placer.shown_again();
+        let again = written(&placer.sync(Some(&w), Some(&p)));
+        assert!(has(&again, b"a=t,f=100") && has(&again, b"a=p,"), "sent and placed afresh");
     }
 
     fn written(steps: &[Step]) -> Vec<u8> {

@@ -46,6 +46,11 @@ pub async fn run(
     tracing::info!(cell = %cell, source = %cell_choice.source, "cell size");
     let mut input = EventStream::new();
     let mut late_answers = super::late_answers::LateAnswers::new(Instant::now());
+    // Kitty images inside tmux: whether the app's window is still the one shown (see
+    // `preview::tmux_window`), asked every half second while there are images to follow.
+    let mut window_watch = tokio::time::interval(TMUX_WINDOW_EVERY);
+    window_watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut window_asked: Option<tokio::task::JoinHandle<Option<crate::preview::tmux_window::TmuxWindow>>> = None;
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     for command in update::reload_history(&mut state) {
@@ -94,6 +99,7 @@ pub async fn run(
         let animating = !state.jobs.live.is_empty()
             || state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some())
             || state.question_arming();
+        let following_window = placer.must_follow_tmux_windows() && (placer.has_images() || placer.is_hidden());
         let msg = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) if late_answers.swallows(&key, Instant::now()) => continue,
@@ -127,6 +133,34 @@ pub async fn run(
                 if let Ok(Some(origin)) = origin {
                     write_now(&placer.set_pane_origin(origin))?;
                     dirty = true;
+                }
+                continue;
+            }
+            _ = window_watch.tick(), if following_window && window_asked.is_none() => {
+                window_asked = Some(tokio::task::spawn_blocking(crate::preview::tmux_window::look));
+                continue;
+            }
+            looked = async {
+                match window_asked.as_mut() {
+                    Some(asked) => asked.await,
+                    None => std::future::pending().await,
+                }
+            }, if window_asked.is_some() => {
+                window_asked = None;
+                match looked {
+                    Ok(Some(window)) if !window.shown && !placer.is_hidden() => {
+                        let gone = placer.hide();
+                        tokio::task::spawn_blocking(move || {
+                            crate::preview::tmux_window::write_to_terminals(&window.clients, &gone)
+                        });
+                    }
+                    Ok(Some(window)) if window.shown && placer.is_hidden() => {
+                        placer.shown_again();
+                        // The split may have moved meanwhile; the next frame places the images.
+                        origin_asked = ask_origin().or(origin_asked);
+                        dirty = true;
+                    }
+                    _ => {}
                 }
                 continue;
             }
@@ -199,6 +233,9 @@ async fn leave(
 
 /// Draws a frame and places its image; true when another frame is needed at once (a sixel or
 /// iTerm2 image was erased by repainting), and what the frame showed, for `update`.
+/// How often the app asks tmux whether its window is still shown (kitty images inside tmux).
+const TMUX_WINDOW_EVERY: Duration = Duration::from_millis(500);
+
 fn draw(
     terminal: &mut terminal::Tui,
     state: &State,
