@@ -48,6 +48,9 @@ pub enum StoreError {
     /// Another process holds the database: worth trying again after a while.
     #[error("history database {path} is busy (another process holds it): {message}")]
     Busy { path: String, message: String },
+    /// The query was stopped because a newer one replaced it (a search typed further).
+    #[error("the history query was stopped: a newer one replaced it")]
+    Interrupted,
 }
 
 pub struct Store {
@@ -117,6 +120,28 @@ impl Store {
         Ok(Self { conn: copy, path, recovered: None })
     }
 
+    /// A second connection that only reads, beside this process's writer: in WAL mode its
+    /// queries run while the writer writes, and one of them can be stopped (a search typed
+    /// past) without touching a write. The history must exist and be of this build's schema.
+    pub fn open_reader(data_dir: &Path) -> Result<Self, StoreError> {
+        let path = data_dir.join(DB_FILE);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let uri = format!("file:{}?mode=ro", path.display()).replace('#', "%23");
+        let conn = Connection::open_with_flags(uri, flags).map_err(|e| db_error(&path, &e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| db_error(&path, &e))?;
+        let version: usize =
+            conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| db_error(&path, &e))?;
+        if version != schema::VERSION {
+            return Err(StoreError::Db { path: path.display().to_string(), message: format!("schema {version}") });
+        }
+        Ok(Self { conn, path, recovered: None })
+    }
+
+    /// What stops the query this connection runs, from another thread.
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
+    }
+
     /// Why this history cannot be written by this build, when it comes from a newer one.
     pub fn newer_schema(&self) -> Option<String> {
         let version: usize = self.conn.query_row("PRAGMA user_version", [], |row| row.get(0)).ok()?;
@@ -177,6 +202,7 @@ fn db_error(path: &Path, e: &rusqlite::Error) -> StoreError {
     let (path, message) = (path.display().to_string(), e.to_string());
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path, message },
+        Some(ErrorCode::OperationInterrupted) => StoreError::Interrupted,
         _ => StoreError::Db { path, message },
     }
 }
@@ -211,4 +237,45 @@ fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
         }
     }
     Ok(aside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A query on the reader, stopped from another thread, ends as `Interrupted` (the runner
+    /// drops such a page: a newer one replaced it), and the reader is usable afterwards.
+    #[test]
+    fn a_reader_query_stopped_from_another_thread_is_interrupted() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        drop(Store::open(dir.path())?);
+        let reader = Store::open_reader(dir.path())?;
+        let stop = reader.interrupt_handle();
+        // A query that never ends by itself: only the interrupt stops it.
+        let running = std::thread::spawn(move || {
+            let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+            let result = reader.conn.query_row(endless, [], |row| row.get::<_, i64>(0));
+            (result.map_err(|e| db_error(&reader.path, &e)).err(), reader)
+        });
+        // Interrupting before it starts does nothing, so it is asked until the query ends.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !running.is_finished() && std::time::Instant::now() < deadline {
+            stop.interrupt();
+            std::thread::yield_now();
+        }
+        let (error, reader) = running.join().map_err(|_| "the query thread panicked")?;
+        assert!(matches!(error, Some(StoreError::Interrupted)), "{error:?}");
+        assert_eq!(reader.conn.query_row("SELECT count(*) FROM jobs", [], |row| row.get::<_, i64>(0))?, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn a_reader_writes_nothing() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        drop(Store::open(dir.path())?);
+        let reader = Store::open_reader(dir.path())?;
+        assert!(reader.conn.execute("DELETE FROM jobs", []).is_err(), "read-only");
+        assert!(Store::open_reader(&dir.path().join("none")).is_err(), "no history, no reader");
+        Ok(())
+    }
 }

@@ -113,6 +113,10 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         .with_masks_dir(engine.paths.data_dir.join("masks"))
         .with_drafts_dir(engine.paths.state_dir.clone())
         .with_prices(engine.prices.clone());
+    match crate::store::Store::open_reader(&engine.paths.data_dir) {
+        Ok(reader) => runner = runner.with_page_reader(reader),
+        Err(e) => tracing::info!("the history's pages are read on the writer's connection: {e}"),
+    }
     if state.env.graphics != Graphics::None {
         runner = runner
             .with_warm_pixels(crate::preview::WarmPixels::default())

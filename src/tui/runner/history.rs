@@ -47,8 +47,19 @@ impl Runner {
                 Err(e) => failed(e),
             },
             StoreAsk::LoadHistory { query, append, generation } => {
-                match self.store.run(move |s| s.page(&query)).await {
+                let store = self.pages.as_ref().map_or(&self.store, |pages| &pages.store);
+                if let Some(pages) = &self.pages {
+                    // A newer page (a search typed further, a reload) replaces one still
+                    // running: that one stops rather than keep this one waiting.
+                    let before = pages.newest.fetch_max(generation, std::sync::atomic::Ordering::SeqCst);
+                    if before < generation {
+                        pages.stop.interrupt();
+                    }
+                }
+                match store.run(move |s| s.page(&query)).await {
                     Ok(rows) => AppEvent::HistoryPage { rows, append, generation },
+                    // Its answer would have been dropped: the newer one comes.
+                    Err(StoreError::Interrupted) => return,
                     Err(error) => AppEvent::HistoryPageFailed { generation, error },
                 }
             }

@@ -54,6 +54,17 @@ pub struct Runner {
     drafts: Option<drafts::DraftKeeper>,
     /// While true, queued jobs wait (the quit question is open).
     queue_held: Arc<tokio::sync::watch::Sender<bool>>,
+    /// The history's pages are read here, beside the writer, when a reader could be opened.
+    pages: Option<PageReader>,
+}
+
+/// The connection the history's pages are read on, and what stops a page a newer one replaced.
+#[derive(Clone)]
+struct PageReader {
+    store: SharedStore,
+    stop: Arc<rusqlite::InterruptHandle>,
+    /// The newest page asked for (its generation).
+    newest: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Runner {
@@ -79,7 +90,16 @@ impl Runner {
             masks: None,
             drafts: None,
             queue_held: Arc::new(tokio::sync::watch::Sender::new(false)),
+            pages: None,
         }
+    }
+
+    /// Reads the history's pages on `reader` (`Store::open_reader`), beside the writer: a
+    /// search typed further stops the page it replaces instead of waiting behind it.
+    pub fn with_page_reader(mut self, reader: crate::store::Store) -> Self {
+        let stop = Arc::new(reader.interrupt_handle());
+        self.pages = Some(PageReader { store: SharedStore::new(reader), stop, newest: Arc::default() });
+        self
     }
 
     /// Prices jobs with `prices` (the config's over the built-in list).

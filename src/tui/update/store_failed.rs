@@ -29,6 +29,7 @@ pub fn store_failed_text(work: StoreWork, error: &StoreError) -> String {
         StoreError::Busy { .. } => {
             format!("cannot {doing} now: another process holds the history; try again in a moment")
         }
+        StoreError::Interrupted => format!("{doing}: stopped for a newer question"),
         StoreError::Db { .. } | StoreError::Dir { .. } => format!("cannot {doing}: {error}"),
     }
 }
