@@ -362,3 +362,56 @@ async fn an_unwritable_out_dir_falls_back_to_the_usual_images_folder_first() {
     let path = PathBuf::from(v["images"][0]["path"].as_str().unwrap());
     assert!(path.starts_with(data.path().join("images")), "{path:?}");
 }
+
+/// gpt-image-2.6's animated GIF through the demo: the file is stored as sent (a GIF of the
+/// asked frames and time), and the history keeps what was asked.
+#[tokio::test]
+async fn a_gif_is_stored_as_sent_with_its_frames_and_the_history_keeps_them() {
+    use image::AnimationDecoder;
+    let data = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run(imgtui(data.path()).args([
+        "generate",
+        "a fox running",
+        "--demo",
+        "-m",
+        "gpt-image-2.6-flare",
+        "--format",
+        "gif",
+        "--frames",
+        "4",
+        "--frame-ms",
+        "100",
+        "--size",
+        "816x816",
+    ]))
+    .await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("816x816 gif"), "{stdout}");
+    let job = common::job_json(data.path(), 1).await;
+    assert_eq!(
+        (job["request"]["frame_count"].as_u64(), job["request"]["frame_duration_ms"].as_u64()),
+        (Some(4), Some(100))
+    );
+    let path = job["images"][0]["path"].as_str().unwrap().to_string();
+    assert!(path.ends_with(".gif"), "{path}");
+    let file = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
+    let frames = image::codecs::gif::GifDecoder::new(file).unwrap().into_frames().collect_frames().unwrap();
+    assert_eq!(frames.len(), 4);
+    assert_eq!(frames[0].delay().numer_denom_ms(), (100, 1));
+    assert_ne!(frames[0].buffer(), frames[1].buffer(), "it moves");
+    // Asked with a stream, it is refused before anything is sent (exit 2, the rule named).
+    let (code, _, stderr) = run(imgtui(data.path()).args([
+        "generate",
+        "a fox",
+        "--demo",
+        "-m",
+        "gpt-image-2.6-flare",
+        "--format",
+        "gif",
+        "--partial-images",
+        "2",
+    ]))
+    .await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("a GIF answer is not streamed"), "{stderr}");
+}

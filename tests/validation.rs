@@ -312,7 +312,7 @@ fn files_that_are_not_images_missing_or_directories() {
     std::fs::write(&text, "hello").unwrap();
     let missing = dir.path().join("missing.png");
     let errors = edit_errors(&edit("gpt-image-1", vec![text.clone(), missing.clone(), dir.path().to_path_buf()]), None);
-    assert_has(&errors, &format!("image: {}: not a PNG, JPEG or WebP image", text.display()));
+    assert_has(&errors, &format!("image: {}: not a PNG, JPEG, WebP or GIF image", text.display()));
     assert_contains(&errors, &format!("image: {}: cannot read it:", missing.display()));
     assert_has(&errors, &format!("image: {}: it is a directory, not an image file", dir.path().display()));
 }
@@ -475,4 +475,61 @@ fn a_model_declared_in_the_config_is_listed_offered_and_checked_by_its_rules() {
     );
     let sent = run(&["--demo", "--demo-latency-ms", "0", "generate", "a fox", "-m", "acme-image-1", "-q", "low"]);
     assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+}
+
+/// gpt-image-2.6's animated GIFs: 2-16 frames of at least 20 ms, only with output_format gif,
+/// never streamed, no mask or compression, and frames that share one pixel budget.
+#[test]
+fn a_gif_is_checked_by_its_frames_its_size_and_what_it_cannot_be_combined_with() {
+    let m = "gpt-image-2.6-flare";
+    let gif = |frames: Option<u32>, ms: Option<u32>, size: Option<&str>| {
+        gen_errors(m, "a fox running", |r| {
+            r.options.output_format = Some("gif".into());
+            r.options.frame_count = frames;
+            r.options.frame_duration_ms = ms;
+            r.options.size = size.map(String::from);
+        })
+    };
+    assert_eq!(gif(Some(4), Some(100), Some("960x960")), Vec::<String>::new());
+    assert_eq!(gif(None, None, None), Vec::<String>::new(), "the defaults: 9 frames of 200 ms, a size the API picks");
+    assert_contains(&gif(Some(1), None, None), "frame_count");
+    assert_contains(&gif(Some(17), None, None), "frame_count");
+    assert_contains(&gif(None, Some(10), None), "frame_duration_ms");
+    let too_large = gif(Some(12), None, Some("960x960"));
+    assert_contains(&too_large, "size: 960x960 is too large for a GIF of 12 frames");
+    assert_contains(&too_large, "816 px up to 12 frames");
+    assert_eq!(gif(Some(12), None, Some("816x816")), Vec::<String>::new());
+    let png_frames = gen_errors(m, "a fox", |r| r.options.frame_count = Some(4));
+    assert_contains(&png_frames, "frame_count");
+    assert_contains(&png_frames, "gif");
+    let streamed = gen_errors(m, "a fox", |r| {
+        r.options.output_format = Some("gif".into());
+        r.options.partial_images = Some(2);
+    });
+    assert_has(
+        &streamed,
+        "partial_images: a GIF answer is not streamed: leave partial images off with output_format gif",
+    );
+    let compressed = gen_errors(m, "a fox", |r| {
+        r.options.output_format = Some("gif".into());
+        r.options.output_compression = Some(50);
+    });
+    assert_contains(&compressed, "output_compression");
+    let older = gen_errors("gpt-image-2", "a fox", |r| r.options.output_format = Some("gif".into()));
+    assert_contains(&older, "output_format");
+    assert_contains(&gen_errors("gpt-image-2", "a fox", |r| r.options.frame_count = Some(4)), "frame_count");
+}
+
+#[test]
+fn a_gif_edit_with_a_mask_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = common::write_png(dir.path(), "in.png", (1024, 1024), [200, 0, 0, 255], None);
+    let mask = common::write_png(dir.path(), "mask.png", (1024, 1024), [0, 0, 0, 0], None);
+    let mut req = EditRequest::new("gpt-image-2.6-flare", "make it run", vec![image]);
+    req.mask = Some(mask);
+    req.options.output_format = Some("gif".into());
+    assert_has(
+        &edit_errors(&req, None),
+        "mask: a GIF answer takes no mask: the API refuses output_format gif with a mask",
+    );
 }

@@ -10,6 +10,8 @@ pub enum ImageFormat {
     Png,
     Jpeg,
     Webp,
+    /// Animated (gpt-image-2.6's `output_format = gif`): stored as sent, previewed by frame.
+    Gif,
 }
 
 impl ImageFormat {
@@ -19,12 +21,13 @@ impl ImageFormat {
             Self::Png => "png",
             Self::Jpeg => "jpeg",
             Self::Webp => "webp",
+            Self::Gif => "gif",
         }
     }
 
-    /// The format an API name stands for (`png`, `jpeg`, `webp`).
+    /// The format an API name stands for (`png`, `jpeg`, `webp`, `gif`).
     pub fn from_api_name(name: &str) -> Option<Self> {
-        [Self::Png, Self::Jpeg, Self::Webp].into_iter().find(|f| f.api_name() == name)
+        [Self::Png, Self::Jpeg, Self::Webp, Self::Gif].into_iter().find(|f| f.api_name() == name)
     }
 
     pub fn extension(self) -> &'static str {
@@ -32,6 +35,7 @@ impl ImageFormat {
             Self::Png => "png",
             Self::Jpeg => "jpg",
             Self::Webp => "webp",
+            Self::Gif => "gif",
         }
     }
 
@@ -40,6 +44,7 @@ impl ImageFormat {
             Self::Png => "image/png",
             Self::Jpeg => "image/jpeg",
             Self::Webp => "image/webp",
+            Self::Gif => "image/gif",
         }
     }
 
@@ -49,6 +54,7 @@ impl ImageFormat {
         match self {
             Self::Png => img.write_to(&mut out, image::ImageFormat::Png)?,
             Self::Webp => img.write_to(&mut out, image::ImageFormat::WebP)?,
+            Self::Gif => img.write_to(&mut out, image::ImageFormat::Gif)?,
             Self::Jpeg => {
                 let rgb = image::DynamicImage::ImageRgba8(img.clone()).to_rgb8();
                 let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
@@ -66,6 +72,8 @@ impl ImageFormat {
             Some(Self::Jpeg)
         } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
             Some(Self::Webp)
+        } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+            Some(Self::Gif)
         } else {
             None
         }
@@ -85,7 +93,7 @@ pub struct ImageFacts {
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FactsError {
-    #[error("not a PNG, JPEG or WebP image")]
+    #[error("not a PNG, JPEG, WebP or GIF image")]
     NotAnImage,
     #[error("the {0} header is damaged or cut short")]
     Damaged(&'static str),
@@ -141,6 +149,10 @@ impl ImageFacts {
             ImageFormat::Png => png_header(bytes),
             ImageFormat::Jpeg => jpeg_header(bytes),
             ImageFormat::Webp => webp_header(bytes),
+            // The logical screen; its 1-bit transparency is not looked for here.
+            ImageFormat::Gif => {
+                le_u16(bytes, 6).zip(le_u16(bytes, 8)).map(|(w, h)| (u32::from(w), u32::from(h), false))
+            }
         }
         .ok_or(FactsError::Damaged(format.api_name()))?;
         if width == 0 || height == 0 {

@@ -46,6 +46,9 @@ pub struct ModelSpec {
     pub default_output_format: String,
     /// Output formats with which `output_compression` (0-100) is accepted.
     pub compression_formats: Vec<String>,
+    /// `output_format = gif` (gpt-image-2.6): its frames and their time; `None`: no GIFs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gif: Option<GifRules>,
     pub backgrounds: Vec<String>,
     /// Output formats that can carry a transparent background.
     pub transparent_formats: Vec<String>,
@@ -64,6 +67,27 @@ pub struct ModelSpec {
     #[cfg(test)]
     #[serde(default)]
     pub whimsies: Vec<String>,
+}
+
+/// What an animated GIF answer may be (`../shared/api.md`, "What 2.6 adds").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GifRules {
+    pub min_frames: u32,
+    pub max_frames: u32,
+    pub default_frames: u32,
+    pub min_frame_ms: u32,
+    pub default_frame_ms: u32,
+    /// The frames share one pixel budget: (most frames, longest side of a frame), smallest
+    /// count first. A GIF of more frames than the last entry is refused.
+    pub frame_sides: Vec<(u32, u32)>,
+}
+
+impl GifRules {
+    /// The longest side a frame may have when there are `frames` of them.
+    pub fn max_side(&self, frames: u32) -> Option<u32> {
+        self.frame_sides.iter().find(|(most, _)| frames <= *most).map(|(_, side)| *side)
+    }
 }
 
 /// Free `WxH` sizes (gpt-image-2): both sides multiples of `multiple_of`, aspect ratio at most

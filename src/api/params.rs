@@ -40,8 +40,9 @@ pub enum Allowed {
     Size,
     /// A whole number from 0 up to the model's most; `None`: not taken.
     UpTo(fn(&ModelSpec) -> Option<u32>),
-    /// A whole number from `min` to `max`, where the model takes it at all.
-    Range { min: u32, max: u32, taken: fn(&ModelSpec) -> bool },
+    /// A whole number from `min` to `max`, where the model takes it at all; the form offers
+    /// `steps` (none: every tenth of the range).
+    Range { min: u32, max: u32, steps: &'static [u32], taken: fn(&ModelSpec) -> bool },
     /// Anything: the API decides.
     Any,
 }
@@ -320,14 +321,14 @@ params! {
     OutputFormat(output_format: String) => def(
         "Format",
         Allowed::Choices(|s| &s.output_formats),
-        "Output format: png, jpeg or webp (gpt-image models).",
+        "Output format: png, jpeg or webp (gpt-image models); gif, animated (gpt-image-2.6).",
     )
     .flag("format", None)
     .at(50)
     .unset(|s| format!("default ({})", s.default_output_format));
     OutputCompression(output_compression: u32) => def(
         "Compression",
-        Allowed::Range { min: 0, max: 100, taken: |s| !s.compression_formats.is_empty() },
+        Allowed::Range { min: 0, max: 100, steps: &[], taken: |s| !s.compression_formats.is_empty() },
         "Output compression 0-100 (jpeg and webp).",
     )
     .flag("compression", None)
@@ -378,6 +379,27 @@ params! {
     .flag("partial-images", None)
     .at(40)
     .row(Row::Partials);
+    FrameCount(frame_count: u32) => def(
+        "Frames",
+        Allowed::Range { min: 2, max: 16, steps: &[2, 3, 4, 6, 8, 9, 12, 16], taken: |s| s.gif.is_some() },
+        "Frames of an animated GIF, 2-16 (output_format gif; default 9).",
+    )
+    .flag("frames", None)
+    .at(52)
+    .unset(|s| s.gif.as_ref().map_or_else(|| "needs gif".into(), |g| format!("default ({})", g.default_frames)));
+    FrameDurationMs(frame_duration_ms: u32) => def(
+        "Frame time",
+        Allowed::Range {
+            min: 20,
+            max: 60_000,
+            steps: &[50, 100, 150, 200, 300, 500, 1000, 2000],
+            taken: |s| s.gif.is_some(),
+        },
+        "How long each GIF frame shows, in ms, at least 20 (output_format gif; default 200).",
+    )
+    .flag("frame-ms", None)
+    .at(54)
+    .unset(|s| s.gif.as_ref().map_or_else(|| "needs gif".into(), |g| format!("default ({} ms)", g.default_frame_ms)));
     Complexity(complexity: String) => def(
         "Complexity",
         Allowed::Choices(|s| &s.complexities),

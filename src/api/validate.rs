@@ -96,6 +96,7 @@ pub fn check_params(
         }
     }
     check_formats(&mut errors, spec, o);
+    check_gif(&mut errors, spec, o);
     check_endpoint_and_stream(&mut errors, endpoint, o);
     check_stream(&mut errors, models, spec, model, o);
     errors
@@ -147,7 +148,7 @@ fn check_value(
         Allowed::Size => (!spec.size_allowed(value)).then(|| not_allowed(true, spec.sizes_description())).flatten(),
         // Streaming's parts are checked together (`check_endpoint_and_stream`).
         Allowed::UpTo(_) => None,
-        Allowed::Range { min, max, taken } => {
+        Allowed::Range { min, max, taken, .. } => {
             if !taken(spec) {
                 return Some(not_accepted(models, value, model, taken));
             }
@@ -200,6 +201,51 @@ fn check_formats(errors: &mut Vec<FieldError>, spec: &ModelSpec, o: &ImageOption
                 current: format.to_string(),
             },
         ));
+    }
+}
+
+/// An animated GIF (`output_format = gif`): its frames need the format, and it is not
+/// streamed; its frames share one pixel budget, so more frames mean smaller ones.
+fn check_gif(errors: &mut Vec<FieldError>, spec: &ModelSpec, o: &ImageOptions) {
+    let Some(rules) = &spec.gif else { return };
+    let format = o.output_format.as_deref().unwrap_or(&spec.default_output_format);
+    if format != "gif" {
+        let frames = [(Param::FrameCount, o.frame_count), (Param::FrameDurationMs, o.frame_duration_ms)];
+        for (param, value) in frames {
+            if let Some(value) = value {
+                let allowed = vec!["gif".to_string()];
+                let problem = Problem::Needs {
+                    value: value.to_string(),
+                    other: Param::OutputFormat,
+                    allowed,
+                    current: format.into(),
+                };
+                errors.push(FieldError::of(param, problem));
+            }
+        }
+        return;
+    }
+    if o.stream == Some(true) || o.partial_images.is_some() {
+        let param = if o.partial_images.is_some() { Param::PartialImages } else { Param::Stream };
+        errors.push(FieldError::said(
+            param,
+            "a GIF answer is not streamed: leave partial images off with output_format gif",
+        ));
+    }
+    let frames = o.frame_count.unwrap_or(rules.default_frames);
+    let Some((width, height)) = o.size.as_deref().and_then(super::models::parse_size) else { return };
+    let sides =
+        rules.frame_sides.iter().map(|(most, side)| format!("{side} px up to {most} frames")).collect::<Vec<_>>();
+    match rules.max_side(frames) {
+        Some(side) if width.max(height) > side => errors.push(FieldError::said(
+            Param::Size,
+            format!(
+                "{width}x{height} is too large for a GIF of {frames} frames: its frames share one pixel budget, a side \
+                 at most {} (ask for a smaller size or fewer frames)",
+                sides.join(", ")
+            ),
+        )),
+        _ => {}
     }
 }
 

@@ -185,6 +185,25 @@ pub fn encode(img: &RgbaImage, format: ImageFormat, quality: u8) -> Result<Vec<u
     format.encode(img, quality)
 }
 
+/// An animated GIF of `img` sliding round once over `count` frames of `ms` each, looping.
+pub fn animate(img: &RgbaImage, count: u32, ms: u32) -> Result<Vec<u8>, image::ImageError> {
+    use image::codecs::gif::{GifEncoder, Repeat};
+    let mut out = Vec::new();
+    {
+        // The fastest quantiser: the demo's drawings are flat colours and soft gradients.
+        let mut encoder = GifEncoder::new_with_speed(&mut out, 30);
+        encoder.set_repeat(Repeat::Infinite)?;
+        let (width, height) = img.dimensions();
+        for k in 0..count {
+            let shift = (u64::from(width) * u64::from(k) / u64::from(count.max(1))) as u32;
+            let frame = ImageBuffer::from_fn(width, height, |x, y| *img.get_pixel((x + shift) % width, y));
+            let delay = image::Delay::from_numer_denom_ms(ms, 1);
+            encoder.encode_frame(image::Frame::from_parts(frame, 0, 0, delay))?;
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -246,6 +246,8 @@ pub(super) struct Drawing {
     pub format: ImageFormat,
     pub compression: u8,
     pub transparent: bool,
+    /// An animated GIF's frames and their time (ms).
+    pub frames: Option<(u32, u32)>,
     pub quality: String,
     pub revises_prompt: bool,
     pub reports_usage: bool,
@@ -263,7 +265,22 @@ impl Drawing {
         let format = match options.output_format.as_deref().unwrap_or(&spec.default_output_format) {
             "jpeg" => ImageFormat::Jpeg,
             "webp" => ImageFormat::Webp,
+            "gif" => ImageFormat::Gif,
             _ => ImageFormat::Png,
+        };
+        let frames = (format == ImageFormat::Gif).then(|| {
+            let rules = spec.gif.as_ref();
+            let count = options.frame_count.or(rules.map(|r| r.default_frames)).unwrap_or(9);
+            let ms = options.frame_duration_ms.or(rules.map(|r| r.default_frame_ms)).unwrap_or(200);
+            (count.clamp(2, 16), ms.max(20) / 10 * 10)
+        });
+        // A GIF's frames share one pixel budget: "auto" is the largest square its frames allow.
+        let (width, height) = match (frames, fixed_size, spec.gif.as_ref()) {
+            (Some((count, _)), None, Some(rules)) => {
+                let side = rules.max_side(count).unwrap_or(720);
+                (side.min(width), side.min(height))
+            }
+            _ => (width, height),
         };
         Self {
             prompt: prompt.to_string(),
@@ -274,6 +291,7 @@ impl Drawing {
             format,
             compression: options.output_compression.unwrap_or(100).min(100) as u8,
             transparent: options.background.as_deref() == Some("transparent"),
+            frames,
             quality: options.quality.clone().unwrap_or_else(|| spec.default_quality.clone()),
             revises_prompt: spec.revises_prompt,
             reports_usage: spec.reports_usage,
@@ -296,6 +314,9 @@ impl Drawing {
     }
 
     pub fn encode(&self, img: &RgbaImage) -> Result<Vec<u8>, String> {
+        if let Some((count, ms)) = self.frames {
+            return draw::animate(img, count, ms).map_err(|e| format!("drawing failed: {e}"));
+        }
         draw::encode(img, self.format, self.compression).map_err(|e| format!("drawing failed: {e}"))
     }
 

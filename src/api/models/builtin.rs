@@ -1,6 +1,6 @@
 //! The built-in models' rules, as the providers document them (`../shared/api.md`).
 
-use super::{EditLimits, FreeSize, ModelSpec, Withdrawn};
+use super::{EditLimits, FreeSize, GifRules, ModelSpec, Withdrawn};
 
 const MB: u64 = 1024 * 1024;
 
@@ -30,6 +30,7 @@ pub(super) fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
         output_formats: strings(&["png", "jpeg", "webp"]),
         default_output_format: png(),
         compression_formats: strings(&["jpeg", "webp"]),
+        gif: None,
         backgrounds: strings(&["transparent", "opaque", "auto"]),
         transparent_formats: strings(&["png", "webp"]),
         moderations: strings(&["low", "auto"]),
@@ -89,9 +90,24 @@ pub(super) fn gpt_image_2_5(name: &str, snapshot: &str) -> ModelSpec {
     }
 }
 
-/// The 2.6 models (2026-11-04, no dated snapshot): the 2.5 rules, and `complexity`.
+/// The 2.6 models (2026-11-04, no dated snapshot): the 2.5 rules, `complexity`, and animated
+/// GIFs (2-16 frames of at least 20 ms; a square frame at most 960 px for up to 9 frames, 816
+/// for 10-12, 720 for 13-16, as a relay measured).
 pub(super) fn gpt_image_2_6(name: &str) -> ModelSpec {
-    ModelSpec { aliases: Vec::new(), complexities: strings(&["low", "medium", "high"]), ..gpt_image_2_5(name, "") }
+    ModelSpec {
+        aliases: Vec::new(),
+        complexities: strings(&["low", "medium", "high"]),
+        output_formats: strings(&["png", "jpeg", "webp", "gif"]),
+        gif: Some(GifRules {
+            min_frames: 2,
+            max_frames: 16,
+            default_frames: 9,
+            min_frame_ms: 20,
+            default_frame_ms: 200,
+            frame_sides: vec![(9, 960), (12, 816), (16, 720)],
+        }),
+        ..gpt_image_2_5(name, "")
+    }
 }
 
 pub(super) fn dall_e_2() -> ModelSpec {
@@ -112,6 +128,7 @@ pub(super) fn dall_e_2() -> ModelSpec {
         output_formats: Vec::new(),
         default_output_format: png(),
         compression_formats: Vec::new(),
+        gif: None,
         backgrounds: Vec::new(),
         transparent_formats: Vec::new(),
         moderations: Vec::new(),

@@ -159,14 +159,22 @@ impl SettingsForm {
         fields.get(self.selected.min(fields.len().saturating_sub(1))).copied().unwrap_or(Field::Model)
     }
 
-    /// Whether a row applies now (compression needs jpeg or webp): rows that do not are greyed.
+    /// Whether a row applies now (compression needs jpeg or webp, a GIF's frames need gif):
+    /// rows that do not are greyed.
     pub fn applies(&self, field: Field, spec: &ModelSpec) -> bool {
+        let format = self.options.output_format.as_deref().unwrap_or(&spec.default_output_format);
         match field {
-            Field::Param(Param::OutputCompression) => {
-                let format = self.options.output_format.as_deref().unwrap_or(&spec.default_output_format);
-                spec.compression_formats.iter().any(|f| f == format)
-            }
+            Field::Param(Param::OutputCompression) => spec.compression_formats.iter().any(|f| f == format),
+            Field::Param(Param::FrameCount | Param::FrameDurationMs) => format == "gif",
             _ => true,
+        }
+    }
+
+    /// What a row that does not apply needs (see `applies`).
+    pub fn needs(field: Field) -> &'static str {
+        match field {
+            Field::Param(Param::FrameCount | Param::FrameDurationMs) => "needs gif",
+            _ => "needs jpeg or webp",
         }
     }
 
@@ -214,6 +222,9 @@ impl SettingsForm {
                 }
                 Some(Allowed::UpTo(most)) => {
                     std::iter::once(None).chain((1..=most(spec).unwrap_or(0)).map(|n| Some(n.to_string()))).collect()
+                }
+                Some(Allowed::Range { steps, .. }) if !steps.is_empty() => {
+                    std::iter::once(None).chain(steps.iter().map(|v| Some(v.to_string()))).collect()
                 }
                 // Steps of a tenth, from the most to the least.
                 Some(Allowed::Range { min, max, .. }) => std::iter::once(None)

@@ -93,7 +93,7 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hit
             styled(format!("‹ {value} ›"), value_style),
         ];
         if !applies {
-            spans.push(styled("  needs jpeg or webp", theme.muted()));
+            spans.push(styled(format!("  {}", crate::tui::state::SettingsForm::needs(*field)), theme.muted()));
         }
         if let Some(facts) = input_facts(state, *field) {
             spans.push(styled(format!("  {facts}"), theme.muted()));

@@ -74,8 +74,25 @@ fn caption(state: &State, image: &crate::store::ImageRecord, theme: &Theme) -> L
     if state.jobs.job.missing_files.contains(&image.path) {
         return Line::from(styled(format!("the file is gone: {}", image.path.display()), theme.error()));
     }
-    let text = format!("{} · {} · {}", image.size_and_format(), human_bytes(image.bytes), image.path.display());
+    let text = format!(
+        "{} · {}{} · {}",
+        image.size_and_format(),
+        human_bytes(image.bytes),
+        gif_note(state, image),
+        image.path.display()
+    );
     Line::from(styled(text, theme.muted()))
+}
+
+/// An animated GIF's frames as asked (" · 4 frames × 100 ms"): the preview shows its first.
+fn gif_note(state: &State, image: &crate::store::ImageRecord) -> String {
+    if image.format != Some(crate::api::ImageFormat::Gif) {
+        return String::new();
+    }
+    let options = state.jobs.job.details.as_ref().map(|job| job.request.options());
+    let frames = options.and_then(|o| o.frame_count).map_or_else(|| "animated".to_string(), |n| format!("{n} frames"));
+    let each = options.and_then(|o| o.frame_duration_ms).map(|ms| format!(" × {ms} ms")).unwrap_or_default();
+    format!(" · {frames}{each}, first shown")
 }
 
 /// An image with a caption under it (no frame of its own: the pane's is enough).
