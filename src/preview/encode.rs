@@ -12,6 +12,24 @@ pub fn kitty_transmit(id: u32, png: &[u8]) -> Vec<Vec<u8>> {
     kitty_chunks(&format!("a=t,f=100,t=d,i={id},q=2"), png)
 }
 
+/// Kitty: one more frame of animated image `id` (`a=f`), shown `gap_ms` before the next.
+pub fn kitty_frame(id: u32, png: &[u8], gap_ms: u32) -> Vec<Vec<u8>> {
+    // Every chunk says what it is: kitty 0.26 takes a frame's later chunks without `a=f` for a
+    // new image (seen through the screenshot harness: the animation never ran).
+    let keys = format!("a=f,f=100,t=d,i={id},z={gap_ms},q=2");
+    let mut chunks = kitty_chunks(&keys, png);
+    for chunk in chunks.iter_mut().skip(1) {
+        chunk.splice(3..3, format!("{keys},").into_bytes());
+    }
+    chunks
+}
+
+/// Kitty: the first frame's time, then play image `id`'s frames in a loop for ever (`s=3`,
+/// `v=1`): the terminal plays them with no more bytes from the app.
+pub fn kitty_play(id: u32, first_gap_ms: u32) -> Vec<u8> {
+    format!("\x1b_Ga=a,i={id},r=1,z={first_gap_ms},q=2\x1b\\\x1b_Ga=a,i={id},s=3,v=1,q=2\x1b\\").into_bytes()
+}
+
 /// Kitty: send the PNG and show it at the cursor in `cols` x `rows` cells at once (`a=T`),
 /// without an id (nothing erases it later) and without moving the cursor (`C=1`).
 pub fn kitty_show_at_cursor(png: &[u8], cols: u16, rows: u16) -> Vec<Vec<u8>> {
@@ -107,6 +125,19 @@ mod tests {
         assert!(chunks[0].starts_with(b"\x1b_Ga=t,f=100,t=d,i=9,q=2,m=1;"));
         assert!(chunks[1].starts_with(b"\x1b_Gm=0;") && chunks[1].ends_with(b"\x1b\\"));
         assert_eq!(wrap_for_tmux(b"\x1b_Ga=d\x1b\\"), b"\x1bPtmux;\x1b\x1b_Ga=d\x1b\x1b\\\x1b\\".to_vec());
+    }
+
+    #[test]
+    fn every_chunk_of_an_animation_frame_names_its_action_and_image() {
+        let chunks = kitty_frame(4, &vec![7u8; 5000], 120);
+        assert_eq!(chunks.len(), 2);
+        assert!(chunks[0].starts_with(b"\x1b_Ga=f,f=100,t=d,i=4,z=120,q=2,m=1;"));
+        assert!(
+            chunks[1].starts_with(b"\x1b_Ga=f,f=100,t=d,i=4,z=120,q=2,m=0;"),
+            "{}",
+            String::from_utf8_lossy(&chunks[1][..40])
+        );
+        assert_eq!(kitty_play(4, 90), b"\x1b_Ga=a,i=4,r=1,z=90,q=2\x1b\\\x1b_Ga=a,i=4,s=3,v=1,q=2\x1b\\".to_vec());
     }
 
     #[test]

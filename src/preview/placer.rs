@@ -222,8 +222,18 @@ impl Placer {
         for chunk in encode::kitty_transmit(id, &prepared.payload) {
             bytes.extend(self.wrap(&chunk));
         }
+        // An animated GIF: its frames go once, then kitty plays them with no more bytes.
+        for (png, gap_ms) in &prepared.frames {
+            for chunk in encode::kitty_frame(id, png, *gap_ms) {
+                bytes.extend(self.wrap(&chunk));
+            }
+        }
+        if !prepared.frames.is_empty() {
+            bytes.extend(self.wrap(&encode::kitty_play(id, prepared.first_frame_ms)));
+        }
         let (width, height) = prepared.area_px;
-        self.held.push(Held { key: prepared.key.clone(), id, bytes: (width * height * 4.0) as u64, used });
+        let frames = 1 + prepared.frames.len() as u64;
+        self.held.push(Held { key: prepared.key.clone(), id, bytes: (width * height * 4.0) as u64 * frames, used });
         id
     }
 
@@ -285,6 +295,19 @@ mod tests {
         placer.shown_again();
         let again = written(&placer.sync(Some(&w), Some(&p)));
         assert!(has(&again, b"a=t,f=100") && has(&again, b"a=p,"), "sent and placed afresh");
+    }
+
+    #[test]
+    fn an_animated_picture_sends_its_frames_once_and_lets_kitty_play_them() {
+        let (w, mut p) = wanted("/a.gif", 20);
+        p.frames = vec![(p.payload.clone(), 100), (p.payload.clone(), 100)];
+        p.first_frame_ms = 100;
+        let mut placer = Placer::new(Graphics::Kitty, false);
+        let sent = written(&placer.sync(Some(&w), Some(&p)));
+        let count = |needle: &[u8]| sent.windows(needle.len()).filter(|x| *x == needle).count();
+        assert_eq!(count(b"\x1b_Ga=f,f=100,t=d,i=1,z=100,q=2,m=0;"), 2, "two more frames (their last chunks)");
+        assert_eq!(count(b"s=3,v=1"), 1, "played in a loop by the terminal");
+        assert!(placer.sync(Some(&w), Some(&p)).is_empty(), "nothing more while it plays");
     }
 
     fn written(steps: &[Step]) -> Vec<u8> {

@@ -46,6 +46,10 @@ pub struct Prepared {
     pub pixels: Option<RgbaImage>,
     /// Kitty and iTerm2: a PNG; sixel: the whole sequence.
     pub payload: Vec<u8>,
+    /// Kitty, an animated GIF: the frames after the first (PNGs of the same size), each with
+    /// the time it shows; and the first frame's time. Empty for a still picture.
+    pub frames: Vec<(Vec<u8>, u32)>,
+    pub first_frame_ms: u32,
     /// The source image's own size.
     pub source: (u32, u32),
     /// The area it was fitted into, in pixels.
@@ -90,6 +94,8 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
         offset_y,
         pixels: None,
         payload: Vec::new(),
+        frames: Vec::new(),
+        first_frame_ms: 0,
         source,
         area_px: (area_w, area_h),
     };
@@ -177,6 +183,38 @@ fn fit_pixels(img: &RgbaImage, width: u32, height: u32) -> RgbaImage {
     }
 }
 
+/// The most frames of a GIF a preview animates (gpt-image-2.6 sends at most 16).
+const MOST_FRAMES: usize = 32;
+
+/// For kitty, an animated GIF's other frames, fitted as its first was (`prepared` came from
+/// the first frame); nothing for a still image, a zoomed view or another protocol.
+pub fn add_gif_frames(prepared: &mut Prepared, path: &std::path::Path) -> Result<(), String> {
+    use image::AnimationDecoder;
+    let key = &prepared.key;
+    if key.graphics != Graphics::Kitty || key.zoom != super::zoom::Zoom::FIT {
+        return Ok(());
+    }
+    let file = crate::files::open_regular(path).map_err(|e| e.to_string())?.0;
+    let Ok(decoder) = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(file)) else { return Ok(()) };
+    let frames: Vec<image::Frame> =
+        decoder.into_frames().take(MOST_FRAMES).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    if frames.len() < 2 {
+        return Ok(());
+    }
+    let (cw, ch) = (prepared.area_px.0, prepared.area_px.1);
+    let ms = |frame: &image::Frame| {
+        let (numer, denom) = frame.delay().numer_denom_ms();
+        (numer / denom.max(1)).max(20)
+    };
+    prepared.first_frame_ms = ms(&frames[0]);
+    for frame in &frames[1..] {
+        let img = frame.buffer();
+        let (fw, fh) = fitted_pixels(img.dimensions(), (cw, ch));
+        prepared.frames.push((png_fast(&fit_pixels(img, fw as u32, fh as u32))?, ms(frame)));
+    }
+    Ok(())
+}
+
 /// PNG with fast compression: the preview is re-made, not archived.
 fn png_fast(img: &RgbaImage) -> Result<Vec<u8>, String> {
     use image::ImageEncoder;
@@ -191,6 +229,27 @@ fn png_fast(img: &RgbaImage) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An animated GIF for kitty: its other frames fitted as the first, each with its time;
+    /// for another protocol, or zoomed, the first frame alone.
+    #[test]
+    fn a_gifs_frames_are_fitted_for_kitty_and_only_for_kitty() {
+        let dir = tempfile::tempdir().unwrap();
+        let picture = crate::demo::draw::picture("a fox", 3, 96, 64, false);
+        let path = dir.path().join("fox.gif");
+        std::fs::write(&path, crate::demo::draw::animate(&picture, 4, 120).unwrap()).unwrap();
+        let first = image::open(&path).unwrap().into_rgba8();
+        let key = PreviewKey::fitted(&path, 8, 4, Graphics::Kitty);
+        let mut prepared = prepare_image(&key, &first, CellSize::default()).unwrap();
+        add_gif_frames(&mut prepared, &path).unwrap();
+        assert_eq!(prepared.frames.len(), 3);
+        assert_eq!(prepared.first_frame_ms, 120);
+        assert!(prepared.frames.iter().all(|(png, ms)| *ms == 120 && png.starts_with(b"\x89PNG")));
+        let sixel = PreviewKey::fitted(&path, 8, 4, Graphics::Sixel);
+        let mut still = prepare_image(&sixel, &first, CellSize::default()).unwrap();
+        add_gif_frames(&mut still, &path).unwrap();
+        assert!(still.frames.is_empty());
+    }
 
     #[test]
     fn fits_wide_images_centred_with_aspect_kept() {

@@ -227,7 +227,14 @@ impl Runner {
                 });
             }
             let pixels = this.decoded.pixels(&key.path, warm.as_ref());
-            let prepared = pixels.and_then(|pixels| prepare::prepare_image(&key, &pixels, cell));
+            let mut prepared = pixels.and_then(|pixels| prepare::prepare_image(&key, &pixels, cell));
+            if let Ok(prepared) = &mut prepared
+                && key.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif"))
+                && let Err(e) = prepare::add_gif_frames(prepared, &key.path)
+            {
+                // The first frame still shows.
+                tracing::warn!(path = %key.path.display(), "the GIF's other frames cannot be read: {e}");
+            }
             this.send(match prepared {
                 Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),
                 Err(message) => AppEvent::PreviewFailed { key, message },
