@@ -186,12 +186,25 @@ fn fit_pixels(img: &RgbaImage, width: u32, height: u32) -> RgbaImage {
 /// The most frames of a GIF a preview animates (gpt-image-2.6 sends at most 16).
 const MOST_FRAMES: usize = 32;
 
-/// For kitty, an animated GIF's other frames, fitted as its first was (`prepared` came from
-/// the first frame); nothing for a still image, a zoomed view or another protocol.
+/// The largest GIF sent to iTerm2 whole (it plays it itself, scaled to the cells).
+const ITERM_GIF_BYTES: u64 = 8 * 1024 * 1024;
+
+/// An animated GIF, fitted: for kitty its other frames, fitted as its first was (`prepared`
+/// came from the first frame); for iTerm2 the GIF itself, which it plays. Nothing for a still
+/// image, a zoomed view or another protocol (they show the first frame).
 pub fn add_gif_frames(prepared: &mut Prepared, path: &std::path::Path) -> Result<(), String> {
     use image::AnimationDecoder;
     let key = &prepared.key;
-    if key.graphics != Graphics::Kitty || key.zoom != super::zoom::Zoom::FIT {
+    if key.zoom != super::zoom::Zoom::FIT {
+        return Ok(());
+    }
+    if key.graphics == Graphics::Iterm {
+        if let Ok(gif) = crate::files::read_regular(path, ITERM_GIF_BYTES) {
+            prepared.payload = gif;
+        }
+        return Ok(());
+    }
+    if key.graphics != Graphics::Kitty {
         return Ok(());
     }
     let file = crate::files::open_regular(path).map_err(|e| e.to_string())?.0;
@@ -233,7 +246,7 @@ mod tests {
     /// An animated GIF for kitty: its other frames fitted as the first, each with its time;
     /// for another protocol, or zoomed, the first frame alone.
     #[test]
-    fn a_gifs_frames_are_fitted_for_kitty_and_only_for_kitty() {
+    fn a_gifs_frames_are_fitted_for_kitty_and_iterm2_gets_the_gif_itself() {
         let dir = tempfile::tempdir().unwrap();
         let picture = crate::demo::draw::picture("a fox", 3, 96, 64, false);
         let path = dir.path().join("fox.gif");
@@ -249,6 +262,10 @@ mod tests {
         let mut still = prepare_image(&sixel, &first, CellSize::default()).unwrap();
         add_gif_frames(&mut still, &path).unwrap();
         assert!(still.frames.is_empty());
+        let iterm = PreviewKey::fitted(&path, 8, 4, Graphics::Iterm);
+        let mut whole = prepare_image(&iterm, &first, CellSize::default()).unwrap();
+        add_gif_frames(&mut whole, &path).unwrap();
+        assert!(whole.payload.starts_with(b"GIF89a"), "iTerm2 gets the GIF itself, which it plays");
     }
 
     #[test]

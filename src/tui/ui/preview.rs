@@ -84,7 +84,7 @@ fn caption(state: &State, image: &crate::store::ImageRecord, theme: &Theme) -> L
     Line::from(styled(text, theme.muted()))
 }
 
-/// An animated GIF's frames as asked (" · 4 frames × 100 ms"): the preview shows its first.
+/// An animated GIF's frames as asked (" · 4 frames × 100 ms").
 fn gif_note(state: &State, image: &crate::store::ImageRecord) -> String {
     if image.format != Some(crate::api::ImageFormat::Gif) {
         return String::new();
@@ -92,7 +92,9 @@ fn gif_note(state: &State, image: &crate::store::ImageRecord) -> String {
     let options = state.jobs.job.details.as_ref().map(|job| job.request.options());
     let frames = options.and_then(|o| o.frame_count).map_or_else(|| "animated".to_string(), |n| format!("{n} frames"));
     let each = options.and_then(|o| o.frame_duration_ms).map(|ms| format!(" × {ms} ms")).unwrap_or_default();
-    format!(" · {frames}{each}, first shown")
+    // Kitty and iTerm2 play it; elsewhere its first frame stands for it.
+    let plays = matches!(state.env.graphics, crate::preview::Graphics::Kitty | crate::preview::Graphics::Iterm);
+    format!(" · {frames}{each}{}", if plays { "" } else { ", first shown" })
 }
 
 /// An image with a caption under it (no frame of its own: the pane's is enough).
