@@ -461,3 +461,34 @@ fn client_debug_output_has_no_key() {
     let text = format!("{client:?}");
     assert!(!text.contains("sk-very-secret") && text.contains("****"), "{text}");
 }
+
+/// The demo refuses what gpt-image-2.6 refuses of a GIF, sent past imgtui's own checks (a
+/// script, an SDK): a streamed GIF, a GIF edit with a mask.
+#[tokio::test]
+async fn the_demo_refuses_a_streamed_gif_and_a_gif_edit_with_a_mask() {
+    let server = common::demo().await;
+    let http = reqwest::Client::new();
+    let streamed = http
+        .post(format!("{}/images/generations", server.base_url()))
+        .json(&serde_json::json!({
+            "model": "gpt-image-2.6-flare", "prompt": "a fox", "output_format": "gif", "stream": true, "partial_images": 1
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(streamed.status(), 400);
+    assert!(streamed.text().await.unwrap().contains("not streamed"));
+    let png =
+        imgtui::demo::draw::encode(&imgtui::demo::draw::picture("in", 1, 1024, 1024, false), ImageFormat::Png, 100)
+            .unwrap();
+    let mask = imgtui::demo::draw::encode(&image::RgbaImage::new(1024, 1024), ImageFormat::Png, 100).unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("model", "gpt-image-2.6-flare")
+        .text("prompt", "make it run")
+        .text("output_format", "gif")
+        .part("image", reqwest::multipart::Part::bytes(png).file_name("in.png").mime_str("image/png").unwrap())
+        .part("mask", reqwest::multipart::Part::bytes(mask).file_name("mask.png").mime_str("image/png").unwrap());
+    let masked = http.post(format!("{}/images/edits", server.base_url())).multipart(form).send().await.unwrap();
+    assert_eq!(masked.status(), 400);
+    assert!(masked.text().await.unwrap().contains("takes no mask"));
+}

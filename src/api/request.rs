@@ -82,12 +82,7 @@ impl EditRequest {
             let mask = self.mask.as_deref().map(|p| validate::InputFile::inspect(p, true));
             errors.extend(validate::check_edit_inputs(resolved.spec, &images, mask.as_ref(), upload_limit));
         }
-        if self.mask.is_some() && self.options.output_format.as_deref() == Some("gif") {
-            errors.push(FieldError::said(
-                Param::Mask,
-                "a GIF answer takes no mask: the API refuses output_format gif with a mask",
-            ));
-        }
+        errors.extend(validate::gif_with_mask(&self.options, self.mask.is_some()));
         if self.keep_unmasked && self.mask.is_none() {
             errors.push(FieldError::of(Param::KeepUnmasked, Problem::NeedsMask));
         }

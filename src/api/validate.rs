@@ -249,6 +249,13 @@ fn check_gif(errors: &mut Vec<FieldError>, spec: &ModelSpec, o: &ImageOptions) {
     }
 }
 
+/// An edit that asks for a GIF takes no mask (the API refuses the two together).
+pub fn gif_with_mask(o: &ImageOptions, has_mask: bool) -> Option<FieldError> {
+    (has_mask && o.output_format.as_deref() == Some("gif")).then(|| {
+        FieldError::said(Param::Mask, "a GIF answer takes no mask: the API refuses output_format gif with a mask")
+    })
+}
+
 /// Options that belong to one endpoint.
 fn check_endpoint_and_stream(errors: &mut Vec<FieldError>, endpoint: Endpoint, o: &ImageOptions) {
     for def in params::table() {

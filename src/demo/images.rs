@@ -147,6 +147,7 @@ pub(super) async fn edits(
     }
     let models = &state.config.models;
     let mut errors = validate::check_params(Endpoint::Edit, &prompt, &model, &options, models);
+    errors.extend(validate::gif_with_mask(&options, mask.is_some()));
     let spec = Some(models.resolve(&model).spec).filter(|m| m.can_edit()).cloned();
     if let Some(spec) = &spec {
         let inputs: Vec<_> = images.iter().map(|(label, b)| InputFile::from_bytes(label, b, false)).collect();
