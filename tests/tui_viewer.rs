@@ -276,8 +276,8 @@ fn c_puts_the_shown_image_beside_the_marked_one_or_an_edits_input() {
     key(&mut s, KeyCode::Char('v'));
     key(&mut s, KeyCode::Char('C'));
     assert!(!s.layers.viewer().unwrap().compare, "nothing marked, not an edit");
-    assert!(s.status.notice.as_ref().unwrap().0.contains("mark an image with Space"));
-    key(&mut s, KeyCode::Char(' '));
+    assert!(s.status.notice.as_ref().unwrap().0.contains("mark an image with m"));
+    key(&mut s, KeyCode::Char('m'));
     key(&mut s, KeyCode::Right);
     key(&mut s, KeyCode::Char('C'));
     let (_, info) = frame(&mut s, 120, 40);
@@ -334,14 +334,57 @@ fn m_on_an_image_whose_file_is_gone_keeps_the_mark_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = with_jobs(dir.path());
     key(&mut s, KeyCode::Char('v'));
-    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Char('m'));
     let marked = s.layers.viewer().unwrap().marked.clone();
     assert!(marked.is_some());
     // The second image's file is missing.
     let second = s.jobs.job.details.as_ref().unwrap().images[1].path.clone();
     s.jobs.job.missing_files = vec![second];
     key(&mut s, KeyCode::Right);
-    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Char('m'));
     assert_eq!(s.layers.viewer().unwrap().marked, marked, "the mark stays");
     assert!(s.status.notice.as_ref().unwrap().0.contains("missing"), "{:?}", s.status.notice);
+}
+
+/// An animated GIF in the viewer where the terminal does not play it (half-blocks here): `.`
+/// and `,` step its frames, Space plays them at their time, and another picture starts still
+/// at its first frame.
+#[test]
+fn space_plays_a_gif_and_comma_and_period_step_its_frames_where_the_terminal_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = with_jobs(dir.path());
+    let picture = imgtui::demo::draw::picture("a fox", 2, 64, 64, false);
+    let gif = dir.path().join("fox.gif");
+    std::fs::write(&gif, imgtui::demo::draw::animate(&picture, 4, 100).unwrap()).unwrap();
+    let mut request = GenerateRequest::new("gpt-image-2.6-flare", "a fox running");
+    request.options.output_format = Some("gif".into());
+    request.options.frame_count = Some(4);
+    request.options.frame_duration_ms = Some(100);
+    let image = ImageRecord { path: gif, format: Some(imgtui::api::ImageFormat::Gif), ..image(dir.path(), 0) };
+    let job = record(2, request, vec![image]);
+    update(&mut s, Msg::App(AppEvent::Details { record: Box::new(job), missing_files: vec![] }));
+    key(&mut s, KeyCode::Char('v'));
+    let (screen, info) = frame(&mut s, 80, 24);
+    assert_eq!(one(&info).key.frame, 0);
+    assert!(screen.contains("frame 1/4"), "{screen}");
+    key(&mut s, KeyCode::Char('.'));
+    key(&mut s, KeyCode::Char('.'));
+    let (screen, info) = frame(&mut s, 80, 24);
+    assert_eq!(one(&info).key.frame, 2, "the third frame is asked for");
+    assert!(screen.contains("frame 3/4"), "{screen}");
+    key(&mut s, KeyCode::Char(','));
+    assert_eq!(s.layers.viewer().unwrap().frame, 1);
+    key(&mut s, KeyCode::Char(' '));
+    assert!(s.layers.viewer().unwrap().playing);
+    let start = s.env.now;
+    update(&mut s, Msg::Tick(start + std::time::Duration::from_millis(50)));
+    assert_eq!(s.layers.viewer().unwrap().frame, 1, "not yet: each frame shows 100 ms");
+    update(&mut s, Msg::Tick(start + std::time::Duration::from_millis(110)));
+    assert_eq!(s.layers.viewer().unwrap().frame, 2);
+    update(&mut s, Msg::Tick(start + std::time::Duration::from_millis(220)));
+    assert_eq!(s.layers.viewer().unwrap().frame, 3);
+    update(&mut s, Msg::Tick(start + std::time::Duration::from_millis(330)));
+    assert_eq!(s.layers.viewer().unwrap().frame, 0, "it loops");
+    key(&mut s, KeyCode::Char(' '));
+    assert!(!s.layers.viewer().unwrap().playing, "paused");
 }

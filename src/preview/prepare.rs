@@ -23,12 +23,15 @@ pub struct PreviewKey {
     /// Bumped when the app replaced the file (a mask saved again): the old pixels, prepared
     /// or held by the terminal, are not this key's.
     pub version: u32,
+    /// An animated GIF's frame, stepped in the viewer (0: the first; counted past the last,
+    /// it wraps).
+    pub frame: u32,
 }
 
 impl PreviewKey {
     /// `path` fitted into `cols` x `rows` cells, whole and unmarked.
     pub fn fitted(path: impl Into<PathBuf>, cols: u16, rows: u16, graphics: Graphics) -> Self {
-        Self { path: path.into(), cols, rows, graphics, zoom: super::Zoom::FIT, overlay: None, version: 0 }
+        Self { path: path.into(), cols, rows, graphics, zoom: super::Zoom::FIT, overlay: None, version: 0, frame: 0 }
     }
 }
 
@@ -186,6 +189,18 @@ fn fit_pixels(img: &RgbaImage, width: u32, height: u32) -> RgbaImage {
 /// The most frames of a GIF a preview animates (gpt-image-2.6 sends at most 16).
 const MOST_FRAMES: usize = 32;
 
+/// Frame `n` of the animated GIF at `path` (wrapping past its last), for a preview that steps
+/// through them.
+pub fn gif_frame(path: &std::path::Path, n: u32) -> Result<RgbaImage, String> {
+    use image::AnimationDecoder;
+    let file = crate::files::open_regular(path).map_err(|e| e.to_string())?.0;
+    let decoder = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+    let frames: Vec<image::Frame> =
+        decoder.into_frames().take(MOST_FRAMES).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let count = frames.len().max(1);
+    frames.into_iter().nth(n as usize % count).map(image::Frame::into_buffer).ok_or_else(|| "no frames".into())
+}
+
 /// The largest GIF sent to iTerm2 whole (it plays it itself, scaled to the cells).
 const ITERM_GIF_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -266,6 +281,9 @@ mod tests {
         let mut whole = prepare_image(&iterm, &first, CellSize::default()).unwrap();
         add_gif_frames(&mut whole, &path).unwrap();
         assert!(whole.payload.starts_with(b"GIF89a"), "iTerm2 gets the GIF itself, which it plays");
+        let frames: Vec<RgbaImage> = (0..5).map(|n| gif_frame(&path, n).unwrap()).collect();
+        assert_ne!(frames[0], frames[1], "frames differ");
+        assert_eq!(frames[4], frames[0], "past the last, it wraps");
     }
 
     #[test]

@@ -98,7 +98,8 @@ pub async fn run(
         // A question not answerable yet ticks until it is (its hint changes then).
         let animating = !state.jobs.live.is_empty()
             || state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some())
-            || state.question_arming();
+            || state.question_arming()
+            || state.layers.viewer().is_some_and(|v| v.playing);
         let following_window = placer.must_follow_tmux_windows() && (placer.has_images() || placer.is_hidden());
         let msg = tokio::select! {
             event = input.next() => match event {

@@ -87,8 +87,18 @@ pub const TABLE: &[Meaning] = &[
     },
     Meaning {
         keys: &["space"],
-        commands: &[A::Toggle, A::PaintToggle, A::Mark],
-        means: "pick or mark: a Vary value, the brush down, an image to compare",
+        commands: &[A::Toggle, A::PaintToggle, A::PlayPause],
+        means: "pick, press or play: a Vary value, the brush down, a GIF in the viewer",
+    },
+    Meaning {
+        keys: &["m"],
+        commands: &[A::PaintMask, A::Mark],
+        means: "mask or mark: paint the edit's mask, mark an image to compare",
+    },
+    Meaning {
+        keys: &["."],
+        commands: &[A::ToggleHidden, A::NextFrame],
+        means: "one more: hidden files in the browser, a GIF's next frame in the viewer",
     },
     Meaning { keys: &["v"], commands: &[A::View], means: "view full screen (in the viewer: close it)" },
     Meaning { keys: &["V"], commands: &[A::Gallery], means: "the gallery (in the gallery: close it)" },

@@ -226,7 +226,10 @@ impl Runner {
                     Err(message) => AppEvent::PreviewFailed { key, message },
                 });
             }
-            let pixels = this.decoded.pixels(&key.path, warm.as_ref());
+            let pixels = match key.frame {
+                0 => this.decoded.pixels(&key.path, warm.as_ref()),
+                n => prepare::gif_frame(&key.path, n).map(Arc::new),
+            };
             let mut prepared = pixels.and_then(|pixels| prepare::prepare_image(&key, &pixels, cell));
             if let Ok(prepared) = &mut prepared
                 && key.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif"))

@@ -16,9 +16,33 @@ pub struct Viewer {
     pub marked: Option<std::path::PathBuf>,
     /// The job's group side by side (`G`): asked for, then its members.
     pub group: Option<Vec<crate::store::GroupMember>>,
+    /// An animated GIF where the terminal does not play it: the frame shown (counted past the
+    /// last; the preview wraps it), whether it plays, and since when this frame shows.
+    pub frame: u32,
+    pub playing: bool,
+    pub frame_since: Option<std::time::Instant>,
 }
 
 impl super::State {
+    /// The viewer's animated GIF, where the terminal does not play it (sixel, half-blocks):
+    /// its frames and their time as the job asked (the model's defaults, 9 of 200 ms, when it
+    /// did not).
+    pub fn stepped_gif(&self) -> Option<(u32, u32)> {
+        use crate::preview::Graphics;
+        self.layers.viewer()?;
+        if matches!(self.env.graphics, Graphics::Kitty | Graphics::Iterm) {
+            return None;
+        }
+        let path = self.preview_path()?;
+        if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif")) {
+            return None;
+        }
+        let options = self.jobs.job.details.as_ref().map(|job| job.request.options());
+        let frames = options.and_then(|o| o.frame_count).unwrap_or(9).max(1);
+        let ms = options.and_then(|o| o.frame_duration_ms).unwrap_or(200).max(20);
+        Some((frames, ms))
+    }
+
     /// What the shown image is compared with: the marked image, else (for an edit) its input.
     pub fn compare_with(&self) -> Option<std::path::PathBuf> {
         let shown = self.preview_path();

@@ -123,9 +123,16 @@ pub(super) fn picture(
     zoom: Zoom,
 ) -> Option<Wanted> {
     let version = state.previews.version_of(path);
+    // The viewer's GIF, stepped or playing where the terminal does not play it.
+    let gif_frame = state
+        .stepped_gif()
+        .filter(|_| state.preview_path().as_deref() == Some(path))
+        .and_then(|_| state.layers.viewer())
+        .map_or(0, |viewer| viewer.frame);
     let key = PreviewKey {
         zoom,
         version,
+        frame: gif_frame,
         ..PreviewKey::fitted(path, pixels_area.width, pixels_area.height, state.env.graphics)
     };
     picture_of(state, theme, frame, pixels_area, key)

@@ -109,6 +109,17 @@ fn keys(state: &State, viewer: &Viewer) -> String {
             k(Action::Help),
             k(Action::Cancel)
         )
+    } else if state.stepped_gif().is_some() {
+        format!(
+            "{} play · {}/{} frame · {}/{} job · {} help · {} back ",
+            k(Action::PlayPause),
+            k(Action::PrevFrame),
+            k(Action::NextFrame),
+            k(Action::Up),
+            k(Action::Down),
+            k(Action::Help),
+            k(Action::Cancel)
+        )
     } else {
         format!(
             "{}/{} image · {}/{} job · {} info · {} zoom · {} help · {} back ",
@@ -162,6 +173,10 @@ fn status_row(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
     }
     if !viewer.zoom.is_fit() {
         parts.push(format!("zoom {}x", viewer.zoom.factor()));
+    }
+    if let Some((frames, _)) = state.stepped_gif() {
+        let playing = if viewer.playing { " ▶" } else { "" };
+        parts.push(format!("frame {}/{frames}{playing}", viewer.frame % frames + 1));
     }
     let k = |action| state.env.keymap.hint(Context::Viewer, action);
     let keys = keys(state, viewer);

@@ -83,6 +83,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Tick(now) => {
             state.env.now = now;
             state.env.spinner = state.env.spinner.wrapping_add(1);
+            viewer::play(state);
             // Jobs another imgtui runs change only in the history: look again every 2 s.
             if state.env.spinner % 20 == 0 && state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some()) {
                 return reload_history(state);
@@ -269,6 +270,9 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         | Action::ZoomFit
         | Action::Compare
         | Action::Mark
+        | Action::PlayPause
+        | Action::PrevFrame
+        | Action::NextFrame
         | Action::PaintToggle
         | Action::RectStart
         | Action::EllipseStart

@@ -48,6 +48,23 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
 }
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    if matches!(action, Action::PlayPause | Action::PrevFrame | Action::NextFrame) {
+        step_frames(state, action);
+        return Vec::new();
+    }
+    let before = state.preview_path();
+    let commands = act(state, action);
+    // Another picture starts at its first frame, still.
+    if state.preview_path() != before
+        && let Some(viewer) = state.layers.viewer_mut()
+    {
+        viewer.frame = 0;
+        viewer.playing = false;
+    }
+    commands
+}
+
+fn act(state: &mut State, action: Action) -> Vec<Command> {
     let shown = state.preview_path();
     let has_picture = shown.is_some();
     let frame = shown.and_then(|path| state.previews.frame_of(&path));
@@ -115,6 +132,47 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::RerunJob | Action::LoadJob | Action::EditResult => Vec::new(),
         // Quit, help, submit: as anywhere.
         _ => super::on_action(state, action),
+    }
+}
+
+/// Space, `,` and `.` on an animated GIF the terminal does not play itself (sixel,
+/// half-blocks): play or pause it, or step a frame (which pauses it).
+fn step_frames(state: &mut State, action: Action) {
+    let Some((frames, _)) = state.stepped_gif() else {
+        let why = match state.env.graphics {
+            crate::preview::Graphics::Kitty | crate::preview::Graphics::Iterm => "this terminal plays GIFs itself",
+            _ => "only an animated GIF has frames",
+        };
+        state.set_notice(why, Severity::Info);
+        return;
+    };
+    let now = state.env.now;
+    let Some(viewer) = state.layers.viewer_mut() else { return };
+    match action {
+        Action::PlayPause => {
+            viewer.playing = !viewer.playing;
+            viewer.frame_since = Some(now);
+        }
+        Action::NextFrame => {
+            viewer.playing = false;
+            viewer.frame = (viewer.frame + 1) % frames;
+        }
+        _ => {
+            viewer.playing = false;
+            viewer.frame = (viewer.frame + frames - 1) % frames;
+        }
+    }
+}
+
+/// A playing GIF's next frame, once its time is up (`Msg::Tick`).
+pub(super) fn play(state: &mut State) {
+    let Some((frames, ms)) = state.stepped_gif() else { return };
+    let now = state.env.now;
+    let Some(viewer) = state.layers.viewer_mut().filter(|v| v.playing) else { return };
+    let since = *viewer.frame_since.get_or_insert(now);
+    if now.duration_since(since) >= std::time::Duration::from_millis(u64::from(ms)) {
+        viewer.frame = (viewer.frame + 1) % frames;
+        viewer.frame_since = Some(now);
     }
 }
 
