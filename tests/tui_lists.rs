@@ -228,14 +228,25 @@ fn another_imgtuis_prompts_are_read_when_recall_needs_them_and_a_walk_keeps_its_
     for c in "my draft".chars() {
         key(&mut s, c);
     }
-    let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)));
-    assert!(commands.contains(&incremental), "the newer jobs' prompts only, read for the next press");
-    assert_eq!(s.compose.prompt.lines().join(""), "older one");
+    let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    let commands = update(&mut s, ctrl('p'));
+    assert!(commands.contains(&incremental), "the newer jobs' prompts only, read at the press");
+    assert_eq!(s.compose.prompt.lines().join(""), "my draft", "the press waits a moment for them");
     let recent = imgtui::store::RecentPrompts { prompts: vec!["newest".into(), "older one".into()], newest: Some(9) };
     update(&mut s, Msg::App(AppEvent::Prompts { after: Some(7), recent }));
     assert_eq!(s.compose.recall.prompts.iter().collect::<Vec<_>>(), ["newest", "older one"], "each once, newest first");
     assert_eq!(s.compose.recall.newest, Some(9));
-    update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)));
+    assert_eq!(s.compose.prompt.lines().join(""), "newest", "the first press shows the newest prompt");
+    update(&mut s, ctrl('p'));
+    assert_eq!(s.compose.prompt.lines().join(""), "older one");
+    // Another imgtui writes again during the walk: the walk stays where it is.
+    update(&mut s, Msg::App(AppEvent::HistoryChanged));
+    update(&mut s, ctrl('n'));
+    let recent = imgtui::store::RecentPrompts { prompts: vec!["newer still".into()], newest: Some(10) };
+    update(&mut s, Msg::App(AppEvent::Prompts { after: Some(9), recent }));
+    assert_eq!(s.compose.prompt.lines().join(""), "newest", "one newer than where the walk was, not a repeat");
+    update(&mut s, ctrl('n'));
+    update(&mut s, ctrl('n'));
     assert_eq!(s.compose.prompt.lines().join(""), "my draft", "the draft the walk started from");
 }
 
@@ -299,7 +310,9 @@ fn a_star_or_a_delete_the_history_refused_is_undone_on_screen() {
     key(&mut s, '*');
     assert!(s.jobs.history.rows[0].starred, "shown at once");
     let busy = || StoreError::Busy { path: "history.sqlite3".into(), message: "database is locked".into() };
-    update(&mut s, Msg::App(AppEvent::StoreFailed { work: StoreWork::Star(7), error: busy() }));
+    let commands = update(&mut s, Msg::App(AppEvent::StoreFailed { work: StoreWork::Star(7), error: busy() }));
+    assert!(commands.contains(&Command::Store(StoreAsk::LoadRows(vec![7]))), "its row is read again: {commands:?}");
+    update(&mut s, Msg::App(AppEvent::HistoryRows(vec![summary(7, JobStatus::Done)])));
     assert!(!s.jobs.history.rows[0].starred, "the star goes back to what the history holds");
     assert!(s.status.notice.as_ref().unwrap().0.starts_with("cannot change job 7's star now"));
     let commands = update(&mut s, Msg::App(AppEvent::StoreFailed { work: StoreWork::Delete(7), error: busy() }));
@@ -319,4 +332,21 @@ fn a_submit_refused_by_a_held_history_says_nothing_was_sent_and_what_to_do() {
     update(&mut s, Msg::App(AppEvent::SubmitFailed(SubmitFailure::Store(busy))));
     let notice = &s.status.notice.as_ref().unwrap().0;
     assert!(notice.contains("nothing was sent") && notice.contains("Ctrl-S to try again"), "{notice}");
+}
+
+/// With a million jobs, `G` does not read the list without end: it holds the newest 50,000,
+/// and says how to reach older ones.
+#[test]
+fn g_stops_at_the_most_the_list_holds_and_says_how_to_reach_older_jobs() {
+    let mut s = state();
+    let most = imgtui::tui::state::history::MOST_LOADED as i64;
+    let rows = (1..=most).rev().map(|id| summary(id + 1000, JobStatus::Done)).collect();
+    let generation = s.jobs.history.first_page().1;
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    s.jobs.history.exhausted = false;
+    s.layers.focus = Focus::History;
+    let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)));
+    assert!(!commands.iter().any(|c| matches!(c, imgtui::tui::event::Command::Store(StoreAsk::LoadHistory { .. }))));
+    assert_eq!(s.jobs.history.selected, s.jobs.history.rows.len() - 1, "the last row held");
+    assert!(s.status.notice.as_ref().unwrap().0.contains("newest 50000 jobs"), "{:?}", s.status.notice);
 }

@@ -58,6 +58,7 @@ pub async fn run(
     }
     runner.execute(Command::Store(StoreAsk::LoadOutputHistory));
     runner.execute(Command::Store(StoreAsk::LoadPrompts { after: None }));
+    state.compose.recall.asked = true;
     runner.watch_others().await;
     if let Ok(size) = terminal.size() {
         update::update(&mut state, Msg::Resize(size.width, size.height));

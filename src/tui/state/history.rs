@@ -6,6 +6,8 @@ use crate::store::{JobId, JobQuery, JobSummary};
 pub const PAGE: usize = 200;
 /// The most rows a reload asks for at once to keep what was loaded (the store's own bound).
 pub const MAX_WINDOW: usize = 10_000;
+/// The most rows the list holds (about 15 MB): past them, `/` and `f` reach older jobs.
+pub const MOST_LOADED: usize = 50_000;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HistoryView {
@@ -96,7 +98,7 @@ impl HistoryView {
 
     /// The page after the loaded rows, when more may exist.
     pub fn next_page(&mut self) -> Option<(JobQuery, u64)> {
-        if self.exhausted || self.loading {
+        if self.exhausted || self.loading || self.is_full() {
             return None;
         }
         // The oldest row loaded (in tree order it need not be the last one).
@@ -105,6 +107,11 @@ impl HistoryView {
         self.loading = true;
         self.asked = PAGE;
         Some((self.query(before), self.generation))
+    }
+
+    /// Whether the list holds all it may (`MOST_LOADED`) with older rows not loaded.
+    pub fn is_full(&self) -> bool {
+        !self.exhausted && self.rows.len() >= MOST_LOADED
     }
 
     /// Every row not loaded yet (up to `MAX_WINDOW`), for `G`: the oldest job in one press.

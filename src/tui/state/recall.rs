@@ -63,6 +63,11 @@ pub struct Recall {
     pub stale: bool,
     /// The newest job the list was read from.
     pub newest: Option<JobId>,
+    /// A read of the prompts is under way (at start, or of another imgtui's new ones).
+    pub asked: bool,
+    /// Ctrl-P, Ctrl-N and Ctrl-R pressed while it was: done when the prompts arrive (a moment
+    /// later), so the first press shows the newest prompt, not one from the list before.
+    pub waiting: Vec<crate::tui::action::Action>,
 }
 
 /// Ctrl-R's search: its query, the matching prompts (indexes into `Recall::prompts`, newest
@@ -90,7 +95,14 @@ pub enum Step {
 impl Recall {
     #[cfg(any(test, feature = "internals"))]
     pub fn new(prompts: Vec<String>) -> Self {
-        Self { prompts: PromptList::new(&prompts), walk: None, stale: false, newest: None }
+        Self {
+            prompts: PromptList::new(&prompts),
+            walk: None,
+            stale: false,
+            newest: None,
+            asked: false,
+            waiting: Vec::new(),
+        }
     }
 
     /// A prompt just sent goes first (once).
@@ -114,7 +126,13 @@ impl Recall {
         let newer: std::collections::HashSet<&str> = recent.prompts.iter().map(String::as_str).collect();
         let older = self.prompts.iter().filter(|p| !newer.contains(p)).map(str::to_string);
         let merged: Vec<String> = recent.prompts.iter().cloned().chain(older).take(KEPT_PROMPTS).collect();
+        // A walk under way stays on the prompt it shows (now further down the list).
+        let shown = self.walk.as_ref().and_then(|(at, _)| self.prompts.get(*at)).map(str::to_string);
+        let at = shown.and_then(|shown| merged.iter().position(|p| *p == shown));
         self.replace_prompts(RecentPrompts { prompts: merged, newest: self.newest.max(recent.newest) });
+        if let (Some((index, _)), Some(at)) = (&mut self.walk, at) {
+            *index = at;
+        }
     }
 
     pub fn remember(&mut self, prompt: &str) {

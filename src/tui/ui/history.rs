@@ -32,6 +32,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hits:
     if searching || !h.search.is_empty() {
         let cursor = if searching { "▏" } else { "" };
         title.push(styled(format!("/{}{cursor} ", h.search), theme.accent()));
+        // A rare short word reads the whole history (a second or two at a million jobs): the
+        // rows under it are the last search's until then.
+        if h.loading && !h.search.is_empty() {
+            title.push(styled("searching… ".to_string(), theme.muted()));
+        }
     }
     let block = pane(Line::from(title), focused, theme);
     let inner = block.inner(area);

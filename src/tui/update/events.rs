@@ -58,13 +58,10 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         AppEvent::StoreFailed { work, error } => {
             state.set_notice(store_failed_text(work, &error), Severity::Error);
             match work {
-                // The star was shown at once: it goes back to what the history holds.
-                StoreWork::Star(id) => {
-                    if let Some(row) = state.jobs.history.rows.iter_mut().find(|r| r.id == id) {
-                        row.starred = !row.starred;
-                    }
-                    Vec::new()
-                }
+                // The star was shown at once: its row is read again, as the history holds it.
+                StoreWork::Star(id) => vec![Command::Store(StoreAsk::LoadRows(vec![id]))],
+                // The presses that waited for the prompts are done with the list as it is.
+                StoreWork::Prompts => super::recall::prompts_read(state),
                 // The row left the list at once: the list is read again, the job with it.
                 StoreWork::Delete(_) => reload_history(state),
                 _ => Vec::new(),
@@ -150,7 +147,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             if let Some(search) = state.layers.recall_mut() {
                 search.search_again(&state.compose.recall);
             }
-            Vec::new()
+            super::recall::prompts_read(state)
         }
         AppEvent::JobGone(id) => {
             state.set_notice(format!("job {id} is no longer in the history (deleted elsewhere)"), Severity::Info);

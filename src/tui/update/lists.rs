@@ -24,6 +24,14 @@ pub(super) fn move_in_focus(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         // `G` with rows not loaded yet: the rest is read, and the last one selected.
+        Focus::History if action == Action::Last && state.jobs.history.is_full() => {
+            let most = crate::tui::state::history::MOST_LOADED;
+            state.set_notice(
+                format!("the list holds the newest {most} jobs; / searches all of them, f the starred"),
+                crate::tui::state::Severity::Info,
+            );
+            move_history(state, delta)
+        }
         Focus::History if action == Action::Last && !state.jobs.history.exhausted => {
             let rest = state.jobs.history.rest();
             let mut commands = move_history(state, delta);

@@ -7,13 +7,24 @@ use super::super::state::recall::{RecallSearch, Step};
 use super::super::state::{Layer, Severity, State};
 use super::reload_history;
 
+/// Presses kept while the prompts are read (a moment; more are not kept).
+const WAITING_MOST: usize = 16;
+
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
-    // Another imgtui's prompts arrive for the next press; this one uses the list as it is.
-    let refresh = if std::mem::take(&mut state.compose.recall.stale) {
-        vec![Command::Store(StoreAsk::LoadPrompts { after: state.compose.recall.newest })]
-    } else {
-        Vec::new()
-    };
+    let recall = &mut state.compose.recall;
+    // Prompts being read (at start, or another imgtui's new ones): the press is done when they
+    // arrive, a moment later, so it walks the list as it is now.
+    if recall.stale || recall.asked {
+        let mut commands = Vec::new();
+        if std::mem::take(&mut recall.stale) {
+            recall.asked = true;
+            commands.push(Command::Store(StoreAsk::LoadPrompts { after: recall.newest }));
+        }
+        if recall.waiting.len() < WAITING_MOST {
+            recall.waiting.push(action);
+        }
+        return commands;
+    }
     let step = match action {
         Action::RecallOlder => state.compose.recall.older(state.compose.prompt.lines()),
         Action::RecallNewer => state.compose.recall.newer(),
@@ -23,16 +34,23 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             } else {
                 state.layers.push(Layer::Recall(RecallSearch::new(&state.compose.recall)));
             }
-            return refresh;
+            return Vec::new();
         }
-        _ => return refresh,
+        _ => return Vec::new(),
     };
     match step {
         Step::Show(prompt) => show(state, prompt.lines().map(str::to_string).collect()),
         Step::Draft(lines) => show(state, lines),
         Step::Stay => {}
     }
-    refresh
+    Vec::new()
+}
+
+/// The prompts arrived (or could not be read): the presses that waited for them are done now.
+pub(super) fn prompts_read(state: &mut State) -> Vec<Command> {
+    state.compose.recall.asked = false;
+    let waiting = std::mem::take(&mut state.compose.recall.waiting);
+    waiting.into_iter().flat_map(|action| on_action(state, action)).collect()
 }
 
 /// Puts `lines` in the prompt, the cursor at its end, as a shell does.
