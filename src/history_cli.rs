@@ -164,7 +164,7 @@ async fn list(
         Ok(status) => status,
         Err(message) => return invalid(&format!("--status: {message}")),
     };
-    let query = JobQuery { search, status, before: None, limit, starred: false };
+    let query = JobQuery { search, status, before: None, limit, starred: false, short_words_within: None };
     // What was asked for, to say so when nothing matches.
     let filter: Vec<String> = [
         query.search.as_ref().map(|s| format!("\"{}\"", escape_controls(s))),

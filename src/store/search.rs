@@ -23,6 +23,9 @@ pub struct JobQuery {
     /// Rows strictly older than this `(created_at, id)`: the last row of the previous page.
     pub before: Option<(i64, JobId)>,
     pub limit: usize,
+    /// Words of one or two characters (no trigram, so no index) alone look through the newest
+    /// this many jobs only (`None`: all of them, slowly in a large history).
+    pub short_words_within: Option<usize>,
 }
 
 /// Words of three characters or more are found through the trigram index; shorter ones (which
@@ -78,6 +81,13 @@ impl Store {
         }
         if query.starred {
             sql.push_str(" AND j.starred = 1");
+        }
+        if !indexed
+            && !short.is_empty()
+            && let Some(within) = query.short_words_within
+        {
+            values.push((within as i64).into());
+            sql.push_str(&format!(" AND j.id > (SELECT coalesce(max(id), 0) FROM jobs) - ?{}", values.len()));
         }
         for word in short {
             values.push(like_pattern(word).into());
@@ -174,6 +184,27 @@ mod tests {
 
     /// Read-only (a folder this user cannot write), an older history is migrated in a copy in
     /// memory: it is listed and searched, and the file is left as it was.
+    /// One- and two-letter words have no trigram: bounded, they look through the newest jobs
+    /// only; with a word of three letters or more the index searches every job.
+    #[test]
+    fn short_words_alone_look_through_the_newest_jobs_when_bounded() -> Result<(), Box<dyn std::error::Error>> {
+        let mut store = Store::open_in_memory()?;
+        for prompt in ["an ox at noon", "a cat", "a dog", "a bird"] {
+            let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", prompt));
+            store.insert_job(&request, "demo", "u", None, &[], 1)?;
+        }
+        let found = |words: &str, within: Option<usize>| -> Result<Vec<JobId>, StoreError> {
+            let query =
+                JobQuery { search: Some(words.into()), limit: 10, short_words_within: within, ..JobQuery::default() };
+            Ok(store.page(&query)?.iter().map(|j| j.id).collect())
+        };
+        assert_eq!(found("ox", None)?, vec![1], "unbounded: every job");
+        assert_eq!(found("ox", Some(3))?, Vec::<JobId>::new(), "job 1 is not among the newest 3");
+        assert_eq!(found("og", Some(3))?, vec![3]);
+        assert_eq!(found("ox noon", Some(3))?, vec![1], "a longer word: the index, every job");
+        Ok(())
+    }
+
     #[test]
     fn an_older_history_opened_read_only_is_listed_and_left_unchanged() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;

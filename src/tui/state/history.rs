@@ -124,7 +124,10 @@ impl HistoryView {
 
     fn query(&self, before: Option<(i64, JobId)>) -> JobQuery {
         let search = (!self.search.trim().is_empty()).then(|| self.search.clone());
-        JobQuery { search, status: None, before, limit: PAGE, starred: self.starred_only }
+        // A word too short for the index looks through the jobs the list can hold: at a
+        // million jobs a rare one would read them all (two seconds) for each key.
+        let short_words_within = Some(MOST_LOADED);
+        JobQuery { search, status: None, before, limit: PAGE, starred: self.starred_only, short_words_within }
     }
 
     /// Takes a page. A first page keeps the selected job selected when it is still there, the
