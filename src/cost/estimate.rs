@@ -44,6 +44,8 @@ pub struct Estimate {
     pub n: u32,
     /// Input images whose own tokens are not in the figure (no published number for them).
     pub inputs_left_out: usize,
+    /// An animated GIF of this many frames: they share one image's tokens.
+    pub gif_frames: Option<u32>,
 }
 
 impl Estimate {
@@ -61,15 +63,24 @@ impl Estimate {
         if self.basis == Basis::Floor { self.usd * FLOOR_BUDGET_FACTOR } else { self.usd }
     }
 
+    /// "1 image", "4 images", "1 GIF of 9 frames".
+    fn what(&self) -> String {
+        match (self.gif_frames, self.n) {
+            (Some(frames), 1) => format!("1 GIF of {frames} frames"),
+            (Some(frames), n) => format!("{n} GIFs of {frames} frames"),
+            (None, 1) => "1 image".to_string(),
+            (None, n) => format!("{n} images"),
+        }
+    }
+
     /// "≈ $0.17 for 4 images", where there is no room for more.
     pub fn short(&self) -> String {
-        let images = if self.n == 1 { "1 image".to_string() } else { format!("{} images", self.n) };
-        format!("{} {} for {images}", self.sign(), super::dollars(self.usd))
+        format!("{} {} for {}", self.sign(), super::dollars(self.usd), self.what())
     }
 
     /// "≈ $0.17 for 4 images (OpenAI list price)".
     pub fn describe(&self) -> String {
-        let images = if self.n == 1 { "1 image".to_string() } else { format!("{} images", self.n) };
+        let images = self.what();
         let how = match self.basis {
             Basis::PerImage => String::new(),
             Basis::Formula => ", output by OpenAI's formula".into(),
@@ -83,7 +94,13 @@ impl Estimate {
             1 => "; the input image's own tokens not counted",
             _ => "; the input images' own tokens not counted",
         };
-        format!("{} {} for {images} ({}{how}{left_out})", self.sign(), super::dollars(self.usd), self.source.label())
+        let frames = if self.gif_frames.is_some() { "; its frames share one image's tokens" } else { "" };
+        format!(
+            "{} {} for {images} ({}{how}{left_out}{frames})",
+            self.sign(),
+            super::dollars(self.usd),
+            self.source.label()
+        )
     }
 }
 
@@ -162,7 +179,12 @@ pub fn for_request(
         options.quality.as_deref(),
         options.complexity.as_deref(),
     );
-    estimate(&asked, price, source, earlier).map_or(PriceNote::NoEstimate, PriceNote::Estimate)
+    // An animated GIF: its frames share one image's pixel budget and tokens.
+    let gif_frames = (options.output_format.as_deref() == Some("gif"))
+        .then(|| options.frame_count.or(spec.gif.as_ref().map(|g| g.default_frames)).unwrap_or(9));
+    estimate(&asked, price, source, earlier)
+        .map(|e| Estimate { gif_frames, ..e })
+        .map_or(PriceNote::NoEstimate, PriceNote::Estimate)
 }
 
 /// The dearest per-image price at `size` over the qualities the price lists.
@@ -187,7 +209,7 @@ pub fn estimate(
     let n = asked.n.max(1);
     if let Some(each) = per_image(price, asked.size, Some(asked.quality)) {
         let usd = each * f64::from(n);
-        return Some(Estimate { usd, basis: Basis::PerImage, source, n, inputs_left_out: 0 });
+        return Some(Estimate { usd, basis: Basis::PerImage, source, n, inputs_left_out: 0, gif_frames: None });
     }
     let rate = |r: Option<f64>, tokens: u64| r.unwrap_or(0.0) * tokens as f64 / 1_000_000.0;
     let dearest = |bases: &std::collections::BTreeMap<String, u32>| bases.values().max().copied();
@@ -200,7 +222,14 @@ pub fn estimate(
             (None, None) if asked.quality == "auto" => {
                 if let Some(each) = dearest_per_image(price, asked.size) {
                     let usd = each * f64::from(n);
-                    return Some(Estimate { usd, basis: Basis::Dearest, source, n, inputs_left_out: 0 });
+                    return Some(Estimate {
+                        usd,
+                        basis: Basis::Dearest,
+                        source,
+                        n,
+                        inputs_left_out: 0,
+                        gif_frames: None,
+                    });
                 }
                 // A floor's dearest quality is still only a floor.
                 match dearest(&price.output_token_base) {
@@ -215,7 +244,7 @@ pub fn estimate(
     let prompt = (asked.prompt_chars as u64).div_ceil(4);
     let fidelity = if asked.high_fidelity { asked.inputs as u64 * high_fidelity_tokens(asked.size) } else { 0 };
     let usd = rate(price.image_out, output) + rate(price.text_in, prompt) + rate(price.image_in, fidelity);
-    Some(Estimate { usd, basis, source, n, inputs_left_out: asked.inputs })
+    Some(Estimate { usd, basis, source, n, inputs_left_out: asked.inputs, gif_frames: None })
 }
 
 #[cfg(test)]
@@ -232,6 +261,27 @@ mod tests {
 
     fn asked(n: u32, size: (u32, u32), quality: &str) -> Asked<'_> {
         Asked { n, size, quality, prompt_chars: 0, inputs: 0, high_fidelity: false }
+    }
+
+    /// A GIF's estimate says what it covers: one image's tokens for all its frames.
+    #[test]
+    fn a_gifs_estimate_says_its_frames_share_one_images_tokens() {
+        let mut request = crate::api::GenerateRequest::new("gpt-image-2.6-flare", "a fox running");
+        request.options.output_format = Some("gif".into());
+        request.options.frame_count = Some(4);
+        request.options.quality = Some("low".into());
+        let note = for_request(
+            &crate::api::ImageRequest::Generate(request),
+            &PriceTable::builtin(),
+            Provider::Openai,
+            &ModelTable::builtin(),
+            &crate::cost::OutputHistory::default(),
+        );
+        let said = note.describe();
+        assert!(
+            said.contains("for 1 GIF of 4 frames") && said.contains("its frames share one image's tokens"),
+            "{said}"
+        );
     }
 
     #[test]
