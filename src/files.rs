@@ -93,6 +93,35 @@ pub fn decode_image(bytes: &[u8]) -> Result<image::DynamicImage, String> {
     })
 }
 
+/// The most pixels of all the frames of a GIF decoded at once (each frame is the whole canvas).
+pub const GIF_PIXELS_MAX: u64 = 64_000_000;
+
+/// The frames of the animated GIF at `path`, each the whole canvas, through `visit` (which
+/// returns false to stop), bounded like `load_image`: a canvas over `IMAGE_PIXELS_MAX`, or more
+/// frames than `GIF_PIXELS_MAX` pixels allow, is refused, and no allocation passes 512 MB.
+pub fn visit_gif_frames(path: &Path, mut visit: impl FnMut(image::Frame) -> bool) -> Result<usize, String> {
+    use image::{AnimationDecoder, ImageDecoder};
+    let bytes = read_regular(path, IMAGE_FILE_MAX).map_err(|e| e.to_string())?;
+    let mut decoder = image::codecs::gif::GifDecoder::new(io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let (w, h) = decoder.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > IMAGE_PIXELS_MAX {
+        return Err(format!("{w}x{h} is more than the {} megapixels imgtui decodes", IMAGE_PIXELS_MAX / 1_000_000));
+    }
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(512 << 20);
+    decoder.set_limits(limits).map_err(|e| e.to_string())?;
+    let most = (GIF_PIXELS_MAX / pixels.max(1)).max(1) as usize;
+    let mut seen = 0;
+    for frame in decoder.into_frames().take(most) {
+        seen += 1;
+        if !visit(frame.map_err(|e| e.to_string())?) {
+            break;
+        }
+    }
+    Ok(seen)
+}
+
 /// Reads a small text file we expect to be written by hand, refusing what could block or never
 /// end: a FIFO, a device, a directory, or more than `max` bytes.
 pub fn read_text_bounded(path: &Path, max: u64) -> io::Result<String> {
@@ -222,6 +251,30 @@ pub fn raw_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A GIF whose canvas claims 60000x60000 (a bomb: each frame is the whole canvas) is
+    /// refused before anything is allocated; a small one gives its frames.
+    #[test]
+    fn a_gif_bomb_is_refused_and_a_small_gif_gives_its_frames() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let one_pixel = |w: u16, h: u16| {
+            let mut gif = b"GIF89a".to_vec();
+            gif.extend(w.to_le_bytes());
+            gif.extend(h.to_le_bytes());
+            // A global colour table of two entries, black and white.
+            gif.extend([0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+            gif.extend(b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;");
+            gif
+        };
+        let bomb = dir.path().join("bomb.gif");
+        std::fs::write(&bomb, one_pixel(60000, 60000))?;
+        let refused = visit_gif_frames(&bomb, |_| true);
+        assert!(refused.as_ref().is_err_and(|e| e.contains("megapixels")), "{refused:?}");
+        let small = dir.path().join("small.gif");
+        std::fs::write(&small, one_pixel(1, 1))?;
+        assert_eq!(visit_gif_frames(&small, |_| true)?, 1);
+        Ok(())
+    }
     use std::time::Duration;
 
     #[test]

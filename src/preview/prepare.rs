@@ -192,13 +192,19 @@ const MOST_FRAMES: usize = 32;
 /// Frame `n` of the animated GIF at `path` (wrapping past its last), for a preview that steps
 /// through them.
 pub fn gif_frame(path: &std::path::Path, n: u32) -> Result<RgbaImage, String> {
-    use image::AnimationDecoder;
-    let file = crate::files::open_regular(path).map_err(|e| e.to_string())?.0;
-    let decoder = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
-    let frames: Vec<image::Frame> =
-        decoder.into_frames().take(MOST_FRAMES).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
-    let count = frames.len().max(1);
-    frames.into_iter().nth(n as usize % count).map(image::Frame::into_buffer).ok_or_else(|| "no frames".into())
+    // Counted first (the frames are not kept), then read again up to the one wanted.
+    let count = crate::files::visit_gif_frames(path, |_| true)?.clamp(1, MOST_FRAMES);
+    let wanted = n as usize % count;
+    let mut found = None;
+    let mut at = 0;
+    crate::files::visit_gif_frames(path, |frame| {
+        if at == wanted {
+            found = Some(frame.into_buffer());
+        }
+        at += 1;
+        found.is_none()
+    })?;
+    found.ok_or_else(|| "no frames".into())
 }
 
 /// The largest GIF sent to iTerm2 whole (it plays it itself, scaled to the cells).
@@ -208,7 +214,6 @@ const ITERM_GIF_BYTES: u64 = 8 * 1024 * 1024;
 /// came from the first frame); for iTerm2 the GIF itself, which it plays. Nothing for a still
 /// image, a zoomed view or another protocol (they show the first frame).
 pub fn add_gif_frames(prepared: &mut Prepared, path: &std::path::Path) -> Result<(), String> {
-    use image::AnimationDecoder;
     let key = &prepared.key;
     if key.zoom != super::zoom::Zoom::FIT {
         return Ok(());
@@ -222,10 +227,11 @@ pub fn add_gif_frames(prepared: &mut Prepared, path: &std::path::Path) -> Result
     if key.graphics != Graphics::Kitty {
         return Ok(());
     }
-    let file = crate::files::open_regular(path).map_err(|e| e.to_string())?.0;
-    let Ok(decoder) = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(file)) else { return Ok(()) };
-    let frames: Vec<image::Frame> =
-        decoder.into_frames().take(MOST_FRAMES).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let mut frames: Vec<image::Frame> = Vec::new();
+    crate::files::visit_gif_frames(path, |frame| {
+        frames.push(frame);
+        frames.len() < MOST_FRAMES
+    })?;
     if frames.len() < 2 {
         return Ok(());
     }
