@@ -350,3 +350,17 @@ fn g_stops_at_the_most_the_list_holds_and_says_how_to_reach_older_jobs() {
     assert_eq!(s.jobs.history.selected, s.jobs.history.rows.len() - 1, "the last row held");
     assert!(s.status.notice.as_ref().unwrap().0.contains("newest 50000 jobs"), "{:?}", s.status.notice);
 }
+
+/// Seven-digit job numbers (a million jobs) keep the columns in line with short ones.
+#[test]
+fn long_job_numbers_keep_the_columns_in_line() {
+    let mut s = state();
+    let rows = vec![summary(1_000_001, JobStatus::Done), summary(7, JobStatus::Done)];
+    let generation = s.jobs.history.first_page().1;
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    s.layers.focus = Focus::History;
+    let screen = frame(&mut s);
+    let column = |text: &str| screen.lines().find_map(|l| l.find(text).map(|at| l[..at].chars().count()));
+    assert_eq!(column("prompt 1000001"), column("prompt 7"), "{screen}");
+    assert!(column("prompt 7").is_some(), "{screen}");
+}

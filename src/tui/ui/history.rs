@@ -62,12 +62,14 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hits:
     let offset = h.scroll.offset_for(h.selected, height, h.rows.len());
     let shown = &h.rows[offset..(offset + height).min(h.rows.len())];
     let differences = group_differences(&h.rows, shown);
+    // The numbers line up however many digits they have (a million jobs: seven).
+    let id_width = shown.iter().map(|r| r.id.to_string().len()).max().unwrap_or(0).max(4);
     let items: Vec<ListItem> = shown
         .iter()
         .enumerate()
         .map(|(i, row)| {
             let prefix = h.tree_prefixes.get(offset + i).map_or("", String::as_str);
-            ListItem::new(job_line(state, theme, row, prefix, &differences, inner.width as usize))
+            ListItem::new(job_line(state, theme, row, (prefix, id_width), &differences, inner.width as usize))
         })
         .collect();
     for (i, _) in items.iter().enumerate() {
@@ -83,7 +85,7 @@ fn job_line(
     state: &State,
     theme: &Theme,
     row: &JobSummary,
-    prefix: &str,
+    (prefix, id_width): (&str, usize),
     differences: &HashMap<JobId, String>,
     width: usize,
 ) -> Line<'static> {
@@ -123,7 +125,7 @@ fn job_line(
     };
     // A star takes the space between the glyph and the number.
     let star = if row.starred { "★" } else { " " };
-    let head = format!(" {glyph}{star}#{:<4} ", row.id);
+    let head = format!(" {glyph}{star}#{:<id_width$} ", row.id);
     let detail = format!("{:<18} ", fit(&detail, 18));
     // The jobs of one submit (variants, a varied setting) carry their group's number and what
     // sets this one apart, before the prompt they share.
