@@ -88,7 +88,7 @@ pub fn decode_image(bytes: &[u8]) -> Result<image::DynamicImage, String> {
     limits.max_alloc = Some(512 << 20);
     reader.limits(limits);
     reader.decode().map_err(|e| match e {
-        image::ImageError::Unsupported(_) => "not a PNG, JPEG or WebP image".to_string(),
+        image::ImageError::Unsupported(_) => "not a PNG, JPEG, WebP or GIF image".to_string(),
         e => e.to_string(),
     })
 }

@@ -387,4 +387,16 @@ fn space_plays_a_gif_and_comma_and_period_step_its_frames_where_the_terminal_can
     assert_eq!(s.layers.viewer().unwrap().frame, 0, "it loops");
     key(&mut s, KeyCode::Char(' '));
     assert!(!s.layers.viewer().unwrap().playing, "paused");
+    // The file has its say once a preview read it: 3 frames of 50 ms, whatever was asked.
+    let (_, info) = frame(&mut s, 80, 24);
+    let wanted = one(&info).key;
+    let first = image::open(&wanted.path).unwrap().into_rgba8();
+    let mut prepared = imgtui::preview::prepare::prepare_image(&wanted, &first, Default::default()).unwrap();
+    prepared.animation = Some((3, 50));
+    update(&mut s, Msg::App(AppEvent::PreviewReady(std::sync::Arc::new(prepared))));
+    assert_eq!(s.stepped_gif(), Some((3, 50)));
+    key(&mut s, KeyCode::Char(' '));
+    let start = s.env.now;
+    update(&mut s, Msg::Now(start + std::time::Duration::from_millis(60)));
+    assert_eq!(s.layers.viewer().unwrap().frame, 1, "the 20 ms look advances a 50 ms frame");
 }

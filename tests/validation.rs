@@ -499,6 +499,18 @@ fn a_gif_is_checked_by_its_frames_its_size_and_what_it_cannot_be_combined_with()
     assert_contains(&too_large, "size: 960x960 is too large for a GIF of 12 frames");
     assert_contains(&too_large, "816 px up to 12 frames");
     assert_eq!(gif(Some(12), None, Some("816x816")), Vec::<String>::new());
+    assert_eq!(
+        gif(Some(16), None, Some("720x720")),
+        Vec::<String>::new(),
+        "under a still image's least pixels: a GIF's frame"
+    );
+    assert_contains(
+        &gif(Some(16), None, Some("720x720"))
+            .into_iter()
+            .chain(gif(Some(16), None, Some("800x800")))
+            .collect::<Vec<_>>(),
+        "too large",
+    );
     let png_frames = gen_errors(m, "a fox", |r| r.options.frame_count = Some(4));
     assert_contains(&png_frames, "frame_count");
     assert_contains(&png_frames, "gif");

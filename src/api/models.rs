@@ -155,6 +155,16 @@ impl ModelSpec {
         }
     }
 
+    /// A GIF's frame size: the free-size rule without its least number of pixels (a GIF of
+    /// 13-16 frames has frames of at most 720x720, under the 655,360 pixels of a still image);
+    /// the frames' own budget is checked beside it (`validate::check_gif`).
+    pub fn gif_size_allowed(&self, size: &str) -> bool {
+        match (&self.free_size, parse_size(size)) {
+            (Some(rule), Some((w, h))) if self.gif.is_some() => FreeSize { min_pixels: 0, ..rule.clone() }.allows(w, h),
+            _ => self.size_allowed(size),
+        }
+    }
+
     /// Human list of the accepted sizes, for messages.
     pub fn sizes_description(&self) -> String {
         let mut text = self.sizes.join(", ");

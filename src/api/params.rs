@@ -321,7 +321,7 @@ params! {
     OutputFormat(output_format: String) => def(
         "Format",
         Allowed::Choices(|s| &s.output_formats),
-        "Output format: png, jpeg or webp (gpt-image models); gif, animated (gpt-image-2.6).",
+        "Output format: png, jpeg or webp (gpt-image models); gif for an animated GIF (gpt-image-2.6).",
     )
     .flag("format", None)
     .at(50)
@@ -395,7 +395,7 @@ params! {
             steps: &[50, 100, 150, 200, 300, 500, 1000, 2000],
             taken: |s| s.gif.is_some(),
         },
-        "How long each GIF frame shows, in ms, at least 20 (output_format gif; default 200).",
+        "How long each GIF frame shows, in ms, 20-60000 (output_format gif; default 200).",
     )
     .flag("frame-ms", None)
     .at(54)

@@ -89,8 +89,12 @@ pub fn check_params(
         let editors = models.all().iter().filter(|s| s.can_edit()).map(|s| s.name.clone()).collect();
         errors.push(FieldError::of(Param::Model, Problem::CannotEdit { model: model.to_string(), editors }));
     }
+    let gif = spec.gif.is_some() && o.output_format.as_deref() == Some("gif");
     for def in params::table() {
         let Some(value) = o.text(def.param) else { continue };
+        if gif && def.param == Param::Size && spec.gif_size_allowed(&value) {
+            continue;
+        }
         if let Some(problem) = check_value(def.allowed, &value, model, spec, models, def.param) {
             errors.push(FieldError::of(def.param, problem));
         }

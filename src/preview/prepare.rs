@@ -53,6 +53,9 @@ pub struct Prepared {
     /// the time it shows; and the first frame's time. Empty for a still picture.
     pub frames: Vec<(Vec<u8>, u32)>,
     pub first_frame_ms: u32,
+    /// An animated GIF as its file has it: how many frames (up to `MOST_FRAMES`) and the first
+    /// one's time, for a viewer that steps them; `None` for a still picture.
+    pub animation: Option<(u32, u32)>,
     /// The source image's own size.
     pub source: (u32, u32),
     /// The area it was fitted into, in pixels.
@@ -99,6 +102,7 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
         payload: Vec::new(),
         frames: Vec::new(),
         first_frame_ms: 0,
+        animation: None,
         source,
         area_px: (area_w, area_h),
     };
@@ -207,6 +211,24 @@ pub fn gif_frame(path: &std::path::Path, n: u32) -> Result<RgbaImage, String> {
     found.ok_or_else(|| "no frames".into())
 }
 
+/// How many frames the GIF at `path` has (up to `MOST_FRAMES`) and its first frame's time
+/// (at least 20 ms); `None` when it has one frame or cannot be read.
+pub fn gif_facts(path: &std::path::Path) -> Option<(u32, u32)> {
+    let mut first_ms = None;
+    let count = crate::files::visit_gif_frames(path, |frame| {
+        first_ms.get_or_insert_with(|| frame_ms(&frame));
+        true
+    })
+    .ok()?
+    .min(MOST_FRAMES);
+    (count > 1).then(|| (count as u32, first_ms.unwrap_or(100)))
+}
+
+fn frame_ms(frame: &image::Frame) -> u32 {
+    let (numer, denom) = frame.delay().numer_denom_ms();
+    (numer / denom.max(1)).max(20)
+}
+
 /// The largest GIF sent to iTerm2 whole (it plays it itself, scaled to the cells).
 const ITERM_GIF_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -236,10 +258,7 @@ pub fn add_gif_frames(prepared: &mut Prepared, path: &std::path::Path) -> Result
         return Ok(());
     }
     let (cw, ch) = (prepared.area_px.0, prepared.area_px.1);
-    let ms = |frame: &image::Frame| {
-        let (numer, denom) = frame.delay().numer_denom_ms();
-        (numer / denom.max(1)).max(20)
-    };
+    let ms = frame_ms;
     prepared.first_frame_ms = ms(&frames[0]);
     for frame in &frames[1..] {
         let img = frame.buffer();
@@ -290,6 +309,7 @@ mod tests {
         let frames: Vec<RgbaImage> = (0..5).map(|n| gif_frame(&path, n).unwrap()).collect();
         assert_ne!(frames[0], frames[1], "frames differ");
         assert_eq!(frames[4], frames[0], "past the last, it wraps");
+        assert_eq!(gif_facts(&path), Some((4, 120)), "the file's own frames and time");
     }
 
     #[test]

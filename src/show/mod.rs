@@ -187,8 +187,10 @@ fn sniff(path: &Path) -> Result<(), String> {
     let mut head = Vec::with_capacity(16);
     file.take(16).read_to_end(&mut head).map_err(|e| e.to_string())?;
     match image::guess_format(&head) {
-        Ok(image::ImageFormat::Png | image::ImageFormat::Jpeg | image::ImageFormat::WebP) => Ok(()),
-        _ => Err("not a PNG, JPEG or WebP image".into()),
+        Ok(image::ImageFormat::Png | image::ImageFormat::Jpeg | image::ImageFormat::WebP | image::ImageFormat::Gif) => {
+            Ok(())
+        }
+        _ => Err("not a PNG, JPEG, WebP or GIF image".into()),
     }
 }
 

@@ -51,6 +51,10 @@ pub async fn run(
     let mut window_watch = tokio::time::interval(TMUX_WINDOW_EVERY);
     window_watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut window_asked: Option<tokio::task::JoinHandle<Option<crate::preview::tmux_window::TmuxWindow>>> = None;
+    // A GIF playing in the viewer (sixel, half-blocks) looks at the time more often: its frames
+    // may be 20 ms apart.
+    let mut frame_ticker = tokio::time::interval(Duration::from_millis(20));
+    frame_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     for command in update::reload_history(&mut state) {
@@ -99,8 +103,8 @@ pub async fn run(
         // A question not answerable yet ticks until it is (its hint changes then).
         let animating = !state.jobs.live.is_empty()
             || state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some())
-            || state.question_arming()
-            || state.layers.viewer().is_some_and(|v| v.playing);
+            || state.question_arming();
+        let playing = state.layers.viewer().is_some_and(|v| v.playing);
         let following_window = placer.must_follow_tmux_windows() && (placer.has_images() || placer.is_hidden());
         let msg = tokio::select! {
             event = input.next() => match event {
@@ -167,6 +171,7 @@ pub async fn run(
                 continue;
             }
             _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
+            _ = frame_ticker.tick(), if playing => Msg::Now(Instant::now()),
             number = stops.next() => {
                 stopped_by = Some(number);
                 break;

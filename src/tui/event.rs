@@ -172,7 +172,7 @@ pub enum Msg {
     /// Time passes (only while something animates).
     Tick(Instant),
     /// The time now, sent before each key, paste and click (answers to a question count from
-    /// when it was up).
+    /// when it was up), and every 20 ms while a GIF plays in the viewer.
     Now(Instant),
     /// What the frame just drawn showed: the rows the lists had (when they were on screen),
     /// for scrolling, and where a click can land.

@@ -233,10 +233,15 @@ impl Runner {
             let mut prepared = pixels.and_then(|pixels| prepare::prepare_image(&key, &pixels, cell));
             if let Ok(prepared) = &mut prepared
                 && key.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif"))
-                && let Err(e) = prepare::add_gif_frames(prepared, &key.path)
             {
-                // The first frame still shows.
-                tracing::warn!(path = %key.path.display(), "the GIF's other frames cannot be read: {e}");
+                if let Err(e) = prepare::add_gif_frames(prepared, &key.path) {
+                    // The first frame still shows.
+                    tracing::warn!(path = %key.path.display(), "the GIF's other frames cannot be read: {e}");
+                }
+                // What the file has, not what was asked: the viewer steps these.
+                if key.frame == 0 {
+                    prepared.animation = prepare::gif_facts(&key.path);
+                }
             }
             this.send(match prepared {
                 Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),

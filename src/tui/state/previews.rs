@@ -21,9 +21,17 @@ pub struct Previews {
     asked: HashSet<PreviewKey>,
     /// Files the app replaced, and how many times (the keys' `version`).
     versions: HashMap<std::path::PathBuf, u32>,
+    /// Animated GIFs as their files have them: frames and the first one's time (ms).
+    animations: HashMap<std::path::PathBuf, (u32, u32)>,
 }
 
 impl Previews {
+    /// An animated GIF's frames and first frame time, as its file has them, once a preview of
+    /// it was made.
+    pub fn animation_of(&self, path: &std::path::Path) -> Option<(u32, u32)> {
+        self.animations.get(path).copied()
+    }
+
     /// The version of `path` previews are keyed with now.
     pub fn version_of(&self, path: &std::path::Path) -> u32 {
         self.versions.get(path).copied().unwrap_or(0)
@@ -64,6 +72,9 @@ impl Previews {
     /// A preparation came back; it is kept only if its image is still the one to show
     /// (`wanted`). Either way it may be asked for again.
     pub fn arrived(&mut self, prepared: Arc<Prepared>, wanted: bool) {
+        if let Some(animation) = prepared.animation {
+            self.animations.insert(prepared.key.path.clone(), animation);
+        }
         self.asked.remove(&prepared.key);
         if wanted {
             self.ready.retain(|p| p.key != prepared.key);

@@ -37,6 +37,10 @@ impl super::State {
         if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif")) {
             return None;
         }
+        // The file's own frames and time once a preview read them; until then what was asked.
+        if let Some(animation) = self.previews.animation_of(&path) {
+            return Some(animation);
+        }
         let options = self.jobs.job.details.as_ref().map(|job| job.request.options());
         let frames = options.and_then(|o| o.frame_count).unwrap_or(9).max(1);
         let ms = options.and_then(|o| o.frame_duration_ms).unwrap_or(200).max(20);

@@ -89,9 +89,15 @@ fn gif_note(state: &State, image: &crate::store::ImageRecord) -> String {
     if image.format != Some(crate::api::ImageFormat::Gif) {
         return String::new();
     }
+    // What the file has once a preview read it; until then what the job asked.
     let options = state.jobs.job.details.as_ref().map(|job| job.request.options());
-    let frames = options.and_then(|o| o.frame_count).map_or_else(|| "animated".to_string(), |n| format!("{n} frames"));
-    let each = options.and_then(|o| o.frame_duration_ms).map(|ms| format!(" × {ms} ms")).unwrap_or_default();
+    let (frames, each) = match state.previews.animation_of(&image.path) {
+        Some((frames, ms)) => (format!("{frames} frames"), format!(" × {ms} ms")),
+        None => (
+            options.and_then(|o| o.frame_count).map_or_else(|| "animated".to_string(), |n| format!("{n} frames")),
+            options.and_then(|o| o.frame_duration_ms).map(|ms| format!(" × {ms} ms")).unwrap_or_default(),
+        ),
+    };
     // Kitty and iTerm2 play it; elsewhere its first frame stands for it.
     let plays = matches!(state.env.graphics, crate::preview::Graphics::Kitty | crate::preview::Graphics::Iterm);
     format!(" · {frames}{each}{}", if plays { "" } else { ", first shown" })

@@ -78,6 +78,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Mouse(event, at) => mouse::on_mouse(state, event, at),
         Msg::Now(now) => {
             state.env.now = now;
+            // A GIF playing in the viewer is looked at every 20 ms (its frames' time).
+            viewer::play(state);
             Vec::new()
         }
         Msg::Tick(now) => {
