@@ -77,6 +77,7 @@ pub struct GifRules {
     pub max_frames: u32,
     pub default_frames: u32,
     pub min_frame_ms: u32,
+    pub max_frame_ms: u32,
     pub default_frame_ms: u32,
     /// The frames share one pixel budget: (most frames, longest side of a frame), smallest
     /// count first. A GIF of more frames than the last entry is refused.

@@ -40,9 +40,9 @@ pub enum Allowed {
     Size,
     /// A whole number from 0 up to the model's most; `None`: not taken.
     UpTo(fn(&ModelSpec) -> Option<u32>),
-    /// A whole number from `min` to `max`, where the model takes it at all; the form offers
-    /// `steps` (none: every tenth of the range).
-    Range { min: u32, max: u32, steps: &'static [u32], taken: fn(&ModelSpec) -> bool },
+    /// A whole number within the model's bounds (`None`: the model does not take it); the
+    /// form offers those of `steps` within them (no steps: every tenth of the bounds).
+    Range { bounds: fn(&ModelSpec) -> Option<(u32, u32)>, steps: &'static [u32] },
     /// Anything: the API decides.
     Any,
 }
@@ -328,7 +328,7 @@ params! {
     .unset(|s| format!("default ({})", s.default_output_format));
     OutputCompression(output_compression: u32) => def(
         "Compression",
-        Allowed::Range { min: 0, max: 100, steps: &[], taken: |s| !s.compression_formats.is_empty() },
+        Allowed::Range { bounds: |s| (!s.compression_formats.is_empty()).then_some((0, 100)), steps: &[] },
         "Output compression 0-100 (jpeg and webp).",
     )
     .flag("compression", None)
@@ -381,7 +381,10 @@ params! {
     .row(Row::Partials);
     FrameCount(frame_count: u32) => def(
         "Frames",
-        Allowed::Range { min: 2, max: 16, steps: &[2, 3, 4, 6, 8, 9, 12, 16], taken: |s| s.gif.is_some() },
+        Allowed::Range {
+            bounds: |s| s.gif.as_ref().map(|g| (g.min_frames, g.max_frames)),
+            steps: &[2, 3, 4, 6, 8, 9, 12, 16],
+        },
         "Frames of an animated GIF, 2-16 (output_format gif; default 9).",
     )
     .flag("frames", None)
@@ -390,10 +393,8 @@ params! {
     FrameDurationMs(frame_duration_ms: u32) => def(
         "Frame time",
         Allowed::Range {
-            min: 20,
-            max: 60_000,
+            bounds: |s| s.gif.as_ref().map(|g| (g.min_frame_ms, g.max_frame_ms)),
             steps: &[50, 100, 150, 200, 300, 500, 1000, 2000],
-            taken: |s| s.gif.is_some(),
         },
         "How long each GIF frame shows, in ms, 20-60000 (output_format gif; default 200).",
     )
@@ -483,7 +484,7 @@ pub fn markdown_table() -> String {
             Allowed::Count(_) => "1 to the model's most".to_string(),
             Allowed::Size => "the model's sizes, or WxH within its free-size rule".to_string(),
             Allowed::UpTo(_) => "0 to the model's most".to_string(),
-            Allowed::Range { min, max, .. } => format!("{min}-{max}"),
+            Allowed::Range { .. } => "within the model's bounds".to_string(),
             Allowed::Any => "any text".to_string(),
         };
         out.push_str(&format!("| `{}` | {flag} | {batch} | {row} | {requests} | {allowed} |\n", d.param.api_name()));

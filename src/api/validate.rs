@@ -152,10 +152,10 @@ fn check_value(
         Allowed::Size => (!spec.size_allowed(value)).then(|| not_allowed(true, spec.sizes_description())).flatten(),
         // Streaming's parts are checked together (`check_endpoint_and_stream`).
         Allowed::UpTo(_) => None,
-        Allowed::Range { min, max, taken, .. } => {
-            if !taken(spec) {
-                return Some(not_accepted(models, value, model, taken));
-            }
+        Allowed::Range { bounds, .. } => {
+            let Some((min, max)) = bounds(spec) else {
+                return Some(not_accepted(models, value, model, |s| bounds(s).is_some()));
+            };
             // Where the model takes it, its own conditions come first (`check_formats`).
             let n: u32 = value.parse().unwrap_or(u32::MAX);
             (n < min || n > max)

@@ -181,7 +181,8 @@ pub fn for_request(
     );
     // An animated GIF: its frames share one image's pixel budget and tokens.
     let gif_frames = (options.output_format.as_deref() == Some("gif"))
-        .then(|| options.frame_count.or(spec.gif.as_ref().map(|g| g.default_frames)).unwrap_or(9));
+        .then(|| options.frame_count.or(spec.gif.as_ref().map(|g| g.default_frames)))
+        .flatten();
     estimate(&asked, price, source, earlier)
         .map(|e| Estimate { gif_frames, ..e })
         .map_or(PriceNote::NoEstimate, PriceNote::Estimate)

@@ -269,11 +269,11 @@ impl Drawing {
             "gif" => ImageFormat::Gif,
             _ => ImageFormat::Png,
         };
-        let frames = (format == ImageFormat::Gif).then(|| {
-            let rules = spec.gif.as_ref();
-            let count = options.frame_count.or(rules.map(|r| r.default_frames)).unwrap_or(9);
-            let ms = options.frame_duration_ms.or(rules.map(|r| r.default_frame_ms)).unwrap_or(200);
-            (count.clamp(2, 16), ms.max(20) / 10 * 10)
+        // Checked before it came here: the rules' defaults, the API's 10 ms rounding.
+        let frames = spec.gif.as_ref().filter(|_| format == ImageFormat::Gif).map(|rules| {
+            let count = options.frame_count.unwrap_or(rules.default_frames);
+            let ms = options.frame_duration_ms.unwrap_or(rules.default_frame_ms);
+            (count, ms / 10 * 10)
         });
         // A GIF's frames share one pixel budget: "auto" is the largest square its frames allow.
         let (width, height) = match (frames, fixed_size, spec.gif.as_ref()) {

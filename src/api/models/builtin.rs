@@ -103,6 +103,7 @@ pub(super) fn gpt_image_2_6(name: &str) -> ModelSpec {
             max_frames: 16,
             default_frames: 9,
             min_frame_ms: 20,
+            max_frame_ms: 60_000,
             default_frame_ms: 200,
             frame_sides: vec![(9, 960), (12, 816), (16, 720)],
         }),

@@ -84,7 +84,7 @@ fn takes(def: &ParamDef, spec: &ModelSpec, mode: JobMode) -> bool {
         && match def.allowed {
             Allowed::Choices(list) => !list(spec).is_empty(),
             Allowed::UpTo(most) => most(spec).is_some(),
-            Allowed::Range { taken, .. } => taken(spec),
+            Allowed::Range { bounds, .. } => bounds(spec).is_some(),
             Allowed::Count(_) | Allowed::Size | Allowed::Any => true,
         }
 }
@@ -223,13 +223,14 @@ impl SettingsForm {
                 Some(Allowed::UpTo(most)) => {
                     std::iter::once(None).chain((1..=most(spec).unwrap_or(0)).map(|n| Some(n.to_string()))).collect()
                 }
-                Some(Allowed::Range { steps, .. }) if !steps.is_empty() => {
-                    std::iter::once(None).chain(steps.iter().map(|v| Some(v.to_string()))).collect()
+                Some(Allowed::Range { bounds, steps }) => {
+                    let (min, max) = bounds(spec).unwrap_or_default();
+                    let values: Vec<u32> = match steps {
+                        [] => (0..=10u32).rev().map(|step| min + (max - min) * step / 10).collect(),
+                        steps => steps.iter().copied().filter(|v| (min..=max).contains(v)).collect(),
+                    };
+                    std::iter::once(None).chain(values.into_iter().map(|v| Some(v.to_string()))).collect()
                 }
-                // Steps of a tenth, from the most to the least.
-                Some(Allowed::Range { min, max, .. }) => std::iter::once(None)
-                    .chain((0..=10u32).rev().map(|step| Some((min + (max - min) * step / 10).to_string())))
-                    .collect(),
                 Some(Allowed::Size | Allowed::Any) | None => Vec::new(),
             },
             Field::Partials => std::iter::once(None)

@@ -25,8 +25,8 @@ pub struct Viewer {
 
 impl super::State {
     /// The viewer's animated GIF, where the terminal does not play it (sixel, half-blocks):
-    /// its frames and their time as the job asked (the model's defaults, 9 of 200 ms, when it
-    /// did not).
+    /// its frames and their time as its file has them, else as the job asked (else the model's
+    /// defaults).
     pub fn stepped_gif(&self) -> Option<(u32, u32)> {
         use crate::preview::Graphics;
         self.layers.viewer()?;
@@ -41,9 +41,11 @@ impl super::State {
         if let Some(animation) = self.previews.animation_of(&path) {
             return Some(animation);
         }
-        let options = self.jobs.job.details.as_ref().map(|job| job.request.options());
-        let frames = options.and_then(|o| o.frame_count).unwrap_or(9).max(1);
-        let ms = options.and_then(|o| o.frame_duration_ms).unwrap_or(200).max(20);
+        let request = &self.jobs.job.details.as_ref()?.request;
+        let rules = self.env.catalog.spec(request.model()).gif.as_ref()?;
+        let options = request.options();
+        let frames = options.frame_count.unwrap_or(rules.default_frames).max(1);
+        let ms = options.frame_duration_ms.unwrap_or(rules.default_frame_ms).max(1);
         Some((frames, ms))
     }
 
