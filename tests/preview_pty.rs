@@ -244,6 +244,16 @@ fn kitty_placements(out: &[u8]) -> Vec<(u16, u16)> {
     found
 }
 
+/// The shell command that runs the app with kitty graphics on `data`'s history, without a key.
+fn kitty_app(data: &tempfile::TempDir) -> String {
+    format!(
+        "env -u OPENAI_API_KEY -u TTAPI_API_KEY XDG_CONFIG_HOME='{cfg}' {shell} --graphics kitty --data-dir '{data}'",
+        cfg = data.path().join("config").display(),
+        shell = common::imgtui_shell(),
+        data = data.path().display(),
+    )
+}
+
 #[test]
 fn inside_tmux_a_kitty_image_lands_in_its_pane_on_the_outer_terminal() {
     if !common::have(common::Tool::Tmux) {
@@ -251,12 +261,7 @@ fn inside_tmux_a_kitty_image_lands_in_its_pane_on_the_outer_terminal() {
     }
     let data = history_with_two_jobs();
     let socket = format!("imgtui-origin-{}", std::process::id());
-    let app = format!(
-        "env -u OPENAI_API_KEY -u TTAPI_API_KEY XDG_CONFIG_HOME='{cfg}' {shell} --graphics kitty --data-dir '{data}'",
-        cfg = data.path().join("config").display(),
-        shell = common::imgtui_shell(),
-        data = data.path().display(),
-    );
+    let app = kitty_app(&data);
     // The outer terminal is this pty; tmux draws two panes side by side in it, the app in the
     // right one, which starts at column 121.
     let mut cmd = portable_pty::CommandBuilder::new("tmux");
@@ -298,12 +303,7 @@ fn inside_tmux_leaving_the_window_takes_kitty_images_off_and_coming_back_shows_t
     }
     let data = history_with_two_jobs();
     let socket = format!("imgtui-window-{}", std::process::id());
-    let app = format!(
-        "env -u OPENAI_API_KEY -u TTAPI_API_KEY XDG_CONFIG_HOME='{cfg}' {shell} --graphics kitty --data-dir '{data}'",
-        cfg = data.path().join("config").display(),
-        shell = common::imgtui_shell(),
-        data = data.path().display(),
-    );
+    let app = kitty_app(&data);
     let mut cmd = portable_pty::CommandBuilder::new("tmux");
     cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-s", "w", &app, ";"]);
     cmd.args(["set", "-g", "allow-passthrough", "on", ";", "set", "-g", "status", "off"]);

@@ -196,19 +196,23 @@ const MOST_FRAMES: usize = 32;
 /// Frame `n` of the animated GIF at `path` (wrapping past its last), for a preview that steps
 /// through them.
 pub fn gif_frame(path: &std::path::Path, n: u32) -> Result<RgbaImage, String> {
-    // Counted first (the frames are not kept), then read again up to the one wanted.
-    let count = crate::files::visit_gif_frames(path, |_| true)?.clamp(1, MOST_FRAMES);
-    let wanted = n as usize % count;
-    let mut found = None;
-    let mut at = 0;
-    crate::files::visit_gif_frames(path, |frame| {
-        if at == wanted {
-            found = Some(frame.into_buffer());
-        }
-        at += 1;
-        found.is_none()
-    })?;
-    found.ok_or_else(|| "no frames".into())
+    // Read up to the one wanted (the viewer counts within the file's frames); only a number
+    // past them needs a second reading, at the place it wraps to.
+    let pick = |wanted: usize| -> Result<(Option<RgbaImage>, usize), String> {
+        let (mut found, mut at) = (None, 0);
+        let count = crate::files::visit_gif_frames(path, |frame| {
+            if at == wanted {
+                found = Some(frame.into_buffer());
+            }
+            at += 1;
+            found.is_none() && at < MOST_FRAMES
+        })?;
+        Ok((found, count))
+    };
+    match pick(n as usize)? {
+        (Some(frame), _) => Ok(frame),
+        (None, count) => pick(n as usize % count.max(1))?.0.ok_or_else(|| "no frames".into()),
+    }
 }
 
 /// How many frames the GIF at `path` has (up to `MOST_FRAMES`) and its first frame's time
@@ -260,6 +264,7 @@ pub fn add_gif_frames(prepared: &mut Prepared, path: &std::path::Path) -> Result
     let (cw, ch) = (prepared.area_px.0, prepared.area_px.1);
     let ms = frame_ms;
     prepared.first_frame_ms = ms(&frames[0]);
+    prepared.animation = Some((frames.len() as u32, prepared.first_frame_ms));
     for frame in &frames[1..] {
         let img = frame.buffer();
         let (fw, fh) = fitted_pixels(img.dimensions(), (cw, ch));

@@ -129,12 +129,7 @@ pub async fn run(
                 Some(Err(_)) | None => break,
             },
             Some(event) = events_rx.recv() => Msg::App(event),
-            origin = async {
-                match origin_asked.as_mut() {
-                    Some(asked) => asked.await,
-                    None => std::future::pending().await,
-                }
-            }, if origin_asked.is_some() => {
+            origin = answer_of(&mut origin_asked), if origin_asked.is_some() => {
                 origin_asked = None;
                 if let Ok(Some(origin)) = origin {
                     write_now(&placer.set_pane_origin(origin))?;
@@ -146,12 +141,7 @@ pub async fn run(
                 window_asked = Some(tokio::task::spawn_blocking(crate::preview::tmux_window::look));
                 continue;
             }
-            looked = async {
-                match window_asked.as_mut() {
-                    Some(asked) => asked.await,
-                    None => std::future::pending().await,
-                }
-            }, if window_asked.is_some() => {
+            looked = answer_of(&mut window_asked), if window_asked.is_some() => {
                 window_asked = None;
                 match looked {
                     Ok(Some(window)) if !window.shown && !placer.is_hidden() => {
@@ -240,6 +230,15 @@ async fn leave(
 
 /// Draws a frame and places its image; true when another frame is needed at once (a sixel or
 /// iTerm2 image was erased by repainting), and what the frame showed, for `update`.
+/// The answer of a blocking question asked off the event loop; never, when none is asked
+/// (the `select!` arm is off then too).
+async fn answer_of<T>(asked: &mut Option<tokio::task::JoinHandle<T>>) -> Result<T, tokio::task::JoinError> {
+    match asked.as_mut() {
+        Some(asked) => asked.await,
+        None => std::future::pending().await,
+    }
+}
+
 /// How often the app asks tmux whether its window is still shown (kitty images inside tmux).
 const TMUX_WINDOW_EVERY: Duration = Duration::from_millis(500);
 

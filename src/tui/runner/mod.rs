@@ -238,8 +238,9 @@ impl Runner {
                     // The first frame still shows.
                     tracing::warn!(path = %key.path.display(), "the GIF's other frames cannot be read: {e}");
                 }
-                // What the file has, not what was asked: the viewer steps these.
-                if key.frame == 0 {
+                // What the file has, not what was asked: the viewer steps these (kitty's frames
+                // told it already).
+                if key.frame == 0 && prepared.animation.is_none() {
                     prepared.animation = prepare::gif_facts(&key.path);
                 }
             }
