@@ -77,6 +77,10 @@ pub fn load_image(path: &Path) -> Result<image::DynamicImage, String> {
 
 /// As `load_image`, for bytes in memory.
 pub fn decode_image(bytes: &[u8]) -> Result<image::DynamicImage, String> {
+    if crate::vector::looks_like_svg(bytes) {
+        let svg = crate::vector::Svg::parse(bytes)?;
+        return svg.raster(crate::vector::RASTER_SIDE).map(image::DynamicImage::ImageRgba8);
+    }
     let reader = || image::ImageReader::new(io::Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string());
     if let Ok((w, h)) = reader()?.into_dimensions()
         && u64::from(w) * u64::from(h) > IMAGE_PIXELS_MAX
@@ -88,7 +92,7 @@ pub fn decode_image(bytes: &[u8]) -> Result<image::DynamicImage, String> {
     limits.max_alloc = Some(512 << 20);
     reader.limits(limits);
     reader.decode().map_err(|e| match e {
-        image::ImageError::Unsupported(_) => "not a PNG, JPEG, WebP or GIF image".to_string(),
+        image::ImageError::Unsupported(_) => "not a PNG, JPEG, WebP, GIF or SVG image".to_string(),
         e => e.to_string(),
     })
 }

@@ -26,10 +26,12 @@ pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_FAILED: u8 = 1;
 
 pub async fn generate(global: &GlobalArgs, args: GenerateArgs) -> ExitCode {
-    let (engine, prompt, model, options) = match prepare(global, &args.prompt, &args.image, &args.params.given).await {
-        Ok(parts) => parts,
-        Err(code) => return code,
-    };
+    let (engine, prompt, model, mut options) =
+        match prepare(global, &args.prompt, &args.image, &args.params.given).await {
+            Ok(parts) => parts,
+            Err(code) => return code,
+        };
+    options.complete(engine.client.models().resolve(&model).spec);
     let request = ImageRequest::Generate(GenerateRequest { prompt, model, options });
     run_or_dry_run(&engine, &args.image, request).await
 }

@@ -140,6 +140,10 @@ mod tui;
 pub mod variants;
 #[cfg(not(feature = "internals"))]
 mod variants;
+#[cfg(feature = "internals")]
+pub mod vector;
+#[cfg(not(feature = "internals"))]
+mod vector;
 
 #[cfg(test)]
 mod params_tests;

@@ -415,3 +415,39 @@ async fn a_gif_is_stored_as_sent_with_its_frames_and_the_history_keeps_them() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("a GIF answer is not streamed"), "{stderr}");
 }
+
+/// gpt-image-2.6's SVG through the demo: the SVG is stored as sent with the raster that came
+/// with it, the history records the text model that wrote it, and `show` takes the SVG.
+#[tokio::test]
+async fn an_svg_is_stored_as_sent_with_its_raster_and_the_writer_is_recorded() {
+    let data = tempfile::tempdir().unwrap();
+    let args = ["generate", "a fox", "--demo", "-m", "gpt-image-2.6-flare", "--format", "svg", "--size", "1024x1024"];
+    let (code, stdout, stderr) = run(imgtui(data.path()).args(args)).await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("1024x1024 svg"), "{stdout}");
+    assert!(stdout.contains("1024x1024 png"), "the raster too: {stdout}");
+    let job = common::job_json(data.path(), 1).await;
+    assert_eq!(job["request"]["svg"]["model"].as_str(), Some("gpt-5-mini"), "{job}");
+    let svg = job["images"][0]["path"].as_str().unwrap().to_string();
+    assert!(svg.ends_with(".svg"), "{svg}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("<circle"), "{text:.200}");
+    // `show` into a pipe names the file; it is an image to it.
+    let (code, stdout, stderr) = run(imgtui(data.path()).args(["show", &svg])).await;
+    assert_eq!((code, stdout.trim()), (0, svg.as_str()), "{stderr}");
+    // Asked for two, refused before anything is sent.
+    let (code, _, stderr) = run(imgtui(data.path()).args([
+        "generate",
+        "a fox",
+        "--demo",
+        "-m",
+        "gpt-image-2.6-flare",
+        "--format",
+        "svg",
+        "-n",
+        "2",
+    ]))
+    .await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("n must be 1 with output_format svg"), "{stderr}");
+}

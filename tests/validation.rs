@@ -545,3 +545,60 @@ fn a_gif_edit_with_a_mask_is_refused() {
         "mask: a GIF answer takes no mask: the API refuses output_format gif with a mask",
     );
 }
+
+/// gpt-image-2.6's SVG answers: generations only, one at a time, written by a text model that a
+/// request carries as `svg: {"model": …}` (the model's first when none is said).
+#[test]
+fn an_svg_is_one_generation_written_by_a_text_model_the_body_carries_as_svg_model() {
+    let m = "gpt-image-2.6-flare";
+    let svg = |edit: &dyn Fn(&mut GenerateRequest)| {
+        gen_errors(m, "a fox", |r| {
+            r.options.output_format = Some("svg".into());
+            edit(r);
+        })
+    };
+    assert_has(&svg(&|_| {}), "svg_model: an SVG answer needs the text model that writes it (--svg-model)");
+    assert_eq!(svg(&|r| r.options.svg_model = Some("gpt-5".into())), Vec::<String>::new());
+    assert_has(
+        &svg(&|r| {
+            r.options.svg_model = Some("gpt-5".into());
+            r.options.n = Some(2);
+        }),
+        "n: an SVG answer is one image: n must be 1 with output_format svg",
+    );
+    assert_contains(&svg(&|r| r.options.svg_model = Some("two words".into())), "svg_model");
+    let png_writer = gen_errors(m, "a fox", |r| r.options.svg_model = Some("gpt-5".into()));
+    assert_has(&png_writer, "svg_model: gpt-5 needs output_format svg (output_format is png)");
+    assert_contains(
+        &gen_errors("gpt-image-2.5-flare", "a fox", |r| r.options.output_format = Some("svg".into())),
+        "output_format",
+    );
+    assert_contains(
+        &gen_errors("gpt-image-2.5-flare", "a fox", |r| r.options.svg_model = Some("gpt-5".into())),
+        "svg_model",
+    );
+
+    // Completed with the model's default writer, and sent nested as the API names it.
+    let mut req = GenerateRequest::new(m, "a fox");
+    req.options.output_format = Some("svg".into());
+    req.options.complete(models().resolve(m).spec);
+    assert_eq!(req.validate(&models()), Ok(Vec::new()));
+    let body = serde_json::to_value(&req).unwrap();
+    assert_eq!(body["svg"], serde_json::json!({ "model": "gpt-5-mini" }));
+    assert!(body.get("svg_model").is_none(), "{body}");
+    let back: GenerateRequest = serde_json::from_value(body).unwrap();
+    assert_eq!(back, req, "the history reads back what was sent");
+    // A PNG request is left as it was.
+    let mut plain = GenerateRequest::new(m, "a fox");
+    plain.options.complete(models().resolve(m).spec);
+    assert_eq!(plain.options.svg_model, None);
+}
+
+#[test]
+fn an_svg_edit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = common::write_png(dir.path(), "in.png", (1024, 1024), [200, 0, 0, 255], None);
+    let mut req = EditRequest::new("gpt-image-2.6-flare", "make it a drawing", vec![image]);
+    req.options.output_format = Some("svg".into());
+    assert_has(&edit_errors(&req, None), "output_format: an SVG answer comes from generations only, not from edits");
+}

@@ -167,7 +167,9 @@ impl Client {
         let partials = req.options.partial_images.unwrap_or(0);
         let sent = self.send_with_retries(build, |r| read_answer(r, ctl.clone(), cap, partials), ctl).await;
         let (body, retries) = sent.map_err(|e| hints::explain(e, self.cfg.provider, &req.model))?;
-        self.receive(body, retries, req.options.n.unwrap_or(1), ctl).await
+        // An SVG may come with the raster it was written from: both are kept.
+        let per_image = if req.options.output_format.as_deref() == Some("svg") { 2 } else { 1 };
+        self.receive(body, retries, req.options.n.unwrap_or(1) * per_image, ctl).await
     }
 
     /// `POST /images/edits` as multipart. Validates first (reading the files' headers).

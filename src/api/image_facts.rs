@@ -12,6 +12,8 @@ pub enum ImageFormat {
     Webp,
     /// Animated (gpt-image-2.6's `output_format = gif`): stored as sent, previewed by frame.
     Gif,
+    /// Vectors (gpt-image-2.6's `output_format = svg`): stored as sent, drawn at the size shown.
+    Svg,
 }
 
 impl ImageFormat {
@@ -22,12 +24,13 @@ impl ImageFormat {
             Self::Jpeg => "jpeg",
             Self::Webp => "webp",
             Self::Gif => "gif",
+            Self::Svg => "svg",
         }
     }
 
-    /// The format an API name stands for (`png`, `jpeg`, `webp`, `gif`).
+    /// The format an API name stands for (`png`, `jpeg`, `webp`, `gif`, `svg`).
     pub fn from_api_name(name: &str) -> Option<Self> {
-        [Self::Png, Self::Jpeg, Self::Webp, Self::Gif].into_iter().find(|f| f.api_name() == name)
+        [Self::Png, Self::Jpeg, Self::Webp, Self::Gif, Self::Svg].into_iter().find(|f| f.api_name() == name)
     }
 
     pub fn extension(self) -> &'static str {
@@ -36,6 +39,7 @@ impl ImageFormat {
             Self::Jpeg => "jpg",
             Self::Webp => "webp",
             Self::Gif => "gif",
+            Self::Svg => "svg",
         }
     }
 
@@ -45,6 +49,7 @@ impl ImageFormat {
             Self::Jpeg => "image/jpeg",
             Self::Webp => "image/webp",
             Self::Gif => "image/gif",
+            Self::Svg => "image/svg+xml",
         }
     }
 
@@ -55,6 +60,12 @@ impl ImageFormat {
             Self::Png => img.write_to(&mut out, image::ImageFormat::Png)?,
             Self::Webp => img.write_to(&mut out, image::ImageFormat::WebP)?,
             Self::Gif => img.write_to(&mut out, image::ImageFormat::Gif)?,
+            Self::Svg => {
+                return Err(image::ImageError::Unsupported(image::error::UnsupportedError::from_format_and_kind(
+                    image::error::ImageFormatHint::Name("SVG".into()),
+                    image::error::UnsupportedErrorKind::GenericFeature("pixels are not written as an SVG".into()),
+                )));
+            }
             Self::Jpeg => {
                 let rgb = image::DynamicImage::ImageRgba8(img.clone()).to_rgb8();
                 let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
@@ -74,6 +85,8 @@ impl ImageFormat {
             Some(Self::Webp)
         } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
             Some(Self::Gif)
+        } else if crate::vector::looks_like_svg(bytes) {
+            Some(Self::Svg)
         } else {
             None
         }
@@ -93,7 +106,7 @@ pub struct ImageFacts {
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FactsError {
-    #[error("not a PNG, JPEG, WebP or GIF image")]
+    #[error("not a PNG, JPEG, WebP, GIF or SVG image")]
     NotAnImage,
     #[error("the {0} header is damaged or cut short")]
     Damaged(&'static str),
@@ -134,8 +147,15 @@ impl ImageFacts {
         })?;
         let mut head = Vec::new();
         file.take(JPEG_HEADER_BYTES).read_to_end(&mut head).map_err(|e| FactsError::Io(e.to_string()))?;
-        if ImageFormat::sniff(&head) != Some(ImageFormat::Jpeg) {
-            head.truncate(HEADER_BYTES as usize);
+        match ImageFormat::sniff(&head) {
+            Some(ImageFormat::Jpeg) => {}
+            // An SVG's size is known only once it is read whole (its root may be anywhere).
+            Some(ImageFormat::Svg) => {
+                let whole = crate::files::read_regular(path, crate::vector::SVG_FILE_MAX)
+                    .map_err(|e| FactsError::Io(e.to_string()))?;
+                return Self::from_header(&whole).map(|facts| Self { bytes: meta.len(), ..facts });
+            }
+            _ => head.truncate(HEADER_BYTES as usize),
         }
         let mut facts = Self::from_header(&head)?;
         facts.bytes = meta.len();
@@ -153,6 +173,11 @@ impl ImageFacts {
             ImageFormat::Gif => {
                 le_u16(bytes, 6).zip(le_u16(bytes, 8)).map(|(w, h)| (u32::from(w), u32::from(h), false))
             }
+            // The API's SVGs are opaque; a hand-made one may not be, which a preview shows.
+            ImageFormat::Svg => crate::vector::Svg::parse(bytes).ok().map(|svg| {
+                let (w, h) = svg.size();
+                (w, h, true)
+            }),
         }
         .ok_or(FactsError::Damaged(format.api_name()))?;
         if width == 0 || height == 0 {

@@ -58,6 +58,14 @@ impl ImageRequest {
         }
     }
 
+    /// Fills what the model requires but a person need not say (`ImageOptions::complete`); an
+    /// edit asks for nothing that needs it.
+    pub fn complete(&mut self, models: &crate::api::ModelTable) {
+        if let Self::Generate(r) = self {
+            r.options.complete(models.resolve(&r.model).spec);
+        }
+    }
+
     /// Input files with their role (`image` or `mask`), in order.
     pub fn inputs(&self) -> Vec<(&'static str, PathBuf)> {
         match self {

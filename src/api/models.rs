@@ -49,6 +49,10 @@ pub struct ModelSpec {
     /// `output_format = gif` (gpt-image-2.6): its frames and their time; `None`: no GIFs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gif: Option<GifRules>,
+    /// Text models that may write an SVG answer (`output_format = svg`, `svg.model`), the
+    /// default first; empty: no SVGs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub svg_models: Vec<String>,
     pub backgrounds: Vec<String>,
     /// Output formats that can carry a transparent background.
     pub transparent_formats: Vec<String>,

@@ -40,6 +40,9 @@ pub enum Allowed {
     Size,
     /// A whole number from 0 up to the model's most; `None`: not taken.
     UpTo(fn(&ModelSpec) -> Option<u32>),
+    /// Any one word where the model takes the parameter (its list is not empty); the form
+    /// offers the list, its first the default.
+    Suggested(fn(&ModelSpec) -> &[String]),
     /// A whole number within the model's bounds (`None`: the model does not take it); the
     /// form offers those of `steps` within them (no steps: every tenth of the bounds).
     Range { bounds: fn(&ModelSpec) -> Option<(u32, u32)>, steps: &'static [u32] },
@@ -51,6 +54,7 @@ impl fmt::Debug for Allowed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Choices(_) => "Choices",
+            Self::Suggested(_) => "Suggested",
             Self::Count(_) => "Count",
             Self::Size => "Size",
             Self::UpTo(_) => "UpTo",
@@ -190,7 +194,7 @@ impl ParamValue for bool {
 /// Declares the option parameters: the `ImageOptions` fields (named as the API names them, in
 /// the order the API's bodies have carried them), the `Param` variants and the table.
 macro_rules! params {
-    ($( $(#[$attr:meta])* $variant:ident($field:ident: $ty:ty) => $def:expr; )*) => {
+    ($( $(#[$attr:meta])* $variant:ident($field:ident: $ty:ty) $([$($body:tt)*])? => $def:expr; )*) => {
         /// What a request or a problem is about: a parameter of the request (the prompt, the
         /// model, the input files, an option), or one of imgtui's own settings sent with it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -235,6 +239,7 @@ macro_rules! params {
             $(
                 $(#[$attr])*
                 #[serde(default, skip_serializing_if = "Option::is_none")]
+                $( #[serde($($body)*)] )?
                 pub $field: Option<$ty>,
             )*
         }
@@ -401,6 +406,18 @@ params! {
     .flag("frame-ms", None)
     .at(54)
     .unset(|s| s.gif.as_ref().map_or_else(|| "needs gif".into(), |g| format!("default ({} ms)", g.default_frame_ms)));
+    // The body carries it as `svg: {"model": …}`; everywhere else (the flag, a batch key, the
+    // history's words) it is `svg_model`.
+    SvgModel(svg_model: String) [rename = "svg", with = "svg_body"] => def(
+        "SVG writer",
+        Allowed::Suggested(|s| &s.svg_models),
+        "The text model that writes an SVG answer (output_format svg, gpt-image-2.6); its tokens are billed at \
+         its own rates on top.",
+    )
+    .flag("svg-model", None)
+    .at(56)
+    .only(Endpoints::Generate)
+    .unset(|s| s.svg_models.first().map_or_else(|| "needs svg".into(), |m| format!("default ({m})")));
     Complexity(complexity: String) => def(
         "Complexity",
         Allowed::Choices(|s| &s.complexities),
@@ -415,6 +432,24 @@ params! {
     Whimsy(whimsy: String) => def("Whimsy", Allowed::Choices(|s| &s.whimsies), "How whimsical (test builds only).")
         .flag("whimsy", None)
         .at(25);
+}
+
+/// `svg_model` in a request's body: `"svg": {"model": "gpt-5-mini"}`.
+mod svg_body {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Svg {
+        model: String,
+    }
+
+    pub fn serialize<S: Serializer>(model: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+        model.as_ref().map(|model| Svg { model: model.clone() }).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<Svg>::deserialize(d)?.map(|svg| svg.model))
+    }
 }
 
 /// Every option parameter, in the order the form shows them.
@@ -442,6 +477,15 @@ impl ImageOptions {
     /// The same options asking for the whole answer at once (no `stream`, no partials).
     pub fn without_stream(&self) -> Self {
         Self { stream: None, partial_images: None, ..self.clone() }
+    }
+
+    /// Fills what the model's rules require but a person need not say: the text model that
+    /// writes an SVG answer (the model's first). Done before a request is checked and kept, so
+    /// the history records what was sent.
+    pub fn complete(&mut self, spec: &ModelSpec) {
+        if self.output_format.as_deref() == Some("svg") && self.svg_model.is_none() {
+            self.svg_model = spec.svg_models.first().cloned();
+        }
     }
 
     /// The options that are set, as the API's text fields (a multipart body), in table order.
@@ -481,6 +525,7 @@ pub fn markdown_table() -> String {
         let allowed = match d.allowed {
             _ if d.kind == Kind::Flag => "true or false (with partial images)".to_string(),
             Allowed::Choices(_) => "one of the model's list".to_string(),
+            Allowed::Suggested(_) => "a name, where the model takes it (the form offers its list)".to_string(),
             Allowed::Count(_) => "1 to the model's most".to_string(),
             Allowed::Size => "the model's sizes, or WxH within its free-size rule".to_string(),
             Allowed::UpTo(_) => "0 to the model's most".to_string(),

@@ -101,6 +101,7 @@ pub fn check_params(
     }
     check_formats(&mut errors, spec, o);
     check_gif(&mut errors, spec, o);
+    check_svg(&mut errors, endpoint, spec, o);
     check_endpoint_and_stream(&mut errors, endpoint, o);
     check_stream(&mut errors, models, spec, model, o);
     errors
@@ -142,6 +143,12 @@ fn check_value(
                 return Some(not_accepted(models, value, model, |s| !list(s).is_empty()));
             }
             (!choices.iter().any(|c| c == value)).then(|| not_allowed(true, choices.join(", "))).flatten()
+        }
+        Allowed::Suggested(list) => {
+            if list(spec).is_empty() {
+                return Some(not_accepted(models, value, model, |s| !list(s).is_empty()));
+            }
+            model_name_problem(value).map(|e| e.problem)
         }
         Allowed::Count(most) => {
             let n: u32 = value.parse().unwrap_or(0);
@@ -250,6 +257,37 @@ fn check_gif(errors: &mut Vec<FieldError>, spec: &ModelSpec, o: &ImageOptions) {
             ),
         )),
         _ => {}
+    }
+}
+
+/// An SVG answer (`output_format = svg`): generations only, one at a time, written by a text
+/// model (`svg_model`, filled with the model's default by `ImageOptions::complete`).
+fn check_svg(errors: &mut Vec<FieldError>, endpoint: Endpoint, spec: &ModelSpec, o: &ImageOptions) {
+    if spec.svg_models.is_empty() {
+        return;
+    }
+    let format = o.output_format.as_deref().unwrap_or(&spec.default_output_format);
+    if format != "svg" {
+        if let Some(writer) = &o.svg_model {
+            let problem = Problem::Needs {
+                value: writer.clone(),
+                other: Param::OutputFormat,
+                allowed: vec!["svg".into()],
+                current: format.into(),
+            };
+            errors.push(FieldError::of(Param::SvgModel, problem));
+        }
+        return;
+    }
+    if endpoint == Endpoint::Edit {
+        errors.push(FieldError::said(Param::OutputFormat, "an SVG answer comes from generations only, not from edits"));
+    }
+    if o.n.is_some_and(|n| n > 1) {
+        errors.push(FieldError::said(Param::N, "an SVG answer is one image: n must be 1 with output_format svg"));
+    }
+    if o.svg_model.is_none() {
+        errors
+            .push(FieldError::said(Param::SvgModel, "an SVG answer needs the text model that writes it (--svg-model)"));
     }
 }
 

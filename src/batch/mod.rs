@@ -41,10 +41,14 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
     };
     engine.load_catalog(Fetch::IfStale).await;
     let (default_model, _) = engine.default_model();
-    let (entries, mut problems) = match entries::parse(&args.file, &text, &default_model) {
+    let (mut entries, mut problems) = match entries::parse(&args.file, &text, &default_model) {
         Ok(parsed) => parsed,
         Err(errors) => return refuse(&file, &errors, args.output.json),
     };
+    // After the keys are made: a key is what the file says.
+    for entry in &mut entries {
+        entry.request.complete(engine.client.models());
+    }
     problems.extend(check_all(&engine, &entries, args.force_model).await);
     if let Some(error) = crate::headless::checks::out_problem(&args.output) {
         problems.push(EntryError { line: 0, message: error.to_string() });

@@ -34,7 +34,7 @@ impl Entry {
     /// By extension only: the header is read later, for the rows on screen.
     pub fn looks_like_image(&self) -> bool {
         let ext = self.path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
-        self.kind == EntryKind::File && matches!(ext.as_deref(), Some("png" | "jpg" | "jpeg" | "webp" | "gif"))
+        self.kind == EntryKind::File && matches!(ext.as_deref(), Some("png" | "jpg" | "jpeg" | "webp" | "gif" | "svg"))
     }
 }
 

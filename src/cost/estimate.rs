@@ -46,6 +46,8 @@ pub struct Estimate {
     pub inputs_left_out: usize,
     /// An animated GIF of this many frames: they share one image's tokens.
     pub gif_frames: Option<u32>,
+    /// An SVG answer written by this text model: its tokens are billed on top, at its rates.
+    pub svg_writer: Option<String>,
 }
 
 impl Estimate {
@@ -68,6 +70,7 @@ impl Estimate {
         match (self.gif_frames, self.n) {
             (Some(frames), 1) => format!("1 GIF of {frames} frames"),
             (Some(frames), n) => format!("{n} GIFs of {frames} frames"),
+            (None, 1) if self.svg_writer.is_some() => "1 SVG".to_string(),
             (None, 1) => "1 image".to_string(),
             (None, n) => format!("{n} images"),
         }
@@ -95,8 +98,12 @@ impl Estimate {
             _ => "; the input images' own tokens not counted",
         };
         let frames = if self.gif_frames.is_some() { "; its frames share one image's tokens" } else { "" };
+        let writer = match &self.svg_writer {
+            Some(model) => format!("; not counted: the tokens {model} spends writing the SVG, billed at its own rates"),
+            None => String::new(),
+        };
         format!(
-            "{} {} for {images} ({}{how}{left_out}{frames})",
+            "{} {} for {images} ({}{how}{left_out}{frames}{writer})",
             self.sign(),
             super::dollars(self.usd),
             self.source.label()
@@ -183,8 +190,9 @@ pub fn for_request(
     let gif_frames = (options.output_format.as_deref() == Some("gif"))
         .then(|| options.frame_count.or(spec.gif.as_ref().map(|g| g.default_frames)))
         .flatten();
+    let svg_writer = options.svg_model.clone().filter(|_| options.output_format.as_deref() == Some("svg"));
     estimate(&asked, price, source, earlier)
-        .map(|e| Estimate { gif_frames, ..e })
+        .map(|e| Estimate { gif_frames, svg_writer, ..e })
         .map_or(PriceNote::NoEstimate, PriceNote::Estimate)
 }
 
@@ -210,7 +218,15 @@ pub fn estimate(
     let n = asked.n.max(1);
     if let Some(each) = per_image(price, asked.size, Some(asked.quality)) {
         let usd = each * f64::from(n);
-        return Some(Estimate { usd, basis: Basis::PerImage, source, n, inputs_left_out: 0, gif_frames: None });
+        return Some(Estimate {
+            usd,
+            basis: Basis::PerImage,
+            source,
+            n,
+            inputs_left_out: 0,
+            gif_frames: None,
+            svg_writer: None,
+        });
     }
     let rate = |r: Option<f64>, tokens: u64| r.unwrap_or(0.0) * tokens as f64 / 1_000_000.0;
     let dearest = |bases: &std::collections::BTreeMap<String, u32>| bases.values().max().copied();
@@ -230,6 +246,7 @@ pub fn estimate(
                         n,
                         inputs_left_out: 0,
                         gif_frames: None,
+                        svg_writer: None,
                     });
                 }
                 // A floor's dearest quality is still only a floor.
@@ -245,7 +262,7 @@ pub fn estimate(
     let prompt = (asked.prompt_chars as u64).div_ceil(4);
     let fidelity = if asked.high_fidelity { asked.inputs as u64 * high_fidelity_tokens(asked.size) } else { 0 };
     let usd = rate(price.image_out, output) + rate(price.text_in, prompt) + rate(price.image_in, fidelity);
-    Some(Estimate { usd, basis, source, n, inputs_left_out: asked.inputs, gif_frames: None })
+    Some(Estimate { usd, basis, source, n, inputs_left_out: asked.inputs, gif_frames: None, svg_writer: None })
 }
 
 #[cfg(test)]

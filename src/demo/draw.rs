@@ -204,6 +204,40 @@ pub fn animate(img: &RgbaImage, count: u32, ms: u32) -> Result<Vec<u8>, image::I
     Ok(out)
 }
 
+/// The demo's SVG of `img`: its colours as a grid of squares (as a text model tracing a
+/// raster would block it out), and a ring and a line over it whose edges stay sharp at any zoom.
+pub fn vectorise(img: &RgbaImage) -> Vec<u8> {
+    const GRID: u32 = 24;
+    let (width, height) = img.dimensions();
+    let small = imageops::thumbnail(img, GRID, GRID);
+    let (cell_w, cell_h) = (f64::from(width) / f64::from(GRID), f64::from(height) / f64::from(GRID));
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n"
+    );
+    for (x, y, p) in small.enumerate_pixels() {
+        svg.push_str(&format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#{:02x}{:02x}{:02x}\"/>\n",
+            f64::from(x) * cell_w,
+            f64::from(y) * cell_h,
+            cell_w + 0.5,
+            cell_h + 0.5,
+            p[0],
+            p[1],
+            p[2]
+        ));
+    }
+    let (cx, cy, r) = (f64::from(width) / 2.0, f64::from(height) / 2.0, f64::from(width.min(height)) / 3.0);
+    svg.push_str(&format!(
+        "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\" fill=\"none\" stroke=\"#ffffff\" stroke-width=\"{:.1}\"/>\n",
+        r / 20.0
+    ));
+    svg.push_str(&format!(
+        "<line x1=\"0\" y1=\"{height}\" x2=\"{width}\" y2=\"0\" stroke=\"#000000\" stroke-width=\"{:.1}\"/>\n</svg>\n",
+        r / 60.0
+    ));
+    svg.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

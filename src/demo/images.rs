@@ -267,6 +267,7 @@ impl Drawing {
             "jpeg" => ImageFormat::Jpeg,
             "webp" => ImageFormat::Webp,
             "gif" => ImageFormat::Gif,
+            "svg" => ImageFormat::Svg,
             _ => ImageFormat::Png,
         };
         // Checked before it came here: the rules' defaults, the API's 10 ms rounding.
@@ -314,6 +315,16 @@ impl Drawing {
         }
     }
 
+    /// Image `i` as the answer carries it: an SVG comes with the raster it was written from.
+    pub fn encoded(&self, i: u32) -> Result<Vec<Vec<u8>>, String> {
+        let picture = self.picture(i);
+        if self.format == ImageFormat::Svg {
+            let raster = draw::encode(&picture, ImageFormat::Png, 100).map_err(|e| format!("drawing failed: {e}"))?;
+            return Ok(vec![draw::vectorise(&picture), raster]);
+        }
+        Ok(vec![self.encode(&picture)?])
+    }
+
     pub fn encode(&self, img: &RgbaImage) -> Result<Vec<u8>, String> {
         if let Some((count, ms)) = self.frames {
             return draw::animate(img, count, ms).map_err(|e| format!("drawing failed: {e}"));
@@ -354,7 +365,7 @@ async fn produce(
     tokio::time::sleep(latency).await;
     let job = drawing.clone();
     let drawn = tokio::task::spawn_blocking(move || {
-        (0..job.n).map(|i| job.encode(&job.picture(i))).collect::<Result<Vec<_>, _>>()
+        (0..job.n).map(|i| job.encoded(i)).collect::<Result<Vec<_>, _>>().map(|all| all.concat())
     })
     .await;
     let encoded = match drawn {
@@ -368,7 +379,8 @@ async fn produce(
         .into_iter()
         .map(|bytes| {
             let mut datum = if as_url {
-                json!({ "url": store_file(state, bytes, drawing.format) })
+                let format = ImageFormat::sniff(&bytes).unwrap_or(drawing.format);
+                json!({ "url": store_file(state, bytes, format) })
             } else {
                 json!({ "b64_json": base64::engine::general_purpose::STANDARD.encode(&bytes) })
             };

@@ -184,13 +184,11 @@ pub fn show(items: &[ShowItem], choice: Graphics, width: Option<u16>) -> bool {
 /// without decoding it.
 fn sniff(path: &Path) -> Result<(), String> {
     let (file, _) = crate::files::open_regular(path).map_err(|e| e.to_string())?;
-    let mut head = Vec::with_capacity(16);
-    file.take(16).read_to_end(&mut head).map_err(|e| e.to_string())?;
-    match image::guess_format(&head) {
-        Ok(image::ImageFormat::Png | image::ImageFormat::Jpeg | image::ImageFormat::WebP | image::ImageFormat::Gif) => {
-            Ok(())
-        }
-        _ => Err("not a PNG, JPEG, WebP or GIF image".into()),
+    let mut head = Vec::with_capacity(4096);
+    file.take(4096).read_to_end(&mut head).map_err(|e| e.to_string())?;
+    match crate::api::ImageFormat::sniff(&head) {
+        Some(_) => Ok(()),
+        None => Err("not a PNG, JPEG, WebP, GIF or SVG image".into()),
     }
 }
 

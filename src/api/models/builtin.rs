@@ -31,6 +31,7 @@ pub(super) fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
         default_output_format: png(),
         compression_formats: strings(&["jpeg", "webp"]),
         gif: None,
+        svg_models: Vec::new(),
         backgrounds: strings(&["transparent", "opaque", "auto"]),
         transparent_formats: strings(&["png", "webp"]),
         moderations: strings(&["low", "auto"]),
@@ -97,7 +98,9 @@ pub(super) fn gpt_image_2_6(name: &str) -> ModelSpec {
     ModelSpec {
         aliases: Vec::new(),
         complexities: strings(&["low", "medium", "high"]),
-        output_formats: strings(&["png", "jpeg", "webp", "gif"]),
+        output_formats: strings(&["png", "jpeg", "webp", "gif", "svg"]),
+        // Any text model may write the SVG; these are offered, the first sent when none is said.
+        svg_models: strings(&["gpt-5-mini", "gpt-5", "gpt-5-nano"]),
         gif: Some(GifRules {
             min_frames: 2,
             max_frames: 16,
@@ -130,6 +133,7 @@ pub(super) fn dall_e_2() -> ModelSpec {
         default_output_format: png(),
         compression_formats: Vec::new(),
         gif: None,
+        svg_models: Vec::new(),
         backgrounds: Vec::new(),
         transparent_formats: Vec::new(),
         moderations: Vec::new(),

@@ -226,6 +226,12 @@ impl Runner {
                     Err(message) => AppEvent::PreviewFailed { key, message },
                 });
             }
+            if prepare::is_vector(&key.path) {
+                return this.send(match prepare::prepare_vector(&key, cell) {
+                    Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),
+                    Err(message) => AppEvent::PreviewFailed { key, message },
+                });
+            }
             let pixels = match key.frame {
                 0 => this.decoded.pixels(&key.path, warm.as_ref()),
                 n => prepare::gif_frame(&key.path, n).map(Arc::new),

@@ -82,7 +82,7 @@ fn takes(def: &ParamDef, spec: &ModelSpec, mode: JobMode) -> bool {
         !matches!((def.endpoints, mode), (Endpoints::Generate, JobMode::Edit) | (Endpoints::Edit, JobMode::Generate));
     endpoint
         && match def.allowed {
-            Allowed::Choices(list) => !list(spec).is_empty(),
+            Allowed::Choices(list) | Allowed::Suggested(list) => !list(spec).is_empty(),
             Allowed::UpTo(most) => most(spec).is_some(),
             Allowed::Range { bounds, .. } => bounds(spec).is_some(),
             Allowed::Count(_) | Allowed::Size | Allowed::Any => true,
@@ -166,6 +166,7 @@ impl SettingsForm {
         match field {
             Field::Param(Param::OutputCompression) => spec.compression_formats.iter().any(|f| f == format),
             Field::Param(Param::FrameCount | Param::FrameDurationMs) => format == "gif",
+            Field::Param(Param::SvgModel) => format == "svg",
             _ => true,
         }
     }
@@ -174,6 +175,7 @@ impl SettingsForm {
     pub fn needs(field: Field) -> &'static str {
         match field {
             Field::Param(Param::FrameCount | Param::FrameDurationMs) => "needs gif",
+            Field::Param(Param::SvgModel) => "needs svg",
             _ => "needs jpeg or webp",
         }
     }
@@ -217,6 +219,14 @@ impl SettingsForm {
             }
             Field::Param(param) => match params::def_of(param).map(|d| d.allowed) {
                 Some(Allowed::Choices(values)) => list(values(spec)),
+                // The list, and a name set otherwise (a flag, an old job) while it is set.
+                Some(Allowed::Suggested(values)) => {
+                    let mut names: Vec<Option<String>> = list(values(spec));
+                    if let Some(current) = self.options.text(param).filter(|c| !names.contains(&Some(c.clone()))) {
+                        names.push(Some(current));
+                    }
+                    names
+                }
                 Some(Allowed::Count(most)) => {
                     std::iter::once(None).chain((2..=most(spec)).map(|n| Some(n.to_string()))).collect()
                 }

@@ -10,8 +10,11 @@ use crate::store::ImageRequest;
 impl State {
     /// The request the form describes now.
     pub fn request(&self) -> ImageRequest {
-        let (prompt, model, options) =
+        let (prompt, model, mut options) =
             (self.prompt_text(), self.compose.form.model.clone(), self.compose.form.options.clone());
+        if self.compose.form.mode == JobMode::Generate {
+            options.complete(self.spec());
+        }
         match self.compose.form.mode {
             JobMode::Generate => ImageRequest::Generate(GenerateRequest { prompt, model, options }),
             JobMode::Edit => ImageRequest::Edit(EditRequest {
@@ -31,7 +34,7 @@ impl State {
     pub fn revalidate(&mut self) {
         let request = self.request();
         let endpoint = if self.compose.form.mode == JobMode::Edit { Endpoint::Edit } else { Endpoint::Generate };
-        let (o, table) = (&self.compose.form.options, &self.env.catalog.table);
+        let (o, table) = (request.options(), &self.env.catalog.table);
         let mut found = validate::check_params(endpoint, request.prompt(), &self.compose.form.model, o, table);
         if let ImageRequest::Edit(edit) = &request {
             let known = |p: &PathBuf| self.compose.input_facts.get(p).cloned();
