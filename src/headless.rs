@@ -74,8 +74,9 @@ pub async fn edit(global: &GlobalArgs, args: EditArgs) -> ExitCode {
     // Kept absolute and canonical: a re-run from another folder must send the same files.
     let images = args.images.iter().map(|p| jobs::canonical(p)).collect();
     let mask = args.mask.as_deref().map(jobs::canonical);
+    let markup = args.markup.as_deref().map(jobs::canonical);
     let keep_unmasked = args.keep_unmasked;
-    let request = ImageRequest::Edit(EditRequest { prompt, model, images, mask, keep_unmasked, options });
+    let request = ImageRequest::Edit(EditRequest { prompt, model, images, mask, markup, keep_unmasked, options });
     run_or_dry_run(&engine, &args.image, request).await
 }
 

@@ -187,6 +187,7 @@ pub fn run() -> ExitCode {
             Some(Command::ServeDemo(args)) => crate::serve::run(&cli.global, args).await,
             Some(Command::Models(args)) => crate::models_cli::run(&cli.global, args).await,
             Some(Command::Mask(args)) => crate::mask_cli::run(&args),
+            Some(Command::Markup(args)) => crate::mask_cli::run_markup(&args),
             Some(Command::Batch(args)) => crate::batch::run(&cli.global, args).await,
             Some(Command::Show(args)) => crate::show::run(&cli.global, args).await,
             Some(Command::Doctor) => crate::doctor::run(&cli.global).await,

@@ -12,6 +12,8 @@ pub const SVG_FILE_MAX: u64 = 8 << 20;
 /// The most elements an SVG may have: each is drawn over the whole view in the worst case, so
 /// this bounds the time a render takes (see docs/media.md for the times measured).
 pub const SVG_ELEMENTS_MAX: usize = 20_000;
+/// The most pixels an SVG is drawn into (as many as imgtui decodes of a raster).
+pub const PIXELS_MAX: u64 = 64_000_000;
 /// The largest side a whole SVG is drawn at when no pane says the size (a file saved as a
 /// raster, a thumbnail's source).
 pub const RASTER_SIDE: u32 = 2048;
@@ -99,7 +101,7 @@ impl Svg {
     /// (width, height): how a zoomed preview is made sharp, drawn at the size it is shown.
     pub fn view(&self, view: (f64, f64, f64, f64), pixels: (u32, u32)) -> Result<RgbaImage, String> {
         let (width, height) = (pixels.0.max(1), pixels.1.max(1));
-        if u64::from(width) * u64::from(height) > crate::files::IMAGE_PIXELS_MAX {
+        if u64::from(width) * u64::from(height) > PIXELS_MAX {
             return Err(format!("{width}x{height} is more than imgtui draws"));
         }
         let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).ok_or("nothing to draw")?;

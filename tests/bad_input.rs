@@ -110,7 +110,10 @@ async fn thirty_bad_inputs_exit_2_name_the_rule_and_send_nothing() {
         ),
         (edit(&[s("hat"), s("--image"), p(&missing)]), format!("image: {}: cannot read it", p(&missing))),
         (edit(&[s("hat"), s("--image"), p(&dir)]), format!("image: {}: it is a directory, not an image file", p(&dir))),
-        (edit(&[s("hat"), s("--image"), p(&text)]), format!("image: {}: not a PNG, JPEG, WebP or GIF image", p(&text))),
+        (
+            edit(&[s("hat"), s("--image"), p(&text)]),
+            format!("image: {}: not a PNG, JPEG, WebP, GIF or SVG image", p(&text)),
+        ),
         (
             edit(&[s("hat"), s("-m"), s("dall-e-2"), s("--image"), p(&jpeg)]),
             format!("image: {} is jpeg; dall-e-2 accepts png", p(&jpeg)),

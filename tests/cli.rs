@@ -451,3 +451,51 @@ async fn an_svg_is_stored_as_sent_with_its_raster_and_the_writer_is_recorded() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("n must be 1 with output_format svg"), "{stderr}");
 }
+
+/// Markup from the shell: `imgtui markup` draws the marks, `edit --markup` sends them as the
+/// `markup` part and the history keeps the file beside the inputs; with a mask, exit 2.
+#[tokio::test]
+async fn markup_made_headlessly_is_sent_with_the_edit_and_recorded_and_refused_with_a_mask() {
+    let data = tempfile::tempdir().unwrap();
+    let photo = common::write_gradient_png(data.path(), "photo.png", (1024, 1024));
+    let marks = data.path().join("marks.png");
+    let marks_arg = marks.to_str().unwrap();
+    let photo_arg = photo.to_str().unwrap();
+    let (code, stdout, stderr) = run(imgtui(data.path()).args([
+        "markup",
+        photo_arg,
+        "--ellipse",
+        "300,200,240,160",
+        "--arrow",
+        "40,40,300,220",
+        "--colour",
+        "yellow",
+        "--out",
+        marks_arg,
+    ]))
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("2 marks in yellow"), "{stdout}");
+    let drawn = image::open(&marks).unwrap().into_rgba8();
+    assert_eq!(drawn.dimensions(), (1024, 1024));
+    assert_eq!(drawn.get_pixel(300, 280).0, [255, 220, 0, 255], "the ring's left side, in yellow");
+    assert_eq!(drawn.get_pixel(420, 280)[3], 0, "inside the ring: nothing");
+    // A point off the image is named.
+    let (code, _, stderr) =
+        run(imgtui(data.path()).args(["markup", photo_arg, "--arrow", "0,0,2000,10", "--out", marks_arg])).await;
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--arrow: the point 2000,10 is past the image's 1024x1024 pixels"), "{stderr}");
+
+    let edit = ["edit", "make the circled cup blue", "--demo", "-m", "gpt-image-2.6-flare", "--image", photo_arg];
+    let (code, stdout, stderr) = run(imgtui(data.path()).args(edit).args(["--markup", marks_arg])).await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let job = common::job_json(data.path(), 1).await;
+    let roles: Vec<&str> = job["inputs"].as_array().unwrap().iter().map(|i| i["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["image", "markup"], "{job}");
+    assert!(job["request"]["markup"].as_str().unwrap().ends_with("marks.png"), "{job}");
+
+    let (code, _, stderr) =
+        run(imgtui(data.path()).args(edit).args(["--markup", marks_arg, "--mask", marks_arg])).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("markup and a mask cannot go together"), "{stderr}");
+}

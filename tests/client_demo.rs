@@ -492,3 +492,30 @@ async fn the_demo_refuses_a_streamed_gif_and_a_gif_edit_with_a_mask() {
     assert_eq!(masked.status(), 400);
     assert!(masked.text().await.unwrap().contains("takes no mask"));
 }
+
+/// Markup goes as its own `markup` part; the demo repaints round the marks (as a model changes
+/// what they point at) and keeps the rest.
+#[tokio::test]
+async fn markup_is_sent_as_its_own_part_and_the_demo_changes_the_picture_where_it_points() {
+    let server = common::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let photo = common::write_gradient_png(dir.path(), "photo.png", (1024, 1024));
+    let mut plan = imgtui::mask::markup::MarkupPlan::new(1024, 1024);
+    let ring = imgtui::mask::PixelRect { x0: 600, y0: 600, x1: 800, y1: 800 };
+    let colour = imgtui::mask::markup::Colour::Red;
+    plan.marks.push(imgtui::mask::markup::Mark {
+        kind: imgtui::mask::markup::MarkKind::Ellipse(ring),
+        colour,
+        width: 8.0,
+    });
+    let marks = dir.path().join("marks.png");
+    std::fs::write(&marks, plan.to_png().unwrap()).unwrap();
+    let mut req = EditRequest::new("gpt-image-2.6-flare", "make the circled part blue", vec![photo.clone()]);
+    req.markup = Some(marks);
+    let result = common::client(&server).edit(&req, &RequestControl::default()).await.unwrap();
+    let fields: Vec<_> = server.requests()[0].files.iter().map(|f| f.field.clone()).collect();
+    assert_eq!(fields, ["image", "markup"]);
+    let (input, output) = (image::open(&photo).unwrap().to_rgba8(), decode(&result.images[0].bytes));
+    assert_ne!(output.get_pixel(700, 700), input.get_pixel(700, 700), "inside the ring: changed");
+    assert_eq!(output.get_pixel(100, 100), input.get_pixel(100, 100), "far from the marks: kept");
+}

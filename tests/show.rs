@@ -274,7 +274,7 @@ fn odd_arguments_are_named() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("an empty argument names no job or file"), "{stderr}");
     assert!(stderr.contains("cannot show +1: "), "+1 is a file name, not job 1: {stderr}");
-    assert!(stderr.contains("notes.png: not a PNG, JPEG, WebP or GIF image"), "piped, still checked: {stderr}");
+    assert!(stderr.contains("notes.png: not a PNG, JPEG, WebP, GIF or SVG image"), "piped, still checked: {stderr}");
     assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
 }
 

@@ -362,3 +362,76 @@ fn the_painter_starts_from_the_mask_already_picked() {
     assert!(s.status.notice.as_ref().unwrap().0.contains("starting empty"), "{:?}", s.status.notice);
     assert_eq!(s.layers.painter().unwrap().painter.plan().coverage(), 0.0);
 }
+
+/// gpt-image-2.6's markup: `m` on the Markup row opens the painter in markup mode; the pen, an
+/// arrow and a ring are drawn in colour over the picture; Enter saves the markup, which becomes
+/// the form's and is sent with the edit; a mask beside it is refused by name.
+#[test]
+fn m_on_the_markup_row_draws_marks_in_colour_that_become_the_edits_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = photo(dir.path());
+    let mut s = editing(&image);
+    let notices = s.compose.form.switch_model("gpt-image-2.6-flare".into(), &s.env.catalog);
+    assert!(notices.is_empty(), "{notices:?}");
+    let rows = s.compose.form.fields(Some(s.env.catalog.spec(&s.compose.form.model)));
+    s.compose.form.selected = rows.iter().position(|f| *f == Field::Markup).expect("2.6 has a Markup row");
+    key(&mut s, KeyCode::Char('m'));
+    assert!(s.layers.painter().is_some_and(|v| v.marking.is_some()), "markup mode");
+    let (screen, _) = frame(&mut s);
+    assert!(screen.lines().last().unwrap().contains("markup: Space draws with the pen"), "{screen}");
+    s.status.notice = None;
+    let (screen, _) = frame(&mut s);
+    assert!(screen.lines().last().unwrap().contains("Markup · pen · red"), "{screen}");
+
+    // A pen line (Space, move, Space), an arrow (>, move, Enter), a ring in the next colour (#).
+    key(&mut s, KeyCode::Char(' '));
+    for _ in 0..6 {
+        key(&mut s, KeyCode::Right);
+    }
+    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Char('>'));
+    for _ in 0..5 {
+        key(&mut s, KeyCode::Down);
+    }
+    assert!(frame(&mut s).0.lines().last().unwrap().contains("arrow"));
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Char('#'));
+    key(&mut s, KeyCode::Char('o'));
+    key(&mut s, KeyCode::Left);
+    key(&mut s, KeyCode::Left);
+    key(&mut s, KeyCode::Enter);
+    let info = frame(&mut s).1;
+    let shown = info.pictures[0].key.overlay.clone().unwrap().marks.clone().expect("the marks are drawn");
+    assert_eq!(shown.plan.marks.len(), 3);
+    assert_eq!(shown.plan.marks[2].colour, imgtui::mask::markup::Colour::Yellow);
+    // u undoes the ring; U brings it back.
+    key(&mut s, KeyCode::Char('u'));
+    key(&mut s, KeyCode::Char('U'));
+
+    let commands = key(&mut s, KeyCode::Enter);
+    let Some(Command::SaveMarkup { plan, image: for_image }) = commands.first() else { panic!("{commands:?}") };
+    assert_eq!((plan.marks.len(), for_image), (3, &image));
+    let png = plan.to_image().unwrap();
+    assert_eq!(png.dimensions(), (1536, 1024));
+    assert!(png.pixels().any(|p| p[3] == 255) && png.pixels().any(|p| p[3] == 0), "marks on transparency");
+
+    let path = dir.path().join("marks.png");
+    std::fs::write(&path, plan.to_png().unwrap()).unwrap();
+    let commands = update(&mut s, Msg::App(AppEvent::MarkupSaved { path: path.clone(), marks: 3 }));
+    assert!(s.layers.painter().is_none());
+    assert_eq!(s.compose.form.markup.as_ref(), Some(&path));
+    assert!(commands.contains(&Command::Files(FileAsk::InspectFiles { paths: vec![path.clone()], masks: false })));
+    let facts = vec![(path.clone(), InputFile::inspect(&path, false))];
+    update(&mut s, Msg::App(AppEvent::FilesInspected(facts)));
+    let imgtui::store::ImageRequest::Edit(edit) = s.request() else { panic!("an edit") };
+    assert_eq!(edit.markup.as_ref(), Some(&path));
+    assert!(s.compose.errors.iter().all(|e| e.param != imgtui::api::Param::Markup), "{:?}", s.compose.errors);
+    // With a mask too: refused under the Markup row, naming why.
+    s.compose.form.mask = Some(path.clone());
+    s.revalidate();
+    assert!(
+        s.compose.errors.iter().any(|e| e.to_string().contains("markup and a mask cannot go together")),
+        "{:?}",
+        s.compose.errors
+    );
+}

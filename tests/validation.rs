@@ -312,7 +312,7 @@ fn files_that_are_not_images_missing_or_directories() {
     std::fs::write(&text, "hello").unwrap();
     let missing = dir.path().join("missing.png");
     let errors = edit_errors(&edit("gpt-image-1", vec![text.clone(), missing.clone(), dir.path().to_path_buf()]), None);
-    assert_has(&errors, &format!("image: {}: not a PNG, JPEG, WebP or GIF image", text.display()));
+    assert_has(&errors, &format!("image: {}: not a PNG, JPEG, WebP, GIF or SVG image", text.display()));
     assert_contains(&errors, &format!("image: {}: cannot read it:", missing.display()));
     assert_has(&errors, &format!("image: {}: it is a directory, not an image file", dir.path().display()));
 }
@@ -601,4 +601,31 @@ fn an_svg_edit_is_refused() {
     let mut req = EditRequest::new("gpt-image-2.6-flare", "make it a drawing", vec![image]);
     req.options.output_format = Some("svg".into());
     assert_has(&edit_errors(&req, None), "output_format: an SVG answer comes from generations only, not from edits");
+}
+
+/// Markup (gpt-image-2.6's edits): a PNG the size of the first image, never with a mask, and
+/// only for a model that takes it.
+#[test]
+fn markup_is_checked_by_its_model_its_size_and_never_with_a_mask() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = common::write_png(dir.path(), "in.png", (1024, 1024), [200, 0, 0, 255], None);
+    let marks = common::write_png(dir.path(), "marks.png", (1024, 1024), [0, 0, 0, 0], None);
+    let small = common::write_png(dir.path(), "small.png", (512, 512), [0, 0, 0, 0], None);
+    let with = |model: &str, markup: &std::path::Path, mask: Option<&std::path::Path>| {
+        let mut req = EditRequest::new(model, "make the circled cup blue", vec![image.clone()]);
+        req.markup = Some(markup.to_path_buf());
+        req.mask = mask.map(std::path::Path::to_path_buf);
+        edit_errors(&req, None)
+    };
+    assert_eq!(with("gpt-image-2.6-flare", &marks, None), Vec::<String>::new());
+    assert_has(
+        &with("gpt-image-2.6-flare", &marks, Some(&marks)),
+        "markup: markup and a mask cannot go together (the API refuses them): keep one",
+    );
+    assert_contains(&with("gpt-image-2.6-flare", &small, None), "small.png is 512x512");
+    assert_contains(&with("gpt-image-2.6-flare", &small, None), "must be the same size");
+    assert_contains(
+        &with("gpt-image-2.5-flare", &marks, None),
+        "gpt-image-2.5-flare takes no markup; gpt-image-2.6-flare",
+    );
 }

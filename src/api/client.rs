@@ -209,6 +209,10 @@ impl Client {
             Some(path) => read_parts(std::slice::from_ref(path)).await?.pop(),
             None => None,
         };
+        let markup = match &req.markup {
+            Some(path) => read_parts(std::slice::from_ref(path)).await?.pop(),
+            None => None,
+        };
         let url = self.url("images/edits");
         let build = || {
             let image_field = if images.len() == 1 { "image" } else { "image[]" };
@@ -218,6 +222,9 @@ impl Client {
             }
             if let Some(mask) = &mask {
                 form = form.part("mask", mask.part());
+            }
+            if let Some(markup) = &markup {
+                form = form.part("markup", markup.part());
             }
             for (name, value) in req.options.form_fields() {
                 form = form.text(name, value);

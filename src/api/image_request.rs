@@ -66,13 +66,14 @@ impl ImageRequest {
         }
     }
 
-    /// Input files with their role (`image` or `mask`), in order.
+    /// Input files with their role (`image`, `mask` or `markup`), in order.
     pub fn inputs(&self) -> Vec<(&'static str, PathBuf)> {
         match self {
             Self::Generate(_) => Vec::new(),
             Self::Edit(r) => {
                 let images = r.images.iter().map(|p| ("image", p.clone()));
-                images.chain(r.mask.iter().map(|p| ("mask", p.clone()))).collect()
+                let mask = r.mask.iter().map(|p| ("mask", p.clone()));
+                images.chain(mask).chain(r.markup.iter().map(|p| ("markup", p.clone()))).collect()
             }
         }
     }

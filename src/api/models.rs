@@ -137,6 +137,9 @@ pub struct EditLimits {
     pub max_image_bytes: u64,
     pub square_only: bool,
     pub mask_max_bytes: u64,
+    /// Takes `markup`: a transparent PNG of marks over the first image (gpt-image-2.6).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub markup: bool,
 }
 
 impl ModelSpec {

@@ -204,6 +204,8 @@ macro_rules! params {
             Model,
             Image,
             Mask,
+            /// Marks over the first image that say what to change (edits, gpt-image-2.6).
+            Markup,
             /// imgtui's own step after an edit: the original outside the mask.
             KeepUnmasked,
             /// What the budgets allow (not sent).
@@ -223,6 +225,7 @@ macro_rules! params {
                     Self::Model => "model",
                     Self::Image => "image",
                     Self::Mask => "mask",
+                    Self::Markup => "markup",
                     Self::KeepUnmasked => "keep_unmasked",
                     Self::Budget => "budget",
                     Self::Out => "out",

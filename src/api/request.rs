@@ -41,6 +41,10 @@ pub struct EditRequest {
     pub model: String,
     pub images: Vec<PathBuf>,
     pub mask: Option<PathBuf>,
+    /// Marks over the first image that say what to change (gpt-image-2.6): a transparent PNG of
+    /// its size. Never with a mask.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markup: Option<PathBuf>,
     /// imgtui's own step, not sent: after the edit, the pixels the mask protects are put back
     /// from the first input (the models repaint beyond the mask).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -57,6 +61,7 @@ impl EditRequest {
             model: model.into(),
             images,
             mask: None,
+            markup: None,
             keep_unmasked: false,
             options: ImageOptions::default(),
         }
@@ -83,6 +88,11 @@ impl EditRequest {
             errors.extend(validate::check_edit_inputs(resolved.spec, &images, mask.as_ref(), upload_limit));
         }
         errors.extend(validate::gif_with_mask(&self.options, self.mask.is_some()));
+        if let Some(markup) = &self.markup {
+            let first = self.images.first().map(|p| validate::InputFile::inspect(p, false));
+            let markup = validate::InputFile::inspect(markup, false);
+            errors.extend(validate::check_markup(resolved.spec, models, &markup, first.as_ref(), self.mask.is_some()));
+        }
         if self.keep_unmasked && self.mask.is_none() {
             errors.push(FieldError::of(Param::KeepUnmasked, Problem::NeedsMask));
         }

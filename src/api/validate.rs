@@ -413,6 +413,64 @@ pub fn check_edit_inputs(
     errors
 }
 
+/// The markup of an edit: a model that takes it, no mask beside it (the API refuses the two
+/// together), a PNG the size of the first image.
+pub fn check_markup(
+    spec: &ModelSpec,
+    models: &ModelTable,
+    markup: &InputFile,
+    first_image: Option<&InputFile>,
+    has_mask: bool,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !spec.edit.as_ref().is_some_and(|e| e.markup) {
+        let takes = |s: &ModelSpec| s.edit.as_ref().is_some_and(|e| e.markup);
+        let takers: Vec<String> = models.all().iter().filter(|s| takes(s)).map(|s| s.name.clone()).collect();
+        errors
+            .push(FieldError::said(Param::Markup, format!("{} takes no markup; {} do", spec.name, takers.join(", "))));
+    }
+    if has_mask {
+        errors.push(FieldError::said(
+            Param::Markup,
+            "markup and a mask cannot go together (the API refuses them): keep one",
+        ));
+    }
+    let label = &markup.label;
+    let facts = match &markup.facts {
+        Ok(facts) => facts,
+        Err(e) => {
+            errors.push(FieldError::said(Param::Markup, format!("{label}: {e}")));
+            return errors;
+        }
+    };
+    if facts.format != ImageFormat::Png {
+        errors.push(FieldError::said(
+            Param::Markup,
+            format!("{label} is {}; markup must be a PNG (marks on transparency)", facts.format.api_name()),
+        ));
+    }
+    if let Some(limits) = &spec.edit
+        && facts.bytes >= limits.mask_max_bytes
+    {
+        errors.push(FieldError::said(
+            Param::Markup,
+            format!("{label} is {}; markup must be under {}", megabytes(facts.bytes), megabytes(limits.mask_max_bytes)),
+        ));
+    }
+    if let Some(Ok(image)) = first_image.map(|f| &f.facts)
+        && (image.width, image.height) != (facts.width, facts.height)
+    {
+        errors.push(FieldError::said(
+            Param::Markup,
+            format!(
+                "{label} is {}x{} but the first image is {}x{}; they must be the same size",
+                facts.width, facts.height, image.width, image.height
+            ),
+        ));
+    }
+    errors
+}
+
 fn check_mask(mask: &InputFile, first_image: Option<&InputFile>, max_bytes: u64) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let label = &mask.label;

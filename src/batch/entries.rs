@@ -230,6 +230,11 @@ fn request_of(value: Value, base: &Path, default_model: &str) -> Result<ImageReq
         Some(Value::String(p)) => Some(resolve(base, &p)),
         Some(_) => return Err("mask: a path".into()),
     };
+    let markup = match fields.remove("markup") {
+        None => None,
+        Some(Value::String(p)) => Some(resolve(base, &p)),
+        Some(_) => return Err("markup: a path".into()),
+    };
     let keep_unmasked = match fields.remove("keep_unmasked") {
         None => false,
         Some(Value::Bool(b)) => b,
@@ -240,9 +245,12 @@ fn request_of(value: Value, base: &Path, default_model: &str) -> Result<ImageReq
         if mask.is_some() || keep_unmasked {
             return Err("mask: an edit needs an image too".into());
         }
+        if markup.is_some() {
+            return Err("markup: an edit needs an image too".into());
+        }
         return Ok(ImageRequest::Generate(GenerateRequest { prompt, model, options }));
     }
-    Ok(ImageRequest::Edit(EditRequest { prompt, model, images, mask, keep_unmasked, options }))
+    Ok(ImageRequest::Edit(EditRequest { prompt, model, images, mask, markup, keep_unmasked, options }))
 }
 
 fn resolve(base: &Path, path: &str) -> PathBuf {
@@ -258,7 +266,7 @@ fn options_of(fields: Map<String, Value>) -> Result<ImageOptions, String> {
         let Some(def) = option_fields().find(|d| d.param.api_name() == name) else {
             let names: Vec<&str> = option_fields().map(|d| d.param.api_name()).collect();
             return Err(format!(
-                "{name}: not a request field (prompt, model, image, mask, keep_unmasked, {})",
+                "{name}: not a request field (prompt, model, image, mask, markup, keep_unmasked, {})",
                 names.join(", ")
             ));
         };

@@ -69,6 +69,12 @@ Examples:
   imgtui mask photo.png --rect 100,80,400,300 --out mask.png
   imgtui mask photo.png --ellipse 0,0,512,512 --invert --out keep-face.png";
 
+pub const MARKUP: &str = "\
+Examples:
+  imgtui markup photo.png --ellipse 300,200,240,160 --arrow 40,40,300,220 --out marks.png
+  imgtui markup photo.png --pen 10,10,60,40,120,30 --colour yellow --width 12 --out marks.png
+  imgtui edit \"make the circled cup blue\" --image photo.png --markup marks.png -m gpt-image-2.6-flare";
+
 pub const BATCH: &str = "\
 Examples:
   imgtui batch prompts.jsonl --dry-run     # what would be sent, and its estimate

@@ -84,6 +84,10 @@ pub enum Command {
     /// saves): transparent where the edit may change the image, opaque elsewhere.
     #[command(after_help = examples::MASK)]
     Mask(MaskArgs),
+    /// Make markup for IMAGE (the same file the painter's markup mode saves): marks in colour on
+    /// transparency, the image's size, that tell gpt-image-2.6 what to change (`edit --markup`).
+    #[command(after_help = examples::MARKUP)]
+    Markup(MarkupArgs),
     /// Run many requests from a file: JSON Lines or YAML, one request per entry (`prompt` plus
     /// any request field; `image` and `mask` paths relative to the file make an edit).
     #[command(after_help = examples::BATCH)]
@@ -200,6 +204,46 @@ pub struct MaskArgs {
     /// Where the mask PNG goes (replaced if it exists).
     #[arg(long, value_name = "MASK.png")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MarkupArgs {
+    /// The image the marks are for (the edit's first input): the markup gets its size.
+    pub image: PathBuf,
+    /// An arrow from X1,Y1 to its head at X2,Y2, in the image's pixels (repeatable).
+    #[arg(long = "arrow", value_name = "X1,Y1,X2,Y2", value_parser = parse_points)]
+    pub arrows: Vec<Vec<(f32, f32)>>,
+    /// A rectangle's outline: X,Y,W,H in the image's pixels (repeatable).
+    #[arg(long = "rect", value_name = "X,Y,W,H", value_parser = parse_area)]
+    pub rects: Vec<crate::mask::PixelRect>,
+    /// The outline of the ellipse inside a rectangle: X,Y,W,H (repeatable).
+    #[arg(long = "ellipse", value_name = "X,Y,W,H", value_parser = parse_area)]
+    pub ellipses: Vec<crate::mask::PixelRect>,
+    /// A free line through the points X,Y,X,Y,… (repeatable).
+    #[arg(long = "pen", value_name = "X,Y,…", value_parser = parse_points)]
+    pub pens: Vec<Vec<(f32, f32)>>,
+    /// The marks' colour: red, yellow, green, cyan, blue, magenta, white or black.
+    #[arg(long, alias = "color", value_name = "NAME", default_value = "red", value_parser = crate::mask::markup::Colour::parse)]
+    pub colour: crate::mask::markup::Colour,
+    /// The line width in the image's pixels (default: about 0.6% of its longer side).
+    #[arg(long, value_name = "PIXELS")]
+    pub width: Option<f32>,
+    /// Where the markup PNG goes (replaced if it exists).
+    #[arg(long, value_name = "MARKUP.png")]
+    pub out: PathBuf,
+}
+
+/// `X,Y,X,Y,…`: at least one point of two numbers each.
+pub fn parse_points(text: &str) -> Result<Vec<(f32, f32)>, String> {
+    let numbers: Vec<Result<f32, _>> = text.split(',').map(|n| n.trim().parse::<f32>()).collect();
+    if numbers.is_empty()
+        || numbers.len() % 2 != 0
+        || numbers.iter().any(|n| !n.as_ref().is_ok_and(|n| n.is_finite() && *n >= 0.0))
+    {
+        return Err("expected X,Y pairs of pixels (numbers 0 or more), e.g. 40,40,300,220".into());
+    }
+    let numbers: Vec<f32> = numbers.into_iter().flatten().collect();
+    Ok(numbers.chunks(2).map(|p| (p[0], p[1])).collect())
 }
 
 /// Job IDs from the history, for the shell's Tab.
@@ -335,6 +379,10 @@ pub struct EditArgs {
     /// PNG of the first image's size; fully transparent pixels mark where to edit.
     #[arg(long, value_name = "FILE")]
     pub mask: Option<PathBuf>,
+    /// Marks over the first image that say what to change (gpt-image-2.6): a transparent PNG of
+    /// its size, as `imgtui markup` or the painter's markup mode make it. Not with --mask.
+    #[arg(long, value_name = "FILE")]
+    pub markup: Option<PathBuf>,
     /// Outside the mask, keep the first image's pixels (the models repaint beyond the mask).
     /// The API's own image is kept too, as NAME-raw.EXT.
     #[arg(long, requires = "mask")]
@@ -492,6 +540,7 @@ impl GlobalArgs {
 /// taken, and change nothing). Commands not named here use them all.
 const LOCAL_COMMANDS: &[(&[&str], &[&str])] = &[
     (&["mask"], &[]),
+    (&["markup"], &[]),
     (&["completions"], &[]),
     (&["man"], &[]),
     (&["keys"], &["config"]),

@@ -115,7 +115,7 @@ pub(super) async fn edits(
         fields: Vec::new(),
         files: Vec::new(),
     };
-    let (images, mask) = match read_parts(&mut multipart, &mut record).await {
+    let Parts { images, mask, markup } = match read_parts(&mut multipart, &mut record).await {
         Ok(parts) => parts,
         Err(response) => return response,
     };
@@ -153,6 +153,10 @@ pub(super) async fn edits(
         let inputs: Vec<_> = images.iter().map(|(label, b)| InputFile::from_bytes(label, b, false)).collect();
         let mask_input = mask.as_ref().map(|(label, b)| InputFile::from_bytes(label, b, true));
         errors.extend(validate::check_edit_inputs(spec, &inputs, mask_input.as_ref(), None));
+        if let Some((label, bytes)) = &markup {
+            let markup_input = InputFile::from_bytes(label, bytes, false);
+            errors.extend(validate::check_markup(spec, models, &markup_input, inputs.first(), mask.is_some()));
+        }
     }
     let Some(spec) = spec.filter(|_| errors.is_empty()) else { return invalid(&errors) };
 
@@ -164,6 +168,14 @@ pub(super) async fn edits(
     let mask = match mask.as_ref().map(|(_, b)| decode(b)).transpose() {
         Ok(mask) => mask,
         Err(e) => return api_error(StatusCode::BAD_REQUEST, format!("mask: cannot decode: {e}"), Some("mask"), None),
+    };
+    // Markup: the demo repaints round the marks, as a model changes what they point at.
+    let mask = match markup.as_ref().map(|(_, b)| decode(b)).transpose() {
+        Ok(Some(markup)) => mask_of_markup(&markup).or(mask),
+        Ok(None) => mask,
+        Err(e) => {
+            return api_error(StatusCode::BAD_REQUEST, format!("markup: cannot decode: {e}"), Some("markup"), None);
+        }
     };
     let spill = spill.map_or(0, |axum::Extension(spill)| spill.0);
     produce(
@@ -182,13 +194,18 @@ pub(super) async fn edits(
     .await
 }
 
-/// Input images and mask of an edit: (label, bytes). Other fields go to `record`.
-type Parts = (Vec<(String, Bytes)>, Option<(String, Bytes)>);
+/// Input images, mask and markup of an edit: (label, bytes). Other fields go to `record`.
+struct Parts {
+    images: Vec<(String, Bytes)>,
+    mask: Option<(String, Bytes)>,
+    markup: Option<(String, Bytes)>,
+}
 
 /// Reads the multipart body: files into images and mask, fields and files noted in `record`.
 async fn read_parts(multipart: &mut Multipart, record: &mut RecordedRequest) -> Result<Parts, Response> {
     let mut images: Vec<(String, Bytes)> = Vec::new();
     let mut mask: Option<(String, Bytes)> = None;
+    let mut markup: Option<(String, Bytes)> = None;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -207,7 +224,7 @@ async fn read_parts(multipart: &mut Multipart, record: &mut RecordedRequest) -> 
                 return Err(api_error(StatusCode::BAD_REQUEST, message, None, None));
             }
         };
-        if filename.is_some() || matches!(name.as_str(), "image" | "image[]" | "mask") {
+        if filename.is_some() || matches!(name.as_str(), "image" | "image[]" | "mask" | "markup") {
             record.files.push(RecordedFile {
                 field: name.clone(),
                 filename: filename.clone(),
@@ -218,13 +235,35 @@ async fn read_parts(multipart: &mut Multipart, record: &mut RecordedRequest) -> 
             match name.as_str() {
                 "image" | "image[]" => images.push((label, data)),
                 "mask" => mask = Some((label, data)),
+                "markup" => markup = Some((label, data)),
                 _ => {}
             }
         } else {
             record.fields.push((name, String::from_utf8_lossy(&data).into_owned()));
         }
     }
-    Ok((images, mask))
+    Ok(Parts { images, mask, markup })
+}
+
+/// Where markup asks for a change, as a mask: the box round its marks (a little wider), to be
+/// repainted; `None` when it has no mark.
+fn mask_of_markup(markup: &RgbaImage) -> Option<RgbaImage> {
+    let marked = markup.enumerate_pixels().filter(|(_, _, p)| p[3] > 0);
+    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+    for (x, y, _) in marked {
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    if x0 > x1 {
+        return None;
+    }
+    let (w, h) = markup.dimensions();
+    let margin = w.max(h) / 50;
+    let (x0, y0, x1, y1) =
+        (x0.saturating_sub(margin), y0.saturating_sub(margin), (x1 + margin).min(w - 1), (y1 + margin).min(h - 1));
+    Some(RgbaImage::from_fn(w, h, |x, y| {
+        let inside = (x0..=x1).contains(&x) && (y0..=y1).contains(&y);
+        image::Rgba([0, 0, 0, if inside { 0 } else { 255 }])
+    }))
 }
 
 pub(super) struct EditInputs {

@@ -45,6 +45,8 @@ pub enum Tool {
     Brush,
     Rect,
     Ellipse,
+    /// Markup only: a line with a head, from the anchor to the cursor.
+    Arrow,
 }
 
 /// Largest brush, in cells.
@@ -278,7 +280,7 @@ impl Painter {
         let rect = self.grid.pixels_of(anchor, self.cursor);
         let shape = match self.tool {
             Tool::Ellipse => Shape::Ellipse(rect),
-            Tool::Rect | Tool::Brush => Shape::Rect(rect),
+            Tool::Rect | Tool::Brush | Tool::Arrow => Shape::Rect(rect),
         };
         Some(self.op(shape))
     }

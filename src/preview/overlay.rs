@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use image::{Rgba, RgbaImage};
 
+use crate::mask::markup::ShownMarks;
 use crate::mask::{Op, PixelRect};
 
 /// What the painter shows over the image, in the image's pixels. Two overlays are the same
@@ -24,12 +25,14 @@ pub struct MaskOverlay {
     pub cursor: PixelRect,
     /// Erasing: the cursor is drawn in another colour.
     pub erasing: bool,
+    /// Markup mode: the marks, drawn in their colours over the picture (no tint).
+    pub marks: Option<ShownMarks>,
 }
 
 impl PartialEq for MaskOverlay {
     fn eq(&self, other: &Self) -> bool {
-        (self.version, self.size, self.pending, self.cursor, self.erasing)
-            == (other.version, other.size, other.pending, other.cursor, other.erasing)
+        (self.version, self.size, self.pending, self.cursor, self.erasing, self.marks_version())
+            == (other.version, other.size, other.pending, other.cursor, other.erasing, other.marks_version())
     }
 }
 
@@ -37,7 +40,7 @@ impl Eq for MaskOverlay {}
 
 impl Hash for MaskOverlay {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.version, self.size, self.pending, self.cursor, self.erasing).hash(state);
+        (self.version, self.size, self.pending, self.cursor, self.erasing, self.marks_version()).hash(state);
     }
 }
 
@@ -49,6 +52,10 @@ const RIM: Rgba<u8> = Rgba([20, 20, 20, 255]);
 const ERASER: Rgba<u8> = Rgba([0, 230, 255, 255]);
 
 impl MaskOverlay {
+    fn marks_version(&self) -> Option<u64> {
+        self.marks.as_ref().map(|m| m.version)
+    }
+
     /// Whether image pixel (x, y) shows as painted: the shape under way, else the canvas.
     fn painted_at(&self, x: u32, y: u32) -> bool {
         match &self.pending {
@@ -88,6 +95,11 @@ impl MaskOverlay {
             let depth = (x - x0.min(x)).min(x1.saturating_sub(x)).min(y - y0.min(y)).min(y1.saturating_sub(y));
             (inside && depth < thick).then_some(depth)
         };
+        if let Some(marks) = &self.marks
+            && let Ok(drawn) = marks.plan.draw(fw, fh)
+        {
+            image::imageops::overlay(fitted, &drawn, 0, 0);
+        }
         for (x, y, pixel) in fitted.enumerate_pixels_mut() {
             let (sx, sy) = (source_x[x as usize], source_y[y as usize]);
             if self.painted_at(sx, sy) {
@@ -119,6 +131,7 @@ mod tests {
             pending,
             cursor,
             erasing: false,
+            marks: None,
         }
     }
 

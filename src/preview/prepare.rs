@@ -26,12 +26,24 @@ pub struct PreviewKey {
     /// An animated GIF's frame, stepped in the viewer (0: the first; counted past the last,
     /// it wraps).
     pub frame: u32,
+    /// Markup drawn over the picture (an edit's input beside its result in the viewer).
+    pub markup: Option<PathBuf>,
 }
 
 impl PreviewKey {
     /// `path` fitted into `cols` x `rows` cells, whole and unmarked.
     pub fn fitted(path: impl Into<PathBuf>, cols: u16, rows: u16, graphics: Graphics) -> Self {
-        Self { path: path.into(), cols, rows, graphics, zoom: super::Zoom::FIT, overlay: None, version: 0, frame: 0 }
+        Self {
+            path: path.into(),
+            cols,
+            rows,
+            graphics,
+            zoom: super::Zoom::FIT,
+            overlay: None,
+            version: 0,
+            frame: 0,
+            markup: None,
+        }
     }
 }
 
@@ -147,6 +159,24 @@ pub fn prepare_vector(key: &PreviewKey, cell: CellSize) -> Result<Prepared, Stri
     prepared.key = key.clone();
     prepared.source = svg.size();
     Ok(prepared)
+}
+
+/// `pixels` with the markup file at `markup` drawn over them (scaled to them if its size
+/// differs); a markup that cannot be read leaves the picture as it is, saying why in the log.
+pub fn under_markup(pixels: std::sync::Arc<RgbaImage>, markup: &std::path::Path) -> std::sync::Arc<RgbaImage> {
+    let marks = match crate::files::load_image(markup) {
+        Ok(marks) => marks.into_rgba8(),
+        Err(e) => {
+            tracing::warn!(path = %markup.display(), "the markup cannot be shown: {e}");
+            return pixels;
+        }
+    };
+    let (w, h) = pixels.dimensions();
+    let marks =
+        if marks.dimensions() == (w, h) { marks } else { image::imageops::resize(&marks, w, h, FilterType::Triangle) };
+    let mut marked = (*pixels).clone();
+    image::imageops::overlay(&mut marked, &marks, 0, 0);
+    std::sync::Arc::new(marked)
 }
 
 /// Whether `path` names an SVG (what `prepare_vector` draws).

@@ -131,6 +131,19 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 8: what deleted jobs had cost: deleting a job from the list does not give its money back
     // to the budgets.
     "CREATE TABLE deleted_spend (created_at INTEGER NOT NULL, usd REAL NOT NULL);",
+    // 9: an edit's markup (gpt-image-2.6) is an input of its own; SQLite changes a CHECK only
+    // by building the table again.
+    "CREATE TABLE job_inputs_9 (
+        job_id   INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        role     TEXT NOT NULL CHECK (role IN ('image', 'mask', 'markup')),
+        path     TEXT NOT NULL,
+        sha256   TEXT,
+        PRIMARY KEY (job_id, position)
+    );
+    INSERT INTO job_inputs_9 SELECT job_id, position, role, path, sha256 FROM job_inputs;
+    DROP TABLE job_inputs;
+    ALTER TABLE job_inputs_9 RENAME TO job_inputs;",
 ];
 
 /// The schema version this build writes.

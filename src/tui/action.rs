@@ -73,6 +73,10 @@ pub enum Action {
     PaintToggle,
     RectStart,
     EllipseStart,
+    /// Markup: an arrow from here.
+    ArrowStart,
+    /// Markup: the next colour.
+    NextColour,
     BrushTool,
     BrushSmaller,
     BrushLarger,
@@ -170,6 +174,8 @@ impl Action {
             Self::PaintToggle => "brush down or up (down, moving paints)",
             Self::RectStart => "a rectangle from here (move, then Enter fixes it)",
             Self::EllipseStart => "an ellipse from here (move, then Enter fixes it)",
+            Self::ArrowStart => "markup: an arrow from here (move to its head, then Enter fixes it)",
+            Self::NextColour => "markup: the next colour",
             Self::BrushTool => "the brush (Space puts it down)",
             Self::BrushSmaller => "a smaller brush",
             Self::BrushLarger => "a larger brush",
@@ -247,6 +253,8 @@ impl Action {
             Self::PaintToggle => "paint",
             Self::RectStart => "rectangle",
             Self::EllipseStart => "ellipse",
+            Self::ArrowStart => "arrow",
+            Self::NextColour => "colour",
             Self::BrushTool => "brush",
             Self::BrushSmaller => "smaller",
             Self::BrushLarger => "larger",

@@ -131,7 +131,7 @@ const SPEND: &[(Action, &str)] =
 const PAINTER: &[(Action, &str)] = &[
     (A::Help, "this help"),
     (A::Cancel, "drop a shape being drawn, else leave (asks when painted)"),
-    (A::Confirm, "fix the shape being drawn, else save the mask and use it"),
+    (A::Confirm, "fix the shape being drawn, else save the mask (or markup) and use it"),
     (A::Up, "move the cursor up a cell"),
     (A::Down, "move the cursor down a cell"),
     (A::Left, "move the cursor left a cell"),
@@ -143,6 +143,8 @@ const PAINTER: &[(Action, &str)] = &[
     (A::PaintToggle, "brush down or up (down, moving paints)"),
     (A::RectStart, "a rectangle from here (move, then Enter fixes it)"),
     (A::EllipseStart, "an ellipse from here (move, then Enter fixes it)"),
+    (A::ArrowStart, "markup: an arrow from here (move to its head, then Enter fixes it)"),
+    (A::NextColour, "markup: the next colour for the marks made from now"),
     (A::BrushTool, "the brush (Space puts it down)"),
     (A::BrushSmaller, "a smaller brush"),
     (A::BrushLarger, "a larger brush"),

@@ -52,6 +52,12 @@ pub enum AppEvent {
         members: Vec<crate::store::GroupMember>,
     },
     /// The painted mask could not be written (the painter stays open).
+    /// The painted markup is on disk, `marks` marks.
+    MarkupSaved {
+        path: PathBuf,
+        marks: usize,
+    },
+    /// The mask or markup could not be written: why, naming which.
     MaskNotSaved(String),
     /// One submit's jobs have their history rows (the first is followed: selected when shown).
     Submitted(Vec<JobId>),
@@ -226,6 +232,11 @@ pub enum Command {
     /// Write the painted mask (for `image`) under the data dir's `masks/`.
     SaveMask {
         plan: crate::mask::MaskPlan,
+        image: PathBuf,
+    },
+    /// Write the drawn markup (for `image`) beside the masks.
+    SaveMarkup {
+        plan: crate::mask::markup::MarkupPlan,
         image: PathBuf,
     },
     /// A question to the history, or a change to it (answered as an event).

@@ -44,6 +44,7 @@ pub(super) fn gpt_image(name: &str, input_fidelity: bool) -> ModelSpec {
             max_image_bytes: 50 * MB,
             square_only: false,
             mask_max_bytes: 4 * MB,
+            markup: false,
         }),
         reports_usage: true,
         revises_prompt: false,
@@ -110,8 +111,14 @@ pub(super) fn gpt_image_2_6(name: &str) -> ModelSpec {
             default_frame_ms: 200,
             frame_sides: vec![(9, 960), (12, 816), (16, 720)],
         }),
-        ..gpt_image_2_5(name, "")
+        ..with_markup(gpt_image_2_5(name, ""))
     }
+}
+
+/// `spec`, taking markup on its edits.
+fn with_markup(spec: ModelSpec) -> ModelSpec {
+    let edit = spec.edit.clone().map(|edit| EditLimits { markup: true, ..edit });
+    ModelSpec { edit, ..spec }
 }
 
 pub(super) fn dall_e_2() -> ModelSpec {
@@ -146,6 +153,7 @@ pub(super) fn dall_e_2() -> ModelSpec {
             max_image_bytes: 4 * MB,
             square_only: true,
             mask_max_bytes: 4 * MB,
+            markup: false,
         }),
         reports_usage: false,
         revises_prompt: false,

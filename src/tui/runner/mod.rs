@@ -203,6 +203,11 @@ impl Runner {
                     this.send(super::file_work::save_mask(this.masks.as_deref(), &plan, &image))
                 });
             }
+            Command::SaveMarkup { plan, image } => {
+                tokio::task::spawn_blocking(move || {
+                    this.send(super::file_work::save_markup(this.masks.as_deref(), &plan, &image))
+                });
+            }
             Command::Store(ask) => {
                 tokio::spawn(async move { this.ask_store(ask).await });
             }
@@ -236,6 +241,10 @@ impl Runner {
                 0 => this.decoded.pixels(&key.path, warm.as_ref()),
                 n => prepare::gif_frame(&key.path, n).map(Arc::new),
             };
+            let pixels = pixels.map(|pixels| match &key.markup {
+                Some(markup) => prepare::under_markup(pixels, markup),
+                None => pixels,
+            });
             let mut prepared = pixels.and_then(|pixels| prepare::prepare_image(&key, &pixels, cell));
             if let Ok(prepared) = &mut prepared
                 && key.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif"))

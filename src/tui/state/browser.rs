@@ -13,6 +13,7 @@ pub enum Target {
     /// Replace input image `i`, or add one when `i` is past the end.
     Image(usize),
     Mask,
+    Markup,
 }
 
 /// What a file is picked for, whatever the slot: folders are remembered per kind.
@@ -20,6 +21,7 @@ pub enum Target {
 pub enum InputKind {
     Image,
     Mask,
+    Markup,
 }
 
 impl Target {
@@ -27,6 +29,7 @@ impl Target {
         match self {
             Self::Image(_) => InputKind::Image,
             Self::Mask => InputKind::Mask,
+            Self::Markup => InputKind::Markup,
         }
     }
 }

@@ -28,6 +28,8 @@ pub struct Draft {
     pub images: Vec<PathBuf>,
     #[serde(default)]
     pub mask: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markup: Option<PathBuf>,
     #[serde(default)]
     pub keep_unmasked: bool,
     /// The setting Vary compares ("quality") and the values chosen for it.
@@ -60,6 +62,7 @@ impl Draft {
             options: form.options.clone(),
             images: form.images.clone(),
             mask: form.mask.clone(),
+            markup: form.markup.clone(),
             keep_unmasked: form.keep_unmasked,
             vary: form.vary.setting.map(|setting| (setting.name().to_string(), form.vary.chosen.clone())),
             parent: form.parent,
@@ -72,6 +75,7 @@ impl Draft {
         self.prompt.iter().all(|line| line.trim().is_empty())
             && self.images.is_empty()
             && self.mask.is_none()
+            && self.markup.is_none()
             && self.options == ImageOptions::default()
             && self.vary.is_none()
     }
@@ -86,6 +90,7 @@ impl Draft {
         form.options = self.options;
         form.images = self.images;
         form.mask = self.mask;
+        form.markup = self.markup;
         form.keep_unmasked = self.keep_unmasked;
         form.parent = self.parent;
         // Vary comes back with the values the model still takes.

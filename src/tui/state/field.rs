@@ -15,6 +15,8 @@ pub enum Field {
     /// The row that adds another input image.
     AddImage,
     Mask,
+    /// Marks over the first image that say what to change (gpt-image-2.6).
+    Markup,
     /// Outside the mask: the first input's pixels put back, or the API's image as it comes.
     KeepUnmasked,
     /// A row of the parameter table (`api::params`), cycling through what the model allows.
@@ -35,6 +37,7 @@ impl Field {
             Self::Vary | Self::VaryValues => Param::Vary,
             Self::Image(_) | Self::AddImage => Param::Image,
             Self::Mask => Param::Mask,
+            Self::Markup => Param::Markup,
             Self::KeepUnmasked => Param::KeepUnmasked,
             Self::Model => Param::Model,
             Self::Param(param) => param,
@@ -48,6 +51,7 @@ impl Field {
             Self::Image(i) => format!("Image {}", i + 1),
             Self::AddImage => "".into(),
             Self::Mask => "Mask".into(),
+            Self::Markup => "Markup".into(),
             Self::KeepUnmasked => "Outside".into(),
             Self::Model => "Model".into(),
             Self::Param(param) => params::def_of(param).map_or(param.api_name(), |d| d.label).into(),
@@ -66,6 +70,7 @@ impl super::SettingsForm {
         match field {
             Field::Image(i) if i < self.images.len() => return file_name(&self.images[i]),
             Field::Mask if self.mask.is_some() => return self.mask.as_ref().map(file_name).unwrap_or_default(),
+            Field::Markup if self.markup.is_some() => return self.markup.as_ref().map(file_name).unwrap_or_default(),
             _ => {}
         }
         match (self.value(field), field) {
@@ -73,6 +78,7 @@ impl super::SettingsForm {
             (None, Field::Param(param)) => params::def_of(param).map_or_else(|| "default".into(), |d| (d.unset)(spec)),
             (None, Field::AddImage) => "+ add an image (Enter)".into(),
             (None, Field::Mask) => "none (Enter picks one, m paints one)".into(),
+            (None, Field::Markup) => "none (Enter picks one, m draws one)".into(),
             (None, Field::KeepUnmasked) => "as returned (the models repaint a little beyond)".into(),
             (None, Field::Partials) => "off (the answer comes whole)".into(),
             (None, Field::Vary) => "off (one job per prompt)".into(),

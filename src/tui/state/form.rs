@@ -97,6 +97,8 @@ pub struct SettingsForm {
     /// Input images of an edit, in order.
     pub images: Vec<PathBuf>,
     pub mask: Option<PathBuf>,
+    /// Marks that say what to change (gpt-image-2.6); never with a mask.
+    pub markup: Option<PathBuf>,
     /// Outside the mask, the first input's pixels are put back after the edit.
     pub keep_unmasked: bool,
     /// The job whose result is being edited ("edit this result").
@@ -117,6 +119,7 @@ impl SettingsForm {
             options: ImageOptions::default(),
             images: Vec::new(),
             mask: None,
+            markup: None,
             keep_unmasked: false,
             parent: None,
             selected: 0,
@@ -138,6 +141,10 @@ impl SettingsForm {
                 rows.push(Field::AddImage);
             }
             rows.push(Field::Mask);
+            // Shown while set too: a model switch leaves it, to be refused by name.
+            if spec.edit.as_ref().is_some_and(|e| e.markup) || self.markup.is_some() {
+                rows.push(Field::Markup);
+            }
             if self.mask.is_some() {
                 rows.push(Field::KeepUnmasked);
             }
@@ -202,7 +209,7 @@ impl SettingsForm {
                 }
                 names.into_iter().chain([OTHER_MODEL.to_string()]).map(Some).collect()
             }
-            Field::Image(_) | Field::AddImage | Field::Mask => Vec::new(),
+            Field::Image(_) | Field::AddImage | Field::Mask | Field::Markup => Vec::new(),
             Field::KeepUnmasked => vec![None, Some(KEEP.to_string())],
             Field::Param(Param::Size) => {
                 let mut sizes: Vec<Option<String>> = list(&spec.sizes);
@@ -260,6 +267,7 @@ impl SettingsForm {
             Field::Image(i) => self.images.get(i).map(path),
             Field::AddImage => None,
             Field::Mask => self.mask.as_ref().map(path),
+            Field::Markup => self.markup.as_ref().map(path),
             Field::KeepUnmasked => self.keep_unmasked.then(|| KEEP.to_string()),
             Field::Model => Some(self.model.clone()),
             Field::Param(param) => o.text(param),
@@ -276,6 +284,7 @@ impl SettingsForm {
             Field::Model | Field::Mode | Field::Image(_) | Field::AddImage | Field::VaryValues => {}
             Field::Vary => self.vary.set(None, "", &[]),
             Field::Mask => self.mask = value.map(PathBuf::from),
+            Field::Markup => self.markup = value.map(PathBuf::from),
             Field::KeepUnmasked => self.keep_unmasked = value.is_some(),
             // The form offers only values of the parameter's kind: a bad one is left unset.
             Field::Param(param) => {

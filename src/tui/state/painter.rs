@@ -1,10 +1,12 @@
-//! The mask painter on screen: the model (`mask::Painter`), the image it paints over, and
-//! where its cells are. The picture fills the screen but the status row, as in the viewer.
+//! The painter on screen: the model (`mask::Painter`, and in markup mode `mask::Marking`), the
+//! image it paints over, and where its cells are. The picture fills the screen but the status
+//! row, as in the viewer.
 
 use std::path::PathBuf;
 
 use ratatui::layout::Rect;
 
+use crate::mask::marking::{Marking, centre_of};
 use crate::mask::{Grid, Painter};
 use crate::preview::CellSize;
 
@@ -13,13 +15,33 @@ pub struct PainterView {
     pub painter: Painter,
     /// The first input image.
     pub image: PathBuf,
+    /// Markup mode (marks in colour that say what to change), else a mask is painted.
+    pub marking: Option<Marking>,
 }
 
 impl PainterView {
     /// A painter over `image` (of `size` pixels) on a screen of `screen` cells.
     pub fn new(image: PathBuf, size: (u32, u32), screen: (u16, u16), cell: CellSize) -> Self {
         let grid = Grid::fit(size, Self::area(screen), cell);
-        Self { painter: Painter::new(grid), image }
+        Self { painter: Painter::new(grid), image, marking: None }
+    }
+
+    /// A painter of markup over `image`.
+    pub fn markup(image: PathBuf, size: (u32, u32), screen: (u16, u16), cell: CellSize) -> Self {
+        Self { marking: Some(Marking::new(size)), ..Self::new(image, size, screen, cell) }
+    }
+
+    /// The centre of the cursor's cell, in the image's pixels.
+    pub fn cursor_point(&self) -> (f32, f32) {
+        centre_of(&self.painter.grid, self.painter.cursor)
+    }
+
+    /// Whether there is anything painted or drawn to save or lose.
+    pub fn changed(&self) -> bool {
+        match &self.marking {
+            Some(marking) => marking.changed(),
+            None => self.painter.changed(),
+        }
     }
 
     /// The cells the picture may use.

@@ -22,6 +22,7 @@ impl State {
                 model,
                 images: self.compose.form.images.clone(),
                 mask: self.compose.form.mask.clone(),
+                markup: self.compose.form.markup.clone(),
                 keep_unmasked: self.compose.form.keep_unmasked && self.compose.form.mask.is_some(),
                 options,
             }),
@@ -43,6 +44,10 @@ impl State {
             let mask = edit.mask.as_ref().and_then(known);
             if all_known && (edit.mask.is_none() || mask.is_some()) {
                 found.extend(validate::check_edit_inputs(self.spec(), &images, mask.as_ref(), None));
+            }
+            if let Some(markup) = edit.markup.as_ref().and_then(known) {
+                let table = &self.env.catalog.table;
+                found.extend(validate::check_markup(self.spec(), table, &markup, images.first(), edit.mask.is_some()));
             }
         }
         if request.prompt().trim().is_empty() {

@@ -59,4 +59,10 @@ impl super::State {
         let job = self.jobs.job.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
         job.inputs.iter().find(|i| i.role.starts_with("image")).map(|i| i.path.clone())
     }
+
+    /// The markup of the selected edit, drawn over its input when the two are compared.
+    pub fn compared_markup(&self) -> Option<std::path::PathBuf> {
+        let job = self.jobs.job.details.as_ref().filter(|d| Some(d.id) == self.selected_job_id())?;
+        job.inputs.iter().find(|i| i.role == "markup").map(|i| i.path.clone())
+    }
 }

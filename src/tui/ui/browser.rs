@@ -29,6 +29,7 @@ pub fn render(
     let what = match browser.target {
         Target::Image(i) => format!("input image {}", i + 1),
         Target::Mask => "mask (PNG, fully transparent where to edit)".to_string(),
+        Target::Markup => "markup (PNG of marks on transparency)".to_string(),
     };
     let block = pane(Line::from(format!(" Pick the {what} ")), true, theme);
     let inner = block.inner(area);
@@ -145,6 +146,11 @@ fn describe(state: &State, browser: &Browser, file: &InputFile) -> (String, Opti
     let spec = state.spec();
     let errors = match browser.target {
         Target::Image(_) => validate::check_edit_inputs(spec, std::slice::from_ref(file), None, None),
+        Target::Markup => {
+            let first = state.compose.form.images.first().and_then(|p| state.compose.input_facts.get(p)).cloned();
+            let has_mask = state.compose.form.mask.is_some();
+            validate::check_markup(spec, &state.env.catalog.table, file, first.as_ref(), has_mask)
+        }
         Target::Mask => {
             // Transparency is checked when the mask is picked; the list checks the rest.
             let candidate = InputFile { transparent_share: Some(1.0), ..file.clone() };

@@ -82,7 +82,7 @@ pub fn settings(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hit
         };
         // A file name too long for the row keeps its end (`…-kite-1.png`), as paths do.
         let value = match field {
-            Field::Image(_) | Field::Mask => {
+            Field::Image(_) | Field::Mask | Field::Markup => {
                 let facts = input_facts(state, *field).map_or(0, |f| crate::text::width_of(&f) + 2);
                 crate::text::fit_end(&value, usize::from(inner.width).saturating_sub(17 + facts).max(8))
             }
@@ -180,6 +180,7 @@ fn input_facts(state: &State, field: Field) -> Option<String> {
     let path = match field {
         Field::Image(i) => state.compose.form.images.get(i)?,
         Field::Mask => state.compose.form.mask.as_ref()?,
+        Field::Markup => state.compose.form.markup.as_ref()?,
         _ => return None,
     };
     let file = state.compose.input_facts.get(path)?;

@@ -18,12 +18,14 @@ use crate::tui::state::State;
 pub struct Cell {
     pub path: Option<PathBuf>,
     pub title: String,
+    /// Markup drawn over the picture (an edit's input).
+    pub markup: Option<PathBuf>,
 }
 
 impl Cell {
     /// The numbered cells of a job's images.
     pub fn numbered(files: Vec<Option<PathBuf>>) -> Vec<Self> {
-        files.into_iter().enumerate().map(|(i, path)| Self { path, title: (i + 1).to_string() }).collect()
+        files.into_iter().enumerate().map(|(i, path)| Self { path, title: (i + 1).to_string(), markup: None }).collect()
     }
 }
 
@@ -42,7 +44,7 @@ pub fn render(
     let (cols, rows) = layout(images.len(), area);
     let (cell_w, cell_h) = (area.width / cols.max(1), area.height / rows.max(1));
     let mut pictures = Vec::new();
-    for (i, Cell { path, title }) in images.iter().enumerate() {
+    for (i, Cell { path, title, markup }) in images.iter().enumerate() {
         let (col, row) = (i as u16 % cols, i as u16 / cols);
         let cell = Rect::new(area.x + col * cell_w, area.y + row * cell_h, cell_w, cell_h);
         let chosen = i == selected;
@@ -52,8 +54,12 @@ pub fn render(
             .title(Line::from(format!(" {title} ")).style(theme.title(chosen)));
         let inner = block.inner(cell);
         frame.render_widget(block, cell);
-        if let Some(path) = path {
-            pictures.extend(preview::picture(state, theme, frame, inner, path, zoom));
+        match (path, markup) {
+            (Some(path), Some(markup)) => {
+                pictures.extend(preview::picture_under_markup(state, theme, frame, inner, path, zoom, markup));
+            }
+            (Some(path), None) => pictures.extend(preview::picture(state, theme, frame, inner, path, zoom)),
+            (None, _) => {}
         }
     }
     pictures

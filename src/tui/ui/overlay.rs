@@ -246,7 +246,7 @@ fn confirm(state: &State, what: &Confirm, theme: &Theme, frame: &mut Frame, area
         Confirm::Quit { unsaved: 0, painted, .. } => format!(
             "{} job(s) still running or waiting. Quit and cancel them{}?",
             state.jobs.live.len() + state.jobs.sending,
-            if *painted { ", and drop the mask painted here" } else { "" }
+            if *painted { ", and drop what was painted here" } else { "" }
         ),
         Confirm::Quit { unsaved, painted, .. } => format!(
             "{unsaved} image(s) are only in memory (no folder could take them) and {} job(s) run. \
@@ -260,8 +260,8 @@ fn confirm(state: &State, what: &Confirm, theme: &Theme, frame: &mut Frame, area
         Confirm::OverBudget { message, .. } => format!("{message}. Send it?"),
         Confirm::SendGroup { summary, .. } => format!("Send {summary}?"),
         Confirm::Rerun { id, summary } => format!("Run job #{id} again: {summary}?"),
-        Confirm::QuitDroppingMask => "Quit and drop the mask painted here?".to_string(),
-        Confirm::DropMask => "Leave the painter and drop the mask painted here?".to_string(),
+        Confirm::QuitDroppingMask => "Quit and drop what was painted here?".to_string(),
+        Confirm::DropMask => "Leave the painter and drop what was painted here?".to_string(),
     };
     let popup = centered(area, 56, 5);
     frame.render_widget(Clear, popup);

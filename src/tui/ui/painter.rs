@@ -1,6 +1,7 @@
-//! The mask painter: the first input image on the whole screen but one row, the painted area
-//! tinted over it and the cursor outlined (drawn into the picture's pixels, so every protocol
-//! shows them), and a status row with the tool, the brush, the coverage and the keys.
+//! The painter: the first input image on the whole screen but one row, the painted area tinted
+//! over it (or, in markup mode, the marks in their colours) and the cursor outlined (drawn into
+//! the picture's pixels, so every protocol shows them), and a status row with the tool, the
+//! brush, the coverage and the keys.
 
 use std::sync::Arc;
 
@@ -25,13 +26,20 @@ pub fn render(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     let painter = &view.painter;
     let (a, b) = painter.cursor_cells();
     let canvas = painter.canvas();
+    let marks = view.marking.as_ref().map(|marking| {
+        let pending = marking.pending(&painter.grid, painter.tool, painter.anchor, painter.cursor);
+        marking.shown(painter.grid.image, pending)
+    });
+    // Markup mode: the cursor is its cell (no brush size), over no mask.
+    let cursor = if marks.is_some() { (painter.cursor, painter.cursor) } else { (a, b) };
     let overlay = MaskOverlay {
         version: canvas.version(),
         painted: canvas.pixels(),
         size: (canvas.width, canvas.height),
-        pending: painter.pending(),
-        cursor: painter.grid.pixels_of(a, b),
+        pending: painter.pending().filter(|_| marks.is_none()),
+        cursor: painter.grid.pixels_of(cursor.0, cursor.1),
         erasing: painter.erase,
+        marks,
     };
     let key = PreviewKey {
         overlay: Some(Arc::new(overlay)),
@@ -49,6 +57,33 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
         return;
     }
     let painter = &view.painter;
+    if let Some(marking) = &view.marking {
+        let tool = match (painter.tool, painter.anchor.is_some()) {
+            (Tool::Rect, true) => "rectangle: move, Enter fixes it",
+            (Tool::Ellipse, true) => "ellipse: move, Enter fixes it",
+            (Tool::Arrow, true) => "arrow: move to its head, Enter fixes it",
+            _ if marking.pen_down() => "pen down",
+            _ => "pen",
+        };
+        let what = format!(" Markup · {tool} · {} · width {:.0} · ", marking.colour.name(), marking.width);
+        if confirm_row(state, theme, frame, area, &what) {
+            return;
+        }
+        let keys = [
+            (Action::PaintToggle, "pen"),
+            (Action::ArrowStart, "arrow"),
+            (Action::EllipseStart, "ring"),
+            (Action::RectStart, "box"),
+            (Action::NextColour, "colour"),
+            (Action::Undo, "undo"),
+            (Action::Confirm, "save"),
+            (Action::Help, "help"),
+            (Action::Cancel, "back"),
+        ];
+        let text = super::status::hint_row(state, Context::Painter, &what, &keys, area.width);
+        frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
+        return;
+    }
     let tool = match (painter.tool, painter.anchor.is_some()) {
         (Tool::Rect, true) => "rectangle: move, Enter fixes it",
         (Tool::Ellipse, true) => "ellipse: move, Enter fixes it",
@@ -58,11 +93,7 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     let mode = if painter.erase { "erase" } else { "paint" };
     let share = crate::text::percent(painter.canvas().coverage());
     let what = format!(" Mask · {tool} · size {} · {mode} · {share} · ", painter.brush);
-    // A question over the painter has the keys: its answers are what the row says.
-    if state.layers.top_is(|l| matches!(l, crate::tui::state::Layer::Confirm(_))) {
-        let q = |action| state.env.keymap.hint(Context::Confirm, action);
-        let text = format!("{what}{} yes · {} no", q(Action::Confirm), q(Action::Cancel));
-        frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
+    if confirm_row(state, theme, frame, area, &what) {
         return;
     }
     // Cut from the middle: help and the way back always show.
@@ -78,4 +109,15 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
     ];
     let text = super::status::hint_row(state, Context::Painter, &what, &keys, area.width);
     frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
+}
+
+/// A question over the painter has the keys: its answers are what the row says. True when shown.
+fn confirm_row(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, what: &str) -> bool {
+    if !state.layers.top_is(|l| matches!(l, crate::tui::state::Layer::Confirm(_))) {
+        return false;
+    }
+    let q = |action| state.env.keymap.hint(Context::Confirm, action);
+    let text = format!("{what}{} yes · {} no", q(Action::Confirm), q(Action::Cancel));
+    frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
+    true
 }

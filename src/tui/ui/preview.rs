@@ -144,6 +144,25 @@ pub(super) fn picture(
     picture_of(state, theme, frame, pixels_area, key)
 }
 
+/// The picture at `path` with the markup at `markup` drawn over it.
+pub(super) fn picture_under_markup(
+    state: &State,
+    theme: &Theme,
+    frame: &mut Frame,
+    pixels_area: Rect,
+    path: &std::path::Path,
+    zoom: Zoom,
+    markup: &std::path::Path,
+) -> Option<Wanted> {
+    let key = PreviewKey {
+        zoom,
+        version: state.previews.version_of(path),
+        markup: Some(markup.to_path_buf()),
+        ..PreviewKey::fitted(path, pixels_area.width, pixels_area.height, state.env.graphics)
+    };
+    picture_of(state, theme, frame, pixels_area, key)
+}
+
 /// The picture `key` describes, in `pixels_area` (its size is the key's cells).
 pub(super) fn picture_of(
     state: &State,

@@ -43,12 +43,20 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
     {
         // Side by side, the same size, aligned: the other on the left, the shown one chosen.
         let edit_input = viewer.marked.is_none();
-        let titles = if edit_input { ["input", "result"] } else { ["marked", "shown"] };
+        // An edit's markup is drawn over its input: what was asked, against what came.
+        let markup = state.compared_markup().filter(|_| edit_input);
+        let titles = match (edit_input, markup.is_some()) {
+            (true, true) => ["input + markup", "result"],
+            (true, false) => ["input", "result"],
+            _ => ["marked", "shown"],
+        };
         let name = |p: &std::path::Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let cells = [(other, titles[0]), (shown, titles[1])].map(|(path, what)| super::grid::Cell {
-            title: crate::text::escape_controls(&format!("{what} · {}", name(&path))),
-            path: Some(path),
-        });
+        let cells =
+            [(other, titles[0], markup), (shown, titles[1], None)].map(|(path, what, markup)| super::grid::Cell {
+                title: crate::text::escape_controls(&format!("{what} · {}", name(&path))),
+                path: Some(path),
+                markup,
+            });
         // Zoomed, both halves show the same part.
         return super::grid::render(state, theme, frame, picture_area, &cells, 1, viewer.zoom);
     }
@@ -57,7 +65,11 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         let chosen = members.iter().position(|m| Some(m.id) == selected).unwrap_or(0);
         let cells: Vec<super::grid::Cell> = members
             .iter()
-            .map(|m| super::grid::Cell { path: m.image.clone(), title: crate::text::escape_controls(&m.caption()) })
+            .map(|m| super::grid::Cell {
+                path: m.image.clone(),
+                title: crate::text::escape_controls(&m.caption()),
+                markup: None,
+            })
             .collect();
         if cells.is_empty() {
             frame.render_widget(Paragraph::new(styled(" loading the group…", theme.muted())), picture_area);

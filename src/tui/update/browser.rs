@@ -20,6 +20,7 @@ pub fn open(state: &mut State, target: Target) -> Vec<Command> {
     let current = match target {
         Target::Image(i) => state.compose.form.images.get(i).cloned(),
         Target::Mask => state.compose.form.mask.clone(),
+        Target::Markup => state.compose.form.markup.clone(),
     };
     let dir = current
         .as_deref()
@@ -138,6 +139,7 @@ fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
         }
         Target::Image(_) => state.compose.form.images.push(path.clone()),
         Target::Mask => state.compose.form.mask = Some(path.clone()),
+        Target::Markup => state.compose.form.markup = Some(path.clone()),
     }
     // A fresh read: the file may have changed since the listing.
     state.compose.input_facts.remove(&path);
@@ -178,7 +180,9 @@ pub fn on_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                 let needed = if state.compose.form.mask.as_ref() == Some(&path) {
                     Some(Depth::Pixels)
                 } else {
-                    state.compose.form.images.contains(&path).then_some(Depth::Header)
+                    let input =
+                        state.compose.form.images.contains(&path) || state.compose.form.markup.as_ref() == Some(&path);
+                    input.then_some(Depth::Header)
                 };
                 if needed.is_some_and(|depth| file.depth >= depth) {
                     state.compose.input_facts.insert(path, file);

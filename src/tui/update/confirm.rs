@@ -2,7 +2,7 @@
 //! quitting, which asks first while work would be lost.
 
 use super::super::event::{Command, StoreAsk};
-use super::super::state::{Confirm, Layer, State};
+use super::super::state::{Confirm, Layer, PainterView, State};
 use super::{models, selection_changed};
 
 pub(super) fn confirm(state: &mut State) -> Vec<Command> {
@@ -58,7 +58,7 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
 pub(super) fn quit(state: &mut State) -> Vec<Command> {
     // A submit on its way counts: its job is about to run.
     let (running, unsaved) = (state.jobs.live.len() + state.jobs.sending, state.jobs.unsaved);
-    let painted = state.layers.painter().is_some_and(|view| view.painter.changed());
+    let painted = state.layers.painter().is_some_and(PainterView::changed);
     let asked = state.layers.top_is(|l| matches!(l, Layer::Confirm(Confirm::Quit { .. } | Confirm::QuitDroppingMask)));
     if asked {
         // Asked already: the same key again is the answer.

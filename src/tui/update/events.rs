@@ -154,8 +154,9 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
             reload_history(state)
         }
         AppEvent::MaskSaved { path, share } => super::painter::saved(state, path, share),
+        AppEvent::MarkupSaved { path, marks } => super::painter::markup_saved(state, path, marks),
         AppEvent::MaskNotSaved(message) => {
-            state.set_notice(format!("the mask was not saved: {message}"), Severity::Error);
+            state.set_notice(format!("not saved: {message}"), Severity::Error);
             Vec::new()
         }
         event @ (AppEvent::DirListed { .. }

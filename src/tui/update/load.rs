@@ -24,6 +24,7 @@ pub(super) fn edit_result(state: &mut State) -> Vec<Command> {
     }
     state.compose.form.images = vec![path.clone()];
     state.compose.form.mask = None;
+    state.compose.form.markup = None;
     state.compose.form.parent = Some(id);
     state.layers.focus = Focus::Prompt;
     state.revalidate();
@@ -50,6 +51,7 @@ pub(super) fn load_into_form(state: &mut State, job: &JobRecord) {
             state.compose.form.switch_mode(JobMode::Edit, &state.env.catalog);
             state.compose.form.images = r.images.clone();
             state.compose.form.mask = r.mask.clone();
+            state.compose.form.markup = r.markup.clone();
             state.compose.form.keep_unmasked = r.keep_unmasked;
             (&r.prompt, &r.model, &r.options)
         }

@@ -234,7 +234,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         Action::NextValue | Action::PrevValue
             if matches!(
                 state.compose.form.selected_field(Some(state.spec())),
-                Field::Image(_) | Field::AddImage | Field::Mask
+                Field::Image(_) | Field::AddImage | Field::Mask | Field::Markup
             ) =>
         {
             pick_file(state)
@@ -278,6 +278,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
         | Action::PaintToggle
         | Action::RectStart
         | Action::EllipseStart
+        | Action::ArrowStart
+        | Action::NextColour
         | Action::BrushTool
         | Action::BrushSmaller
         | Action::BrushLarger
@@ -375,6 +377,7 @@ fn pick_file(state: &mut State) -> Vec<Command> {
     let target = match state.compose.form.selected_field(Some(state.spec())) {
         Field::Image(i) => Target::Image(i),
         Field::Mask => Target::Mask,
+        Field::Markup => Target::Markup,
         _ => Target::Image(state.compose.form.images.len()),
     };
     browser::open(state, target)

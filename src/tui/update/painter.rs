@@ -12,12 +12,14 @@ use crate::mask::Tool;
 /// Shift and an arrow move this many cells.
 const FAST: i32 = 8;
 
-/// `m` on the Mask row or an input image: the painter opens over the first input image.
+/// `m` on the Mask row or an input image: the painter opens over the first input image; on the
+/// Markup row, in markup mode.
 pub(super) fn open(state: &mut State) -> Vec<Command> {
     if state.compose.form.mode != JobMode::Edit {
         state.set_notice("masks are for edits: switch the mode to edit first", Severity::Info);
         return Vec::new();
     }
+    let markup = state.compose.form.selected_field(Some(state.spec())) == crate::tui::state::Field::Markup;
     let Some(first) = state.compose.form.images.first().cloned() else {
         state.set_notice("add an input image first: the mask is painted over the first one", Severity::Info);
         return Vec::new();
@@ -43,6 +45,15 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
             return vec![Command::Files(FileAsk::InspectFiles { paths: vec![first], masks: false })];
         }
     };
+    if markup {
+        let view = PainterView::markup(first, size, state.env.screen, state.env.cell);
+        state.layers.push(Layer::Painter(view));
+        state.set_notice(
+            "markup: Space draws with the pen, > an arrow, o a ring, r a box, # the colour",
+            Severity::Info,
+        );
+        return Vec::new();
+    }
     state.layers.push(Layer::Painter(PainterView::new(first, size, state.env.screen, state.env.cell)));
     // The mask picked already is where the painting starts: it is read off the UI task.
     match state.compose.form.mask.clone() {
@@ -77,6 +88,9 @@ pub(super) fn starting_mask(
 }
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
+    if state.layers.painter().is_some_and(|view| view.marking.is_some()) {
+        return on_markup_action(state, action);
+    }
     let Some(view) = state.layers.painter_mut() else { return Vec::new() };
     let painter = &mut view.painter;
     match action {
@@ -120,6 +134,114 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     Vec::new()
 }
 
+/// Markup mode: the cursor moves as in mask mode; the pen, shapes and arrows make marks in the
+/// colour chosen; Enter fixes a shape or saves the markup.
+fn on_markup_action(state: &mut State, action: Action) -> Vec<Command> {
+    let Some(view) = state.layers.painter_mut() else { return Vec::new() };
+    let image = view.painter.grid.image;
+    let moves = match action {
+        Action::Up => Some((0, -1)),
+        Action::Down => Some((0, 1)),
+        Action::Left => Some((-1, 0)),
+        Action::Right => Some((1, 0)),
+        Action::FarUp => Some((0, -FAST)),
+        Action::FarDown => Some((0, FAST)),
+        Action::FarLeft => Some((-FAST, 0)),
+        Action::FarRight => Some((FAST, 0)),
+        _ => None,
+    };
+    if let Some((dx, dy)) = moves {
+        view.painter.move_by(dx, dy);
+        let at = view.cursor_point();
+        if let Some(marking) = &mut view.marking {
+            marking.moved(at);
+        }
+        return Vec::new();
+    }
+    let at = view.cursor_point();
+    let (grid, tool, anchor, cursor) = (view.painter.grid, view.painter.tool, view.painter.anchor, view.painter.cursor);
+    let Some(marking) = view.marking.as_mut() else { return Vec::new() };
+    match action {
+        Action::PaintToggle => {
+            view.painter.anchor = None;
+            marking.toggle_pen(at);
+        }
+        Action::RectStart | Action::EllipseStart | Action::ArrowStart => {
+            marking.end_stroke();
+            let shape = match action {
+                Action::RectStart => Tool::Rect,
+                Action::EllipseStart => Tool::Ellipse,
+                _ => Tool::Arrow,
+            };
+            view.painter.start_shape(shape);
+        }
+        Action::NextColour => marking.next_colour(),
+        Action::BrushSmaller => marking.resize(image, -1),
+        Action::BrushLarger => marking.resize(image, 1),
+        Action::BrushTool => {
+            view.painter.anchor = None;
+            view.painter.tool = Tool::Brush;
+        }
+        Action::ClearMask => marking.clear(),
+        Action::Undo => marking.undo(),
+        Action::Redo => marking.redo(),
+        Action::Confirm => match marking.pending(&grid, tool, anchor, cursor) {
+            Some(mark) => {
+                marking.fix(mark);
+                view.painter.anchor = None;
+                view.painter.tool = Tool::Brush;
+            }
+            None => return save_markup(state),
+        },
+        Action::Cancel if anchor.is_some() => {
+            view.painter.anchor = None;
+            view.painter.tool = Tool::Brush;
+        }
+        Action::Cancel if marking.changed() => state.layers.push(Layer::Confirm(Confirm::DropMask)),
+        Action::Cancel => {
+            state.layers.close_painter();
+        }
+        Action::EraseMode | Action::InvertMask => {
+            state.set_notice("markup has no erase or invert: u undoes the last mark, X clears them", Severity::Info);
+        }
+        Action::Submit => {
+            state.set_notice("save the markup first (Enter), or leave the painter (Esc)", Severity::Info);
+        }
+        Action::Help | Action::Quit | Action::Suspend | Action::RetrySave => return super::on_action(state, action),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Enter with no shape under way: the markup is written (the painter closes once it is).
+fn save_markup(state: &mut State) -> Vec<Command> {
+    let Some(view) = state.layers.painter_mut() else { return Vec::new() };
+    let Some(marking) = view.marking.as_mut() else { return Vec::new() };
+    marking.end_stroke();
+    let plan = marking.plan(view.painter.grid.image);
+    if plan.marks.is_empty() {
+        state.set_notice(
+            "nothing drawn: Space draws with the pen, >, o and r draw shapes, then Enter saves",
+            Severity::Info,
+        );
+        return Vec::new();
+    }
+    vec![Command::SaveMarkup { plan, image: view.image.clone() }]
+}
+
+/// The markup is on disk: it becomes the form's markup.
+pub(super) fn markup_saved(state: &mut State, path: std::path::PathBuf, marks: usize) -> Vec<Command> {
+    state.layers.close_painter();
+    state.compose.form.markup = Some(path.clone());
+    state.revalidate();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let marks = if marks == 1 { "1 mark".to_string() } else { format!("{marks} marks") };
+    let also =
+        if state.compose.form.mask.is_some() { " (the mask must go: the API takes one or the other)" } else { "" };
+    state.set_notice(format!("markup saved: {name}, {marks}{also}"), Severity::Info);
+    vec![Command::Files(FileAsk::InspectFiles { paths: vec![path], masks: false })]
+}
+
 /// The left button paints where it is pressed and dragged; releasing it ends the stroke.
 pub(super) fn on_mouse(state: &mut State, event: MouseEvent) -> Vec<Command> {
     let screen = state.env.screen;
@@ -129,6 +251,33 @@ pub(super) fn on_mouse(state: &mut State, event: MouseEvent) -> Vec<Command> {
     }
     let Some(view) = state.layers.painter_mut() else { return Vec::new() };
     let cell = view.cell_at(screen, event.column, event.row);
+    if view.marking.is_some() {
+        // Markup: the pen follows the mouse while the button is held.
+        match (event.kind, cell) {
+            (MouseEventKind::Down(MouseButton::Left), Some(cell)) => {
+                view.painter.point_at(cell, false);
+                let at = view.cursor_point();
+                view.painter.anchor = None;
+                if let Some(marking) = view.marking.as_mut() {
+                    marking.start_stroke(at);
+                }
+            }
+            (MouseEventKind::Drag(MouseButton::Left), Some(cell)) => {
+                view.painter.point_at(cell, false);
+                let at = view.cursor_point();
+                if let Some(marking) = view.marking.as_mut() {
+                    marking.moved(at);
+                }
+            }
+            (MouseEventKind::Up(MouseButton::Left), _) => {
+                if let Some(marking) = view.marking.as_mut() {
+                    marking.end_stroke();
+                }
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
     match (event.kind, cell) {
         (MouseEventKind::Down(MouseButton::Left), Some(cell)) => view.painter.point_at(cell, true),
         // The cells between two reports are painted too.
