@@ -14,6 +14,15 @@ pub const SVG_FILE_MAX: u64 = 8 << 20;
 pub const SVG_ELEMENTS_MAX: usize = 20_000;
 /// The most pixels an SVG is drawn into (as many as imgtui decodes of a raster).
 pub const PIXELS_MAX: u64 = 64_000_000;
+/// The most pixel writes one drawing may cost, about (a shape's box within the view counts
+/// each of its pixels; a layer's box once more; a filter's box `FILTER_WEIGHT` times): past
+/// it the picture is drawn smaller, so a hostile file costs a bounded time whatever it holds.
+/// About 0.3 s of one core here (docs/media.md).
+pub const WORK_MAX: f64 = 150e6;
+/// How many times a filter's box counts: a blur reads and writes its pixels several times.
+const FILTER_WEIGHT: f64 = 20.0;
+/// Past this much smaller, a picture is not drawn at all: it would say nothing.
+const SMALLEST_SHARE: f64 = 1.0 / 16.0;
 /// The largest side a whole SVG is drawn at when no pane says the size (a file saved as a
 /// raster, a thumbnail's source).
 pub const RASTER_SIDE: u32 = 2048;
@@ -104,15 +113,48 @@ impl Svg {
         if u64::from(width) * u64::from(height) > PIXELS_MAX {
             return Err(format!("{width}x{height} is more than imgtui draws"));
         }
-        let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).ok_or("nothing to draw")?;
         let (x, y, w, h) = view;
         let (sx, sy) = (f64::from(width) / w.max(f64::EPSILON), f64::from(height) / h.max(f64::EPSILON));
+        // Too costly at this size: drawn smaller (the preview scales it up), or not at all.
+        let work = resvg::tiny_skia::Rect::from_xywh(x as f32, y as f32, w as f32, h as f32)
+            .map_or(0.0, |in_view| work(self.tree.root(), in_view) * sx * sy);
+        if work > WORK_MAX {
+            let share = (WORK_MAX / work).sqrt();
+            if share < SMALLEST_SHARE {
+                return Err(format!("the SVG is too costly to draw (about {:.0} million pixel writes)", work / 1e6));
+            }
+            let smaller = |side: u32| ((f64::from(side) * share).floor() as u32).max(1);
+            return self.view(view, (smaller(width), smaller(height)));
+        }
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).ok_or("nothing to draw")?;
         let transform = resvg::tiny_skia::Transform::from_row(sx as f32, 0.0, 0.0, sy as f32, 0.0, 0.0)
             .pre_translate(-x as f32, -y as f32);
         resvg::render(&self.tree, transform, &mut pixmap.as_mut());
         RgbaImage::from_raw(width, height, pixmap.take_demultiplied())
             .ok_or_else(|| "the drawing came out wrong".into())
     }
+}
+
+/// The pixel writes drawing `group` at one pixel a unit costs within `view`, about.
+fn work(group: &resvg::usvg::Group, view: resvg::tiny_skia::Rect) -> f64 {
+    use resvg::usvg::Node;
+    let within =
+        |r: resvg::tiny_skia::Rect| r.intersect(&view).map_or(0.0, |r| f64::from(r.width()) * f64::from(r.height()));
+    group
+        .children()
+        .iter()
+        .map(|node| match node {
+            Node::Group(inner) => {
+                let layer = within(inner.abs_layer_bounding_box().to_rect());
+                let filters = if inner.filters().is_empty() { 0.0 } else { layer * FILTER_WEIGHT };
+                layer + filters + work(inner, view)
+            }
+            Node::Path(path) => within(path.abs_stroke_bounding_box()),
+            Node::Image(image) => within(image.abs_bounding_box()),
+            // Text is not drawn: this build has no fonts.
+            Node::Text(_) => 0.0,
+        })
+        .sum()
 }
 
 #[cfg(test)]
@@ -172,5 +214,21 @@ mod tests {
         let svg = Svg::parse(huge.as_bytes()).unwrap();
         assert_eq!(svg.raster(64).unwrap().dimensions(), (64, 64), "a huge canvas is drawn at the size asked");
         assert!(Svg::parse(b"<svg><unclosed></svg>").is_err());
+    }
+
+    #[test]
+    fn a_costly_svg_is_drawn_smaller_and_one_past_all_reason_not_at_all() {
+        let rects = "<rect width=\"4096\" height=\"4096\" fill=\"red\" opacity=\"0.5\"/>".repeat(400);
+        let svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4096\" height=\"4096\">{rects}</svg>");
+        let svg = Svg::parse(svg.as_bytes()).unwrap();
+        let started = std::time::Instant::now();
+        let drawn = svg.raster(2048).unwrap();
+        assert!(drawn.width() < 2048, "drawn smaller: {}", drawn.width());
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "bounded: {:?}", started.elapsed());
+        let blurs = "<filter id=\"b\"><feGaussianBlur stdDeviation=\"300\"/></filter>".to_string()
+            + &"<rect width=\"4096\" height=\"4096\" fill=\"red\" filter=\"url(#b)\"/>".repeat(19_000);
+        let svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4096\" height=\"4096\">{blurs}</svg>");
+        let err = Svg::parse(svg.as_bytes()).unwrap().raster(2048).unwrap_err();
+        assert!(err.contains("too costly"), "{err}");
     }
 }

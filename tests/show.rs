@@ -348,3 +348,38 @@ fn a_signal_while_the_terminal_is_asked_leaves_it_as_it_was() {
         assert_eq!(code, expected, "{args:?} {signal:?}: 128 + the signal's number");
     }
 }
+
+/// An animated GIF plays where it is printed: kitty is sent each frame once with its time and
+/// told to loop them; iTerm2 gets the GIF itself; sixel draws each frame over the last, once,
+/// ending on the first; a GIF of one frame is a still picture.
+#[test]
+fn a_gif_plays_in_each_protocol() {
+    let home = tempfile::tempdir().unwrap();
+    let picture = imgtui::demo::draw::picture("a fox", 3, 96, 64, false);
+    let gif = home.path().join("fox.gif");
+    std::fs::write(&gif, imgtui::demo::draw::animate(&picture, 3, 40).unwrap()).unwrap();
+    let gif_arg = gif.to_str().unwrap();
+    let run = |terminal, graphics: &str| {
+        let args = ["show", gif_arg, "--graphics", graphics];
+        let (code, out) = FakeTerminal::spawn(terminal, home.path(), &args, &[], true).finish();
+        assert_eq!(code, 0, "{graphics}: {}", String::from_utf8_lossy(&out));
+        out
+    };
+    let kitty = run(Terminal::Kitty, "kitty");
+    let count = |out: &[u8], needle: &[u8]| out.windows(needle.len()).filter(|w| *w == needle).count();
+    // A frame's last chunk repeats its keys and ends it (m=0): one per frame after the first.
+    assert_eq!(count(&kitty, b"a=f,f=100,t=d,"), count(&kitty, b"\x1b_Ga=f,"));
+    assert_eq!(count(&kitty, b"z=40,q=2,m=0;"), 2, "the two frames after the first, sent once each, with their time");
+    assert!(has(&kitty, b"s=3,v=1"), "then looped by kitty itself");
+    let iterm = run(Terminal::Plain, "iterm");
+    let gif_base64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, std::fs::read(&gif).unwrap());
+    assert!(has(&iterm, &gif_base64.as_bytes()[..64]), "iTerm2 is sent the GIF, which it plays");
+    let sixel = run(Terminal::SixelXterm, "sixel");
+    assert_eq!(count(&sixel, SIXEL), 4, "the first frame, the two others over it, and the first again");
+    // One frame: a still picture, drawn once.
+    let still = home.path().join("still.gif");
+    std::fs::write(&still, imgtui::demo::draw::animate(&picture, 1, 40).unwrap()).unwrap();
+    let args = ["show", still.to_str().unwrap(), "--graphics", "sixel"];
+    let (code, out) = FakeTerminal::spawn(Terminal::SixelXterm, home.path(), &args, &[], true).finish();
+    assert_eq!((code, count(&out, SIXEL)), (0, 1));
+}

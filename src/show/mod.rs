@@ -1,6 +1,7 @@
 //! `imgtui show ID|PATH…` and `--show`: images printed into the terminal's normal screen, one
 //! after another with a caption, so they stay in the scrollback. Piped, only the paths.
 
+mod animate;
 mod print;
 
 use std::io::{IsTerminal, Read};
@@ -172,7 +173,15 @@ pub fn show(items: &[ShowItem], choice: Graphics, width: Option<u16>) -> bool {
             continue;
         }
         let cells = canvas.fit((image.width(), image.height()), width);
-        if let Err(e) = print_image(&canvas, &image, cells) {
+        let gif = crate::api::ImageFormat::sniff(&head_of(&item.path)) == Some(crate::api::ImageFormat::Gif);
+        let printed = match gif {
+            true => animate::print_gif(&canvas, &item.path, cells).and_then(|played| match played {
+                true => Ok(()),
+                false => print_image(&canvas, &image, cells),
+            }),
+            false => print_image(&canvas, &image, cells),
+        };
+        if let Err(e) = printed {
             eprintln!("imgtui: cannot print {}: {e}", escape_controls(&item.path.display().to_string()));
             all = false;
         }
@@ -190,6 +199,15 @@ fn sniff(path: &Path) -> Result<(), String> {
         Some(_) => Ok(()),
         None => Err("not a PNG, JPEG, WebP, GIF or SVG image".into()),
     }
+}
+
+/// The first bytes of the file at `path` (none when it cannot be read).
+fn head_of(path: &Path) -> Vec<u8> {
+    let mut head = Vec::with_capacity(16);
+    if let Ok((file, _)) = crate::files::open_regular(path) {
+        let _ = file.take(16).read_to_end(&mut head);
+    }
+    head
 }
 
 /// Decodes an image file, refusing what is not a regular file (a FIFO would block the open)

@@ -95,6 +95,16 @@ fn truecolor(probe: &Probe) -> bool {
 /// Prints `image` at the cursor in `cells`, and leaves the cursor at the start of the line
 /// below it.
 pub fn print_image(canvas: &Canvas, image: &DynamicImage, cells: (u16, u16)) -> io::Result<()> {
+    draw(canvas, image, cells, true)
+}
+
+/// As `print_image`, with the cursor at the top of the rows the image had (an animation's next
+/// frame over its last): no room is made.
+pub fn print_over(canvas: &Canvas, image: &DynamicImage, cells: (u16, u16)) -> io::Result<()> {
+    draw(canvas, image, cells, false)
+}
+
+fn draw(canvas: &Canvas, image: &DynamicImage, cells: (u16, u16), make_room: bool) -> io::Result<()> {
     // Only the pixels the cells show are sent: a 1024-pixel image in 40 columns of 10 pixels
     // is 400 pixels wide, which matters over SSH.
     let (cols, rows) = cells;
@@ -111,7 +121,7 @@ pub fn print_image(canvas: &Canvas, image: &DynamicImage, cells: (u16, u16)) -> 
     };
     match canvas.drawer() {
         Drawer::Viuer => with_viuer(canvas, &image, cells),
-        Drawer::Own => with_own_encoders(canvas, &image, cells),
+        Drawer::Own => with_own_encoders(canvas, &image, cells, make_room),
     }
 }
 
@@ -138,7 +148,12 @@ fn with_viuer(canvas: &Canvas, image: &DynamicImage, (cols, rows): (u16, u16)) -
 /// Room is made first (the screen scrolls now, not under the image), the image is drawn at
 /// its top without moving the cursor, and the cursor is then put below it: tmux does not move
 /// its cursor for what passes through it.
-fn with_own_encoders(canvas: &Canvas, image: &DynamicImage, (cols, rows): (u16, u16)) -> io::Result<()> {
+fn with_own_encoders(
+    canvas: &Canvas,
+    image: &DynamicImage,
+    (cols, rows): (u16, u16),
+    make_room: bool,
+) -> io::Result<()> {
     let rgba = image.to_rgba8();
     let sequences: Vec<Vec<u8>> = match canvas.graphics {
         Graphics::Kitty => encode::kitty_show_at_cursor(&png_of(image)?, cols, rows),
@@ -146,8 +161,11 @@ fn with_own_encoders(canvas: &Canvas, image: &DynamicImage, (cols, rows): (u16, 
         _ => vec![encode::sixel(rgba.as_raw(), rgba.width(), rgba.height()).map_err(io::Error::other)?],
     };
     let mut out = io::stdout().lock();
-    out.write_all("\n".repeat(usize::from(rows)).as_bytes())?;
-    write!(out, "\x1b[{rows}A\r\x1b7")?;
+    if make_room {
+        out.write_all("\n".repeat(usize::from(rows)).as_bytes())?;
+        write!(out, "\x1b[{rows}A\r")?;
+    }
+    write!(out, "\x1b7")?;
     for sequence in sequences {
         out.write_all(&if canvas.tmux { wrap_for_tmux(&sequence) } else { sequence })?;
     }

@@ -225,7 +225,14 @@ impl Runner {
         let (warm, this) = (self.warm.clone(), self.clone());
         tokio::task::spawn_blocking(move || {
             if let (Some(sha256), Some(cache)) = (thumb, &this.thumbs) {
-                let prepared = prepare::prepare_thumbnail(&key, cell, cache, &sha256);
+                let mut prepared = prepare::prepare_thumbnail(&key, cell, cache, &sha256);
+                // A gallery tile of a GIF plays too where the terminal plays it (kitty, iTerm2).
+                if let Ok(prepared) = &mut prepared
+                    && key.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif"))
+                    && let Err(e) = prepare::add_gif_frames(prepared, &key.path)
+                {
+                    tracing::warn!(path = %key.path.display(), "the GIF's other frames cannot be read: {e}");
+                }
                 return this.send(match prepared {
                     Ok(prepared) => AppEvent::PreviewReady(Arc::new(prepared)),
                     Err(message) => AppEvent::PreviewFailed { key, message },
