@@ -61,6 +61,7 @@ fn state() -> State {
             group_id: None,
             parent_id: None,
             settings: Default::default(),
+            origin: None,
         })
         .collect();
     update::update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
@@ -102,6 +103,7 @@ fn state() -> State {
         cost: None,
         starred: false,
         group_id: None,
+        origin: None,
     };
     update::update(&mut s, Msg::App(AppEvent::Details { record: Box::new(record), missing_files: vec![] }));
     s

@@ -267,6 +267,9 @@ fn partials(record: &JobRecord, out_dir: &std::path::Path) -> Vec<std::path::Pat
 
 fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {
     crate::outln!("job {}  {} {}  {}", r.id, r.kind.as_str(), r.status, escape_controls(r.request.model()));
+    if let Some(origin) = &r.origin {
+        crate::outln!("sent by   {}", escape_controls(origin));
+    }
     crate::outln!("created   {}", crate::files::utc_time(r.created_at));
     if let Some(t) = r.started_at {
         crate::outln!("started   {}", crate::files::utc_time(t));

@@ -93,6 +93,10 @@ pub mod mask_cli;
 #[cfg(not(feature = "internals"))]
 mod mask_cli;
 #[cfg(feature = "internals")]
+pub mod mcp;
+#[cfg(not(feature = "internals"))]
+mod mcp;
+#[cfg(feature = "internals")]
 pub mod models_cli;
 #[cfg(not(feature = "internals"))]
 mod models_cli;
@@ -189,6 +193,7 @@ pub fn run() -> ExitCode {
             Some(Command::Mask(args)) => crate::mask_cli::run(&args),
             Some(Command::Markup(args)) => crate::mask_cli::run_markup(&args),
             Some(Command::Batch(args)) => crate::batch::run(&cli.global, args).await,
+            Some(Command::Mcp(args)) => crate::mcp::run(&cli.global, args).await,
             Some(Command::Show(args)) => crate::show::run(&cli.global, args).await,
             Some(Command::Doctor) => crate::doctor::run(&cli.global).await,
             Some(Command::Completions { shell }) => crate::cli::complete::print_script(shell),

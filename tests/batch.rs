@@ -263,8 +263,9 @@ async fn a_budget_reached_mid_batch_stops_what_waits_and_keeps_what_was_sent() {
         estimate_usd: Some(each * 20.0),
         group_id: None,
         batch_key: None,
+        origin: None,
     };
-    assert!(matches!(store.admit_jobs(&[spent], None).unwrap(), imgtui::store::Admitted::Queued(_)));
+    assert!(matches!(store.admit_jobs(&[spent], None, None).unwrap(), imgtui::store::Admitted::Queued(_)));
     let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

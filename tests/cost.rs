@@ -287,9 +287,10 @@ fn two_processes_submitting_at_the_same_instant_are_checked_one_after_the_other(
                         estimate_usd: Some(0.6),
                         group_id: None,
                         batch_key: None,
+                        origin: None,
                     };
                     start.wait();
-                    store.admit_jobs(&[new], Some(&budgets)).unwrap()
+                    store.admit_jobs(&[new], Some(&budgets), None).unwrap()
                 })
             })
             .collect();

@@ -524,12 +524,13 @@ fn an_interrupted_job_that_was_sent_counts_against_the_budgets_at_its_estimate()
         estimate_usd: Some(estimate),
         group_id: None,
         batch_key: None,
+        origin: None,
     };
-    let sent = match store.admit_jobs(&[new(0.25)], None).unwrap() {
+    let sent = match store.admit_jobs(&[new(0.25)], None, None).unwrap() {
         imgtui::store::Admitted::Queued(ids) => ids[0],
         other => panic!("{other:?}"),
     };
-    let never_sent = match store.admit_jobs(&[new(0.5)], None).unwrap() {
+    let never_sent = match store.admit_jobs(&[new(0.5)], None, None).unwrap() {
         imgtui::store::Admitted::Queued(ids) => ids[0],
         other => panic!("{other:?}"),
     };
@@ -595,4 +596,45 @@ fn history_lists_read_only_at_once_while_another_process_holds_the_lock() {
     assert!(stderr.contains("read-only") && stderr.contains("busy"), "{stderr}");
     assert!(!stderr.contains("up to a minute"), "a reader does not wait a minute: {stderr}");
     assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
+}
+
+/// Agents (`imgtui mcp`) have budgets of their own: what agents' jobs spent (the running ones
+/// by their estimate) counts against them; the person's jobs do not, and the person's budgets
+/// hold for agents too.
+#[test]
+fn agents_are_held_by_their_own_budget_as_well_as_the_persons() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a fox"));
+    let now = common::now_ms();
+    let new = |estimate, origin: Option<&str>| imgtui::store::NewJob {
+        request: &request,
+        provider: "openai",
+        base_url: "u",
+        parent_id: None,
+        inputs: &[],
+        now,
+        estimate_usd: Some(estimate),
+        group_id: None,
+        batch_key: None,
+        origin: origin.map(String::from),
+    };
+    let agents = imgtui::cost::Budgets { daily: Some(1.0), monthly: None };
+    let person = imgtui::cost::Budgets { daily: Some(5.0), monthly: None };
+    let queued = |admitted| matches!(admitted, imgtui::store::Admitted::Queued(_));
+    // The person spends 3.00: agents are not held by it.
+    assert!(queued(store.admit_jobs(&[new(3.0, None)], Some(&person), None).unwrap()));
+    assert!(queued(store.admit_jobs(&[new(0.6, Some("mcp:claude"))], Some(&person), Some(&agents)).unwrap()));
+    // Another agent's 0.6 would pass the agents' 1.00 (0.6 running already).
+    let held = store.admit_jobs(&[new(0.6, Some("mcp:codex"))], Some(&person), Some(&agents)).unwrap();
+    let imgtui::store::Admitted::OverBudget(why) = held else { panic!("{held:?}") };
+    assert!(why.starts_with("the agents' budget ([mcp] in the config)"), "{why}");
+    // The person's budget holds agents too: 3.6 spent of 5.00, an agent's 0.3 fits its own, not 1.5.
+    assert!(queued(store.admit_jobs(&[new(0.3, Some("mcp:codex"))], Some(&person), Some(&agents)).unwrap()));
+    let roomy = imgtui::cost::Budgets { daily: Some(100.0), monthly: None };
+    let held = store.admit_jobs(&[new(1.5, Some("mcp:codex"))], Some(&person), Some(&roomy)).unwrap();
+    assert!(matches!(held, imgtui::store::Admitted::OverBudget(_)), "{held:?}");
+    let page = store.page(&imgtui::store::JobQuery { limit: 10, ..Default::default() }).unwrap();
+    let origins: Vec<Option<&str>> = page.iter().map(|r| r.origin.as_deref()).collect();
+    assert_eq!(origins, [Some("mcp:codex"), Some("mcp:claude"), None]);
 }

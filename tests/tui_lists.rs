@@ -364,3 +364,21 @@ fn long_job_numbers_keep_the_columns_in_line() {
     assert_eq!(column("prompt 1000001"), column("prompt 7"), "{screen}");
     assert!(column("prompt 7").is_some(), "{screen}");
 }
+
+/// An agent's job (sent through `imgtui mcp`) says so: "mcp" before its prompt in History, and
+/// who sent it in the Job pane.
+#[test]
+fn an_agents_job_is_marked_in_the_list_and_the_job_pane() {
+    let mut s = state();
+    let mut row = summary(1, JobStatus::Done);
+    row.origin = Some("mcp:claude-code".into());
+    let generation = s.jobs.history.first_page().1;
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation }));
+    let mut job = common::tui::record(1, imgtui::api::GenerateRequest::new("gpt-image-1", "prompt 1"), vec![]);
+    job.origin = Some("mcp:claude-code".into());
+    update(&mut s, Msg::App(AppEvent::Details { record: Box::new(job), missing_files: vec![] }));
+    s.layers.focus = Focus::History;
+    let screen = frame(&mut s);
+    assert!(screen.contains("mcp prompt 1"), "{screen}");
+    assert!(screen.contains("sent by  an agent (claude-code) through imgtui mcp"), "{screen}");
+}

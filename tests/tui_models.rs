@@ -186,6 +186,7 @@ fn a_job_another_imgtui_runs_is_refreshed_and_cannot_be_cancelled_or_deleted_her
         group_id: None,
         parent_id: None,
         settings: Default::default(),
+        origin: None,
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
     s.layers.focus = Focus::History;
@@ -286,6 +287,7 @@ fn wide_characters_are_fitted_by_the_columns_they_take() {
         group_id: None,
         parent_id: None,
         settings: Default::default(),
+        origin: None,
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
     s.layers.focus = Focus::History;

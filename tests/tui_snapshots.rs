@@ -114,6 +114,7 @@ fn with_jobs(s: &mut State) {
         cost: None,
         starred: false,
         group_id: None,
+        origin: None,
     });
 }
 

@@ -75,6 +75,11 @@ Examples:
   imgtui markup photo.png --pen 10,10,60,40,120,30 --colour yellow --width 12 --out marks.png
   imgtui edit \"make the circled cup blue\" --image photo.png --markup marks.png -m gpt-image-2.6-flare";
 
+pub const MCP: &str = "\
+Examples:
+  imgtui mcp --print-config claude      # the line that plugs imgtui into Claude Code
+  imgtui --demo mcp                     # against the built-in demo server (no key)";
+
 pub const BATCH: &str = "\
 Examples:
   imgtui batch prompts.jsonl --dry-run     # what would be sent, and its estimate

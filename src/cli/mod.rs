@@ -88,6 +88,10 @@ pub enum Command {
     /// transparency, the image's size, that tell gpt-image-2.6 what to change (`edit --markup`).
     #[command(after_help = examples::MARKUP)]
     Markup(MarkupArgs),
+    /// A Model Context Protocol server on stdio for coding agents: generate, edit, estimate,
+    /// models, search_history and get_job, in the same history, budgets and rules.
+    #[command(after_help = examples::MCP)]
+    Mcp(McpArgs),
     /// Run many requests from a file: JSON Lines or YAML, one request per entry (`prompt` plus
     /// any request field; `image` and `mask` paths relative to the file make an edit).
     #[command(after_help = examples::BATCH)]
@@ -231,6 +235,13 @@ pub struct MarkupArgs {
     /// Where the markup PNG goes (replaced if it exists).
     #[arg(long, value_name = "MARKUP.png")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Print the configuration snippet CLIENT takes to start this server, and exit.
+    #[arg(long, value_name = "CLIENT", value_enum)]
+    pub print_config: Option<crate::mcp::McpClient>,
 }
 
 /// `X,Y,X,Y,…`: at least one point of two numbers each.

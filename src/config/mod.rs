@@ -42,6 +42,26 @@ pub struct Config {
     /// (text_in, image_in, image_out, …) or `per_image` prices, over the built-in list.
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub prices: toml::Table,
+    /// `[mcp]`: what agents may do through `imgtui mcp`.
+    #[serde(default, skip_serializing_if = "McpConfig::is_empty")]
+    pub mcp: McpConfig,
+}
+
+/// `[mcp]`: an agent's own budgets (below the person's, which hold too) and the folders its
+/// input files may come from besides the working directory and the data dir.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct McpConfig {
+    pub budget_daily_usd: Option<f64>,
+    pub budget_monthly_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_dirs: Vec<PathBuf>,
+}
+
+impl McpConfig {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
@@ -140,6 +160,16 @@ impl Config {
     pub fn budgets(&self, path: &Path) -> Result<crate::cost::Budgets, ConfigError> {
         let budgets = crate::cost::Budgets { daily: self.budget_daily_usd, monthly: self.budget_monthly_usd };
         budgets.check().map_err(|message| ConfigError::Prices { path: path.display().to_string(), message })?;
+        Ok(budgets)
+    }
+
+    /// `[mcp]`'s budgets for agents, checked as the person's are.
+    pub fn agent_budgets(&self, path: &Path) -> Result<crate::cost::Budgets, ConfigError> {
+        let budgets = crate::cost::Budgets { daily: self.mcp.budget_daily_usd, monthly: self.mcp.budget_monthly_usd };
+        budgets.check().map_err(|message| ConfigError::Prices {
+            path: path.display().to_string(),
+            message: format!("[mcp]: {message}"),
+        })?;
         Ok(budgets)
     }
 

@@ -36,7 +36,7 @@ pub(crate) async fn batch_refusal(engine: &Engine, estimate: Option<f64>) -> Opt
 }
 
 /// Why `request` would be held back by a budget now, if it would (for `--dry-run`).
-pub(super) async fn budget_refusal(engine: &Engine, request: &ImageRequest) -> Option<String> {
+pub(crate) async fn budget_refusal(engine: &Engine, request: &ImageRequest) -> Option<String> {
     let check = budget_check(engine, request).await?;
     let spent = engine.store.run(|s| s.spent()).await.ok()?;
     check.budgets.refusal(spent, check.estimate)

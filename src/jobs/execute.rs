@@ -64,6 +64,30 @@ pub async fn submit(
     budget: Option<crate::cost::BudgetCheck>,
     batch_key: Option<String>,
 ) -> Result<Admitted, StoreError> {
+    submit_as(store, client, prices, requests, parent_id, budget, batch_key, None).await
+}
+
+/// An agent that sends jobs through `imgtui mcp`: marked with its origin, and held back by the
+/// agents' own budgets as well as the person's.
+#[derive(Clone, Debug)]
+pub struct Agent {
+    /// `mcp:CLIENT`.
+    pub origin: String,
+    pub budgets: crate::cost::Budgets,
+}
+
+/// As `submit`, for `agent` when one sends them.
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_as(
+    store: &SharedStore,
+    client: &Client,
+    prices: &PriceTable,
+    requests: &[ImageRequest],
+    parent_id: Option<JobId>,
+    budget: Option<crate::cost::BudgetCheck>,
+    batch_key: Option<String>,
+    agent: Option<Agent>,
+) -> Result<Admitted, StoreError> {
     // Input files are hashed before the history is locked (they may be 16 files of 50 MB).
     let hashing = requests.to_vec();
     let inputs = tokio::task::spawn_blocking(move || hashing.iter().map(input_records).collect::<Vec<_>>())
@@ -91,9 +115,10 @@ pub async fn submit(
                     estimate_usd: *estimate_usd,
                     group_id: None,
                     batch_key: batch_key.clone(),
+                    origin: agent.as_ref().map(|a| a.origin.clone()),
                 })
                 .collect();
-            s.admit_jobs(&jobs, budget.as_ref().map(|b| &b.budgets))
+            s.admit_jobs(&jobs, budget.as_ref().map(|b| &b.budgets), agent.as_ref().map(|a| &a.budgets))
         })
         .await?;
     match &admitted {

@@ -29,8 +29,9 @@ impl Store {
             estimate_usd: None,
             group_id: None,
             batch_key: None,
+            origin: None,
         };
-        match self.admit_jobs(&[new], None)? {
+        match self.admit_jobs(&[new], None, None)? {
             Admitted::Queued(ids) if !ids.is_empty() => Ok(ids[0]),
             // Without budgets nothing is held back.
             _ => Err(StoreError::Db {
@@ -45,10 +46,13 @@ impl Store {
     /// estimate), together they would pass `budgets`. The check and the inserts are one write
     /// transaction: two processes that submit at the same instant are checked one after the
     /// other, the second seeing the first's estimate.
+    /// An agent's jobs (`agent`: the budgets of every agent's jobs together) are held back by
+    /// those too, checked by what agents spent.
     pub fn admit_jobs(
         &mut self,
         jobs: &[NewJob<'_>],
         budgets: Option<&crate::cost::Budgets>,
+        agent: Option<&crate::cost::Budgets>,
     ) -> Result<Admitted, StoreError> {
         let path = self.path.clone();
         let encoded: Result<Vec<String>, _> = jobs.iter().map(|new| serde_json::to_string(new.request)).collect();
@@ -58,6 +62,13 @@ impl Store {
         })?;
         let db = |e: rusqlite::Error| super::db_error(&path, &e);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+        if let Some(agent) = agent.filter(|b| b.any()) {
+            let spent = spent_by_agents(&tx).map_err(db)?;
+            let estimate = jobs.iter().map(|new| new.estimate_usd).sum::<Option<f64>>();
+            if let Some(why) = agent.refusal(spent, estimate) {
+                return Ok(Admitted::OverBudget(format!("the agents' budget ([mcp] in the config): {why}")));
+            }
+        }
         if let Some(budgets) = budgets.filter(|b| b.any()) {
             let spent = spent_on(&tx).map_err(db)?;
             let estimate = jobs.iter().map(|new| new.estimate_usd).sum::<Option<f64>>();
@@ -89,9 +100,9 @@ impl Store {
             let group = new.group_id.or_else(|| ids.first().copied());
             tx.execute(
                 "INSERT INTO jobs (id, created_at, kind, status, model, prompt, request, provider, base_url, parent_id,
-                                   owner_pid, estimate_usd, group_id, batch_key, owner_started)
+                                   owner_pid, estimate_usd, group_id, batch_key, owner_started, origin)
                  VALUES ((SELECT id + 1 FROM job_id_high), ?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                         ?12, ?13)",
+                         ?12, ?13, ?14)",
                 params![
                     new.now,
                     request.kind().as_str(),
@@ -105,7 +116,8 @@ impl Store {
                     new.estimate_usd,
                     group,
                     new.batch_key,
-                    owner.started.and_then(|s| i64::try_from(s).ok())
+                    owner.started.and_then(|s| i64::try_from(s).ok()),
+                    new.origin
                 ],
             )
             .map_err(db)?;
@@ -149,6 +161,8 @@ pub struct NewJob<'a> {
     pub group_id: Option<JobId>,
     /// The batch entry it runs (`batch --resume` skips entries whose job is done).
     pub batch_key: Option<String>,
+    /// Who sends it when not the person here (`mcp:CLIENT`).
+    pub origin: Option<String>,
 }
 
 /// Whether a job was recorded, or held back by a budget (and why).
@@ -202,6 +216,23 @@ fn spent_on(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent>
          WHERE spend IS NOT NULL",
         // Only this month's rows are read (a day early, for any time zone): the index on
         // created_at keeps this quick however long the history is.
+        params![crate::clock::now_ms(), month_start_ms(crate::clock::now_ms()) - 86_400_000],
+        |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
+    )
+}
+
+/// What agents' jobs (an origin of `mcp:…`) cost today and this month, as `spent_on` counts.
+fn spent_by_agents(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent> {
+    conn.query_row(
+        "SELECT
+           coalesce(sum(CASE WHEN date(created_at / 1000, 'unixepoch', 'localtime') = date(?1 / 1000, 'unixepoch', 'localtime')
+                        THEN spend END), 0),
+           coalesce(sum(CASE WHEN strftime('%Y-%m', created_at / 1000, 'unixepoch', 'localtime')
+                             = strftime('%Y-%m', ?1 / 1000, 'unixepoch', 'localtime') THEN spend END), 0)
+         FROM (SELECT created_at,
+                      CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend
+               FROM jobs WHERE origin LIKE 'mcp:%' AND created_at >= ?2)
+         WHERE spend IS NOT NULL",
         params![crate::clock::now_ms(), month_start_ms(crate::clock::now_ms()) - 86_400_000],
         |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
     )

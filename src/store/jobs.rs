@@ -49,7 +49,7 @@ fn json_from_sql<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqli
 
 pub(super) const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.kind, j.status, j.model, j.prompt, \
      (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd, \
-     j.cost_basis, j.starred, j.group_id, j.parent_id, j.owner_started, j.request";
+     j.cost_basis, j.starred, j.group_id, j.parent_id, j.owner_started, j.request, j.origin";
 
 /// A recorded cost: both its columns, or none.
 fn cost_from(usd: Option<f64>, basis: Option<String>) -> Option<crate::cost::JobCost> {
@@ -92,6 +92,7 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         group_id: row.get(14)?,
         parent_id: row.get(15)?,
         settings: settings_of(row.get::<_, Option<String>>(17)?.as_deref()),
+        origin: row.get(18)?,
     })
     .map(|mut summary| {
         let owner = super::owners::owner_of(row.get(10).ok().flatten(), row.get(16).ok().flatten());
@@ -277,7 +278,7 @@ impl Store {
             .query_row(
                 "SELECT id, created_at, started_at, finished_at, kind, status, request, provider, base_url,
                         error, http_status, retries, usage, revised_prompt, response_meta, parent_id,
-                        cost_usd, cost_basis, starred, group_id
+                        cost_usd, cost_basis, starred, group_id, origin
                  FROM jobs WHERE id = ?1",
                 params![id],
                 |row| {
@@ -301,6 +302,7 @@ impl Store {
                         cost: cost_from(row.get(16)?, row.get(17)?),
                         starred: row.get(18)?,
                         group_id: row.get(19)?,
+                        origin: row.get(20)?,
                         inputs: Vec::new(),
                         images: Vec::new(),
                         raw_images: Vec::new(),

@@ -128,6 +128,10 @@ pub struct JobRecord {
     /// The first job of the submit this one came from (variants, a varied setting, a batch).
     #[serde(default)]
     pub group_id: Option<JobId>,
+    /// Who sent it when not the person at this terminal: `mcp:CLIENT` for an agent through
+    /// `imgtui mcp` (CLIENT: the name the agent's MCP client gave); `None`: the person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// A history list row: enough to show and select, cheap to read by the thousand.
@@ -162,4 +166,7 @@ pub struct JobSummary {
     /// prompt: what tells the jobs of a group apart.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub settings: std::collections::BTreeMap<String, String>,
+    /// Who sent it when not the person here: `mcp:CLIENT` for an agent (see `JobRecord`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }

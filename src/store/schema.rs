@@ -144,6 +144,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     INSERT INTO job_inputs_9 SELECT job_id, position, role, path, sha256 FROM job_inputs;
     DROP TABLE job_inputs;
     ALTER TABLE job_inputs_9 RENAME TO job_inputs;",
+    // 10: who sent a job when not the person at this terminal (`mcp:CLIENT` for an agent through
+    // `imgtui mcp`); NULL: the person, from the app or the shell.
+    "ALTER TABLE jobs ADD COLUMN origin TEXT;
+     CREATE INDEX jobs_by_origin ON jobs(origin, created_at) WHERE origin IS NOT NULL;",
 ];
 
 /// The schema version this build writes.

@@ -217,6 +217,8 @@ pub enum Tool {
     Tmux,
     /// The official OpenAI Python SDK, a client nobody here wrote.
     PySdk,
+    /// The official MCP Python SDK (`mcp` on PyPI), for `imgtui mcp`.
+    McpSdk,
 }
 
 impl Tool {
@@ -224,6 +226,7 @@ impl Tool {
         match self {
             Self::Tmux => "IMGTUI_REQUIRE_TMUX",
             Self::PySdk => "IMGTUI_REQUIRE_PY_SDK",
+            Self::McpSdk => "IMGTUI_REQUIRE_MCP_SDK",
         }
     }
 
@@ -231,6 +234,7 @@ impl Tool {
         let (program, args): (&str, &[&str]) = match self {
             Self::Tmux => ("tmux", &["-V"]),
             Self::PySdk => ("python3", &["-c", "import openai"]),
+            Self::McpSdk => ("python3", &["-c", "import mcp.client.stdio"]),
         };
         std::process::Command::new(program)
             .args(args)
@@ -244,6 +248,7 @@ impl Tool {
         match self {
             Self::Tmux => "apt-get install tmux",
             Self::PySdk => "pip install openai",
+            Self::McpSdk => "pip install mcp",
         }
     }
 }

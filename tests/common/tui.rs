@@ -37,6 +37,7 @@ pub fn summary(id: i64, status: JobStatus) -> JobSummary {
         group_id: None,
         parent_id: None,
         settings: Default::default(),
+        origin: None,
     }
 }
 
@@ -65,6 +66,7 @@ pub fn record(id: i64, request: GenerateRequest, images: Vec<ImageRecord>) -> Jo
         cost: None,
         starred: false,
         group_id: None,
+        origin: None,
     }
 }
 

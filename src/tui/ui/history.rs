@@ -133,6 +133,9 @@ fn job_line(
         Some(group) => (format!("{prefix}g{group} "), differences.get(&row.id).cloned().unwrap_or_default()),
         None => (prefix.to_string(), String::new()),
     };
+    // An agent's job (through `imgtui mcp`) says so before its prompt.
+    let prefix =
+        if row.origin.as_deref().is_some_and(|o| o.starts_with("mcp:")) { format!("{prefix}mcp ") } else { prefix };
     let room = width.saturating_sub(width_of(&head) + width_of(&detail) + width_of(&prefix));
     // In a group the difference says more than the prompt the members share.
     let differs = if differs.is_empty() { differs } else { format!("{} ", fit(&differs, room.saturating_sub(12))) };

@@ -217,6 +217,9 @@ pub(super) fn detail_lines(job: &JobRecord, theme: &Theme) -> Vec<Line<'static>>
     let label = |name: &str| styled(format!("{name:<9}"), theme.muted());
     let status = format!("{} {}", job.kind.as_str(), job.status);
     lines.push(Line::from(vec![label("status"), styled(status, theme.status(job.status))]));
+    if let Some(origin) = &job.origin {
+        lines.push(Line::from(vec![label("sent by"), styled(origin_words(origin), theme.accent())]));
+    }
     if let Some(error) = &job.error {
         let code = job.http_status.map(|s| format!(" [HTTP {s}]")).unwrap_or_default();
         lines.push(Line::from(vec![
@@ -322,4 +325,12 @@ fn browser_file(
     };
     let path = state.preview_path();
     image_box(state, theme, frame, inner, path.as_ref(), Line::from(caption))
+}
+
+/// `mcp:CLIENT` in words: "an agent (CLIENT) through imgtui mcp".
+pub(super) fn origin_words(origin: &str) -> String {
+    match origin.strip_prefix("mcp:") {
+        Some(client) => format!("an agent ({}) through imgtui mcp", crate::text::escape_controls(client)),
+        None => crate::text::escape_controls(origin),
+    }
 }
