@@ -23,6 +23,9 @@ pub const WORK_MAX: f64 = 150e6;
 const FILTER_WEIGHT: f64 = 20.0;
 /// Past this much smaller, a picture is not drawn at all: it would say nothing.
 const SMALLEST_SHARE: f64 = 1.0 / 16.0;
+/// The deepest nesting of elements drawn (a model's SVG nests a few levels; the XML reader and
+/// the renderer recurse, and a thread's stack lasts about 800 levels).
+pub const SVG_DEPTH_MAX: usize = 128;
 /// The largest side a whole SVG is drawn at when no pane says the size (a file saved as a
 /// raster, a thumbnail's source).
 pub const RASTER_SIDE: u32 = 2048;
@@ -79,6 +82,10 @@ impl Svg {
         if elements > SVG_ELEMENTS_MAX {
             return Err(format!("the SVG has over {SVG_ELEMENTS_MAX} elements ({elements} tags)"));
         }
+        let depth = nesting(bytes);
+        if depth > SVG_DEPTH_MAX {
+            return Err(format!("the SVG nests its elements {depth} deep; imgtui draws at most {SVG_DEPTH_MAX}"));
+        }
         let text = std::str::from_utf8(bytes).map_err(|_| "the SVG is not UTF-8 text".to_string())?;
         let options = resvg::usvg::Options {
             resources_dir: None,
@@ -117,10 +124,10 @@ impl Svg {
         let (sx, sy) = (f64::from(width) / w.max(f64::EPSILON), f64::from(height) / h.max(f64::EPSILON));
         // Too costly at this size: drawn smaller (the preview scales it up), or not at all.
         let work = resvg::tiny_skia::Rect::from_xywh(x as f32, y as f32, w as f32, h as f32)
-            .map_or(0.0, |in_view| work(self.tree.root(), in_view) * sx * sy);
+            .map_or(0.0, |in_view| work(self.tree.root(), in_view, (sx, sy)));
         if work > WORK_MAX {
             let share = (WORK_MAX / work).sqrt();
-            if share < SMALLEST_SHARE {
+            if share < SMALLEST_SHARE || width.min(height) < 16 {
                 return Err(format!("the SVG is too costly to draw (about {:.0} million pixel writes)", work / 1e6));
             }
             let smaller = |side: u32| ((f64::from(side) * share).floor() as u32).max(1);
@@ -135,19 +142,21 @@ impl Svg {
     }
 }
 
-/// The pixel writes drawing `group` at one pixel a unit costs within `view`, about.
-fn work(group: &resvg::usvg::Group, view: resvg::tiny_skia::Rect) -> f64 {
+/// The pixel writes drawing `group` costs within `view` at `scale` pixels a unit (x, y), about.
+fn work(group: &resvg::usvg::Group, view: resvg::tiny_skia::Rect, scale: (f64, f64)) -> f64 {
     use resvg::usvg::Node;
-    let within =
-        |r: resvg::tiny_skia::Rect| r.intersect(&view).map_or(0.0, |r| f64::from(r.width()) * f64::from(r.height()));
+    let within = |r: resvg::tiny_skia::Rect| {
+        r.intersect(&view).map_or(0.0, |r| f64::from(r.width()) * f64::from(r.height()) * scale.0 * scale.1)
+    };
     group
         .children()
         .iter()
         .map(|node| match node {
             Node::Group(inner) => {
                 let layer = within(inner.abs_layer_bounding_box().to_rect());
-                let filters = if inner.filters().is_empty() { 0.0 } else { layer * FILTER_WEIGHT };
-                layer + filters + work(inner, view)
+                let filters: f64 =
+                    inner.filters().iter().flat_map(|f| f.primitives()).map(|p| layer * per_pixel(p, scale)).sum();
+                layer + filters + work(inner, view, scale)
             }
             Node::Path(path) => within(path.abs_stroke_bounding_box()),
             Node::Image(image) => within(image.abs_bounding_box()),
@@ -155,6 +164,47 @@ fn work(group: &resvg::usvg::Group, view: resvg::tiny_skia::Rect) -> f64 {
             Node::Text(_) => 0.0,
         })
         .sum()
+}
+
+/// What a filter primitive costs a pixel of its layer, in pixel writes, about: a morphology
+/// looks at every pixel within its radius, a convolution at its whole matrix, turbulence works
+/// each octave for each channel.
+fn per_pixel(primitive: &resvg::usvg::filter::Primitive, scale: (f64, f64)) -> f64 {
+    use resvg::usvg::filter::Kind;
+    match primitive.kind() {
+        Kind::Morphology(m) => {
+            (2.0 * f64::from(m.radius_x().get()) * scale.0 + 1.0)
+                * (2.0 * f64::from(m.radius_y().get()) * scale.1 + 1.0)
+        }
+        Kind::ConvolveMatrix(c) => f64::from(c.matrix().columns()) * f64::from(c.matrix().rows()),
+        Kind::Turbulence(t) => 8.0 * f64::from(t.num_octaves().max(1)),
+        Kind::DiffuseLighting(_) | Kind::SpecularLighting(_) => 40.0,
+        Kind::GaussianBlur(_) | Kind::DropShadow(_) => FILTER_WEIGHT,
+        _ => 4.0,
+    }
+}
+
+/// The deepest nesting of elements in `bytes`, read from its tags: the XML reader and the
+/// renderer walk a nest by recursion, and a deep one would overflow the stack.
+fn nesting(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + found;
+        match bytes.get(start + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b'!' | b'?') => {}
+            _ => {
+                let closes = memchr::memchr(b'>', &bytes[start..]).map(|end| start + end);
+                let empty = closes.is_some_and(|end| end > start && bytes[end - 1] == b'/');
+                if !empty {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+            }
+        }
+        at = start + 1;
+    }
+    deepest
 }
 
 #[cfg(test)]
@@ -230,5 +280,19 @@ mod tests {
         let svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4096\" height=\"4096\">{blurs}</svg>");
         let err = Svg::parse(svg.as_bytes()).unwrap().raster(2048).unwrap_err();
         assert!(err.contains("too costly"), "{err}");
+        // One filter each that the hostile pass found slow for minutes: bounded too.
+        for filter in [
+            "<feMorphology radius=\"500\"/>",
+            "<feTurbulence baseFrequency=\"0.05\" numOctaves=\"100000\"/>",
+            "<feConvolveMatrix order=\"60\" kernelMatrix=\"KERNEL\"/>",
+        ] {
+            let filter = filter.replace("KERNEL", &vec!["1"; 3600].join(" "));
+            let svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2048\" height=\"2048\"><filter id=\"f\">{filter}</filter><rect width=\"2048\" height=\"2048\" fill=\"red\" filter=\"url(#f)\"/></svg>"
+            );
+            let started = std::time::Instant::now();
+            let _ = Svg::parse(svg.as_bytes()).unwrap().raster(2048);
+            assert!(started.elapsed() < std::time::Duration::from_secs(5), "{filter:.40}: {:?}", started.elapsed());
+        }
     }
 }

@@ -376,6 +376,14 @@ fn a_gif_plays_in_each_protocol() {
     assert!(has(&iterm, &gif_base64.as_bytes()[..64]), "iTerm2 is sent the GIF, which it plays");
     let sixel = run(Terminal::SixelXterm, "sixel");
     assert_eq!(count(&sixel, SIXEL), 4, "the first frame, the two others over it, and the first again");
+    // A minute a frame: cut short at 10 s, before the wait rather than after it.
+    let slow = home.path().join("slow.gif");
+    std::fs::write(&slow, imgtui::demo::draw::animate(&picture, 2, 60_000).unwrap()).unwrap();
+    let started = std::time::Instant::now();
+    let args = ["show", slow.to_str().unwrap(), "--graphics", "sixel"];
+    let (code, out) = FakeTerminal::spawn(Terminal::SixelXterm, home.path(), &args, &[], true).finish();
+    assert_eq!((code, count(&out, SIXEL)), (0, 1), "the first frame only");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
     // One frame: a still picture, drawn once.
     let still = home.path().join("still.gif");
     std::fs::write(&still, imgtui::demo::draw::animate(&picture, 1, 40).unwrap()).unwrap();

@@ -420,15 +420,22 @@ fn m_on_the_markup_row_draws_marks_in_colour_that_become_the_edits_markup() {
     let commands = update(&mut s, Msg::App(AppEvent::MarkupSaved { path: path.clone(), marks: 3 }));
     assert!(s.layers.painter().is_none());
     assert_eq!(s.compose.form.markup.as_ref(), Some(&path));
-    assert!(commands.contains(&Command::Files(FileAsk::InspectFiles { paths: vec![path.clone()], masks: false })));
-    let facts = vec![(path.clone(), InputFile::inspect(&path, false))];
+    assert!(commands.contains(&Command::Files(FileAsk::InspectFiles { paths: vec![path.clone()], masks: true })));
+    let facts = vec![(path.clone(), InputFile::inspect(&path, true))];
     update(&mut s, Msg::App(AppEvent::FilesInspected(facts)));
     let imgtui::store::ImageRequest::Edit(edit) = s.request() else { panic!("an edit") };
     assert_eq!(edit.markup.as_ref(), Some(&path));
     assert!(s.compose.errors.iter().all(|e| e.param != imgtui::api::Param::Markup), "{:?}", s.compose.errors);
-    // With a mask too: refused under the Markup row, naming why.
+    // With a mask too: refused under the Markup row, naming why, even before any file is read.
+    s.compose.input_facts.remove(&path);
     s.compose.form.mask = Some(path.clone());
+    s.compose.form.options.output_format = Some("gif".into());
     s.revalidate();
+    assert!(
+        s.compose.errors.iter().any(|e| e.to_string().contains("a GIF answer takes no mask")),
+        "{:?}",
+        s.compose.errors
+    );
     assert!(
         s.compose.errors.iter().any(|e| e.to_string().contains("markup and a mask cannot go together")),
         "{:?}",

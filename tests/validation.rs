@@ -628,4 +628,9 @@ fn markup_is_checked_by_its_model_its_size_and_never_with_a_mask() {
         &with("gpt-image-2.5-flare", &marks, None),
         "gpt-image-2.5-flare takes no markup; gpt-image-2.6-flare",
     );
+    let opaque = common::write_png(dir.path(), "photo-as-marks.png", (1024, 1024), [10, 20, 30, 255], None);
+    assert_contains(
+        &with("gpt-image-2.6-flare", &opaque, None),
+        "has no transparency: markup is marks on a transparent PNG",
+    );
 }

@@ -329,7 +329,7 @@ params! {
     OutputFormat(output_format: String) => def(
         "Format",
         Allowed::Choices(|s| &s.output_formats),
-        "Output format: png, jpeg or webp (gpt-image models); gif for an animated GIF (gpt-image-2.6).",
+        "Output format: png, jpeg or webp (gpt-image models); gif for an animated GIF, svg for vectors (gpt-image-2.6).",
     )
     .flag("format", None)
     .at(50)

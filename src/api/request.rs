@@ -90,7 +90,7 @@ impl EditRequest {
         errors.extend(validate::gif_with_mask(&self.options, self.mask.is_some()));
         if let Some(markup) = &self.markup {
             let first = self.images.first().map(|p| validate::InputFile::inspect(p, false));
-            let markup = validate::InputFile::inspect(markup, false);
+            let markup = validate::InputFile::inspect(markup, true);
             errors.extend(validate::check_markup(resolved.spec, models, &markup, first.as_ref(), self.mask.is_some()));
         }
         if self.keep_unmasked && self.mask.is_none() {

@@ -148,7 +148,10 @@ fn check_value(
             if list(spec).is_empty() {
                 return Some(not_accepted(models, value, model, |s| !list(s).is_empty()));
             }
-            model_name_problem(value).map(|e| e.problem)
+            match value.trim().is_empty() {
+                true => Some(Problem::Said("is empty: name a model, or leave it out for the default".into())),
+                false => model_name_problem(value).map(|e| e.problem),
+            }
         }
         Allowed::Count(most) => {
             let n: u32 = value.parse().unwrap_or(0);
@@ -285,7 +288,7 @@ fn check_svg(errors: &mut Vec<FieldError>, endpoint: Endpoint, spec: &ModelSpec,
     if o.n.is_some_and(|n| n > 1) {
         errors.push(FieldError::said(Param::N, "an SVG answer is one image: n must be 1 with output_format svg"));
     }
-    if o.svg_model.is_none() {
+    if o.svg_model.is_none() && endpoint == Endpoint::Generate {
         errors
             .push(FieldError::said(Param::SvgModel, "an SVG answer needs the text model that writes it (--svg-model)"));
     }
@@ -413,6 +416,13 @@ pub fn check_edit_inputs(
     errors
 }
 
+/// Markup beside a mask: the API refuses the two together.
+pub fn markup_with_mask(has_markup: bool, has_mask: bool) -> Option<FieldError> {
+    (has_markup && has_mask).then(|| {
+        FieldError::said(Param::Markup, "markup and a mask cannot go together (the API refuses them): keep one")
+    })
+}
+
 /// The markup of an edit: a model that takes it, no mask beside it (the API refuses the two
 /// together), a PNG the size of the first image.
 pub fn check_markup(
@@ -429,12 +439,7 @@ pub fn check_markup(
         errors
             .push(FieldError::said(Param::Markup, format!("{} takes no markup; {} do", spec.name, takers.join(", "))));
     }
-    if has_mask {
-        errors.push(FieldError::said(
-            Param::Markup,
-            "markup and a mask cannot go together (the API refuses them): keep one",
-        ));
-    }
+    errors.extend(markup_with_mask(true, has_mask));
     let label = &markup.label;
     let facts = match &markup.facts {
         Ok(facts) => facts,
@@ -447,6 +452,12 @@ pub fn check_markup(
         errors.push(FieldError::said(
             Param::Markup,
             format!("{label} is {}; markup must be a PNG (marks on transparency)", facts.format.api_name()),
+        ));
+    }
+    if facts.format == ImageFormat::Png && markup.has_transparent_pixel() == Some(false) {
+        errors.push(FieldError::said(
+            Param::Markup,
+            format!("{label} has no transparency: markup is marks on a transparent PNG (imgtui markup draws one)"),
         ));
     }
     if let Some(limits) = &spec.edit

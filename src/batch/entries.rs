@@ -276,6 +276,10 @@ fn options_of(fields: Map<String, Value>) -> Result<ImageOptions, String> {
                 return Err(format!("{name}: a number, not text (\"{s}\")"));
             }
             Value::String(s) => s,
+            // A model's name of 42 is a mistake, not a name.
+            Value::Number(_) | Value::Bool(_) if def.kind == Kind::Text => {
+                return Err(format!("{name}: must be text"));
+            }
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             Value::Null => continue,
@@ -296,6 +300,15 @@ mod tests {
             (entries, errors) if errors.is_empty() => Ok(entries),
             (_, errors) => Err(errors),
         }
+    }
+
+    #[test]
+    fn a_text_field_given_a_number_or_a_flag_is_refused_not_sent_as_text() {
+        let errors =
+            parsed("b.jsonl", "{\"prompt\": \"a fox\", \"svg_model\": 42}\n{\"prompt\": \"b\", \"quality\": true}\n")
+                .unwrap_err();
+        let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(said, ["line 1: svg_model: must be text", "line 2: quality: must be text"]);
     }
 
     #[test]

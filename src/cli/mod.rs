@@ -241,7 +241,20 @@ pub struct MarkupArgs {
 pub struct McpArgs {
     /// Print the configuration snippet CLIENT takes to start this server, and exit.
     #[arg(long, value_name = "CLIENT", value_enum)]
-    pub print_config: Option<crate::mcp::McpClient>,
+    pub print_config: Option<McpClient>,
+}
+
+/// The agents' clients `imgtui mcp --print-config` knows the configuration of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum McpClient {
+    /// Claude Code (`claude mcp add`, or a project's `.mcp.json`).
+    Claude,
+    /// OpenAI's Codex CLI (`~/.codex/config.toml`).
+    Codex,
+    /// Cursor (`.cursor/mcp.json` or `~/.cursor/mcp.json`).
+    Cursor,
+    /// Gemini CLI (`~/.gemini/settings.json`).
+    Gemini,
 }
 
 /// `X,Y,X,Y,…`: at least one point of two numbers each.

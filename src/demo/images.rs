@@ -154,7 +154,7 @@ pub(super) async fn edits(
         let mask_input = mask.as_ref().map(|(label, b)| InputFile::from_bytes(label, b, true));
         errors.extend(validate::check_edit_inputs(spec, &inputs, mask_input.as_ref(), None));
         if let Some((label, bytes)) = &markup {
-            let markup_input = InputFile::from_bytes(label, bytes, false);
+            let markup_input = InputFile::from_bytes(label, bytes, true);
             errors.extend(validate::check_markup(spec, models, &markup_input, inputs.first(), mask.is_some()));
         }
     }

@@ -103,15 +103,19 @@ impl Painter {
         self.pending_shape()
     }
 
-    /// A new grid (the terminal was resized): the cursor stays on the same part of the image.
-    /// Shapes are in pixels, so they do not move.
+    /// A new grid (the terminal was resized): the cursor and a shape's first corner stay on
+    /// the same part of the image. Shapes are in pixels, so they do not move.
     pub fn regrid(&mut self, grid: Grid) {
         let scale = |at: u16, from: u16, to: u16| (u32::from(at) * u32::from(to) / u32::from(from.max(1))) as u16;
-        self.cursor = (
-            scale(self.cursor.0, self.grid.cols, grid.cols).min(grid.cols.saturating_sub(1)),
-            scale(self.cursor.1, self.grid.rows, grid.rows).min(grid.rows.saturating_sub(1)),
-        );
-        self.anchor = None;
+        let (from, to) = (self.grid, grid);
+        let moved = move |cell: (u16, u16)| {
+            (
+                scale(cell.0, from.cols, to.cols).min(to.cols.saturating_sub(1)),
+                scale(cell.1, from.rows, to.rows).min(to.rows.saturating_sub(1)),
+            )
+        };
+        // A shape under way stays under way, its corner on the same part of the image.
+        (self.cursor, self.anchor) = (moved(self.cursor), self.anchor.map(moved));
         self.grid = grid;
     }
 
@@ -311,5 +315,21 @@ impl Painter {
         step.iter().for_each(|op| self.canvas.apply(op));
         self.done.push(step);
         self.undone.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resize_keeps_a_shape_under_way_on_the_same_part_of_the_image() {
+        let mut painter = Painter::new(Grid { cols: 40, rows: 20, image: (400, 200) });
+        painter.cursor = (10, 10);
+        painter.start_shape(Tool::Arrow);
+        painter.move_by(4, 0);
+        painter.regrid(Grid { cols: 80, rows: 40, image: (400, 200) });
+        assert_eq!((painter.anchor, painter.cursor), (Some((20, 20)), (28, 20)));
+        assert_eq!(painter.tool, Tool::Arrow);
     }
 }

@@ -3,18 +3,7 @@
 
 use serde_json::json;
 
-/// The agents' clients imgtui knows the configuration of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Client {
-    /// Claude Code (`claude mcp add`, or a project's `.mcp.json`).
-    Claude,
-    /// OpenAI's Codex CLI (`~/.codex/config.toml`).
-    Codex,
-    /// Cursor (`.cursor/mcp.json` or `~/.cursor/mcp.json`).
-    Cursor,
-    /// Gemini CLI (`~/.gemini/settings.json`).
-    Gemini,
-}
+pub use crate::cli::McpClient as Client;
 
 /// This binary, as a path a client can start from anywhere.
 fn command() -> String {

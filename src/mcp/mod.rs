@@ -25,7 +25,6 @@ use crate::engine::{Engine, Mode};
 use crate::store::{ImageRequest, JobQuery};
 use crate::text::escape_controls;
 
-pub use clients::Client as McpClient;
 use request::AllowedDirs;
 
 /// What every call shares: the engine (client, history, prices, catalog), the folders input

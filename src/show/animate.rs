@@ -105,11 +105,13 @@ fn in_place(canvas: &Canvas, frames: &[(DynamicImage, u32)], cells: (u16, u16)) 
     let order = frames.iter().skip(1).chain(frames.first());
     let mut wait = frames[0].1;
     for (frame, ms) in order {
-        // A GIF's own timing: the delay is the frame's, not a synchronisation.
-        std::thread::sleep(Duration::from_millis(u64::from(wait)));
-        if started.elapsed() > MOST_PLAYING {
+        let pause = Duration::from_millis(u64::from(wait));
+        // A slow GIF is cut short before its wait, not after.
+        if started.elapsed() + pause > MOST_PLAYING {
             break;
         }
+        // A GIF's own timing: the delay is the frame's, not a synchronisation.
+        std::thread::sleep(pause);
         let mut out = io::stdout().lock();
         write!(out, "\x1b[{rows}A\r")?;
         out.flush()?;

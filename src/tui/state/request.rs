@@ -45,9 +45,12 @@ impl State {
             if all_known && (edit.mask.is_none() || mask.is_some()) {
                 found.extend(validate::check_edit_inputs(self.spec(), &images, mask.as_ref(), None));
             }
+            // What needs no file read: said at once.
+            found.extend(validate::gif_with_mask(&edit.options, edit.mask.is_some()));
+            found.extend(validate::markup_with_mask(edit.markup.is_some(), edit.mask.is_some()));
             if let Some(markup) = edit.markup.as_ref().and_then(known) {
                 let table = &self.env.catalog.table;
-                found.extend(validate::check_markup(self.spec(), table, &markup, images.first(), edit.mask.is_some()));
+                found.extend(validate::check_markup(self.spec(), table, &markup, images.first(), false));
             }
         }
         if request.prompt().trim().is_empty() {

@@ -128,7 +128,8 @@ fn pick(state: &mut State, path: PathBuf) -> Vec<Command> {
     let Some(browser) = state.layers.close_browser() else { return Vec::new() };
     state.status.notice = None;
     state.compose.browser_dirs.insert(browser.target.kind(), browser.dir.clone());
-    let masks = browser.target == Target::Mask;
+    // A mask's and markup's pixels are read too (where they are transparent).
+    let masks = matches!(browser.target, Target::Mask | Target::Markup);
     match browser.target {
         Target::Image(i) if i < state.compose.form.images.len() => {
             // Another first input is no longer the result being edited.
@@ -177,12 +178,11 @@ pub fn on_event(state: &mut State, event: AppEvent) -> Vec<Command> {
                 }
                 // The mask needs its pixels checked: the browser's header-only read of the same
                 // file (listing its folder) must not replace that check.
-                let needed = if state.compose.form.mask.as_ref() == Some(&path) {
+                let form = &state.compose.form;
+                let needed = if form.mask.as_ref() == Some(&path) || form.markup.as_ref() == Some(&path) {
                     Some(Depth::Pixels)
                 } else {
-                    let input =
-                        state.compose.form.images.contains(&path) || state.compose.form.markup.as_ref() == Some(&path);
-                    input.then_some(Depth::Header)
+                    form.images.contains(&path).then_some(Depth::Header)
                 };
                 if needed.is_some_and(|depth| file.depth >= depth) {
                     state.compose.input_facts.insert(path, file);

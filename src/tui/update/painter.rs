@@ -239,7 +239,7 @@ pub(super) fn markup_saved(state: &mut State, path: std::path::PathBuf, marks: u
     let also =
         if state.compose.form.mask.is_some() { " (the mask must go: the API takes one or the other)" } else { "" };
     state.set_notice(format!("markup saved: {name}, {marks}{also}"), Severity::Info);
-    vec![Command::Files(FileAsk::InspectFiles { paths: vec![path], masks: false })]
+    vec![Command::Files(FileAsk::InspectFiles { paths: vec![path], masks: true })]
 }
 
 /// The left button paints where it is pressed and dragged; releasing it ends the stroke.
