@@ -4,6 +4,7 @@
 
 pub(crate) mod checks;
 mod progress;
+pub(crate) mod tell;
 
 use checks::{budget_check, check_request, output_history};
 
@@ -238,7 +239,16 @@ pub(crate) async fn run_job(
             report(outcome, output.json, id, partials, None);
             ExitCode::from(crate::signals::exit_code(number))
         }
-        None => report(outcome, output.json, id, partials, show),
+        None => {
+            let code = report(outcome, output.json, id, partials, show);
+            if output.notify {
+                let said = if code == ExitCode::SUCCESS { "done" } else { "did not finish" };
+                if let Err(e) = tell::notify(&format!("imgtui: job {id} {said}"), request.prompt()) {
+                    eprintln!("imgtui: --notify: no terminal to tell ({e})");
+                }
+            }
+            code
+        }
     }
 }
 

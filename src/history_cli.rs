@@ -29,7 +29,12 @@ pub async fn run(global: &GlobalArgs, args: HistoryArgs) -> ExitCode {
     let out_dir = config.out_dir.unwrap_or_else(|| paths.images_dir());
     match args.action {
         None => list(&store, args.search, args.status, args.limit as usize, args.json).await,
-        Some(HistoryAction::Show { id, json, show }) => match store.run(move |s| s.job(id)).await {
+        Some(HistoryAction::Show { id, copy: Some(what), .. }) => match store.run(move |s| s.job(id)).await {
+            Ok(Some(record)) => copy_of(&record, what),
+            Ok(None) => invalid(&format!("job {id} is not in the history (imgtui history lists them)")),
+            Err(e) => failed(&e),
+        },
+        Some(HistoryAction::Show { id, json, show, .. }) => match store.run(move |s| s.job(id)).await {
             Ok(Some(record)) if json => {
                 let mut value = serde_json::to_value(&record).unwrap_or(json!({}));
                 let partials: Vec<String> =
@@ -263,6 +268,30 @@ fn partials(record: &JobRecord, out_dir: &std::path::Path) -> Vec<std::path::Pat
     let mut found = crate::jobs::partials_of_job(&images, out_dir, record.id);
     found.sort();
     found
+}
+
+/// `history show ID --copy WHAT`: the text to the clipboard through the terminal, and said.
+fn copy_of(record: &JobRecord, what: crate::cli::CopyChoice) -> ExitCode {
+    use crate::cli::CopyChoice;
+    let text = match what {
+        CopyChoice::Path => match record.images.first() {
+            Some(image) => image.path.display().to_string(),
+            None => return invalid(&format!("job {} has no image to copy the path of ({})", record.id, record.status)),
+        },
+        CopyChoice::Prompt => record.request.prompt().to_string(),
+        CopyChoice::Command => record.request.shell_command(),
+        CopyChoice::Id => record.id.to_string(),
+    };
+    match crate::headless::tell::copy(&text) {
+        Ok(()) => {
+            eprintln!("imgtui: copied (OSC 52; tmux needs set-clipboard on): {}", escape_controls(&text));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("imgtui: no terminal to copy through ({e}); the text: {}", escape_controls(&text));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn print_record(r: &JobRecord, partials: &[std::path::PathBuf]) -> ExitCode {

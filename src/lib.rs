@@ -101,6 +101,10 @@ pub mod models_cli;
 #[cfg(not(feature = "internals"))]
 mod models_cli;
 #[cfg(feature = "internals")]
+pub mod osc;
+#[cfg(not(feature = "internals"))]
+mod osc;
+#[cfg(feature = "internals")]
 pub mod out;
 #[cfg(not(feature = "internals"))]
 mod out;

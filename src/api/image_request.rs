@@ -66,6 +66,44 @@ impl ImageRequest {
         }
     }
 
+    /// The `imgtui generate …` (or `imgtui edit …`) command that sends this request again,
+    /// quoted for a POSIX shell: the flags are the parameter table's.
+    pub fn shell_command(&self) -> String {
+        let mut words = vec!["imgtui".to_string()];
+        let (prompt, model, options) = match self {
+            Self::Generate(r) => {
+                words.push("generate".into());
+                (&r.prompt, &r.model, &r.options)
+            }
+            Self::Edit(r) => {
+                words.push("edit".into());
+                (&r.prompt, &r.model, &r.options)
+            }
+        };
+        words.push(shell_quote(prompt));
+        words.extend(["-m".to_string(), shell_quote(model)]);
+        for def in crate::api::params::table() {
+            let (Some(flag), Some(value)) = (def.flag, options.text(def.param)) else { continue };
+            words.push(format!("--{flag}"));
+            words.push(shell_quote(&value));
+        }
+        if let Self::Edit(r) = self {
+            for image in &r.images {
+                words.extend(["--image".to_string(), shell_quote(&image.display().to_string())]);
+            }
+            let files = [("--mask", &r.mask), ("--markup", &r.markup)];
+            for (flag, path) in files {
+                if let Some(path) = path {
+                    words.extend([flag.to_string(), shell_quote(&path.display().to_string())]);
+                }
+            }
+            if r.keep_unmasked {
+                words.push("--keep-unmasked".into());
+            }
+        }
+        words.join(" ")
+    }
+
     /// Input files with their role (`image`, `mask` or `markup`), in order.
     pub fn inputs(&self) -> Vec<(&'static str, PathBuf)> {
         match self {
@@ -93,4 +131,10 @@ impl JobKind {
             Self::Edit => "edit",
         }
     }
+}
+
+/// `text` as one word of a POSIX shell: bare when it is plain, else in single quotes.
+pub fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain { text.to_string() } else { format!("'{}'", text.replace('\'', "'\\''")) }
 }

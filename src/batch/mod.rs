@@ -88,6 +88,12 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
     }
     let totals = run::run_all(&engine, &args, todo).await;
     totals.report(skipped.len(), args.output.json);
+    if args.output.notify && totals.stopped_by != Some(1) {
+        let body = format!("{} done, {} failed", totals.done, totals.failed);
+        if let Err(e) = crate::headless::tell::notify(&format!("imgtui: batch {file} ended"), &body) {
+            eprintln!("imgtui: --notify: no terminal to tell ({e})");
+        }
+    }
     match (totals.stopped_by, totals.failed) {
         (Some(number), _) => ExitCode::from(crate::signals::exit_code(number)),
         (None, 0) => ExitCode::SUCCESS,

@@ -331,6 +331,10 @@ pub enum HistoryAction {
         /// Print its images into the terminal below the details (see `imgtui show`).
         #[arg(long, conflicts_with = "json")]
         show: bool,
+        /// Copy to the clipboard through the terminal (OSC 52, over SSH and tmux): its first
+        /// image's path, its prompt, the command that repeats it, or its id.
+        #[arg(long, value_name = "WHAT", value_enum)]
+        copy: Option<CopyChoice>,
     },
     /// Run a job again with the same parameters (a new job).
     #[command(after_help = examples::HISTORY_RERUN)]
@@ -503,6 +507,15 @@ pub struct ImageArgs {
     pub output: OutputArgs,
 }
 
+/// What `history show --copy` copies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CopyChoice {
+    Path,
+    Prompt,
+    Command,
+    Id,
+}
+
 /// Where results go and how they are reported.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
@@ -512,6 +525,10 @@ pub struct OutputArgs {
     /// Print one JSON object (paths, sizes, usage) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// When done, the terminal's notification (OSC 9, OSC 777 or kitty's OSC 99; the bell inside
+    /// tmux, which flags the window).
+    #[arg(long)]
+    pub notify: bool,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,10 @@ pub struct Config {
     pub confirm_paid_keys: Option<bool>,
     /// Clicks and the wheel in the app: on unless `false` (then the terminal selects text).
     pub mouse: Option<bool>,
+    /// A job that ran long ends with the terminal's notification (the bell in tmux): on
+    /// unless `false`; after `notify_after_secs` (10).
+    pub notify: Option<bool>,
+    pub notify_after_secs: Option<u64>,
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub models: toml::Table,
     /// Dollars a local day (month) may cost: a request that would pass it is asked about.

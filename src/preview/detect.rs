@@ -149,6 +149,33 @@ pub fn tmux_pane_origin() -> Option<(u16, u16)> {
     parse_pane_origin(&tmux_output(&args)?)
 }
 
+/// Why a copy through OSC 52 may not reach the clipboard here, when it is known: tmux with
+/// `set-clipboard off` drops it; xterm takes it only when allowed.
+pub fn clipboard_caveat(tmux: bool, terminal_name: Option<&str>) -> Option<String> {
+    if tmux && let Some(setting) = tmux_output(&["show", "-gv", "set-clipboard"]).filter(|v| v.trim() != "on") {
+        // `external` (tmux's default) and `off` both ignore an application's copy.
+        return Some(format!(
+            "tmux's set-clipboard is {}, so tmux ignores it: tmux set -g set-clipboard on",
+            setting.trim()
+        ));
+    }
+    if terminal_name.is_some_and(|n| n.to_ascii_lowercase().starts_with("xterm(")) {
+        return Some("xterm takes it only with allowWindowOps, or disallowedWindowOps without SetSelection".into());
+    }
+    None
+}
+
+/// The tmux pane's title now (given back when imgtui leaves: tmux keeps no title stack).
+pub fn tmux_pane_title() -> Option<String> {
+    let pane = std::env::var("TMUX_PANE").ok();
+    let mut args = vec!["display-message", "-p"];
+    if let Some(pane) = pane.as_deref() {
+        args.extend(["-t", pane]);
+    }
+    args.push("#{pane_title}");
+    tmux_output(&args).map(|title| title.trim_end_matches('\n').to_string())
+}
+
 /// `"3 40 on top"` → (4, 40); `status` is off, on or a number of lines.
 fn parse_pane_origin(answer: &str) -> Option<(u16, u16)> {
     let mut parts = answer.split_whitespace();

@@ -68,6 +68,8 @@ pub enum Action {
     ZoomIn,
     ZoomOut,
     ZoomFit,
+    /// `y`: copy to the clipboard (a menu: path, prompt, command, job id).
+    Copy,
     // The mask painter.
     PaintMask,
     PaintToggle,
@@ -171,6 +173,9 @@ impl Action {
             Self::ZoomOut => "zoom out",
             Self::ZoomFit => "fit the whole image again",
             Self::PaintMask => "paint a mask over the first input image",
+            Self::Copy => {
+                "copy to the clipboard: the image's path, the prompt, the command that repeats it, or the job id"
+            }
             Self::PaintToggle => "brush down or up (down, moving paints)",
             Self::RectStart => "a rectangle from here (move, then Enter fixes it)",
             Self::EllipseStart => "an ellipse from here (move, then Enter fixes it)",
@@ -250,6 +255,7 @@ impl Action {
             Self::ZoomOut => "zoom out",
             Self::ZoomFit => "fit",
             Self::PaintMask => "paint mask",
+            Self::Copy => "copy",
             Self::PaintToggle => "paint",
             Self::RectStart => "rectangle",
             Self::EllipseStart => "ellipse",

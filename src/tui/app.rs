@@ -11,7 +11,7 @@ use futures::StreamExt;
 use ratatui::style::{Modifier, Style};
 use tokio::sync::mpsc;
 
-use super::event::{AppEvent, Command, Msg, StoreAsk};
+use super::event::{AppEvent, Command, Msg, StoreAsk, TerminalAsk};
 use super::runner::Runner;
 use super::state::{Focus, State};
 use super::{terminal, ui, update};
@@ -36,6 +36,13 @@ pub async fn run(
     let mut terminal = terminal::init()?;
     let mut placer = Placer::new(state.env.graphics, tmux);
     write_now(&placer.forget_earlier())?;
+    // The title as it was is kept (the terminal's title stack; tmux's pane title, asked off
+    // the event loop) and given back on leaving.
+    write_now(crate::osc::PUSH_TITLE)?;
+    // Read before the first title is written (tmux answers in a few ms, as its start-up
+    // questions do): asked alongside, it could read imgtui's own title.
+    let title_before = if tmux { crate::preview::detect::tmux_pane_title() } else { None };
+    let mut title_shown = String::new();
     // Through tmux, kitty and iTerm2 images are placed in the outer terminal's cells: where
     // the pane sits there is asked at start and after each resize (a split moved), off the
     // event loop.
@@ -51,6 +58,8 @@ pub async fn run(
     let mut window_watch = tokio::time::interval(TMUX_WINDOW_EVERY);
     window_watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut window_asked: Option<tokio::task::JoinHandle<Option<crate::preview::tmux_window::TmuxWindow>>> = None;
+    // A watched job's notice, while tmux is asked whether the window is shown.
+    let mut notice_asked: Option<tokio::task::JoinHandle<Option<Vec<u8>>>> = None;
     // A GIF playing in the viewer (sixel, half-blocks) looks at the time more often: its frames
     // may be 20 ms apart.
     let mut frame_ticker = tokio::time::interval(Duration::from_millis(20));
@@ -82,6 +91,11 @@ pub async fn run(
                 crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture)?;
             }
         }
+        let title = state.title();
+        if title != title_shown {
+            write_now(&crate::osc::title(&title))?;
+            title_shown = title;
+        }
         if dirty {
             sync_prompt_cursor(&mut state);
             let (again, reports) = draw(&mut terminal, &state, &theme, &mut placer, cell)?;
@@ -111,6 +125,8 @@ pub async fn run(
                 Some(Ok(Event::Key(key))) if late_answers.swallows(&key, Instant::now()) => continue,
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                Some(Ok(Event::FocusGained)) => Msg::Focus(true),
+                Some(Ok(Event::FocusLost)) => Msg::Focus(false),
                 Some(Ok(Event::Resize(width, height))) => {
                     cell_choice = cell_choice.after_resize(crate::preview::cell::ioctl_cell());
                     cell = cell_choice.size;
@@ -160,6 +176,13 @@ pub async fn run(
                 }
                 continue;
             }
+            told = answer_of(&mut notice_asked), if notice_asked.is_some() => {
+                notice_asked = None;
+                if let Ok(Some(bytes)) = told {
+                    write_now(&bytes)?;
+                }
+                continue;
+            }
             _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
             _ = frame_ticker.tick(), if playing => Msg::Now(Instant::now()),
             number = stops.next() => {
@@ -177,6 +200,23 @@ pub async fn run(
             commands.extend(update::update(&mut state, Msg::App(event)));
         }
         for command in commands {
+            match &command {
+                // Watched here: not said, unless tmux shows another window (asked off the loop).
+                Command::Terminal(TerminalAsk::Notify { watched: true, .. }) if !tmux => continue,
+                Command::Terminal(ask @ TerminalAsk::Notify { watched: true, .. }) => {
+                    let bytes = terminal_bytes(ask, tmux, &state);
+                    notice_asked = Some(tokio::task::spawn_blocking(move || {
+                        let hidden = crate::preview::tmux_window::look().is_some_and(|w| !w.shown);
+                        hidden.then_some(bytes)
+                    }));
+                    continue;
+                }
+                Command::Terminal(ask) => {
+                    write_now(&terminal_bytes(ask, tmux, &state))?;
+                    continue;
+                }
+                _ => {}
+            }
             if command == Command::Suspend {
                 write_now(&placer.clear())?;
                 terminal::suspend(&mut terminal)?;
@@ -191,7 +231,12 @@ pub async fn run(
         }
         dirty = true;
     }
-    leave(&mut state, &runner, &mut events_rx, &mut placer, stopped_by).await
+    let left = leave(&mut state, &runner, &mut events_rx, &mut placer, stopped_by).await;
+    let _ = write_now(crate::osc::POP_TITLE);
+    if let Some(before) = title_before {
+        let _ = write_now(&crate::osc::title(&before));
+    }
+    left
 }
 
 /// Leaves the app: on quit, running jobs are cancelled; on a signal, answers that arrived are
@@ -290,6 +335,29 @@ fn draw(
 }
 
 /// Writes `bytes` to the terminal at once (nothing when empty).
+/// The bytes that ask the terminal for `ask`. Inside tmux: the clipboard as it is (tmux keeps
+/// it in a buffer and passes it on with `set-clipboard on`), a notification as the bell (tmux
+/// flags the window that rang) with the terminal's own notification passed through.
+fn terminal_bytes(ask: &TerminalAsk, tmux: bool, state: &State) -> Vec<u8> {
+    use crate::osc::{Notifier, copy, notify};
+    match ask {
+        TerminalAsk::Copy(text) => copy(text),
+        TerminalAsk::Notify { title, body, .. } => {
+            let notifier = state.env.notifier;
+            match tmux {
+                false => notify(notifier, title, body),
+                true => {
+                    let mut bytes = notify(Notifier::Bell, title, body);
+                    if notifier != Notifier::Bell {
+                        bytes.extend(crate::preview::encode::wrap_for_tmux(&notify(notifier, title, body)));
+                    }
+                    bytes
+                }
+            }
+        }
+    }
+}
+
 fn write_now(bytes: &[u8]) -> std::io::Result<()> {
     if bytes.is_empty() {
         return Ok(());

@@ -56,6 +56,7 @@ const JOB: &[(Action, &str)] = &[
     (A::CancelJob, "cancel the running job (asks first)"),
     (A::DeleteJob, "delete the job and its image files (asks first)"),
     (A::StarJob, "star the job (or take its star away)"),
+    (A::Copy, "copy the image's path, the prompt, the command that repeats it, or the job id"),
     (A::PrevImage, "the job's previous image"),
     (A::NextImage, "the job's next image"),
     (A::Spend, "what jobs cost: per day and per model"),
@@ -97,11 +98,13 @@ const GALLERY: &[(Action, &str)] = &[
     (A::RerunJob, "run the tile's job again (asks first, with its estimate)"),
     (A::DeleteJob, "delete the tile's job and its files (asks first)"),
     (A::StarJob, "star the tile's job (or take its star away)"),
+    (A::Copy, "copy the tile's path, prompt, command or job id"),
     (A::StarredOnly, "starred jobs only (or all again)"),
 ];
 
 const VIEWER: &[(Action, &str)] = &[
     (A::Help, "this help"),
+    (A::Copy, "copy the image's path, the prompt, the command that repeats it, or the job id"),
     (A::Cancel, "close the viewer"),
     (A::View, "close the viewer"),
     (A::PrevImage, "the previous image (zoomed in: move the view left)"),
@@ -200,6 +203,13 @@ const HELP: &[(Action, &str)] = &[
 
 const CONFIRM: &[(Action, &str)] = &[(A::Confirm, "yes"), (A::Cancel, "no")];
 
+const COPY: &[(Action, &str)] = &[
+    (A::Up, "the choice above"),
+    (A::Down, "the choice below"),
+    (A::Confirm, "copy it (the choice is remembered)"),
+    (A::Cancel, "close, nothing copied"),
+];
+
 /// A layer's own commands, with what each does there (the job pane and History share theirs).
 pub fn of(context: Context) -> Vec<(Action, &'static str)> {
     let lists: &[&[(Action, &str)]] = match context {
@@ -218,6 +228,7 @@ pub fn of(context: Context) -> Vec<(Action, &'static str)> {
         Context::Search => &[SEARCH],
         Context::Help => &[HELP],
         Context::Confirm => &[CONFIRM],
+        Context::Copy => &[COPY],
     };
     lists.iter().flat_map(|list| list.iter().copied()).collect()
 }

@@ -19,10 +19,12 @@ pub enum Context {
     Recall,
     Help,
     Confirm,
+    /// `y`: what to copy to the clipboard.
+    Copy,
 }
 
 impl Context {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::Global,
         Self::Prompt,
         Self::Settings,
@@ -38,6 +40,7 @@ impl Context {
         Self::Search,
         Self::Help,
         Self::Confirm,
+        Self::Copy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Context {
             Self::Recall => "recall",
             Self::Help => "help",
             Self::Confirm => "confirm",
+            Self::Copy => "copy",
         }
     }
 
@@ -78,6 +82,7 @@ impl Context {
             Self::Recall => "Earlier prompts",
             Self::Help => "Help",
             Self::Confirm => "Question",
+            Self::Copy => "Copy",
         }
     }
 

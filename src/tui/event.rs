@@ -193,6 +193,8 @@ pub enum Msg {
     Mouse(crossterm::event::MouseEvent, Instant),
     /// Pixels per terminal cell, at start and after a resize.
     CellSize(crate::preview::CellSize),
+    /// The terminal gained (true) or lost the focus: a job watched there ends without a notice.
+    Focus(bool),
     /// The frame just drawn shows this preview, measured in cells of `cell`'s pixel size.
     PreviewWanted {
         key: crate::preview::PreviewKey,
@@ -239,6 +241,8 @@ pub enum Command {
         plan: crate::mask::markup::MarkupPlan,
         image: PathBuf,
     },
+    /// Bytes for the terminal itself, written between frames: the clipboard, a notification.
+    Terminal(TerminalAsk),
     /// A question to the history, or a change to it (answered as an event).
     Store(StoreAsk),
     /// File system work for the browser, the form and the painter (answered as an event).
@@ -378,4 +382,15 @@ pub enum SubmitFailure {
     Store(StoreError),
     /// A batch entry's job runs in another imgtui.
     RunningElsewhere { job: JobId, pid: u32 },
+}
+
+/// What the terminal is asked for besides the picture (see `osc`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TerminalAsk {
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// A long job ended: a notification with this title and body (or the bell). `watched`:
+    /// the job is the one selected in the focused terminal: only if tmux says its window is
+    /// not the one shown (focus reports do not pass through tmux by default).
+    Notify { title: String, body: String, watched: bool },
 }

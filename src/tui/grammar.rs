@@ -119,6 +119,11 @@ pub const TABLE: &[Meaning] = &[
     Meaning { keys: &["*"], commands: &[A::StarJob], means: "star the job" },
     Meaning { keys: &["f"], commands: &[A::StarredOnly], means: "starred jobs only" },
     Meaning { keys: &["a"], commands: &[A::ToggleGrid], means: "all of the job's images side by side" },
+    Meaning {
+        keys: &["y"],
+        commands: &[A::Copy, A::Confirm],
+        means: "yes: copy (a path, the prompt, a command or the id), or answer a question",
+    },
 ];
 
 /// The meaning `key` has in the table, if it is there.

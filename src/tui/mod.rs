@@ -98,6 +98,18 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     state.env.graphics = detection.graphics;
     state.env.confirm_paid = engine.config.confirm_paid_keys.unwrap_or(true);
     state.env.mouse = engine.config.mouse.unwrap_or(true);
+    state.env.notify_after = match engine.config.notify {
+        Some(false) => None,
+        _ => Some(std::time::Duration::from_secs(engine.config.notify_after_secs.unwrap_or(10))),
+    };
+    // The terminal's name from the environment, else from what it answered (over SSH the
+    // environment's TERM_PROGRAM is often the remote side's).
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    let answered = probe.answers.name.clone().unwrap_or_default();
+    let program =
+        if var("TERM_PROGRAM").is_empty() || var("TERM_PROGRAM") == "tmux" { answered } else { var("TERM_PROGRAM") };
+    state.env.notifier = crate::osc::Notifier::for_terminal(&program, &var("TERM"), probe.answers.kitty);
+    state.status.copy_caveat = crate::preview::detect::clipboard_caveat(detection.tmux, probe.answers.name.as_deref());
     state.env.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
     if let Some(note) = &detection.note {
         state.set_notice(note.clone(), state::Severity::Warning);

@@ -23,7 +23,9 @@ fn enter() -> io::Result<()> {
         stdout(),
         EnterAlternateScreen,
         crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
-        EnableBracketedPaste
+        EnableBracketedPaste,
+        // Whether the person is looking: a job watched ends without a notification.
+        crossterm::event::EnableFocusChange
     )
 }
 
@@ -36,6 +38,7 @@ pub fn restore() -> io::Result<()> {
         crossterm::terminal::EndSynchronizedUpdate,
         crossterm::event::DisableMouseCapture,
         DisableBracketedPaste,
+        crossterm::event::DisableFocusChange,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     )?;

@@ -211,6 +211,8 @@ impl Runner {
             Command::Store(ask) => {
                 tokio::spawn(async move { this.ask_store(ask).await });
             }
+            // The event loop writes these between frames: they are the terminal's, not work.
+            Command::Terminal(_) => {}
             Command::Files(ask) => {
                 // File system work: off the async workers.
                 tokio::task::spawn_blocking(move || this.send(super::file_work::look_at_files(ask)));

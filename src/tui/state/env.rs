@@ -37,6 +37,14 @@ pub struct Env {
     pub mouse: bool,
     /// What the last frame drew where, for the mouse.
     pub hits: super::hits::Hits,
+    /// A job that ran at least this long ends with a notification (`notify_after_secs`);
+    /// `None`: never (`notify = false`).
+    pub notify_after: Option<std::time::Duration>,
+    /// The terminal has the focus (it says so when focus reports are on; until it does, it is
+    /// taken to).
+    pub focused: bool,
+    /// How this terminal takes a notification.
+    pub notifier: crate::osc::Notifier,
 }
 
 impl Env {
@@ -58,6 +66,9 @@ impl Env {
             truecolor: false,
             mouse: true,
             hits: Default::default(),
+            notify_after: Some(std::time::Duration::from_secs(10)),
+            focused: true,
+            notifier: crate::osc::Notifier::Bell,
         }
     }
 }

@@ -29,6 +29,8 @@ pub enum Layer {
     CustomSize(String),
     Help(HelpView),
     Confirm(Confirm),
+    /// `y`: what to copy to the clipboard.
+    Copy(super::copy::CopyMenu),
 }
 
 impl Layer {
@@ -45,6 +47,7 @@ impl Layer {
             Self::HistorySearch | Self::ModelName(_) | Self::CustomSize(_) => Context::Search,
             Self::Help(_) => Context::Help,
             Self::Confirm(_) => Context::Confirm,
+            Self::Copy(_) => Context::Copy,
         }
     }
 
@@ -56,7 +59,15 @@ impl Layer {
     /// A popup in the middle of the screen (pictures under it are not drawn: a terminal's
     /// image would cover the popup's text).
     pub fn is_popup(&self) -> bool {
-        matches!(self, Self::Recall(_) | Self::ModelName(_) | Self::CustomSize(_) | Self::Help(_) | Self::Confirm(_))
+        matches!(
+            self,
+            Self::Recall(_)
+                | Self::ModelName(_)
+                | Self::CustomSize(_)
+                | Self::Help(_)
+                | Self::Confirm(_)
+                | Self::Copy(_)
+        )
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod browser;
 mod compose;
+pub mod copy;
 pub mod draft;
 mod env;
 mod estimate;

@@ -33,6 +33,7 @@ pub fn render(state: &State, popup: &Layer, theme: &Theme, frame: &mut Frame, ar
             area,
         ),
         Layer::Recall(search) => super::recall::render(state, search, theme, frame, area),
+        Layer::Copy(menu) => copy_menu(state, menu, theme, frame, area),
         _ => {}
     }
     None
@@ -271,4 +272,28 @@ fn confirm(state: &State, what: &Confirm, theme: &Theme, frame: &mut Frame, area
     let lines = vec![Line::from(question), Line::from(styled(answers, theme.muted()))];
     let block = pane(Line::from(" Confirm "), true, theme);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block).style(theme.base()), popup);
+}
+
+/// `y`'s menu: what each choice copies, shortened to the popup; the remembered one selected.
+fn copy_menu(state: &State, menu: &crate::tui::state::copy::CopyMenu, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let popup = centered(area, 64, menu.choices.len() as u16 + 3);
+    frame.render_widget(Clear, popup);
+    let width = usize::from(popup.width.saturating_sub(14));
+    let mut lines: Vec<Line> = menu
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, (what, text))| {
+            let text = crate::text::fit_end(&crate::text::escape_controls(&text.replace('\n', " ")), width.max(8));
+            let style = if i == menu.selected { theme.selection() } else { theme.base() };
+            Line::from(styled(format!(" {:<9} {text}", what.name()), style))
+        })
+        .collect();
+    let key = |action| state.env.keymap.hint(Context::Copy, action);
+    lines.push(Line::from(styled(
+        format!(" {} copy · {} close", key(Action::Confirm), key(Action::Cancel)),
+        theme.muted(),
+    )));
+    let block = pane(Line::from(format!(" Copy from job #{} ", menu.id)), true, theme);
+    frame.render_widget(Paragraph::new(lines).block(block).style(theme.base()), popup);
 }

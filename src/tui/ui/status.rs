@@ -160,6 +160,7 @@ fn footer_keys(state: &State) -> Vec<String> {
         Context::Path => (&[A::Confirm, A::Complete], &[A::Help, A::Cancel]),
         Context::Help => (&[A::Search], &[A::Cancel]),
         Context::Confirm => (&[A::Confirm, A::Cancel], &[A::Help, A::Quit]),
+        Context::Copy => (&[A::Confirm], &[A::Cancel]),
         Context::Global => (&[], &[]),
     };
     own.iter()

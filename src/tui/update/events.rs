@@ -222,7 +222,8 @@ fn job_progress(state: &mut State, id: crate::store::JobId, progress: Progress) 
 
 /// A job ended: it leaves the live list, the notice says how, the history shows it.
 fn job_finished(state: &mut State, id: crate::store::JobId, end: &JobEnd) -> Vec<Command> {
-    state.jobs.live.remove(&id);
+    let ran = state.jobs.live.remove(&id).map(|job| state.env.now.saturating_duration_since(job.started));
+    let notice = notice_of_end(state, id, end, ran);
     let severity = match end.status() {
         JobStatus::Done => Severity::Info,
         JobStatus::Cancelled => Severity::Warning,
@@ -239,12 +240,30 @@ fn job_finished(state: &mut State, id: crate::store::JobId, end: &JobEnd) -> Vec
     }
     // Its tokens are a basis for the next estimates.
     commands.push(Command::Store(StoreAsk::LoadOutputHistory));
+    commands.extend(notice);
     // A gallery tile asked for while the job ran has no image: asked again now.
     if let Some(gallery) = state.layers.gallery_mut() {
         gallery.first_images.remove(&id);
         commands.extend(super::gallery::ask_for_page(state));
     }
     commands
+}
+
+/// A job that ran longer than `notify_after` ends with the terminal's notification (the bell
+/// in tmux, which flags the window), unless the person is watching it: selected, with the
+/// terminal focused (the event loop asks tmux whether its window is shown).
+fn notice_of_end(
+    state: &State,
+    id: crate::store::JobId,
+    end: &JobEnd,
+    ran: Option<std::time::Duration>,
+) -> Option<Command> {
+    let after = state.env.notify_after?;
+    let ran = ran.filter(|ran| *ran >= after)?;
+    let watched = state.env.focused && state.selected_job_id() == Some(id);
+    let title = format!("imgtui: job {id} {}", end.status());
+    let body = format!("{} after {} s", job_end_text(id, end), ran.as_secs());
+    Some(Command::Terminal(crate::tui::event::TerminalAsk::Notify { title, body, watched }))
 }
 
 /// The selected job's details again when its row, read from the history, has moved on (another

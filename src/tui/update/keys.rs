@@ -92,6 +92,7 @@ pub(super) fn act(state: &mut State, context: Context, action: Action) -> Vec<Co
         Context::Gallery => gallery::on_action(state, action),
         Context::Browser | Context::Path => browser::on_action(state, action),
         Context::Recall => recall::on_search_action(state, action),
+        Context::Copy => super::copy::on_action(state, action),
         _ => on_action(state, action),
     }
 }

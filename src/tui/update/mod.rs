@@ -5,6 +5,7 @@ use crossterm::event::KeyEventKind;
 
 mod browser;
 mod confirm;
+mod copy;
 mod events;
 mod gallery;
 mod jobs;
@@ -73,6 +74,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Command> {
             if let Some(view) = state.layers.painter_mut() {
                 view.refit(state.env.screen, state.env.cell);
             }
+            Vec::new()
+        }
+        Msg::Focus(focused) => {
+            state.env.focused = focused;
             Vec::new()
         }
         Msg::Mouse(event, at) => mouse::on_mouse(state, event, at),
@@ -266,6 +271,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::PaintMask => painter::open(state),
+        Action::Copy => copy::open(state),
         Action::ToggleInfo
         | Action::ZoomIn
         | Action::ZoomOut
