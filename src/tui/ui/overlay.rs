@@ -284,7 +284,12 @@ fn copy_menu(state: &State, menu: &crate::tui::state::copy::CopyMenu, theme: &Th
         .iter()
         .enumerate()
         .map(|(i, (what, text))| {
-            let text = crate::text::fit_end(&crate::text::escape_controls(&text.replace('\n', " ")), width.max(8));
+            let text = crate::text::escape_controls(&text.replace('\n', " "));
+            // A path keeps its end (the file's name), the rest their beginning.
+            let text = match what {
+                crate::tui::state::copy::CopyWhat::Path => crate::text::fit_end(&text, width.max(8)),
+                _ => super::fit(&text, width.max(8)),
+            };
             let style = if i == menu.selected { theme.selection() } else { theme.base() };
             Line::from(styled(format!(" {:<9} {text}", what.name()), style))
         })

@@ -208,6 +208,7 @@ fn label(context: Context, action: Action) -> &'static str {
         (Context::Browser, Action::Confirm) => "open or pick",
         (Context::Path, Action::Confirm) => "go",
         (Context::Confirm, Action::Cancel) => "no",
+        (Context::Copy, Action::Confirm) => "copy",
         _ => action.label(),
     }
 }
