@@ -214,6 +214,8 @@ macro_rules! params {
             Out,
             /// The setting a submit varies in the app (not sent).
             Vary,
+            /// A tool's argument that is no request field (`imgtui mcp`).
+            Argument,
             $( $(#[$attr])* $variant, )*
         }
 
@@ -230,6 +232,7 @@ macro_rules! params {
                     Self::Budget => "budget",
                     Self::Out => "out",
                     Self::Vary => "vary",
+                    Self::Argument => "argument",
                     $( $(#[$attr])* Self::$variant => stringify!($field), )*
                 }
             }

@@ -102,23 +102,56 @@ pub async fn run(
         Err(e) => return CallToolResult::error(vec![ContentBlock::text(crate::text::escape_controls(&e.to_string()))]),
     };
     progress.say(format!("job {id} queued")).await;
-    // Within the configured concurrency; a cancel while waiting ends it unsent.
+    // Within the configured concurrency. A cancel (or imgtui stopping) while it waits ends it
+    // unsent and unbilled.
     let permit = tokio::select! {
         permit = server.slots.clone().acquire_owned() => permit.ok(),
         () = cancelled.cancelled() => None,
+        () = server.stop.cancelled() => None,
+    };
+    let Some(permit) = permit else {
+        let recorded = engine
+            .store
+            .run(move |s| {
+                s.finish_failed(
+                    id,
+                    crate::store::JobStatus::Cancelled,
+                    "cancelled before it was sent",
+                    None,
+                    0,
+                    crate::clock::now_ms(),
+                )
+            })
+            .await;
+        if let Err(e) = recorded {
+            tracing::error!("history: {e}");
+        }
+        return CallToolResult::error(vec![ContentBlock::text(format!(
+            "job {id} cancelled before it was sent: nothing was billed"
+        ))]);
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let ctl = RequestControl { progress: Some(tx), ..RequestControl::default() };
-    if permit.is_none() {
-        ctl.cancel.cancel();
-    }
-    let folders = jobs::Folders::new(engine.out_dir.clone());
-    let job = jobs::execute(&engine.client, &engine.prices, &engine.store, id, &request, &folders, ctl.clone());
+    // Cancelled by this call's cancel, or by imgtui stopping (a signal): its own child token.
+    let cancel = server.stop.child_token();
+    let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx), ..RequestControl::default() };
+    // The job runs in a task of its own, tracked: a session that ends (the client closed
+    // stdin) leaves it to finish and record what it paid for; a signal cancels it and waits
+    // for its end to be recorded.
+    let job = {
+        let (engine, request) = (server.engine.clone(), request.clone());
+        let folders = jobs::Folders::new(engine.out_dir.clone());
+        server.tracker.spawn(async move {
+            let outcome =
+                jobs::execute(&engine.client, &engine.prices, &engine.store, id, &request, &folders, ctl).await;
+            drop(permit);
+            outcome
+        })
+    };
     tokio::pin!(job);
     let outcome = loop {
         tokio::select! {
             outcome = &mut job => break outcome,
-            () = cancelled.cancelled(), if !ctl.cancel.is_cancelled() => ctl.cancel.cancel(),
+            () = cancelled.cancelled(), if !cancel.is_cancelled() => cancel.cancel(),
             Some(event) = rx.recv() => {
                 if let Some(message) = said(&event) {
                     progress.say(format!("job {id}: {message}")).await;
@@ -126,8 +159,10 @@ pub async fn run(
             }
         }
     };
-    drop(permit);
-    answer(id, outcome, &warnings)
+    match outcome {
+        Ok(outcome) => answer(id, outcome, &warnings),
+        Err(e) => CallToolResult::error(vec![ContentBlock::text(format!("job {id} stopped: {e}"))]),
+    }
 }
 
 /// What a step of the request means to the agent.

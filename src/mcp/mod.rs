@@ -34,11 +34,17 @@ pub struct Server {
     allowed: AllowedDirs,
     agent_budgets: crate::cost::Budgets,
     slots: Arc<tokio::sync::Semaphore>,
+    /// The jobs running: waited for before imgtui leaves.
+    tracker: tokio_util::task::TaskTracker,
+    /// Cancelled when imgtui is stopped by a signal: every job ends, recording its end.
+    stop: tokio_util::sync::CancellationToken,
 }
 
 pub async fn run(global: &GlobalArgs, args: McpArgs) -> ExitCode {
     if let Some(client) = args.print_config {
-        crate::outln!("{}", clients::snippet(client, global.demo));
+        let (snippet, where_) = clients::snippet(client, &clients::server_args(global));
+        eprintln!("imgtui: {where_}");
+        crate::outln!("{snippet}");
         return ExitCode::SUCCESS;
     }
     let mut engine = match Engine::start(global, Mode::Headless).await {
@@ -62,23 +68,35 @@ pub async fn run(global: &GlobalArgs, args: McpArgs) -> ExitCode {
     let working = std::env::current_dir().ok();
     let dirs = working.into_iter().chain([engine.paths.data_dir.clone()]).chain(engine.config.mcp.allowed_dirs.clone());
     let concurrency = engine.config.concurrency.unwrap_or(3).max(1);
+    let (tracker, stop) = (tokio_util::task::TaskTracker::new(), tokio_util::sync::CancellationToken::new());
     let server = Server {
         allowed: AllowedDirs::new(dirs),
         agent_budgets,
         slots: Arc::new(tokio::sync::Semaphore::new(concurrency)),
         engine: Arc::new(engine),
+        tracker: tracker.clone(),
+        stop: stop.clone(),
     };
-    let running = match server.serve(rmcp::transport::stdio()).await {
-        Ok(running) => running,
-        Err(e) => {
-            eprintln!("imgtui mcp: the client did not start the session: {}", escape_controls(&e.to_string()));
-            return ExitCode::from(1);
-        }
+    let mut stops = crate::signals::Stops::new();
+    let served = tokio::select! {
+        served = async {
+            let running = server.serve(rmcp::transport::stdio()).await.map_err(|e| format!("the client did not start the session: {e}"))?;
+            running.waiting().await.map(|_| ()).map_err(|e| e.to_string())
+        } => served.err().map(Err),
+        number = stops.next() => Some(Ok(number)),
     };
-    match running.waiting().await {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("imgtui mcp: {}", escape_controls(&e.to_string()));
+    // A signal stops every job (each records its end, what arrived is written); the client
+    // gone (stdin closed), jobs already sent finish and record what was paid for.
+    if let Some(Ok(_)) = served {
+        stop.cancel();
+    }
+    tracker.close();
+    tracker.wait().await;
+    match served {
+        None => ExitCode::SUCCESS,
+        Some(Ok(number)) => ExitCode::from(crate::signals::exit_code(number)),
+        Some(Err(why)) => {
+            eprintln!("imgtui mcp: {}", escape_controls(&why));
             ExitCode::from(1)
         }
     }
@@ -116,7 +134,21 @@ impl Server {
         let client = &engine.client;
         let note =
             crate::cost::for_request(&request, &engine.prices, client.config().provider, client.models(), &history);
-        let refusal = crate::headless::checks::budget_refusal(engine, &request).await;
+        let person = crate::headless::checks::budget_refusal(engine, &request).await;
+        let agents = match self.agent_budgets.any() {
+            true => {
+                let estimate = match &note {
+                    crate::cost::PriceNote::Estimate(e) => Some(e.for_budgets()),
+                    _ => None,
+                };
+                let spent = engine.store.run(|s| s.agents_spent()).await.ok();
+                spent
+                    .and_then(|spent| self.agent_budgets.refusal(spent, estimate))
+                    .map(|why| format!("the agents' budget ([mcp] in the config): {why}"))
+            }
+            false => None,
+        };
+        let refusal = agents.or(person);
         let body = json!({
             "request": request, "estimate": note.describe(), "would_be_refused": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "over_budget": refusal,
@@ -158,7 +190,10 @@ impl Server {
 
     async fn get_job(&self, args: &Map<String, Value>) -> CallToolResult {
         let Some(id) = args.get("id").and_then(Value::as_i64).filter(|id| *id > 0) else {
-            return job::refusal(&[crate::api::FieldError::said(crate::api::Param::Prompt, "id: a job id, 1 or more")]);
+            return job::refusal(&[crate::api::FieldError::said(
+                crate::api::Param::Argument,
+                "id: a job id, 1 or more",
+            )]);
         };
         match self.engine.store.run(move |s| s.job(id)).await {
             Ok(Some(job)) => CallToolResult::success(vec![ContentBlock::text(json!(job).to_string())]),

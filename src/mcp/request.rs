@@ -92,10 +92,11 @@ pub fn request_of(
     let known = ["prompt", "model", "images", "mask", "markup", "keep_unmasked"];
     for name in args.keys() {
         if !known.contains(&name.as_str()) && params::by_api_name(name).is_none() {
-            errors.push(FieldError::said(
-                Param::Prompt,
-                format!("{}: not a field of this tool", crate::text::escape_controls(name)),
-            ));
+            let fields: Vec<&str> =
+                known.iter().copied().chain(params::table().iter().map(|d| d.param.api_name())).collect();
+            let message =
+                format!("{} is not a field of this tool ({})", crate::text::escape_controls(name), fields.join(", "));
+            errors.push(FieldError::said(Param::Argument, message));
         }
     }
     let prompt = string_field(args, "prompt", Param::Prompt).unwrap_or_else(|e| {
@@ -208,6 +209,6 @@ mod tests {
         let said: Vec<String> = bad.iter().map(ToString::to_string).collect();
         assert!(said.iter().any(|e| e == "n: must be a whole number"), "{said:?}");
         assert!(said.iter().any(|e| e.starts_with("image: /etc/passwd is outside the folders")), "{said:?}");
-        assert!(said.iter().any(|e| e.contains("colour: not a field")), "{said:?}");
+        assert!(said.iter().any(|e| e.starts_with("argument: colour is not a field of this tool")), "{said:?}");
     }
 }

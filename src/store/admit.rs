@@ -144,6 +144,11 @@ impl Store {
     pub fn spent(&self) -> Result<crate::cost::Spent, StoreError> {
         spent_on(&self.conn).map_err(|e| self.err(e))
     }
+
+    /// What agents' jobs (`imgtui mcp`) cost today and this month, as `spent` counts.
+    pub fn agents_spent(&self) -> Result<crate::cost::Spent, StoreError> {
+        spent_by_agents(&self.conn).map_err(|e| self.err(e))
+    }
 }
 
 /// A job about to be recorded.
