@@ -442,3 +442,40 @@ fn m_on_the_markup_row_draws_marks_in_colour_that_become_the_edits_markup() {
         s.compose.errors
     );
 }
+
+/// Markup picked before is where the painter's markup mode starts: its marks are kept under the
+/// new ones, and saved with them.
+#[test]
+fn the_markup_painter_draws_over_the_markup_already_picked() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = photo(dir.path());
+    let mut s = editing(&image);
+    s.compose.form.switch_model("gpt-image-2.6-flare".into(), &s.env.catalog);
+    let mut earlier = imgtui::mask::markup::MarkupPlan::new(1536, 1024);
+    let ring = imgtui::mask::PixelRect { x0: 100, y0: 100, x1: 300, y1: 300 };
+    let colour = imgtui::mask::markup::Colour::Green;
+    earlier.marks.push(imgtui::mask::markup::Mark {
+        kind: imgtui::mask::markup::MarkKind::Ellipse(ring),
+        colour,
+        width: 8.0,
+    });
+    let path = dir.path().join("earlier.png");
+    std::fs::write(&path, earlier.to_png().unwrap()).unwrap();
+    s.compose.form.markup = Some(path.clone());
+    let rows = s.compose.form.fields(Some(s.env.catalog.spec(&s.compose.form.model)));
+    s.compose.form.selected = rows.iter().position(|f| *f == Field::Markup).unwrap();
+    let commands = key(&mut s, KeyCode::Char('m'));
+    let Some(Command::Files(FileAsk::ReadStartingMarkup { path: asked, size })) = commands.first() else {
+        panic!("{commands:?}")
+    };
+    assert_eq!((asked, *size), (&path, (1536, 1024)));
+    let pixels = image::open(&path).unwrap().into_rgba8();
+    update(&mut s, Msg::App(AppEvent::StartingMarkup { path: path.clone(), pixels: Ok(std::sync::Arc::new(pixels)) }));
+    // Enter at once: the markup started from is saved again, with nothing added.
+    let commands = key(&mut s, KeyCode::Enter);
+    let Some(Command::SaveMarkup { plan, .. }) = commands.first() else { panic!("{commands:?}") };
+    let drawn = plan.to_image().unwrap();
+    assert_eq!(drawn.get_pixel(100, 200)[3], 255, "the earlier ring is in the saved markup");
+    // One of another size is said, and the drawing starts empty.
+    update(&mut s, Msg::App(AppEvent::StartingMarkup { path: path.clone(), pixels: Err("it is 8x8".into()) }));
+}

@@ -22,6 +22,8 @@ pub struct Marking {
     undone: Vec<Vec<Mark>>,
     /// The pen line under way (Space put the pen down, or the mouse is held).
     stroke: Option<Vec<Point>>,
+    /// The markup picked before, drawn under the new marks and saved with them.
+    start: Option<Arc<image::RgbaImage>>,
     version: u64,
 }
 
@@ -40,12 +42,19 @@ impl Marking {
             before: Vec::new(),
             undone: Vec::new(),
             stroke: None,
+            start: None,
             version: NEXT_VERSION.fetch_add(1, Ordering::Relaxed),
         }
     }
 
     fn touched(&mut self) {
         self.version = NEXT_VERSION.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Draws over the markup picked before (its pixels, the image's size).
+    pub fn start_from(&mut self, start: Arc<image::RgbaImage>) {
+        self.start = Some(start);
+        self.touched();
     }
 
     pub fn pen_down(&self) -> bool {
@@ -159,7 +168,7 @@ impl Marking {
         if let Some(points) = &self.stroke {
             marks.push(Mark { kind: MarkKind::Pen(points.clone()), colour: self.colour, width: self.width });
         }
-        MarkupPlan { width: image.0, height: image.1, marks }
+        MarkupPlan { width: image.0, height: image.1, start: self.start.clone(), marks }
     }
 
     /// What the screen shows: the plan and the shape under way.

@@ -104,12 +104,14 @@ pub fn default_width(image: (u32, u32)) -> f32 {
 pub struct MarkupPlan {
     pub width: u32,
     pub height: u32,
+    /// The markup the marks are drawn over (one picked before, read as pixels of this size).
+    pub start: Option<Arc<RgbaImage>>,
     pub marks: Vec<Mark>,
 }
 
 impl MarkupPlan {
     pub fn new(width: u32, height: u32) -> Self {
-        Self { width, height, marks: Vec::new() }
+        Self { width, height, start: None, marks: Vec::new() }
     }
 
     /// The marks at full size on a transparent image.
@@ -120,6 +122,26 @@ impl MarkupPlan {
     /// The marks scaled to `width` x `height` (the painter's picture), on transparency.
     pub fn draw(&self, width: u32, height: u32) -> Result<RgbaImage, String> {
         let mut pixmap = Pixmap::new(width.max(1), height.max(1)).ok_or("the markup has no pixels")?;
+        if let Some(start) = &self.start {
+            let fitted = if start.dimensions() == (pixmap.width(), pixmap.height()) {
+                (**start).clone()
+            } else {
+                image::imageops::resize(
+                    &**start,
+                    pixmap.width(),
+                    pixmap.height(),
+                    image::imageops::FilterType::Triangle,
+                )
+            };
+            // The pixmap is premultiplied.
+            for (to, from) in pixmap.pixels_mut().iter_mut().zip(fitted.pixels()) {
+                let [r, g, b, a] = from.0;
+                let pre = |c: u8| ((u16::from(c) * u16::from(a) + 127) / 255) as u8;
+                if let Some(color) = tiny_skia::PremultipliedColorU8::from_rgba(pre(r), pre(g), pre(b), a) {
+                    *to = color;
+                }
+            }
+        }
         let scale = (width as f32 / self.width.max(1) as f32, height as f32 / self.height.max(1) as f32);
         let transform = Transform::from_scale(scale.0, scale.1);
         for mark in &self.marks {

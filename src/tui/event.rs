@@ -13,6 +13,11 @@ use crate::store::{ImageRequest, JobId, JobQuery, JobRecord, JobStatus, JobSumma
 #[derive(Debug)]
 pub enum AppEvent {
     /// The mask at `path` as pixels (painted where transparent), or why it cannot be used.
+    /// The markup picked before, read for the painter (or why it cannot be used).
+    StartingMarkup {
+        path: PathBuf,
+        pixels: Result<std::sync::Arc<image::RgbaImage>, String>,
+    },
     StartingMask {
         path: PathBuf,
         painted: Result<std::sync::Arc<Vec<bool>>, String>,
@@ -303,6 +308,11 @@ pub enum FileAsk {
     /// Read the mask picked for the form as pixels, for the painter to start from; it must be
     /// `size` (the first input image's).
     ReadStartingMask {
+        path: PathBuf,
+        size: (u32, u32),
+    },
+    /// The markup picked in the form, as pixels of the image's `size`: the painter draws over it.
+    ReadStartingMarkup {
         path: PathBuf,
         size: (u32, u32),
     },

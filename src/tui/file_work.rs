@@ -18,6 +18,17 @@ pub fn look_at_files(ask: FileAsk) -> AppEvent {
         FileAsk::ReadStartingMask { path, size } => {
             AppEvent::StartingMask { painted: starting_mask(&path, size), path }
         }
+        FileAsk::ReadStartingMarkup { path, size } => {
+            let pixels = crate::files::load_image(&path).map(image::DynamicImage::into_rgba8).and_then(|markup| {
+                match markup.dimensions() == size {
+                    true => Ok(std::sync::Arc::new(markup)),
+                    false => {
+                        Err(format!("it is {}x{} and the image {}x{}", markup.width(), markup.height(), size.0, size.1))
+                    }
+                }
+            });
+            AppEvent::StartingMarkup { path, pixels }
+        }
         FileAsk::CompletePath(typed) => {
             let completed = crate::browse::complete(&typed, crate::browse::home_dir().as_deref());
             AppEvent::Completed { typed, completed }

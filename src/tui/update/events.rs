@@ -34,6 +34,7 @@ pub(super) fn on_app_event(state: &mut State, event: AppEvent) -> Vec<Command> {
         }
         AppEvent::JobStarted { id } => job_started(state, id),
         AppEvent::StartingMask { path, painted } => super::painter::starting_mask(state, path, painted),
+        AppEvent::StartingMarkup { path, pixels } => super::painter::starting_markup(state, path, pixels),
         AppEvent::JobProgress { id, progress } => job_progress(state, id, progress),
         AppEvent::PartialImage { id, index, path } => {
             if let Some(job) = state.jobs.live.get_mut(&id) {

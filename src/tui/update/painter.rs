@@ -48,6 +48,12 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
     if markup {
         let view = PainterView::markup(first, size, state.env.screen, state.env.cell);
         state.layers.push(Layer::Painter(view));
+        // The markup picked already is drawn under the new marks (read off the UI task).
+        if let Some(path) = state.compose.form.markup.clone() {
+            let name = crate::text::escape_controls(&path.file_name().unwrap_or_default().to_string_lossy());
+            state.set_notice(format!("drawing over {name}; saving writes a new markup"), Severity::Info);
+            return vec![Command::Files(FileAsk::ReadStartingMarkup { path, size })];
+        }
         state.set_notice(
             "markup: Space draws with the pen, > an arrow, o a ring, r a box, # the colour",
             Severity::Info,
@@ -64,6 +70,27 @@ pub(super) fn open(state: &mut State) -> Vec<Command> {
         }
         None => Vec::new(),
     }
+}
+
+/// The picked markup as pixels arrived: the new marks go over it. One that cannot be used is
+/// said, and the drawing starts empty.
+pub(super) fn starting_markup(
+    state: &mut State,
+    path: std::path::PathBuf,
+    pixels: Result<std::sync::Arc<image::RgbaImage>, String>,
+) -> Vec<Command> {
+    if state.compose.form.markup.as_ref() != Some(&path) {
+        return Vec::new();
+    }
+    let Some(marking) = state.layers.painter_mut().and_then(|view| view.marking.as_mut()) else { return Vec::new() };
+    match pixels {
+        Ok(pixels) => marking.start_from(pixels),
+        Err(why) => {
+            let name = crate::text::escape_controls(&path.display().to_string());
+            state.set_notice(format!("starting empty: the markup {name} cannot be used ({why})"), Severity::Warning);
+        }
+    }
+    Vec::new()
 }
 
 /// The picked mask as pixels arrived: the painting starts from it, under what was painted
@@ -219,7 +246,7 @@ fn save_markup(state: &mut State) -> Vec<Command> {
     let Some(marking) = view.marking.as_mut() else { return Vec::new() };
     marking.end_stroke();
     let plan = marking.plan(view.painter.grid.image);
-    if plan.marks.is_empty() {
+    if plan.marks.is_empty() && plan.start.is_none() {
         state.set_notice(
             "nothing drawn: Space draws with the pen, >, o and r draw shapes, then Enter saves",
             Severity::Info,
