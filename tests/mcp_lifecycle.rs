@@ -86,3 +86,19 @@ fn a_signal_stops_the_job_records_its_end_and_exits_128_plus_n() {
     assert_eq!(std::os::unix::process::ExitStatusExt::into_raw(status) >> 8, 143, "{status:?}");
     assert_eq!(status_of_job_1(data.path()), "cancelled", "its end is recorded, not left running");
 }
+
+/// The person stays in charge: another imgtui (the app's `c` on the agent's job) asks through
+/// the history, and the agent's job is cancelled within a second or two.
+#[test]
+fn the_person_cancels_an_agents_job_from_another_imgtui() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = start(data.path(), "20000");
+    call_generate(&mut child);
+    wait_until("the job to run", 20, || status_of_job_1(data.path()) == "running");
+    let store = imgtui::store::Store::open(data.path()).unwrap();
+    assert!(store.ask_cancel(1).unwrap(), "asked while it runs");
+    wait_until("the job to end cancelled", 20, || status_of_job_1(data.path()) == "cancelled");
+    assert!(!store.ask_cancel(1).unwrap(), "a job that ended is not asked");
+    drop(child.stdin.take());
+    assert!(exit_of(&mut child, 20).success());
+}

@@ -382,3 +382,22 @@ fn an_agents_job_is_marked_in_the_list_and_the_job_pane() {
     assert!(screen.contains("mcp prompt 1"), "{screen}");
     assert!(screen.contains("sent by  an agent (claude-code) through imgtui mcp"), "{screen}");
 }
+
+/// `c` on a job another imgtui runs (an agent's) asks first, then asks that imgtui through the
+/// history.
+#[test]
+fn c_on_a_job_running_elsewhere_asks_its_imgtui_to_cancel_it() {
+    let mut s = state();
+    let mut row = summary(1, JobStatus::Running);
+    row.running_elsewhere = Some(4242);
+    let generation = s.jobs.history.first_page().1;
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation }));
+    s.layers.focus = Focus::History;
+    key(&mut s, 'c');
+    let screen = frame(&mut s);
+    assert!(screen.contains("Cancel job #1, which imgtui pid 4242 runs?"), "{screen}");
+    let later = s.env.now + std::time::Duration::from_secs(2);
+    update(&mut s, Msg::Now(later));
+    let commands = update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)));
+    assert!(commands.contains(&imgtui::tui::event::Command::Store(StoreAsk::AskCancel(1))), "{commands:?}");
+}

@@ -203,6 +203,9 @@ pub async fn execute(
     }
 }
 
+/// How often a running job looks whether another imgtui asked to cancel it.
+const CANCEL_LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 async fn execute_unguarded(
     client: &Client,
     prices: &PriceTable,
@@ -214,9 +217,32 @@ async fn execute_unguarded(
 ) -> JobOutcome {
     log_store_error(store.run_patiently(move |s| s.mark_running(id, now_ms())).await);
 
-    let sent = match request {
-        ImageRequest::Generate(r) => client.generate(r, &ctl).await,
-        ImageRequest::Edit(r) => client.edit(r, &ctl).await,
+    // Another imgtui may ask, through the history, to stop this job (the person stopping an
+    // agent's): looked for every second while it is sent.
+    let asked = {
+        let (store, cancel) = (store.clone(), ctl.cancel.clone());
+        async move {
+            let mut every = tokio::time::interval(CANCEL_LOOK_EVERY);
+            loop {
+                every.tick().await;
+                if store.run(move |s| s.cancel_asked(id)).await.unwrap_or(false) {
+                    tracing::info!(job = id, "cancel asked through the history");
+                    cancel.cancel();
+                    return;
+                }
+            }
+        }
+    };
+    let sending = async {
+        match request {
+            ImageRequest::Generate(r) => client.generate(r, &ctl).await,
+            ImageRequest::Edit(r) => client.edit(r, &ctl).await,
+        }
+    };
+    tokio::pin!(sending);
+    let sent = tokio::select! {
+        sent = &mut sending => sent,
+        () = asked => sending.await,
     };
     // The history has the retries even for failures.
     let retries = ctl.retries();

@@ -145,6 +145,24 @@ impl Store {
         spent_on(&self.conn).map_err(|e| self.err(e))
     }
 
+    /// Asks the imgtui running job `id` to cancel it (it looks every second); false when the
+    /// job is no longer queued or running.
+    pub fn ask_cancel(&self, id: JobId) -> Result<bool, StoreError> {
+        let changed = self
+            .conn
+            .execute("UPDATE jobs SET cancel_asked = 1 WHERE id = ?1 AND status IN ('queued', 'running')", params![id])
+            .map_err(|e| self.err(e))?;
+        Ok(changed > 0)
+    }
+
+    /// Whether someone asked to cancel job `id` (see `ask_cancel`).
+    pub fn cancel_asked(&self, id: JobId) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT cancel_asked FROM jobs WHERE id = ?1", params![id], |row| row.get::<_, i64>(0))
+            .map(|asked| asked != 0)
+            .map_err(|e| self.err(e))
+    }
+
     /// What agents' jobs (`imgtui mcp`) cost today and this month, as `spent` counts.
     pub fn agents_spent(&self) -> Result<crate::cost::Spent, StoreError> {
         spent_by_agents(&self.conn).map_err(|e| self.err(e))

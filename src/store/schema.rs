@@ -148,6 +148,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // `imgtui mcp`); NULL: the person, from the app or the shell.
     "ALTER TABLE jobs ADD COLUMN origin TEXT;
      CREATE INDEX jobs_by_origin ON jobs(origin, created_at) WHERE origin IS NOT NULL;",
+    // 11: the person asked, from another imgtui, to stop a job this one runs (an agent's,
+    // a batch's): the process running it looks and cancels it.
+    "ALTER TABLE jobs ADD COLUMN cancel_asked INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version this build writes.

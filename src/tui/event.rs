@@ -280,6 +280,8 @@ pub enum StoreAsk {
     LoadPrompts {
         after: Option<JobId>,
     },
+    /// Ask the imgtui running job `id` (another process: an agent's, a batch) to cancel it.
+    AskCancel(JobId),
     /// Star job `id`, or take its star away.
     Star {
         id: JobId,
@@ -335,6 +337,7 @@ pub enum StoreWork {
     OutputHistory,
     Prompts,
     Star(JobId),
+    AskCancel(JobId),
 }
 
 impl StoreAsk {
@@ -352,6 +355,7 @@ impl StoreAsk {
             StoreAsk::LoadOutputHistory => StoreWork::OutputHistory,
             StoreAsk::LoadPrompts { .. } => StoreWork::Prompts,
             StoreAsk::Star { id, .. } => StoreWork::Star(*id),
+            StoreAsk::AskCancel(id) => StoreWork::AskCancel(*id),
         }
     }
 }

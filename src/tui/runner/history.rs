@@ -132,6 +132,11 @@ impl Runner {
                 Ok(()) => return,
                 Err(e) => failed(e),
             },
+            // Its row follows when the other process records the end.
+            StoreAsk::AskCancel(id) => match self.store.run(move |s| s.ask_cancel(id)).await {
+                Ok(_) => return,
+                Err(e) => failed(e),
+            },
         };
         self.send(answer);
     }

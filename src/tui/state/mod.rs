@@ -80,6 +80,11 @@ pub enum Confirm {
         painted: bool,
     },
     CancelJob(JobId),
+    /// Cancel a job another imgtui runs (an agent's, a batch's): it is asked through the history.
+    CancelElsewhere {
+        id: JobId,
+        pid: u32,
+    },
     DeleteJob(JobId),
     /// Leave the mask painter, dropping what was painted.
     DropMask,

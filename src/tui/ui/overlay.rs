@@ -256,6 +256,9 @@ fn confirm(state: &State, what: &Confirm, theme: &Theme, frame: &mut Frame, area
             if *painted { " and the mask painted here" } else { "" }
         ),
         Confirm::CancelJob(id) => format!("Cancel running job #{id}? (It may already be billed.)"),
+        Confirm::CancelElsewhere { id, pid } => {
+            format!("Cancel job #{id}, which imgtui pid {pid} runs? (It may already be billed.)")
+        }
         Confirm::DeleteJob(id) => format!("Delete job #{id} and its image files?"),
         Confirm::OverBudget { message, requests, .. } if requests.len() > 1 => format!("{message}. Send them?"),
         Confirm::OverBudget { message, .. } => format!("{message}. Send it?"),

@@ -30,6 +30,13 @@ pub(super) fn confirm(state: &mut State) -> Vec<Command> {
             Vec::new()
         }
         Confirm::CancelJob(id) => vec![Command::CancelJob(id)],
+        Confirm::CancelElsewhere { id, pid } => {
+            state.set_notice(
+                format!("asked imgtui pid {pid} to cancel job {id}: it looks every second"),
+                crate::tui::state::Severity::Info,
+            );
+            vec![Command::Store(StoreAsk::AskCancel(id))]
+        }
         Confirm::Rerun { id, .. } => vec![Command::Store(StoreAsk::Rerun(id))],
         Confirm::OverBudget { requests, parent, .. } => vec![Command::Submit { requests, parent, budget: None }],
         Confirm::SendGroup { requests, parent, budget, .. } => {

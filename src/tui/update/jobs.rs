@@ -9,13 +9,16 @@ use super::load;
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
     match action {
-        Action::CancelJob | Action::DeleteJob
-            if state.jobs.history.selected_row().and_then(|r| r.running_elsewhere).is_some() =>
-        {
+        Action::CancelJob if state.jobs.history.selected_row().and_then(|r| r.running_elsewhere).is_some() => {
+            let (id, pid) = state.jobs.history.selected_row().map(|r| (r.id, r.running_elsewhere)).unwrap_or_default();
+            state.layers.push(Layer::Confirm(Confirm::CancelElsewhere { id, pid: pid.unwrap_or_default() }));
+            Vec::new()
+        }
+        Action::DeleteJob if state.jobs.history.selected_row().and_then(|r| r.running_elsewhere).is_some() => {
             let (id, pid) = state.jobs.history.selected_row().map(|r| (r.id, r.running_elsewhere)).unwrap_or_default();
             let pid = pid.unwrap_or_default();
             state.set_notice(
-                format!("job {id} is running in another imgtui (pid {pid}): cancel or delete it there"),
+                format!("job {id} is running in another imgtui (pid {pid}): cancel it (c) first, or delete it there"),
                 Severity::Warning,
             );
             Vec::new()

@@ -18,6 +18,7 @@ pub fn store_failed_text(work: StoreWork, error: &StoreError) -> String {
         StoreWork::OutputHistory => "read earlier jobs' token counts (estimates use the table)".to_string(),
         StoreWork::Prompts => "read earlier prompts for Ctrl-P and Ctrl-R".to_string(),
         StoreWork::Star(id) => format!("change job {id}'s star"),
+        StoreWork::AskCancel(id) => format!("ask the imgtui running job {id} to cancel it"),
     };
     match error {
         StoreError::NoSuchJob(id) => {
