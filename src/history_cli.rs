@@ -282,9 +282,11 @@ fn copy_of(record: &JobRecord, what: crate::cli::CopyChoice) -> ExitCode {
         CopyChoice::Command => record.request.shell_command(),
         CopyChoice::Id => record.id.to_string(),
     };
+    let tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     match crate::headless::tell::copy(&text) {
         Ok(()) => {
-            eprintln!("imgtui: copied (OSC 52; tmux needs set-clipboard on): {}", escape_controls(&text));
+            let said = crate::preview::detect::clipboard_caveat(tmux, None).unwrap_or_else(|| "copied (OSC 52)".into());
+            eprintln!("imgtui: {said}: {}", escape_controls(&text));
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -31,7 +31,7 @@ pub enum Notifier {
 }
 
 impl Notifier {
-    /// From what the terminal says it is (`TERM_PROGRAM`, `TERM`, kitty's answer).
+    /// From what the terminal says it is (`terminal_program`, `TERM`, kitty's answer).
     pub fn for_terminal(term_program: &str, term: &str, kitty: bool) -> Self {
         let program = term_program.to_ascii_lowercase();
         let term = term.to_ascii_lowercase();
@@ -42,7 +42,7 @@ impl Notifier {
         } else if term.starts_with("rxvt")
             || term.starts_with("foot")
             || program.contains("vte")
-            || term.contains("konsole")
+            || program.contains("konsole")
         {
             Self::Osc777
         } else {
@@ -72,13 +72,26 @@ pub fn notify(notifier: Notifier, title: &str, body: &str) -> Vec<u8> {
 
 /// OSC 2: the window (and tmux pane) title.
 pub fn title(text: &str) -> Vec<u8> {
-    format!("\x1b]2;{}\x07", clean(text, 120)).into_bytes()
+    // Only a control character ends OSC 2: a `;` stays.
+    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(120).collect();
+    format!("\x1b]2;{text}\x07").into_bytes()
 }
 
 /// The title as it was, kept on the terminal's title stack (xterm, kitty, VTE): `pop_title`
 /// gives it back.
 pub const PUSH_TITLE: &[u8] = b"\x1b[22;0t";
 pub const POP_TITLE: &[u8] = b"\x1b[23;0t";
+
+/// The terminal's program as the environment says it: `TERM_PROGRAM` (not tmux's own), else
+/// `LC_TERMINAL` (iTerm2 sends it over SSH), and "vte" when `VTE_VERSION` is set.
+pub fn terminal_program(var: impl Fn(&str) -> String) -> String {
+    let program = var("TERM_PROGRAM");
+    let mut program = if program.is_empty() || program == "tmux" { var("LC_TERMINAL") } else { program };
+    if !var("VTE_VERSION").is_empty() {
+        program.push_str(" vte");
+    }
+    program
+}
 
 #[cfg(test)]
 mod tests {
@@ -102,5 +115,12 @@ mod tests {
         assert_eq!(Notifier::for_terminal("iTerm.app", "xterm-256color", false), Notifier::Osc9);
         assert_eq!(Notifier::for_terminal("", "xterm-kitty", false), Notifier::Kitty);
         assert_eq!(Notifier::for_terminal("tmux", "tmux-256color", false), Notifier::Bell);
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map_or(String::new(), |(_, v)| v.to_string())
+        };
+        assert_eq!(terminal_program(env(&[("TERM_PROGRAM", "tmux"), ("LC_TERMINAL", "iTerm2")])), "iTerm2");
+        let vte = terminal_program(env(&[("VTE_VERSION", "7600")]));
+        assert_eq!(Notifier::for_terminal(&vte, "xterm-256color", false), Notifier::Osc777);
+        assert_eq!(title("a;b c"), b"\x1b]2;a;b c\x07");
     }
 }

@@ -190,13 +190,16 @@ fn a_job_another_imgtui_runs_is_refreshed_and_cannot_be_cancelled_or_deleted_her
     };
     update(&mut s, Msg::App(AppEvent::HistoryPage { rows: vec![row], append: false, generation: 0 }));
     s.layers.focus = Focus::History;
-    for key_char in ['d', 'c'] {
-        let commands = update(&mut s, key(KeyCode::Char(key_char)));
-        assert!(s.layers.popup().is_none(), "{key_char}: no confirmation");
-        assert!(commands.iter().all(|c| !matches!(c, Command::Store(StoreAsk::DeleteJob(_)) | Command::CancelJob(_))));
-        let (notice, _) = s.status.notice.clone().unwrap();
-        assert!(notice.contains("running in another imgtui (pid 4242)"), "{notice}");
-    }
+    let commands = update(&mut s, key(KeyCode::Char('d')));
+    assert!(s.layers.popup().is_none(), "d: no confirmation");
+    assert!(commands.iter().all(|c| !matches!(c, Command::Store(StoreAsk::DeleteJob(_)) | Command::CancelJob(_))));
+    let (notice, _) = s.status.notice.clone().unwrap();
+    assert!(notice.contains("running in another imgtui (pid 4242)"), "{notice}");
+    // c asks that imgtui, through the history, after a question (tests/tui_lists.rs).
+    let commands = update(&mut s, key(KeyCode::Char('c')));
+    assert!(commands.iter().all(|c| !matches!(c, Command::CancelJob(_))), "never cancelled here as if it were ours");
+    assert!(matches!(s.layers.popup(), Some(imgtui::tui::state::Layer::Confirm(_))));
+    update(&mut s, key(KeyCode::Esc));
     assert!(screen(&s, 120, 40).contains("running, pid 4242"));
     let reloads = (0..20)
         .flat_map(|_| update(&mut s, Msg::Tick(std::time::Instant::now())))

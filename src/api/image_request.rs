@@ -136,5 +136,38 @@ impl JobKind {
 /// `text` as one word of a POSIX shell: bare when it is plain, else in single quotes.
 pub fn shell_quote(text: &str) -> String {
     let plain = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
-    if plain { text.to_string() } else { format!("'{}'", text.replace('\'', "'\\''")) }
+    if plain {
+        return text.to_string();
+    }
+    // Control characters (a newline, an escape) go as `$'…'` escapes: pasted without bracketed
+    // paste, a raw one would act on the shell instead of being part of the word.
+    if text.chars().any(char::is_control) {
+        let mut quoted = String::from("$'");
+        for c in text.chars() {
+            match c {
+                '\\' => quoted.push_str("\\\\"),
+                '\'' => quoted.push_str("\\'"),
+                '\n' => quoted.push_str("\\n"),
+                '\t' => quoted.push_str("\\t"),
+                c if c.is_control() => quoted.push_str(&format!("\\x{:02x}", u32::from(c) & 0xff)),
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('\'');
+        return quoted;
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_is_quoted_for_the_shell_and_control_characters_never_go_raw() {
+        assert_eq!(shell_quote("a-fox_1.png"), "a-fox_1.png");
+        assert_eq!(shell_quote("a fox's day"), "'a fox'\\''s day'");
+        assert_eq!(shell_quote("two\nlines \x1b[31m'x'"), "$'two\\nlines \\x1b[31m\\'x\\''");
+        assert_eq!(shell_quote(""), "''");
+    }
 }

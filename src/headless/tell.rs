@@ -33,7 +33,8 @@ pub fn copy(text: &str) -> io::Result<()> {
 /// window), with the outer terminal's own notification passed through.
 pub fn notify(title: &str, body: &str) -> io::Result<()> {
     let var = |name: &str| std::env::var(name).unwrap_or_default();
-    let notifier = Notifier::for_terminal(&var("TERM_PROGRAM"), &var("TERM"), !var("KITTY_WINDOW_ID").is_empty());
+    let program = osc::terminal_program(var);
+    let notifier = Notifier::for_terminal(&program, &var("TERM"), !var("KITTY_WINDOW_ID").is_empty());
     let mut bytes = Vec::new();
     if inside_tmux() {
         bytes.extend(osc::notify(Notifier::Bell, title, body));

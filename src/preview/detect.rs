@@ -154,13 +154,10 @@ pub fn tmux_pane_origin() -> Option<(u16, u16)> {
 pub fn clipboard_caveat(tmux: bool, terminal_name: Option<&str>) -> Option<String> {
     if tmux && let Some(setting) = tmux_output(&["show", "-gv", "set-clipboard"]).filter(|v| v.trim() != "on") {
         // `external` (tmux's default) and `off` both ignore an application's copy.
-        return Some(format!(
-            "tmux's set-clipboard is {}, so tmux ignores it: tmux set -g set-clipboard on",
-            setting.trim()
-        ));
+        return Some(format!("not copied: tmux's set-clipboard is {} (tmux set -g set-clipboard on)", setting.trim()));
     }
     if terminal_name.is_some_and(|n| n.to_ascii_lowercase().starts_with("xterm(")) {
-        return Some("xterm takes it only with allowWindowOps, or disallowedWindowOps without SetSelection".into());
+        return Some("maybe not copied: xterm takes OSC 52 only with allowWindowOps".into());
     }
     None
 }
@@ -172,8 +169,11 @@ pub fn tmux_pane_title() -> Option<String> {
     if let Some(pane) = pane.as_deref() {
         args.extend(["-t", pane]);
     }
-    args.push("#{pane_title}");
-    tmux_output(&args).map(|title| title.trim_end_matches('\n').to_string())
+    args.push("#{host}\t#{pane_title}");
+    let answer = tmux_output(&args)?;
+    let (host, title) = answer.trim_end_matches('\n').split_once('\t')?;
+    // An imgtui killed before it could give the title back left its own: tmux's default then.
+    Some(if title.starts_with("imgtui") { host.to_string() } else { title.to_string() })
 }
 
 /// `"3 40 on top"` → (4, 40); `status` is off, on or a number of lines.

@@ -219,7 +219,14 @@ pub async fn run(
             }
             if command == Command::Suspend {
                 write_now(&placer.clear())?;
+                // At the shell the title is the shell's again; back, it is imgtui's.
+                write_now(crate::osc::POP_TITLE)?;
+                if let Some(before) = &title_before {
+                    write_now(&crate::osc::title(before))?;
+                }
                 terminal::suspend(&mut terminal)?;
+                write_now(crate::osc::PUSH_TITLE)?;
+                title_shown.clear();
                 // Restoring the terminal turned mouse reports off.
                 mouse_reported = false;
             } else {

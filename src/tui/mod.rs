@@ -106,8 +106,8 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     // environment's TERM_PROGRAM is often the remote side's).
     let var = |name: &str| std::env::var(name).unwrap_or_default();
     let answered = probe.answers.name.clone().unwrap_or_default();
-    let program =
-        if var("TERM_PROGRAM").is_empty() || var("TERM_PROGRAM") == "tmux" { answered } else { var("TERM_PROGRAM") };
+    let from_env = crate::osc::terminal_program(var);
+    let program = if from_env.trim().is_empty() { answered } else { from_env };
     state.env.notifier = crate::osc::Notifier::for_terminal(&program, &var("TERM"), probe.answers.kitty);
     state.status.copy_caveat = crate::preview::detect::clipboard_caveat(detection.tmux, probe.answers.name.as_deref());
     state.env.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));

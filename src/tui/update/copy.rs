@@ -34,13 +34,13 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Command> {
             state.status.copy_last = what;
             let shown = crate::text::escape_controls(&text);
             let shown: String = shown.chars().take(160).collect();
-            // Said once: the clipboard may not be reached here, and the text is on screen.
-            let caveat =
-                state.status.copy_caveat.take().map(|why| format!(" ({why}; select it here if it did not arrive)"));
-            state.set_notice(
-                format!("copied the {} (OSC 52): {shown}{}", what.name(), caveat.unwrap_or_default()),
-                Severity::Info,
-            );
+            // Where the clipboard is known not to take it, that comes first (a narrow status row
+            // cuts the end), with the text on screen to select.
+            let notice = match &state.status.copy_caveat {
+                Some(why) => format!("{why}; the {}: {shown}", what.name()),
+                None => format!("copied the {} (OSC 52): {shown}", what.name()),
+            };
+            state.set_notice(notice, Severity::Info);
             return vec![Command::Terminal(TerminalAsk::Copy(text))];
         }
         Action::Cancel | Action::Quit => {

@@ -232,10 +232,7 @@ fn job_finished(state: &mut State, id: crate::store::JobId, end: &JobEnd) -> Vec
     };
     state.set_notice(job_end_text(id, end), severity);
     // Its row is read again alone; what was spent changes with it.
-    let mut commands = vec![Command::Store(StoreAsk::LoadRows(vec![id]))];
-    if state.env.budgets != crate::cost::Budgets::default() {
-        commands.push(Command::Store(StoreAsk::LoadSpent));
-    }
+    let mut commands = vec![Command::Store(StoreAsk::LoadRows(vec![id])), Command::Store(StoreAsk::LoadSpent)];
     if state.selected_job_id() == Some(id) {
         commands.push(Command::Store(StoreAsk::LoadDetails(id)));
     }
@@ -263,7 +260,9 @@ fn notice_of_end(
     let ran = ran.filter(|ran| *ran >= after)?;
     let watched = state.env.focused && state.selected_job_id() == Some(id);
     let title = format!("imgtui: job {id} {}", end.status());
-    let body = format!("{} after {} s", job_end_text(id, end), ran.as_secs());
+    let text = job_end_text(id, end);
+    let said = text.split_once(": ").map_or(text.as_str(), |(_, rest)| rest);
+    let body = format!("{said} ({} s)", ran.as_secs());
     Some(Command::Terminal(crate::tui::event::TerminalAsk::Notify { title, body, watched }))
 }
 

@@ -188,10 +188,8 @@ fn paste_into_prompt(state: &mut State, text: &str) {
 pub fn reload_history(state: &mut State) -> Vec<Command> {
     let (query, generation) = state.jobs.history.first_page();
     let mut commands = vec![Command::Store(StoreAsk::LoadHistory { query, append: false, generation })];
-    // What was spent changes with the history: asked again when budgets are kept.
-    if state.env.budgets != crate::cost::Budgets::default() {
-        commands.push(Command::Store(StoreAsk::LoadSpent));
-    }
+    // What was spent changes with the history (the budgets and the title say it).
+    commands.push(Command::Store(StoreAsk::LoadSpent));
     commands
 }
 
