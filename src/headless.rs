@@ -193,6 +193,7 @@ pub(crate) async fn run_job(
         parent_id,
         budget,
         None,
+        None,
     )
     .await
     {

@@ -285,7 +285,9 @@ fn copy_of(record: &JobRecord, what: crate::cli::CopyChoice) -> ExitCode {
     let tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     match crate::headless::tell::copy(&text) {
         Ok(()) => {
-            let said = crate::preview::detect::clipboard_caveat(tmux, None).unwrap_or_else(|| "copied (OSC 52)".into());
+            let pane = tmux.then(crate::preview::detect::tmux_pane).flatten();
+            let said = crate::preview::detect::clipboard_caveat(pane.as_ref(), None);
+            let said = said.unwrap_or_else(|| "copied (OSC 52)".into());
             eprintln!("imgtui: {said}: {}", escape_controls(&text));
             ExitCode::SUCCESS
         }

@@ -2,6 +2,7 @@
 //! painter's mask file from shapes given in the image's pixels, for scripts; and `imgtui
 //! markup IMAGE --arrow … --out MARKUP.png`, the painter's markup the same way.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::api::image_facts::ImageFacts;
@@ -10,48 +11,83 @@ use crate::mask::{MaskPlan, Op, PixelRect, Shape};
 use crate::text::escape_controls;
 
 pub fn run(args: &MaskArgs) -> ExitCode {
-    match make(args) {
+    report("mask", make(args))
+}
+
+pub fn run_markup(args: &MarkupArgs) -> ExitCode {
+    report("markup", make_markup(args))
+}
+
+/// What `imgtui COMMAND` made, or why not: exit 2 for the arguments, 1 for the machine.
+fn report(command: &str, made: Result<String, Refusal>) -> ExitCode {
+    match made {
         Ok(summary) => {
             crate::outln!("{summary}");
             ExitCode::SUCCESS
         }
         Err(Refusal::Input(message)) => {
-            eprintln!("imgtui mask: {message}");
+            eprintln!("imgtui {command}: {message}");
             ExitCode::from(2)
         }
         Err(Refusal::Machine(message)) => {
-            eprintln!("imgtui mask: {message}");
+            eprintln!("imgtui {command}: {message}");
             ExitCode::FAILURE
         }
     }
 }
 
-/// Why no mask was written: the arguments (exit 2) or the machine (exit 1).
+/// Why nothing was written: the arguments (exit 2) or the machine (exit 1).
 enum Refusal {
     Input(String),
     Machine(String),
 }
 
-/// Writes the mask and says what it covers, or says which argument is wrong.
-fn make(args: &MaskArgs) -> Result<String, Refusal> {
-    let shown = |path: &std::path::Path| escape_controls(&path.display().to_string());
-    let facts =
-        ImageFacts::read(&args.image).map_err(|e| Refusal::Input(format!("IMAGE {}: {e}", shown(&args.image))))?;
-    let pixels = u64::from(facts.width) * u64::from(facts.height);
-    if pixels > crate::mask::MAX_PIXELS {
+fn shown(path: &Path) -> String {
+    escape_controls(&path.display().to_string())
+}
+
+/// The size of `image`, which `what` (a mask, markup) is made for and written to `out`:
+/// refused when it cannot be read, is too large to paint over, or is `out` itself.
+fn size_for(image: &Path, out: &Path, what: &str) -> Result<(u32, u32), Refusal> {
+    let facts = ImageFacts::read(image).map_err(|e| Refusal::Input(format!("IMAGE {}: {e}", shown(image))))?;
+    let (width, height) = (facts.width, facts.height);
+    if u64::from(width) * u64::from(height) > crate::mask::MAX_PIXELS {
+        let most = crate::mask::MAX_PIXELS / 1_000_000;
         return Err(Refusal::Input(format!(
-            "IMAGE {} is {}x{}: too large for a mask (at most {} megapixels)",
-            shown(&args.image),
-            facts.width,
-            facts.height,
-            crate::mask::MAX_PIXELS / 1_000_000
+            "IMAGE {} is {width}x{height}: too large for {what} (at most {most} megapixels)",
+            shown(image)
         )));
     }
-    let same_file = std::fs::canonicalize(&args.out).ok() == std::fs::canonicalize(&args.image).ok();
-    if same_file {
-        return Err(Refusal::Input(format!("--out {} is IMAGE itself: it would be replaced", shown(&args.out))));
+    if std::fs::canonicalize(out).ok() == std::fs::canonicalize(image).ok() {
+        return Err(Refusal::Input(format!("--out {} is IMAGE itself: it would be replaced", shown(out))));
     }
-    let plan = plan(args, facts.width, facts.height).map_err(Refusal::Input)?;
+    Ok((width, height))
+}
+
+/// Why the `--FLAG` area `r` is refused in an image of `width` x `height`: it reaches past it.
+fn reaches_past(flag: &str, r: &PixelRect, (width, height): (u32, u32)) -> Option<String> {
+    (r.x1 > width || r.y1 > height).then(|| {
+        format!(
+            "--{flag} {},{},{},{}: reaches ({}, {}), past the image's {width}x{height} pixels",
+            r.x0,
+            r.y0,
+            r.width(),
+            r.height(),
+            r.x1,
+            r.y1
+        )
+    })
+}
+
+fn write(out: &Path, png: Result<Vec<u8>, String>) -> Result<(), Refusal> {
+    crate::files::replace_file_atomically(out, &png.map_err(Refusal::Machine)?)
+        .map_err(|e| Refusal::Machine(format!("--out {}: cannot write: {e}", shown(out))))
+}
+
+/// Writes the mask and says what it covers, or says which argument is wrong.
+fn make(args: &MaskArgs) -> Result<String, Refusal> {
+    let (width, height) = size_for(&args.image, &args.out, "a mask")?;
+    let plan = plan(args, width, height).map_err(Refusal::Input)?;
     if plan.ops.is_empty() {
         return Err(Refusal::Input(
             "nothing to paint: give at least one --rect or --ellipse (or --invert for all of it)".into(),
@@ -63,9 +99,7 @@ fn make(args: &MaskArgs) -> Result<String, Refusal> {
             "the mask would leave nothing to edit (every pixel protected), and the API refuses such a mask".into(),
         ));
     }
-    let png = plan.to_png().map_err(Refusal::Machine)?;
-    crate::files::replace_file_atomically(&args.out, &png)
-        .map_err(|e| Refusal::Machine(format!("--out {}: cannot write: {e}", shown(&args.out))))?;
+    write(&args.out, plan.to_png())?;
     Ok(format!(
         "wrote {} ({}x{}, {} of the image to edit)",
         shown(&args.out),
@@ -78,21 +112,7 @@ fn make(args: &MaskArgs) -> Result<String, Refusal> {
 /// The shapes as a plan for an image of `width` x `height`; a shape reaching past the image is
 /// refused, naming it.
 pub fn plan(args: &MaskArgs, width: u32, height: u32) -> Result<MaskPlan, String> {
-    let inside = |flag: &str, r: &PixelRect| {
-        if r.x1 > width || r.y1 > height {
-            Err(format!(
-                "--{flag} {},{},{},{}: reaches ({}, {}), past the image's {width}x{height} pixels",
-                r.x0,
-                r.y0,
-                r.width(),
-                r.height(),
-                r.x1,
-                r.y1
-            ))
-        } else {
-            Ok(())
-        }
-    };
+    let inside = |flag: &str, r: &PixelRect| reaches_past(flag, r, (width, height)).map_or(Ok(()), Err);
     let mut plan = MaskPlan::new(width, height);
     for rect in &args.rects {
         inside("rect", rect)?;
@@ -108,40 +128,10 @@ pub fn plan(args: &MaskArgs, width: u32, height: u32) -> Result<MaskPlan, String
     Ok(plan)
 }
 
-pub fn run_markup(args: &MarkupArgs) -> ExitCode {
-    match make_markup(args) {
-        Ok(summary) => {
-            crate::outln!("{summary}");
-            ExitCode::SUCCESS
-        }
-        Err(Refusal::Input(message)) => {
-            eprintln!("imgtui markup: {message}");
-            ExitCode::from(2)
-        }
-        Err(Refusal::Machine(message)) => {
-            eprintln!("imgtui markup: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
 /// Writes the markup and says what it holds, or says which argument is wrong.
 fn make_markup(args: &MarkupArgs) -> Result<String, Refusal> {
     use crate::mask::markup::{Mark, MarkKind, MarkupPlan, default_width};
-    let shown = |path: &std::path::Path| escape_controls(&path.display().to_string());
-    let facts =
-        ImageFacts::read(&args.image).map_err(|e| Refusal::Input(format!("IMAGE {}: {e}", shown(&args.image))))?;
-    let (width, height) = (facts.width, facts.height);
-    if u64::from(width) * u64::from(height) > crate::mask::MAX_PIXELS {
-        let most = crate::mask::MAX_PIXELS / 1_000_000;
-        return Err(Refusal::Input(format!(
-            "IMAGE {} is {width}x{height}: too large for markup (at most {most} megapixels)",
-            shown(&args.image)
-        )));
-    }
-    if std::fs::canonicalize(&args.out).ok() == std::fs::canonicalize(&args.image).ok() {
-        return Err(Refusal::Input(format!("--out {} is IMAGE itself: it would be replaced", shown(&args.out))));
-    }
+    let (width, height) = size_for(&args.image, &args.out, "markup")?;
     let line = match args.width {
         Some(w) if !(w.is_finite() && w > 0.0 && w <= width.max(height) as f32) => {
             return Err(Refusal::Input(format!("--width {w}: a line width from above 0 to the image's longer side")));
@@ -174,16 +164,8 @@ fn make_markup(args: &MarkupArgs) -> Result<String, Refusal> {
         [("rect", &args.rects, MarkKind::Rect as fn(_) -> _), ("ellipse", &args.ellipses, MarkKind::Ellipse)]
     {
         for r in rects {
-            if r.x1 > width || r.y1 > height {
-                return Err(Refusal::Input(format!(
-                    "--{flag} {},{},{},{}: reaches ({}, {}), past the image's {width}x{height} pixels",
-                    r.x0,
-                    r.y0,
-                    r.width(),
-                    r.height(),
-                    r.x1,
-                    r.y1
-                )));
+            if let Some(why) = reaches_past(flag, r, (width, height)) {
+                return Err(Refusal::Input(why));
             }
             plan.marks.push(mark(shape(*r)));
         }
@@ -191,9 +173,7 @@ fn make_markup(args: &MarkupArgs) -> Result<String, Refusal> {
     if plan.marks.is_empty() {
         return Err(Refusal::Input("nothing to draw: give at least one --arrow, --rect, --ellipse or --pen".into()));
     }
-    let png = plan.to_png().map_err(Refusal::Machine)?;
-    crate::files::replace_file_atomically(&args.out, &png)
-        .map_err(|e| Refusal::Machine(format!("--out {}: cannot write: {e}", shown(&args.out))))?;
+    write(&args.out, plan.to_png())?;
     let marks = if plan.marks.len() == 1 { "1 mark".to_string() } else { format!("{} marks", plan.marks.len()) };
     Ok(format!("wrote {} ({width}x{height}, {marks} in {})", shown(&args.out), args.colour.name()))
 }

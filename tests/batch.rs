@@ -253,18 +253,7 @@ async fn a_budget_reached_mid_batch_stops_what_waits_and_keeps_what_was_sent() {
     // Meanwhile another process spends the rest of the day's budget.
     let mut store = Store::open(data.path()).unwrap();
     let request = imgtui::store::ImageRequest::Generate(imgtui::api::GenerateRequest::new(model.as_str(), "elsewhere"));
-    let spent = imgtui::store::NewJob {
-        request: &request,
-        provider: "openai",
-        base_url: "u",
-        parent_id: None,
-        inputs: &[],
-        now: common::now_ms(),
-        estimate_usd: Some(each * 20.0),
-        group_id: None,
-        batch_key: None,
-        origin: None,
-    };
+    let spent = common::new_job(&request, common::now_ms(), each * 20.0, None);
     assert!(matches!(store.admit_jobs(&[spent], None, None).unwrap(), imgtui::store::Admitted::Queued(_)));
     let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

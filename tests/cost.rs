@@ -263,7 +263,7 @@ fn at_80x24_a_busy_spend_view_keeps_the_totals_in_sight() {
 #[test]
 fn two_processes_submitting_at_the_same_instant_are_checked_one_after_the_other() {
     use imgtui::api::GenerateRequest;
-    use imgtui::store::{Admitted, ImageRequest, NewJob, Store};
+    use imgtui::store::{Admitted, ImageRequest, Store};
     let data = tempfile::tempdir().unwrap();
     Store::open(data.path()).unwrap();
     let budgets = imgtui::cost::Budgets { daily: Some(1.0), monthly: None };
@@ -277,18 +277,7 @@ fn two_processes_submitting_at_the_same_instant_are_checked_one_after_the_other(
                     let mut store = Store::open(&dir).unwrap();
                     let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a fox"));
                     let now = common::now_ms();
-                    let new = NewJob {
-                        request: &request,
-                        provider: "openai",
-                        base_url: "u",
-                        parent_id: None,
-                        inputs: &[],
-                        now,
-                        estimate_usd: Some(0.6),
-                        group_id: None,
-                        batch_key: None,
-                        origin: None,
-                    };
+                    let new = common::new_job(&request, now, 0.6, None);
                     start.wait();
                     store.admit_jobs(&[new], Some(&budgets), None).unwrap()
                 })

@@ -6,17 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::Command;
 
 const SCRIPT: &str = r#"
 import anyio, base64, json, struct, sys, urllib.request
@@ -146,17 +136,8 @@ fn the_official_mcp_python_sdk_generates_is_refused_cancels_and_runs_two_at_once
     let outside = common::write_gradient_png(elsewhere.path(), "secret.png", (64, 64));
     let budget_config = work.path().join("budget.toml");
     std::fs::write(&budget_config, "[mcp]\nbudget_daily_usd = 0.0001\n").unwrap();
-    let server = common::imgtui_std()
-        .args(["--demo-latency-ms", "0", "--data-dir"])
-        .arg(elsewhere.path().join("demo-data"))
-        .args(["serve-demo", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut server = KillOnDrop(server);
-    let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base_url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("a URL");
+    let server = common::serve_demo::DemoProcess::start(&elsewhere.path().join("demo-data"));
+    let base_url = server.base_url.as_str();
     let out = Command::new("python3")
         .args(["-c", SCRIPT, env!("CARGO_BIN_EXE_imgtui")])
         .arg(data.path())

@@ -6,17 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::Command;
 
 const SCRIPT: &str = r#"
 import base64, io, struct, sys, zlib
@@ -74,18 +64,8 @@ fn official_python_sdk_works_against_serve_demo() {
         return;
     }
     let data = tempfile::tempdir().unwrap();
-    let server = common::imgtui_std()
-        .args(["--demo-latency-ms", "0", "--data-dir"])
-        .arg(data.path())
-        .args(["serve-demo", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut server = KillOnDrop(server);
-    let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base_url =
-        line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("a URL on the first line");
+    let server = common::serve_demo::DemoProcess::start(data.path());
+    let base_url = server.base_url.as_str();
     let out = Command::new("python3").args(["-c", SCRIPT, base_url]).output().unwrap();
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && stdout.contains("SDK-OK"), "stdout: {stdout}\nstderr: {stderr}");

@@ -514,18 +514,7 @@ fn an_interrupted_job_that_was_sent_counts_against_the_budgets_at_its_estimate()
     let mut store = Store::open(dir.path()).unwrap();
     let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a paid fox"));
     let now = common::now_ms();
-    let new = |estimate| imgtui::store::NewJob {
-        request: &request,
-        provider: "openai",
-        base_url: "u",
-        parent_id: None,
-        inputs: &[],
-        now,
-        estimate_usd: Some(estimate),
-        group_id: None,
-        batch_key: None,
-        origin: None,
-    };
+    let new = |estimate| common::new_job(&request, now, estimate, None);
     let sent = match store.admit_jobs(&[new(0.25)], None, None).unwrap() {
         imgtui::store::Admitted::Queued(ids) => ids[0],
         other => panic!("{other:?}"),
@@ -607,18 +596,7 @@ fn agents_are_held_by_their_own_budget_as_well_as_the_persons() {
     let mut store = Store::open(dir.path()).unwrap();
     let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-2", "a fox"));
     let now = common::now_ms();
-    let new = |estimate, origin: Option<&str>| imgtui::store::NewJob {
-        request: &request,
-        provider: "openai",
-        base_url: "u",
-        parent_id: None,
-        inputs: &[],
-        now,
-        estimate_usd: Some(estimate),
-        group_id: None,
-        batch_key: None,
-        origin: origin.map(String::from),
-    };
+    let new = |estimate, origin: Option<&str>| common::new_job(&request, now, estimate, origin);
     let agents = imgtui::cost::Budgets { daily: Some(1.0), monthly: None };
     let person = imgtui::cost::Budgets { daily: Some(5.0), monthly: None };
     let queued = |admitted| matches!(admitted, imgtui::store::Admitted::Queued(_));

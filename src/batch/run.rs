@@ -147,7 +147,8 @@ async fn run_one(
     }
     let requests = std::slice::from_ref(&entry.request);
     let key = Some(entry.key.clone());
-    let job = match jobs::submit(&engine.store, &engine.client, &engine.prices, requests, None, budget, key).await {
+    let job = match jobs::submit(&engine.store, &engine.client, &engine.prices, requests, None, budget, key, None).await
+    {
         Ok(Admitted::Queued(ids)) if !ids.is_empty() => ids[0],
         Ok(Admitted::OverBudget(why)) => {
             // Spent meanwhile (here or by another process): nothing more starts, and what was

@@ -52,21 +52,6 @@ pub fn input_records(request: &ImageRequest) -> Vec<InputRecord> {
         .collect()
 }
 
-/// Records new jobs as queued (several: one group), unless `budget` holds them back by the
-/// history's spend of this moment (checked and recorded in one transaction: see
-/// `Store::admit_jobs`). `batch_key` marks a batch entry's job.
-pub async fn submit(
-    store: &SharedStore,
-    client: &Client,
-    prices: &PriceTable,
-    requests: &[ImageRequest],
-    parent_id: Option<JobId>,
-    budget: Option<crate::cost::BudgetCheck>,
-    batch_key: Option<String>,
-) -> Result<Admitted, StoreError> {
-    submit_as(store, client, prices, requests, parent_id, budget, batch_key, None).await
-}
-
 /// An agent that sends jobs through `imgtui mcp`: marked with its origin, and held back by the
 /// agents' own budgets as well as the person's.
 #[derive(Clone, Debug)]
@@ -76,9 +61,12 @@ pub struct Agent {
     pub budgets: crate::cost::Budgets,
 }
 
-/// As `submit`, for `agent` when one sends them.
+/// Records new jobs as queued (several: one group), unless `budget` holds them back by the
+/// history's spend of this moment (checked and recorded in one transaction: see
+/// `Store::admit_jobs`). `batch_key` marks a batch entry's job; `agent` the agent that sends
+/// them (`imgtui mcp`), else the person does.
 #[allow(clippy::too_many_arguments)]
-pub async fn submit_as(
+pub async fn submit(
     store: &SharedStore,
     client: &Client,
     prices: &PriceTable,

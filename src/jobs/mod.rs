@@ -9,7 +9,7 @@ mod partials;
 mod phase;
 mod rescue;
 
-pub use execute::{Agent, JobOutcome, Written, execute, submit, submit_as, write_with_fallback};
+pub use execute::{Agent, JobOutcome, Written, execute, submit, write_with_fallback};
 pub use folders::Folders;
 pub use inputs::{canonical, changed_inputs};
 pub use partials::{partials_of_job, save_partial};

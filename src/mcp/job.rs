@@ -82,7 +82,7 @@ pub async fn run(
     let engine = &server.engine;
     let budget = crate::headless::checks::budget_check(engine, &request).await;
     let agent = jobs::Agent { origin, budgets: server.agent_budgets };
-    let submitted = jobs::submit_as(
+    let submitted = jobs::submit(
         &engine.store,
         &engine.client,
         &engine.prices,

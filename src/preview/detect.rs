@@ -149,31 +149,42 @@ pub fn tmux_pane_origin() -> Option<(u16, u16)> {
     parse_pane_origin(&tmux_output(&args)?)
 }
 
-/// Why a copy through OSC 52 may not reach the clipboard here, when it is known: tmux with
-/// `set-clipboard off` drops it; xterm takes it only when allowed.
-pub fn clipboard_caveat(tmux: bool, terminal_name: Option<&str>) -> Option<String> {
-    if tmux && let Some(setting) = tmux_output(&["show", "-gv", "set-clipboard"]).filter(|v| v.trim() != "on") {
-        // `external` (tmux's default) and `off` both ignore an application's copy.
-        return Some(format!("not copied: tmux's set-clipboard is {} (tmux set -g set-clipboard on)", setting.trim()));
-    }
-    if terminal_name.is_some_and(|n| n.to_ascii_lowercase().starts_with("xterm(")) {
-        return Some("maybe not copied: xterm takes OSC 52 only with allowWindowOps".into());
-    }
-    None
+/// What imgtui asks tmux of its pane at start, in one question: the title to give back on
+/// leaving, and whether a program's copy (OSC 52) reaches tmux's buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TmuxPane {
+    pub title: String,
+    /// `set-clipboard`: on, external (tmux's default) or off.
+    pub set_clipboard: String,
 }
 
-/// The tmux pane's title now (given back when imgtui leaves: tmux keeps no title stack).
-pub fn tmux_pane_title() -> Option<String> {
+pub fn tmux_pane() -> Option<TmuxPane> {
     let pane = std::env::var("TMUX_PANE").ok();
     let mut args = vec!["display-message", "-p"];
     if let Some(pane) = pane.as_deref() {
         args.extend(["-t", pane]);
     }
-    args.push("#{host}\t#{pane_title}");
+    args.push("#{set-clipboard}\t#{host}\t#{pane_title}");
     let answer = tmux_output(&args)?;
-    let (host, title) = answer.trim_end_matches('\n').split_once('\t')?;
+    let mut parts = answer.trim_end_matches('\n').splitn(3, '\t');
+    let (set_clipboard, host, title) = (parts.next()?, parts.next()?, parts.next()?);
     // An imgtui killed before it could give the title back left its own: tmux's default then.
-    Some(if title.starts_with("imgtui") { host.to_string() } else { title.to_string() })
+    let title = if title.starts_with("imgtui") { host } else { title };
+    Some(TmuxPane { title: title.to_string(), set_clipboard: set_clipboard.to_string() })
+}
+
+/// Why a copy through OSC 52 may not reach the clipboard here, when it is known: tmux with
+/// `set-clipboard` not `on` ignores it (`external` is its default); xterm takes it only when
+/// allowed.
+pub fn clipboard_caveat(tmux: Option<&TmuxPane>, terminal_name: Option<&str>) -> Option<String> {
+    if let Some(pane) = tmux.filter(|p| p.set_clipboard.trim() != "on") {
+        let setting = pane.set_clipboard.trim();
+        return Some(format!("not copied: tmux's set-clipboard is {setting} (tmux set -g set-clipboard on)"));
+    }
+    if terminal_name.is_some_and(|n| n.to_ascii_lowercase().starts_with("xterm(")) {
+        return Some("maybe not copied: xterm takes OSC 52 only with allowWindowOps".into());
+    }
+    None
 }
 
 /// `"3 40 on top"` → (4, 40); `status` is off, on or a number of lines.

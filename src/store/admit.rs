@@ -63,14 +63,14 @@ impl Store {
         let db = |e: rusqlite::Error| super::db_error(&path, &e);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
         if let Some(agent) = agent.filter(|b| b.any()) {
-            let spent = spent_by_agents(&tx).map_err(db)?;
+            let spent = spent_by(&tx, Whose::Agents).map_err(db)?;
             let estimate = jobs.iter().map(|new| new.estimate_usd).sum::<Option<f64>>();
             if let Some(why) = agent.refusal(spent, estimate) {
                 return Ok(Admitted::OverBudget(format!("the agents' budget ([mcp] in the config): {why}")));
             }
         }
         if let Some(budgets) = budgets.filter(|b| b.any()) {
-            let spent = spent_on(&tx).map_err(db)?;
+            let spent = spent_by(&tx, Whose::Everyone).map_err(db)?;
             let estimate = jobs.iter().map(|new| new.estimate_usd).sum::<Option<f64>>();
             if let Some(why) = budgets.refusal(spent, estimate) {
                 return Ok(Admitted::OverBudget(why));
@@ -142,7 +142,7 @@ impl Store {
     /// What priced jobs cost today and this month, by the local clock; jobs still queued or
     /// running count by their estimate.
     pub fn spent(&self) -> Result<crate::cost::Spent, StoreError> {
-        spent_on(&self.conn).map_err(|e| self.err(e))
+        spent_by(&self.conn, Whose::Everyone).map_err(|e| self.err(e))
     }
 
     /// Asks the imgtui running job `id` to cancel it (it looks every second); false when the
@@ -165,7 +165,7 @@ impl Store {
 
     /// What agents' jobs (`imgtui mcp`) cost today and this month, as `spent` counts.
     pub fn agents_spent(&self) -> Result<crate::cost::Spent, StoreError> {
-        spent_by_agents(&self.conn).map_err(|e| self.err(e))
+        spent_by(&self.conn, Whose::Agents).map_err(|e| self.err(e))
     }
 }
 
@@ -223,39 +223,37 @@ fn month_start_ms(now_ms: i64) -> i64 {
     crate::clock::Date::new(day.year, day.month, 1).days_from_epoch() * 86_400_000
 }
 
-/// What priced jobs cost today and this month by the local clock (see `Store::spent`).
-fn spent_on(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent> {
-    conn.query_row(
-        "SELECT
-           coalesce(sum(CASE WHEN date(created_at / 1000, 'unixepoch', 'localtime') = date(?1 / 1000, 'unixepoch', 'localtime')
-                        THEN spend END), 0),
-           coalesce(sum(CASE WHEN strftime('%Y-%m', created_at / 1000, 'unixepoch', 'localtime')
-                             = strftime('%Y-%m', ?1 / 1000, 'unixepoch', 'localtime') THEN spend END), 0)
-         FROM (SELECT created_at,
-                      CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend
-               FROM jobs WHERE created_at >= ?2
-               UNION ALL
-               SELECT created_at, usd FROM deleted_spend WHERE created_at >= ?2)
-         WHERE spend IS NOT NULL",
-        // Only this month's rows are read (a day early, for any time zone): the index on
-        // created_at keeps this quick however long the history is.
-        params![crate::clock::now_ms(), month_start_ms(crate::clock::now_ms()) - 86_400_000],
-        |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
-    )
+/// Whose spending a sum counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Whose {
+    /// Every job, and what deleted jobs had cost (see `Store::spent`).
+    Everyone,
+    /// Agents' jobs, an origin of `mcp:…` (see `Store::agents_spent`).
+    Agents,
 }
 
-/// What agents' jobs (an origin of `mcp:…`) cost today and this month, as `spent_on` counts.
-fn spent_by_agents(conn: &rusqlite::Connection) -> rusqlite::Result<crate::cost::Spent> {
-    conn.query_row(
+/// What priced jobs cost today and this month by the local clock; jobs still queued or
+/// running count by their estimate.
+fn spent_by(conn: &rusqlite::Connection, whose: Whose) -> rusqlite::Result<crate::cost::Spent> {
+    const SPEND: &str = "CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend";
+    let rows = match whose {
+        Whose::Everyone => format!(
+            "SELECT created_at, {SPEND} FROM jobs WHERE created_at >= ?2
+             UNION ALL SELECT created_at, usd FROM deleted_spend WHERE created_at >= ?2"
+        ),
+        Whose::Agents => format!("SELECT created_at, {SPEND} FROM jobs WHERE origin LIKE 'mcp:%' AND created_at >= ?2"),
+    };
+    let sql = format!(
         "SELECT
            coalesce(sum(CASE WHEN date(created_at / 1000, 'unixepoch', 'localtime') = date(?1 / 1000, 'unixepoch', 'localtime')
                         THEN spend END), 0),
            coalesce(sum(CASE WHEN strftime('%Y-%m', created_at / 1000, 'unixepoch', 'localtime')
                              = strftime('%Y-%m', ?1 / 1000, 'unixepoch', 'localtime') THEN spend END), 0)
-         FROM (SELECT created_at,
-                      CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend
-               FROM jobs WHERE origin LIKE 'mcp:%' AND created_at >= ?2)
-         WHERE spend IS NOT NULL",
+         FROM ({rows}) WHERE spend IS NOT NULL"
+    );
+    conn.prepare_cached(&sql)?.query_row(
+        // Only this month's rows are read (a day early, for any time zone): the index on
+        // created_at keeps this quick however long the history is.
         params![crate::clock::now_ms(), month_start_ms(crate::clock::now_ms()) - 86_400_000],
         |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
     )

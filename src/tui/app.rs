@@ -30,18 +30,16 @@ pub async fn run(
     mut events_rx: mpsc::UnboundedReceiver<AppEvent>,
     tmux: bool,
     mut cell_choice: crate::preview::CellChoice,
+    title_before: Option<String>,
 ) -> std::io::Result<Option<i32>> {
     let mut stops = crate::signals::Stops::new();
     let mut stopped_by = None;
     let mut terminal = terminal::init()?;
     let mut placer = Placer::new(state.env.graphics, tmux);
     write_now(&placer.forget_earlier())?;
-    // The title as it was is kept (the terminal's title stack; tmux's pane title, asked off
-    // the event loop) and given back on leaving.
+    // The title as it was is kept (the terminal's title stack; tmux's pane title, read at
+    // start before imgtui wrote its own) and given back on leaving.
     write_now(crate::osc::PUSH_TITLE)?;
-    // Read before the first title is written (tmux answers in a few ms, as its start-up
-    // questions do): asked alongside, it could read imgtui's own title.
-    let title_before = if tmux { crate::preview::detect::tmux_pane_title() } else { None };
     let mut title_shown = String::new();
     // Through tmux, kitty and iTerm2 images are placed in the outer terminal's cells: where
     // the pane sits there is asked at start and after each resize (a split moved), off the

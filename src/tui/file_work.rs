@@ -54,34 +54,35 @@ fn starting_mask(path: &std::path::Path, (width, height): (u32, u32)) -> Result<
 
 /// Writes a painted mask as a new file under the masks folder, named after its image.
 pub fn save_mask(dir: Option<&std::path::Path>, plan: &crate::mask::MaskPlan, image: &std::path::Path) -> AppEvent {
-    let Some(dir) = dir else { return AppEvent::MaskNotSaved("the mask: no folder for masks".into()) };
-    let stem = image.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name = crate::files::image_file_name(crate::clock::now(), &format!("mask {stem}"), 1, "png");
-    let written = plan.to_png().and_then(|png| {
-        crate::files::write_new_file_atomically(dir, &name, &png)
-            .map_err(|e| format!("the mask: cannot write it in {}: {e}", dir.display()))
-    });
-    match written {
+    match save_painted(dir, "mask", image, plan.to_png()) {
         Ok(path) => AppEvent::MaskSaved { path, share: plan.coverage() },
         Err(message) => AppEvent::MaskNotSaved(message),
     }
 }
 
-/// Writes the markup (drawn over `image`) into `dir` (the masks' folder), under a new name.
+/// Writes the markup drawn over `image` beside the masks, under a new name.
 pub fn save_markup(
     dir: Option<&std::path::Path>,
     plan: &crate::mask::markup::MarkupPlan,
     image: &std::path::Path,
 ) -> AppEvent {
-    let Some(dir) = dir else { return AppEvent::MaskNotSaved("the markup: no folder for it".into()) };
-    let stem = image.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name = crate::files::image_file_name(crate::clock::now(), &format!("markup {stem}"), 1, "png");
-    let written = plan.to_png().and_then(|png| {
-        crate::files::write_new_file_atomically(dir, &name, &png)
-            .map_err(|e| format!("the markup: cannot write it in {}: {e}", dir.display()))
-    });
-    match written {
+    match save_painted(dir, "markup", image, plan.to_png()) {
         Ok(path) => AppEvent::MarkupSaved { path, marks: plan.marks.len() },
         Err(message) => AppEvent::MaskNotSaved(message),
     }
+}
+
+/// `png` (a `what`: mask or markup, painted over `image`) as a new file in `dir`, named after
+/// the image; else why not, naming which.
+fn save_painted(
+    dir: Option<&std::path::Path>,
+    what: &str,
+    image: &std::path::Path,
+    png: Result<Vec<u8>, String>,
+) -> Result<std::path::PathBuf, String> {
+    let dir = dir.ok_or_else(|| format!("the {what}: no folder for it"))?;
+    let stem = image.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = crate::files::image_file_name(crate::clock::now(), &format!("{what} {stem}"), 1, "png");
+    crate::files::write_new_file_atomically(dir, &name, &png?)
+        .map_err(|e| format!("the {what}: cannot write it in {}: {e}", dir.display()))
 }

@@ -109,7 +109,9 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let from_env = crate::osc::terminal_program(var);
     let program = if from_env.trim().is_empty() { answered } else { from_env };
     state.env.notifier = crate::osc::Notifier::for_terminal(&program, &var("TERM"), probe.answers.kitty);
-    state.status.copy_caveat = crate::preview::detect::clipboard_caveat(detection.tmux, probe.answers.name.as_deref());
+    // One question to tmux: the title to give back, and whether a copy reaches its buffer.
+    let pane = detection.tmux.then(crate::preview::detect::tmux_pane).flatten();
+    state.status.copy_caveat = crate::preview::detect::clipboard_caveat(pane.as_ref(), probe.answers.name.as_deref());
     state.env.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
     if let Some(note) = &detection.note {
         state.set_notice(note.clone(), state::Severity::Warning);
@@ -139,7 +141,7 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
         runner.execute(crate::tui::event::Command::LookForLateDraft);
     }
     terminal::install_panic_hook();
-    let outcome = app::run(state, theme, runner, rx, detection.tmux, probe.cell).await;
+    let outcome = app::run(state, theme, runner, rx, detection.tmux, probe.cell, pane.map(|p| p.title)).await;
     drop(engine.demo);
     match outcome {
         Ok(None) => ExitCode::SUCCESS,

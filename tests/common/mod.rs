@@ -4,6 +4,7 @@
 pub mod fake_terminal;
 pub mod liar;
 pub mod pty;
+pub mod serve_demo;
 pub mod tmux;
 pub mod tui;
 
@@ -293,4 +294,26 @@ pub async fn job_json(data: &Path, id: i64) -> serde_json::Value {
         .await
         .expect("the binary runs");
     serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+}
+
+/// A job about to be recorded, sent by OpenAI at `now` with `estimate` (dollars), from
+/// `origin` (`None`: the person).
+pub fn new_job<'a>(
+    request: &'a imgtui::store::ImageRequest,
+    now: i64,
+    estimate: f64,
+    origin: Option<&str>,
+) -> imgtui::store::NewJob<'a> {
+    imgtui::store::NewJob {
+        request,
+        provider: "openai",
+        base_url: "u",
+        parent_id: None,
+        inputs: &[],
+        now,
+        estimate_usd: Some(estimate),
+        group_id: None,
+        batch_key: None,
+        origin: origin.map(String::from),
+    }
 }

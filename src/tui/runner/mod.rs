@@ -286,7 +286,8 @@ impl Runner {
         // A history another process holds makes the submit wait: said after a moment, not
         // left looking like a job that vanished.
         let admitted = {
-            let submitting = jobs::submit(&self.store, &self.client, &self.prices, &requests, parent, budget, None);
+            let submitting =
+                jobs::submit(&self.store, &self.client, &self.prices, &requests, parent, budget, None, None);
             tokio::pin!(submitting);
             tokio::select! {
                 admitted = &mut submitting => admitted,

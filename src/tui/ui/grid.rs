@@ -10,8 +10,8 @@ use ratatui::widgets::{Block, BorderType};
 
 use super::preview;
 use crate::config::theme::Theme;
-use crate::preview::Zoom;
 use crate::preview::placer::Wanted;
+use crate::preview::{PreviewKey, Zoom};
 use crate::tui::state::State;
 
 /// One picture of a grid: its file (`None` when gone) and its frame's title.
@@ -56,7 +56,8 @@ pub fn render(
         frame.render_widget(block, cell);
         match (path, markup) {
             (Some(path), Some(markup)) => {
-                pictures.extend(preview::picture_under_markup(state, theme, frame, inner, path, zoom, markup));
+                let key = PreviewKey { markup: Some(markup.clone()), ..preview::key_for(state, path, inner, zoom) };
+                pictures.extend(preview::picture_of(state, theme, frame, inner, key));
             }
             (Some(path), None) => pictures.extend(preview::picture(state, theme, frame, inner, path, zoom)),
             (None, _) => {}

@@ -57,67 +57,62 @@ fn status_row(state: &State, view: &PainterView, theme: &Theme, frame: &mut Fram
         return;
     }
     let painter = &view.painter;
-    if let Some(marking) = &view.marking {
-        let tool = match (painter.tool, painter.anchor.is_some()) {
-            (Tool::Rect, true) => "rectangle: move, Enter fixes it",
-            (Tool::Ellipse, true) => "ellipse: move, Enter fixes it",
-            (Tool::Arrow, true) => "arrow: move to its head, Enter fixes it",
-            _ if marking.pen_down() => "pen down",
-            _ => "pen",
-        };
-        let what = format!(" Markup · {tool} · {} · width {:.0} · ", marking.colour.name(), marking.width);
-        if confirm_row(state, theme, frame, area, &what) {
-            return;
+    // What the painter is doing, and its keys (cut from the middle: help and the way back
+    // always show).
+    let (what, keys): (String, &[(Action, &str)]) = match &view.marking {
+        Some(marking) => {
+            let tool = match (painter.tool, painter.anchor.is_some()) {
+                (Tool::Rect, true) => "rectangle: move, Enter fixes it",
+                (Tool::Ellipse, true) => "ellipse: move, Enter fixes it",
+                (Tool::Arrow, true) => "arrow: move to its head, Enter fixes it",
+                _ if marking.pen_down() => "pen down",
+                _ => "pen",
+            };
+            let what = format!(" Markup · {tool} · {} · width {:.0} · ", marking.colour.name(), marking.width);
+            (what, MARKUP_KEYS)
         }
-        let keys = [
-            (Action::PaintToggle, "pen"),
-            (Action::ArrowStart, "arrow"),
-            (Action::EllipseStart, "ring"),
-            (Action::RectStart, "box"),
-            (Action::NextColour, "colour"),
-            (Action::Undo, "undo"),
-            (Action::Confirm, "save"),
-            (Action::Help, "help"),
-            (Action::Cancel, "back"),
-        ];
-        let text = super::status::hint_row(state, Context::Painter, &what, &keys, area.width);
-        frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
-        return;
-    }
-    let tool = match (painter.tool, painter.anchor.is_some()) {
-        (Tool::Rect, true) => "rectangle: move, Enter fixes it",
-        (Tool::Ellipse, true) => "ellipse: move, Enter fixes it",
-        _ if painter.pen_down => "brush down",
-        _ => "brush",
+        None => {
+            let tool = match (painter.tool, painter.anchor.is_some()) {
+                (Tool::Rect, true) => "rectangle: move, Enter fixes it",
+                (Tool::Ellipse, true) => "ellipse: move, Enter fixes it",
+                _ if painter.pen_down => "brush down",
+                _ => "brush",
+            };
+            let mode = if painter.erase { "erase" } else { "paint" };
+            let share = crate::text::percent(painter.canvas().coverage());
+            (format!(" Mask · {tool} · size {} · {mode} · {share} · ", painter.brush), MASK_KEYS)
+        }
     };
-    let mode = if painter.erase { "erase" } else { "paint" };
-    let share = crate::text::percent(painter.canvas().coverage());
-    let what = format!(" Mask · {tool} · size {} · {mode} · {share} · ", painter.brush);
-    if confirm_row(state, theme, frame, area, &what) {
-        return;
-    }
-    // Cut from the middle: help and the way back always show.
-    let keys = [
-        (Action::PaintToggle, "paint"),
-        (Action::RectStart, "rect"),
-        (Action::EllipseStart, "ellipse"),
-        (Action::EraseMode, "erase"),
-        (Action::Undo, "undo"),
-        (Action::Confirm, "save"),
-        (Action::Help, "help"),
-        (Action::Cancel, "back"),
-    ];
-    let text = super::status::hint_row(state, Context::Painter, &what, &keys, area.width);
+    // A question over the painter has the keys: its answers are what the row says.
+    let text = match state.layers.top_is(|l| matches!(l, crate::tui::state::Layer::Confirm(_))) {
+        true => {
+            let q = |action| state.env.keymap.hint(Context::Confirm, action);
+            format!("{what}{} yes · {} no", q(Action::Confirm), q(Action::Cancel))
+        }
+        false => super::status::hint_row(state, Context::Painter, &what, keys, area.width),
+    };
     frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
 }
 
-/// A question over the painter has the keys: its answers are what the row says. True when shown.
-fn confirm_row(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, what: &str) -> bool {
-    if !state.layers.top_is(|l| matches!(l, crate::tui::state::Layer::Confirm(_))) {
-        return false;
-    }
-    let q = |action| state.env.keymap.hint(Context::Confirm, action);
-    let text = format!("{what}{} yes · {} no", q(Action::Confirm), q(Action::Cancel));
-    frame.render_widget(Paragraph::new(styled(fit(&text, area.width.into()), theme.muted())), area);
-    true
-}
+const MASK_KEYS: &[(Action, &str)] = &[
+    (Action::PaintToggle, "paint"),
+    (Action::RectStart, "rect"),
+    (Action::EllipseStart, "ellipse"),
+    (Action::EraseMode, "erase"),
+    (Action::Undo, "undo"),
+    (Action::Confirm, "save"),
+    (Action::Help, "help"),
+    (Action::Cancel, "back"),
+];
+
+const MARKUP_KEYS: &[(Action, &str)] = &[
+    (Action::PaintToggle, "pen"),
+    (Action::ArrowStart, "arrow"),
+    (Action::EllipseStart, "ring"),
+    (Action::RectStart, "box"),
+    (Action::NextColour, "colour"),
+    (Action::Undo, "undo"),
+    (Action::Confirm, "save"),
+    (Action::Help, "help"),
+    (Action::Cancel, "back"),
+];

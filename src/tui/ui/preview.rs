@@ -128,39 +128,23 @@ pub(super) fn picture(
     path: &std::path::Path,
     zoom: Zoom,
 ) -> Option<Wanted> {
-    let version = state.previews.version_of(path);
-    // The viewer's GIF, stepped or playing where the terminal does not play it.
+    picture_of(state, theme, frame, pixels_area, key_for(state, path, pixels_area, zoom))
+}
+
+/// What shows the image at `path` in `pixels_area`: its version now, and in the viewer the
+/// GIF frame stepped or playing where the terminal does not play it.
+pub(super) fn key_for(state: &State, path: &std::path::Path, pixels_area: Rect, zoom: Zoom) -> PreviewKey {
     let gif_frame = state
         .stepped_gif()
         .filter(|_| state.preview_path().as_deref() == Some(path))
         .and_then(|_| state.layers.viewer())
         .map_or(0, |viewer| viewer.frame);
-    let key = PreviewKey {
-        zoom,
-        version,
-        frame: gif_frame,
-        ..PreviewKey::fitted(path, pixels_area.width, pixels_area.height, state.env.graphics)
-    };
-    picture_of(state, theme, frame, pixels_area, key)
-}
-
-/// The picture at `path` with the markup at `markup` drawn over it.
-pub(super) fn picture_under_markup(
-    state: &State,
-    theme: &Theme,
-    frame: &mut Frame,
-    pixels_area: Rect,
-    path: &std::path::Path,
-    zoom: Zoom,
-    markup: &std::path::Path,
-) -> Option<Wanted> {
-    let key = PreviewKey {
+    PreviewKey {
         zoom,
         version: state.previews.version_of(path),
-        markup: Some(markup.to_path_buf()),
+        frame: gif_frame,
         ..PreviewKey::fitted(path, pixels_area.width, pixels_area.height, state.env.graphics)
-    };
-    picture_of(state, theme, frame, pixels_area, key)
+    }
 }
 
 /// The picture `key` describes, in `pixels_area` (its size is the key's cells).
