@@ -12,6 +12,7 @@ mod pending;
 pub mod png_text;
 mod schema;
 mod search;
+mod search_words;
 mod shared;
 pub mod spend;
 mod tree;
@@ -108,6 +109,7 @@ impl Store {
         let version: usize =
             conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| db_error(&path, &e))?;
         if version >= schema::VERSION {
+            search_words::register(&conn).map_err(|e| db_error(&path, &e))?;
             return Ok(Self { conn, path, recovered: None });
         }
         // A history from an older imgtui cannot be migrated where it lies: it is copied into
@@ -117,6 +119,7 @@ impl Store {
             .and_then(|backup| backup.run_to_completion(256, std::time::Duration::ZERO, None))
             .map_err(|e| db_error(&path, &e))?;
         Self::prepare(&mut copy, &path)?;
+        search_words::register(&copy).map_err(|e| db_error(&path, &e))?;
         Ok(Self { conn: copy, path, recovered: None })
     }
 
@@ -134,6 +137,7 @@ impl Store {
         if version != schema::VERSION {
             return Err(StoreError::Db { path: path.display().to_string(), message: format!("schema {version}") });
         }
+        search_words::register(&conn).map_err(|e| db_error(&path, &e))?;
         Ok(Self { conn, path, recovered: None })
     }
 
@@ -153,6 +157,7 @@ impl Store {
         let path = PathBuf::from(":memory:");
         let mut conn = Connection::open_in_memory().map_err(|e| db_error(&path, &e))?;
         Self::prepare(&mut conn, &path)?;
+        search_words::register(&conn).map_err(|e| db_error(&path, &e))?;
         Ok(Self { conn, path, recovered: None })
     }
 
@@ -176,6 +181,7 @@ impl Store {
                 Some(check),
             ));
         }
+        search_words::register(&conn)?;
         match schema::migrate(&mut conn)? {
             Ok(()) => Ok(Self { conn, path: path.to_path_buf(), recovered: None }),
             Err(message) => Err(rusqlite::Error::SqliteFailure(

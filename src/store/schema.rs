@@ -151,6 +151,27 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 11: the person asked, from another imgtui, to stop a job this one runs (an agent's,
     // a batch's): the process running it looks and cancels it.
     "ALTER TABLE jobs ADD COLUMN cancel_asked INTEGER NOT NULL DEFAULT 0;",
+    // 12: words and their one- and two-letter starts, so a short search word (which has no
+    // trigram) is found through an index at any history size (see store/search_words.rs).
+    "CREATE VIRTUAL TABLE jobs_words USING fts5(
+         prompt, revised_prompt, model, content = 'jobs', content_rowid = 'id',
+         tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2'
+     );
+     INSERT INTO jobs_words (rowid, prompt, revised_prompt, model) SELECT id, prompt, revised_prompt, model FROM jobs;
+     CREATE TRIGGER jobs_words_insert AFTER INSERT ON jobs BEGIN
+         INSERT INTO jobs_words (rowid, prompt, revised_prompt, model)
+         VALUES (new.id, new.prompt, new.revised_prompt, new.model);
+     END;
+     CREATE TRIGGER jobs_words_delete AFTER DELETE ON jobs BEGIN
+         INSERT INTO jobs_words (jobs_words, rowid, prompt, revised_prompt, model)
+         VALUES ('delete', old.id, old.prompt, old.revised_prompt, old.model);
+     END;
+     CREATE TRIGGER jobs_words_update AFTER UPDATE OF prompt, revised_prompt, model ON jobs BEGIN
+         INSERT INTO jobs_words (jobs_words, rowid, prompt, revised_prompt, model)
+         VALUES ('delete', old.id, old.prompt, old.revised_prompt, old.model);
+         INSERT INTO jobs_words (rowid, prompt, revised_prompt, model)
+         VALUES (new.id, new.prompt, new.revised_prompt, new.model);
+     END;",
 ];
 
 /// The schema version this build writes.

@@ -2,6 +2,7 @@
 
 use super::jobs::{SUMMARY_COLUMNS, summary_from_row};
 use super::model::{JobId, JobStatus, JobSummary};
+use super::search_words::{WordKind, word_start_query};
 use super::{Store, StoreError};
 
 /// Earlier prompts, newest first, each once, and the newest job they were read from.
@@ -23,50 +24,69 @@ pub struct JobQuery {
     /// Rows strictly older than this `(created_at, id)`: the last row of the previous page.
     pub before: Option<(i64, JobId)>,
     pub limit: usize,
-    /// Words of one or two characters (no trigram, so no index) alone look through the newest
-    /// this many jobs only (`None`: all of them, slowly in a large history).
+    /// Words no index takes (one or two characters of a script without spaces, punctuation)
+    /// alone look through the newest this many jobs only (`None`: all of them, slowly in a
+    /// large history).
     pub short_words_within: Option<usize>,
 }
 
-/// Words of three characters or more are found through the trigram index; shorter ones (which
-/// have no trigram) by a scan of what the index already narrowed down.
-const TRIGRAM: usize = 3;
+/// With long words too, the word index drives a search when its short words match fewer jobs
+/// than this (the trigram index drives otherwise, and the short words are checked row by row).
+const FEW_WORD_STARTS: i64 = 2048;
+
+/// Which index walks the history, newest first, for a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Driver {
+    Trigrams,
+    WordStarts,
+    /// No index: every row in turn (no words, or only words no index takes).
+    Rows,
+}
 
 /// `word` as an FTS5 string: the whole word, a substring to find, nothing in it an operator.
 fn fts_phrase(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
 }
 
-fn like_pattern(word: &str) -> String {
-    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 impl Store {
-    /// A page of job summaries, newest first, filtered by status and search words.
+    /// A page of job summaries, newest first, filtered by status and search words (what a word
+    /// matches: store/search_words.rs).
     ///
-    /// With words of three characters or more the trigram index drives the query, newest
-    /// (highest id) first, and stops at the page's end: a two-word search over 100,000 jobs
-    /// reads a page's worth of rows, not every match (see benches/history.rs).
+    /// An index drives the query, newest (highest id) first, and stops at the page's end: a
+    /// search over a million jobs reads a page's worth of rows, not every match.
     pub fn page(&self, query: &JobQuery) -> Result<Vec<JobSummary>, StoreError> {
-        let words: Vec<&str> = query.search.as_deref().unwrap_or_default().split_whitespace().collect();
-        let (long, short): (Vec<&str>, Vec<&str>) =
-            words.into_iter().partition(|w| crate::text::char_count(w) >= TRIGRAM);
-        let indexed = !long.is_empty();
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        let mut sql = if indexed {
-            let all: Vec<String> = long.iter().map(|w| fts_phrase(w)).collect();
-            values.push(all.join(" AND ").into());
-            format!("SELECT {SUMMARY_COLUMNS} FROM jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ?1")
-        } else {
-            format!("SELECT {SUMMARY_COLUMNS} FROM jobs j WHERE 1 = 1")
+        let folded = query.search.as_deref().unwrap_or_default().to_lowercase();
+        let words: Vec<&str> = folded.split_whitespace().collect();
+        let of_kind = |kind: WordKind| words.iter().copied().filter(|w| WordKind::of(w) == kind).collect::<Vec<_>>();
+        let (long, starts) = (of_kind(WordKind::Long), of_kind(WordKind::WordStart));
+        let driver = match (long.is_empty(), starts.is_empty()) {
+            (false, false) if self.few_matches(&starts)? => Driver::WordStarts,
+            (false, _) => Driver::Trigrams,
+            (true, false) => Driver::WordStarts,
+            (true, true) => Driver::Rows,
         };
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        let mut sql = match driver {
+            Driver::Trigrams => {
+                let all: Vec<String> = long.iter().map(|w| fts_phrase(w)).collect();
+                values.push(all.join(" AND ").into());
+                format!("SELECT {SUMMARY_COLUMNS} FROM jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ?1")
+            }
+            Driver::WordStarts => {
+                values.push(word_start_query(&starts).into());
+                format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM jobs_words f JOIN jobs j ON j.id = f.rowid WHERE jobs_words MATCH ?1"
+                )
+            }
+            Driver::Rows => format!("SELECT {SUMMARY_COLUMNS} FROM jobs j WHERE 1 = 1"),
+        };
+        let indexed = driver != Driver::Rows;
         if let Some(status) = query.status {
             values.push(status.as_str().to_string().into());
             sql.push_str(&format!(" AND j.status = ?{}", values.len()));
         }
         match query.before {
-            // Ids follow the order jobs were sent in; the index knows no other order.
+            // Ids follow the order jobs were sent in; the indexes know no other order.
             Some((_, id)) if indexed => {
                 values.push(id.into());
                 sql.push_str(&format!(" AND j.id < ?{}", values.len()));
@@ -83,19 +103,20 @@ impl Store {
             sql.push_str(" AND j.starred = 1");
         }
         if !indexed
-            && !short.is_empty()
+            && !words.is_empty()
             && let Some(within) = query.short_words_within
         {
             values.push((within as i64).into());
             sql.push_str(&format!(" AND j.id > (SELECT coalesce(max(id), 0) FROM jobs) - ?{}", values.len()));
         }
-        for word in short {
-            values.push(like_pattern(word).into());
-            let n = values.len();
-            sql.push_str(&format!(
-                " AND (j.prompt LIKE ?{n} ESCAPE '\\' OR coalesce(j.revised_prompt, '') LIKE ?{n} ESCAPE '\\' \
-                   OR j.model LIKE ?{n} ESCAPE '\\')"
-            ));
+        let covered = match driver {
+            Driver::Trigrams => WordKind::Long,
+            Driver::WordStarts => WordKind::WordStart,
+            Driver::Rows => WordKind::Scanned,
+        };
+        for word in words.iter().filter(|w| !indexed || WordKind::of(w) != covered) {
+            values.push(word.to_string().into());
+            sql.push_str(&format!(" AND imgtui_matches(j.prompt, j.revised_prompt, j.model, ?{})", values.len()));
         }
         values.push((query.limit.clamp(1, 10_000) as i64).into());
         let order = if indexed { "f.rowid DESC" } else { "j.created_at DESC, j.id DESC" };
@@ -105,6 +126,16 @@ impl Store {
             .query_map(rusqlite::params_from_iter(values), summary_from_row)
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
         rows.map_err(|e| self.err(e))
+    }
+
+    /// Whether the word starts `starts` all begin words in fewer than `FEW_WORD_STARTS` jobs.
+    fn few_matches(&self, starts: &[&str]) -> Result<bool, StoreError> {
+        let count: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM (SELECT rowid FROM jobs_words WHERE jobs_words MATCH ?1 LIMIT ?2)")
+            .and_then(|mut stmt| stmt.query_row(rusqlite::params![word_start_query(starts), FEW_WORD_STARTS], |r| r.get(0)))
+            .map_err(|e| self.err(e))?;
+        Ok(count < FEW_WORD_STARTS)
     }
 }
 
@@ -184,12 +215,12 @@ mod tests {
 
     /// Read-only (a folder this user cannot write), an older history is migrated in a copy in
     /// memory: it is listed and searched, and the file is left as it was.
-    /// One- and two-letter words have no trigram: bounded, they look through the newest jobs
-    /// only; with a word of three letters or more the index searches every job.
+    /// A short word is a word's start, found through the word index in every job; alone,
+    /// with long words, or with words no index takes (read through the newest jobs only).
     #[test]
-    fn short_words_alone_look_through_the_newest_jobs_when_bounded() -> Result<(), Box<dyn std::error::Error>> {
+    fn short_words_are_word_starts_found_through_their_index() -> Result<(), Box<dyn std::error::Error>> {
         let mut store = Store::open_in_memory()?;
-        for prompt in ["an ox at noon", "a cat", "a dog", "a bird"] {
+        for prompt in ["an Ox at noon", "a fox at noon", "oxen, 狐狸", "a dog", "a bird"] {
             let request = ImageRequest::Generate(GenerateRequest::new("gpt-image-1", prompt));
             store.insert_job(&request, "demo", "u", None, &[], 1)?;
         }
@@ -198,10 +229,14 @@ mod tests {
                 JobQuery { search: Some(words.into()), limit: 10, short_words_within: within, ..JobQuery::default() };
             Ok(store.page(&query)?.iter().map(|j| j.id).collect())
         };
-        assert_eq!(found("ox", None)?, vec![1], "unbounded: every job");
-        assert_eq!(found("ox", Some(3))?, Vec::<JobId>::new(), "job 1 is not among the newest 3");
-        assert_eq!(found("og", Some(3))?, vec![3]);
-        assert_eq!(found("ox noon", Some(3))?, vec![1], "a longer word: the index, every job");
+        assert_eq!(found("ox", Some(2))?, vec![3, 1], "word starts, every job, not the fox");
+        assert_eq!(found("OX noon", None)?, vec![1], "with a long word");
+        assert_eq!(found("no ox", None)?, vec![1], "two short words");
+        assert_eq!(found("ox 狐狸", None)?, vec![3], "with a word no index takes");
+        assert_eq!(found("狐狸", Some(2))?, Vec::<JobId>::new(), "alone, only the newest 2 are read");
+        assert_eq!(found("狐狸", None)?, vec![3]);
+        assert_eq!(found("g", None)?, vec![5, 4, 3, 2, 1], "the model, gpt-image-1, starts with g");
+        assert_eq!(found("og", None)?, Vec::<JobId>::new(), "dog's og is inside a word");
         Ok(())
     }
 
