@@ -224,11 +224,24 @@ pub(crate) async fn run_job(
     let outcome = tokio::select! {
         outcome = &mut job => outcome,
         number = stops.next() => {
-            // Ctrl-C, a hang-up, a kill: what has arrived is written and the job records its
-            // end before the process ends.
             stopped_by = Some(number);
-            cancel.cancel();
-            job.await
+            if number == crate::signals::HANGUP {
+                // A dropped session: the answer on its way was paid for, so it is let arrive
+                // and be kept; another signal still cancels it.
+                crate::signals::leave_the_terminal();
+                tokio::select! {
+                    outcome = &mut job => outcome,
+                    _ = stops.next() => {
+                        cancel.cancel();
+                        job.await
+                    }
+                }
+            } else {
+                // Ctrl-C, a kill: what has arrived is written and the job records its end
+                // before the process ends.
+                cancel.cancel();
+                job.await
+            }
         }
     };
     let show = show.then(|| engine.config.graphics.unwrap_or(crate::preview::Graphics::Auto));
@@ -355,7 +368,8 @@ fn print_saved(saved: &[ImageRecord], result: &crate::api::ImagesResult, cost: O
         (Some(cost), _) => cost.describe(),
         // Priced, but the answer said nothing to price: its estimate counts against the budgets.
         (None, None) => {
-            "cost unknown: the answer reported no tokens (an estimate counts against the budgets)".to_string()
+            "cost unknown: the answer reported no usable token counts (an estimate counts against the budgets)"
+                .to_string()
         }
         (None, _) => "price unknown (see [prices] in the config)".to_string(),
     };

@@ -61,6 +61,22 @@ impl Default for Stops {
     }
 }
 
+/// SIGHUP: the terminal (an SSH session) is gone, the person has not asked to stop anything.
+pub const HANGUP: i32 = 1;
+
+/// After a hang-up, standard output and error that were the terminal go to /dev/null: answers
+/// still on their way (already paid for) are let arrive and be kept, and the lines they print
+/// neither fail nor panic on a terminal that is gone. Output to a file or a pipe is left as it is.
+pub fn leave_the_terminal() {
+    let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else { return };
+    if rustix::termios::isatty(std::io::stdout()) {
+        let _ = rustix::stdio::dup2_stdout(&null);
+    }
+    if rustix::termios::isatty(std::io::stderr()) {
+        let _ = rustix::stdio::dup2_stderr(&null);
+    }
+}
+
 /// The exit code for a stop by signal `number`.
 pub fn exit_code(number: i32) -> u8 {
     u8::try_from(128 + number).unwrap_or(1)

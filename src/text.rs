@@ -88,9 +88,22 @@ pub fn escape_controls(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            // Controls, and the format characters that reorder what follows (bidi overrides).
+            // Controls, the format characters that reorder what follows (bidi overrides), and
+            // the invisible ones that make two names print alike (a zero-width space, a word
+            // joiner, a byte-order mark, a soft hyphen). Joiners that build emoji and scripts
+            // (U+200C, U+200D) stay.
             c if c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+                || matches!(
+                    c,
+                    '\u{ad}'
+                        | '\u{200b}'
+                        | '\u{200e}'
+                        | '\u{200f}'
+                        | '\u{202a}'..='\u{202e}'
+                        | '\u{2060}'..='\u{2064}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{feff}'
+                ) =>
             {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32))
             }
@@ -108,6 +121,8 @@ mod tests {
     fn controls_are_escaped_and_the_rest_kept() {
         assert_eq!(escape_controls("a\x1b]0;t\x07b\u{9b}2J ünï"), "a\\e]0;t\\u{7}b\\u{9b}2J ünï");
         assert_eq!(escape_controls("ab\u{202e}cd"), "ab\\u{202e}cd", "a bidi override");
+        assert_eq!(escape_controls("gpt-image-2\u{200b}"), "gpt-image-2\\u{200b}", "a zero-width space");
+        assert_eq!(escape_controls("👨\u{200d}👩"), "👨\u{200d}👩", "an emoji's joiner stays");
     }
 }
 

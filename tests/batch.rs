@@ -97,6 +97,88 @@ async fn a_failed_job_makes_exit_1_and_a_429_slows_the_whole_batch() {
     assert_eq!((summary["done"].as_u64(), summary["failed"].as_u64()), (Some(4), Some(1)), "{summary}");
 }
 
+/// A batch waiting out a 429 has nothing queued or running, yet its entries are its own: a
+/// second run of the file (`--resume` after a dropped session) is refused instead of paying for
+/// them too, and the entry after the 429 waits the server's retry-after.
+#[tokio::test]
+async fn a_batch_waiting_out_a_429_keeps_its_entries_from_a_second_run() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    std::fs::write(&file, lines(&["one", "two", "three", "four"])).unwrap();
+    let too_many = Fault::Status {
+        status: 429,
+        body: r#"{"error":{"message":"slow down","type":"rate_limit_error"}}"#.into(),
+        headers: vec![("retry-after".into(), "4".into())],
+    };
+    // The second request is refused with a 429 and no retries are allowed.
+    server.faults().push(FaultRule { path: "generations".into(), ..FaultRule::once(Fault::Delay { ms: 0 }) });
+    server.faults().push(FaultRule::once(too_many).on("generations"));
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let first = cmd
+        .args(["--retries", "0", "batch", "--concurrency", "1"])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let failed =
+        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Failed)).ok()).unwrap_or(0);
+    assert!(common::wait_until(Duration::from_secs(30), || failed() == 1).await, "the 429 ended entry 2");
+    let images = || server.requests().iter().filter(|r| r.path.contains("/images/")).count();
+    let sent_before = images();
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, _, stderr) = run(cmd.args(["batch", "--resume"]).arg(&file)).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("run by imgtui pid"), "{stderr}");
+    assert_eq!(images(), sent_before, "the second run sent nothing, and the first waits out the 429");
+    let out = tokio::time::timeout(Duration::from_secs(60), first.wait_with_output()).await.unwrap().unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "entry 2 failed: {said}");
+    assert_eq!(images(), 3, "entries 1, 3 and 4 served once each (the 429 served nothing): {said}");
+    // Its claims went with it: a resume now runs the failed entry only.
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, stderr) = run(cmd.args(["batch", "--resume"]).arg(&file)).await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(images(), 4);
+}
+
+/// A dropped SSH session (SIGHUP) asked nothing to stop: the entry on its way (paid for)
+/// arrives and is kept, the entries waiting do not start, and `--resume` runs only those.
+#[tokio::test]
+async fn a_hung_up_batch_keeps_what_it_sent_and_starts_nothing_more() {
+    let config = DemoConfig {
+        latency_per_image: (Duration::from_millis(1500), Duration::from_millis(1500)),
+        ..DemoConfig::instant()
+    };
+    let server = common::demo_with(config).await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    std::fs::write(&file, lines(&["one", "two", "three"])).unwrap();
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let child = cmd
+        .args(["batch", "--concurrency", "1"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let count = |status| Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(status)).ok()).unwrap_or(0);
+    assert!(common::wait_until(Duration::from_secs(30), || count(JobStatus::Running) == 1).await, "entry 1 sent");
+    let pid = rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::HUP).unwrap();
+    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap();
+    assert_eq!(out.status.code(), Some(129));
+    assert_eq!(count(JobStatus::Done), 1, "the answer on its way was kept");
+    assert_eq!(server.requests().iter().filter(|r| r.path.contains("/images/")).count(), 1, "nothing more sent");
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let (code, stdout, stderr) = run(cmd.args(["batch", "--resume", "--json"]).arg(&file)).await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("\"skipped\":1"), "{stdout}");
+}
+
 #[tokio::test]
 async fn a_batch_killed_midway_is_finished_by_resume_running_only_what_is_left() {
     // Slow enough to be killed in the middle: 300 ms per image.

@@ -35,8 +35,16 @@ async fn a_usage_that_lies_costs_no_image_and_leaves_the_tokens_unknown() {
         r#"{"input_tokens":4,"output_tokens":1e30,"total_tokens":200}"#,
         r#"{"input_tokens":4,"output_tokens":18446744073709551615,"total_tokens":18446744073709551615}"#,
         r#""lots""#,
+        // Past what any JSON reader takes: the body is read again without its usage.
+        r#"{"input_tokens":4,"output_tokens":1e400,"total_tokens":200}"#,
+        r#"{"input_tokens":4,"output_tokens":NaN,"total_tokens":200}"#,
+        r#"{"input_tokens":4,"output_tokens":196,"note":"\ud800"}"#,
+        // An image said to be free.
+        r#"{"input_tokens":0,"output_tokens":0,"total_tokens":0}"#,
+        r#"{"input_tokens":4,"output_tokens":1,"total_tokens":5}"#,
     ];
-    for usage in lies {
+    let deep = format!("{}1{}", "[".repeat(2000), "]".repeat(2000));
+    for usage in lies.into_iter().chain([deep.as_str()]) {
         let liar = Liar::start(Answer::json(200, images_body(1, usage))).await;
         let data = tempfile::tempdir().unwrap();
         let out = generate(&liar, data.path(), &[]).await;
@@ -97,6 +105,35 @@ async fn tokens_a_server_poisoned_never_break_the_sums_or_the_budgets() {
     let report: serde_json::Value = serde_json::from_slice(&cost.stdout).unwrap();
     let total = report["total"]["cost_usd"].as_f64().unwrap();
     assert!(total < 0.1, "two estimates, nothing absurd: {report}");
+}
+
+/// A cost an older imgtui stored from a poisoned answer (before such numbers were refused)
+/// is not believed when read: the reports and the budgets count it at its estimate.
+#[tokio::test]
+async fn a_poisoned_cost_already_in_the_history_does_not_lock_the_budgets() {
+    let usage = r#"{"input_tokens":4,"output_tokens":196,"total_tokens":200}"#;
+    let liar = Liar::start(Answer::json(200, images_body(1, usage))).await;
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("config/imgtui");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "budget_monthly_usd = 5\n").unwrap();
+    assert!(generate(&liar, data.path(), &[]).await.status.success());
+    let db = rusqlite::Connection::open(data.path().join("history.sqlite3")).unwrap();
+    db.execute("UPDATE jobs SET cost_usd = 645636042579834, total_tokens = -1", []).unwrap();
+    drop(db);
+    let out = generate(&liar, data.path(), &[]).await;
+    assert!(out.status.success(), "the budget still admits: {}", String::from_utf8_lossy(&out.stderr));
+    let cost = common::imgtui_tokio()
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["history", "cost", "--json"])
+        .output()
+        .await
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&cost.stdout).unwrap();
+    let total = report["total"]["cost_usd"].as_f64().unwrap();
+    assert!(total < 0.1, "nothing absurd: {report}");
 }
 
 #[tokio::test]
@@ -170,7 +207,7 @@ async fn a_result_too_big_to_compose_is_kept_as_it_came_and_said_so() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("kept as returned") && stderr.contains("11000x11000 is more than the 64 megapixels"),
+        stderr.contains("kept as returned") && stderr.contains("11000x11000 is larger than any model draws"),
         "{stderr}"
     );
     assert_eq!(images_in(data.path()).len(), 1, "the answer itself, no composed twin");

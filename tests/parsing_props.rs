@@ -331,7 +331,18 @@ fn without_images(response: &ImagesResponse) -> ImagesResponse {
 
 /// A control character, or a format character that reorders the text after it.
 fn unsafe_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{200b}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
 }
 
 /// The smallest header of each format (PNG IHDR, JPEG SOF0 behind an APP0, WebP VP8X).

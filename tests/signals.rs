@@ -39,9 +39,57 @@ fn wait_for_status(data: &Path, status: &str) -> serde_json::Value {
     }
 }
 
+/// A dropped SSH session asked nothing to stop: the answer on its way (paid for) arrives and
+/// is kept, then the process ends 129. Before, it was cancelled and a re-run paid again.
+#[test]
+fn a_hang_up_lets_the_paid_answer_arrive_and_keeps_it() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = common::imgtui_std()
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("TTAPI_API_KEY")
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--demo", "--demo-latency-ms", "1500", "generate", "a fox on a dropped line"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_status(data.path(), "running");
+    kill(child.id(), "HUP");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(129));
+    let jobs = history_json(data.path());
+    assert_eq!(jobs[0]["status"], "done", "{jobs}");
+    assert_eq!(jobs[0]["image_count"], 1, "{jobs}");
+}
+
+/// The app hung up (its SSH session dropped) with a job in flight: the job finishes and is
+/// kept, with no terminal to show it.
+#[test]
+fn the_app_hung_up_keeps_the_job_it_had_sent() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = common::pty::Pty::spawn(data.path(), &["--graphics", "none", "--demo-latency-ms", "1500"], (30, 100));
+    pty.wait_for_screen("Prompt");
+    pty.send(b"a fox sent before the line dropped\x13");
+    wait_for_status(data.path(), "running");
+    kill(pty.child.process_id().unwrap(), "HUP");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = pty.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the app did not end after its job on SIGHUP");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.exit_code(), 129);
+    let jobs = history_json(data.path());
+    assert_eq!(jobs[0]["status"], "done", "{jobs}");
+}
+
 #[test]
 fn headless_jobs_record_their_end_and_exit_128_plus_the_signal() {
-    for (signal, code) in [("HUP", 129), ("TERM", 143), ("QUIT", 131), ("INT", 130)] {
+    for (signal, code) in [("TERM", 143), ("QUIT", 131), ("INT", 130)] {
         let data = tempfile::tempdir().unwrap();
         let mut child = common::imgtui_std()
             .env_remove("OPENAI_API_KEY")

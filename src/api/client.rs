@@ -366,7 +366,9 @@ impl Client {
             decoded.truncate(asked);
         }
         if response.usage.as_ref().is_some_and(|u| !u.plausible_for(response.data.len())) {
-            notes.push("the answer's token counts are past any image's; tokens unknown".to_string());
+            notes.push(
+                "the answer's token counts cannot be its images' (too few or too many); tokens unknown".to_string(),
+            );
             response.usage = None;
         }
         let total = response.data.len();

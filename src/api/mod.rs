@@ -21,6 +21,7 @@ pub mod request;
 pub mod response;
 pub mod result;
 pub mod retry;
+mod salvage;
 mod upload;
 pub mod validate;
 

@@ -58,9 +58,14 @@ pub struct TokenDetails {
     pub text_tokens: u64,
 }
 
-/// More tokens than any one image can take (the largest gpt-image answer is tens of
-/// thousands): a count past this many per image is a server's mistake, and "unknown".
-pub const TOKENS_PER_IMAGE_MAX: u64 = 1_000_000;
+/// More tokens than any one image can take (the formula's largest is about 24,000 and 2.6
+/// spends up to 4x that): a count past this many per image is a server's mistake, and "unknown".
+pub const TOKENS_PER_IMAGE_MAX: u64 = 200_000;
+
+/// Fewer output tokens than the cheapest image takes (OpenAI's formula gives 50 or more): a
+/// count below this many per image is a server's mistake, and "unknown", so an answer that
+/// says an image was free neither prices it at nothing nor teaches the estimates so.
+pub const OUTPUT_TOKENS_PER_IMAGE_MIN: u64 = 32;
 
 impl Usage {
     /// `value` read leniently, for `usage` is advisory and the images are what was paid for: a
@@ -100,6 +105,9 @@ impl Usage {
     /// Whether these counts can be true of an answer of `images` images.
     pub fn plausible_for(&self, images: usize) -> bool {
         let bound = TOKENS_PER_IMAGE_MAX.saturating_mul(images.max(1) as u64);
+        if self.output_tokens < OUTPUT_TOKENS_PER_IMAGE_MIN.saturating_mul(images as u64) {
+            return false;
+        }
         let details = [&self.input_tokens_details, &self.output_tokens_details];
         [self.input_tokens, self.output_tokens, self.total_tokens].iter().all(|n| *n <= bound)
             && details.iter().flat_map(|d| d.iter()).all(|d| d.image_tokens <= bound && d.text_tokens <= bound)
@@ -132,7 +140,13 @@ pub fn parse_success(status: u16, body: &[u8]) -> Result<ImagesResponse, ApiErro
     }
     // One pass over the body, straight into the image list: a 30 MB base64 answer is held
     // once as text and once as strings, never as a `Value` tree plus copies of it.
+    // A `usage` no reader takes (or a repeated key) does not cost the paid images: read again
+    // without it (see salvage.rs), and the tokens are unknown.
     let wire: Wire = serde_json::from_slice(body)
+        .or_else(|e| {
+            let cleaned = super::salvage::without_usage(body).ok_or(e)?;
+            serde_json::from_slice(&cleaned)
+        })
         .map_err(|e| invalid(format!("it is not JSON ({e}); it starts with: {}", quote(body))))?;
     let failed =
         |message: String| ApiError::Http { status, message, code: None, param: None, hint: None, retry_after: None };
@@ -308,6 +322,25 @@ mod tests {
         assert_eq!(r.usage.as_ref().unwrap().total_tokens, 12);
         let wrapped = format!(r#"{{"status":"SUCCESS","message":"success","data":{}}}"#, String::from_utf8_lossy(bare));
         assert_eq!(parse_success(200, wrapped.as_bytes()).unwrap(), r);
+    }
+
+    /// A `usage` no JSON reader takes, or a repeated key, does not cost the paid images.
+    #[test]
+    fn a_usage_past_any_reader_leaves_the_images_and_tokens_unknown() {
+        let image = r#""data":[{"b64_json":"aGk="}]"#;
+        for usage in [r#"{"output_tokens":1e400}"#, "NaN", r#"{"a":"\ud800"}"#, &"[".repeat(300)] {
+            let usage = if usage.starts_with('[') { format!("{usage}{}", "]".repeat(300)) } else { usage.to_string() };
+            let body = format!(r#"{{"created":1,{image},"usage":{usage}}}"#);
+            let read = parse_success(200, body.as_bytes()).unwrap_or_else(|e| panic!("{usage}: {e}"));
+            assert_eq!((read.data.len(), read.usage), (1, None), "{usage}");
+        }
+        let twice = format!(r#"{{"created":1,"created":2,{image}}}"#);
+        assert_eq!(parse_success(200, twice.as_bytes()).unwrap().created, 2);
+        // Counts no image can have: too many, or an image said to be free.
+        let usage = |out: u64| Usage { output_tokens: out, total_tokens: out, ..Usage::default() };
+        assert!(usage(4_000).plausible_for(1));
+        assert!(!usage(0).plausible_for(1) && !usage(31).plausible_for(1));
+        assert!(!usage(300_000).plausible_for(1) && usage(300_000).plausible_for(2));
     }
 
     #[test]

@@ -79,7 +79,9 @@ pub fn parse(path: &Path, text: &str, default_model: &str) -> Result<(Vec<Entry>
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => std::env::current_dir().unwrap_or_default(),
     };
-    let base = std::path::absolute(&base).unwrap_or(base);
+    // One spelling per folder (no `..`, no symlink), so the same entry read through
+    // `../real/b.yaml` or a linked folder is known as done.
+    let base = std::fs::canonicalize(&base).or_else(|_| std::path::absolute(&base)).unwrap_or(base);
     let (raw, mut errors) = match Format::of(path, text) {
         Format::JsonLines => json_lines(text),
         Format::Yaml => (yaml(text)?, Vec::new()),
@@ -253,9 +255,12 @@ fn request_of(value: Value, base: &Path, default_model: &str) -> Result<ImageReq
     Ok(ImageRequest::Edit(EditRequest { prompt, model, images, mask, markup, keep_unmasked, options }))
 }
 
+/// An entry's image path, absolute and in one spelling (`..` and symlinks resolved where the
+/// file exists), so `--resume` and `history rerun` find it from anywhere.
 fn resolve(base: &Path, path: &str) -> PathBuf {
     let path = Path::new(path);
-    if path.is_absolute() { path.to_path_buf() } else { base.join(path) }
+    let joined = if path.is_absolute() { path.to_path_buf() } else { base.join(path) };
+    std::fs::canonicalize(&joined).unwrap_or(joined)
 }
 
 /// The remaining fields as request options; an unknown name is refused (a typo would otherwise
@@ -385,6 +390,27 @@ mod tests {
         let ImageRequest::Edit(edit) = &entries[0].request else { panic!("{entries:?}") };
         assert_eq!(edit.images, [std::env::current_dir().unwrap().join("in.png")]);
         assert!(edit.images[0].is_absolute());
+    }
+
+    /// The same file read through `..` or a linked folder gives the same images and keys.
+    #[test]
+    fn a_file_reached_by_dots_or_a_link_is_the_same_entries() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(real.join("sub"))?;
+        std::fs::write(real.join("in.png"), b"x")?;
+        std::os::unix::fs::symlink(&real, dir.path().join("link"))?;
+        let text =
+            "{\"prompt\": \"a hat\", \"image\": \"in.png\"}\n{\"prompt\": \"b\", \"image\": \"sub/../in.png\"}\n";
+        let read = |path: PathBuf| parse(&path, text, "m").map(|(entries, _)| entries);
+        let plain = read(real.join("b.jsonl")).map_err(|e| format!("{e:?}"))?;
+        for other in [real.join("sub/../b.jsonl"), dir.path().join("link/b.jsonl")] {
+            let entries = read(other.clone()).map_err(|e| format!("{e:?}"))?;
+            assert_eq!(entries[0].key, plain[0].key, "{}", other.display());
+        }
+        let ImageRequest::Edit(second) = &plain[1].request else { panic!("{plain:?}") };
+        assert_eq!(second.images, [std::fs::canonicalize(real.join("in.png"))?]);
+        Ok(())
     }
 
     #[test]

@@ -57,11 +57,16 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
     if !problems.is_empty() {
         return refuse(&file, &problems, args.output.json);
     }
-    let known = if args.resume { known_keys(&engine, &entries).await } else { Default::default() };
+    // A real run claims its entries as it reads them (see store/batch_claims.rs).
+    let mut known = known_keys(&engine, &entries, !args.dry_run, args.resume).await;
+    if !args.resume {
+        known.done.clear();
+    }
     if let Some((_, job, pid)) = known.elsewhere.first() {
+        let among = job.map(|job| format!(" (job {job} among them)")).unwrap_or_default();
         let message = format!(
-            "{} entr{} of this file {} queued or running in imgtui pid {pid} (job {job} among them): resume \
-             when it has ended, or nothing would stop both from paying for them",
+            "{} entr{} of this file {} run by imgtui pid {pid}{among}: run it again when that has ended, or \
+             nothing would stop both from paying for them",
             known.elsewhere.len(),
             if known.elsewhere.len() == 1 { "y" } else { "ies" },
             if known.elsewhere.len() == 1 { "is" } else { "are" },
@@ -87,6 +92,9 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
         eprintln!("imgtui: {} entr{} already done, skipped (--resume)", skipped.len(), plural(skipped.len()));
     }
     let totals = run::run_all(&engine, &args, todo).await;
+    if let Err(e) = engine.store.run(|s| s.release_batch()).await {
+        tracing::warn!("the batch's claims stay until this process is gone: {e}");
+    }
     totals.report(skipped.len(), args.output.json);
     if args.output.notify && totals.stopped_by != Some(1) {
         let body = format!("{} done, {} failed", totals.done, totals.failed);
@@ -168,10 +176,15 @@ async fn check_all(engine: &Engine, entries: &[Entry], force_model: bool) -> Vec
 
 /// Which entries' jobs are done, or run in another imgtui, by the history (by the keys of
 /// this build and of earlier ones).
-async fn known_keys(engine: &Engine, entries: &[Entry]) -> crate::store::BatchKeys {
+/// What the history knows of the entries' keys; `claim`: and claims them for this run.
+async fn known_keys(engine: &Engine, entries: &[Entry], claim: bool, resume: bool) -> crate::store::BatchKeys {
     let keys: Vec<String> =
         entries.iter().flat_map(|e| std::iter::once(e.key.clone()).chain(e.legacy_key.clone())).collect();
-    engine.store.run(move |s| s.batch_keys(&keys)).await.unwrap_or_default()
+    let known = match claim {
+        true => engine.store.run(move |s| s.claim_batch(&keys, resume)).await,
+        false => engine.store.run(move |s| s.batch_keys(&keys)).await,
+    };
+    known.unwrap_or_default()
 }
 
 /// Why the batch would be held back by a budget. Jobs that cannot be estimated are not run

@@ -1,6 +1,7 @@
 //! Running a batch's entries: in file order, as many at once as the pace allows, each recorded
 //! with its entry's key, a line printed as each ends. A signal cancels what runs and what
-//! waits; a budget reached stops what waits only: what was sent is paid for, and is kept.
+//! waits; a hang-up or a budget reached stops what waits only: what was sent is paid for, and
+//! is kept.
 
 use std::time::{Duration, Instant};
 
@@ -61,16 +62,22 @@ enum Ended {
 struct Stopping {
     cancel: CancellationToken,
     no_more: CancellationToken,
+    /// The terminal hung up: what waits does not start, what was sent finishes.
+    hung_up: std::sync::atomic::AtomicBool,
 }
 
 impl Stopping {
     fn new() -> Self {
         let cancel = CancellationToken::new();
-        Self { no_more: cancel.child_token(), cancel }
+        Self { no_more: cancel.child_token(), cancel, hung_up: Default::default() }
     }
 
     fn not_started(&self) -> Ended {
-        let why = if self.cancel.is_cancelled() { "the batch was stopped" } else { "a budget was reached" };
+        let why = if self.cancel.is_cancelled() || self.hung_up.load(std::sync::atomic::Ordering::Relaxed) {
+            "the batch was stopped"
+        } else {
+            "a budget was reached"
+        };
         Ended::NotStarted { why }
     }
 }
@@ -96,10 +103,25 @@ pub(super) async fn run_all(engine: &Engine, args: &BatchArgs, todo: Vec<Entry>)
     let ended = tokio::select! {
         ended = &mut all => ended,
         number = stops.next() => {
-            // What runs is cancelled (each job records how it ended), what waits never starts.
             stopped_by = Some(number);
-            stop.cancel.cancel();
-            all.await
+            if number == crate::signals::HANGUP {
+                // A dropped session: what waits never starts, what was sent (paid for) is let
+                // arrive and be kept; another signal still cancels it.
+                crate::signals::leave_the_terminal();
+                stop.hung_up.store(true, std::sync::atomic::Ordering::Relaxed);
+                stop.no_more.cancel();
+                tokio::select! {
+                    ended = &mut all => ended,
+                    _ = stops.next() => {
+                        stop.cancel.cancel();
+                        all.await
+                    }
+                }
+            } else {
+                // What runs is cancelled (each job records how it ended), what waits never starts.
+                stop.cancel.cancel();
+                all.await
+            }
         }
     };
     let mut totals = Totals { jobs: total, stopped_by, elapsed: started.elapsed(), ..Totals::default() };
@@ -169,7 +191,6 @@ async fn run_one(
     let ctl = RequestControl { cancel: stop.cancel.child_token(), progress: Some(tx), ..RequestControl::default() };
     let watcher = tokio::spawn(watch_rate_limits(rx, pace.clone(), job, args.output.json));
     let outcome = jobs::execute(&engine.client, &engine.prices, &engine.store, job, &entry.request, folders, ctl).await;
-    drop(slot);
     let mut met_429 = watcher.await.unwrap_or(false);
     // A 429 that ended the job (no retries left) slows the batch as a retried one does.
     if let JobOutcome::Failed { error, .. } = &outcome
@@ -185,6 +206,8 @@ async fn run_one(
             );
         }
     }
+    // Only now may the next entry take the slot: a 429's pause is set before it looks.
+    drop(slot);
     if !met_429
         && let Some(allowed) = pace.calm()
         && !args.output.json

@@ -78,18 +78,20 @@ impl Budgets {
     }
 
     /// Why a request of `estimate` (`None`: it cannot be estimated) should not go without a
-    /// question: it would pass a budget, or, unestimated, a budget is spent already.
+    /// question: it would pass a budget, or it cannot be estimated while a budget is kept (it
+    /// could pass the budget by any amount, and its cost stays unknown after).
     pub fn refusal(&self, spent: Spent, estimate: Option<f64>) -> Option<String> {
         match estimate {
             Some(estimate) => self.overrun(spent, estimate).map(|o| o.describe()),
             None => {
-                let day = self.daily.filter(|b| spent.today >= *b).map(|b| ("daily", spent.today, b));
-                let month = self.monthly.filter(|b| spent.month >= *b).map(|b| ("monthly", spent.month, b));
+                let day = self.daily.map(|b| ("daily", spent.today, b));
+                let month = self.monthly.map(|b| ("monthly", spent.month, b));
                 day.or(month).map(|(which, spent, budget)| {
                     format!(
-                        "{} of the {which} budget of {} is spent, and this request's cost cannot be estimated",
-                        dollars(spent),
-                        dollars(budget)
+                        "this request's cost cannot be estimated (no price or token formula for it), so it cannot \
+                         be kept within the {which} budget of {} ({} spent): set its price under [prices] in the config",
+                        dollars(budget),
+                        dollars(spent)
                     )
                 })
             }
@@ -122,10 +124,9 @@ mod tests {
         assert_eq!(hit.period, "month");
         assert!(Budgets::default().overrun(spent, 1e9).is_none(), "no budget, no limit");
         assert_eq!(budgets.status(spent).unwrap(), "today $4.90 of $5.00 · month $12.00 of $20.00");
-        // Unestimated: asked about only once a budget is spent.
-        assert!(budgets.refusal(spent, None).is_none());
-        let spent_up = Spent { today: 5.0, month: 12.0 };
-        assert!(budgets.refusal(spent_up, None).unwrap().contains("cannot be estimated"));
+        // Unestimated: never sent without a question while a budget is kept.
+        assert!(budgets.refusal(Spent::default(), None).unwrap().contains("cost cannot be estimated"));
+        assert!(Budgets::default().refusal(spent, None).is_none());
         assert!(Budgets { daily: Some(-1.0), monthly: None }.check().unwrap_err().contains("budget_daily_usd"));
     }
 }

@@ -233,7 +233,12 @@ pub fn estimate(
     let (per_image_tokens, basis) = match price.output_token_base.get(asked.quality) {
         Some(base) => (formula_tokens(*base, asked.size), Basis::Formula),
         None => match (earlier.filter(|_| price.image_out.is_some()), price.floor_token_base.get(asked.quality)) {
-            (Some((median, jobs)), _) => (median, Basis::History(jobs)),
+            // What earlier jobs reported never goes below the floor: one answer that said an
+            // image was nearly free would otherwise open the budgets to everything after it.
+            (Some((median, jobs)), floor) => {
+                let floor = floor.map_or(0, |base| formula_tokens(*base, asked.size));
+                (median.max(floor), Basis::History(jobs))
+            }
             (None, Some(base)) => (formula_tokens(*base, asked.size), Basis::Floor),
             // `auto` picks a quality: the dearest one it could pick is what it may cost.
             (None, None) if asked.quality == "auto" => {
@@ -337,6 +342,9 @@ mod tests {
         let measured = estimate(&asked(1, (1024, 1024), "low"), &p, s, Some((700, 3))).unwrap();
         assert_eq!(measured.basis, Basis::History(3));
         assert!((measured.usd - 700.0 * 30.0 / 1e6).abs() < 1e-12);
+        // One answer that claimed an image was nearly free does not open the budgets.
+        let lied = estimate(&asked(1, (1024, 1024), "low"), &p, floor.source.clone(), Some((1, 1))).unwrap();
+        assert!((lied.usd - floor.usd).abs() < 1e-12, "never below the floor: {}", lied.usd);
     }
 
     #[test]

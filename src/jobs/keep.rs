@@ -31,13 +31,15 @@ pub fn compose(request: &EditRequest, result: &ImagesResult) -> (Vec<Option<Vec<
         .iter()
         .map(|image| {
             let format = image.format?;
-            // Past the pixels imgtui decodes (an 11000x11000 answer), the answer is kept as it came.
-            let kept = crate::files::decode_image(&image.bytes).and_then(|decoded| {
-                let returned = decoded.into_rgba8();
-                let (w, h) = returned.dimensions();
-                let kept = keep_unmasked(&returned, &input, &mask, feather_for(w, h));
-                format.encode(&kept, quality).map_err(|e| e.to_string())
-            });
+            // Past what any model draws (an 8000x8000 answer would take seconds and gigabytes to
+            // compose), the answer is kept as it came.
+            let kept =
+                composable(&image.bytes).and_then(|()| crate::files::decode_image(&image.bytes)).and_then(|decoded| {
+                    let returned = decoded.into_rgba8();
+                    let (w, h) = returned.dimensions();
+                    let kept = keep_unmasked(&returned, &input, &mask, feather_for(w, h));
+                    format.encode(&kept, quality).map_err(|e| e.to_string())
+                });
             kept.map_err(|why| {
                 notes.push(format!(
                     "image {}: kept as returned, the original not put back outside the mask ({why})",
@@ -48,6 +50,23 @@ pub fn compose(request: &EditRequest, result: &ImagesResult) -> (Vec<Option<Vec<
         })
         .collect();
     (composed, notes)
+}
+
+/// The most pixels a result is composed at: 4096x4096, past the largest size any model draws
+/// (3840x2160).
+const COMPOSE_PIXELS_MAX: u64 = 4096 * 4096;
+
+/// Whether `bytes` is an image small enough to compose (read from its header).
+fn composable(bytes: &[u8]) -> Result<(), String> {
+    let (w, h) = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_dimensions()
+        .map_err(|e| e.to_string())?;
+    match u64::from(w) * u64::from(h) > COMPOSE_PIXELS_MAX {
+        true => Err(format!("{w}x{h} is larger than any model draws; at most 4096x4096 is composed")),
+        false => Ok(()),
+    }
 }
 
 /// Gives each image its composed bytes, keeping the API's own as `raw`.

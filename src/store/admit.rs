@@ -75,17 +75,6 @@ impl Store {
             if let Some(why) = budgets.refusal(spent, estimate) {
                 return Ok(Admitted::OverBudget(why));
             }
-            // What cannot be estimated goes one at a time: twenty at once would each see
-            // nothing spent, and pass the budget together.
-            if estimate.is_none()
-                && let Some(owner) = in_flight(&tx, "estimate_usd IS NULL", None).map_err(db)?.first()
-            {
-                return Ok(Admitted::OverBudget(format!(
-                    "job {} (imgtui pid {}) is running without an estimate, and a budget is kept: jobs that cannot \
-                     be estimated are sent one at a time",
-                    owner.0, owner.1
-                )));
-            }
         }
         for key in jobs.iter().filter_map(|new| new.batch_key.as_deref()) {
             let others = in_flight(&tx, "batch_key = ?1", Some(key)).map_err(db)?;
@@ -204,7 +193,11 @@ pub enum Admitted {
 
 /// Jobs queued or running in a live imgtui (this one included) that match `condition`, as
 /// (job, pid).
-fn in_flight(conn: &rusqlite::Connection, condition: &str, value: Option<&str>) -> rusqlite::Result<Vec<(JobId, u32)>> {
+pub(super) fn in_flight(
+    conn: &rusqlite::Connection,
+    condition: &str,
+    value: Option<&str>,
+) -> rusqlite::Result<Vec<(JobId, u32)>> {
     let sql =
         format!("SELECT id, owner_pid, owner_started FROM jobs WHERE status IN ('queued', 'running') AND {condition}");
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -235,7 +228,9 @@ enum Whose {
 /// What priced jobs cost today and this month by the local clock; jobs still queued or
 /// running count by their estimate.
 fn spent_by(conn: &rusqlite::Connection, whose: Whose) -> rusqlite::Result<crate::cost::Spent> {
-    const SPEND: &str = "CASE WHEN status IN ('queued', 'running') THEN estimate_usd ELSE cost_usd END AS spend";
+    // A cost no job can have (written before such numbers were refused) counts at the estimate.
+    const SPEND: &str = "CASE WHEN status IN ('queued', 'running') THEN estimate_usd \
+                         WHEN cost_usd < 0 OR cost_usd > 1000 THEN estimate_usd ELSE cost_usd END AS spend";
     let rows = match whose {
         Whose::Everyone => format!(
             "SELECT created_at, {SPEND} FROM jobs WHERE created_at >= ?2
@@ -257,35 +252,4 @@ fn spent_by(conn: &rusqlite::Connection, whose: Whose) -> rusqlite::Result<crate
         params![crate::clock::now_ms(), month_start_ms(crate::clock::now_ms()) - 86_400_000],
         |row| Ok(crate::cost::Spent { today: row.get(0)?, month: row.get(1)? }),
     )
-}
-
-/// What the history knows of a batch's entries, by their keys.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BatchKeys {
-    /// Keys with a job that is done.
-    pub done: std::collections::HashSet<String>,
-    /// Keys with a job queued or running in another live imgtui: (key, job, pid).
-    pub elsewhere: Vec<(String, JobId, u32)>,
-}
-
-impl Store {
-    /// Which of `keys` (batch entries) have a job that is done, or one another live imgtui runs.
-    pub fn batch_keys(&self, keys: &[String]) -> Result<BatchKeys, StoreError> {
-        let mut done_stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM jobs WHERE batch_key = ?1 AND status = 'done' LIMIT 1")
-            .map_err(|e| self.err(e))?;
-        let mut found = BatchKeys::default();
-        for key in keys {
-            if done_stmt.exists(params![key]).map_err(|e| self.err(e))? {
-                found.done.insert(key.clone());
-                continue;
-            }
-            let others = in_flight(&self.conn, "batch_key = ?1", Some(key)).map_err(|e| self.err(e))?;
-            if let Some((job, pid)) = others.into_iter().find(|(_, pid)| *pid != std::process::id()) {
-                found.elsewhere.push((key.clone(), job, pid));
-            }
-        }
-        Ok(found)
-    }
 }

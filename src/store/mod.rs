@@ -2,6 +2,7 @@
 //! versioned migrations, bound parameters only) beside the image files themselves.
 
 mod admit;
+mod batch_claims;
 mod gallery;
 mod image_rows;
 mod images;
@@ -21,7 +22,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-pub use admit::{Admitted, BatchKeys, NewJob};
+pub use admit::{Admitted, NewJob};
+pub use batch_claims::BatchKeys;
 pub use images::{PendingImage, save_images, sha256_hex as images_sha256, sweep_temp_files};
 pub use jobs::DoneOutcome;
 pub use model::{ImageRecord, ImageRequest, InputRecord, JobId, JobRecord, JobStatus, JobSummary};

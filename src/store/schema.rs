@@ -172,6 +172,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
          INSERT INTO jobs_words (rowid, prompt, revised_prompt, model)
          VALUES (new.id, new.prompt, new.revised_prompt, new.model);
      END;",
+    // 13: a running batch's claim on its entries, from its start to its end: an entry not yet
+    // sent (waiting out a 429, or its turn) is the batch's, and a second run of the same file
+    // is refused instead of paying for it too. A dead owner's claim counts for nothing.
+    "CREATE TABLE batch_claims (
+        batch_key     TEXT NOT NULL,
+        owner_pid     INTEGER NOT NULL,
+        owner_started INTEGER
+    );
+    CREATE INDEX batch_claims_by_key ON batch_claims(batch_key);",
 ];
 
 /// The schema version this build writes.

@@ -70,7 +70,9 @@ impl Store {
             Driver::Trigrams => {
                 let all: Vec<String> = long.iter().map(|w| fts_phrase(w)).collect();
                 values.push(all.join(" AND ").into());
-                format!("SELECT {SUMMARY_COLUMNS} FROM jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ?1")
+                format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ?1"
+                )
             }
             Driver::WordStarts => {
                 values.push(word_start_query(&starts).into());
@@ -133,7 +135,9 @@ impl Store {
         let count: i64 = self
             .conn
             .prepare_cached("SELECT count(*) FROM (SELECT rowid FROM jobs_words WHERE jobs_words MATCH ?1 LIMIT ?2)")
-            .and_then(|mut stmt| stmt.query_row(rusqlite::params![word_start_query(starts), FEW_WORD_STARTS], |r| r.get(0)))
+            .and_then(|mut stmt| {
+                stmt.query_row(rusqlite::params![word_start_query(starts), FEW_WORD_STARTS], |r| r.get(0))
+            })
             .map_err(|e| self.err(e))?;
         Ok(count < FEW_WORD_STARTS)
     }

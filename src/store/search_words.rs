@@ -46,7 +46,7 @@ fn unspaced(c: char) -> bool {
         | 0x3400..=0x4DBF        // CJK extension A
         | 0x4E00..=0x9FFF        // CJK
         | 0xF900..=0xFAFF        // CJK compatibility
-        | 0x20000..=0x3FFFF)     // CJK extensions
+        | 0x20000..=0x3FFFF) // CJK extensions
 }
 
 /// Whether `text` holds `word` by the rule above (`word` already lower case).

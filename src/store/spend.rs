@@ -49,6 +49,11 @@ impl SpendRow {
     }
 }
 
+/// A stored cost, unless it is one no job can have (a server's poisoned numbers written by an
+/// imgtui before they were refused): such a cost counts as unknown, never as a fortune.
+pub(super) const BELIEVED_COST: &str = "CASE WHEN cost_usd BETWEEN 0 AND 1000 THEN cost_usd END";
+const TOKENS_MAX: i64 = 1_000_000_000_000;
+
 impl Store {
     /// Done jobs of the last `days` local days (today included), grouped `by`; newest day
     /// first, else the dearest first.
@@ -58,13 +63,13 @@ impl Store {
         let first_day = format!("-{} days", days.max(1) - 1);
         let order = if by == SpendBy::Day { "key DESC" } else { "cost DESC, key" };
         let sql = format!(
-            "SELECT {} AS key, count(*), count(cost_usd), coalesce(sum(cost_usd), 0) AS cost,
-                    total(total_tokens)
+            "SELECT {} AS key, count(*), count({BELIEVED_COST}), coalesce(sum({BELIEVED_COST}), 0) AS cost,
+                    total(CASE WHEN total_tokens BETWEEN 0 AND {TOKENS_MAX} THEN total_tokens END)
              FROM jobs WHERE status = 'done'
                AND date(created_at / 1000, 'unixepoch', 'localtime')
                    BETWEEN date(?2 / 1000, 'unixepoch', 'localtime', ?1) AND date(?2 / 1000, 'unixepoch', 'localtime')
              GROUP BY key ORDER BY {order}",
-            by.column()
+            by.column(),
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
@@ -110,7 +115,13 @@ impl Store {
                     tokens_per_image: tokens / n,
                 })
             })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+            .and_then(|rows| {
+                // A job that said its images were nearly free teaches the estimates nothing.
+                let believable = |sample: &crate::cost::OutputSample| {
+                    sample.tokens_per_image >= crate::api::response::OUTPUT_TOKENS_PER_IMAGE_MIN
+                };
+                rows.filter(|row| row.as_ref().map_or(true, believable)).collect::<Result<Vec<_>, _>>()
+            });
         rows.map_err(|e| self.err(e))
     }
 }

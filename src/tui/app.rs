@@ -258,6 +258,17 @@ async fn leave(
         runner.keep_draft(draft);
     }
     runner.flush_draft();
+    if stopped_by == Some(crate::signals::HANGUP) {
+        // The SSH session dropped: the person asked nothing to stop. What was sent (paid
+        // for) is let arrive and be kept with no terminal to show it; nothing new starts.
+        let _ = write_now(&placer.clear());
+        let _ = terminal::restore();
+        crate::signals::leave_the_terminal();
+        runner.execute(Command::HoldQueue(true));
+        finish_sent(state, events_rx).await;
+        runner.interrupt_own().await;
+        return Ok(stopped_by);
+    }
     if let Some(number) = stopped_by {
         if state.jobs.unsaved > 0 {
             tracing::error!(
@@ -385,6 +396,26 @@ async fn finish_writing(state: &mut State, runner: &Runner, events_rx: &mut mpsc
         }
     }
     runner.interrupt_own().await;
+}
+
+/// How long a hung-up app waits for answers already asked for: longer than any request's own
+/// time limits, so it is those that end a request that never answers.
+const HANGUP_GRACE: Duration = Duration::from_secs(15 * 60);
+
+/// Waits until no job of this process has a request in flight (with a deadline).
+async fn finish_sent(state: &mut State, events_rx: &mut mpsc::UnboundedReceiver<AppEvent>) {
+    use crate::jobs::Phase;
+    let deadline = tokio::time::Instant::now() + HANGUP_GRACE;
+    let in_flight =
+        |state: &State| state.jobs.live.values().any(|job| !matches!(job.phase, Phase::Queued | Phase::RetryIn { .. }));
+    while in_flight(state) {
+        match tokio::time::timeout_at(deadline, events_rx.recv()).await {
+            Ok(Some(event)) => {
+                update::update(state, Msg::App(event));
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
 }
 
 /// Cancels running jobs and waits (briefly, with a deadline) until each has recorded it.
