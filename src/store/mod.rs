@@ -13,6 +13,7 @@ mod pending;
 pub mod png_text;
 mod schema;
 mod search;
+mod search_merge;
 mod search_words;
 mod shared;
 pub mod spend;

@@ -2,6 +2,7 @@
 
 use super::jobs::{SUMMARY_COLUMNS, summary_from_row};
 use super::model::{JobId, JobStatus, JobSummary};
+use super::search_merge::Both;
 use super::search_words::{WordKind, word_start_query};
 use super::{Store, StoreError};
 
@@ -30,22 +31,32 @@ pub struct JobQuery {
     pub short_words_within: Option<usize>,
 }
 
-/// With long words too, the word index drives a search when its short words match fewer jobs
-/// than this (the trigram index drives otherwise, and the short words are checked row by row).
-const FEW_WORD_STARTS: i64 = 2048;
-
 /// Which index walks the history, newest first, for a search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Driver {
     Trigrams,
     WordStarts,
+    /// Long words and short ones: both indexes, walked together (store/search_merge.rs).
+    Both,
     /// No index: every row in turn (no words, or only words no index takes).
     Rows,
 }
 
-/// `word` as an FTS5 string: the whole word, a substring to find, nothing in it an operator.
-fn fts_phrase(word: &str) -> String {
-    format!("\"{}\"", word.replace('"', "\"\""))
+impl Driver {
+    /// Whether its indexes answer for words of `kind`; the rest are checked row by row.
+    fn covers(self, kind: WordKind) -> bool {
+        match self {
+            Driver::Trigrams => kind == WordKind::Long,
+            Driver::WordStarts => kind == WordKind::WordStart,
+            Driver::Both => kind != WordKind::Scanned,
+            Driver::Rows => false,
+        }
+    }
+}
+
+/// `words` as the trigram index's query: each a whole substring, nothing in it an operator.
+fn trigram_query(words: &[&str]) -> String {
+    words.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ")
 }
 
 impl Store {
@@ -60,16 +71,16 @@ impl Store {
         let of_kind = |kind: WordKind| words.iter().copied().filter(|w| WordKind::of(w) == kind).collect::<Vec<_>>();
         let (long, starts) = (of_kind(WordKind::Long), of_kind(WordKind::WordStart));
         let driver = match (long.is_empty(), starts.is_empty()) {
-            (false, false) if self.few_matches(&starts)? => Driver::WordStarts,
-            (false, _) => Driver::Trigrams,
+            (false, false) => Driver::Both,
+            (false, true) => Driver::Trigrams,
             (true, false) => Driver::WordStarts,
             (true, true) => Driver::Rows,
         };
+        let limit = query.limit.clamp(1, 10_000);
         let mut values: Vec<rusqlite::types::Value> = Vec::new();
         let mut sql = match driver {
             Driver::Trigrams => {
-                let all: Vec<String> = long.iter().map(|w| fts_phrase(w)).collect();
-                values.push(all.join(" AND ").into());
+                values.push(trigram_query(&long).into());
                 format!(
                     "SELECT {SUMMARY_COLUMNS} FROM jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ?1"
                 )
@@ -79,6 +90,11 @@ impl Store {
                 format!(
                     "SELECT {SUMMARY_COLUMNS} FROM jobs_words f JOIN jobs j ON j.id = f.rowid WHERE jobs_words MATCH ?1"
                 )
+            }
+            // The ids both indexes give, a batch at a time (see below).
+            Driver::Both => {
+                values.push(String::new().into());
+                format!("SELECT {SUMMARY_COLUMNS} FROM jobs j WHERE j.id IN (SELECT value FROM json_each(?1))")
             }
             Driver::Rows => format!("SELECT {SUMMARY_COLUMNS} FROM jobs j WHERE 1 = 1"),
         };
@@ -111,35 +127,41 @@ impl Store {
             values.push((within as i64).into());
             sql.push_str(&format!(" AND j.id > (SELECT coalesce(max(id), 0) FROM jobs) - ?{}", values.len()));
         }
-        let covered = match driver {
-            Driver::Trigrams => WordKind::Long,
-            Driver::WordStarts => WordKind::WordStart,
-            Driver::Rows => WordKind::Scanned,
-        };
-        for word in words.iter().filter(|w| !indexed || WordKind::of(w) != covered) {
+        for word in words.iter().filter(|w| !driver.covers(WordKind::of(w))) {
             values.push(word.to_string().into());
             sql.push_str(&format!(" AND imgtui_matches(j.prompt, j.revised_prompt, j.model, ?{})", values.len()));
         }
-        values.push((query.limit.clamp(1, 10_000) as i64).into());
-        let order = if indexed { "f.rowid DESC" } else { "j.created_at DESC, j.id DESC" };
+        let order = match driver {
+            Driver::Trigrams | Driver::WordStarts => "f.rowid DESC",
+            Driver::Both => "j.id DESC",
+            Driver::Rows => "j.created_at DESC, j.id DESC",
+        };
+        values.push((limit as i64).into());
         sql.push_str(&format!(" ORDER BY {order} LIMIT ?{}", values.len()));
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(values), summary_from_row)
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
-        rows.map_err(|e| self.err(e))
-    }
-
-    /// Whether the word starts `starts` all begin words in fewer than `FEW_WORD_STARTS` jobs.
-    fn few_matches(&self, starts: &[&str]) -> Result<bool, StoreError> {
-        let count: i64 = self
-            .conn
-            .prepare_cached("SELECT count(*) FROM (SELECT rowid FROM jobs_words WHERE jobs_words MATCH ?1 LIMIT ?2)")
-            .and_then(|mut stmt| {
-                stmt.query_row(rusqlite::params![word_start_query(starts), FEW_WORD_STARTS], |r| r.get(0))
-            })
-            .map_err(|e| self.err(e))?;
-        Ok(count < FEW_WORD_STARTS)
+        let mut read = |values: Vec<rusqlite::types::Value>| {
+            stmt.query_map(rusqlite::params_from_iter(values), summary_from_row)
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.err(e))
+        };
+        if driver != Driver::Both {
+            return read(values);
+        }
+        // Both indexes walked together give the ids in both, newest first, a batch at a time;
+        // each batch is read with the filters until the page is full or the ids run out.
+        let start = query.before.map_or(i64::MAX, |(_, id)| id - 1);
+        let mut walk = Both::new(self, trigram_query(&long), word_start_query(&starts), start);
+        let mut page = Vec::new();
+        while page.len() < limit {
+            let ids = walk.next_ids((limit - page.len()).max(32))?;
+            if ids.is_empty() {
+                break;
+            }
+            values[0] = serde_json::Value::from(ids).to_string().into();
+            page.extend(read(values.clone())?);
+        }
+        page.truncate(limit);
+        Ok(page)
     }
 }
 

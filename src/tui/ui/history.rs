@@ -32,8 +32,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, hits:
     if searching || !h.search.is_empty() {
         let cursor = if searching { "▏" } else { "" };
         title.push(styled(format!("/{}{cursor} ", h.search), theme.accent()));
-        // A rare short word reads the whole history (a second or two at a million jobs): the
-        // rows under it are the last search's until then.
+        // Until the answer comes (off the UI task; a short word of an unspaced script reads
+        // rows), the rows under it are the last search's.
         if h.loading && !h.search.is_empty() {
             title.push(styled("searching… ".to_string(), theme.muted()));
         }
