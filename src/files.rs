@@ -48,6 +48,20 @@ pub fn open_regular(path: &Path) -> io::Result<(File, fs::Metadata)> {
     Ok((file, meta))
 }
 
+/// Opens `path` to append to, creating it, only if it is (or becomes) a regular file: a FIFO
+/// put where a log goes would block the open, and then every write.
+pub fn append_regular(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::NOFOLLOW;
+    let file = fs::OpenOptions::new().create(true).append(true).custom_flags(flags.bits() as i32).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "it is not a regular file (a pipe, socket or device)"));
+    }
+    // Writes to a regular file never wait; the flag is taken off so none is ever short.
+    rustix::fs::fcntl_setfl(&file, rustix::fs::OFlags::APPEND).map_err(io::Error::from)?;
+    Ok(file)
+}
+
 /// The bytes of the regular file at `path` (see `open_regular`), refusing more than `max`.
 pub fn read_regular(path: &Path, max: u64) -> io::Result<Vec<u8>> {
     let (file, meta) = open_regular(path)?;

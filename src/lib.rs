@@ -162,6 +162,12 @@ use crate::cli::Command;
 
 /// The whole program: parse the command line and run what it asks.
 pub fn run() -> ExitCode {
+    // The keys in the environment are secrets from the start, used or not.
+    for name in ["OPENAI_API_KEY", "TTAPI_API_KEY"] {
+        if let Ok(key) = std::env::var(name) {
+            crate::text::keep_secret(&key);
+        }
+    }
     crate::cli::complete::answer_shell_if_asked();
     let cli = crate::cli::parse();
     // Commands that only look (or print text for the shell) make no folders for a log.

@@ -81,6 +81,7 @@ pub fn char_count(s: &str) -> usize {
 
 /// `s` with every control character shown as an escape (`\e`, `\n`, `\u{7}`).
 pub fn escape_controls(s: &str) -> String {
+    let s = without_secrets(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -124,6 +125,43 @@ mod tests {
         assert_eq!(escape_controls("gpt-image-2\u{200b}"), "gpt-image-2\\u{200b}", "a zero-width space");
         assert_eq!(escape_controls("👨\u{200d}👩"), "👨\u{200d}👩", "an emoji's joiner stays");
     }
+
+    #[test]
+    fn a_known_secret_is_never_printed_whole_or_in_pieces() {
+        keep_secret("sk-unit-TESTKEY-0123456789");
+        assert_eq!(escape_controls("out: /tmp/o-sk-unit-TESTKEY-0123456789/x"), "out: /tmp/o-****/x");
+        assert_eq!(without_secrets("its end: TESTKEY-0123456789."), "its end: ****.");
+        assert_eq!(without_secrets("nothing secret here"), "nothing secret here");
+    }
+}
+
+/// The keys this process knows (see `keep_secret`), each with its 8-character pieces.
+static SECRETS: std::sync::RwLock<Vec<(String, Vec<String>)>> = std::sync::RwLock::new(Vec::new());
+
+/// Makes `secret` (an API key, as soon as one is read) unprintable: `escape_controls`, which
+/// every text imgtui did not write goes through, and `without_secrets` show `****` for it or
+/// any long piece of it, wherever it turns up (a config error quoting a value, a path, a name).
+pub fn keep_secret(secret: &str) {
+    let secret = secret.trim();
+    if secret.chars().count() < 4 {
+        return;
+    }
+    let mut known = SECRETS.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if known.iter().any(|(s, _)| s == secret) {
+        return;
+    }
+    let chars: Vec<char> = secret.chars().collect();
+    let pieces = chars.windows(8.min(chars.len())).map(|w| w.iter().collect()).collect();
+    known.push((secret.to_string(), pieces));
+}
+
+/// `text` without the secrets this process knows (see `keep_secret`).
+pub fn without_secrets(text: &str) -> String {
+    let known = SECRETS.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    known
+        .iter()
+        .filter(|(_, pieces)| pieces.iter().any(|piece| text.contains(piece.as_str())))
+        .fold(text.to_string(), |text, (secret, _)| redact(&text, secret))
 }
 
 /// `text` with `secret`, and any piece of it 8 characters or longer (a server echoing part of

@@ -164,6 +164,22 @@ fn fifos_as_image_mask_or_config_are_refused_not_waited_on() {
     }
 }
 
+/// A FIFO where the log goes is no log: the command runs instead of waiting for a reader.
+#[test]
+fn a_fifo_where_the_log_goes_is_not_waited_on() {
+    let data = tempfile::tempdir().unwrap();
+    let state = data.path().join("state");
+    std::fs::create_dir_all(state.join("imgtui")).unwrap();
+    let log = state.join("imgtui/imgtui.log");
+    assert!(std::process::Command::new("mkfifo").arg(&log).status().unwrap().success());
+    for args in [&["generate", "a fox"][..], &["history"][..]] {
+        let mut cmd = imgtui(data.path());
+        cmd.env("XDG_STATE_HOME", &state).args(args);
+        let (code, stderr) = run_with_deadline(cmd, Duration::from_secs(20));
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+    }
+}
+
 #[test]
 fn an_endless_prompt_or_config_on_standard_input_is_bounded() {
     let data = tempfile::tempdir().unwrap();
@@ -177,6 +193,47 @@ fn an_endless_prompt_or_config_on_standard_input_is_bounded() {
     let (code, stderr) = run_with_deadline(cmd, Duration::from_secs(20));
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("/dev/zero") && stderr.contains("not a regular file"), "{stderr}");
+}
+
+/// A damaged history moved aside still counts: new job ids go on after its highest, and what
+/// it says was spent this month stays against the budgets.
+#[test]
+fn a_damaged_history_keeps_its_job_ids_and_its_spend() {
+    let data = tempfile::tempdir().unwrap();
+    {
+        let mut store = imgtui::store::Store::open(data.path()).unwrap();
+        let request = imgtui::store::ImageRequest::Generate(imgtui::api::GenerateRequest::new("gpt-image-2", "a fox"));
+        for _ in 0..3 {
+            store.insert_job(&request, "demo", "u", None, &[], imgtui::store::now_ms()).unwrap();
+        }
+        let spent = store.spent().unwrap();
+        assert!(spent.today == 0.0, "queued jobs without an estimate: {spent:?}");
+    }
+    let db = data.path().join("history.sqlite3");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE jobs SET status = 'done', cost_usd = 0.25", []).unwrap();
+    // Damage a page the reads below do not need (the word index's): the file no longer
+    // passes its check, and its jobs can still be read.
+    let root: i64 =
+        conn.query_row("SELECT rootpage FROM sqlite_master WHERE name = 'jobs_words_data'", [], |r| r.get(0)).unwrap();
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&db).unwrap();
+    let at = ((root - 1) * page_size) as usize;
+    bytes[at..at + 64].fill(0xAB);
+    std::fs::write(&db, bytes).unwrap();
+    let store = imgtui::store::Store::open(data.path()).unwrap();
+    let said = store.recovered.clone().unwrap_or_default();
+    assert!(said.contains("moved to") && said.contains("new job ids start after 3"), "{said}");
+    let spent = store.spent().unwrap();
+    assert!((spent.today - 0.75).abs() < 1e-9, "{said}: {spent:?}");
+    drop(store);
+    // Junk with nothing readable: said so.
+    std::fs::write(&db, "not a database at all".repeat(300)).unwrap();
+    let store = imgtui::store::Store::open(data.path()).unwrap();
+    let said = store.recovered.clone().unwrap_or_default();
+    assert!(said.contains("could not be read"), "{said}");
 }
 
 #[test]

@@ -270,6 +270,29 @@ fn config_show_hides_a_key_in_the_urls_query_and_wherever_else_it_was_pasted() {
     assert!(everything.contains("https://gw.example/v1?****"), "{everything}");
 }
 
+/// A key quoted by an error (pasted into a field that refuses it, or as a model's name), or
+/// in a path doctor shows, is never printed: not by config show, doctor or a command.
+#[test]
+fn a_key_quoted_by_a_config_error_or_a_path_is_not_shown() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/imgtui");
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = "sk-test-SECRET1234567890abcdefXYZ";
+    let files = [
+        format!("api_key = \"{key}\"\nmax_retries = \"{key}\"\n"),
+        format!("api_key = \"{key}\"\n[models.\"{key}\"]\nn_max = 2\n"),
+        format!("api_key = \"{key}\"\nout_dir = \"/tmp/o-{key}\"\n"),
+    ];
+    for text in files {
+        std::fs::write(dir.join("config.toml"), &text).unwrap();
+        for args in [&["config", "show"][..], &["doctor"][..], &["generate", "x", "--dry-run"][..]] {
+            let out = imgtui(home.path(), args);
+            let everything = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+            assert!(!everything.contains(&key[8..20]), "{args:?} with\n{text}showed the key:\n{everything}");
+        }
+    }
+}
+
 #[test]
 fn config_init_where_no_folder_can_be_made_says_so() {
     let home = tempfile::tempdir().unwrap();

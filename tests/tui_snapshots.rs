@@ -147,6 +147,23 @@ fn jobs_wide_and_narrow() {
     assert_eq!(Some(wide[(x, fail_y)].fg), Theme::dark().error().fg);
 }
 
+/// A path too long for its row keeps its end (the file's name) beside its label, in the Job
+/// pane's rows and the picture's caption.
+#[test]
+fn a_long_path_is_cut_from_the_left_and_keeps_its_file_name() {
+    let mut s = state();
+    with_jobs(&mut s);
+    let deep = format!("/home/someone/{}/images/20261208-a-red-fox-in-the-snow-1.png", "very-long-folder/".repeat(8));
+    if let Some(job) = s.jobs.job.details.as_mut() {
+        job.images[0].path = deep.into();
+    }
+    s.layers.focus = Focus::History;
+    let screen = text(&render(&s, 80, 100));
+    let file_row = screen.lines().find(|l| l.contains("file 1")).unwrap_or_default().to_string();
+    assert!(file_row.contains("…") && file_row.contains("fox-in-the-snow-1.png"), "{screen}");
+    assert!(screen.lines().any(|l| l.contains("403 KB · …") && l.contains("snow-1.png")), "{screen}");
+}
+
 #[test]
 fn inline_errors_are_red_and_beside_their_field() {
     let mut s = state();

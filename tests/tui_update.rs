@@ -658,6 +658,24 @@ fn a_paste_past_the_models_limit_is_cut_there_and_said_so() {
     assert!(s.jobs.history.search.chars().count() <= 1_000, "{}", s.jobs.history.search.len());
 }
 
+/// A terminal without bracketed paste sends a paste as keys: past the model's limit each is
+/// refused at once (the prompt never grows past it), and says so.
+#[test]
+fn keys_typed_past_the_models_limit_are_refused() {
+    let mut s = state();
+    let limit = s.spec().prompt_max_chars;
+    s.compose.prompt.insert_str("a".repeat(limit - 10));
+    for _ in 0..60 {
+        update(&mut s, key(KeyCode::Char('a')));
+    }
+    assert_eq!(s.prompt_text().chars().count(), limit);
+    let (notice, _) = s.status.notice.clone().expect("said so");
+    assert!(notice.contains("the prompt is full") && notice.contains(&limit.to_string()), "{notice}");
+    update(&mut s, key(KeyCode::Backspace));
+    update(&mut s, key(KeyCode::Char('b')));
+    assert!(s.prompt_text().ends_with('b'), "room again after a Backspace");
+}
+
 #[test]
 fn a_job_sent_while_the_history_is_searched_is_shown_and_selected() {
     let mut s = state();

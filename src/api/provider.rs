@@ -79,6 +79,8 @@ pub struct ApiKey(String);
 impl ApiKey {
     pub fn new(key: impl Into<String>) -> Option<Self> {
         let key = key.into().trim().to_string();
+        // Known from now on to everything that prints text it did not write.
+        crate::text::keep_secret(&key);
         (!key.is_empty()).then_some(Self(key))
     }
 

@@ -140,7 +140,18 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        toml::from_str(text).map_err(|e| {
+        let parsed: Result<Self, _> = toml::from_str(text);
+        if let Ok(Some(key)) = parsed.as_ref().map(|c| c.api_key.as_deref()) {
+            crate::text::keep_secret(key);
+        }
+        parsed.map_err(|e| {
+            // A file that does not parse has no key read from it, yet its key may be quoted
+            // by the error (repeated in another field): known as a secret before anything is said.
+            for line in text.lines().filter(|l| l.trim_start().starts_with("api_key")) {
+                if let Some((_, value)) = line.split_once('=') {
+                    crate::text::keep_secret(value.trim().trim_matches(|c| c == '"' || c == '\''));
+                }
+            }
             let line = e.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
             let on_key = text.lines().nth(line - 1).is_some_and(|l| l.trim_start().starts_with("api_key"));
             // serde quotes the value it refused: a key typed without quotes would be shown.

@@ -219,7 +219,8 @@ impl Painter {
     pub fn clear(&mut self) {
         self.end_stroke();
         self.anchor = None;
-        if self.done.iter().flatten().any(|op| *op != Op::Clear) {
+        // Something to clear: painting done here, or the mask it started from.
+        if self.canvas.coverage() > 0.0 {
             self.push(vec![Op::Clear]);
         }
     }
@@ -331,5 +332,18 @@ mod tests {
         painter.regrid(Grid { cols: 80, rows: 40, image: (400, 200) });
         assert_eq!((painter.anchor, painter.cursor), (Some((20, 20)), (28, 20)));
         assert_eq!(painter.tool, Tool::Arrow);
+    }
+
+    /// X clears a mask the painting started from (a file picked in the form), and undo brings
+    /// it back.
+    #[test]
+    fn clearing_takes_away_the_mask_it_started_from() {
+        let mut painter = Painter::new(Grid { cols: 4, rows: 4, image: (4, 4) });
+        painter.start_from(std::sync::Arc::new(vec![true; 16]));
+        assert_eq!(painter.canvas.coverage(), 1.0);
+        painter.clear();
+        assert_eq!(painter.canvas.coverage(), 0.0);
+        painter.undo();
+        assert_eq!(painter.canvas.coverage(), 1.0);
     }
 }

@@ -89,6 +89,7 @@ impl MaskOverlay {
         };
         let frame = span(&source_x, c.x0, c.x1).zip(span(&source_y, c.y0, c.y1));
         let thick = frame.map_or(0, |((x0, x1), (y0, y1))| ((x1 - x0 + 1).min(y1 - y0 + 1) / 4).max(2));
+        let tiny = frame.is_some_and(|((x0, x1), (y0, y1))| x1 - x0 < 2 || y1 - y0 < 2);
         let ring = |x: u32, y: u32| -> Option<u32> {
             let ((x0, x1), (y0, y1)) = frame?;
             let inside = (x0..=x1).contains(&x) && (y0..=y1).contains(&y);
@@ -108,10 +109,13 @@ impl MaskOverlay {
                 }
             }
             if let Some(depth) = ring(x, y) {
-                *pixel = match (depth, self.erasing) {
-                    (0, _) => RIM,
-                    (_, true) => ERASER,
-                    (_, false) => CURSOR,
+                // A frame with no room inside its rim (one half-block cell is 1x2 pixels) is
+                // dark and yellow in turn, so it shows on any picture.
+                let rim = if tiny { (x + y) % 2 == 0 } else { depth == 0 };
+                *pixel = match (rim, self.erasing) {
+                    (true, _) => RIM,
+                    (false, true) => ERASER,
+                    (false, false) => CURSOR,
                 };
             }
         }
@@ -154,6 +158,16 @@ mod tests {
         assert_eq!(*fitted.get_pixel(55, 20), RIM);
         assert_eq!(*fitted.get_pixel(60, 20), CURSOR, "ten pixels thick");
         assert_eq!(*fitted.get_pixel(75, 25), Rgba([0, 100, 0, 255]), "inside the frame: the image");
+    }
+
+    /// One half-block cell (1x2 fitted pixels) has no room inside a rim: it is dark and yellow
+    /// in turn, not all dark.
+    #[test]
+    fn a_one_cell_cursor_shows_its_yellow() {
+        let plan = MaskPlan::new(64, 64);
+        let mut fitted = RgbaImage::from_pixel(1, 2, Rgba([0, 0, 0, 255]));
+        overlay(&plan, PixelRect { x0: 0, y0: 0, x1: 64, y1: 64 }, None).draw_on(&mut fitted);
+        assert_eq!((*fitted.get_pixel(0, 0), *fitted.get_pixel(0, 1)), (RIM, CURSOR));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod admit;
 mod batch_claims;
+mod carry_over;
 mod gallery;
 mod image_rows;
 mod images;
@@ -81,8 +82,9 @@ impl Store {
             Err(e) if is_damage(&e) => {
                 let aside = move_aside(&path)?;
                 let mut store = Self::open_file(&path).map_err(|e| db_error(&path, &e))?;
+                let carried = carry_over::carry_over(&aside, &store.conn);
                 store.recovered = Some(format!(
-                    "the history database was damaged ({e}); it was moved to {} and a new one started",
+                    "the history database was damaged ({e}); it was moved to {} and a new one started ({carried})",
                     aside.display()
                 ));
                 tracing::warn!("{}", store.recovered.as_deref().unwrap_or_default());

@@ -38,7 +38,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Ve
     };
     let partial = state.live_partial(job.id).filter(|_| job.images.is_empty());
     let has_image = !job.images.is_empty() || partial.is_some();
-    let details = detail_lines(job, theme);
+    let details = detail_lines(job, theme, inner.width);
     // The picture has the room: the details take what is left of a third of a tall pane, one
     // row (the status) of a short one; all of them are a `v` and an `i` away.
     let detail_rows = if inner.height >= 24 { (details.len() as u16).min(inner.height / 3) } else { 1 };
@@ -50,11 +50,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) -> Ve
         let cells = grid::Cell::numbered(image_files(state, job));
         wanted = grid::render(state, theme, frame, grid_area, &cells, state.jobs.job.image_index, Zoom::FIT);
         if let Some(image) = job.images.get(state.jobs.job.image_index) {
-            frame.render_widget(Paragraph::new(caption(state, image, theme)), caption_area);
+            frame.render_widget(Paragraph::new(caption(state, image, theme, caption_area.width)), caption_area);
         }
     } else if let Some(image) = job.images.get(state.jobs.job.image_index) {
         let exists = !state.jobs.job.missing_files.contains(&image.path);
-        let caption = caption(state, image, theme);
+        let caption = caption(state, image, theme, image_area.width.saturating_sub(2));
         wanted.extend(image_box(state, theme, frame, image_area, exists.then_some(&image.path), caption));
     } else if let Some((index, path)) = partial {
         let caption = styled(format!("partial image {} · the answer is still streaming", index + 1), theme.muted());
@@ -70,18 +70,19 @@ pub(super) fn image_files(state: &State, job: &JobRecord) -> Vec<Option<std::pat
 }
 
 /// "1024x1024 png · 403 KB · path" of the chosen image, or that its file is gone.
-fn caption(state: &State, image: &crate::store::ImageRecord, theme: &Theme) -> Line<'static> {
+/// The picture's size, bytes and file, in `width` columns: the path is cut from the left, so
+/// its name shows.
+fn caption(state: &State, image: &crate::store::ImageRecord, theme: &Theme, width: u16) -> Line<'static> {
+    let width = usize::from(width);
     if state.jobs.job.missing_files.contains(&image.path) {
-        return Line::from(styled(format!("the file is gone: {}", image.path.display()), theme.error()));
+        let gone = "the file is gone: ";
+        let path = crate::text::fit_end(&image.path.display().to_string(), width.saturating_sub(gone.len()));
+        return Line::from(styled(format!("{gone}{path}"), theme.error()));
     }
-    let text = format!(
-        "{} · {}{} · {}",
-        image.size_and_format(),
-        human_bytes(image.bytes),
-        gif_note(state, image),
-        image.path.display()
-    );
-    Line::from(styled(text, theme.muted()))
+    let facts = format!("{} · {}{} · ", image.size_and_format(), human_bytes(image.bytes), gif_note(state, image));
+    let room = width.saturating_sub(crate::text::width_of(&facts));
+    let path = crate::text::fit_end(&image.path.display().to_string(), room);
+    Line::from(styled(format!("{facts}{path}"), theme.muted()))
 }
 
 /// An animated GIF's frames as asked (" · 4 frames × 100 ms").
@@ -196,7 +197,9 @@ pub(super) fn picture_of(
     Some(Wanted { key, area: pixels_area })
 }
 
-pub(super) fn detail_lines(job: &JobRecord, theme: &Theme) -> Vec<Line<'static>> {
+/// The job's facts, a row each; paths cut from the left to fit `width` (their end says the
+/// most, and a path too long for its row would wrap away from its label).
+pub(super) fn detail_lines(job: &JobRecord, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let label = |name: &str| styled(format!("{name:<9}"), theme.muted());
     let status = format!("{} {}", job.kind.as_str(), job.status);
@@ -247,7 +250,8 @@ pub(super) fn detail_lines(job: &JobRecord, theme: &Theme) -> Vec<Line<'static>>
     if job.retries > 0 {
         lines.push(Line::from(vec![label("retries"), styled(job.retries.to_string(), theme.warning())]));
     }
-    let path = |p: &std::path::Path| crate::text::escape_controls(&p.display().to_string());
+    let path =
+        |p: &std::path::Path| crate::text::fit_end(&p.display().to_string(), usize::from(width).saturating_sub(9));
     for input in &job.inputs {
         lines.push(Line::from(vec![label(&input.role), styled(path(&input.path), theme.base())]));
     }

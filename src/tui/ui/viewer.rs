@@ -24,7 +24,7 @@ pub fn render(state: &State, viewer: &Viewer, theme: &Theme, frame: &mut Frame, 
         .as_ref()
         .filter(|d| state.layers.browser().is_none() && Some(d.id) == state.selected_job_id());
     let info_lines = match (viewer.info, job) {
-        (true, Some(job)) => preview::detail_lines(job, theme),
+        (true, Some(job)) => preview::detail_lines(job, theme, area.width),
         _ => Vec::new(),
     };
     // The info panel takes what it needs, up to a third of the screen.

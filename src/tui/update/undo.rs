@@ -26,6 +26,19 @@ pub(super) fn edit_prompt(state: &mut State, event: KeyEvent) -> bool {
     if ctrl && matches!(event.code, KeyCode::Char('u' | 'r')) {
         return false;
     }
+    // Typed (or pasted by a terminal without bracketed paste, a key at a time) past what the
+    // model takes: refused at once, so a flood of keys costs little each and Ctrl-C comes
+    // through behind it.
+    let plain = !event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if plain && matches!(event.code, KeyCode::Char(_) | KeyCode::Enter | KeyCode::Tab) {
+        let limit = state.spec().prompt_max_chars;
+        if state.compose.prompt.lines().iter().map(|l| crate::text::char_count(l) + 1).sum::<usize>() > limit {
+            let model = state.compose.form.model.clone();
+            let full = format!("the prompt is full: {model} takes at most {limit} characters");
+            state.set_notice(full, crate::tui::state::Severity::Warning);
+            return false;
+        }
+    }
     let edit = kind(&event);
     let continues = matches!(
         (state.compose.prompt_undo.last, edit),
