@@ -43,7 +43,7 @@ async fn run_or_dry_run(engine: &Engine, args: &ImageArgs, request: ImageRequest
         let allow = Allow { shut_down_model: args.force_model, over_budget: args.over_budget };
         return run_job(engine, &args.output, request, None, allow, args.show).await;
     }
-    if let Some(code) = check_request(engine, &args.output, &request, args.force_model).await {
+    if let Some(code) = check_request(engine, &args.output, &request, args.force_model, false).await {
         return code;
     }
     let client = &engine.client;
@@ -60,6 +60,12 @@ async fn run_or_dry_run(engine: &Engine, args: &ImageArgs, request: ImageRequest
         let shown = serde_json::to_string_pretty(&request).unwrap_or_default();
         crate::outln!("{}", escape_controls(&shown).replace("\\n", "\n"));
         crate::outln!("{} · nothing was sent (--dry-run)", note.describe());
+        if engine.keyless() {
+            eprintln!(
+                "imgtui: no API key, so {} was not asked: checked against the built-in list",
+                engine.catalog.provider
+            );
+        }
         if let Some(why) = held_back {
             crate::outln!("sending it would be refused: {why} (--over-budget sends it anyway)");
         }
@@ -177,7 +183,7 @@ pub(crate) async fn run_job(
     allow: Allow,
     show: bool,
 ) -> ExitCode {
-    if let Some(code) = check_request(engine, output, &request, allow.shut_down_model).await {
+    if let Some(code) = check_request(engine, output, &request, allow.shut_down_model, true).await {
         return code;
     }
     let budget = match allow.over_budget {
@@ -268,10 +274,13 @@ pub(crate) async fn run_job(
 
 /// What the user should know before a request goes out: a model the provider does not list,
 /// rules guessed for a model the table does not know, and the warnings of those rules.
-fn warn_before_sending(engine: &Engine, request: &ImageRequest, warnings: &[FieldError]) {
+/// `sending`: the request goes out now (not a dry run).
+fn warn_before_sending(engine: &Engine, request: &ImageRequest, warnings: &[FieldError], sending: bool) {
     if engine.catalog.listed(request.model()) == Some(false) {
+        let list = if engine.keyless() { "imgtui's built-in list of what " } else { "" };
+        let sent = if sending { "sent anyway" } else { "it would be sent anyway" };
         eprintln!(
-            "imgtui: warning: {} is not listed by {} (imgtui models lists what it serves); sent anyway",
+            "imgtui: warning: {} is not listed by {list}{} (imgtui models lists what it serves); {sent}",
             escape_controls(request.model()),
             engine.catalog.provider
         );

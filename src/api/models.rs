@@ -222,6 +222,45 @@ impl ModelSpec {
         {
             return Err(format!("sizes: \"{bad}\" is not WxH (such as 1024x1024) or auto"));
         }
+        if self.n_max > N_MAX_MOST {
+            return Err(format!("n_max {} is more than any model takes (at most {N_MAX_MOST})", self.n_max));
+        }
+        if self.sizes.is_empty() && self.free_size.is_none() {
+            return Err("sizes: a model needs at least one size (or free_size)".into());
+        }
+        if self.qualities.is_empty() {
+            return Err("qualities: a model needs at least one quality".into());
+        }
+        // Lists are sets of choices: an empty or repeated value is a mistake.
+        for (field, values) in [
+            ("sizes", &self.sizes),
+            ("qualities", &self.qualities),
+            ("complexities", &self.complexities),
+            ("backgrounds", &self.backgrounds),
+            ("output_formats", &self.output_formats),
+        ] {
+            if values.iter().any(|v| v.trim().is_empty()) {
+                return Err(format!("{field}: an empty value"));
+            }
+            if let Some(twice) = values.iter().enumerate().find(|(i, v)| values[..*i].contains(v)).map(|(_, v)| v) {
+                return Err(format!("{field}: \"{twice}\" is listed twice"));
+            }
+        }
+        if !self.qualities.contains(&self.default_quality) {
+            return Err(format!(
+                "default_quality \"{}\" is not one of qualities ({})",
+                self.default_quality,
+                self.qualities.join(", ")
+            ));
+        }
+        let free_takes =
+            |size: &str| parse_size(size).zip(self.free_size.as_ref()).is_some_and(|((w, h), free)| free.allows(w, h));
+        if !self.sizes.contains(&self.default_size) && !free_takes(&self.default_size) {
+            return Err(format!(
+                "default_size \"{}\" is not one of sizes and not a free size it takes",
+                self.default_size
+            ));
+        }
         Ok(())
     }
 
@@ -435,6 +474,9 @@ impl ModelTable {
 
     /// Applies a `[models.NAME]` config table: fields over `like` (or over the model of the same
     /// name, when it exists), or a complete new spec.
+    /// `[models."NAME"]` from the config: a model's rules, whole or `like` another's with
+    /// differences. A list given here replaces the one it starts from, and with it what the
+    /// provider withdrew of that parameter (`backgrounds` with transparent says it is taken).
     pub fn apply_override(&mut self, name: &str, table: &toml::Table) -> Result<(), String> {
         let mut fields = table.clone();
         let base_name = match fields.remove("like") {
@@ -455,6 +497,18 @@ impl ModelTable {
             // A new model does not answer to the names of the one it starts from.
             merged.remove("aliases");
         }
+        if !fields.contains_key("withdrawn")
+            && let Some(toml::Value::Array(withdrawn)) = merged.get_mut("withdrawn")
+        {
+            // `qualities` → quality, `backgrounds` → background: the parameter a list is of.
+            let param_of = |field: &str| match field.strip_suffix("ies") {
+                Some(stem) => format!("{stem}y"),
+                None => field.strip_suffix('s').unwrap_or(field).to_string(),
+            };
+            let given: Vec<String> = fields.keys().map(|k| param_of(k)).collect();
+            withdrawn
+                .retain(|w| w.get("param").and_then(toml::Value::as_str).is_none_or(|p| !given.iter().any(|g| g == p)));
+        }
         merged.extend(fields);
         merged.insert("name".into(), toml::Value::String(name.to_string()));
         let spec: ModelSpec = merged.try_into().map_err(|e: toml::de::Error| e.message().to_string())?;
@@ -463,6 +517,9 @@ impl ModelTable {
         Ok(())
     }
 }
+
+/// The most images any model gives for one request (OpenAI's is 10).
+const N_MAX_MOST: u32 = 100;
 
 static FALLBACK_SPEC: std::sync::LazyLock<ModelSpec> =
     std::sync::LazyLock::new(|| free_size_gpt_image(FALLBACK_FAMILY, &[]));

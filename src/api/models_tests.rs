@@ -47,6 +47,36 @@ fn override_starts_from_like_and_replaces_fields() {
     assert_eq!(m.sizes, table.get("dall-e-2").unwrap().sizes);
 }
 
+/// A list the config gives replaces what it starts from, and what the provider withdrew of it.
+#[test]
+fn an_overridden_list_takes_back_what_was_withdrawn() {
+    let mut table = ModelTable::builtin();
+    let t: toml::Table =
+        toml::from_str("like = \"gpt-image-2\"\nbackgrounds = [\"transparent\", \"opaque\", \"auto\"]").unwrap();
+    table.apply_override("g2c", &t).unwrap();
+    let m = table.get("g2c").unwrap();
+    assert_eq!(m.withdrawn_since("background", "transparent"), None);
+    assert!(table.get("gpt-image-2").unwrap().withdrawn_since("background", "transparent").is_some());
+}
+
+/// Rules no model can have are refused as the config is read, naming the field.
+#[test]
+fn impossible_rules_are_refused_by_field() {
+    for (rule, field) in [
+        ("qualities = []", "qualities"),
+        ("qualities = [\"\", \"low\"]", "empty value"),
+        ("complexities = [\"low\", \"low\"]", "listed twice"),
+        ("default_quality = \"ultra\"", "default_quality"),
+        ("default_size = \"7x7\"", "default_size"),
+        ("n_max = 100000", "n_max"),
+    ] {
+        let mut table = ModelTable::builtin();
+        let t: toml::Table = toml::from_str(&format!("like = \"gpt-image-2.6-flare\"\n{rule}")).unwrap();
+        let err = table.apply_override("mine", &t).unwrap_err();
+        assert!(err.contains(field), "{rule}: {err}");
+    }
+}
+
 #[test]
 fn override_rejects_unknown_keys_by_name() {
     let mut table = ModelTable::builtin();

@@ -48,6 +48,8 @@ pub enum Problem {
     NotOffered { provider: String, allowed: Vec<String>, model: String },
     /// The original kept outside the mask needs a mask.
     NeedsMask,
+    /// An edit with no input image (`mask_alone`: a mask was given).
+    NoInputImage { mask_alone: bool },
     /// What the budgets hold back.
     OverBudget { why: String },
     /// What the person should know, in words made where the facts are (an input file's
@@ -76,12 +78,20 @@ impl FieldError {
     }
 
     /// Whether it stops a request even when the model's rules were only guessed.
+    /// What no model takes is refused whatever rules were guessed: an edit without an image,
+    /// no images asked, a size that is no size, an empty value, text for a number.
     pub fn always_stops(&self) -> bool {
-        matches!(
-            (self.param, &self.problem),
+        match (self.param, &self.problem) {
             (Param::Prompt, Problem::Empty)
-                | (Param::Model, Problem::Empty | Problem::NotOneWord | Problem::TooLong { .. })
-        )
+            | (Param::Model, Problem::Empty | Problem::NotOneWord | Problem::TooLong { .. })
+            | (_, Problem::NoInputImage { .. } | Problem::NotANumber { .. } | Problem::NotAFlag { .. })
+            | (Param::N, Problem::OutOfRange { value: 0, .. }) => true,
+            (Param::Size, Problem::NotAllowed { value, .. }) => {
+                value != "auto" && super::models::parse_size(value).is_none()
+            }
+            (_, Problem::NotAllowed { value, .. }) => value.trim().is_empty(),
+            _ => false,
+        }
     }
 }
 
@@ -147,6 +157,10 @@ impl fmt::Display for Words<'_> {
             Problem::Retired { why } => write!(f, "{why} (--force-model sends it anyway)"),
             Problem::NotOffered { provider, allowed, model } => {
                 write!(f, "{provider} edits only with {} ({model} is not offered there)", list(allowed, ", "))
+            }
+            Problem::NoInputImage { mask_alone } => {
+                let also = if *mask_alone { " (a mask alone is not enough)" } else { "" };
+                write!(f, "an edit needs at least one input image{also}")
             }
             Problem::NeedsMask => f.write_str(
                 "keeping the original outside the mask needs a mask: pick or paint one, or return the image as it comes",

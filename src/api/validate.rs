@@ -140,13 +140,13 @@ fn check_value(
                 });
             }
             if choices.is_empty() {
-                return Some(not_accepted(models, value, model, |s| !list(s).is_empty()));
+                return Some(not_accepted(models, value, model, |s| list(s).iter().any(|c| c == value)));
             }
             (!choices.iter().any(|c| c == value)).then(|| not_allowed(true, choices.join(", "))).flatten()
         }
         Allowed::Suggested(list) => {
             if list(spec).is_empty() {
-                return Some(not_accepted(models, value, model, |s| !list(s).is_empty()));
+                return Some(not_accepted(models, value, model, |s| list(s).iter().any(|c| c == value)));
             }
             match value.trim().is_empty() {
                 true => Some(Problem::Said("is empty: name a model, or leave it out for the default".into())),
@@ -372,8 +372,7 @@ pub fn check_edit_inputs(
     let Some(limits) = &spec.edit else { return errors };
     let m = spec.name.as_str();
     if images.is_empty() {
-        let also = if mask.is_some() { " (a mask alone is not enough)" } else { "" };
-        errors.push(FieldError::said(Param::Image, format!("an edit needs at least one input image{also}")));
+        errors.push(FieldError::of(Param::Image, Problem::NoInputImage { mask_alone: mask.is_some() }));
     }
     if images.len() > limits.max_images {
         let allowed =

@@ -82,7 +82,7 @@ pub async fn run(global: &GlobalArgs, args: BatchArgs) -> ExitCode {
         false => budget_refusal(&engine, estimate).await,
     };
     if args.dry_run {
-        return dry_run(&todo, skipped.len(), estimate, held_back.as_deref(), args.output.json);
+        return dry_run(&todo, skipped.len(), estimate, held_back.as_deref(), args.output.json, engine.keyless());
     }
     if let Some(why) = held_back {
         let error = EntryError { line: 0, message: format!("budget: {why} (--over-budget sends it anyway)") };
@@ -169,6 +169,7 @@ async fn check_all(engine: &Engine, entries: &[Entry], force_model: bool) -> Vec
         if let Some(why) = refusal {
             problems.push(EntryError { line, message: why });
         }
+        let errors = engine.catalog.advise(errors);
         problems.extend(errors.into_iter().map(|e| EntryError { line, message: e.to_string() }));
     }
     problems
@@ -201,11 +202,15 @@ async fn budget_refusal(engine: &Engine, estimate: BatchEstimate) -> Option<Stri
     crate::headless::checks::batch_refusal(engine, estimate.complete()).await
 }
 
-/// What the entries would cost: the sum of those that can be estimated, and how many cannot.
+/// What the entries would cost: the sum of those that can be estimated (as the budgets count
+/// them), and how many cannot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct BatchEstimate {
     usd: f64,
     unestimated: usize,
+    /// Some entries are bounds, not figures: a floor (counted at four times) or `auto` at its
+    /// dearest quality.
+    bounded: bool,
 }
 
 impl BatchEstimate {
@@ -215,15 +220,24 @@ impl BatchEstimate {
     }
 
     fn describe(&self, jobs: usize) -> String {
+        let (sign, how) = match self.bounded {
+            true => ("≤", " (as the budgets count it: floors at 4x, auto at its dearest)"),
+            false => ("≈", ""),
+        };
         match self.unestimated {
-            0 => format!("≈ {}", crate::cost::dollars(self.usd)),
+            0 => format!("{sign} {}{how}", crate::cost::dollars(self.usd)),
             n if n == jobs => "no estimate".into(),
             n => format!(
-                "≈ {} for {} of {jobs} jobs ({n} cannot be estimated)",
+                "{sign} {}{how} for {} of {jobs} jobs ({n} cannot be estimated)",
                 crate::cost::dollars(self.usd),
                 jobs - n
             ),
         }
+    }
+
+    /// The total in whole micro-dollars, for JSON (no float noise).
+    fn usd_rounded(&self) -> f64 {
+        (self.usd * 1e6).round() / 1e6
     }
 }
 
@@ -231,11 +245,15 @@ async fn total_estimate(engine: &Engine, entries: &[Entry]) -> BatchEstimate {
     let history = crate::headless::checks::output_history(engine).await;
     let client = &engine.client;
     let (prices, provider, models) = (&engine.prices, client.config().provider, client.models());
-    let each =
-        entries.iter().map(|e| crate::cost::for_request(&e.request, prices, provider, models, &history).for_budgets());
-    each.fold(BatchEstimate { usd: 0.0, unestimated: 0 }, |total, usd| match usd {
-        Some(usd) => BatchEstimate { usd: total.usd + usd, ..total },
-        None => BatchEstimate { unestimated: total.unestimated + 1, ..total },
+    let each = entries.iter().map(|e| crate::cost::for_request(&e.request, prices, provider, models, &history));
+    each.fold(BatchEstimate { usd: 0.0, unestimated: 0, bounded: false }, |total, note| match &note {
+        crate::cost::PriceNote::Estimate(e) => BatchEstimate {
+            usd: total.usd + e.for_budgets(),
+            bounded: total.bounded
+                || matches!(e.basis, crate::cost::estimate::Basis::Floor | crate::cost::estimate::Basis::Dearest),
+            ..total
+        },
+        _ => BatchEstimate { unestimated: total.unestimated + 1, ..total },
     })
 }
 
@@ -245,6 +263,7 @@ fn dry_run(
     estimate: BatchEstimate,
     held_back: Option<&str>,
     as_json: bool,
+    keyless: bool,
 ) -> ExitCode {
     let images: u32 = todo.iter().map(|e| e.request.options().n.unwrap_or(1)).sum();
     if as_json {
@@ -252,7 +271,7 @@ fn dry_run(
             todo.iter().map(|e| json!({ "line": e.line, "key": e.key, "request": e.request })).collect();
         let body = json!({
             "dry_run": true, "jobs": todo.len(), "images": images, "skipped": skipped,
-            "estimate_usd": estimate.usd, "unestimated": estimate.unestimated, "over_budget": held_back,
+            "estimate_usd": estimate.usd_rounded(), "unestimated": estimate.unestimated, "over_budget": held_back,
             "entries": entries,
         });
         crate::outln!("{body}");
@@ -265,6 +284,9 @@ fn dry_run(
         let skipped = if skipped > 0 { format!(", {skipped} done already (skipped)") } else { String::new() };
         let (jobs, images) = (counted(todo.len(), "job"), counted(images as usize, "image"));
         crate::outln!("{jobs}, {images}{skipped} · {cost} · nothing was sent (--dry-run)");
+        if keyless {
+            eprintln!("imgtui: no API key, so the provider was not asked: checked against the built-in list");
+        }
         if let Some(why) = held_back {
             crate::outln!("running it would be refused: {why} (--over-budget sends it anyway)");
         }

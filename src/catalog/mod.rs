@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::api::lifecycle::{self, Lifecycle};
 use crate::api::lineage::{Lineage, Tier};
 use crate::api::models::RulesOrigin;
+use crate::api::problem::{FieldError, Problem};
 use crate::api::{ModelSpec, ModelTable, Provider};
 use crate::clock::Date;
 pub use listing::{ListedModel, Listing, ListingSource};
@@ -162,9 +163,11 @@ impl ModelCatalog {
             .map(String::as_str)
             .chain(self.listing.models.iter().map(|m| m.id.as_str()));
         // Names that differ only in their version numbers are other versions (gpt-image-3
-        // beside gpt-image-2, gpt-image-1.6, dall-e-4), not slips.
+        // beside gpt-image-2, gpt-image-1.6, dall-e-4), not slips; a dot left out or added
+        // (gpt-image-26-flare, gpt-image-2.6-flare.) is a slip.
         let letters = |n: &str| n.chars().filter(|c| !c.is_ascii_digit() && *c != '.').collect::<String>();
-        let other_version = |k: &&str| letters(k) == letters(name);
+        let digits = |n: &str| n.chars().filter(char::is_ascii_digit).collect::<String>();
+        let other_version = |k: &&str| letters(k) == letters(name) && digits(k) != digits(name);
         let lower = name.to_ascii_lowercase();
         let (distance, closest) = known
             .filter(|k| !other_version(k))
@@ -175,6 +178,23 @@ impl ModelCatalog {
         // characters; two edits could be another name (`-flash` beside `-flare`).
         let slip = distance <= 1 && name.chars().count() >= 6;
         (slip && closest != name).then(|| closest.to_string())
+    }
+
+    /// `problems` with their advice narrowed to what can be used here: the models a refusal
+    /// names as taking a value (or as editing) lose those shut down or not served.
+    pub fn advise(&self, problems: Vec<FieldError>) -> Vec<FieldError> {
+        problems
+            .into_iter()
+            .map(|mut problem| {
+                match &mut problem.problem {
+                    Problem::NotAccepted { takers: names, .. } | Problem::CannotEdit { editors: names, .. } => {
+                        names.retain(|name| self.usable(name));
+                    }
+                    _ => {}
+                }
+                problem
+            })
+            .collect()
     }
 
     /// Why `name` must not be sent, if the provider has shut it down.
@@ -301,6 +321,19 @@ mod tests {
         );
     }
 
+    /// A refusal names as taking a value only models that can be used here: not shut down,
+    /// not left out of the provider's list.
+    #[test]
+    fn advice_names_only_models_in_use() {
+        let c = catalog(Provider::Openai, listed(&[("gpt-image-2", None), ("gpt-image-2.6-flare", None)]));
+        let takers = ["gpt-image-1", "gpt-image-2.5-flare", "gpt-image-2.6-flare"].map(String::from).to_vec();
+        let problem =
+            Problem::NotAccepted { value: "transparent".into(), model: "gpt-image-2".into(), takers, since: None };
+        let advised = c.advise(vec![FieldError::of(crate::api::params::Param::Background, problem)]);
+        let Problem::NotAccepted { takers, .. } = &advised[0].problem else { panic!("{advised:?}") };
+        assert_eq!(takers, &["gpt-image-2.6-flare"]);
+    }
+
     #[test]
     fn ttapi_without_its_list_defaults_to_gpt_image_2_and_knows_no_dates() {
         let c = catalog(Provider::Ttapi, Listing::builtin("404"));
@@ -370,6 +403,8 @@ mod tests {
         assert_eq!(c.typo_of("gpt-image-2.6-falre").as_deref(), Some("gpt-image-2.6-flare"), "two swapped");
         assert_eq!(c.typo_of("gpt-image-2.6-sunbrust").as_deref(), Some("gpt-image-2.6-sunburst"));
         assert_eq!(c.typo_of("GPT-IMAGE-2").as_deref(), Some("gpt-image-2"), "case is no new model");
+        assert_eq!(c.typo_of("gpt-image-2.6-flare.").as_deref(), Some("gpt-image-2.6-flare"), "a dot added");
+        assert_eq!(c.typo_of("gpt-image-26-flare").as_deref(), Some("gpt-image-2.6-flare"), "a dot left out");
         let new_names = ["gpt-image-3", "gpt-image-2.7-flare", "my-gateway-model", "gpt-image-2", "dall-e-4"];
         for new in new_names.into_iter().chain(["gpt-image-1.6", "gpt-image-2.7", "gpt-image-2.6-flash"]) {
             assert_eq!(c.typo_of(new), None, "{new}");

@@ -180,12 +180,17 @@ pub fn for_request(
         inputs,
         high_fidelity: inputs > 0 && options.input_fidelity.as_deref() == Some("high"),
     };
-    let earlier = history.median(
-        request.model(),
-        options.size.as_deref(),
-        options.quality.as_deref(),
-        options.complexity.as_deref(),
-    );
+    // The default complexity spelled out asks what leaving it out asks: either history serves.
+    let default_complexity = spec.complexities.last().map(String::as_str);
+    let complexity = options.complexity.as_deref();
+    let other_spelling = match complexity {
+        Some(c) if Some(c) == default_complexity => Some(None),
+        None if default_complexity.is_some() => Some(default_complexity),
+        _ => None,
+    };
+    let median =
+        |complexity| history.median(request.model(), options.size.as_deref(), options.quality.as_deref(), complexity);
+    let earlier = median(complexity).or_else(|| other_spelling.and_then(median));
     // An animated GIF: its frames share one image's pixel budget and tokens.
     let gif_frames = (options.output_format.as_deref() == Some("gif"))
         .then(|| options.frame_count.or(spec.gif.as_ref().map(|g| g.default_frames)))

@@ -49,6 +49,7 @@ pub(super) async fn check_request(
     output: &OutputArgs,
     request: &ImageRequest,
     force_model: bool,
+    sending: bool,
 ) -> Option<ExitCode> {
     let client = &engine.client;
     if let Some(error) = out_problem(output) {
@@ -73,10 +74,10 @@ pub(super) async fn check_request(
     };
     match checked {
         Ok(warnings) => {
-            warn_before_sending(engine, request, &warnings);
+            warn_before_sending(engine, request, &engine.catalog.advise(warnings), sending);
             None
         }
-        Err(errors) => Some(report_failure(output.json, None, &ApiError::Invalid(errors))),
+        Err(errors) => Some(report_failure(output.json, None, &ApiError::Invalid(engine.catalog.advise(errors)))),
     }
 }
 

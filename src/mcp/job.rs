@@ -65,6 +65,8 @@ pub async fn problems(server: &Server, request: &ImageRequest) -> Result<Vec<Fie
     })
     .await
     .unwrap_or_else(|e| Err(vec![FieldError::said(Param::Image, format!("the input files could not be checked: {e}"))]))
+    .map(|warnings| engine.catalog.advise(warnings))
+    .map_err(|errors| engine.catalog.advise(errors))
 }
 
 /// Runs `request` for the agent `origin`: the result the tool call answers with.

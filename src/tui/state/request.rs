@@ -88,8 +88,8 @@ impl State {
             Ok(_) => {}
         }
         (self.compose.errors, self.compose.warnings) = match validate::verdict(table, &self.compose.form.model, found) {
-            Ok(warnings) => (Vec::new(), warnings),
-            Err(errors) => (errors, Vec::new()),
+            Ok(warnings) => (Vec::new(), self.env.catalog.advise(warnings)),
+            Err(errors) => (self.env.catalog.advise(errors), Vec::new()),
         };
         if let Some(why) = self.env.catalog.refusal(&self.compose.form.model) {
             self.compose.errors.insert(0, FieldError::said(Param::Model, why));
