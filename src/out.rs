@@ -17,6 +17,9 @@ pub fn line(args: std::fmt::Arguments) {
     let written = out.write_fmt(args).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush());
     match written {
         Ok(()) => {}
+        // The terminal or the reader went away while jobs may be in flight: treated as a
+        // hang-up (they finish and are kept; see `signals::output_gone`).
+        Err(e) if is_gone(&e) && crate::signals::output_gone() => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(141),
         // A full disk or a closed file: the output is not what the caller asked for.
         Err(e) => {
@@ -24,6 +27,11 @@ pub fn line(args: std::fmt::Arguments) {
             std::process::exit(1)
         }
     }
+}
+
+/// Whether `e` says the output is gone: a pipe with no reader, a terminal that hung up (EIO).
+fn is_gone(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe || e.raw_os_error() == Some(rustix::io::Errno::IO.raw_os_error())
 }
 
 /// Writes `bytes` whole (a script, a manual page): success, 141 for a closed pipe, 1 else.

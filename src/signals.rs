@@ -69,12 +69,32 @@ pub const HANGUP: i32 = 1;
 /// neither fail nor panic on a terminal that is gone. Output to a file or a pipe is left as it is.
 pub fn leave_the_terminal() {
     let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else { return };
-    if rustix::termios::isatty(std::io::stdout()) {
+    // A terminal that hung up is no longer a tty to `isatty` (it cannot be asked), but it is
+    // still a character device; a file or a pipe is left as it is.
+    let terminal = |fd: std::os::fd::BorrowedFd<'_>| {
+        rustix::fs::fstat(fd)
+            .is_ok_and(|st| rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::CharacterDevice)
+    };
+    use std::os::fd::AsFd;
+    if terminal(std::io::stdout().as_fd()) {
         let _ = rustix::stdio::dup2_stdout(&null);
     }
-    if rustix::termios::isatty(std::io::stderr()) {
+    if terminal(std::io::stderr().as_fd()) {
         let _ = rustix::stdio::dup2_stderr(&null);
     }
+}
+
+/// Standard output or error cannot be written any more (the terminal is gone, or the reader of
+/// the pipe): in a command that stops gracefully, the same as a hang-up (what was sent is let
+/// arrive and be kept, nothing more starts), so this process sends itself SIGHUP and says
+/// `true`; elsewhere `false` (the caller ends as it would).
+pub fn output_gone() -> bool {
+    if !GRACEFUL.load(Ordering::Relaxed) {
+        return false;
+    }
+    leave_the_terminal();
+    let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::HUP);
+    true
 }
 
 /// The exit code for a stop by signal `number`.

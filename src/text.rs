@@ -79,7 +79,8 @@ pub fn char_count(s: &str) -> usize {
     s.chars().count()
 }
 
-/// `s` with every control character shown as an escape (`\e`, `\n`, `\u{7}`).
+/// `s` with every control and invisible character shown as an escape (`\e`, `\n`, `\u{7}`:
+/// see `shown_escaped`) and no secret this process knows (see `keep_secret`).
 pub fn escape_controls(s: &str) -> String {
     let s = without_secrets(s);
     let mut out = String::with_capacity(s.len());
@@ -89,25 +90,7 @@ pub fn escape_controls(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            // Controls, the format characters that reorder what follows (bidi overrides), and
-            // the invisible ones that make two names print alike (a zero-width space, a word
-            // joiner, a byte-order mark, a soft hyphen). Joiners that build emoji and scripts
-            // (U+200C, U+200D) stay.
-            c if c.is_control()
-                || matches!(
-                    c,
-                    '\u{ad}'
-                        | '\u{200b}'
-                        | '\u{200e}'
-                        | '\u{200f}'
-                        | '\u{202a}'..='\u{202e}'
-                        | '\u{2060}'..='\u{2064}'
-                        | '\u{2066}'..='\u{2069}'
-                        | '\u{feff}'
-                ) =>
-            {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
+            c if shown_escaped(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -133,6 +116,37 @@ mod tests {
         assert_eq!(without_secrets("its end: TESTKEY-0123456789."), "its end: ****.");
         assert_eq!(without_secrets("nothing secret here"), "nothing secret here");
     }
+}
+
+/// Characters shown as `\u{…}`: controls; the format characters that reorder what follows
+/// (bidi overrides and marks); line and paragraph separators; and the invisible ones that make
+/// two names print alike (zero-width space, word joiners, byte-order mark, soft hyphen, Hangul
+/// fillers, tag characters, interlinear and musical formatting). The joiners that build emoji
+/// and scripts (U+200C, U+200D) stay.
+fn shown_escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{200b}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{034f}'
+                | '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{180e}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{3164}'
+                | '\u{ffa0}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0000}'..='\u{e007f}'
+        )
 }
 
 /// The keys this process knows (see `keep_secret`), each with its 8-character pieces.

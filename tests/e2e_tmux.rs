@@ -369,3 +369,78 @@ fn in_tmux_with_its_mouse_on_a_click_selects_a_double_click_views_and_the_wheel_
     let after = tmux.wait_for("the app to exit", 10, |s| s.contains("END-OF-RUN"));
     assert!(after.contains("EXIT=0"), "{after}");
 }
+
+/// The SSH session drops for real: tmux's session is killed under the app, its terminal hangs
+/// up (writes fail with EIO, then SIGHUP). The job it had sent, paid for, arrives and is kept.
+#[test]
+fn a_terminal_that_goes_away_keeps_the_job_in_flight() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start(120, 40, &app_command(data.path(), "--graphics none --demo-latency-ms 2500"));
+    tmux.wait_for("the demo banner", 20, |s| s.contains("Demo mode: no API key found"));
+    tmux.type_text("a fox on a line that drops");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("the job running", 10, |s| s.contains("#1") && s.contains("running"));
+    assert!(tmux.cmd(&["kill-session", "-t", "e2e"]).status().unwrap().success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        let status = imgtui::store::Store::open_read_only(data.path())
+            .ok()
+            .and_then(|s| s.job(1).ok().flatten())
+            .map(|job| (job.status, job.images.len()));
+        if status
+            .as_ref()
+            .is_some_and(|(s, _)| !matches!(s, imgtui::store::JobStatus::Queued | imgtui::store::JobStatus::Running))
+        {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "the job never ended: {status:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(status, Some((imgtui::store::JobStatus::Done, 1)), "kept, though its terminal is gone");
+}
+
+/// A batch printing to a terminal that goes away: the job in flight is kept, nothing more is
+/// sent, and `--resume` runs only what was never sent.
+#[test]
+fn a_batch_whose_terminal_goes_away_keeps_the_job_in_flight() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    std::fs::write(&file, "{\"prompt\": \"one\"}\n{\"prompt\": \"two\"}\n{\"prompt\": \"three\"}\n").unwrap();
+    let command = format!(
+        "env -u OPENAI_API_KEY -u TTAPI_API_KEY {today}='{day}' '{bin}' --data-dir '{data}' --demo --demo-latency-ms 2500 \
+         batch --concurrency 1 '{file}'; sleep 60",
+        today = imgtui::clock::TODAY_VAR,
+        day = common::TODAY,
+        bin = env!("CARGO_BIN_EXE_imgtui"),
+        data = data.path().display(),
+        file = file.display(),
+    );
+    let tmux = Tmux::start(120, 40, &command);
+    let running = || {
+        imgtui::store::Store::open_read_only(data.path())
+            .ok()
+            .and_then(|s| s.count(Some(imgtui::store::JobStatus::Running)).ok())
+            .unwrap_or(0)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while running() == 0 {
+        assert!(std::time::Instant::now() < deadline, "the first entry never ran");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(tmux.cmd(&["kill-session", "-t", "e2e"]).status().unwrap().success());
+    let count = |status| {
+        imgtui::store::Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(status)).ok()).unwrap_or(0)
+    };
+    while running() > 0 {
+        assert!(std::time::Instant::now() < deadline, "the job in flight never ended");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(count(imgtui::store::JobStatus::Done), 1, "the job in flight was kept");
+    assert_eq!(count(imgtui::store::JobStatus::Queued) + count(imgtui::store::JobStatus::Cancelled), 0);
+}

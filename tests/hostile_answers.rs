@@ -134,6 +134,9 @@ async fn a_poisoned_cost_already_in_the_history_does_not_lock_the_budgets() {
     let report: serde_json::Value = serde_json::from_slice(&cost.stdout).unwrap();
     let total = report["total"]["cost_usd"].as_f64().unwrap();
     assert!(total < 0.1, "nothing absurd: {report}");
+    // Nor is it shown as the job's cost.
+    let job = common::job_json(data.path(), 1).await;
+    assert!(job["cost"].is_null(), "{job}");
 }
 
 #[tokio::test]

@@ -31,6 +31,10 @@ pub enum Progress {
     Attempt { number: u32 },
     /// Attempt failed with `reason`; the next one starts after `wait`.
     RetryScheduled { retry: u32, wait: Duration, reason: String, status: Option<u16> },
+    /// The server answered 429, said as it arrives (before the answer is recorded), so that
+    /// whoever paces requests holds the next one back at once: for `wait` when a retry follows
+    /// or the server said when to try again, else `None`.
+    RateLimited { wait: Option<Duration> },
     /// Downloading a `url` result.
     Downloading { index: usize, total: usize },
     /// A streamed answer sent partial image `index` (0-based) of the image being made.
@@ -263,10 +267,14 @@ impl Client {
                 Ok(body) => return Ok((body, retries)),
                 Err(err) => err,
             };
-            if !err.is_retryable() || retries >= self.cfg.retry.max_retries {
+            let retrying = err.is_retryable() && retries < self.cfg.retry.max_retries;
+            let wait = self.cfg.retry.delay(retries, err.retry_after());
+            if err.status() == Some(429) {
+                ctl.report(Progress::RateLimited { wait: if retrying { Some(wait) } else { err.retry_after() } });
+            }
+            if !retrying {
                 return Err(self.with_hint(err));
             }
-            let wait = self.cfg.retry.delay(retries, err.retry_after());
             retries += 1;
             tracing::info!(retry = retries, wait_ms = wait.as_millis() as u64, reason = %err, "retrying");
             ctl.report(Progress::RetryScheduled {

@@ -92,10 +92,16 @@ impl StreamedAnswer {
     /// Takes one event. A partial image comes back (its index and bytes) for the watcher; an
     /// error event ends the answer with its message.
     pub fn take(&mut self, data: &[u8]) -> Result<Option<(u32, Vec<u8>)>, String> {
-        let event: StreamEvent = serde_json::from_slice(data).map_err(|e| {
-            let start = String::from_utf8_lossy(&data[..data.len().min(120)]).into_owned();
-            format!("an event is not JSON ({e}): {start}")
-        })?;
+        // As with a plain answer, a `usage` no reader takes costs no image (see salvage.rs).
+        let event: StreamEvent = serde_json::from_slice(data)
+            .or_else(|e| {
+                let cleaned = super::salvage::without_usage(data).ok_or(e)?;
+                serde_json::from_slice(&cleaned)
+            })
+            .map_err(|e| {
+                let start = String::from_utf8_lossy(&data[..data.len().min(120)]).into_owned();
+                format!("an event is not JSON ({e}): {start}")
+            })?;
         if let Some(error) = event.error.filter(|e| !e.is_null()) {
             let message =
                 error.get("message").and_then(Value::as_str).map_or_else(|| error.to_string(), str::to_string);
@@ -150,6 +156,18 @@ impl StreamedAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A completed event whose usage no reader takes still gives its image, tokens unknown.
+    #[test]
+    fn a_completed_event_with_a_usage_past_any_reader_keeps_its_image() {
+        for usage in ["{\"input_tokens\":NaN}", "{\"output_tokens\":1e400}", "\"\\ud800\""] {
+            let mut answer = StreamedAnswer::with_partials(1);
+            let event = format!("{{\"type\":\"image_generation.completed\",\"b64_json\":\"aGk=\",\"usage\":{usage}}}");
+            assert_eq!(answer.take(event.as_bytes()), Ok(None), "{usage}");
+            let done = answer.finish().unwrap_or_else(|e| panic!("{usage}: {e}"));
+            assert_eq!((done.images.len(), done.response.usage.is_none()), (1, true), "{usage}");
+        }
+    }
 
     #[test]
     fn events_split_across_chunks_and_line_endings() {

@@ -191,21 +191,8 @@ async fn run_one(
     let ctl = RequestControl { cancel: stop.cancel.child_token(), progress: Some(tx), ..RequestControl::default() };
     let watcher = tokio::spawn(watch_rate_limits(rx, pace.clone(), job, args.output.json));
     let outcome = jobs::execute(&engine.client, &engine.prices, &engine.store, job, &entry.request, folders, ctl).await;
-    let mut met_429 = watcher.await.unwrap_or(false);
-    // A 429 that ended the job (no retries left) slows the batch as a retried one does.
-    if let JobOutcome::Failed { error, .. } = &outcome
-        && error.status() == Some(429)
-    {
-        met_429 = true;
-        let slowed = pace.rate_limited(error.retry_after().unwrap_or(FINAL_429_WAIT));
-        if !args.output.json {
-            eprintln!(
-                "imgtui: job {job}: rate limited (HTTP 429): the batch waits {:.1}s and runs {} at a time",
-                slowed.wait.as_secs_f64(),
-                slowed.allowed
-            );
-        }
-    }
+    // A 429 slowed the batch as it arrived (see `watch_rate_limits`), retried or not.
+    let met_429 = watcher.await.unwrap_or(false);
     // Only now may the next entry take the slot: a 429's pause is set before it looks.
     drop(slot);
     if !met_429
@@ -233,9 +220,9 @@ async fn run_one(
 async fn watch_rate_limits(mut rx: mpsc::UnboundedReceiver<Progress>, pace: Pace, job: i64, quiet: bool) -> bool {
     let mut met = false;
     while let Some(progress) = rx.recv().await {
-        if let Progress::RetryScheduled { wait, status: Some(429), .. } = progress {
+        if let Progress::RateLimited { wait } = progress {
             met = true;
-            let slowed = pace.rate_limited(wait);
+            let slowed = pace.rate_limited(wait.unwrap_or(FINAL_429_WAIT));
             if !quiet {
                 eprintln!(
                     "imgtui: job {job}: rate limited (HTTP 429): the batch waits {:.1}s and runs {} at a time",

@@ -22,12 +22,27 @@ const JOB_USD_MAX: f64 = 1_000.0;
 pub fn cost(billed: &Billed<'_>, price: &ModelPrice) -> Option<f64> {
     let believable = |usd: f64| (usd.is_finite() && (0.0..=JOB_USD_MAX).contains(&usd)).then_some(usd);
     if let Some(usage) = billed.usage.filter(|_| price.image_out.is_some()) {
-        if !usage.plausible_for(billed.images as usize) {
+        if !usage.plausible_for(billed.images as usize) || too_few_tokens(usage, billed, price) {
             return None;
         }
         return token_cost(usage, price).and_then(believable);
     }
     per_image(price, billed.size, billed.quality).map(|each| each * f64::from(billed.images)).and_then(believable)
+}
+
+/// Whether `usage` claims fewer image tokens than half what OpenAI's formula gives each image
+/// at this size and quality (the floor where no formula is published; the cheapest quality for
+/// `auto`): a server's claim, not a bill, so the job counts at its estimate instead.
+fn too_few_tokens(usage: &Usage, billed: &Billed<'_>, price: &ModelPrice) -> bool {
+    let cheapest = || price.output_token_base.values().chain(price.floor_token_base.values()).min();
+    let base = billed
+        .quality
+        .and_then(|q| price.output_token_base.get(q).or_else(|| price.floor_token_base.get(q)))
+        .or_else(cheapest);
+    let Some(base) = base else { return false };
+    let least = formula_tokens(*base, billed.size) / 2 * u64::from(billed.images.max(1));
+    let image_out = usage.output_tokens_details.as_ref().map_or(usage.output_tokens, |d| d.image_tokens);
+    image_out < least
 }
 
 /// Each kind of token at its rate: text and image input, image and text output. Without a
@@ -127,7 +142,21 @@ mod tests {
         assert!((cost(&billed(&u), &price("gpt-image-1-mini")).unwrap() - expected).abs() < 1e-9);
         for model in ["gpt-image-2.5-flare", "gpt-image-2.5-sunburst"] {
             let u = usage(0, 0, 196, 0);
-            assert!((cost(&billed(&u), &price(model)).unwrap() - 0.00588).abs() < 1e-9, "{model}");
+            let low = Billed { quality: Some("low"), ..billed(&u) };
+            assert!((cost(&low, &price(model)).unwrap() - 0.00588).abs() < 1e-9, "{model}");
+        }
+    }
+
+    /// Fewer image tokens than half the formula (or floor) gives such an image is a claim, not
+    /// a bill: no cost from it (the job counts at its estimate).
+    #[test]
+    fn a_claim_of_too_few_tokens_prices_nothing() {
+        for (model, quality, tokens) in [("gpt-image-2", "low", 97), ("gpt-image-2.6-flare", "low", 32)] {
+            let u = usage(0, 0, tokens, 0);
+            let job = Billed { quality: Some(quality), ..billed(&u) };
+            assert_eq!(cost(&job, &price(model)), None, "{model} {tokens}");
+            let u = usage(0, 0, 196, 0);
+            assert!(cost(&Billed { quality: Some(quality), ..billed(&u) }, &price(model)).is_some(), "{model}");
         }
     }
 

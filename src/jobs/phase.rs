@@ -37,7 +37,7 @@ impl Phase {
     pub fn after(progress: &Progress) -> Option<Self> {
         match *progress {
             Progress::Attempt { number } if number > 1 => Some(Self::Attempt(number)),
-            Progress::Attempt { .. } => None,
+            Progress::Attempt { .. } | Progress::RateLimited { .. } => None,
             Progress::RetryScheduled { retry, wait, .. } => Some(Self::RetryIn { retry, wait }),
             Progress::Downloading { index, total } => Some(Self::Downloading { index: index + 1, total }),
             Progress::Received { .. } => Some(Self::Writing),

@@ -178,6 +178,7 @@ fn said(progress: &Progress) -> Option<String> {
         Progress::Downloading { index, total } => Some(format!("downloading image {} of {total}", index + 1)),
         Progress::Partial { index, .. } => Some(format!("partial image {}", index + 1)),
         Progress::Received { .. } => Some("answer received; writing the images".into()),
+        Progress::RateLimited { .. } => None,
     }
 }
 

@@ -51,9 +51,11 @@ pub(super) const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.k
      (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd, \
      j.cost_basis, j.starred, j.group_id, j.parent_id, j.owner_started, j.request, j.origin";
 
-/// A recorded cost: both its columns, or none.
+/// A recorded cost: both its columns, or none; none too for a cost no job can have (a
+/// server's poisoned numbers an imgtui stored before they were refused).
 fn cost_from(usd: Option<f64>, basis: Option<String>) -> Option<crate::cost::JobCost> {
-    Some(crate::cost::JobCost { usd: usd?, basis: basis? })
+    let usd = usd.filter(|usd| (0.0..=1000.0).contains(usd))?;
+    Some(crate::cost::JobCost { usd, basis: basis? })
 }
 
 /// The request's settings as text ("quality" → "high"), for telling a group's jobs apart: its
@@ -84,7 +86,7 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         model: row.get(5)?,
         prompt: row.get(6)?,
         image_count: row.get(7)?,
-        total_tokens: row.get::<_, Option<i64>>(8)?.map(|t| t.max(0) as u64),
+        total_tokens: row.get::<_, Option<i64>>(8)?.filter(|t| (0..=1_000_000_000_000).contains(t)).map(|t| t as u64),
         error: row.get(9)?,
         running_elsewhere: None,
         cost: cost_from(row.get(11)?, row.get(12)?),
@@ -353,7 +355,7 @@ impl Store {
                 // total() adds as floats: a sum past 2^63 saturates instead of failing.
                 "SELECT date(created_at / 1000, 'unixepoch', 'localtime') AS day, count(*),
                         total(input_tokens), total(output_tokens), total(total_tokens)
-                 FROM jobs WHERE total_tokens IS NOT NULL
+                 FROM jobs WHERE total_tokens BETWEEN 0 AND 1000000000000
                  GROUP BY day ORDER BY day DESC LIMIT ?1",
             )
             .map_err(|e| self.err(e))?;

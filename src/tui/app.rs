@@ -79,162 +79,175 @@ pub async fn run(
     // painter is open: with it off the terminal's own selection keeps working.
     let mut mouse_reported = false;
     let mut dirty = true;
-    loop {
-        let mouse_wanted = state.env.mouse || state.layers.painter().is_some();
-        if mouse_wanted != mouse_reported {
-            mouse_reported = mouse_wanted;
-            if mouse_reported {
-                crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
-            } else {
-                crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture)?;
-            }
-        }
-        let title = state.title();
-        if title != title_shown {
-            write_now(&crate::osc::title(&title))?;
-            title_shown = title;
-        }
-        if dirty {
-            sync_prompt_cursor(&mut state);
-            let (again, reports) = draw(&mut terminal, &state, &theme, &mut placer, cell)?;
-            // What the frame showed goes to `update` once, after it: it changes nothing on
-            // screen (no new frame for it), but asks for the previews it wanted.
-            for report in reports {
-                for command in update::update(&mut state, report) {
-                    runner.execute(command);
+    // A write to the terminal that fails ends the loop as a hang-up does: the terminal is gone
+    // (an SSH session dropped before its SIGHUP arrived), and what was sent must still arrive.
+    let looped: std::io::Result<()> = async {
+        loop {
+            let mouse_wanted = state.env.mouse || state.layers.painter().is_some();
+            if mouse_wanted != mouse_reported {
+                mouse_reported = mouse_wanted;
+                if mouse_reported {
+                    crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+                } else {
+                    crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture)?;
                 }
             }
-            dirty = again;
+            let title = state.title();
+            if title != title_shown {
+                write_now(&crate::osc::title(&title))?;
+                title_shown = title;
+            }
             if dirty {
-                continue;
-            }
-        }
-        if state.quit {
-            break;
-        }
-        // A question not answerable yet ticks until it is (its hint changes then).
-        let animating = !state.jobs.live.is_empty()
-            || state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some())
-            || state.question_arming();
-        let playing = state.layers.viewer().is_some_and(|v| v.playing);
-        let following_window = placer.must_follow_tmux_windows() && (placer.has_images() || placer.is_hidden());
-        let msg = tokio::select! {
-            event = input.next() => match event {
-                Some(Ok(Event::Key(key))) if late_answers.swallows(&key, Instant::now()) => continue,
-                Some(Ok(Event::Key(key))) => Msg::Key(key),
-                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
-                Some(Ok(Event::FocusGained)) => Msg::Focus(true),
-                Some(Ok(Event::FocusLost)) => Msg::Focus(false),
-                Some(Ok(Event::Resize(width, height))) => {
-                    cell_choice = cell_choice.after_resize(crate::preview::cell::ioctl_cell());
-                    cell = cell_choice.size;
-                    // The next frame clears the screen, and kitty's images with it.
-                    write_now(&placer.clear())?;
-                    origin_asked = ask_origin().or(origin_asked);
-                    update::update(&mut state, Msg::CellSize(cell));
-                    Msg::Resize(width, height)
-                }
-                // Pointer moves without a button change nothing: no frame for them.
-                Some(Ok(Event::Mouse(mouse))) if mouse.kind != crossterm::event::MouseEventKind::Moved => {
-                    Msg::Mouse(mouse, Instant::now())
-                }
-                Some(Ok(_)) => continue,
-                // The terminal is gone (hang-up over SSH): leave as on quit.
-                Some(Err(_)) | None => break,
-            },
-            Some(event) = events_rx.recv() => Msg::App(event),
-            origin = answer_of(&mut origin_asked), if origin_asked.is_some() => {
-                origin_asked = None;
-                if let Ok(Some(origin)) = origin {
-                    write_now(&placer.set_pane_origin(origin))?;
-                    dirty = true;
-                }
-                continue;
-            }
-            _ = window_watch.tick(), if following_window && window_asked.is_none() => {
-                window_asked = Some(tokio::task::spawn_blocking(crate::preview::tmux_window::look));
-                continue;
-            }
-            looked = answer_of(&mut window_asked), if window_asked.is_some() => {
-                window_asked = None;
-                match looked {
-                    Ok(Some(window)) if !window.shown && !placer.is_hidden() => {
-                        let gone = placer.hide();
-                        tokio::task::spawn_blocking(move || {
-                            crate::preview::tmux_window::write_to_terminals(&window.clients, &gone)
-                        });
+                sync_prompt_cursor(&mut state);
+                let (again, reports) = draw(&mut terminal, &state, &theme, &mut placer, cell)?;
+                // What the frame showed goes to `update` once, after it: it changes nothing on
+                // screen (no new frame for it), but asks for the previews it wanted.
+                for report in reports {
+                    for command in update::update(&mut state, report) {
+                        runner.execute(command);
                     }
-                    Ok(Some(window)) if window.shown && placer.is_hidden() => {
-                        placer.shown_again();
-                        // The split may have moved meanwhile; the next frame places the images.
+                }
+                dirty = again;
+                if dirty {
+                    continue;
+                }
+            }
+            if state.quit {
+                break;
+            }
+            // A question not answerable yet ticks until it is (its hint changes then).
+            let animating = !state.jobs.live.is_empty()
+                || state.jobs.history.rows.iter().any(|r| r.running_elsewhere.is_some())
+                || state.question_arming();
+            let playing = state.layers.viewer().is_some_and(|v| v.playing);
+            let following_window = placer.must_follow_tmux_windows() && (placer.has_images() || placer.is_hidden());
+            let msg = tokio::select! {
+                event = input.next() => match event {
+                    Some(Ok(Event::Key(key))) if late_answers.swallows(&key, Instant::now()) => continue,
+                    Some(Ok(Event::Key(key))) => Msg::Key(key),
+                    Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                    Some(Ok(Event::FocusGained)) => Msg::Focus(true),
+                    Some(Ok(Event::FocusLost)) => Msg::Focus(false),
+                    Some(Ok(Event::Resize(width, height))) => {
+                        cell_choice = cell_choice.after_resize(crate::preview::cell::ioctl_cell());
+                        cell = cell_choice.size;
+                        // The next frame clears the screen, and kitty's images with it.
+                        write_now(&placer.clear())?;
                         origin_asked = ask_origin().or(origin_asked);
+                        update::update(&mut state, Msg::CellSize(cell));
+                        Msg::Resize(width, height)
+                    }
+                    // Pointer moves without a button change nothing: no frame for them.
+                    Some(Ok(Event::Mouse(mouse))) if mouse.kind != crossterm::event::MouseEventKind::Moved => {
+                        Msg::Mouse(mouse, Instant::now())
+                    }
+                    Some(Ok(_)) => continue,
+                    // The terminal is gone (hang-up over SSH): leave as on a hang-up.
+                    Some(Err(_)) | None => {
+                        stopped_by = Some(crate::signals::HANGUP);
+                        break;
+                    }
+                },
+                Some(event) = events_rx.recv() => Msg::App(event),
+                origin = answer_of(&mut origin_asked), if origin_asked.is_some() => {
+                    origin_asked = None;
+                    if let Ok(Some(origin)) = origin {
+                        write_now(&placer.set_pane_origin(origin))?;
                         dirty = true;
+                    }
+                    continue;
+                }
+                _ = window_watch.tick(), if following_window && window_asked.is_none() => {
+                    window_asked = Some(tokio::task::spawn_blocking(crate::preview::tmux_window::look));
+                    continue;
+                }
+                looked = answer_of(&mut window_asked), if window_asked.is_some() => {
+                    window_asked = None;
+                    match looked {
+                        Ok(Some(window)) if !window.shown && !placer.is_hidden() => {
+                            let gone = placer.hide();
+                            tokio::task::spawn_blocking(move || {
+                                crate::preview::tmux_window::write_to_terminals(&window.clients, &gone)
+                            });
+                        }
+                        Ok(Some(window)) if window.shown && placer.is_hidden() => {
+                            placer.shown_again();
+                            // The split may have moved meanwhile; the next frame places the images.
+                            origin_asked = ask_origin().or(origin_asked);
+                            dirty = true;
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                told = answer_of(&mut notice_asked), if notice_asked.is_some() => {
+                    notice_asked = None;
+                    if let Ok(Some(bytes)) = told {
+                        write_now(&bytes)?;
+                    }
+                    continue;
+                }
+                _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
+                _ = frame_ticker.tick(), if playing => Msg::Now(Instant::now()),
+                number = stops.next() => {
+                    stopped_by = Some(number);
+                    break;
+                }
+            };
+            panic_on_request(&msg);
+            if matches!(msg, Msg::Key(_) | Msg::Paste(_) | Msg::Mouse(..)) {
+                update::update(&mut state, Msg::Now(Instant::now()));
+            }
+            let mut commands = update::update(&mut state, msg);
+            // Drain what else is waiting, so a burst costs one render.
+            while let Ok(event) = events_rx.try_recv() {
+                commands.extend(update::update(&mut state, Msg::App(event)));
+            }
+            for command in commands {
+                match &command {
+                    // Watched here: not said, unless tmux shows another window (asked off the loop).
+                    Command::Terminal(TerminalAsk::Notify { watched: true, .. }) if !tmux => continue,
+                    Command::Terminal(ask @ TerminalAsk::Notify { watched: true, .. }) => {
+                        let bytes = terminal_bytes(ask, tmux, &state);
+                        notice_asked = Some(tokio::task::spawn_blocking(move || {
+                            let hidden = crate::preview::tmux_window::look().is_some_and(|w| !w.shown);
+                            hidden.then_some(bytes)
+                        }));
+                        continue;
+                    }
+                    Command::Terminal(ask) => {
+                        write_now(&terminal_bytes(ask, tmux, &state))?;
+                        continue;
                     }
                     _ => {}
                 }
-                continue;
-            }
-            told = answer_of(&mut notice_asked), if notice_asked.is_some() => {
-                notice_asked = None;
-                if let Ok(Some(bytes)) = told {
-                    write_now(&bytes)?;
+                if command == Command::Suspend {
+                    write_now(&placer.clear())?;
+                    // At the shell the title is the shell's again; back, it is imgtui's.
+                    write_now(crate::osc::POP_TITLE)?;
+                    if let Some(before) = &title_before {
+                        write_now(&crate::osc::title(before))?;
+                    }
+                    terminal::suspend(&mut terminal)?;
+                    write_now(crate::osc::PUSH_TITLE)?;
+                    title_shown.clear();
+                    // Restoring the terminal turned mouse reports off.
+                    mouse_reported = false;
+                } else {
+                    runner.execute(command);
                 }
-                continue;
             }
-            _ = ticker.tick(), if animating => Msg::Tick(Instant::now()),
-            _ = frame_ticker.tick(), if playing => Msg::Now(Instant::now()),
-            number = stops.next() => {
-                stopped_by = Some(number);
-                break;
+            if let Some(draft) = state.draft_changed() {
+                runner.keep_draft(draft);
             }
-        };
-        panic_on_request(&msg);
-        if matches!(msg, Msg::Key(_) | Msg::Paste(_) | Msg::Mouse(..)) {
-            update::update(&mut state, Msg::Now(Instant::now()));
+            dirty = true;
         }
-        let mut commands = update::update(&mut state, msg);
-        // Drain what else is waiting, so a burst costs one render.
-        while let Ok(event) = events_rx.try_recv() {
-            commands.extend(update::update(&mut state, Msg::App(event)));
-        }
-        for command in commands {
-            match &command {
-                // Watched here: not said, unless tmux shows another window (asked off the loop).
-                Command::Terminal(TerminalAsk::Notify { watched: true, .. }) if !tmux => continue,
-                Command::Terminal(ask @ TerminalAsk::Notify { watched: true, .. }) => {
-                    let bytes = terminal_bytes(ask, tmux, &state);
-                    notice_asked = Some(tokio::task::spawn_blocking(move || {
-                        let hidden = crate::preview::tmux_window::look().is_some_and(|w| !w.shown);
-                        hidden.then_some(bytes)
-                    }));
-                    continue;
-                }
-                Command::Terminal(ask) => {
-                    write_now(&terminal_bytes(ask, tmux, &state))?;
-                    continue;
-                }
-                _ => {}
-            }
-            if command == Command::Suspend {
-                write_now(&placer.clear())?;
-                // At the shell the title is the shell's again; back, it is imgtui's.
-                write_now(crate::osc::POP_TITLE)?;
-                if let Some(before) = &title_before {
-                    write_now(&crate::osc::title(before))?;
-                }
-                terminal::suspend(&mut terminal)?;
-                write_now(crate::osc::PUSH_TITLE)?;
-                title_shown.clear();
-                // Restoring the terminal turned mouse reports off.
-                mouse_reported = false;
-            } else {
-                runner.execute(command);
-            }
-        }
-        if let Some(draft) = state.draft_changed() {
-            runner.keep_draft(draft);
-        }
-        dirty = true;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = looped {
+        tracing::warn!("the terminal cannot be written to ({e}): leaving as on a hang-up");
+        stopped_by = Some(crate::signals::HANGUP);
     }
     let left = leave(&mut state, &runner, &mut events_rx, &mut placer, stopped_by).await;
     let _ = write_now(crate::osc::POP_TITLE);
@@ -261,9 +274,11 @@ async fn leave(
     if stopped_by == Some(crate::signals::HANGUP) {
         // The SSH session dropped: the person asked nothing to stop. What was sent (paid
         // for) is let arrive and be kept with no terminal to show it; nothing new starts.
+        // Output goes nowhere first: a write to a terminal that is gone fails, and a failed
+        // eprintln panics.
+        crate::signals::leave_the_terminal();
         let _ = write_now(&placer.clear());
         let _ = terminal::restore();
-        crate::signals::leave_the_terminal();
         runner.execute(Command::HoldQueue(true));
         finish_sent(state, events_rx).await;
         runner.interrupt_own().await;
