@@ -96,7 +96,7 @@ async fn thirty_bad_inputs_exit_2_name_the_rule_and_send_nothing() {
         ),
         (
             generate(&["fox", "--style", "vivid"]),
-            s("style: \"vivid\" is not accepted by gpt-image-1 (accepted by: dall-e-3)"),
+            s("style: \"vivid\" is not accepted by gpt-image-1 (no model in use here takes it)"),
         ),
         (
             generate(&["fox", "--response-format", "url"]),

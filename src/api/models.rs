@@ -509,6 +509,18 @@ impl ModelTable {
             withdrawn
                 .retain(|w| w.get("param").and_then(toml::Value::as_str).is_none_or(|p| !given.iter().any(|g| g == p)));
         }
+        // A list given without its default keeps the default it started from when it still
+        // holds it, else takes its first value.
+        for (list, default) in [("qualities", "default_quality"), ("sizes", "default_size")] {
+            if let Some(toml::Value::Array(values)) = fields.get(list)
+                && !fields.contains_key(default)
+                && let Some(toml::Value::String(first)) = values.first()
+                && !values.iter().any(|v| Some(v) == merged.get(default))
+                && !(default == "default_size" && merged.contains_key("free_size"))
+            {
+                merged.insert(default.into(), toml::Value::String(first.clone()));
+            }
+        }
         merged.extend(fields);
         merged.insert("name".into(), toml::Value::String(name.to_string()));
         let spec: ModelSpec = merged.try_into().map_err(|e: toml::de::Error| e.message().to_string())?;

@@ -134,7 +134,7 @@ impl fmt::Display for Words<'_> {
                 }
                 match (error.param, takers.is_empty()) {
                     (Param::ResponseFormat, _) => f.write_str(" (it always returns b64_json)"),
-                    (_, true) => Ok(()),
+                    (_, true) => f.write_str(" (no model in use here takes it)"),
                     (_, false) => write!(f, " (accepted by: {})", list(takers, ", ")),
                 }
             }
