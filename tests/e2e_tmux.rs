@@ -444,3 +444,41 @@ fn a_batch_whose_terminal_goes_away_keeps_the_job_in_flight() {
     assert_eq!(count(imgtui::store::JobStatus::Done), 1, "the job in flight was kept");
     assert_eq!(count(imgtui::store::JobStatus::Queued) + count(imgtui::store::JobStatus::Cancelled), 0);
 }
+
+/// Kitty pictures as Unicode placeholders inside tmux: the Job pane's picture is text in the
+/// pane (U+10EEEE with its row and column marks), which tmux keeps, moves and redraws with it:
+/// after another window was shown and this one again, the cells are there, in the same place.
+#[test]
+fn kitty_placeholders_are_text_that_tmux_keeps_with_the_pane() {
+    if !common::have(common::Tool::Tmux) {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let command = app_command(data.path(), "--graphics kitty --demo-latency-ms 0").replacen(
+        "TERM=xterm-256color",
+        "TERM=xterm-256color IMGTUI_KITTY_PLACEHOLDERS=1",
+        1,
+    );
+    // Kitty images pass through tmux only with allow-passthrough: set before the app starts.
+    let tmux = Tmux::start(120, 40, &format!("sleep 1; {command}"));
+    assert!(tmux.cmd(&["set-option", "-g", "allow-passthrough", "on"]).status().unwrap().success());
+    tmux.wait_for("the demo banner", 20, |s| s.contains("Demo mode: no API key found"));
+    tmux.type_text("a fox drawn as text");
+    tmux.keys(&["C-s"]);
+    let placeholder = |screen: &str| screen.lines().filter(|l| l.contains('\u{10EEEE}')).count();
+    let shown = tmux.wait_for("the picture's cells", 30, |s| placeholder(s) >= 4);
+    let rows: Vec<usize> =
+        shown.lines().enumerate().filter(|(_, l)| l.contains('\u{10EEEE}')).map(|(i, _)| i).collect();
+    // Another window shown, then this one again: tmux redraws the cells itself.
+    assert!(tmux.cmd(&["new-window", "-t", "e2e", "sleep 60"]).status().unwrap().success());
+    tmux.wait_for("the other window", 10, |s| placeholder(s) == 0);
+    assert!(tmux.cmd(&["select-window", "-t", "e2e:0"]).status().unwrap().success());
+    let again = tmux.wait_for("the picture's cells again", 10, |s| placeholder(s) >= 4);
+    let rows_again: Vec<usize> =
+        again.lines().enumerate().filter(|(_, l)| l.contains('\u{10EEEE}')).map(|(i, _)| i).collect();
+    assert_eq!(rows, rows_again, "in the same rows");
+    // Each row's first cell names its row: the second mark counts up from U+0305.
+    let first_marks: Vec<char> =
+        again.lines().filter_map(|l| l.split('\u{10EEEE}').nth(1)).filter_map(|c| c.chars().next()).collect();
+    assert_eq!(first_marks.first(), Some(&'\u{305}'), "{again}");
+}

@@ -156,6 +156,9 @@ pub struct TmuxPane {
     pub title: String,
     /// `set-clipboard`: on, external (tmux's default) or off.
     pub set_clipboard: String,
+    /// The outer terminal as tmux knows it from its XTVERSION answer (`kitty(0.35.2)`); empty
+    /// when it did not say (tmux before 3.3, or no answer).
+    pub client_termtype: String,
 }
 
 pub fn tmux_pane() -> Option<TmuxPane> {
@@ -164,13 +167,17 @@ pub fn tmux_pane() -> Option<TmuxPane> {
     if let Some(pane) = pane.as_deref() {
         args.extend(["-t", pane]);
     }
-    args.push("#{set-clipboard}\t#{host}\t#{pane_title}");
+    args.push("#{set-clipboard}\t#{host}\t#{client_termtype}\t#{pane_title}");
     let answer = tmux_output(&args)?;
-    let mut parts = answer.trim_end_matches('\n').splitn(3, '\t');
-    let (set_clipboard, host, title) = (parts.next()?, parts.next()?, parts.next()?);
+    let mut parts = answer.trim_end_matches('\n').splitn(4, '\t');
+    let (set_clipboard, host, termtype, title) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     // An imgtui killed before it could give the title back left its own: tmux's default then.
     let title = if title.starts_with("imgtui") { host } else { title };
-    Some(TmuxPane { title: title.to_string(), set_clipboard: set_clipboard.to_string() })
+    Some(TmuxPane {
+        title: title.to_string(),
+        set_clipboard: set_clipboard.to_string(),
+        client_termtype: termtype.to_string(),
+    })
 }
 
 /// Why a copy through OSC 52 may not reach the clipboard here, when it is known: tmux with

@@ -61,6 +61,12 @@ pub fn kitty_place(id: u32, placement: u32, cols: u16, rows: u16) -> Vec<u8> {
     format!("\x1b_Ga=p,i={id},p={placement},q=2,C=1,c={cols},r={rows}\x1b\\").into_bytes()
 }
 
+/// Kitty: a virtual placement of image `id` over `cols` x `rows` cells, shown wherever cells
+/// hold its Unicode placeholders (see `placeholder`).
+pub fn kitty_virtual_place(id: u32, cols: u16, rows: u16) -> Vec<u8> {
+    format!("\x1b_Ga=p,U=1,i={id},q=2,c={cols},r={rows}\x1b\\").into_bytes()
+}
+
 /// Kitty: take placement `placement` of image `id` off the screen; the image stays with the
 /// terminal, to be placed again.
 pub fn kitty_unplace(id: u32, placement: u32) -> Vec<u8> {

@@ -9,6 +9,7 @@ pub mod detect;
 pub mod encode;
 pub mod graphics;
 pub mod overlay;
+pub mod placeholder;
 pub mod placer;
 pub mod prepare;
 pub mod query;

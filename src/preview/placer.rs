@@ -66,6 +66,9 @@ pub struct Placer {
     /// Inside tmux, the app's window is not the one shown: nothing is placed (tmux would drop
     /// it) until it is shown again.
     hidden: bool,
+    /// Kitty images are placed virtually, their cells drawn as Unicode placeholders by the
+    /// frame (see `placeholder`): no cursor moves, and tmux keeps them with the pane.
+    placeholders: bool,
 }
 
 impl Placer {
@@ -79,13 +82,21 @@ impl Placer {
             next_id: 1,
             placements: 0,
             hidden: false,
+            placeholders: false,
         }
+    }
+
+    /// Kitty images drawn as Unicode placeholders (the terminal shows them: kitty 0.28 and
+    /// later, Ghostty), instead of placed at a cursor.
+    pub fn with_placeholders(mut self, on: bool) -> Self {
+        self.placeholders = on && self.graphics == Graphics::Kitty;
+        self
     }
 
     /// Where the tmux pane is on the outer terminal (at start, and after a resize, which is
     /// what moving a split sends). Images shown elsewhere are placed again.
     pub fn set_pane_origin(&mut self, origin: (u16, u16)) -> Vec<u8> {
-        if origin == self.pane_origin {
+        if origin == self.pane_origin || self.placeholders {
             return Vec::new();
         }
         self.pane_origin = origin;
@@ -95,7 +106,7 @@ impl Placer {
     /// Whether kitty images here outlive a switch of tmux windows: kitty keeps them over
     /// whatever tmux shows next, and tmux passes nothing from a pane that is not shown.
     pub fn must_follow_tmux_windows(&self) -> bool {
-        self.tmux && self.graphics == Graphics::Kitty
+        self.tmux && self.graphics == Graphics::Kitty && !self.placeholders
     }
 
     pub fn has_images(&self) -> bool {
@@ -154,7 +165,8 @@ impl Placer {
                 return vec![Step::Repaint];
             }
             let (kept, gone): (Vec<Shown>, Vec<Shown>) = std::mem::take(&mut self.shown).into_iter().partition(stays);
-            for shown in gone {
+            // Placeholder cells go with the frame that draws over them.
+            for shown in gone.iter().filter(|_| !self.placeholders) {
                 steps.push(Step::Write(self.wrap(&encode::kitty_unplace(shown.id, shown.placement))));
             }
             self.shown = kept;
@@ -180,6 +192,12 @@ impl Placer {
             Graphics::Kitty => self.hold(prepared, &mut bytes),
             _ => 0,
         };
+        if self.placeholders {
+            // The frame drew the cells; the terminal shows the image wherever they are.
+            bytes.extend(self.wrap(&encode::kitty_virtual_place(id, prepared.cols, prepared.rows)));
+            self.shown.push(Shown { key: wanted.key.clone(), area: wanted.area, id, placement });
+            return bytes;
+        }
         let (x, y) = (wanted.area.x + prepared.offset_x, wanted.area.y + prepared.offset_y);
         let image = match self.graphics {
             Graphics::Kitty => encode::kitty_place(id, placement, prepared.cols, prepared.rows),
@@ -213,11 +231,17 @@ impl Placer {
     /// (the transmission goes to `bytes`).
     fn hold(&mut self, prepared: &Prepared, bytes: &mut Vec<u8>) -> u32 {
         let used = u64::from(self.placements);
-        if let Some(held) = self.held.iter_mut().find(|h| h.key == prepared.key) {
+        // With placeholders the cells name the picture's own id: a picture prepared again is
+        // sent again under its new one.
+        let placeholders = self.placeholders;
+        if let Some(held) =
+            self.held.iter_mut().find(|h| h.key == prepared.key && (!placeholders || h.id == prepared.id))
+        {
             held.used = used;
             return held.id;
         }
-        let id = self.next_id;
+        // Placeholder cells name the picture's own id; else ids are handed out here.
+        let id = if self.placeholders { prepared.id } else { self.next_id };
         self.next_id = self.next_id.wrapping_add(1).max(1);
         for chunk in encode::kitty_transmit(id, &prepared.payload) {
             bytes.extend(self.wrap(&chunk));
@@ -280,6 +304,22 @@ mod tests {
         let img = image::RgbaImage::new(64, 64);
         let prepared = prepare_image(&key, &img, CellSize::default()).unwrap();
         (Wanted { key, area: Rect::new(5, 5, cols, 10) }, prepared)
+    }
+
+    /// With Unicode placeholders the picture is sent under its own id and placed virtually:
+    /// no cursor move (the frame drew the cells), wrapped for tmux, nothing to follow.
+    #[test]
+    fn placeholders_send_the_picture_under_its_id_and_move_no_cursor() {
+        let (w, p) = wanted("/a.png", 20);
+        let mut placer = Placer::new(Graphics::Kitty, true).with_placeholders(true);
+        assert!(!placer.must_follow_tmux_windows());
+        let bytes = written(&placer.sync(Some(&w), Some(&p)));
+        let id = format!("i={}", p.id);
+        assert!(has(&bytes, b"a=t,f=100") && has(&bytes, id.as_bytes()), "{}", String::from_utf8_lossy(&bytes));
+        assert!(has(&bytes, b"a=p,U=1") && has(&bytes, b"tmux;"));
+        assert!(!has(&bytes, b"\x1b[") && !has(&bytes, b"\x1b7"), "no cursor move");
+        assert!(placer.sync(Some(&w), Some(&p)).is_empty(), "nothing again while it stays");
+        assert!(placer.set_pane_origin((3, 40)).is_empty(), "a moved pane moves its cells");
     }
 
     #[test]

@@ -72,6 +72,17 @@ pub struct Prepared {
     pub source: (u32, u32),
     /// The area it was fitted into, in pixels.
     pub area_px: (f64, f64),
+    /// Kitty's id for this picture where its cells name it (Unicode placeholders): unique in
+    /// the process, 24 bits, never 0.
+    pub id: u32,
+}
+
+/// A new picture id (see `Prepared::id`).
+fn next_id() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let id = NEXT.fetch_add(1, Ordering::Relaxed) & 0x00FF_FFFF;
+    if id == 0 { next_id() } else { id }
 }
 
 impl Prepared {
@@ -117,6 +128,7 @@ pub fn prepare_image(key: &PreviewKey, img: &RgbaImage, cell: CellSize) -> Resul
         animation: None,
         source,
         area_px: (area_w, area_h),
+        id: next_id(),
     };
     match key.graphics {
         Graphics::Blocks => {

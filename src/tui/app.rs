@@ -35,7 +35,7 @@ pub async fn run(
     let mut stops = crate::signals::Stops::new();
     let mut stopped_by = None;
     let mut terminal = terminal::init()?;
-    let mut placer = Placer::new(state.env.graphics, tmux);
+    let mut placer = Placer::new(state.env.graphics, tmux).with_placeholders(state.env.kitty_placeholders);
     write_now(&placer.forget_earlier())?;
     // The title as it was is kept (the terminal's title stack; tmux's pane title, read at
     // start before imgtui wrote its own) and given back on leaving.

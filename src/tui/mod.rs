@@ -113,10 +113,25 @@ pub async fn run(global: &GlobalArgs) -> ExitCode {
     let pane = detection.tmux.then(crate::preview::detect::tmux_pane).flatten();
     state.status.copy_caveat = crate::preview::detect::clipboard_caveat(pane.as_ref(), probe.answers.name.as_deref());
     state.env.truecolor = std::env::var("COLORTERM").is_ok_and(|v| v.contains("truecolor") || v.contains("24bit"));
+    // Kitty pictures inside tmux are drawn as Unicode placeholders where the outer terminal
+    // shows them: tmux then keeps them with the pane (IMGTUI_KITTY_PLACEHOLDERS=1 or 0 decides).
+    let termtype = pane.as_ref().map(|p| p.client_termtype.as_str()).unwrap_or_default();
+    state.env.kitty_placeholders = detection.graphics == Graphics::Kitty
+        && match std::env::var("IMGTUI_KITTY_PLACEHOLDERS").ok().as_deref() {
+            Some("1") => true,
+            Some("0") => false,
+            _ => detection.tmux && crate::preview::placeholder::supported(termtype),
+        };
     if let Some(note) = &detection.note {
         state.set_notice(note.clone(), state::Severity::Warning);
     }
-    tracing::info!(graphics = %detection.graphics, tmux = detection.tmux, "terminal graphics");
+    tracing::info!(
+        graphics = %detection.graphics,
+        tmux = detection.tmux,
+        placeholders = state.env.kitty_placeholders,
+        termtype,
+        "terminal graphics"
+    );
 
     let (tx, rx) = mpsc::unbounded_channel();
     let concurrency = engine.config.concurrency.unwrap_or(3);

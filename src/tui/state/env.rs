@@ -33,6 +33,8 @@ pub struct Env {
     pub graphics: Graphics,
     /// Whether the terminal takes 24-bit colour (half-blocks use the 256 palette otherwise).
     pub truecolor: bool,
+    /// Kitty pictures are drawn as Unicode placeholder cells (see `preview::placeholder`).
+    pub kitty_placeholders: bool,
     /// Clicks and the wheel are taken (`mouse` in the config); else only the painter's.
     pub mouse: bool,
     /// What the last frame drew where, for the mouse.
@@ -64,6 +66,7 @@ impl Env {
             cell: crate::preview::CellSize::default(),
             graphics: Graphics::Blocks,
             truecolor: false,
+            kitty_placeholders: false,
             mouse: true,
             hits: Default::default(),
             notify_after: Some(std::time::Duration::from_secs(10)),

@@ -180,6 +180,19 @@ pub(super) fn picture_of(
             );
             match &prepared.pixels {
                 Some(pixels) => frame.render_widget(HalfBlocks { pixels, truecolor: state.env.truecolor }, fitted),
+                // Kitty's Unicode placeholders: the cells are the picture, as text.
+                None if state.env.kitty_placeholders => {
+                    let (r, g, b) = crate::preview::placeholder::colour(prepared.id);
+                    let buf = frame.buffer_mut();
+                    for (row, y) in (fitted.top()..fitted.bottom()).enumerate() {
+                        for (col, x) in (fitted.left()..fitted.right()).enumerate() {
+                            let text = crate::preview::placeholder::cell(row as u16, col as u16);
+                            if let (Some(cell), Some(text)) = (buf.cell_mut((x, y)), text) {
+                                cell.set_symbol(&text).set_fg(ratatui::style::Color::Rgb(r, g, b));
+                            }
+                        }
+                    }
+                }
                 None => {
                     let buf = frame.buffer_mut();
                     for y in fitted.top()..fitted.bottom() {
