@@ -49,8 +49,9 @@ impl Store {
                         "UPDATE jobs SET status = 'interrupted', finished_at = ?2, {SENT_COUNTS},
                            error = coalesce(error, CASE WHEN started_at IS NULL
                                THEN 'imgtui stopped before the job was sent; re-run it to try again'
-                               ELSE 'imgtui stopped after the request was sent (it may be billed: counted at its estimate); \
-an answer written but not recorded is in the images folder or imgtui-rescue in the temp folder' END)
+                               ELSE 'imgtui stopped after the request was sent (it may be billed: counted at its estimate; \
+an answer written but not recorded is in the images folder or imgtui-rescue in the temp folder); \
+re-run it to try again' END)
                          WHERE id = ?1"
                     ),
                     params![id, now],
