@@ -217,7 +217,7 @@ pub(crate) async fn run_job(
     };
     let (tx, rx) = mpsc::unbounded_channel();
     let ctl = RequestControl { progress: Some(tx), ..RequestControl::default() };
-    let cancel = ctl.cancel.clone();
+    let (cancel, no_retry) = (ctl.cancel.clone(), ctl.no_retry.clone());
     let out_dir = output.out.clone().unwrap_or_else(|| engine.out_dir.clone());
     let reporter = tokio::spawn(progress::report(rx, id, out_dir.clone()));
     // Where the images go: the folder asked for, else the usual images folder, else the
@@ -235,9 +235,10 @@ pub(crate) async fn run_job(
                 // A dropped session: the answer on its way was paid for, so it is let arrive
                 // and be kept; another signal still cancels it.
                 crate::signals::leave_the_terminal();
+                no_retry.cancel();
                 tokio::select! {
                     outcome = &mut job => outcome,
-                    _ = stops.next() => {
+                    _ = stops.next_after_hangup() => {
                         cancel.cancel();
                         job.await
                     }

@@ -13,8 +13,10 @@ macro_rules! outln {
 /// Writes one line; a closed pipe exits with 141 (128 + SIGPIPE, what a shell expects), any
 /// other failure (a full disk) with 1.
 pub fn line(args: std::fmt::Arguments) {
+    // JSON and tables alike: no secret this process knows is printed (see `text::keep_secret`).
+    let text = crate::text::without_secrets(&args.to_string());
     let mut out = std::io::stdout().lock();
-    let written = out.write_fmt(args).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush());
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush());
     match written {
         Ok(()) => {}
         // The terminal or the reader went away while jobs may be in flight: treated as a

@@ -37,6 +37,18 @@ impl Stops {
         Self { watched }
     }
 
+    /// The next stopping signal that is not a hang-up (after one, a shell passing SIGHUP on to
+    /// its jobs sends another, and a pipe whose reader left raises its own: only another kind
+    /// of signal asks for more than the hang-up did).
+    pub async fn next_after_hangup(&mut self) -> i32 {
+        loop {
+            let number = self.next().await;
+            if number != HANGUP {
+                return number;
+            }
+        }
+    }
+
     /// The number of the next stopping signal (pending for ever when none can be watched).
     pub async fn next(&mut self) -> i32 {
         if self.watched.is_empty() {
@@ -89,11 +101,15 @@ pub fn leave_the_terminal() {
 /// arrive and be kept, nothing more starts), so this process sends itself SIGHUP and says
 /// `true`; elsewhere `false` (the caller ends as it would).
 pub fn output_gone() -> bool {
+    static SAID: AtomicBool = AtomicBool::new(false);
     if !GRACEFUL.load(Ordering::Relaxed) {
         return false;
     }
     leave_the_terminal();
-    let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::HUP);
+    // Once: every later line fails the same way.
+    if !SAID.swap(true, Ordering::Relaxed) {
+        let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::HUP);
+    }
     true
 }
 

@@ -179,6 +179,41 @@ async fn a_hung_up_batch_keeps_what_it_sent_and_starts_nothing_more() {
     assert!(stdout.contains("\"skipped\":1"), "{stdout}");
 }
 
+/// A hang-up while a request waits to be tried again (after a 429): the retry, a new request,
+/// is not sent; the batch ends 129.
+#[tokio::test]
+async fn a_hang_up_sends_no_retry() {
+    let server = common::demo().await;
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("b.jsonl");
+    std::fs::write(&file, lines(&["one", "two"])).unwrap();
+    let too_many = Fault::Status {
+        status: 429,
+        body: r#"{"error":{"message":"slow down","type":"rate_limit_error"}}"#.into(),
+        headers: vec![("retry-after".into(), "5".into())],
+    };
+    server.faults().push(FaultRule::once(too_many).on("generations"));
+    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
+    let child = cmd
+        .args(["batch", "--concurrency", "1"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let waiting = || {
+        server.faults().pending() == 0
+            && Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Running)).ok()) == Some(1)
+    };
+    assert!(common::wait_until(Duration::from_secs(30), waiting).await, "the 429 met, the retry waiting");
+    let pid = rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::HUP).unwrap();
+    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap();
+    assert_eq!(out.status.code(), Some(129));
+    assert_eq!(server.requests().iter().filter(|r| r.path.contains("/images/")).count(), 0, "no retry was sent");
+}
+
 #[tokio::test]
 async fn a_batch_killed_midway_is_finished_by_resume_running_only_what_is_left() {
     // Slow enough to be killed in the middle: 300 ms per image.

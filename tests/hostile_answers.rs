@@ -42,6 +42,8 @@ async fn a_usage_that_lies_costs_no_image_and_leaves_the_tokens_unknown() {
         // An image said to be free.
         r#"{"input_tokens":0,"output_tokens":0,"total_tokens":0}"#,
         r#"{"input_tokens":4,"output_tokens":1,"total_tokens":5}"#,
+        // Under half what OpenAI's formula gives a low 1024x1024 image (196).
+        r#"{"input_tokens":4,"output_tokens":90,"total_tokens":94}"#,
     ];
     let deep = format!("{}1{}", "[".repeat(2000), "]".repeat(2000));
     for usage in lies.into_iter().chain([deep.as_str()]) {
@@ -119,7 +121,7 @@ async fn a_poisoned_cost_already_in_the_history_does_not_lock_the_budgets() {
     std::fs::write(config.join("config.toml"), "budget_monthly_usd = 5\n").unwrap();
     assert!(generate(&liar, data.path(), &[]).await.status.success());
     let db = rusqlite::Connection::open(data.path().join("history.sqlite3")).unwrap();
-    db.execute("UPDATE jobs SET cost_usd = 645636042579834, total_tokens = -1", []).unwrap();
+    db.execute("UPDATE jobs SET cost_usd = 645636042579834, estimate_usd = 1e308, total_tokens = -1", []).unwrap();
     drop(db);
     let out = generate(&liar, data.path(), &[]).await;
     assert!(out.status.success(), "the budget still admits: {}", String::from_utf8_lossy(&out.stderr));

@@ -282,10 +282,13 @@ fn a_key_quoted_by_a_config_error_or_a_path_is_not_shown() {
         format!("api_key = \"{key}\"\nmax_retries = \"{key}\"\n"),
         format!("api_key = \"{key}\"\n[models.\"{key}\"]\nn_max = 2\n"),
         format!("api_key = \"{key}\"\nout_dir = \"/tmp/o-{key}\"\n"),
+        format!("api_key = \"{key}\"\ndefault_model = \"{key}\"\n"),
     ];
     for text in files {
         std::fs::write(dir.join("config.toml"), &text).unwrap();
-        for args in [&["config", "show"][..], &["doctor"][..], &["generate", "x", "--dry-run"][..]] {
+        let commands =
+            [&["config", "show"][..], &["doctor"][..], &["generate", "x", "--dry-run"][..], &["models", "--json"][..]];
+        for args in commands {
             let out = imgtui(home.path(), args);
             let everything = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
             assert!(!everything.contains(&key[8..20]), "{args:?} with\n{text}showed the key:\n{everything}");

@@ -56,6 +56,8 @@ fn a_hang_up_lets_the_paid_answer_arrive_and_keeps_it() {
         .spawn()
         .unwrap();
     wait_for_status(data.path(), "running");
+    // A shell in a dropped session passes SIGHUP on to its jobs: two come, one after the other.
+    kill(child.id(), "HUP");
     kill(child.id(), "HUP");
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(129));

@@ -48,6 +48,9 @@ pub enum Progress {
 #[derive(Clone, Debug, Default)]
 pub struct RequestControl {
     pub cancel: CancellationToken,
+    /// Once cancelled, a failed attempt is not tried again (a retry is a new request, maybe
+    /// billed): the terminal hung up, or the batch starts nothing more.
+    pub no_retry: CancellationToken,
     pub progress: Option<UnboundedSender<Progress>>,
     /// Retries scheduled so far, kept here so a failed request's count is known without
     /// watching its progress.
@@ -272,7 +275,7 @@ impl Client {
             if err.status() == Some(429) {
                 ctl.report(Progress::RateLimited { wait: if retrying { Some(wait) } else { err.retry_after() } });
             }
-            if !retrying {
+            if !retrying || ctl.no_retry.is_cancelled() {
                 return Err(self.with_hint(err));
             }
             retries += 1;
@@ -285,6 +288,7 @@ impl Client {
             });
             tokio::select! {
                 _ = ctl.cancel.cancelled() => return Err(ApiError::Cancelled),
+                _ = ctl.no_retry.cancelled() => return Err(self.with_hint(err)),
                 _ = tokio::time::sleep(wait) => {}
             }
         }

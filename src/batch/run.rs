@@ -112,7 +112,7 @@ pub(super) async fn run_all(engine: &Engine, args: &BatchArgs, todo: Vec<Entry>)
                 stop.no_more.cancel();
                 tokio::select! {
                     ended = &mut all => ended,
-                    _ = stops.next() => {
+                    _ = stops.next_after_hangup() => {
                         stop.cancel.cancel();
                         all.await
                     }
@@ -188,7 +188,12 @@ async fn run_one(
         Err(e) => return Ended::Failed { job: None, why: format!("not recorded: {e}") },
     };
     let (tx, rx) = mpsc::unbounded_channel();
-    let ctl = RequestControl { cancel: stop.cancel.child_token(), progress: Some(tx), ..RequestControl::default() };
+    let ctl = RequestControl {
+        cancel: stop.cancel.child_token(),
+        no_retry: stop.no_more.clone(),
+        progress: Some(tx),
+        ..RequestControl::default()
+    };
     let watcher = tokio::spawn(watch_rate_limits(rx, pace.clone(), job, args.output.json));
     let outcome = jobs::execute(&engine.client, &engine.prices, &engine.store, job, &entry.request, folders, ctl).await;
     // A 429 slowed the batch as it arrived (see `watch_rate_limits`), retried or not.

@@ -30,6 +30,15 @@ pub fn cost(billed: &Billed<'_>, price: &ModelPrice) -> Option<f64> {
     per_image(price, billed.size, billed.quality).map(|each| each * f64::from(billed.images)).and_then(believable)
 }
 
+/// Whether the answer's `usage` can be the bill of its images at `price` (no usage, or a model
+/// not billed by the token, is not in question).
+pub fn usage_believable(billed: &Billed<'_>, price: &ModelPrice) -> bool {
+    match billed.usage.filter(|_| price.image_out.is_some()) {
+        Some(usage) => usage.plausible_for(billed.images as usize) && !too_few_tokens(usage, billed, price),
+        None => true,
+    }
+}
+
 /// Whether `usage` claims fewer image tokens than half what OpenAI's formula gives each image
 /// at this size and quality (the floor where no formula is published; the cheapest quality for
 /// `auto`): a server's claim, not a bill, so the job counts at its estimate instead.

@@ -241,7 +241,9 @@ pub fn estimate(
             // What earlier jobs reported never goes below the floor: one answer that said an
             // image was nearly free would otherwise open the budgets to everything after it.
             (Some((median, jobs)), floor) => {
-                let floor = floor.map_or(0, |base| formula_tokens(*base, asked.size));
+                // The quality's floor, else (auto) the least any quality's image takes.
+                let cheapest = || price.output_token_base.values().chain(price.floor_token_base.values()).min();
+                let floor = floor.or_else(cheapest).map_or(0, |base| formula_tokens(*base, asked.size));
                 (median.max(floor), Basis::History(jobs))
             }
             (None, Some(base)) => (formula_tokens(*base, asked.size), Basis::Floor),

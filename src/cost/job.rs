@@ -63,6 +63,22 @@ pub fn of_answer(
     source: &PriceSource,
     models: &ModelTable,
 ) -> Option<JobCost> {
+    cost(&billed_of(request, result, models), price).map(|usd| JobCost { usd, basis: source.version() })
+}
+
+/// Whether the answer's token counts can be its bill at `price` (see `compute::usage_believable`):
+/// counts that cannot are dropped before they are recorded, so they teach the estimates nothing.
+pub fn usage_believable(
+    request: &ImageRequest,
+    result: &ImagesResult,
+    price: &ModelPrice,
+    models: &ModelTable,
+) -> bool {
+    super::compute::usage_believable(&billed_of(request, result, models), price)
+}
+
+/// What the answer's images are, for pricing: as answered, else as asked, else the defaults.
+fn billed_of<'a>(request: &'a ImageRequest, result: &'a ImagesResult, models: &'a ModelTable) -> Billed<'a> {
     let response = &result.response;
     let (asked_size, asked_quality) = match request {
         ImageRequest::Generate(r) => (r.options.size.as_deref(), r.options.quality.as_deref()),
@@ -76,13 +92,12 @@ pub fn of_answer(
         .and_then(crate::api::models::parse_size)
         .unwrap_or_else(|| spec.resolve_size(None));
     let quality = response.quality.as_deref().or(asked_quality).unwrap_or(spec.default_quality.as_str());
-    let billed = Billed {
+    Billed {
         usage: response.usage.as_ref(),
         images: response.data.len().max(result.images.len()) as u32,
         size,
         quality: Some(quality),
-    };
-    cost(&billed, price).map(|usd| JobCost { usd, basis: source.version() })
+    }
 }
 
 #[cfg(test)]

@@ -263,6 +263,17 @@ async fn execute_unguarded(
                 return JobOutcome::Failed { error, retries };
             }
             result.lost.extend(kept);
+            // Token counts no such image can have are not recorded: they would teach the
+            // estimates (and so the budgets) that images cost next to nothing.
+            let price = prices.lookup(client.config().provider, request.model(), client.models());
+            if let Some((price, _)) = price
+                && !crate::cost::job::usage_believable(request, &result, price, client.models())
+            {
+                result.response.usage = None;
+                result
+                    .notes
+                    .push("the answer's token counts are below what such an image takes; tokens unknown".into());
+            }
             if let ImageRequest::Edit(edit) = request
                 && edit.keep_unmasked
             {

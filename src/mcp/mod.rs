@@ -232,6 +232,27 @@ impl ServerHandler for Server {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
+        // Whatever a tool answers (paths, model names, a server's words), the key is not in it.
+        self.call(request, context).await.map(without_secrets)
+    }
+}
+
+/// `result` with the secrets this process knows left out of its text (see `text::keep_secret`).
+fn without_secrets(mut result: CallToolResult) -> CallToolResult {
+    for block in &mut result.content {
+        if let ContentBlock::Text(text) = block {
+            text.text = crate::text::without_secrets(&text.text);
+        }
+    }
+    result
+}
+
+impl Server {
+    async fn call(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, ErrorData> {
         let args = request.arguments.unwrap_or_default();
         let edit = match request.name.as_ref() {
             schema::GENERATE => Some(false),

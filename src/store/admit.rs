@@ -229,8 +229,11 @@ enum Whose {
 /// running count by their estimate.
 fn spent_by(conn: &rusqlite::Connection, whose: Whose) -> rusqlite::Result<crate::cost::Spent> {
     // A cost no job can have (written before such numbers were refused) counts at the estimate.
-    const SPEND: &str = "CASE WHEN status IN ('queued', 'running') THEN estimate_usd \
-                         WHEN cost_usd < 0 OR cost_usd > 1000 THEN estimate_usd ELSE cost_usd END AS spend";
+    // Neither counts when it is no number a job can cost (hand-written text, a poisoned figure).
+    const SPEND: &str =
+        "CASE WHEN status IN ('queued', 'running') OR NOT (cost_usd IS NULL OR cost_usd BETWEEN 0 AND 1000)
+                              THEN CASE WHEN estimate_usd BETWEEN 0 AND 1000 THEN estimate_usd END
+                         ELSE cost_usd END AS spend";
     let rows = match whose {
         Whose::Everyone => format!(
             "SELECT created_at, {SPEND} FROM jobs WHERE created_at >= ?2

@@ -51,6 +51,17 @@ pub(super) const SUMMARY_COLUMNS: &str = "j.id, j.created_at, j.finished_at, j.k
      (SELECT count(*) FROM images i WHERE i.job_id = j.id), j.total_tokens, j.error, j.owner_pid, j.cost_usd, \
      j.cost_basis, j.starred, j.group_id, j.parent_id, j.owner_started, j.request, j.origin";
 
+/// A number column as written, or none when it holds anything else (text a hand or another
+/// program put there is no cost).
+fn real(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<f64>> {
+    Ok(row
+        .get_ref(index)?
+        .as_f64_or_null()
+        .ok()
+        .flatten()
+        .or_else(|| row.get_ref(index).ok()?.as_i64().ok().map(|n| n as f64)))
+}
+
 /// A recorded cost: both its columns, or none; none too for a cost no job can have (a
 /// server's poisoned numbers an imgtui stored before they were refused).
 fn cost_from(usd: Option<f64>, basis: Option<String>) -> Option<crate::cost::JobCost> {
@@ -89,7 +100,7 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         total_tokens: row.get::<_, Option<i64>>(8)?.filter(|t| (0..=1_000_000_000_000).contains(t)).map(|t| t as u64),
         error: row.get(9)?,
         running_elsewhere: None,
-        cost: cost_from(row.get(11)?, row.get(12)?),
+        cost: cost_from(real(row, 11)?, row.get(12).ok().flatten()),
         starred: row.get(13)?,
         group_id: row.get(14)?,
         parent_id: row.get(15)?,
@@ -301,7 +312,7 @@ impl Store {
                         revised_prompt: row.get(13)?,
                         response_meta: json_from_sql(row.get(14)?)?,
                         parent_id: row.get(15)?,
-                        cost: cost_from(row.get(16)?, row.get(17)?),
+                        cost: cost_from(real(row, 16)?, row.get(17).ok().flatten()),
                         starred: row.get(18)?,
                         group_id: row.get(19)?,
                         origin: row.get(20)?,

@@ -280,6 +280,7 @@ async fn leave(
         let _ = write_now(&placer.clear());
         let _ = terminal::restore();
         runner.execute(Command::HoldQueue(true));
+        runner.stop_retries();
         finish_sent(state, events_rx).await;
         runner.interrupt_own().await;
         return Ok(stopped_by);

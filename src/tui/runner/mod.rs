@@ -54,6 +54,8 @@ pub struct Runner {
     drafts: Option<drafts::DraftKeeper>,
     /// While true, queued jobs wait (the quit question is open).
     queue_held: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Cancelled on a hang-up: no failed attempt is tried again (a retry is a new request).
+    no_retry: CancellationToken,
     /// The history's pages are read here, beside the writer, when a reader could be opened.
     pages: Option<PageReader>,
 }
@@ -90,6 +92,7 @@ impl Runner {
             masks: None,
             drafts: None,
             queue_held: Arc::new(tokio::sync::watch::Sender::new(false)),
+            no_retry: CancellationToken::new(),
             pages: None,
         }
     }
@@ -348,7 +351,12 @@ impl Runner {
                 self.send(AppEvent::JobStarted { id });
                 let (tx, rx) = mpsc::unbounded_channel();
                 let forward = tokio::spawn(self.clone().forward_progress(id, rx));
-                let ctl = RequestControl { cancel: cancel.clone(), progress: Some(tx), ..RequestControl::default() };
+                let ctl = RequestControl {
+                    cancel: cancel.clone(),
+                    no_retry: self.no_retry.clone(),
+                    progress: Some(tx),
+                    ..RequestControl::default()
+                };
                 let outcome =
                     jobs::execute(&self.client, &self.prices, &self.store, id, &request, &self.folders, ctl).await;
                 let _ = forward.await;
@@ -463,6 +471,11 @@ impl Runner {
         let cancels = self.cancels();
         cancels.values().for_each(CancellationToken::cancel);
         cancels.len()
+    }
+
+    /// The terminal hung up: jobs waiting to retry end instead (see `RequestControl::no_retry`).
+    pub fn stop_retries(&self) {
+        self.no_retry.cancel();
     }
 
     pub fn running(&self) -> usize {
