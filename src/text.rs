@@ -107,6 +107,12 @@ mod tests {
         assert_eq!(escape_controls("ab\u{202e}cd"), "ab\\u{202e}cd", "a bidi override");
         assert_eq!(escape_controls("gpt-image-2\u{200b}"), "gpt-image-2\\u{200b}", "a zero-width space");
         assert_eq!(escape_controls("👨\u{200d}👩"), "👨\u{200d}👩", "an emoji's joiner stays");
+        for c in ['\u{ad}', '\u{61c}', '\u{2028}', '\u{2064}', '\u{3164}', '\u{feff}', '\u{1d173}', '\u{e0041}'] {
+            assert!(shown_escaped(c), "{:x}", c as u32);
+        }
+        for c in ['a', 'é', '狐', ' ', '\u{200c}', '\u{200d}', '\u{2800}'] {
+            assert!(!shown_escaped(c), "{:x}", c as u32);
+        }
     }
 
     #[test]
@@ -123,7 +129,7 @@ mod tests {
 /// two names print alike (zero-width space, word joiners, byte-order mark, soft hyphen, Hangul
 /// fillers, tag characters, interlinear and musical formatting). The joiners that build emoji
 /// and scripts (U+200C, U+200D) stay.
-fn shown_escaped(c: char) -> bool {
+pub fn shown_escaped(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

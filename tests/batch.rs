@@ -18,6 +18,44 @@ async fn run(cmd: &mut tokio::process::Command) -> (i32, String, String) {
     (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
 
+/// How many jobs of the history at `data` have `status` (0 while it cannot be read).
+fn count(data: &std::path::Path, status: JobStatus) -> u64 {
+    Store::open_read_only(data).ok().and_then(|s| s.count(Some(status)).ok()).unwrap_or(0)
+}
+
+/// How many image requests `server` served.
+fn served(server: &imgtui::demo::DemoServer) -> usize {
+    server.requests().iter().filter(|r| r.path.contains("/images/")).count()
+}
+
+/// A 429 answer that says to wait `secs`.
+fn too_many(secs: u32) -> Fault {
+    Fault::Status {
+        status: 429,
+        body: r#"{"error":{"message":"slow down","type":"rate_limit_error"}}"#.into(),
+        headers: vec![("retry-after".into(), secs.to_string())],
+    }
+}
+
+/// `imgtui ARGS FILE` against `server`, started and left running (its output piped).
+fn spawn_batch(
+    data: &std::path::Path,
+    server: &imgtui::demo::DemoServer,
+    args: &[&str],
+    file: &std::path::Path,
+) -> tokio::process::Child {
+    let mut cmd = common::imgtui_at(data, "sk-test", server.base_url());
+    cmd.args(args).arg(file).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    cmd.kill_on_drop(true).spawn().unwrap()
+}
+
+/// Sends `signal` to `child` and waits (with a deadline) for its output.
+async fn signal_and_wait(child: tokio::process::Child, signal: rustix::process::Signal) -> std::process::Output {
+    let pid = rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap();
+    rustix::process::kill_process(pid, signal).unwrap();
+    tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap()
+}
+
 fn lines(prompts: &[&str]) -> String {
     let model = common::priced_model();
     prompts
@@ -106,42 +144,27 @@ async fn a_batch_waiting_out_a_429_keeps_its_entries_from_a_second_run() {
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("b.jsonl");
     std::fs::write(&file, lines(&["one", "two", "three", "four"])).unwrap();
-    let too_many = Fault::Status {
-        status: 429,
-        body: r#"{"error":{"message":"slow down","type":"rate_limit_error"}}"#.into(),
-        headers: vec![("retry-after".into(), "4".into())],
-    };
     // The second request is refused with a 429 and no retries are allowed.
     server.faults().push(FaultRule { path: "generations".into(), ..FaultRule::once(Fault::Delay { ms: 0 }) });
-    server.faults().push(FaultRule::once(too_many).on("generations"));
-    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
-    let first = cmd
-        .args(["--retries", "0", "batch", "--concurrency", "1"])
-        .arg(&file)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let failed =
-        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Failed)).ok()).unwrap_or(0);
+    server.faults().push(FaultRule::once(too_many(4)).on("generations"));
+    let first = spawn_batch(data.path(), &server, &["--retries", "0", "batch", "--concurrency", "1"], &file);
+    let failed = || count(data.path(), JobStatus::Failed);
     assert!(common::wait_until(Duration::from_secs(30), || failed() == 1).await, "the 429 ended entry 2");
-    let images = || server.requests().iter().filter(|r| r.path.contains("/images/")).count();
-    let sent_before = images();
+    let sent_before = served(&server);
     let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
     let (code, _, stderr) = run(cmd.args(["batch", "--resume"]).arg(&file)).await;
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("run by imgtui pid"), "{stderr}");
-    assert_eq!(images(), sent_before, "the second run sent nothing, and the first waits out the 429");
+    assert_eq!(served(&server), sent_before, "the second run sent nothing, and the first waits out the 429");
     let out = tokio::time::timeout(Duration::from_secs(60), first.wait_with_output()).await.unwrap().unwrap();
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(1), "entry 2 failed: {said}");
-    assert_eq!(images(), 3, "entries 1, 3 and 4 served once each (the 429 served nothing): {said}");
+    assert_eq!(served(&server), 3, "entries 1, 3 and 4 served once each (the 429 served nothing): {said}");
     // Its claims went with it: a resume now runs the failed entry only.
     let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
     let (code, stdout, stderr) = run(cmd.args(["batch", "--resume"]).arg(&file)).await;
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert_eq!(images(), 4);
+    assert_eq!(served(&server), 4);
 }
 
 /// A dropped SSH session (SIGHUP) asked nothing to stop: the entry on its way (paid for)
@@ -156,23 +179,13 @@ async fn a_hung_up_batch_keeps_what_it_sent_and_starts_nothing_more() {
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("b.jsonl");
     std::fs::write(&file, lines(&["one", "two", "three"])).unwrap();
-    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
-    let child = cmd
-        .args(["batch", "--concurrency", "1"])
-        .arg(&file)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let count = |status| Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(status)).ok()).unwrap_or(0);
-    assert!(common::wait_until(Duration::from_secs(30), || count(JobStatus::Running) == 1).await, "entry 1 sent");
-    let pid = rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap();
-    rustix::process::kill_process(pid, rustix::process::Signal::HUP).unwrap();
-    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap();
+    let child = spawn_batch(data.path(), &server, &["batch", "--concurrency", "1"], &file);
+    let sent = || count(data.path(), JobStatus::Running) == 1;
+    assert!(common::wait_until(Duration::from_secs(30), sent).await, "entry 1 sent");
+    let out = signal_and_wait(child, rustix::process::Signal::HUP).await;
     assert_eq!(out.status.code(), Some(129));
-    assert_eq!(count(JobStatus::Done), 1, "the answer on its way was kept");
-    assert_eq!(server.requests().iter().filter(|r| r.path.contains("/images/")).count(), 1, "nothing more sent");
+    assert_eq!(count(data.path(), JobStatus::Done), 1, "the answer on its way was kept");
+    assert_eq!(served(&server), 1, "nothing more sent");
     let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
     let (code, stdout, stderr) = run(cmd.args(["batch", "--resume", "--json"]).arg(&file)).await;
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -187,31 +200,13 @@ async fn a_hang_up_sends_no_retry() {
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("b.jsonl");
     std::fs::write(&file, lines(&["one", "two"])).unwrap();
-    let too_many = Fault::Status {
-        status: 429,
-        body: r#"{"error":{"message":"slow down","type":"rate_limit_error"}}"#.into(),
-        headers: vec![("retry-after".into(), "5".into())],
-    };
-    server.faults().push(FaultRule::once(too_many).on("generations"));
-    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
-    let child = cmd
-        .args(["batch", "--concurrency", "1"])
-        .arg(&file)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let waiting = || {
-        server.faults().pending() == 0
-            && Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Running)).ok()) == Some(1)
-    };
+    server.faults().push(FaultRule::once(too_many(5)).on("generations"));
+    let child = spawn_batch(data.path(), &server, &["batch", "--concurrency", "1"], &file);
+    let waiting = || server.faults().pending() == 0 && count(data.path(), JobStatus::Running) == 1;
     assert!(common::wait_until(Duration::from_secs(30), waiting).await, "the 429 met, the retry waiting");
-    let pid = rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap();
-    rustix::process::kill_process(pid, rustix::process::Signal::HUP).unwrap();
-    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap();
+    let out = signal_and_wait(child, rustix::process::Signal::HUP).await;
     assert_eq!(out.status.code(), Some(129));
-    assert_eq!(server.requests().iter().filter(|r| r.path.contains("/images/")).count(), 0, "no retry was sent");
+    assert_eq!(served(&server), 0, "no retry was sent");
 }
 
 #[tokio::test]
@@ -230,8 +225,7 @@ async fn a_batch_killed_midway_is_finished_by_resume_running_only_what_is_left()
     std::fs::write(&file, yaml).unwrap();
     let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
     let mut child = cmd.args(["batch", "--concurrency", "1"]).arg(&file).kill_on_drop(true).spawn().unwrap();
-    let done =
-        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Done)).ok()).unwrap_or(0);
+    let done = || count(data.path(), JobStatus::Done);
     assert!(common::wait_until(Duration::from_secs(30), || done() >= 2).await, "two jobs done");
     child.start_kill().unwrap();
     child.wait().await.unwrap();
@@ -261,20 +255,10 @@ async fn a_batch_stopped_by_a_signal_counts_its_running_job_as_stopped_not_faile
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("b.jsonl");
     std::fs::write(&file, lines(&["one", "two", "three", "four"])).unwrap();
-    let mut cmd = common::imgtui_at(data.path(), "sk-test", server.base_url());
-    cmd.args(["batch", "--concurrency", "1", "--json"]).arg(&file).stdout(std::process::Stdio::piped());
-    let child = cmd.kill_on_drop(true).spawn().unwrap();
-    let running =
-        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Running)).ok()).unwrap_or(0);
-    let done =
-        || Store::open_read_only(data.path()).ok().and_then(|s| s.count(Some(JobStatus::Done)).ok()).unwrap_or(0);
-    assert!(
-        common::wait_until(Duration::from_secs(30), || done() >= 1 && running() == 1).await,
-        "one done, one running"
-    );
-    let pid = rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap();
-    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
-    let out = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.unwrap().unwrap();
+    let child = spawn_batch(data.path(), &server, &["batch", "--concurrency", "1", "--json"], &file);
+    let one_each = || count(data.path(), JobStatus::Done) >= 1 && count(data.path(), JobStatus::Running) == 1;
+    assert!(common::wait_until(Duration::from_secs(30), one_each).await, "one done, one running");
+    let out = signal_and_wait(child, rustix::process::Signal::TERM).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(summary["stopped"].as_u64(), Some(1), "{stdout}");

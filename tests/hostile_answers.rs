@@ -16,6 +16,19 @@ async fn generate(liar: &Liar, data: &std::path::Path, extra: &[&str]) -> std::p
         .unwrap()
 }
 
+/// `imgtui history cost --json` of the history at `data`.
+async fn history_cost(data: &std::path::Path) -> serde_json::Value {
+    let cost = common::imgtui_tokio()
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["history", "cost", "--json"])
+        .output()
+        .await
+        .unwrap();
+    serde_json::from_slice(&cost.stdout).unwrap()
+}
+
 fn images_in(data: &std::path::Path) -> Vec<std::path::PathBuf> {
     let dir = data.join("images");
     let mut found: Vec<_> = std::fs::read_dir(dir)
@@ -96,15 +109,7 @@ async fn tokens_a_server_poisoned_never_break_the_sums_or_the_budgets() {
         .await
         .unwrap();
     assert!(tokens.status.success(), "{}", String::from_utf8_lossy(&tokens.stderr));
-    let cost = common::imgtui_tokio()
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["history", "cost", "--json"])
-        .output()
-        .await
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&cost.stdout).unwrap();
+    let report = history_cost(data.path()).await;
     let total = report["total"]["cost_usd"].as_f64().unwrap();
     assert!(total < 0.1, "two estimates, nothing absurd: {report}");
 }
@@ -125,15 +130,7 @@ async fn a_poisoned_cost_already_in_the_history_does_not_lock_the_budgets() {
     drop(db);
     let out = generate(&liar, data.path(), &[]).await;
     assert!(out.status.success(), "the budget still admits: {}", String::from_utf8_lossy(&out.stderr));
-    let cost = common::imgtui_tokio()
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["history", "cost", "--json"])
-        .output()
-        .await
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&cost.stdout).unwrap();
+    let report = history_cost(data.path()).await;
     let total = report["total"]["cost_usd"].as_f64().unwrap();
     assert!(total < 0.1, "nothing absurd: {report}");
     // Nor is it shown as the job's cost.

@@ -26,6 +26,20 @@ fn history_json(data: &Path) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
 }
 
+/// `imgtui --demo generate PROMPT` on the history at `data`, each image `latency_ms` away, its
+/// standard output dropped.
+fn demo_generate(data: &Path, latency_ms: &str, prompt: &str) -> Command {
+    let mut cmd = common::imgtui_std();
+    cmd.env_remove("OPENAI_API_KEY")
+        .env_remove("TTAPI_API_KEY")
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--demo", "--demo-latency-ms", latency_ms, "generate", prompt])
+        .stdout(Stdio::null());
+    cmd
+}
+
 /// Waits (with a deadline) until job 1 is in the history with `status`.
 fn wait_for_status(data: &Path, status: &str) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -44,17 +58,8 @@ fn wait_for_status(data: &Path, status: &str) -> serde_json::Value {
 #[test]
 fn a_hang_up_lets_the_paid_answer_arrive_and_keeps_it() {
     let data = tempfile::tempdir().unwrap();
-    let mut child = common::imgtui_std()
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("TTAPI_API_KEY")
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["--demo", "--demo-latency-ms", "1500", "generate", "a fox on a dropped line"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child =
+        demo_generate(data.path(), "1500", "a fox on a dropped line").stderr(Stdio::null()).spawn().unwrap();
     wait_for_status(data.path(), "running");
     // A shell in a dropped session passes SIGHUP on to its jobs: two come, one after the other.
     kill(child.id(), "HUP");
@@ -93,17 +98,7 @@ fn the_app_hung_up_keeps_the_job_it_had_sent() {
 fn headless_jobs_record_their_end_and_exit_128_plus_the_signal() {
     for (signal, code) in [("TERM", 143), ("QUIT", 131), ("INT", 130)] {
         let data = tempfile::tempdir().unwrap();
-        let mut child = common::imgtui_std()
-            .env_remove("OPENAI_API_KEY")
-            .env_remove("TTAPI_API_KEY")
-            .env("XDG_CONFIG_HOME", data.path().join("config"))
-            .arg("--data-dir")
-            .arg(data.path())
-            .args(["--demo", "--demo-latency-ms", "20000", "generate", "a slow fox"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = demo_generate(data.path(), "20000", "a slow fox").stderr(Stdio::piped()).spawn().unwrap();
         wait_for_status(data.path(), "running");
         kill(child.id(), signal);
         let status = child.wait().unwrap();
