@@ -10,37 +10,13 @@ use imgtui::tui::event::{AppEvent, Command, FileAsk, JobEnd, Msg, StoreAsk};
 use imgtui::tui::state::{Confirm, Field, Focus, Layer, State};
 use imgtui::tui::update::update;
 
-use common::tui::{record, state, summary};
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn alt(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn type_text(state: &mut State, text: &str) -> Vec<Command> {
-    text.chars().flat_map(|c| update(state, key(KeyCode::Char(c)))).collect()
-}
+use common::tui::{alt, ctrl, key, record, state, summary, type_text};
 
 /// Selects the settings row for `field`.
 fn select_field(state: &mut State, field: Field) {
     state.layers.focus = Focus::Settings;
     let fields = state.compose.form.fields(Some(state.env.catalog.spec(&state.compose.form.model)));
     state.compose.form.selected = fields.iter().position(|f| *f == field).expect("row shown");
-}
-
-#[test]
-fn typing_goes_to_the_prompt_even_q_and_question_mark() {
-    let mut s = state();
-    assert!(type_text(&mut s, "a fox? q").is_empty());
-    assert_eq!(s.prompt_text(), "a fox? q");
-    assert!(!s.quit && s.layers.popup().is_none());
 }
 
 #[test]
@@ -87,19 +63,6 @@ fn submit_is_refused_until_problems_are_fixed() {
 }
 
 #[test]
-fn a_prompt_over_the_model_limit_is_an_error_after_switching_model() {
-    let mut s = state();
-    update(&mut s, Msg::Paste("x".repeat(1001)));
-    assert!(s.compose.errors.is_empty(), "gpt-image-1 takes 32000");
-    select_field(&mut s, Field::Model);
-    while s.compose.form.model != "dall-e-2" {
-        update(&mut s, key(KeyCode::Right));
-    }
-    let errors: Vec<_> = s.errors_for(imgtui::api::Param::Prompt).map(|e| e.message()).collect();
-    assert_eq!(errors, ["1001 characters is over the 1000-character limit of dall-e-2"]);
-}
-
-#[test]
 fn switching_model_keeps_valid_choices_and_says_what_was_reset() {
     let mut s = state();
     select_field(&mut s, Field::Param(imgtui::api::Param::Quality));
@@ -132,13 +95,6 @@ fn tab_and_shift_tab_cycle_focus() {
     assert_eq!(seen, [Focus::Prompt, Focus::Settings, Focus::History, Focus::Preview, Focus::Prompt]);
     update(&mut s, key(KeyCode::BackTab));
     assert_eq!(s.layers.focus, Focus::Preview);
-}
-
-#[test]
-fn paste_keeps_newlines_in_the_prompt() {
-    let mut s = state();
-    update(&mut s, Msg::Paste("line one\r\nline two\rline three".into()));
-    assert_eq!(s.prompt_text(), "line one\nline two\nline three");
 }
 
 fn with_history(s: &mut State, rows: Vec<JobSummary>) {
@@ -291,17 +247,6 @@ fn loading_a_job_puts_its_parameters_back_into_the_form() {
         (Some("natural"), Some("hd"))
     );
     assert_eq!(s.layers.focus, Focus::Prompt);
-}
-
-#[test]
-fn help_toggles_from_everywhere_with_f1() {
-    let mut s = state();
-    update(&mut s, key(KeyCode::F(1)));
-    assert!(matches!(s.layers.popup(), Some(Layer::Help(_))));
-    type_text(&mut s, "abc");
-    assert_eq!(s.prompt_text(), "", "keys do not reach the prompt under the help");
-    update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.layers.popup(), None);
 }
 
 #[test]
@@ -496,38 +441,6 @@ fn the_demo_line_goes_after_the_first_submit_and_a_stale_refusal_clears_once_fix
 }
 
 #[test]
-fn the_help_scrolls_and_filters() {
-    let mut s = state();
-    s.layers.focus = Focus::History;
-    update(&mut s, key(KeyCode::Char('?')));
-    assert!(matches!(s.layers.popup(), Some(Layer::Help(_))));
-    update(&mut s, Msg::Resize(80, 24));
-    common::tui::reported_frame(&mut s, 80, 24);
-    update(&mut s, key(KeyCode::Down));
-    update(&mut s, key(KeyCode::PageDown));
-    assert_eq!(s.layers.help().unwrap().scroll, 11, "↓ then PgDn");
-    update(&mut s, key(KeyCode::Char('g')));
-    assert_eq!(s.layers.help().unwrap().scroll, 0);
-    update(&mut s, key(KeyCode::Char('/')));
-    for c in "delete".chars() {
-        update(&mut s, key(KeyCode::Char(c)));
-    }
-    let lines = imgtui::tui::ui::overlay::help_text(&s, s.layers.help().unwrap());
-    assert!(!lines.is_empty());
-    assert!(
-        lines.iter().all(|l| match l {
-            imgtui::tui::ui::overlay::HelpLine::Binding { does, .. } => does.contains("delete"),
-            _ => true,
-        }),
-        "{lines:?}"
-    );
-    update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.layers.help().map(|h| h.filter.clone()), Some(None), "Esc clears the filter first");
-    update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.layers.popup(), None);
-}
-
-#[test]
 fn loading_a_job_can_be_undone_in_one_step() {
     let mut s = state();
     type_text(&mut s, "my own draft");
@@ -557,47 +470,6 @@ fn loading_a_job_can_be_undone_in_one_step() {
     update(&mut s, ctrl('/'));
     assert_eq!(s.prompt_text(), "my own draft", "then the draft, never a half of it");
     assert_eq!(s.compose.form.options.n, Some(3));
-}
-
-#[test]
-fn undo_in_the_prompt_goes_word_by_word_and_redo_comes_back() {
-    let mut s = state();
-    type_text(&mut s, "a red fox");
-    update(&mut s, ctrl('/'));
-    assert_eq!(s.prompt_text(), "a red ");
-    // Ctrl-_ and Ctrl-7 are the same byte as Ctrl-/ on the wire.
-    update(&mut s, ctrl('7'));
-    assert_eq!(s.prompt_text(), "a ");
-    update(&mut s, alt('/'));
-    assert_eq!(s.prompt_text(), "a red ");
-    update(&mut s, key(KeyCode::Backspace));
-    update(&mut s, key(KeyCode::Backspace));
-    update(&mut s, key(KeyCode::Backspace));
-    assert_eq!(s.prompt_text(), "a r");
-    update(&mut s, ctrl('_'));
-    assert_eq!(s.prompt_text(), "a red ", "a run of deletions is one step");
-    update(&mut s, Msg::Paste("big pasted text".into()));
-    update(&mut s, ctrl('/'));
-    assert_eq!(s.prompt_text(), "a red ", "a paste is one step");
-    // Ctrl-U is readline's: the line before the cursor goes, one undo step.
-    update(&mut s, ctrl('u'));
-    assert_eq!(s.prompt_text(), "");
-    update(&mut s, ctrl('/'));
-    assert_eq!(s.prompt_text(), "a red ");
-}
-
-#[test]
-fn the_help_ends_at_its_last_page_so_the_first_up_after_g_moves() {
-    let mut s = state();
-    update(&mut s, Msg::Resize(80, 24));
-    s.layers.focus = Focus::History;
-    update(&mut s, key(KeyCode::Char('?')));
-    common::tui::reported_frame(&mut s, 80, 24);
-    update(&mut s, key(KeyCode::Char('G')));
-    let end = s.layers.help().unwrap().scroll;
-    assert!(end > 0 && end < 500, "{end}");
-    update(&mut s, key(KeyCode::Up));
-    assert_eq!(s.layers.help().unwrap().scroll, end - 1);
 }
 
 #[test]
@@ -632,48 +504,6 @@ fn a_job_deleted_by_another_imgtui_reloads_the_history_with_a_word_why() {
     let commands = update(&mut s, Msg::App(AppEvent::JobGone(49)));
     assert!(commands.iter().any(|c| matches!(c, Command::Store(StoreAsk::LoadHistory { .. }))), "{commands:?}");
     assert!(s.status.notice.as_ref().unwrap().0.contains("job 49 is no longer in the history"));
-}
-
-#[test]
-fn a_paste_past_the_models_limit_is_cut_there_and_said_so() {
-    let mut s = state();
-    let limit = s.spec().prompt_max_chars;
-    // 10 MB, with the control characters a terminal can let through.
-    let huge: String = "a red fox\x1b[31m\r\n".repeat(10 * 1024 * 1024 / 16);
-    update(&mut s, Msg::Paste(huge));
-    let kept = s.prompt_text();
-    assert_eq!(kept.chars().count(), limit, "cut at the limit");
-    assert!(!kept.contains('\x1b') && !kept.contains('\r'), "no control characters but newlines");
-    let (notice, _) = s.status.notice.clone().expect("said so");
-    assert!(notice.contains(&format!("kept the first {limit}")) && notice.contains("takes at most"), "{notice}");
-    // Full: the next paste is not taken, and says why.
-    update(&mut s, Msg::Paste("more".into()));
-    assert_eq!(s.prompt_text().chars().count(), limit);
-    assert!(s.status.notice.as_ref().unwrap().0.contains("paste not taken"), "{:?}", s.status.notice);
-    // The search takes a line of at most a thousand characters.
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, key(KeyCode::Tab));
-    update(&mut s, key(KeyCode::Char('/')));
-    update(&mut s, Msg::Paste("x".repeat(50_000)));
-    assert!(s.jobs.history.search.chars().count() <= 1_000, "{}", s.jobs.history.search.len());
-}
-
-/// A terminal without bracketed paste sends a paste as keys: past the model's limit each is
-/// refused at once (the prompt never grows past it), and says so.
-#[test]
-fn keys_typed_past_the_models_limit_are_refused() {
-    let mut s = state();
-    let limit = s.spec().prompt_max_chars;
-    s.compose.prompt.insert_str("a".repeat(limit - 10));
-    for _ in 0..60 {
-        update(&mut s, key(KeyCode::Char('a')));
-    }
-    assert_eq!(s.prompt_text().chars().count(), limit);
-    let (notice, _) = s.status.notice.clone().expect("said so");
-    assert!(notice.contains("the prompt is full") && notice.contains(&limit.to_string()), "{notice}");
-    update(&mut s, key(KeyCode::Backspace));
-    update(&mut s, key(KeyCode::Char('b')));
-    assert!(s.prompt_text().ends_with('b'), "room again after a Backspace");
 }
 
 #[test]
@@ -736,4 +566,17 @@ fn no_queued_job_starts_while_the_quit_question_is_open() {
     let commands = update(&mut s, key(KeyCode::Char('y')));
     assert!(s.quit);
     assert!(!commands.contains(&Command::HoldQueue(false)), "quitting keeps them held until cancelled: {commands:?}");
+}
+
+#[test]
+fn a_prompt_over_the_model_limit_is_an_error_after_switching_model() {
+    let mut s = state();
+    update(&mut s, Msg::Paste("x".repeat(1001)));
+    assert!(s.compose.errors.is_empty(), "gpt-image-1 takes 32000");
+    select_field(&mut s, Field::Model);
+    while s.compose.form.model != "dall-e-2" {
+        update(&mut s, key(KeyCode::Right));
+    }
+    let errors: Vec<_> = s.errors_for(imgtui::api::Param::Prompt).map(|e| e.message()).collect();
+    assert_eq!(errors, ["1001 characters is over the 1000-character limit of dall-e-2"]);
 }

@@ -1,9 +1,11 @@
 //! The app's state for tests of `update` and `render`: a fresh one on the demo provider,
 //! history rows and job records to feed it, and frames drawn as the app draws them.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use imgtui::api::image_request::JobKind;
 use imgtui::api::{GenerateRequest, ModelTable};
 use imgtui::store::{ImageRecord, ImageRequest, JobRecord, JobStatus, JobSummary};
+use imgtui::tui::event::Msg;
 use imgtui::tui::keymap::Keymap;
 use imgtui::tui::state::State;
 
@@ -117,4 +119,22 @@ pub fn reported_frame(s: &mut State, width: u16, height: u16) -> Vec<String> {
     imgtui::tui::update::update(s, msg);
     let buffer = terminal.backend().buffer();
     (0..height).map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect()).collect()
+}
+
+/// A key with no modifier.
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn alt(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// `text` typed a key at a time; the commands it made.
+pub fn type_text(state: &mut State, text: &str) -> Vec<imgtui::tui::event::Command> {
+    text.chars().flat_map(|c| imgtui::tui::update::update(state, key(KeyCode::Char(c)))).collect()
 }
