@@ -494,8 +494,12 @@ impl ModelTable {
             None => toml::Table::new(),
         };
         if base_name.as_deref() != Some(name) && !fields.contains_key("aliases") {
-            // A new model does not answer to the names of the one it starts from.
-            merged.remove("aliases");
+            // A new model does not answer to the names of the one it starts from; a built-in
+            // given new rules keeps its own (its dated snapshots still name it).
+            match self.get(name).filter(|m| m.name == name).map(|m| m.aliases.clone()) {
+                Some(own) => merged.insert("aliases".into(), toml::Value::try_from(own).map_err(|e| e.to_string())?),
+                None => merged.remove("aliases"),
+            };
         }
         if !fields.contains_key("withdrawn")
             && let Some(toml::Value::Array(withdrawn)) = merged.get_mut("withdrawn")

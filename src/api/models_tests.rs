@@ -59,6 +59,16 @@ fn an_overridden_list_takes_back_what_was_withdrawn() {
     assert!(table.get("gpt-image-2").unwrap().withdrawn_since("background", "transparent").is_some());
 }
 
+/// A built-in given new rules `like` another keeps its own snapshots' names.
+#[test]
+fn a_built_in_given_new_rules_keeps_its_aliases() {
+    let mut table = ModelTable::builtin();
+    let t: toml::Table = toml::from_str("like = \"gpt-image-2.6-flare\"\nn_max = 2").unwrap();
+    table.apply_override("gpt-image-2", &t).unwrap();
+    let snapshot = table.get("gpt-image-2-2026-04-21").map(|m| (m.name.clone(), m.n_max));
+    assert_eq!(snapshot, Some(("gpt-image-2".to_string(), 2)));
+}
+
 /// Rules no model can have are refused as the config is read, naming the field.
 #[test]
 fn impossible_rules_are_refused_by_field() {

@@ -1,9 +1,10 @@
 //! A paid answer whose advisory parts cannot be read is still read. `usage` may hold what no
 //! JSON reader takes (a number past a float's range, NaN, a lone surrogate, nesting a thousand
 //! deep) and a gateway may repeat a key; the images were made and billed all the same. So when
-//! the body as a whole fails, its top-level members are split apart by a scanner that only
-//! counts brackets (no recursion, no numbers read), `usage` is left out, a repeated key keeps
-//! its last value, and what is left is read again.
+//! the body as a whole fails, its members are split apart by a scanner that only counts
+//! brackets (no recursion, no numbers read), what is advisory is left out (`usage`, `created`,
+//! the echoed settings, an image's revised prompt), a repeated key keeps its last value, and
+//! what is left is read again.
 
 /// The members of the object in `body`, as raw key and value text, or `None` when it is not an
 /// object whose members can be told apart.
@@ -94,24 +95,31 @@ fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
     }
 }
 
-/// `body` without its `usage` (also inside TTAPI's `data` envelope) and with each repeated key
-/// once (its last value), or `None` when nothing would change or it cannot be split.
+/// `body` without what is advisory (its `usage`, `created` and echoes, also inside TTAPI's
+/// `data` envelope; each image's fields but its bytes) and with each repeated key once (its
+/// last value), or `None` when nothing would change or it cannot be split.
 pub(super) fn without_usage(body: &[u8]) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(body).ok()?;
     let rebuilt = rebuild(text)?;
     (rebuilt.as_bytes() != body).then(|| rebuilt.into_bytes())
 }
 
+/// What an answer says beside its images: advisory, left out when the body cannot be read
+/// with it (the images are what was paid for).
+const ADVISORY: [&str; 6] = ["usage", "created", "size", "quality", "background", "output_format"];
+
 fn rebuild(object: &str) -> Option<String> {
     let found = members(object)?;
     let mut kept: Vec<(&str, String)> = Vec::new();
     for (key, value) in found {
-        if key == "usage" {
+        if ADVISORY.contains(&key) {
             continue;
         }
         let value = match key {
             // TTAPI's envelope holds the OpenAI body.
             "data" if value.starts_with('{') => rebuild(value)?,
+            // Each image keeps only its bytes or where to fetch them.
+            "data" if value.starts_with('[') => images_only(value)?,
             _ => value.to_string(),
         };
         kept.retain(|(k, _)| *k != key);
@@ -119,6 +127,31 @@ fn rebuild(object: &str) -> Option<String> {
     }
     let inner: Vec<String> = kept.iter().map(|(key, value)| format!("\"{key}\":{value}")).collect();
     Some(format!("{{{}}}", inner.join(",")))
+}
+
+/// The images of a `data` array, each with only its `b64_json` or `url` (a revised prompt or
+/// another field no reader takes goes).
+fn images_only(array: &str) -> Option<String> {
+    let bytes = array.as_bytes();
+    let mut at = skip_space(bytes, 1);
+    let mut images = Vec::new();
+    while bytes.get(at) != Some(&b']') {
+        let end = value_end(bytes, at)?;
+        let item = members(&array[at..end])?;
+        let fields: Vec<String> = item
+            .into_iter()
+            .filter(|(key, _)| matches!(*key, "b64_json" | "url"))
+            .map(|(key, value)| format!("\"{key}\":{value}"))
+            .collect();
+        images.push(format!("{{{}}}", fields.join(",")));
+        at = skip_space(bytes, end);
+        match bytes.get(at) {
+            Some(b',') => at = skip_space(bytes, at + 1),
+            Some(b']') => {}
+            _ => return None,
+        }
+    }
+    Some(format!("[{}]", images.join(",")))
 }
 
 #[cfg(test)]
@@ -130,20 +163,29 @@ mod tests {
     }
 
     #[test]
-    fn usage_is_left_out_whatever_it_holds_and_a_repeated_key_keeps_its_last_value() {
+    fn what_is_advisory_is_left_out_whatever_it_holds_and_a_repeated_key_keeps_its_last_value() {
         let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
         for usage in ["{\"output_tokens\":1e400}", "NaN", "{\"a\":\"\\ud800\"}", deep.as_str(), "-Infinity"] {
             let body = format!("{{\"created\":1,\"data\":[{{\"b64_json\":\"QQ==\"}}],\"usage\":{usage}}}");
-            assert_eq!(cleaned(&body).as_deref(), Some("{\"created\":1,\"data\":[{\"b64_json\":\"QQ==\"}]}"));
+            assert_eq!(cleaned(&body).as_deref(), Some("{\"data\":[{\"b64_json\":\"QQ==\"}]}"));
         }
         assert_eq!(
-            cleaned("{\"created\":1, \"created\" : 2 ,\"data\":[]}").as_deref(),
-            Some("{\"created\":2,\"data\":[]}")
+            cleaned("{\"data\":[], \"data\" : [{\"url\":\"u\"}] }").as_deref(),
+            Some("{\"data\":[{\"url\":\"u\"}]}"),
+            "a repeated key keeps its last value"
         );
         assert_eq!(
             cleaned("{\"status\":\"SUCCESS\",\"data\":{\"data\":[],\"usage\":{\"x\":1e999}}}").as_deref(),
             Some("{\"status\":\"SUCCESS\",\"data\":{\"data\":[]}}"),
             "inside TTAPI's envelope"
+        );
+        assert_eq!(
+            cleaned(
+                "{\"created\":NaN,\"data\":[{\"b64_json\":\"QQ==\",\"revised_prompt\":\"\\ud800\"},{\"url\":\"u\"}]}"
+            )
+            .as_deref(),
+            Some("{\"data\":[{\"b64_json\":\"QQ==\"},{\"url\":\"u\"}]}"),
+            "advisory fields and what an image has beside its bytes"
         );
         assert_eq!(cleaned("{\"data\":\"a}\\\"b\"}"), None, "braces and quotes in strings; nothing to change");
         assert_eq!(cleaned("[1]"), None);
