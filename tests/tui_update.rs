@@ -580,3 +580,21 @@ fn a_prompt_over_the_model_limit_is_an_error_after_switching_model() {
     let errors: Vec<_> = s.errors_for(imgtui::api::Param::Prompt).map(|e| e.message()).collect();
     assert_eq!(errors, ["1001 characters is over the 1000-character limit of dall-e-2"]);
 }
+
+/// Another search starts at its newest match: the selection does not stay at the old row's
+/// place with the newest matches hidden above it.
+#[test]
+fn a_new_search_starts_at_its_newest_match() {
+    let mut s = state();
+    with_history(&mut s, (1..=40).rev().map(|id| summary(id, JobStatus::Done)).collect());
+    s.jobs.history.selected = 30;
+    s.jobs.history.search = "fox".into();
+    let Command::Store(StoreAsk::LoadHistory { generation, .. }) =
+        imgtui::tui::update::reload_history(&mut s).remove(0)
+    else {
+        panic!("a page is asked for")
+    };
+    let rows = (1..=40).rev().filter(|id| id % 2 == 0).map(|id| summary(id, JobStatus::Done)).collect();
+    update(&mut s, Msg::App(AppEvent::HistoryPage { rows, append: false, generation }));
+    assert_eq!((s.jobs.history.selected, s.selected_job_id()), (0, Some(40)));
+}

@@ -241,8 +241,8 @@ pub struct HistoryArgs {
     /// Only jobs in this state: queued, running, done, failed, cancelled, interrupted.
     #[arg(long)]
     pub status: Option<String>,
-    /// How many jobs, newest first (1 or more).
-    #[arg(long, short = 'l', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    /// How many jobs, newest first (1 to 10000).
+    #[arg(long, short = 'l', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub limit: u32,
     /// One JSON array instead of a table.
     #[arg(long)]

@@ -69,6 +69,9 @@ pub struct Placer {
     /// Kitty images are placed virtually, their cells drawn as Unicode placeholders by the
     /// frame (see `placeholder`): no cursor moves, and tmux keeps them with the pane.
     placeholders: bool,
+    /// Inside tmux, where the pane now is has been asked and not yet answered: nothing is
+    /// placed at a cursor until it is (the old place may be another pane's).
+    origin_pending: bool,
 }
 
 impl Placer {
@@ -83,6 +86,7 @@ impl Placer {
             placements: 0,
             hidden: false,
             placeholders: false,
+            origin_pending: false,
         }
     }
 
@@ -91,6 +95,11 @@ impl Placer {
     pub fn with_placeholders(mut self, on: bool) -> Self {
         self.placeholders = on && self.graphics == Graphics::Kitty;
         self
+    }
+
+    /// Whether tmux has been asked where the pane is and not answered yet (see `origin_pending`).
+    pub fn awaits_origin(&mut self, asked: bool) {
+        self.origin_pending = asked;
     }
 
     /// Where the tmux pane is on the outer terminal (at start, and after a resize, which is
@@ -151,7 +160,8 @@ impl Placer {
             Graphics::None | Graphics::Auto | Graphics::Blocks => return Vec::new(),
             Graphics::Kitty | Graphics::Iterm | Graphics::Sixel => {}
         }
-        if self.hidden {
+        let at_a_cursor = self.tmux && !self.placeholders && self.graphics != Graphics::Sixel;
+        if self.hidden || (self.origin_pending && at_a_cursor) {
             return Vec::new();
         }
         let placeable: Vec<(&Wanted, &Prepared)> =
@@ -304,6 +314,18 @@ mod tests {
         let img = image::RgbaImage::new(64, 64);
         let prepared = prepare_image(&key, &img, CellSize::default()).unwrap();
         (Wanted { key, area: Rect::new(5, 5, cols, 10) }, prepared)
+    }
+
+    /// While tmux has not said where the pane now is, nothing is placed at a cursor.
+    #[test]
+    fn nothing_is_placed_while_the_panes_place_is_asked() {
+        let (w, p) = wanted("/a.png", 20);
+        let mut placer = Placer::new(Graphics::Kitty, true);
+        placer.awaits_origin(true);
+        assert!(placer.sync(Some(&w), Some(&p)).is_empty());
+        placer.awaits_origin(false);
+        let _ = placer.set_pane_origin((0, 81));
+        assert!(has(&written(&placer.sync(Some(&w), Some(&p))), b"\x1b[6;87H"), "placed in the pane's cells");
     }
 
     /// With Unicode placeholders the picture is sent under its own id and placed virtually:

@@ -31,6 +31,9 @@ pub struct JobQuery {
     pub short_words_within: Option<usize>,
 }
 
+/// The most words of each kind an index is asked for (the rest are checked row by row).
+const INDEXED_WORDS_MOST: usize = 6;
+
 /// Which index walks the history, newest first, for a search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Driver {
@@ -40,18 +43,6 @@ enum Driver {
     Both,
     /// No index: every row in turn (no words, or only words no index takes).
     Rows,
-}
-
-impl Driver {
-    /// Whether its indexes answer for words of `kind`; the rest are checked row by row.
-    fn covers(self, kind: WordKind) -> bool {
-        match self {
-            Driver::Trigrams => kind == WordKind::Long,
-            Driver::WordStarts => kind == WordKind::WordStart,
-            Driver::Both => kind != WordKind::Scanned,
-            Driver::Rows => false,
-        }
-    }
 }
 
 /// `words` as the trigram index's query: each a whole substring, nothing in it an operator.
@@ -67,8 +58,21 @@ impl Store {
     /// search over a million jobs reads a page's worth of rows, not every match.
     pub fn page(&self, query: &JobQuery) -> Result<Vec<JobSummary>, StoreError> {
         let folded = query.search.as_deref().unwrap_or_default().to_lowercase();
-        let words: Vec<&str> = folded.split_whitespace().collect();
-        let of_kind = |kind: WordKind| words.iter().copied().filter(|w| WordKind::of(w) == kind).collect::<Vec<_>>();
+        // Each word once: a word given twice asks nothing more (a thousand of them cost seconds).
+        let mut words: Vec<&str> = Vec::new();
+        for word in folded.split_whitespace() {
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        // The indexes take the most telling words (the longest); any more are checked on the
+        // rows they give, so a pasted paragraph costs a page's rows, not an index walk each.
+        let of_kind = |kind: WordKind| {
+            let mut found: Vec<&str> = words.iter().copied().filter(|w| WordKind::of(w) == kind).collect();
+            found.sort_by_key(|w| std::cmp::Reverse(crate::text::char_count(w)));
+            found.truncate(INDEXED_WORDS_MOST);
+            found
+        };
         let (long, starts) = (of_kind(WordKind::Long), of_kind(WordKind::WordStart));
         let driver = match (long.is_empty(), starts.is_empty()) {
             (false, false) => Driver::Both,
@@ -127,9 +131,29 @@ impl Store {
             values.push((within as i64).into());
             sql.push_str(&format!(" AND j.id > (SELECT coalesce(max(id), 0) FROM jobs) - ?{}", values.len()));
         }
-        for word in words.iter().filter(|w| !driver.covers(WordKind::of(w))) {
-            values.push(word.to_string().into());
-            sql.push_str(&format!(" AND imgtui_matches(j.prompt, j.revised_prompt, j.model, ?{})", values.len()));
+        let indexed_by_driver = |w: &&str| match driver {
+            Driver::Trigrams => long.contains(w),
+            Driver::WordStarts => starts.contains(w),
+            Driver::Both => long.contains(w) || starts.contains(w),
+            Driver::Rows => false,
+        };
+        for word in words.iter().filter(|w| !indexed_by_driver(w)) {
+            // A word whose letters have no case (punctuation, CJK) or are ASCII is what SQLite's
+            // LIKE finds, and it finds it faster than a call per row.
+            let like = WordKind::of(word) != WordKind::WordStart
+                && word.chars().all(|c| c.is_ascii() || (!c.is_uppercase() && !c.is_lowercase()));
+            if like {
+                let pattern = format!("%{}%", word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+                values.push(pattern.into());
+                let n = values.len();
+                sql.push_str(&format!(
+                    " AND (j.prompt LIKE ?{n} ESCAPE '\\' OR coalesce(j.revised_prompt, '') LIKE ?{n} ESCAPE '\\' \
+                       OR j.model LIKE ?{n} ESCAPE '\\')"
+                ));
+            } else {
+                values.push(word.to_string().into());
+                sql.push_str(&format!(" AND imgtui_matches(j.prompt, j.revised_prompt, j.model, ?{})", values.len()));
+            }
         }
         let order = match driver {
             Driver::Trigrams | Driver::WordStarts => "f.rowid DESC",

@@ -9,8 +9,10 @@ use std::collections::VecDeque;
 use super::model::JobId;
 use super::{Store, StoreError};
 
-/// How many ids one read of an index takes.
+/// How many ids the first read of an index takes; each read after takes four times more (up to
+/// `CHUNK_MOST`), so a long walk through dense matches costs a few reads, not thousands.
 const CHUNK: i64 = 64;
+const CHUNK_MOST: i64 = 16_384;
 
 /// The ids one FTS5 index matches, newest first, from a bound down.
 struct Walk<'s> {
@@ -21,11 +23,13 @@ struct Walk<'s> {
     read: VecDeque<JobId>,
     /// The last read found the index's end.
     ended: bool,
+    /// How many ids the next read takes.
+    chunk: i64,
 }
 
 impl<'s> Walk<'s> {
     fn new(store: &'s Store, sql: &'static str, query: String) -> Self {
-        Self { store, sql, query, read: VecDeque::new(), ended: false }
+        Self { store, sql, query, read: VecDeque::new(), ended: false, chunk: CHUNK }
     }
 
     /// The newest matching id at or below `bound` (bounds only ever go down).
@@ -42,10 +46,11 @@ impl<'s> Walk<'s> {
         // Everything read was above `bound`: read on from `bound` itself (a jump when it is far).
         let mut stmt = self.store.conn.prepare_cached(self.sql).map_err(|e| self.store.err(e))?;
         let ids = stmt
-            .query_map(rusqlite::params![self.query, bound, CHUNK], |row| row.get::<_, JobId>(0))
+            .query_map(rusqlite::params![self.query, bound, self.chunk], |row| row.get::<_, JobId>(0))
             .and_then(|rows| rows.collect::<Result<VecDeque<_>, _>>())
             .map_err(|e| self.store.err(e))?;
-        self.ended = (ids.len() as i64) < CHUNK;
+        self.ended = (ids.len() as i64) < self.chunk;
+        self.chunk = (self.chunk * 4).min(CHUNK_MOST);
         self.read = ids;
         Ok(self.read.front().copied())
     }

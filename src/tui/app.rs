@@ -47,6 +47,9 @@ pub async fn run(
     let passes_through = tmux && matches!(state.env.graphics, Graphics::Kitty | Graphics::Iterm);
     let ask_origin = || passes_through.then(|| tokio::task::spawn_blocking(crate::preview::detect::tmux_pane_origin));
     let mut origin_asked = ask_origin();
+    // Until tmux says where the pane is, nothing is placed at a cursor (a zoom or a swap moved
+    // it: the old place would put the picture over another pane).
+    placer.awaits_origin(origin_asked.is_some());
     let mut cell = cell_choice.size;
     tracing::info!(cell = %cell, source = %cell_choice.source, "cell size");
     let mut input = EventStream::new();
@@ -134,6 +137,7 @@ pub async fn run(
                         // The next frame clears the screen, and kitty's images with it.
                         write_now(&placer.clear())?;
                         origin_asked = ask_origin().or(origin_asked);
+                        placer.awaits_origin(origin_asked.is_some());
                         update::update(&mut state, Msg::CellSize(cell));
                         Msg::Resize(width, height)
                     }
@@ -151,6 +155,8 @@ pub async fn run(
                 Some(event) = events_rx.recv() => Msg::App(event),
                 origin = answer_of(&mut origin_asked), if origin_asked.is_some() => {
                     origin_asked = None;
+                    placer.awaits_origin(false);
+                    dirty = true;
                     if let Ok(Some(origin)) = origin {
                         write_now(&placer.set_pane_origin(origin))?;
                         dirty = true;
@@ -174,6 +180,7 @@ pub async fn run(
                             placer.shown_again();
                             // The split may have moved meanwhile; the next frame places the images.
                             origin_asked = ask_origin().or(origin_asked);
+                            placer.awaits_origin(origin_asked.is_some());
                             dirty = true;
                         }
                         _ => {}

@@ -22,6 +22,8 @@ pub struct HistoryView {
     pub generation: u64,
     /// The list's window.
     pub scroll: super::Scroll,
+    /// The next first page is another filter's: its top row is selected.
+    to_top: bool,
     /// Starred jobs only (`f`).
     pub starred_only: bool,
     /// Shown as a tree of edits (`t`): `rows` in tree order, each with its glyphs.
@@ -54,6 +56,8 @@ impl HistoryView {
         let same = self.loaded_filter.as_ref() == Some(&filter);
         // One row more than is loaded: fewer back means none is left to load.
         self.asked = if same { (self.rows.len() + 1).clamp(PAGE, MAX_WINDOW) } else { PAGE };
+        // Another search (or filter) starts at its newest match, not at the old row's place.
+        self.to_top = !same;
         self.loaded_filter = Some(filter);
         let query = JobQuery { limit: self.asked, ..self.query(None) };
         (query, self.generation)
@@ -151,6 +155,7 @@ impl HistoryView {
             let (at, kept) = (self.selected, self.selected_row().map(|r| r.id));
             self.rows = rows;
             self.selected = match kept {
+                _ if std::mem::take(&mut self.to_top) => 0,
                 Some(id) => self.rows.iter().position(|r| r.id == id).unwrap_or(at),
                 None => at,
             };
