@@ -14,8 +14,9 @@ pub struct Billed<'a> {
     pub quality: Option<&'a str>,
 }
 
-/// The most one job can be said to cost: past it, a server's numbers are not believed.
-const JOB_USD_MAX: f64 = 1_000.0;
+/// The most one job can be said to cost: past it, a server's numbers are not believed (nor a
+/// cost an older history holds).
+pub const JOB_USD_MAX: f64 = 1_000.0;
 
 /// The cost in USD, or `None` when the price does not cover what was reported (or what was
 /// reported cannot be true of the answer).

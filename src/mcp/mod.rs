@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 use crate::catalog::fetch::Fetch;
 use crate::cli::{GlobalArgs, McpArgs};
 use crate::engine::{Engine, Mode};
-use crate::store::{ImageRequest, JobQuery};
+use crate::store::JobQuery;
 use crate::text::escape_controls;
 
 use request::AllowedDirs;
@@ -269,14 +269,8 @@ impl Server {
             Ok(built) => built,
             Err(errors) => return Ok(job::refusal(&errors)),
         };
+        // What no model takes (an edit without an image) is refused by the checks `run` makes.
         built.complete(self.engine.client.models());
-        if let ImageRequest::Edit(edit) = &built
-            && edit.images.is_empty()
-        {
-            let error =
-                crate::api::FieldError::said(crate::api::Param::Image, "an edit needs at least one input image");
-            return Ok(job::refusal(&[error]));
-        }
         let token = context.meta.get_progress_token();
         let progress = job::Progressor::new(context.peer.clone(), token);
         Ok(job::run(self, built, Self::origin(&context), progress, context.ct.clone()).await)

@@ -228,18 +228,19 @@ enum Whose {
 /// What priced jobs cost today and this month by the local clock; jobs still queued or
 /// running count by their estimate.
 fn spent_by(conn: &rusqlite::Connection, whose: Whose) -> rusqlite::Result<crate::cost::Spent> {
-    // A cost no job can have (written before such numbers were refused) counts at the estimate.
-    // Neither counts when it is no number a job can cost (hand-written text, a poisoned figure).
-    const SPEND: &str =
-        "CASE WHEN status IN ('queued', 'running') OR NOT (cost_usd IS NULL OR cost_usd BETWEEN 0 AND 1000)
-                              THEN CASE WHEN estimate_usd BETWEEN 0 AND 1000 THEN estimate_usd END
-                         ELSE cost_usd END AS spend";
+    // A cost no job can have (written before such numbers were refused) counts at the estimate;
+    // neither counts when it is no figure a job can have (see `spend::believed`).
+    let (cost, estimate) = (super::spend::believed("cost_usd"), super::spend::believed("estimate_usd"));
+    let spend = format!(
+        "CASE WHEN status IN ('queued', 'running') OR (cost_usd IS NOT NULL AND {cost} IS NULL) THEN {estimate}
+         ELSE cost_usd END AS spend"
+    );
     let rows = match whose {
         Whose::Everyone => format!(
-            "SELECT created_at, {SPEND} FROM jobs WHERE created_at >= ?2
+            "SELECT created_at, {spend} FROM jobs WHERE created_at >= ?2
              UNION ALL SELECT created_at, usd FROM deleted_spend WHERE created_at >= ?2"
         ),
-        Whose::Agents => format!("SELECT created_at, {SPEND} FROM jobs WHERE origin LIKE 'mcp:%' AND created_at >= ?2"),
+        Whose::Agents => format!("SELECT created_at, {spend} FROM jobs WHERE origin LIKE 'mcp:%' AND created_at >= ?2"),
     };
     let sql = format!(
         "SELECT

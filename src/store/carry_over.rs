@@ -25,12 +25,13 @@ pub(super) fn carry_over(damaged: &Path, into: &Connection) -> String {
     }
     // This month's spend (a day early, for any time zone), as the budgets count it.
     let since = crate::clock::now_ms() - 32 * 86_400_000;
+    let (cost, estimate) = (super::spend::believed("cost_usd"), super::spend::believed("estimate_usd"));
     let spent: rusqlite::Result<Vec<(i64, f64)>> = old
-        .prepare(
-            "SELECT created_at, coalesce(CASE WHEN cost_usd BETWEEN 0 AND 1000 THEN cost_usd END, estimate_usd)
+        .prepare(&format!(
+            "SELECT created_at, coalesce({cost}, {estimate})
              FROM jobs WHERE created_at >= ?1 AND status NOT IN ('queued', 'cancelled')
-             UNION ALL SELECT created_at, usd FROM deleted_spend WHERE created_at >= ?1",
-        )
+             UNION ALL SELECT created_at, usd FROM deleted_spend WHERE created_at >= ?1"
+        ))
         .and_then(|mut stmt| stmt.query_map([since], |r| Ok((r.get(0)?, r.get::<_, Option<f64>>(1)?)))?.collect())
         .map(|rows: Vec<(i64, Option<f64>)>| rows.into_iter().filter_map(|(at, usd)| Some((at, usd?))).collect());
     let spend = match spent {

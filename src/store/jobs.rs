@@ -65,7 +65,7 @@ fn real(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<f64>> 
 /// A recorded cost: both its columns, or none; none too for a cost no job can have (a
 /// server's poisoned numbers an imgtui stored before they were refused).
 fn cost_from(usd: Option<f64>, basis: Option<String>) -> Option<crate::cost::JobCost> {
-    let usd = usd.filter(|usd| (0.0..=1000.0).contains(usd))?;
+    let usd = usd.filter(|usd| (0.0..=crate::cost::compute::JOB_USD_MAX).contains(usd))?;
     Some(crate::cost::JobCost { usd, basis: basis? })
 }
 
@@ -97,7 +97,10 @@ pub(super) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         model: row.get(5)?,
         prompt: row.get(6)?,
         image_count: row.get(7)?,
-        total_tokens: row.get::<_, Option<i64>>(8)?.filter(|t| (0..=1_000_000_000_000).contains(t)).map(|t| t as u64),
+        total_tokens: row
+            .get::<_, Option<i64>>(8)?
+            .filter(|t| (0..=super::spend::TOKENS_MAX).contains(t))
+            .map(|t| t as u64),
         error: row.get(9)?,
         running_elsewhere: None,
         cost: cost_from(real(row, 11)?, row.get(12).ok().flatten()),
@@ -366,12 +369,12 @@ impl Store {
                 // total() adds as floats: a sum past 2^63 saturates instead of failing.
                 "SELECT date(created_at / 1000, 'unixepoch', 'localtime') AS day, count(*),
                         total(input_tokens), total(output_tokens), total(total_tokens)
-                 FROM jobs WHERE total_tokens BETWEEN 0 AND 1000000000000
+                 FROM jobs WHERE total_tokens BETWEEN 0 AND ?2
                  GROUP BY day ORDER BY day DESC LIMIT ?1",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![days as i64], |row| {
+            .query_map(params![days as i64, super::spend::TOKENS_MAX], |row| {
                 Ok(TokensPerDay {
                     day: row.get(0)?,
                     jobs: row.get::<_, i64>(1)?.max(0) as u64,

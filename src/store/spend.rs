@@ -49,10 +49,15 @@ impl SpendRow {
     }
 }
 
-/// A stored cost, unless it is one no job can have (a server's poisoned numbers written by an
-/// imgtui before they were refused): such a cost counts as unknown, never as a fortune.
-pub(super) const BELIEVED_COST: &str = "CASE WHEN cost_usd BETWEEN 0 AND 1000 THEN cost_usd END";
-const TOKENS_MAX: i64 = 1_000_000_000_000;
+/// `column` (a cost or an estimate, in dollars) in SQL, unless it is one no job can have (a
+/// server's poisoned numbers written by an imgtui before they were refused, text put there by
+/// hand): such a figure counts as unknown, never as a fortune.
+pub(super) fn believed(column: &str) -> String {
+    format!("CASE WHEN {column} BETWEEN 0 AND {} THEN {column} END", crate::cost::compute::JOB_USD_MAX)
+}
+
+/// Token counts past this are not believed either.
+pub(super) const TOKENS_MAX: i64 = 1_000_000_000_000;
 
 impl Store {
     /// Done jobs of the last `days` local days (today included), grouped `by`; newest day
@@ -63,13 +68,14 @@ impl Store {
         let first_day = format!("-{} days", days.max(1) - 1);
         let order = if by == SpendBy::Day { "key DESC" } else { "cost DESC, key" };
         let sql = format!(
-            "SELECT {} AS key, count(*), count({BELIEVED_COST}), coalesce(sum({BELIEVED_COST}), 0) AS cost,
+            "SELECT {} AS key, count(*), count({cost}), coalesce(sum({cost}), 0) AS cost,
                     total(CASE WHEN total_tokens BETWEEN 0 AND {TOKENS_MAX} THEN total_tokens END)
              FROM jobs WHERE status = 'done'
                AND date(created_at / 1000, 'unixepoch', 'localtime')
                    BETWEEN date(?2 / 1000, 'unixepoch', 'localtime', ?1) AND date(?2 / 1000, 'unixepoch', 'localtime')
              GROUP BY key ORDER BY {order}",
             by.column(),
+            cost = believed("cost_usd"),
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
