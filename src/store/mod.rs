@@ -77,7 +77,7 @@ impl Store {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| StoreError::Dir { path: data_dir.display().to_string(), message: e.to_string() })?;
         let path = data_dir.join(DB_FILE);
-        match Self::open_file(&path) {
+        match Self::open_file_while_made(&path) {
             Ok(store) => Ok(store),
             Err(e) if is_damage(&e) => {
                 let aside = move_aside(&path)?;
@@ -164,6 +164,21 @@ impl Store {
         Self::prepare(&mut conn, &path)?;
         search_words::register(&conn).map_err(|e| db_error(&path, &e))?;
         Ok(Self { conn, path, recovered: None })
+    }
+
+    /// `open_file`, again for up to a second while another imgtui is making the same new
+    /// history: SQLite reports an FTS5 table read in the middle of that as "vtable constructor
+    /// failed", not as busy, so its busy wait does not cover it (ten imgtuis started at once on
+    /// a fresh history lost one this way).
+    fn open_file_while_made(path: &Path) -> Result<Self, rusqlite::Error> {
+        let transient = |e: &rusqlite::Error| e.to_string().contains("vtable constructor failed");
+        for _ in 0..50 {
+            match Self::open_file(path) {
+                Err(e) if transient(&e) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                done => return done,
+            }
+        }
+        Self::open_file(path)
     }
 
     fn open_file(path: &Path) -> Result<Self, rusqlite::Error> {
